@@ -1,0 +1,5 @@
+/* math module primitives: see libruntime/math.c */
+#ifndef PYJITX_MATH_H
+#define PYJITX_MATH_H
+#include "pyjitx/runtime.h"
+#endif

@@ -1,0 +1,109 @@
+/* pyjitx runtime: the C ABI shared by compiled code, the Python bridge and
+ * C++ hosts.  Nothing here includes Python.h: the runtime must link into a
+ * host that has no Python.
+ *
+ * Calling convention of every compiled entry point and every fallible
+ * runtime primitive:
+ *
+ *     int32_t name(arg0, arg1, ..., result_t *out);
+ *
+ * returns 0 on success (the result is stored through `out`) and -1 when an
+ * exception was raised; the exception then sits in this thread's error
+ * state (pjx_err_*).  Scalars pass as int64_t (int), double (float),
+ * uint8_t (bool, 0 or 1) and uint8_t (None, always 0).
+ *
+ * The "packed" entry generated beside each exported function takes every
+ * argument as one 8-byte slot, so one C function can call any signature:
+ *
+ *     int32_t name__packed(const uint64_t *args, uint64_t *out);
+ */
+#ifndef PYJITX_RUNTIME_H
+#define PYJITX_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PJX_EXPORT __attribute__((visibility("default")))
+
+/* Bumped whenever a layout or a calling convention changes.  Every object
+ * file references the symbol named by PJX_ABI_SYMBOL, so code built for
+ * another ABI fails to link instead of misbehaving at run time. */
+#define PJX_ABI_VERSION 1
+#define PJX_ABI_SYMBOL pjx_abi_v1
+PJX_EXPORT extern const int32_t PJX_ABI_SYMBOL;
+
+/* ---- exceptions ---------------------------------------------------------
+ * The kinds mirror Python's built-in exception types.  Keep the numbers
+ * stable: they are part of the ABI. */
+typedef enum pjx_error_kind {
+    PJX_OK = 0,
+    PJX_EXC_EXCEPTION = 1,
+    PJX_EXC_ARITHMETIC = 2,
+    PJX_EXC_ZERO_DIVISION = 3,
+    PJX_EXC_OVERFLOW = 4,
+    PJX_EXC_VALUE = 5,
+    PJX_EXC_TYPE = 6,
+    PJX_EXC_INDEX = 7,
+    PJX_EXC_KEY = 8,
+    PJX_EXC_ASSERTION = 9,
+    PJX_EXC_RECURSION = 10,
+    PJX_EXC_UNBOUND_LOCAL = 11,
+    PJX_EXC_MEMORY = 12,
+    PJX_EXC_RUNTIME = 13,
+    PJX_EXC_NOT_IMPLEMENTED = 14,
+    PJX_EXC_STOP_ITERATION = 15,
+    PJX_EXC_UNICODE_DECODE = 16,
+    PJX_EXC_UNICODE_ENCODE = 17,
+    PJX_EXC_LOOKUP = 18,
+    PJX_EXC_ATTRIBUTE = 19,
+    PJX_EXC_NAME = 20,
+    PJX_EXC_OS = 21,
+    PJX_EXC_FILE_NOT_FOUND = 22,
+    PJX_EXC__COUNT
+} pjx_error_kind;
+
+/* Raise: copies `message` (UTF-8, NUL-terminated; NULL means none). */
+PJX_EXPORT void pjx_err_set(int32_t kind, const char *message);
+PJX_EXPORT void pjx_err_format(int32_t kind, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The pending exception of this thread, PJX_OK if none. */
+PJX_EXPORT int32_t pjx_err_kind(void);
+/* Its message, valid until the next pjx_err_* call on this thread. */
+PJX_EXPORT const char *pjx_err_message(void);
+PJX_EXPORT void pjx_err_clear(void);
+/* Python's name of an exception kind ("ZeroDivisionError"). */
+PJX_EXPORT const char *pjx_err_kind_name(int32_t kind);
+
+/* ---- memory -------------------------------------------------------------
+ * All runtime allocation goes through these so that tests can check that
+ * the number of live objects returns to where it started. */
+PJX_EXPORT void *pjx_alloc(size_t size);
+PJX_EXPORT void pjx_free(void *ptr);
+PJX_EXPORT int64_t pjx_live_objects(void);
+
+/* ---- recursion guard ----------------------------------------------------
+ * Compiled functions that take part in a call cycle call these around
+ * their body, so runaway recursion raises RecursionError instead of
+ * overflowing the C stack. */
+PJX_EXPORT int32_t pjx_recursion_enter(void);
+PJX_EXPORT void pjx_recursion_leave(void);
+PJX_EXPORT void pjx_set_recursion_limit(int32_t limit);
+
+/* ---- scalar primitives (defined in scalar.c / math.c) ---------------- */
+PJX_EXPORT int32_t pjx_int_pow(int64_t base, int64_t exp, int64_t *out);
+PJX_EXPORT int32_t pjx_float_pow(double base, double exp, double *out);
+PJX_EXPORT int32_t pjx_float_floordiv(double a, double b, double *out);
+PJX_EXPORT int32_t pjx_float_mod(double a, double b, double *out);
+PJX_EXPORT int32_t pjx_float_to_int(double x, int64_t *out);
+PJX_EXPORT int32_t pjx_float_round(double x, int64_t *out);
+PJX_EXPORT int32_t pjx_float_round_ndigits(double x, int64_t ndigits, double *out);
+PJX_EXPORT int32_t pjx_int_round_ndigits(int64_t x, int64_t ndigits, int64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
