@@ -209,6 +209,16 @@ static int dispatcher_init(Dispatcher *self, PyObject *args, PyObject *kwargs) {
     return 0;
 }
 
+static const char *kind_name(char kind) {
+    switch (kind) {
+    case KIND_INT: return "int";
+    case KIND_FLOAT: return "float";
+    case KIND_BOOL: return "bool";
+    case KIND_NONE: return "None";
+    default: return "?";
+    }
+}
+
 static int check_kinds(const char *kinds, Py_ssize_t n, const char *what) {
     for (Py_ssize_t i = 0; i < n; i++) {
         switch (kinds[i]) {
@@ -247,29 +257,45 @@ static PyObject *dispatcher_set_entry(Dispatcher *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* _call_entry(args: tuple): calls the installed entry with arguments that
- * the slow path has already bound (defaults, keywords) in parameter order. */
-static PyObject *dispatcher_call_entry(Dispatcher *self, PyObject *args) {
-    if (self->entry == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "pyjitx: no compiled entry installed");
+/* call_packed(address, param_kinds, return_kind, args: tuple): calls a
+ * packed entry with arguments already bound in parameter order (the slow
+ * path, after defaults and keywords).  A wrong type raises TypeError naming
+ * the parameter from `names` (a tuple of str). */
+static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t argc) {
+    if (argc != 6) {
+        PyErr_SetString(PyExc_TypeError, "call_packed(address, kinds, ret_kind, args, names, fname)");
         return NULL;
     }
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    if (n != self->nparams) {
-        PyErr_Format(PyExc_TypeError, "expected %zd arguments, got %zd", self->nparams, n);
+    unsigned long long address = PyLong_AsUnsignedLongLong(argv[0]);
+    if (address == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    Py_ssize_t nkinds, nret;
+    const char *kinds = PyUnicode_AsUTF8AndSize(argv[1], &nkinds);
+    const char *ret_kind = PyUnicode_AsUTF8AndSize(argv[2], &nret);
+    if (kinds == NULL || ret_kind == NULL) return NULL;
+    PyObject *args = argv[3], *names = argv[4], *fname = argv[5];
+    if (!PyTuple_Check(args) || !PyTuple_Check(names) || nret != 1 ||
+        PyTuple_GET_SIZE(args) != nkinds || PyTuple_GET_SIZE(names) != nkinds ||
+        nkinds > PJX_MAX_PARAMS || check_kinds(kinds, nkinds, "parameter") < 0 ||
+        check_kinds(ret_kind, 1, "return") < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "call_packed: bad arguments");
         return NULL;
     }
     uint64_t slots[PJX_MAX_PARAMS];
-    for (Py_ssize_t i = 0; i < n; i++) {
-        switch (unbox(PyTuple_GET_ITEM(args, i), self->kinds[i], &slots[i])) {
+    for (Py_ssize_t i = 0; i < nkinds; i++) {
+        PyObject *value = PyTuple_GET_ITEM(args, i);
+        switch (unbox(value, kinds[i], &slots[i])) {
         case CONVERTED: break;
         case MISMATCH:
-            PyErr_Format(PyExc_TypeError, "pyjitx: argument %zd has the wrong type", i);
+            PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
+                         PyTuple_GET_ITEM(names, i), kind_name(kinds[i]), Py_TYPE(value)->tp_name);
             return NULL;
         case FAILED: return NULL;
         }
     }
-    return call_entry(self, slots);
+    Dispatcher fake;
+    fake.entry = (packed_entry)(uintptr_t)address;
+    fake.ret_kind = ret_kind[0];
+    return call_entry(&fake, slots);
 }
 
 static PyObject *dispatcher_get(PyObject *self, PyObject *obj, PyObject *type) {
@@ -305,7 +331,6 @@ static void dispatcher_dealloc(Dispatcher *self) {
 
 static PyMethodDef dispatcher_methods[] = {
     {"_set_entry", (PyCFunction)dispatcher_set_entry, METH_VARARGS, NULL},
-    {"_call_entry", (PyCFunction)dispatcher_call_entry, METH_O, NULL},
     {NULL},
 };
 
@@ -375,6 +400,8 @@ static PyObject *set_recursion_limit(PyObject *module, PyObject *arg) {
 }
 
 static PyMethodDef module_methods[] = {
+    {"call_packed", (PyCFunction)(void (*)(void))call_packed, METH_FASTCALL,
+     "Calls a packed entry with bound arguments (the slow path)."},
     {"runtime_symbols", runtime_symbols, METH_NOARGS,
      "Addresses of the runtime's symbols, for the JIT linker."},
     {"live_objects", live_objects, METH_NOARGS,

@@ -103,6 +103,11 @@ PJX_EXPORT int32_t pjx_float_round(double x, int64_t *out);
 PJX_EXPORT int32_t pjx_float_round_ndigits(double x, int64_t ndigits, double *out);
 PJX_EXPORT int32_t pjx_int_round_ndigits(int64_t x, int64_t ndigits, int64_t *out);
 
+/* ---- exact int/float mixing (intfloat.c) ------------------------------ */
+/* -1, 0, 1 as i <, ==, > d; 2 when d is NaN.  Cannot fail. */
+PJX_EXPORT int64_t pjx_compare_int_float(int64_t i, double d);
+PJX_EXPORT int32_t pjx_int_truediv(int64_t a, int64_t b, double *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,194 @@
+"""pyjitx.compile: the decorator, and the callable it returns.
+
+The callable is a pyjitx._ext.Dispatcher (C): with an installed entry it
+unboxes the arguments, releases the GIL and calls the machine code with no
+Python frame in between.  Everything else -- the first call (lazy
+compilation), keyword arguments and defaults, a new specialisation for
+unannotated parameters, type errors -- takes the slow path here.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import threading
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from . import _ext, cache
+from .backend.jit import LoadedCode, load_object
+from .backend.target import Target, host_target
+from .compiler import CompiledModule, compile_function
+from .errors import CompileError
+from .frontend.annotations import type_from_annotation, type_of_python_value
+from .frontend.source import parse_function
+from .ir.types import BOOL, FLOAT, INT, NONE, Type
+
+_KIND_NAMES = {INT: "int", FLOAT: "float", BOOL: "bool", NONE: "None"}
+
+
+def jit_disabled() -> bool:
+    return os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0")
+
+
+def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = False):
+    """Compile a function (or, later, a class) of the supported subset.
+
+    Usable bare (``@pyjitx.compile``), with options
+    (``@pyjitx.compile(cache=False)``) or functionally
+    (``pyjitx.compile(fn, eager=True)``).  With PYJITX_DISABLE_JIT=1 the
+    object is returned untouched.
+    """
+    if obj is None:
+        return functools.partial(compile, cache=cache, opt=opt, eager=eager)
+    if jit_disabled():
+        return obj
+    if isinstance(obj, type):
+        raise CompileError(f"compiling classes ({obj.__name__}) is not supported yet",
+                           hint="compiled classes arrive with the classes issue; "
+                                "compile functions for now")
+    if isinstance(obj, _ext.Dispatcher):
+        return obj
+    if not inspect.isfunction(obj):
+        raise TypeError(f"pyjitx.compile expects a function, got {type(obj).__name__}")
+    if opt not in (0, 1, 2, 3):
+        raise ValueError("opt must be 0, 1, 2 or 3")
+    function = CompiledFunction(obj, use_cache=cache, opt=opt)
+    if eager:
+        function.compile_annotated()
+    return function.dispatcher
+
+
+class Specialisation:
+    """One compiled signature of a function, linked and callable."""
+
+    def __init__(self, module: CompiledModule, loaded: LoadedCode) -> None:
+        self.module = module
+        self.loaded = loaded
+        self.address = loaded[module.packed_symbol]
+
+
+class CompiledFunction:
+    """Compile-time state behind one Dispatcher."""
+
+    def __init__(self, pyfunc: Callable, use_cache: bool, opt: int) -> None:
+        self.pyfunc = pyfunc
+        self.use_cache = use_cache
+        self.opt = opt
+        self.target: Target = host_target()
+        self.signature = inspect.signature(pyfunc)
+        self.param_names = list(self.signature.parameters)
+        for p in self.signature.parameters.values():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY):
+                if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                    raise CompileError(f"{pyfunc.__qualname__}: *args and **kwargs parameters "
+                                       "are not supported")
+        self.declared = self._declared_types()
+        self.specialisations: Dict[Tuple[Type, ...], Specialisation] = {}
+        self.lock = threading.RLock()
+        self.dispatcher = _ext.Dispatcher(self.slow_call)
+        functools.update_wrapper(self.dispatcher, pyfunc)
+        d = self.dispatcher.__dict__
+        d["py_func"] = pyfunc
+        d["signatures"] = []
+        d["inspect_ir"] = self.inspect_ir
+        d["inspect_llvm"] = self.inspect_llvm
+        d["inspect_asm"] = self.inspect_asm
+        d["compile_for"] = self.compile_for
+
+    def _declared_types(self) -> Dict[str, Optional[Type]]:
+        annotations = getattr(self.pyfunc, "__annotations__", {})
+        declared: Dict[str, Optional[Type]] = {}
+        for name in self.param_names:
+            if name not in annotations:
+                declared[name] = None
+                continue
+            t = type_from_annotation(annotations[name])
+            if t is None:
+                parsed = parse_function(self.pyfunc)
+                arg = next(a for a in parsed.node.args.args if a.arg == name)
+                raise parsed.source_map.error(
+                    arg, f"unsupported annotation {annotations[name]!r} for parameter '{name}'",
+                    hint="supported types so far: int, float, bool, None")
+            declared[name] = t
+        return declared
+
+    # ---- compiling
+
+    def compile_annotated(self) -> Specialisation:
+        missing = [n for n, t in self.declared.items() if t is None]
+        if missing:
+            raise CompileError(f"{self.pyfunc.__qualname__}: eager compilation needs annotated "
+                               f"parameters; '{missing[0]}' has none")
+        return self.compile_for(tuple(self.declared[n] for n in self.param_names))  # type: ignore[misc]
+
+    def compile_for(self, arg_types: Tuple[Type, ...]) -> Specialisation:
+        with self.lock:
+            existing = self.specialisations.get(arg_types)
+            if existing is not None:
+                return existing
+            module = None
+            key = None
+            if self.use_cache:
+                key = cache.cache_key(self.pyfunc, parse_function(self.pyfunc).source_hash,
+                                      arg_types, self.target, self.opt)
+                module = cache.load(key, self.target, self.pyfunc)
+            if module is None:
+                module = compile_function(self.pyfunc, arg_types, self.target, self.opt)
+                if key is not None:
+                    cache.store(key, module)
+            loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+            spec = Specialisation(module, loaded)
+            self.specialisations[arg_types] = spec
+            self.dispatcher.__dict__["signatures"].append(module.signature_text)
+            if len(self.specialisations) == 1:
+                self.dispatcher._set_entry(spec.address, module.param_kinds, module.return_kind,
+                                           spec)
+            return spec
+
+    # ---- calling
+
+    def slow_call(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{self.pyfunc.__name__}(): {exc}") from None
+        bound.apply_defaults()
+        values = [bound.arguments[name] for name in self.param_names]
+        types: List[Type] = []
+        for name, value in zip(self.param_names, values):
+            declared = self.declared[name]
+            if declared is None:
+                actual = type_of_python_value(value)
+                if actual is None:
+                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
+                                    f"pass a {type(value).__name__} value yet")
+                types.append(actual)
+            else:
+                types.append(declared)
+        spec = self.compile_for(tuple(types))
+        module = spec.module
+        return _ext.call_packed(spec.address, module.param_kinds, module.return_kind,
+                                tuple(values), tuple(self.param_names), self.pyfunc.__name__)
+
+    # ---- inspection
+
+    def _any_specialisation(self) -> Specialisation:
+        if not self.specialisations:
+            if any(t is None for t in self.declared.values()):
+                raise RuntimeError(f"{self.pyfunc.__name__} has unannotated parameters: call it "
+                                   "once before inspecting, so its types are known")
+            self.compile_annotated()
+        return next(iter(self.specialisations.values()))
+
+    def inspect_ir(self) -> str:
+        return "\n".join(s.module.ir_text for s in self._all())
+
+    def inspect_llvm(self) -> str:
+        return "\n".join(s.module.code.llvm_ir for s in self._all())
+
+    def inspect_asm(self) -> str:
+        return "\n".join(s.module.code.assembly() for s in self._all())
+
+    def _all(self) -> List[Specialisation]:
+        self._any_specialisation()
+        return list(self.specialisations.values())

@@ -1,0 +1,43 @@
+"""The pieces of the runtime's C ABI (libruntime/include/pyjitx/runtime.h)
+that generated code depends on.  tests/test_abi.py checks these against
+the header."""
+from __future__ import annotations
+
+from llvmlite import ir
+
+from ..ir.types import BOOL, FLOAT, INT, NONE, Type
+
+ABI_VERSION = 1
+ABI_SYMBOL = "pjx_abi_v1"
+
+# pjx_error_kind, by Python exception name.
+ERROR_KINDS = {
+    "Exception": 1, "ArithmeticError": 2, "ZeroDivisionError": 3, "OverflowError": 4,
+    "ValueError": 5, "TypeError": 6, "IndexError": 7, "KeyError": 8, "AssertionError": 9,
+    "RecursionError": 10, "UnboundLocalError": 11, "MemoryError": 12, "RuntimeError": 13,
+    "NotImplementedError": 14, "StopIteration": 15, "UnicodeDecodeError": 16,
+    "UnicodeEncodeError": 17, "LookupError": 18, "AttributeError": 19, "NameError": 20,
+    "OSError": 21, "FileNotFoundError": 22,
+}
+
+I1 = ir.IntType(1)
+I8 = ir.IntType(8)
+I32 = ir.IntType(32)
+I64 = ir.IntType(64)
+F64 = ir.DoubleType()
+PTR = ir.PointerType()
+VOID = ir.VoidType()
+
+
+def value_type(t: Type) -> ir.Type:
+    """How a value of IR type `t` is held in a register inside a function."""
+    return {INT: I64, FLOAT: F64, BOOL: I1, NONE: I8}[t]
+
+
+def abi_type(t: Type) -> ir.Type:
+    """How it is passed across the C ABI (bool as a byte, as C's uint8_t)."""
+    return {INT: I64, FLOAT: F64, BOOL: I8, NONE: I8}[t]
+
+
+# One letter per boundary kind, shared with pyjitx/_ext.c.
+BOUNDARY_KINDS = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n"}

@@ -1,0 +1,485 @@
+"""Lowering of an IR module to an LLVM module.
+
+Every compiled function follows the runtime's convention
+`i32 @sym(args..., ptr %out)` (0: ok, -1: exception pending in the
+runtime's thread-local state).  A raising op becomes a branch to a cold
+block that records the exception and returns -1.  Block parameters become
+phis.  Exported functions also get a packed entry
+`i32 @sym__packed(ptr %args, ptr %out)` taking one 8-byte slot per
+argument, which the Python bridge and C hosts call.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+from llvmlite import ir
+
+from ..ir import ops
+from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, Primitive
+from ..ir.types import BOOL, FLOAT, INT, NONE, Type
+from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
+                  value_type)
+
+OVERFLOW_MESSAGE = "integer overflow: the result does not fit in a 64-bit pyjitx int"
+INT_MIN = -2**63
+
+_ICMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+class ModuleLowering:
+    def __init__(self, module: ops.Module, triple: str, data_layout: str) -> None:
+        self.module = module
+        self.llmod = ir.Module(name=module.name)
+        self.llmod.triple = triple
+        self.llmod.data_layout = data_layout
+        self.functions: Dict[str, ir.Function] = {}
+        self.externals: Dict[str, ir.Function] = {}
+        self.strings: Dict[str, ir.GlobalVariable] = {}
+
+    def lower(self) -> ir.Module:
+        for fn in self.module.functions:
+            self._declare(fn)
+        for fn in self.module.functions:
+            FunctionLowering(self, fn).lower()
+            if fn.exported:
+                self._packed_entry(fn)
+        self._reference_abi()
+        return self.llmod
+
+    # ---- declarations
+
+    def _declare(self, fn: ops.Function) -> None:
+        sig = fn.signature
+        fnty = ir.FunctionType(I32, [abi_type(t) for t in sig.param_types] +
+                               [PTR])
+        llfn = ir.Function(self.llmod, fnty, sig.symbol)
+        if not fn.exported:
+            llfn.linkage = "internal"
+        llfn.attributes.add("nounwind")
+        for arg, name in zip(llfn.args, sig.param_names + ["out"]):
+            arg.name = name
+        self.functions[sig.symbol] = llfn
+
+    def external(self, name: str, return_type: ir.Type, arg_types: List[ir.Type],
+                 readnone: bool = False) -> ir.Function:
+        fn = self.externals.get(name)
+        if fn is None:
+            fn = ir.Function(self.llmod, ir.FunctionType(return_type, arg_types), name)
+            fn.attributes.add("nounwind")
+            self.externals[name] = fn
+        return fn
+
+    def primitive(self, prim: Primitive) -> ir.Function:
+        args = [abi_type(t) for t in prim.arg_types]
+        if prim.can_raise:
+            return self.external(prim.symbol, I32, args + [PTR])
+        return self.external(prim.symbol, abi_type(prim.result_type), args)
+
+    def string(self, text: str) -> ir.Constant:
+        """A pointer to a NUL-terminated UTF-8 constant."""
+        var = self.strings.get(text)
+        if var is None:
+            data = bytearray(text.encode("utf-8") + b"\0")
+            const = ir.Constant(ir.ArrayType(I8, len(data)), data)
+            var = ir.GlobalVariable(self.llmod, const.type, name=f".str{len(self.strings)}")
+            var.global_constant = True
+            var.linkage = "private"
+            var.unnamed_addr = True
+            var.initializer = const
+            self.strings[text] = var
+        return var
+
+    def _reference_abi(self) -> None:
+        """Every object file refers to the runtime's ABI symbol, so code
+        built for another ABI fails at link time rather than at run time."""
+        abi = ir.GlobalVariable(self.llmod, I32, name=ABI_SYMBOL)
+        abi.linkage = "external"
+        abi.global_constant = True
+        ref = ir.GlobalVariable(self.llmod, PTR, name="pjx_abi_reference")
+        ref.linkage = "internal"
+        ref.global_constant = True
+        ref.initializer = abi
+        used = ir.GlobalVariable(self.llmod, ir.ArrayType(PTR, 1), name="llvm.used")
+        used.linkage = "appending"
+        used.section = "llvm.metadata"
+        used.initializer = ir.Constant(ir.ArrayType(PTR, 1), [ref])
+
+    # ---- packed entry
+
+    def _packed_entry(self, fn: ops.Function) -> None:
+        sig = fn.signature
+        target = self.functions[sig.symbol]
+        packed = ir.Function(self.llmod, ir.FunctionType(I32, [PTR, PTR]), sig.symbol + "__packed")
+        packed.attributes.add("nounwind")
+        args_ptr, out_ptr = packed.args
+        args_ptr.name, out_ptr.name = "args", "out"
+        builder = ir.IRBuilder(packed.append_basic_block("entry"))
+        result_slot = builder.alloca(abi_type(sig.return_type), name="result")
+        call_args = []
+        for index, t in enumerate(sig.param_types):
+            slot = builder.gep(args_ptr, [ir.Constant(I64, index)], source_etype=I64)
+            call_args.append(builder.load(slot, typ=abi_type(t)))
+        status = builder.call(target, call_args + [result_slot])
+        ok = builder.icmp_signed("==", status, ir.Constant(I32, 0))
+        with builder.if_then(ok):
+            result = builder.load(result_slot, typ=abi_type(sig.return_type))
+            if sig.return_type == FLOAT:
+                word = builder.bitcast(result, I64)
+            elif sig.return_type == INT:
+                word = result
+            else:
+                word = builder.zext(result, I64)
+            builder.store(word, out_ptr)
+        builder.ret(status)
+
+
+class FunctionLowering:
+    def __init__(self, parent: ModuleLowering, fn: ops.Function) -> None:
+        self.parent = parent
+        self.fn = fn
+        self.llfn = parent.functions[fn.signature.symbol]
+        self.values: Dict[ops.Value, ir.Value] = {}
+        self.blocks: Dict[ops.Block, ir.Block] = {}
+        self.end_blocks: Dict[ops.Block, ir.Block] = {}
+        self.builder: ir.IRBuilder
+        self.error_exit: Optional[ir.Block] = None
+
+    # ---- driver
+
+    def lower(self) -> None:
+        entry = self.llfn.append_basic_block("prologue")
+        self.builder = ir.IRBuilder(entry)
+        self.allocas = ir.IRBuilder(entry)
+        for block in self.fn.blocks:
+            self.blocks[block] = self.llfn.append_basic_block(block.label)
+        for block in self.fn.blocks:
+            llblock = self.blocks[block]
+            self.builder.position_at_end(llblock)
+            for param in block.params:
+                if block is self.fn.entry:
+                    continue
+                self.values[param] = self.builder.phi(value_type(param.type), name=param.name)
+        # Entry block parameters are the function's arguments.
+        self.builder.position_at_end(entry)
+        if self.fn.recursive:
+            status = self.builder.call(self.parent.external("pjx_recursion_enter", I32, []), [])
+            failed = self.builder.icmp_signed("!=", status, ir.Constant(I32, 0))
+            body = self.llfn.append_basic_block("guarded")
+            bail = self.llfn.append_basic_block("too_deep")
+            self.builder.cbranch(failed, bail, body)
+            self.builder.position_at_end(bail)
+            self.builder.ret(ir.Constant(I32, -1))
+            self.builder.position_at_end(body)
+        for param, arg in zip(self.fn.entry.params, self.llfn.args):
+            self.values[param] = self.from_abi(arg, param.type)
+        self.builder.branch(self.blocks[self.fn.entry])
+        for block in self.fn.blocks:
+            self.builder.position_at_end(self.blocks[block])
+            for op in block.ops:
+                self.values[op] = self.lower_op(op)
+            self.end_blocks[block] = self.builder.block
+            self.lower_terminator(block.terminator)
+        for block in self.fn.blocks:
+            for edge in block.terminator.edges:
+                for param, arg in zip(edge.target.params, edge.args):
+                    self.values[param].add_incoming(self.value(arg), self.end_blocks[block])
+
+    # ---- values
+
+    def value(self, v: ops.Value) -> ir.Value:
+        if isinstance(v, ops.Constant):
+            return constant(v.type, v.value)
+        if isinstance(v, ops.Undefined):
+            return constant(v.type, None)
+        return self.values[v]
+
+    def from_abi(self, value: ir.Value, t: Type) -> ir.Value:
+        return self.builder.trunc(value, I1) if t == BOOL else value
+
+    def to_abi(self, value: ir.Value, t: Type) -> ir.Value:
+        return self.builder.zext(value, I8) if t == BOOL else value
+
+    # ---- errors
+
+    def _error_exit(self) -> ir.Block:
+        if self.error_exit is None:
+            saved = self.builder.block
+            self.error_exit = self.llfn.append_basic_block("propagate")
+            self.builder.position_at_end(self.error_exit)
+            self._leave_recursion()
+            self.builder.ret(ir.Constant(I32, -1))
+            self.builder.position_at_end(saved)
+        return self.error_exit
+
+    def _leave_recursion(self) -> None:
+        if self.fn.recursive:
+            self.builder.call(self.parent.external("pjx_recursion_leave", VOID, []), [])
+
+    def raise_if(self, failed: ir.Value, kind: str, message: Optional[str]) -> None:
+        """if failed: raise kind(message); continues in a new block."""
+        raise_block = self.llfn.append_basic_block(f"raise_{kind}")
+        cont = self.llfn.append_basic_block("ok")
+        branch = self.builder.cbranch(failed, raise_block, cont)
+        branch.set_weights([1, 1 << 20])
+        self.builder.position_at_end(raise_block)
+        self.set_error(kind, message)
+        self.builder.branch(self._error_exit())
+        self.builder.position_at_end(cont)
+
+    def set_error(self, kind: str, message: Optional[str]) -> None:
+        err_set = self.parent.external("pjx_err_set", VOID, [I32, PTR])
+        text = self.parent.string(message) if message is not None else ir.Constant(PTR, None)
+        self.builder.call(err_set, [ir.Constant(I32, ERROR_KINDS[kind]), text])
+
+    def propagate_if_failed(self, status: ir.Value) -> None:
+        failed = self.builder.icmp_signed("!=", status, ir.Constant(I32, 0))
+        cont = self.llfn.append_basic_block("ok")
+        branch = self.builder.cbranch(failed, self._error_exit(), cont)
+        branch.set_weights([1, 1 << 20])
+        self.builder.position_at_end(cont)
+
+    def out_slot(self, t: Type) -> ir.Value:
+        self.allocas.position_at_start(self.llfn.entry_basic_block)
+        return self.allocas.alloca(abi_type(t))
+
+    def call_convention(self, fn: ir.Function, args: List[ir.Value], result_type: Type) -> ir.Value:
+        """Calls a function of the runtime convention and propagates failure."""
+        slot = self.out_slot(result_type)
+        status = self.builder.call(fn, args + [slot])
+        self.propagate_if_failed(status)
+        return self.from_abi(self.builder.load(slot, typ=abi_type(result_type)), result_type)
+
+    def overflow_intrinsic(self, op: str) -> ir.Function:
+        name = f"llvm.{op}.with.overflow.i64"
+        fnty = ir.FunctionType(ir.LiteralStructType([I64, I1]), [I64, I64])
+        return self.parent.external(name, fnty.return_type, list(fnty.args))
+
+    # ---- ops
+
+    def lower_op(self, op: ops.Op) -> ir.Value:
+        handler = _OP_LOWERING.get(type(op))
+        if handler is None:
+            raise NotImplementedError(f"no lowering for {type(op).__name__}")
+        return handler(self, op)
+
+    def op_IntArith(self, op: ops.IntArith) -> ir.Value:
+        b = self.builder
+        lhs, rhs = (self.value(v) for v in op.operands)
+        kind = op.op
+        if kind in ("add", "sub", "mul"):
+            pair = b.call(self.overflow_intrinsic(f"s{kind}"), [lhs, rhs])
+            self.raise_if(b.extract_value(pair, 1), "OverflowError", OVERFLOW_MESSAGE)
+            return b.extract_value(pair, 0)
+        if kind == "add_wrap":
+            return b.add(lhs, rhs)
+        if kind == "and":
+            return b.and_(lhs, rhs)
+        if kind == "or":
+            return b.or_(lhs, rhs)
+        if kind == "xor":
+            return b.xor(lhs, rhs)
+        zero, minus_one = ir.Constant(I64, 0), ir.Constant(I64, -1)
+        if kind in ("floordiv", "mod"):
+            message = ("integer division or modulo by zero" if kind == "floordiv"
+                       else "integer modulo by zero")
+            self.raise_if(b.icmp_signed("==", rhs, zero), "ZeroDivisionError", message)
+            is_minus_one = b.icmp_signed("==", rhs, minus_one)
+            if kind == "floordiv":
+                overflow = b.and_(is_minus_one, b.icmp_signed("==", lhs, ir.Constant(I64, INT_MIN)))
+                self.raise_if(overflow, "OverflowError", OVERFLOW_MESSAGE)
+            # x / -1 and x % -1 are UB for INT_MIN in LLVM: divide by 1 instead.
+            safe_rhs = b.select(is_minus_one, ir.Constant(I64, 1), rhs)
+            quotient = b.sdiv(lhs, safe_rhs)
+            remainder = b.srem(lhs, safe_rhs)
+            quotient = b.select(is_minus_one, b.neg(lhs), quotient)
+            remainder = b.select(is_minus_one, zero, remainder)
+            # Python rounds toward negative infinity: fix up when the
+            # remainder is non-zero and its sign differs from the divisor's.
+            adjust = b.and_(b.icmp_signed("!=", remainder, zero),
+                            b.icmp_signed("<", b.xor(remainder, rhs), zero))
+            if kind == "floordiv":
+                return b.select(adjust, b.sub(quotient, ir.Constant(I64, 1)), quotient)
+            return b.select(adjust, b.add(remainder, rhs), remainder)
+        if kind in ("lshift", "rshift"):
+            self.raise_if(b.icmp_signed("<", rhs, zero), "ValueError", "negative shift count")
+            too_far = b.icmp_unsigned(">", rhs, ir.Constant(I64, 63))
+            amount = b.select(too_far, ir.Constant(I64, 63), rhs)
+            if kind == "rshift":
+                return b.ashr(lhs, amount)
+            shifted = b.shl(lhs, amount)
+            lost = b.icmp_signed("!=", b.ashr(shifted, amount), lhs)
+            nonzero = b.icmp_signed("!=", lhs, zero)
+            self.raise_if(b.or_(lost, b.and_(too_far, nonzero)), "OverflowError", OVERFLOW_MESSAGE)
+            return b.select(too_far, zero, shifted)
+        raise NotImplementedError(kind)
+
+    def op_FloatArith(self, op: ops.FloatArith) -> ir.Value:
+        b = self.builder
+        lhs, rhs = (self.value(v) for v in op.operands)
+        if op.op == "add":
+            return b.fadd(lhs, rhs)
+        if op.op == "sub":
+            return b.fsub(lhs, rhs)
+        if op.op == "mul":
+            return b.fmul(lhs, rhs)
+        if op.op == "truediv":
+            self.raise_if(b.fcmp_ordered("==", rhs, ir.Constant(F64, 0.0)), "ZeroDivisionError",
+                          "float division by zero")
+            return b.fdiv(lhs, rhs)
+        raise NotImplementedError(op.op)
+
+    def op_Unary(self, op: ops.Unary) -> ir.Value:
+        b = self.builder
+        operand = self.value(op.operands[0])
+        if op.op == "int_neg":
+            pair = b.call(self.overflow_intrinsic("ssub"), [ir.Constant(I64, 0), operand])
+            self.raise_if(b.extract_value(pair, 1), "OverflowError", OVERFLOW_MESSAGE)
+            return b.extract_value(pair, 0)
+        if op.op == "int_invert":
+            return b.xor(operand, ir.Constant(I64, -1))
+        if op.op == "float_neg":
+            return b.fneg(operand)
+        if op.op == "float_abs":
+            return b.call(b.module.declare_intrinsic("llvm.fabs", [F64]), [operand])
+        if op.op == "bool_not":
+            return b.xor(operand, ir.Constant(I1, 1))
+        raise NotImplementedError(op.op)
+
+    def op_Compare(self, op: ops.Compare) -> ir.Value:
+        b = self.builder
+        lhs, rhs = (self.value(v) for v in op.operands)
+        t = op.operands[0].type
+        if op.op == "ult":
+            return b.icmp_unsigned("<", lhs, rhs)
+        if t == FLOAT:
+            if op.op == "ne":
+                return b.fcmp_unordered("!=", lhs, rhs)
+            return b.fcmp_ordered(_ICMP[op.op], lhs, rhs)
+        if t == BOOL:
+            return b.icmp_unsigned(_ICMP[op.op], lhs, rhs)
+        return b.icmp_signed(_ICMP[op.op], lhs, rhs)
+
+    def op_CompareIntFloat(self, op: ops.CompareIntFloat) -> ir.Value:
+        b = self.builder
+        lhs, rhs = (self.value(v) for v in op.operands)
+        order = b.call(self.parent.primitive(COMPARE_INT_FLOAT), [lhs, rhs])
+        def is_(n: int) -> ir.Value:
+            return b.icmp_signed("==", order, ir.Constant(I64, n))
+        if op.op == "eq":
+            return is_(0)
+        if op.op == "ne":
+            return b.icmp_signed("!=", order, ir.Constant(I64, 0))
+        if op.op == "lt":
+            return is_(-1)
+        if op.op == "gt":
+            return is_(1)
+        if op.op == "le":
+            return b.or_(is_(-1), is_(0))
+        return b.or_(is_(1), is_(0))
+
+    def op_Convert(self, op: ops.Convert) -> ir.Value:
+        b = self.builder
+        value = self.value(op.operands[0])
+        kind = op.kind
+        if kind == "int_to_float":
+            return b.sitofp(value, F64)
+        if kind == "bool_to_int":
+            return b.zext(value, I64)
+        if kind == "bool_to_float":
+            return b.uitofp(value, F64)
+        if kind == "int_to_bool":
+            return b.icmp_signed("!=", value, ir.Constant(I64, 0))
+        if kind == "float_to_bool":
+            return b.fcmp_unordered("!=", value, ir.Constant(F64, 0.0))
+        if kind == "float_to_int":
+            # In range: truncate inline.  Otherwise (including NaN) the
+            # runtime raises the same error CPython does.
+            in_range = b.and_(b.fcmp_ordered(">=", value, ir.Constant(F64, -2.0**63)),
+                              b.fcmp_ordered("<", value, ir.Constant(F64, 2.0**63)))
+            slow = self.llfn.append_basic_block("float_to_int_slow")
+            fast = self.llfn.append_basic_block("float_to_int")
+            b.cbranch(in_range, fast, slow).set_weights([1 << 20, 1])
+            b.position_at_end(slow)
+            self.call_convention(self.parent.primitive(FLOAT_TO_INT), [value], INT)
+            b.unreachable()
+            b.position_at_end(fast)
+            return b.fptosi(value, I64)
+        raise NotImplementedError(kind)
+
+    def op_Select(self, op: ops.Select) -> ir.Value:
+        cond, if_true, if_false = (self.value(v) for v in op.operands)
+        return self.builder.select(cond, if_true, if_false)
+
+    def op_RangeLength(self, op: ops.RangeLength) -> ir.Value:
+        b = self.builder
+        start, stop, step = (self.value(v) for v in op.operands)
+        zero, one = ir.Constant(I64, 0), ir.Constant(I64, 1)
+        upward = b.icmp_signed(">", step, zero)
+        # Distance and step magnitude as unsigned numbers; both fit in u64.
+        low = b.select(upward, start, stop)
+        high = b.select(upward, stop, start)
+        magnitude = b.select(upward, step, b.sub(zero, step))
+        nonempty = b.icmp_signed("<", low, high)
+        distance = b.sub(b.sub(high, low), one)
+        count = b.add(b.udiv(distance, magnitude), one)
+        return b.select(nonempty, count, zero)
+
+    def op_Call(self, op: ops.Call) -> ir.Value:
+        callee = self.parent.functions[op.callee.symbol]
+        args = [self.to_abi(self.value(v), v.type) for v in op.operands]
+        return self.call_convention(callee, args, op.type)
+
+    def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
+        prim = op.primitive
+        fn = self.parent.primitive(prim)
+        args = [self.to_abi(self.value(v), v.type) for v in op.operands]
+        if prim.can_raise:
+            return self.call_convention(fn, args, prim.result_type)
+        return self.from_abi(self.builder.call(fn, args), prim.result_type)
+
+    def op_CheckBound(self, op: ops.CheckBound) -> ir.Value:
+        defined = self.value(op.operands[0])
+        self.raise_if(self.builder.not_(defined), "UnboundLocalError",
+                      f"cannot access local variable '{op.name}' where it is not associated "
+                      "with a value")
+        return constant(NONE, None)
+
+    # ---- terminators
+
+    def lower_terminator(self, term: ops.Terminator) -> None:
+        b = self.builder
+        if isinstance(term, ops.Goto):
+            b.branch(self.blocks[term.edges[0].target])
+        elif isinstance(term, ops.Branch):
+            b.cbranch(self.value(term.operands[0]), self.blocks[term.edges[0].target],
+                      self.blocks[term.edges[1].target])
+        elif isinstance(term, ops.Return):
+            value = term.operands[0]
+            b.store(self.to_abi(self.value(value), value.type), self.llfn.args[-1])
+            self._leave_recursion()
+            b.ret(ir.Constant(I32, 0))
+        elif isinstance(term, ops.Raise):
+            self.set_error(term.kind, term.message)
+            b.branch(self._error_exit())
+        elif isinstance(term, ops.Unreachable):
+            b.unreachable()
+        else:
+            raise NotImplementedError(type(term).__name__)
+
+
+_OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
+    cls: getattr(FunctionLowering, "op_" + cls.__name__)
+    for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
+                ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
+                ops.CheckBound)
+}
+
+
+def constant(t: Type, value) -> ir.Constant:
+    if t == FLOAT:
+        return ir.Constant(F64, 0.0 if value is None else float(value))
+    if t == BOOL:
+        return ir.Constant(I1, 1 if value else 0)
+    if t == NONE:
+        return ir.Constant(I8, 0)
+    return ir.Constant(I64, 0 if value is None else int(value))

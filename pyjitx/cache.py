@@ -1,0 +1,172 @@
+"""The on-disk cache of compiled object files.
+
+An entry is found by a key over everything known before compiling: the
+entry function's source, module and qualified name, argument types,
+options, target, pyjitx version, runtime ABI and LLVM version.  What is
+only known after compiling -- callees' sources and captured globals -- is
+stored in the entry and re-checked against the live program at load, so a
+changed callee or constant triggers a rebuild (numba's most common stale
+cache complaint).  Entries are written atomically; a corrupt, unreadable
+or stale entry is rebuilt, never trusted; an unwritable directory falls
+back to memory with a warning.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Callable, Optional, Tuple
+
+from . import __version__
+from .backend.abi import ABI_VERSION
+from .backend.codegen import ObjectCode
+from .backend.target import Target
+from .compiler import CompiledModule
+from .frontend.session import describe
+from .ir.types import BOOL, FLOAT, INT, NONE, Type
+
+MAGIC = b"PJXC0001"
+_TYPES = {str(t): t for t in (INT, FLOAT, BOOL, NONE)}
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("PYJITX_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pyjitx"
+
+
+def cache_key(pyfunc: Callable, source_hash: str, arg_types: Tuple[Type, ...], target: Target,
+              opt: int) -> str:
+    import llvmlite
+
+    parts = [
+        __version__, str(ABI_VERSION), llvmlite.__version__, target.key, str(opt),
+        getattr(pyfunc, "__module__", "?"), pyfunc.__qualname__,
+        pyfunc.__code__.co_filename, source_hash, ",".join(str(t) for t in arg_types),
+        f"{sys.version_info[:2]}",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def _entry_path(key: str) -> Path:
+    return cache_dir() / key[:2] / f"{key}.pjx"
+
+
+def store(key: str, module: CompiledModule) -> None:
+    header = {
+        "name": module.name,
+        "param_names": module.param_names,
+        "param_types": [str(t) for t in module.param_types],
+        "return_type": str(module.return_type),
+        "symbol": module.symbol,
+        "ir_text": module.ir_text,
+        "llvm_ir": module.code.llvm_ir,
+        "opt": module.code.opt,
+        "dependencies": module.dependencies,
+    }
+    header_bytes = json.dumps(header).encode("utf-8")
+    body = struct.pack("<Q", len(header_bytes)) + header_bytes + module.code.object_bytes
+    payload = MAGIC + hashlib.sha256(body).digest() + body
+    path = _entry_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        warnings.warn(f"pyjitx: cannot write the compile cache at {path.parent} ({exc}); "
+                      "compiled code is kept in memory only. Set PYJITX_CACHE_DIR to a "
+                      "writable directory.", RuntimeWarning, stacklevel=4)
+
+
+def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
+    """The cached module for `key`, or None if absent, corrupt or stale."""
+    path = _entry_path(key)
+    try:
+        payload = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        if payload[:8] != MAGIC:
+            return None
+        digest, body = payload[8:40], payload[40:]
+        if hashlib.sha256(body).digest() != digest:
+            return None
+        (header_len,) = struct.unpack_from("<Q", body)
+        header = json.loads(body[8:8 + header_len].decode("utf-8"))
+        object_bytes = body[8 + header_len:]
+        if not dependencies_current(header["dependencies"], entry):
+            return None
+        return CompiledModule(
+            name=header["name"], param_names=header["param_names"],
+            param_types=[_TYPES[t] for t in header["param_types"]],
+            return_type=_TYPES[header["return_type"]], symbol=header["symbol"],
+            ir_text=header["ir_text"],
+            code=ObjectCode(object_bytes, header["llvm_ir"], target, header["opt"]),
+            dependencies=header["dependencies"])
+    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
+        return None
+
+
+def _resolve(module_name: str, qualname: str, entry: Callable):
+    if getattr(entry, "__module__", None) == module_name and entry.__qualname__ == qualname:
+        return entry
+    obj = sys.modules.get(module_name)
+    for part in qualname.split("."):
+        if obj is None or part == "<locals>":
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def dependencies_current(dependencies: dict, entry: Callable) -> bool:
+    from .frontend.source import parse_function
+
+    for key, expected in dependencies.items():
+        kind, _, rest = key.partition(":")
+        if kind == "func":
+            module_name, _, qualname = rest.partition(":")
+            fn = _resolve(module_name, qualname, entry)
+            fn = getattr(fn, "py_func", fn)
+            if fn is None:
+                return False
+            try:
+                if parse_function(fn).source_hash != expected:
+                    return False
+            except Exception:
+                return False
+        elif kind in ("global", "attr"):
+            module_name, _, name = rest.partition(":")
+            module = sys.modules.get(module_name)
+            if module is None or not hasattr(module, name):
+                return False
+            if describe(getattr(module, name)) != expected:
+                return False
+        elif kind == "free":
+            module_name, qualname, name = rest.split(":", 2)
+            fn = _resolve(module_name, qualname, entry)
+            fn = getattr(fn, "py_func", fn)
+            code = getattr(fn, "__code__", None)
+            if code is None or name not in code.co_freevars or not fn.__closure__:
+                return False
+            try:
+                value = fn.__closure__[code.co_freevars.index(name)].cell_contents
+            except ValueError:
+                return False
+            if describe(value) != expected:
+                return False
+        else:
+            return False
+    return True

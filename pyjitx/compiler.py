@@ -1,0 +1,78 @@
+"""The compilation pipeline, as one readable list of steps:
+
+    Python function + argument types
+      -> frontend (AST -> typed SSA IR, callees included)   pyjitx.frontend
+      -> verify                                              pyjitx.ir.verify
+      -> lower to LLVM IR                                    pyjitx.backend.lower
+      -> optimise, emit a relocatable object                 pyjitx.backend.codegen
+      -> link into the in-process JIT                        pyjitx.backend.jit
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Tuple
+
+from .backend.abi import BOUNDARY_KINDS
+from .backend.codegen import ObjectCode, emit_object
+from .backend.lower import ModuleLowering
+from .backend.target import Target
+from .frontend.session import CompileSession
+from .ir import ops
+from .ir.printer import format_module
+from .ir.types import Type
+from .ir.verify import verify_function
+
+
+@dataclass
+class CompiledModule:
+    """A compiled entry point: everything needed to call it from Python,
+    and to cache or ship it."""
+
+    name: str
+    param_names: List[str]
+    param_types: List[Type]
+    return_type: Type
+    symbol: str
+    ir_text: str
+    code: ObjectCode
+    dependencies: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def packed_symbol(self) -> str:
+        return self.symbol + "__packed"
+
+    @property
+    def param_kinds(self) -> str:
+        return "".join(BOUNDARY_KINDS[t] for t in self.param_types)
+
+    @property
+    def return_kind(self) -> str:
+        return BOUNDARY_KINDS[self.return_type]
+
+    @property
+    def signature_text(self) -> str:
+        params = ", ".join(f"{n}: {t}" for n, t in zip(self.param_names, self.param_types))
+        return f"({params}) -> {self.return_type}"
+
+
+def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module, ops.FunctionSignature, CompileSession]:
+    session = CompileSession()
+    signature = session.function_for(pyfunc, arg_types)
+    module = session.module(signature.symbol)
+    module.function(signature.symbol).exported = True
+    for fn in module.functions:
+        verify_function(fn)
+    return module, signature, session
+
+
+def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Target,
+                     opt: int = 2) -> CompiledModule:
+    module, signature, session = build_ir(pyfunc, arg_types)
+    data_layout = str(target.machine(opt).target_data)
+    llvm_module = ModuleLowering(module, target.triple, data_layout).lower()
+    code = emit_object(llvm_module, target, opt)
+    return CompiledModule(
+        name=signature.name, param_names=signature.param_names,
+        param_types=signature.param_types, return_type=signature.return_type,
+        symbol=signature.symbol, ir_text=format_module(module), code=code,
+        dependencies=dict(session.dependencies))

@@ -1,0 +1,97 @@
+"""Errors that pyjitx raises to its users.
+
+CompileError is the one exception type for a user mistake found at compile
+time.  It carries a source location and renders it the way a compiler
+does, so that no LLVM or C message ever reaches the user for such a
+mistake::
+
+    pyjitx.CompileError: unsupported statement 'with'
+      --> example.py:12:4
+       |
+    12 |     with open(p) as f:
+       |     ^^^^
+       = supported here: assignments, if/while/for, return, ...
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A span in a user's source file (1-based line, 0-based column)."""
+
+    filename: str
+    line: int
+    col: int
+    end_col: Optional[int] = None
+    source_line: str = ""
+
+    def render(self) -> str:
+        gutter = " " * len(str(self.line))
+        text = self.source_line.rstrip("\n")
+        width = 1
+        if self.end_col is not None and self.end_col > self.col:
+            width = self.end_col - self.col
+        width = max(1, min(width, max(1, len(text) - self.col)))
+        return (
+            f"  --> {self.filename}:{self.line}:{self.col}\n"
+            f"{gutter} |\n"
+            f"{self.line} | {text}\n"
+            f"{gutter} | {' ' * self.col}{'^' * width}"
+        )
+
+
+class CompileError(SyntaxError):
+    """Code that pyjitx cannot compile, with where and why.
+
+    A subclass of SyntaxError so that tools which show source locations for
+    syntax errors show ours too.
+    """
+
+    def __init__(self, message: str, location: Optional[SourceLocation] = None,
+                 hint: str = "") -> None:
+        self.message = message
+        self.location = location
+        self.hint = hint
+        parts = [message]
+        if location is not None:
+            parts.append(location.render())
+        if hint:
+            parts.append(f"  = {hint}")
+        super().__init__("\n".join(parts))
+        if location is not None:
+            self.filename = location.filename
+            self.lineno = location.line
+            self.offset = location.col + 1
+            self.text = location.source_line
+
+    def __str__(self) -> str:  # SyntaxError's own __str__ would drop our layout
+        return self.args[0]
+
+
+class SourceMap:
+    """Maps AST nodes of one parsed function back to its file."""
+
+    def __init__(self, filename: str, lines: list[str], line_offset: int,
+                 col_offset: int) -> None:
+        self.filename = filename
+        self.lines = lines
+        self.line_offset = line_offset
+        self.col_offset = col_offset
+
+    def locate(self, node: Optional[ast.AST]) -> Optional[SourceLocation]:
+        if node is None or not hasattr(node, "lineno"):
+            return None
+        line = node.lineno + self.line_offset
+        col = node.col_offset + self.col_offset
+        end_col = None
+        if getattr(node, "end_lineno", None) == node.lineno and node.end_col_offset is not None:
+            end_col = node.end_col_offset + self.col_offset
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return SourceLocation(self.filename, line, col, end_col, text)
+
+    def error(self, node: Optional[ast.AST], message: str, hint: str = "") -> CompileError:
+        return CompileError(message, self.locate(node), hint)

@@ -1,0 +1,453 @@
+"""Builds the typed SSA IR of one Python function from its AST.
+
+Statements and control flow live here; expression typing and operator
+semantics live in pyjitx.frontend.expressions, calls of built-ins and of
+the math module in pyjitx.frontend.calls.  Local variable types are
+inferred by building: a local takes the type of its first assignment; an
+assignment of a wider type (int -> float) records the wider type and the
+build starts over (session.Retry).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from ..errors import CompileError
+from ..ir import ops, passes
+from ..ir.types import BOOL, FLOAT, INT, NONE, Type, unify
+from .annotations import annotation_text, type_from_annotation
+from .session import CompileSession, InProgress, Retry, describe
+from .source import ParsedFunction
+from .ssa import SSABuilder
+
+_SUPPORTED_STATEMENTS = ("assignments, augmented assignments, if/elif/else, while, "
+                         "for ... in range(...), break, continue, return, pass, assert "
+                         "and expression statements")
+
+_UNSUPPORTED_STATEMENT_HINTS = {
+    ast.With: "'with' blocks are not supported yet",
+    ast.Try: "try/except arrives with strings and containers",
+    ast.Raise: "raise arrives with strings and containers",
+    ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
+    ast.FunctionDef: "nested functions are not supported yet; define the function at module level",
+    ast.AsyncFunctionDef: "async functions are not supported",
+    ast.Import: "import at module level; compiled code can use the math module",
+    ast.ImportFrom: "import at module level; compiled code can use the math module",
+    ast.Delete: "del is not supported yet",
+    ast.Global: "compiled code reads module-level constants but cannot assign them",
+    ast.Nonlocal: "closures are not supported yet",
+}
+
+
+def _assigned_names(node: ast.FunctionDef) -> Set[str]:
+    names: Set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            names.add(sub.id)
+    return names
+
+
+class LoopContext:
+    def __init__(self, continue_target: ops.Block, break_target: ops.Block) -> None:
+        self.continue_target = continue_target
+        self.break_target = break_target
+
+
+class FunctionBuilder:
+    def __init__(self, session: CompileSession, parsed: ParsedFunction,
+                 signature: ops.FunctionSignature, var_types: Dict[str, Type],
+                 progress: InProgress) -> None:
+        from .expressions import ExpressionBuilder  # cycle: expressions use builder
+
+        self.session = session
+        self.parsed = parsed
+        self.pyfunc = parsed.pyfunc
+        self.node = parsed.node
+        self.source_map = parsed.source_map
+        self.signature = signature
+        self.progress = progress
+        self.var_types: Dict[str, Type] = dict(var_types)
+        self.var_origin: Dict[str, ast.AST] = {}
+        self.return_preset_next: Optional[Type] = progress.return_preset
+        self.locals = _assigned_names(self.node) | set(signature.param_names)
+        self.fn = ops.Function(signature)
+        self.ssa = SSABuilder(self._var_type, self._undefined)
+        self.block: Optional[ops.Block] = None
+        self.loops: List[LoopContext] = []
+        self.first_return: Optional[ast.AST] = None
+        self.guessed_reads: Set[str] = set()
+        self.expr = ExpressionBuilder(self)
+        self.return_annotation = self._annotated_return_type()
+        if self.return_annotation is not None:
+            progress.return_preset = self.return_annotation
+        self.line = self.node.lineno
+
+    # ------------------------------------------------------------ helpers
+
+    def error(self, node: Optional[ast.AST], message: str, hint: str = "") -> CompileError:
+        return self.source_map.error(node, message, hint)
+
+    def lineno(self, node: ast.AST) -> int:
+        return getattr(node, "lineno", 0) + self.source_map.line_offset
+
+    def _var_type(self, name: str) -> Type:
+        if name.startswith("?"):
+            return BOOL
+        return self.var_types.get(name, INT)
+
+    def _undefined(self, name: str) -> ops.Value:
+        if name.startswith("?"):
+            return ops.Constant(BOOL, False)
+        return ops.Undefined(self._var_type(name))
+
+    def new_block(self, hint: str = "b") -> ops.Block:
+        block = self.fn.new_block(hint)
+        self.ssa.add_block(block)
+        return block
+
+    def emit(self, op: ops.Op) -> ops.Op:
+        assert self.block is not None
+        if op.line < 0:
+            op.line = self.line
+        self.block.ops.append(op)
+        return op
+
+    def terminate(self, terminator: ops.Terminator) -> None:
+        assert self.block is not None and self.block.terminator is None
+        self.block.terminator = terminator
+        for edge in terminator.edges:
+            self.ssa.add_edge(self.block, edge.target)
+        self.block = None
+
+    def goto(self, target: ops.Block, args: Optional[List[ops.Value]] = None) -> None:
+        term = ops.Goto(target)
+        term.edges[0].args = list(args or [])
+        self.terminate(term)
+
+    def branch(self, cond: ops.Value, if_true: ops.Block, if_false: ops.Block) -> None:
+        self.terminate(ops.Branch(cond, if_true, if_false))
+
+    def start(self, block: ops.Block) -> None:
+        self.block = block
+
+    def seal(self, block: ops.Block) -> None:
+        self.ssa.seal(block)
+
+    # --------------------------------------------------------- variables
+
+    def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
+        known = self.var_types.get(name)
+        if known is None:
+            self.var_types[name] = value.type
+            self.var_origin[name] = node
+            if name in self.guessed_reads and value.type != INT:
+                raise Retry()
+        elif known != value.type:
+            wider = unify(known, value.type)
+            if wider is None:
+                origin = self.var_origin.get(name)
+                where = ""
+                if origin is not None:
+                    loc = self.source_map.locate(origin)
+                    where = f" (first assigned a {known} at line {loc.line})" if loc else ""
+                raise self.error(
+                    node, f"local '{name}' is assigned a {value.type} here but holds a {known} "
+                          f"elsewhere{where}",
+                    hint="a local keeps one type; int and float unify to float, other mixes "
+                         "need two variables")
+            if wider != known:
+                self.var_types[name] = wider
+                raise Retry()
+            value = self.expr.coerce(value, wider, node)
+        assert self.block is not None
+        self.ssa.write(name, self.block, value)
+        self.ssa.write("?" + name, self.block, ops.Constant(BOOL, True))
+
+    def read_var(self, name: str, node: ast.AST) -> ops.Value:
+        assert self.block is not None
+        if name not in self.var_types:
+            # Read before any assignment in source order (e.g. in a loop):
+            # guess int; a different type learned later triggers a rebuild.
+            self.guessed_reads.add(name)
+        defined = self.ssa.read("?" + name, self.block)
+        value = self.ssa.read(name, self.block)
+        if not (isinstance(defined, ops.Constant) and defined.value is True):
+            self.emit(ops.CheckBound(defined, name, self.lineno(node)))
+        return value
+
+    # ------------------------------------------------------------- build
+
+    def _annotated_return_type(self) -> Optional[Type]:
+        node = self.node.returns
+        if node is None:
+            return None
+        annotation = self.pyfunc.__annotations__.get("return", annotation_text(node))
+        result = type_from_annotation(annotation)
+        if result is None:
+            raise self.error(node, f"unsupported return type annotation '{annotation_text(node)}'",
+                             hint="supported types so far: int, float, bool, None")
+        return result
+
+    def build(self) -> ops.Function:
+        entry = self.new_block("entry")
+        self.start(entry)
+        for name, type_ in zip(self.signature.param_names, self.signature.param_types):
+            param = entry.add_param(type_, name)
+            self.var_types.setdefault(name, type_)
+            if self.var_types[name] != type_:
+                # A parameter re-assigned with a wider type: widen on entry.
+                param_value = self.expr.coerce(param, self.var_types[name], self.node)
+            else:
+                param_value = param
+            self.ssa.write(name, entry, param_value)
+            self.ssa.write("?" + name, entry, ops.Constant(BOOL, True))
+        self.seal(entry)
+        body = self.new_block("body")
+        self.goto(body)
+        self.seal(body)
+        self.start(body)
+        self.statements(self.node.body)
+        if self.block is not None:
+            self.do_return(None, self.node)
+        self._settle_return_type()
+        passes.simplify(self.fn)
+        return self.fn
+
+    def _settle_return_type(self) -> None:
+        if self.signature.return_type is None:  # every path raises
+            self.signature.return_type = self.return_annotation or NONE
+
+    # -------------------------------------------------------- statements
+
+    def statements(self, body: List[ast.stmt]) -> None:
+        for stmt in body:
+            if self.block is None:
+                return  # unreachable code after return/break/continue
+            self.line = self.lineno(stmt)
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        method = getattr(self, "stmt_" + type(stmt).__name__, None)
+        if method is None:
+            hint = _UNSUPPORTED_STATEMENT_HINTS.get(type(stmt), "supported statements: " +
+                                                    _SUPPORTED_STATEMENTS)
+            raise self.error(stmt, f"unsupported statement '{type(stmt).__name__}'", hint=hint)
+        method(stmt)
+
+    def stmt_Pass(self, stmt: ast.Pass) -> None:
+        pass
+
+    def stmt_Expr(self, stmt: ast.Expr) -> None:
+        if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+            return  # docstring or comment-like string
+        self.expr.value(stmt.value)
+
+    def stmt_Assign(self, stmt: ast.Assign) -> None:
+        if len(stmt.targets) == 1 and isinstance(stmt.targets[0], (ast.Tuple, ast.List)):
+            self._unpack(stmt.targets[0], stmt.value)
+            return
+        value = self.expr.value(stmt.value)
+        for target in stmt.targets:
+            if isinstance(target, (ast.Tuple, ast.List)):
+                raise self.error(target, "unpacking in a chained assignment is not supported")
+            self._assign(target, value)
+
+    def _unpack(self, target: ast.expr, value_node: ast.expr) -> None:
+        elts = target.elts  # type: ignore[attr-defined]
+        if not isinstance(value_node, (ast.Tuple, ast.List)):
+            raise self.error(value_node, "only a tuple of values can be unpacked here",
+                             hint="e.g. 'a, b = b, a + b'; tuples as values arrive with containers")
+        if any(isinstance(e, ast.Starred) for e in elts + value_node.elts):
+            raise self.error(target, "starred unpacking is not supported yet")
+        if len(elts) != len(value_node.elts):
+            raise self.error(value_node, f"cannot unpack {len(value_node.elts)} values into "
+                             f"{len(elts)} targets")
+        values = [self.expr.value(v) for v in value_node.elts]
+        for sub_target, value in zip(elts, values):
+            if isinstance(sub_target, (ast.Tuple, ast.List)):
+                raise self.error(sub_target, "nested unpacking is not supported yet")
+            self._assign(sub_target, value)
+
+    def _assign(self, target: ast.expr, value: ops.Value) -> None:
+        if not isinstance(target, ast.Name):
+            raise self.error(target, f"cannot assign to {type(target).__name__.lower()} here",
+                             hint="compiled code assigns to local variables so far")
+        self.write_var(target.id, value, target)
+
+    def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> None:
+        if not isinstance(stmt.target, ast.Name):
+            raise self.error(stmt.target, "annotated assignment to a non-name")
+        declared = type_from_annotation(annotation_text(stmt.annotation))
+        if declared is None:
+            raise self.error(stmt.annotation, f"unsupported annotation "
+                             f"'{annotation_text(stmt.annotation)}'",
+                             hint="supported types so far: int, float, bool, None")
+        name = stmt.target.id
+        known = self.var_types.get(name)
+        if known is not None and known != declared and name in self.var_origin:
+            raise self.error(stmt, f"local '{name}' is declared {declared} but assigned a {known}")
+        self.var_types[name] = declared
+        self.var_origin.setdefault(name, stmt)
+        if stmt.value is not None:
+            value = self.expr.coerce(self.expr.value(stmt.value), declared, stmt.value)
+            self.write_var(name, value, stmt.target)
+
+    def stmt_AugAssign(self, stmt: ast.AugAssign) -> None:
+        if not isinstance(stmt.target, ast.Name):
+            raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")
+        current = self.read_var(stmt.target.id, stmt.target)
+        result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
+        self.write_var(stmt.target.id, result, stmt.target)
+
+    def stmt_Return(self, stmt: ast.Return) -> None:
+        self.do_return(stmt.value, stmt)
+
+    def do_return(self, value_node: Optional[ast.expr], node: ast.AST) -> None:
+        where = value_node if value_node is not None else node
+        value = ops.Constant(NONE, None) if value_node is None else self.expr.value(value_node)
+        target = self.return_annotation or self.return_preset_next
+        if target is not None:
+            if value.type != target and unify(value.type, target) != target:
+                raise self.error(where, f"returns a {value.type}, but the function returns "
+                                 f"{target}" + (" (annotated)" if self.return_annotation else ""),
+                                 hint="a function returns one type; int and float unify to "
+                                      "float; Optional results arrive with containers")
+            value = self.expr.coerce(value, target, where)
+            self.signature.return_type = target
+        elif self.signature.return_type is None:
+            self.signature.return_type = value.type
+            self.first_return = where
+        elif value.type != self.signature.return_type:
+            joined = unify(value.type, self.signature.return_type)
+            if joined is None:
+                loc = self.source_map.locate(self.first_return)
+                raise self.error(
+                    where, f"returns a {value.type} here but a {self.signature.return_type} "
+                           f"at line {loc.line if loc else '?'}",
+                    hint="a function returns one type; int and float unify to float; Optional "
+                         "results arrive with containers")
+            self.return_preset_next = joined
+            raise Retry()
+        seen = self.progress.return_so_far
+        self.progress.return_so_far = value.type if seen is None else (unify(seen, value.type) or seen)
+        self.terminate(ops.Return(value, self.lineno(node)))
+
+    def stmt_If(self, stmt: ast.If) -> None:
+        then_block = self.new_block("then")
+        else_block = self.new_block("else") if stmt.orelse else None
+        after = self.new_block("endif")
+        self.expr.condition(stmt.test, then_block, else_block or after)
+        self.seal(then_block)
+        self.start(then_block)
+        self.statements(stmt.body)
+        if self.block is not None:
+            self.goto(after)
+        if else_block is not None:
+            self.seal(else_block)
+            self.start(else_block)
+            self.statements(stmt.orelse)
+            if self.block is not None:
+                self.goto(after)
+        self.seal(after)
+        self.start(after)
+        if not self.ssa_has_preds(after):
+            self.terminate(ops.Unreachable())
+
+    def ssa_has_preds(self, block: ops.Block) -> bool:
+        return bool(self.ssa._preds[block])
+
+    def stmt_While(self, stmt: ast.While) -> None:
+        header = self.new_block("while")
+        body = self.new_block("loop")
+        orelse = self.new_block("loopelse") if stmt.orelse else None
+        after = self.new_block("endwhile")
+        self.goto(header)
+        self.start(header)
+        self.expr.condition(stmt.test, body, orelse or after)
+        self.seal(body)
+        self._loop_body(stmt.body, body, continue_target=header, break_target=after)
+        self.seal(header)
+        self._loop_else(orelse, stmt.orelse, after)
+
+    def _loop_body(self, body_stmts: List[ast.stmt], body: ops.Block,
+                   continue_target: ops.Block, break_target: ops.Block) -> None:
+        self.loops.append(LoopContext(continue_target, break_target))
+        self.start(body)
+        self.statements(body_stmts)
+        if self.block is not None:
+            self.goto(continue_target)
+        self.loops.pop()
+
+    def _loop_else(self, orelse: Optional[ops.Block], stmts: List[ast.stmt],
+                   after: ops.Block) -> None:
+        if orelse is not None:
+            self.seal(orelse)
+            self.start(orelse)
+            self.statements(stmts)
+            if self.block is not None:
+                self.goto(after)
+        self.seal(after)
+        self.start(after)
+        if not self.ssa_has_preds(after):
+            self.terminate(ops.Unreachable())
+
+    def stmt_For(self, stmt: ast.For) -> None:
+        from .loops import build_range_for
+
+        build_range_for(self, stmt)
+
+    def stmt_Break(self, stmt: ast.Break) -> None:
+        if not self.loops:
+            raise self.error(stmt, "'break' outside loop")
+        self.goto(self.loops[-1].break_target)
+
+    def stmt_Continue(self, stmt: ast.Continue) -> None:
+        if not self.loops:
+            raise self.error(stmt, "'continue' not properly in loop")
+        self.goto(self.loops[-1].continue_target)
+
+    def stmt_Assert(self, stmt: ast.Assert) -> None:
+        fail = self.new_block("assertfail")
+        ok = self.new_block("assertok")
+        self.expr.condition(stmt.test, ok, fail)
+        self.seal(fail)
+        self.seal(ok)
+        self.start(fail)
+        message = None
+        if stmt.msg is not None:
+            if not isinstance(stmt.msg, ast.Constant):
+                raise self.error(stmt.msg, "assert messages must be constants so far",
+                                 hint="formatted messages arrive with strings")
+            message = str(stmt.msg.value)
+        self.terminate(ops.Raise("AssertionError", message, self.lineno(stmt)))
+        self.start(ok)
+
+    # ------------------------------------------------------ name lookup
+
+    def lookup_global(self, name: str, node: ast.AST) -> Any:
+        """The Python object a non-local name refers to at compile time."""
+        code = self.pyfunc.__code__
+        if name in code.co_freevars and self.pyfunc.__closure__:
+            cell = self.pyfunc.__closure__[code.co_freevars.index(name)]
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                raise self.error(node, f"free variable '{name}' is not bound yet") from None
+            key = f"free:{self.pyfunc.__module__}:{self.pyfunc.__qualname__}:{name}"
+        elif name in self.pyfunc.__globals__:
+            value = self.pyfunc.__globals__[name]
+            key = f"global:{self.pyfunc.__module__}:{name}"
+        elif hasattr(builtins, name):
+            return getattr(builtins, name)
+        else:
+            raise self.error(node, f"name '{name}' is not defined")
+        self.session.dependencies[key] = describe(value)
+        return value
+
+    def default_values(self, pyfunc) -> Dict[str, Any]:
+        return {
+            name: p.default for name, p in inspect.signature(pyfunc).parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }

@@ -1,0 +1,322 @@
+"""Calls: of compiled or plain Python functions (compiled along), of the
+built-ins abs/min/max/round/int/float/bool/pow, and of the math module."""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import math
+import types
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import BOOL, FLOAT, INT, NONE, Type, unify
+from .annotations import type_from_annotation
+from .expressions import constant_value
+from .session import describe
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+
+def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
+    """The object `module.attr` (or a longer chain) refers to."""
+    if isinstance(node.value, ast.Name):
+        if node.value.id in b.locals:
+            raise b.error(node, "attribute access on local values is not supported yet")
+        base = b.lookup_global(node.value.id, node.value)
+    elif isinstance(node.value, ast.Attribute):
+        base = resolve_attribute(b, node.value)
+    else:
+        raise b.error(node, "attribute access is supported on modules only so far")
+    if not isinstance(base, types.ModuleType):
+        raise b.error(node, f"attribute access on a {type(base).__name__} is not supported yet",
+                      hint="module attributes such as math.pi are")
+    try:
+        value = getattr(base, node.attr)
+    except AttributeError:
+        raise b.error(node, f"module '{base.__name__}' has no attribute '{node.attr}'") from None
+    b.session.dependencies[f"attr:{base.__name__}:{node.attr}"] = describe(value)
+    return value
+
+
+def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
+    func = node.func
+    if isinstance(func, ast.Name):
+        if func.id in b.locals:
+            raise b.error(func, f"calling the local '{func.id}' is not supported",
+                          hint="functions as values arrive later; call module-level functions")
+        target = b.lookup_global(func.id, func)
+    elif isinstance(func, ast.Attribute):
+        target = resolve_attribute(b, func)
+    else:
+        raise b.error(func, "only named functions can be called here")
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            raise b.error(arg, "*args in calls is not supported")
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise b.error(kw, "**kwargs in calls is not supported")
+    handler = _BUILTINS.get(_identity(target))
+    if handler is not None:
+        return handler(b, node, target)
+    math_name = _MATH_BY_OBJECT.get(_identity(target))
+    if math_name is not None:
+        return _math_call(b, node, math_name)
+    pyfunc = getattr(target, "py_func", None) if _is_dispatcher(target) else target
+    if isinstance(pyfunc, types.FunctionType):
+        return _user_call(b, node, pyfunc)
+    name = ast.unparse(func)
+    raise b.error(func, f"'{name}' cannot be called from compiled code",
+                  hint="compiled code calls compiled or plain Python functions, abs/min/max/"
+                       "round/int/float/bool/pow and the math module")
+
+
+def _identity(obj: Any) -> int:
+    return id(obj)
+
+
+def _is_dispatcher(obj: Any) -> bool:
+    from .._ext import Dispatcher
+
+    return isinstance(obj, Dispatcher)
+
+
+# ----------------------------------------------------------- user calls
+
+
+def _user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) -> ops.Value:
+    signature = inspect.signature(pyfunc)
+    params = list(signature.parameters.values())
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise b.error(node, f"'{pyfunc.__name__}' takes *args/**kwargs, which compiled "
+                          "calls do not support")
+    bound: Dict[str, Tuple[ops.Value, ast.AST]] = {}
+    if len(node.args) > len(params):
+        raise b.error(node, f"{pyfunc.__name__}() takes {len(params)} positional arguments "
+                      f"but {len(node.args)} were given")
+    for p, arg in zip(params, node.args):
+        if p.kind == p.KEYWORD_ONLY:
+            raise b.error(arg, f"{pyfunc.__name__}() got too many positional arguments")
+        bound[p.name] = (b.expr.value(arg), arg)
+    names = {p.name for p in params}
+    for kw in node.keywords:
+        if kw.arg not in names:
+            raise b.error(kw, f"{pyfunc.__name__}() got an unexpected keyword argument '{kw.arg}'")
+        if kw.arg in bound:
+            raise b.error(kw, f"{pyfunc.__name__}() got multiple values for argument '{kw.arg}'")
+        bound[kw.arg] = (b.expr.value(kw.value), kw.value)
+    args: List[ops.Value] = []
+    arg_types: List[Type] = []
+    annotations = getattr(pyfunc, "__annotations__", {})
+    for p in params:
+        if p.name in bound:
+            value, where = bound[p.name]
+        elif p.default is not inspect.Parameter.empty:
+            value, where = constant_value(p.default), node
+            if value is None:
+                raise b.error(node, f"default value of parameter '{p.name}' of "
+                              f"{pyfunc.__name__}() is not an int, float, bool or None")
+        else:
+            raise b.error(node, f"{pyfunc.__name__}() missing required argument: '{p.name}'")
+        declared = type_from_annotation(annotations[p.name]) if p.name in annotations else None
+        if p.name in annotations and declared is None:
+            raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
+                          f"annotation {annotations[p.name]!r}")
+        if declared is not None and value.type != declared:
+            if unify(value.type, declared) != declared and not (value.type == BOOL and declared == INT):
+                raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be "
+                              f"{declared}, not {value.type}")
+            value = b.expr.coerce(value, declared, where)
+        args.append(value)
+        arg_types.append(declared or value.type)
+    callee = b.session.function_for(pyfunc, tuple(arg_types))
+    return b.emit(ops.Call(callee, args, b.lineno(node)))
+
+
+# ------------------------------------------------------------- built-ins
+
+
+def _positional(b: "FunctionBuilder", node: ast.Call, name: str, low: int, high: int,
+                keywords: Tuple[str, ...] = ()) -> List[Optional[ops.Value]]:
+    given = {kw.arg: kw.value for kw in node.keywords}
+    for kw in node.keywords:
+        if kw.arg not in keywords:
+            raise b.error(kw, f"{name}() got an unexpected keyword argument '{kw.arg}'")
+    if not low <= len(node.args) + len(given) <= high:
+        expected = f"{low}" if low == high else f"{low} to {high}"
+        raise b.error(node, f"{name}() takes {expected} arguments ({len(node.args)} given)")
+    values: List[Optional[ops.Value]] = [b.expr.value(a) for a in node.args]
+    for kw_name in keywords:
+        if kw_name in given:
+            values.append(b.expr.value(given[kw_name]))
+    return values
+
+
+def _numeric(b: "FunctionBuilder", value: ops.Value, node: ast.AST, what: str) -> ops.Value:
+    if not value.type.is_numeric:
+        raise b.error(node, f"bad operand type for {what}(): '{value.type}'")
+    return value
+
+
+def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    (value,) = _positional(b, node, "abs", 1, 1)
+    value = _numeric(b, value, node, "abs")
+    if value.type == FLOAT:
+        return b.emit(ops.Unary("float_abs", value))
+    value = b.expr.coerce(value, INT, node)
+    negative = b.emit(ops.Compare("lt", value, ops.Constant(INT, 0)))
+    negated = b.emit(ops.Unary("int_neg", value))  # raises only for -2**63, as abs must
+    return b.emit(ops.Select(negative, negated, value))
+
+
+def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
+    name = target.__name__
+    if node.keywords:
+        raise b.error(node, f"{name}() with key= or default= arrives with containers")
+    if len(node.args) < 2:
+        raise b.error(node, f"{name}() of a single iterable arrives with containers",
+                      hint=f"{name}(a, b, ...) works on numbers")
+    values = [_numeric(b, b.expr.value(a), a, name) for a in node.args]
+    result_type = values[0].type
+    for v, arg in zip(values[1:], node.args[1:]):
+        joined = unify(result_type, v.type)
+        if joined is None:
+            raise b.error(arg, f"{name}() mixes a {result_type} and a {v.type}; its result "
+                          "would have either type", hint="convert the arguments to one type")
+        result_type = joined
+    op = ast.Lt() if name == "min" else ast.Gt()
+    current = values[0]
+    for v, arg in zip(values[1:], node.args[1:]):
+        # Python keeps the current item unless the new one is strictly
+        # smaller (min) or greater (max): NaN handling follows from that.
+        better = b.expr.compare(op, v, current, node)
+        current = b.emit(ops.Select(better, b.expr.coerce(v, result_type, arg),
+                                    b.expr.coerce(current, result_type, node)))
+    return current
+
+
+def _round(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    values = _positional(b, node, "round", 1, 2, keywords=("ndigits",))
+    number = _numeric(b, values[0], node, "round")
+    ndigits = values[1] if len(values) == 2 else None
+    if ndigits is not None and ndigits.type == NONE:
+        ndigits = None
+    if ndigits is not None:
+        if ndigits.type not in (INT, BOOL):
+            raise b.error(node, f"'{ndigits.type}' object cannot be interpreted as an integer")
+        ndigits = b.expr.coerce(ndigits, INT, node)
+    if number.type == FLOAT:
+        if ndigits is None:
+            return b.emit(ops.PrimitiveCall(prims.FLOAT_ROUND, [number]))
+        return b.emit(ops.PrimitiveCall(prims.FLOAT_ROUND_NDIGITS, [number, ndigits]))
+    number = b.expr.coerce(number, INT, node)
+    if ndigits is None:
+        return number
+    return b.emit(ops.PrimitiveCall(prims.INT_ROUND_NDIGITS, [number, ndigits]))
+
+
+def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    values = _positional(b, node, "int", 0, 1)
+    if not values:
+        return ops.Constant(INT, 0)
+    value = _numeric(b, values[0], node, "int")
+    if value.type == FLOAT:
+        return b.emit(ops.Convert("float_to_int", value))
+    return b.expr.coerce(value, INT, node)
+
+
+def _float(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    values = _positional(b, node, "float", 0, 1)
+    if not values:
+        return ops.Constant(FLOAT, 0.0)
+    return b.expr.coerce(_numeric(b, values[0], node, "float"), FLOAT, node)
+
+
+def _bool(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    values = _positional(b, node, "bool", 0, 1)
+    if not values:
+        return ops.Constant(BOOL, False)
+    return b.expr.truthy(values[0], node)
+
+
+def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    values = _positional(b, node, "pow", 2, 2, keywords=("base", "exp"))
+    return b.expr.binary(ast.Pow(), values[0], values[1], node)
+
+
+_BUILTINS: Dict[int, Callable] = {
+    id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
+    id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
+    id(builtins.bool): _bool, id(builtins.pow): _pow,
+}
+
+
+# ------------------------------------------------------------------ math
+
+
+_MATH_BY_OBJECT: Dict[int, str] = {
+    id(getattr(math, name)): name for name in list(prims.MATH_FUNCTIONS) + ["log"]
+    if hasattr(math, name)
+}
+
+
+def _math_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
+    if name == "isclose":
+        values = _positional(b, node, "isclose", 2, 4, keywords=("rel_tol", "abs_tol"))
+        given = {kw.arg for kw in node.keywords}
+        if len(node.args) > 2:
+            raise b.error(node, "isclose() takes 2 positional arguments")
+        rel = values[2] if "rel_tol" in given else ops.Constant(FLOAT, 1e-09)
+        abs_ = values[-1] if "abs_tol" in given else ops.Constant(FLOAT, 0.0)
+        args = [values[0], values[1], rel, abs_]
+    elif name == "log":
+        args = _positional(b, node, "log", 1, 2)
+        if len(args) == 2:
+            name = "log_base"
+    elif name == "gcd" or name == "lcm":
+        args = [b.expr.value(a) for a in node.args]
+        if node.keywords:
+            raise b.error(node, f"{name}() takes no keyword arguments")
+        if not args:
+            return ops.Constant(INT, 0 if name == "gcd" else 1)
+        ints = [_int_arg(b, v, a, name) for v, a in zip(args, node.args)]
+        result = ints[0]
+        if len(ints) == 1:
+            return _abs_int(b, result, node)
+        for v in ints[1:]:
+            result = b.emit(ops.PrimitiveCall(prims.MATH[name], [result, v]))
+        return result
+    elif name in ("floor", "ceil", "trunc"):
+        (value,) = _positional(b, node, name, 1, 1)
+        if value.type in (INT, BOOL):
+            return b.expr.coerce(value, INT, node)
+        args = [value]
+    else:
+        arg_types, _ = prims.MATH_FUNCTIONS[name]
+        args = _positional(b, node, name, len(arg_types), len(arg_types))
+    prim = prims.MATH[name]
+    converted = []
+    for value, expected, arg_node in zip(args, prim.arg_types, node.args + [node] * 4):
+        if expected == INT:
+            converted.append(_int_arg(b, value, arg_node, name))
+        else:
+            if not value.type.is_numeric:
+                raise b.error(arg_node, f"must be real number, not {value.type}")
+            converted.append(b.expr.coerce(value, FLOAT, arg_node))
+    return b.emit(ops.PrimitiveCall(prim, converted))
+
+
+def _int_arg(b: "FunctionBuilder", value: ops.Value, node: ast.AST, name: str) -> ops.Value:
+    if value.type not in (INT, BOOL):
+        raise b.error(node, f"'{value.type}' object cannot be interpreted as an integer",
+                      hint=f"math.{name}() takes ints")
+    return b.expr.coerce(value, INT, node)
+
+
+def _abs_int(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    negative = b.emit(ops.Compare("lt", value, ops.Constant(INT, 0)))
+    negated = b.emit(ops.Unary("int_neg", value))
+    return b.emit(ops.Select(negative, negated, value))

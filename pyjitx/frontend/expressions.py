@@ -1,0 +1,384 @@
+"""Typing and building of expressions, with Python's operator semantics.
+
+`value(node)` builds an expression for its value; `condition(node, t, f)`
+builds it for a branch, short-circuiting `and`/`or`/`not` and chained
+comparisons without materialising bools.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, List, Optional
+
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import BOOL, FLOAT, INT, NONE, Type, arithmetic_result, unify
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+_BINOPS = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
+    ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "lshift",
+    ast.RShift: "rshift", ast.BitAnd: "and", ast.BitOr: "or", ast.BitXor: "xor",
+}
+_SYMBOLS = {
+    "add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
+    "pow": "**", "lshift": "<<", "rshift": ">>", "and": "&", "or": "|", "xor": "^",
+}
+_COMPARES = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt",
+             ast.GtE: "ge"}
+_SWAPPED = {"eq": "eq", "ne": "ne", "lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+
+
+class ExpressionBuilder:
+    def __init__(self, builder: "FunctionBuilder") -> None:
+        self.b = builder
+
+    def error(self, node, message: str, hint: str = ""):
+        return self.b.error(node, message, hint)
+
+    def emit(self, op: ops.Op) -> ops.Op:
+        return self.b.emit(op)
+
+    # ---------------------------------------------------------- values
+
+    def value(self, node: ast.expr) -> ops.Value:
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(node, f"unsupported expression '{type(node).__name__}'",
+                             hint=_expression_hint(node))
+        return method(node)
+
+    def expr_Constant(self, node: ast.Constant) -> ops.Value:
+        constant = constant_value(node.value)
+        if constant is None:
+            raise self.error(node, f"unsupported constant {node.value!r}",
+                             hint="supported so far: int, float, bool, None; strings arrive next")
+        if constant.type == INT and not (-2**63 <= node.value < 2**63):
+            raise self.error(node, f"integer constant {node.value} does not fit in 64 bits")
+        return constant
+
+    def expr_Name(self, node: ast.Name) -> ops.Value:
+        if node.id in self.b.locals:
+            return self.b.read_var(node.id, node)
+        obj = self.b.lookup_global(node.id, node)
+        constant = constant_value(obj)
+        if constant is not None:
+            return constant
+        raise self.error(node, f"'{node.id}' ({type(obj).__name__}) cannot be used as a value "
+                         "in compiled code", hint="module-level int, float, bool and None "
+                         "constants can; functions can be called")
+
+    def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
+        from .calls import resolve_attribute
+
+        obj = resolve_attribute(self.b, node)
+        constant = constant_value(obj)
+        if constant is None:
+            raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
+                             "compiled code")
+        return constant
+
+    def expr_Call(self, node: ast.Call) -> ops.Value:
+        from .calls import build_call
+
+        return build_call(self.b, node)
+
+    def expr_BinOp(self, node: ast.BinOp) -> ops.Value:
+        return self.binary(node.op, self.value(node.left), self.value(node.right), node)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> ops.Value:
+        if isinstance(node.op, ast.Not):
+            return self.emit(ops.Unary("bool_not", self.truthy(self.value(node.operand), node)))
+        operand = self.value(node.operand)
+        if operand.type == BOOL:
+            operand = self.coerce(operand, INT, node)
+        if operand.type not in (INT, FLOAT):
+            raise self.error(node, f"bad operand type for unary {_unary_symbol(node.op)}: "
+                             f"'{operand.type}'")
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(node.op, ast.USub):
+            if isinstance(operand, ops.Constant):
+                folded = -operand.value
+                if operand.type == FLOAT or -2**63 <= folded < 2**63:
+                    return ops.Constant(operand.type, folded)
+            return self.emit(ops.Unary("int_neg" if operand.type == INT else "float_neg", operand))
+        if isinstance(node.op, ast.Invert):
+            if operand.type != INT:
+                raise self.error(node, "bad operand type for unary ~: 'float'")
+            return self.emit(ops.Unary("int_invert", operand))
+        raise self.error(node, "unsupported unary operator")
+
+    def expr_BoolOp(self, node: ast.BoolOp) -> ops.Value:
+        # `a or b` is a if a is truthy else b: the result is an operand, so
+        # all operands must share a type (int and float unify to float).
+        result_type: Optional[Type] = None
+        values_types: List[Type] = []
+        after = self.b.new_block("boolop")
+        is_or = isinstance(node.op, ast.Or)
+        incoming: List[tuple] = []
+        for index, operand_node in enumerate(node.values):
+            value = self.value(operand_node)
+            values_types.append(value.type)
+            result_type = value.type if result_type is None else unify(result_type, value.type)
+            if result_type is None:
+                raise self.error(node, f"'{'or' if is_or else 'and'}' mixes a "
+                                 f"{values_types[0]} and a {value.type}; its result would "
+                                 "have either type",
+                                 hint="in an if/while condition this is fine; as a value, "
+                                      "convert the operands to one type")
+            if index == len(node.values) - 1:
+                incoming.append((self.b.block, value))
+                self.b.goto(after)
+                break
+            truth = self.truthy(value, operand_node)
+            nxt = self.b.new_block("boolnext")
+            incoming.append((self.b.block, value))
+            if is_or:
+                self.b.branch(truth, after, nxt)
+            else:
+                self.b.branch(truth, nxt, after)
+            self.b.seal(nxt)
+            self.b.start(nxt)
+        return self._merge(after, result_type, incoming, node)
+
+    def _merge(self, after: ops.Block, result_type: Type, incoming: List[tuple],
+               node: ast.AST) -> ops.Value:
+        """Gives `after` a parameter that receives each incoming value,
+        converted to result_type in its own block (before its terminator)."""
+        param = after.add_param(result_type, "v")
+        for block, value in incoming:
+            if value.type != result_type:
+                value = self._coerce_at_end(block, value, result_type, node)
+            for edge in block.terminator.edges:
+                if edge.target is after:
+                    edge.args.insert(0, value)
+        self.b.seal(after)
+        self.b.start(after)
+        return param
+
+    def _coerce_at_end(self, block: ops.Block, value: ops.Value, to: Type, node) -> ops.Value:
+        saved_block, term = self.b.block, block.terminator
+        self.b.block = block
+        block.terminator = None
+        converted = self.coerce(value, to, node)
+        block.terminator = term
+        self.b.block = saved_block
+        return converted
+
+    def expr_IfExp(self, node: ast.IfExp) -> ops.Value:
+        then_block = self.b.new_block("ifexp_then")
+        else_block = self.b.new_block("ifexp_else")
+        after = self.b.new_block("ifexp")
+        self.condition(node.test, then_block, else_block)
+        self.b.seal(then_block)
+        self.b.seal(else_block)
+        self.b.start(then_block)
+        then_value = self.value(node.body)
+        then_end = self.b.block
+        self.b.goto(after)
+        self.b.start(else_block)
+        else_value = self.value(node.orelse)
+        else_end = self.b.block
+        self.b.goto(after)
+        result_type = unify(then_value.type, else_value.type)
+        if result_type is None:
+            raise self.error(node, f"conditional expression gives a {then_value.type} or a "
+                             f"{else_value.type}", hint="both branches need one type")
+        return self._merge(after, result_type, [(then_end, then_value), (else_end, else_value)],
+                           node)
+
+    def expr_Compare(self, node: ast.Compare) -> ops.Value:
+        if len(node.ops) == 1:
+            return self.compare(node.ops[0], self.value(node.left),
+                                self.value(node.comparators[0]), node)
+        true_block = self.b.new_block("cmp_true")
+        false_block = self.b.new_block("cmp_false")
+        after = self.b.new_block("cmp")
+        self.condition(node, true_block, false_block)
+        self.b.seal(true_block)
+        self.b.seal(false_block)
+        self.b.start(true_block)
+        self.b.goto(after)
+        self.b.start(false_block)
+        self.b.goto(after)
+        return self._merge(after, BOOL, [(true_block, ops.Constant(BOOL, True)),
+                                         (false_block, ops.Constant(BOOL, False))], node)
+
+    # ----------------------------------------------------- conditions
+
+    def condition(self, node: ast.expr, if_true: ops.Block, if_false: ops.Block) -> None:
+        """Branches to if_true or if_false on the truth of `node`."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self.condition(node.operand, if_false, if_true)
+            return
+        if isinstance(node, ast.BoolOp):
+            is_or = isinstance(node.op, ast.Or)
+            for operand in node.values[:-1]:
+                nxt = self.b.new_block("cond")
+                if is_or:
+                    self.condition(operand, if_true, nxt)
+                else:
+                    self.condition(operand, nxt, if_false)
+                self.b.seal(nxt)
+                self.b.start(nxt)
+            self.condition(node.values[-1], if_true, if_false)
+            return
+        if isinstance(node, ast.Compare) and len(node.ops) > 1:
+            left = self.value(node.left)
+            for index, (op, comparator) in enumerate(zip(node.ops, node.comparators)):
+                right = self.value(comparator)
+                result = self.compare(op, left, right, node)
+                if index == len(node.ops) - 1:
+                    self._branch(result, if_true, if_false)
+                else:
+                    nxt = self.b.new_block("chain")
+                    self._branch(result, nxt, if_false)
+                    self.b.seal(nxt)
+                    self.b.start(nxt)
+                left = right
+            return
+        self._branch(self.truthy(self.value(node), node), if_true, if_false)
+
+    def _branch(self, cond: ops.Value, if_true: ops.Block, if_false: ops.Block) -> None:
+        if isinstance(cond, ops.Constant):
+            self.b.goto(if_true if cond.value else if_false)
+            # The other block may now have no predecessor; it is still built
+            # and later removed as unreachable.
+            return
+        self.b.branch(cond, if_true, if_false)
+
+    def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
+        if value.type == BOOL:
+            return value
+        if value.type == NONE:
+            return ops.Constant(BOOL, False)
+        if isinstance(value, ops.Constant):
+            return ops.Constant(BOOL, bool(value.value))
+        if value.type == INT:
+            return self.emit(ops.Convert("int_to_bool", value))
+        if value.type == FLOAT:
+            return self.emit(ops.Convert("float_to_bool", value))
+        raise self.error(node, f"cannot test the truth of a {value.type}")
+
+    # ------------------------------------------------------ operators
+
+    def coerce(self, value: ops.Value, to: Type, node: ast.AST) -> ops.Value:
+        """Implicit widening: bool -> int -> float."""
+        if value.type == to:
+            return value
+        kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
+                (INT, FLOAT): "int_to_float"}.get((value.type, to))
+        if kind is None:
+            raise self.error(node, f"expected a {to}, got a {value.type}")
+        if isinstance(value, ops.Constant):
+            return ops.Constant(to, float(value.value) if to == FLOAT else int(value.value))
+        return self.emit(ops.Convert(kind, value))
+
+    def binary(self, op_node: ast.operator, left: ops.Value, right: ops.Value,
+               node: ast.AST) -> ops.Value:
+        op = _BINOPS.get(type(op_node))
+        if op is None:
+            raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+        if op in ("and", "or", "xor") and left.type == BOOL and right.type == BOOL:
+            result = self.emit(ops.IntArith(op, self.coerce(left, INT, node),
+                                            self.coerce(right, INT, node)))
+            return self.emit(ops.Convert("int_to_bool", result))
+        operand_type = arithmetic_result(left.type, right.type)
+        if operand_type is None:
+            raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                             f"'{left.type}' and '{right.type}'")
+        if operand_type == INT:
+            left, right = self.coerce(left, INT, node), self.coerce(right, INT, node)
+            if op == "truediv":
+                return self.emit(ops.PrimitiveCall(prims.INT_TRUEDIV, [left, right]))
+            if op == "pow":
+                return self._int_pow(left, right, node)
+            return self.emit(ops.IntArith(op, left, right))
+        if op in ("lshift", "rshift", "and", "or", "xor"):
+            raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                             f"'{left.type}' and '{right.type}'")
+        left, right = self.coerce(left, FLOAT, node), self.coerce(right, FLOAT, node)
+        if op == "floordiv":
+            return self.emit(ops.PrimitiveCall(prims.FLOAT_FLOORDIV, [left, right]))
+        if op == "mod":
+            return self.emit(ops.PrimitiveCall(prims.FLOAT_MOD, [left, right]))
+        if op == "pow":
+            return self.emit(ops.PrimitiveCall(prims.FLOAT_POW, [left, right]))
+        return self.emit(ops.FloatArith(op, left, right))
+
+    def _int_pow(self, base: ops.Value, exponent: ops.Value, node: ast.AST) -> ops.Value:
+        if isinstance(exponent, ops.Constant) and 0 <= exponent.value <= 4:
+            # Small constant powers as checked multiplications.
+            if exponent.value == 0:
+                return ops.Constant(INT, 1)
+            result = base
+            for _ in range(exponent.value - 1):
+                result = self.emit(ops.IntArith("mul", result, base))
+            return result
+        return self.emit(ops.PrimitiveCall(prims.INT_POW, [base, exponent]))
+
+    def compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
+                node: ast.AST) -> ops.Value:
+        if isinstance(op_node, (ast.Is, ast.IsNot)):
+            if NONE not in (left.type, right.type):
+                raise self.error(node, "'is' compares with None only so far",
+                                 hint="use == for numbers")
+            same = left.type == right.type
+            return ops.Constant(BOOL, same if isinstance(op_node, ast.Is) else not same)
+        op = _COMPARES.get(type(op_node))
+        if op is None:
+            raise self.error(node, f"unsupported comparison {type(op_node).__name__}",
+                             hint="'in' arrives with containers")
+        if NONE in (left.type, right.type):
+            if op not in ("eq", "ne"):
+                raise self.error(node, f"'{_compare_symbol(op)}' not supported between "
+                                 f"'{left.type}' and '{right.type}'")
+            same = left.type == right.type
+            return ops.Constant(BOOL, same if op == "eq" else not same)
+        if not (left.type.is_numeric and right.type.is_numeric):
+            raise self.error(node, f"cannot compare a {left.type} with a {right.type}")
+        if left.type == right.type:
+            return self.emit(ops.Compare(op, left, right))
+        if FLOAT not in (left.type, right.type):  # bool and int
+            return self.emit(ops.Compare(op, self.coerce(left, INT, node),
+                                         self.coerce(right, INT, node)))
+        if left.type == FLOAT:
+            left, right, op = right, left, _SWAPPED[op]
+        if left.type == BOOL:
+            return self.emit(ops.Compare(op, self.coerce(left, FLOAT, node), right))
+        return self.emit(ops.CompareIntFloat(op, left, right))
+
+
+def constant_value(obj) -> Optional[ops.Constant]:
+    if obj is None:
+        return ops.Constant(NONE, None)
+    if isinstance(obj, bool):
+        return ops.Constant(BOOL, obj)
+    if isinstance(obj, int):
+        if not -2**63 <= obj < 2**63:
+            return None
+        return ops.Constant(INT, obj)
+    if isinstance(obj, float):
+        return ops.Constant(FLOAT, obj)
+    return None
+
+
+def _unary_symbol(op: ast.unaryop) -> str:
+    return {ast.UAdd: "+", ast.USub: "-", ast.Invert: "~", ast.Not: "not"}[type(op)]
+
+
+def _compare_symbol(op: str) -> str:
+    return {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
+
+
+def _expression_hint(node: ast.expr) -> str:
+    if isinstance(node, ast.Lambda):
+        return "lambdas are not supported yet; define a module-level function"
+    if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp, ast.DictComp,
+                         ast.SetComp, ast.GeneratorExp, ast.Subscript, ast.JoinedStr)):
+        return "strings and containers arrive in the next release; scalars are supported now"
+    if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+        return "generators and coroutines are not supported yet"
+    return "supported: arithmetic, comparisons, and/or/not, conditional expressions, calls"

@@ -1,0 +1,154 @@
+"""A compile session: every function reachable from one entry point, built
+once per (function, argument types), with return types inferred across
+(mutual) recursion.
+
+Return types are inferred by building: a recursive call to a function that
+is still being built uses the return type seen so far (its annotation, or
+the join of the returns built before the call).  If that assumption turns
+out wrong the function is built again with the corrected type.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Callable, Dict, List, Optional, Tuple
+
+from ..errors import CompileError
+from ..ir import ops
+from ..ir.types import Type
+from .source import ParsedFunction, parse_function
+
+FunctionKey = Tuple[Callable, Tuple[Type, ...]]
+
+MAX_REBUILDS = 8
+
+
+def describe(value) -> str:
+    """A stable description of a captured value, for cache validation."""
+    if isinstance(value, (bool, int, float)) or value is None:
+        return repr(value)
+    py_func = getattr(value, "py_func", None)
+    if py_func is not None:
+        value = py_func
+    if hasattr(value, "__qualname__") and hasattr(value, "__module__"):
+        return f"{type(value).__name__} {value.__module__}.{value.__qualname__}"
+    if hasattr(value, "__name__"):
+        return f"{type(value).__name__} {value.__name__}"
+    return type(value).__name__
+
+
+class Retry(Exception):
+    """Internal: the current build learned a type and must start over."""
+
+
+class InProgress:
+    def __init__(self, key: FunctionKey, signature: ops.FunctionSignature) -> None:
+        self.key = key
+        self.signature = signature
+        self.return_so_far: Optional[Type] = None
+        self.return_preset: Optional[Type] = None
+        self.assumed_by_callers: List[Type] = []
+
+
+class CompileSession:
+    def __init__(self, symbol_prefix: str = "pjx") -> None:
+        self.functions: Dict[FunctionKey, ops.Function] = {}
+        self.order: List[FunctionKey] = []
+        self.in_progress: Dict[FunctionKey, InProgress] = {}
+        self.symbol_prefix = symbol_prefix
+        self._symbols: Dict[str, int] = {}
+        # What the compiled code depends on besides the entry's source, for
+        # validating cache entries: "func:module:qualname" -> source hash,
+        # "global:module:name", "attr:module:name" and
+        # "free:module:qualname:name" -> repr of the captured value.
+        self.dependencies: Dict[str, str] = {}
+
+    def symbol_for(self, pyfunc: Callable, arg_types: Tuple[Type, ...]) -> str:
+        qualname = getattr(pyfunc, "__qualname__", pyfunc.__name__)
+        module = getattr(pyfunc, "__module__", None) or "m"
+        base = f"{self.symbol_prefix}_{module}_{qualname}".replace("<", "_").replace(">", "_")
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in base)
+        suffix = "_".join(str(t) for t in arg_types)
+        candidate = f"{base}__{suffix}" if suffix else base
+        count = self._symbols.get(candidate, 0)
+        self._symbols[candidate] = count + 1
+        return candidate if count == 0 else f"{candidate}_{count}"
+
+    def function_for(self, pyfunc: Callable, arg_types: Tuple[Type, ...]) -> ops.FunctionSignature:
+        """The signature of `pyfunc` specialised for `arg_types`, building it
+        (and its callees) if not yet built."""
+        key = (pyfunc, arg_types)
+        built = self.functions.get(key)
+        if built is not None:
+            return built.signature
+        progress = self.in_progress.get(key)
+        if progress is not None:
+            return self._recursive_signature(progress)
+        return self._build(pyfunc, arg_types).signature
+
+    def _recursive_signature(self, progress: InProgress) -> ops.FunctionSignature:
+        sig = progress.signature
+        ret = progress.return_preset or progress.return_so_far
+        if ret is None:
+            parsed = parse_function(progress.key[0])
+            raise parsed.source_map.error(
+                parsed.node, f"cannot infer the return type of recursive function "
+                f"'{sig.name}' before one of its returns",
+                hint="annotate the return type, e.g. 'def f(n: int) -> int:'")
+        progress.assumed_by_callers.append(ret)
+        sig.return_type = ret
+        return sig
+
+    def _build(self, pyfunc: Callable, arg_types: Tuple[Type, ...]) -> ops.Function:
+        from .builder import FunctionBuilder  # builder imports this module
+
+        key = (pyfunc, arg_types)
+        parsed = parse_function(pyfunc)
+        self.dependencies[self._dependency_name(pyfunc)] = parsed.source_hash
+        var_types: Dict[str, Type] = {}
+        return_preset: Optional[Type] = None
+        for _ in range(MAX_REBUILDS):
+            mark = len(self.order)
+            signature = ops.FunctionSignature(
+                pyfunc.__name__, self.symbol_for(pyfunc, arg_types),
+                list(inspect.signature(pyfunc).parameters), list(arg_types), None)  # type: ignore[arg-type]
+            progress = InProgress(key, signature)
+            progress.return_preset = return_preset
+            self.in_progress[key] = progress
+            builder = FunctionBuilder(self, parsed, signature, var_types, progress)
+            try:
+                fn = builder.build()
+            except Retry:
+                var_types = builder.var_types
+                return_preset = builder.return_preset_next
+                self._forget_since(mark)
+                continue
+            finally:
+                del self.in_progress[key]
+            wrong = [t for t in progress.assumed_by_callers if t != fn.signature.return_type]
+            if wrong:
+                fn.recursive = True
+                return_preset = fn.signature.return_type
+                var_types = builder.var_types
+                self._forget_since(mark)
+                continue
+            if progress.assumed_by_callers:
+                fn.recursive = True
+            self.functions[key] = fn
+            self.order.append(key)
+            return fn
+        raise parsed.source_map.error(parsed.node, f"could not settle the types of '{pyfunc.__name__}'",
+                                      hint="annotate its parameters, return type and locals")
+
+    def _forget_since(self, mark: int) -> None:
+        for key in self.order[mark:]:
+            del self.functions[key]
+        del self.order[mark:]
+
+    @staticmethod
+    def _dependency_name(pyfunc: Callable) -> str:
+        return f"func:{getattr(pyfunc, '__module__', '?')}:{pyfunc.__qualname__}"
+
+    def module(self, name: str) -> ops.Module:
+        module = ops.Module(name)
+        module.functions = [self.functions[key] for key in self.order]
+        return module

@@ -1,0 +1,396 @@
+"""Values, ops, blocks and functions of the IR.
+
+Every op is one small class.  An op is a Value (its result); `operands`
+lists the values it reads.  Ops that may raise say so through `can_raise`;
+the backend sends their failure edge to the block's handler (for now
+always: propagate to the caller).  Terminators end blocks; edges carry
+arguments for the target block's parameters.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Dict, List, Optional, Sequence
+
+from .types import BOOL, FLOAT, INT, NONE, Type
+
+
+class Value:
+    """Anything an op can read."""
+
+    type: Type
+
+    def __init__(self, type: Type) -> None:
+        self.type = type
+
+
+class Constant(Value):
+    """A compile-time constant scalar."""
+
+    def __init__(self, type: Type, value: Any) -> None:
+        super().__init__(type)
+        self.value = value
+
+
+class Undefined(Value):
+    """The value of a local on a path where it was never assigned.  Reads of
+    such locals are guarded by CheckBound, so it is never observed."""
+
+
+class BlockParam(Value):
+    def __init__(self, type: Type, block: "Block", name: str) -> None:
+        super().__init__(type)
+        self.block = block
+        self.name = name
+
+
+# ---------------------------------------------------------------- ops
+
+
+class Op(Value):
+    """An instruction that produces a value of `type` (NONE if unused)."""
+
+    mnemonic: ClassVar[str] = "op"
+    can_raise: ClassVar[bool] = False
+
+    def __init__(self, type: Type, operands: Sequence[Value], line: int = -1) -> None:
+        super().__init__(type)
+        self.operands: List[Value] = list(operands)
+        self.line = line
+
+    def attributes(self) -> str:
+        """Extra text the printer shows after the mnemonic."""
+        return ""
+
+    def replace_operands(self, mapping: Dict[Value, Value]) -> None:
+        self.operands = [mapping.get(v, v) for v in self.operands]
+
+
+# Checked integer ops: failure (overflow, zero division, negative shift)
+# raises the Python exception.
+INT_OPS_THAT_RAISE = frozenset({"add", "sub", "mul", "floordiv", "mod", "lshift", "rshift"})
+
+
+class IntArith(Op):
+    """Binary int op with Python semantics: add sub mul floordiv mod
+    lshift rshift and or xor (checked: overflow raises OverflowError), and
+    add_wrap, a two's-complement add for loop counters that cannot overflow
+    observably."""
+
+    mnemonic = "int"
+
+    def __init__(self, op: str, lhs: Value, rhs: Value, line: int = -1) -> None:
+        assert op in INT_OPS_THAT_RAISE or op in ("and", "or", "xor", "add_wrap"), op
+        super().__init__(INT, [lhs, rhs], line)
+        self.op = op
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return self.op in INT_OPS_THAT_RAISE
+
+    def attributes(self) -> str:
+        return self.op
+
+
+class FloatArith(Op):
+    """Binary float op: add sub mul truediv floordiv mod pow."""
+
+    mnemonic = "float"
+
+    def __init__(self, op: str, lhs: Value, rhs: Value, line: int = -1) -> None:
+        super().__init__(FLOAT, [lhs, rhs], line)
+        self.op = op
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return self.op in ("truediv", "floordiv", "mod", "pow")
+
+    def attributes(self) -> str:
+        return self.op
+
+
+class Unary(Op):
+    """int_neg (raises on overflow), int_invert, float_neg, bool_not."""
+
+    mnemonic = "unary"
+    RESULT = {"int_neg": INT, "int_invert": INT, "float_neg": FLOAT, "float_abs": FLOAT,
+              "bool_not": BOOL}
+
+    def __init__(self, op: str, operand: Value, line: int = -1) -> None:
+        super().__init__(self.RESULT[op], [operand], line)
+        self.op = op
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return self.op == "int_neg"
+
+    def attributes(self) -> str:
+        return self.op
+
+
+COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+
+
+class Compare(Op):
+    """Comparison of two operands of the same type (int, float or bool).
+    "ult" compares ints as unsigned (loop counters only)."""
+
+    mnemonic = "cmp"
+
+    def __init__(self, op: str, lhs: Value, rhs: Value, line: int = -1) -> None:
+        assert op in COMPARISONS or op == "ult"
+        super().__init__(BOOL, [lhs, rhs], line)
+        self.op = op
+
+    def attributes(self) -> str:
+        return self.op
+
+
+class CompareIntFloat(Op):
+    """Exact comparison of an int with a float (Python compares the exact
+    values, not the int rounded to float)."""
+
+    mnemonic = "cmp_int_float"
+
+    def __init__(self, op: str, lhs: Value, rhs: Value, line: int = -1) -> None:
+        assert op in COMPARISONS
+        super().__init__(BOOL, [lhs, rhs], line)
+        self.op = op
+
+    def attributes(self) -> str:
+        return self.op
+
+
+# kind -> (source type, result type, can raise)
+CONVERSIONS = {
+    "int_to_float": (INT, FLOAT, False),
+    "bool_to_int": (BOOL, INT, False),
+    "bool_to_float": (BOOL, FLOAT, False),
+    "float_to_int": (FLOAT, INT, True),
+    "int_to_bool": (INT, BOOL, False),
+    "float_to_bool": (FLOAT, BOOL, False),
+}
+
+
+class Convert(Op):
+    mnemonic = "convert"
+
+    def __init__(self, kind: str, value: Value, line: int = -1) -> None:
+        super().__init__(CONVERSIONS[kind][1], [value], line)
+        self.kind = kind
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return CONVERSIONS[self.kind][2]
+
+    def attributes(self) -> str:
+        return self.kind
+
+
+class RangeLength(Op):
+    """Number of elements of range(start, stop, step), as an unsigned
+    64-bit count (range(-2**63, 2**63 - 1) has more than 2**63 - 1).  The
+    step is never zero here: the builder checks it first."""
+
+    mnemonic = "range_len"
+
+    def __init__(self, start: Value, stop: Value, step: Value, line: int = -1) -> None:
+        super().__init__(INT, [start, stop, step], line)
+
+
+class Select(Op):
+    """cond ? if_true : if_false, both of the result type."""
+
+    mnemonic = "select"
+
+    def __init__(self, cond: Value, if_true: Value, if_false: Value, line: int = -1) -> None:
+        super().__init__(if_true.type, [cond, if_true, if_false], line)
+
+
+class Call(Op):
+    """Call of another compiled function (by its IR symbol)."""
+
+    mnemonic = "call"
+    can_raise = True
+
+    def __init__(self, callee: "FunctionSignature", args: Sequence[Value], line: int = -1) -> None:
+        super().__init__(callee.return_type, args, line)
+        self.callee = callee
+
+    def attributes(self) -> str:
+        return "@" + self.callee.symbol
+
+
+class PrimitiveCall(Op):
+    """Call of a runtime primitive described in pyjitx.ir.primitives."""
+
+    mnemonic = "prim"
+
+    def __init__(self, primitive: "Primitive", args: Sequence[Value], line: int = -1) -> None:
+        super().__init__(primitive.result_type, args, line)
+        self.primitive = primitive
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return self.primitive.can_raise
+
+    def attributes(self) -> str:
+        return self.primitive.name
+
+
+class CheckBound(Op):
+    """Raises UnboundLocalError unless `defined` (a bool) is true."""
+
+    mnemonic = "check_bound"
+    can_raise = True
+
+    def __init__(self, defined: Value, name: str, line: int = -1) -> None:
+        super().__init__(NONE, [defined], line)
+        self.name = name
+
+    def attributes(self) -> str:
+        return repr(self.name)
+
+
+# ---------------------------------------------------------- terminators
+
+
+class Edge:
+    """A control-flow edge to `target`, passing `args` to its parameters."""
+
+    def __init__(self, target: "Block", args: Optional[List[Value]] = None) -> None:
+        self.target = target
+        self.args: List[Value] = list(args or [])
+
+
+class Terminator:
+    mnemonic: ClassVar[str] = "term"
+
+    def __init__(self, operands: Sequence[Value], edges: Sequence[Edge], line: int = -1) -> None:
+        self.operands: List[Value] = list(operands)
+        self.edges: List[Edge] = list(edges)
+        self.line = line
+
+    def replace_operands(self, mapping: Dict[Value, Value]) -> None:
+        self.operands = [mapping.get(v, v) for v in self.operands]
+        for edge in self.edges:
+            edge.args = [mapping.get(v, v) for v in edge.args]
+
+
+class Goto(Terminator):
+    mnemonic = "goto"
+
+    def __init__(self, target: "Block", line: int = -1) -> None:
+        super().__init__([], [Edge(target)], line)
+
+
+class Branch(Terminator):
+    """Two-way branch on a bool.  The two targets are distinct blocks."""
+
+    mnemonic = "branch"
+
+    def __init__(self, cond: Value, if_true: "Block", if_false: "Block", line: int = -1) -> None:
+        assert if_true is not if_false
+        super().__init__([cond], [Edge(if_true), Edge(if_false)], line)
+
+
+class Return(Terminator):
+    mnemonic = "return"
+
+    def __init__(self, value: Value, line: int = -1) -> None:
+        super().__init__([value], [], line)
+
+
+class Raise(Terminator):
+    """Raises a built-in exception with a constant message."""
+
+    mnemonic = "raise"
+
+    def __init__(self, kind: str, message: Optional[str], line: int = -1) -> None:
+        super().__init__([], [], line)
+        self.kind = kind
+        self.message = message
+
+
+class Unreachable(Terminator):
+    mnemonic = "unreachable"
+
+    def __init__(self) -> None:
+        super().__init__([], [])
+
+
+# ------------------------------------------------------ blocks, functions
+
+
+class Block:
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.params: List[BlockParam] = []
+        self.ops: List[Op] = []
+        self.terminator: Optional[Terminator] = None
+
+    def add_param(self, type: Type, name: str) -> BlockParam:
+        param = BlockParam(type, self, name)
+        self.params.append(param)
+        return param
+
+    @property
+    def successors(self) -> List["Block"]:
+        return [edge.target for edge in self.terminator.edges] if self.terminator else []
+
+
+class FunctionSignature:
+    """What a caller needs to know of a compiled function."""
+
+    def __init__(self, name: str, symbol: str, param_names: Sequence[str],
+                 param_types: Sequence[Type], return_type: Type) -> None:
+        self.name = name
+        self.symbol = symbol
+        self.param_names = list(param_names)
+        self.param_types = list(param_types)
+        self.return_type = return_type
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{n}: {t}" for n, t in zip(self.param_names, self.param_types))
+        return f"({params}) -> {self.return_type}"
+
+
+class Function:
+    """A function in IR.  The entry block's parameters are the function's
+    parameters.  `recursive` marks functions on a call cycle: the backend
+    guards them against unbounded recursion."""
+
+    def __init__(self, signature: FunctionSignature) -> None:
+        self.signature = signature
+        self.blocks: List[Block] = []
+        self.recursive = False
+        self.exported = False
+
+    @property
+    def name(self) -> str:
+        return self.signature.name
+
+    @property
+    def entry(self) -> Block:
+        return self.blocks[0]
+
+    def new_block(self, hint: str = "b") -> Block:
+        block = Block(f"{hint}{len(self.blocks)}")
+        self.blocks.append(block)
+        return block
+
+
+class Module:
+    """All functions compiled together into one object file."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.functions: List[Function] = []
+
+    def function(self, symbol: str) -> Function:
+        for fn in self.functions:
+            if fn.signature.symbol == symbol:
+                return fn
+        raise KeyError(symbol)
+
+
+# Avoid an import cycle: primitives import ops' types only.
+from .primitives import Primitive  # noqa: E402

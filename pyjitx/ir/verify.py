@@ -1,0 +1,101 @@
+"""Checks that a function is well-formed IR; run after every pass in tests.
+
+Checks: every block ends in a terminator; edges pass one argument of the
+right type per target parameter; every operand is defined in a block that
+dominates its use (or earlier in the same block); operand types fit ops.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Set
+
+from .ops import (Block, BlockParam, Branch, Call, Constant, Function, Op, Return, Undefined,
+                  Value)
+from .types import BOOL
+
+
+class VerificationError(Exception):
+    pass
+
+
+def _dominators(fn: Function) -> Dict[Block, Set[Block]]:
+    blocks = fn.blocks
+    preds: Dict[Block, List[Block]] = {b: [] for b in blocks}
+    for b in blocks:
+        for s in b.successors:
+            preds[s].append(b)
+    dom = {b: set(blocks) for b in blocks}
+    dom[fn.entry] = {fn.entry}
+    changed = True
+    while changed:
+        changed = False
+        for b in blocks[1:]:
+            ps = [dom[p] for p in preds[b]]
+            new = set.intersection(*ps) if ps else set()
+            new = new | {b}
+            if new != dom[b]:
+                dom[b] = new
+                changed = True
+    return dom
+
+
+def verify_function(fn: Function) -> None:
+    errors: List[str] = []
+    block_set = set(fn.blocks)
+    defined_in: Dict[Value, Block] = {}
+    for block in fn.blocks:
+        for p in block.params:
+            defined_in[p] = block
+        for op in block.ops:
+            defined_in[op] = block
+    dom = _dominators(fn)
+    if len(fn.entry.params) != len(fn.signature.param_types):
+        errors.append("entry block parameters do not match the signature")
+
+    def check_use(value: Value, block: Block, seen: Set[Value], where: str) -> None:
+        if isinstance(value, (Constant, Undefined)):
+            return
+        home = defined_in.get(value)
+        if home is None:
+            errors.append(f"{block.label}: {where} uses a value defined in no block")
+        elif home is block:
+            if value not in seen:
+                errors.append(f"{block.label}: {where} uses a value before its definition")
+        elif home not in dom[block]:
+            errors.append(f"{block.label}: {where} uses a value from {home.label}, "
+                          "which does not dominate it")
+
+    for block in fn.blocks:
+        seen: Set[Value] = set(block.params)
+        for op in block.ops:
+            for v in op.operands:
+                check_use(v, block, seen, op.mnemonic)
+            if isinstance(op, Call) and len(op.operands) != len(op.callee.param_types):
+                errors.append(f"{block.label}: call of {op.callee.name} has the wrong arity")
+            seen.add(op)
+        term = block.terminator
+        if term is None:
+            errors.append(f"{block.label}: no terminator")
+            continue
+        for v in term.operands:
+            check_use(v, block, seen, term.mnemonic)
+        if isinstance(term, Branch) and term.operands[0].type != BOOL:
+            errors.append(f"{block.label}: branch on a non-bool")
+        if isinstance(term, Return) and term.operands[0].type != fn.signature.return_type:
+            errors.append(f"{block.label}: returns {term.operands[0].type}, "
+                          f"expected {fn.signature.return_type}")
+        for edge in term.edges:
+            if edge.target not in block_set:
+                errors.append(f"{block.label}: edge to a block outside the function")
+                continue
+            if len(edge.args) != len(edge.target.params):
+                errors.append(f"{block.label}: edge to {edge.target.label} passes "
+                              f"{len(edge.args)} arguments for {len(edge.target.params)} parameters")
+            for arg, param in zip(edge.args, edge.target.params):
+                check_use(arg, block, seen, f"edge to {edge.target.label}")
+                if arg.type != param.type:
+                    errors.append(f"{block.label}: edge to {edge.target.label} passes "
+                                  f"{arg.type} for {param.type}")
+    if fn.entry in {s for b in fn.blocks for s in b.successors}:
+        errors.append("the entry block has predecessors")
+    if errors:
+        raise VerificationError(f"invalid IR in {fn.name}:\n  " + "\n  ".join(errors))

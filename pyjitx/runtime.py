@@ -1,0 +1,16 @@
+"""Python-side view of the C runtime: counters for tests and settings."""
+from __future__ import annotations
+
+from . import _ext
+
+
+def live_objects() -> int:
+    """Number of runtime objects currently allocated (leak tests compare it
+    before and after)."""
+    return _ext.live_objects()
+
+
+def set_recursion_limit(limit: int) -> None:
+    """Depth at which compiled recursion raises RecursionError (default 1000,
+    CPython's default)."""
+    _ext.set_recursion_limit(int(limit))
