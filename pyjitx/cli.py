@@ -1,0 +1,61 @@
+"""The `pyjitx` command line.  So far: `pyjitx version` and
+`pyjitx ir FILE.py FUNCTION` (print a function's typed IR); `build`,
+`config` and `inspect` arrive with the pipeline and AOT issues."""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from typing import List, Optional
+
+
+def _load_module(path: str):
+    spec = importlib.util.spec_from_file_location("__pyjitx_cli__", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"pyjitx: cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="pyjitx", description="pyjitx compiler tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("version", help="print versions")
+    show = commands.add_parser("ir", help="print the typed IR, LLVM IR or assembly of a function")
+    show.add_argument("file")
+    show.add_argument("function")
+    show.add_argument("--llvm", action="store_true", help="optimised LLVM IR instead")
+    show.add_argument("--asm", action="store_true", help="assembly instead")
+    args = parser.parse_args(argv)
+
+    import pyjitx
+
+    if args.command == "version":
+        import llvmlite
+
+        print(f"pyjitx {pyjitx.__version__} (llvmlite {llvmlite.__version__}, "
+              f"runtime ABI {pyjitx._ext.ABI_VERSION})")
+        return 0
+    module = _load_module(args.file)
+    fn = getattr(module, args.function, None)
+    if fn is None:
+        print(f"pyjitx: {args.file} has no function {args.function!r}", file=sys.stderr)
+        return 2
+    compiled = pyjitx.compile(fn, cache=False) if not hasattr(fn, "inspect_ir") else fn
+    try:
+        if args.asm:
+            print(compiled.inspect_asm())
+        elif args.llvm:
+            print(compiled.inspect_llvm())
+        else:
+            print(compiled.inspect_ir())
+    except pyjitx.CompileError as exc:
+        print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
