@@ -76,6 +76,7 @@ class FunctionBuilder:
         self.ssa = SSABuilder(self._var_type, self._undefined)
         self.block: Optional[ops.Block] = None
         self.loops: List[LoopContext] = []
+        self.loop_count = 0
         self.first_return: Optional[ast.AST] = None
         self.guessed_reads: Set[str] = set()
         self.expr = ExpressionBuilder(self)
@@ -134,6 +135,10 @@ class FunctionBuilder:
 
     def seal(self, block: ops.Block) -> None:
         self.ssa.seal(block)
+
+    def next_loop_id(self) -> int:
+        self.loop_count += 1
+        return self.loop_count - 1
 
     # --------------------------------------------------------- variables
 

@@ -4,7 +4,6 @@ sees a canonical induction variable."""
 from __future__ import annotations
 
 import ast
-import itertools
 from typing import TYPE_CHECKING, List
 
 from ..ir import ops
@@ -12,9 +11,6 @@ from ..ir.types import BOOL, FLOAT, INT
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
-
-_loop_ids = itertools.count()
-
 
 def build_range_for(b: "FunctionBuilder", stmt: ast.For) -> None:
     call = stmt.iter
@@ -44,7 +40,7 @@ def build_range_for(b: "FunctionBuilder", stmt: ast.For) -> None:
         start, stop, step = values
     _check_step(b, step, stmt)
 
-    loop_id = next(_loop_ids)
+    loop_id = b.next_loop_id()
     counter, current = f".k{loop_id}", f".i{loop_id}"
     count = b.emit(ops.RangeLength(start, stop, step))
     b.ssa.write(counter, b.block, ops.Constant(INT, 0))

@@ -106,10 +106,11 @@ class CompileSession:
         self.dependencies[self._dependency_name(pyfunc)] = parsed.source_hash
         var_types: Dict[str, Type] = {}
         return_preset: Optional[Type] = None
+        symbol = self.symbol_for(pyfunc, arg_types)
         for _ in range(MAX_REBUILDS):
             mark = len(self.order)
             signature = ops.FunctionSignature(
-                pyfunc.__name__, self.symbol_for(pyfunc, arg_types),
+                pyfunc.__name__, symbol,
                 list(inspect.signature(pyfunc).parameters), list(arg_types), None)  # type: ignore[arg-type]
             progress = InProgress(key, signature)
             progress.return_preset = return_preset

@@ -41,30 +41,106 @@ def _substitute(fn: Function, mapping: Dict[Value, Value]) -> None:
             block.terminator.replace_operands(flat)
 
 
+def _identity(value: Value):
+    """Constants are equal by type and value (repr: keeps -0.0 and NaN
+    apart from 0.0 and from each other's inequality); other values by
+    identity."""
+    if isinstance(value, Constant):
+        return ("const", value.type, repr(value.value))
+    return value
+
+
 def remove_trivial_params(fn: Function) -> None:
-    incoming: Dict[BlockParam, List[Value]] = {}
-    changed = True
-    while changed:
-        changed = False
-        incoming = {p: [] for b in fn.blocks for p in b.params}
-        for block in fn.blocks:
-            for edge in block.terminator.edges:
-                for arg, param in zip(edge.args, edge.target.params):
-                    incoming[param].append(arg)
-        mapping: Dict[Value, Value] = {}
+    """Replaces block parameters that can only ever hold one value.
+
+    Works on strongly connected components of the "parameter receives
+    parameter" graph (Braun et al., section 3.2): if all values flowing
+    into a component from outside it are one value, every parameter of the
+    component is that value.  A single parameter is the plain case (all
+    incoming values equal, ignoring itself).  Repeats until nothing changes.
+    """
+    while True:
+        mapping = _redundant_params(fn)
+        if not mapping:
+            return
         for block in fn.blocks[1:]:
-            keep = []
-            for index, param in enumerate(block.params):
-                sources = {v for v in incoming[param] if v is not param}
-                if len(sources) == 1:
-                    mapping[param] = sources.pop()
-                else:
-                    keep.append(index)
+            keep = [i for i, p in enumerate(block.params) if p not in mapping]
             if len(keep) != len(block.params):
                 _drop_params(fn, block, keep)
-                changed = True
-        if mapping:
-            _substitute(fn, mapping)
+        _substitute(fn, mapping)
+
+
+def _redundant_params(fn: Function) -> Dict[Value, Value]:
+    params = [p for b in fn.blocks[1:] for p in b.params]
+    incoming: Dict[BlockParam, List[Value]] = {p: [] for p in params}
+    for block in fn.blocks:
+        for edge in block.terminator.edges:
+            for arg, param in zip(edge.args, edge.target.params):
+                if param in incoming:
+                    incoming[param].append(arg)
+    mapping: Dict[Value, Value] = {}
+    for component in _components(params, incoming):
+        members = set(component)
+        outside: Dict = {}
+        for param in component:
+            for arg in incoming[param]:
+                arg = mapping.get(arg, arg)
+                if arg not in members:
+                    outside.setdefault(_identity(arg), arg)
+        if len(outside) == 1:
+            value = next(iter(outside.values()))
+            for param in component:
+                mapping[param] = value
+    return mapping
+
+
+def _components(params: List[BlockParam], incoming: Dict[BlockParam, List[Value]]):
+    """Tarjan's SCCs of the parameter graph, dependencies first."""
+    index: Dict[BlockParam, int] = {}
+    low: Dict[BlockParam, int] = {}
+    stack: List[BlockParam] = []
+    on_stack = set()
+    result: List[List[BlockParam]] = []
+
+    def visit(root: BlockParam) -> None:
+        # Iterative DFS: functions can have long parameter chains.
+        work = [(root, iter([a for a in incoming[root] if a in incoming]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for succ in successors:
+                if succ not in index:
+                    index[succ] = low[succ] = len(index)
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter([a for a in incoming[succ] if a in incoming])))
+                    advanced = True
+                    break
+                if succ in on_stack:
+                    low[node] = min(low[node], index[succ])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member is node:
+                        break
+                result.append(component)
+
+    for param in params:
+        if param not in index:
+            visit(param)
+    return result
 
 
 def _drop_params(fn: Function, block, keep: List[int]) -> None:
