@@ -65,11 +65,26 @@ def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module,
     return module, signature, session
 
 
+def _check_imports(externals) -> None:
+    """Every runtime function the code calls must exist in this runtime: a
+    mismatch is a broken installation, reported as such rather than as a
+    linker failure."""
+    from .backend.jit import runtime_symbol_names
+
+    available = runtime_symbol_names()
+    missing = sorted(n for n in externals if not n.startswith("llvm.") and n not in available)
+    if missing:
+        raise RuntimeError(f"pyjitx: the installed runtime lacks {', '.join(missing)}; the "
+                           "native part is out of date -- reinstall pyjitx (pip install -e .)")
+
+
 def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Target,
                      opt: int = 2) -> CompiledModule:
     module, signature, session = build_ir(pyfunc, arg_types)
     data_layout = str(target.machine(opt).target_data)
-    llvm_module = ModuleLowering(module, target.triple, data_layout).lower()
+    lowering = ModuleLowering(module, target.triple, data_layout)
+    llvm_module = lowering.lower()
+    _check_imports(lowering.externals)
     code = emit_object(llvm_module, target, opt)
     return CompiledModule(
         name=signature.name, param_names=signature.param_names,

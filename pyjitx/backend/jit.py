@@ -19,7 +19,8 @@ _names = itertools.count()
 
 @functools.lru_cache(maxsize=None)
 def _jit() -> "llvm.LLJIT":
-    return llvm.create_lljit_compiler(host_target().machine(2))
+    # suppress_errors: a link failure becomes our exception, not text on stderr.
+    return llvm.create_lljit_compiler(host_target().machine(2), suppress_errors=True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -37,6 +38,10 @@ class LoadedCode:
 
     def __getitem__(self, symbol: str) -> int:
         return self.addresses[symbol]
+
+
+def runtime_symbol_names() -> frozenset:
+    return frozenset(_runtime_symbols())
 
 
 def load_object(object_bytes: bytes, exports: Iterable[str]) -> LoadedCode:
