@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..errors import CompileError
 from ..ir import ops, passes
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, unify
 from .annotations import annotation_text, type_from_annotation
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
@@ -156,9 +156,9 @@ class FunctionBuilder:
                 where = ""
                 if origin is not None:
                     loc = self.source_map.locate(origin)
-                    where = f" (first assigned a {known} at line {loc.line})" if loc else ""
+                    where = f" (first assigned {with_article(known)} at line {loc.line})" if loc else ""
                 raise self.error(
-                    node, f"local '{name}' is assigned a {value.type} here but holds a {known} "
+                    node, f"local '{name}' is assigned {with_article(value.type)} here but holds {with_article(known)} "
                           f"elsewhere{where}",
                     hint="a local keeps one type; int and float unify to float, other mixes "
                          "need two variables")
@@ -292,7 +292,7 @@ class FunctionBuilder:
         name = stmt.target.id
         known = self.var_types.get(name)
         if known is not None and known != declared and name in self.var_origin:
-            raise self.error(stmt, f"local '{name}' is declared {declared} but assigned a {known}")
+            raise self.error(stmt, f"local '{name}' is declared {declared} but assigned {with_article(known)}")
         self.var_types[name] = declared
         self.var_origin.setdefault(name, stmt)
         if stmt.value is not None:
@@ -315,7 +315,7 @@ class FunctionBuilder:
         target = self.return_annotation or self.return_preset_next
         if target is not None:
             if value.type != target and unify(value.type, target) != target:
-                raise self.error(where, f"returns a {value.type}, but the function returns "
+                raise self.error(where, f"returns {with_article(value.type)}, but the function returns "
                                  f"{target}" + (" (annotated)" if self.return_annotation else ""),
                                  hint="a function returns one type; int and float unify to "
                                       "float; Optional results arrive with containers")
@@ -329,7 +329,7 @@ class FunctionBuilder:
             if joined is None:
                 loc = self.source_map.locate(self.first_return)
                 raise self.error(
-                    where, f"returns a {value.type} here but a {self.signature.return_type} "
+                    where, f"returns {with_article(value.type)} here but {with_article(self.signature.return_type)} "
                            f"at line {loc.line if loc else '?'}",
                     hint="a function returns one type; int and float unify to float; Optional "
                          "results arrive with containers")

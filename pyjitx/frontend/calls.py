@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
 from .session import describe
@@ -184,7 +184,7 @@ def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     for v, arg in zip(values[1:], node.args[1:]):
         joined = unify(result_type, v.type)
         if joined is None:
-            raise b.error(arg, f"{name}() mixes a {result_type} and a {v.type}; its result "
+            raise b.error(arg, f"{name}() mixes {with_article(result_type)} and {with_article(v.type)}; its result "
                           "would have either type", hint="convert the arguments to one type")
         result_type = joined
     op = ast.Lt() if name == "min" else ast.Gt()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type, arithmetic_result, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, arithmetic_result, unify
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -123,8 +123,8 @@ class ExpressionBuilder:
             values_types.append(value.type)
             result_type = value.type if result_type is None else unify(result_type, value.type)
             if result_type is None:
-                raise self.error(node, f"'{'or' if is_or else 'and'}' mixes a "
-                                 f"{values_types[0]} and a {value.type}; its result would "
+                raise self.error(node, f"'{'or' if is_or else 'and'}' mixes "
+                                 f"{with_article(values_types[0])} and {with_article(value.type)}; its result would "
                                  "have either type",
                                  hint="in an if/while condition this is fine; as a value, "
                                       "convert the operands to one type")
@@ -184,8 +184,8 @@ class ExpressionBuilder:
         self.b.goto(after)
         result_type = unify(then_value.type, else_value.type)
         if result_type is None:
-            raise self.error(node, f"conditional expression gives a {then_value.type} or a "
-                             f"{else_value.type}", hint="both branches need one type")
+            raise self.error(node, f"conditional expression gives {with_article(then_value.type)} or "
+                             f"{with_article(else_value.type)}", hint="both branches need one type")
         return self._merge(after, result_type, [(then_end, then_value), (else_end, else_value)],
                            node)
 
@@ -260,7 +260,7 @@ class ExpressionBuilder:
             return self.emit(ops.Convert("int_to_bool", value))
         if value.type == FLOAT:
             return self.emit(ops.Convert("float_to_bool", value))
-        raise self.error(node, f"cannot test the truth of a {value.type}")
+        raise self.error(node, f"cannot test the truth of {with_article(value.type)}")
 
     # ------------------------------------------------------ operators
 
@@ -271,7 +271,7 @@ class ExpressionBuilder:
         kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
                 (INT, FLOAT): "int_to_float"}.get((value.type, to))
         if kind is None:
-            raise self.error(node, f"expected a {to}, got a {value.type}")
+            raise self.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
         if isinstance(value, ops.Constant):
             return ops.Constant(to, float(value.value) if to == FLOAT else int(value.value))
         return self.emit(ops.Convert(kind, value))
@@ -338,7 +338,7 @@ class ExpressionBuilder:
             same = left.type == right.type
             return ops.Constant(BOOL, same if op == "eq" else not same)
         if not (left.type.is_numeric and right.type.is_numeric):
-            raise self.error(node, f"cannot compare a {left.type} with a {right.type}")
+            raise self.error(node, f"cannot compare {with_article(left.type)} with {with_article(right.type)}")
         if left.type == right.type:
             return self.emit(ops.Compare(op, left, right))
         if FLOAT not in (left.type, right.type):  # bool and int

@@ -55,3 +55,11 @@ def arithmetic_result(a: Type, b: Type) -> Optional[Type]:
     if FLOAT in (a, b):
         return FLOAT
     return INT
+
+
+def with_article(t: Type) -> str:
+    """'an int', 'a float', 'None': for error messages."""
+    name = str(t)
+    if t == NONE:
+        return "None"
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
