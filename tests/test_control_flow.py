@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import pyjitx
+from assert_subjects import assert_float, assert_in_loop, assert_msg, assert_plain
 from difftest import (INT64_MAX, INT64_MIN, assert_result, assert_same, bools,
                       floats, ints, is_disabled, small_ints)
 
@@ -380,21 +381,6 @@ def pass_stmt(a: int) -> int:
     return a
 
 
-def assert_plain(a: int) -> int:
-    assert a >= 0
-    return a * 2
-
-
-def assert_msg(a: int) -> int:
-    assert a >= 0, "a must be non-negative"
-    return a + 1
-
-
-def assert_float(x: float) -> float:
-    assert x == x
-    return x
-
-
 def no_return(a: int) -> None:
     b = a + 1
     if b > 0:
@@ -440,6 +426,7 @@ RANGE_BC, FOR_ELSE, FOR_ELSE_CONT = _pair(range_break_continue), _pair(for_else)
 NESTED, NESTED_WF, PRIMES = _pair(nested_loops), _pair(nested_while_for), _pair(primes_below)
 EARLY, EARLY_WHILE, PASS_STMT = _pair(early_return), _pair(early_return_while), _pair(pass_stmt)
 ASSERT_PLAIN, ASSERT_MSG, ASSERT_FLOAT = _pair(assert_plain), _pair(assert_msg), _pair(assert_float)
+ASSERT_IN_LOOP = _pair(assert_in_loop)
 NO_RETURN, INT_ACCUM_FLOAT = _pair(no_return), _pair(int_accum_float)
 
 
@@ -717,6 +704,7 @@ def test_assert(a, x):
     same(ASSERT_PLAIN, a)
     same(ASSERT_MSG, a)
     same(ASSERT_FLOAT, x)
+    same(ASSERT_IN_LOOP, min(max(a, -5), 60))
 
 
 def test_assert_message_text():
@@ -726,6 +714,9 @@ def test_assert_message_text():
     with pytest.raises(AssertionError) as info:
         ASSERT_PLAIN[1](-5)
     assert str(info.value) == ""
+    with pytest.raises(AssertionError) as info:
+        ASSERT_IN_LOOP[1](60)
+    assert str(info.value) == "too many"
 
 
 @given(ints)
