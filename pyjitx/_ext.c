@@ -19,13 +19,18 @@
 
 typedef int32_t (*packed_entry)(const uint64_t *args, uint64_t *out);
 
-/* Kinds of values that cross the boundary, one letter each.  The compiler
- * (pyjitx/boundary.py) uses the same letters. */
+/* Kinds of values that cross the boundary, one letter each; the compiler
+ * (pyjitx/backend/abi.py) uses the same letters.  Lower case converts as an
+ * annotation allows (an int for a float, a bool for an int); upper case
+ * accepts exactly that Python type, for parameters specialised on the
+ * argument's type, so that another type reaches its own specialisation. */
 enum {
     KIND_INT = 'i',
     KIND_FLOAT = 'f',
     KIND_BOOL = 'b',
     KIND_NONE = 'n',
+    KIND_EXACT_INT = 'I',
+    KIND_EXACT_FLOAT = 'F',
 };
 
 typedef struct {
@@ -86,6 +91,12 @@ typedef enum { CONVERTED, MISMATCH, FAILED } conversion;
 
 static conversion unbox(PyObject *value, char kind, uint64_t *slot) {
     switch (kind) {
+    case KIND_EXACT_INT:
+        if (!PyLong_Check(value) || PyBool_Check(value)) return MISMATCH;
+        return unbox(value, KIND_INT, slot);
+    case KIND_EXACT_FLOAT:
+        if (!PyFloat_Check(value)) return MISMATCH;
+        return unbox(value, KIND_FLOAT, slot);
     case KIND_INT: {
         if (!PyLong_Check(value)) {
             if (PyFloat_Check(value) || !PyIndex_Check(value)) return MISMATCH;
@@ -211,8 +222,8 @@ static int dispatcher_init(Dispatcher *self, PyObject *args, PyObject *kwargs) {
 
 static const char *kind_name(char kind) {
     switch (kind) {
-    case KIND_INT: return "int";
-    case KIND_FLOAT: return "float";
+    case KIND_INT: case KIND_EXACT_INT: return "int";
+    case KIND_FLOAT: case KIND_EXACT_FLOAT: return "float";
     case KIND_BOOL: return "bool";
     case KIND_NONE: return "None";
     default: return "?";
@@ -222,7 +233,8 @@ static const char *kind_name(char kind) {
 static int check_kinds(const char *kinds, Py_ssize_t n, const char *what) {
     for (Py_ssize_t i = 0; i < n; i++) {
         switch (kinds[i]) {
-        case KIND_INT: case KIND_FLOAT: case KIND_BOOL: case KIND_NONE: break;
+        case KIND_INT: case KIND_FLOAT: case KIND_BOOL: case KIND_NONE:
+        case KIND_EXACT_INT: case KIND_EXACT_FLOAT: break;
         default:
             PyErr_Format(PyExc_ValueError, "pyjitx: unknown %s kind '%c'", what, kinds[i]);
             return -1;

@@ -65,6 +65,7 @@ class Specialisation:
         self.module = module
         self.loaded = loaded
         self.address = loaded[module.packed_symbol]
+        self.param_kinds = module.param_kinds
 
 
 class CompiledFunction:
@@ -140,10 +141,17 @@ class CompiledFunction:
             spec = Specialisation(module, loaded)
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
+            spec.param_kinds = self._boundary_kinds(module)
             if len(self.specialisations) == 1:
-                self.dispatcher._set_entry(spec.address, module.param_kinds, module.return_kind,
+                self.dispatcher._set_entry(spec.address, spec.param_kinds, module.return_kind,
                                            spec)
             return spec
+
+    def _boundary_kinds(self, module: CompiledModule) -> str:
+        """Annotated parameters convert as the annotation allows; parameters
+        specialised on the argument's type accept exactly that type."""
+        return "".join(kind.upper() if self.declared[name] is None and kind in "if" else kind
+                       for name, kind in zip(self.param_names, module.param_kinds))
 
     # ---- calling
 
@@ -167,7 +175,7 @@ class CompiledFunction:
                 types.append(declared)
         spec = self.compile_for(tuple(types))
         module = spec.module
-        return _ext.call_packed(spec.address, module.param_kinds, module.return_kind,
+        return _ext.call_packed(spec.address, spec.param_kinds, module.return_kind,
                                 tuple(values), tuple(self.param_names), self.pyfunc.__name__)
 
     # ---- inspection
