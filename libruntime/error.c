@@ -85,22 +85,10 @@ const char *pjx_err_kind_name(int32_t kind) {
     return kind_names[kind];
 }
 
-/* ---- recursion guard ---------------------------------------------------- */
+/* ---- recursion limit ----------------------------------------------------
+ * Compiled functions on a call cycle pass their depth along the cycle and
+ * compare it with this limit (CPython's default), so runaway recursion
+ * raises RecursionError instead of overflowing the C stack. */
+int32_t pjx_recursion_limit = 1000;
 
-/* Compiled frames are small, but a C++ host thread may have a small stack:
- * the default limit is CPython's own default. */
-static int32_t recursion_limit = 1000;
-static _Thread_local int32_t recursion_depth;
-
-void pjx_set_recursion_limit(int32_t limit) { recursion_limit = limit; }
-
-int32_t pjx_recursion_enter(void) {
-    if (++recursion_depth > recursion_limit) {
-        --recursion_depth;
-        pjx_err_set(PJX_EXC_RECURSION, "maximum recursion depth exceeded");
-        return -1;
-    }
-    return 0;
-}
-
-void pjx_recursion_leave(void) { --recursion_depth; }
+void pjx_set_recursion_limit(int32_t limit) { pjx_recursion_limit = limit; }

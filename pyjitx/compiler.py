@@ -18,6 +18,7 @@ from .backend.lower import ModuleLowering
 from .backend.target import Target
 from .frontend.session import CompileSession
 from .ir import ops
+from .ir.passes import mark_call_cycles
 from .ir.printer import format_module
 from .ir.types import Type
 from .ir.verify import verify_function
@@ -60,6 +61,7 @@ def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module,
     signature = session.function_for(pyfunc, arg_types)
     module = session.module(signature.symbol)
     module.function(signature.symbol).exported = True
+    mark_call_cycles(module)
     for fn in module.functions:
         verify_function(fn)
     return module, signature, session

@@ -146,11 +146,11 @@ def not_cmp(a: int, b: int) -> bool:
 
 def sc_and(a: int, b: int) -> bool:
     # right side divides by a: must not run when a == 0
-    return a != 0 and b // a > 1
+    return a != 0 and b % a > 1
 
 
 def sc_or(a: int, b: int) -> bool:
-    return a == 0 or b // a > 1
+    return a == 0 or b % a > 1
 
 
 def sc_and_value(a: int) -> int:

@@ -1,12 +1,18 @@
 """Lowering of an IR module to an LLVM module.
 
-Every compiled function follows the runtime's convention
-`i32 @sym(args..., ptr %out)` (0: ok, -1: exception pending in the
-runtime's thread-local state).  A raising op becomes a branch to a cold
-block that records the exception and returns -1.  Block parameters become
-phis.  Exported functions also get a packed entry
+Inside a module every IR function becomes an internal `@sym.impl` that
+returns `{result, i1 failed}` in registers; a failure means an exception
+is pending in the runtime's thread-local state.  Functions on a call cycle
+take an extra `i32` call depth and raise RecursionError past the
+runtime's limit (no thread-local counter, no call into the runtime).
+
+An exported function also gets the runtime's C convention,
+`i32 @sym(args..., ptr %out)` (0: ok, -1: exception), and a packed entry
 `i32 @sym__packed(ptr %args, ptr %out)` taking one 8-byte slot per
 argument, which the Python bridge and C hosts call.
+
+A raising op becomes a branch to a cold block that records the exception
+and returns failure.  Block parameters become phis.
 """
 from __future__ import annotations
 
@@ -42,6 +48,7 @@ class ModuleLowering:
         for fn in self.module.functions:
             FunctionLowering(self, fn).lower()
             if fn.exported:
+                self._c_entry(fn)
                 self._packed_entry(fn)
         self._reference_abi()
         return self.llmod
@@ -50,13 +57,16 @@ class ModuleLowering:
 
     def _declare(self, fn: ops.Function) -> None:
         sig = fn.signature
-        fnty = ir.FunctionType(I32, [abi_type(t) for t in sig.param_types] +
-                               [PTR])
-        llfn = ir.Function(self.llmod, fnty, sig.symbol)
-        if not fn.exported:
-            llfn.linkage = "internal"
+        params = [abi_type(t) for t in sig.param_types]
+        names = list(sig.param_names)
+        if fn.recursive:
+            params.append(I32)
+            names.append("depth")
+        fnty = ir.FunctionType(impl_result_type(sig.return_type), params)
+        llfn = ir.Function(self.llmod, fnty, sig.symbol + ".impl")
+        llfn.linkage = "internal"
         llfn.attributes.add("nounwind")
-        for arg, name in zip(llfn.args, sig.param_names + ["out"]):
+        for arg, name in zip(llfn.args, names):
             arg.name = name
         self.functions[sig.symbol] = llfn
 
@@ -68,6 +78,13 @@ class ModuleLowering:
             fn.attributes.add("nounwind")
             self.externals[name] = fn
         return fn
+
+    def recursion_limit(self) -> ir.GlobalVariable:
+        limit = self.llmod.globals.get("pjx_recursion_limit")
+        if limit is None:
+            limit = ir.GlobalVariable(self.llmod, I32, name="pjx_recursion_limit")
+            limit.linkage = "external"
+        return limit
 
     def primitive(self, prim: Primitive) -> ir.Function:
         args = [abi_type(t) for t in prim.arg_types]
@@ -104,25 +121,43 @@ class ModuleLowering:
         used.section = "llvm.metadata"
         used.initializer = ir.Constant(ir.ArrayType(PTR, 1), [ref])
 
-    # ---- packed entry
+    # ---- exported entries
+
+    def call_impl(self, builder: ir.IRBuilder, fn: ops.Function, args: List[ir.Value]) -> Tuple[ir.Value, ir.Value]:
+        """Calls fn's implementation from outside any call cycle; returns
+        (result, failed)."""
+        if fn.recursive:
+            args = args + [ir.Constant(I32, 0)]
+        pair = builder.call(self.functions[fn.signature.symbol], args)
+        return builder.extract_value(pair, 0), builder.extract_value(pair, 1)
+
+    def _c_entry(self, fn: ops.Function) -> None:
+        """`i32 @sym(args..., ptr out)`: the documented C ABI."""
+        sig = fn.signature
+        fnty = ir.FunctionType(I32, [abi_type(t) for t in sig.param_types] + [PTR])
+        entry = ir.Function(self.llmod, fnty, sig.symbol)
+        entry.attributes.add("nounwind")
+        for arg, name in zip(entry.args, sig.param_names + ["out"]):
+            arg.name = name
+        builder = ir.IRBuilder(entry.append_basic_block("entry"))
+        result, failed = self.call_impl(builder, fn, list(entry.args[:-1]))
+        with builder.if_then(builder.not_(failed)):
+            builder.store(result, entry.args[-1])
+        builder.ret(builder.select(failed, ir.Constant(I32, -1), ir.Constant(I32, 0)))
 
     def _packed_entry(self, fn: ops.Function) -> None:
         sig = fn.signature
-        target = self.functions[sig.symbol]
         packed = ir.Function(self.llmod, ir.FunctionType(I32, [PTR, PTR]), sig.symbol + "__packed")
         packed.attributes.add("nounwind")
         args_ptr, out_ptr = packed.args
         args_ptr.name, out_ptr.name = "args", "out"
         builder = ir.IRBuilder(packed.append_basic_block("entry"))
-        result_slot = builder.alloca(abi_type(sig.return_type), name="result")
         call_args = []
         for index, t in enumerate(sig.param_types):
             slot = builder.gep(args_ptr, [ir.Constant(I64, index)], source_etype=I64)
             call_args.append(builder.load(slot, typ=abi_type(t)))
-        status = builder.call(target, call_args + [result_slot])
-        ok = builder.icmp_signed("==", status, ir.Constant(I32, 0))
-        with builder.if_then(ok):
-            result = builder.load(result_slot, typ=abi_type(sig.return_type))
+        result, failed = self.call_impl(builder, fn, call_args)
+        with builder.if_then(builder.not_(failed)):
             if sig.return_type == FLOAT:
                 word = builder.bitcast(result, I64)
             elif sig.return_type == INT:
@@ -130,7 +165,11 @@ class ModuleLowering:
             else:
                 word = builder.zext(result, I64)
             builder.store(word, out_ptr)
-        builder.ret(status)
+        builder.ret(builder.select(failed, ir.Constant(I32, -1), ir.Constant(I32, 0)))
+
+
+def impl_result_type(t: Type) -> ir.Type:
+    return ir.LiteralStructType([abi_type(t), I1])
 
 
 class FunctionLowering:
@@ -162,14 +201,10 @@ class FunctionLowering:
         # Entry block parameters are the function's arguments.
         self.builder.position_at_end(entry)
         if self.fn.recursive:
-            status = self.builder.call(self.parent.external("pjx_recursion_enter", I32, []), [])
-            failed = self.builder.icmp_signed("!=", status, ir.Constant(I32, 0))
-            body = self.llfn.append_basic_block("guarded")
-            bail = self.llfn.append_basic_block("too_deep")
-            self.builder.cbranch(failed, bail, body)
-            self.builder.position_at_end(bail)
-            self.builder.ret(ir.Constant(I32, -1))
-            self.builder.position_at_end(body)
+            limit = self.parent.recursion_limit()
+            depth = self.llfn.args[len(self.fn.signature.param_types)]
+            too_deep = self.builder.icmp_signed(">", depth, self.builder.load(limit, typ=I32))
+            self.raise_if(too_deep, "RecursionError", "maximum recursion depth exceeded")
         for param, arg in zip(self.fn.entry.params, self.llfn.args):
             self.values[param] = self.from_abi(arg, param.type)
         self.builder.branch(self.blocks[self.fn.entry])
@@ -206,14 +241,11 @@ class FunctionLowering:
             saved = self.builder.block
             self.error_exit = self.llfn.append_basic_block("propagate")
             self.builder.position_at_end(self.error_exit)
-            self._leave_recursion()
-            self.builder.ret(ir.Constant(I32, -1))
+            failed = ir.Constant(self.llfn.return_value.type, ir.Undefined)
+            failed = self.builder.insert_value(failed, ir.Constant(I1, 1), 1)
+            self.builder.ret(failed)
             self.builder.position_at_end(saved)
         return self.error_exit
-
-    def _leave_recursion(self) -> None:
-        if self.fn.recursive:
-            self.builder.call(self.parent.external("pjx_recursion_leave", VOID, []), [])
 
     def raise_if(self, failed: ir.Value, kind: str, message: Optional[str]) -> None:
         """if failed: raise kind(message); continues in a new block."""
@@ -232,7 +264,10 @@ class FunctionLowering:
         self.builder.call(err_set, [ir.Constant(I32, ERROR_KINDS[kind]), text])
 
     def propagate_if_failed(self, status: ir.Value) -> None:
-        failed = self.builder.icmp_signed("!=", status, ir.Constant(I32, 0))
+        """After a call of the runtime convention (status != 0: failed)."""
+        self.propagate_if(self.builder.icmp_signed("!=", status, ir.Constant(I32, 0)))
+
+    def propagate_if(self, failed: ir.Value) -> None:
         cont = self.llfn.append_basic_block("ok")
         branch = self.builder.cbranch(failed, self._error_exit(), cont)
         branch.set_weights([1, 1 << 20])
@@ -425,9 +460,17 @@ class FunctionLowering:
         return b.select(nonempty, count, zero)
 
     def op_Call(self, op: ops.Call) -> ir.Value:
-        callee = self.parent.functions[op.callee.symbol]
+        callee_fn = self.parent.module.function(op.callee.symbol)
         args = [self.to_abi(self.value(v), v.type) for v in op.operands]
-        return self.call_convention(callee, args, op.type)
+        if callee_fn.recursive:
+            if callee_fn.cycle == self.fn.cycle:
+                depth = self.llfn.args[len(self.fn.signature.param_types)]
+                args.append(self.builder.add(depth, ir.Constant(I32, 1)))
+            else:
+                args.append(ir.Constant(I32, 0))
+        pair = self.builder.call(self.parent.functions[op.callee.symbol], args)
+        self.propagate_if(self.builder.extract_value(pair, 1))
+        return self.from_abi(self.builder.extract_value(pair, 0), op.type)
 
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
         prim = op.primitive
@@ -455,9 +498,9 @@ class FunctionLowering:
                       self.blocks[term.edges[1].target])
         elif isinstance(term, ops.Return):
             value = term.operands[0]
-            b.store(self.to_abi(self.value(value), value.type), self.llfn.args[-1])
-            self._leave_recursion()
-            b.ret(ir.Constant(I32, 0))
+            pair = ir.Constant(self.llfn.return_value.type, ir.Undefined)
+            pair = b.insert_value(pair, self.to_abi(self.value(value), value.type), 0)
+            b.ret(b.insert_value(pair, ir.Constant(I1, 0), 1))
         elif isinstance(term, ops.Raise):
             self.set_error(term.kind, term.message)
             b.branch(self._error_exit())

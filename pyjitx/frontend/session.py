@@ -127,13 +127,10 @@ class CompileSession:
                 del self.in_progress[key]
             wrong = [t for t in progress.assumed_by_callers if t != fn.signature.return_type]
             if wrong:
-                fn.recursive = True
                 return_preset = fn.signature.return_type
                 var_types = builder.var_types
                 self._forget_since(mark)
                 continue
-            if progress.assumed_by_callers:
-                fn.recursive = True
             self.functions[key] = fn
             self.order.append(key)
             return fn

@@ -355,14 +355,20 @@ class FunctionSignature:
 
 class Function:
     """A function in IR.  The entry block's parameters are the function's
-    parameters.  `recursive` marks functions on a call cycle: the backend
-    guards them against unbounded recursion."""
+    parameters.  `cycle` numbers the call cycle (strongly connected
+    component of the call graph) a function is on, None if it is on none;
+    the backend counts the depth of calls within a cycle and raises
+    RecursionError past the limit (see passes.mark_call_cycles)."""
 
     def __init__(self, signature: FunctionSignature) -> None:
         self.signature = signature
         self.blocks: List[Block] = []
-        self.recursive = False
+        self.cycle: Optional[int] = None
         self.exported = False
+
+    @property
+    def recursive(self) -> bool:
+        return self.cycle is not None
 
     @property
     def name(self) -> str:

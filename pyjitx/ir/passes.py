@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Set
 
-from .ops import BlockParam, CheckBound, Constant, Function, Value
+from .ops import BlockParam, Call, CheckBound, Constant, Function, Module, Value
 
 
 def remove_unreachable_blocks(fn: Function) -> None:
@@ -96,15 +96,22 @@ def _redundant_params(fn: Function) -> Dict[Value, Value]:
 
 def _components(params: List[BlockParam], incoming: Dict[BlockParam, List[Value]]):
     """Tarjan's SCCs of the parameter graph, dependencies first."""
-    index: Dict[BlockParam, int] = {}
-    low: Dict[BlockParam, int] = {}
-    stack: List[BlockParam] = []
-    on_stack = set()
-    result: List[List[BlockParam]] = []
+    graph = {p: [a for a in incoming[p] if a in incoming] for p in params}
+    return _tarjan(params, graph)
 
-    def visit(root: BlockParam) -> None:
+
+def _tarjan(nodes, graph):
+    """Strongly connected components of `graph` (node -> successors), each
+    component after the components it reaches."""
+    index: Dict = {}
+    low: Dict = {}
+    stack: List = []
+    on_stack = set()
+    result: List[List] = []
+
+    def visit(root) -> None:
         # Iterative DFS: functions can have long parameter chains.
-        work = [(root, iter([a for a in incoming[root] if a in incoming]))]
+        work = [(root, iter(graph[root]))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
@@ -116,7 +123,7 @@ def _components(params: List[BlockParam], incoming: Dict[BlockParam, List[Value]
                     index[succ] = low[succ] = len(index)
                     stack.append(succ)
                     on_stack.add(succ)
-                    work.append((succ, iter([a for a in incoming[succ] if a in incoming])))
+                    work.append((succ, iter(graph[succ])))
                     advanced = True
                     break
                 if succ in on_stack:
@@ -137,9 +144,9 @@ def _components(params: List[BlockParam], incoming: Dict[BlockParam, List[Value]
                         break
                 result.append(component)
 
-    for param in params:
-        if param not in index:
-            visit(param)
+    for node in nodes:
+        if node not in index:
+            visit(node)
     return result
 
 
@@ -165,3 +172,20 @@ def simplify(fn: Function) -> None:
     remove_unreachable_blocks(fn)
     remove_trivial_params(fn)
     fold_bound_checks(fn)
+
+
+def mark_call_cycles(module: Module) -> None:
+    """Sets `cycle` on every function that can reach itself through calls,
+    one number per strongly connected component of the call graph."""
+    by_symbol = {fn.signature.symbol: fn for fn in module.functions}
+    callees = {
+        fn: [by_symbol[op.callee.symbol] for b in fn.blocks for op in b.ops
+             if isinstance(op, Call) and op.callee.symbol in by_symbol]
+        for fn in module.functions
+    }
+    for fn in module.functions:
+        fn.cycle = None
+    for number, component in enumerate(_tarjan(list(callees), callees)):
+        if len(component) > 1 or component[0] in callees[component[0]]:
+            for fn in component:
+                fn.cycle = number

@@ -85,12 +85,10 @@ PJX_EXPORT void *pjx_alloc(size_t size);
 PJX_EXPORT void pjx_free(void *ptr);
 PJX_EXPORT int64_t pjx_live_objects(void);
 
-/* ---- recursion guard ----------------------------------------------------
- * Compiled functions that take part in a call cycle call these around
- * their body, so runaway recursion raises RecursionError instead of
- * overflowing the C stack. */
-PJX_EXPORT int32_t pjx_recursion_enter(void);
-PJX_EXPORT void pjx_recursion_leave(void);
+/* ---- recursion limit ----------------------------------------------------
+ * Functions on a call cycle carry their call depth and raise RecursionError
+ * when it passes this limit (default 1000, CPython's default). */
+PJX_EXPORT extern int32_t pjx_recursion_limit;
 PJX_EXPORT void pjx_set_recursion_limit(int32_t limit);
 
 /* ---- scalar primitives (defined in scalar.c / math.c) ---------------- */
