@@ -133,11 +133,18 @@ class CompiledFunction:
                 key = cache.cache_key(self.pyfunc, parse_function(self.pyfunc).source_hash,
                                       arg_types, self.target, self.opt)
                 module = cache.load(key, self.target, self.pyfunc)
+            loaded = None
+            if module is not None:
+                try:
+                    loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+                except RuntimeError:
+                    module = None  # links against symbols this runtime lacks: rebuild
             if module is None:
                 module = compile_function(self.pyfunc, arg_types, self.target, self.opt)
                 if key is not None:
                     cache.store(key, module)
-            loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+            if loaded is None:
+                loaded = load_object(module.code.object_bytes, [module.packed_symbol])
             spec = Specialisation(module, loaded)
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
