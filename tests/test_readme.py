@@ -1,0 +1,26 @@
+"""The README's example runs as written and prints what it says."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def test_readme_example_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    example = blocks[0]
+    out = subprocess.run([sys.executable, "-c", example], capture_output=True, text=True,
+                         timeout=120, cwd=README.parent)
+    assert out.returncode == 0, out.stderr
+    expected = re.search(r"# (.+)$", example.strip().splitlines()[-1]).group(1)
+    assert out.stdout.strip() == expected.strip()
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    text = README.read_text()
+    first_block = re.search(r"```bash\n(.*?)```", text, re.S).group(1).strip().splitlines()
+    assert first_block == ["python3 -m pip install -e '.[dev]'", "python3 -m pytest"]
+    ci = (README.parent / ".ci" / "run").read_text()
+    for command in first_block:
+        assert command in ci
