@@ -7,11 +7,13 @@ from pathlib import Path
 README = Path(__file__).parents[1] / "README.md"
 
 
-def test_readme_example_runs():
+def test_readme_example_runs(tmp_path):
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
     example = blocks[0]
-    out = subprocess.run([sys.executable, "-c", example], capture_output=True, text=True,
-                         timeout=120, cwd=README.parent)
+    script = tmp_path / "example.py"
+    script.write_text(example)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     expected = re.search(r"# (.+)$", example.strip().splitlines()[-1]).group(1)
     assert out.stdout.strip() == expected.strip()
