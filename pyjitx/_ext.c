@@ -170,6 +170,10 @@ static PyObject *box(uint64_t slot, char kind) {
 
 static PyObject *call_slow_path(Dispatcher *self, PyObject *const *args,
                                 size_t nargsf, PyObject *kwnames) {
+    if (self->slow_path == NULL) {
+        PyErr_SetString(PyExc_TypeError, "pyjitx: uninitialised Dispatcher");
+        return NULL;
+    }
     return PyObject_Vectorcall(self->slow_path, args, nargsf, kwnames);
 }
 
@@ -203,6 +207,12 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
         }
     }
     return call_entry(self, slots);
+}
+
+static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    Dispatcher *self = (Dispatcher *)PyType_GenericNew(type, args, kwargs);
+    if (self != NULL) self->vectorcall = dispatcher_vectorcall;
+    return (PyObject *)self;
 }
 
 static int dispatcher_init(Dispatcher *self, PyObject *args, PyObject *kwargs) {
@@ -365,7 +375,7 @@ static PyTypeObject DispatcherType = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL |
                 Py_TPFLAGS_METHOD_DESCRIPTOR,
     .tp_doc = "A compiled function as Python sees it.",
-    .tp_new = PyType_GenericNew,
+    .tp_new = dispatcher_new,
     .tp_init = (initproc)dispatcher_init,
     .tp_dealloc = (destructor)dispatcher_dealloc,
     .tp_traverse = (traverseproc)dispatcher_traverse,

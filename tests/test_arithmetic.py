@@ -80,6 +80,42 @@ def i_const_mix(a: int) -> int:
     return (a & 0xFFFF) * 3 - (a >> 50) + (7 // 2) - (-7 // 2) + (-7 % 3) + 2 ** 10
 
 
+def int_literals(a: int) -> int:
+    return (a & 0xFF) + 0o17 + 0b101 + 1_000_000 + (a & 0x7FFF_FFFF_FFFF_FFFF) // 2
+
+
+def int64_min_literal() -> int:
+    return -9223372036854775808
+
+
+def int64_min_expr() -> int:
+    return -2 ** 63
+
+
+def int64_max_literal(a: int) -> int:
+    return a - 9223372036854775807
+
+
+def float_literals() -> float:
+    return 1e309 - 1e309 + 1e-320 * 0.0 + 2.5e-3 + .5 + 1.
+
+
+def huge_float_literal() -> float:
+    return 1e309
+
+
+def neg_zero_literal() -> float:
+    return -0.0
+
+
+def builtin_pow_i(a: int, b: int) -> int:
+    return pow(a, b)
+
+
+def builtin_pow_f(a: float, b: float) -> float:
+    return pow(a, b)
+
+
 # float (x) float
 
 def f_add(a: float, b: float) -> float:
@@ -332,6 +368,10 @@ c_i_pow, c_i_neg, c_i_pos, c_i_invert = _c(i_pow), _c(i_neg), _c(i_pos), _c(i_in
 c_i_and, c_i_or, c_i_xor = _c(i_and), _c(i_or), _c(i_xor)
 c_i_lshift, c_i_rshift = _c(i_lshift), _c(i_rshift)
 c_i_const_mix = _c(i_const_mix)
+LITERALS = [(f, _c(f)) for f in (int64_min_literal, int64_min_expr, float_literals,
+                                 huge_float_literal, neg_zero_literal)]
+c_int_literals, c_int64_max_literal = _c(int_literals), _c(int64_max_literal)
+c_builtin_pow_i, c_builtin_pow_f = _c(builtin_pow_i), _c(builtin_pow_f)
 
 c_f_add, c_f_sub, c_f_mul = _c(f_add), _c(f_sub), _c(f_mul)
 c_f_truediv, c_f_floordiv, c_f_mod = _c(f_truediv), _c(f_floordiv), _c(f_mod)
@@ -538,6 +578,32 @@ def test_int_rshift(a, b):
 @given(ints)
 def test_int_constant_expressions(a):
     assert_same(i_const_mix, c_i_const_mix, a)
+
+
+@given(ints)
+@example(INT64_MIN)
+@example(-1)
+def test_literals(a):
+    for py, c in LITERALS:
+        assert_same(py, c)
+    assert_same(int_literals, c_int_literals, a)
+    assert_same(int64_max_literal, c_int64_max_literal, a)
+
+
+@given(ints, st.integers(0, 70))
+@example(2, 63)
+@example(-2, 63)
+@example(0, 0)
+def test_builtin_pow_int(a, b):
+    assert_same(builtin_pow_i, c_builtin_pow_i, a, b)
+
+
+@given(floats, floats)
+@example(-8.0, 1.0 / 3.0)
+@example(0.0, -1.0)
+@example(10.0, 400.0)
+def test_builtin_pow_float(a, b):
+    assert_same(builtin_pow_f, c_builtin_pow_f, a, b)
 
 
 # ------------------------------------------------------------- float tests

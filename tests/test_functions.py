@@ -123,6 +123,37 @@ def calls_none_helper(a: int) -> int:
     return a
 
 
+def inner_div(a: int) -> int:
+    return 100 // a
+
+
+def inner_fdiv(x: float) -> float:
+    return 1.0 / x
+
+
+def outer_propagates(a: int, x: float) -> float:
+    b = inner_div(a) + 1
+    return inner_fdiv(x) + b
+
+
+def inner_overflow(a: int) -> int:
+    return a * a
+
+
+def outer_overflow(a: int) -> int:
+    if a > 0:
+        return inner_overflow(a)
+    return 0
+
+
+def callee_float_default(x: float, scale: float = 0.5, shift: int = -1) -> float:
+    return x * scale + shift
+
+
+def calls_float_default(x: float) -> float:
+    return callee_float_default(x) + callee_float_default(x, shift=2) + callee_float_default(scale=2.0, x=x)
+
+
 # ---------------------------------------------------------------- recursion
 
 def fib(n: int) -> int:
@@ -253,6 +284,14 @@ def untyped_cmp(a, b):
     return a < b
 
 
+def untyped_default(a, b=2, c=0.5):
+    return a * b + c
+
+
+def untyped_calls_untyped(a, b):
+    return poly(a, b) + poly(b, a)
+
+
 # ------------------------------------------------------ compiled twins
 
 def _pair(fn):
@@ -266,6 +305,8 @@ BOOL_DEFAULT, CALLS_BOOL_DEFAULT = _pair(bool_default), _pair(calls_bool_default
 c_calls_decorated = pyjitx.compile(calls_decorated)
 CALLS_PLAIN, CALLS_PLAIN_INT = _pair(calls_plain), _pair(calls_plain_int)
 CALLS_BOOL_HELPER, CALLS_NONE_HELPER = _pair(calls_bool_helper), _pair(calls_none_helper)
+OUTER_PROPAGATES, OUTER_OVERFLOW = _pair(outer_propagates), _pair(outer_overflow)
+CALLS_FLOAT_DEFAULT = _pair(calls_float_default)
 FIB, FACT_REC, COUNT_DOWN, POWER_REC = _pair(fib), _pair(fact_rec), _pair(count_down), _pair(power_rec)
 IS_EVEN, HOF_F = _pair(is_even), _pair(hofstadter_f)
 FIB_ITER, ROTATE3, SWAP_FLOAT, UNPACK_CHAIN = (_pair(fib_iter), _pair(rotate3),
@@ -273,6 +314,7 @@ FIB_ITER, ROTATE3, SWAP_FLOAT, UNPACK_CHAIN = (_pair(fib_iter), _pair(rotate3),
 AUG_INT, AUG_FLOAT, AUG_MIXED = _pair(augmented_int), _pair(augmented_float), _pair(augmented_mixed)
 UNBOUND = _pair(unbound)
 POLY, UNTYPED_CMP = _pair(poly), _pair(untyped_cmp)
+UNTYPED_DEFAULT, UNTYPED_CALLS = _pair(untyped_default), _pair(untyped_calls_untyped)
 
 
 def same(pair, *args, **kwargs):
@@ -327,6 +369,17 @@ def test_calls_plain_module_functions(a, x):
     same(CALLS_PLAIN_INT, a)
     same(CALLS_BOOL_HELPER, a)
     same(CALLS_NONE_HELPER, a)
+
+
+@given(ints, floats)
+@example(0, 1.0)
+@example(5, 0.0)
+@example(5, -0.0)
+@example(3037000500, 1.0)
+def test_exceptions_propagate_through_compiled_calls(a, x):
+    same(OUTER_PROPAGATES, a, x)
+    same(OUTER_OVERFLOW, a)
+    same(CALLS_FLOAT_DEFAULT, x)
 
 
 @given(st.integers(-3, 20))
@@ -411,6 +464,23 @@ def test_unannotated_parameters_are_specialised(a, b, x, y, p, q):
     same(UNTYPED_CMP, a, b)
     same(UNTYPED_CMP, x, y)
     same(UNTYPED_CMP, a, y)
+
+
+@given(small_ints, small_ints, floats, bools)
+def test_unannotated_parameters_with_defaults_and_keywords(a, b, x, p):
+    same(UNTYPED_DEFAULT, a)
+    same(UNTYPED_DEFAULT, x)
+    same(UNTYPED_DEFAULT, a, b)
+    same(UNTYPED_DEFAULT, a, x)
+    same(UNTYPED_DEFAULT, a, c=b)
+    same(UNTYPED_DEFAULT, c=x, b=a, a=b)
+    same(UNTYPED_DEFAULT, p, p, p)
+    same(POLY, b=a, a=x)
+    same(POLY, p, a)
+    same(POLY, a, p)
+    same(UNTYPED_CALLS, a, b)
+    same(UNTYPED_CALLS, x, a)
+    same(UNTYPED_CALLS, p, x)
 
 
 @pytest.mark.needs_jit
