@@ -297,12 +297,18 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
     PyObject *args = argv[3], *names = argv[4], *fname = argv[5];
     if (!PyTuple_Check(args) || !PyTuple_Check(names) || nret != 1 ||
         PyTuple_GET_SIZE(args) != nkinds || PyTuple_GET_SIZE(names) != nkinds ||
-        nkinds > PJX_MAX_PARAMS || check_kinds(kinds, nkinds, "parameter") < 0 ||
+        check_kinds(kinds, nkinds, "parameter") < 0 ||
         check_kinds(ret_kind, 1, "return") < 0) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "call_packed: bad arguments");
         return NULL;
     }
-    uint64_t slots[PJX_MAX_PARAMS];
+    uint64_t small[PJX_MAX_PARAMS];
+    uint64_t *slots = small;
+    if (nkinds > PJX_MAX_PARAMS) {
+        slots = PyMem_Malloc(sizeof(uint64_t) * (size_t)nkinds);
+        if (slots == NULL) return PyErr_NoMemory();
+    }
+    PyObject *result = NULL;
     for (Py_ssize_t i = 0; i < nkinds; i++) {
         PyObject *value = PyTuple_GET_ITEM(args, i);
         switch (unbox(value, kinds[i], &slots[i])) {
@@ -310,14 +316,17 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         case MISMATCH:
             PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
                          PyTuple_GET_ITEM(names, i), kind_name(kinds[i]), Py_TYPE(value)->tp_name);
-            return NULL;
-        case FAILED: return NULL;
+            goto done;
+        case FAILED: goto done;
         }
     }
     Dispatcher fake;
     fake.entry = (packed_entry)(uintptr_t)address;
     fake.ret_kind = ret_kind[0];
-    return call_entry(&fake, slots);
+    result = call_entry(&fake, slots);
+done:
+    if (slots != small) PyMem_Free(slots);
+    return result;
 }
 
 static PyObject *dispatcher_get(PyObject *self, PyObject *obj, PyObject *type) {
@@ -443,7 +452,8 @@ PyMODINIT_FUNC PyInit__ext(void) {
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);
     if (PyModule_AddObject(module, "Dispatcher", (PyObject *)&DispatcherType) < 0 ||
-        PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0) {
+        PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -149,7 +149,7 @@ class CompiledFunction:
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
             spec.param_kinds = self._boundary_kinds(module)
-            if len(self.specialisations) == 1:
+            if len(self.specialisations) == 1 and len(spec.param_kinds) <= _ext.MAX_FAST_PARAMS:
                 self.dispatcher._set_entry(spec.address, spec.param_kinds, module.return_kind,
                                            spec)
             return spec

@@ -108,6 +108,17 @@ def neg_zero_literal() -> float:
     return -0.0
 
 
+def const_overflow_intermediate(a: int) -> int:
+    # 3 * (2**63 - 1) does not fit int64, but an expression made of literals
+    # only is folded at compile time with Python's own ints, so only the
+    # final value has to fit: the result is CPython's.
+    return a + 255 % (3 * 9223372036854775807)
+
+
+def const_overflow_final(a: int) -> int:
+    return a + 3 * 9223372036854775807
+
+
 def builtin_pow_i(a: int, b: int) -> int:
     return pow(a, b)
 
@@ -371,6 +382,8 @@ c_i_const_mix = _c(i_const_mix)
 LITERALS = [(f, _c(f)) for f in (int64_min_literal, int64_min_expr, float_literals,
                                  huge_float_literal, neg_zero_literal)]
 c_int_literals, c_int64_max_literal = _c(int_literals), _c(int64_max_literal)
+c_const_overflow_intermediate = _c(const_overflow_intermediate)
+c_const_overflow_final = _c(const_overflow_final)
 c_builtin_pow_i, c_builtin_pow_f = _c(builtin_pow_i), _c(builtin_pow_f)
 
 c_f_add, c_f_sub, c_f_mul = _c(f_add), _c(f_sub), _c(f_mul)
@@ -588,6 +601,12 @@ def test_literals(a):
         assert_same(py, c)
     assert_same(int_literals, c_int_literals, a)
     assert_same(int64_max_literal, c_int64_max_literal, a)
+
+
+@given(st.integers(-100, 100))
+def test_overflow_in_constant_subexpression(a):
+    assert_same(const_overflow_intermediate, c_const_overflow_intermediate, a)
+    expect_raises(c_const_overflow_final, OverflowError, a)
 
 
 @given(ints, st.integers(0, 70))

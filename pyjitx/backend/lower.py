@@ -208,7 +208,8 @@ class FunctionLowering:
         for param, arg in zip(self.fn.entry.params, self.llfn.args):
             self.values[param] = self.from_abi(arg, param.type)
         self.builder.branch(self.blocks[self.fn.entry])
-        for block in self.fn.blocks:
+        # Reverse postorder: every value is lowered before its uses.
+        for block in reverse_postorder(self.fn):
             self.builder.position_at_end(self.blocks[block])
             for op in block.ops:
                 self.values[op] = self.lower_op(op)
@@ -516,6 +517,24 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
                 ops.CheckBound)
 }
+
+
+def reverse_postorder(fn: ops.Function) -> List[ops.Block]:
+    order: List[ops.Block] = []
+    seen = {fn.entry}
+    stack = [(fn.entry, iter(fn.entry.successors))]
+    while stack:
+        block, successors = stack[-1]
+        for succ in successors:
+            if succ not in seen:
+                seen.add(succ)
+                stack.append((succ, iter(succ.successors)))
+                break
+        else:
+            stack.pop()
+            order.append(block)
+    order.reverse()
+    return order
 
 
 def constant(t: Type, value) -> ir.Constant:

@@ -43,11 +43,29 @@ class ExpressionBuilder:
     # ---------------------------------------------------------- values
 
     def value(self, node: ast.expr) -> ops.Value:
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            folded = self._fold(node)
+            if folded is not None:
+                return folded
         method = getattr(self, "expr_" + type(node).__name__, None)
         if method is None:
             raise self.error(node, f"unsupported expression '{type(node).__name__}'",
                              hint=_expression_hint(node))
         return method(node)
+
+    def _fold(self, node: ast.expr) -> Optional[ops.Constant]:
+        """Evaluates an arithmetic expression of literals at compile time, as
+        Python would (so `-2**63` and `2**63 - 1` work although 2**63 does
+        not fit in an int).  Gives up (None) on anything else, on an
+        exception, and on an int result outside 64 bits, leaving those to
+        the run-time operations and their errors."""
+        try:
+            value = _evaluate_literal(node)
+        except Exception:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+            return None
+        return constant_value(value)
 
     def expr_Constant(self, node: ast.Constant) -> ops.Value:
         constant = constant_value(node.value)
@@ -363,6 +381,47 @@ def constant_value(obj) -> Optional[ops.Constant]:
     if isinstance(obj, float):
         return ops.Constant(FLOAT, obj)
     return None
+
+
+_FOLDABLE_BINOPS = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
+    ast.LShift: lambda a, b: a << b, ast.RShift: lambda a, b: a >> b,
+    ast.BitAnd: lambda a, b: a & b, ast.BitOr: lambda a, b: a | b, ast.BitXor: lambda a, b: a ^ b,
+}
+
+
+def _evaluate_literal(node: ast.expr):
+    """The value of an expression made of int/float/bool literals and
+    arithmetic; raises for anything else.  Bounded so that a literal like
+    10**10**10 cannot stall the compiler."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Invert)):
+        operand = _evaluate_literal(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return +operand
+        if isinstance(operand, float):
+            raise TypeError("~ of a float")
+        return ~operand
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate_literal(node.left), _evaluate_literal(node.right)
+        if isinstance(node.op, ast.Pow):
+            if isinstance(left, int) and isinstance(right, int) and right > 256:
+                raise OverflowError("too large to fold")
+            result = left ** right
+        elif isinstance(node.op, ast.LShift) and right > 256:
+            raise OverflowError("too large to fold")
+        else:
+            result = _FOLDABLE_BINOPS[type(node.op)](left, right)
+        if isinstance(result, int) and result.bit_length() > 512:
+            raise OverflowError("too large to fold")
+        if isinstance(result, complex):
+            raise TypeError("complex")
+        return result
+    raise TypeError("not a literal expression")
 
 
 def _unary_symbol(op: ast.unaryop) -> str:
