@@ -1,0 +1,18 @@
+"""Benchmarks for pyjitx: `python -m benchmarks` times workloads side by side.
+
+Every implementation of a workload (CPython's plain function, pyjitx's
+compile of the same source, and numba, matxscript and torch.jit when they
+import) runs in one process, in interleaved rounds; each result is checked
+against CPython's before it is timed.  Modules:
+
+  runner        the command line, workload list, the table and JSON output
+  timing        timing a call, calibration, interleaved rounds, fresh-process scripts
+  results       result rows, settings, table formatting
+  peers         which peer compilers import; building their functions
+  kernels       the plain scalar kernels (CPython's and pyjitx's source)
+  scalar        workloads 1-4: call overhead, branchy loop, fib, float loop
+  scalar_numba, scalar_matx, scalar_torch   the peers' versions of those kernels
+  cold_kernel   the 30-line function of the compile workloads
+  compile_time  workloads 5-6: cold compile, cached load in a second process
+  threads       workload 7: GIL release with two threads
+"""
