@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0"),
+                                reason="tests of compiled code (PYJITX_DISABLE_JIT is set)")
+
 MODULE = '''
 import pyjitx
 SCALE = {scale}
+
 
 def helper(x: int) -> int:
     return x * {factor}

@@ -80,6 +80,36 @@ def ternary_mixed(a: int, x: float) -> float:
     return x if a > 0 else a
 
 
+def if_constant_true_nested(a: int) -> int:
+    if True:
+        if a > 0:
+            v = 1
+        else:
+            v = 2
+        v = v + a
+    else:
+        v = 0
+    return v
+
+
+def if_constant_false_nested(a: int) -> int:
+    if False:
+        v = 0
+    elif a > 0:
+        v = 1
+    else:
+        v = 2
+    return v
+
+
+def ternary_constant_true_nested(x: float) -> float:
+    return ((1.0 if x > 0 else 2.0) + x) if True else 0.1
+
+
+def ternary_constant_false_nested(a: int) -> int:
+    return 7 if False else max(a, 1 if a > 0 else 2)
+
+
 def ternary_lazy(a: int) -> int:
     return 100 // a if a != 0 else 0
 
@@ -316,6 +346,29 @@ def for_else_continue(n: int) -> int:
     return hits
 
 
+def while_else_early_return(a: int) -> int:
+    v = 0
+    while a < 0:
+        a += 1
+    else:
+        if a > 5:
+            return 0
+        v = a + 2
+    return v
+
+
+def for_else_early_return(n: int, k: int) -> int:
+    v = -1
+    for i in range(n):
+        if i == k:
+            break
+    else:
+        if n > 5:
+            return 100
+        v = n * 2
+    return v
+
+
 def nested_loops(n: int, m: int) -> int:
     total = 0
     for i in range(n):
@@ -406,6 +459,9 @@ CLASSIFY, CLASSIFY_F, IF_ON_INT, IF_ON_FLOAT = (_pair(classify), _pair(classify_
                                                 _pair(if_on_int), _pair(if_on_float))
 IF_NO_ELSE, TERNARY, TERNARY_NESTED = _pair(if_no_else), _pair(ternary), _pair(ternary_nested)
 TERNARY_MIXED = _pair(ternary_mixed)
+CONST_COND = [_pair(f) for f in (if_constant_true_nested, if_constant_false_nested,
+                                  ternary_constant_false_nested)]
+CONST_TERNARY_F = _pair(ternary_constant_true_nested)
 TERNARY_LAZY, TERNARY_LAZY_ELSE = _pair(ternary_lazy), _pair(ternary_lazy_else)
 AND_II, OR_II, AND_FF, OR_FF = _pair(and_ii), _pair(or_ii), _pair(and_ff), _pair(or_ff)
 AND_BB, OR_BB, AND_IF, OR_FI = _pair(and_bb), _pair(or_bb), _pair(and_if), _pair(or_fi)
@@ -423,6 +479,7 @@ RANGE_ONCE = _pair(range_args_evaluated_once)
 RANGE_REASSIGN = _pair(range_loop_var_reassigned)
 RANGE_NEG_LIT = _pair(range_negative_literal_step)
 RANGE_BC, FOR_ELSE, FOR_ELSE_CONT = _pair(range_break_continue), _pair(for_else), _pair(for_else_continue)
+WHILE_ELSE_RET, FOR_ELSE_RET = _pair(while_else_early_return), _pair(for_else_early_return)
 NESTED, NESTED_WF, PRIMES = _pair(nested_loops), _pair(nested_while_for), _pair(primes_below)
 EARLY, EARLY_WHILE, PASS_STMT = _pair(early_return), _pair(early_return_while), _pair(pass_stmt)
 ASSERT_PLAIN, ASSERT_MSG, ASSERT_FLOAT = _pair(assert_plain), _pair(assert_msg), _pair(assert_float)
@@ -446,6 +503,15 @@ def test_if_elif_else(a, x):
     same(CLASSIFY_F, x)
     same(IF_ON_INT, a)
     same(IF_ON_FLOAT, x)
+
+
+@given(st.one_of(st.integers(-5, 5), ints), floats)
+@example(0, 0.0)
+@example(3, -0.0)
+def test_constant_conditions_with_nested_branches(a, x):
+    for pair in CONST_COND:
+        same(pair, a)
+    same(CONST_TERNARY_F, x)
 
 
 @given(ints, ints)
@@ -666,6 +732,15 @@ def test_range_break_continue_else(n, stop):
     same(RANGE_BC, n, stop)
     same(FOR_ELSE, n, stop)
     same(FOR_ELSE_CONT, n)
+
+
+@given(st.integers(-10, 10), st.integers(-3, 12))
+@example(3, 0)
+@example(-3, 0)
+@example(7, 20)
+def test_loop_else_with_early_return(a, k):
+    same(WHILE_ELSE_RET, a)
+    same(FOR_ELSE_RET, a, k)
 
 
 @given(st.integers(-3, 30), st.integers(-3, 30))

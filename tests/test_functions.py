@@ -154,6 +154,83 @@ def calls_float_default(x: float) -> float:
     return callee_float_default(x) + callee_float_default(x, shift=2) + callee_float_default(scale=2.0, x=x)
 
 
+def eval_order_binop(a: int, x: float) -> float:
+    return (1 // a) + (1.0 / x)
+
+
+def eval_order_binop_rev(a: int, x: float) -> float:
+    return (1.0 / x) + (1 // a)
+
+
+def two_args(p: int, q: float) -> float:
+    return p + q
+
+
+def eval_order_call_args(a: int, x: float) -> float:
+    return two_args(1 // a, 1.0 / x)
+
+
+def eval_order_call_kwargs(a: int, x: float) -> float:
+    return two_args(q=1.0 / x, p=1 // a)
+
+
+def shadowed_global(a: int) -> int:
+    if a > 0:
+        SCALE = 10
+    return SCALE          # local in the whole function: UnboundLocalError if a <= 0
+
+
+def default_from_global(a: int, b: int = SCALE, c: float = RATE) -> float:
+    return a * b + c
+
+
+def calls_default_from_global(a: int) -> float:
+    return default_from_global(a) + default_from_global(a, c=0.0)
+
+
+def 函数_ünïcödé(数量: int, größe: float) -> float:
+    总和 = 数量 * 2
+    for ī in range(3):
+        总和 += ī
+    return 总和 + größe
+
+
+def weird_names(self: int, args: int, kwargs: int, ret: int, i64: int, define: float,
+                label: int, _: int, __x: int) -> float:
+    return self + args * 2 + kwargs * 3 + ret * 4 + i64 * 5 + define + label + _ + __x
+
+
+def many_params(a0: int, a1: int, a2: int, a3: int, a4: int, a5: int, a6: int, a7: int,
+                a8: int, a9: int, a10: int, a11: int, a12: int, a13: int, a14: int,
+                a15: int, a16: int, a17: int, a18: int, a19: int, a20: int, a21: int,
+                a22: int, a23: int, a24: int, a25: int, a26: int, a27: int, a28: int,
+                a29: int, a30: int, a31: int, a32: int, a33: int, a34: float,
+                a35: float, a36: bool, a37: bool, a38: int, a39: int) -> float:
+    s = (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14
+         + a15 + a16 + a17 + a18 + a19 + a20 + a21 + a22 + a23 + a24 + a25 + a26 + a27
+         + a28 + a29 + a30 + a31 + a32 + a33 + a38 * 1000 + a39 * 7)
+    if a36 and not a37:
+        s += 1
+    return s + a34 * 0.5 + a35
+
+
+def calls_many_params(k: int) -> float:
+    return many_params(k, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+                       19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 0.5,
+                       1.5, True, False, a39=k, a38=2)
+
+
+@pyjitx.compile
+def dec_fact(n: int) -> int:
+    if n <= 1:
+        return 1
+    return n * dec_fact(n - 1)
+
+
+def dec_fact_ref(n: int) -> int:
+    return math.factorial(n) if n > 1 else 1
+
+
 # ---------------------------------------------------------------- recursion
 
 def fib(n: int) -> int:
@@ -307,6 +384,13 @@ CALLS_PLAIN, CALLS_PLAIN_INT = _pair(calls_plain), _pair(calls_plain_int)
 CALLS_BOOL_HELPER, CALLS_NONE_HELPER = _pair(calls_bool_helper), _pair(calls_none_helper)
 OUTER_PROPAGATES, OUTER_OVERFLOW = _pair(outer_propagates), _pair(outer_overflow)
 CALLS_FLOAT_DEFAULT = _pair(calls_float_default)
+EVAL_ORDER = [_pair(f) for f in (eval_order_binop, eval_order_binop_rev,
+                                  eval_order_call_args, eval_order_call_kwargs)]
+SHADOWED_GLOBAL = _pair(shadowed_global)
+DEFAULT_FROM_GLOBAL, CALLS_DEFAULT_FROM_GLOBAL = (_pair(default_from_global),
+                                                  _pair(calls_default_from_global))
+UNICODE_FN, WEIRD_NAMES = _pair(函数_ünïcödé), _pair(weird_names)
+MANY_PARAMS, CALLS_MANY_PARAMS = _pair(many_params), _pair(calls_many_params)
 FIB, FACT_REC, COUNT_DOWN, POWER_REC = _pair(fib), _pair(fact_rec), _pair(count_down), _pair(power_rec)
 IS_EVEN, HOF_F = _pair(is_even), _pair(hofstadter_f)
 FIB_ITER, ROTATE3, SWAP_FLOAT, UNPACK_CHAIN = (_pair(fib_iter), _pair(rotate3),
@@ -380,6 +464,55 @@ def test_exceptions_propagate_through_compiled_calls(a, x):
     same(OUTER_PROPAGATES, a, x)
     same(OUTER_OVERFLOW, a)
     same(CALLS_FLOAT_DEFAULT, x)
+
+
+@given(st.sampled_from([0, 1, -1, 3]), st.sampled_from([0.0, -0.0, 2.0]))
+def test_evaluation_order_left_to_right(a, x):
+    # both operands may raise ZeroDivisionError with different messages:
+    # the message shows which one ran first
+    for pair in EVAL_ORDER:
+        same(pair, a, x)
+
+
+@given(ints)
+@example(0)
+@example(5)
+def test_assigned_global_name_is_local(a):
+    same(SHADOWED_GLOBAL, a)
+
+
+@given(small_ints)
+def test_defaults_evaluated_from_globals(a):
+    same(DEFAULT_FROM_GLOBAL, a)
+    same(DEFAULT_FROM_GLOBAL, a, c=1.5)
+    same(CALLS_DEFAULT_FROM_GLOBAL, a)
+
+
+@given(small_ints, floats)
+def test_unicode_identifiers(n, x):
+    same(UNICODE_FN, n, x)
+    same(UNICODE_FN, größe=x, 数量=n)
+
+
+@given(st.lists(small_ints, min_size=8, max_size=8), floats)
+def test_parameter_names_that_are_keywords_elsewhere(v, x):
+    same(WEIRD_NAMES, v[0], v[1], v[2], v[3], v[4], x, v[5], v[6], v[7])
+    same(WEIRD_NAMES, v[0], args=v[1], kwargs=v[2], ret=v[3], i64=v[4], define=x,
+         label=v[5], _=v[6], __x=v[7])
+
+
+@given(small_ints, floats, bools)
+def test_forty_parameters(k, x, flag):
+    args = [k + i for i in range(34)] + [x, x * 2, flag, not flag, k, -k]
+    same(MANY_PARAMS, *args)
+    same(CALLS_MANY_PARAMS, k)
+
+
+@given(st.integers(-2, 25))
+@example(20)
+@example(21)
+def test_decorated_function_calls_itself(n):
+    assert_same(dec_fact_ref, dec_fact, n)
 
 
 @given(st.integers(-3, 20))

@@ -1,10 +1,16 @@
 """The README's example runs as written and prints what it says."""
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).parents[1] / "README.md"
+
+pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0"),
+                                reason="tests of compiled code (PYJITX_DISABLE_JIT is set)")
 
 
 def test_readme_example_runs(tmp_path):
