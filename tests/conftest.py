@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import tempfile
+
+# Compiled objects from test runs go to a private cache, not the user's.
+os.environ.setdefault("PYJITX_CACHE_DIR", tempfile.mkdtemp(prefix="pyjitx-test-cache-"))
 
 import pytest
 from hypothesis import HealthCheck, settings
