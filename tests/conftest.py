@@ -6,7 +6,13 @@ import os
 import tempfile
 
 # Compiled objects from test runs go to a private cache, not the user's.
-os.environ.setdefault("PYJITX_CACHE_DIR", tempfile.mkdtemp(prefix="pyjitx-test-cache-"))
+if "PYJITX_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+
+    _cache = tempfile.mkdtemp(prefix="pyjitx-test-cache-")
+    os.environ["PYJITX_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
 
 import pytest
 from hypothesis import HealthCheck, settings
