@@ -344,17 +344,23 @@ class FunctionBuilder:
         else_block = self.new_block("else") if stmt.orelse else None
         after = self.new_block("endif")
         self.expr.condition(stmt.test, then_block, else_block or after)
-        self.seal(then_block)
-        self.start(then_block)
-        self.statements(stmt.body)
+        self._build_arm(then_block, stmt.body, after)
+        if else_block is not None:
+            self._build_arm(else_block, stmt.orelse, after)
+        self._continue_at(after)
+
+    def _build_arm(self, block: ops.Block, stmts: List[ast.stmt], after: ops.Block) -> None:
+        """Builds `stmts` in `block` (all of whose predecessors exist) and
+        falls through to `after` unless they left the block."""
+        self.seal(block)
+        self.start(block)
+        self.statements(stmts)
         if self.block is not None:
             self.goto(after)
-        if else_block is not None:
-            self.seal(else_block)
-            self.start(else_block)
-            self.statements(stmt.orelse)
-            if self.block is not None:
-                self.goto(after)
+
+    def _continue_at(self, after: ops.Block) -> None:
+        """Continues building in the join block `after`, now complete; if no
+        path reaches it the code that follows is unreachable."""
         self.seal(after)
         self.start(after)
         if not self.ssa_has_preds(after):
@@ -388,15 +394,8 @@ class FunctionBuilder:
     def _loop_else(self, orelse: Optional[ops.Block], stmts: List[ast.stmt],
                    after: ops.Block) -> None:
         if orelse is not None:
-            self.seal(orelse)
-            self.start(orelse)
-            self.statements(stmts)
-            if self.block is not None:
-                self.goto(after)
-        self.seal(after)
-        self.start(after)
-        if not self.ssa_has_preds(after):
-            self.terminate(ops.Unreachable())
+            self._build_arm(orelse, stmts, after)
+        self._continue_at(after)
 
     def stmt_For(self, stmt: ast.For) -> None:
         from .loops import build_range_for
