@@ -325,6 +325,11 @@ def int_ties(draw):
 @example(x=25, n=-1)
 @example(x=35, n=-1)
 def test_int_round_ndigits(x, n):
+    if n < -40:
+        # CPython computes 10**-n first, which never finishes for n near
+        # -2**63; mathematically every int64 rounds to 0 at such scales.
+        check(int_round_ndigits(x, n), python(round, x, -40))
+        return
     check(int_round_ndigits(x, n), python(round, x, n))
 
 
