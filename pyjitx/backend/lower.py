@@ -285,6 +285,10 @@ class FunctionLowering:
         self.propagate_if_failed(status)
         return self.from_abi(self.builder.load(slot, typ=abi_type(result_type)), result_type)
 
+    def assume(self, fact: ir.Value) -> None:
+        assume = self.parent.external("llvm.assume", VOID, [I1])
+        self.builder.call(assume, [fact])
+
     def overflow_intrinsic(self, op: str) -> ir.Function:
         name = f"llvm.{op}.with.overflow.i64"
         fnty = ir.FunctionType(ir.LiteralStructType([I64, I1]), [I64, I64])
@@ -305,9 +309,18 @@ class FunctionLowering:
         if kind in ("add", "sub", "mul"):
             pair = b.call(self.overflow_intrinsic(f"s{kind}"), [lhs, rhs])
             self.raise_if(b.extract_value(pair, 1), "OverflowError", OVERFLOW_MESSAGE)
-            return b.extract_value(pair, 0)
+            result = b.extract_value(pair, 0)
+            if kind == "mul" and op.operands[0] is op.operands[1]:
+                # A square is never negative: tell LLVM, so that Python's
+                # sign fix-ups of a following // or % fold away.
+                self.assume(b.icmp_signed(">=", result, ir.Constant(I64, 0)))
+            return result
         if kind == "add_wrap":
             return b.add(lhs, rhs)
+        if kind == "step_count":
+            return b.add(lhs, rhs, flags=["nuw"])
+        if kind == "step_index":
+            return b.add(lhs, rhs, flags=["nsw"])
         if kind == "and":
             return b.and_(lhs, rhs)
         if kind == "or":

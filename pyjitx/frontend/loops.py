@@ -64,9 +64,9 @@ def build_range_for(b: "FunctionBuilder", stmt: ast.For) -> None:
     b._loop_body(stmt.body, body, continue_target=latch, break_target=after)
     b.seal(latch)
     b.start(latch)
-    b.ssa.write(counter, latch, b.emit(ops.IntArith("add_wrap", b.ssa.read(counter, latch),
+    b.ssa.write(counter, latch, b.emit(ops.IntArith("step_count", b.ssa.read(counter, latch),
                                                      ops.Constant(INT, 1))))
-    b.ssa.write(current, latch, b.emit(ops.IntArith("add_wrap", b.ssa.read(current, latch), step)))
+    b.ssa.write(current, latch, b.emit(ops.IntArith("step_index", b.ssa.read(current, latch), step)))
     b.goto(header)
     b.seal(header)
     b._loop_else(orelse, stmt.orelse, after)

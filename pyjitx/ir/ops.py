@@ -72,13 +72,17 @@ INT_OPS_THAT_RAISE = frozenset({"add", "sub", "mul", "floordiv", "mod", "lshift"
 class IntArith(Op):
     """Binary int op with Python semantics: add sub mul floordiv mod
     lshift rshift and or xor (checked: overflow raises OverflowError), and
-    add_wrap, a two's-complement add for loop counters that cannot overflow
-    observably."""
+    add_wrap, a two's-complement add; and for range loops, step_count (the
+    trip counter, never past the unsigned trip count) and step_index (the
+    loop value: it can only overflow on the step after the last iteration,
+    whose value is never used, so LLVM may assume it does not).
+    """
 
     mnemonic = "int"
 
     def __init__(self, op: str, lhs: Value, rhs: Value, line: int = -1) -> None:
-        assert op in INT_OPS_THAT_RAISE or op in ("and", "or", "xor", "add_wrap"), op
+        assert op in INT_OPS_THAT_RAISE or op in ("and", "or", "xor", "add_wrap",
+                                                  "step_index", "step_count"), op
         super().__init__(INT, [lhs, rhs], line)
         self.op = op
 
