@@ -14,6 +14,7 @@
 
 #include "pyjitx/runtime.h"
 #include "pyjitx/math.h"
+#include "pyjitx/object.h"
 
 #define PJX_MAX_PARAMS 32
 

@@ -1,0 +1,161 @@
+/* pyjitx runtime objects: the heap values behind str, bytes, list, dict,
+ * set and tuple.  Layouts here are ABI: compiled code reads some fields
+ * directly (str length, list size and items) and emits immortal string
+ * literals with exactly this layout.
+ *
+ * Ownership rules (the same for every function in the runtime):
+ *   - arguments are BORROWED: the callee increfs what it keeps;
+ *   - object results are NEW references, NULL when an exception was raised
+ *     (the exception then sits in pjx_err_*);
+ *   - scalar results of fallible functions use the `int32_t f(..., T *out)`
+ *     convention of runtime.h; infallible ones return the value directly.
+ *
+ * Containers store 8-byte slots whose meaning is given by a kind (one kind
+ * per list / per dict key / per dict value / per tuple item): ints, floats
+ * and bools are stored unboxed, objects as pointers owned by the container.
+ */
+#ifndef PYJITX_OBJECT_H
+#define PYJITX_OBJECT_H
+
+#include "pyjitx/runtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the common header -------------------------------------------------- */
+typedef enum pjx_type_id {
+    PJX_TYPE_STR = 1,
+    PJX_TYPE_BYTES = 2,
+    PJX_TYPE_LIST = 3,
+    PJX_TYPE_DICT = 4,
+    PJX_TYPE_SET = 5,
+    PJX_TYPE_TUPLE = 6,
+    PJX_TYPE__COUNT
+} pjx_type_id;
+
+typedef struct pjx_object {
+    /* Atomic; a negative count marks an immortal object (literals emitted
+     * into object files) that is never counted nor freed. */
+    int64_t refcount;
+    uint32_t type_id;
+    uint32_t flags; /* per-type bits, e.g. PJX_STR_ASCII */
+} pjx_object;
+
+PJX_EXPORT void pjx_incref(void *obj);       /* NULL-safe */
+PJX_EXPORT void pjx_decref(void *obj);       /* NULL-safe, frees at zero */
+PJX_EXPORT void pjx_dealloc(pjx_object *obj); /* called when the count hits 0 */
+
+/* ---- slots and kinds ---------------------------------------------------- */
+typedef enum pjx_kind {
+    PJX_KIND_INT = 0,   /* int64_t */
+    PJX_KIND_FLOAT = 1, /* double */
+    PJX_KIND_BOOL = 2,  /* int64_t 0 or 1 */
+    PJX_KIND_NONE = 3,  /* always 0 */
+    PJX_KIND_OBJ = 4,   /* pjx_object *, owned by the container */
+} pjx_kind;
+
+typedef union pjx_slot {
+    int64_t i;
+    double f;
+    pjx_object *o;
+    uint64_t bits;
+} pjx_slot;
+
+/* Python's hash, ==, ordering and repr over one slot of a given kind.
+ * Hashes never equal -1.  Objects dispatch on their type_id. */
+PJX_EXPORT int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out);
+PJX_EXPORT int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b);
+/* -1, 0, 1 into *out; TypeError when the values are unorderable. */
+PJX_EXPORT int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out);
+PJX_EXPORT struct pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v);
+PJX_EXPORT struct pjx_str *pjx_slot_str(int32_t kind, pjx_slot v);
+/* incref the object in an OBJ slot; no-op for unboxed kinds */
+PJX_EXPORT void pjx_slot_incref(int32_t kind, pjx_slot v);
+PJX_EXPORT void pjx_slot_decref(int32_t kind, pjx_slot v);
+
+/* ---- str ---------------------------------------------------------------- */
+#define PJX_STR_ASCII 1u /* flags bit: every byte < 0x80 */
+
+typedef struct pjx_str {
+    pjx_object ob;
+    int64_t nbytes;  /* UTF-8 bytes, excluding the NUL */
+    int64_t length;  /* code points */
+    int64_t hash;    /* -1 until computed (computed lazily, race-benign) */
+    /* Non-ASCII strings only: lazily built table of the byte offset of every
+     * 64th code point (installed with compare-and-swap; freed with the
+     * string).  NULL until first needed. */
+    int64_t *index;
+    char data[];     /* nbytes of valid UTF-8, then a NUL */
+} pjx_str;
+
+/* New string from valid UTF-8 (not checked: the caller guarantees it). */
+PJX_EXPORT pjx_str *pjx_str_from_utf8(const char *data, int64_t nbytes);
+/* Uninitialised string of nbytes bytes / length code points for the
+ * runtime's own builders; the caller fills data (the NUL is written). */
+PJX_EXPORT pjx_str *pjx_str_alloc(int64_t nbytes, int64_t length);
+
+/* ---- bytes -------------------------------------------------------------- */
+typedef struct pjx_bytes {
+    pjx_object ob;
+    int64_t size;
+    int64_t hash; /* -1 until computed */
+    char data[];  /* size bytes, then a NUL */
+} pjx_bytes;
+
+PJX_EXPORT pjx_bytes *pjx_bytes_from_data(const char *data, int64_t size);
+
+/* ---- list --------------------------------------------------------------- */
+typedef struct pjx_list {
+    pjx_object ob;
+    int64_t size;
+    int64_t capacity;
+    pjx_slot *items;
+    int32_t kind; /* of every item */
+    int32_t elem_type_id; /* for OBJ lists: PJX_TYPE_* of the items, 0 if mixed */
+} pjx_list;
+
+PJX_EXPORT pjx_list *pjx_list_new(int32_t kind, int64_t capacity);
+/* Appends (increfs an OBJ item).  Fails only on memory exhaustion. */
+PJX_EXPORT int32_t pjx_list_append(pjx_list *list, pjx_slot item);
+/* Appends without incref: the list takes over the caller's reference. */
+PJX_EXPORT int32_t pjx_list_append_steal(pjx_list *list, pjx_slot item);
+
+/* ---- tuple -------------------------------------------------------------- */
+typedef struct pjx_tuple {
+    pjx_object ob;
+    int64_t size;
+    int64_t hash; /* -1 until computed */
+    /* size slots, then size kind bytes (uint8_t) */
+    pjx_slot items[];
+} pjx_tuple;
+
+#define PJX_TUPLE_KINDS(t) ((uint8_t *)&(t)->items[(t)->size])
+PJX_EXPORT pjx_tuple *pjx_tuple_new(int64_t size); /* items zeroed, kinds NONE */
+
+/* ---- dict and set ------------------------------------------------------- */
+/* Insertion-ordered hash tables (dense entries + sparse index).  A set is a
+ * dict without values; iteration order is insertion order for both (CPython
+ * leaves a set's order unspecified). */
+typedef struct pjx_dict_entry {
+    int64_t hash; /* -1: deleted entry */
+    pjx_slot key;
+    pjx_slot value;
+} pjx_dict_entry;
+
+typedef struct pjx_dict {
+    pjx_object ob;
+    int64_t size;      /* live entries */
+    int64_t used;      /* entries[0..used) including deleted ones */
+    int64_t capacity;  /* of entries */
+    int64_t mask;      /* index size - 1 (a power of two) */
+    int64_t *index;    /* entry number, -1 empty, -2 dummy */
+    pjx_dict_entry *entries;
+    int32_t key_kind;
+    int32_t value_kind; /* PJX_KIND_NONE for sets */
+} pjx_dict;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,74 @@
+/* Declarations shared between runtime files but not part of the public ABI:
+ * the per-type functions that object.c dispatches to. */
+#ifndef PYJITX_INTERNAL_H
+#define PYJITX_INTERNAL_H
+
+#include "pyjitx/object.h"
+
+#include <stdatomic.h>
+
+/* Allocate an object of `size` bytes with its header set (refcount 1). */
+void *pjx_object_new(size_t size, uint32_t type_id);
+
+static inline int pjx_is_immortal(const pjx_object *o) { return o->refcount < 0; }
+
+/* per-type hooks, one file per type */
+void pjx_str_dealloc(pjx_str *s);
+int64_t pjx_str_hash(pjx_str *s);
+int64_t pjx_str_eq(const pjx_str *a, const pjx_str *b);
+int64_t pjx_str_compare(const pjx_str *a, const pjx_str *b); /* -1/0/1 */
+pjx_str *pjx_str_repr(pjx_str *s);
+
+void pjx_bytes_dealloc(pjx_bytes *b);
+int64_t pjx_bytes_hash(pjx_bytes *b);
+int64_t pjx_bytes_eq(const pjx_bytes *a, const pjx_bytes *b);
+int64_t pjx_bytes_compare(const pjx_bytes *a, const pjx_bytes *b);
+pjx_str *pjx_bytes_repr(pjx_bytes *b);
+
+void pjx_list_dealloc(pjx_list *l);
+int64_t pjx_list_eq_impl(pjx_list *a, pjx_list *b);
+int32_t pjx_list_compare_impl(pjx_list *a, pjx_list *b, int64_t *out);
+pjx_str *pjx_list_repr(pjx_list *l);
+
+void pjx_tuple_dealloc(pjx_tuple *t);
+int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out);
+int64_t pjx_tuple_eq_impl(pjx_tuple *a, pjx_tuple *b);
+int32_t pjx_tuple_compare_impl(pjx_tuple *a, pjx_tuple *b, int64_t *out);
+pjx_str *pjx_tuple_repr(pjx_tuple *t);
+
+void pjx_dict_dealloc(pjx_dict *d);
+int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b);
+pjx_str *pjx_dict_repr(pjx_dict *d);
+pjx_str *pjx_set_repr(pjx_dict *d);
+
+/* Hash of a byte string (never -1). */
+int64_t pjx_hash_bytes(const void *data, int64_t size);
+/* Python's hash of an int and of a float (equal where the values are). */
+int64_t pjx_hash_int(int64_t v);
+int64_t pjx_hash_float(double v);
+
+/* repr of a float as CPython prints it (format.c) */
+pjx_str *pjx_float_repr(double v);
+pjx_str *pjx_int_repr(int64_t v);
+
+/* A growable UTF-8 buffer for building strings (strbuf.c).  Functions
+ * return -1 after setting MemoryError; pjx_strbuf_finish always releases the
+ * buffer and returns the new string (NULL on failure). */
+typedef struct pjx_strbuf {
+    char *data;
+    int64_t size;
+    int64_t capacity;
+    char inline_data[120];
+} pjx_strbuf;
+
+void pjx_strbuf_init(pjx_strbuf *b);
+int32_t pjx_strbuf_reserve(pjx_strbuf *b, int64_t extra);
+int32_t pjx_strbuf_append(pjx_strbuf *b, const char *data, int64_t size);
+int32_t pjx_strbuf_append_cstr(pjx_strbuf *b, const char *text);
+/* appends the string and releases the caller's reference to it (NULL-safe:
+ * a NULL string means its construction failed, so the append fails) */
+int32_t pjx_strbuf_append_steal(pjx_strbuf *b, pjx_str *s);
+void pjx_strbuf_release(pjx_strbuf *b);
+pjx_str *pjx_strbuf_finish(pjx_strbuf *b);
+
+#endif

@@ -1,0 +1,220 @@
+/* The common object header: reference counting, deallocation and the
+ * slot-level operations (hash, ==, ordering, repr) that containers use on
+ * their elements.  Type-specific work is dispatched to one file per type. */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+void *pjx_object_new(size_t size, uint32_t type_id) {
+    pjx_object *o = pjx_alloc(size);
+    if (o == NULL) return NULL;
+    o->refcount = 1;
+    o->type_id = type_id;
+    o->flags = 0;
+    return o;
+}
+
+void pjx_incref(void *obj) {
+    pjx_object *o = obj;
+    if (o == NULL || pjx_is_immortal(o)) return;
+    __atomic_fetch_add(&o->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void pjx_decref(void *obj) {
+    pjx_object *o = obj;
+    if (o == NULL || pjx_is_immortal(o)) return;
+    if (__atomic_sub_fetch(&o->refcount, 1, __ATOMIC_ACQ_REL) == 0) pjx_dealloc(o);
+}
+
+void pjx_dealloc(pjx_object *o) {
+    switch (o->type_id) {
+    case PJX_TYPE_STR: pjx_str_dealloc((pjx_str *)o); break;
+    case PJX_TYPE_BYTES: pjx_bytes_dealloc((pjx_bytes *)o); break;
+    case PJX_TYPE_LIST: pjx_list_dealloc((pjx_list *)o); break;
+    case PJX_TYPE_DICT:
+    case PJX_TYPE_SET: pjx_dict_dealloc((pjx_dict *)o); break;
+    case PJX_TYPE_TUPLE: pjx_tuple_dealloc((pjx_tuple *)o); break;
+    default: pjx_free(o); break;
+    }
+}
+
+void pjx_slot_incref(int32_t kind, pjx_slot v) {
+    if (kind == PJX_KIND_OBJ) pjx_incref(v.o);
+}
+
+void pjx_slot_decref(int32_t kind, pjx_slot v) {
+    if (kind == PJX_KIND_OBJ) pjx_decref(v.o);
+}
+
+/* ---- hashing ------------------------------------------------------------ */
+#define PJX_HASH_MODULUS ((int64_t)(((uint64_t)1 << 61) - 1))
+
+int64_t pjx_hash_int(int64_t v) {
+    /* CPython: the value modulo 2**61 - 1 with the sign kept; -1 -> -2. */
+    int64_t h;
+    if (v >= 0) {
+        h = v % PJX_HASH_MODULUS;
+    } else {
+        uint64_t m = (uint64_t)0 - (uint64_t)v; /* |v|, safe for INT64_MIN */
+        h = -(int64_t)(m % (uint64_t)PJX_HASH_MODULUS);
+    }
+    return h == -1 ? -2 : h;
+}
+
+int64_t pjx_hash_float(double v) {
+    /* CPython's _Py_HashDouble, so that hash(1.0) == hash(1). */
+    if (isnan(v)) return 0; /* CPython hashes NaN by identity; 0 is enough here */
+    if (isinf(v)) return v > 0 ? 314159 : -314159;
+    int e;
+    double m = frexp(v, &e);
+    int sign = 1;
+    if (m < 0) { sign = -1; m = -m; }
+    uint64_t x = 0;
+    while (m) {
+        x = ((x << 28) & (uint64_t)PJX_HASH_MODULUS) | x >> (61 - 28);
+        m *= 268435456.0;
+        e -= 28;
+        uint64_t y = (uint64_t)m;
+        m -= (double)y;
+        x += y;
+        if (x >= (uint64_t)PJX_HASH_MODULUS) x -= (uint64_t)PJX_HASH_MODULUS;
+    }
+    e = e >= 0 ? e % 61 : 61 - 1 - ((-1 - e) % 61);
+    x = ((x << e) & (uint64_t)PJX_HASH_MODULUS) | x >> (61 - e);
+    int64_t h = (int64_t)x * sign;
+    return h == -1 ? -2 : h;
+}
+
+int64_t pjx_hash_bytes(const void *data, int64_t size) {
+    /* A fast non-cryptographic 64-bit hash (multiply-xorshift over 8-byte
+     * words).  Iteration order never depends on it: dicts and sets keep
+     * insertion order. */
+    const unsigned char *p = data;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)size * 0xC2B2AE3D27D4EB4Full;
+    int64_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        w *= 0x87C37B91114253D5ull;
+        w ^= w >> 31;
+        h = (h ^ w) * 0x4CF5AD432745937Full;
+        h ^= h >> 29;
+    }
+    if (i < size) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, (size_t)(size - i));
+        w *= 0x87C37B91114253D5ull;
+        w ^= w >> 31;
+        h = (h ^ w) * 0x4CF5AD432745937Full;
+    }
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ull;
+    h ^= h >> 32;
+    int64_t r = (int64_t)h;
+    return r == -1 ? -2 : r;
+}
+
+int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
+    switch (kind) {
+    case PJX_KIND_INT:
+    case PJX_KIND_BOOL: *out = pjx_hash_int(v.i); return 0;
+    case PJX_KIND_FLOAT: *out = pjx_hash_float(v.f); return 0;
+    case PJX_KIND_NONE: *out = 0x5A5A; return 0;
+    default: break;
+    }
+    switch (v.o->type_id) {
+    case PJX_TYPE_STR: *out = pjx_str_hash((pjx_str *)v.o); return 0;
+    case PJX_TYPE_BYTES: *out = pjx_bytes_hash((pjx_bytes *)v.o); return 0;
+    case PJX_TYPE_TUPLE: return pjx_tuple_hash((pjx_tuple *)v.o, out);
+    case PJX_TYPE_LIST: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'list'"); return -1;
+    case PJX_TYPE_DICT: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'dict'"); return -1;
+    case PJX_TYPE_SET: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'set'"); return -1;
+    default: pjx_err_set(PJX_EXC_TYPE, "unhashable type"); return -1;
+    }
+}
+
+int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
+    switch (kind) {
+    case PJX_KIND_INT:
+    case PJX_KIND_BOOL: return a.i == b.i;
+    case PJX_KIND_FLOAT: return a.f == b.f;
+    case PJX_KIND_NONE: return 1;
+    default: break;
+    }
+    if (a.o == b.o) return 1; /* identity implies equality, as in CPython containers */
+    if (a.o->type_id != b.o->type_id) return 0;
+    switch (a.o->type_id) {
+    case PJX_TYPE_STR: return pjx_str_eq((pjx_str *)a.o, (pjx_str *)b.o);
+    case PJX_TYPE_BYTES: return pjx_bytes_eq((pjx_bytes *)a.o, (pjx_bytes *)b.o);
+    case PJX_TYPE_LIST: return pjx_list_eq_impl((pjx_list *)a.o, (pjx_list *)b.o);
+    case PJX_TYPE_TUPLE: return pjx_tuple_eq_impl((pjx_tuple *)a.o, (pjx_tuple *)b.o);
+    case PJX_TYPE_DICT:
+    case PJX_TYPE_SET: return pjx_dict_eq_impl((pjx_dict *)a.o, (pjx_dict *)b.o);
+    default: return 0;
+    }
+}
+
+static const char *type_name(int32_t kind, pjx_slot v) {
+    static const char *const names[] = {"?", "str", "bytes", "list", "dict", "set", "tuple"};
+    switch (kind) {
+    case PJX_KIND_INT: return "int";
+    case PJX_KIND_FLOAT: return "float";
+    case PJX_KIND_BOOL: return "bool";
+    case PJX_KIND_NONE: return "NoneType";
+    default: return v.o->type_id < PJX_TYPE__COUNT ? names[v.o->type_id] : "object";
+    }
+}
+
+int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
+    switch (kind) {
+    case PJX_KIND_INT:
+    case PJX_KIND_BOOL: *out = (a.i > b.i) - (a.i < b.i); return 0;
+    case PJX_KIND_FLOAT:
+        /* NaN compares neither less nor greater: report "equal" so that
+         * sorting stays stable, as CPython's sort does with NaNs. */
+        *out = (a.f > b.f) - (a.f < b.f);
+        return 0;
+    case PJX_KIND_NONE: break;
+    default:
+        if (a.o->type_id == b.o->type_id) {
+            switch (a.o->type_id) {
+            case PJX_TYPE_STR: *out = pjx_str_compare((pjx_str *)a.o, (pjx_str *)b.o); return 0;
+            case PJX_TYPE_BYTES: *out = pjx_bytes_compare((pjx_bytes *)a.o, (pjx_bytes *)b.o); return 0;
+            case PJX_TYPE_LIST: return pjx_list_compare_impl((pjx_list *)a.o, (pjx_list *)b.o, out);
+            case PJX_TYPE_TUPLE: return pjx_tuple_compare_impl((pjx_tuple *)a.o, (pjx_tuple *)b.o, out);
+            default: break;
+            }
+        }
+    }
+    pjx_err_format(PJX_EXC_TYPE, "'<' not supported between instances of '%s' and '%s'",
+                   type_name(kind, a), type_name(kind, b));
+    return -1;
+}
+
+pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
+    switch (kind) {
+    case PJX_KIND_INT: return pjx_int_repr(v.i);
+    case PJX_KIND_FLOAT: return pjx_float_repr(v.f);
+    case PJX_KIND_BOOL: return v.i ? pjx_str_from_utf8("True", 4) : pjx_str_from_utf8("False", 5);
+    case PJX_KIND_NONE: return pjx_str_from_utf8("None", 4);
+    default: break;
+    }
+    switch (v.o->type_id) {
+    case PJX_TYPE_STR: return pjx_str_repr((pjx_str *)v.o);
+    case PJX_TYPE_BYTES: return pjx_bytes_repr((pjx_bytes *)v.o);
+    case PJX_TYPE_LIST: return pjx_list_repr((pjx_list *)v.o);
+    case PJX_TYPE_TUPLE: return pjx_tuple_repr((pjx_tuple *)v.o);
+    case PJX_TYPE_DICT: return pjx_dict_repr((pjx_dict *)v.o);
+    case PJX_TYPE_SET: return pjx_set_repr((pjx_dict *)v.o);
+    default: return pjx_str_from_utf8("<object>", 8);
+    }
+}
+
+pjx_str *pjx_slot_str(int32_t kind, pjx_slot v) {
+    if (kind == PJX_KIND_OBJ && v.o->type_id == PJX_TYPE_STR) {
+        pjx_incref(v.o);
+        return (pjx_str *)v.o;
+    }
+    return pjx_slot_repr(kind, v);
+}

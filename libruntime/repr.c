@@ -1,0 +1,165 @@
+/* repr() of the built-in scalar and container types, as CPython prints them. */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+pjx_str *pjx_int_repr(int64_t v) {
+    char buffer[24];
+    int n = snprintf(buffer, sizeof buffer, "%" PRId64, v);
+    return pjx_str_from_utf8(buffer, n);
+}
+
+pjx_str *pjx_float_repr(double v) {
+    /* CPython's repr: the shortest digits that round-trip, in 'r' format. */
+    if (isnan(v)) return pjx_str_from_utf8("nan", 3);
+    if (isinf(v)) return v > 0 ? pjx_str_from_utf8("inf", 3) : pjx_str_from_utf8("-inf", 4);
+    char buffer[40];
+    int n = 0;
+    for (int precision = 1; precision <= 17; precision++) {
+        n = snprintf(buffer, sizeof buffer, "%.*g", precision, v);
+        if (strtod(buffer, NULL) == v) break;
+    }
+    /* CPython switches to exponent form outside 1e-4 <= |v| < 1e16 and
+     * always shows a '.0' on integral values. */
+    char *e = strchr(buffer, 'e');
+    int exponent = 0;
+    if (v != 0) exponent = (int)floor(log10(fabs(v)));
+    (void)exponent;
+    if (e == NULL && strchr(buffer, '.') == NULL && strchr(buffer, 'n') == NULL) {
+        buffer[n++] = '.';
+        buffer[n++] = '0';
+        buffer[n] = '\0';
+    }
+    return pjx_str_from_utf8(buffer, n);
+}
+
+static int32_t append_items(pjx_strbuf *b, int32_t kind, const pjx_slot *items, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (i && pjx_strbuf_append(b, ", ", 2) < 0) return -1;
+        if (pjx_strbuf_append_steal(b, pjx_slot_repr(kind, items[i])) < 0) return -1;
+    }
+    return 0;
+}
+
+pjx_str *pjx_list_repr(pjx_list *l) {
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    if (pjx_strbuf_append(&b, "[", 1) < 0 || append_items(&b, l->kind, l->items, l->size) < 0 ||
+        pjx_strbuf_append(&b, "]", 1) < 0) {
+        pjx_strbuf_release(&b);
+        return NULL;
+    }
+    return pjx_strbuf_finish(&b);
+}
+
+pjx_str *pjx_tuple_repr(pjx_tuple *t) {
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    uint8_t *kinds = PJX_TUPLE_KINDS(t);
+    if (pjx_strbuf_append(&b, "(", 1) < 0) goto fail;
+    for (int64_t i = 0; i < t->size; i++) {
+        if (i && pjx_strbuf_append(&b, ", ", 2) < 0) goto fail;
+        if (pjx_strbuf_append_steal(&b, pjx_slot_repr(kinds[i], t->items[i])) < 0) goto fail;
+    }
+    if (t->size == 1 && pjx_strbuf_append(&b, ",", 1) < 0) goto fail;
+    if (pjx_strbuf_append(&b, ")", 1) < 0) goto fail;
+    return pjx_strbuf_finish(&b);
+fail:
+    pjx_strbuf_release(&b);
+    return NULL;
+}
+
+pjx_str *pjx_dict_repr(pjx_dict *d) {
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    int first = 1;
+    if (pjx_strbuf_append(&b, "{", 1) < 0) goto fail;
+    for (int64_t i = 0; i < d->used; i++) {
+        pjx_dict_entry *e = &d->entries[i];
+        if (e->hash == -1) continue;
+        if (!first && pjx_strbuf_append(&b, ", ", 2) < 0) goto fail;
+        first = 0;
+        if (pjx_strbuf_append_steal(&b, pjx_slot_repr(d->key_kind, e->key)) < 0) goto fail;
+        if (pjx_strbuf_append(&b, ": ", 2) < 0) goto fail;
+        if (pjx_strbuf_append_steal(&b, pjx_slot_repr(d->value_kind, e->value)) < 0) goto fail;
+    }
+    if (pjx_strbuf_append(&b, "}", 1) < 0) goto fail;
+    return pjx_strbuf_finish(&b);
+fail:
+    pjx_strbuf_release(&b);
+    return NULL;
+}
+
+pjx_str *pjx_set_repr(pjx_dict *d) {
+    if (d->size == 0) return pjx_str_from_utf8("set()", 5);
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    int first = 1;
+    if (pjx_strbuf_append(&b, "{", 1) < 0) goto fail;
+    for (int64_t i = 0; i < d->used; i++) {
+        pjx_dict_entry *e = &d->entries[i];
+        if (e->hash == -1) continue;
+        if (!first && pjx_strbuf_append(&b, ", ", 2) < 0) goto fail;
+        first = 0;
+        if (pjx_strbuf_append_steal(&b, pjx_slot_repr(d->key_kind, e->key)) < 0) goto fail;
+    }
+    if (pjx_strbuf_append(&b, "}", 1) < 0) goto fail;
+    return pjx_strbuf_finish(&b);
+fail:
+    pjx_strbuf_release(&b);
+    return NULL;
+}
+
+pjx_str *pjx_str_repr(pjx_str *s) {
+    /* Placeholder until the Unicode tables land: quotes and escapes ASCII
+     * control characters only. */
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    char quote = (memchr(s->data, '\'', (size_t)s->nbytes) && !memchr(s->data, '"', (size_t)s->nbytes)) ? '"' : '\'';
+    if (pjx_strbuf_append(&b, &quote, 1) < 0) goto fail;
+    for (int64_t i = 0; i < s->nbytes; i++) {
+        unsigned char c = (unsigned char)s->data[i];
+        char esc[8];
+        int n = 0;
+        if (c == '\\' || c == (unsigned char)quote) { esc[0] = '\\'; esc[1] = (char)c; n = 2; }
+        else if (c == '\n') { memcpy(esc, "\\n", 2); n = 2; }
+        else if (c == '\r') { memcpy(esc, "\\r", 2); n = 2; }
+        else if (c == '\t') { memcpy(esc, "\\t", 2); n = 2; }
+        else if (c < 0x20 || c == 0x7f) n = snprintf(esc, sizeof esc, "\\x%02x", c);
+        else { esc[0] = (char)c; n = 1; }
+        if (pjx_strbuf_append(&b, esc, n) < 0) goto fail;
+    }
+    if (pjx_strbuf_append(&b, &quote, 1) < 0) goto fail;
+    return pjx_strbuf_finish(&b);
+fail:
+    pjx_strbuf_release(&b);
+    return NULL;
+}
+
+pjx_str *pjx_bytes_repr(pjx_bytes *bytes) {
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    char quote = (memchr(bytes->data, '\'', (size_t)bytes->size) && !memchr(bytes->data, '"', (size_t)bytes->size)) ? '"' : '\'';
+    if (pjx_strbuf_append(&b, "b", 1) < 0 || pjx_strbuf_append(&b, &quote, 1) < 0) goto fail;
+    for (int64_t i = 0; i < bytes->size; i++) {
+        unsigned char c = (unsigned char)bytes->data[i];
+        char esc[8];
+        int n = 0;
+        if (c == '\\' || c == (unsigned char)quote) { esc[0] = '\\'; esc[1] = (char)c; n = 2; }
+        else if (c == '\n') { memcpy(esc, "\\n", 2); n = 2; }
+        else if (c == '\r') { memcpy(esc, "\\r", 2); n = 2; }
+        else if (c == '\t') { memcpy(esc, "\\t", 2); n = 2; }
+        else if (c < 0x20 || c >= 0x7f) n = snprintf(esc, sizeof esc, "\\x%02x", c);
+        else { esc[0] = (char)c; n = 1; }
+        if (pjx_strbuf_append(&b, esc, n) < 0) goto fail;
+    }
+    if (pjx_strbuf_append(&b, &quote, 1) < 0) goto fail;
+    return pjx_strbuf_finish(&b);
+fail:
+    pjx_strbuf_release(&b);
+    return NULL;
+}
