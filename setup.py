@@ -11,8 +11,9 @@ setup(
     ext_modules=[
         Extension(
             "pyjitx._ext",
-            sources=["pyjitx/_ext.c", *runtime_sources],
-            include_dirs=["libruntime/include"],
+            sources=["pyjitx/_ext.c", "pyjitx/_convert.c", *runtime_sources],
+            include_dirs=["libruntime/include", "pyjitx"],
+            depends=sorted(glob.glob("libruntime/**/*.h", recursive=True) + glob.glob("libruntime/include/pyjitx/*.def") + ["pyjitx/_convert.h"]),
             extra_compile_args=["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"],
             libraries=["m"],
         )
