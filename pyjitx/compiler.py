@@ -21,6 +21,7 @@ from .ir import ops
 from .ir.passes import mark_call_cycles
 from .ir.printer import format_module
 from .ir.types import Type
+from .ir.refcount import insert_refcounts
 from .ir.verify import verify_function
 
 
@@ -68,6 +69,8 @@ def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module,
     module.function(signature.symbol).exported = True
     mark_call_cycles(module)
     for fn in module.functions:
+        verify_function(fn)
+        insert_refcounts(fn)
         verify_function(fn)
     return module, signature, session
 

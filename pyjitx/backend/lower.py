@@ -22,7 +22,7 @@ from llvmlite import ir
 
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, Primitive
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type
+from ..ir.types import BOOL, FLOAT, INT, NONE, STR, Type
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
 
@@ -106,6 +106,27 @@ class ModuleLowering:
             self.strings[text] = var
         return var
 
+    def str_object(self, text: str) -> ir.GlobalVariable:
+        """An immortal runtime str (object.h's pjx_str layout, refcount -1)
+        holding `text`: string literals cost no allocation and no counting."""
+        key = ("str", text)
+        var = self.strings.get(key)
+        if var is None:
+            data = text.encode("utf-8", "surrogatepass")
+            is_ascii = len(data) == len(text)
+            body = ir.ArrayType(I8, len(data) + 1)
+            fields = [I64, I32, I32, I64, I64, I64, PTR, body]
+            const = ir.Constant(ir.LiteralStructType(fields), [
+                ir.Constant(I64, -1), ir.Constant(I32, 1), ir.Constant(I32, 1 if is_ascii else 0),
+                ir.Constant(I64, len(data)), ir.Constant(I64, len(text)), ir.Constant(I64, -1),
+                ir.Constant(PTR, None), ir.Constant(body, bytearray(data + b"\0"))])
+            var = ir.GlobalVariable(self.llmod, const.type, name=f".strobj{len(self.strings)}")
+            var.linkage = "private"
+            var.initializer = const
+            var.align = 8
+            self.strings[key] = var
+        return var
+
     def _reference_abi(self) -> None:
         """Every object file refers to the runtime's ABI symbol, so code
         built for another ABI fails at link time rather than at run time."""
@@ -162,6 +183,8 @@ class ModuleLowering:
                 word = builder.bitcast(result, I64)
             elif sig.return_type == INT:
                 word = result
+            elif sig.return_type.is_refcounted:
+                word = builder.ptrtoint(result, I64)
             else:
                 word = builder.zext(result, I64)
             builder.store(word, out_ptr)
@@ -182,6 +205,9 @@ class FunctionLowering:
         self.end_blocks: Dict[ops.Block, ir.Block] = {}
         self.builder: ir.IRBuilder
         self.error_exit: Optional[ir.Block] = None
+        # owned references to release if the op being lowered raises
+        self.cleanup: List[ops.Value] = []
+        self.cleanup_blocks: Dict[Tuple[ops.Value, ...], ir.Block] = {}
 
     # ---- driver
 
@@ -212,7 +238,9 @@ class FunctionLowering:
         for block in reverse_postorder(self.fn):
             self.builder.position_at_end(self.blocks[block])
             for op in block.ops:
+                self.cleanup = op.cleanup
                 self.values[op] = self.lower_op(op)
+            self.cleanup = []
             self.end_blocks[block] = self.builder.block
             self.lower_terminator(block.terminator)
         for block in self.fn.blocks:
@@ -224,10 +252,53 @@ class FunctionLowering:
 
     def value(self, v: ops.Value) -> ir.Value:
         if isinstance(v, ops.Constant):
+            if v.type == STR:
+                return self.parent.str_object(v.value)
             return constant(v.type, v.value)
         if isinstance(v, ops.Undefined):
             return constant(v.type, None)
         return self.values[v]
+
+    # ---- reference counts (object.h: a negative count is immortal)
+
+    def incref(self, obj: ir.Value) -> None:
+        body, done = self._if_counted(obj, "incref")
+        self.builder.atomic_rmw("add", obj, ir.Constant(I64, 1), "monotonic")
+        self.builder.branch(done)
+        self.builder.position_at_end(done)
+
+    def decref(self, obj: ir.Value) -> None:
+        b = self.builder
+        body, done = self._if_counted(obj, "decref")
+        old = b.atomic_rmw("sub", obj, ir.Constant(I64, 1), "acq_rel")
+        free = self.llfn.append_basic_block("dealloc")
+        b.cbranch(b.icmp_signed("==", old, ir.Constant(I64, 1)), free, done).set_weights([1, 64])
+        b.position_at_end(free)
+        b.call(self.parent.external("pjx_dealloc", VOID, [PTR]), [obj])
+        b.branch(done)
+        b.position_at_end(done)
+
+    def _if_counted(self, obj: ir.Value, what: str) -> Tuple[ir.Block, ir.Block]:
+        """Branches to a new block (left current) when obj is neither NULL
+        nor immortal; returns (that block, the join block)."""
+        b = self.builder
+        check = self.llfn.append_basic_block(what + ".check")
+        body = self.llfn.append_basic_block(what)
+        done = self.llfn.append_basic_block(what + ".done")
+        b.cbranch(b.icmp_unsigned("==", obj, ir.Constant(PTR, None)), done, check)
+        b.position_at_end(check)
+        count = b.load_atomic(obj, "monotonic", 8, typ=I64)
+        b.cbranch(b.icmp_signed(">=", count, ir.Constant(I64, 0)), body, done).set_weights([64, 1])
+        b.position_at_end(body)
+        return body, done
+
+    def op_IncRef(self, op: ops.IncRef) -> ir.Value:
+        self.incref(self.value(op.operands[0]))
+        return constant(NONE, None)
+
+    def op_DecRef(self, op: ops.DecRef) -> ir.Value:
+        self.decref(self.value(op.operands[0]))
+        return constant(NONE, None)
 
     def from_abi(self, value: ir.Value, t: Type) -> ir.Value:
         return self.builder.trunc(value, I1) if t == BOOL else value
@@ -238,6 +309,24 @@ class FunctionLowering:
     # ---- errors
 
     def _error_exit(self) -> ir.Block:
+        """Where a failure goes: release what the failing op's cleanup
+        lists, then return failure."""
+        if not self.cleanup:
+            return self._propagate_block()
+        key = tuple(sorted(self.cleanup, key=id))
+        block = self.cleanup_blocks.get(key)
+        if block is None:
+            saved = self.builder.block
+            block = self.llfn.append_basic_block("cleanup")
+            self.builder.position_at_end(block)
+            for value in self.cleanup:
+                self.decref(self.value(value))
+            self.builder.branch(self._propagate_block())
+            self.builder.position_at_end(saved)
+            self.cleanup_blocks[key] = block
+        return block
+
+    def _propagate_block(self) -> ir.Block:
         if self.error_exit is None:
             saved = self.builder.block
             self.error_exit = self.llfn.append_basic_block("propagate")
@@ -528,7 +617,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
-                ops.CheckBound)
+                ops.CheckBound, ops.IncRef, ops.DecRef)
 }
 
 
@@ -551,6 +640,9 @@ def reverse_postorder(fn: ops.Function) -> List[ops.Block]:
 
 
 def constant(t: Type, value) -> ir.Constant:
+    if t.is_refcounted:
+        assert value is None, "object constants are lowered by FunctionLowering.value"
+        return ir.Constant(PTR, None)
     if t == FLOAT:
         return ir.Constant(F64, 0.0 if value is None else float(value))
     if t == BOOL:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, arithmetic_result, unify
+from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, Type, arithmetic_result,
+                        unify)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -71,7 +72,8 @@ class ExpressionBuilder:
         constant = constant_value(node.value)
         if constant is None:
             raise self.error(node, f"unsupported constant {node.value!r}",
-                             hint="supported so far: int, float, bool, None; strings arrive next")
+                             hint="supported: int, float, bool, None and str constants "
+                                  "(a str without lone surrogates)")
         if constant.type == INT and not (-2**63 <= node.value < 2**63):
             raise self.error(node, f"integer constant {node.value} does not fit in 64 bits")
         return constant
@@ -380,6 +382,12 @@ def constant_value(obj) -> Optional[ops.Constant]:
         return ops.Constant(INT, obj)
     if isinstance(obj, float):
         return ops.Constant(FLOAT, obj)
+    if isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates have no UTF-8 form
+            return None
+        return ops.Constant(STR, obj)
     return None
 
 

@@ -51,10 +51,17 @@ class Op(Value):
     mnemonic: ClassVar[str] = "op"
     can_raise: ClassVar[bool] = False
 
+    # True when the result is a new reference the function must release
+    # (every op producing an object, unless it declares a borrowed result).
+    borrowed_result: ClassVar[bool] = False
+
     def __init__(self, type: Type, operands: Sequence[Value], line: int = -1) -> None:
         super().__init__(type)
         self.operands: List[Value] = list(operands)
         self.line = line
+        # Owned references to release if this op raises (set by
+        # pyjitx.ir.refcount; the result is not among them).
+        self.cleanup: List[Value] = []
 
     def attributes(self) -> str:
         """Extra text the printer shows after the mnemonic."""
@@ -252,6 +259,25 @@ class CheckBound(Op):
 
     def attributes(self) -> str:
         return repr(self.name)
+
+
+class IncRef(Op):
+    """Takes one more reference to an object (inserted by ir.refcount)."""
+
+    mnemonic = "incref"
+
+    def __init__(self, value: Value) -> None:
+        super().__init__(NONE, [value])
+
+
+class DecRef(Op):
+    """Releases one reference (inserted by ir.refcount); the object is
+    freed when its count reaches zero."""
+
+    mnemonic = "decref"
+
+    def __init__(self, value: Value) -> None:
+        super().__init__(NONE, [value])
 
 
 # ---------------------------------------------------------- terminators
