@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from llvmlite import ir
 
 from ..ir import ops
-from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, Primitive
+from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
 from ..ir.types import BOOL, FLOAT, INT, NONE, STR, Type
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
@@ -87,10 +87,15 @@ class ModuleLowering:
         return limit
 
     def primitive(self, prim: Primitive) -> ir.Function:
-        args = [abi_type(t) for t in prim.arg_types]
-        if prim.can_raise:
-            return self.external(prim.symbol, I32, args + [PTR])
-        return self.external(prim.symbol, abi_type(prim.result_type), args)
+        args = [_c_type(t) for t in prim.arg_types]
+        result = _c_type(prim.result_type)
+        if prim.convention == "status":
+            return self.external(prim.symbol, I32, args + ([PTR] if prim.result_type != NONE else []))
+        if prim.convention == "tristate":
+            return self.external(prim.symbol, I32, args)
+        if prim.result_type == NONE:
+            return self.external(prim.symbol, VOID, args)
+        return self.external(prim.symbol, result, args)
 
     def string(self, text: str) -> ir.Constant:
         """A pointer to a NUL-terminated UTF-8 constant."""
@@ -191,6 +196,14 @@ class ModuleLowering:
         builder.ret(builder.select(failed, ir.Constant(I32, -1), ir.Constant(I32, 0)))
 
 
+def _c_type(t: Type) -> ir.Type:
+    if t == SLOT:
+        return I64
+    if t == I32_ARG:
+        return I32
+    return abi_type(t)
+
+
 def impl_result_type(t: Type) -> ir.Type:
     return ir.LiteralStructType([abi_type(t), I1])
 
@@ -252,7 +265,7 @@ class FunctionLowering:
 
     def value(self, v: ops.Value) -> ir.Value:
         if isinstance(v, ops.Constant):
-            if v.type == STR:
+            if v.type == STR and v.value is not None:
                 return self.parent.str_object(v.value)
             return constant(v.type, v.value)
         if isinstance(v, ops.Undefined):
@@ -291,6 +304,14 @@ class FunctionLowering:
         b.cbranch(b.icmp_signed(">=", count, ir.Constant(I64, 0)), body, done).set_weights([64, 1])
         b.position_at_end(body)
         return body, done
+
+    def op_Length(self, op: ops.Length) -> ir.Value:
+        # object.h: pjx_str.length is at offset 24; every other sized
+        # object keeps its size right after the 16-byte header.
+        offset = 24 if op.operands[0].type == STR else 16
+        b = self.builder
+        field = b.gep(self.value(op.operands[0]), [ir.Constant(I64, offset)], source_etype=I8)
+        return b.load(field, typ=I64)
 
     def op_IncRef(self, op: ops.IncRef) -> ir.Value:
         self.incref(self.value(op.operands[0]))
@@ -576,12 +597,67 @@ class FunctionLowering:
         return self.from_abi(self.builder.extract_value(pair, 0), op.type)
 
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
+        b = self.builder
         prim = op.primitive
         fn = self.parent.primitive(prim)
-        args = [self.to_abi(self.value(v), v.type) for v in op.operands]
-        if prim.can_raise:
+        args = [self.c_arg(self.value(v), v.type, t) for v, t in zip(op.operands, prim.arg_types)]
+        if prim.convention == "status":
+            if prim.result_type == NONE:
+                self.propagate_if_failed(b.call(fn, args))
+                return constant(NONE, None)
+            if prim.result_type == SLOT:
+                word = self.call_convention(fn, args, INT)
+                return self.from_slot(word, op.type)
             return self.call_convention(fn, args, prim.result_type)
-        return self.from_abi(self.builder.call(fn, args), prim.result_type)
+        if prim.convention == "tristate":
+            status = b.call(fn, args)
+            self.propagate_if(b.icmp_signed("<", status, ir.Constant(I32, 0)))
+            if op.type == BOOL:
+                return b.icmp_signed("!=", status, ir.Constant(I32, 0))
+            return b.sext(status, I64)
+        if prim.convention == "null":
+            result = b.call(fn, args)
+            self.propagate_if(b.icmp_unsigned("==", result, ir.Constant(PTR, None)))
+            return result
+        if prim.result_type == NONE:
+            b.call(fn, args)
+            return constant(NONE, None)
+        result = b.call(fn, args)
+        if prim.result_type == SLOT:
+            return self.from_slot(result, op.type)
+        return self.from_abi(result, prim.result_type)
+
+    def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
+        if param_type == SLOT:
+            return self.to_slot(value, value_type)
+        if param_type == I32_ARG:
+            return self.builder.trunc(value, I32)
+        return self.to_abi(value, value_type)
+
+    def to_slot(self, value: ir.Value, t: Type) -> ir.Value:
+        """A value as the 8-byte container slot of its type (object.h)."""
+        b = self.builder
+        if t == FLOAT:
+            return b.bitcast(value, I64)
+        if t == BOOL:
+            return b.zext(value, I64)
+        if t == NONE:
+            return ir.Constant(I64, 0)
+        if t.is_refcounted:
+            return b.ptrtoint(value, I64)
+        return value
+
+    def from_slot(self, word: ir.Value, t: Type) -> ir.Value:
+        b = self.builder
+        if t == FLOAT:
+            return b.bitcast(word, F64)
+        if t == BOOL:
+            return b.icmp_signed("!=", word, ir.Constant(I64, 0))
+        if t == NONE:
+            return ir.Constant(I8, 0)
+        if t.is_refcounted:
+            return b.inttoptr(word, PTR)
+        return word
 
     def op_CheckBound(self, op: ops.CheckBound) -> ir.Value:
         defined = self.value(op.operands[0])
@@ -617,7 +693,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
-                ops.CheckBound, ops.IncRef, ops.DecRef)
+                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length)
 }
 
 

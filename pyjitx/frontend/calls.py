@@ -49,6 +49,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                           hint="functions as values arrive later; call module-level functions")
         target = b.lookup_global(func.id, func)
     elif isinstance(func, ast.Attribute):
+        if not _is_module_path(b, func.value):
+            return _method_call(b, node, func)
         target = resolve_attribute(b, func)
     else:
         raise b.error(func, "only named functions can be called here")
@@ -71,6 +73,33 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
                        "round/int/float/bool/pow and the math module")
+
+
+def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
+    """Does `node` name a module (math, os.path), rather than a value?"""
+    if isinstance(node, ast.Name):
+        if node.id in b.locals:
+            return False
+        try:
+            return isinstance(b.lookup_global(node.id, node), types.ModuleType)
+        except Exception:
+            return False
+    if isinstance(node, ast.Attribute):
+        return _is_module_path(b, node.value)
+    return False
+
+
+def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
+    from . import containers, strings
+    from ..ir.types import BYTES, STR
+
+    receiver = b.expr.value(func.value)
+    if receiver.type in (STR, BYTES):
+        return strings.method_call(b, receiver, func.attr, node)
+    if receiver.type.is_refcounted:
+        return containers.method_call(b, receiver, func.attr, node)
+    raise b.error(func, f"{with_article(receiver.type)} has no method '{func.attr}' in compiled "
+                  "code")
 
 
 def _identity(obj: Any) -> int:
@@ -219,9 +248,17 @@ def _round(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
-    values = _positional(b, node, "int", 0, 1)
+    from . import strings
+    from ..ir.types import STR
+
+    values = _positional(b, node, "int", 0, 2, ("base",))
     if not values:
         return ops.Constant(INT, 0)
+    if values[0].type == STR:
+        base = b.expr.coerce(values[1], INT, node) if len(values) > 1 else None
+        return strings.to_int(b, values[0], base, node)
+    if len(values) > 1:
+        raise b.error(node, "int() can't convert non-string with explicit base")
     value = _numeric(b, values[0], node, "int")
     if value.type == FLOAT:
         return b.emit(ops.Convert("float_to_int", value))
@@ -229,9 +266,14 @@ def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _float(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
     values = _positional(b, node, "float", 0, 1)
     if not values:
         return ops.Constant(FLOAT, 0.0)
+    if values[0].type == STR:
+        return strings.to_float(b, values[0], node)
     return b.expr.coerce(_numeric(b, values[0], node, "float"), FLOAT, node)
 
 
@@ -247,7 +289,63 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return b.expr.binary(ast.Pow(), values[0], values[1], node)
 
 
+def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    (value,) = _positional(b, node, "len", 1, 1)
+    if not value.type.is_refcounted:
+        raise b.error(node, f"object of type '{value.type}' has no len()")
+    return b.emit(ops.Length(value))
+
+
+def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    values = _positional(b, node, "str", 0, 1)
+    if not values:
+        return ops.Constant(STR, "")
+    return strings.to_str(b, values[0], node)
+
+
+def _repr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+
+    (value,) = _positional(b, node, "repr", 1, 1)
+    return strings.to_repr(b, value, node)
+
+
+def _ord(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    (value,) = _positional(b, node, "ord", 1, 1)
+    if value.type != STR:
+        raise b.error(node, f"ord() expected string of length 1, but {value.type} found")
+    return strings.emit_prim(b, prims.STR_ORD, [value], node)
+
+
+def _chr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+
+    (value,) = _positional(b, node, "chr", 1, 1)
+    if value.type not in (INT, BOOL):
+        raise b.error(node, f"'{value.type}' object cannot be interpreted as an integer")
+    return strings.emit_prim(b, prims.CHR, [b.expr.coerce(value, INT, node)], node)
+
+
+def _format(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    values = _positional(b, node, "format", 1, 2)
+    spec = values[1] if len(values) > 1 else ops.Constant(STR, "")
+    if spec.type != STR:
+        raise b.error(node, "format() argument 2 must be str")
+    return strings.format_value(b, values[0], spec, node)
+
+
 _BUILTINS: Dict[int, Callable] = {
+    id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
+    id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow,

@@ -235,8 +235,10 @@ class PrimitiveCall(Op):
 
     mnemonic = "prim"
 
-    def __init__(self, primitive: "Primitive", args: Sequence[Value], line: int = -1) -> None:
-        super().__init__(primitive.result_type, args, line)
+    def __init__(self, primitive: "Primitive", args: Sequence[Value], line: int = -1,
+                 result_type: Optional[Type] = None) -> None:
+        # result_type: the concrete type of a SLOT result
+        super().__init__(result_type or primitive.result_type, args, line)
         self.primitive = primitive
 
     @property
@@ -259,6 +261,15 @@ class CheckBound(Op):
 
     def attributes(self) -> str:
         return repr(self.name)
+
+
+class Length(Op):
+    """len() of a str (code points), bytes or container: a field load."""
+
+    mnemonic = "len"
+
+    def __init__(self, value: Value, line: int = -1) -> None:
+        super().__init__(INT, [value], line)
 
 
 class IncRef(Op):
