@@ -17,6 +17,7 @@
 #include "pyjitx/object.h"
 #include "pyjitx/str.h"
 #include "_convert.h"
+#include "pyjitx/containers.h"
 
 #define PJX_MAX_PARAMS 32
 
