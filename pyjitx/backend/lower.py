@@ -313,6 +313,18 @@ class FunctionLowering:
         field = b.gep(self.value(op.operands[0]), [ir.Constant(I64, offset)], source_etype=I8)
         return b.load(field, typ=I64)
 
+    def op_ListItem(self, op: ops.ListItem) -> ir.Value:
+        # object.h: pjx_list.items (a pjx_slot *) is at offset 32
+        b = self.builder
+        lst, index = (self.value(v) for v in op.operands)
+        items_field = b.gep(lst, [ir.Constant(I64, 32)], source_etype=I8)
+        items = b.load(items_field, typ=PTR)
+        word = b.load(b.gep(items, [index], source_etype=I64), typ=I64)
+        value = self.from_slot(word, op.type)
+        if op.type.is_refcounted:
+            self.incref(value)
+        return value
+
     def op_IncRef(self, op: ops.IncRef) -> ir.Value:
         self.incref(self.value(op.operands[0]))
         return constant(NONE, None)
@@ -693,7 +705,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
-                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length)
+                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem)
 }
 
 

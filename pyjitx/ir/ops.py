@@ -272,6 +272,16 @@ class Length(Op):
         super().__init__(INT, [value], line)
 
 
+class ListItem(Op):
+    """list[index] for an index known to be in range (loops): an inline
+    load of the slot, a new reference for object items."""
+
+    mnemonic = "list_item"
+
+    def __init__(self, lst: Value, index: Value, item_type: Type, line: int = -1) -> None:
+        super().__init__(item_type, [lst, index], line)
+
+
 class IncRef(Op):
     """Takes one more reference to an object (inserted by ir.refcount)."""
 

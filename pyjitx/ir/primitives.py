@@ -229,3 +229,99 @@ SLOT_REPR = primitive("slot_repr", "pjx_slot_repr", (I32, SLOT), STR)
 SLOT_STR = primitive("slot_str", "pjx_slot_str", (I32, SLOT), STR)
 LIST_NEW = primitive("list_new", "pjx_list_new", (I32, INT), _ListType(NONE))
 LIST_APPEND = primitive("list_append", "pjx_list_append", (_ListType(NONE), SLOT), NONE)
+
+from .types import ObjectType as _ObjectType  # noqa: E402
+
+
+@dataclass(frozen=True)
+class _AnyObject(_ObjectType):
+    """Argument/result marker: a pointer to some runtime object."""
+
+    def __str__(self) -> str:
+        return "object"
+
+
+OBJ = _AnyObject()
+
+
+def _p(name: str, args: tuple, result: Type, convention: Optional[str] = None,
+       can_raise: bool = True) -> Primitive:
+    return primitive(name, "pjx_" + name, args, result, can_raise=can_raise,
+                     convention=convention)
+
+
+# list (containers.h); slot results are new references
+LIST_GET = _p("list_get", (OBJ, INT), SLOT, "status")
+LIST_SET = _p("list_set", (OBJ, INT, SLOT), NONE, "status")
+LIST_DELITEM = _p("list_delitem", (OBJ, INT), NONE, "status")
+LIST_INSERT = _p("list_insert", (OBJ, INT, SLOT), NONE, "status")
+LIST_POP = _p("list_pop", (OBJ, INT), SLOT, "status")
+LIST_REMOVE = _p("list_remove", (OBJ, SLOT), NONE, "status")
+LIST_INDEX = _p("list_index", (OBJ, SLOT, INT, INT), INT, "status")
+LIST_COUNT = _p("list_count", (OBJ, SLOT), INT, can_raise=False)
+LIST_CONTAINS = _p("list_contains", (OBJ, SLOT), INT, can_raise=False)
+LIST_CLEAR = _p("list_clear", (OBJ,), NONE, can_raise=False)
+LIST_COPY = _p("list_copy", (OBJ,), OBJ)
+LIST_EXTEND = _p("list_extend", (OBJ, OBJ), NONE, "status")
+LIST_REVERSE = _p("list_reverse", (OBJ,), NONE, can_raise=False)
+LIST_SLICE = _p("list_slice", (OBJ, INT, INT, INT), OBJ)
+LIST_DEL_SLICE = _p("list_del_slice", (OBJ, INT, INT, INT), NONE, "status")
+LIST_CONCAT = _p("list_concat", (OBJ, OBJ), OBJ)
+LIST_REPEAT = _p("list_repeat", (OBJ, INT), OBJ)
+LIST_EQ = _p("list_eq", (OBJ, OBJ), INT, can_raise=False)
+LIST_RICHCOMPARE = _p("list_richcompare", (OBJ, OBJ, I32), INT, "status")
+LIST_SORT = _p("list_sort", (OBJ, INT), NONE, "status")
+LIST_SORT_KEYED = _p("list_sort_keyed", (OBJ, OBJ, INT), NONE, "status")
+LIST_SORTED = _p("list_sorted", (OBJ, INT), OBJ)
+
+# tuple
+TUPLE_NEW = _p("tuple_new", (INT,), OBJ)
+TUPLE_SET_STEAL = _p("tuple_set_steal", (OBJ, INT, I32, SLOT), NONE, can_raise=False)
+TUPLE_GET = _p("tuple_get", (OBJ, INT), SLOT, "status")
+TUPLE_EQ = _p("tuple_eq", (OBJ, OBJ), INT, can_raise=False)
+TUPLE_RICHCOMPARE = _p("tuple_richcompare", (OBJ, OBJ, I32), INT, "status")
+TUPLE_CONTAINS = _p("tuple_contains", (OBJ, I32, SLOT), INT, can_raise=False)
+
+# dict
+DICT_NEW = _p("dict_new", (I32, I32), OBJ)
+DICT_GETITEM = _p("dict_getitem", (OBJ, SLOT), SLOT, "status")
+DICT_GET = _p("dict_get", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_SETITEM = _p("dict_setitem", (OBJ, SLOT, SLOT), NONE, "status")
+DICT_DELITEM = _p("dict_delitem", (OBJ, SLOT), NONE, "status")
+DICT_CONTAINS = _p("dict_contains", (OBJ, SLOT), BOOL, "tristate")
+DICT_POP = _p("dict_pop", (OBJ, SLOT), SLOT, "status")
+DICT_POP_DEFAULT = _p("dict_pop_default", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_POPITEM_TUPLE = _p("dict_popitem_tuple", (OBJ,), OBJ)
+DICT_SETDEFAULT = _p("dict_setdefault", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_UPDATE = _p("dict_update", (OBJ, OBJ), NONE, "status")
+DICT_COPY = _p("dict_copy", (OBJ,), OBJ)
+DICT_CLEAR = _p("dict_clear", (OBJ,), NONE, can_raise=False)
+DICT_KEYS = _p("dict_keys", (OBJ,), OBJ)
+DICT_VALUES = _p("dict_values", (OBJ,), OBJ)
+DICT_ITEMS = _p("dict_items", (OBJ,), OBJ)
+DICT_OR = _p("dict_or", (OBJ, OBJ), OBJ)
+DICT_IOR = _p("dict_ior", (OBJ, OBJ), NONE, "status")
+DICT_EQ = _p("dict_eq", (OBJ, OBJ), INT, can_raise=False)
+
+# set
+SET_NEW = _p("set_new", (I32,), OBJ)
+SET_ADD = _p("set_add", (OBJ, SLOT), NONE, "status")
+SET_DISCARD = _p("set_discard", (OBJ, SLOT), NONE, "status")
+SET_REMOVE = _p("set_remove", (OBJ, SLOT), NONE, "status")
+SET_POP = _p("set_pop", (OBJ,), SLOT, "status")
+SET_CONTAINS = _p("set_contains", (OBJ, SLOT), BOOL, "tristate")
+SET_COPY = _p("set_copy", (OBJ,), OBJ)
+SET_CLEAR = _p("set_clear", (OBJ,), NONE, can_raise=False)
+SET_UPDATE = _p("set_update", (OBJ, OBJ), NONE, "status")
+SET_UPDATE_LIST = _p("set_update_list", (OBJ, OBJ), NONE, "status")
+SET_UNION = _p("set_union", (OBJ, OBJ), OBJ)
+SET_INTERSECTION = _p("set_intersection", (OBJ, OBJ), OBJ)
+SET_DIFFERENCE = _p("set_difference", (OBJ, OBJ), OBJ)
+SET_SYMMETRIC_DIFFERENCE = _p("set_symmetric_difference", (OBJ, OBJ), OBJ)
+SET_INTERSECTION_UPDATE = _p("set_intersection_update", (OBJ, OBJ), NONE, "status")
+SET_DIFFERENCE_UPDATE = _p("set_difference_update", (OBJ, OBJ), NONE, "status")
+SET_SYMMETRIC_DIFFERENCE_UPDATE = _p("set_symmetric_difference_update", (OBJ, OBJ), NONE, "status")
+SET_ISSUBSET = _p("set_issubset", (OBJ, OBJ), INT, can_raise=False)
+SET_ISSUPERSET = _p("set_issuperset", (OBJ, OBJ), INT, can_raise=False)
+SET_ISDISJOINT = _p("set_isdisjoint", (OBJ, OBJ), INT, can_raise=False)
+SET_EQ = _p("set_eq", (OBJ, OBJ), INT, can_raise=False)

@@ -42,6 +42,9 @@ BOOL = PrimitiveType("bool")
 NONE = PrimitiveType("None")
 
 SCALAR_TYPES = (INT, FLOAT, BOOL, NONE)
+# The item type of an empty container literal until its use tells more
+# (the builder then rebuilds the function with the learned type).
+UNKNOWN = PrimitiveType("?")
 
 
 class ObjectType(Type):
@@ -124,12 +127,34 @@ def slot_kind(t: Type) -> int:
 
 def unify(a: Type, b: Type) -> Optional[Type]:
     """The type that holds values of both `a` and `b`, or None if there is
-    none.  int and float unify to float: the values compare equal."""
+    none.  int and float unify to float: the values compare equal.  An
+    unknown item type (of an empty literal) takes the other's."""
     if a == b:
+        return a
+    if a == UNKNOWN:
+        return b
+    if b == UNKNOWN:
         return a
     if {a, b} == {INT, FLOAT}:
         return FLOAT
+    if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
+        if has_unknown(a) and not has_unknown(b):
+            return b
+        if has_unknown(b) and not has_unknown(a):
+            return a
     return None
+
+
+def has_unknown(t: Type) -> bool:
+    if t == UNKNOWN:
+        return True
+    if isinstance(t, (ListType, SetType)):
+        return has_unknown(t.item)
+    if isinstance(t, DictType):
+        return has_unknown(t.key) or has_unknown(t.value)
+    if isinstance(t, TupleType):
+        return any(has_unknown(i) for i in t.items)
+    return False
 
 
 def arithmetic_result(a: Type, b: Type) -> Optional[Type]:
