@@ -7,11 +7,11 @@ on short strings) and bert_wordpiece (BERT's basic tokenizer and greedy
 longest-match WordPiece).  They are written in the plain subset a typed
 compiler is likely to take first: annotated empty containers, explicit
 loops, no comprehensions, no tuples, no exceptions, no chained comparisons.
-The peers' versions live in text_numba / text_matx / text_torch; the inputs
-in text_data.  Nothing here imports pyjitx.
+matxscript and TorchScript script these same functions (text_matx,
+text_torch), so the annotations are real typing objects here (no
+`from __future__ import annotations`); numba's adapted versions live in
+text_numba, the inputs in text_data.  Nothing here imports pyjitx.
 """
-from __future__ import annotations
-
 from typing import Dict, List
 
 
