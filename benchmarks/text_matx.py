@@ -37,7 +37,7 @@ def build(key: str, prebuilt: Tuple[int, ...]) -> Candidate:
     def setup(args):
         return tuple(matx.Dict(a) if i in prebuilt else a for i, a in enumerate(args))
 
-    what = "matx.Dict vocab built once; texts and result" if prebuilt else \
-        "matx.List/Dict conversion of all inputs and result"
+    note = "vocab as matx.Dict made once (untimed); texts, result per call" if prebuilt \
+        else "matx.List/Dict conversion of inputs and result per call (timed)"
     return Candidate(fn, setup=setup, to_python=to_python,
-                     notes=f"{what} converted per call (timed)")
+                     notes=note)
