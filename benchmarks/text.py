@@ -4,7 +4,8 @@ This module owns the three str/list/dict workloads of issue 3: which
 implementations take part (CPython, the plain kernel of text_kernels;
 pyjitx, `pyjitx.compile` of the same kernel; each importable peer through
 its text_<peer> module, end to end and, where the peer can keep a
-converted vocabulary, with the vocabulary converted once), the
+converted vocabulary, with the vocabulary converted once; and for BERT,
+Hugging Face's Rust `tokenizers` as a reference when it imports), the
 correctness check against CPython's result before timing (a mismatch is
 shown as WRONG and not timed), and the rows.
 
@@ -19,6 +20,7 @@ change here, as soon as it can.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -113,7 +115,22 @@ def candidates(w: TextWorkload, settings: Settings,
                     with quiet():
                         return peer_module(label).build(w.key, w.vocab_args)
                 makers[f"{label}: vocab prebuilt"] = prebuilt
+    if w.key == "bert" and importlib.util.find_spec("tokenizers") is not None:
+        makers["HF tokenizers (ref)"] = _hf_tokenizers
     return makers
+
+
+def _hf_tokenizers() -> Candidate:
+    """Hugging Face's Rust BertWordPieceTokenizer on the same vocab.txt, one text at a time."""
+    with quiet():
+        from tokenizers import BertWordPieceTokenizer
+    tok = BertWordPieceTokenizer(text_data.vocab_path(), lowercase=True, strip_accents=True,
+                                 clean_text=True, handle_chinese_chars=True)
+
+    def encode(texts, *_):
+        return [tok.encode(t, add_special_tokens=False).ids for t in texts]
+
+    return Candidate(encode, notes="Rust, one text per encode() call (reference)")
 
 
 def _pyjitx(kernel: Callable) -> Callable:
