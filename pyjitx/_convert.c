@@ -3,6 +3,8 @@
  * CPython's cached UTF-8 once. */
 #include "_convert.h"
 
+#include "pyjitx/containers.h"
+
 #include <string.h>
 
 void pjx_skip_descriptor(const char **desc) {
@@ -138,6 +140,75 @@ static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx
     return CONVERTED;
 }
 
+static conversion dict_from_python(PyObject *value, const char *kv_desc, pjx_slot *slot) {
+    const char *value_desc = kv_desc;
+    pjx_skip_descriptor(&value_desc);
+    pjx_dict *d = pjx_dict_new(pjx_descriptor_kind(kv_desc), pjx_descriptor_kind(value_desc));
+    if (d == NULL) return runtime_failed();
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(value, &pos, &k, &v)) {
+        pjx_slot ks, vs;
+        const char *kd = kv_desc, *vd = value_desc;
+        conversion c = pjx_from_python(k, &kd, &ks);
+        if (c != CONVERTED) {
+            pjx_decref(d);
+            return c;
+        }
+        c = pjx_from_python(v, &vd, &vs);
+        if (c != CONVERTED) {
+            pjx_release_slot(ks, kv_desc);
+            pjx_decref(d);
+            return c;
+        }
+        int32_t rc = pjx_dict_setitem(d, ks, vs);
+        pjx_release_slot(ks, kv_desc);
+        pjx_release_slot(vs, value_desc);
+        if (rc < 0) {
+            pjx_decref(d);
+            return runtime_failed();
+        }
+    }
+    slot->o = &d->ob;
+    return CONVERTED;
+}
+
+static conversion set_from_python(PyObject *value, const char *item_desc, pjx_slot *slot) {
+    pjx_dict *s = pjx_set_new(pjx_descriptor_kind(item_desc));
+    if (s == NULL) return runtime_failed();
+    PyObject *it = PyObject_GetIter(value);
+    if (it == NULL) {
+        pjx_decref(s);
+        return FAILED;
+    }
+    PyObject *item;
+    conversion result = CONVERTED;
+    while ((item = PyIter_Next(it)) != NULL) {
+        pjx_slot is;
+        const char *d = item_desc;
+        conversion c = pjx_from_python(item, &d, &is);
+        Py_DECREF(item);
+        if (c != CONVERTED) {
+            result = c;
+            break;
+        }
+        int32_t rc = pjx_set_add(s, is);
+        pjx_release_slot(is, item_desc);
+        if (rc < 0) {
+            result = runtime_failed();
+            break;
+        }
+    }
+    Py_DECREF(it);
+    if (result == CONVERTED && PyErr_Occurred()) result = FAILED;
+    if (result != CONVERTED) {
+        pjx_decref(s);
+        return result;
+    }
+    slot->o = &s->ob;
+    return CONVERTED;
+}
+
 conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     const char *d = *desc;
     if (*d == '!') d++;
@@ -204,6 +275,12 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
         return tuple_from_python(value, d + 2, slot);
+    case 'd':
+        if (!PyDict_Check(value)) return MISMATCH;
+        return dict_from_python(value, d + 2, slot);
+    case 'e':
+        if (!PyAnySet_Check(value)) return MISMATCH;
+        return set_from_python(value, d + 2, slot);
     default:
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
         return FAILED;
@@ -266,6 +343,39 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
             PyTuple_SET_ITEM(tuple, i, item);
         }
         return tuple;
+    }
+    case 'd': case 'e': {
+        pjx_dict *dict = (pjx_dict *)slot.o;
+        const char *key_desc = d + 2, *value_desc = key_desc;
+        pjx_skip_descriptor(&value_desc);
+        PyObject *result = c == 'd' ? PyDict_New() : PySet_New(NULL);
+        if (result == NULL) return NULL;
+        int64_t pos = 0;
+        pjx_slot k, v;
+        while (pjx_dict_next(dict, &pos, &k, &v)) {
+            const char *kd = key_desc;
+            PyObject *key = pjx_to_python(k, &kd);
+            if (key == NULL) goto fail;
+            int rc;
+            if (c == 'd') {
+                const char *vd = value_desc;
+                PyObject *val = pjx_to_python(v, &vd);
+                if (val == NULL) {
+                    Py_DECREF(key);
+                    goto fail;
+                }
+                rc = PyDict_SetItem(result, key, val);
+                Py_DECREF(val);
+            } else {
+                rc = PySet_Add(result, key);
+            }
+            Py_DECREF(key);
+            if (rc < 0) goto fail;
+        }
+        return result;
+    fail:
+        Py_DECREF(result);
+        return NULL;
     }
     default:
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);

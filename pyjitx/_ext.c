@@ -408,6 +408,26 @@ static PyObject *set_recursion_limit(PyObject *module, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
+/* print() from compiled code: through sys.stdout, holding the GIL. */
+static int32_t write_to_sys_stdout(const char *data, int64_t size) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int32_t status = 0;
+    PyObject *text = PyUnicode_DecodeUTF8(data, size, "strict");
+    PyObject *out = PySys_GetObject("stdout"); /* borrowed */
+    PyObject *result = NULL;
+    if (text != NULL && out != NULL && out != Py_None)
+        result = PyObject_CallMethod(out, "write", "O", text);
+    if (result == NULL && PyErr_Occurred()) {
+        PyErr_Clear();
+        pjx_err_set(PJX_EXC_OS, "print(): writing to sys.stdout failed");
+        status = -1;
+    }
+    Py_XDECREF(result);
+    Py_XDECREF(text);
+    PyGILState_Release(gil);
+    return status;
+}
+
 static PyMethodDef module_methods[] = {
     {"call_packed", (PyCFunction)(void (*)(void))call_packed, METH_FASTCALL,
      "Calls a packed entry with bound arguments (the slow path)."},
@@ -426,6 +446,7 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__ext(void) {
     if (PyType_Ready(&DispatcherType) < 0) return NULL;
+    pjx_set_stdout_writer(write_to_sys_stdout);
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);

@@ -343,7 +343,201 @@ def _format(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return strings.format_value(b, values[0], spec, node)
 
 
+def call_with_values(b: "FunctionBuilder", func_node: ast.expr, values: List[ops.Value],
+                     node: ast.AST) -> ops.Value:
+    """Calls the function named by func_node with already computed values
+    (key functions of sort/sorted/min/max)."""
+    fake = ast.Call(func=func_node, args=[ast.Name(id=f".arg{i}", ctx=ast.Load())
+                                          for i in range(len(values))], keywords=[])
+    ast.copy_location(fake, node)
+    for i, arg in enumerate(fake.args):
+        ast.copy_location(arg, node)
+        b.lambda_bindings[f".arg{i}"] = values[i]
+    try:
+        return build_call(b, fake)
+    finally:
+        for i in range(len(values)):
+            b.lambda_bindings.pop(f".arg{i}", None)
+
+
+def _iterable_arg(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
+    from . import containers
+
+    if len(node.args) != 1:
+        raise b.error(node, f"{name}() takes exactly one iterable here")
+    return containers.iterable_as_list(b, node.args[0])
+
+
+def _list(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from ..ir.types import UNKNOWN
+
+    if not node.args:
+        return containers.new_list(b, UNKNOWN, node)
+    items = _iterable_arg(b, node, "list")
+    if isinstance(node.args[0], ast.GeneratorExp):
+        return items
+    return containers.prim(b, prims.LIST_COPY, [items], node, items.type)
+
+
+def _tuple(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    raise b.error(node, "tuple() of an iterable is not supported (its length is not known "
+                  "at compile time)", hint="use a list, or a tuple literal")
+
+
+def _set(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from ..ir.types import SetType, UNKNOWN
+
+    if not node.args:
+        return containers.prim(b, prims.SET_NEW, [containers.kind(UNKNOWN)], node, SetType(UNKNOWN))
+    items = _iterable_arg(b, node, "set")
+    result = containers.prim(b, prims.SET_NEW, [containers.kind(items.type.item)], node,
+                             SetType(items.type.item))
+    containers.prim(b, prims.SET_UPDATE_LIST, [result, items], node)
+    return result
+
+
+def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from ..ir.types import DictType, UNKNOWN
+
+    if node.args or node.keywords:
+        if len(node.args) == 1 and not node.keywords:
+            value = b.expr.value(node.args[0])
+            if isinstance(value.type, DictType):
+                return containers.prim(b, prims.DICT_COPY, [value], node, value.type)
+        raise b.error(node, "dict() takes no arguments or one dict here")
+    return containers.prim(b, prims.DICT_NEW, [containers.kind(UNKNOWN), containers.kind(UNKNOWN)],
+                           node, DictType(UNKNOWN, UNKNOWN))
+
+
+def _sorted(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+
+    items = _iterable_arg(b, node, "sorted")
+    result = containers.prim(b, prims.LIST_COPY, [items], node, items.type)
+    containers.sort_list(b, result, {kw.arg: kw.value for kw in node.keywords}, node)
+    return result
+
+
+def _sum(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from .loops import build_for
+
+    if not 1 <= len(node.args) <= 2 or node.keywords:
+        raise b.error(node, "sum() takes an iterable and an optional start")
+    start = b.expr.value(node.args[1]) if len(node.args) == 2 else ops.Constant(INT, 0)
+    holder = f".sum{b.next_loop_id()}"
+    acc_type = b.var_types.get(holder, start.type)
+    b.write_var(holder, b.expr.coerce(start, acc_type, node), node)
+    iter_node = node.args[0]
+
+    def body() -> None:
+        item = b.loop_item
+        total = b.expr.binary(ast.Add(), b.read_var(holder, node), item, node)
+        if total.type != acc_type:
+            if unify(total.type, acc_type) is None and not total.type.is_numeric:
+                raise b.error(node, f"sum() of {with_article(total.type)} items is not supported")
+            b.var_types[holder] = total.type
+            from .session import Retry
+            raise Retry()
+        b.write_var(holder, total, node)
+
+    if isinstance(iter_node, ast.GeneratorExp) and len(iter_node.generators) == 1 and not iter_node.generators[0].ifs:
+        items = containers.comprehension(b, iter_node)
+    else:
+        items = containers.iterable_as_list(b, iter_node)
+    build_for(b, None, node, body, [], node, iterable=items)
+    return b.read_var(holder, node)
+
+
+def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
+    from . import containers
+    from .loops import build_for
+
+    is_any = target is builtins.any
+    items = _iterable_arg(b, node, "any" if is_any else "all")
+    holder = f".anyall{b.next_loop_id()}"
+    b.write_var(holder, ops.Constant(BOOL, not is_any), node)
+
+    def body() -> None:
+        truth = b.expr.truthy(b.loop_item, node)
+        hit = b.new_block("hit")
+        miss = b.new_block("miss")
+        if is_any:
+            b.branch(truth, hit, miss)
+        else:
+            b.branch(truth, miss, hit)
+        b.seal(hit)
+        b.seal(miss)
+        b.start(hit)
+        b.write_var(holder, ops.Constant(BOOL, is_any), node)
+        b.goto(b.loops[-1].break_target)
+        b.start(miss)
+
+    build_for(b, None, node, body, [], node, iterable=items)
+    return b.read_var(holder, node)
+
+
+def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from ..ir.types import BYTES, STR, DictType, ListType, SetType, TupleType
+
+    if len(node.args) != 2:
+        raise b.error(node, "isinstance() takes 2 arguments")
+    value = b.expr.value(node.args[0])
+    classes_node = node.args[1]
+    names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
+    by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
+                type(None): (NONE,)}
+    container_classes = {list: ListType, dict: DictType, set: SetType, tuple: TupleType}
+    for name_node in names:
+        if not isinstance(name_node, (ast.Name, ast.Attribute)):
+            raise b.error(name_node, "isinstance() takes a class or a tuple of classes")
+        cls = b.lookup_global(name_node.id, name_node) if isinstance(name_node, ast.Name) \
+            else resolve_attribute(b, name_node)
+        if cls in by_class and value.type in by_class[cls]:
+            return ops.Constant(BOOL, True)
+        if cls in container_classes and isinstance(value.type, container_classes[cls]):
+            return ops.Constant(BOOL, True)
+        if cls not in by_class and cls not in container_classes:
+            raise b.error(name_node, f"isinstance() with {cls!r} is not supported")
+    return ops.Constant(BOOL, False)
+
+
+def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    sep, end = ops.Constant(STR, " "), ops.Constant(STR, "\n")
+    for kw in node.keywords:
+        value = b.expr.value(kw.value)
+        if kw.arg == "sep":
+            sep = value
+        elif kw.arg == "end":
+            end = value
+        elif kw.arg == "flush":
+            continue
+        else:
+            raise b.error(kw, f"print() keyword '{kw.arg}' is not supported")
+        if value.type != STR:
+            raise b.error(kw, f"{kw.arg} must be a str")
+    pieces = []
+    for i, arg in enumerate(node.args):
+        if i:
+            pieces.append(sep)
+        pieces.append(strings.to_str(b, b.expr.value(arg), arg))
+    pieces.append(end)
+    text = strings.concat_all(b, pieces, node)
+    strings.emit_prim(b, prims.PRINT, [text], node)
+    return ops.Constant(NONE, None)
+
+
 _BUILTINS: Dict[int, Callable] = {
+    id(builtins.list): _list, id(builtins.tuple): _tuple, id(builtins.set): _set,
+    id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
+    id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
+    id(builtins.print): _print,
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
     id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,

@@ -716,3 +716,69 @@ def _set_method(b, s, receiver_node, name, args, node) -> ops.Value:
             return none
         return _int_bool(b, prim(b, tests[name], [s, other], node))
     raise b.error(node.func, f"set has no method '{name}' in compiled code")
+
+
+def unpack_list(b: "FunctionBuilder", elts: List[ast.expr], lst: ops.Value,
+                node: ast.AST) -> None:
+    """a, b = xs / a, *rest = xs: checks the length at run time as CPython
+    does (ValueError)."""
+    t: ListType = lst.type
+    starred = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
+    if len(starred) > 1:
+        raise b.error(node, "multiple starred expressions in assignment")
+    n = b.emit(ops.Length(lst))
+    fixed = len(elts) - len(starred)
+    fail = b.new_block("unpackfail")
+    ok = b.new_block("unpackok")
+    if starred:
+        bad = b.emit(ops.Compare("lt", n, ops.Constant(INT, fixed)))
+        message = (f"not enough values to unpack (expected at least {fixed})")
+    else:
+        bad = b.emit(ops.Compare("ne", n, ops.Constant(INT, fixed)))
+        message = f"wrong number of values to unpack (expected {fixed})"
+    b.branch(bad, fail, ok)
+    b.seal(fail)
+    b.seal(ok)
+    b.start(fail)
+    b.terminate(ops.Raise("ValueError", message, b.lineno(node)))
+    b.start(ok)
+    star = starred[0] if starred else len(elts)
+    for i, sub in enumerate(elts[:star]):
+        b._assign(sub, prim(b, prims.LIST_GET, [lst, ops.Constant(INT, i)], node, t.item))
+    if starred:
+        after = len(elts) - star - 1
+        stop = b.emit(ops.IntArith("sub", n, ops.Constant(INT, after)))
+        middle = prim(b, prims.LIST_SLICE, [lst, ops.Constant(INT, star), stop, ABSENT], node, t)
+        b._assign(elts[star].value, middle)  # type: ignore[attr-defined]
+        for j, sub in enumerate(elts[star + 1:]):
+            index = b.emit(ops.IntArith("sub", n, ops.Constant(INT, after - j)))
+            b._assign(sub, prim(b, prims.LIST_GET, [lst, index], node, t.item))
+
+
+def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
+    """xs[i] += v and d[k] += v: container and index evaluated once."""
+    target = stmt.target
+    assert isinstance(target, ast.Subscript)
+    if isinstance(target.slice, ast.Slice):
+        raise b.error(target, "augmented assignment to a slice is not supported")
+    container = b.expr.value(target.value)
+    t = container.type
+    if isinstance(t, ListType):
+        key = _index(b, target.slice, "list")
+        current = prim(b, prims.LIST_GET, [container, key], target, t.item)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        prim(b, prims.LIST_SET, [container, key, coerce_item(b, result, t.item, stmt, "this list")],
+             stmt)
+        return
+    if isinstance(t, DictType):
+        key = b.expr.value(target.slice)
+        if has_unknown(t):
+            increment = b.expr.value(stmt.value)
+            learn_type(b, target.value, DictType(key.type, increment.type), target)
+        key = coerce_item(b, key, t.key, target.slice, "this dict")
+        current = prim(b, prims.DICT_GETITEM, [container, key], target, t.value)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        prim(b, prims.DICT_SETITEM, [container, key, coerce_item(b, result, t.value, stmt,
+                                                                 "this dict")], stmt)
+        return
+    raise b.error(target, f"'{t}' object does not support item assignment")

@@ -79,6 +79,9 @@ class ExpressionBuilder:
         return constant
 
     def expr_Name(self, node: ast.Name) -> ops.Value:
+        bound = self.b.lambda_bindings.get(node.id)
+        if bound is not None:
+            return bound
         if node.id in self.b.locals:
             return self.b.read_var(node.id, node)
         obj = self.b.lookup_global(node.id, node)
@@ -106,6 +109,33 @@ class ExpressionBuilder:
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
         return containers.subscript(self.b, value, node)
+
+    def expr_List(self, node: ast.List) -> ops.Value:
+        from . import containers
+
+        return containers.list_literal(self.b, node)
+
+    def expr_Tuple(self, node: ast.Tuple) -> ops.Value:
+        from . import containers
+
+        return containers.tuple_literal(self.b, node)
+
+    def expr_Dict(self, node: ast.Dict) -> ops.Value:
+        from . import containers
+
+        return containers.dict_literal(self.b, node)
+
+    def expr_Set(self, node: ast.Set) -> ops.Value:
+        from . import containers
+
+        return containers.set_literal(self.b, node)
+
+    def _comprehension(self, node: ast.expr) -> ops.Value:
+        from . import containers
+
+        return containers.comprehension(self.b, node)
+
+    expr_ListComp = expr_SetComp = expr_DictComp = expr_GeneratorExp = _comprehension
 
     def expr_JoinedStr(self, node: ast.JoinedStr) -> ops.Value:
         from . import strings
@@ -316,9 +346,16 @@ class ExpressionBuilder:
     # ------------------------------------------------------ operators
 
     def coerce(self, value: ops.Value, to: Type, node: ast.AST) -> ops.Value:
-        """Implicit widening: bool -> int -> float."""
+        """Implicit widening: bool -> int -> float; an empty container
+        literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if to.is_refcounted:
+            from . import containers
+
+            if containers.fresh_container(value) and unify(value.type, to) == to:
+                return containers.retype_fresh(value, to)
+            raise self.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
         kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
                 (INT, FLOAT): "int_to_float"}.get((value.type, to))
         if kind is None:

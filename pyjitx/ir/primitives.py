@@ -325,3 +325,7 @@ SET_ISSUBSET = _p("set_issubset", (OBJ, OBJ), INT, can_raise=False)
 SET_ISSUPERSET = _p("set_issuperset", (OBJ, OBJ), INT, can_raise=False)
 SET_ISDISJOINT = _p("set_isdisjoint", (OBJ, OBJ), INT, can_raise=False)
 SET_EQ = _p("set_eq", (OBJ, OBJ), INT, can_raise=False)
+
+# print(): writes UTF-8 to the host's stdout (the Python bridge installs a
+# writer that goes through sys.stdout, in order with Python's own prints)
+PRINT = _p("print", (STR,), NONE, "status")
