@@ -15,6 +15,7 @@
 #include "pyjitx/runtime.h"
 #include "pyjitx/math.h"
 #include "pyjitx/object.h"
+#include "pyjitx/format.h"
 
 #define PJX_MAX_PARAMS 32
 
