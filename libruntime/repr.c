@@ -7,36 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-pjx_str *pjx_int_repr(int64_t v) {
-    char buffer[24];
-    int n = snprintf(buffer, sizeof buffer, "%" PRId64, v);
-    return pjx_str_from_utf8(buffer, n);
-}
-
-pjx_str *pjx_float_repr(double v) {
-    /* CPython's repr: the shortest digits that round-trip, in 'r' format. */
-    if (isnan(v)) return pjx_str_from_utf8("nan", 3);
-    if (isinf(v)) return v > 0 ? pjx_str_from_utf8("inf", 3) : pjx_str_from_utf8("-inf", 4);
-    char buffer[40];
-    int n = 0;
-    for (int precision = 1; precision <= 17; precision++) {
-        n = snprintf(buffer, sizeof buffer, "%.*g", precision, v);
-        if (strtod(buffer, NULL) == v) break;
-    }
-    /* CPython switches to exponent form outside 1e-4 <= |v| < 1e16 and
-     * always shows a '.0' on integral values. */
-    char *e = strchr(buffer, 'e');
-    int exponent = 0;
-    if (v != 0) exponent = (int)floor(log10(fabs(v)));
-    (void)exponent;
-    if (e == NULL && strchr(buffer, '.') == NULL && strchr(buffer, 'n') == NULL) {
-        buffer[n++] = '.';
-        buffer[n++] = '0';
-        buffer[n] = '\0';
-    }
-    return pjx_str_from_utf8(buffer, n);
-}
-
 static int32_t append_items(pjx_strbuf *b, int32_t kind, const pjx_slot *items, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
         if (i && pjx_strbuf_append(b, ", ", 2) < 0) return -1;

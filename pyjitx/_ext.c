@@ -18,6 +18,7 @@
 #include "pyjitx/str.h"
 #include "_convert.h"
 #include "pyjitx/containers.h"
+#include "pyjitx/format.h"
 
 #define PJX_MAX_PARAMS 32
 
