@@ -21,7 +21,14 @@ static inline int keys_equal(int32_t kind, pjx_slot a, pjx_slot b) {
     case PJX_KIND_BOOL: return a.i == b.i;
     case PJX_KIND_FLOAT: return a.f == b.f;
     case PJX_KIND_NONE: return 1;
-    default: return a.o == b.o || pjx_slot_eq(PJX_KIND_OBJ, a, b);
+    default:
+        if (a.o == b.o) return 1;
+        if (a.o->type_id == PJX_TYPE_STR && b.o->type_id == PJX_TYPE_STR) {
+            /* the hashes already matched: lengths and bytes decide */
+            const pjx_str *x = (const pjx_str *)a.o, *y = (const pjx_str *)b.o;
+            return x->nbytes == y->nbytes && memcmp(x->data, y->data, (size_t)x->nbytes) == 0;
+        }
+        return pjx_slot_eq(PJX_KIND_OBJ, a, b);
     }
 }
 
@@ -137,7 +144,7 @@ static inline int64_t table_find(pjx_dict *d, pjx_slot key, int64_t hash, int64_
  * `cell` comes from table_find (ignored after a rebuild). */
 static int32_t table_insert_new(pjx_dict *d, int64_t hash, pjx_slot key, pjx_slot value, int64_t cell) {
     if (d->used >= d->capacity) {
-        if (table_rebuild(d, (d->size + 1) * 3 / 2 + 1) < 0) {
+        if (table_rebuild(d, (d->size + 1) * 2) < 0) {
             pjx_slot_decref(d->key_kind, key);
             pjx_slot_decref(d->value_kind, value);
             return -1;

@@ -364,7 +364,7 @@ static int32_t replace_range(pjx_list *l, int64_t lo, int64_t hi, const pjx_slot
         pjx_free(removed);
         return -1;
     }
-    memmove(&l->items[lo + n], &l->items[hi], sizeof(pjx_slot) * (size_t)(l->size - hi));
+    if (l->size > hi) memmove(&l->items[lo + n], &l->items[hi], sizeof(pjx_slot) * (size_t)(l->size - hi));
     if (n) memcpy(&l->items[lo], items, sizeof(pjx_slot) * (size_t)n);
     if (l->kind == PJX_KIND_OBJ)
         for (int64_t i = 0; i < n; i++) pjx_incref(items[i].o);
