@@ -140,6 +140,75 @@ static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx
     return CONVERTED;
 }
 
+/* ---- converted-dict cache ------------------------------------------------
+ * A lookup table passed on every call (text2ids' vocabulary) would be
+ * converted every time.  Dicts of immutable keys and values that the callee
+ * does not mutate are converted once and reused while the Python dict is
+ * unchanged: CPython 3.11 bumps a dict's ma_version_tag (a global counter)
+ * on every change, and the cache holds a reference to the dict, so its
+ * address cannot be reused.  Guarded by the GIL. */
+#if PY_VERSION_HEX < 0x030C0000
+#define PJX_DICT_CACHE 8
+typedef struct {
+    PyObject *dict;
+    uint64_t version;
+    const char *desc; /* interned in the Dispatcher's descriptor tuple */
+    pjx_dict *converted;
+} dict_cache_entry;
+static dict_cache_entry dict_cache[PJX_DICT_CACHE];
+static int dict_cache_next;
+
+static int immutable_descriptor(const char *d) {
+    switch (*d) {
+    case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': return 1;
+    case 't': {
+        d += 2;
+        while (*d && *d != ']') {
+            if (!immutable_descriptor(d)) return 0;
+            pjx_skip_descriptor(&d);
+        }
+        return 1;
+    }
+    default: return 0;
+    }
+}
+
+static pjx_dict *dict_cache_find(PyObject *dict, const char *desc) {
+    uint64_t version = ((PyDictObject *)dict)->ma_version_tag;
+    for (int i = 0; i < PJX_DICT_CACHE; i++) {
+        dict_cache_entry *e = &dict_cache[i];
+        if (e->dict == dict && e->version == version && strcmp(e->desc, desc) == 0) {
+            pjx_incref(e->converted);
+            return e->converted;
+        }
+    }
+    return NULL;
+}
+
+static void dict_cache_store(PyObject *dict, const char *desc, pjx_dict *converted) {
+    dict_cache_entry *e = &dict_cache[dict_cache_next];
+    dict_cache_next = (dict_cache_next + 1) % PJX_DICT_CACHE;
+    Py_XDECREF(e->dict);
+    pjx_decref(e->converted);
+    Py_INCREF(dict);
+    pjx_incref(converted);
+    e->dict = dict;
+    e->version = ((PyDictObject *)dict)->ma_version_tag;
+    e->desc = desc;
+    e->converted = converted;
+}
+#endif
+
+void pjx_clear_conversion_cache(void) {
+#ifdef PJX_DICT_CACHE
+    for (int i = 0; i < PJX_DICT_CACHE; i++) {
+        Py_CLEAR(dict_cache[i].dict);
+        pjx_decref(dict_cache[i].converted);
+        dict_cache[i].converted = NULL;
+    }
+#endif
+}
+
 static conversion dict_from_python(PyObject *value, const char *kv_desc, pjx_slot *slot) {
     const char *value_desc = kv_desc;
     pjx_skip_descriptor(&value_desc);
@@ -211,7 +280,11 @@ static conversion set_from_python(PyObject *value, const char *item_desc, pjx_sl
 
 conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     const char *d = *desc;
-    if (*d == '!') d++;
+    int writeback = 0;
+    if (*d == '!') {
+        d++;
+        writeback = 1;
+    }
     char c = *d;
     pjx_skip_descriptor(desc);
     switch (c) {
@@ -275,13 +348,35 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
         return tuple_from_python(value, d + 2, slot);
-    case 'd':
+    case 'd': {
         if (!PyDict_Check(value)) return MISMATCH;
+#ifdef PJX_DICT_CACHE
+        int cacheable = !writeback && immutable_descriptor(d + 2);
+        if (cacheable) {
+            const char *vd = d + 2;
+            pjx_skip_descriptor(&vd);
+            cacheable = immutable_descriptor(vd);
+        }
+        if (cacheable) {
+            pjx_dict *hit = dict_cache_find(value, d);
+            if (hit != NULL) {
+                slot->o = &hit->ob;
+                return CONVERTED;
+            }
+        }
+        conversion c = dict_from_python(value, d + 2, slot);
+        if (c == CONVERTED && cacheable && PyDict_GET_SIZE(value) >= 64)
+            dict_cache_store(value, d, (pjx_dict *)slot->o);
+        return c;
+#else
         return dict_from_python(value, d + 2, slot);
+#endif
+    }
     case 'e':
         if (!PyAnySet_Check(value)) return MISMATCH;
         return set_from_python(value, d + 2, slot);
     default:
+        (void)writeback;
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
         return FAILED;
     }

@@ -32,6 +32,8 @@ void pjx_skip_descriptor(const char **desc);
 int32_t pjx_descriptor_kind(const char *desc);
 /* "List[str]" for "l[s]", into buf. */
 void pjx_descriptor_name(const char *desc, char *buf, size_t size);
+/* Drops the cache of converted dicts (tests check live objects). */
+void pjx_clear_conversion_cache(void);
 /* Releases a converted slot of this descriptor. */
 void pjx_release_slot(pjx_slot slot, const char *desc);
 

@@ -398,6 +398,11 @@ static PyObject *runtime_symbols(PyObject *module, PyObject *unused) {
     return table;
 }
 
+static PyObject *clear_conversion_cache(PyObject *module, PyObject *unused) {
+    pjx_clear_conversion_cache();
+    Py_RETURN_NONE;
+}
+
 static PyObject *live_objects(PyObject *module, PyObject *unused) {
     return PyLong_FromLongLong(pjx_live_objects());
 }
@@ -434,6 +439,8 @@ static PyMethodDef module_methods[] = {
      "Calls a packed entry with bound arguments (the slow path)."},
     {"runtime_symbols", runtime_symbols, METH_NOARGS,
      "Addresses of the runtime's symbols, for the JIT linker."},
+    {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
+     "Releases the runtime dicts kept for unchanged Python dict arguments."},
     {"live_objects", live_objects, METH_NOARGS,
      "Number of runtime objects currently allocated."},
     {"set_recursion_limit", set_recursion_limit, METH_O,

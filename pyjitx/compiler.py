@@ -18,7 +18,7 @@ from .backend.lower import ModuleLowering
 from .backend.target import Target
 from .frontend.session import CompileSession
 from .ir import ops
-from .ir.passes import mark_call_cycles
+from .ir.passes import mark_call_cycles, mutated_params
 from .ir.printer import format_module
 from .ir.types import Type
 from .ir.refcount import insert_refcounts
@@ -100,4 +100,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         name=signature.name, param_names=signature.param_names,
         param_types=signature.param_types, return_type=signature.return_type,
         symbol=signature.symbol, ir_text=format_module(module), code=code,
-        dependencies=dict(session.dependencies))
+        dependencies=dict(session.dependencies),
+        mutated_params=frozenset(mutated_params(module.function(signature.symbol))))

@@ -61,9 +61,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
 def _live_objects_probe():
     """Return pyjitx.runtime.live_objects, or None while it does not exist.
 
-    NOTE: while pyjitx.runtime (or its live_objects()) is not there yet, the
-    leak check below is SKIPPED SILENTLY for every test.  Once the runtime
-    module lands, every test is checked automatically.
+    (pyjitx.runtime.live_objects drops the bridge's conversion cache before
+    counting.)
     """
     runtime = getattr(pyjitx, "runtime", None)
     if runtime is None:

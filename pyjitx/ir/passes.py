@@ -189,3 +189,66 @@ def mark_call_cycles(module: Module) -> None:
         if len(component) > 1 or component[0] in callees[component[0]]:
             for fn in component:
                 fn.cycle = number
+
+
+# Primitives that change their first argument (a container) in place.
+_MUTATORS = frozenset({
+    "list_append", "list_set", "list_delitem", "list_insert", "list_pop", "list_remove",
+    "list_clear", "list_extend", "list_reverse", "list_del_slice", "list_sort",
+    "list_sort_keyed", "dict_setitem", "dict_delitem", "dict_pop", "dict_pop_default",
+    "dict_popitem_tuple", "dict_setdefault", "dict_update", "dict_clear", "dict_ior",
+    "set_add", "set_discard", "set_remove", "set_pop", "set_clear", "set_update",
+    "set_update_list", "set_intersection_update", "set_difference_update",
+    "set_symmetric_difference_update",
+})
+
+
+def mutated_params(fn: Function) -> Set[str]:
+    """Names of container parameters the function may change in place, so
+    that the boundary writes them back to the caller's objects (SPEC §2).
+
+    Conservative: a parameter counts as mutated when it is the receiver of
+    a mutating primitive, when it escapes (stored in a container, passed to
+    another compiled function, flowing into a block parameter), or when it
+    holds nested containers and the function mutates any container (an
+    inner list taken out of it may be the one mutated)."""
+    from .ops import Call, PrimitiveCall
+    from .types import DictType, ListType, SetType, TupleType
+
+    def nested(t) -> bool:
+        if isinstance(t, (ListType, SetType)):
+            return t.item.is_refcounted and not t.item.__class__.__name__ in ("StrType", "BytesType")
+        if isinstance(t, DictType):
+            return t.value.is_refcounted and t.value.__class__.__name__ not in ("StrType", "BytesType")
+        return False
+
+    params = {p: p.name for p in fn.entry.params
+              if isinstance(p.type, (ListType, DictType, SetType, TupleType))}
+    mutated: Set[str] = set()
+    any_mutation = False
+    for block in fn.blocks:
+        for op in block.ops:
+            if isinstance(op, PrimitiveCall):
+                if op.primitive.name in _MUTATORS:
+                    any_mutation = True
+                    if op.operands and op.operands[0] in params:
+                        mutated.add(params[op.operands[0]])
+                    for v in op.operands[1:]:
+                        if v in params:
+                            mutated.add(params[v])  # stored into a container
+                elif op.primitive.name == "tuple_set_steal":
+                    for v in op.operands[1:]:
+                        if v in params:
+                            mutated.add(params[v])
+            elif isinstance(op, Call):
+                for v in op.operands:
+                    if v in params:
+                        mutated.add(params[v])
+        if block.terminator is not None:
+            for edge in block.terminator.edges:
+                for v in edge.args:
+                    if v in params:
+                        mutated.add(params[v])
+    if any_mutation:
+        mutated |= {name for p, name in params.items() if nested(p.type)}
+    return mutated
