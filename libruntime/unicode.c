@@ -355,3 +355,8 @@ fail:
     pjx_strbuf_release(&b);
     return NULL;
 }
+
+void pjx_str_char_flags(pjx_str *s, uint16_t *out) {
+    const unsigned char *p = (const unsigned char *)s->data, *end = p + s->nbytes;
+    while (p < end) *out++ = (uint16_t)flags_at(&p);
+}
