@@ -64,7 +64,8 @@ PJX_EXPORT pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos);
 PJX_EXPORT int64_t pjx_str_byte_offset(pjx_str *s, int64_t i);
 /* ord(s); TypeError 'ord() expected a character, but string of length N found' */
 PJX_EXPORT int32_t pjx_str_ord(pjx_str *s, int64_t *out);
-/* chr(i); ValueError 'chr() arg not in range(0x110000)'.  Deviation: a
+/* chr(i); ValueError 'chr() arg not in range(0x110000)' (OverflowError
+ * outside the C int range, as CPython).  Deviation: a
  * surrogate code point raises ValueError (pyjitx strings are UTF-8). */
 PJX_EXPORT pjx_str *pjx_chr(int64_t cp);
 PJX_EXPORT pjx_str *pjx_str_repr(pjx_str *s);
