@@ -659,3 +659,31 @@ def test_final_sigma_every_neighbour():
         parts.append(" " + c + "Σ ")
     s = "".join(parts)
     assert fn(s) == ("ok", s.lower())
+
+
+def test_index_built_concurrently():
+    """Threads race to install the lazy code-point index (ctypes releases
+    the GIL): every lookup is right and exactly one index survives."""
+    import threading
+    s = "".join(chr(0x3041 + k % 80) if k % 5 else "x" for k in range(20000))
+    f = _bind("pjx_str_getitem", P, P, I64)
+    errors = []
+    for _ in range(5):
+        ptr = mk_str(s)
+        barrier = threading.Barrier(4)
+
+        def work(seed, ptr=ptr, barrier=barrier):
+            barrier.wait()
+            for i in range(seed, 20000, 997):
+                r = f(ptr, i)
+                if read_str(r) != s[i]:
+                    errors.append(i)
+                _decref(r)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        _decref(ptr)
+    assert not errors
