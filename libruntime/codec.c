@@ -236,6 +236,7 @@ static int32_t handle_decode_error(pjx_strbuf *b, int64_t *length, handler_id h,
 }
 
 pjx_str *pjx_bytes_decode(pjx_bytes *bytes, pjx_str *encoding, pjx_str *errors) {
+    if (bytes->size == 0) return pjx_str_empty_ref; /* CPython: before the codec lookup */
     encoding_id enc = lookup_encoding(encoding);
     if (enc == ENC_UNKNOWN) {
         unknown_encoding(encoding);

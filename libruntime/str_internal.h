@@ -76,21 +76,7 @@ static inline pjx_str *pjx_str_new_ref(pjx_str *s) { pjx_incref(s); return s; }
 pjx_str *pjx_str_sub(pjx_str *s, int64_t b0, int64_t b1);
 
 /* ---- Unicode properties (unicode.c) ----------------------------------- */
-#define PJX_P_ALPHA 0x0001u
-#define PJX_P_DECIMAL 0x0002u
-#define PJX_P_DIGIT 0x0004u
-#define PJX_P_NUMERIC 0x0008u
-#define PJX_P_SPACE 0x0010u
-#define PJX_P_UPPER 0x0020u
-#define PJX_P_LOWER 0x0040u
-#define PJX_P_TITLE 0x0080u
-#define PJX_P_CASED 0x0100u
-#define PJX_P_CASE_IGNORABLE 0x0200u
-#define PJX_P_PRINTABLE 0x0400u
-#define PJX_P_XID_START 0x0800u
-#define PJX_P_XID_CONTINUE 0x1000u
-#define PJX_P_LINEBREAK 0x2000u
-
+/* the PJX_P_* property bits are in pyjitx/str.h */
 uint32_t pjx_unicode_flags(uint32_t cp);
 /* full case mapping: which = 0 lower, 1 upper, 2 title, 3 casefold; writes
  * up to 3 code points, returns how many */

@@ -182,14 +182,6 @@ static int final_sigma(const unsigned char *start, const unsigned char *end,
     return 1;
 }
 
-static int append_cps(pjx_strbuf *b, const uint32_t *cps, int n, int64_t *length) {
-    char buf[12];
-    int k = 0;
-    for (int i = 0; i < n; i++) k += pjx_u8_encode(cps[i], buf + k);
-    *length += n;
-    return pjx_strbuf_append(b, buf, k);
-}
-
 /* lower() of the character at p (cp), with the final-sigma rule */
 static int lower_at(const unsigned char *start, const unsigned char *end, const unsigned char *p,
                     uint32_t cp, uint32_t out[3]) {
@@ -201,6 +193,22 @@ static int lower_at(const unsigned char *start, const unsigned char *end, const 
 }
 
 typedef enum { OP_LOWER, OP_UPPER, OP_FOLD, OP_CAPITALIZE, OP_TITLE, OP_SWAPCASE } case_op;
+
+/* flips the case of the ASCII letters in [first, first + 26) of n ASCII
+ * bytes, 8 at a time (no carries cross bytes: every byte is < 0x80) */
+static void swar_case(unsigned char *dst, const unsigned char *src, int64_t n, unsigned char first) {
+    const uint64_t ones = 0x0101010101010101ull;
+    const uint64_t lo = ones * (uint64_t)(0x80 - first), hi = ones * (uint64_t)(0x80 - first - 26);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, src + i, 8);
+        uint64_t in_range = ((w + lo) ^ (w + hi)) & (ones * 0x80);
+        w ^= in_range >> 2;
+        memcpy(dst + i, &w, 8);
+    }
+    for (; i < n; i++) dst[i] = src[i] ^ (PJX_IS_RANGE26(src[i], first) << 5);
+}
 
 static pjx_str *ascii_case(pjx_str *s, case_op op) {
     int64_t n = s->nbytes;
@@ -225,10 +233,10 @@ static pjx_str *ascii_case(pjx_str *s, case_op op) {
     switch (op) {
     case OP_LOWER:
     case OP_FOLD:
-        for (; i < n; i++) dst[i] = src[i] + (PJX_IS_RANGE26(src[i], 'A') << 5);
+        swar_case(dst + i, src + i, n - i, 'A');
         break;
     case OP_UPPER:
-        for (; i < n; i++) dst[i] = src[i] - (PJX_IS_RANGE26(src[i], 'a') << 5);
+        swar_case(dst + i, src + i, n - i, 'a');
         break;
     case OP_CAPITALIZE:
         for (i = 0; i < n; i++) dst[i] = src[i] + (PJX_IS_RANGE26(src[i], 'A') << 5);
@@ -261,41 +269,67 @@ static pjx_str *unicode_case(pjx_str *s, case_op op) {
     const unsigned char *p = start;
     pjx_strbuf b;
     pjx_strbuf_init(&b);
-    if (pjx_strbuf_reserve(&b, s->nbytes + 8) < 0) return NULL;
+    if (pjx_strbuf_reserve(&b, s->nbytes + 16) < 0) return NULL;
     int64_t length = 0;
     int previous_is_cased = 0, first = 1;
     while (p < end) {
+        /* room for the largest mapping: 3 code points of 4 bytes */
+        if (b.size + 12 > b.capacity && pjx_strbuf_reserve(&b, (end - p) + 12) < 0) goto fail;
+        unsigned char c = *p;
+        char *out = b.data + b.size;
+        if (c < 0x80) {
+            /* ASCII maps to ASCII under every operation */
+            int up = PJX_IS_RANGE26(c, 'A'), lo = PJX_IS_RANGE26(c, 'a');
+            unsigned char r = c;
+            switch (op) {
+            case OP_LOWER: case OP_FOLD: if (up) r = c + 32; break;
+            case OP_UPPER: if (lo) r = c - 32; break;
+            case OP_CAPITALIZE: r = first ? (lo ? c - 32 : c) : (up ? c + 32 : c); break;
+            case OP_TITLE:
+                r = previous_is_cased ? (up ? c + 32 : c) : (lo ? c - 32 : c);
+                previous_is_cased = (pjx_unicode_flags(c) & PJX_P_CASED) != 0;
+                break;
+            case OP_SWAPCASE: r = up ? c + 32 : lo ? c - 32 : c; break;
+            }
+            *out = (char)r;
+            b.size++;
+            length++;
+            p++;
+            first = 0;
+            continue;
+        }
         int n;
         uint32_t cp = pjx_u8_decode(p, &n);
-        uint32_t out[3];
+        uint32_t m[3];
         int k;
         switch (op) {
-        case OP_LOWER: k = lower_at(start, end, p, cp, out); break;
-        case OP_UPPER: k = pjx_unicode_case(cp, MAP_UPPER, out); break;
-        case OP_FOLD: k = pjx_unicode_case(cp, MAP_FOLD, out); break;
+        case OP_LOWER: k = lower_at(start, end, p, cp, m); break;
+        case OP_UPPER: k = pjx_unicode_case(cp, MAP_UPPER, m); break;
+        case OP_FOLD: k = pjx_unicode_case(cp, MAP_FOLD, m); break;
         case OP_CAPITALIZE:
-            k = first ? pjx_unicode_case(cp, MAP_TITLE, out) : lower_at(start, end, p, cp, out);
+            k = first ? pjx_unicode_case(cp, MAP_TITLE, m) : lower_at(start, end, p, cp, m);
             break;
         case OP_TITLE:
-            k = previous_is_cased ? lower_at(start, end, p, cp, out)
-                                  : pjx_unicode_case(cp, MAP_TITLE, out);
+            k = previous_is_cased ? lower_at(start, end, p, cp, m)
+                                  : pjx_unicode_case(cp, MAP_TITLE, m);
             previous_is_cased = (pjx_unicode_flags(cp) & PJX_P_CASED) != 0;
             break;
         default: { /* OP_SWAPCASE */
             uint32_t f = pjx_unicode_flags(cp);
-            if (f & PJX_P_UPPER) k = lower_at(start, end, p, cp, out);
-            else if (f & PJX_P_LOWER) k = pjx_unicode_case(cp, MAP_UPPER, out);
-            else { out[0] = cp; k = 1; }
+            if (f & PJX_P_UPPER) k = lower_at(start, end, p, cp, m);
+            else if (f & PJX_P_LOWER) k = pjx_unicode_case(cp, MAP_UPPER, m);
+            else { m[0] = cp; k = 1; }
             break;
         }
         }
         first = 0;
-        if (k == 1 && out[0] == cp) {
-            length++;
-            if (pjx_strbuf_append(&b, (const char *)p, n) < 0) goto fail;
-        } else if (append_cps(&b, out, k, &length) < 0) {
-            goto fail;
+        if (k == 1 && m[0] == cp) {
+            memcpy(out, p, (size_t)n);
+            b.size += n;
+        } else {
+            for (int j = 0; j < k; j++) b.size += pjx_u8_encode(m[j], b.data + b.size);
         }
+        length += k;
         p += n;
     }
     pjx_str *r = pjx_str_from_utf8_len(b.data, b.size, length);
@@ -354,4 +388,9 @@ pjx_str *pjx_str_repr(pjx_str *s) {
 fail:
     pjx_strbuf_release(&b);
     return NULL;
+}
+
+void pjx_str_char_flags(pjx_str *s, uint16_t *out) {
+    const unsigned char *p = (const unsigned char *)s->data, *end = p + s->nbytes;
+    while (p < end) *out++ = (uint16_t)flags_at(&p);
 }

@@ -27,6 +27,25 @@ extern "C" {
 /* Unicode version of the tables, e.g. "14.0.0" (unicodedata.unidata_version). */
 PJX_EXPORT extern const char pjx_unicode_version[];
 
+/* Character property bits (pjx_str_char_flags). */
+#define PJX_P_ALPHA 0x0001u
+#define PJX_P_DECIMAL 0x0002u
+#define PJX_P_DIGIT 0x0004u
+#define PJX_P_NUMERIC 0x0008u
+#define PJX_P_SPACE 0x0010u
+#define PJX_P_UPPER 0x0020u
+#define PJX_P_LOWER 0x0040u
+#define PJX_P_TITLE 0x0080u
+#define PJX_P_CASED 0x0100u
+#define PJX_P_CASE_IGNORABLE 0x0200u
+#define PJX_P_PRINTABLE 0x0400u
+#define PJX_P_XID_START 0x0800u
+#define PJX_P_XID_CONTINUE 0x1000u
+#define PJX_P_LINEBREAK 0x2000u
+/* The property bits of every character of s into out[0..length): the
+ * lookups the predicates use (for tests and introspection). */
+PJX_EXPORT void pjx_str_char_flags(pjx_str *s, uint16_t *out);
+
 /* ---- str: core ----------------------------------------------------------- */
 PJX_EXPORT int64_t pjx_str_hash(pjx_str *s);                    /* never -1; cached */
 PJX_EXPORT int64_t pjx_str_eq(const pjx_str *a, const pjx_str *b); /* 0/1 */
@@ -45,7 +64,8 @@ PJX_EXPORT pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos);
 PJX_EXPORT int64_t pjx_str_byte_offset(pjx_str *s, int64_t i);
 /* ord(s); TypeError 'ord() expected a character, but string of length N found' */
 PJX_EXPORT int32_t pjx_str_ord(pjx_str *s, int64_t *out);
-/* chr(i); ValueError 'chr() arg not in range(0x110000)'.  Deviation: a
+/* chr(i); ValueError 'chr() arg not in range(0x110000)' (OverflowError
+ * outside the C int range, as CPython).  Deviation: a
  * surrogate code point raises ValueError (pyjitx strings are UTF-8). */
 PJX_EXPORT pjx_str *pjx_chr(int64_t cp);
 PJX_EXPORT pjx_str *pjx_str_repr(pjx_str *s);
