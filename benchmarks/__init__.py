@@ -15,4 +15,8 @@ against CPython's before it is timed.  Modules:
   cold_kernel   the 30-line function of the compile workloads
   compile_time  workloads 5-6: cold compile, cached load in a second process
   threads       workload 7: GIL release with two threads
+  text          the str/list/dict workloads: text2ids, string ops, BERT WordPiece
+  text_kernels  their plain kernels (CPython's, pyjitx's, matxscript's and TorchScript's source)
+  text_data     their seeded inputs, the generated BERT vocab, the reference tokenizer
+  text_numba, text_matx, text_torch   the peers' versions and conversions
 """

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import compile_time, peers, scalar, threads
+from . import compile_time, peers, scalar, text, threads
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -36,6 +36,8 @@ class Workload:
 def workloads() -> List[Workload]:
     found = [Workload(w.key, w.title.format(n="n"), lambda s, w=w: scalar.run_workload(w, s),
                       w.name) for w in scalar.WORKLOADS]
+    found += [Workload(w.key, w.title.format(n="n"), lambda s, w=w: text.run_workload(w, s),
+                       w.name) for w in text.WORKLOADS]
     found += [
         Workload("compile", "cold compile", compile_time.run_cold_compile),
         Workload("cache", "cached load", compile_time.run_cached_load),
@@ -55,6 +57,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         + ", ".join(w.key for w in workloads()))
     p.add_argument("--rounds", type=int, metavar="N",
                    help="interleaved rounds per workload (default 7, --quick 3)")
+    p.add_argument("--no-peers", action="store_true",
+                   help="leave numba, matxscript and torch.jit out even where installed")
     p.add_argument("--json", metavar="PATH", help="also write the raw numbers as JSON")
     p.add_argument("--report", nargs="?", const="", metavar="PATH",
                    help="reserved for a written report; accepted and ignored in this version")
@@ -113,7 +117,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         os.environ["PYJITX_CACHE_DIR"] = own_cache
     started = time.perf_counter()
     try:
-        settings.peers = peers.detect()
+        if args.no_peers:
+            settings.peers = peers.Peers(missing={label: "left out (--no-peers)"
+                                                  for label in peers.PEERS})
+        else:
+            settings.peers = peers.detect()
         jit = pyjitx_state()
         print(f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
               f"{os.cpu_count()} cores; {jit}")

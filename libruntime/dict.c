@@ -1,7 +1,62 @@
-/* dict and set: insertion-ordered hash tables over slots (object.h). */
-#include "internal.h"
+/* dict and set: insertion-ordered hash tables over slots (object.h).
+ *
+ * CPython 3.6+'s compact layout: a sparse index of 2**k int64 cells (entry
+ * number, -1 empty, -2 dummy) probed with CPython's perturbation sequence,
+ * and a dense array of entries in insertion order (hash -1 marks a deleted
+ * entry).  The index and the entries share one allocation, owned through
+ * d->index.  Growing rebuilds both from the live entries, which also
+ * compacts away deleted ones; the table is sized from the live count, so a
+ * dict that lost most of its entries shrinks on its next rebuild. */
+#include "containers_internal.h"
 
 #include <string.h>
+
+#define EMPTY (-1)
+#define DUMMY (-2)
+#define MIN_INDEX 8
+
+static inline int keys_equal(int32_t kind, pjx_slot a, pjx_slot b) {
+    switch (kind) {
+    case PJX_KIND_INT:
+    case PJX_KIND_BOOL: return a.i == b.i;
+    case PJX_KIND_FLOAT: return a.f == b.f;
+    case PJX_KIND_NONE: return 1;
+    default: return a.o == b.o || pjx_slot_eq(PJX_KIND_OBJ, a, b);
+    }
+}
+
+static inline int32_t key_hash(int32_t kind, pjx_slot key, int64_t *out) {
+    if (kind == PJX_KIND_OBJ && key.o->type_id == PJX_TYPE_STR) {
+        int64_t h = __atomic_load_n(&((pjx_str *)key.o)->hash, __ATOMIC_RELAXED);
+        *out = h != -1 ? h : pjx_str_hash((pjx_str *)key.o);
+        return 0;
+    }
+    if (kind == PJX_KIND_INT) {
+        *out = pjx_hash_int(key.i);
+        return 0;
+    }
+    return pjx_slot_hash(kind, key, out);
+}
+
+static pjx_dict *table_new(uint32_t type_id, int32_t key_kind, int32_t value_kind) {
+    pjx_dict *d = pjx_object_new(sizeof(pjx_dict), type_id);
+    if (d == NULL) return NULL;
+    d->size = 0;
+    d->used = 0;
+    d->capacity = 0;
+    d->mask = 0;
+    d->index = NULL;
+    d->entries = NULL;
+    d->key_kind = key_kind;
+    d->value_kind = value_kind;
+    return d;
+}
+
+pjx_dict *pjx_dict_new(int32_t key_kind, int32_t value_kind) {
+    return table_new(PJX_TYPE_DICT, key_kind, value_kind);
+}
+
+pjx_dict *pjx_set_new(int32_t kind) { return table_new(PJX_TYPE_SET, kind, PJX_KIND_NONE); }
 
 void pjx_dict_dealloc(pjx_dict *d) {
     for (int64_t i = 0; i < d->used; i++) {
@@ -9,13 +64,601 @@ void pjx_dict_dealloc(pjx_dict *d) {
         pjx_slot_decref(d->key_kind, d->entries[i].key);
         pjx_slot_decref(d->value_kind, d->entries[i].value);
     }
-    pjx_free(d->entries);
     pjx_free(d->index);
     pjx_free(d);
 }
 
-int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
-    (void)a;
-    (void)b;
-    return 0; /* filled in with the dict implementation */
+/* Rebuilds the table with room for at least `need` live entries, keeping
+ * the live entries in order. */
+static int32_t table_rebuild(pjx_dict *d, int64_t need) {
+    int64_t n_index = MIN_INDEX;
+    while (n_index * 2 / 3 < need) {
+        if (n_index > INT64_MAX / 64) {
+            pjx_err_set(PJX_EXC_MEMORY, NULL);
+            return -1;
+        }
+        n_index *= 2;
+    }
+    int64_t capacity = n_index * 2 / 3;
+    size_t bytes = sizeof(int64_t) * (size_t)n_index + sizeof(pjx_dict_entry) * (size_t)capacity;
+    int64_t *index = pjx_alloc(bytes);
+    if (index == NULL) return -1;
+    memset(index, 0xFF, sizeof(int64_t) * (size_t)n_index); /* all EMPTY */
+    pjx_dict_entry *entries = (pjx_dict_entry *)(index + n_index);
+    uint64_t mask = (uint64_t)n_index - 1;
+    int64_t k = 0;
+    for (int64_t i = 0; i < d->used; i++) {
+        pjx_dict_entry *e = &d->entries[i];
+        if (e->hash == -1) continue;
+        entries[k] = *e;
+        uint64_t perturb = (uint64_t)e->hash, j = (uint64_t)e->hash & mask;
+        while (index[j] != EMPTY) {
+            perturb >>= 5;
+            j = (j * 5 + perturb + 1) & mask;
+        }
+        index[j] = k++;
+    }
+    pjx_free(d->index);
+    d->index = index;
+    d->entries = entries;
+    d->mask = (int64_t)mask;
+    d->capacity = capacity;
+    d->used = k;
+    return 0;
 }
+
+/* The entry number of key (with its hash), or -1; *free_cell receives the
+ * index cell where the key would go (the first dummy or the empty cell that
+ * ended the probe), or -1 when the table has no index. */
+static inline int64_t table_find(pjx_dict *d, pjx_slot key, int64_t hash, int64_t *free_cell) {
+    *free_cell = -1;
+    if (d->index == NULL) return -1;
+    uint64_t mask = (uint64_t)d->mask;
+    uint64_t perturb = (uint64_t)hash, j = (uint64_t)hash & mask;
+    int32_t kind = d->key_kind;
+    for (;;) {
+        int64_t ix = d->index[j];
+        if (ix == EMPTY) {
+            if (*free_cell < 0) *free_cell = (int64_t)j;
+            return -1;
+        }
+        if (ix >= 0) {
+            pjx_dict_entry *e = &d->entries[ix];
+            if (e->hash == hash && keys_equal(kind, e->key, key)) return ix;
+        } else if (*free_cell < 0) {
+            *free_cell = (int64_t)j;
+        }
+        perturb >>= 5;
+        j = (j * 5 + perturb + 1) & mask;
+    }
+}
+
+/* Adds a key known to be absent; the table takes over both references.
+ * `cell` comes from table_find (ignored after a rebuild). */
+static int32_t table_insert_new(pjx_dict *d, int64_t hash, pjx_slot key, pjx_slot value, int64_t cell) {
+    if (d->used >= d->capacity) {
+        if (table_rebuild(d, (d->size + 1) * 3 / 2 + 1) < 0) {
+            pjx_slot_decref(d->key_kind, key);
+            pjx_slot_decref(d->value_kind, value);
+            return -1;
+        }
+        uint64_t mask = (uint64_t)d->mask;
+        uint64_t perturb = (uint64_t)hash, j = (uint64_t)hash & mask;
+        while (d->index[j] != EMPTY) {
+            perturb >>= 5;
+            j = (j * 5 + perturb + 1) & mask;
+        }
+        cell = (int64_t)j;
+    }
+    pjx_dict_entry *e = &d->entries[d->used];
+    e->hash = hash;
+    e->key = key;
+    e->value = value;
+    d->index[cell] = d->used++;
+    d->size++;
+    return 0;
+}
+
+/* d[key] = value with a known hash (borrowed key and value). */
+static int32_t table_set(pjx_dict *d, int64_t hash, pjx_slot key, pjx_slot value) {
+    int64_t cell;
+    int64_t ix = table_find(d, key, hash, &cell);
+    pjx_slot_incref(d->value_kind, value);
+    if (ix >= 0) {
+        pjx_slot old = d->entries[ix].value;
+        d->entries[ix].value = value;
+        pjx_slot_decref(d->value_kind, old);
+        return 0;
+    }
+    pjx_slot_incref(d->key_kind, key);
+    return table_insert_new(d, hash, key, value, cell);
+}
+
+/* Unlinks entry ix found at the index cell of the probe for hash; the
+ * references move to the caller. */
+static void table_unlink(pjx_dict *d, int64_t ix, int64_t hash) {
+    uint64_t mask = (uint64_t)d->mask;
+    uint64_t perturb = (uint64_t)hash, j = (uint64_t)hash & mask;
+    while (d->index[j] != ix) {
+        perturb >>= 5;
+        j = (j * 5 + perturb + 1) & mask;
+    }
+    d->index[j] = DUMMY;
+    d->entries[ix].hash = -1;
+    d->size--;
+    /* Trailing deleted entries are reused at once (popitem stays O(1)); the
+     * capacity shrinks with them so that entries plus dummy index cells
+     * never exceed the index's 2/3 load (the next rebuild restores it). */
+    while (d->used > 0 && d->entries[d->used - 1].hash == -1) {
+        d->used--;
+        d->capacity--;
+    }
+}
+
+static void raise_key_error(int32_t kind, pjx_slot key) {
+    pjx_str *r = pjx_slot_repr(kind, key);
+    if (r == NULL) return;
+    pjx_err_set(PJX_EXC_KEY, r->data);
+    pjx_decref(r);
+}
+
+/* ---- dict --------------------------------------------------------------- */
+int32_t pjx_dict_lookup(pjx_dict *d, pjx_slot key, pjx_slot *value_out) {
+    int64_t hash, cell;
+    if (key_hash(d->key_kind, key, &hash) < 0) return -1;
+    int64_t ix = table_find(d, key, hash, &cell);
+    if (ix < 0) return 0;
+    if (value_out) *value_out = d->entries[ix].value;
+    return 1;
+}
+
+int32_t pjx_dict_getitem(pjx_dict *d, pjx_slot key, pjx_slot *out) {
+    int32_t found = pjx_dict_lookup(d, key, out);
+    if (found < 0) return -1;
+    if (found == 0) {
+        raise_key_error(d->key_kind, key);
+        return -1;
+    }
+    pjx_slot_incref(d->value_kind, *out);
+    return 0;
+}
+
+int32_t pjx_dict_get(pjx_dict *d, pjx_slot key, pjx_slot dflt, pjx_slot *out) {
+    int32_t found = pjx_dict_lookup(d, key, out);
+    if (found < 0) return -1;
+    if (found == 0) *out = dflt;
+    pjx_slot_incref(d->value_kind, *out);
+    return 0;
+}
+
+int32_t pjx_dict_contains(pjx_dict *d, pjx_slot key) { return pjx_dict_lookup(d, key, NULL); }
+
+int32_t pjx_dict_setitem(pjx_dict *d, pjx_slot key, pjx_slot value) {
+    int64_t hash;
+    if (key_hash(d->key_kind, key, &hash) < 0) return -1;
+    return table_set(d, hash, key, value);
+}
+
+/* Removes key; 1 with the references moved to *key_out / *value_out, 0 if
+ * absent, -1 on error. */
+static int32_t table_pop(pjx_dict *d, pjx_slot key, pjx_slot *key_out, pjx_slot *value_out) {
+    int64_t hash, cell;
+    if (key_hash(d->key_kind, key, &hash) < 0) return -1;
+    int64_t ix = table_find(d, key, hash, &cell);
+    if (ix < 0) return 0;
+    *key_out = d->entries[ix].key;
+    *value_out = d->entries[ix].value;
+    table_unlink(d, ix, hash);
+    return 1;
+}
+
+int32_t pjx_dict_delitem(pjx_dict *d, pjx_slot key) {
+    pjx_slot k, v;
+    int32_t found = table_pop(d, key, &k, &v);
+    if (found < 0) return -1;
+    if (found == 0) {
+        raise_key_error(d->key_kind, key);
+        return -1;
+    }
+    pjx_slot_decref(d->key_kind, k);
+    pjx_slot_decref(d->value_kind, v);
+    return 0;
+}
+
+int32_t pjx_dict_pop(pjx_dict *d, pjx_slot key, pjx_slot *out) {
+    pjx_slot k;
+    int32_t found = table_pop(d, key, &k, out);
+    if (found < 0) return -1;
+    if (found == 0) {
+        raise_key_error(d->key_kind, key);
+        return -1;
+    }
+    pjx_slot_decref(d->key_kind, k);
+    return 0;
+}
+
+int32_t pjx_dict_pop_default(pjx_dict *d, pjx_slot key, pjx_slot dflt, pjx_slot *out) {
+    pjx_slot k;
+    int32_t found = table_pop(d, key, &k, out);
+    if (found < 0) return -1;
+    if (found == 0) {
+        *out = dflt;
+        pjx_slot_incref(d->value_kind, dflt);
+        return 0;
+    }
+    pjx_slot_decref(d->key_kind, k);
+    return 0;
+}
+
+int32_t pjx_dict_popitem(pjx_dict *d, pjx_slot *key_out, pjx_slot *value_out) {
+    if (d->size == 0) {
+        pjx_err_set(PJX_EXC_KEY, "popitem(): dictionary is empty");
+        return -1;
+    }
+    int64_t ix = d->used - 1; /* the last entry is live: trailing deleted ones are trimmed */
+    pjx_dict_entry *e = &d->entries[ix];
+    *key_out = e->key;
+    *value_out = e->value;
+    table_unlink(d, ix, e->hash);
+    return 0;
+}
+
+pjx_tuple *pjx_dict_popitem_tuple(pjx_dict *d) {
+    if (d->size == 0) {
+        pjx_err_set(PJX_EXC_KEY, "popitem(): dictionary is empty");
+        return NULL;
+    }
+    pjx_tuple *t = pjx_tuple_new(2);
+    if (t == NULL) return NULL;
+    pjx_slot k, v;
+    pjx_dict_popitem(d, &k, &v);
+    pjx_tuple_set_steal(t, 0, d->key_kind, k);
+    pjx_tuple_set_steal(t, 1, d->value_kind, v);
+    return t;
+}
+
+int32_t pjx_dict_setdefault(pjx_dict *d, pjx_slot key, pjx_slot dflt, pjx_slot *out) {
+    int64_t hash, cell;
+    if (key_hash(d->key_kind, key, &hash) < 0) return -1;
+    int64_t ix = table_find(d, key, hash, &cell);
+    if (ix >= 0) {
+        *out = d->entries[ix].value;
+    } else {
+        pjx_slot_incref(d->key_kind, key);
+        pjx_slot_incref(d->value_kind, dflt);
+        if (table_insert_new(d, hash, key, dflt, cell) < 0) return -1;
+        *out = dflt;
+    }
+    pjx_slot_incref(d->value_kind, *out);
+    return 0;
+}
+
+int32_t pjx_dict_update(pjx_dict *d, pjx_dict *other) {
+    if (d == other) return 0;
+    if (d->capacity - d->used < other->size && table_rebuild(d, d->size + other->size) < 0) return -1;
+    for (int64_t i = 0; i < other->used; i++) {
+        pjx_dict_entry *e = &other->entries[i];
+        if (e->hash == -1) continue;
+        if (table_set(d, e->hash, e->key, e->value) < 0) return -1;
+    }
+    return 0;
+}
+
+int32_t pjx_dict_ior(pjx_dict *a, pjx_dict *b) { return pjx_dict_update(a, b); }
+
+pjx_dict *pjx_dict_copy(pjx_dict *d) {
+    pjx_dict *r = table_new(d->ob.type_id, d->key_kind, d->value_kind);
+    if (r == NULL) return NULL;
+    if (d->size == 0) return r;
+    pjx_dict tmp = *d; /* rebuild a compact copy of d's table into r */
+    r->entries = tmp.entries;
+    r->used = tmp.used;
+    r->index = NULL;
+    if (table_rebuild(r, d->size) < 0) {
+        r->used = 0;
+        r->entries = NULL;
+        pjx_decref(r);
+        return NULL;
+    }
+    r->size = d->size;
+    for (int64_t i = 0; i < r->used; i++) {
+        pjx_slot_incref(r->key_kind, r->entries[i].key);
+        pjx_slot_incref(r->value_kind, r->entries[i].value);
+    }
+    return r;
+}
+
+pjx_dict *pjx_dict_or(pjx_dict *a, pjx_dict *b) {
+    pjx_dict *r = pjx_dict_copy(a);
+    if (r == NULL) return NULL;
+    if (pjx_dict_update(r, b) < 0) {
+        pjx_decref(r);
+        return NULL;
+    }
+    return r;
+}
+
+void pjx_dict_clear(pjx_dict *d) {
+    int64_t *index = d->index;
+    pjx_dict_entry *entries = d->entries;
+    int64_t used = d->used;
+    d->index = NULL;
+    d->entries = NULL;
+    d->size = d->used = d->capacity = d->mask = 0;
+    for (int64_t i = 0; i < used; i++) {
+        if (entries[i].hash == -1) continue;
+        pjx_slot_decref(d->key_kind, entries[i].key);
+        pjx_slot_decref(d->value_kind, entries[i].value);
+    }
+    pjx_free(index);
+}
+
+static pjx_list *entries_list(pjx_dict *d, int values) {
+    int32_t kind = values ? d->value_kind : d->key_kind;
+    pjx_list *l = pjx_list_new(kind, d->size);
+    if (l == NULL) return NULL;
+    int64_t k = 0;
+    for (int64_t i = 0; i < d->used; i++) {
+        pjx_dict_entry *e = &d->entries[i];
+        if (e->hash == -1) continue;
+        l->items[k] = values ? e->value : e->key;
+        pjx_slot_incref(kind, l->items[k]);
+        k++;
+    }
+    l->size = k;
+    return l;
+}
+
+pjx_list *pjx_dict_keys(pjx_dict *d) { return entries_list(d, 0); }
+
+pjx_list *pjx_dict_values(pjx_dict *d) { return entries_list(d, 1); }
+
+pjx_list *pjx_dict_items(pjx_dict *d) {
+    pjx_list *l = pjx_list_new(PJX_KIND_OBJ, d->size);
+    if (l == NULL) return NULL;
+    l->elem_type_id = PJX_TYPE_TUPLE;
+    for (int64_t i = 0; i < d->used; i++) {
+        pjx_dict_entry *e = &d->entries[i];
+        if (e->hash == -1) continue;
+        pjx_tuple *t = pjx_tuple_new(2);
+        if (t == NULL) {
+            pjx_decref(l);
+            return NULL;
+        }
+        pjx_slot_incref(d->key_kind, e->key);
+        pjx_slot_incref(d->value_kind, e->value);
+        pjx_tuple_set_steal(t, 0, d->key_kind, e->key);
+        pjx_tuple_set_steal(t, 1, d->value_kind, e->value);
+        l->items[l->size++].o = &t->ob;
+    }
+    return l;
+}
+
+/* Entry number of a key taken from another table of the same key kind. */
+static inline int64_t find_hashed(pjx_dict *d, pjx_slot key, int64_t hash) {
+    int64_t cell;
+    return table_find(d, key, hash, &cell);
+}
+
+int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
+    if (a == b) return 1;
+    if (a->size != b->size || a->ob.type_id != b->ob.type_id) return 0;
+    for (int64_t i = 0; i < a->used; i++) {
+        pjx_dict_entry *e = &a->entries[i];
+        if (e->hash == -1) continue;
+        int64_t ix = find_hashed(b, e->key, e->hash);
+        if (ix < 0) return 0;
+        if (!pjx_slot_eq_mixed(a->value_kind, e->value, b->value_kind, b->entries[ix].value)) return 0;
+    }
+    return 1;
+}
+
+int64_t pjx_dict_eq(pjx_dict *a, pjx_dict *b) { return pjx_dict_eq_impl(a, b); }
+
+int64_t pjx_dict_next(pjx_dict *d, int64_t *pos, pjx_slot *key, pjx_slot *value) {
+    int64_t i = *pos;
+    while (i < d->used && d->entries[i].hash == -1) i++;
+    if (i >= d->used) {
+        *pos = i;
+        return 0;
+    }
+    if (key) *key = d->entries[i].key;
+    if (value) *value = d->entries[i].value;
+    *pos = i + 1;
+    return 1;
+}
+
+int32_t pjx_dict_check_size(pjx_dict *d, int64_t expected_size) {
+    if (d->size == expected_size) return 0;
+    pjx_err_set(PJX_EXC_RUNTIME, d->ob.type_id == PJX_TYPE_SET ? "Set changed size during iteration"
+                                                                : "dictionary changed size during iteration");
+    return -1;
+}
+
+/* ---- set ---------------------------------------------------------------- */
+static const pjx_slot NO_VALUE = {.bits = 0};
+
+int32_t pjx_set_add(pjx_dict *s, pjx_slot key) {
+    int64_t hash, cell;
+    if (key_hash(s->key_kind, key, &hash) < 0) return -1;
+    if (table_find(s, key, hash, &cell) >= 0) return 0;
+    pjx_slot_incref(s->key_kind, key);
+    return table_insert_new(s, hash, key, NO_VALUE, cell);
+}
+
+int32_t pjx_set_contains(pjx_dict *s, pjx_slot key) { return pjx_dict_lookup(s, key, NULL); }
+
+int32_t pjx_set_discard(pjx_dict *s, pjx_slot key) {
+    pjx_slot k, v;
+    int32_t found = table_pop(s, key, &k, &v);
+    if (found < 0) return -1;
+    if (found) pjx_slot_decref(s->key_kind, k);
+    return 0;
+}
+
+int32_t pjx_set_remove(pjx_dict *s, pjx_slot key) {
+    pjx_slot k, v;
+    int32_t found = table_pop(s, key, &k, &v);
+    if (found < 0) return -1;
+    if (found == 0) {
+        raise_key_error(s->key_kind, key);
+        return -1;
+    }
+    pjx_slot_decref(s->key_kind, k);
+    return 0;
+}
+
+int32_t pjx_set_pop(pjx_dict *s, pjx_slot *out) {
+    if (s->size == 0) {
+        pjx_err_set(PJX_EXC_KEY, "pop from an empty set");
+        return -1;
+    }
+    pjx_slot v;
+    return pjx_dict_popitem(s, out, &v);
+}
+
+pjx_dict *pjx_set_copy(pjx_dict *s) { return pjx_dict_copy(s); }
+
+void pjx_set_clear(pjx_dict *s) { pjx_dict_clear(s); }
+
+int32_t pjx_set_update(pjx_dict *s, pjx_dict *other) {
+    if (s == other) return 0;
+    for (int64_t i = 0; i < other->used; i++) {
+        pjx_dict_entry *e = &other->entries[i];
+        if (e->hash == -1) continue;
+        int64_t cell;
+        if (table_find(s, e->key, e->hash, &cell) >= 0) continue;
+        pjx_slot_incref(s->key_kind, e->key);
+        if (table_insert_new(s, e->hash, e->key, NO_VALUE, cell) < 0) return -1;
+    }
+    return 0;
+}
+
+int32_t pjx_set_update_list(pjx_dict *s, pjx_list *items) {
+    for (int64_t i = 0; i < items->size; i++)
+        if (pjx_set_add(s, items->items[i]) < 0) return -1;
+    return 0;
+}
+
+pjx_dict *pjx_set_union(pjx_dict *a, pjx_dict *b) {
+    pjx_dict *r = pjx_dict_copy(a);
+    if (r == NULL) return NULL;
+    if (pjx_set_update(r, b) < 0) {
+        pjx_decref(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The items of a that are (keep_present=1) or are not (0) in b, in a's order. */
+static pjx_dict *set_filter(pjx_dict *a, pjx_dict *b, int keep_present, pjx_dict *into) {
+    pjx_dict *r = into ? into : pjx_set_new(a->key_kind);
+    if (r == NULL) return NULL;
+    for (int64_t i = 0; i < a->used; i++) {
+        pjx_dict_entry *e = &a->entries[i];
+        if (e->hash == -1) continue;
+        if ((find_hashed(b, e->key, e->hash) >= 0) != keep_present) continue;
+        int64_t cell;
+        if (table_find(r, e->key, e->hash, &cell) >= 0) continue;
+        pjx_slot_incref(r->key_kind, e->key);
+        if (table_insert_new(r, e->hash, e->key, NO_VALUE, cell) < 0) {
+            if (!into) pjx_decref(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+pjx_dict *pjx_set_intersection(pjx_dict *a, pjx_dict *b) { return set_filter(a, b, 1, NULL); }
+
+pjx_dict *pjx_set_difference(pjx_dict *a, pjx_dict *b) { return set_filter(a, b, 0, NULL); }
+
+pjx_dict *pjx_set_symmetric_difference(pjx_dict *a, pjx_dict *b) {
+    pjx_dict *r = set_filter(a, b, 0, NULL);
+    if (r == NULL) return NULL;
+    if (set_filter(b, a, 0, r) == NULL) {
+        pjx_decref(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Moves r's table into s (s's old contents are released); consumes r. */
+static void set_take(pjx_dict *s, pjx_dict *r) {
+    pjx_dict old = *s;
+    s->size = r->size;
+    s->used = r->used;
+    s->capacity = r->capacity;
+    s->mask = r->mask;
+    s->index = r->index;
+    s->entries = r->entries;
+    r->size = old.size;
+    r->used = old.used;
+    r->capacity = old.capacity;
+    r->mask = old.mask;
+    r->index = old.index;
+    r->entries = old.entries;
+    pjx_decref(r);
+}
+
+int32_t pjx_set_intersection_update(pjx_dict *a, pjx_dict *b) {
+    if (a == b) return 0;
+    pjx_dict *r = set_filter(a, b, 1, NULL);
+    if (r == NULL) return -1;
+    set_take(a, r);
+    return 0;
+}
+
+int32_t pjx_set_difference_update(pjx_dict *a, pjx_dict *b) {
+    if (a == b) {
+        pjx_dict_clear(a);
+        return 0;
+    }
+    for (int64_t i = 0; i < b->used; i++) {
+        pjx_dict_entry *e = &b->entries[i];
+        if (e->hash == -1) continue;
+        int64_t ix = find_hashed(a, e->key, e->hash);
+        if (ix < 0) continue;
+        pjx_slot k = a->entries[ix].key;
+        table_unlink(a, ix, e->hash);
+        pjx_slot_decref(a->key_kind, k);
+    }
+    return 0;
+}
+
+int32_t pjx_set_symmetric_difference_update(pjx_dict *a, pjx_dict *b) {
+    if (a == b) {
+        pjx_dict_clear(a);
+        return 0;
+    }
+    pjx_dict *r = pjx_set_symmetric_difference(a, b);
+    if (r == NULL) return -1;
+    set_take(a, r);
+    return 0;
+}
+
+int64_t pjx_set_issubset(pjx_dict *a, pjx_dict *b) {
+    if (a->size > b->size) return 0;
+    for (int64_t i = 0; i < a->used; i++) {
+        pjx_dict_entry *e = &a->entries[i];
+        if (e->hash != -1 && find_hashed(b, e->key, e->hash) < 0) return 0;
+    }
+    return 1;
+}
+
+int64_t pjx_set_issuperset(pjx_dict *a, pjx_dict *b) { return pjx_set_issubset(b, a); }
+
+int64_t pjx_set_isdisjoint(pjx_dict *a, pjx_dict *b) {
+    if (a->size > b->size) {
+        pjx_dict *t = a;
+        a = b;
+        b = t;
+    }
+    for (int64_t i = 0; i < a->used; i++) {
+        pjx_dict_entry *e = &a->entries[i];
+        if (e->hash != -1 && find_hashed(b, e->key, e->hash) >= 0) return 0;
+    }
+    return 1;
+}
+
+int64_t pjx_set_eq(pjx_dict *a, pjx_dict *b) { return pjx_dict_eq_impl(a, b); }

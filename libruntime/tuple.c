@@ -1,9 +1,100 @@
-/* tuple: a fixed-size array of slots, each with its own kind. */
-#include "internal.h"
+/* tuple: a fixed-size array of slots, each with its own kind; and the
+ * cross-kind slot comparisons that tuples and lists share. */
+#include "containers_internal.h"
 
 #include <string.h>
 
+/* ---- slots of possibly different kinds ---------------------------------- */
+static int is_number_kind(int32_t k) {
+    return k == PJX_KIND_INT || k == PJX_KIND_BOOL || k == PJX_KIND_FLOAT;
+}
+
+int64_t pjx_slot_eq_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b) {
+    if (ka == kb) return pjx_slot_eq(ka, a, b);
+    if (!is_number_kind(ka) || !is_number_kind(kb)) return 0;
+    if (ka == PJX_KIND_FLOAT) return pjx_compare_int_float(b.i, a.f) == 0;
+    if (kb == PJX_KIND_FLOAT) return pjx_compare_int_float(a.i, b.f) == 0;
+    return a.i == b.i; /* int and bool */
+}
+
+static const char *kind_type_name(int32_t kind, pjx_slot v) {
+    static const char *const names[] = {"object", "str", "bytes", "list", "dict", "set", "tuple"};
+    switch (kind) {
+    case PJX_KIND_INT: return "int";
+    case PJX_KIND_FLOAT: return "float";
+    case PJX_KIND_BOOL: return "bool";
+    case PJX_KIND_NONE: return "NoneType";
+    default: return v.o->type_id < PJX_TYPE__COUNT ? names[v.o->type_id] : "object";
+    }
+}
+
+static int64_t apply_op(int64_t c, int32_t op) {
+    switch (op) {
+    case PJX_LT: return c < 0;
+    case PJX_LE: return c <= 0;
+    case PJX_EQ: return c == 0;
+    case PJX_NE: return c != 0;
+    case PJX_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b, int32_t op,
+                                   int64_t *out) {
+    static const char *const symbols[] = {"<", "<=", "==", "!=", ">", ">="};
+    if (op == PJX_EQ || op == PJX_NE) {
+        int64_t eq = pjx_slot_eq_mixed(ka, a, kb, b);
+        *out = op == PJX_EQ ? eq : !eq;
+        return 0;
+    }
+    if (is_number_kind(ka) && is_number_kind(kb)) {
+        if (ka == PJX_KIND_FLOAT && kb == PJX_KIND_FLOAT) {
+            switch (op) {
+            case PJX_LT: *out = a.f < b.f; break;
+            case PJX_LE: *out = a.f <= b.f; break;
+            case PJX_GT: *out = a.f > b.f; break;
+            default: *out = a.f >= b.f; break;
+            }
+            return 0;
+        }
+        int64_t c;
+        if (ka == PJX_KIND_FLOAT) {
+            c = pjx_compare_int_float(b.i, a.f);
+            if (c == 2) { *out = 0; return 0; }
+            c = -c;
+        } else if (kb == PJX_KIND_FLOAT) {
+            c = pjx_compare_int_float(a.i, b.f);
+            if (c == 2) { *out = 0; return 0; }
+        } else {
+            c = (a.i > b.i) - (a.i < b.i);
+        }
+        *out = apply_op(c, op);
+        return 0;
+    }
+    if (ka == PJX_KIND_OBJ && kb == PJX_KIND_OBJ && a.o->type_id == b.o->type_id) {
+        int64_t c;
+        switch (a.o->type_id) {
+        case PJX_TYPE_STR: c = pjx_str_compare((pjx_str *)a.o, (pjx_str *)b.o); break;
+        case PJX_TYPE_BYTES: c = pjx_bytes_compare((pjx_bytes *)a.o, (pjx_bytes *)b.o); break;
+        case PJX_TYPE_LIST: return pjx_list_richcompare((pjx_list *)a.o, (pjx_list *)b.o, op, out);
+        case PJX_TYPE_TUPLE: return pjx_tuple_richcompare((pjx_tuple *)a.o, (pjx_tuple *)b.o, op, out);
+        default: goto unorderable;
+        }
+        *out = apply_op(c, op);
+        return 0;
+    }
+unorderable:
+    pjx_err_format(PJX_EXC_TYPE, "'%s' not supported between instances of '%s' and '%s'",
+                   symbols[op < 0 || op > 5 ? 0 : op], kind_type_name(ka, a), kind_type_name(kb, b));
+    return -1;
+}
+
+/* ---- tuple -------------------------------------------------------------- */
 pjx_tuple *pjx_tuple_new(int64_t size) {
+    if (size < 0 || size > INT64_MAX / 32) {
+        pjx_err_set(PJX_EXC_MEMORY, NULL);
+        return NULL;
+    }
     size_t bytes = sizeof(pjx_tuple) + sizeof(pjx_slot) * (size_t)size + (size_t)size;
     pjx_tuple *t = pjx_object_new(bytes, PJX_TYPE_TUPLE);
     if (t == NULL) return NULL;
@@ -20,12 +111,19 @@ void pjx_tuple_dealloc(pjx_tuple *t) {
     pjx_free(t);
 }
 
+void pjx_tuple_set_steal(pjx_tuple *t, int64_t i, int32_t kind, pjx_slot v) {
+    t->items[i] = v;
+    PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
+}
+
 int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
     if (t->hash != -1) {
         *out = t->hash;
         return 0;
     }
-    /* CPython's xxHash-based tuple hash shape */
+    /* CPython's tuple hash (xxHash-based), over Python's item hashes: equal
+     * to CPython's own for tuples of ints, floats, bools and None-free data
+     * whose item hashes agree. */
     uint64_t acc = 0x27D4EB2F165667C5ull;
     uint8_t *kinds = PJX_TUPLE_KINDS(t);
     for (int64_t i = 0; i < t->size; i++) {
@@ -43,43 +141,168 @@ int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
     return 0;
 }
 
+int32_t pjx_tuple_hash_value(pjx_tuple *t, int64_t *out) { return pjx_tuple_hash(t, out); }
+
 int64_t pjx_tuple_eq_impl(pjx_tuple *a, pjx_tuple *b) {
+    if (a == b) return 1;
     if (a->size != b->size) return 0;
+    if (a->hash != -1 && b->hash != -1 && a->hash != b->hash) return 0;
     uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
-    for (int64_t i = 0; i < a->size; i++) {
-        if (ka[i] != kb[i]) {
-            /* int vs float items compare by value */
-            if (ka[i] == PJX_KIND_FLOAT && (kb[i] == PJX_KIND_INT || kb[i] == PJX_KIND_BOOL)) {
-                if (pjx_compare_int_float(b->items[i].i, a->items[i].f) != 0) return 0;
-                continue;
-            }
-            if (kb[i] == PJX_KIND_FLOAT && (ka[i] == PJX_KIND_INT || ka[i] == PJX_KIND_BOOL)) {
-                if (pjx_compare_int_float(a->items[i].i, b->items[i].f) != 0) return 0;
-                continue;
-            }
-            if ((ka[i] == PJX_KIND_INT && kb[i] == PJX_KIND_BOOL) ||
-                (ka[i] == PJX_KIND_BOOL && kb[i] == PJX_KIND_INT)) {
-                if (a->items[i].i != b->items[i].i) return 0;
-                continue;
-            }
-            return 0;
-        }
-        if (!pjx_slot_eq(ka[i], a->items[i], b->items[i])) return 0;
-    }
+    for (int64_t i = 0; i < a->size; i++)
+        if (!pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i])) return 0;
     return 1;
 }
 
-int32_t pjx_tuple_compare_impl(pjx_tuple *a, pjx_tuple *b, int64_t *out) {
+int64_t pjx_tuple_eq(pjx_tuple *a, pjx_tuple *b) { return pjx_tuple_eq_impl(a, b); }
+
+int32_t pjx_tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out) {
     int64_t n = a->size < b->size ? a->size : b->size;
     uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
     for (int64_t i = 0; i < n; i++) {
-        if (ka[i] != kb[i]) {
-            pjx_err_set(PJX_EXC_TYPE, "'<' not supported between tuple items of different types");
-            return -1;
-        }
-        if (pjx_slot_eq(ka[i], a->items[i], b->items[i])) continue;
-        return pjx_slot_compare(ka[i], a->items[i], b->items[i], out);
+        if (pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i])) continue;
+        if (op == PJX_EQ) { *out = 0; return 0; }
+        if (op == PJX_NE) { *out = 1; return 0; }
+        return pjx_slot_richcompare_mixed(ka[i], a->items[i], kb[i], b->items[i], op, out);
+    }
+    *out = apply_op((a->size > b->size) - (a->size < b->size), op);
+    return 0;
+}
+
+int32_t pjx_tuple_compare_impl(pjx_tuple *a, pjx_tuple *b, int64_t *out) {
+    /* three-way, for pjx_slot_compare */
+    int64_t n = a->size < b->size ? a->size : b->size;
+    uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
+    for (int64_t i = 0; i < n; i++) {
+        if (pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i])) continue;
+        int64_t lt;
+        if (pjx_slot_richcompare_mixed(ka[i], a->items[i], kb[i], b->items[i], PJX_LT, &lt) < 0) return -1;
+        *out = lt ? -1 : 1;
+        return 0;
     }
     *out = (a->size > b->size) - (a->size < b->size);
+    return 0;
+}
+
+static inline int tuple_index_ok(pjx_tuple *t, int64_t *i) {
+    int64_t k = *i;
+    if (k < 0) k += t->size;
+    if (k < 0 || k >= t->size) return 0;
+    *i = k;
+    return 1;
+}
+
+int32_t pjx_tuple_get_borrowed(pjx_tuple *t, int64_t i, pjx_slot *out) {
+    if (!tuple_index_ok(t, &i)) {
+        pjx_err_set(PJX_EXC_INDEX, "tuple index out of range");
+        return -1;
+    }
+    *out = t->items[i];
+    return 0;
+}
+
+int32_t pjx_tuple_get(pjx_tuple *t, int64_t i, pjx_slot *out) {
+    if (pjx_tuple_get_borrowed(t, i, out) < 0) return -1;
+    pjx_slot_incref(PJX_TUPLE_KINDS(t)[i < 0 ? i + t->size : i], *out);
+    return 0;
+}
+
+pjx_tuple *pjx_tuple_slice(pjx_tuple *t, int64_t start, int64_t stop, int64_t step) {
+    int64_t n = pjx_slice_adjust(t->size, &start, &stop, &step);
+    if (n < 0) return NULL;
+    if (n == t->size && step == 1) {
+        pjx_incref(t);
+        return t;
+    }
+    pjx_tuple *r = pjx_tuple_new(n);
+    if (r == NULL) return NULL;
+    uint8_t *kt = PJX_TUPLE_KINDS(t), *kr = PJX_TUPLE_KINDS(r);
+    for (int64_t i = 0, k = start; i < n; i++, k += step) {
+        r->items[i] = t->items[k];
+        kr[i] = kt[k];
+        pjx_slot_incref(kt[k], t->items[k]);
+    }
+    return r;
+}
+
+pjx_tuple *pjx_tuple_concat(pjx_tuple *a, pjx_tuple *b) {
+    if (b->size > INT64_MAX / 32 - a->size) {
+        pjx_err_set(PJX_EXC_MEMORY, NULL);
+        return NULL;
+    }
+    pjx_tuple *r = pjx_tuple_new(a->size + b->size);
+    if (r == NULL) return NULL;
+    uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b), *kr = PJX_TUPLE_KINDS(r);
+    for (int64_t i = 0; i < a->size; i++) {
+        r->items[i] = a->items[i];
+        kr[i] = ka[i];
+        pjx_slot_incref(ka[i], a->items[i]);
+    }
+    for (int64_t i = 0; i < b->size; i++) {
+        r->items[a->size + i] = b->items[i];
+        kr[a->size + i] = kb[i];
+        pjx_slot_incref(kb[i], b->items[i]);
+    }
+    return r;
+}
+
+pjx_tuple *pjx_tuple_repeat(pjx_tuple *t, int64_t n) {
+    if (n <= 0 || t->size == 0) return pjx_tuple_new(0);
+    if (n == 1) {
+        pjx_incref(t);
+        return t;
+    }
+    if (t->size > INT64_MAX / 32 / n) {
+        pjx_err_set(PJX_EXC_MEMORY, NULL);
+        return NULL;
+    }
+    pjx_tuple *r = pjx_tuple_new(t->size * n);
+    if (r == NULL) return NULL;
+    uint8_t *kt = PJX_TUPLE_KINDS(t), *kr = PJX_TUPLE_KINDS(r);
+    for (int64_t i = 0; i < r->size; i++) {
+        int64_t k = i % t->size;
+        r->items[i] = t->items[k];
+        kr[i] = kt[k];
+        pjx_slot_incref(kt[k], t->items[k]);
+    }
+    return r;
+}
+
+static int64_t tuple_find(pjx_tuple *t, int32_t kind, pjx_slot x, int64_t start, int64_t stop) {
+    uint8_t *kt = PJX_TUPLE_KINDS(t);
+    for (int64_t i = start; i < stop; i++)
+        if (pjx_slot_eq_mixed(kt[i], t->items[i], kind, x)) return i;
+    return -1;
+}
+
+int64_t pjx_tuple_contains(pjx_tuple *t, int32_t kind, pjx_slot x) {
+    return tuple_find(t, kind, x, 0, t->size) >= 0;
+}
+
+int64_t pjx_tuple_count(pjx_tuple *t, int32_t kind, pjx_slot x) {
+    uint8_t *kt = PJX_TUPLE_KINDS(t);
+    int64_t n = 0;
+    for (int64_t i = 0; i < t->size; i++) n += pjx_slot_eq_mixed(kt[i], t->items[i], kind, x) != 0;
+    return n;
+}
+
+int32_t pjx_tuple_index(pjx_tuple *t, int32_t kind, pjx_slot x, int64_t start, int64_t stop,
+                        int64_t *out) {
+    if (start == PJX_NONE_INDEX) start = 0;
+    if (stop == PJX_NONE_INDEX) stop = INT64_MAX;
+    if (start < 0) {
+        start += t->size;
+        if (start < 0) start = 0;
+    }
+    if (stop < 0) {
+        stop += t->size;
+        if (stop < 0) stop = 0;
+    }
+    if (stop > t->size) stop = t->size;
+    int64_t i = tuple_find(t, kind, x, start, stop);
+    if (i < 0) {
+        pjx_err_set(PJX_EXC_VALUE, "tuple.index(x): x not in tuple");
+        return -1;
+    }
+    *out = i;
     return 0;
 }

@@ -15,25 +15,14 @@
 #include "pyjitx/runtime.h"
 #include "pyjitx/math.h"
 #include "pyjitx/object.h"
+#include "pyjitx/str.h"
+#include "_convert.h"
+#include "pyjitx/containers.h"
 #include "pyjitx/format.h"
 
 #define PJX_MAX_PARAMS 32
 
 typedef int32_t (*packed_entry)(const uint64_t *args, uint64_t *out);
-
-/* Kinds of values that cross the boundary, one letter each; the compiler
- * (pyjitx/backend/abi.py) uses the same letters.  Lower case converts as an
- * annotation allows (an int for a float, a bool for an int); upper case
- * accepts exactly that Python type, for parameters specialised on the
- * argument's type, so that another type reaches its own specialisation. */
-enum {
-    KIND_INT = 'i',
-    KIND_FLOAT = 'f',
-    KIND_BOOL = 'b',
-    KIND_NONE = 'n',
-    KIND_EXACT_INT = 'I',
-    KIND_EXACT_FLOAT = 'F',
-};
 
 typedef struct {
     PyObject_HEAD
@@ -44,8 +33,12 @@ typedef struct {
     PyObject *keepalive;   /* owner of the machine code behind `entry` */
     packed_entry entry;    /* NULL until compiled */
     Py_ssize_t nparams;
-    char kinds[PJX_MAX_PARAMS];
-    char ret_kind;
+    /* boundary descriptors (_convert.h) of each parameter and the result,
+     * pointing into `descriptors` */
+    PyObject *descriptors; /* tuple of bytes objects: params..., result */
+    const char *param_desc[PJX_MAX_PARAMS];
+    const char *ret_desc;
+    int needs_release; /* some parameter is an object */
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -87,88 +80,7 @@ static void raise_runtime_error(void) {
     pjx_err_clear();
 }
 
-/* ---- unboxing and boxing ----------------------------------------------- */
-
-typedef enum { CONVERTED, MISMATCH, FAILED } conversion;
-
-static conversion unbox(PyObject *value, char kind, uint64_t *slot) {
-    switch (kind) {
-    case KIND_EXACT_INT:
-        if (!PyLong_Check(value) || PyBool_Check(value)) return MISMATCH;
-        return unbox(value, KIND_INT, slot);
-    case KIND_EXACT_FLOAT:
-        if (!PyFloat_Check(value)) return MISMATCH;
-        return unbox(value, KIND_FLOAT, slot);
-    case KIND_INT: {
-        if (!PyLong_Check(value)) {
-            if (PyFloat_Check(value) || !PyIndex_Check(value)) return MISMATCH;
-            PyObject *index = PyNumber_Index(value);
-            if (index == NULL) return FAILED;
-            conversion result = unbox(index, kind, slot);
-            Py_DECREF(index);
-            return result;
-        }
-        int overflow = 0;
-        long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
-        if (overflow) {
-            PyErr_SetString(PyExc_OverflowError,
-                            "Python int too large for pyjitx int (64-bit signed)");
-            return FAILED;
-        }
-        if (v == -1 && PyErr_Occurred()) return FAILED;
-        int64_t i = (int64_t)v;
-        memcpy(slot, &i, sizeof i);
-        return CONVERTED;
-    }
-    case KIND_FLOAT: {
-        double d;
-        if (PyFloat_Check(value)) {
-            d = PyFloat_AS_DOUBLE(value);
-        } else if (PyLong_Check(value)) {
-            d = PyLong_AsDouble(value);
-            if (d == -1.0 && PyErr_Occurred()) return FAILED;
-        } else {
-            return MISMATCH;
-        }
-        memcpy(slot, &d, sizeof d);
-        return CONVERTED;
-    }
-    case KIND_BOOL:
-        if (value == Py_True) { *slot = 1; return CONVERTED; }
-        if (value == Py_False) { *slot = 0; return CONVERTED; }
-        return MISMATCH;
-    case KIND_NONE:
-        if (value == Py_None) { *slot = 0; return CONVERTED; }
-        return MISMATCH;
-    default:
-        PyErr_Format(PyExc_SystemError, "pyjitx: unknown value kind '%c'", kind);
-        return FAILED;
-    }
-}
-
-static PyObject *box(uint64_t slot, char kind) {
-    switch (kind) {
-    case KIND_INT: {
-        int64_t i;
-        memcpy(&i, &slot, sizeof i);
-        return PyLong_FromLongLong(i);
-    }
-    case KIND_FLOAT: {
-        double d;
-        memcpy(&d, &slot, sizeof d);
-        return PyFloat_FromDouble(d);
-    }
-    case KIND_BOOL:
-        return PyBool_FromLong((long)(slot & 0xFF));
-    case KIND_NONE:
-        Py_RETURN_NONE;
-    default:
-        PyErr_Format(PyExc_SystemError, "pyjitx: unknown value kind '%c'", kind);
-        return NULL;
-    }
-}
-
-/* ---- Dispatcher --------------------------------------------------------- */
+/* ---- calling compiled code ---------------------------------------------- */
 
 static PyObject *call_slow_path(Dispatcher *self, PyObject *const *args,
                                 size_t nargsf, PyObject *kwnames) {
@@ -179,19 +91,39 @@ static PyObject *call_slow_path(Dispatcher *self, PyObject *const *args,
     return PyObject_Vectorcall(self->slow_path, args, nargsf, kwnames);
 }
 
-/* Calls the compiled code with already unboxed arguments. */
-static PyObject *call_entry(Dispatcher *self, const uint64_t *slots) {
-    uint64_t out = 0;
+static void release_slots(const pjx_slot *slots, const char *const *descs, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) pjx_release_slot(slots[i], descs[i]);
+}
+
+/* Calls the compiled code with converted arguments; converts the result,
+ * writes mutated containers back to the caller's objects and releases the
+ * converted arguments. */
+static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const *args,
+                            const char *const *descs, Py_ssize_t nargs, const char *ret_desc,
+                            int needs_release) {
+    pjx_slot out;
+    out.bits = 0;
     int32_t status;
-    packed_entry entry = self->entry;
     Py_BEGIN_ALLOW_THREADS
-    status = entry(slots, &out);
+    status = entry((const uint64_t *)slots, &out.bits);
     Py_END_ALLOW_THREADS
+    PyObject *result = NULL;
     if (status != 0) {
         raise_runtime_error();
-        return NULL;
+    } else {
+        const char *d = ret_desc;
+        result = pjx_to_python(out, &d);
+        pjx_release_slot(out, ret_desc);
     }
-    return box(out, self->ret_kind);
+    if (needs_release) {
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            if (descs[i][0] == '!' && pjx_write_back(args[i], slots[i], descs[i]) < 0) {
+                Py_CLEAR(result);
+            }
+        }
+        release_slots(slots, descs, nargs);
+    }
+    return result;
 }
 
 static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args,
@@ -200,15 +132,21 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
         return call_slow_path(self, args, nargsf, kwnames);
-    uint64_t slots[PJX_MAX_PARAMS];
+    pjx_slot slots[PJX_MAX_PARAMS];
     for (Py_ssize_t i = 0; i < nargs; i++) {
-        switch (unbox(args[i], self->kinds[i], &slots[i])) {
+        const char *d = self->param_desc[i];
+        switch (pjx_from_python(args[i], &d, &slots[i])) {
         case CONVERTED: break;
-        case MISMATCH: return call_slow_path(self, args, nargsf, kwnames);
-        case FAILED: return NULL;
+        case MISMATCH:
+            release_slots(slots, self->param_desc, i);
+            return call_slow_path(self, args, nargsf, kwnames);
+        case FAILED:
+            release_slots(slots, self->param_desc, i);
+            return NULL;
         }
     }
-    return call_entry(self, slots);
+    return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
+                      self->needs_release);
 }
 
 static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -232,102 +170,139 @@ static int dispatcher_init(Dispatcher *self, PyObject *args, PyObject *kwargs) {
     return 0;
 }
 
-static const char *kind_name(char kind) {
-    switch (kind) {
-    case KIND_INT: case KIND_EXACT_INT: return "int";
-    case KIND_FLOAT: case KIND_EXACT_FLOAT: return "float";
-    case KIND_BOOL: return "bool";
-    case KIND_NONE: return "None";
-    default: return "?";
+/* Checks that every descriptor of the tuple `descs` (str items) is well
+ * formed; returns a new tuple of bytes objects holding them. */
+static PyObject *parse_descriptors(PyObject *descs) {
+    if (!PyTuple_Check(descs)) {
+        PyErr_SetString(PyExc_TypeError, "descriptors must be a tuple of str");
+        return NULL;
     }
-}
-
-static int check_kinds(const char *kinds, Py_ssize_t n, const char *what) {
+    Py_ssize_t n = PyTuple_GET_SIZE(descs);
+    PyObject *result = PyTuple_New(n);
+    if (result == NULL) return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        switch (kinds[i]) {
-        case KIND_INT: case KIND_FLOAT: case KIND_BOOL: case KIND_NONE:
-        case KIND_EXACT_INT: case KIND_EXACT_FLOAT: break;
-        default:
-            PyErr_Format(PyExc_ValueError, "pyjitx: unknown %s kind '%c'", what, kinds[i]);
-            return -1;
+        PyObject *item = PyTuple_GET_ITEM(descs, i);
+        PyObject *encoded = PyUnicode_Check(item) ? PyUnicode_AsASCIIString(item) : NULL;
+        if (encoded == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "descriptor must be str");
+            Py_DECREF(result);
+            return NULL;
         }
+        const char *d = PyBytes_AS_STRING(encoded);
+        pjx_skip_descriptor(&d);
+        if (*d != '\0' || PyBytes_GET_SIZE(encoded) == 0) {
+            PyErr_Format(PyExc_ValueError, "pyjitx: bad descriptor %R", item);
+            Py_DECREF(encoded);
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(result, i, encoded);
     }
-    return 0;
+    return result;
 }
 
-/* _set_entry(address, param_kinds, return_kind, keepalive): installs the
- * fast path.  `keepalive` owns the machine code at `address`. */
+/* _set_entry(address, param_descriptors, return_descriptor, keepalive):
+ * installs the fast path.  `keepalive` owns the machine code at `address`. */
 static PyObject *dispatcher_set_entry(Dispatcher *self, PyObject *args) {
     unsigned long long address;
-    const char *kinds, *ret_kind;
-    Py_ssize_t nkinds, nret;
-    PyObject *keepalive;
-    if (!PyArg_ParseTuple(args, "Ks#s#O", &address, &kinds, &nkinds, &ret_kind,
-                          &nret, &keepalive))
+    PyObject *params, *ret, *keepalive;
+    if (!PyArg_ParseTuple(args, "KO!UO", &address, &PyTuple_Type, &params, &ret, &keepalive))
         return NULL;
-    if (nkinds > PJX_MAX_PARAMS) {
+    Py_ssize_t n = PyTuple_GET_SIZE(params);
+    if (n > PJX_MAX_PARAMS) {
         PyErr_Format(PyExc_ValueError, "pyjitx: at most %d parameters", PJX_MAX_PARAMS);
         return NULL;
     }
-    if (nret != 1 || check_kinds(kinds, nkinds, "parameter") < 0 ||
-        check_kinds(ret_kind, 1, "return"))
-        return NULL;
-    memcpy(self->kinds, kinds, (size_t)nkinds);
-    self->nparams = nkinds;
-    self->ret_kind = ret_kind[0];
+    PyObject *ret_tuple = PyTuple_Pack(1, ret);
+    if (ret_tuple == NULL) return NULL;
+    PyObject *all = PySequence_Concat(params, ret_tuple);
+    Py_DECREF(ret_tuple);
+    if (all == NULL) return NULL;
+    PyObject *parsed = parse_descriptors(all);
+    Py_DECREF(all);
+    if (parsed == NULL) return NULL;
+    Py_XSETREF(self->descriptors, parsed);
+    self->needs_release = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        self->param_desc[i] = PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, i));
+        if (pjx_descriptor_kind(self->param_desc[i]) == PJX_KIND_OBJ) self->needs_release = 1;
+    }
+    self->ret_desc = PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, n));
+    self->nparams = n;
     Py_INCREF(keepalive);
     Py_XSETREF(self->keepalive, keepalive);
     self->entry = (packed_entry)(uintptr_t)address;
     Py_RETURN_NONE;
 }
 
-/* call_packed(address, param_kinds, return_kind, args: tuple): calls a
- * packed entry with arguments already bound in parameter order (the slow
- * path, after defaults and keywords).  A wrong type raises TypeError naming
- * the parameter from `names` (a tuple of str). */
+/* call_packed(address, param_descriptors, return_descriptor, args, names,
+ * fname): calls a packed entry with arguments already bound in parameter
+ * order (the slow path, after defaults and keywords).  A wrong type raises
+ * TypeError naming the parameter from `names` (a tuple of str). */
 static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t argc) {
     if (argc != 6) {
-        PyErr_SetString(PyExc_TypeError, "call_packed(address, kinds, ret_kind, args, names, fname)");
+        PyErr_SetString(PyExc_TypeError, "call_packed(address, descs, ret_desc, args, names, fname)");
         return NULL;
     }
     unsigned long long address = PyLong_AsUnsignedLongLong(argv[0]);
     if (address == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
-    Py_ssize_t nkinds, nret;
-    const char *kinds = PyUnicode_AsUTF8AndSize(argv[1], &nkinds);
-    const char *ret_kind = PyUnicode_AsUTF8AndSize(argv[2], &nret);
-    if (kinds == NULL || ret_kind == NULL) return NULL;
     PyObject *args = argv[3], *names = argv[4], *fname = argv[5];
-    if (!PyTuple_Check(args) || !PyTuple_Check(names) || nret != 1 ||
-        PyTuple_GET_SIZE(args) != nkinds || PyTuple_GET_SIZE(names) != nkinds ||
-        check_kinds(kinds, nkinds, "parameter") < 0 ||
-        check_kinds(ret_kind, 1, "return") < 0) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "call_packed: bad arguments");
+    if (!PyTuple_Check(argv[1]) || !PyUnicode_Check(argv[2]) || !PyTuple_Check(args) ||
+        !PyTuple_Check(names)) {
+        PyErr_SetString(PyExc_TypeError, "call_packed: bad arguments");
         return NULL;
     }
-    uint64_t small[PJX_MAX_PARAMS];
-    uint64_t *slots = small;
-    if (nkinds > PJX_MAX_PARAMS) {
-        slots = PyMem_Malloc(sizeof(uint64_t) * (size_t)nkinds);
-        if (slots == NULL) return PyErr_NoMemory();
+    Py_ssize_t n = PyTuple_GET_SIZE(argv[1]);
+    if (PyTuple_GET_SIZE(args) != n || PyTuple_GET_SIZE(names) != n) {
+        PyErr_SetString(PyExc_ValueError, "call_packed: argument count mismatch");
+        return NULL;
     }
+    PyObject *ret_tuple = PyTuple_Pack(1, argv[2]);
+    if (ret_tuple == NULL) return NULL;
+    PyObject *all = PySequence_Concat(argv[1], ret_tuple);
+    Py_DECREF(ret_tuple);
+    if (all == NULL) return NULL;
+    PyObject *parsed = parse_descriptors(all);
+    Py_DECREF(all);
+    if (parsed == NULL) return NULL;
+    pjx_slot *slots = PyMem_Malloc(sizeof(pjx_slot) * (size_t)(n ? n : 1));
+    const char **descs = PyMem_Malloc(sizeof(char *) * (size_t)(n ? n : 1));
+    PyObject **items = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n ? n : 1));
     PyObject *result = NULL;
-    for (Py_ssize_t i = 0; i < nkinds; i++) {
-        PyObject *value = PyTuple_GET_ITEM(args, i);
-        switch (unbox(value, kinds[i], &slots[i])) {
+    if (slots == NULL || descs == NULL || items == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int needs_release = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        descs[i] = PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, i));
+        items[i] = PyTuple_GET_ITEM(args, i);
+        if (pjx_descriptor_kind(descs[i]) == PJX_KIND_OBJ) needs_release = 1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *d = descs[i];
+        switch (pjx_from_python(items[i], &d, &slots[i])) {
         case CONVERTED: break;
-        case MISMATCH:
+        case MISMATCH: {
+            char expected[256];
+            pjx_descriptor_name(descs[i], expected, sizeof expected);
             PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
-                         PyTuple_GET_ITEM(names, i), kind_name(kinds[i]), Py_TYPE(value)->tp_name);
+                         PyTuple_GET_ITEM(names, i), expected, Py_TYPE(items[i])->tp_name);
+            release_slots(slots, descs, i);
             goto done;
-        case FAILED: goto done;
+        }
+        case FAILED:
+            release_slots(slots, descs, i);
+            goto done;
         }
     }
-    Dispatcher fake;
-    fake.entry = (packed_entry)(uintptr_t)address;
-    fake.ret_kind = ret_kind[0];
-    result = call_entry(&fake, slots);
+    result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n,
+                        PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, n)), needs_release);
 done:
-    if (slots != small) PyMem_Free(slots);
+    PyMem_Free(slots);
+    PyMem_Free(descs);
+    PyMem_Free(items);
+    Py_DECREF(parsed);
     return result;
 }
 
@@ -344,6 +319,7 @@ static int dispatcher_traverse(Dispatcher *self, visitproc visit, void *arg) {
     Py_VISIT(self->dict);
     Py_VISIT(self->slow_path);
     Py_VISIT(self->keepalive);
+    Py_VISIT(self->descriptors);
     return 0;
 }
 
@@ -352,6 +328,7 @@ static int dispatcher_clear(Dispatcher *self) {
     Py_CLEAR(self->dict);
     Py_CLEAR(self->slow_path);
     Py_CLEAR(self->keepalive);
+    Py_CLEAR(self->descriptors);
     return 0;
 }
 
@@ -432,6 +409,26 @@ static PyObject *set_recursion_limit(PyObject *module, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
+/* print() from compiled code: through sys.stdout, holding the GIL. */
+static int32_t write_to_sys_stdout(const char *data, int64_t size) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int32_t status = 0;
+    PyObject *text = PyUnicode_DecodeUTF8(data, size, "strict");
+    PyObject *out = PySys_GetObject("stdout"); /* borrowed */
+    PyObject *result = NULL;
+    if (text != NULL && out != NULL && out != Py_None)
+        result = PyObject_CallMethod(out, "write", "O", text);
+    if (result == NULL && PyErr_Occurred()) {
+        PyErr_Clear();
+        pjx_err_set(PJX_EXC_OS, "print(): writing to sys.stdout failed");
+        status = -1;
+    }
+    Py_XDECREF(result);
+    Py_XDECREF(text);
+    PyGILState_Release(gil);
+    return status;
+}
+
 static PyMethodDef module_methods[] = {
     {"call_packed", (PyCFunction)(void (*)(void))call_packed, METH_FASTCALL,
      "Calls a packed entry with bound arguments (the slow path)."},
@@ -450,6 +447,7 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__ext(void) {
     if (PyType_Ready(&DispatcherType) < 0) return NULL;
+    pjx_set_stdout_writer(write_to_sys_stdout);
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);

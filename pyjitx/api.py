@@ -65,7 +65,7 @@ class Specialisation:
         self.module = module
         self.loaded = loaded
         self.address = loaded[module.packed_symbol]
-        self.param_kinds = module.param_kinds
+        self.param_descriptors = module.param_descriptors
 
 
 class CompiledFunction:
@@ -148,17 +148,18 @@ class CompiledFunction:
             spec = Specialisation(module, loaded)
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
-            spec.param_kinds = self._boundary_kinds(module)
-            if len(self.specialisations) == 1 and len(spec.param_kinds) <= _ext.MAX_FAST_PARAMS:
-                self.dispatcher._set_entry(spec.address, spec.param_kinds, module.return_kind,
-                                           spec)
+            spec.param_descriptors = self._boundary_descriptors(module)
+            if (len(self.specialisations) == 1
+                    and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
+                self.dispatcher._set_entry(spec.address, spec.param_descriptors,
+                                           module.return_descriptor, spec)
             return spec
 
-    def _boundary_kinds(self, module: CompiledModule) -> str:
+    def _boundary_descriptors(self, module: CompiledModule) -> Tuple[str, ...]:
         """Annotated parameters convert as the annotation allows; parameters
         specialised on the argument's type accept exactly that type."""
-        return "".join(kind.upper() if self.declared[name] is None and kind in "if" else kind
-                       for name, kind in zip(self.param_names, module.param_kinds))
+        return tuple(d.upper() if self.declared[name] is None and d in ("i", "f") else d
+                     for name, d in zip(self.param_names, module.param_descriptors))
 
     # ---- calling
 
@@ -182,7 +183,7 @@ class CompiledFunction:
                 types.append(declared)
         spec = self.compile_for(tuple(types))
         module = spec.module
-        return _ext.call_packed(spec.address, spec.param_kinds, module.return_kind,
+        return _ext.call_packed(spec.address, spec.param_descriptors, module.return_descriptor,
                                 tuple(values), tuple(self.param_names), self.pyfunc.__name__)
 
     # ---- inspection

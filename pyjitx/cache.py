@@ -28,10 +28,9 @@ from .backend.codegen import ObjectCode
 from .backend.target import Target
 from .compiler import CompiledModule
 from .frontend.session import describe
-from .ir.types import BOOL, FLOAT, INT, NONE, Type
+from .ir.types import Type
 
 MAGIC = b"PJXC0001"
-_TYPES = {str(t): t for t in (INT, FLOAT, BOOL, NONE)}
 
 
 def cache_dir() -> Path:
@@ -70,6 +69,7 @@ def store(key: str, module: CompiledModule) -> None:
         "llvm_ir": module.code.llvm_ir,
         "opt": module.code.opt,
         "dependencies": module.dependencies,
+        "mutated_params": sorted(module.mutated_params),
     }
     header_bytes = json.dumps(header).encode("utf-8")
     body = struct.pack("<Q", len(header_bytes)) + header_bytes + module.code.object_bytes
@@ -111,13 +111,23 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
             return None
         return CompiledModule(
             name=header["name"], param_names=header["param_names"],
-            param_types=[_TYPES[t] for t in header["param_types"]],
-            return_type=_TYPES[header["return_type"]], symbol=header["symbol"],
+            param_types=[_parse_type(t) for t in header["param_types"]],
+            return_type=_parse_type(header["return_type"]), symbol=header["symbol"],
             ir_text=header["ir_text"],
             code=ObjectCode(object_bytes, header["llvm_ir"], target, header["opt"]),
-            dependencies=header["dependencies"])
+            dependencies=header["dependencies"],
+            mutated_params=frozenset(header["mutated_params"]))
     except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
         return None
+
+
+def _parse_type(text: str) -> Type:
+    from .frontend.annotations import type_from_annotation
+
+    t = type_from_annotation(text)
+    if t is None:
+        raise ValueError(f"unknown type {text!r} in a cache entry")
+    return t
 
 
 def _resolve(module_name: str, qualname: str, entry: Callable):

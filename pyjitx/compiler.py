@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, FrozenSet, List, Tuple
 
-from .backend.abi import BOUNDARY_KINDS
+from .backend.abi import boundary_descriptor
 from .backend.codegen import ObjectCode, emit_object
 from .backend.lower import ModuleLowering
 from .backend.target import Target
@@ -21,6 +21,7 @@ from .ir import ops
 from .ir.passes import mark_call_cycles
 from .ir.printer import format_module
 from .ir.types import Type
+from .ir.refcount import insert_refcounts
 from .ir.verify import verify_function
 
 
@@ -37,18 +38,23 @@ class CompiledModule:
     ir_text: str
     code: ObjectCode
     dependencies: Dict[str, str] = field(default_factory=dict)
+    mutated_params: FrozenSet[str] = frozenset()
 
     @property
     def packed_symbol(self) -> str:
         return self.symbol + "__packed"
 
     @property
-    def param_kinds(self) -> str:
-        return "".join(BOUNDARY_KINDS[t] for t in self.param_types)
+    def param_descriptors(self) -> Tuple[str, ...]:
+        """Boundary descriptors of the parameters ('!' marks containers the
+        function may mutate: the bridge writes them back to the caller's
+        objects)."""
+        return tuple(("!" if name in self.mutated_params else "") + boundary_descriptor(t)
+                     for name, t in zip(self.param_names, self.param_types))
 
     @property
-    def return_kind(self) -> str:
-        return BOUNDARY_KINDS[self.return_type]
+    def return_descriptor(self) -> str:
+        return boundary_descriptor(self.return_type)
 
     @property
     def signature_text(self) -> str:
@@ -63,6 +69,8 @@ def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module,
     module.function(signature.symbol).exported = True
     mark_call_cycles(module)
     for fn in module.functions:
+        verify_function(fn)
+        insert_refcounts(fn)
         verify_function(fn)
     return module, signature, session
 

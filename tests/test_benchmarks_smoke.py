@@ -17,3 +17,91 @@ def test_quick_run_of_the_call_workload_prints_a_table():
     assert out.returncode == 0, out.stderr
     assert "call overhead" in out.stdout
     assert "pyjitx" in out.stdout and "error" not in out.stdout.split("call overhead")[1]
+
+
+# ---- the text workloads (issue 3): they must run, and show pyjitx as a time or as
+# "unsupported: ..." (while pyjitx cannot compile str/list/dict code), never WRONG.
+
+TEXT_KEYS = ("text2ids", "strops", "bert")
+
+
+def _table_rows(stdout):
+    """(workload, impl, median, notes) of each table line, the workload carried down."""
+    rows, workload = [], ""
+    for line in stdout.splitlines():
+        cells = [c.strip() for c in line.split(" | ")]
+        if len(cells) < 4 or cells[1] in ("impl", ""):
+            continue
+        workload = cells[0] or workload
+        rows.append((workload, cells[1], cells[2], cells[4] if len(cells) > 4 else ""))
+    return rows
+
+
+def test_quick_run_of_the_text_workloads():
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers"]
+    for key in TEXT_KEYS:
+        args += ["--only", key]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    for title in ("text2ids", "string ops", "BERT basic + WordPiece"):
+        mine = [r for r in rows if r[0].startswith(title)]
+        cpython = [r for r in mine if r[1] == "CPython"]
+        assert cpython and cpython[0][2] != "-", (title, out.stdout)
+        jit = [r for r in mine if r[1] == "pyjitx"]
+        assert jit, (title, out.stdout)
+        _, _, median, notes = jit[0]
+        assert (median != "-" and "WRONG" not in notes) or notes.startswith("unsupported:"), \
+            (title, jit[0])
+
+
+def test_bert_kernel_agrees_with_the_reference_tokenizer():
+    from benchmarks import text_data, text_kernels
+    texts, vocab, norm, unk, max_chars = text_data.bert_inputs(60)
+    texts = texts + ["Ünïcode CAFÉ\u0301 naïve—déjà-vu!", "x" * 101, "北京大学 ok", "\x00\t\u00a0 "]
+    got = text_kernels.bert_wordpiece(texts, vocab, norm, unk, max_chars)
+    assert got == text_data.reference_bert(texts, vocab)
+    assert unk in got[-3] and got[-1] == []
+    try:  # Hugging Face's Rust tokenizer, only where it happens to be installed
+        from tokenizers import BertWordPieceTokenizer
+    except Exception:
+        return
+    hf = BertWordPieceTokenizer(text_data.vocab_path(), lowercase=True, strip_accents=True,
+                                clean_text=True, handle_chinese_chars=True)
+    assert got == [e.ids for e in hf.encode_batch(texts, add_special_tokens=False)]
+
+
+def test_text_workload_rows_for_a_peer(monkeypatch):
+    """The peer plumbing (set up once, convert per call, back to Python, WRONG) with a
+    stand-in peer, since numba / matx / torch need not be installed here."""
+    from types import SimpleNamespace
+
+    from benchmarks import peers, text
+    from benchmarks.results import Settings
+
+    def build(key, prebuilt, wrong=False):
+        w = next(w for w in text.WORKLOADS if w.key == key)
+
+        def fn(*args):
+            result = w.kernel(*[dict(a) if isinstance(a, tuple) else a for a in args])
+            return tuple(result[:-1] if wrong else result)
+
+        return text.Candidate(
+            fn, setup=lambda args: tuple(tuple(a.items()) if i in prebuilt else a
+                                         for i, a in enumerate(args)),
+            convert=lambda state: tuple(list(a) if isinstance(a, list) else a for a in state),
+            to_python=list, notes="stand-in")
+
+    fakes = {"good": SimpleNamespace(CAN_PREBUILD=True, build=build),
+             "bad": SimpleNamespace(CAN_PREBUILD=False,
+                                    build=lambda k, p: build(k, p, wrong=True))}
+    monkeypatch.setattr(text, "peer_module", lambda label: fakes[label])
+    settings = Settings(quick=True, rounds=1, subprocess_rounds=1, target=0.001,
+                        peers=peers.Peers(available={"good": "1", "bad": "1"}))
+    workload = next(w for w in text.WORKLOADS if w.key == "text2ids")
+    rows = {r.impl: r for r in text.run_workload(workload, settings)}
+    assert rows["good: e2e"].value and rows["good: vocab prebuilt"].value
+    assert rows["good: e2e"].notes == "stand-in"
+    assert rows["bad: e2e"].value is None and "WRONG" in rows["bad: e2e"].notes
+    assert "bad: vocab prebuilt" not in rows

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, SetType,
+                        TupleType, Type)
 
 ABI_VERSION = 1
 ABI_SYMBOL = "pjx_abi_v1"
@@ -31,13 +32,35 @@ VOID = ir.VoidType()
 
 def value_type(t: Type) -> ir.Type:
     """How a value of IR type `t` is held in a register inside a function."""
+    if t.is_refcounted:
+        return PTR
     return {INT: I64, FLOAT: F64, BOOL: I1, NONE: I8}[t]
 
 
 def abi_type(t: Type) -> ir.Type:
     """How it is passed across the C ABI (bool as a byte, as C's uint8_t)."""
+    if t.is_refcounted:
+        return PTR
     return {INT: I64, FLOAT: F64, BOOL: I8, NONE: I8}[t]
 
 
-# One letter per boundary kind, shared with pyjitx/_ext.c.
-BOUNDARY_KINDS = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n"}
+# Boundary descriptors, shared with pyjitx/_convert.c: one letter per
+# scalar, str and bytes; containers as a letter with their item
+# descriptors in brackets (`l[s]` List[str], `d[si]` Dict[str, int],
+# `e[i]` Set[int], `t[is]` Tuple[int, str]).
+_SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y"}
+
+
+def boundary_descriptor(t: Type) -> str:
+    simple = _SIMPLE.get(t)
+    if simple is not None:
+        return simple
+    if isinstance(t, ListType):
+        return f"l[{boundary_descriptor(t.item)}]"
+    if isinstance(t, SetType):
+        return f"e[{boundary_descriptor(t.item)}]"
+    if isinstance(t, DictType):
+        return f"d[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
+    if isinstance(t, TupleType):
+        return "t[" + "".join(boundary_descriptor(i) for i in t.items) + "]"
+    raise NotImplementedError(f"no boundary descriptor for {t}")

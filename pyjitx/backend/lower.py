@@ -21,8 +21,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 from llvmlite import ir
 
 from ..ir import ops
-from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, Primitive
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type
+from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
+from ..ir.types import BOOL, FLOAT, INT, NONE, STR, Type
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
 
@@ -87,10 +87,15 @@ class ModuleLowering:
         return limit
 
     def primitive(self, prim: Primitive) -> ir.Function:
-        args = [abi_type(t) for t in prim.arg_types]
-        if prim.can_raise:
-            return self.external(prim.symbol, I32, args + [PTR])
-        return self.external(prim.symbol, abi_type(prim.result_type), args)
+        args = [_c_type(t) for t in prim.arg_types]
+        result = _c_type(prim.result_type)
+        if prim.convention == "status":
+            return self.external(prim.symbol, I32, args + ([PTR] if prim.result_type != NONE else []))
+        if prim.convention == "tristate":
+            return self.external(prim.symbol, I32, args)
+        if prim.result_type == NONE:
+            return self.external(prim.symbol, VOID, args)
+        return self.external(prim.symbol, result, args)
 
     def string(self, text: str) -> ir.Constant:
         """A pointer to a NUL-terminated UTF-8 constant."""
@@ -104,6 +109,27 @@ class ModuleLowering:
             var.unnamed_addr = True
             var.initializer = const
             self.strings[text] = var
+        return var
+
+    def str_object(self, text: str) -> ir.GlobalVariable:
+        """An immortal runtime str (object.h's pjx_str layout, refcount -1)
+        holding `text`: string literals cost no allocation and no counting."""
+        key = ("str", text)
+        var = self.strings.get(key)
+        if var is None:
+            data = text.encode("utf-8", "surrogatepass")
+            is_ascii = len(data) == len(text)
+            body = ir.ArrayType(I8, len(data) + 1)
+            fields = [I64, I32, I32, I64, I64, I64, PTR, body]
+            const = ir.Constant(ir.LiteralStructType(fields), [
+                ir.Constant(I64, -1), ir.Constant(I32, 1), ir.Constant(I32, 1 if is_ascii else 0),
+                ir.Constant(I64, len(data)), ir.Constant(I64, len(text)), ir.Constant(I64, -1),
+                ir.Constant(PTR, None), ir.Constant(body, bytearray(data + b"\0"))])
+            var = ir.GlobalVariable(self.llmod, const.type, name=f".strobj{len(self.strings)}")
+            var.linkage = "private"
+            var.initializer = const
+            var.align = 8
+            self.strings[key] = var
         return var
 
     def _reference_abi(self) -> None:
@@ -162,10 +188,20 @@ class ModuleLowering:
                 word = builder.bitcast(result, I64)
             elif sig.return_type == INT:
                 word = result
+            elif sig.return_type.is_refcounted:
+                word = builder.ptrtoint(result, I64)
             else:
                 word = builder.zext(result, I64)
             builder.store(word, out_ptr)
         builder.ret(builder.select(failed, ir.Constant(I32, -1), ir.Constant(I32, 0)))
+
+
+def _c_type(t: Type) -> ir.Type:
+    if t == SLOT:
+        return I64
+    if t == I32_ARG:
+        return I32
+    return abi_type(t)
 
 
 def impl_result_type(t: Type) -> ir.Type:
@@ -182,6 +218,9 @@ class FunctionLowering:
         self.end_blocks: Dict[ops.Block, ir.Block] = {}
         self.builder: ir.IRBuilder
         self.error_exit: Optional[ir.Block] = None
+        # owned references to release if the op being lowered raises
+        self.cleanup: List[ops.Value] = []
+        self.cleanup_blocks: Dict[Tuple[ops.Value, ...], ir.Block] = {}
 
     # ---- driver
 
@@ -212,7 +251,9 @@ class FunctionLowering:
         for block in reverse_postorder(self.fn):
             self.builder.position_at_end(self.blocks[block])
             for op in block.ops:
+                self.cleanup = op.cleanup
                 self.values[op] = self.lower_op(op)
+            self.cleanup = []
             self.end_blocks[block] = self.builder.block
             self.lower_terminator(block.terminator)
         for block in self.fn.blocks:
@@ -224,10 +265,73 @@ class FunctionLowering:
 
     def value(self, v: ops.Value) -> ir.Value:
         if isinstance(v, ops.Constant):
+            if v.type == STR and v.value is not None:
+                return self.parent.str_object(v.value)
             return constant(v.type, v.value)
         if isinstance(v, ops.Undefined):
             return constant(v.type, None)
         return self.values[v]
+
+    # ---- reference counts (object.h: a negative count is immortal)
+
+    def incref(self, obj: ir.Value) -> None:
+        body, done = self._if_counted(obj, "incref")
+        self.builder.atomic_rmw("add", obj, ir.Constant(I64, 1), "monotonic")
+        self.builder.branch(done)
+        self.builder.position_at_end(done)
+
+    def decref(self, obj: ir.Value) -> None:
+        b = self.builder
+        body, done = self._if_counted(obj, "decref")
+        old = b.atomic_rmw("sub", obj, ir.Constant(I64, 1), "acq_rel")
+        free = self.llfn.append_basic_block("dealloc")
+        b.cbranch(b.icmp_signed("==", old, ir.Constant(I64, 1)), free, done).set_weights([1, 64])
+        b.position_at_end(free)
+        b.call(self.parent.external("pjx_dealloc", VOID, [PTR]), [obj])
+        b.branch(done)
+        b.position_at_end(done)
+
+    def _if_counted(self, obj: ir.Value, what: str) -> Tuple[ir.Block, ir.Block]:
+        """Branches to a new block (left current) when obj is neither NULL
+        nor immortal; returns (that block, the join block)."""
+        b = self.builder
+        check = self.llfn.append_basic_block(what + ".check")
+        body = self.llfn.append_basic_block(what)
+        done = self.llfn.append_basic_block(what + ".done")
+        b.cbranch(b.icmp_unsigned("==", obj, ir.Constant(PTR, None)), done, check)
+        b.position_at_end(check)
+        count = b.load_atomic(obj, "monotonic", 8, typ=I64)
+        b.cbranch(b.icmp_signed(">=", count, ir.Constant(I64, 0)), body, done).set_weights([64, 1])
+        b.position_at_end(body)
+        return body, done
+
+    def op_Length(self, op: ops.Length) -> ir.Value:
+        # object.h: pjx_str.length is at offset 24; every other sized
+        # object keeps its size right after the 16-byte header.
+        offset = 24 if op.operands[0].type == STR else 16
+        b = self.builder
+        field = b.gep(self.value(op.operands[0]), [ir.Constant(I64, offset)], source_etype=I8)
+        return b.load(field, typ=I64)
+
+    def op_ListItem(self, op: ops.ListItem) -> ir.Value:
+        # object.h: pjx_list.items (a pjx_slot *) is at offset 32
+        b = self.builder
+        lst, index = (self.value(v) for v in op.operands)
+        items_field = b.gep(lst, [ir.Constant(I64, 32)], source_etype=I8)
+        items = b.load(items_field, typ=PTR)
+        word = b.load(b.gep(items, [index], source_etype=I64), typ=I64)
+        value = self.from_slot(word, op.type)
+        if op.type.is_refcounted:
+            self.incref(value)
+        return value
+
+    def op_IncRef(self, op: ops.IncRef) -> ir.Value:
+        self.incref(self.value(op.operands[0]))
+        return constant(NONE, None)
+
+    def op_DecRef(self, op: ops.DecRef) -> ir.Value:
+        self.decref(self.value(op.operands[0]))
+        return constant(NONE, None)
 
     def from_abi(self, value: ir.Value, t: Type) -> ir.Value:
         return self.builder.trunc(value, I1) if t == BOOL else value
@@ -238,6 +342,24 @@ class FunctionLowering:
     # ---- errors
 
     def _error_exit(self) -> ir.Block:
+        """Where a failure goes: release what the failing op's cleanup
+        lists, then return failure."""
+        if not self.cleanup:
+            return self._propagate_block()
+        key = tuple(sorted(self.cleanup, key=id))
+        block = self.cleanup_blocks.get(key)
+        if block is None:
+            saved = self.builder.block
+            block = self.llfn.append_basic_block("cleanup")
+            self.builder.position_at_end(block)
+            for value in self.cleanup:
+                self.decref(self.value(value))
+            self.builder.branch(self._propagate_block())
+            self.builder.position_at_end(saved)
+            self.cleanup_blocks[key] = block
+        return block
+
+    def _propagate_block(self) -> ir.Block:
         if self.error_exit is None:
             saved = self.builder.block
             self.error_exit = self.llfn.append_basic_block("propagate")
@@ -487,12 +609,67 @@ class FunctionLowering:
         return self.from_abi(self.builder.extract_value(pair, 0), op.type)
 
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
+        b = self.builder
         prim = op.primitive
         fn = self.parent.primitive(prim)
-        args = [self.to_abi(self.value(v), v.type) for v in op.operands]
-        if prim.can_raise:
+        args = [self.c_arg(self.value(v), v.type, t) for v, t in zip(op.operands, prim.arg_types)]
+        if prim.convention == "status":
+            if prim.result_type == NONE:
+                self.propagate_if_failed(b.call(fn, args))
+                return constant(NONE, None)
+            if prim.result_type == SLOT:
+                word = self.call_convention(fn, args, INT)
+                return self.from_slot(word, op.type)
             return self.call_convention(fn, args, prim.result_type)
-        return self.from_abi(self.builder.call(fn, args), prim.result_type)
+        if prim.convention == "tristate":
+            status = b.call(fn, args)
+            self.propagate_if(b.icmp_signed("<", status, ir.Constant(I32, 0)))
+            if op.type == BOOL:
+                return b.icmp_signed("!=", status, ir.Constant(I32, 0))
+            return b.sext(status, I64)
+        if prim.convention == "null":
+            result = b.call(fn, args)
+            self.propagate_if(b.icmp_unsigned("==", result, ir.Constant(PTR, None)))
+            return result
+        if prim.result_type == NONE:
+            b.call(fn, args)
+            return constant(NONE, None)
+        result = b.call(fn, args)
+        if prim.result_type == SLOT:
+            return self.from_slot(result, op.type)
+        return self.from_abi(result, prim.result_type)
+
+    def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
+        if param_type == SLOT:
+            return self.to_slot(value, value_type)
+        if param_type == I32_ARG:
+            return self.builder.trunc(value, I32)
+        return self.to_abi(value, value_type)
+
+    def to_slot(self, value: ir.Value, t: Type) -> ir.Value:
+        """A value as the 8-byte container slot of its type (object.h)."""
+        b = self.builder
+        if t == FLOAT:
+            return b.bitcast(value, I64)
+        if t == BOOL:
+            return b.zext(value, I64)
+        if t == NONE:
+            return ir.Constant(I64, 0)
+        if t.is_refcounted:
+            return b.ptrtoint(value, I64)
+        return value
+
+    def from_slot(self, word: ir.Value, t: Type) -> ir.Value:
+        b = self.builder
+        if t == FLOAT:
+            return b.bitcast(word, F64)
+        if t == BOOL:
+            return b.icmp_signed("!=", word, ir.Constant(I64, 0))
+        if t == NONE:
+            return ir.Constant(I8, 0)
+        if t.is_refcounted:
+            return b.inttoptr(word, PTR)
+        return word
 
     def op_CheckBound(self, op: ops.CheckBound) -> ir.Value:
         defined = self.value(op.operands[0])
@@ -528,7 +705,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
-                ops.CheckBound)
+                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem)
 }
 
 
@@ -551,6 +728,9 @@ def reverse_postorder(fn: ops.Function) -> List[ops.Block]:
 
 
 def constant(t: Type, value) -> ir.Constant:
+    if t.is_refcounted:
+        assert value is None, "object constants are lowered by FunctionLowering.value"
+        return ir.Constant(PTR, None)
     if t == FLOAT:
         return ir.Constant(F64, 0.0 if value is None else float(value))
     if t == BOOL:

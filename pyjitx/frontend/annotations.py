@@ -1,25 +1,92 @@
-"""Python annotations -> IR types."""
+"""Python annotations -> IR types.
+
+Annotations arrive evaluated (typing objects, builtins, `list[int]`) or as
+strings (postponed evaluation, or the source text of a local's annotation);
+strings are parsed as Python expressions over the names below.
+"""
 from __future__ import annotations
 
 import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import BOOL, FLOAT, INT, NONE, Type
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, SetType,
+                        TupleType, Type)
 
-_BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE}
-_BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE}
+_BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
+              str: STR, bytes: BYTES}
+_BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE, "str": STR,
+            "bytes": BYTES}
+_GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set": set,
+                  "set": set, "Tuple": tuple, "tuple": tuple}
 
 
 def type_from_annotation(annotation: Any) -> Optional[Type]:
     """The IR type of an evaluated annotation (or its string form), or None
     if pyjitx has no such type (yet)."""
     if isinstance(annotation, str):
-        return _BY_NAME.get(annotation.strip())
+        try:
+            node = ast.parse(annotation.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        return _type_from_node(node)
     try:
-        return _BY_OBJECT.get(annotation)
+        simple = _BY_OBJECT.get(annotation)
     except TypeError:  # unhashable annotation objects
+        simple = None
+    if simple is not None:
+        return simple
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    return _generic(origin, [type_from_annotation(a) for a in args], args)
+
+
+def _generic(origin: Any, items: list, raw_args: tuple = ()) -> Optional[Type]:
+    if origin is tuple:
+        if raw_args == ((),):  # Tuple[()]
+            return TupleType(())
+        if len(items) == 2 and raw_args and raw_args[1] is Ellipsis:
+            return None  # variable-length tuples arrive with Any
+        if any(t is None for t in items):
+            return None
+        return TupleType(tuple(items))
+    if any(t is None for t in items):
         return None
+    if origin is list and len(items) == 1:
+        return ListType(items[0])
+    if origin is set and len(items) == 1:
+        return SetType(items[0])
+    if origin is dict and len(items) == 2:
+        return DictType(items[0], items[1])
+    return None
+
+
+def _type_from_node(node: ast.expr) -> Optional[Type]:
+    if isinstance(node, ast.Constant) and node.value is None:
+        return NONE
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return type_from_annotation(node.value)
+    name = _dotted_name(node)
+    if name is not None:
+        return _BY_NAME.get(name)
+    if isinstance(node, ast.Subscript):
+        origin = _GENERIC_NAMES.get(_dotted_name(node.value) or "")
+        if origin is None:
+            return None
+        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if origin is tuple and len(elts) == 1 and isinstance(elts[0], ast.Tuple) and not elts[0].elts:
+            return TupleType(())
+        return _generic(origin, [_type_from_node(e) for e in elts])
+    return None
+
+
+def _dotted_name(node: ast.expr) -> Optional[str]:
+    """'List' for `List` and `typing.List`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr
+    return None
 
 
 def annotation_text(node: Optional[ast.expr]) -> str:
@@ -27,7 +94,8 @@ def annotation_text(node: Optional[ast.expr]) -> str:
 
 
 def type_of_python_value(value: Any) -> Optional[Type]:
-    """The IR type that a Python argument value converts to."""
+    """The IR type that a Python argument value converts to (scalars only:
+    an unannotated parameter is specialised on its argument's scalar type)."""
     if isinstance(value, bool):
         return BOOL
     if isinstance(value, int):
@@ -36,6 +104,10 @@ def type_of_python_value(value: Any) -> Optional[Type]:
         return FLOAT
     if value is None:
         return NONE
+    if isinstance(value, str):
+        return STR
+    if isinstance(value, bytes):
+        return BYTES
     try:  # numpy scalars and other int-likes
         import operator
         operator.index(value)

@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..errors import CompileError
 from ..ir import ops, passes
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, unify
+from ..ir import primitives as prims
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, unify
 from .annotations import annotation_text, type_from_annotation
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
@@ -80,6 +81,10 @@ class FunctionBuilder:
         self.first_return: Optional[ast.AST] = None
         self.guessed_reads: Set[str] = set()
         self.expr = ExpressionBuilder(self)
+        # lambda parameters bound to values while a key function is inlined
+        self.lambda_bindings: Dict[str, ops.Value] = {}
+        # the current item of an internal loop (as_list, sort keys)
+        self.loop_item: Optional[ops.Value] = None
         self.return_annotation = self._annotated_return_type()
         if self.return_annotation is not None:
             progress.return_preset = self.return_annotation
@@ -262,8 +267,8 @@ class FunctionBuilder:
     def _unpack(self, target: ast.expr, value_node: ast.expr) -> None:
         elts = target.elts  # type: ignore[attr-defined]
         if not isinstance(value_node, (ast.Tuple, ast.List)):
-            raise self.error(value_node, "only a tuple of values can be unpacked here",
-                             hint="e.g. 'a, b = b, a + b'; tuples as values arrive with containers")
+            self.unpack_value(target, self.expr.value(value_node), value_node)
+            return
         if any(isinstance(e, ast.Starred) for e in elts + value_node.elts):
             raise self.error(target, "starred unpacking is not supported yet")
         if len(elts) != len(value_node.elts):
@@ -275,11 +280,54 @@ class FunctionBuilder:
                 raise self.error(sub_target, "nested unpacking is not supported yet")
             self._assign(sub_target, value)
 
+    def unpack_value(self, target: ast.expr, value: ops.Value, node: ast.AST) -> None:
+        """a, b = value (a tuple, or a list of known length at run time)."""
+        from . import containers
+        from ..ir.types import ListType, TupleType
+
+        elts = target.elts  # type: ignore[attr-defined]
+        starred = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
+        if isinstance(value.type, TupleType):
+            n = len(value.type.items)
+            if starred:
+                raise self.error(target, "starred unpacking of a tuple is not supported yet")
+            if n != len(elts):
+                message = (f"too many values to unpack (expected {len(elts)})" if n > len(elts)
+                           else f"not enough values to unpack (expected {len(elts)}, got {n})")
+                raise self.error(node, message)
+            for index, sub in enumerate(elts):
+                item = containers.prim(self, prims.TUPLE_GET, [value, ops.Constant(INT, index)],
+                                       node, value.type.items[index])
+                self._assign(sub, item)
+            return
+        if isinstance(value.type, ListType) or value.type == STR:
+            if value.type == STR:
+                value = containers.as_list(self, value, node)
+            containers.unpack_list(self, elts, value, node)
+            return
+        raise self.error(node, f"cannot unpack {with_article(value.type)}")
+
     def _assign(self, target: ast.expr, value: ops.Value) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            self.unpack_value(target, value, target)
+            return
+        if isinstance(target, ast.Subscript):
+            from . import containers
+
+            containers.store_subscript(self, target, value)
+            return
         if not isinstance(target, ast.Name):
             raise self.error(target, f"cannot assign to {type(target).__name__.lower()} here",
-                             hint="compiled code assigns to local variables so far")
+                             hint="compiled code assigns to local variables and items")
         self.write_var(target.id, value, target)
+
+    def stmt_Delete(self, stmt: ast.Delete) -> None:
+        from . import containers
+
+        for target in stmt.targets:
+            if not isinstance(target, ast.Subscript):
+                raise self.error(target, "del is supported on items (del xs[i], del d[k])")
+            containers.delete_subscript(self, target)
 
     def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> None:
         if not isinstance(stmt.target, ast.Name):
@@ -300,6 +348,12 @@ class FunctionBuilder:
             self.write_var(name, value, stmt.target)
 
     def stmt_AugAssign(self, stmt: ast.AugAssign) -> None:
+        if isinstance(stmt.target, ast.Subscript):
+            # d[k] += v: the container and key are evaluated once
+            from . import containers
+
+            containers.augmented_item(self, stmt)
+            return
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")
         current = self.read_var(stmt.target.id, stmt.target)
@@ -398,9 +452,10 @@ class FunctionBuilder:
         self._continue_at(after)
 
     def stmt_For(self, stmt: ast.For) -> None:
-        from .loops import build_range_for
+        from .loops import build_for
 
-        build_range_for(self, stmt)
+        build_for(self, stmt.target, stmt.iter, lambda: self.statements(stmt.body), stmt.orelse,
+                  stmt)
 
     def stmt_Break(self, stmt: ast.Break) -> None:
         if not self.loops:

@@ -49,6 +49,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                           hint="functions as values arrive later; call module-level functions")
         target = b.lookup_global(func.id, func)
     elif isinstance(func, ast.Attribute):
+        if not _is_module_path(b, func.value):
+            return _method_call(b, node, func)
         target = resolve_attribute(b, func)
     else:
         raise b.error(func, "only named functions can be called here")
@@ -71,6 +73,33 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
                        "round/int/float/bool/pow and the math module")
+
+
+def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
+    """Does `node` name a module (math, os.path), rather than a value?"""
+    if isinstance(node, ast.Name):
+        if node.id in b.locals:
+            return False
+        try:
+            return isinstance(b.lookup_global(node.id, node), types.ModuleType)
+        except Exception:
+            return False
+    if isinstance(node, ast.Attribute):
+        return _is_module_path(b, node.value)
+    return False
+
+
+def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
+    from . import containers, strings
+    from ..ir.types import BYTES, STR
+
+    receiver = b.expr.value(func.value)
+    if receiver.type in (STR, BYTES):
+        return strings.method_call(b, receiver, func.attr, node)
+    if receiver.type.is_refcounted:
+        return containers.method_call(b, receiver, func.attr, node)
+    raise b.error(func, f"{with_article(receiver.type)} has no method '{func.attr}' in compiled "
+                  "code")
 
 
 def _identity(obj: Any) -> int:
@@ -219,9 +248,17 @@ def _round(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
-    values = _positional(b, node, "int", 0, 1)
+    from . import strings
+    from ..ir.types import STR
+
+    values = _positional(b, node, "int", 0, 2, ("base",))
     if not values:
         return ops.Constant(INT, 0)
+    if values[0].type == STR:
+        base = b.expr.coerce(values[1], INT, node) if len(values) > 1 else None
+        return strings.to_int(b, values[0], base, node)
+    if len(values) > 1:
+        raise b.error(node, "int() can't convert non-string with explicit base")
     value = _numeric(b, values[0], node, "int")
     if value.type == FLOAT:
         return b.emit(ops.Convert("float_to_int", value))
@@ -229,9 +266,14 @@ def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _float(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
     values = _positional(b, node, "float", 0, 1)
     if not values:
         return ops.Constant(FLOAT, 0.0)
+    if values[0].type == STR:
+        return strings.to_float(b, values[0], node)
     return b.expr.coerce(_numeric(b, values[0], node, "float"), FLOAT, node)
 
 
@@ -247,7 +289,257 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return b.expr.binary(ast.Pow(), values[0], values[1], node)
 
 
+def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    (value,) = _positional(b, node, "len", 1, 1)
+    if not value.type.is_refcounted:
+        raise b.error(node, f"object of type '{value.type}' has no len()")
+    return b.emit(ops.Length(value))
+
+
+def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    values = _positional(b, node, "str", 0, 1)
+    if not values:
+        return ops.Constant(STR, "")
+    return strings.to_str(b, values[0], node)
+
+
+def _repr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+
+    (value,) = _positional(b, node, "repr", 1, 1)
+    return strings.to_repr(b, value, node)
+
+
+def _ord(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    (value,) = _positional(b, node, "ord", 1, 1)
+    if value.type != STR:
+        raise b.error(node, f"ord() expected string of length 1, but {value.type} found")
+    return strings.emit_prim(b, prims.STR_ORD, [value], node)
+
+
+def _chr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+
+    (value,) = _positional(b, node, "chr", 1, 1)
+    if value.type not in (INT, BOOL):
+        raise b.error(node, f"'{value.type}' object cannot be interpreted as an integer")
+    return strings.emit_prim(b, prims.CHR, [b.expr.coerce(value, INT, node)], node)
+
+
+def _format(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    values = _positional(b, node, "format", 1, 2)
+    spec = values[1] if len(values) > 1 else ops.Constant(STR, "")
+    if spec.type != STR:
+        raise b.error(node, "format() argument 2 must be str")
+    return strings.format_value(b, values[0], spec, node)
+
+
+def call_with_values(b: "FunctionBuilder", func_node: ast.expr, values: List[ops.Value],
+                     node: ast.AST) -> ops.Value:
+    """Calls the function named by func_node with already computed values
+    (key functions of sort/sorted/min/max)."""
+    fake = ast.Call(func=func_node, args=[ast.Name(id=f".arg{i}", ctx=ast.Load())
+                                          for i in range(len(values))], keywords=[])
+    ast.copy_location(fake, node)
+    for i, arg in enumerate(fake.args):
+        ast.copy_location(arg, node)
+        b.lambda_bindings[f".arg{i}"] = values[i]
+    try:
+        return build_call(b, fake)
+    finally:
+        for i in range(len(values)):
+            b.lambda_bindings.pop(f".arg{i}", None)
+
+
+def _iterable_arg(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
+    from . import containers
+
+    if len(node.args) != 1:
+        raise b.error(node, f"{name}() takes exactly one iterable here")
+    return containers.iterable_as_list(b, node.args[0])
+
+
+def _list(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from ..ir.types import UNKNOWN
+
+    if not node.args:
+        return containers.new_list(b, UNKNOWN, node)
+    items = _iterable_arg(b, node, "list")
+    if isinstance(node.args[0], ast.GeneratorExp):
+        return items
+    return containers.prim(b, prims.LIST_COPY, [items], node, items.type)
+
+
+def _tuple(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    raise b.error(node, "tuple() of an iterable is not supported (its length is not known "
+                  "at compile time)", hint="use a list, or a tuple literal")
+
+
+def _set(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from ..ir.types import SetType, UNKNOWN
+
+    if not node.args:
+        return containers.prim(b, prims.SET_NEW, [containers.kind(UNKNOWN)], node, SetType(UNKNOWN))
+    items = _iterable_arg(b, node, "set")
+    result = containers.prim(b, prims.SET_NEW, [containers.kind(items.type.item)], node,
+                             SetType(items.type.item))
+    containers.prim(b, prims.SET_UPDATE_LIST, [result, items], node)
+    return result
+
+
+def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from ..ir.types import DictType, UNKNOWN
+
+    if node.args or node.keywords:
+        if len(node.args) == 1 and not node.keywords:
+            value = b.expr.value(node.args[0])
+            if isinstance(value.type, DictType):
+                return containers.prim(b, prims.DICT_COPY, [value], node, value.type)
+        raise b.error(node, "dict() takes no arguments or one dict here")
+    return containers.prim(b, prims.DICT_NEW, [containers.kind(UNKNOWN), containers.kind(UNKNOWN)],
+                           node, DictType(UNKNOWN, UNKNOWN))
+
+
+def _sorted(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+
+    items = _iterable_arg(b, node, "sorted")
+    result = containers.prim(b, prims.LIST_COPY, [items], node, items.type)
+    containers.sort_list(b, result, {kw.arg: kw.value for kw in node.keywords}, node)
+    return result
+
+
+def _sum(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import containers
+    from .loops import build_for
+
+    if not 1 <= len(node.args) <= 2 or node.keywords:
+        raise b.error(node, "sum() takes an iterable and an optional start")
+    start = b.expr.value(node.args[1]) if len(node.args) == 2 else ops.Constant(INT, 0)
+    holder = f".sum{b.next_loop_id()}"
+    acc_type = b.var_types.get(holder, start.type)
+    b.write_var(holder, b.expr.coerce(start, acc_type, node), node)
+    iter_node = node.args[0]
+
+    def body() -> None:
+        item = b.loop_item
+        total = b.expr.binary(ast.Add(), b.read_var(holder, node), item, node)
+        if total.type != acc_type:
+            if unify(total.type, acc_type) is None and not total.type.is_numeric:
+                raise b.error(node, f"sum() of {with_article(total.type)} items is not supported")
+            b.var_types[holder] = total.type
+            from .session import Retry
+            raise Retry()
+        b.write_var(holder, total, node)
+
+    if isinstance(iter_node, ast.GeneratorExp) and len(iter_node.generators) == 1 and not iter_node.generators[0].ifs:
+        items = containers.comprehension(b, iter_node)
+    else:
+        items = containers.iterable_as_list(b, iter_node)
+    build_for(b, None, node, body, [], node, iterable=items)
+    return b.read_var(holder, node)
+
+
+def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
+    from . import containers
+    from .loops import build_for
+
+    is_any = target is builtins.any
+    items = _iterable_arg(b, node, "any" if is_any else "all")
+    holder = f".anyall{b.next_loop_id()}"
+    b.write_var(holder, ops.Constant(BOOL, not is_any), node)
+
+    def body() -> None:
+        truth = b.expr.truthy(b.loop_item, node)
+        hit = b.new_block("hit")
+        miss = b.new_block("miss")
+        if is_any:
+            b.branch(truth, hit, miss)
+        else:
+            b.branch(truth, miss, hit)
+        b.seal(hit)
+        b.seal(miss)
+        b.start(hit)
+        b.write_var(holder, ops.Constant(BOOL, is_any), node)
+        b.goto(b.loops[-1].break_target)
+        b.start(miss)
+
+    build_for(b, None, node, body, [], node, iterable=items)
+    return b.read_var(holder, node)
+
+
+def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from ..ir.types import BYTES, STR, DictType, ListType, SetType, TupleType
+
+    if len(node.args) != 2:
+        raise b.error(node, "isinstance() takes 2 arguments")
+    value = b.expr.value(node.args[0])
+    classes_node = node.args[1]
+    names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
+    by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
+                type(None): (NONE,)}
+    container_classes = {list: ListType, dict: DictType, set: SetType, tuple: TupleType}
+    for name_node in names:
+        if not isinstance(name_node, (ast.Name, ast.Attribute)):
+            raise b.error(name_node, "isinstance() takes a class or a tuple of classes")
+        cls = b.lookup_global(name_node.id, name_node) if isinstance(name_node, ast.Name) \
+            else resolve_attribute(b, name_node)
+        if cls in by_class and value.type in by_class[cls]:
+            return ops.Constant(BOOL, True)
+        if cls in container_classes and isinstance(value.type, container_classes[cls]):
+            return ops.Constant(BOOL, True)
+        if cls not in by_class and cls not in container_classes:
+            raise b.error(name_node, f"isinstance() with {cls!r} is not supported")
+    return ops.Constant(BOOL, False)
+
+
+def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+    from ..ir.types import STR
+
+    sep, end = ops.Constant(STR, " "), ops.Constant(STR, "\n")
+    for kw in node.keywords:
+        value = b.expr.value(kw.value)
+        if kw.arg == "sep":
+            sep = value
+        elif kw.arg == "end":
+            end = value
+        elif kw.arg == "flush":
+            continue
+        else:
+            raise b.error(kw, f"print() keyword '{kw.arg}' is not supported")
+        if value.type != STR:
+            raise b.error(kw, f"{kw.arg} must be a str")
+    pieces = []
+    for i, arg in enumerate(node.args):
+        if i:
+            pieces.append(sep)
+        pieces.append(strings.to_str(b, b.expr.value(arg), arg))
+    pieces.append(end)
+    text = strings.concat_all(b, pieces, node)
+    strings.emit_prim(b, prims.PRINT, [text], node)
+    return ops.Constant(NONE, None)
+
+
 _BUILTINS: Dict[int, Callable] = {
+    id(builtins.list): _list, id(builtins.tuple): _tuple, id(builtins.set): _set,
+    id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
+    id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
+    id(builtins.print): _print,
+    id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
+    id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow,

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, arithmetic_result, unify
+from ..ir.types import (with_article, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, arithmetic_result,
+                        unify)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -71,12 +72,16 @@ class ExpressionBuilder:
         constant = constant_value(node.value)
         if constant is None:
             raise self.error(node, f"unsupported constant {node.value!r}",
-                             hint="supported so far: int, float, bool, None; strings arrive next")
+                             hint="supported: int, float, bool, None and str constants "
+                                  "(a str without lone surrogates)")
         if constant.type == INT and not (-2**63 <= node.value < 2**63):
             raise self.error(node, f"integer constant {node.value} does not fit in 64 bits")
         return constant
 
     def expr_Name(self, node: ast.Name) -> ops.Value:
+        bound = self.b.lambda_bindings.get(node.id)
+        if bound is not None:
+            return bound
         if node.id in self.b.locals:
             return self.b.read_var(node.id, node)
         obj = self.b.lookup_global(node.id, node)
@@ -96,6 +101,53 @@ class ExpressionBuilder:
             raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
                              "compiled code")
         return constant
+
+    def expr_Subscript(self, node: ast.Subscript) -> ops.Value:
+        from . import containers, strings
+
+        value = self.value(node.value)
+        if value.type in (STR, BYTES):
+            return strings.subscript(self.b, value, node)
+        return containers.subscript(self.b, value, node)
+
+    def expr_List(self, node: ast.List) -> ops.Value:
+        from . import containers
+
+        return containers.list_literal(self.b, node)
+
+    def expr_Tuple(self, node: ast.Tuple) -> ops.Value:
+        from . import containers
+
+        return containers.tuple_literal(self.b, node)
+
+    def expr_Dict(self, node: ast.Dict) -> ops.Value:
+        from . import containers
+
+        return containers.dict_literal(self.b, node)
+
+    def expr_Set(self, node: ast.Set) -> ops.Value:
+        from . import containers
+
+        return containers.set_literal(self.b, node)
+
+    def _comprehension(self, node: ast.expr) -> ops.Value:
+        from . import containers
+
+        return containers.comprehension(self.b, node)
+
+    expr_ListComp = expr_SetComp = expr_DictComp = expr_GeneratorExp = _comprehension
+
+    def expr_JoinedStr(self, node: ast.JoinedStr) -> ops.Value:
+        from . import strings
+
+        return strings.fstring(self.b, node)
+
+    def iterable_as_list(self, node: ast.expr) -> ops.Value:
+        """The value of an iterable expression as a list (list comprehension
+        semantics for generators; lists as they are)."""
+        from . import containers
+
+        return containers.iterable_as_list(self.b, node)
 
     def expr_Call(self, node: ast.Call) -> ops.Value:
         from .calls import build_call
@@ -267,9 +319,20 @@ class ExpressionBuilder:
             return
         self.b.branch(cond, if_true, if_false)
 
+    def _contains(self, item: ops.Value, container: ops.Value, node: ast.AST) -> ops.Value:
+        from . import containers, strings
+
+        if container.type in (STR, BYTES):
+            return strings.contains(self.b, item, container, node)
+        return containers.contains(self.b, item, container, node)
+
     def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
         if value.type == BOOL:
             return value
+        if value.type.is_refcounted:
+            from . import strings
+
+            return strings.truthy(self.b, value)
         if value.type == NONE:
             return ops.Constant(BOOL, False)
         if isinstance(value, ops.Constant):
@@ -283,9 +346,16 @@ class ExpressionBuilder:
     # ------------------------------------------------------ operators
 
     def coerce(self, value: ops.Value, to: Type, node: ast.AST) -> ops.Value:
-        """Implicit widening: bool -> int -> float."""
+        """Implicit widening: bool -> int -> float; an empty container
+        literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if to.is_refcounted:
+            from . import containers
+
+            if containers.fresh_container(value) and unify(value.type, to) == to:
+                return containers.retype_fresh(value, to)
+            raise self.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
         kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
                 (INT, FLOAT): "int_to_float"}.get((value.type, to))
         if kind is None:
@@ -299,6 +369,8 @@ class ExpressionBuilder:
         op = _BINOPS.get(type(op_node))
         if op is None:
             raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+        if left.type.is_refcounted or right.type.is_refcounted:
+            return self._object_binary(op, left, right, node)
         if op in ("and", "or", "xor") and left.type == BOOL and right.type == BOOL:
             result = self.emit(ops.IntArith(op, self.coerce(left, INT, node),
                                             self.coerce(right, INT, node)))
@@ -326,6 +398,22 @@ class ExpressionBuilder:
             return self.emit(ops.PrimitiveCall(prims.FLOAT_POW, [left, right]))
         return self.emit(ops.FloatArith(op, left, right))
 
+    def _object_binary(self, op: str, left: ops.Value, right: ops.Value,
+                       node: ast.AST) -> ops.Value:
+        from . import strings
+
+        result = None
+        if STR in (left.type, right.type) or BYTES in (left.type, right.type):
+            result = strings.binary(self.b, op, left, right, node)
+        if result is None:
+            from . import containers
+
+            result = containers.binary(self.b, op, left, right, node)
+        if result is None:
+            raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                             f"'{left.type}' and '{right.type}'")
+        return result
+
     def _int_pow(self, base: ops.Value, exponent: ops.Value, node: ast.AST) -> ops.Value:
         if isinstance(exponent, ops.Constant) and 0 <= exponent.value <= 4:
             # Small constant powers as checked multiplications.
@@ -345,10 +433,24 @@ class ExpressionBuilder:
                                  hint="use == for numbers")
             same = left.type == right.type
             return ops.Constant(BOOL, same if isinstance(op_node, ast.Is) else not same)
+        if isinstance(op_node, (ast.In, ast.NotIn)):
+            result = self._contains(left, right, node)
+            if isinstance(op_node, ast.NotIn):
+                return self.emit(ops.Unary("bool_not", result))
+            return result
         op = _COMPARES.get(type(op_node))
         if op is None:
-            raise self.error(node, f"unsupported comparison {type(op_node).__name__}",
-                             hint="'in' arrives with containers")
+            raise self.error(node, f"unsupported comparison {type(op_node).__name__}")
+        if left.type.is_refcounted or right.type.is_refcounted:
+            from . import containers, strings
+
+            result = strings.compare(self.b, op, left, right, node)
+            if result is None:
+                result = containers.compare(self.b, op, left, right, node)
+            if result is None:
+                raise self.error(node, f"'{_compare_symbol(op)}' not supported between "
+                                 f"{with_article(left.type)} and {with_article(right.type)}")
+            return result
         if NONE in (left.type, right.type):
             if op not in ("eq", "ne"):
                 raise self.error(node, f"'{_compare_symbol(op)}' not supported between "
@@ -380,6 +482,14 @@ def constant_value(obj) -> Optional[ops.Constant]:
         return ops.Constant(INT, obj)
     if isinstance(obj, float):
         return ops.Constant(FLOAT, obj)
+    if isinstance(obj, bytes):
+        return ops.Constant(BYTES, obj)
+    if isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates have no UTF-8 form
+            return None
+        return ops.Constant(STR, obj)
     return None
 
 

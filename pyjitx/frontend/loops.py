@@ -1,26 +1,192 @@
-"""`for` loops.  So far: `for name in range(...)`, lowered to a counted
-loop over an unsigned trip count, so that no counter can overflow and LLVM
-sees a canonical induction variable."""
+"""`for` loops (statements and comprehensions).
+
+`for x in range(...)` is a counted loop over an unsigned trip count, so
+that no counter can overflow and LLVM sees a canonical induction variable.
+Sequences (list, str, bytes, tuple) are walked by index, re-reading the
+length each time round as CPython's iterators do; dicts and sets iterate
+over a snapshot of their keys; enumerate, zip and reversed are unrolled
+into the same index loop."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, List
+import builtins
+from typing import TYPE_CHECKING, Callable, List, Optional
 
 from ..ir import ops
-from ..ir.types import BOOL, FLOAT, INT
+from ..ir import primitives as prims
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, DictType, ListType, SetType,
+                        TupleType)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
 
-def build_range_for(b: "FunctionBuilder", stmt: ast.For) -> None:
-    call = stmt.iter
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id == "range" and call.func.id not in b.locals
-            and b.lookup_global("range", call.func) is range):
-        raise b.error(stmt.iter, "for loops iterate over range(...) so far",
-                      hint="iteration over lists, strings and dicts arrives with containers")
-    if not isinstance(stmt.target, ast.Name):
-        raise b.error(stmt.target, "the loop variable must be a name")
+def _builtin_call(b: "FunctionBuilder", node: ast.expr, name: str) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == name and node.func.id not in b.locals
+            and b.lookup_global(name, node.func) is getattr(builtins, name))
+
+
+def assign_target(b: "FunctionBuilder", target: Optional[ast.expr], value: ops.Value) -> None:
+    if target is None:
+        b.loop_item = value
+    else:
+        b._assign(target, value)
+
+
+def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.expr,
+              body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST,
+              iterable: Optional[ops.Value] = None) -> None:
+    """for target in iter_node: body_fn()  else: orelse."""
+    from . import containers
+
+    if iterable is None and _builtin_call(b, iter_node, "range"):
+        build_range_for(b, target, iter_node, body_fn, orelse, node)
+        return
+    if iterable is None and _builtin_call(b, iter_node, "enumerate"):
+        call = iter_node
+        if not 1 <= len(call.args) <= 2 or call.keywords:
+            raise b.error(call, "enumerate() takes an iterable and an optional start")
+        seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
+        start = (b.expr.coerce(b.expr.value(call.args[1]), INT, call.args[1])
+                 if len(call.args) == 2 else ops.Constant(INT, 0))
+
+        def assign(k: ops.Value) -> None:
+            index = b.emit(ops.IntArith("add", k, start))
+            item = _item(b, seq, k, node)
+            if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
+                assign_target(b, target.elts[0], index)
+                assign_target(b, target.elts[1], item)
+            else:
+                assign_target(b, target, containers.build_tuple(b, [index, item], node))
+
+        _index_loop(b, lambda: b.emit(ops.Length(seq)), assign, body_fn, orelse, node)
+        return
+    if iterable is None and _builtin_call(b, iter_node, "zip"):
+        call = iter_node
+        if not call.args or call.keywords:
+            raise b.error(call, "zip() takes one or more iterables")
+        seqs = [_sequence(b, b.expr.value(a), a) for a in call.args]
+
+        def length() -> ops.Value:
+            n = b.emit(ops.Length(seqs[0]))
+            for seq in seqs[1:]:
+                m = b.emit(ops.Length(seq))
+                n = b.emit(ops.Select(b.emit(ops.Compare("lt", m, n)), m, n))
+            return n
+
+        def assign(k: ops.Value) -> None:
+            items = [_item(b, seq, k, node) for seq in seqs]
+            if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(items) \
+                    and not any(isinstance(e, ast.Starred) for e in target.elts):
+                for sub, item in zip(target.elts, items):
+                    assign_target(b, sub, item)
+            else:
+                assign_target(b, target, containers.build_tuple(b, items, node))
+
+        _index_loop(b, length, assign, body_fn, orelse, node)
+        return
+    if iterable is None and _builtin_call(b, iter_node, "reversed"):
+        call = iter_node
+        if len(call.args) != 1 or call.keywords:
+            raise b.error(call, "reversed() takes one argument")
+        seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
+        if isinstance(seq.type, (DictType, SetType)) or not isinstance(seq.type, (ListType, TupleType)) and seq.type not in (STR, BYTES):
+            raise b.error(call, f"reversed() of {seq.type} is not supported")
+
+        def assign(k: ops.Value) -> None:
+            # index len - 1 - k, with the length read now (CPython's reversed
+            # iterator stops early if the list shrinks)
+            n = b.emit(ops.Length(seq))
+            index = b.emit(ops.IntArith("sub", b.emit(ops.IntArith("sub", n, ops.Constant(INT, 1))), k))
+            assign_target(b, target, _item(b, seq, index, node, checked=True))
+
+        _index_loop(b, lambda: b.emit(ops.Length(seq)), assign, body_fn, orelse, node)
+        return
+    value = iterable if iterable is not None else b.expr.value(iter_node)
+    seq = _sequence(b, value, iter_node)
+    _index_loop(b, lambda: b.emit(ops.Length(seq)),
+                lambda k: assign_target(b, target, _item(b, seq, k, node)), body_fn, orelse, node)
+
+
+def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """Something the index loop can walk: dicts and sets as their keys."""
+    from . import containers
+
+    t = value.type
+    if isinstance(t, (DictType, SetType)):
+        return containers.as_list(b, value, node)
+    if isinstance(t, (ListType, TupleType)) or t in (STR, BYTES):
+        if isinstance(t, ListType) and t.item == UNKNOWN:
+            raise b.error(node, "cannot infer the item type of this empty list",
+                          hint="annotate it, e.g. 'xs: List[int] = []'")
+        if isinstance(t, TupleType):
+            containers.item_type(b, t, node)  # homogeneous tuples only
+        return value
+    raise b.error(node, f"'{t}' object is not iterable")
+
+
+def _item(b: "FunctionBuilder", seq: ops.Value, k: ops.Value, node: ast.AST,
+          checked: bool = False) -> ops.Value:
+    from . import containers
+    from .strings import emit_prim
+
+    t = seq.type
+    if isinstance(t, ListType):
+        if checked:
+            return containers.prim(b, prims.LIST_GET, [seq, k], node, t.item)
+        return b.emit(ops.ListItem(seq, k, t.item))
+    if t == STR:
+        return emit_prim(b, prims.STR_GETITEM, [seq, k], node)
+    if t == BYTES:
+        return emit_prim(b, prims.BYTES_GETITEM, [seq, k], node)
+    if isinstance(t, TupleType):
+        return containers.prim(b, prims.TUPLE_GET, [seq, k], node, t.items[0])
+    raise b.error(node, f"'{t}' object is not iterable")
+
+
+def _index_loop(b: "FunctionBuilder", length: Callable[[], ops.Value],
+                assign: Callable[[ops.Value], None], body_fn: Callable[[], None],
+                orelse: List[ast.stmt], node: ast.AST) -> None:
+    loop_id = b.next_loop_id()
+    counter = f".k{loop_id}"
+    b.ssa.write(counter, b.block, ops.Constant(INT, 0))
+    b.var_types[counter] = INT
+    header = b.new_block("for")
+    body = b.new_block("forbody")
+    latch = b.new_block("fornext")
+    orelse_block = b.new_block("forelse") if orelse else None
+    after = b.new_block("endfor")
+    b.goto(header)
+    b.start(header)
+    k = b.ssa.read(counter, header)
+    more = b.emit(ops.Compare("lt", k, length()))
+    b.branch(more, body, orelse_block or after)
+    b.seal(body)
+    b.start(body)
+    assign(k)
+    _body(b, body_fn, latch, after)
+    b.seal(latch)
+    b.start(latch)
+    b.ssa.write(counter, latch, b.emit(ops.IntArith("add_wrap", b.ssa.read(counter, latch),
+                                                     ops.Constant(INT, 1))))
+    b.goto(header)
+    b.seal(header)
+    b._loop_else(orelse_block, orelse, after)
+
+
+def _body(b: "FunctionBuilder", body_fn: Callable[[], None], continue_target: ops.Block,
+          break_target: ops.Block) -> None:
+    from .builder import LoopContext
+
+    b.loops.append(LoopContext(continue_target, break_target))
+    body_fn()
+    if b.block is not None:
+        b.goto(continue_target)
+    b.loops.pop()
+
+
+def build_range_for(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.Call,
+                    body_fn: Callable[[], None], orelse: List[ast.stmt], stmt: ast.AST) -> None:
     if call.keywords or not 1 <= len(call.args) <= 3:
         raise b.error(call, "range() takes 1 to 3 positional arguments")
     values: List[ops.Value] = []
@@ -51,17 +217,17 @@ def build_range_for(b: "FunctionBuilder", stmt: ast.For) -> None:
     header = b.new_block("for")
     body = b.new_block("forbody")
     latch = b.new_block("fornext")
-    orelse = b.new_block("forelse") if stmt.orelse else None
+    orelse_block = b.new_block("forelse") if orelse else None
     after = b.new_block("endfor")
     b.goto(header)
     b.start(header)
     k = b.ssa.read(counter, header)
     more = b.emit(ops.Compare("ult", k, count))
-    b.branch(more, body, orelse or after)
+    b.branch(more, body, orelse_block or after)
     b.seal(body)
     b.start(body)
-    b.write_var(stmt.target.id, b.ssa.read(current, body), stmt.target)
-    b._loop_body(stmt.body, body, continue_target=latch, break_target=after)
+    assign_target(b, target, b.ssa.read(current, body))
+    _body(b, body_fn, latch, after)
     b.seal(latch)
     b.start(latch)
     b.ssa.write(counter, latch, b.emit(ops.IntArith("step_count", b.ssa.read(counter, latch),
@@ -69,10 +235,10 @@ def build_range_for(b: "FunctionBuilder", stmt: ast.For) -> None:
     b.ssa.write(current, latch, b.emit(ops.IntArith("step_index", b.ssa.read(current, latch), step)))
     b.goto(header)
     b.seal(header)
-    b._loop_else(orelse, stmt.orelse, after)
+    b._loop_else(orelse_block, orelse, after)
 
 
-def _check_step(b: "FunctionBuilder", step: ops.Value, stmt: ast.For) -> None:
+def _check_step(b: "FunctionBuilder", step: ops.Value, stmt: ast.AST) -> None:
     message = "range() arg 3 must not be zero"
     if isinstance(step, ops.Constant):
         if step.value == 0:

@@ -51,10 +51,17 @@ class Op(Value):
     mnemonic: ClassVar[str] = "op"
     can_raise: ClassVar[bool] = False
 
+    # True when the result is a new reference the function must release
+    # (every op producing an object, unless it declares a borrowed result).
+    borrowed_result: ClassVar[bool] = False
+
     def __init__(self, type: Type, operands: Sequence[Value], line: int = -1) -> None:
         super().__init__(type)
         self.operands: List[Value] = list(operands)
         self.line = line
+        # Owned references to release if this op raises (set by
+        # pyjitx.ir.refcount; the result is not among them).
+        self.cleanup: List[Value] = []
 
     def attributes(self) -> str:
         """Extra text the printer shows after the mnemonic."""
@@ -228,8 +235,10 @@ class PrimitiveCall(Op):
 
     mnemonic = "prim"
 
-    def __init__(self, primitive: "Primitive", args: Sequence[Value], line: int = -1) -> None:
-        super().__init__(primitive.result_type, args, line)
+    def __init__(self, primitive: "Primitive", args: Sequence[Value], line: int = -1,
+                 result_type: Optional[Type] = None) -> None:
+        # result_type: the concrete type of a SLOT result
+        super().__init__(result_type or primitive.result_type, args, line)
         self.primitive = primitive
 
     @property
@@ -252,6 +261,44 @@ class CheckBound(Op):
 
     def attributes(self) -> str:
         return repr(self.name)
+
+
+class Length(Op):
+    """len() of a str (code points), bytes or container: a field load."""
+
+    mnemonic = "len"
+
+    def __init__(self, value: Value, line: int = -1) -> None:
+        super().__init__(INT, [value], line)
+
+
+class ListItem(Op):
+    """list[index] for an index known to be in range (loops): an inline
+    load of the slot, a new reference for object items."""
+
+    mnemonic = "list_item"
+
+    def __init__(self, lst: Value, index: Value, item_type: Type, line: int = -1) -> None:
+        super().__init__(item_type, [lst, index], line)
+
+
+class IncRef(Op):
+    """Takes one more reference to an object (inserted by ir.refcount)."""
+
+    mnemonic = "incref"
+
+    def __init__(self, value: Value) -> None:
+        super().__init__(NONE, [value])
+
+
+class DecRef(Op):
+    """Releases one reference (inserted by ir.refcount); the object is
+    freed when its count reaches zero."""
+
+    mnemonic = "decref"
+
+    def __init__(self, value: Value) -> None:
+        super().__init__(NONE, [value])
 
 
 # ---------------------------------------------------------- terminators

@@ -1,16 +1,40 @@
 """The one table that links IR-level primitive operations to the C runtime.
 
 Each Primitive names its C symbol, its argument and result types and its
-error convention.  A primitive that can raise follows the runtime's
-convention (`int32_t f(args..., T *out)`, -1 on error); one that cannot
-returns its result directly (`T f(args...)`).
+calling convention:
+
+- "direct":   `T f(args...)`, cannot fail (T void when the result is None);
+- "status":   `int32_t f(args..., T *out)`, -1 on error (the runtime's
+              convention for fallible scalars; no out pointer for None);
+- "null":     `obj *f(args...)`, a new reference, NULL on error;
+- "tristate": `int32_t f(args...)`, 0 or 1, -1 on error.
+
+Besides IR types, argument and result types may be SLOT (any value passed
+as its 8-byte container slot: the op's operand or result type decides how
+it is converted) and I32 (an int passed as C's int32_t, e.g. a slot kind).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 from .types import BOOL, FLOAT, INT, Type
+
+
+@dataclass(frozen=True)
+class _Marker(Type):
+    """An argument/result passing rule rather than a value type."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SLOT = _Marker("slot")
+I32 = _Marker("i32")
+
+CONVENTIONS = ("direct", "status", "null", "tristate")
 
 
 @dataclass(frozen=True)
@@ -19,15 +43,27 @@ class Primitive:
     symbol: str
     arg_types: Tuple[Type, ...]
     result_type: Type
-    can_raise: bool
+    convention: str
+
+    @property
+    def can_raise(self) -> bool:
+        return self.convention != "direct"
 
 
 PRIMITIVES: Dict[str, Primitive] = {}
 
 
 def primitive(name: str, symbol: str, arg_types: Tuple[Type, ...], result_type: Type,
-              can_raise: bool = True) -> Primitive:
-    prim = Primitive(name, symbol, arg_types, result_type, can_raise)
+              can_raise: bool = True, convention: Optional[str] = None) -> Primitive:
+    if convention is None:
+        if not can_raise:
+            convention = "direct"
+        elif result_type.is_refcounted:
+            convention = "null"
+        else:
+            convention = "status"
+    assert convention in CONVENTIONS, convention
+    prim = Primitive(name, symbol, tuple(arg_types), result_type, convention)
     assert name not in PRIMITIVES, name
     PRIMITIVES[name] = prim
     return prim
@@ -67,3 +103,229 @@ MATH = {
     name: primitive(f"math_{name}", f"pjx_math_{name}", args, result)
     for name, (args, result) in MATH_FUNCTIONS.items()
 }
+
+# ---- str and bytes (libruntime/include/pyjitx/str.h) ------------------------
+# Absent optional ints pass as INT64_MIN, absent optional strs as NULL.
+from .types import BYTES, NONE, STR, ListType, TupleType  # noqa: E402
+
+ABSENT_INT = -2**63
+
+STR_EQ = primitive("str_eq", "pjx_str_eq", (STR, STR), INT, can_raise=False)
+STR_COMPARE = primitive("str_compare", "pjx_str_compare", (STR, STR), INT, can_raise=False)
+STR_CONCAT = primitive("str_concat", "pjx_str_concat", (STR, STR), STR)
+STR_REPEAT = primitive("str_repeat", "pjx_str_repeat", (STR, INT), STR)
+STR_CONTAINS = primitive("str_contains", "pjx_str_contains", (STR, STR), INT, can_raise=False)
+STR_GETITEM = primitive("str_getitem", "pjx_str_getitem", (STR, INT), STR)
+STR_SLICE = primitive("str_slice", "pjx_str_slice", (STR, INT, INT, INT), STR)
+STR_ORD = primitive("str_ord", "pjx_str_ord", (STR,), INT)
+CHR = primitive("chr", "pjx_chr", (INT,), STR)
+STR_REPR = primitive("str_repr", "pjx_str_repr", (STR,), STR)
+STR_JOIN = primitive("str_join", "pjx_str_join", (STR, ListType(STR)), STR)
+BYTES_EQ = primitive("bytes_eq", "pjx_bytes_eq", (BYTES, BYTES), INT, can_raise=False)
+BYTES_COMPARE = primitive("bytes_compare", "pjx_bytes_compare", (BYTES, BYTES), INT,
+                          can_raise=False)
+BYTES_CONCAT = primitive("bytes_concat", "pjx_bytes_concat", (BYTES, BYTES), BYTES)
+BYTES_REPEAT = primitive("bytes_repeat", "pjx_bytes_repeat", (BYTES, INT), BYTES)
+BYTES_CONTAINS = primitive("bytes_contains", "pjx_bytes_contains", (BYTES, BYTES), INT,
+                           can_raise=False)
+BYTES_GETITEM = primitive("bytes_getitem", "pjx_bytes_getitem", (BYTES, INT), INT)
+BYTES_SLICE = primitive("bytes_slice", "pjx_bytes_slice", (BYTES, INT, INT, INT), BYTES)
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A method of a built-in type implemented by one runtime function: the
+    receiver is the first argument, then `params` ((name, type, default);
+    default None means required), in order."""
+
+    primitive: Primitive
+    params: Tuple[Tuple[str, Type, object], ...]
+    returns_bool: bool = False
+
+
+_REQUIRED = None
+_SPAN = (("start", INT, ABSENT_INT), ("end", INT, ABSENT_INT))
+
+
+def _methods(receiver: Type, prefix: str, table: dict) -> Dict[str, MethodSpec]:
+    specs = {}
+    for name, (params, result, flags) in table.items():
+        convention = "status" if "status" in flags else None
+        can_raise = "safe" not in flags
+        prim = primitive(f"{prefix}_{name}", f"pjx_{prefix}_{name}",
+                         (receiver,) + tuple(p[1] for p in params), result,
+                         can_raise=can_raise, convention=convention)
+        specs[name] = MethodSpec(prim, tuple(params), returns_bool="bool" in flags)
+    return specs
+
+
+_STR_OR_ABSENT = (STR, None)
+STR_METHODS = _methods(STR, "str", {
+    "split": ((("sep", STR, None), ("maxsplit", INT, -1)), ListType(STR), ()),
+    "rsplit": ((("sep", STR, None), ("maxsplit", INT, -1)), ListType(STR), ()),
+    "splitlines": ((("keepends", INT, 0),), ListType(STR), ()),
+    "strip": ((("chars", STR, None),), STR, ()),
+    "lstrip": ((("chars", STR, None),), STR, ()),
+    "rstrip": ((("chars", STR, None),), STR, ()),
+    **{name: ((), STR, ()) for name in ("lower", "upper", "casefold", "capitalize", "title",
+                                        "swapcase")},
+    "replace": ((("old", STR, _REQUIRED), ("new", STR, _REQUIRED), ("count", INT, -1)), STR, ()),
+    "find": ((("sub", STR, _REQUIRED),) + _SPAN, INT, ("safe",)),
+    "rfind": ((("sub", STR, _REQUIRED),) + _SPAN, INT, ("safe",)),
+    "count": ((("sub", STR, _REQUIRED),) + _SPAN, INT, ("safe",)),
+    "index": ((("sub", STR, _REQUIRED),) + _SPAN, INT, ("status",)),
+    "rindex": ((("sub", STR, _REQUIRED),) + _SPAN, INT, ("status",)),
+    "startswith": ((("prefix", STR, _REQUIRED),) + _SPAN, INT, ("safe", "bool")),
+    "endswith": ((("suffix", STR, _REQUIRED),) + _SPAN, INT, ("safe", "bool")),
+    "partition": ((("sep", STR, _REQUIRED),), TupleType((STR, STR, STR)), ()),
+    "rpartition": ((("sep", STR, _REQUIRED),), TupleType((STR, STR, STR)), ()),
+    "center": ((("width", INT, _REQUIRED), ("fillchar", STR, " ")), STR, ()),
+    "ljust": ((("width", INT, _REQUIRED), ("fillchar", STR, " ")), STR, ()),
+    "rjust": ((("width", INT, _REQUIRED), ("fillchar", STR, " ")), STR, ()),
+    "zfill": ((("width", INT, _REQUIRED),), STR, ()),
+    "expandtabs": ((("tabsize", INT, 8),), STR, ()),
+    **{name: ((), INT, ("safe", "bool")) for name in (
+        "isalpha", "isalnum", "isdecimal", "isdigit", "isnumeric", "isspace", "isupper",
+        "islower", "istitle", "isprintable", "isidentifier", "isascii")},
+    "encode": ((("encoding", STR, None), ("errors", STR, None)), BYTES, ()),
+})
+
+BYTES_METHODS = _methods(BYTES, "bytes", {
+    "decode": ((("encoding", STR, None), ("errors", STR, None)), STR, ()),
+    "find": ((("sub", BYTES, _REQUIRED),) + _SPAN, INT, ("safe",)),
+    "rfind": ((("sub", BYTES, _REQUIRED),) + _SPAN, INT, ("safe",)),
+    "count": ((("sub", BYTES, _REQUIRED),) + _SPAN, INT, ("safe",)),
+    "index": ((("sub", BYTES, _REQUIRED),) + _SPAN, INT, ("status",)),
+    "startswith": ((("prefix", BYTES, _REQUIRED),) + _SPAN, INT, ("safe", "bool")),
+    "endswith": ((("suffix", BYTES, _REQUIRED),) + _SPAN, INT, ("safe", "bool")),
+    "split": ((("sep", BYTES, None), ("maxsplit", INT, -1)), ListType(BYTES), ()),
+    "rsplit": ((("sep", BYTES, None), ("maxsplit", INT, -1)), ListType(BYTES), ()),
+    "strip": ((("chars", BYTES, None),), BYTES, ()),
+    "lstrip": ((("chars", BYTES, None),), BYTES, ()),
+    "rstrip": ((("chars", BYTES, None),), BYTES, ()),
+    "replace": ((("old", BYTES, _REQUIRED), ("new", BYTES, _REQUIRED), ("count", INT, -1)),
+                BYTES, ()),
+    "lower": ((), BYTES, ()),
+    "upper": ((), BYTES, ()),
+    "join": ((("items", ListType(BYTES), _REQUIRED),), BYTES, ()),
+})
+
+# ---- numbers <-> text (libruntime/include/pyjitx/format.h) -------------------
+INT_TO_STR = primitive("int_to_str", "pjx_int_to_str", (INT,), STR)
+FLOAT_TO_STR = primitive("float_to_str", "pjx_float_to_str", (FLOAT,), STR)
+BOOL_TO_STR = primitive("bool_to_str", "pjx_bool_to_str", (INT,), STR)
+FORMAT_INT = primitive("format_int", "pjx_format_int", (INT, STR), STR)
+FORMAT_FLOAT = primitive("format_float", "pjx_format_float", (FLOAT, STR), STR)
+FORMAT_STR = primitive("format_str", "pjx_format_str", (STR, STR), STR)
+FORMAT_BOOL = primitive("format_bool", "pjx_format_bool", (INT, STR), STR)
+STR_TO_INT = primitive("str_to_int", "pjx_str_to_int", (STR, INT), INT)
+STR_TO_FLOAT = primitive("str_to_float", "pjx_str_to_float", (STR,), FLOAT)
+STR_ASCII = primitive("str_ascii", "pjx_str_ascii", (STR,), STR)
+
+# ---- objects and containers (object.h, containers.h) -------------------------
+from .types import ListType as _ListType  # noqa: E402
+
+SLOT_REPR = primitive("slot_repr", "pjx_slot_repr", (I32, SLOT), STR)
+SLOT_STR = primitive("slot_str", "pjx_slot_str", (I32, SLOT), STR)
+LIST_NEW = primitive("list_new", "pjx_list_new", (I32, INT), _ListType(NONE))
+LIST_APPEND = primitive("list_append", "pjx_list_append", (_ListType(NONE), SLOT), NONE)
+
+from .types import ObjectType as _ObjectType  # noqa: E402
+
+
+@dataclass(frozen=True)
+class _AnyObject(_ObjectType):
+    """Argument/result marker: a pointer to some runtime object."""
+
+    def __str__(self) -> str:
+        return "object"
+
+
+OBJ = _AnyObject()
+
+
+def _p(name: str, args: tuple, result: Type, convention: Optional[str] = None,
+       can_raise: bool = True) -> Primitive:
+    return primitive(name, "pjx_" + name, args, result, can_raise=can_raise,
+                     convention=convention)
+
+
+# list (containers.h); slot results are new references
+LIST_GET = _p("list_get", (OBJ, INT), SLOT, "status")
+LIST_SET = _p("list_set", (OBJ, INT, SLOT), NONE, "status")
+LIST_DELITEM = _p("list_delitem", (OBJ, INT), NONE, "status")
+LIST_INSERT = _p("list_insert", (OBJ, INT, SLOT), NONE, "status")
+LIST_POP = _p("list_pop", (OBJ, INT), SLOT, "status")
+LIST_REMOVE = _p("list_remove", (OBJ, SLOT), NONE, "status")
+LIST_INDEX = _p("list_index", (OBJ, SLOT, INT, INT), INT, "status")
+LIST_COUNT = _p("list_count", (OBJ, SLOT), INT, can_raise=False)
+LIST_CONTAINS = _p("list_contains", (OBJ, SLOT), INT, can_raise=False)
+LIST_CLEAR = _p("list_clear", (OBJ,), NONE, can_raise=False)
+LIST_COPY = _p("list_copy", (OBJ,), OBJ)
+LIST_EXTEND = _p("list_extend", (OBJ, OBJ), NONE, "status")
+LIST_REVERSE = _p("list_reverse", (OBJ,), NONE, can_raise=False)
+LIST_SLICE = _p("list_slice", (OBJ, INT, INT, INT), OBJ)
+LIST_DEL_SLICE = _p("list_del_slice", (OBJ, INT, INT, INT), NONE, "status")
+LIST_CONCAT = _p("list_concat", (OBJ, OBJ), OBJ)
+LIST_REPEAT = _p("list_repeat", (OBJ, INT), OBJ)
+LIST_EQ = _p("list_eq", (OBJ, OBJ), INT, can_raise=False)
+LIST_RICHCOMPARE = _p("list_richcompare", (OBJ, OBJ, I32), INT, "status")
+LIST_SORT = _p("list_sort", (OBJ, INT), NONE, "status")
+LIST_SORT_KEYED = _p("list_sort_keyed", (OBJ, OBJ, INT), NONE, "status")
+LIST_SORTED = _p("list_sorted", (OBJ, INT), OBJ)
+
+# tuple
+TUPLE_NEW = _p("tuple_new", (INT,), OBJ)
+TUPLE_SET_STEAL = _p("tuple_set_steal", (OBJ, INT, I32, SLOT), NONE, can_raise=False)
+TUPLE_GET = _p("tuple_get", (OBJ, INT), SLOT, "status")
+TUPLE_EQ = _p("tuple_eq", (OBJ, OBJ), INT, can_raise=False)
+TUPLE_RICHCOMPARE = _p("tuple_richcompare", (OBJ, OBJ, I32), INT, "status")
+TUPLE_CONTAINS = _p("tuple_contains", (OBJ, I32, SLOT), INT, can_raise=False)
+
+# dict
+DICT_NEW = _p("dict_new", (I32, I32), OBJ)
+DICT_GETITEM = _p("dict_getitem", (OBJ, SLOT), SLOT, "status")
+DICT_GET = _p("dict_get", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_SETITEM = _p("dict_setitem", (OBJ, SLOT, SLOT), NONE, "status")
+DICT_DELITEM = _p("dict_delitem", (OBJ, SLOT), NONE, "status")
+DICT_CONTAINS = _p("dict_contains", (OBJ, SLOT), BOOL, "tristate")
+DICT_POP = _p("dict_pop", (OBJ, SLOT), SLOT, "status")
+DICT_POP_DEFAULT = _p("dict_pop_default", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_POPITEM_TUPLE = _p("dict_popitem_tuple", (OBJ,), OBJ)
+DICT_SETDEFAULT = _p("dict_setdefault", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_UPDATE = _p("dict_update", (OBJ, OBJ), NONE, "status")
+DICT_COPY = _p("dict_copy", (OBJ,), OBJ)
+DICT_CLEAR = _p("dict_clear", (OBJ,), NONE, can_raise=False)
+DICT_KEYS = _p("dict_keys", (OBJ,), OBJ)
+DICT_VALUES = _p("dict_values", (OBJ,), OBJ)
+DICT_ITEMS = _p("dict_items", (OBJ,), OBJ)
+DICT_OR = _p("dict_or", (OBJ, OBJ), OBJ)
+DICT_IOR = _p("dict_ior", (OBJ, OBJ), NONE, "status")
+DICT_EQ = _p("dict_eq", (OBJ, OBJ), INT, can_raise=False)
+
+# set
+SET_NEW = _p("set_new", (I32,), OBJ)
+SET_ADD = _p("set_add", (OBJ, SLOT), NONE, "status")
+SET_DISCARD = _p("set_discard", (OBJ, SLOT), NONE, "status")
+SET_REMOVE = _p("set_remove", (OBJ, SLOT), NONE, "status")
+SET_POP = _p("set_pop", (OBJ,), SLOT, "status")
+SET_CONTAINS = _p("set_contains", (OBJ, SLOT), BOOL, "tristate")
+SET_COPY = _p("set_copy", (OBJ,), OBJ)
+SET_CLEAR = _p("set_clear", (OBJ,), NONE, can_raise=False)
+SET_UPDATE = _p("set_update", (OBJ, OBJ), NONE, "status")
+SET_UPDATE_LIST = _p("set_update_list", (OBJ, OBJ), NONE, "status")
+SET_UNION = _p("set_union", (OBJ, OBJ), OBJ)
+SET_INTERSECTION = _p("set_intersection", (OBJ, OBJ), OBJ)
+SET_DIFFERENCE = _p("set_difference", (OBJ, OBJ), OBJ)
+SET_SYMMETRIC_DIFFERENCE = _p("set_symmetric_difference", (OBJ, OBJ), OBJ)
+SET_INTERSECTION_UPDATE = _p("set_intersection_update", (OBJ, OBJ), NONE, "status")
+SET_DIFFERENCE_UPDATE = _p("set_difference_update", (OBJ, OBJ), NONE, "status")
+SET_SYMMETRIC_DIFFERENCE_UPDATE = _p("set_symmetric_difference_update", (OBJ, OBJ), NONE, "status")
+SET_ISSUBSET = _p("set_issubset", (OBJ, OBJ), INT, can_raise=False)
+SET_ISSUPERSET = _p("set_issuperset", (OBJ, OBJ), INT, can_raise=False)
+SET_ISDISJOINT = _p("set_isdisjoint", (OBJ, OBJ), INT, can_raise=False)
+SET_EQ = _p("set_eq", (OBJ, OBJ), INT, can_raise=False)
+
+# print(): writes UTF-8 to the host's stdout (the Python bridge installs a
+# writer that goes through sys.stdout, in order with Python's own prints)
+PRINT = _p("print", (STR,), NONE, "status")

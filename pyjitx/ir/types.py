@@ -1,12 +1,14 @@
 """IR types: small immutable value objects, compared and hashed by value.
 
-Only scalars exist so far; containers, strings, Any and classes add their
-own classes here without changing the ones below.
+Scalars (int, float, bool, None) live in registers.  Everything else is a
+pointer to a reference-counted runtime object (libruntime/include/pyjitx/
+object.h): str, bytes, and the containers, whose element types are part of
+the type (`List[int]` stores unboxed i64 slots).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 
 class Type:
@@ -17,6 +19,11 @@ class Type:
     @property
     def is_numeric(self) -> bool:
         return self in (INT, FLOAT, BOOL)
+
+    @property
+    def is_refcounted(self) -> bool:
+        """Held as a pointer to a runtime object with a reference count."""
+        return False
 
 
 @dataclass(frozen=True)
@@ -35,16 +42,119 @@ BOOL = PrimitiveType("bool")
 NONE = PrimitiveType("None")
 
 SCALAR_TYPES = (INT, FLOAT, BOOL, NONE)
+# The item type of an empty container literal until its use tells more
+# (the builder then rebuilds the function with the learned type).
+UNKNOWN = PrimitiveType("?")
+
+
+class ObjectType(Type):
+    """A pointer to a reference-counted runtime object."""
+
+    __slots__ = ()
+
+    @property
+    def is_refcounted(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class StrType(ObjectType):
+    def __str__(self) -> str:
+        return "str"
+
+
+@dataclass(frozen=True)
+class BytesType(ObjectType):
+    def __str__(self) -> str:
+        return "bytes"
+
+
+STR = StrType()
+BYTES = BytesType()
+
+
+@dataclass(frozen=True)
+class ListType(ObjectType):
+    item: Type
+
+    def __str__(self) -> str:
+        return f"List[{self.item}]"
+
+
+@dataclass(frozen=True)
+class DictType(ObjectType):
+    key: Type
+    value: Type
+
+    def __str__(self) -> str:
+        return f"Dict[{self.key}, {self.value}]"
+
+
+@dataclass(frozen=True)
+class SetType(ObjectType):
+    item: Type
+
+    def __str__(self) -> str:
+        return f"Set[{self.item}]"
+
+
+@dataclass(frozen=True)
+class TupleType(ObjectType):
+    items: Tuple[Type, ...]
+
+    def __str__(self) -> str:
+        if not self.items:
+            return "Tuple[()]"
+        return "Tuple[" + ", ".join(map(str, self.items)) + "]"
+
+
+# Slot kinds of container items (pjx_kind in object.h).
+KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
+
+
+def slot_kind(t: Type) -> int:
+    """How a value of type t is stored in an 8-byte container slot."""
+    if t == INT:
+        return KIND_INT
+    if t == FLOAT:
+        return KIND_FLOAT
+    if t == BOOL:
+        return KIND_BOOL
+    if t == NONE:
+        return KIND_NONE
+    return KIND_OBJ
 
 
 def unify(a: Type, b: Type) -> Optional[Type]:
     """The type that holds values of both `a` and `b`, or None if there is
-    none.  int and float unify to float: the values compare equal."""
+    none.  int and float unify to float: the values compare equal.  An
+    unknown item type (of an empty literal) takes the other's."""
     if a == b:
+        return a
+    if a == UNKNOWN:
+        return b
+    if b == UNKNOWN:
         return a
     if {a, b} == {INT, FLOAT}:
         return FLOAT
+    if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
+        if has_unknown(a) and not has_unknown(b):
+            return b
+        if has_unknown(b) and not has_unknown(a):
+            return a
     return None
+
+
+def has_unknown(t: Type) -> bool:
+    if t == UNKNOWN:
+        return True
+    if isinstance(t, (ListType, SetType)):
+        return has_unknown(t.item)
+    if isinstance(t, DictType):
+        return has_unknown(t.key) or has_unknown(t.value)
+    if isinstance(t, TupleType):
+        return any(has_unknown(i) for i in t.items)
+    return False
 
 
 def arithmetic_result(a: Type, b: Type) -> Optional[Type]:
@@ -62,4 +172,6 @@ def with_article(t: Type) -> str:
     name = str(t)
     if t == NONE:
         return "None"
+    if isinstance(t, ObjectType) and not isinstance(t, (StrType, BytesType)):
+        return f"a {name}"
     return f"an {name}" if name[0] in "aeiou" else f"a {name}"

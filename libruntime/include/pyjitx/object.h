@@ -155,6 +155,12 @@ typedef struct pjx_dict {
     int32_t value_kind; /* PJX_KIND_NONE for sets */
 } pjx_dict;
 
+/* ---- output ------------------------------------------------------------ */
+typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);
+/* print() writes through `writer` (NULL: C stdio's stdout). */
+PJX_EXPORT void pjx_set_stdout_writer(pjx_write_fn writer);
+PJX_EXPORT int32_t pjx_print(pjx_str *text);
+
 #ifdef __cplusplus
 }
 #endif

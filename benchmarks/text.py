@@ -1,0 +1,206 @@
+"""Text workloads timed in this process: text2ids, string ops, BERT WordPiece.
+
+This module owns the three str/list/dict workloads of issue 3: which
+implementations take part (CPython, the plain kernel of text_kernels;
+pyjitx, `pyjitx.compile` of the same kernel; each importable peer through
+its text_<peer> module, end to end and, where the peer can keep a
+converted vocabulary, with the vocabulary converted once; and for BERT,
+Hugging Face's Rust `tokenizers` as a reference when it imports), the
+correctness check against CPython's result before timing (a mismatch is
+shown as WRONG and not timed), and the rows.
+
+Every timed call starts from Python objects and ends with Python objects:
+a peer's conversions of arguments (numba's typed.List / typed.Dict,
+matxscript's matx.List / matx.Dict, TorchScript's IValues) and of the
+result back to Python lists are part of its time, as pyjitx's boundary
+conversions are part of its.  While pyjitx cannot compile a kernel its
+cell says "unsupported: <reason>", and starts showing a number, with no
+change here, as soon as it can.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from . import text_data, text_kernels
+from .peers import quiet
+from .results import CPYTHON, PYJITX, Row, Settings, join_notes, speedups
+from .timing import calibrate, interleave, median, short_error, time_call, timed_result
+
+PEER_MODULES = {"numba": "text_numba", "matxscript": "text_matx", "torch.jit": "text_torch"}
+
+
+@dataclass
+class TextWorkload:
+    key: str                                  # --only matches this and the title
+    title: str                                # "{n}" is replaced by the size
+    kernel: Callable                          # the plain Python function
+    inputs: Callable[[int], Tuple[Any, ...]]  # size -> the kernel's arguments
+    sizes: Tuple[int, int]                    # (default, --quick)
+    vocab_args: Tuple[int, ...] = ()          # argument positions a real program converts once
+
+    def size(self, settings: Settings) -> int:
+        return self.sizes[1] if settings.quick else self.sizes[0]
+
+    def name(self, settings: Settings) -> str:
+        return self.title.format(n=f"{self.size(settings):,}")
+
+
+WORKLOADS = [
+    TextWorkload("text2ids", "text2ids: {n} sentences x ~20 words, 13k-word Dict[str, int]",
+                 text_kernels.text2ids, text_data.text2ids_inputs, (1000, 200),
+                 vocab_args=(1,)),
+    TextWorkload("strops", "string ops (strip/lower/replace/find/slice/split/join) "
+                           "on {n} short strings",
+                 text_kernels.string_ops, lambda n: (text_data.strops_inputs(n),),
+                 (10_000, 1000)),
+    TextWorkload("bert", "BERT basic + WordPiece: {n} texts, 30k vocab",
+                 text_kernels.bert_wordpiece, text_data.bert_inputs, (1000, 60),
+                 vocab_args=(1, 2)),
+]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass
+class Candidate:
+    """One implementation ready to call.
+
+    `setup(args)` runs once, untimed (a peer's vocabulary converted once, as
+    a real program would keep it); each timed call is then
+    `to_python(fn(*convert(state)))`: the per-call conversions of arguments
+    and result are part of the time.
+    """
+    fn: Callable
+    setup: Callable[[Tuple[Any, ...]], Any] = _same
+    convert: Callable[[Any], Tuple[Any, ...]] = _same
+    to_python: Callable[[Any], Any] = _same
+    notes: str = ""
+
+
+def first_line(exc: BaseException, limit: int = 70) -> str:
+    """A CompileError's own message (no source excerpt), else short_error."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message.strip():
+        text = message.strip().splitlines()[0]
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+    return short_error(exc, limit)
+
+
+def peer_module(label: str):
+    with quiet():
+        return importlib.import_module(f"benchmarks.{PEER_MODULES[label]}")
+
+
+def candidates(w: TextWorkload, settings: Settings,
+               args: Tuple[Any, ...]) -> Dict[str, Callable[[], Candidate]]:
+    """Implementation label -> a maker of its Candidate (may raise)."""
+    makers: Dict[str, Callable[[], Candidate]] = {
+        CPYTHON: lambda: Candidate(w.kernel),
+        PYJITX: lambda: Candidate(_pyjitx(w.kernel)),
+    }
+    peers = settings.peers
+    if peers is not None:
+        for label in peers.available:
+            def e2e(label=label) -> Candidate:
+                with quiet():
+                    return peer_module(label).build(w.key, ())
+            makers[f"{label}: e2e"] = e2e
+            if w.vocab_args and getattr(peer_module(label), "CAN_PREBUILD", False):
+                def prebuilt(label=label) -> Candidate:
+                    with quiet():
+                        return peer_module(label).build(w.key, w.vocab_args)
+                makers[f"{label}: vocab prebuilt"] = prebuilt
+    if w.key == "bert" and importlib.util.find_spec("tokenizers") is not None:
+        makers["HF tokenizers (ref)"] = _hf_tokenizers
+    return makers
+
+
+def _hf_tokenizers() -> Candidate:
+    """Hugging Face's Rust BertWordPieceTokenizer on the same vocab.txt, one text at a time."""
+    with quiet():
+        from tokenizers import BertWordPieceTokenizer
+    tok = BertWordPieceTokenizer(text_data.vocab_path(), lowercase=True, strip_accents=True,
+                                 clean_text=True, handle_chinese_chars=True)
+
+    def encode(texts, *_):
+        return [tok.encode(t, add_special_tokens=False).ids for t in texts]
+
+    return Candidate(encode, notes="Rust, one text per encode() call (reference)")
+
+
+def _pyjitx(kernel: Callable) -> Callable:
+    import pyjitx
+    return pyjitx.compile(kernel)
+
+
+def _describe_mismatch(got: Any, expected: Any) -> str:
+    if type(got) is not type(expected):
+        return f"type {type(got).__name__}, CPython {type(expected).__name__}"
+    if isinstance(got, list) and isinstance(expected, list):
+        if len(got) != len(expected):
+            return f"{len(got)} items, CPython {len(expected)}"
+        for i, (a, b) in enumerate(zip(got, expected)):
+            if a != b or type(a) is not type(b):
+                return f"item {i}: {str(a)[:30]!r} vs CPython {str(b)[:30]!r}"
+    return f"{str(got)[:30]!r} vs CPython {str(expected)[:30]!r}"
+
+
+def run_workload(w: TextWorkload, settings: Settings) -> List[Row]:
+    name = w.name(settings)
+    args = w.inputs(w.size(settings))
+    rows: Dict[str, Row] = {}
+    timed: Dict[str, Callable[[], float]] = {}
+    expected: Any = None
+    for impl, make in candidates(w, settings, args).items():
+        row = rows[impl] = Row(name, impl)
+        verb = "unsupported" if impl == PYJITX else "cannot compile"
+        try:
+            cand = make()
+        except Exception as exc:
+            reason = first_line(exc)
+            if reason.lower().startswith(verb + " "):   # "unsupported: unsupported ..."
+                reason = reason[len(verb) + 1:]
+            row.notes = f"{verb}: {reason}"
+            continue
+        row.notes = cand.notes
+        try:
+            state = cand.setup(args)
+        except Exception as exc:
+            row.notes = join_notes(row.notes, f"error converting inputs: {first_line(exc)}")
+            continue
+
+        def thunk(fn=cand.fn, state=state, convert=cand.convert, to_python=cand.to_python):
+            return to_python(fn(*convert(state)))
+
+        try:
+            result, first = timed_result(thunk)
+        except Exception as exc:
+            first_verb = "unsupported" if impl == PYJITX else "error"
+            row.notes = join_notes(row.notes, f"{first_verb}: {first_line(exc)}")
+            continue
+        row.extra["first_call_s"] = first
+        if impl == CPYTHON:
+            expected = result
+        elif type(result) is not type(expected) or result != expected:
+            row.notes = join_notes(row.notes, "WRONG: " + _describe_mismatch(result, expected))
+            continue
+        number = calibrate(thunk, first, settings.target)
+        row.extra["calls_per_sample"] = number
+        timed[impl] = lambda thunk=thunk, number=number: time_call(thunk, number)
+    errors: Dict[str, str] = {}
+    samples = interleave(timed, settings.rounds, errors)
+    for impl, values in samples.items():
+        row = rows[impl]
+        if impl in errors:
+            row.notes = join_notes(row.notes, f"error: {errors[impl]}")
+            continue
+        row.samples = values
+        row.value = median(values)
+    ordered = list(rows.values())
+    speedups(ordered)
+    return ordered

@@ -1,0 +1,412 @@
+/* Python objects <-> runtime slots, driven by boundary descriptors
+ * (_convert.h).  Containers convert element by element in C; strings copy
+ * CPython's cached UTF-8 once. */
+#include "_convert.h"
+
+#include "pyjitx/containers.h"
+
+#include <string.h>
+
+void pjx_skip_descriptor(const char **desc) {
+    const char *d = *desc;
+    if (*d == '!') d++;
+    char c = *d++;
+    if (c == 'l' || c == 'e' || c == 'd' || c == 't') {
+        int depth = 0;
+        do {
+            if (*d == '[') depth++;
+            else if (*d == ']') depth--;
+            d++;
+        } while (depth > 0 && *d);
+    }
+    *desc = d;
+}
+
+int32_t pjx_descriptor_kind(const char *desc) {
+    if (*desc == '!') desc++;
+    switch (*desc) {
+    case 'i': case 'I': return PJX_KIND_INT;
+    case 'f': case 'F': return PJX_KIND_FLOAT;
+    case 'b': return PJX_KIND_BOOL;
+    case 'n': return PJX_KIND_NONE;
+    default: return PJX_KIND_OBJ;
+    }
+}
+
+static void name_into(const char **desc, char **out, char *end) {
+#define EMIT(text)                                             \
+    do {                                                       \
+        const char *t_ = (text);                               \
+        while (*t_ && *out < end - 1) *(*out)++ = *t_++;       \
+    } while (0)
+    const char *d = *desc;
+    if (*d == '!') d++;
+    char c = *d++;
+    switch (c) {
+    case 'i': case 'I': EMIT("int"); break;
+    case 'f': case 'F': EMIT("float"); break;
+    case 'b': EMIT("bool"); break;
+    case 'n': EMIT("None"); break;
+    case 's': EMIT("str"); break;
+    case 'y': EMIT("bytes"); break;
+    case 'l': case 'e': case 'd': case 't': {
+        EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : "Tuple[");
+        d++; /* '[' */
+        int first = 1;
+        while (*d && *d != ']') {
+            if (!first) EMIT(", ");
+            first = 0;
+            name_into(&d, out, end);
+        }
+        if (*d == ']') d++;
+        EMIT("]");
+        break;
+    }
+    default: EMIT("?"); break;
+    }
+    **out = '\0';
+    *desc = d;
+#undef EMIT
+}
+
+void pjx_descriptor_name(const char *desc, char *buf, size_t size) {
+    char *out = buf;
+    name_into(&desc, &out, buf + size);
+    *out = '\0';
+}
+
+void pjx_release_slot(pjx_slot slot, const char *desc) {
+    if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ) pjx_decref(slot.o);
+}
+
+/* ---- Python -> runtime -------------------------------------------------- */
+
+static conversion runtime_failed(void) {
+    /* a runtime allocation failed: its exception is pending in pjx_err */
+    pjx_err_clear();
+    PyErr_NoMemory();
+    return FAILED;
+}
+
+static conversion str_from_python(PyObject *value, pjx_slot *slot) {
+    Py_ssize_t nbytes;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(value, &nbytes);
+    if (utf8 == NULL) return FAILED; /* lone surrogates: UnicodeEncodeError */
+    pjx_str *s = pjx_str_alloc(nbytes, PyUnicode_GET_LENGTH(value));
+    if (s == NULL) return runtime_failed();
+    memcpy(s->data, utf8, (size_t)nbytes);
+    slot->o = &s->ob;
+    return CONVERTED;
+}
+
+static conversion list_from_python(PyObject *value, const char *item_desc, pjx_slot *slot) {
+    Py_ssize_t n = PyList_GET_SIZE(value);
+    pjx_list *list = pjx_list_new(pjx_descriptor_kind(item_desc), n);
+    if (list == NULL) return runtime_failed();
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+        const char *d = item_desc;
+        pjx_slot item;
+        conversion c = pjx_from_python(PyList_GET_ITEM(value, i), &d, &item);
+        if (c != CONVERTED) {
+            pjx_decref(list);
+            return c;
+        }
+        if (pjx_list_append_steal(list, item) < 0) {
+            pjx_decref(list);
+            return runtime_failed();
+        }
+    }
+    slot->o = &list->ob;
+    return CONVERTED;
+}
+
+static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx_slot *slot) {
+    Py_ssize_t n = 0;
+    for (const char *d = items_desc; *d && *d != ']'; pjx_skip_descriptor(&d)) n++;
+    if (PyTuple_GET_SIZE(value) != n) return MISMATCH;
+    pjx_tuple *t = pjx_tuple_new(n);
+    if (t == NULL) return runtime_failed();
+    const char *d = items_desc;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t kind = pjx_descriptor_kind(d);
+        conversion c = pjx_from_python(PyTuple_GET_ITEM(value, i), &d, &t->items[i]);
+        if (c != CONVERTED) {
+            pjx_decref(t);
+            return c;
+        }
+        PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
+    }
+    slot->o = &t->ob;
+    return CONVERTED;
+}
+
+static conversion dict_from_python(PyObject *value, const char *kv_desc, pjx_slot *slot) {
+    const char *value_desc = kv_desc;
+    pjx_skip_descriptor(&value_desc);
+    pjx_dict *d = pjx_dict_new(pjx_descriptor_kind(kv_desc), pjx_descriptor_kind(value_desc));
+    if (d == NULL) return runtime_failed();
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(value, &pos, &k, &v)) {
+        pjx_slot ks, vs;
+        const char *kd = kv_desc, *vd = value_desc;
+        conversion c = pjx_from_python(k, &kd, &ks);
+        if (c != CONVERTED) {
+            pjx_decref(d);
+            return c;
+        }
+        c = pjx_from_python(v, &vd, &vs);
+        if (c != CONVERTED) {
+            pjx_release_slot(ks, kv_desc);
+            pjx_decref(d);
+            return c;
+        }
+        int32_t rc = pjx_dict_setitem(d, ks, vs);
+        pjx_release_slot(ks, kv_desc);
+        pjx_release_slot(vs, value_desc);
+        if (rc < 0) {
+            pjx_decref(d);
+            return runtime_failed();
+        }
+    }
+    slot->o = &d->ob;
+    return CONVERTED;
+}
+
+static conversion set_from_python(PyObject *value, const char *item_desc, pjx_slot *slot) {
+    pjx_dict *s = pjx_set_new(pjx_descriptor_kind(item_desc));
+    if (s == NULL) return runtime_failed();
+    PyObject *it = PyObject_GetIter(value);
+    if (it == NULL) {
+        pjx_decref(s);
+        return FAILED;
+    }
+    PyObject *item;
+    conversion result = CONVERTED;
+    while ((item = PyIter_Next(it)) != NULL) {
+        pjx_slot is;
+        const char *d = item_desc;
+        conversion c = pjx_from_python(item, &d, &is);
+        Py_DECREF(item);
+        if (c != CONVERTED) {
+            result = c;
+            break;
+        }
+        int32_t rc = pjx_set_add(s, is);
+        pjx_release_slot(is, item_desc);
+        if (rc < 0) {
+            result = runtime_failed();
+            break;
+        }
+    }
+    Py_DECREF(it);
+    if (result == CONVERTED && PyErr_Occurred()) result = FAILED;
+    if (result != CONVERTED) {
+        pjx_decref(s);
+        return result;
+    }
+    slot->o = &s->ob;
+    return CONVERTED;
+}
+
+conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
+    const char *d = *desc;
+    if (*d == '!') d++;
+    char c = *d;
+    pjx_skip_descriptor(desc);
+    switch (c) {
+    case 'I':
+        if (!PyLong_Check(value) || PyBool_Check(value)) return MISMATCH;
+        /* fall through */
+    case 'i': {
+        if (!PyLong_Check(value)) {
+            if (PyFloat_Check(value) || !PyIndex_Check(value)) return MISMATCH;
+            PyObject *index = PyNumber_Index(value);
+            if (index == NULL) return FAILED;
+            const char *i_desc = "i";
+            conversion result = pjx_from_python(index, &i_desc, slot);
+            Py_DECREF(index);
+            return result;
+        }
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow) {
+            PyErr_SetString(PyExc_OverflowError,
+                            "Python int too large for pyjitx int (64-bit signed)");
+            return FAILED;
+        }
+        if (v == -1 && PyErr_Occurred()) return FAILED;
+        slot->i = (int64_t)v;
+        return CONVERTED;
+    }
+    case 'F':
+        if (!PyFloat_Check(value)) return MISMATCH;
+        /* fall through */
+    case 'f':
+        if (PyFloat_Check(value)) {
+            slot->f = PyFloat_AS_DOUBLE(value);
+        } else if (PyLong_Check(value)) {
+            slot->f = PyLong_AsDouble(value);
+            if (slot->f == -1.0 && PyErr_Occurred()) return FAILED;
+        } else {
+            return MISMATCH;
+        }
+        return CONVERTED;
+    case 'b':
+        if (value == Py_True) { slot->i = 1; return CONVERTED; }
+        if (value == Py_False) { slot->i = 0; return CONVERTED; }
+        return MISMATCH;
+    case 'n':
+        if (value == Py_None) { slot->i = 0; return CONVERTED; }
+        return MISMATCH;
+    case 's':
+        if (!PyUnicode_Check(value)) return MISMATCH;
+        return str_from_python(value, slot);
+    case 'y': {
+        if (!PyBytes_Check(value)) return MISMATCH;
+        pjx_bytes *b = pjx_bytes_from_data(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value));
+        if (b == NULL) return runtime_failed();
+        slot->o = &b->ob;
+        return CONVERTED;
+    }
+    case 'l':
+        if (!PyList_Check(value)) return MISMATCH;
+        return list_from_python(value, d + 2, slot);
+    case 't':
+        if (!PyTuple_Check(value)) return MISMATCH;
+        return tuple_from_python(value, d + 2, slot);
+    case 'd':
+        if (!PyDict_Check(value)) return MISMATCH;
+        return dict_from_python(value, d + 2, slot);
+    case 'e':
+        if (!PyAnySet_Check(value)) return MISMATCH;
+        return set_from_python(value, d + 2, slot);
+    default:
+        PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
+        return FAILED;
+    }
+}
+
+/* ---- runtime -> Python -------------------------------------------------- */
+
+static PyObject *str_to_python(const pjx_str *s) {
+    if (s->ob.flags & PJX_STR_ASCII) {
+        PyObject *u = PyUnicode_New(s->nbytes, 127);
+        if (u == NULL) return NULL;
+        memcpy(PyUnicode_DATA(u), s->data, (size_t)s->nbytes);
+        return u;
+    }
+    return PyUnicode_DecodeUTF8(s->data, s->nbytes, "strict");
+}
+
+PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
+    const char *d = *desc;
+    if (*d == '!') d++;
+    char c = *d;
+    pjx_skip_descriptor(desc);
+    switch (c) {
+    case 'i': case 'I': return PyLong_FromLongLong(slot.i);
+    case 'f': case 'F': return PyFloat_FromDouble(slot.f);
+    case 'b': return PyBool_FromLong((long)(slot.bits & 0xFF));
+    case 'n': Py_RETURN_NONE;
+    case 's': return str_to_python((const pjx_str *)slot.o);
+    case 'y': {
+        const pjx_bytes *b = (const pjx_bytes *)slot.o;
+        return PyBytes_FromStringAndSize(b->data, b->size);
+    }
+    case 'l': {
+        const pjx_list *l = (const pjx_list *)slot.o;
+        PyObject *list = PyList_New(l->size);
+        if (list == NULL) return NULL;
+        for (int64_t i = 0; i < l->size; i++) {
+            const char *item_desc = d + 2;
+            PyObject *item = pjx_to_python(l->items[i], &item_desc);
+            if (item == NULL) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        return list;
+    }
+    case 't': {
+        const pjx_tuple *t = (const pjx_tuple *)slot.o;
+        PyObject *tuple = PyTuple_New(t->size);
+        if (tuple == NULL) return NULL;
+        const char *item_desc = d + 2;
+        for (int64_t i = 0; i < t->size; i++) {
+            PyObject *item = pjx_to_python(t->items[i], &item_desc);
+            if (item == NULL) {
+                Py_DECREF(tuple);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(tuple, i, item);
+        }
+        return tuple;
+    }
+    case 'd': case 'e': {
+        pjx_dict *dict = (pjx_dict *)slot.o;
+        const char *key_desc = d + 2, *value_desc = key_desc;
+        pjx_skip_descriptor(&value_desc);
+        PyObject *result = c == 'd' ? PyDict_New() : PySet_New(NULL);
+        if (result == NULL) return NULL;
+        int64_t pos = 0;
+        pjx_slot k, v;
+        while (pjx_dict_next(dict, &pos, &k, &v)) {
+            const char *kd = key_desc;
+            PyObject *key = pjx_to_python(k, &kd);
+            if (key == NULL) goto fail;
+            int rc;
+            if (c == 'd') {
+                const char *vd = value_desc;
+                PyObject *val = pjx_to_python(v, &vd);
+                if (val == NULL) {
+                    Py_DECREF(key);
+                    goto fail;
+                }
+                rc = PyDict_SetItem(result, key, val);
+                Py_DECREF(val);
+            } else {
+                rc = PySet_Add(result, key);
+            }
+            Py_DECREF(key);
+            if (rc < 0) goto fail;
+        }
+        return result;
+    fail:
+        Py_DECREF(result);
+        return NULL;
+    }
+    default:
+        PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
+        return NULL;
+    }
+}
+
+int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
+    if (*desc == '!') desc++;
+    const char *d = desc;
+    PyObject *fresh = pjx_to_python(slot, &d);
+    if (fresh == NULL) return -1;
+    int rc = 0;
+    if (PyList_Check(target)) {
+        rc = PyList_SetSlice(target, 0, PY_SSIZE_T_MAX, fresh);
+    } else if (PyDict_Check(target)) {
+        PyDict_Clear(target);
+        rc = PyDict_Update(target, fresh);
+    } else if (PyAnySet_Check(target)) {
+        rc = PySet_Clear(target);
+        if (rc == 0) {
+            PyObject *it = PyObject_GetIter(fresh);
+            PyObject *item;
+            while (it && (item = PyIter_Next(it)) != NULL) {
+                if (PySet_Add(target, item) < 0) rc = -1;
+                Py_DECREF(item);
+            }
+            Py_XDECREF(it);
+            if (it == NULL || PyErr_Occurred()) rc = -1;
+        }
+    }
+    Py_DECREF(fresh);
+    return rc;
+}

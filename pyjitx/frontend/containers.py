@@ -1,0 +1,784 @@
+"""Lists, dicts, sets and tuples in compiled code: literals,
+comprehensions, indexing, methods, operators and iteration.
+
+Containers are runtime objects (libruntime/include/pyjitx/containers.h)
+whose items are 8-byte slots of the item type's kind, so a List[int] holds
+unboxed i64s.  An empty literal has an unknown item type until a use (an
+append, an assignment, a return) tells; the builder then rebuilds the
+function with the learned type (the same mechanism as scalar widening).
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, List, Optional, Sequence
+
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, DictType, ListType,
+                        SetType, TupleType, Type, has_unknown, slot_kind, unify, with_article)
+from .session import Retry
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+ABSENT = ops.Constant(INT, prims.ABSENT_INT)
+_RICH = {"lt": 0, "le": 1, "eq": 2, "ne": 3, "gt": 4, "ge": 5}
+
+
+def prim(b: "FunctionBuilder", p: prims.Primitive, args: Sequence[ops.Value], node: ast.AST,
+         result_type: Optional[Type] = None) -> ops.Value:
+    return b.emit(ops.PrimitiveCall(p, list(args), b.lineno(node), result_type))
+
+
+def kind(t: Type) -> ops.Constant:
+    return ops.Constant(INT, slot_kind(t))
+
+
+def fresh_container(value: ops.Value) -> bool:
+    return isinstance(value, ops.PrimitiveCall) and value.primitive in (
+        prims.LIST_NEW, prims.DICT_NEW, prims.SET_NEW)
+
+
+def retype_fresh(value: ops.Value, to: Type) -> ops.Value:
+    """An empty literal whose item type was unknown, given its real type."""
+    assert isinstance(value, ops.PrimitiveCall)
+    value.type = to
+    if isinstance(to, (ListType, SetType)):
+        value.operands[0] = kind(to.item)
+    elif isinstance(to, DictType):
+        value.operands[0:2] = [kind(to.key), kind(to.value)]
+    return value
+
+
+def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
+                what: str) -> ops.Value:
+    if value.type == to:
+        return value
+    if to == FLOAT and value.type in (INT, BOOL):
+        return b.expr.coerce(value, FLOAT, node)
+    if to == INT and value.type == BOOL:
+        return b.expr.coerce(value, INT, node)
+    if fresh_container(value) and unify(value.type, to) == to:
+        return retype_fresh(value, to)
+    raise b.error(node, f"{what} holds {with_article(to)}, not {with_article(value.type)}")
+
+
+def learn_type(b: "FunctionBuilder", receiver_node: ast.AST, learned: Type,
+               node: ast.AST) -> None:
+    """An operation on a container whose item type was unknown decides it:
+    record the variable's type and rebuild."""
+    if isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals:
+        b.var_types[receiver_node.id] = learned
+        raise Retry()
+    raise b.error(node, "cannot infer the item type of this empty container",
+                  hint="annotate the variable, e.g. 'xs: List[int] = []'")
+
+
+# ------------------------------------------------------------ literals
+
+
+def new_list(b: "FunctionBuilder", item: Type, node: ast.AST, capacity: int = 0) -> ops.Value:
+    return prim(b, prims.LIST_NEW, [kind(item), ops.Constant(INT, capacity)], node, ListType(item))
+
+
+def append(b: "FunctionBuilder", lst: ops.Value, value: ops.Value, node: ast.AST) -> None:
+    prim(b, prims.LIST_APPEND, [lst, value], node)
+
+
+def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
+    if any(isinstance(e, ast.Starred) for e in node.elts):
+        raise b.error(node, "starred items in list literals are not supported")
+    values = [b.expr.value(e) for e in node.elts]
+    item = _common_type(b, values, node)
+    result = new_list(b, item, node, len(values))
+    for value, elt in zip(values, node.elts):
+        append(b, result, coerce_item(b, value, item, elt, "this list"), elt)
+    return result
+
+
+def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
+    values = [b.expr.value(e) for e in node.elts]
+    item = _common_type(b, values, node)
+    _check_hashable(b, item, node)
+    result = prim(b, prims.SET_NEW, [kind(item)], node, SetType(item))
+    for value, elt in zip(values, node.elts):
+        prim(b, prims.SET_ADD, [result, coerce_item(b, value, item, elt, "this set")], elt)
+    return result
+
+
+def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
+    if any(k is None for k in node.keys):
+        raise b.error(node, "'**' in dict literals is not supported")
+    keys = [b.expr.value(k) for k in node.keys]  # type: ignore[arg-type]
+    values = [b.expr.value(v) for v in node.values]
+    key_type = _common_type(b, keys, node)
+    value_type = _common_type(b, values, node)
+    _check_hashable(b, key_type, node)
+    result = prim(b, prims.DICT_NEW, [kind(key_type), kind(value_type)], node,
+                  DictType(key_type, value_type))
+    for k, v, kn, vn in zip(keys, values, node.keys, node.values):
+        prim(b, prims.DICT_SETITEM, [result, coerce_item(b, k, key_type, kn, "this dict"),
+                                     coerce_item(b, v, value_type, vn, "this dict")], vn)
+    return result
+
+
+def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
+    if any(isinstance(e, ast.Starred) for e in node.elts):
+        raise b.error(node, "starred items in tuple literals are not supported")
+    return build_tuple(b, [b.expr.value(e) for e in node.elts], node)
+
+
+def build_tuple(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) -> ops.Value:
+    for v in values:
+        if has_unknown(v.type):
+            raise b.error(node, "cannot infer the item type of an empty container in a tuple",
+                          hint="annotate it first, e.g. 'xs: List[int] = []'")
+    result = prim(b, prims.TUPLE_NEW, [ops.Constant(INT, len(values))], node,
+                  TupleType(tuple(v.type for v in values)))
+    for index, value in enumerate(values):
+        if value.type.is_refcounted:
+            b.emit(ops.IncRef(value))  # tuple_set_steal takes a reference
+        prim(b, prims.TUPLE_SET_STEAL, [result, ops.Constant(INT, index), kind(value.type),
+                                        value], node)
+    return result
+
+
+def _common_type(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) -> Type:
+    item: Type = UNKNOWN
+    for value in values:
+        joined = unify(item, value.type)
+        if joined is None and {item, value.type} <= {INT, BOOL, FLOAT}:
+            joined = FLOAT if FLOAT in (item, value.type) else INT
+        if joined is None:
+            raise b.error(node, f"items of one container must share a type: found "
+                          f"{with_article(item)} and {with_article(value.type)}",
+                          hint="heterogeneous containers need Any (not supported yet)")
+        item = joined
+    return item
+
+
+def _check_hashable(b: "FunctionBuilder", t: Type, node: ast.AST) -> None:
+    if isinstance(t, (ListType, DictType, SetType)):
+        raise b.error(node, f"unhashable type: '{str(t).split('[')[0].lower()}'")
+
+
+# ------------------------------------------------------ comprehensions
+
+
+def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
+    """[...], {...}, {k: v ...} and generator expressions (built as lists)."""
+    from .loops import build_for
+
+    if isinstance(node, ast.DictComp):
+        result_type_node = node
+    holder = f".comp{b.next_loop_id()}"
+    learned = b.var_types.get(holder)
+    if isinstance(node, ast.DictComp):
+        known = learned if isinstance(learned, DictType) else DictType(UNKNOWN, UNKNOWN)
+        result = prim(b, prims.DICT_NEW, [kind(known.key), kind(known.value)], node, known)
+    elif isinstance(node, ast.SetComp):
+        known = learned if isinstance(learned, SetType) else SetType(UNKNOWN)
+        result = prim(b, prims.SET_NEW, [kind(known.item)], node, known)
+    else:
+        known = learned if isinstance(learned, ListType) else ListType(UNKNOWN)
+        result = new_list(b, known.item, node)
+
+    def body() -> None:
+        if isinstance(node, ast.DictComp):
+            k, v = b.expr.value(node.key), b.expr.value(node.value)
+            if has_unknown(known):
+                b.var_types[holder] = DictType(k.type, v.type)
+                raise Retry()
+            prim(b, prims.DICT_SETITEM, [result, coerce_item(b, k, known.key, node.key, "dict"),
+                                         coerce_item(b, v, known.value, node.value, "dict")], node)
+            return
+        value = b.expr.value(node.elt)  # type: ignore[attr-defined]
+        item = known.item  # type: ignore[union-attr]
+        if item == UNKNOWN or (item == INT and value.type == FLOAT):
+            b.var_types[holder] = type(known)(value.type)
+            raise Retry()
+        value = coerce_item(b, value, item, node, "the comprehension")
+        if isinstance(node, ast.SetComp):
+            prim(b, prims.SET_ADD, [result, value], node)
+        else:
+            append(b, result, value, node)
+
+    _generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
+    return result
+
+
+def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
+                body) -> None:
+    from .loops import build_for
+
+    if index == len(generators):
+        body()
+        return
+    gen = generators[index]
+    if gen.is_async:
+        raise b.error(gen, "async comprehensions are not supported")
+
+    def inner() -> None:
+        for cond in gen.ifs:
+            then = b.new_block("compif")
+            skip = b.new_block("compskip")
+            b.expr.condition(cond, then, skip)
+            b.seal(then)
+            b.seal(skip)
+            b.start(skip)
+            b.goto(b.loops[-1].continue_target)
+            b.start(then)
+        _generators(b, generators, index + 1, body)
+
+    build_for(b, gen.target, gen.iter, inner, [], gen)
+
+
+def iterable_as_list(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
+    """An iterable expression's items as a list (for join, sorted, sum...)."""
+    if isinstance(node, ast.GeneratorExp):
+        return comprehension(b, node)
+    value = b.expr.value(node)
+    return as_list(b, value, node)
+
+
+def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    t = value.type
+    if isinstance(t, ListType):
+        return value
+    if isinstance(t, (DictType, SetType)):
+        item = t.key if isinstance(t, DictType) else t.item
+        return prim(b, prims.DICT_KEYS, [value], node, ListType(item))
+    if t in (STR,) or isinstance(t, TupleType):
+        from .loops import build_for
+
+        fake = ast.Name(id=".as_list", ctx=ast.Load())
+        ast.copy_location(fake, node)
+        item = item_type(b, t, node)
+        result = new_list(b, item, node)
+
+        def body() -> None:
+            append(b, result, b.loop_item, node)
+
+        build_for(b, None, node, body, [], node, iterable=value)
+        return result
+    raise b.error(node, f"{with_article(t)} is not iterable here")
+
+
+def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
+    if isinstance(t, (ListType, SetType)):
+        return t.item
+    if isinstance(t, DictType):
+        return t.key
+    if t == STR:
+        return STR
+    if t == BYTES:
+        return INT
+    if isinstance(t, TupleType):
+        items = set(t.items)
+        if len(items) == 1:
+            return t.items[0]
+        if not t.items:
+            return NONE
+        raise b.error(node, f"iterating over {t} (items of different types) is not supported")
+    raise b.error(node, f"{with_article(t)} is not iterable")
+
+
+# ------------------------------------------------------------ operators
+
+
+def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+           node: ast.AST) -> Optional[ops.Value]:
+    lt, rt = left.type, right.type
+    if isinstance(lt, ListType):
+        if op == "add" and isinstance(rt, ListType):
+            joined = unify(lt, rt)
+            if joined is None:
+                return None
+            return prim(b, prims.LIST_CONCAT, [left, right], node, joined)
+        if op == "mul" and rt in (INT, BOOL):
+            return prim(b, prims.LIST_REPEAT, [left, b.expr.coerce(right, INT, node)], node, lt)
+    if isinstance(rt, ListType) and op == "mul" and lt in (INT, BOOL):
+        return prim(b, prims.LIST_REPEAT, [right, b.expr.coerce(left, INT, node)], node, rt)
+    if isinstance(lt, SetType) and lt == rt:
+        p = {"or": prims.SET_UNION, "and": prims.SET_INTERSECTION, "sub": prims.SET_DIFFERENCE,
+             "xor": prims.SET_SYMMETRIC_DIFFERENCE}.get(op)
+        if p is not None:
+            return prim(b, p, [left, right], node, lt)
+    if isinstance(lt, DictType) and lt == rt and op == "or":
+        return prim(b, prims.DICT_OR, [left, right], node, lt)
+    return None
+
+
+def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+            node: ast.AST) -> Optional[ops.Value]:
+    lt, rt = left.type, right.type
+    if type(lt) is not type(rt):
+        if op in ("eq", "ne"):
+            return ops.Constant(BOOL, op == "ne")
+        return None
+    if unify(lt, rt) is None and lt != rt:
+        if op in ("eq", "ne") and not isinstance(lt, TupleType):
+            return ops.Constant(BOOL, op == "ne")
+    if isinstance(lt, ListType) or isinstance(lt, TupleType):
+        is_list = isinstance(lt, ListType)
+        if op in ("eq", "ne"):
+            equal = prim(b, prims.LIST_EQ if is_list else prims.TUPLE_EQ, [left, right], node)
+            return b.emit(ops.Compare("ne" if op == "eq" else "eq", equal, ops.Constant(INT, 0)))
+        result = prim(b, prims.LIST_RICHCOMPARE if is_list else prims.TUPLE_RICHCOMPARE,
+                      [left, right, ops.Constant(INT, _RICH[op])], node)
+        return b.emit(ops.Compare("ne", result, ops.Constant(INT, 0)))
+    if isinstance(lt, (DictType, SetType)):
+        if op in ("eq", "ne"):
+            equal = prim(b, prims.DICT_EQ, [left, right], node)
+            return b.emit(ops.Compare("ne" if op == "eq" else "eq", equal, ops.Constant(INT, 0)))
+        if isinstance(lt, SetType):
+            if op == "le":
+                return _int_bool(b, prim(b, prims.SET_ISSUBSET, [left, right], node))
+            if op == "ge":
+                return _int_bool(b, prim(b, prims.SET_ISSUPERSET, [left, right], node))
+            proper = _int_bool(b, prim(b, prims.SET_ISSUBSET if op == "lt" else prims.SET_ISSUPERSET,
+                                       [left, right], node))
+            different = b.emit(ops.Compare("eq", prim(b, prims.DICT_EQ, [left, right], node),
+                                           ops.Constant(INT, 0)))
+            return b.emit(ops.Convert("int_to_bool", b.emit(ops.IntArith(
+                "and", b.expr.coerce(proper, INT, node), b.expr.coerce(different, INT, node)))))
+    return None
+
+
+def _int_bool(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
+    return b.emit(ops.Convert("int_to_bool", value))
+
+
+def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
+             node: ast.AST) -> ops.Value:
+    t = container.type
+    if isinstance(t, ListType):
+        if t.item == UNKNOWN:
+            return ops.Constant(BOOL, False)
+        item = _probe(b, item, t.item, node)
+        if item is None:
+            return ops.Constant(BOOL, False)
+        return _int_bool(b, prim(b, prims.LIST_CONTAINS, [container, item], node))
+    if isinstance(t, (DictType, SetType)):
+        key_type = t.key if isinstance(t, DictType) else t.item
+        if key_type == UNKNOWN:
+            return ops.Constant(BOOL, False)
+        probe = _probe(b, item, key_type, node)
+        if probe is None:
+            return ops.Constant(BOOL, False)
+        p = prims.DICT_CONTAINS if isinstance(t, DictType) else prims.SET_CONTAINS
+        return prim(b, p, [container, probe], node)
+    if isinstance(t, TupleType):
+        return _int_bool(b, prim(b, prims.TUPLE_CONTAINS, [container, kind(item.type), item], node))
+    raise b.error(node, f"argument of type '{t}' is not iterable")
+
+
+def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> Optional[ops.Value]:
+    """A value converted to a container's item type for a lookup; None if no
+    value of its type can equal an item (so the answer is False)."""
+    if value.type == to:
+        return value
+    if to == FLOAT and value.type in (INT, BOOL):
+        return b.expr.coerce(value, FLOAT, node)
+    if to == INT and value.type == BOOL:
+        return b.expr.coerce(value, INT, node)
+    if to in (INT, BOOL) and value.type == FLOAT:
+        raise b.error(node, f"looking up a float among {to} items is not supported",
+                      hint="convert with int() first")
+    return None
+
+
+# ------------------------------------------------------ index and slice
+
+
+def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> ops.Value:
+    from .strings import slice_bounds
+
+    t = value.type
+    if isinstance(node.slice, ast.Slice):
+        bounds = slice_bounds(b, node.slice)
+        if isinstance(t, ListType):
+            return prim(b, prims.LIST_SLICE, [value] + bounds, node, t)
+        raise b.error(node, f"slicing {with_article(t)} is not supported")
+    if isinstance(t, ListType):
+        index = _index(b, node.slice, "list")
+        return prim(b, prims.LIST_GET, [value, index], node, t.item)
+    if isinstance(t, DictType):
+        key = b.expr.value(node.slice)
+        probe = _probe(b, key, t.key, node.slice)
+        if probe is None:
+            raise b.error(node.slice, f"this dict has {t.key} keys, not {key.type}")
+        return prim(b, prims.DICT_GETITEM, [value, probe], node, t.value)
+    if isinstance(t, TupleType):
+        index_value = b.expr.value(node.slice)
+        if isinstance(index_value, ops.Constant) and index_value.type == INT:
+            i = index_value.value
+            n = len(t.items)
+            if not -n <= i < n:
+                raise b.error(node.slice, "tuple index out of range")
+            i %= n
+            return prim(b, prims.TUPLE_GET, [value, ops.Constant(INT, i)], node, t.items[i])
+        if len(set(t.items)) == 1:
+            return prim(b, prims.TUPLE_GET, [value, _index(b, node.slice, "tuple")], node,
+                        t.items[0])
+        raise b.error(node.slice, "a tuple with items of different types takes constant indices")
+    raise b.error(node, f"'{t}' object is not subscriptable")
+
+
+def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
+    index = b.expr.value(node)
+    if index.type not in (INT, BOOL):
+        raise b.error(node, f"{what} indices must be integers or slices, not {index.type}")
+    return b.expr.coerce(index, INT, node)
+
+
+def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Value) -> None:
+    container = b.expr.value(target.value)
+    t = container.type
+    if isinstance(t, ListType):
+        if isinstance(target.slice, ast.Slice):
+            raise b.error(target, "slice assignment is not supported yet")
+        if t.item == UNKNOWN:
+            learn_type(b, target.value, ListType(value.type), target)
+        index = _index(b, target.slice, "list")
+        prim(b, prims.LIST_SET, [container, index, coerce_item(b, value, t.item, target, "this list")],
+             target)
+        return
+    if isinstance(t, DictType):
+        key = b.expr.value(target.slice)
+        if has_unknown(t):
+            learn_type(b, target.value, DictType(unify(t.key, key.type) or key.type,
+                                                 unify(t.value, value.type) or value.type), target)
+        prim(b, prims.DICT_SETITEM, [container, coerce_item(b, key, t.key, target.slice, "this dict"),
+                                     coerce_item(b, value, t.value, target, "this dict")], target)
+        return
+    raise b.error(target, f"'{t}' object does not support item assignment")
+
+
+def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
+    from .strings import slice_bounds
+
+    container = b.expr.value(target.value)
+    t = container.type
+    if isinstance(t, ListType):
+        if isinstance(target.slice, ast.Slice):
+            prim(b, prims.LIST_DEL_SLICE, [container] + slice_bounds(b, target.slice), target)
+            return
+        prim(b, prims.LIST_DELITEM, [container, _index(b, target.slice, "list")], target)
+        return
+    if isinstance(t, DictType):
+        key = b.expr.value(target.slice)
+        probe = _probe(b, key, t.key, target.slice)
+        if probe is None:
+            raise b.error(target.slice, f"this dict has {t.key} keys, not {key.type}")
+        prim(b, prims.DICT_DELITEM, [container, probe], target)
+        return
+    raise b.error(target, f"'{t}' object doesn't support item deletion")
+
+
+# ------------------------------------------------------------ methods
+
+
+def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
+                node: ast.Call) -> ops.Value:
+    t = receiver.type
+    receiver_node = node.func.value  # type: ignore[attr-defined]
+    args = [b.expr.value(a) for a in node.args]
+    kwargs = {kw.arg: kw.value for kw in node.keywords}
+    if isinstance(t, ListType):
+        return _list_method(b, receiver, receiver_node, name, args, kwargs, node)
+    if isinstance(t, DictType):
+        return _dict_method(b, receiver, receiver_node, name, args, node)
+    if isinstance(t, SetType):
+        return _set_method(b, receiver, receiver_node, name, args, node)
+    if isinstance(t, TupleType):
+        if name == "count" and len(args) == 1:
+            raise b.error(node, "tuple.count is not supported yet")
+    raise b.error(node.func, f"{with_article(t)} has no method '{name}' in compiled code")
+
+
+def _arity(b, node, name, args, low, high) -> None:
+    if not low <= len(args) <= high:
+        raise b.error(node, f"{name}() takes {low}" + (f" to {high}" if high != low else "") +
+                      f" arguments ({len(args)} given)")
+
+
+def _list_method(b, lst, receiver_node, name, args, kwargs, node) -> ops.Value:
+    t: ListType = lst.type
+    none = ops.Constant(NONE, None)
+    if name in ("append", "insert", "remove", "index", "count") and t.item == UNKNOWN:
+        if name == "append" and len(args) == 1:
+            learn_type(b, receiver_node, ListType(args[0].type), node)
+        if name == "insert" and len(args) == 2:
+            learn_type(b, receiver_node, ListType(args[1].type), node)
+    if name == "append":
+        _arity(b, node, "append", args, 1, 1)
+        if t.item == INT and args[0].type == FLOAT:
+            learn_type(b, receiver_node, ListType(FLOAT), node)
+        append(b, lst, coerce_item(b, args[0], t.item, node, "this list"), node)
+        return none
+    if name == "extend":
+        _arity(b, node, "extend", args, 1, 1)
+        other = as_list(b, args[0], node)
+        if other.type != t:
+            if t.item == UNKNOWN:
+                learn_type(b, receiver_node, other.type, node)
+            raise b.error(node, f"cannot extend {t} with {other.type}")
+        prim(b, prims.LIST_EXTEND, [lst, other], node)
+        return none
+    if name == "insert":
+        _arity(b, node, "insert", args, 2, 2)
+        prim(b, prims.LIST_INSERT, [lst, b.expr.coerce(args[0], INT, node),
+                                    coerce_item(b, args[1], t.item, node, "this list")], node)
+        return none
+    if name == "pop":
+        _arity(b, node, "pop", args, 0, 1)
+        index = b.expr.coerce(args[0], INT, node) if args else ops.Constant(INT, -1)
+        return prim(b, prims.LIST_POP, [lst, index], node, t.item)
+    if name == "remove":
+        _arity(b, node, "remove", args, 1, 1)
+        prim(b, prims.LIST_REMOVE, [lst, coerce_item(b, args[0], t.item, node, "this list")], node)
+        return none
+    if name == "index":
+        _arity(b, node, "index", args, 1, 3)
+        bounds = [b.expr.coerce(a, INT, node) for a in args[1:]]
+        bounds += [ABSENT] * (2 - len(bounds))
+        return prim(b, prims.LIST_INDEX, [lst, coerce_item(b, args[0], t.item, node, "this list")]
+                    + bounds, node)
+    if name == "count":
+        _arity(b, node, "count", args, 1, 1)
+        probe = _probe(b, args[0], t.item, node)
+        if probe is None:
+            return ops.Constant(INT, 0)
+        return prim(b, prims.LIST_COUNT, [lst, probe], node)
+    if name == "clear":
+        prim(b, prims.LIST_CLEAR, [lst], node)
+        return none
+    if name == "copy":
+        return prim(b, prims.LIST_COPY, [lst], node, t)
+    if name == "reverse":
+        prim(b, prims.LIST_REVERSE, [lst], node)
+        return none
+    if name == "sort":
+        if args:
+            raise b.error(node, "sort() takes no positional arguments")
+        sort_list(b, lst, kwargs, node)
+        return none
+    raise b.error(node.func, f"list has no method '{name}' in compiled code")
+
+
+def sort_list(b: "FunctionBuilder", lst: ops.Value, kwargs: dict, node: ast.AST) -> None:
+    for key in kwargs:
+        if key not in ("key", "reverse"):
+            raise b.error(node, f"sort() got an unexpected keyword argument '{key}'")
+    reverse = ops.Constant(INT, 0)
+    if "reverse" in kwargs:
+        reverse = b.expr.coerce(b.expr.truthy(b.expr.value(kwargs["reverse"]), node), INT, node)
+    key_node = kwargs.get("key")
+    if key_node is None or (isinstance(key_node, ast.Constant) and key_node.value is None):
+        prim(b, prims.LIST_SORT, [lst, reverse], node)
+        return
+    keys = _keys_of(b, lst, key_node, node)
+    prim(b, prims.LIST_SORT_KEYED, [lst, keys, reverse], node)
+
+
+def _keys_of(b: "FunctionBuilder", lst: ops.Value, key_node: ast.expr, node: ast.AST) -> ops.Value:
+    """[key(x) for x in lst] for a key that is a lambda or a named function."""
+    from .loops import build_for
+
+    holder = f".keys{b.next_loop_id()}"
+    known = b.var_types.get(holder, ListType(UNKNOWN))
+    keys = new_list(b, known.item, node)
+
+    def body() -> None:
+        key = call_key(b, key_node, b.loop_item, node)
+        if known.item == UNKNOWN:
+            b.var_types[holder] = ListType(key.type)
+            raise Retry()
+        append(b, keys, coerce_item(b, key, known.item, node, "the keys"), node)
+
+    build_for(b, None, node, body, [], node, iterable=lst)
+    return keys
+
+
+def call_key(b: "FunctionBuilder", key_node: ast.expr, item: ops.Value, node: ast.AST) -> ops.Value:
+    """key(item) where key is `lambda x: expr` or a function name."""
+    if isinstance(key_node, ast.Lambda):
+        params = key_node.args.args
+        if len(params) != 1 or key_node.args.vararg or key_node.args.kwarg:
+            raise b.error(key_node, "a key function takes one argument")
+        name = params[0].arg
+        saved = b.lambda_bindings.get(name)
+        b.lambda_bindings[name] = item
+        try:
+            return b.expr.value(key_node.body)
+        finally:
+            if saved is None:
+                b.lambda_bindings.pop(name, None)
+            else:
+                b.lambda_bindings[name] = saved
+    from .calls import call_with_values
+
+    return call_with_values(b, key_node, [item], node)
+
+
+def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
+    t: DictType = d.type
+    none = ops.Constant(NONE, None)
+    if has_unknown(t) and name in ("setdefault",) and len(args) == 2:
+        learn_type(b, receiver_node, DictType(args[0].type, args[1].type), node)
+    if name == "get":
+        _arity(b, node, "get", args, 1, 2)
+        probe = _probe(b, args[0], t.key, node)
+        if len(args) == 1:
+            default = ops.Constant(NONE, None)
+            if t.value != NONE:
+                raise b.error(node, "dict.get(key) without a default returns Optional values, "
+                              "which are not supported yet", hint="pass a default: d.get(k, 0)")
+        else:
+            default = coerce_item(b, args[1], t.value, node, "this dict")
+        if probe is None:
+            return default
+        return prim(b, prims.DICT_GET, [d, probe, default], node, t.value)
+    if name in ("keys", "values", "items"):
+        _arity(b, node, name, args, 0, 0)
+        result = {"keys": ListType(t.key), "values": ListType(t.value),
+                  "items": ListType(TupleType((t.key, t.value)))}[name]
+        p = {"keys": prims.DICT_KEYS, "values": prims.DICT_VALUES, "items": prims.DICT_ITEMS}[name]
+        return prim(b, p, [d], node, result)
+    if name == "pop":
+        _arity(b, node, "pop", args, 1, 2)
+        key = coerce_item(b, args[0], t.key, node, "this dict")
+        if len(args) == 2:
+            return prim(b, prims.DICT_POP_DEFAULT,
+                        [d, key, coerce_item(b, args[1], t.value, node, "this dict")], node, t.value)
+        return prim(b, prims.DICT_POP, [d, key], node, t.value)
+    if name == "setdefault":
+        _arity(b, node, "setdefault", args, 2, 2)
+        return prim(b, prims.DICT_SETDEFAULT, [d, coerce_item(b, args[0], t.key, node, "this dict"),
+                                               coerce_item(b, args[1], t.value, node, "this dict")],
+                    node, t.value)
+    if name == "popitem":
+        return prim(b, prims.DICT_POPITEM_TUPLE, [d], node, TupleType((t.key, t.value)))
+    if name == "update":
+        _arity(b, node, "update", args, 1, 1)
+        if args[0].type != t:
+            if has_unknown(t):
+                learn_type(b, receiver_node, args[0].type, node)
+            raise b.error(node, f"cannot update {t} with {args[0].type}")
+        prim(b, prims.DICT_UPDATE, [d, args[0]], node)
+        return none
+    if name == "copy":
+        return prim(b, prims.DICT_COPY, [d], node, t)
+    if name == "clear":
+        prim(b, prims.DICT_CLEAR, [d], node)
+        return none
+    raise b.error(node.func, f"dict has no method '{name}' in compiled code")
+
+
+def _set_method(b, s, receiver_node, name, args, node) -> ops.Value:
+    t: SetType = s.type
+    none = ops.Constant(NONE, None)
+    if t.item == UNKNOWN and name == "add" and len(args) == 1:
+        learn_type(b, receiver_node, SetType(args[0].type), node)
+    single = {"add": prims.SET_ADD, "discard": prims.SET_DISCARD, "remove": prims.SET_REMOVE}
+    if name in single:
+        _arity(b, node, name, args, 1, 1)
+        prim(b, single[name], [s, coerce_item(b, args[0], t.item, node, "this set")], node)
+        return none
+    if name == "pop":
+        return prim(b, prims.SET_POP, [s], node, t.item)
+    if name == "copy":
+        return prim(b, prims.SET_COPY, [s], node, t)
+    if name == "clear":
+        prim(b, prims.SET_CLEAR, [s], node)
+        return none
+    binary_ops = {"union": prims.SET_UNION, "intersection": prims.SET_INTERSECTION,
+                  "difference": prims.SET_DIFFERENCE,
+                  "symmetric_difference": prims.SET_SYMMETRIC_DIFFERENCE}
+    updates = {"update": prims.SET_UPDATE, "intersection_update": prims.SET_INTERSECTION_UPDATE,
+               "difference_update": prims.SET_DIFFERENCE_UPDATE,
+               "symmetric_difference_update": prims.SET_SYMMETRIC_DIFFERENCE_UPDATE}
+    tests = {"issubset": prims.SET_ISSUBSET, "issuperset": prims.SET_ISSUPERSET,
+             "isdisjoint": prims.SET_ISDISJOINT}
+    if name in binary_ops or name in updates or name in tests:
+        _arity(b, node, name, args, 1, 1)
+        other = args[0]
+        if isinstance(other.type, ListType) and name == "update":
+            prim(b, prims.SET_UPDATE_LIST, [s, other], node)
+            return none
+        if other.type != t:
+            raise b.error(node, f"{name}() needs {t}, not {other.type}")
+        if name in binary_ops:
+            return prim(b, binary_ops[name], [s, other], node, t)
+        if name in updates:
+            prim(b, updates[name], [s, other], node)
+            return none
+        return _int_bool(b, prim(b, tests[name], [s, other], node))
+    raise b.error(node.func, f"set has no method '{name}' in compiled code")
+
+
+def unpack_list(b: "FunctionBuilder", elts: List[ast.expr], lst: ops.Value,
+                node: ast.AST) -> None:
+    """a, b = xs / a, *rest = xs: checks the length at run time as CPython
+    does (ValueError)."""
+    t: ListType = lst.type
+    starred = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
+    if len(starred) > 1:
+        raise b.error(node, "multiple starred expressions in assignment")
+    n = b.emit(ops.Length(lst))
+    fixed = len(elts) - len(starred)
+    fail = b.new_block("unpackfail")
+    ok = b.new_block("unpackok")
+    if starred:
+        bad = b.emit(ops.Compare("lt", n, ops.Constant(INT, fixed)))
+        message = (f"not enough values to unpack (expected at least {fixed})")
+    else:
+        bad = b.emit(ops.Compare("ne", n, ops.Constant(INT, fixed)))
+        message = f"wrong number of values to unpack (expected {fixed})"
+    b.branch(bad, fail, ok)
+    b.seal(fail)
+    b.seal(ok)
+    b.start(fail)
+    b.terminate(ops.Raise("ValueError", message, b.lineno(node)))
+    b.start(ok)
+    star = starred[0] if starred else len(elts)
+    for i, sub in enumerate(elts[:star]):
+        b._assign(sub, prim(b, prims.LIST_GET, [lst, ops.Constant(INT, i)], node, t.item))
+    if starred:
+        after = len(elts) - star - 1
+        stop = b.emit(ops.IntArith("sub", n, ops.Constant(INT, after)))
+        middle = prim(b, prims.LIST_SLICE, [lst, ops.Constant(INT, star), stop, ABSENT], node, t)
+        b._assign(elts[star].value, middle)  # type: ignore[attr-defined]
+        for j, sub in enumerate(elts[star + 1:]):
+            index = b.emit(ops.IntArith("sub", n, ops.Constant(INT, after - j)))
+            b._assign(sub, prim(b, prims.LIST_GET, [lst, index], node, t.item))
+
+
+def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
+    """xs[i] += v and d[k] += v: container and index evaluated once."""
+    target = stmt.target
+    assert isinstance(target, ast.Subscript)
+    if isinstance(target.slice, ast.Slice):
+        raise b.error(target, "augmented assignment to a slice is not supported")
+    container = b.expr.value(target.value)
+    t = container.type
+    if isinstance(t, ListType):
+        key = _index(b, target.slice, "list")
+        current = prim(b, prims.LIST_GET, [container, key], target, t.item)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        prim(b, prims.LIST_SET, [container, key, coerce_item(b, result, t.item, stmt, "this list")],
+             stmt)
+        return
+    if isinstance(t, DictType):
+        key = b.expr.value(target.slice)
+        if has_unknown(t):
+            increment = b.expr.value(stmt.value)
+            learn_type(b, target.value, DictType(key.type, increment.type), target)
+        key = coerce_item(b, key, t.key, target.slice, "this dict")
+        current = prim(b, prims.DICT_GETITEM, [container, key], target, t.value)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        prim(b, prims.DICT_SETITEM, [container, key, coerce_item(b, result, t.value, stmt,
+                                                                 "this dict")], stmt)
+        return
+    raise b.error(target, f"'{t}' object does not support item assignment")

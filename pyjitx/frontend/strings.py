@@ -1,0 +1,312 @@
+"""str and bytes in compiled code: operators, indexing and slicing,
+methods, conversions to and from numbers, f-strings.
+
+Every operation is one runtime call (libruntime/include/pyjitx/str.h and
+format.h) except len(), a field load."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, List, Optional
+
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+TEXT_TYPES = (STR, BYTES)
+ABSENT = ops.Constant(INT, prims.ABSENT_INT)
+
+
+def emit_prim(b: "FunctionBuilder", prim: prims.Primitive, args: List[ops.Value],
+              node: ast.AST, result_type: Optional[Type] = None) -> ops.Value:
+    return b.emit(ops.PrimitiveCall(prim, args, b.lineno(node), result_type))
+
+
+def int_to_bool(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
+    return b.emit(ops.Convert("int_to_bool", value))
+
+
+# ------------------------------------------------------------- operators
+
+
+def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+           node: ast.AST) -> Optional[ops.Value]:
+    """`left op right` where one side is str/bytes; None if unsupported."""
+    lt, rt = left.type, right.type
+    if op == "add" and lt == rt == STR:
+        return emit_prim(b, prims.STR_CONCAT, [left, right], node)
+    if op == "add" and lt == rt == BYTES:
+        return emit_prim(b, prims.BYTES_CONCAT, [left, right], node)
+    if op == "mul":
+        if lt in TEXT_TYPES and rt in (INT, BOOL):
+            text, count = left, right
+        elif rt in TEXT_TYPES and lt in (INT, BOOL):
+            text, count = right, left
+        else:
+            return None
+        count = b.expr.coerce(count, INT, node)
+        prim = prims.STR_REPEAT if text.type == STR else prims.BYTES_REPEAT
+        return emit_prim(b, prim, [text, count], node)
+    if op == "mod" and lt == STR:
+        from .formatting import percent_format
+
+        return percent_format(b, left, node.right if isinstance(node, ast.BinOp) else None,
+                              right, node)
+    return None
+
+
+def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+            node: ast.AST) -> Optional[ops.Value]:
+    if left.type != right.type or left.type not in TEXT_TYPES:
+        if op in ("eq", "ne") and left.type in TEXT_TYPES or right.type in TEXT_TYPES:
+            # str == int is simply False in Python
+            return ops.Constant(BOOL, op == "ne")
+        return None
+    is_str = left.type == STR
+    if op in ("eq", "ne"):
+        equal = emit_prim(b, prims.STR_EQ if is_str else prims.BYTES_EQ, [left, right], node)
+        return b.emit(ops.Compare(op, equal, ops.Constant(INT, 0 if op == "ne" else 1))) \
+            if op == "eq" else b.emit(ops.Compare("eq", equal, ops.Constant(INT, 0)))
+    order = emit_prim(b, prims.STR_COMPARE if is_str else prims.BYTES_COMPARE, [left, right], node)
+    return b.emit(ops.Compare(op, order, ops.Constant(INT, 0)))
+
+
+def contains(b: "FunctionBuilder", item: ops.Value, text: ops.Value,
+             node: ast.AST) -> ops.Value:
+    """`item in text`."""
+    if text.type == STR:
+        if item.type != STR:
+            raise b.error(node, f"'in <string>' requires a str as left operand, not "
+                          f"{with_article(item.type)}")
+        return int_to_bool(b, emit_prim(b, prims.STR_CONTAINS, [text, item], node))
+    if item.type == BYTES:
+        return int_to_bool(b, emit_prim(b, prims.BYTES_CONTAINS, [text, item], node))
+    raise b.error(node, "'in <bytes>' is supported with a bytes left operand")
+
+
+def truthy(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
+    length = b.emit(ops.Length(value))
+    return b.emit(ops.Compare("ne", length, ops.Constant(INT, 0)))
+
+
+# ------------------------------------------------------- index, slice
+
+
+def subscript(b: "FunctionBuilder", text: ops.Value, node: ast.Subscript) -> ops.Value:
+    is_str = text.type == STR
+    if isinstance(node.slice, ast.Slice):
+        start, stop, step = slice_bounds(b, node.slice)
+        prim = prims.STR_SLICE if is_str else prims.BYTES_SLICE
+        return emit_prim(b, prim, [text, start, stop, step], node)
+    index = b.expr.value(node.slice)
+    if index.type not in (INT, BOOL):
+        kind = "string" if is_str else "byte"
+        raise b.error(node.slice, f"{kind} indices must be integers, not {index.type}")
+    index = b.expr.coerce(index, INT, node)
+    prim = prims.STR_GETITEM if is_str else prims.BYTES_GETITEM
+    return emit_prim(b, prim, [text, index], node)
+
+
+def slice_bounds(b: "FunctionBuilder", node: ast.Slice) -> List[ops.Value]:
+    """start, stop, step as ints, ABSENT (INT64_MIN) where omitted or None."""
+    bounds = []
+    for part in (node.lower, node.upper, node.step):
+        if part is None:
+            bounds.append(ABSENT)
+            continue
+        value = b.expr.value(part)
+        if value.type == NONE:
+            bounds.append(ABSENT)
+            continue
+        if value.type not in (INT, BOOL):
+            raise b.error(part, "slice indices must be integers or None")
+        bounds.append(b.expr.coerce(value, INT, part))
+    return bounds
+
+
+# ------------------------------------------------------------ methods
+
+
+def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
+                node: ast.Call) -> ops.Value:
+    table = prims.STR_METHODS if receiver.type == STR else prims.BYTES_METHODS
+    if name == "join" and receiver.type == STR:
+        return _join(b, receiver, node)
+    if name in ("startswith", "endswith") and node.args and isinstance(node.args[0], ast.Tuple):
+        return _affix_tuple(b, receiver, name, node)
+    if name == "format" and receiver.type == STR:
+        from .formatting import str_format
+
+        return str_format(b, receiver, node)
+    spec = table.get(name)
+    if spec is None:
+        raise b.error(node.func, f"'{receiver.type}' object has no method '{name}' in compiled "
+                      "code", hint=f"supported: {', '.join(sorted(table))}")
+    args = bind_arguments(b, f"{receiver.type}.{name}", spec.params, node)
+    result = emit_prim(b, spec.primitive, [receiver] + args, node)
+    return int_to_bool(b, result) if spec.returns_bool else result
+
+
+def bind_arguments(b: "FunctionBuilder", what: str, params, node: ast.Call) -> List[ops.Value]:
+    """Positional and keyword arguments matched to `params` ((name, type,
+    default)), converted to the parameter types; defaults filled in."""
+    if len(node.args) > len(params):
+        raise b.error(node, f"{what}() takes at most {len(params)} arguments "
+                      f"({len(node.args)} given)")
+    given = {}
+    for (pname, _, _), arg in zip(params, node.args):
+        given[pname] = arg
+    names = [p[0] for p in params]
+    for kw in node.keywords:
+        if kw.arg not in names:
+            raise b.error(kw, f"{what}() got an unexpected keyword argument '{kw.arg}'")
+        given[kw.arg] = kw.value
+    values = []
+    for pname, ptype, default in params:
+        arg_node = given.get(pname)
+        if arg_node is None:
+            if default is None and ptype not in TEXT_TYPES:
+                raise b.error(node, f"{what}() missing required argument '{pname}'")
+            values.append(ops.Constant(ptype, default))
+            continue
+        value = b.expr.value(arg_node)
+        if value.type == NONE and (ptype in TEXT_TYPES or (ptype == INT and default == prims.ABSENT_INT)):
+            values.append(ops.Constant(ptype, None) if ptype in TEXT_TYPES else ABSENT)
+            continue
+        if ptype == INT and value.type in (INT, BOOL):
+            value = b.expr.coerce(value, INT, arg_node)
+        if value.type != ptype:
+            raise b.error(arg_node, f"{what}() argument '{pname}' must be {ptype}, not "
+                          f"{value.type}")
+        values.append(value)
+    return values
+
+
+def _join(b: "FunctionBuilder", sep: ops.Value, node: ast.Call) -> ops.Value:
+    from ..ir.types import ListType
+
+    if len(node.args) != 1 or node.keywords:
+        raise b.error(node, "str.join() takes exactly one argument")
+    items = b.expr.iterable_as_list(node.args[0])
+    if items.type != ListType(STR):
+        raise b.error(node.args[0], f"str.join() needs an iterable of str, not {items.type}")
+    return emit_prim(b, prims.STR_JOIN, [sep, items], node)
+
+
+def _affix_tuple(b: "FunctionBuilder", receiver: ops.Value, name: str,
+                 node: ast.Call) -> ops.Value:
+    """s.startswith(("a", "b")): true if any element matches."""
+    table = prims.STR_METHODS if receiver.type == STR else prims.BYTES_METHODS
+    spec = table[name]
+    options = node.args[0].elts
+    rest = ast.Call(func=node.func, args=[ast.Constant(value=None)] + node.args[1:],
+                    keywords=node.keywords)
+    ast.copy_location(rest, node)
+    span = bind_arguments(b, f"{receiver.type}.{name}", spec.params, rest)[1:]
+    result: Optional[ops.Value] = None
+    for option in options:
+        affix = b.expr.value(option)
+        if affix.type != receiver.type:
+            raise b.error(option, f"{name} first arg must be {receiver.type} or a tuple of "
+                          f"{receiver.type}, not {affix.type}")
+        hit = int_to_bool(b, emit_prim(b, spec.primitive, [receiver, affix] + span, node))
+        result = hit if result is None else b.emit(ops.IntArith(
+            "or", b.expr.coerce(result, INT, node), b.expr.coerce(hit, INT, node)))
+    if result is None:
+        return ops.Constant(BOOL, False)
+    return result if result.type == BOOL else int_to_bool(b, result)
+
+
+# -------------------------------------------------------- conversions
+
+
+def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """str(value)."""
+    t = value.type
+    if t == STR:
+        return value
+    if t == INT:
+        return emit_prim(b, prims.INT_TO_STR, [value], node)
+    if t == FLOAT:
+        return emit_prim(b, prims.FLOAT_TO_STR, [value], node)
+    if t == BOOL:
+        return emit_prim(b, prims.BOOL_TO_STR, [b.expr.coerce(value, INT, node)], node)
+    if t == NONE:
+        return ops.Constant(STR, "None")
+    return to_repr(b, value, node)
+
+
+def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    t = value.type
+    if t == STR:
+        return emit_prim(b, prims.STR_REPR, [value], node)
+    if t in (INT, FLOAT, BOOL, NONE):
+        return to_str(b, value, node)
+    from ..ir.types import slot_kind
+
+    return emit_prim(b, prims.SLOT_REPR, [ops.Constant(INT, slot_kind(t)), value], node)
+
+
+def to_int(b: "FunctionBuilder", text: ops.Value, base: Optional[ops.Value],
+           node: ast.AST) -> ops.Value:
+    if base is None:
+        base = ops.Constant(INT, 10)
+    return emit_prim(b, prims.STR_TO_INT, [text, base], node)
+
+
+def to_float(b: "FunctionBuilder", text: ops.Value, node: ast.AST) -> ops.Value:
+    return emit_prim(b, prims.STR_TO_FLOAT, [text], node)
+
+
+def format_value(b: "FunctionBuilder", value: ops.Value, spec: ops.Value,
+                 node: ast.AST) -> ops.Value:
+    """format(value, spec)."""
+    t = value.type
+    if t == INT:
+        return emit_prim(b, prims.FORMAT_INT, [value, spec], node)
+    if t == FLOAT:
+        return emit_prim(b, prims.FORMAT_FLOAT, [value, spec], node)
+    if t == BOOL:
+        return emit_prim(b, prims.FORMAT_BOOL, [b.expr.coerce(value, INT, node), spec], node)
+    if t == STR:
+        return emit_prim(b, prims.FORMAT_STR, [value, spec], node)
+    return emit_prim(b, prims.FORMAT_STR, [to_str(b, value, node), spec], node)
+
+
+def concat_all(b: "FunctionBuilder", pieces: List[ops.Value], node: ast.AST) -> ops.Value:
+    if not pieces:
+        return ops.Constant(STR, "")
+    if len(pieces) == 1:
+        return pieces[0]
+    from ..ir.types import ListType
+
+    items = b.emit(ops.PrimitiveCall(prims.LIST_NEW, [ops.Constant(INT, 4),
+                                                      ops.Constant(INT, len(pieces))],
+                                     b.lineno(node), ListType(STR)))
+    for piece in pieces:
+        b.emit(ops.PrimitiveCall(prims.LIST_APPEND, [items, piece], b.lineno(node)))
+    return emit_prim(b, prims.STR_JOIN, [ops.Constant(STR, ""), items], node)
+
+
+def fstring(b: "FunctionBuilder", node: ast.JoinedStr) -> ops.Value:
+    pieces: List[ops.Value] = []
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            pieces.append(ops.Constant(STR, part.value))
+            continue
+        assert isinstance(part, ast.FormattedValue)
+        value = b.expr.value(part.value)
+        if part.conversion == ord("r"):
+            value = to_repr(b, value, part)
+        elif part.conversion == ord("s"):
+            value = to_str(b, value, part)
+        elif part.conversion == ord("a"):
+            value = emit_prim(b, prims.STR_ASCII, [to_repr(b, value, part)], part)
+        if part.format_spec is not None:
+            spec = fstring(b, part.format_spec)
+            pieces.append(format_value(b, value, spec, part))
+        else:
+            pieces.append(to_str(b, value, part))
+    return concat_all(b, pieces, node)

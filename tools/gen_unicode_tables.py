@@ -1,0 +1,172 @@
+"""Generates libruntime's Unicode tables from the running interpreter.
+
+Every property and case mapping is read back from CPython's own `str`
+methods, so the runtime agrees with the interpreter that built it on every
+code point.  Output: one C header with a two-level table mapping each code
+point to a record (property bits + four case mappings).
+
+    python3 tools/gen_unicode_tables.py OUTPUT.h
+
+Properties that `str` does not expose directly are derived from behaviour:
+  cased           = isupper() or islower() or istitle() on the single char
+                    (Unicode: Cased = Lowercase + Uppercase + Lt)
+  case-ignorable  = from the final-sigma rule of lower(), which skips
+                    case-ignorable characters around U+03A3
+  XID_Start       = c.isidentifier()   (includes '_', as str.isidentifier)
+  XID_Continue    = ('a' + c).isidentifier()
+  line break      = c splits a line in str.splitlines()
+"""
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+
+SHIFT = 7
+BLOCK = 1 << SHIFT
+MAX_CP = 0x110000
+
+FLAGS = [
+    "ALPHA", "DECIMAL", "DIGIT", "NUMERIC", "SPACE", "UPPER", "LOWER", "TITLE",
+    "CASED", "CASE_IGNORABLE", "PRINTABLE", "XID_START", "XID_CONTINUE",
+    "LINEBREAK",
+]
+
+
+def main(path: str) -> None:
+    chars = [chr(c) for c in range(MAX_CP)]
+    # surrogates cannot be stored in the runtime's UTF-8 strings: give them
+    # no properties (they never reach a lookup)
+    for c in range(0xD800, 0xE000):
+        chars[c] = "\x00"  # placeholder, overwritten with a null record below
+
+    def column(f):
+        return list(map(f, chars))
+
+    alpha = column(str.isalpha)
+    decimal = column(str.isdecimal)
+    digit = column(str.isdigit)
+    numeric = column(str.isnumeric)
+    space = column(str.isspace)
+    upper = column(str.isupper)
+    lower = column(str.islower)
+    istitle = column(str.istitle)
+    printable = column(str.isprintable)
+    xid_start = column(str.isidentifier)
+    xid_continue = list(map(str.isidentifier, map("a".__add__, chars)))
+    linebreak = [len(("a" + c + "a").splitlines()) == 2 for c in chars]
+    sigma_a = [s.endswith("ς") for s in map(str.lower, ("A" + c + "Σ" for c in chars))]
+    sigma_sp = [s.endswith("ς") for s in map(str.lower, (" " + c + "Σ" for c in chars))]
+
+    lowers = column(str.lower)
+    uppers = column(str.upper)
+    titles = column(str.title)
+    folds = column(str.casefold)
+
+    ext: list[int] = []  # multi-code-point mappings: length, then code points
+    ext_index: dict[str, int] = {}
+
+    def mapping(c: int, m: str) -> tuple[int, int]:
+        """(value, is_extended): a delta for one code point, else an offset."""
+        if len(m) == 1:
+            return ord(m) - c, 0
+        off = ext_index.get(m)
+        if off is None:
+            off = ext_index[m] = len(ext)
+            ext.append(len(m))
+            ext.extend(map(ord, m))
+        return off, 1
+
+    istitle_only = [t and not u for t, u in zip(istitle, upper)]
+    cased = [u or lo or t for u, lo, t in zip(upper, lower, istitle)]
+    ignorable = [(cs and not sp) or (not cs and sa)
+                 for cs, sp, sa in zip(cased, sigma_sp, sigma_a)]
+    bits_columns = (alpha, decimal, digit, numeric, space, upper, lower,
+                    istitle_only, cased, ignorable, printable, xid_start,
+                    xid_continue, linebreak)
+    bits_list = [0] * MAX_CP
+    for k, col in enumerate(bits_columns):
+        bit = 1 << k
+        bits_list = [b | bit if v else b for b, v in zip(bits_list, col)]
+
+    records: list[tuple] = []
+    record_index: dict[tuple, int] = {}
+    per_cp = [0] * MAX_CP
+    null = (0, 0, 0, 0, 0, 0)
+    record_index[null] = 0
+    records.append(null)
+    for c, ch, bits, lo, up, ti, fo in zip(range(MAX_CP), chars, bits_list,
+                                          lowers, uppers, titles, folds):
+        if 0xD800 <= c < 0xE000:
+            continue
+        if lo == ch and up == ch and ti == ch and fo == ch:
+            rec = (bits, 0, 0, 0, 0, 0)
+        else:
+            ext_bits = 0
+            vals = []
+            for k, m in enumerate((lo, up, ti, fo)):
+                v, e = mapping(c, m)
+                vals.append(v)
+                ext_bits |= e << k
+            rec = (bits, ext_bits, *vals)
+        i = record_index.get(rec)
+        if i is None:
+            i = record_index[rec] = len(records)
+            records.append(rec)
+        per_cp[c] = i
+
+    blocks: list[tuple] = []
+    block_index: dict[tuple, int] = {}
+    index1 = []
+    for start in range(0, MAX_CP, BLOCK):
+        blk = tuple(per_cp[start:start + BLOCK])
+        i = block_index.get(blk)
+        if i is None:
+            i = block_index[blk] = len(blocks)
+            blocks.append(blk)
+        index1.append(i)
+
+    rec_type = "uint16_t" if len(records) < 65536 else "uint32_t"
+    blk_type = "uint16_t" if len(blocks) < 65536 else "uint32_t"
+    out = []
+    w = out.append
+    w("/* Generated by tools/gen_unicode_tables.py from CPython %s"
+      " (Unicode %s).  Do not edit. */" % (sys.version.split()[0], unicodedata.unidata_version))
+    w("#define PJX_UNICODE_VERSION \"%s\"" % unicodedata.unidata_version)
+    w("#define PJX_UCD_SHIFT %d" % SHIFT)
+    for k, name in enumerate(FLAGS):
+        w("#define PJX_UCD_%s 0x%04xu" % (name, 1 << k))
+    w("typedef struct pjx_ucd_record {")
+    w("    uint16_t flags;")
+    w("    uint8_t ext; /* bit k: mapping k (lower, upper, title, fold) is in pjx_ucd_ext */")
+    w("    int32_t map[4]; /* delta to the single mapped code point, or offset in pjx_ucd_ext */")
+    w("} pjx_ucd_record;")
+    w("static const pjx_ucd_record pjx_ucd_records[%d] = {" % len(records))
+    for r in records:
+        w("{%d,%d,{%d,%d,%d,%d}}," % r)
+    w("};")
+    w("static const uint32_t pjx_ucd_ext[%d] = {" % max(1, len(ext)))
+    for i in range(0, max(1, len(ext)), 16):
+        w(",".join(map(str, ext[i:i + 16] or [0])) + ",")
+    w("};")
+    w("static const %s pjx_ucd_index1[%d] = {" % (blk_type, len(index1)))
+    for i in range(0, len(index1), 32):
+        w(",".join(map(str, index1[i:i + 32])) + ",")
+    w("};")
+    flat = [x for b in blocks for x in b]
+    w("static const %s pjx_ucd_index2[%d] = {" % (rec_type, len(flat)))
+    for i in range(0, len(flat), 32):
+        w(",".join(map(str, flat[i:i + 32])) + ",")
+    w("};")
+    text = "\n".join(out) + "\n"
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: gen_unicode_tables.py OUTPUT.h")
+    main(sys.argv[1])
