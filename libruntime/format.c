@@ -11,6 +11,7 @@
  * dtoa), and the shortest round-trip digits (dtoa mode 0) by searching the
  * digit count with strtod round trips. */
 #include "internal.h"
+#include "str_internal.h"
 #include "pyjitx/format.h"
 
 #include <inttypes.h>
@@ -25,41 +26,23 @@
 
 /* ---- Unicode helpers ------------------------------------------------------ */
 
-/* The zero of every run of ten Unicode decimal digits (category Nd), as
- * Python 3.11 (Unicode 14.0) knows them: unicodedata.decimal(chr(z + i)) == i
- * for i in 0..9, and there are no other decimal characters. */
-static const uint32_t DECIMAL_ZEROS[] = {
-    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66,
-    0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810,
-    0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620,
-    0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30,
-    0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
-    0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60,
-    0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140,
-    0x1e2f0, 0x1e950, 0x1fbf0,
-};
-
-/* Py_UNICODE_TODECIMAL: the digit value of a decimal character, else -1. */
+/* Py_UNICODE_TODECIMAL: the digit value of a decimal character (category
+ * Nd), else -1.  The property tables (unicode.c) come from the build
+ * interpreter; every maximal run of consecutive decimal characters is a
+ * sequence of whole 0..9 blocks (checked by the tests against
+ * unicodedata.decimal), so the value is the offset from the run's start. */
 static int unicode_decimal(uint32_t c) {
-    if (c < 0x660) return (c >= '0' && c <= '9') ? (int)(c - '0') : -1;
-    size_t lo = 0, hi = sizeof DECIMAL_ZEROS / sizeof DECIMAL_ZEROS[0];
-    while (hi - lo > 1) { /* last zero <= c */
-        size_t mid = (lo + hi) / 2;
-        if (DECIMAL_ZEROS[mid] <= c) lo = mid; else hi = mid;
-    }
-    return c - DECIMAL_ZEROS[lo] < 10 ? (int)(c - DECIMAL_ZEROS[lo]) : -1;
+    if (c < 0x80) return (c >= '0' && c <= '9') ? (int)(c - '0') : -1;
+    if (!(pjx_unicode_flags(c) & PJX_P_DECIMAL)) return -1;
+    uint32_t start = c;
+    while (start > 0 && (pjx_unicode_flags(start - 1) & PJX_P_DECIMAL)) start--;
+    return (int)((c - start) % 10);
 }
 
-/* Py_UNICODE_ISSPACE (str.isspace of one character), Unicode 14.0. */
+/* Py_UNICODE_ISSPACE (str.isspace of one character). */
 static int unicode_isspace(uint32_t c) {
     if (c < 0x80) return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
-    switch (c) {
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f:
-    case 0x205f: case 0x3000:
-        return 1;
-    default:
-        return c >= 0x2000 && c <= 0x200a;
-    }
+    return pjx_unicode_isspace(c);
 }
 
 /* Decodes one code point of valid UTF-8 at s; returns its byte length. */
@@ -374,6 +357,7 @@ pjx_str *pjx_float_repr(double v) {
     return pjx_strbuf_finish(&b);
 }
 
+pjx_str *pjx_float_str(double v) { return pjx_float_repr(v); }
 pjx_str *pjx_int_to_str(int64_t v) { return pjx_int_repr(v); }
 pjx_str *pjx_float_to_str(double v) { return pjx_float_repr(v); }
 pjx_str *pjx_bool_to_str(int64_t v) {

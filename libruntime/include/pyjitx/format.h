@@ -20,6 +20,8 @@ extern "C" {
 PJX_EXPORT pjx_str *pjx_int_to_str(int64_t v);
 PJX_EXPORT pjx_str *pjx_float_to_str(double v);
 PJX_EXPORT pjx_str *pjx_bool_to_str(int64_t v); /* 'True' / 'False' */
+/* str(float) under its runtime-internal name (not a JIT symbol) */
+PJX_EXPORT pjx_str *pjx_float_str(double v);
 
 /* ---- format(x, spec) / f"{x:spec}" ---------------------------------------
  * The full format-spec mini-language of int.__format__, float.__format__,
