@@ -531,3 +531,45 @@ def test_every_unicode_decimal_digit_and_space():
         for text in (ch + "12" + ch, ch + "-1.5" + ch):
             assert parse_int(text, 0)[:2] == python(int, text, 0)[:2], repr(text)
             assert parse_float(text)[:2] == python(float, text)[:2], repr(text)
+
+
+EDGE_FORMATS = [
+    (format_float, 1.5, ".2147483648f"), (format_float, 1.5, "99999999999999999999"),
+    (format_int, 1, ".5"), (format_float, 1.5, ".9223372036854775807f"),
+    (format_str, "ab", "\x00<5"), (format_int, 1, "\x00"), (format_int, 1, "<\x00"),
+    (format_int, 1, "z"), (format_str, "a", "z"), (format_float, 2.5, ",_"),
+    (format_float, 2.5, "_,"), (format_int, 7, ",x"), (format_int, 7, "_x"),
+    (format_int, -7, "_b"), (format_int, 7, ",c"), (format_int, 7, "+c"),
+    (format_int, 7, "#c"), (format_int, 0x110000, "c"), (format_int, -1, "c"),
+    (format_float, 1.0, "d"), (format_str, "a", "d"), (format_int, 10**15, "n"),
+    (format_float, 1234567.5, "n"), (format_float, 1234567.5, ",n"),
+    (format_float, -0.0, "z"), (format_float, -0.0, "z.3"), (format_float, -1e-9, "z.2%"),
+    (format_float, math.nan, "z"), (format_float, -math.inf, "z=10"),
+    (format_float, 1e16, "#"), (format_float, 123.0, "#.3g"), (format_float, 0.0001, "#"),
+]
+
+
+@pytest.mark.parametrize("fn, value, spec", EDGE_FORMATS)
+def test_format_edge_cases(fn, value, spec):
+    check_format(fn, value, spec)
+
+
+EDGE_INTS = [("0_7", 0), ("0_0", 0), ("0x_1f", 16), ("0x__1", 16), ("-0b1_0", 0), ("1_", 10),
+             ("_1", 10), ("+_1", 10), ("0b1", 16), ("0b", 0), (" 0x ", 16), ("0o17", 8),
+             ("0O1_7", 0), ("1\x00", 10), ("", 10), (" ", 0), ("-", 10), ("0x8000000000000000", 0),
+             ("-0x8000000000000000", 0), ("-0x8000000000000001", 0), ("Z", 36), ("z", 35)]
+
+
+@pytest.mark.parametrize("text, base", EDGE_INTS)
+def test_str_to_int_edge_cases(text, base):
+    check_int(text, base)
+
+
+EDGE_FLOATS = ["1.e1", ".e1", "-.5", "+.e5", "1e-99999999999999999999", "1e99999999999999999999",
+               "0" * 400 + "1e-400", "1_0.0_1", "1.5E+0_3", "Infinity ", " -InFiNiTy\n", "1\x00",
+               "1_e5", "1e_5", "in_f", "1__0", "_1", "1_", "0x10", "1e5.0", "--1", "nan ", "+nan"]
+
+
+@pytest.mark.parametrize("text", EDGE_FLOATS)
+def test_str_to_float_edge_cases(text):
+    check_float(text)
