@@ -146,6 +146,28 @@ static const uint64_t POW10[20] = {
     1000000000000000000ull, 10000000000000000000ull,
 };
 
+/* The nearest p-digit decimal (p < 17) to a double, from the double's
+ * correctly rounded 17-digit expansion d (first-digit exponent *x): rounding
+ * d again gives the correctly rounded p digits unless d's tail beyond p is
+ * exactly 5000...0 (then the true value may lie on either side of the tie):
+ * returns 0 for that case, else 1 with the p digits in out. */
+static int round_expansion(const char *d, int p, char *out, int *x) {
+    int up = d[p] > '5';
+    if (d[p] == '5') {
+        int rest_zero = 1;
+        for (int i = p + 1; i < 17; i++) if (d[i] != '0') { rest_zero = 0; break; }
+        if (rest_zero) return 0;
+        up = 1;
+    }
+    memcpy(out, d, (size_t)p);
+    if (up) {
+        int i = p - 1;
+        while (i >= 0 && out[i] == '9') out[i--] = '0';
+        if (i < 0) { out[0] = '1'; (*x)++; } else out[i]++;
+    }
+    return 1;
+}
+
 /* dtoa mode 0 for a positive finite a: the shortest digit string that reads
  * back as a, the nearest to a among those. */
 static void shortest_digits(double a, digits_t *r) {
@@ -156,15 +178,45 @@ static void shortest_digits(double a, digits_t *r) {
     if (!asymmetric) {
         /* The rounding interval is symmetric, so if the nearest p-digit
          * decimal reads back, so does the nearest (p+1)-digit one: binary
-         * search the smallest p. */
+         * search the smallest p.  The nearest p-digit decimals come from
+         * one 17-digit expansion (see round_expansion). */
+        char d17[32];
+        snprintf(d17, sizeof d17, "%.16e", a);
+        char digits17[17];
+        digits17[0] = d17[0];
+        memcpy(digits17 + 1, d17 + 2, 16);
+        int x17 = (int)strtol(d17 + 19, NULL, 10);
+        char best[17];
+        int best_x = x17, best_p = 17;
+        memcpy(best, digits17, 17);
         int lo = 1, hi = 17;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
-            snprintf(buf, sizeof r->small, "%.*e", mid - 1, a);
-            if (strtod(buf, NULL) == a) hi = mid; else lo = mid + 1;
+            char cand[17];
+            int x = x17;
+            if (!round_expansion(digits17, mid, cand, &x)) {
+                /* a tie in the expansion: ask printf for this length */
+                snprintf(buf, sizeof r->small, "%.*e", mid - 1, a);
+                cand[0] = buf[0];
+                if (mid > 1) memcpy(cand + 1, buf + 2, (size_t)mid - 1);
+                x = (int)strtol(strchr(buf, 'e') + 1, NULL, 10);
+            }
+            char text[40];
+            memcpy(text, cand, (size_t)mid);
+            snprintf(text + mid, sizeof text - (size_t)mid, "e%d", x - mid + 1);
+            if (strtod(text, NULL) == a) {
+                hi = mid;
+                memcpy(best, cand, (size_t)mid);
+                best_x = x;
+                best_p = mid;
+            } else lo = mid + 1;
         }
-        snprintf(buf, sizeof r->small, "%.*e", lo - 1, a);
-        parse_e_output(buf, r);
+        int n = best_p;
+        while (n > 1 && best[n - 1] == '0') n--;
+        memcpy(buf, best, (size_t)n);
+        r->digits = buf;
+        r->len = n;
+        r->decpt = best_x + 1;
         return;
     }
     /* A power of two: the interval below is half as wide as above, so at a
