@@ -573,3 +573,14 @@ EDGE_FLOATS = ["1.e1", ".e1", "-.5", "+.e5", "1e-99999999999999999999", "1e99999
 @pytest.mark.parametrize("text", EDGE_FLOATS)
 def test_str_to_float_edge_cases(text):
     check_float(text)
+
+
+pct_pad = _bind("pjx_percent_pad_text", P, P, I32, I64, I64)
+
+
+@pytest.mark.parametrize("fmt, args", [("%s", (0, -1, -1)), ("%8s", (0, 8, -1)),
+                                       ("%-8.3s", (1, 8, 3)), ("%.0s", (0, -1, 0)),
+                                       ("%+2s", (2, 2, -1)), ("%08s", (16, 8, -1))])
+@pytest.mark.parametrize("value", [[1, 2], {"é": 1.5}, (None,), "x€"])
+def test_percent_pad_text(fmt, args, value):
+    assert with_strs(pct_pad, str(value), *args) == ("ok", fmt % (value,))

@@ -54,9 +54,9 @@ PJX_EXPORT pjx_str *pjx_percent_format_bool(int64_t v, int32_t flags, int64_t wi
                                             int64_t precision, int32_t conv);
 PJX_EXPORT pjx_str *pjx_percent_format_str(pjx_str *v, int32_t flags, int64_t width,
                                            int64_t precision, int32_t conv);
-/* %s / %r / %a of an already-converted text (e.g. str() of a list): only
- * precision truncation and width padding apply; conv is 's', 'r' or 'a'
- * and selects nothing but the truncation rule (the text is used as is). */
+/* %s / %r / %a of an already-converted text (e.g. str() or repr() of a
+ * list, computed by the caller): only precision truncation and width
+ * padding (PJX_PCT_LJUST) apply; the text is used as is. */
 PJX_EXPORT pjx_str *pjx_percent_pad_text(pjx_str *text, int32_t flags, int64_t width,
                                          int64_t precision);
 
