@@ -11,6 +11,7 @@
  * dtoa), and the shortest round-trip digits (dtoa mode 0) by searching the
  * digit count with strtod round trips. */
 #include "internal.h"
+#include "str_internal.h"
 #include "pyjitx/format.h"
 
 #include <inttypes.h>
@@ -25,41 +26,23 @@
 
 /* ---- Unicode helpers ------------------------------------------------------ */
 
-/* The zero of every run of ten Unicode decimal digits (category Nd), as
- * Python 3.11 (Unicode 14.0) knows them: unicodedata.decimal(chr(z + i)) == i
- * for i in 0..9, and there are no other decimal characters. */
-static const uint32_t DECIMAL_ZEROS[] = {
-    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66,
-    0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810,
-    0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620,
-    0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30,
-    0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
-    0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60,
-    0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140,
-    0x1e2f0, 0x1e950, 0x1fbf0,
-};
-
-/* Py_UNICODE_TODECIMAL: the digit value of a decimal character, else -1. */
+/* Py_UNICODE_TODECIMAL: the digit value of a decimal character (category
+ * Nd), else -1.  The property tables (unicode.c) come from the build
+ * interpreter; every maximal run of consecutive decimal characters is a
+ * sequence of whole 0..9 blocks (checked by the tests against
+ * unicodedata.decimal), so the value is the offset from the run's start. */
 static int unicode_decimal(uint32_t c) {
-    if (c < 0x660) return (c >= '0' && c <= '9') ? (int)(c - '0') : -1;
-    size_t lo = 0, hi = sizeof DECIMAL_ZEROS / sizeof DECIMAL_ZEROS[0];
-    while (hi - lo > 1) { /* last zero <= c */
-        size_t mid = (lo + hi) / 2;
-        if (DECIMAL_ZEROS[mid] <= c) lo = mid; else hi = mid;
-    }
-    return c - DECIMAL_ZEROS[lo] < 10 ? (int)(c - DECIMAL_ZEROS[lo]) : -1;
+    if (c < 0x80) return (c >= '0' && c <= '9') ? (int)(c - '0') : -1;
+    if (!(pjx_unicode_flags(c) & PJX_P_DECIMAL)) return -1;
+    uint32_t start = c;
+    while (start > 0 && (pjx_unicode_flags(start - 1) & PJX_P_DECIMAL)) start--;
+    return (int)((c - start) % 10);
 }
 
-/* Py_UNICODE_ISSPACE (str.isspace of one character), Unicode 14.0. */
+/* Py_UNICODE_ISSPACE (str.isspace of one character). */
 static int unicode_isspace(uint32_t c) {
     if (c < 0x80) return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
-    switch (c) {
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f:
-    case 0x205f: case 0x3000:
-        return 1;
-    default:
-        return c >= 0x2000 && c <= 0x200a;
-    }
+    return pjx_unicode_isspace(c);
 }
 
 /* Decodes one code point of valid UTF-8 at s; returns its byte length. */
@@ -163,6 +146,28 @@ static const uint64_t POW10[20] = {
     1000000000000000000ull, 10000000000000000000ull,
 };
 
+/* The nearest p-digit decimal (p < 17) to a double, from the double's
+ * correctly rounded 17-digit expansion d (first-digit exponent *x): rounding
+ * d again gives the correctly rounded p digits unless d's tail beyond p is
+ * exactly 5000...0 (then the true value may lie on either side of the tie):
+ * returns 0 for that case, else 1 with the p digits in out. */
+static int round_expansion(const char *d, int p, char *out, int *x) {
+    int up = d[p] > '5';
+    if (d[p] == '5') {
+        int rest_zero = 1;
+        for (int i = p + 1; i < 17; i++) if (d[i] != '0') { rest_zero = 0; break; }
+        if (rest_zero) return 0;
+        up = 1;
+    }
+    memcpy(out, d, (size_t)p);
+    if (up) {
+        int i = p - 1;
+        while (i >= 0 && out[i] == '9') out[i--] = '0';
+        if (i < 0) { out[0] = '1'; (*x)++; } else out[i]++;
+    }
+    return 1;
+}
+
 /* dtoa mode 0 for a positive finite a: the shortest digit string that reads
  * back as a, the nearest to a among those. */
 static void shortest_digits(double a, digits_t *r) {
@@ -173,15 +178,45 @@ static void shortest_digits(double a, digits_t *r) {
     if (!asymmetric) {
         /* The rounding interval is symmetric, so if the nearest p-digit
          * decimal reads back, so does the nearest (p+1)-digit one: binary
-         * search the smallest p. */
+         * search the smallest p.  The nearest p-digit decimals come from
+         * one 17-digit expansion (see round_expansion). */
+        char d17[32];
+        snprintf(d17, sizeof d17, "%.16e", a);
+        char digits17[17];
+        digits17[0] = d17[0];
+        memcpy(digits17 + 1, d17 + 2, 16);
+        int x17 = (int)strtol(d17 + 19, NULL, 10);
+        char best[17];
+        int best_x = x17, best_p = 17;
+        memcpy(best, digits17, 17);
         int lo = 1, hi = 17;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
-            snprintf(buf, sizeof r->small, "%.*e", mid - 1, a);
-            if (strtod(buf, NULL) == a) hi = mid; else lo = mid + 1;
+            char cand[17];
+            int x = x17;
+            if (!round_expansion(digits17, mid, cand, &x)) {
+                /* a tie in the expansion: ask printf for this length */
+                snprintf(buf, sizeof r->small, "%.*e", mid - 1, a);
+                cand[0] = buf[0];
+                if (mid > 1) memcpy(cand + 1, buf + 2, (size_t)mid - 1);
+                x = (int)strtol(strchr(buf, 'e') + 1, NULL, 10);
+            }
+            char text[40];
+            memcpy(text, cand, (size_t)mid);
+            snprintf(text + mid, sizeof text - (size_t)mid, "e%d", x - mid + 1);
+            if (strtod(text, NULL) == a) {
+                hi = mid;
+                memcpy(best, cand, (size_t)mid);
+                best_x = x;
+                best_p = mid;
+            } else lo = mid + 1;
         }
-        snprintf(buf, sizeof r->small, "%.*e", lo - 1, a);
-        parse_e_output(buf, r);
+        int n = best_p;
+        while (n > 1 && best[n - 1] == '0') n--;
+        memcpy(buf, best, (size_t)n);
+        r->digits = buf;
+        r->len = n;
+        r->decpt = best_x + 1;
         return;
     }
     /* A power of two: the interval below is half as wide as above, so at a
@@ -374,6 +409,7 @@ pjx_str *pjx_float_repr(double v) {
     return pjx_strbuf_finish(&b);
 }
 
+pjx_str *pjx_float_str(double v) { return pjx_float_repr(v); }
 pjx_str *pjx_int_to_str(int64_t v) { return pjx_int_repr(v); }
 pjx_str *pjx_float_to_str(double v) { return pjx_float_repr(v); }
 pjx_str *pjx_bool_to_str(int64_t v) {

@@ -102,7 +102,10 @@ def python(f, *args):
 
 
 def examples(n):
-    return settings(max_examples=max(n, settings().max_examples), deadline=None)
+    """n examples (sized to keep this file near 15 s); 10x under the
+    'thorough' hypothesis profile."""
+    default = settings().max_examples
+    return settings(max_examples=n * 10 if default >= 2000 else max(n, default), deadline=None)
 
 
 int_to_str = _bind("pjx_int_to_str", P, I64)
@@ -147,7 +150,7 @@ ints = st.one_of(st.sampled_from(SPECIAL_INTS), st.integers(INT64_MIN, INT64_MAX
 # repr / str
 
 
-@examples(3000)
+@examples(500)
 @given(x=floats)
 def test_float_repr(x):
     assert call_str(float_to_str, x) == ("ok", repr(x))
@@ -157,7 +160,7 @@ def test_float_repr_bit_patterns():
     """Random bit patterns, all powers of two and their neighbours."""
     rng = random.Random(1234)
     values = [struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
-              for _ in range(150_000)]
+              for _ in range(100_000)]
     for e in range(-1074, 1024):
         p = 2.0**e
         values += [p, -p, math.nextafter(p, 0), math.nextafter(p, math.inf)]
@@ -237,7 +240,7 @@ def check_format(fn, value, spec, arg=None):
     assert ours == theirs, (value, spec)
 
 
-@examples(3000)
+@examples(500)
 @given(v=ints, spec=format_specs())
 @example(v=1234, spec="012,")
 @example(v=-1234, spec="0=12_")
@@ -250,7 +253,7 @@ def test_format_int(v, spec):
     check_format(format_int, v, spec)
 
 
-@examples(2000)
+@examples(200)
 @given(v=st.booleans(), spec=format_specs())
 @example(v=True, spec="")
 @example(v=False, spec=">6")
@@ -260,7 +263,7 @@ def test_format_bool(v, spec):
     check_format(format_bool, v, spec, arg=int(v))
 
 
-@examples(4000)
+@examples(800)
 @given(v=floats, spec=format_specs())
 @example(v=math.inf, spec="010")
 @example(v=math.nan, spec="=+10")
@@ -281,7 +284,7 @@ def test_format_float(v, spec):
 texts = st.one_of(st.text(max_size=12), st.sampled_from(["", "abc", "héllo", "𝄞x", "€€€"]))
 
 
-@examples(2000)
+@examples(300)
 @given(v=texts, spec=format_specs())
 @example(v="ab", spec="010")
 @example(v="ab", spec=" ")
@@ -321,7 +324,7 @@ def check_percent(fn, value, case, arg=None):
 NUMERIC_CONVS = "diuoxXeEfFgGcsra"
 
 
-@examples(2500)
+@examples(400)
 @given(v=ints, case=percent_specs(NUMERIC_CONVS))
 @example(v=-10, case=("%#5.3x", 8, 5, 3, ord("x")))
 @example(v=255, case=("%+#08X", 2 | 8 | 16, 8, -1, ord("X")))
@@ -329,13 +332,13 @@ def test_percent_int(v, case):
     check_percent(pct_int, v, case)
 
 
-@examples(1500)
+@examples(150)
 @given(v=st.booleans(), case=percent_specs(NUMERIC_CONVS))
 def test_percent_bool(v, case):
     check_percent(pct_bool, v, case, arg=int(v))
 
 
-@examples(3000)
+@examples(500)
 @given(v=floats, case=percent_specs(NUMERIC_CONVS))
 @example(v=math.inf, case=("%05f", 16, 5, -1, ord("f")))
 @example(v=1e30, case=("%d", 0, -1, -1, ord("d")))
@@ -344,7 +347,7 @@ def test_percent_float(v, case):
     check_percent(pct_float, v, case)
 
 
-@examples(1500)
+@examples(250)
 @given(v=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=8),
        case=percent_specs(NUMERIC_CONVS))
 def test_percent_str(v, case):
@@ -360,9 +363,9 @@ def test_percent_str_unicode(text):
         assert ours == python(lambda: fmt % (text,)), fmt
 
 
-@pytest.mark.parametrize("text", ["abc", "it's", "é", "a\u20acb", "\U0001d11e", "\xff"])
+@pytest.mark.parametrize("text", ["abc", "it's", "é", "a\u20acb", "\U0001d11e", "\xff",
+                                  "\x00\n\x7f", "\u200b\u0378", "'\"", "\U000e0001"])
 def test_str_ascii(text):
-    # repr of these strings is printable in both implementations
     assert with_strs(str_ascii, text) == ("ok", ascii(text))
 
 
@@ -396,10 +399,6 @@ def parse_float(text):
         _decref(s)
 
 
-def printable(text):
-    return all(32 <= ord(c) < 127 for c in text)
-
-
 SPACES = [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x85", "\xa0", "\u2003", "\u3000", "\x1c"]
 
 
@@ -422,15 +421,10 @@ def check_int(text, base):
     if theirs[0] == "ok" and not INT64_MIN <= theirs[1] <= INT64_MAX:
         assert ours == ("raise", "OverflowError", BIG_INT), text
         return
-    if theirs[0] == "raise" and not printable(text):
-        # the message quotes repr(text); only compare the type (repr of
-        # non-ASCII text is another helper's job)
-        assert ours[:2] == theirs[:2], (text, ours, theirs)
-        return
     assert ours == theirs, (text, base)
 
 
-@examples(4000)
+@examples(600)
 @given(text=int_literals(), base=st.sampled_from([0, 10, 10, 10, 2, 8, 16, 36, 7]))
 @example(text="-9223372036854775808", base=10)
 @example(text="9223372036854775808", base=10)
@@ -486,13 +480,10 @@ def check_float(text):
         if math.isnan(b):
             assert math.copysign(1, a) == math.copysign(1, b), text
         return
-    if not printable(text):
-        assert ours[:2] == theirs[:2], (text, ours, theirs)
-        return
     assert ours == theirs, text
 
 
-@examples(4000)
+@examples(600)
 @given(text=float_literals())
 @example(text="-nan")
 @example(text="1e500")
@@ -515,8 +506,81 @@ def test_str_to_float(text):
     check_float(text)
 
 
-@examples(1500)
+@examples(300)
 @given(x=floats)
 def test_str_to_float_round_trip(x):
     for text in (repr(x), f"{x:.25e}", f"{x:.3g}"):
         check_float(text)
+
+
+def test_every_unicode_decimal_digit_and_space():
+    """int() accepts every decimal character and strips every whitespace
+    character the interpreter knows (the tables come from it at build time)."""
+    import sys
+    import unicodedata
+    decimals = [cp for cp in range(sys.maxunicode + 1)
+                if unicodedata.decimal(chr(cp), -1) >= 0 and not 0xD800 <= cp < 0xE000]
+    for cp in decimals:
+        text = chr(cp) + "7"
+        assert parse_int(text, 10) == ("ok", int(text)), hex(cp)
+        assert parse_float(text) == ("ok", float(text)), hex(cp)
+    assert with_strs(format_int, 5, chr(decimals[-1] - 8)) == ("ok", format(5, chr(decimals[-1] - 8)))
+    spaces = [chr(cp) for cp in range(sys.maxunicode + 1)
+              if chr(cp).isspace() and not 0xD800 <= cp < 0xE000]
+    for ch in spaces + ["\x1f", "\x85", "\u180e", "\u200b", "\ufeff"]:
+        for text in (ch + "12" + ch, ch + "-1.5" + ch):
+            assert parse_int(text, 0)[:2] == python(int, text, 0)[:2], repr(text)
+            assert parse_float(text)[:2] == python(float, text)[:2], repr(text)
+
+
+EDGE_FORMATS = [
+    (format_float, 1.5, ".2147483648f"), (format_float, 1.5, "99999999999999999999"),
+    (format_int, 1, ".5"), (format_float, 1.5, ".9223372036854775807f"),
+    (format_str, "ab", "\x00<5"), (format_int, 1, "\x00"), (format_int, 1, "<\x00"),
+    (format_int, 1, "z"), (format_str, "a", "z"), (format_float, 2.5, ",_"),
+    (format_float, 2.5, "_,"), (format_int, 7, ",x"), (format_int, 7, "_x"),
+    (format_int, -7, "_b"), (format_int, 7, ",c"), (format_int, 7, "+c"),
+    (format_int, 7, "#c"), (format_int, 0x110000, "c"), (format_int, -1, "c"),
+    (format_float, 1.0, "d"), (format_str, "a", "d"), (format_int, 10**15, "n"),
+    (format_float, 1234567.5, "n"), (format_float, 1234567.5, ",n"),
+    (format_float, -0.0, "z"), (format_float, -0.0, "z.3"), (format_float, -1e-9, "z.2%"),
+    (format_float, math.nan, "z"), (format_float, -math.inf, "z=10"),
+    (format_float, 1e16, "#"), (format_float, 123.0, "#.3g"), (format_float, 0.0001, "#"),
+]
+
+
+@pytest.mark.parametrize("fn, value, spec", EDGE_FORMATS)
+def test_format_edge_cases(fn, value, spec):
+    check_format(fn, value, spec)
+
+
+EDGE_INTS = [("0_7", 0), ("0_0", 0), ("0x_1f", 16), ("0x__1", 16), ("-0b1_0", 0), ("1_", 10),
+             ("_1", 10), ("+_1", 10), ("0b1", 16), ("0b", 0), (" 0x ", 16), ("0o17", 8),
+             ("0O1_7", 0), ("1\x00", 10), ("", 10), (" ", 0), ("-", 10), ("0x8000000000000000", 0),
+             ("-0x8000000000000000", 0), ("-0x8000000000000001", 0), ("Z", 36), ("z", 35)]
+
+
+@pytest.mark.parametrize("text, base", EDGE_INTS)
+def test_str_to_int_edge_cases(text, base):
+    check_int(text, base)
+
+
+EDGE_FLOATS = ["1.e1", ".e1", "-.5", "+.e5", "1e-99999999999999999999", "1e99999999999999999999",
+               "0" * 400 + "1e-400", "1_0.0_1", "1.5E+0_3", "Infinity ", " -InFiNiTy\n", "1\x00",
+               "1_e5", "1e_5", "in_f", "1__0", "_1", "1_", "0x10", "1e5.0", "--1", "nan ", "+nan"]
+
+
+@pytest.mark.parametrize("text", EDGE_FLOATS)
+def test_str_to_float_edge_cases(text):
+    check_float(text)
+
+
+pct_pad = _bind("pjx_percent_pad_text", P, P, I32, I64, I64)
+
+
+@pytest.mark.parametrize("fmt, args", [("%s", (0, -1, -1)), ("%8s", (0, 8, -1)),
+                                       ("%-8.3s", (1, 8, 3)), ("%.0s", (0, -1, 0)),
+                                       ("%+2s", (2, 2, -1)), ("%08s", (16, 8, -1))])
+@pytest.mark.parametrize("value", [[1, 2], {"é": 1.5}, (None,), "x€"])
+def test_percent_pad_text(fmt, args, value):
+    assert with_strs(pct_pad, str(value), *args) == ("ok", fmt % (value,))

@@ -20,6 +20,8 @@ extern "C" {
 PJX_EXPORT pjx_str *pjx_int_to_str(int64_t v);
 PJX_EXPORT pjx_str *pjx_float_to_str(double v);
 PJX_EXPORT pjx_str *pjx_bool_to_str(int64_t v); /* 'True' / 'False' */
+/* str(float) under its runtime-internal name (not a JIT symbol) */
+PJX_EXPORT pjx_str *pjx_float_str(double v);
 
 /* ---- format(x, spec) / f"{x:spec}" ---------------------------------------
  * The full format-spec mini-language of int.__format__, float.__format__,
@@ -52,9 +54,9 @@ PJX_EXPORT pjx_str *pjx_percent_format_bool(int64_t v, int32_t flags, int64_t wi
                                             int64_t precision, int32_t conv);
 PJX_EXPORT pjx_str *pjx_percent_format_str(pjx_str *v, int32_t flags, int64_t width,
                                            int64_t precision, int32_t conv);
-/* %s / %r / %a of an already-converted text (e.g. str() of a list): only
- * precision truncation and width padding apply; conv is 's', 'r' or 'a'
- * and selects nothing but the truncation rule (the text is used as is). */
+/* %s / %r / %a of an already-converted text (e.g. str() or repr() of a
+ * list, computed by the caller): only precision truncation and width
+ * padding (PJX_PCT_LJUST) apply; the text is used as is. */
 PJX_EXPORT pjx_str *pjx_percent_pad_text(pjx_str *text, int32_t flags, int64_t width,
                                          int64_t precision);
 
