@@ -35,6 +35,7 @@ void pjx_dealloc(pjx_object *o) {
     case PJX_TYPE_DICT:
     case PJX_TYPE_SET: pjx_dict_dealloc((pjx_dict *)o); break;
     case PJX_TYPE_TUPLE: pjx_tuple_dealloc((pjx_tuple *)o); break;
+    case PJX_TYPE_EXCEPTION: pjx_exception_dealloc((pjx_exception *)o); break;
     default: pjx_free(o); break;
     }
 }

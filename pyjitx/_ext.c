@@ -68,11 +68,34 @@ static PyObject *python_exception_type(int32_t kind) {
     }
 }
 
+/* User-defined exception classes by runtime kind (pyjitx/exceptions.py). */
+static PyObject *user_exception_classes;
+
 /* Moves this thread's runtime exception into Python's error indicator. */
 static void raise_runtime_error(void) {
     int32_t kind = pjx_err_kind();
     const char *message = pjx_err_message();
     PyObject *type = python_exception_type(kind);
+    if (kind >= PJX_USER_EXCEPTION_BASE && user_exception_classes != NULL) {
+        PyObject *key = PyLong_FromLong(kind);
+        PyObject *cls = key ? PyDict_GetItemWithError(user_exception_classes, key) : NULL;
+        Py_XDECREF(key);
+        if (cls != NULL) type = cls;
+        PyErr_Clear();
+    }
+    if (kind == PJX_EXC_KEY && message[0] != '\0') {
+        /* KeyError carries the key itself: its message is the key's repr */
+        PyObject *ast = PyImport_ImportModule("ast");
+        PyObject *key = ast ? PyObject_CallMethod(ast, "literal_eval", "s", message) : NULL;
+        Py_XDECREF(ast);
+        if (key != NULL) {
+            PyErr_SetObject(type, key);
+            Py_DECREF(key);
+            pjx_err_clear();
+            return;
+        }
+        PyErr_Clear();
+    }
     if (message[0] == '\0')
         PyErr_SetNone(type);
     else
@@ -398,6 +421,28 @@ static PyObject *runtime_symbols(PyObject *module, PyObject *unused) {
     return table;
 }
 
+/* register_exception_class(kind, cls, parent_kind) */
+static PyObject *register_exception_class(PyObject *module, PyObject *args) {
+    int kind, parent;
+    PyObject *cls;
+    if (!PyArg_ParseTuple(args, "iOi", &kind, &cls, &parent)) return NULL;
+    if (user_exception_classes == NULL) {
+        user_exception_classes = PyDict_New();
+        if (user_exception_classes == NULL) return NULL;
+    }
+    PyObject *key = PyLong_FromLong(kind);
+    if (key == NULL || PyDict_SetItem(user_exception_classes, key, cls) < 0) {
+        Py_XDECREF(key);
+        return NULL;
+    }
+    Py_DECREF(key);
+    if (pjx_register_exception_class(kind, parent) < 0) {
+        raise_runtime_error();
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *clear_conversion_cache(PyObject *module, PyObject *unused) {
     pjx_clear_conversion_cache();
     Py_RETURN_NONE;
@@ -439,6 +484,8 @@ static PyMethodDef module_methods[] = {
      "Calls a packed entry with bound arguments (the slow path)."},
     {"runtime_symbols", runtime_symbols, METH_NOARGS,
      "Addresses of the runtime's symbols, for the JIT linker."},
+    {"register_exception_class", register_exception_class, METH_VARARGS,
+     "Registers a user-defined exception class under a runtime kind."},
     {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
      "Releases the runtime dicts kept for unchanged Python dict arguments."},
     {"live_objects", live_objects, METH_NOARGS,

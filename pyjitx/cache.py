@@ -157,6 +157,22 @@ def dependencies_current(dependencies: dict, entry: Callable) -> bool:
                     return False
             except Exception:
                 return False
+        elif kind == "exc":
+            # a user exception class: it must still exist, with the same
+            # kind, and be registered with the runtime before the code runs
+            from .exceptions import kind_of
+
+            module_name, _, qualname = rest.partition(":")
+            obj = sys.modules.get(module_name)
+            for part in qualname.split("."):
+                obj = getattr(obj, part, None)
+            if not isinstance(obj, type) or not issubclass(obj, BaseException):
+                return False
+            try:
+                if str(kind_of(obj)) != expected:
+                    return False
+            except ValueError:
+                return False
         elif kind in ("global", "attr"):
             module_name, _, name = rest.partition(":")
             module = sys.modules.get(module_name)

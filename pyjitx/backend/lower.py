@@ -221,6 +221,10 @@ class FunctionLowering:
         # owned references to release if the op being lowered raises
         self.cleanup: List[ops.Value] = []
         self.cleanup_blocks: Dict[Tuple[ops.Value, ...], ir.Block] = {}
+        # inside a try: where the failure of the op being lowered goes
+        self.failure_target: Optional[ir.Block] = None
+        # LLVM block each IR edge leaves from, where not the block's end
+        self.edge_sources: Dict[Tuple[ops.Block, int], ir.Block] = {}
 
     # ---- driver
 
@@ -250,16 +254,26 @@ class FunctionLowering:
         # Reverse postorder: every value is lowered before its uses.
         for block in reverse_postorder(self.fn):
             self.builder.position_at_end(self.blocks[block])
-            for op in block.ops:
+            term = block.terminator
+            for index, op in enumerate(block.ops):
                 self.cleanup = op.cleanup
+                if isinstance(term, ops.TryGoto) and index == len(block.ops) - 1:
+                    landing = self.llfn.append_basic_block("landing")
+                    self.failure_target = landing
+                    self.edge_sources[(block, 1)] = landing
                 self.values[op] = self.lower_op(op)
+                self.failure_target = None
             self.cleanup = []
             self.end_blocks[block] = self.builder.block
+            self.current_block = block
             self.lower_terminator(block.terminator)
         for block in self.fn.blocks:
-            for edge in block.terminator.edges:
+            for index, edge in enumerate(block.terminator.edges):
+                source = self.edge_sources.get((block, index), self.end_blocks.get(block))
+                if source is None:
+                    continue  # unreachable block
                 for param, arg in zip(edge.target.params, edge.args):
-                    self.values[param].add_incoming(self.value(arg), self.end_blocks[block])
+                    self.values[param].add_incoming(self.value(arg), source)
 
     # ---- values
 
@@ -342,8 +356,11 @@ class FunctionLowering:
     # ---- errors
 
     def _error_exit(self) -> ir.Block:
-        """Where a failure goes: release what the failing op's cleanup
-        lists, then return failure."""
+        """Where a failure goes: inside a try, to the handler's landing
+        block; otherwise release what the failing op's cleanup lists, then
+        return failure."""
+        if self.failure_target is not None:
+            return self.failure_target
         if not self.cleanup:
             return self._propagate_block()
         key = tuple(sorted(self.cleanup, key=id))
@@ -695,6 +712,18 @@ class FunctionLowering:
         elif isinstance(term, ops.Raise):
             self.set_error(term.kind, term.message)
             b.branch(self._error_exit())
+        elif isinstance(term, ops.TryGoto):
+            b.branch(self.blocks[term.edges[0].target])
+            landing = self.edge_sources.get((self.current_block, 1))
+            if landing is None:  # the last op cannot fail after all
+                landing = self.llfn.append_basic_block("landing")
+                self.edge_sources[(self.current_block, 1)] = landing
+            saved = b.block
+            b.position_at_end(landing)
+            b.branch(self.blocks[term.edges[1].target])
+            b.position_at_end(saved)
+        elif isinstance(term, ops.Propagate):
+            b.branch(self._propagate_block())
         elif isinstance(term, ops.Unreachable):
             b.unreachable()
         else:

@@ -47,6 +47,8 @@ def _assigned_names(node: ast.FunctionDef) -> Set[str]:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
             names.add(sub.id)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            names.add(sub.name)
     return names
 
 
@@ -54,6 +56,12 @@ class LoopContext:
     def __init__(self, continue_target: ops.Block, break_target: ops.Block) -> None:
         self.continue_target = continue_target
         self.break_target = break_target
+
+
+def _error_kind(name: str) -> int:
+    from ..backend.abi import ERROR_KINDS
+
+    return ERROR_KINDS[name]
 
 
 class FunctionBuilder:
@@ -85,6 +93,10 @@ class FunctionBuilder:
         self.lambda_bindings: Dict[str, ops.Value] = {}
         # the current item of an internal loop (as_list, sort keys)
         self.loop_item: Optional[ops.Value] = None
+        # innermost last: where a failing op goes inside `try` blocks
+        self.handlers: List[ops.Block] = []
+        # exceptions of the enclosing except clauses (for a bare `raise`)
+        self.caught: List[ops.Value] = []
         self.return_annotation = self._annotated_return_type()
         if self.return_annotation is not None:
             progress.return_preset = self.return_annotation
@@ -118,9 +130,28 @@ class FunctionBuilder:
         if op.line < 0:
             op.line = self.line
         self.block.ops.append(op)
+        if op.can_raise and self.handlers:
+            # inside a try: the op ends its block, with an edge to the handler
+            cont = self.new_block("tried")
+            self.terminate(ops.TryGoto(cont, self.handlers[-1], op.line))
+            self.seal(cont)
+            self.start(cont)
         return op
 
+    def propagate(self, node: ast.AST) -> None:
+        """The pending exception goes to the innermost handler, or out."""
+        if self.handlers:
+            self.goto(self.handlers[-1])
+        else:
+            self.terminate(ops.Propagate(self.lineno(node)))
+
     def terminate(self, terminator: ops.Terminator) -> None:
+        if isinstance(terminator, ops.Raise) and self.handlers:
+            kind = ops.Constant(INT, _error_kind(terminator.kind))
+            message = ops.Constant(STR, terminator.message)
+            self.block.ops.append(ops.PrimitiveCall(prims.ERR_SET_STR, [kind, message],
+                                                    terminator.line))
+            terminator = ops.Goto(self.handlers[-1], terminator.line)
         assert self.block is not None and self.block.terminator is None
         self.block.terminator = terminator
         for edge in terminator.edges:
@@ -320,6 +351,16 @@ class FunctionBuilder:
             raise self.error(target, f"cannot assign to {type(target).__name__.lower()} here",
                              hint="compiled code assigns to local variables and items")
         self.write_var(target.id, value, target)
+
+    def stmt_Try(self, stmt: ast.Try) -> None:
+        from .exceptions import build_try
+
+        build_try(self, stmt)
+
+    def stmt_Raise(self, stmt: ast.Raise) -> None:
+        from .exceptions import build_raise
+
+        build_raise(self, stmt)
 
     def stmt_Delete(self, stmt: ast.Delete) -> None:
         from . import containers

@@ -235,6 +235,12 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         return emit_prim(b, prims.BOOL_TO_STR, [b.expr.coerce(value, INT, node)], node)
     if t == NONE:
         return ops.Constant(STR, "None")
+    from ..ir.types import EXCEPTION
+
+    if t == EXCEPTION:
+        from .exceptions import exception_str
+
+        return exception_str(b, value, node)
     return to_repr(b, value, node)
 
 

@@ -361,6 +361,26 @@ class Raise(Terminator):
         self.message = message
 
 
+class TryGoto(Terminator):
+    """Ends a block whose last op may raise inside a `try`: on success
+    continue at `normal`, on failure at `handler` (with the exception
+    pending in the runtime's error state)."""
+
+    mnemonic = "try_goto"
+
+    def __init__(self, normal: "Block", handler: "Block", line: int = -1) -> None:
+        super().__init__([], [Edge(normal), Edge(handler)], line)
+
+
+class Propagate(Terminator):
+    """The pending exception leaves the function."""
+
+    mnemonic = "propagate"
+
+    def __init__(self, line: int = -1) -> None:
+        super().__init__([], [], line)
+
+
 class Unreachable(Terminator):
     mnemonic = "unreachable"
 

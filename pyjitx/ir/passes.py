@@ -167,11 +167,31 @@ def fold_bound_checks(fn: Function) -> None:
         ]
 
 
+def drop_dead_try_edges(fn: Function) -> bool:
+    """A TryGoto whose block no longer ends in an op that can raise (a
+    bound check folded away) becomes a plain goto."""
+    from .ops import Goto, TryGoto
+
+    changed = False
+    for block in fn.blocks:
+        term = block.terminator
+        if isinstance(term, TryGoto) and not (block.ops and block.ops[-1].can_raise):
+            normal = term.edges[0]
+            goto = Goto(normal.target, term.line)
+            goto.edges[0].args = normal.args
+            block.terminator = goto  # the handler edge and its arguments go
+            changed = True
+    return changed
+
+
 def simplify(fn: Function) -> None:
     """The clean-up pipeline the frontend runs on every function it builds."""
     remove_unreachable_blocks(fn)
     remove_trivial_params(fn)
     fold_bound_checks(fn)
+    if drop_dead_try_edges(fn):
+        remove_unreachable_blocks(fn)
+        remove_trivial_params(fn)
 
 
 def mark_call_cycles(module: Module) -> None:

@@ -329,3 +329,14 @@ SET_EQ = _p("set_eq", (OBJ, OBJ), INT, can_raise=False)
 # print(): writes UTF-8 to the host's stdout (the Python bridge installs a
 # writer that goes through sys.stdout, in order with Python's own prints)
 PRINT = _p("print", (STR,), NONE, "status")
+
+# exceptions (object.h): try/except/finally and raise
+from .types import EXCEPTION  # noqa: E402
+
+ERR_MATCHES = _p("err_matches", (I32,), INT, can_raise=False)
+ERR_FETCH = _p("err_fetch", (), EXCEPTION, can_raise=False)
+ERR_RESTORE = _p("err_restore", (EXCEPTION,), NONE, can_raise=False)
+ERR_SET_STR = _p("err_set_str", (I32, STR), NONE, can_raise=False)
+EXCEPTION_STR = _p("exception_str", (EXCEPTION,), STR, can_raise=False)
+EXCEPTION_KIND_MATCHES = _p("exception_kind_matches", (I32, I32), INT, can_raise=False)
+EXCEPTION_KIND = _p("exception_kind", (EXCEPTION,), INT, can_raise=False)

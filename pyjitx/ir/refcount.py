@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Dict, List, Set
 
 from .ops import (Block, BlockParam, Constant, DecRef, Edge, Function, Goto, IncRef, Op,
-                  Raise, Return, Undefined, Value)
+                  Raise, Return, TryGoto, Undefined, Value)
 
 
 def is_object(value: Value) -> bool:
@@ -116,15 +116,21 @@ def _block(fn: Function, block: Block, live_in: Dict[Block, Set[Value]],
                 and v not in term_uses)
 
     held: List[Value] = []  # owned references held at the current point, in order
+    held_before_last: List[Value] = []
     new_ops: List[Op] = []
     for v in owned_here:
         if v in last_use or v in live_out or v in term_uses:
             held.append(v)
         else:
             new_ops.append(DecRef(v))  # a parameter nobody reads
+    trying = isinstance(block.terminator, TryGoto)
     for index, op in enumerate(block.ops):
         if op.can_raise:
             op.cleanup = list(held)
+        if trying and index == len(block.ops) - 1:
+            # its failure takes the handler edge, whose code releases
+            op.cleanup = []
+            held_before_last = list(held)
         new_ops.append(op)
         released = []
         for v in dict.fromkeys(op.operands):
@@ -154,8 +160,9 @@ def _block(fn: Function, block: Block, live_in: Dict[Block, Set[Value]],
         for v in held:
             block.ops.append(DecRef(v))
         return
-    for edge in term.edges:
-        code = _edge_code(fn, edge, held, live_in)
+    for index, edge in enumerate(term.edges):
+        on_failure = isinstance(term, TryGoto) and index == 1
+        code = _edge_code(fn, edge, held_before_last if on_failure else held, live_in)
         if not code:
             continue
         if len(term.edges) == 1:

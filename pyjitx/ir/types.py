@@ -69,6 +69,15 @@ class BytesType(ObjectType):
         return "bytes"
 
 
+@dataclass(frozen=True)
+class ExceptionValueType(ObjectType):
+    """A caught exception (`except ... as e`), a runtime pjx_exception."""
+
+    def __str__(self) -> str:
+        return "Exception"
+
+
+EXCEPTION = ExceptionValueType()
 STR = StrType()
 BYTES = BytesType()
 

@@ -31,6 +31,7 @@ typedef enum pjx_type_id {
     PJX_TYPE_DICT = 4,
     PJX_TYPE_SET = 5,
     PJX_TYPE_TUPLE = 6,
+    PJX_TYPE_EXCEPTION = 7,
     PJX_TYPE__COUNT
 } pjx_type_id;
 
@@ -154,6 +155,30 @@ typedef struct pjx_dict {
     int32_t key_kind;
     int32_t value_kind; /* PJX_KIND_NONE for sets */
 } pjx_dict;
+
+/* ---- exceptions as values (exception.c) ------------------------------- */
+/* Kinds from this value up are user-defined exception classes. */
+#define PJX_USER_EXCEPTION_BASE 1000
+
+typedef struct pjx_exception {
+    pjx_object ob;
+    int32_t kind;
+    int32_t _pad;
+    pjx_str *message;
+} pjx_exception;
+
+PJX_EXPORT int32_t pjx_register_exception_class(int32_t kind, int32_t parent);
+/* Is `kind` the class `cls` or one of its subclasses? */
+PJX_EXPORT int64_t pjx_exception_kind_matches(int32_t kind, int32_t cls);
+/* Is the pending exception an instance of `cls`? */
+PJX_EXPORT int64_t pjx_err_matches(int32_t cls);
+PJX_EXPORT void pjx_err_set_str(int32_t kind, pjx_str *message);
+/* Takes the pending exception out of the error state (NULL if memory ran
+ * out, leaving it pending); pjx_err_restore puts it back. */
+PJX_EXPORT pjx_exception *pjx_err_fetch(void);
+PJX_EXPORT void pjx_err_restore(pjx_exception *e);
+PJX_EXPORT pjx_str *pjx_exception_str(pjx_exception *e);
+PJX_EXPORT int64_t pjx_exception_kind(pjx_exception *e);
 
 /* ---- output ------------------------------------------------------------ */
 typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);

@@ -1,0 +1,186 @@
+"""raise, try/except/else/finally, and exception classes.
+
+A raised exception is the runtime's pending error (a kind and a message).
+Inside a `try`, every op that can raise ends its block with a TryGoto
+whose failure edge leads to the handler (see FunctionBuilder.emit), so SSA
+construction sees the handler's real predecessors.  The handler tests the
+pending kind against each `except` clause; a clause takes the exception
+out (pjx_err_fetch), which clears it; no match re-raises to the enclosing
+handler or out of the function.  `finally` runs on the normal path and,
+with the exception held aside, on the exceptional one.
+
+Exception classes: Python's built-ins map to the runtime's fixed kinds;
+user-defined subclasses get a kind derived from their qualified name and
+are registered with the runtime and the bridge (pyjitx.exceptions)."""
+from __future__ import annotations
+
+import ast
+import builtins
+from typing import TYPE_CHECKING, List, Optional
+
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import EXCEPTION, NONE, STR
+from .. import exceptions as registry
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+
+def exception_kind(b: "FunctionBuilder", node: ast.expr) -> int:
+    """The runtime kind of the exception class named by `node`."""
+    if isinstance(node, ast.Name):
+        cls = b.lookup_global(node.id, node)
+    elif isinstance(node, ast.Attribute):
+        from .calls import resolve_attribute
+
+        cls = resolve_attribute(b, node)
+    else:
+        raise b.error(node, "expected an exception class name")
+    if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+        raise b.error(node, f"'{ast.unparse(node)}' is not an exception class")
+    try:
+        kind = registry.kind_of(cls)
+    except ValueError as exc:
+        raise b.error(node, str(exc)) from None
+    if kind >= registry.USER_BASE:
+        b.session.dependencies[f"exc:{cls.__module__}:{cls.__qualname__}"] = str(kind)
+    return kind
+
+
+def build_raise(b: "FunctionBuilder", stmt: ast.Raise) -> None:
+    exc = stmt.exc
+    if exc is None:
+        if not b.caught:
+            raise b.error(stmt, "a bare 'raise' is supported inside an except clause only")
+        b.emit(ops.PrimitiveCall(prims.ERR_RESTORE, [b.caught[-1]], b.lineno(stmt)))
+        b.propagate(stmt)
+        return
+    if isinstance(exc, ast.Name) and exc.id in b.locals:
+        value = b.read_var(exc.id, exc)
+        if value.type != EXCEPTION:
+            raise b.error(exc, "can only raise exceptions")
+        b.emit(ops.PrimitiveCall(prims.ERR_RESTORE, [value], b.lineno(stmt)))
+        b.propagate(stmt)
+        return
+    if isinstance(exc, ast.Call):
+        class_node, args = exc.func, exc.args
+        if exc.keywords:
+            raise b.error(exc, "exception constructors take positional arguments here")
+    else:
+        class_node, args = exc, []
+    kind = exception_kind(b, class_node)
+    if len(args) > 1:
+        raise b.error(exc, "exceptions with more than one argument are not supported",
+                      hint="format one message, e.g. raise ValueError(f'{a}: {b}')")
+    if args:
+        from .strings import to_str
+
+        message = to_str(b, b.expr.value(args[0]), args[0])
+    else:
+        message = ops.Constant(STR, None)
+    b.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [ops.Constant(ops.INT, kind), message],
+                             b.lineno(stmt)))
+    b.propagate(stmt)
+
+
+def build_try(b: "FunctionBuilder", stmt: ast.Try) -> None:
+    if stmt.finalbody:
+        _check_no_jumps(b, stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse)
+        fin_handler = b.new_block("finally_exc")
+        fin_normal = b.new_block("finally")
+        b.handlers.append(fin_handler)
+        _try_except(b, stmt, fin_normal)
+        b.handlers.pop()
+        after = b.new_block("endtry")
+        # normal path
+        b.seal(fin_normal)
+        if b.ssa_has_preds(fin_normal):
+            b.start(fin_normal)
+            b.statements(stmt.finalbody)
+            if b.block is not None:
+                b.goto(after)
+        # exceptional path: hold the exception aside while `finally` runs
+        b.seal(fin_handler)
+        b.start(fin_handler)
+        saved = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], b.lineno(stmt)))
+        b.statements(stmt.finalbody)
+        if b.block is not None:
+            b.emit(ops.PrimitiveCall(prims.ERR_RESTORE, [saved], b.lineno(stmt)))
+            b.propagate(stmt)
+        b._continue_at(after)
+        return
+    after = b.new_block("endtry")
+    _try_except(b, stmt, after)
+    b._continue_at(after)
+
+
+def _try_except(b: "FunctionBuilder", stmt: ast.Try, exit_block: ops.Block) -> None:
+    """try/except/else, continuing at exit_block (not started)."""
+    if not stmt.handlers:
+        b.statements(stmt.body)
+        if b.block is not None:
+            b.statements(stmt.orelse)
+        if b.block is not None:
+            b.goto(exit_block)
+        return
+    handler = b.new_block("except")
+    b.handlers.append(handler)
+    b.statements(stmt.body)
+    b.handlers.pop()
+    if b.block is not None:
+        b.statements(stmt.orelse)  # not protected by this try's handlers
+        if b.block is not None:
+            b.goto(exit_block)
+    b.seal(handler)
+    b.start(handler)
+    for clause in stmt.handlers:
+        matched = b.new_block("caught")
+        rest = b.new_block("nomatch")
+        _match(b, clause.type, matched, rest)
+        b.seal(matched)
+        b.seal(rest)
+        b.start(matched)
+        caught = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], b.lineno(clause)))
+        if clause.name:
+            b.write_var(clause.name, caught, clause)
+        b.caught.append(caught)
+        b.statements(clause.body)
+        b.caught.pop()
+        if b.block is not None:
+            b.goto(exit_block)
+        b.start(rest)
+    b.propagate(stmt)
+
+
+def _match(b: "FunctionBuilder", type_node: Optional[ast.expr], matched: ops.Block,
+           rest: ops.Block) -> None:
+    if type_node is None:
+        b.goto(matched)
+        return
+    names = type_node.elts if isinstance(type_node, ast.Tuple) else [type_node]
+    result: Optional[ops.Value] = None
+    for name in names:
+        kind = exception_kind(b, name)
+        if kind == registry.BASE_EXCEPTION:
+            b.goto(matched)
+            return
+        hit = b.emit(ops.PrimitiveCall(prims.ERR_MATCHES, [ops.Constant(ops.INT, kind)],
+                                       b.lineno(name)))
+        result = hit if result is None else b.emit(ops.IntArith("or", result, hit))
+    cond = b.emit(ops.Convert("int_to_bool", result))
+    b.branch(cond, matched, rest)
+
+
+def _check_no_jumps(b: "FunctionBuilder", body: List[ast.stmt]) -> None:
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Return, ast.Break, ast.Continue)):
+                raise b.error(node, f"'{type(node).__name__.lower()}' inside try/finally is not "
+                              "supported yet", hint="set a flag and act on it after the try")
+
+
+def exception_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    return b.emit(ops.PrimitiveCall(prims.EXCEPTION_STR, [value], b.lineno(node)))
