@@ -46,7 +46,7 @@ JIT_DISABLED = os.environ.get("PYJITX_DISABLE_JIT", "").strip().lower() not in (
     "", "0", "false", "no", "off")
 
 # Exception types whose message is compared (see module docstring).
-_MESSAGE_CHECKED = (ZeroDivisionError, ValueError)
+_MESSAGE_CHECKED = (ZeroDivisionError, ValueError, IndexError, KeyError)
 _OVERFLOW_MESSAGES_CHECKED = (
     "cannot convert float infinity to integer",
     "math range error",
@@ -91,8 +91,11 @@ def same_value(a: Any, b: Any) -> bool:
         if math.isnan(a) and math.isnan(b):
             return True
         return float_bits(a) == float_bits(b)
-    if isinstance(a, tuple):
+    if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return (list(a) == list(b)  # same keys in the same (insertion) order
+                and all(same_value(a[k], b[k]) for k in a))
     if isinstance(a, complex):
         return same_value(a.real, b.real) and same_value(a.imag, b.imag)
     return a == b
