@@ -124,6 +124,7 @@ int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
     case PJX_KIND_NONE: *out = 0x5A5A; return 0;
     default: break;
     }
+    if (v.o == NULL) { *out = 0x5A5A; return 0; } /* None in an Optional item */
     switch (v.o->type_id) {
     case PJX_TYPE_STR: *out = pjx_str_hash((pjx_str *)v.o); return 0;
     case PJX_TYPE_BYTES: *out = pjx_bytes_hash((pjx_bytes *)v.o); return 0;
@@ -144,6 +145,7 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     default: break;
     }
     if (a.o == b.o) return 1; /* identity implies equality, as in CPython containers */
+    if (a.o == NULL || b.o == NULL) return 0;
     if (a.o->type_id != b.o->type_id) return 0;
     switch (a.o->type_id) {
     case PJX_TYPE_STR: return pjx_str_eq((pjx_str *)a.o, (pjx_str *)b.o);
@@ -163,7 +165,7 @@ static const char *type_name(int32_t kind, pjx_slot v) {
     case PJX_KIND_FLOAT: return "float";
     case PJX_KIND_BOOL: return "bool";
     case PJX_KIND_NONE: return "NoneType";
-    default: return v.o->type_id < PJX_TYPE__COUNT ? names[v.o->type_id] : "object";
+    default: return v.o == NULL ? "NoneType" : v.o->type_id < PJX_TYPE__COUNT ? names[v.o->type_id] : "object";
     }
 }
 
@@ -178,7 +180,7 @@ int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
         return 0;
     case PJX_KIND_NONE: break;
     default:
-        if (a.o->type_id == b.o->type_id) {
+        if (a.o != NULL && b.o != NULL && a.o->type_id == b.o->type_id) {
             switch (a.o->type_id) {
             case PJX_TYPE_STR: *out = pjx_str_compare((pjx_str *)a.o, (pjx_str *)b.o); return 0;
             case PJX_TYPE_BYTES: *out = pjx_bytes_compare((pjx_bytes *)a.o, (pjx_bytes *)b.o); return 0;
@@ -201,6 +203,7 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
     case PJX_KIND_NONE: return pjx_str_from_utf8("None", 4);
     default: break;
     }
+    if (v.o == NULL) return pjx_str_from_utf8("None", 4);
     switch (v.o->type_id) {
     case PJX_TYPE_STR: return pjx_str_repr((pjx_str *)v.o);
     case PJX_TYPE_BYTES: return pjx_bytes_repr((pjx_bytes *)v.o);
@@ -213,7 +216,7 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
 }
 
 pjx_str *pjx_slot_str(int32_t kind, pjx_slot v) {
-    if (kind == PJX_KIND_OBJ && v.o->type_id == PJX_TYPE_STR) {
+    if (kind == PJX_KIND_OBJ && v.o != NULL && v.o->type_id == PJX_TYPE_STR) {
         pjx_incref(v.o);
         return (pjx_str *)v.o;
     }

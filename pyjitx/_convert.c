@@ -11,7 +11,7 @@ void pjx_skip_descriptor(const char **desc) {
     const char *d = *desc;
     if (*d == '!') d++;
     char c = *d++;
-    if (c == 'l' || c == 'e' || c == 'd' || c == 't') {
+    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -49,8 +49,8 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'n': EMIT("None"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
-    case 'l': case 'e': case 'd': case 't': {
-        EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : "Tuple[");
+    case 'l': case 'e': case 'd': case 't': case 'o': {
+        EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : c == 'o' ? "Optional[" : "Tuple[");
         d++; /* '[' */
         int first = 1;
         while (*d && *d != ']') {
@@ -348,6 +348,14 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
         return tuple_from_python(value, d + 2, slot);
+    case 'o': {
+        if (value == Py_None) {
+            slot->o = NULL;
+            return CONVERTED;
+        }
+        const char *inner = d + 2;
+        return pjx_from_python(value, &inner, slot);
+    }
     case 'd': {
         if (!PyDict_Check(value)) return MISMATCH;
 #ifdef PJX_DICT_CACHE
@@ -405,6 +413,11 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 'b': return PyBool_FromLong((long)(slot.bits & 0xFF));
     case 'n': Py_RETURN_NONE;
     case 's': return str_to_python((const pjx_str *)slot.o);
+    case 'o': {
+        if (slot.o == NULL) Py_RETURN_NONE;
+        const char *inner = d + 2;
+        return pjx_to_python(slot, &inner);
+    }
     case 'y': {
         const pjx_bytes *b = (const pjx_bytes *)slot.o;
         return PyBytes_FromStringAndSize(b->data, b->size);

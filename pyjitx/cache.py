@@ -41,12 +41,35 @@ def cache_dir() -> Path:
     return Path(base) / "pyjitx"
 
 
+_fingerprint: Optional[str] = None
+
+
+def compiler_fingerprint() -> str:
+    """A hash of the compiler itself (its Python sources and the native
+    runtime), so that entries made by another build of pyjitx -- even one
+    with the same version number, as in development -- are never reused."""
+    global _fingerprint
+    if _fingerprint is None:
+        from . import _ext
+
+        package = Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        native = Path(_ext.__file__)
+        digest.update(native.read_bytes())
+        _fingerprint = digest.hexdigest()[:16]
+    return _fingerprint
+
+
 def cache_key(pyfunc: Callable, source_hash: str, arg_types: Tuple[Type, ...], target: Target,
               opt: int) -> str:
     import llvmlite
 
     parts = [
-        __version__, str(ABI_VERSION), llvmlite.__version__, target.key, str(opt),
+        __version__, compiler_fingerprint(), str(ABI_VERSION), llvmlite.__version__,
+        target.key, str(opt),
         getattr(pyfunc, "__module__", "?"), pyfunc.__qualname__,
         pyfunc.__code__.co_filename, source_hash, ",".join(str(t) for t in arg_types),
         f"{sys.version_info[:2]}",

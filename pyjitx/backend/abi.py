@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, SetType,
-                        TupleType, Type)
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
+                        OptionalType, SetType, TupleType, Type)
 
 ABI_VERSION = 1
 ABI_SYMBOL = "pjx_abi_v1"
@@ -63,4 +63,6 @@ def boundary_descriptor(t: Type) -> str:
         return f"d[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
     if isinstance(t, TupleType):
         return "t[" + "".join(boundary_descriptor(i) for i in t.items) + "]"
+    if isinstance(t, OptionalType):
+        return f"o[{boundary_descriptor(t.item)}]"
     raise NotImplementedError(f"no boundary descriptor for {t}")

@@ -339,6 +339,17 @@ class FunctionLowering:
             self.incref(value)
         return value
 
+    def op_OptionalOp(self, op: ops.OptionalOp) -> ir.Value:
+        b = self.builder
+        value = self.value(op.operands[0])
+        if op.op == "is_none":
+            return b.icmp_unsigned("==", value, ir.Constant(PTR, None))
+        if op.op == "unwrap":
+            self.raise_if(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), "TypeError",
+                          f"expected {op.type}, got None")
+        self.incref(value)
+        return value
+
     def op_IncRef(self, op: ops.IncRef) -> ir.Value:
         self.incref(self.value(op.operands[0]))
         return constant(NONE, None)
@@ -734,7 +745,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
-                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem)
+                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp)
 }
 
 

@@ -10,15 +10,16 @@ import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, SetType,
-                        TupleType, Type)
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
+                        OptionalType, SetType, TupleType, Type)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
               str: STR, bytes: BYTES}
 _BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE, "str": STR,
             "bytes": BYTES}
 _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set": set,
-                  "set": set, "Tuple": tuple, "tuple": tuple}
+                  "set": set, "Tuple": tuple, "tuple": tuple, "Optional": "optional",
+                  "Union": "union"}
 
 
 def type_from_annotation(annotation: Any) -> Optional[Type]:
@@ -38,7 +39,19 @@ def type_from_annotation(annotation: Any) -> Optional[Type]:
         return simple
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        return _optional([type_from_annotation(a) for a in args])
     return _generic(origin, [type_from_annotation(a) for a in args], args)
+
+
+def _optional(members: list) -> Optional[Type]:
+    """Optional[T] / Union[T, None] / T | None, for an object type T."""
+    if len(members) != 2 or NONE not in members:
+        return None
+    item = members[0] if members[1] == NONE else members[1]
+    if item is None or not item.is_refcounted:
+        return None  # Optional scalars arrive with Any
+    return OptionalType(item)
 
 
 def _generic(origin: Any, items: list, raw_args: tuple = ()) -> Optional[Type]:
@@ -69,11 +82,17 @@ def _type_from_node(node: ast.expr) -> Optional[Type]:
     name = _dotted_name(node)
     if name is not None:
         return _BY_NAME.get(name)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _optional([_type_from_node(node.left), _type_from_node(node.right)])
     if isinstance(node, ast.Subscript):
         origin = _GENERIC_NAMES.get(_dotted_name(node.value) or "")
         if origin is None:
             return None
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if origin == "optional":
+            return _optional([_type_from_node(elts[0]), NONE]) if len(elts) == 1 else None
+        if origin == "union":
+            return _optional([_type_from_node(e) for e in elts])
         if origin is tuple and len(elts) == 1 and isinstance(elts[0], ast.Tuple) and not elts[0].elts:
             return TupleType(())
         return _generic(origin, [_type_from_node(e) for e in elts])

@@ -93,7 +93,7 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
     from . import containers, strings
     from ..ir.types import BYTES, STR
 
-    receiver = b.expr.value(func.value)
+    receiver = b.expr.unwrap(b.expr.value(func.value), func)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
     if receiver.type.is_refcounted:
@@ -291,6 +291,7 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "len", 1, 1)
+    value = b.expr.unwrap(value, node)
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, arithmetic_result,
+from ..ir.types import (with_article, BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType, Type, arithmetic_result,
                         unify)
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class ExpressionBuilder:
     def expr_Subscript(self, node: ast.Subscript) -> ops.Value:
         from . import containers, strings
 
-        value = self.value(node.value)
+        value = self.unwrap(self.value(node.value), node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
         return containers.subscript(self.b, value, node)
@@ -319,6 +319,27 @@ class ExpressionBuilder:
             return
         self.b.branch(cond, if_true, if_false)
 
+    def _optional_truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
+        present = self.b.new_block("present")
+        absent = self.b.new_block("absent")
+        after = self.b.new_block("truth")
+        self.b.branch(self.emit(ops.OptionalOp("is_none", value, BOOL)), absent, present)
+        self.b.seal(present)
+        self.b.seal(absent)
+        self.b.start(present)
+        truth = self.truthy(self.unwrap(value, node), node)
+        end = self.b.block
+        self.b.goto(after)
+        self.b.start(absent)
+        self.b.goto(after)
+        return self._merge(after, BOOL, [(end, truth), (absent, ops.Constant(BOOL, False))], node)
+
+    def unwrap(self, value: ops.Value, node: ast.AST) -> ops.Value:
+        """An Optional value used as its item type: checked not to be None."""
+        if isinstance(value.type, OptionalType):
+            return self.emit(ops.OptionalOp("unwrap", value, value.type.item))
+        return value
+
     def _contains(self, item: ops.Value, container: ops.Value, node: ast.AST) -> ops.Value:
         from . import containers, strings
 
@@ -329,6 +350,9 @@ class ExpressionBuilder:
     def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
         if value.type == BOOL:
             return value
+        if isinstance(value.type, OptionalType):
+            # None is false; otherwise the item's truth
+            return self._optional_truthy(value, node)
         if value.type.is_refcounted:
             from . import strings
 
@@ -350,6 +374,14 @@ class ExpressionBuilder:
         literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if isinstance(to, OptionalType):
+            if value.type == NONE:
+                return ops.Constant(to, None)
+            if value.type != to.item:
+                value = self.coerce(value, to.item, node)
+            return self.emit(ops.OptionalOp("wrap", value, to))
+        if isinstance(value.type, OptionalType) and value.type.item == to:
+            return self.unwrap(value, node)
         if to.is_refcounted:
             from . import containers
 
@@ -370,7 +402,7 @@ class ExpressionBuilder:
         if op is None:
             raise self.error(node, f"unsupported operator {type(op_node).__name__}")
         if left.type.is_refcounted or right.type.is_refcounted:
-            return self._object_binary(op, left, right, node)
+            return self._object_binary(op, self.unwrap(left, node), self.unwrap(right, node), node)
         if op in ("and", "or", "xor") and left.type == BOOL and right.type == BOOL:
             result = self.emit(ops.IntArith(op, self.coerce(left, INT, node),
                                             self.coerce(right, INT, node)))
@@ -427,6 +459,15 @@ class ExpressionBuilder:
 
     def compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
                 node: ast.AST) -> ops.Value:
+        optional = left if isinstance(left.type, OptionalType) else right
+        other = right if optional is left else left
+        if isinstance(optional.type, OptionalType) and other.type == NONE and isinstance(
+                op_node, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)):
+            is_none = self.emit(ops.OptionalOp("is_none", optional, BOOL))
+            if isinstance(op_node, (ast.Is, ast.Eq)):
+                return is_none
+            return self.emit(ops.Unary("bool_not", is_none))
+        left, right = self.unwrap(left, node), self.unwrap(right, node)
         if isinstance(op_node, (ast.Is, ast.IsNot)):
             if NONE not in (left.type, right.type):
                 raise self.error(node, "'is' compares with None only so far",

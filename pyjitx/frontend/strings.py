@@ -241,7 +241,15 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         from .exceptions import exception_str
 
         return exception_str(b, value, node)
-    return to_repr(b, value, node)
+    return _slot_text(b, value, node, prims.SLOT_STR)
+
+
+def _slot_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, prim) -> ops.Value:
+    from ..ir.types import OptionalType, slot_kind
+
+    t = value.type
+    kind = slot_kind(t.item if isinstance(t, OptionalType) else t)
+    return emit_prim(b, prim, [ops.Constant(INT, kind), value], node)
 
 
 def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
@@ -250,9 +258,7 @@ def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         return emit_prim(b, prims.STR_REPR, [value], node)
     if t in (INT, FLOAT, BOOL, NONE):
         return to_str(b, value, node)
-    from ..ir.types import slot_kind
-
-    return emit_prim(b, prims.SLOT_REPR, [ops.Constant(INT, slot_kind(t)), value], node)
+    return _slot_text(b, value, node, prims.SLOT_REPR)
 
 
 def to_int(b: "FunctionBuilder", text: ops.Value, base: Optional[ops.Value],

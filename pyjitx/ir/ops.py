@@ -282,6 +282,28 @@ class ListItem(Op):
         super().__init__(item_type, [lst, index], line)
 
 
+class OptionalOp(Op):
+    """Optional[T] values (a pointer, NULL for None):
+    is_none   -> bool;
+    wrap      T -> Optional[T] (the same object, a new reference);
+    unwrap    Optional[T] -> T, raising TypeError on None (a new reference).
+    """
+
+    mnemonic = "optional"
+
+    def __init__(self, op: str, value: Value, result_type: Type, line: int = -1) -> None:
+        assert op in ("is_none", "wrap", "unwrap")
+        super().__init__(result_type, [value], line)
+        self.op = op
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return self.op == "unwrap"
+
+    def attributes(self) -> str:
+        return self.op
+
+
 class IncRef(Op):
     """Takes one more reference to an object (inserted by ir.refcount)."""
 

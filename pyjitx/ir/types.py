@@ -117,6 +117,16 @@ class TupleType(ObjectType):
         return "Tuple[" + ", ".join(map(str, self.items)) + "]"
 
 
+@dataclass(frozen=True)
+class OptionalType(ObjectType):
+    """Optional[T] for an object type T: the pointer, NULL meaning None."""
+
+    item: Type
+
+    def __str__(self) -> str:
+        return f"Optional[{self.item}]"
+
+
 # Slot kinds of container items (pjx_kind in object.h).
 KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
 
@@ -146,6 +156,12 @@ def unify(a: Type, b: Type) -> Optional[Type]:
         return a
     if {a, b} == {INT, FLOAT}:
         return FLOAT
+    # None joins an object type as Optional
+    for x, y in ((a, b), (b, a)):
+        if x == NONE and y.is_refcounted:
+            return y if isinstance(y, OptionalType) else OptionalType(y)
+        if isinstance(x, OptionalType) and (y == x.item):
+            return x
     if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
         if has_unknown(a) and not has_unknown(b):
             return b
