@@ -19,7 +19,8 @@ from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
 from .compiler import CompiledModule, compile_function
 from .errors import CompileError
-from .frontend.annotations import type_from_annotation, type_of_python_value
+from .frontend.annotations import (SUPPORTED_TYPES_HINT, type_from_annotation,
+                                   type_of_python_value)
 from .frontend.source import parse_function
 from .ir.types import BOOL, FLOAT, INT, NONE, Type
 
@@ -109,7 +110,7 @@ class CompiledFunction:
                 arg = next(a for a in parsed.node.args.args if a.arg == name)
                 raise parsed.source_map.error(
                     arg, f"unsupported annotation {annotations[name]!r} for parameter '{name}'",
-                    hint="supported types so far: int, float, bool, None")
+                    hint=SUPPORTED_TYPES_HINT)
             declared[name] = t
         return declared
 

@@ -22,6 +22,12 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
                   "Union": "union"}
 
 
+SUPPORTED_TYPES_HINT = (
+    "supported types: int, float, bool, None, str, bytes, List[T], Dict[K, V], Set[T], "
+    "Tuple[...] (also list[T] etc.), and Optional[T] / T | None where T is one of str, bytes "
+    "or a container (Optional scalars arrive with Any)")
+
+
 def type_from_annotation(annotation: Any) -> Optional[Type]:
     """The IR type of an evaluated annotation (or its string form), or None
     if pyjitx has no such type (yet)."""

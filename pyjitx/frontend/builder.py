@@ -18,7 +18,7 @@ from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
 from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, unify
-from .annotations import annotation_text, type_from_annotation
+from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
 from .ssa import SSABuilder
@@ -228,7 +228,7 @@ class FunctionBuilder:
         result = type_from_annotation(annotation)
         if result is None:
             raise self.error(node, f"unsupported return type annotation '{annotation_text(node)}'",
-                             hint="supported types so far: int, float, bool, None")
+                             hint=SUPPORTED_TYPES_HINT)
         return result
 
     def build(self) -> ops.Function:
@@ -377,7 +377,7 @@ class FunctionBuilder:
         if declared is None:
             raise self.error(stmt.annotation, f"unsupported annotation "
                              f"'{annotation_text(stmt.annotation)}'",
-                             hint="supported types so far: int, float, bool, None")
+                             hint=SUPPORTED_TYPES_HINT)
         name = stmt.target.id
         known = self.var_types.get(name)
         if known is not None and known != declared and name in self.var_origin:
