@@ -203,12 +203,12 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     name = target.__name__
-    if node.keywords:
-        raise b.error(node, f"{name}() with key= or default= arrives with containers")
-    if len(node.args) < 2:
-        raise b.error(node, f"{name}() of a single iterable arrives with containers",
-                      hint=f"{name}(a, b, ...) works on numbers")
-    values = [_numeric(b, b.expr.value(a), a, name) for a in node.args]
+    if len(node.args) == 1 or node.keywords:
+        return _min_max_iterable(b, node, name)
+    values = [b.expr.value(a) for a in node.args]
+    if any(v.type.is_refcounted for v in values):
+        return _min_max_objects(b, node, name, values)
+    values = [_numeric(b, v, a, name) for v, a in zip(values, node.args)]
     result_type = values[0].type
     for v, arg in zip(values[1:], node.args[1:]):
         joined = unify(result_type, v.type)
@@ -225,6 +225,107 @@ def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         current = b.emit(ops.Select(better, b.expr.coerce(v, result_type, arg),
                                     b.expr.coerce(current, result_type, node)))
     return current
+
+
+def _min_max_objects(b: "FunctionBuilder", node: ast.Call, name: str,
+                     values: List[ops.Value]) -> ops.Value:
+    """min/max of str (or container) arguments: one pass, keeping the first
+    of equal items as CPython does."""
+    from . import containers
+
+    lst = containers.new_list(b, values[0].type, node, len(values))
+    for value, arg in zip(values, node.args):
+        containers.append(b, lst, containers.coerce_item(b, value, values[0].type, arg,
+                                                         f"{name}()"), arg)
+    return _best_of(b, node, name, lst, None, None)
+
+
+def _min_max_iterable(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
+    from . import containers
+
+    kwargs = {kw.arg: kw.value for kw in node.keywords}
+    for key in kwargs:
+        if key not in ("key", "default"):
+            raise b.error(node, f"{name}() got an unexpected keyword argument '{key}'")
+    if len(node.args) == 1:
+        items = containers.iterable_as_list(b, node.args[0])
+    else:
+        if "default" in kwargs:
+            raise b.error(node, f"Cannot specify a default for {name}() with multiple "
+                          "positional arguments")
+        values = [b.expr.value(a) for a in node.args]
+        items = containers.new_list(b, values[0].type, node, len(values))
+        for value, arg in zip(values, node.args):
+            containers.append(b, items, containers.coerce_item(b, value, values[0].type, arg,
+                                                               f"{name}()"), arg)
+    return _best_of(b, node, name, items, kwargs.get("key"), kwargs.get("default"))
+
+
+def _best_of(b: "FunctionBuilder", node: ast.Call, name: str, items: ops.Value,
+             key_node: Optional[ast.expr], default_node: Optional[ast.expr]) -> ops.Value:
+    """The smallest (min) / largest (max) item of a list; the first of equals."""
+    from . import containers
+
+    item_type = items.type.item
+    uid = b.next_loop_id()
+    best, best_key, index = f".best{uid}", f".bestkey{uid}", f".i{uid}"
+    n = b.emit(ops.Length(items))
+    empty = b.new_block("empty")
+    nonempty = b.new_block("nonempty")
+    after = b.new_block("best")
+    b.branch(b.emit(ops.Compare("eq", n, ops.Constant(INT, 0))), empty, nonempty)
+    b.seal(empty)
+    b.seal(nonempty)
+    b.start(empty)
+    result_type = item_type
+    default_value = None
+    if default_node is None:
+        b.terminate(ops.Raise("ValueError", f"{name}() arg is an empty sequence", b.lineno(node)))
+    else:
+        default_value = b.expr.value(default_node)
+        result_type = unify(item_type, default_value.type)
+        if result_type is None:
+            raise b.error(default_node, f"{name}() default must have the items' type, "
+                          f"{item_type}")
+        b.write_var(best, b.expr.coerce(default_value, result_type, default_node), node)
+        b.goto(after)
+    b.start(nonempty)
+
+    def key_of(value: ops.Value) -> ops.Value:
+        return value if key_node is None else containers.call_key(b, key_node, value, node)
+
+    first = containers.prim(b, prims.LIST_GET, [items, ops.Constant(INT, 0)], node, item_type)
+    b.write_var(best, b.expr.coerce(first, result_type, node), node)
+    b.write_var(best_key, key_of(first), node)
+    b.write_var(index, ops.Constant(INT, 1), node)
+    header = b.new_block("bestloop")
+    body = b.new_block("bestbody")
+    better = b.new_block("better")
+    latch = b.new_block("bestnext")
+    b.goto(header)
+    b.start(header)
+    i = b.read_var(index, node)
+    b.branch(b.emit(ops.Compare("lt", i, b.emit(ops.Length(items)))), body, after)
+    b.seal(body)
+    b.start(body)
+    item = containers.prim(b, prims.LIST_GET, [items, b.read_var(index, node)], node, item_type)
+    k = key_of(item)
+    op = ast.Lt() if name == "min" else ast.Gt()
+    b.expr.condition_value(b.expr.compare(op, k, b.read_var(best_key, node), node), better, latch)
+    b.seal(better)
+    b.start(better)
+    b.write_var(best, b.expr.coerce(item, result_type, node), node)
+    b.write_var(best_key, k, node)
+    b.goto(latch)
+    b.seal(latch)
+    b.start(latch)
+    b.write_var(index, b.emit(ops.IntArith("add", b.read_var(index, node),
+                                           ops.Constant(INT, 1))), node)
+    b.goto(header)
+    b.seal(header)
+    b.seal(after)
+    b.start(after)
+    return b.read_var(best, node)
 
 
 def _round(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:

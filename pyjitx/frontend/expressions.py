@@ -311,6 +311,10 @@ class ExpressionBuilder:
             return
         self._branch(self.truthy(self.value(node), node), if_true, if_false)
 
+    def condition_value(self, cond: ops.Value, if_true: ops.Block, if_false: ops.Block) -> None:
+        """Branches on an already computed bool."""
+        self._branch(cond, if_true, if_false)
+
     def _branch(self, cond: ops.Value, if_true: ops.Block, if_false: ops.Block) -> None:
         if isinstance(cond, ops.Constant):
             self.b.goto(if_true if cond.value else if_false)
