@@ -43,7 +43,9 @@ fail:
     return NULL;
 }
 
-pjx_str *pjx_dict_repr(pjx_dict *d) {
+/* "{k: v, ...}" for dicts, "{k, ...}" for sets (which print "set()" when
+ * empty). */
+static pjx_str *table_repr(pjx_dict *d, int with_values) {
     pjx_strbuf b;
     pjx_strbuf_init(&b);
     int first = 1;
@@ -54,6 +56,7 @@ pjx_str *pjx_dict_repr(pjx_dict *d) {
         if (!first && pjx_strbuf_append(&b, ", ", 2) < 0) goto fail;
         first = 0;
         if (pjx_strbuf_append_steal(&b, pjx_slot_repr(d->key_kind, e->key)) < 0) goto fail;
+        if (!with_values) continue;
         if (pjx_strbuf_append(&b, ": ", 2) < 0) goto fail;
         if (pjx_strbuf_append_steal(&b, pjx_slot_repr(d->value_kind, e->value)) < 0) goto fail;
     }
@@ -64,24 +67,11 @@ fail:
     return NULL;
 }
 
+pjx_str *pjx_dict_repr(pjx_dict *d) { return table_repr(d, 1); }
+
 pjx_str *pjx_set_repr(pjx_dict *d) {
     if (d->size == 0) return pjx_str_from_utf8("set()", 5);
-    pjx_strbuf b;
-    pjx_strbuf_init(&b);
-    int first = 1;
-    if (pjx_strbuf_append(&b, "{", 1) < 0) goto fail;
-    for (int64_t i = 0; i < d->used; i++) {
-        pjx_dict_entry *e = &d->entries[i];
-        if (e->hash == -1) continue;
-        if (!first && pjx_strbuf_append(&b, ", ", 2) < 0) goto fail;
-        first = 0;
-        if (pjx_strbuf_append_steal(&b, pjx_slot_repr(d->key_kind, e->key)) < 0) goto fail;
-    }
-    if (pjx_strbuf_append(&b, "}", 1) < 0) goto fail;
-    return pjx_strbuf_finish(&b);
-fail:
-    pjx_strbuf_release(&b);
-    return NULL;
+    return table_repr(d, 0);
 }
 
 /* pjx_str_repr lives in unicode.c, pjx_bytes_repr in bytes.c. */

@@ -50,14 +50,21 @@ def retype_fresh(value: ops.Value, to: Type) -> ops.Value:
     return value
 
 
-def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
-                what: str) -> ops.Value:
+def _widen_number(b: "FunctionBuilder", value: ops.Value, to: Type,
+                  node: ast.AST) -> Optional[ops.Value]:
+    """value as the item type `to` when Python's numeric tower allows it."""
     if value.type == to:
         return value
-    if to == FLOAT and value.type in (INT, BOOL):
-        return b.expr.coerce(value, FLOAT, node)
-    if to == INT and value.type == BOOL:
-        return b.expr.coerce(value, INT, node)
+    if (to == FLOAT and value.type in (INT, BOOL)) or (to == INT and value.type == BOOL):
+        return b.expr.coerce(value, to, node)
+    return None
+
+
+def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
+                what: str) -> ops.Value:
+    widened = _widen_number(b, value, to, node)
+    if widened is not None:
+        return widened
     if fresh_container(value) and unify(value.type, to) == to:
         return retype_fresh(value, to)
     raise b.error(node, f"{what} holds {with_article(to)}, not {with_article(value.type)}")
@@ -376,12 +383,9 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
 def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> Optional[ops.Value]:
     """A value converted to a container's item type for a lookup; None if no
     value of its type can equal an item (so the answer is False)."""
-    if value.type == to:
-        return value
-    if to == FLOAT and value.type in (INT, BOOL):
-        return b.expr.coerce(value, FLOAT, node)
-    if to == INT and value.type == BOOL:
-        return b.expr.coerce(value, INT, node)
+    widened = _widen_number(b, value, to, node)
+    if widened is not None:
+        return widened
     if to in (INT, BOOL) and value.type == FLOAT:
         raise b.error(node, f"looking up a float among {to} items is not supported",
                       hint="convert with int() first")
