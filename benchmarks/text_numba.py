@@ -191,7 +191,13 @@ def unflatten(result: Tuple[Any, Any]):
     return [flat[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
 
 
-FUNCTIONS = {"text2ids": (text2ids, unflatten),
+@numba.njit
+def boundary_count(items):
+    return len(items)
+
+
+FUNCTIONS = {"boundary": (boundary_count, lambda result: result),
+             "text2ids": (text2ids, unflatten),
              "strops": (string_ops, lambda result: result),   # a reflected list is a list
              "bert": (bert_wordpiece, unflatten)}
 
