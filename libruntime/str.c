@@ -332,6 +332,13 @@ pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos) {
     return pjx_str_from_utf8_len(s->data + off, len, 1);
 }
 
+pjx_str *pjx_str_char_at_byte(pjx_str *s, int64_t byte_pos) {
+    pjx_str *c = pjx_str_next_char(s, &byte_pos);
+    if (c == NULL && pjx_err_kind() == PJX_OK)
+        pjx_err_set(PJX_EXC_INDEX, "string index out of range");
+    return c;
+}
+
 int32_t pjx_str_ord(pjx_str *s, int64_t *out) {
     if (s->length != 1) {
         pjx_err_format(PJX_EXC_TYPE, "ord() expected a character, but string of length %lld found",

@@ -322,7 +322,7 @@ class FunctionLowering:
     def op_Length(self, op: ops.Length) -> ir.Value:
         # object.h: pjx_str.length is at offset 24; every other sized
         # object keeps its size right after the 16-byte header.
-        offset = 24 if op.operands[0].type == STR else 16
+        offset = 24 if op.operands[0].type == STR and not op.utf8 else 16
         b = self.builder
         field = b.gep(self.value(op.operands[0]), [ir.Constant(I64, offset)], source_etype=I8)
         return b.load(field, typ=I64)

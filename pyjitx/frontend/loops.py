@@ -104,6 +104,9 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         return
     value = iterable if iterable is not None else b.expr.value(iter_node)
     seq = _sequence(b, value, iter_node)
+    if seq.type == STR:
+        _str_loop(b, seq, target, body_fn, orelse, node)
+        return
     _index_loop(b, lambda: b.emit(ops.Length(seq)),
                 lambda k: assign_target(b, target, _item(b, seq, k, node)), body_fn, orelse, node)
 
@@ -169,6 +172,41 @@ def _index_loop(b: "FunctionBuilder", length: Callable[[], ops.Value],
     b.start(latch)
     b.ssa.write(counter, latch, b.emit(ops.IntArith("add_wrap", b.ssa.read(counter, latch),
                                                      ops.Constant(INT, 1))))
+    b.goto(header)
+    b.seal(header)
+    b._loop_else(orelse_block, orelse, after)
+
+
+def _str_loop(b: "FunctionBuilder", text: ops.Value, target: Optional[ast.expr],
+              body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST) -> None:
+    """for ch in text: walks the UTF-8 bytes (a str is immutable, so its
+    byte length is read once), one character string at a time."""
+    from .strings import emit_prim
+
+    loop_id = b.next_loop_id()
+    position = f".pos{loop_id}"
+    b.ssa.write(position, b.block, ops.Constant(INT, 0))
+    b.var_types[position] = INT
+    nbytes = b.emit(ops.Length(text, utf8=True))
+    header = b.new_block("for")
+    body = b.new_block("forbody")
+    latch = b.new_block("fornext")
+    orelse_block = b.new_block("forelse") if orelse else None
+    after = b.new_block("endfor")
+    b.goto(header)
+    b.start(header)
+    pos = b.ssa.read(position, header)
+    b.branch(b.emit(ops.Compare("lt", pos, nbytes)), body, orelse_block or after)
+    b.seal(body)
+    b.start(body)
+    char = emit_prim(b, prims.STR_CHAR_AT_BYTE, [text, b.ssa.read(position, body)], node)
+    step = b.emit(ops.Length(char, utf8=True))
+    b.ssa.write(position, b.block, b.emit(ops.IntArith("add_wrap", b.ssa.read(position, b.block),
+                                                       step)))
+    assign_target(b, target, char)
+    _body(b, body_fn, latch, after)
+    b.seal(latch)
+    b.start(latch)
     b.goto(header)
     b.seal(header)
     b._loop_else(orelse_block, orelse, after)

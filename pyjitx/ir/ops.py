@@ -264,12 +264,17 @@ class CheckBound(Op):
 
 
 class Length(Op):
-    """len() of a str (code points), bytes or container: a field load."""
+    """len() of a str (code points), bytes or container: a field load.
+    With utf8=True, a str's length in UTF-8 bytes."""
 
     mnemonic = "len"
 
-    def __init__(self, value: Value, line: int = -1) -> None:
+    def __init__(self, value: Value, line: int = -1, utf8: bool = False) -> None:
         super().__init__(INT, [value], line)
+        self.utf8 = utf8
+
+    def attributes(self) -> str:
+        return "utf8" if self.utf8 else ""
 
 
 class ListItem(Op):

@@ -118,6 +118,7 @@ STR_CONTAINS = primitive("str_contains", "pjx_str_contains", (STR, STR), INT, ca
 STR_GETITEM = primitive("str_getitem", "pjx_str_getitem", (STR, INT), STR)
 STR_SLICE = primitive("str_slice", "pjx_str_slice", (STR, INT, INT, INT), STR)
 STR_ORD = primitive("str_ord", "pjx_str_ord", (STR,), INT)
+STR_CHAR_AT_BYTE = primitive("str_char_at_byte", "pjx_str_char_at_byte", (STR, INT), STR)
 CHR = primitive("chr", "pjx_chr", (INT,), STR)
 STR_REPR = primitive("str_repr", "pjx_str_repr", (STR,), STR)
 STR_JOIN = primitive("str_join", "pjx_str_join", (STR, ListType(STR)), STR)

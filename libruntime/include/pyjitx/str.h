@@ -63,6 +63,9 @@ PJX_EXPORT pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos);
 /* Byte offset of code point i (0 <= i <= length), via the lazy index. */
 PJX_EXPORT int64_t pjx_str_byte_offset(pjx_str *s, int64_t i);
 /* ord(s); TypeError 'ord() expected a character, but string of length N found' */
+/* The one-character string starting at byte offset byte_pos (iteration:
+ * the next offset is byte_pos + the result's nbytes). */
+PJX_EXPORT pjx_str *pjx_str_char_at_byte(pjx_str *s, int64_t byte_pos);
 PJX_EXPORT int32_t pjx_str_ord(pjx_str *s, int64_t *out);
 /* chr(i); ValueError 'chr() arg not in range(0x110000)' (OverflowError
  * outside the C int range, as CPython).  Deviation: a
