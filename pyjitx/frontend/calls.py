@@ -506,12 +506,56 @@ def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
     if node.args or node.keywords:
         if len(node.args) == 1 and not node.keywords:
+            if _is_zip(b, node.args[0]) or isinstance(node.args[0], ast.GeneratorExp):
+                return _dict_from_pairs(b, node)
             value = b.expr.value(node.args[0])
             if isinstance(value.type, DictType):
                 return containers.prim(b, prims.DICT_COPY, [value], node, value.type)
-        raise b.error(node, "dict() takes no arguments or one dict here")
+            return _dict_from_pairs(b, node, value)
+        raise b.error(node, "dict() takes no arguments, a dict, or an iterable of pairs here")
     return containers.prim(b, prims.DICT_NEW, [containers.kind(UNKNOWN), containers.kind(UNKNOWN)],
                            node, DictType(UNKNOWN, UNKNOWN))
+
+
+def _is_zip(b: "FunctionBuilder", node: ast.expr) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id not in b.locals and b.lookup_global(node.func.id, node.func) is zip)
+
+
+def _dict_from_pairs(b: "FunctionBuilder", node: ast.Call,
+                     iterable: Optional[ops.Value] = None) -> ops.Value:
+    """dict(zip(keys, values)), dict(list of pairs), dict(generator of pairs)."""
+    from . import containers
+    from .loops import build_for
+    from .session import Retry
+    from ..ir.types import DictType, TupleType, UNKNOWN
+
+    holder = f".dict{b.next_loop_id()}"
+    known = b.var_types.get(holder, DictType(UNKNOWN, UNKNOWN))
+    result = containers.prim(b, prims.DICT_NEW, [containers.kind(known.key),
+                                                 containers.kind(known.value)], node, known)
+    arg = node.args[0]
+    if isinstance(arg, ast.GeneratorExp):
+        iterable = containers.comprehension(b, arg)
+
+    def body() -> None:
+        pair = b.loop_item
+        if not (isinstance(pair.type, TupleType) and len(pair.type.items) == 2):
+            raise b.error(arg, f"dict() needs pairs, got {with_article(pair.type)} items")
+        if known.key == UNKNOWN:
+            b.var_types[holder] = DictType(*pair.type.items)
+            raise Retry()
+        key, value = (containers.prim(b, prims.TUPLE_GET, [pair, ops.Constant(INT, i)], node,
+                                      pair.type.items[i]) for i in range(2))
+        containers.prim(b, prims.DICT_SETITEM, [
+            result, containers.coerce_item(b, key, known.key, node, "dict()"),
+            containers.coerce_item(b, value, known.value, node, "dict()")], node)
+
+    if iterable is None:
+        build_for(b, None, arg, body, [], node)
+    else:
+        build_for(b, None, arg, body, [], node, iterable=iterable)
+    return result
 
 
 def _sorted(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:

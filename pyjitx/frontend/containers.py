@@ -441,7 +441,14 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
     t = container.type
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
-            raise b.error(target, "slice assignment is not supported yet")
+            from .strings import slice_bounds
+
+            items = as_list(b, value, target)
+            if items.type != t:
+                raise b.error(target, f"cannot assign {items.type} to a slice of {t}")
+            prim(b, prims.LIST_SET_SLICE, [container] + slice_bounds(b, target.slice) + [items],
+                 target)
+            return
         if t.item == UNKNOWN:
             learn_type(b, target.value, ListType(value.type), target)
         index = _index(b, target.slice, "list")
@@ -786,3 +793,41 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
                                                                  "this dict")], stmt)
         return
     raise b.error(target, f"'{t}' object does not support item assignment")
+
+
+_INPLACE_SET_OPS = {ast.BitOr: prims.SET_UPDATE, ast.BitAnd: prims.SET_INTERSECTION_UPDATE,
+                    ast.Sub: prims.SET_DIFFERENCE_UPDATE,
+                    ast.BitXor: prims.SET_SYMMETRIC_DIFFERENCE_UPDATE}
+
+
+def inplace_update(b: "FunctionBuilder", current: ops.Value, stmt: ast.AugAssign) -> bool:
+    """Augmented assignment that mutates a list, set or dict in place, as
+    Python's __iadd__/__ior__/... do (other names for the object see the
+    change).  False when the statement is an ordinary rebinding."""
+    t = current.type
+    op = type(stmt.op)
+    if isinstance(t, ListType) and op is ast.Add:
+        other = as_list(b, b.expr.value(stmt.value), stmt.value)
+        if other.type != t:
+            if t.item == UNKNOWN:
+                learn_type(b, stmt.target, other.type, stmt)
+            raise b.error(stmt, f"cannot extend {t} with {other.type}")
+        prim(b, prims.LIST_EXTEND, [current, other], stmt)
+        return True
+    if isinstance(t, ListType) and op is ast.Mult:
+        count = b.expr.coerce(b.expr.value(stmt.value), INT, stmt.value)
+        prim(b, prims.LIST_INPLACE_REPEAT, [current, count], stmt)
+        return True
+    if isinstance(t, SetType) and op in _INPLACE_SET_OPS:
+        other = b.expr.value(stmt.value)
+        if other.type != t:
+            raise b.error(stmt, f"unsupported operand types: {t} and {other.type}")
+        prim(b, _INPLACE_SET_OPS[op], [current, other], stmt)
+        return True
+    if isinstance(t, DictType) and op is ast.BitOr:
+        other = b.expr.value(stmt.value)
+        if other.type != t:
+            raise b.error(stmt, f"unsupported operand types: {t} and {other.type}")
+        prim(b, prims.DICT_IOR, [current, other], stmt)
+        return True
+    return False

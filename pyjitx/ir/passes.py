@@ -215,6 +215,7 @@ def mark_call_cycles(module: Module) -> None:
 _MUTATORS = frozenset({
     "list_append", "list_set", "list_delitem", "list_insert", "list_pop", "list_remove",
     "list_clear", "list_extend", "list_reverse", "list_del_slice", "list_sort",
+    "list_inplace_repeat", "list_set_slice",
     "list_sort_keyed", "dict_setitem", "dict_delitem", "dict_pop", "dict_pop_default",
     "dict_popitem_tuple", "dict_setdefault", "dict_update", "dict_clear", "dict_ior",
     "set_add", "set_discard", "set_remove", "set_pop", "set_clear", "set_update",
