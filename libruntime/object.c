@@ -15,6 +15,15 @@ void *pjx_object_new(size_t size, uint32_t type_id) {
     return o;
 }
 
+void *pjx_object_new_small(size_t size, uint32_t type_id) {
+    pjx_object *o = pjx_alloc_small(size);
+    if (o == NULL) return NULL;
+    o->refcount = 1;
+    o->type_id = type_id;
+    o->flags = 0;
+    return o;
+}
+
 void pjx_incref(void *obj) {
     pjx_object *o = obj;
     if (o == NULL || pjx_is_immortal(o)) return;

@@ -89,7 +89,7 @@ pjx_str *pjx_str_alloc(int64_t nbytes, int64_t length) {
         pjx_err_set(PJX_EXC_MEMORY, NULL);
         return NULL;
     }
-    pjx_str *s = pjx_object_new(sizeof(pjx_str) + (size_t)nbytes + 1, PJX_TYPE_STR);
+    pjx_str *s = pjx_object_new_small(sizeof(pjx_str) + (size_t)nbytes + 1, PJX_TYPE_STR);
     if (s == NULL) return NULL;
     s->nbytes = nbytes;
     s->length = length;
@@ -139,7 +139,7 @@ pjx_str *pjx_str_sub(pjx_str *s, int64_t b0, int64_t b1) {
 
 void pjx_str_dealloc(pjx_str *s) {
     if (s->index) pjx_free(s->index);
-    pjx_free(s);
+    pjx_free_small(s, sizeof(pjx_str) + (size_t)s->nbytes + 1); /* as pjx_str_alloc */
 }
 
 int64_t pjx_str_hash(pjx_str *s) {
