@@ -132,7 +132,16 @@ static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
         return pieces_finish(&pb);
     }
     while (maxcount-- > 0) {
-        while (i < n && space_at(base + i, &k)) i += k;
+        while (i < n) {
+            unsigned char c = base[i];
+            if (c < 0x80) {
+                if (!(pjx_ascii_flags[c] & PJX_P_SPACE)) break;
+                i++;
+            } else {
+                if (!maybe_space_lead(c) || !space_at(base + i, &k)) break;
+                i += k;
+            }
+        }
         if (i == n) break;
         j = i;
         int64_t chars = 0;
