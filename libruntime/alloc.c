@@ -1,7 +1,19 @@
 /* The one allocation path of the runtime.  Every object allocated here is
- * counted, so leak tests can assert that the count returns to its start. */
-#include "pyjitx/runtime.h"
+ * counted, so leak tests can assert that the count returns to its start.
+ *
+ * Small blocks of known size (str objects, list headers and short item
+ * arrays: the objects a text kernel makes and drops by the thousand) also
+ * go through a per-thread cache: pjx_alloc_small(size) and
+ * pjx_free_small(ptr, size) with the same size.  A freed block is parked on
+ * its thread's list for its size class (16-byte steps up to 256 bytes, at
+ * most PJX_SMALL_CAP per class) instead of going back to malloc; a parked
+ * block is not live (pjx_live_objects does not count it).  Blocks are plain
+ * malloc blocks of the class's full size, so a block allocated in one
+ * thread may be parked in another, and pjx_free also accepts them.  A
+ * thread's parked blocks are freed when it exits. */
+#include "internal.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -23,6 +35,112 @@ void pjx_free(void *ptr) {
     free(ptr);
 }
 
+/* ---- the per-thread small-block cache ------------------------------------ */
+#define PJX_SMALL_CLASSES 16 /* class c holds blocks of 16 * c bytes, c = 1..16 */
+#define PJX_SMALL_CAP 512
+
+typedef struct small_cache {
+    void *head[PJX_SMALL_CLASSES + 1];
+    uint32_t count[PJX_SMALL_CLASSES + 1];
+    /* this thread's share of the live count (small blocks only): written by
+     * its thread alone, read by pjx_live_objects under registry_lock */
+    int64_t live;
+    int registered;
+    struct small_cache *next, **prev; /* in the registry */
+} small_cache;
+
+static __thread small_cache cache;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static int cache_key_ok;
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static small_cache *registry;
+
+static void cache_release(void *arg) {
+    small_cache *c = arg;
+    pthread_mutex_lock(&registry_lock);
+    if (c->registered) {
+        *c->prev = c->next;
+        if (c->next) c->next->prev = c->prev;
+        atomic_fetch_add_explicit(&live_objects, c->live, memory_order_relaxed);
+        c->live = 0;
+        c->registered = 0;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    for (int k = 1; k <= PJX_SMALL_CLASSES; k++) {
+        void *p = c->head[k];
+        while (p != NULL) {
+            void *next = *(void **)p;
+            free(p);
+            p = next;
+        }
+        c->head[k] = NULL;
+        c->count[k] = 0;
+    }
+}
+
+static void cache_key_init(void) { cache_key_ok = pthread_key_create(&cache_key, cache_release) == 0; }
+
+/* Enters this thread's cache in the registry (for pjx_live_objects) and
+ * arranges for its parked blocks to be freed at thread exit; 0 if that is
+ * not possible (the caller then goes through pjx_alloc / pjx_free). */
+static int cache_register(void) {
+    pthread_once(&cache_once, cache_key_init);
+    if (!cache_key_ok || pthread_setspecific(cache_key, &cache) != 0) return 0;
+    pthread_mutex_lock(&registry_lock);
+    cache.next = registry;
+    cache.prev = &registry;
+    if (registry) registry->prev = &cache.next;
+    registry = &cache;
+    cache.registered = 1;
+    pthread_mutex_unlock(&registry_lock);
+    return 1;
+}
+
 int64_t pjx_live_objects(void) {
-    return (int64_t)atomic_load_explicit(&live_objects, memory_order_relaxed);
+    pthread_mutex_lock(&registry_lock);
+    int64_t n = (int64_t)atomic_load_explicit(&live_objects, memory_order_relaxed);
+    for (small_cache *c = registry; c != NULL; c = c->next) n += __atomic_load_n(&c->live, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&registry_lock);
+    return n;
+}
+
+static inline void count_live(int64_t delta) {
+    __atomic_store_n(&cache.live, cache.live + delta, __ATOMIC_RELAXED);
+}
+
+void *pjx_alloc_small(size_t size) {
+    size_t k = (size + 15) >> 4;
+    if (k - 1 >= PJX_SMALL_CLASSES || !(cache.registered || cache_register()))
+        return pjx_alloc(size); /* 0 or large */
+    void *p = cache.head[k];
+    if (p != NULL) {
+        cache.head[k] = *(void **)p;
+        cache.count[k]--;
+    } else {
+        p = malloc(k << 4);
+        if (p == NULL) {
+            pjx_err_set(PJX_EXC_MEMORY, NULL);
+            return NULL;
+        }
+    }
+    count_live(1);
+    return p;
+}
+
+void pjx_free_small(void *ptr, size_t size) {
+    if (ptr == NULL) return;
+    size_t k = (size + 15) >> 4;
+    if (k - 1 >= PJX_SMALL_CLASSES || !cache.registered) {
+        pjx_free(ptr);
+        return;
+    }
+    count_live(-1);
+    if (cache.count[k] < PJX_SMALL_CAP) {
+        *(void **)ptr = cache.head[k];
+        cache.head[k] = ptr;
+        cache.count[k]++;
+    } else {
+        free(ptr);
+    }
 }

@@ -1,6 +1,6 @@
 /* dict and set: insertion-ordered hash tables over slots (object.h).
  *
- * CPython 3.6+'s compact layout: a sparse index of 2**k int64 cells (entry
+ * CPython 3.6+'s compact layout: a sparse index of 2**k int32 cells (entry
  * number, -1 empty, -2 dummy) probed with CPython's perturbation sequence,
  * and a dense array of entries in insertion order (hash -1 marks a deleted
  * entry).  The index and the entries share one allocation, owned through
@@ -80,17 +80,18 @@ void pjx_dict_dealloc(pjx_dict *d) {
 static int32_t table_rebuild(pjx_dict *d, int64_t need) {
     int64_t n_index = MIN_INDEX;
     while (n_index * 2 / 3 < need) {
-        if (n_index > INT64_MAX / 64) {
+        if (n_index >= ((int64_t)1 << 31)) { /* int32 cells: entry numbers below 2**31 */
             pjx_err_set(PJX_EXC_MEMORY, NULL);
             return -1;
         }
         n_index *= 2;
     }
     int64_t capacity = n_index * 2 / 3;
-    size_t bytes = sizeof(int64_t) * (size_t)n_index + sizeof(pjx_dict_entry) * (size_t)capacity;
-    int64_t *index = pjx_alloc(bytes);
+    /* the entries follow the index, 8-byte aligned (n_index >= 8) */
+    size_t bytes = sizeof(int32_t) * (size_t)n_index + sizeof(pjx_dict_entry) * (size_t)capacity;
+    int32_t *index = pjx_alloc(bytes);
     if (index == NULL) return -1;
-    memset(index, 0xFF, sizeof(int64_t) * (size_t)n_index); /* all EMPTY */
+    memset(index, 0xFF, sizeof(int32_t) * (size_t)n_index); /* all EMPTY */
     pjx_dict_entry *entries = (pjx_dict_entry *)(index + n_index);
     uint64_t mask = (uint64_t)n_index - 1;
     int64_t k = 0;
@@ -103,7 +104,7 @@ static int32_t table_rebuild(pjx_dict *d, int64_t need) {
             perturb >>= 5;
             j = (j * 5 + perturb + 1) & mask;
         }
-        index[j] = k++;
+        index[j] = (int32_t)k++;
     }
     pjx_free(d->index);
     d->index = index;
@@ -161,7 +162,7 @@ static int32_t table_insert_new(pjx_dict *d, int64_t hash, pjx_slot key, pjx_slo
     e->hash = hash;
     e->key = key;
     e->value = value;
-    d->index[cell] = d->used++;
+    d->index[cell] = (int32_t)d->used++;
     d->size++;
     return 0;
 }
@@ -386,7 +387,7 @@ pjx_dict *pjx_dict_or(pjx_dict *a, pjx_dict *b) {
 }
 
 void pjx_dict_clear(pjx_dict *d) {
-    int64_t *index = d->index;
+    int32_t *index = d->index;
     pjx_dict_entry *entries = d->entries;
     int64_t used = d->used;
     d->index = NULL;

@@ -9,6 +9,11 @@
 
 /* Allocate an object of `size` bytes with its header set (refcount 1). */
 void *pjx_object_new(size_t size, uint32_t type_id);
+/* Small blocks through the per-thread cache (alloc.c): free with the size
+ * they were allocated with.  pjx_object_new_small is pjx_object_new on it. */
+void *pjx_alloc_small(size_t size);
+void pjx_free_small(void *ptr, size_t size);
+void *pjx_object_new_small(size_t size, uint32_t type_id);
 
 static inline int pjx_is_immortal(const pjx_object *o) { return o->refcount < 0; }
 

@@ -4,8 +4,18 @@
 
 #include <string.h>
 
+/* Item arrays come from the small-block cache up to 32 slots; always freed
+ * with the capacity they were allocated with. */
+static inline pjx_slot *items_alloc(int64_t capacity) {
+    return pjx_alloc_small(sizeof(pjx_slot) * (size_t)capacity);
+}
+
+static inline void items_free(pjx_slot *items, int64_t capacity) {
+    if (items != NULL) pjx_free_small(items, sizeof(pjx_slot) * (size_t)capacity);
+}
+
 pjx_list *pjx_list_new(int32_t kind, int64_t capacity) {
-    pjx_list *l = pjx_object_new(sizeof(pjx_list), PJX_TYPE_LIST);
+    pjx_list *l = pjx_object_new_small(sizeof(pjx_list), PJX_TYPE_LIST);
     if (l == NULL) return NULL;
     l->size = 0;
     l->capacity = capacity > 0 ? capacity : 0;
@@ -18,7 +28,7 @@ pjx_list *pjx_list_new(int32_t kind, int64_t capacity) {
             pjx_err_set(PJX_EXC_MEMORY, NULL);
             return NULL;
         }
-        l->items = pjx_alloc(sizeof(pjx_slot) * (size_t)l->capacity);
+        l->items = items_alloc(l->capacity);
         if (l->items == NULL) {
             pjx_free(l);
             return NULL;
@@ -30,8 +40,8 @@ pjx_list *pjx_list_new(int32_t kind, int64_t capacity) {
 void pjx_list_dealloc(pjx_list *l) {
     if (l->kind == PJX_KIND_OBJ)
         for (int64_t i = 0; i < l->size; i++) pjx_decref(l->items[i].o);
-    pjx_free(l->items);
-    pjx_free(l);
+    items_free(l->items, l->capacity);
+    pjx_free_small(l, sizeof(pjx_list));
 }
 
 static int32_t list_grow(pjx_list *l, int64_t need) {
@@ -42,10 +52,10 @@ static int32_t list_grow(pjx_list *l, int64_t need) {
     }
     int64_t cap = l->capacity ? l->capacity : 4;
     while (cap < need) cap += cap >> 1 > 4 ? cap >> 1 : 4;
-    pjx_slot *items = pjx_alloc(sizeof(pjx_slot) * (size_t)cap);
+    pjx_slot *items = items_alloc(cap);
     if (items == NULL) return -1;
     if (l->size) memcpy(items, l->items, sizeof(pjx_slot) * (size_t)l->size);
-    pjx_free(l->items);
+    items_free(l->items, l->capacity);
     l->items = items;
     l->capacity = cap;
     return 0;
@@ -55,13 +65,13 @@ static int32_t list_grow(pjx_list *l, int64_t need) {
 static void list_maybe_shrink(pjx_list *l) {
     if (l->capacity <= 16 || l->size * 4 > l->capacity) return;
     int64_t cap = l->size * 2 > 8 ? l->size * 2 : 8;
-    pjx_slot *items = pjx_alloc(sizeof(pjx_slot) * (size_t)cap);
+    pjx_slot *items = items_alloc(cap);
     if (items == NULL) {
         pjx_err_clear(); /* shrinking is optional */
         return;
     }
     if (l->size) memcpy(items, l->items, sizeof(pjx_slot) * (size_t)l->size);
-    pjx_free(l->items);
+    items_free(l->items, l->capacity);
     l->items = items;
     l->capacity = cap;
 }
@@ -227,13 +237,13 @@ int64_t pjx_list_contains(pjx_list *l, pjx_slot x) { return find(l, x, 0, l->siz
 /* ---- whole-list operations ---------------------------------------------- */
 void pjx_list_clear(pjx_list *l) {
     pjx_slot *items = l->items;
-    int64_t n = l->size;
+    int64_t n = l->size, capacity = l->capacity;
     l->items = NULL;
     l->size = 0;
     l->capacity = 0;
     if (l->kind == PJX_KIND_OBJ)
         for (int64_t i = 0; i < n; i++) pjx_decref(items[i].o);
-    pjx_free(items);
+    items_free(items, capacity);
 }
 
 static pjx_list *list_from_items(int32_t kind, int32_t elem_type_id, const pjx_slot *items, int64_t n) {

@@ -15,6 +15,15 @@ void *pjx_object_new(size_t size, uint32_t type_id) {
     return o;
 }
 
+void *pjx_object_new_small(size_t size, uint32_t type_id) {
+    pjx_object *o = pjx_alloc_small(size);
+    if (o == NULL) return NULL;
+    o->refcount = 1;
+    o->type_id = type_id;
+    o->flags = 0;
+    return o;
+}
+
 void pjx_incref(void *obj) {
     pjx_object *o = obj;
     if (o == NULL || pjx_is_immortal(o)) return;
@@ -103,8 +112,20 @@ int64_t pjx_hash_bytes(const void *data, int64_t size) {
         h ^= h >> 29;
     }
     if (i < size) {
-        uint64_t w = 0;
-        memcpy(&w, p + i, (size_t)(size - i));
+        /* the 1..7 remaining bytes, zero-extended little-endian, without a
+         * variable-length memcpy (a libc call) */
+        const unsigned char *q = p + i;
+        int64_t rem = size - i;
+        uint64_t w;
+        if (rem >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, q, 4);
+            memcpy(&hi, q + rem - 4, 4); /* overlaps lo where rem < 8 */
+            w = (uint64_t)lo | (uint64_t)hi << ((rem - 4) * 8);
+        } else {
+            w = (uint64_t)q[0] | (uint64_t)q[rem >> 1] << ((rem >> 1) * 8) |
+                (uint64_t)q[rem - 1] << ((rem - 1) * 8);
+        }
         w *= 0x87C37B91114253D5ull;
         w ^= w >> 31;
         h = (h ^ w) * 0x4CF5AD432745937Full;

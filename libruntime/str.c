@@ -29,13 +29,67 @@ pjx_str *const pjx_str_empty_ref = (pjx_str *)&empty_str;
 
 pjx_str *pjx_str_ascii_char(unsigned char c) { return (pjx_str *)&ascii_chars[c]; }
 
+/* One-character strings of the rest of the BMP: created on first use as
+ * immortal objects (outside pjx_alloc, so not counted as live) and shared,
+ * as the ASCII ones are, so that indexing and iterating non-ASCII text
+ * allocates nothing.  A two-level table of 256 pages installed with
+ * compare-and-swap; at most 64k strings (~3.5 MB) ever. */
+static pjx_str **char_pages[256];
+
+static pjx_str *bmp_char(const char *data, int n, uint32_t cp) {
+    pjx_str **page = __atomic_load_n(&char_pages[cp >> 8], __ATOMIC_ACQUIRE);
+    if (page == NULL) {
+        pjx_str **fresh = calloc(256, sizeof(pjx_str *));
+        if (fresh == NULL) return NULL;
+        pjx_str **expected = NULL;
+        if (__atomic_compare_exchange_n(&char_pages[cp >> 8], &expected, fresh, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            page = fresh;
+        } else {
+            free(fresh);
+            page = expected;
+        }
+    }
+    pjx_str *s = __atomic_load_n(&page[cp & 255], __ATOMIC_ACQUIRE);
+    if (s != NULL) return s;
+    pjx_str *fresh = malloc(sizeof(pjx_str) + (size_t)n + 1);
+    if (fresh == NULL) return NULL;
+    fresh->ob.refcount = -1;
+    fresh->ob.type_id = PJX_TYPE_STR;
+    fresh->ob.flags = 0;
+    fresh->nbytes = n;
+    fresh->length = 1;
+    fresh->hash = -1;
+    fresh->index = NULL;
+    memcpy(fresh->data, data, (size_t)n);
+    fresh->data[n] = '\0';
+    pjx_str *expected = NULL;
+    if (__atomic_compare_exchange_n(&page[cp & 255], &expected, fresh, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+        return fresh;
+    free(fresh);
+    return expected;
+}
+
+/* The one-character string of the (valid) UTF-8 sequence at data, n bytes. */
+static pjx_str *char_str(const char *data, int n) {
+    if (n == 1) return pjx_str_ascii_char((unsigned char)data[0]);
+    if (n <= 3) {
+        int k;
+        uint32_t cp = pjx_u8_decode((const unsigned char *)data, &k);
+        pjx_str *s = bmp_char(data, n, cp);
+        if (s != NULL) return s;
+    }
+    return pjx_str_from_utf8_len(data, n, 1);
+}
+
 /* ---- construction --------------------------------------------------------- */
 pjx_str *pjx_str_alloc(int64_t nbytes, int64_t length) {
     if (nbytes < 0 || (uint64_t)nbytes > (uint64_t)INT64_MAX - sizeof(pjx_str) - 1) {
         pjx_err_set(PJX_EXC_MEMORY, NULL);
         return NULL;
     }
-    pjx_str *s = pjx_object_new(sizeof(pjx_str) + (size_t)nbytes + 1, PJX_TYPE_STR);
+    pjx_str *s = pjx_object_new_small(sizeof(pjx_str) + (size_t)nbytes + 1, PJX_TYPE_STR);
     if (s == NULL) return NULL;
     s->nbytes = nbytes;
     s->length = length;
@@ -53,7 +107,7 @@ int64_t pjx_u8_count(const char *data, int64_t nbytes) {
         uint64_t w;
         memcpy(&w, data + i, 8);
         uint64_t cont = (w & ~(w << 1)) & 0x8080808080808080ull; /* 10xxxxxx */
-        n += 8 - __builtin_popcountll(cont);
+        n += 8 - (int64_t)(((cont >> 7) * 0x0101010101010101ull) >> 56); /* popcount without popcnt */
     }
     for (; i < nbytes; i++) n += ((unsigned char)data[i] & 0xC0) != 0x80;
     return n;
@@ -62,6 +116,11 @@ int64_t pjx_u8_count(const char *data, int64_t nbytes) {
 pjx_str *pjx_str_from_utf8_len(const char *data, int64_t nbytes, int64_t length) {
     if (nbytes == 0) return pjx_str_empty_ref;
     if (nbytes == 1 && (unsigned char)data[0] < 0x80) return pjx_str_ascii_char((unsigned char)data[0]);
+    if (length == 1 && nbytes <= 3) {
+        int k;
+        pjx_str *c = bmp_char(data, (int)nbytes, pjx_u8_decode((const unsigned char *)data, &k));
+        if (c != NULL) return c;
+    }
     pjx_str *s = pjx_str_alloc(nbytes, length);
     if (s == NULL) return NULL;
     memcpy(s->data, data, (size_t)nbytes);
@@ -80,7 +139,7 @@ pjx_str *pjx_str_sub(pjx_str *s, int64_t b0, int64_t b1) {
 
 void pjx_str_dealloc(pjx_str *s) {
     if (s->index) pjx_free(s->index);
-    pjx_free(s);
+    pjx_free_small(s, sizeof(pjx_str) + (size_t)s->nbytes + 1); /* as pjx_str_alloc */
 }
 
 int64_t pjx_str_hash(pjx_str *s) {
@@ -116,16 +175,23 @@ static const char *advance(const char *p, int64_t n) {
     return p;
 }
 
+/* The index array: index[0] is a hint, the last (code point, byte offset)
+ * pair looked up, packed as (i << 32 | offset) and read and written with
+ * relaxed atomics (any value ever stored is a true pair, so a racing
+ * thread only loses the shortcut); index[1 + k] is the byte offset of code
+ * point k << PJX_INDEX_SHIFT.  The hint makes sequential access (for ch in
+ * s, as compiled code indexes s[i] for i = 0, 1, ...) O(1) per step. */
 static int64_t *build_index(pjx_str *s) {
     int64_t entries = (s->length >> PJX_INDEX_SHIFT) + 1;
-    int64_t *index = pjx_alloc(sizeof(int64_t) * (size_t)entries);
+    int64_t *index = pjx_alloc(sizeof(int64_t) * (size_t)(entries + 1));
     if (index == NULL) {
         pjx_err_clear(); /* the index is an optimisation only */
         return NULL;
     }
+    index[0] = 0; /* code point 0 at byte 0 */
     const char *p = s->data;
     for (int64_t k = 0; k < entries; k++) {
-        index[k] = p - s->data;
+        index[1 + k] = p - s->data;
         if (k + 1 < entries) p = advance(p, (int64_t)1 << PJX_INDEX_SHIFT);
     }
     int64_t *expected = NULL;
@@ -137,13 +203,16 @@ static int64_t *build_index(pjx_str *s) {
     return index;
 }
 
+/* strings at least this long (in code points) get the lazy index */
+#define PJX_INDEX_MIN_LENGTH 32
+
 int64_t pjx_str_byte_offset(pjx_str *s, int64_t i) {
     if (s->ob.flags & PJX_STR_ASCII) return i;
     if (i >= s->length) return s->nbytes;
     if (i <= 0) return 0;
     int64_t *index = __atomic_load_n(&s->index, __ATOMIC_ACQUIRE);
     if (index == NULL) {
-        if (s->length <= 2 * ((int64_t)1 << PJX_INDEX_SHIFT) || pjx_is_immortal(&s->ob)) {
+        if (s->length < PJX_INDEX_MIN_LENGTH || pjx_is_immortal(&s->ob)) {
             /* short (or immortal: never freed) strings: scan from the nearer end */
             if (i <= s->length - i) return advance(s->data, i) - s->data;
             const unsigned char *p = (const unsigned char *)s->data + s->nbytes;
@@ -154,15 +223,28 @@ int64_t pjx_str_byte_offset(pjx_str *s, int64_t i) {
         index = build_index(s);
         if (index == NULL) return advance(s->data, i) - s->data;
     }
-    int64_t base = index[i >> PJX_INDEX_SHIFT];
-    return advance(s->data + base, i & (((int64_t)1 << PJX_INDEX_SHIFT) - 1)) - s->data;
+    int64_t base_cp = i & ~(((int64_t)1 << PJX_INDEX_SHIFT) - 1);
+    int64_t base = index[1 + (i >> PJX_INDEX_SHIFT)];
+    int hintable = s->nbytes <= (int64_t)UINT32_MAX && i <= (int64_t)UINT32_MAX;
+    if (hintable) {
+        uint64_t hint = (uint64_t)__atomic_load_n(&index[0], __ATOMIC_RELAXED);
+        int64_t hint_cp = (int64_t)(hint >> 32);
+        if (hint_cp <= i && hint_cp > base_cp) {
+            base_cp = hint_cp;
+            base = (int64_t)(hint & 0xFFFFFFFFu);
+        }
+    }
+    int64_t off = advance(s->data + base, i - base_cp) - s->data;
+    if (hintable)
+        __atomic_store_n(&index[0], (int64_t)(((uint64_t)i << 32) | (uint64_t)off), __ATOMIC_RELAXED);
+    return off;
 }
 
 /* ---- indexing and slicing ------------------------------------------------ */
 static pjx_str *char_at_byte(pjx_str *s, int64_t off) {
     unsigned char c = (unsigned char)s->data[off];
     if (c < 0x80) return pjx_str_ascii_char(c);
-    return pjx_str_from_utf8_len(s->data + off, pjx_u8_len(c), 1);
+    return char_str(s->data + off, pjx_u8_len(c));
 }
 
 pjx_str *pjx_str_getitem(pjx_str *s, int64_t i) {
@@ -329,7 +411,7 @@ pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos) {
     }
     int len = pjx_u8_len(c);
     *byte_pos = off + len;
-    return pjx_str_from_utf8_len(s->data + off, len, 1);
+    return char_str(s->data + off, len);
 }
 
 pjx_str *pjx_str_char_at_byte(pjx_str *s, int64_t byte_pos) {
@@ -368,5 +450,5 @@ pjx_str *pjx_chr(int64_t cp) {
     if (cp < 0x80) return pjx_str_ascii_char((unsigned char)cp);
     char buf[4];
     int n = pjx_u8_encode((uint32_t)cp, buf);
-    return pjx_str_from_utf8_len(buf, n, 1);
+    return char_str(buf, n);
 }

@@ -54,9 +54,66 @@ static inline int space_before(const unsigned char *start, const unsigned char *
 }
 
 /* ---- split ------------------------------------------------------------------- */
+/* Can the UTF-8 sequence led by byte c (>= 0x80) be whitespace?  Python's
+ * non-ASCII whitespace is U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028,
+ * U+2029, U+202F, U+205F and U+3000: lead bytes C2, E1, E2 and E3 only. */
+static inline int maybe_space_lead(unsigned char c) {
+    return c == 0xC2 || (c >= 0xE1 && c <= 0xE3);
+}
+
+/* The pieces of a split, gathered on the stack and moved into a list of
+ * the right size at the end (or in chunks, for long inputs). */
+typedef struct {
+    pjx_list *list;
+    int n;
+    pjx_slot buf[64];
+} piece_buffer;
+
+static int pieces_flush(piece_buffer *pb, int64_t extra) {
+    if (pb->list == NULL) {
+        pb->list = new_str_list(pb->n + extra);
+        if (pb->list == NULL) {
+            for (int k = 0; k < pb->n; k++) pjx_decref(pb->buf[k].o);
+            pb->n = 0;
+            return -1;
+        }
+    }
+    for (int k = 0; k < pb->n; k++) {
+        if (pjx_list_append_steal(pb->list, pb->buf[k]) < 0) {
+            for (int m = k + 1; m < pb->n; m++) pjx_decref(pb->buf[m].o);
+            pb->n = 0;
+            return -1;
+        }
+    }
+    pb->n = 0;
+    return 0;
+}
+
+static int pieces_add(piece_buffer *pb, const char *data, int64_t nbytes, int64_t length) {
+    pjx_str *piece = pjx_str_from_utf8_len(data, nbytes, length);
+    if (piece == NULL) return -1;
+    pb->buf[pb->n++].o = &piece->ob;
+    if (pb->n == (int)(sizeof pb->buf / sizeof pb->buf[0])) return pieces_flush(pb, 64);
+    return 0;
+}
+
+static pjx_list *pieces_finish(piece_buffer *pb) {
+    if (pieces_flush(pb, 0) < 0) {
+        pjx_decref(pb->list);
+        return NULL;
+    }
+    return pb->list;
+}
+
+static void pieces_fail(piece_buffer *pb) {
+    for (int k = 0; k < pb->n; k++) pjx_decref(pb->buf[k].o);
+    pjx_decref(pb->list);
+}
+
 static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
-    pjx_list *l = new_str_list(0);
-    if (l == NULL) return NULL;
+    piece_buffer pb;
+    pb.list = NULL;
+    pb.n = 0;
     const unsigned char *base = (const unsigned char *)s->data;
     int64_t i = 0, n = s->nbytes, j;
     int k;
@@ -66,28 +123,49 @@ static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
             if (i == n) break;
             j = i++;
             while (i < n && !(pjx_ascii_flags[base[i]] & PJX_P_SPACE)) i++;
-            if (add_sub(l, s, j, i) < 0) goto fail;
+            if (pieces_add(&pb, s->data + j, i - j, i - j) < 0) goto fail;
         }
         if (i < n) {
             while (i < n && (pjx_ascii_flags[base[i]] & PJX_P_SPACE)) i++;
-            if (i != n && add_sub(l, s, i, n) < 0) goto fail;
+            if (i != n && pieces_add(&pb, s->data + i, n - i, n - i) < 0) goto fail;
         }
-        return l;
+        return pieces_finish(&pb);
     }
     while (maxcount-- > 0) {
-        while (i < n && space_at(base + i, &k)) i += k;
+        while (i < n) {
+            unsigned char c = base[i];
+            if (c < 0x80) {
+                if (!(pjx_ascii_flags[c] & PJX_P_SPACE)) break;
+                i++;
+            } else {
+                if (!maybe_space_lead(c) || !space_at(base + i, &k)) break;
+                i += k;
+            }
+        }
         if (i == n) break;
         j = i;
-        while (i < n && !space_at(base + i, &k)) i += k;
-        if (add_sub(l, s, j, i) < 0) goto fail;
+        int64_t chars = 0;
+        while (i < n) {
+            unsigned char c = base[i];
+            if (c < 0x80) {
+                if (pjx_ascii_flags[c] & PJX_P_SPACE) break;
+                i++;
+            } else {
+                if (maybe_space_lead(c) && space_at(base + i, &k)) break;
+                i += pjx_u8_len(c);
+            }
+            chars++;
+        }
+        if (pieces_add(&pb, s->data + j, i - j, chars) < 0) goto fail;
     }
     if (i < n) {
         while (i < n && space_at(base + i, &k)) i += k;
-        if (i != n && add_sub(l, s, i, n) < 0) goto fail;
+        if (i != n && pieces_add(&pb, s->data + i, n - i, pjx_u8_count(s->data + i, n - i)) < 0)
+            goto fail;
     }
-    return l;
+    return pieces_finish(&pb);
 fail:
-    pjx_decref(l);
+    pieces_fail(&pb);
     return NULL;
 }
 

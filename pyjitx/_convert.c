@@ -199,7 +199,36 @@ static void dict_cache_store(PyObject *dict, const char *desc, pjx_dict *convert
 }
 #endif
 
+/* Result ints: CPython caches only -5..256, and a kernel returning ids
+ * (text2ids, WordPiece) would create a fresh int object per item where the
+ * interpreter shares the dict's.  A direct-mapped cache of int objects by
+ * value (the GIL guards it; ints are immutable and their identity is not
+ * Python semantics) makes a repeated value an incref. */
+#define PJX_INT_CACHE 8192
+static struct {
+    int64_t value;
+    PyObject *obj;
+} int_cache[PJX_INT_CACHE];
+
+static PyObject *int_to_python(int64_t v) {
+    if (v >= -5 && v <= 256) return PyLong_FromLongLong(v);
+    size_t i = (size_t)((uint64_t)v & (PJX_INT_CACHE - 1));
+    PyObject *cached = int_cache[i].obj;
+    if (cached != NULL && int_cache[i].value == v) {
+        Py_INCREF(cached);
+        return cached;
+    }
+    PyObject *fresh = PyLong_FromLongLong(v);
+    if (fresh == NULL) return NULL;
+    Py_INCREF(fresh);
+    int_cache[i].obj = fresh;
+    int_cache[i].value = v;
+    Py_XDECREF(cached);
+    return fresh;
+}
+
 void pjx_clear_conversion_cache(void) {
+    for (int i = 0; i < PJX_INT_CACHE; i++) Py_CLEAR(int_cache[i].obj);
 #ifdef PJX_DICT_CACHE
     for (int i = 0; i < PJX_DICT_CACHE; i++) {
         Py_CLEAR(dict_cache[i].dict);
@@ -408,7 +437,7 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     char c = *d;
     pjx_skip_descriptor(desc);
     switch (c) {
-    case 'i': case 'I': return PyLong_FromLongLong(slot.i);
+    case 'i': case 'I': return int_to_python(slot.i);
     case 'f': case 'F': return PyFloat_FromDouble(slot.f);
     case 'b': return PyBool_FromLong((long)(slot.bits & 0xFF));
     case 'n': Py_RETURN_NONE;

@@ -150,7 +150,7 @@ typedef struct pjx_dict {
     int64_t used;      /* entries[0..used) including deleted ones */
     int64_t capacity;  /* of entries */
     int64_t mask;      /* index size - 1 (a power of two) */
-    int64_t *index;    /* entry number, -1 empty, -2 dummy */
+    int32_t *index;    /* entry number, -1 empty, -2 dummy (int32: at most 2**31 cells) */
     pjx_dict_entry *entries;
     int32_t key_kind;
     int32_t value_kind; /* PJX_KIND_NONE for sets */
