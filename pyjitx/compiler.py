@@ -18,7 +18,7 @@ from .backend.lower import ModuleLowering
 from .backend.target import Target
 from .frontend.session import CompileSession
 from .ir import ops
-from .ir.passes import mark_call_cycles, mutated_params
+from .ir.passes import borrow_loop_items, mark_call_cycles, mutated_params
 from .ir.printer import format_module
 from .ir.types import Type
 from .ir.refcount import insert_refcounts
@@ -70,6 +70,7 @@ def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module,
     mark_call_cycles(module)
     for fn in module.functions:
         verify_function(fn)
+        borrow_loop_items(fn)
         insert_refcounts(fn)
         verify_function(fn)
     return module, signature, session

@@ -335,7 +335,7 @@ class FunctionLowering:
         items = b.load(items_field, typ=PTR)
         word = b.load(b.gep(items, [index], source_etype=I64), typ=I64)
         value = self.from_slot(word, op.type)
-        if op.type.is_refcounted:
+        if op.type.is_refcounted and not op.borrowed_result:
             self.incref(value)
         return value
 
@@ -639,6 +639,8 @@ class FunctionLowering:
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
         b = self.builder
         prim = op.primitive
+        if prim.name == "list_append":
+            return self._list_append(op)
         fn = self.parent.primitive(prim)
         args = [self.c_arg(self.value(v), v.type, t) for v, t in zip(op.operands, prim.arg_types)]
         if prim.convention == "status":
@@ -666,6 +668,35 @@ class FunctionLowering:
         if prim.result_type == SLOT:
             return self.from_slot(result, op.type)
         return self.from_abi(result, prim.result_type)
+
+    def _list_append(self, op: ops.PrimitiveCall) -> ir.Value:
+        """xs.append(v) inline while the list has room (object.h: size at
+        16, capacity at 24, items at 32); the runtime call grows it."""
+        b = self.builder
+        lst, item = op.operands
+        lst_value = self.value(lst)
+        word = self.to_slot(self.value(item), item.type)
+        size_field = b.gep(lst_value, [ir.Constant(I64, 16)], source_etype=I8)
+        capacity_field = b.gep(lst_value, [ir.Constant(I64, 24)], source_etype=I8)
+        size = b.load(size_field, typ=I64)
+        has_room = b.icmp_signed("<", size, b.load(capacity_field, typ=I64))
+        fast = self.llfn.append_basic_block("append_fast")
+        slow = self.llfn.append_basic_block("append_grow")
+        done = self.llfn.append_basic_block("appended")
+        b.cbranch(has_room, fast, slow).set_weights([64, 1])
+        b.position_at_end(fast)
+        items = b.load(b.gep(lst_value, [ir.Constant(I64, 32)], source_etype=I8), typ=PTR)
+        b.store(word, b.gep(items, [size], source_etype=I64))
+        if item.type.is_refcounted:
+            self.incref(self.value(item))
+        b.store(b.add(size, ir.Constant(I64, 1)), size_field)
+        b.branch(done)
+        b.position_at_end(slow)
+        append = self.parent.primitive(op.primitive)
+        self.propagate_if_failed(b.call(append, [lst_value, word]))
+        b.branch(done)
+        b.position_at_end(done)
+        return constant(NONE, None)
 
     def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
         if param_type == SLOT:

@@ -273,3 +273,33 @@ def mutated_params(fn: Function) -> Set[str]:
     if any_mutation:
         mutated |= {name for p, name in params.items() if nested(p.type)}
     return mutated
+
+
+# Mutations that can drop a list's reference to an item (so a reference
+# borrowed from the list could dangle); appends, inserts and reorderings
+# keep every item alive.
+_ITEM_DROPPING = frozenset(name for name in _MUTATORS if name.startswith("list_")) - {
+    "list_append", "list_extend", "list_insert", "list_sort", "list_sort_keyed",
+    "list_reverse"}
+
+
+def borrow_loop_items(fn: Function) -> None:
+    """Items read by `for x in some_list` are borrowed (no incref/decref per
+    item) when nothing in the function can drop a list's reference to an
+    item while it is in use: no op that removes or replaces list items and
+    no call of another compiled function (which could).  The list itself
+    is live across the whole loop (its header reads it), and the refcount
+    pass increfs a borrowed item that is stored, returned or kept past the
+    iteration in a variable."""
+    from .ops import Call, ListItem, PrimitiveCall
+
+    for block in fn.blocks:
+        for op in block.ops:
+            if isinstance(op, Call):
+                return
+            if isinstance(op, PrimitiveCall) and op.primitive.name in _ITEM_DROPPING:
+                return
+    for block in fn.blocks:
+        for op in block.ops:
+            if isinstance(op, ListItem) and op.type.is_refcounted:
+                op.borrowed_result = True
