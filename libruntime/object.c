@@ -32,7 +32,14 @@ void pjx_incref(void *obj) {
 
 void pjx_decref(void *obj) {
     pjx_object *o = obj;
-    if (o == NULL || pjx_is_immortal(o)) return;
+    if (o == NULL) return;
+    int64_t count = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
+    if (count == 1) {
+        /* ours is the only reference: no other thread can touch the count */
+        pjx_dealloc(o);
+        return;
+    }
+    if (count < 0) return; /* immortal */
     if (__atomic_sub_fetch(&o->refcount, 1, __ATOMIC_ACQ_REL) == 0) pjx_dealloc(o);
 }
 

@@ -295,10 +295,25 @@ class FunctionLowering:
         self.builder.position_at_end(done)
 
     def decref(self, obj: ir.Value) -> None:
+        """Releases a reference.  A count of 1 means this reference is the
+        only one, so no other thread can touch the count: the object is
+        freed without an atomic instruction (temporaries, most objects,
+        die this way).  Otherwise an atomic decrement."""
         b = self.builder
-        body, done = self._if_counted(obj, "decref")
-        old = b.atomic_rmw("sub", obj, ir.Constant(I64, 1), "acq_rel")
+        check = self.llfn.append_basic_block("decref.check")
+        shared = self.llfn.append_basic_block("decref.shared")
         free = self.llfn.append_basic_block("dealloc")
+        done = self.llfn.append_basic_block("decref.done")
+        b.cbranch(b.icmp_unsigned("==", obj, ir.Constant(PTR, None)), done, check)
+        b.position_at_end(check)
+        count = b.load_atomic(obj, "monotonic", 8, typ=I64)
+        is_last = b.icmp_signed("==", count, ir.Constant(I64, 1))
+        counted = self.llfn.append_basic_block("decref.counted")
+        b.cbranch(is_last, free, counted).set_weights([8, 8])
+        b.position_at_end(counted)
+        b.cbranch(b.icmp_signed(">", count, ir.Constant(I64, 1)), shared, done)
+        b.position_at_end(shared)
+        old = b.atomic_rmw("sub", obj, ir.Constant(I64, 1), "acq_rel")
         b.cbranch(b.icmp_signed("==", old, ir.Constant(I64, 1)), free, done).set_weights([1, 64])
         b.position_at_end(free)
         b.call(self.parent.external("pjx_dealloc", VOID, [PTR]), [obj])
