@@ -49,7 +49,10 @@ typedef struct small_cache {
     struct small_cache *next, **prev; /* in the registry */
 } small_cache;
 
-static __thread small_cache cache;
+/* One pointer of initial-exec TLS (reached without a __tls_get_addr call
+ * from a shared library; 8 bytes fit the static TLS surplus that glibc
+ * keeps for dlopen'ed libraries) to the thread's heap-allocated cache. */
+static __thread small_cache *thread_cache __attribute__((tls_model("initial-exec")));
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static int cache_key_ok;
@@ -58,6 +61,7 @@ static small_cache *registry;
 
 static void cache_release(void *arg) {
     small_cache *c = arg;
+    thread_cache = NULL;
     pthread_mutex_lock(&registry_lock);
     if (c->registered) {
         *c->prev = c->next;
@@ -77,6 +81,7 @@ static void cache_release(void *arg) {
         c->head[k] = NULL;
         c->count[k] = 0;
     }
+    free(c);
 }
 
 static void cache_key_init(void) { cache_key_ok = pthread_key_create(&cache_key, cache_release) == 0; }
@@ -84,17 +89,24 @@ static void cache_key_init(void) { cache_key_ok = pthread_key_create(&cache_key,
 /* Enters this thread's cache in the registry (for pjx_live_objects) and
  * arranges for its parked blocks to be freed at thread exit; 0 if that is
  * not possible (the caller then goes through pjx_alloc / pjx_free). */
-static int cache_register(void) {
+static small_cache *cache_register(void) {
     pthread_once(&cache_once, cache_key_init);
-    if (!cache_key_ok || pthread_setspecific(cache_key, &cache) != 0) return 0;
+    if (!cache_key_ok) return NULL;
+    small_cache *c = calloc(1, sizeof *c);
+    if (c == NULL) return NULL;
+    if (pthread_setspecific(cache_key, c) != 0) {
+        free(c);
+        return NULL;
+    }
     pthread_mutex_lock(&registry_lock);
-    cache.next = registry;
-    cache.prev = &registry;
-    if (registry) registry->prev = &cache.next;
-    registry = &cache;
-    cache.registered = 1;
+    c->next = registry;
+    c->prev = &registry;
+    if (registry) registry->prev = &c->next;
+    registry = c;
+    c->registered = 1;
     pthread_mutex_unlock(&registry_lock);
-    return 1;
+    thread_cache = c;
+    return c;
 }
 
 int64_t pjx_live_objects(void) {
@@ -105,18 +117,19 @@ int64_t pjx_live_objects(void) {
     return n;
 }
 
-static inline void count_live(int64_t delta) {
-    __atomic_store_n(&cache.live, cache.live + delta, __ATOMIC_RELAXED);
+static inline void count_live(small_cache *c, int64_t delta) {
+    __atomic_store_n(&c->live, c->live + delta, __ATOMIC_RELAXED);
 }
 
 void *pjx_alloc_small(size_t size) {
     size_t k = (size + 15) >> 4;
-    if (k - 1 >= PJX_SMALL_CLASSES || !(cache.registered || cache_register()))
+    small_cache *c = thread_cache;
+    if (k - 1 >= PJX_SMALL_CLASSES || (c == NULL && (c = cache_register()) == NULL))
         return pjx_alloc(size); /* 0 or large */
-    void *p = cache.head[k];
+    void *p = c->head[k];
     if (p != NULL) {
-        cache.head[k] = *(void **)p;
-        cache.count[k]--;
+        c->head[k] = *(void **)p;
+        c->count[k]--;
     } else {
         p = malloc(k << 4);
         if (p == NULL) {
@@ -124,22 +137,23 @@ void *pjx_alloc_small(size_t size) {
             return NULL;
         }
     }
-    count_live(1);
+    count_live(c, 1);
     return p;
 }
 
 void pjx_free_small(void *ptr, size_t size) {
     if (ptr == NULL) return;
     size_t k = (size + 15) >> 4;
-    if (k - 1 >= PJX_SMALL_CLASSES || !cache.registered) {
+    small_cache *c = thread_cache;
+    if (k - 1 >= PJX_SMALL_CLASSES || c == NULL) {
         pjx_free(ptr);
         return;
     }
-    count_live(-1);
-    if (cache.count[k] < PJX_SMALL_CAP) {
-        *(void **)ptr = cache.head[k];
-        cache.head[k] = ptr;
-        cache.count[k]++;
+    count_live(c, -1);
+    if (c->count[k] < PJX_SMALL_CAP) {
+        *(void **)ptr = c->head[k];
+        c->head[k] = ptr;
+        c->count[k]++;
     } else {
         free(ptr);
     }
