@@ -29,6 +29,15 @@ pjx_str *const pjx_str_empty_ref = (pjx_str *)&empty_str;
 
 pjx_str *pjx_str_ascii_char(unsigned char c) { return (pjx_str *)&ascii_chars[c]; }
 
+#define PJX_REF(n) (pjx_str *)&ascii_chars[n]
+#define PJX_REF8(n) PJX_REF(n), PJX_REF(n + 1), PJX_REF(n + 2), PJX_REF(n + 3), PJX_REF(n + 4), \
+    PJX_REF(n + 5), PJX_REF(n + 6), PJX_REF(n + 7)
+pjx_str *const pjx_ascii_char_table[128] = {
+    PJX_REF8(0), PJX_REF8(8), PJX_REF8(16), PJX_REF8(24), PJX_REF8(32), PJX_REF8(40),
+    PJX_REF8(48), PJX_REF8(56), PJX_REF8(64), PJX_REF8(72), PJX_REF8(80), PJX_REF8(88),
+    PJX_REF8(96), PJX_REF8(104), PJX_REF8(112), PJX_REF8(120),
+};
+
 /* One-character strings of the rest of the BMP: created on first use as
  * immortal objects (outside pjx_alloc, so not counted as live) and shared,
  * as the ASCII ones are, so that indexing and iterating non-ASCII text

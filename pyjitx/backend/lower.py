@@ -656,6 +656,10 @@ class FunctionLowering:
         prim = op.primitive
         if prim.name == "list_append":
             return self._list_append(op)
+        if prim.name == "str_ord":
+            return self._str_ord(op)
+        if prim.name == "str_char_at_byte":
+            return self._str_char_at_byte(op)
         fn = self.parent.primitive(prim)
         args = [self.c_arg(self.value(v), v.type, t) for v, t in zip(op.operands, prim.arg_types)]
         if prim.convention == "status":
@@ -712,6 +716,65 @@ class FunctionLowering:
         b.branch(done)
         b.position_at_end(done)
         return constant(NONE, None)
+
+    def _str_char_at_byte(self, op: ops.PrimitiveCall) -> ir.Value:
+        """The character at a byte offset: an ASCII byte is looked up in the
+        runtime's table of immortal one-character strings; others call."""
+        b = self.builder
+        text, position = (self.value(v) for v in op.operands)
+        data = b.gep(text, [ir.Constant(I64, 48)], source_etype=I8)
+        byte = b.load(b.gep(data, [position], source_etype=I8), typ=I8)
+        fast = self.llfn.append_basic_block("char_ascii")
+        slow = self.llfn.append_basic_block("char_call")
+        done = self.llfn.append_basic_block("char")
+        b.cbranch(b.icmp_signed(">=", byte, ir.Constant(I8, 0)), fast, slow).set_weights([64, 1])
+        b.position_at_end(fast)
+        table = self.parent.llmod.globals.get("pjx_ascii_char_table")
+        if table is None:
+            table = ir.GlobalVariable(self.parent.llmod, ir.ArrayType(PTR, 128),
+                                      name="pjx_ascii_char_table")
+            table.linkage = "external"
+            table.global_constant = True
+        entry = b.gep(table, [ir.Constant(I64, 0), b.zext(byte, I64)],
+                      source_etype=ir.ArrayType(PTR, 128))
+        quick = b.load(entry, typ=PTR)
+        b.branch(done)
+        b.position_at_end(slow)
+        called = b.call(self.parent.primitive(op.primitive), [text, position])
+        self.propagate_if(b.icmp_unsigned("==", called, ir.Constant(PTR, None)))
+        slow_end = b.block
+        b.branch(done)
+        b.position_at_end(done)
+        result = b.phi(PTR)
+        result.add_incoming(quick, fast)
+        result.add_incoming(called, slow_end)
+        return result
+
+    def _str_ord(self, op: ops.PrimitiveCall) -> ir.Value:
+        """ord(c) inline for a one-character ASCII string (object.h: the
+        length at 24, the UTF-8 data at 48); the runtime otherwise."""
+        b = self.builder
+        text = self.value(op.operands[0])
+        length = b.load(b.gep(text, [ir.Constant(I64, 24)], source_etype=I8), typ=I64)
+        first = b.load(b.gep(text, [ir.Constant(I64, 48)], source_etype=I8), typ=I8)
+        ascii_char = b.and_(b.icmp_signed("==", length, ir.Constant(I64, 1)),
+                            b.icmp_signed(">=", first, ir.Constant(I8, 0)))
+        fast = self.llfn.append_basic_block("ord_ascii")
+        slow = self.llfn.append_basic_block("ord_call")
+        done = self.llfn.append_basic_block("ord")
+        b.cbranch(ascii_char, fast, slow).set_weights([64, 1])
+        b.position_at_end(fast)
+        code = b.zext(first, I64)
+        b.branch(done)
+        b.position_at_end(slow)
+        called = self.call_convention(self.parent.primitive(op.primitive), [text], INT)
+        slow_end = b.block
+        b.branch(done)
+        b.position_at_end(done)
+        result = b.phi(I64)
+        result.add_incoming(code, fast)
+        result.add_incoming(called, slow_end)
+        return result
 
     def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
         if param_type == SLOT:

@@ -63,6 +63,9 @@ PJX_EXPORT pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos);
 /* Byte offset of code point i (0 <= i <= length), via the lazy index. */
 PJX_EXPORT int64_t pjx_str_byte_offset(pjx_str *s, int64_t i);
 /* ord(s); TypeError 'ord() expected a character, but string of length N found' */
+/* The immortal one-character strings of ASCII, by code (compiled code
+ * iterating over a str takes them from here without a call). */
+PJX_EXPORT extern pjx_str *const pjx_ascii_char_table[128];
 /* The one-character string starting at byte offset byte_pos (iteration:
  * the next offset is byte_pos + the result's nbytes). */
 PJX_EXPORT pjx_str *pjx_str_char_at_byte(pjx_str *s, int64_t byte_pos);
