@@ -679,7 +679,23 @@ def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return ops.Constant(NONE, None)
 
 
+def _materialised(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    """range/enumerate/zip/reversed used as a value (not directly in a for
+    loop): its items as a list, [x for x in <call>]."""
+    from . import containers
+
+    name = ".it"
+    comp = ast.ListComp(elt=ast.Name(id=name, ctx=ast.Load()), generators=[ast.comprehension(
+        target=ast.Name(id=name, ctx=ast.Store()), iter=node, ifs=[], is_async=0)])
+    for sub in ast.walk(comp):
+        if sub is not node:
+            ast.copy_location(sub, node)
+    return containers.comprehension(b, comp)
+
+
 _BUILTINS: Dict[int, Callable] = {
+    id(builtins.range): _materialised, id(builtins.enumerate): _materialised,
+    id(builtins.zip): _materialised, id(builtins.reversed): _materialised,
     id(builtins.list): _list, id(builtins.tuple): _tuple, id(builtins.set): _set,
     id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,

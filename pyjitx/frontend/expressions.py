@@ -82,6 +82,8 @@ class ExpressionBuilder:
         bound = self.b.lambda_bindings.get(node.id)
         if bound is not None:
             return bound
+        if node.id.startswith("."):  # a variable the compiler made up
+            return self.b.read_var(node.id, node)
         if node.id in self.b.locals:
             return self.b.read_var(node.id, node)
         obj = self.b.lookup_global(node.id, node)
