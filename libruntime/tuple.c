@@ -306,3 +306,14 @@ int32_t pjx_tuple_index(pjx_tuple *t, int32_t kind, pjx_slot x, int64_t start, i
     *out = i;
     return 0;
 }
+
+pjx_tuple *pjx_tuple_from_list(pjx_list *l) {
+    pjx_tuple *t = pjx_tuple_new(l->size);
+    if (t == NULL) return NULL;
+    for (int64_t i = 0; i < l->size; i++) {
+        pjx_slot_incref(l->kind, l->items[i]);
+        t->items[i] = l->items[i];
+        PJX_TUPLE_KINDS(t)[i] = (uint8_t)l->kind;
+    }
+    return t;
+}

@@ -11,7 +11,7 @@ void pjx_skip_descriptor(const char **desc) {
     const char *d = *desc;
     if (*d == '!') d++;
     char c = *d++;
-    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o') {
+    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -49,7 +49,7 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'n': EMIT("None"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
-    case 'l': case 'e': case 'd': case 't': case 'o': {
+    case 'l': case 'e': case 'd': case 't': case 'o': case 'T': {
         EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : c == 'o' ? "Optional[" : "Tuple[");
         d++; /* '[' */
         int first = 1;
@@ -59,7 +59,7 @@ static void name_into(const char **desc, char **out, char *end) {
             name_into(&d, out, end);
         }
         if (*d == ']') d++;
-        EMIT("]");
+        EMIT(c == 'T' ? ", ...]" : "]");
         break;
     }
     default: EMIT("?"); break;
@@ -377,6 +377,24 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
         return tuple_from_python(value, d + 2, slot);
+    case 'T': {
+        if (!PyTuple_Check(value)) return MISMATCH;
+        Py_ssize_t n = PyTuple_GET_SIZE(value);
+        pjx_tuple *t = pjx_tuple_new(n);
+        if (t == NULL) return runtime_failed();
+        int32_t kind = pjx_descriptor_kind(d + 2);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const char *item_desc = d + 2;
+            conversion c = pjx_from_python(PyTuple_GET_ITEM(value, i), &item_desc, &t->items[i]);
+            if (c != CONVERTED) {
+                pjx_decref(t);
+                return c;
+            }
+            PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
+        }
+        slot->o = &t->ob;
+        return CONVERTED;
+    }
     case 'o': {
         if (value == Py_None) {
             slot->o = NULL;
@@ -442,6 +460,21 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 'b': return PyBool_FromLong((long)(slot.bits & 0xFF));
     case 'n': Py_RETURN_NONE;
     case 's': return str_to_python((const pjx_str *)slot.o);
+    case 'T': {
+        const pjx_tuple *t = (const pjx_tuple *)slot.o;
+        PyObject *tuple = PyTuple_New(t->size);
+        if (tuple == NULL) return NULL;
+        for (int64_t i = 0; i < t->size; i++) {
+            const char *item_desc = d + 2;
+            PyObject *item = pjx_to_python(t->items[i], &item_desc);
+            if (item == NULL) {
+                Py_DECREF(tuple);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(tuple, i, item);
+        }
+        return tuple;
+    }
     case 'o': {
         if (slot.o == NULL) Py_RETURN_NONE;
         const char *inner = d + 2;

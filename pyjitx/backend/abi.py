@@ -6,7 +6,7 @@ from __future__ import annotations
 from llvmlite import ir
 
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
-                        OptionalType, SetType, TupleType, Type)
+                        OptionalType, SetType, TupleType, Type, VarTupleType)
 
 ABI_VERSION = 1
 ABI_SYMBOL = "pjx_abi_v1"
@@ -65,4 +65,6 @@ def boundary_descriptor(t: Type) -> str:
         return "t[" + "".join(boundary_descriptor(i) for i in t.items) + "]"
     if isinstance(t, OptionalType):
         return f"o[{boundary_descriptor(t.item)}]"
+    if isinstance(t, VarTupleType):
+        return f"T[{boundary_descriptor(t.item)}]"
     raise NotImplementedError(f"no boundary descriptor for {t}")

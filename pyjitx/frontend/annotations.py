@@ -11,7 +11,7 @@ import typing
 from typing import Any, Optional
 
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
-                        OptionalType, SetType, TupleType, Type)
+                        OptionalType, SetType, TupleType, Type, VarTupleType)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
               str: STR, bytes: BYTES}
@@ -24,7 +24,7 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 
 SUPPORTED_TYPES_HINT = (
     "supported types: int, float, bool, None, str, bytes, List[T], Dict[K, V], Set[T], "
-    "Tuple[...] (also list[T] etc.), and Optional[T] / T | None where T is one of str, bytes "
+    "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), and Optional[T] / T | None where T is one of str, bytes "
     "or a container (Optional scalars arrive with Any)")
 
 
@@ -65,7 +65,7 @@ def _generic(origin: Any, items: list, raw_args: tuple = ()) -> Optional[Type]:
         if raw_args == ((),):  # Tuple[()]
             return TupleType(())
         if len(items) == 2 and raw_args and raw_args[1] is Ellipsis:
-            return None  # variable-length tuples arrive with Any
+            return VarTupleType(items[0]) if items[0] is not None else None
         if any(t is None for t in items):
             return None
         return TupleType(tuple(items))
@@ -101,6 +101,10 @@ def _type_from_node(node: ast.expr) -> Optional[Type]:
             return _optional([_type_from_node(e) for e in elts])
         if origin is tuple and len(elts) == 1 and isinstance(elts[0], ast.Tuple) and not elts[0].elts:
             return TupleType(())
+        if origin is tuple and len(elts) == 2 and isinstance(elts[1], ast.Constant) \
+                and elts[1].value is Ellipsis:
+            item = _type_from_node(elts[0])
+            return VarTupleType(item) if item is not None else None
         return _generic(origin, [_type_from_node(e) for e in elts])
     return None
 

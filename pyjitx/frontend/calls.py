@@ -483,8 +483,15 @@ def _list(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _tuple(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
-    raise b.error(node, "tuple() of an iterable is not supported (its length is not known "
-                  "at compile time)", hint="use a list, or a tuple literal")
+    """tuple(iterable): a Tuple[T, ...] (its length is known at run time only)."""
+    from . import containers
+    from ..ir.types import TupleType, VarTupleType
+
+    if not node.args:
+        return containers.prim(b, prims.TUPLE_NEW, [ops.Constant(INT, 0)], node, TupleType(()))
+    items = _iterable_arg(b, node, "tuple")
+    return containers.prim(b, prims.TUPLE_FROM_LIST, [items], node,
+                           VarTupleType(items.type.item))
 
 
 def _set(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, DictType, ListType,
-                        SetType, TupleType, Type, has_unknown, slot_kind, unify, with_article)
+                        SetType, TupleType, Type, VarTupleType, has_unknown, slot_kind, unify,
+                        with_article)
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     if isinstance(t, (DictType, SetType)):
         item = t.key if isinstance(t, DictType) else t.item
         return prim(b, prims.DICT_KEYS, [value], node, ListType(item))
-    if t in (STR,) or isinstance(t, TupleType):
+    if t in (STR,) or isinstance(t, (TupleType, VarTupleType)):
         from .loops import build_for
 
         fake = ast.Name(id=".as_list", ctx=ast.Load())
@@ -272,7 +273,7 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
 
 
 def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
-    if isinstance(t, (ListType, SetType)):
+    if isinstance(t, (ListType, SetType, VarTupleType)):
         return t.item
     if isinstance(t, DictType):
         return t.key
@@ -304,6 +305,10 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             return prim(b, prims.LIST_CONCAT, [left, right], node, joined)
         if op == "mul" and rt in (INT, BOOL):
             return prim(b, prims.LIST_REPEAT, [left, b.expr.coerce(right, INT, node)], node, lt)
+    if op == "add" and _is_tuple(lt) and _is_tuple(rt):
+        result = _tuple_concat_type(lt, rt)
+        if result is not None:
+            return prim(b, prims.TUPLE_CONCAT, [left, right], node, result)
     if isinstance(rt, ListType) and op == "mul" and lt in (INT, BOOL):
         return prim(b, prims.LIST_REPEAT, [right, b.expr.coerce(left, INT, node)], node, rt)
     if isinstance(lt, SetType) and lt == rt:
@@ -316,9 +321,23 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
     return None
 
 
+def _is_tuple(t: Type) -> bool:
+    return isinstance(t, (TupleType, VarTupleType))
+
+
+def _tuple_concat_type(a: Type, b: Type) -> Optional[Type]:
+    if isinstance(a, TupleType) and isinstance(b, TupleType):
+        return TupleType(a.items + b.items)
+    items = set(a.items if isinstance(a, TupleType) else (a.item,)) | \
+        set(b.items if isinstance(b, TupleType) else (b.item,))
+    return VarTupleType(items.pop()) if len(items) == 1 else None
+
+
 def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             node: ast.AST) -> Optional[ops.Value]:
     lt, rt = left.type, right.type
+    if _is_tuple(lt) and _is_tuple(rt) and type(lt) is not type(rt):
+        rt = lt  # a fixed and a variable-length tuple compare item by item
     if type(lt) is not type(rt):
         if op in ("eq", "ne"):
             return ops.Constant(BOOL, op == "ne")
@@ -326,7 +345,7 @@ def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
     if unify(lt, rt) is None and lt != rt:
         if op in ("eq", "ne") and not isinstance(lt, TupleType):
             return ops.Constant(BOOL, op == "ne")
-    if isinstance(lt, ListType) or isinstance(lt, TupleType):
+    if isinstance(lt, (ListType, TupleType, VarTupleType)):
         is_list = isinstance(lt, ListType)
         if op in ("eq", "ne"):
             equal = prim(b, prims.LIST_EQ if is_list else prims.TUPLE_EQ, [left, right], node)
@@ -375,7 +394,7 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
             return ops.Constant(BOOL, False)
         p = prims.DICT_CONTAINS if isinstance(t, DictType) else prims.SET_CONTAINS
         return prim(b, p, [container, probe], node)
-    if isinstance(t, TupleType):
+    if isinstance(t, (TupleType, VarTupleType)):
         return _int_bool(b, prim(b, prims.TUPLE_CONTAINS, [container, kind(item.type), item], node))
     raise b.error(node, f"argument of type '{t}' is not iterable")
 
@@ -403,6 +422,9 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> op
         bounds = slice_bounds(b, node.slice)
         if isinstance(t, ListType):
             return prim(b, prims.LIST_SLICE, [value] + bounds, node, t)
+        if isinstance(t, VarTupleType) or (isinstance(t, TupleType) and len(set(t.items)) == 1):
+            item = t.item if isinstance(t, VarTupleType) else t.items[0]
+            return prim(b, prims.TUPLE_SLICE, [value] + bounds, node, VarTupleType(item))
         raise b.error(node, f"slicing {with_article(t)} is not supported")
     if isinstance(t, ListType):
         index = _index(b, node.slice, "list")
@@ -413,6 +435,8 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> op
         if probe is None:
             raise b.error(node.slice, f"this dict has {t.key} keys, not {key.type}")
         return prim(b, prims.DICT_GETITEM, [value, probe], node, t.value)
+    if isinstance(t, VarTupleType):
+        return prim(b, prims.TUPLE_GET, [value, _index(b, node.slice, "tuple")], node, t.item)
     if isinstance(t, TupleType):
         index_value = b.expr.value(node.slice)
         if isinstance(index_value, ops.Constant) and index_value.type == INT:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType, Type, arithmetic_result,
+from ..ir.types import (with_article, BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType,
+                        TupleType, VarTupleType, Type, arithmetic_result,
                         unify)
 
 if TYPE_CHECKING:
@@ -388,6 +389,10 @@ class ExpressionBuilder:
             return self.emit(ops.OptionalOp("wrap", value, to))
         if isinstance(value.type, OptionalType) and value.type.item == to:
             return self.unwrap(value, node)
+        if isinstance(to, VarTupleType) and isinstance(value.type, TupleType) and all(
+                item == to.item for item in value.type.items):
+            # the same tuple object, seen as variable-length
+            return self.emit(ops.OptionalOp("wrap", value, to))
         if to.is_refcounted:
             from . import containers
 

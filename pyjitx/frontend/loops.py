@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, DictType, ListType, SetType,
-                        TupleType)
+                        TupleType, VarTupleType)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -90,7 +90,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if len(call.args) != 1 or call.keywords:
             raise b.error(call, "reversed() takes one argument")
         seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
-        if isinstance(seq.type, (DictType, SetType)) or not isinstance(seq.type, (ListType, TupleType)) and seq.type not in (STR, BYTES):
+        if not isinstance(seq.type, (ListType, TupleType, VarTupleType)) and seq.type not in (STR, BYTES):
             raise b.error(call, f"reversed() of {seq.type} is not supported")
 
         def assign(k: ops.Value) -> None:
@@ -118,7 +118,7 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
     t = value.type
     if isinstance(t, (DictType, SetType)):
         return containers.as_list(b, value, node)
-    if isinstance(t, (ListType, TupleType)) or t in (STR, BYTES):
+    if isinstance(t, (ListType, TupleType, VarTupleType)) or t in (STR, BYTES):
         if isinstance(t, ListType) and t.item == UNKNOWN:
             raise b.error(node, "cannot infer the item type of this empty list",
                           hint="annotate it, e.g. 'xs: List[int] = []'")
@@ -144,6 +144,8 @@ def _item(b: "FunctionBuilder", seq: ops.Value, k: ops.Value, node: ast.AST,
         return emit_prim(b, prims.BYTES_GETITEM, [seq, k], node)
     if isinstance(t, TupleType):
         return containers.prim(b, prims.TUPLE_GET, [seq, k], node, t.items[0])
+    if isinstance(t, VarTupleType):
+        return containers.prim(b, prims.TUPLE_GET, [seq, k], node, t.item)
     raise b.error(node, f"'{t}' object is not iterable")
 
 

@@ -127,6 +127,16 @@ class OptionalType(ObjectType):
         return f"Optional[{self.item}]"
 
 
+@dataclass(frozen=True)
+class VarTupleType(ObjectType):
+    """Tuple[T, ...]: a tuple of any length whose items are all T."""
+
+    item: Type
+
+    def __str__(self) -> str:
+        return f"Tuple[{self.item}, ...]"
+
+
 # Slot kinds of container items (pjx_kind in object.h).
 KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
 
@@ -162,6 +172,10 @@ def unify(a: Type, b: Type) -> Optional[Type]:
             return y if isinstance(y, OptionalType) else OptionalType(y)
         if isinstance(x, OptionalType) and (y == x.item):
             return x
+    for x, y in ((a, b), (b, a)):  # a fixed tuple of T joins Tuple[T, ...]
+        if isinstance(x, VarTupleType) and isinstance(y, TupleType) and all(
+                i == x.item for i in y.items):
+            return x
     if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
         if has_unknown(a) and not has_unknown(b):
             return b
@@ -173,7 +187,7 @@ def unify(a: Type, b: Type) -> Optional[Type]:
 def has_unknown(t: Type) -> bool:
     if t == UNKNOWN:
         return True
-    if isinstance(t, (ListType, SetType)):
+    if isinstance(t, (ListType, SetType, VarTupleType)):
         return has_unknown(t.item)
     if isinstance(t, DictType):
         return has_unknown(t.key) or has_unknown(t.value)

@@ -79,6 +79,8 @@ PJX_EXPORT void pjx_tuple_set_steal(pjx_tuple *t, int64_t i, int32_t kind, pjx_s
 /* t[i]: a new reference (the item's kind is PJX_TUPLE_KINDS(t)[i]) */
 PJX_EXPORT int32_t pjx_tuple_get(pjx_tuple *t, int64_t i, pjx_slot *out);
 PJX_EXPORT int32_t pjx_tuple_get_borrowed(pjx_tuple *t, int64_t i, pjx_slot *out);
+/* tuple(list): the list's items, each with the list's kind */
+PJX_EXPORT pjx_tuple *pjx_tuple_from_list(pjx_list *l);
 PJX_EXPORT pjx_tuple *pjx_tuple_slice(pjx_tuple *t, int64_t start, int64_t stop, int64_t step);
 PJX_EXPORT pjx_tuple *pjx_tuple_concat(pjx_tuple *a, pjx_tuple *b);
 PJX_EXPORT pjx_tuple *pjx_tuple_repeat(pjx_tuple *t, int64_t n);
