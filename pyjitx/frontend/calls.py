@@ -691,7 +691,7 @@ def _materialised(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     loop): its items as a list, [x for x in <call>]."""
     from . import containers
 
-    name = ".it"
+    name = f".it{b.next_loop_id()}"
     comp = ast.ListComp(elt=ast.Name(id=name, ctx=ast.Load()), generators=[ast.comprehension(
         target=ast.Name(id=name, ctx=ast.Store()), iter=node, ifs=[], is_async=0)])
     for sub in ast.walk(comp):
