@@ -122,7 +122,7 @@ static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
             while (i < n && (pjx_ascii_flags[base[i]] & PJX_P_SPACE)) i++;
             if (i == n) break;
             j = i++;
-            while (i < n && !(pjx_ascii_flags[base[i]] & PJX_P_SPACE)) i++;
+            while (i < n && (base[i] > 0x20 || !(pjx_ascii_flags[base[i]] & PJX_P_SPACE))) i++;
             if (pieces_add(&pb, s->data + j, i - j, i - j) < 0) goto fail;
         }
         if (i < n) {
@@ -147,6 +147,11 @@ static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
         int64_t chars = 0;
         while (i < n) {
             unsigned char c = base[i];
+            if (c > 0x20 && c < 0x80) { /* printable ASCII: the common case */
+                i++;
+                chars++;
+                continue;
+            }
             if (c < 0x80) {
                 if (pjx_ascii_flags[c] & PJX_P_SPACE) break;
                 i++;
