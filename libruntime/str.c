@@ -148,6 +148,10 @@ pjx_str *pjx_str_sub(pjx_str *s, int64_t b0, int64_t b1) {
 
 void pjx_str_dealloc(pjx_str *s) {
     if (s->index) pjx_free(s->index);
+    if (s->ob.flags & PJX_STR_SCRATCH) { /* its nbytes no longer says its size */
+        pjx_free(s);
+        return;
+    }
     pjx_free_small(s, sizeof(pjx_str) + (size_t)s->nbytes + 1); /* as pjx_str_alloc */
 }
 

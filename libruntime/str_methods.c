@@ -174,6 +174,71 @@ fail:
     return NULL;
 }
 
+/* ---- split() words into a reusable buffer -----------------------------------
+ * `for w in s.split():` where the loop never keeps `w` (the compiler checks:
+ * w is only looked up, measured or compared) reads each word into one
+ * scratch string instead of allocating a string per word and a list. */
+pjx_str *pjx_str_split_scratch(pjx_str *s) {
+    pjx_str *w = pjx_alloc(sizeof(pjx_str) + (size_t)s->nbytes + 1);
+    if (w == NULL) return NULL;
+    w->ob.refcount = 1;
+    w->ob.type_id = PJX_TYPE_STR;
+    w->ob.flags = PJX_STR_ASCII | PJX_STR_SCRATCH;
+    w->nbytes = 0;
+    w->length = 0;
+    w->hash = -1;
+    w->index = NULL;
+    w->data[0] = '\0';
+    return w;
+}
+
+int64_t pjx_str_split_next(pjx_str *s, int64_t pos, pjx_str *w) {
+    const unsigned char *base = (const unsigned char *)s->data;
+    int64_t i = pos, n = s->nbytes;
+    int k;
+    while (i < n) {
+        unsigned char c = base[i];
+        if (c < 0x80) {
+            if (!(pjx_ascii_flags[c] & PJX_P_SPACE)) break;
+            i++;
+        } else {
+            if (!maybe_space_lead(c) || !space_at(base + i, &k)) break;
+            i += k;
+        }
+    }
+    if (i >= n) return -1;
+    int64_t j = i, chars = 0;
+    int ascii = 1;
+    while (i < n) {
+        unsigned char c = base[i];
+        if (c > 0x20 && c < 0x80) {
+            i++;
+            chars++;
+            continue;
+        }
+        if (c < 0x80) {
+            if (pjx_ascii_flags[c] & PJX_P_SPACE) break;
+            i++;
+        } else {
+            if (maybe_space_lead(c) && space_at(base + i, &k)) break;
+            i += pjx_u8_len(c);
+            ascii = 0;
+        }
+        chars++;
+    }
+    memcpy(w->data, s->data + j, (size_t)(i - j));
+    w->data[i - j] = '\0';
+    w->nbytes = i - j;
+    w->length = chars;
+    w->hash = -1;
+    if (w->index != NULL) {
+        pjx_free(w->index);
+        w->index = NULL;
+    }
+    w->ob.flags = (ascii ? PJX_STR_ASCII : 0) | PJX_STR_SCRATCH;
+    return i;
+}
+
 static pjx_list *rsplit_whitespace(pjx_str *s, int64_t maxcount) {
     pjx_list *l = new_str_list(0);
     if (l == NULL) return NULL;

@@ -77,6 +77,7 @@ PJX_EXPORT void pjx_slot_decref(int32_t kind, pjx_slot v);
 
 /* ---- str ---------------------------------------------------------------- */
 #define PJX_STR_ASCII 1u /* flags bit: every byte < 0x80 */
+#define PJX_STR_SCRATCH 2u /* flags bit: a split buffer rewritten per word */
 
 typedef struct pjx_str {
     pjx_object ob;

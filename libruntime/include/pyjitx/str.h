@@ -63,6 +63,11 @@ PJX_EXPORT pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos);
 /* Byte offset of code point i (0 <= i <= length), via the lazy index. */
 PJX_EXPORT int64_t pjx_str_byte_offset(pjx_str *s, int64_t i);
 /* ord(s); TypeError 'ord() expected a character, but string of length N found' */
+/* `for w in s.split()` without a string per word: a scratch string with room
+ * for any word of s, and the next word after byte `pos` copied into it
+ * (returns the byte position after the word, -1 when there is none). */
+PJX_EXPORT pjx_str *pjx_str_split_scratch(pjx_str *s);
+PJX_EXPORT int64_t pjx_str_split_next(pjx_str *s, int64_t pos, pjx_str *w);
 /* The immortal one-character strings of ASCII, by code (compiled code
  * iterating over a str takes them from here without a call). */
 PJX_EXPORT extern pjx_str *const pjx_ascii_char_table[128];
