@@ -289,6 +289,10 @@ def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
            node: ast.AST) -> Optional[ops.Value]:
     lt, rt = left.type, right.type
+    if isinstance(node, ast.AugAssign):
+        result = _inplace(b, op, left, right, node)
+        if result is not None:
+            return result
     if isinstance(lt, ListType):
         if op == "add" and isinstance(rt, ListType):
             joined = unify(lt, rt)
@@ -306,6 +310,36 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             return prim(b, p, [left, right], node, lt)
     if isinstance(lt, DictType) and lt == rt and op == "or":
         return prim(b, prims.DICT_OR, [left, right], node, lt)
+    return None
+
+
+def _inplace(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+             node: ast.AST) -> Optional[ops.Value]:
+    """`xs += ys`, `xs *= n`, `d |= e`, `s |= t` (and &=, -=, ^=) change
+    the left object in place, as CPython's in-place operators do: other
+    names for the same object (a caller's argument) see the change."""
+    lt, rt = left.type, right.type
+    if isinstance(lt, ListType) and op == "add":
+        other = right if isinstance(rt, ListType) else as_list(b, right, node)
+        if other.type != lt:
+            return None
+        prim(b, prims.LIST_EXTEND, [left, other], node)
+        return left
+    if isinstance(lt, ListType) and op == "mul" and rt in (INT, BOOL):
+        repeated = prim(b, prims.LIST_REPEAT, [left, b.expr.coerce(right, INT, node)], node, lt)
+        prim(b, prims.LIST_CLEAR, [left], node)
+        prim(b, prims.LIST_EXTEND, [left, repeated], node)
+        return left
+    if isinstance(lt, SetType) and lt == rt:
+        p = {"or": prims.SET_UPDATE, "and": prims.SET_INTERSECTION_UPDATE,
+             "sub": prims.SET_DIFFERENCE_UPDATE,
+             "xor": prims.SET_SYMMETRIC_DIFFERENCE_UPDATE}.get(op)
+        if p is not None:
+            prim(b, p, [left, right], node)
+            return left
+    if isinstance(lt, DictType) and lt == rt and op == "or":
+        prim(b, prims.DICT_IOR, [left, right], node)
+        return left
     return None
 
 
@@ -728,20 +762,8 @@ def unpack_list(b: "FunctionBuilder", elts: List[ast.expr], lst: ops.Value,
         raise b.error(node, "multiple starred expressions in assignment")
     n = b.emit(ops.Length(lst))
     fixed = len(elts) - len(starred)
-    fail = b.new_block("unpackfail")
-    ok = b.new_block("unpackok")
-    if starred:
-        bad = b.emit(ops.Compare("lt", n, ops.Constant(INT, fixed)))
-        message = (f"not enough values to unpack (expected at least {fixed})")
-    else:
-        bad = b.emit(ops.Compare("ne", n, ops.Constant(INT, fixed)))
-        message = f"wrong number of values to unpack (expected {fixed})"
-    b.branch(bad, fail, ok)
-    b.seal(fail)
-    b.seal(ok)
-    b.start(fail)
-    b.terminate(ops.Raise("ValueError", message, b.lineno(node)))
-    b.start(ok)
+    prim(b, prims.UNPACK_CHECK, [n, ops.Constant(INT, fixed),
+                                 ops.Constant(INT, 1 if starred else 0)], node)
     star = starred[0] if starred else len(elts)
     for i, sub in enumerate(elts[:star]):
         b._assign(sub, prim(b, prims.LIST_GET, [lst, ops.Constant(INT, i)], node, t.item))
