@@ -972,7 +972,46 @@ def p_tuple_value(t: Tuple[int, str]) -> str:
     return "%s-%s" % t
 
 
+def p_type_errors(which: int) -> str:
+    x = None
+    if which == 1:
+        return "%d" % x
+    if which == 2:
+        return "%x" % [1]
+    if which == 3:
+        return "%f" % x
+    if which == 4:
+        return "%c" % x
+    if which == 5:
+        return "%*d" % ("w", 1)
+    if which == 6:
+        return "%.*f" % (1.5, 2.0)
+    if which == 7:
+        return "%c" % "ab"
+    if which == 8:
+        return "%x" % 1.5
+    if which == 9:
+        return "%e" % "a"
+    if which == 10:
+        return "%c" % 0x110000
+    if which == 11:
+        return "%d" % "1"
+    return "no error: %d%%" % which
+
+
+def p_single_containers(xs: List[int], d: Dict[str, int]) -> str:
+    return "%s" % xs + "|%r|" % d + "plain" % xs + "plain" % d + "%-8s|%.3s" % (xs, d)
+
+
+def p_width_unicode(s: str, w: int) -> str:
+    return "%*s|%-*s|%.*s" % (w, s, w, s, w, s)
+
+
 PERCENT = [
+    (p_type_errors, (st.integers(0, 12),)),
+    (p_single_containers, (st.lists(small_ints, max_size=3),
+                           st.dictionaries(short_text, small_ints, max_size=2))),
+    (p_width_unicode, (unicode_text, st.integers(-8, 8))),
     (p_int, (ints,)),
     (p_float, (floats,)),
     (p_str, (unicode_text,)),
