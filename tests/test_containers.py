@@ -362,7 +362,38 @@ def d_augmented(d: Dict[str, int], k: str) -> Dict[str, int]:
     return d
 
 
+def d_nested_dicts(d: Dict[str, Dict[str, int]], k: str) -> Dict[str, Dict[str, int]]:
+    inner = d.setdefault(k, {})
+    inner[k] = inner.get(k, 0) + 1
+    for key, sub in d.items():
+        sub[key + "#"] = len(sub)
+    return d
+
+
+def d_list_of_dicts(rows: List[Dict[str, List[str]]]) -> List[str]:
+    out: List[str] = []
+    for row in rows:
+        for key in sorted(row):
+            out.append(key + "=" + ",".join(row[key]))
+        row["seen"] = [str(len(out))]
+    return out
+
+
+def d_reinsert_order(d: Dict[str, int], k: str) -> List[str]:
+    if k in d:
+        v = d.pop(k)
+        d[k] = v + 1
+    else:
+        d[k] = 0
+    return list(d)
+
+
 DICTS = [
+    (d_nested_dicts, (st.dictionaries(short_text, st.dictionaries(short_text, small_ints,
+                                                                  max_size=3), max_size=3),
+                      short_text)),
+    (d_list_of_dicts, (st.lists(nested_dicts, max_size=3),)),
+    (d_reinsert_order, (str_int_dicts, short_text)),
     (d_literal, (texts, small_ints)),
     (d_getitem, (str_int_dicts, st.one_of(short_text, texts))),
     (d_int_keys, (int_str_dicts, small_ints)),
@@ -652,6 +683,8 @@ def _params(table):
 
 def _differential(fn, strategies, max_examples=60):
     compiled = COMPILED[fn.__name__]
+    if settings.default.max_examples > 100:     # HYPOTHESIS_PROFILE=thorough
+        max_examples = settings.default.max_examples
 
     @settings(max_examples=max_examples, deadline=None)
     @given(st.tuples(*strategies))
@@ -718,6 +751,17 @@ def test_error_messages(fn, args):
 ])
 def test_key_error_messages(fn, args):
     check(fn, COMPILED[fn.__name__], *args, messages=_MESSAGES + (KeyError,))
+
+
+@pytest.mark.needs_jit
+@pytest.mark.parametrize("arg", [[2**63], [1, -(2**63) - 1], [10**30]])
+def test_huge_ints_in_containers_overflow_at_boundary(arg):
+    """int is int64: a Python int outside it inside a container argument
+    raises OverflowError on the way in."""
+    with pytest.raises(OverflowError):
+        COMPILED["l_pop"](arg)
+    with pytest.raises(OverflowError):
+        COMPILED["d_getitem"]({"a": arg[-1]}, "a")
 
 
 @pytest.mark.needs_jit

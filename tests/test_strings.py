@@ -725,6 +725,8 @@ def _params(table):
 
 def _differential(fn, strategies, max_examples):
     compiled = COMPILED[fn.__name__]
+    if settings.default.max_examples > 100:     # HYPOTHESIS_PROFILE=thorough
+        max_examples = settings.default.max_examples
 
     @settings(max_examples=max_examples, deadline=None)
     @given(st.tuples(*strategies))
