@@ -1100,15 +1100,17 @@ pjx_str *pjx_percent_pad_text(pjx_str *text, int32_t flags, int64_t width, int64
     return percent_text(text, flags, width, prec, 's');
 }
 
-pjx_str *pjx_str_ascii(pjx_str *s) {
-    pjx_str *r = pjx_str_repr(s);
-    if (r == NULL || (r->ob.flags & PJX_STR_ASCII)) return r;
+pjx_str *pjx_ascii_escape(pjx_str *text) {
+    if (text->ob.flags & PJX_STR_ASCII) {
+        pjx_incref(&text->ob);
+        return text;
+    }
     pjx_strbuf b;
     pjx_strbuf_init(&b);
     int32_t rc = 0;
-    for (int64_t i = 0; i < r->nbytes && rc == 0;) {
+    for (int64_t i = 0; i < text->nbytes && rc == 0;) {
         uint32_t c;
-        i += utf8_next((const unsigned char *)r->data + i, &c);
+        i += utf8_next((const unsigned char *)text->data + i, &c);
         char esc[12];
         int n;
         if (c < 0x80) { esc[0] = (char)c; n = 1; }
@@ -1117,8 +1119,15 @@ pjx_str *pjx_str_ascii(pjx_str *s) {
         else n = snprintf(esc, sizeof esc, "\\U%08x", c);
         rc = pjx_strbuf_append(&b, esc, n);
     }
-    pjx_decref(r);
     return finish(&b, rc);
+}
+
+pjx_str *pjx_str_ascii(pjx_str *s) {
+    pjx_str *r = pjx_str_repr(s);
+    if (r == NULL) return NULL;
+    pjx_str *a = pjx_ascii_escape(r);
+    pjx_decref(r);
+    return a;
 }
 
 /* ---- parsing: int(s, base), float(s) -------------------------------------- */

@@ -490,3 +490,20 @@ int32_t pjx_list_compare_impl(pjx_list *a, pjx_list *b, int64_t *out) {
     *out = (a->size > b->size) - (a->size < b->size);
     return 0;
 }
+
+int32_t pjx_unpack_check(int64_t n, int64_t expected, int32_t starred) {
+    if (starred) {
+        if (n >= expected) return 0;
+        pjx_err_format(PJX_EXC_VALUE, "not enough values to unpack (expected at least %lld, got %lld)",
+                       (long long)expected, (long long)n);
+        return -1;
+    }
+    if (n == expected) return 0;
+    if (n < expected)
+        pjx_err_format(PJX_EXC_VALUE, "not enough values to unpack (expected %lld, got %lld)",
+                       (long long)expected, (long long)n);
+    else
+        pjx_err_format(PJX_EXC_VALUE, "too many values to unpack (expected %lld)",
+                       (long long)expected);
+    return -1;
+}

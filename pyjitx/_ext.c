@@ -59,6 +59,7 @@ static PyObject *python_exception_type(int32_t kind) {
     case PJX_EXC_RUNTIME: return PyExc_RuntimeError;
     case PJX_EXC_NOT_IMPLEMENTED: return PyExc_NotImplementedError;
     case PJX_EXC_STOP_ITERATION: return PyExc_StopIteration;
+    case PJX_EXC_UNICODE_DECODE: case PJX_EXC_UNICODE_ENCODE: return PyExc_ValueError;
     case PJX_EXC_LOOKUP: return PyExc_LookupError;
     case PJX_EXC_ATTRIBUTE: return PyExc_AttributeError;
     case PJX_EXC_NAME: return PyExc_NameError;
@@ -81,6 +82,20 @@ static void raise_runtime_error(void) {
         PyObject *cls = key ? PyDict_GetItemWithError(user_exception_classes, key) : NULL;
         Py_XDECREF(key);
         if (cls != NULL) type = cls;
+        PyErr_Clear();
+    }
+    if (kind == PJX_EXC_UNICODE_DECODE || kind == PJX_EXC_UNICODE_ENCODE) {
+        /* CPython's constructors need the span: rebuilt in Python */
+        PyObject *module = PyImport_ImportModule("pyjitx.exceptions");
+        PyObject *exc = module ? PyObject_CallMethod(module, "unicode_error", "ss",
+                                                     pjx_err_kind_name(kind), message) : NULL;
+        Py_XDECREF(module);
+        if (exc != NULL) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+            Py_DECREF(exc);
+            pjx_err_clear();
+            return;
+        }
         PyErr_Clear();
     }
     if (kind == PJX_EXC_KEY && message[0] != '\0') {

@@ -44,3 +44,39 @@ def kind_of(cls: Type[BaseException]) -> int:
     _by_kind[kind] = cls
     _ext.register_exception_class(kind, cls, parent_kind)
     return kind
+
+
+_UNICODE_MESSAGE = None
+
+
+def unicode_error(kind: str, message: str) -> BaseException:
+    """A UnicodeDecodeError/UnicodeEncodeError equal in type and message to
+    CPython's, rebuilt from the runtime's message ("'utf-8' codec can't
+    decode byte 0xff in position 3: invalid start byte"): CPython's
+    constructors need the encoding, the object and the span."""
+    import ast
+    import re
+
+    global _UNICODE_MESSAGE
+    if _UNICODE_MESSAGE is None:
+        _UNICODE_MESSAGE = re.compile(
+            r"'(?P<enc>[^']+)' codec can't (?:decode|encode) "
+            r"(?:byte 0x(?P<byte>[0-9a-f]{2})|bytes|character (?P<char>'.*?'|\S+)|characters) "
+            r"in position (?P<start>\d+)(?:-(?P<last>\d+))?: (?P<reason>.*)", re.S)
+    match = _UNICODE_MESSAGE.match(message)
+    if match is None:
+        return ValueError(message)
+    start = int(match["start"])
+    end = int(match["last"]) + 1 if match["last"] else start + 1
+    if kind == "UnicodeDecodeError":
+        data = bytearray(end)
+        if match["byte"]:
+            data[start] = int(match["byte"], 16)
+        return UnicodeDecodeError(match["enc"], bytes(data), start, end, match["reason"])
+    text = ["\0"] * end
+    if match["char"]:
+        try:
+            text[start] = ast.literal_eval(match["char"])
+        except (ValueError, SyntaxError):
+            pass
+    return UnicodeEncodeError(match["enc"], "".join(text), start, end, match["reason"])

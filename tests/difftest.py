@@ -266,3 +266,46 @@ bools = st.booleans()
 
 #: any scalar the subset knows.
 scalars = st.one_of(ints, floats, bools)
+
+
+# --------------------------------------------------------------------------
+# Unicode text (SPEC.md section 1: Chinese, accents and emoji never differ)
+
+#: every whitespace character Python knows (str.isspace), of every category
+#: (Zs, Zl, Zp and the Cc/B/S/WS controls such as \x1c-\x1f and \x85).
+UNICODE_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+#: pieces chosen to exercise the hard parts of Unicode text handling.
+TEXT_PIECES = [
+    "", "a", "B", "z", "Hello", "hello world", " ", "  ", "\t", "\n", "\r\n", "\r",
+    "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680", "\u2000",
+    "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\u200b",
+    "中", "文", "字符", "日本語", "한국어",             # CJK (and Hangul)
+    "e\u0301", "\u0301", "n\u0303", "a\u0308\u0304",  # combining marks
+    "é", "ñ", "Ü", "ø", "Å", "ÿ",                     # precomposed accents
+    "😀", "👍🏽", "👨\u200d👩\u200d👧", "🇫🇷", "\U0001f600x",  # emoji, ZWJ, flags
+    "ß", "ẞ", "İ", "ı", "ǅ", "ǆ", "Σ", "ς", "σ", "ΣΑΣ", "ﬁ", "ﬃ", "ŉ",  # case oddities
+    "1", "0", "42", "-7", "+3", "١٢", "²", "½", "Ⅻ", "𝟘",        # digits of kinds
+    "_", ",", ".", ";", "-", "--", "a,b", ",,", "ab", "aa", "ba", "%", "{", "}",
+    "\x00", "\x7f", "\U0010ffff", "\ufffd", "\ufeff",
+]
+
+#: text built from the pieces (good at hitting separators and case rules).
+pieces_text = st.lists(st.sampled_from(TEXT_PIECES), max_size=8).map("".join)
+
+#: arbitrary Unicode text without surrogates (which CPython cannot encode).
+any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+#: all of the above, plus whitespace-only strings of every Unicode kind.
+unicode_text = st.one_of(
+    pieces_text,
+    any_text,
+    st.text(st.sampled_from(UNICODE_WHITESPACE + "ab中"), max_size=8),
+    st.sampled_from(["", " ", UNICODE_WHITESPACE, "中文", "e\u0301", "👍🏽"]),
+)
+
+#: short needles/separators/fill strings: mostly one or two pieces.
+short_text = st.one_of(
+    st.sampled_from(TEXT_PIECES),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=2),
+)

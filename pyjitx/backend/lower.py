@@ -22,7 +22,7 @@ from llvmlite import ir
 
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
-from ..ir.types import BOOL, FLOAT, INT, NONE, STR, Type
+from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, Type
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
 
@@ -126,6 +126,24 @@ class ModuleLowering:
                 ir.Constant(I64, len(data)), ir.Constant(I64, len(text)), ir.Constant(I64, -1),
                 ir.Constant(PTR, None), ir.Constant(body, bytearray(data + b"\0"))])
             var = ir.GlobalVariable(self.llmod, const.type, name=f".strobj{len(self.strings)}")
+            var.linkage = "private"
+            var.initializer = const
+            var.align = 8
+            self.strings[key] = var
+        return var
+
+    def bytes_object(self, data: bytes) -> ir.GlobalVariable:
+        """An immortal runtime bytes object (object.h's pjx_bytes layout)."""
+        key = ("bytes", data)
+        var = self.strings.get(key)
+        if var is None:
+            body = ir.ArrayType(I8, len(data) + 1)
+            fields = [I64, I32, I32, I64, I64, body]
+            const = ir.Constant(ir.LiteralStructType(fields), [
+                ir.Constant(I64, -1), ir.Constant(I32, 2), ir.Constant(I32, 0),
+                ir.Constant(I64, len(data)), ir.Constant(I64, -1),
+                ir.Constant(body, bytearray(data + b"\0"))])
+            var = ir.GlobalVariable(self.llmod, const.type, name=f".bytesobj{len(self.strings)}")
             var.linkage = "private"
             var.initializer = const
             var.align = 8
@@ -281,6 +299,8 @@ class FunctionLowering:
         if isinstance(v, ops.Constant):
             if v.type == STR and v.value is not None:
                 return self.parent.str_object(v.value)
+            if v.type == BYTES and v.value is not None:
+                return self.parent.bytes_object(v.value)
             return constant(v.type, v.value)
         if isinstance(v, ops.Undefined):
             return constant(v.type, None)

@@ -398,10 +398,7 @@ class FunctionBuilder:
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")
         current = self.read_var(stmt.target.id, stmt.target)
-        from . import containers
-
-        if containers.inplace_update(self, current, stmt):
-            return  # xs += ys, s |= t, d |= e change the object itself
+        # (containers.binary changes lists, sets and dicts in place here)
         result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
         self.write_var(stmt.target.id, result, stmt.target)
 

@@ -415,6 +415,13 @@ def _repr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return strings.to_repr(b, value, node)
 
 
+def _ascii(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import strings
+
+    (value,) = _positional(b, node, "ascii", 1, 1)
+    return strings.to_ascii(b, value, node)
+
+
 def _ord(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
     from ..ir.types import STR
@@ -708,6 +715,7 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
     id(builtins.print): _print,
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
+    id(builtins.ascii): _ascii,
     id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,

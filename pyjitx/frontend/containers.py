@@ -297,6 +297,10 @@ def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
            node: ast.AST) -> Optional[ops.Value]:
     lt, rt = left.type, right.type
+    if isinstance(node, ast.AugAssign):
+        result = _inplace(b, op, left, right, node)
+        if result is not None:
+            return result
     if isinstance(lt, ListType):
         if op == "add" and isinstance(rt, ListType):
             joined = unify(lt, rt)
@@ -331,6 +335,34 @@ def _tuple_concat_type(a: Type, b: Type) -> Optional[Type]:
     items = set(a.items if isinstance(a, TupleType) else (a.item,)) | \
         set(b.items if isinstance(b, TupleType) else (b.item,))
     return VarTupleType(items.pop()) if len(items) == 1 else None
+
+
+def _inplace(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+             node: ast.AST) -> Optional[ops.Value]:
+    """`xs += ys`, `xs *= n`, `d |= e`, `s |= t` (and &=, -=, ^=) change
+    the left object in place, as CPython's in-place operators do: other
+    names for the same object (a caller's argument) see the change."""
+    lt, rt = left.type, right.type
+    if isinstance(lt, ListType) and op == "add":
+        other = right if isinstance(rt, ListType) else as_list(b, right, node)
+        if other.type != lt:
+            return None
+        prim(b, prims.LIST_EXTEND, [left, other], node)
+        return left
+    if isinstance(lt, ListType) and op == "mul" and rt in (INT, BOOL):
+        prim(b, prims.LIST_INPLACE_REPEAT, [left, b.expr.coerce(right, INT, node)], node)
+        return left
+    if isinstance(lt, SetType) and lt == rt:
+        p = {"or": prims.SET_UPDATE, "and": prims.SET_INTERSECTION_UPDATE,
+             "sub": prims.SET_DIFFERENCE_UPDATE,
+             "xor": prims.SET_SYMMETRIC_DIFFERENCE_UPDATE}.get(op)
+        if p is not None:
+            prim(b, p, [left, right], node)
+            return left
+    if isinstance(lt, DictType) and lt == rt and op == "or":
+        prim(b, prims.DICT_IOR, [left, right], node)
+        return left
+    return None
 
 
 def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
@@ -763,20 +795,8 @@ def unpack_list(b: "FunctionBuilder", elts: List[ast.expr], lst: ops.Value,
         raise b.error(node, "multiple starred expressions in assignment")
     n = b.emit(ops.Length(lst))
     fixed = len(elts) - len(starred)
-    fail = b.new_block("unpackfail")
-    ok = b.new_block("unpackok")
-    if starred:
-        bad = b.emit(ops.Compare("lt", n, ops.Constant(INT, fixed)))
-        message = (f"not enough values to unpack (expected at least {fixed})")
-    else:
-        bad = b.emit(ops.Compare("ne", n, ops.Constant(INT, fixed)))
-        message = f"wrong number of values to unpack (expected {fixed})"
-    b.branch(bad, fail, ok)
-    b.seal(fail)
-    b.seal(ok)
-    b.start(fail)
-    b.terminate(ops.Raise("ValueError", message, b.lineno(node)))
-    b.start(ok)
+    prim(b, prims.UNPACK_CHECK, [n, ops.Constant(INT, fixed),
+                                 ops.Constant(INT, 1 if starred else 0)], node)
     star = starred[0] if starred else len(elts)
     for i, sub in enumerate(elts[:star]):
         b._assign(sub, prim(b, prims.LIST_GET, [lst, ops.Constant(INT, i)], node, t.item))
@@ -818,40 +838,3 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
         return
     raise b.error(target, f"'{t}' object does not support item assignment")
 
-
-_INPLACE_SET_OPS = {ast.BitOr: prims.SET_UPDATE, ast.BitAnd: prims.SET_INTERSECTION_UPDATE,
-                    ast.Sub: prims.SET_DIFFERENCE_UPDATE,
-                    ast.BitXor: prims.SET_SYMMETRIC_DIFFERENCE_UPDATE}
-
-
-def inplace_update(b: "FunctionBuilder", current: ops.Value, stmt: ast.AugAssign) -> bool:
-    """Augmented assignment that mutates a list, set or dict in place, as
-    Python's __iadd__/__ior__/... do (other names for the object see the
-    change).  False when the statement is an ordinary rebinding."""
-    t = current.type
-    op = type(stmt.op)
-    if isinstance(t, ListType) and op is ast.Add:
-        other = as_list(b, b.expr.value(stmt.value), stmt.value)
-        if other.type != t:
-            if t.item == UNKNOWN:
-                learn_type(b, stmt.target, other.type, stmt)
-            raise b.error(stmt, f"cannot extend {t} with {other.type}")
-        prim(b, prims.LIST_EXTEND, [current, other], stmt)
-        return True
-    if isinstance(t, ListType) and op is ast.Mult:
-        count = b.expr.coerce(b.expr.value(stmt.value), INT, stmt.value)
-        prim(b, prims.LIST_INPLACE_REPEAT, [current, count], stmt)
-        return True
-    if isinstance(t, SetType) and op in _INPLACE_SET_OPS:
-        other = b.expr.value(stmt.value)
-        if other.type != t:
-            raise b.error(stmt, f"unsupported operand types: {t} and {other.type}")
-        prim(b, _INPLACE_SET_OPS[op], [current, other], stmt)
-        return True
-    if isinstance(t, DictType) and op is ast.BitOr:
-        other = b.expr.value(stmt.value)
-        if other.type != t:
-            raise b.error(stmt, f"unsupported operand types: {t} and {other.type}")
-        prim(b, prims.DICT_IOR, [current, other], stmt)
-        return True
-    return False

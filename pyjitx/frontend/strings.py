@@ -261,6 +261,15 @@ def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     return _slot_text(b, value, node, prims.SLOT_REPR)
 
 
+def to_ascii(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """ascii(value): repr with non-ASCII characters escaped."""
+    if value.type == STR:
+        return emit_prim(b, prims.STR_ASCII, [value], node)
+    if value.type in (INT, FLOAT, BOOL, NONE):
+        return to_repr(b, value, node)
+    return emit_prim(b, prims.ASCII_ESCAPE, [to_repr(b, value, node)], node)
+
+
 def to_int(b: "FunctionBuilder", text: ops.Value, base: Optional[ops.Value],
            node: ast.AST) -> ops.Value:
     if base is None:
@@ -315,7 +324,7 @@ def fstring(b: "FunctionBuilder", node: ast.JoinedStr) -> ops.Value:
         elif part.conversion == ord("s"):
             value = to_str(b, value, part)
         elif part.conversion == ord("a"):
-            value = emit_prim(b, prims.STR_ASCII, [to_repr(b, value, part)], part)
+            value = to_ascii(b, value, part)
         if part.format_spec is not None:
             spec = fstring(b, part.format_spec)
             pieces.append(format_value(b, value, spec, part))

@@ -225,6 +225,18 @@ FORMAT_BOOL = primitive("format_bool", "pjx_format_bool", (INT, STR), STR)
 STR_TO_INT = primitive("str_to_int", "pjx_str_to_int", (STR, INT), INT)
 STR_TO_FLOAT = primitive("str_to_float", "pjx_str_to_float", (STR,), FLOAT)
 STR_ASCII = primitive("str_ascii", "pjx_str_ascii", (STR,), STR)
+ASCII_ESCAPE = primitive("ascii_escape", "pjx_ascii_escape", (STR,), STR)
+# printf-style conversions: (value, flags, width, precision, conversion char)
+PERCENT_FORMAT_INT = primitive("percent_format_int", "pjx_percent_format_int",
+                               (INT, I32, INT, INT, I32), STR)
+PERCENT_FORMAT_FLOAT = primitive("percent_format_float", "pjx_percent_format_float",
+                                 (FLOAT, I32, INT, INT, I32), STR)
+PERCENT_FORMAT_BOOL = primitive("percent_format_bool", "pjx_percent_format_bool",
+                                (INT, I32, INT, INT, I32), STR)
+PERCENT_FORMAT_STR = primitive("percent_format_str", "pjx_percent_format_str",
+                               (STR, I32, INT, INT, I32), STR)
+PERCENT_PAD_TEXT = primitive("percent_pad_text", "pjx_percent_pad_text",
+                             (STR, I32, INT, INT), STR)
 
 # ---- objects and containers (object.h, containers.h) -------------------------
 from .types import ListType as _ListType  # noqa: E402
@@ -267,6 +279,7 @@ LIST_CONTAINS = _p("list_contains", (OBJ, SLOT), INT, can_raise=False)
 LIST_CLEAR = _p("list_clear", (OBJ,), NONE, can_raise=False)
 LIST_COPY = _p("list_copy", (OBJ,), OBJ)
 LIST_EXTEND = _p("list_extend", (OBJ, OBJ), NONE, "status")
+UNPACK_CHECK = _p("unpack_check", (INT, INT, I32), NONE, "status")
 LIST_REVERSE = _p("list_reverse", (OBJ,), NONE, can_raise=False)
 LIST_SLICE = _p("list_slice", (OBJ, INT, INT, INT), OBJ)
 LIST_DEL_SLICE = _p("list_del_slice", (OBJ, INT, INT, INT), NONE, "status")

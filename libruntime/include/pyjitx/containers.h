@@ -49,6 +49,11 @@ PJX_EXPORT void pjx_list_clear(pjx_list *l);
 PJX_EXPORT pjx_list *pjx_list_copy(pjx_list *l);
 /* l.extend(other) / l += other (other may be l itself) */
 PJX_EXPORT int32_t pjx_list_extend(pjx_list *l, pjx_list *other);
+/* Unpacking `a, b = xs` (starred: `a, *b = xs`) of a sequence of length n:
+ * 0 when n fits, else -1 with CPython's ValueError ("not enough values to
+ * unpack (expected 3, got 2)", "too many values to unpack (expected 3)",
+ * "not enough values to unpack (expected at least 2, got 1)"). */
+PJX_EXPORT int32_t pjx_unpack_check(int64_t n, int64_t expected, int32_t starred);
 PJX_EXPORT void pjx_list_reverse(pjx_list *l);
 /* l[start:stop:step]; PJX_NONE_INDEX for an omitted part */
 PJX_EXPORT pjx_list *pjx_list_slice(pjx_list *l, int64_t start, int64_t stop, int64_t step);

@@ -70,6 +70,10 @@ PJX_EXPORT int32_t pjx_str_to_float(pjx_str *s, double *out);
 
 /* ascii(s) of a str: repr with non-ASCII characters escaped. */
 PJX_EXPORT pjx_str *pjx_str_ascii(pjx_str *s);
+/* The text with every non-ASCII character escaped as repr() escapes it
+ * (\xhh, \uhhhh, \Uhhhhhhhh), nothing else changed: ascii(x) of a
+ * non-str is this applied to repr(x). */
+PJX_EXPORT pjx_str *pjx_ascii_escape(pjx_str *text);
 
 #ifdef __cplusplus
 }
