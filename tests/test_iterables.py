@@ -112,3 +112,44 @@ def test_inplace_augmented_assignment(xs, s):
 @given(st.text(max_size=12))
 def test_iterating_over_text(text):
     assert_same(chars, COMPILED["chars"], text)
+
+
+def words_looked_up(texts: List[str], table: Dict[str, int]) -> List[int]:
+    # the word is only looked up, measured and compared: one buffer serves
+    out = []
+    for text in texts:
+        for word in text.split():
+            if word in table and len(word) > 1 and word != "x":
+                out.append(table[word])
+            else:
+                out.append(table.get(word, -1))
+    return out
+
+
+def words_kept(texts: List[str]) -> List[str]:
+    # the word escapes (appended, compared by identity-free ops, kept after
+    # the loop): every word must be its own string
+    kept = []
+    last = ""
+    for text in texts:
+        for word in text.split():
+            kept.append(word)
+            last = word
+    kept.append(last)
+    return kept
+
+
+COMPILED["words_looked_up"] = pyjitx.compile(words_looked_up)
+COMPILED["words_kept"] = pyjitx.compile(words_kept)
+text_lines = st.lists(st.text(alphabet="ab xé世\u3000\t\n", max_size=12), max_size=4)
+
+
+@given(text_lines, st.dictionaries(st.sampled_from(["a", "ab", "é", "世", "x", "b"]),
+                                   st.integers(-5, 5)))
+def test_split_words_looked_up(texts, table):
+    assert_same(words_looked_up, COMPILED["words_looked_up"], texts, table)
+
+
+@given(text_lines)
+def test_split_words_kept(texts):
+    assert_same(words_kept, COMPILED["words_kept"], texts)

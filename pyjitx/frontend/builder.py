@@ -497,7 +497,7 @@ class FunctionBuilder:
         from .loops import build_for
 
         build_for(self, stmt.target, stmt.iter, lambda: self.statements(stmt.body), stmt.orelse,
-                  stmt)
+                  stmt, body=stmt.body)
 
     def stmt_Break(self, stmt: ast.Break) -> None:
         if not self.loops:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, DictType, ListType, SetType,
-                        TupleType, VarTupleType)
+                        TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -35,9 +35,24 @@ def assign_target(b: "FunctionBuilder", target: Optional[ast.expr], value: ops.V
 
 def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.expr,
               body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST,
-              iterable: Optional[ops.Value] = None) -> None:
-    """for target in iter_node: body_fn()  else: orelse."""
+              iterable: Optional[ops.Value] = None,
+              body: Optional[List[ast.stmt]] = None) -> None:
+    """for target in iter_node: body_fn()  else: orelse.  `body` (the
+    statements, when known) lets `for w in s.split()` skip making a string
+    per word when the loop never keeps w."""
     from . import containers
+
+    if (iterable is None and body is not None and isinstance(target, ast.Name)
+            and _plain_split(iter_node) and _word_stays_in_loop(b, target.id, body, node)):
+        text = b.expr.unwrap(b.expr.value(iter_node.func.value), iter_node)
+        if text.type == STR:
+            _split_words_loop(b, text, target, body_fn, orelse, node)
+            return
+        from .strings import method_call
+
+        iterable = method_call(b, text, "split", iter_node) if text.type == BYTES else None
+        if iterable is None:
+            raise b.error(iter_node, f"{with_article(text.type)} has no method 'split'")
 
     if iterable is None and _builtin_call(b, iter_node, "range"):
         build_range_for(b, target, iter_node, body_fn, orelse, node)
@@ -109,6 +124,85 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         return
     _index_loop(b, lambda: b.emit(ops.Length(seq)),
                 lambda k: assign_target(b, target, _item(b, seq, k, node)), body_fn, orelse, node)
+
+
+def _plain_split(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "split" and not node.args and not node.keywords)
+
+
+def _word_stays_in_loop(b: "FunctionBuilder", name: str, body: List[ast.stmt],
+                        loop: ast.AST) -> bool:
+    """True when the loop variable is only looked up (d.get(w, ..), w in x,
+    x[w]), measured (len(w)) or compared in the body, and appears nowhere
+    else in the function: then no reference to it outlives an iteration."""
+    inside = set()
+    parents = {}
+    for stmt in body:
+        for parent in ast.walk(stmt):
+            for child in ast.iter_child_nodes(parent):
+                parents[child] = parent
+                inside.add(child)
+            inside.add(parent)
+    for sub in ast.walk(b.node):
+        if isinstance(sub, ast.Name) and sub.id == name and sub not in inside and \
+                sub is not getattr(loop, "target", None):
+            return False  # used or assigned elsewhere in the function
+        if isinstance(sub, (ast.Lambda, ast.FunctionDef)) and sub is not b.node:
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub)):
+                return False
+    for sub in inside:
+        if not (isinstance(sub, ast.Name) and sub.id == name):
+            continue
+        if not isinstance(sub.ctx, ast.Load):
+            return False
+        parent = parents.get(sub)
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) \
+                and parent.func.attr == "get" and parent.args and parent.args[0] is sub:
+            continue
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) \
+                and parent.func.id == "len" and parent.args == [sub]:
+            continue
+        if isinstance(parent, ast.Compare) and not any(
+                isinstance(o, (ast.Is, ast.IsNot)) for o in parent.ops):
+            continue
+        if isinstance(parent, ast.Subscript) and parent.slice is sub \
+                and isinstance(parent.ctx, ast.Load):
+            continue
+        return False
+    return True
+
+
+def _split_words_loop(b: "FunctionBuilder", text: ops.Value, target: ast.Name,
+                      body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST) -> None:
+    """for w in text.split(), each word read into one reusable string."""
+    from .strings import emit_prim
+
+    loop_id = b.next_loop_id()
+    position = f".pos{loop_id}"
+    b.ssa.write(position, b.block, ops.Constant(INT, 0))
+    b.var_types[position] = INT
+    word = emit_prim(b, prims.STR_SPLIT_SCRATCH, [text], node)
+    header = b.new_block("for")
+    body = b.new_block("forbody")
+    latch = b.new_block("fornext")
+    orelse_block = b.new_block("forelse") if orelse else None
+    after = b.new_block("endfor")
+    b.goto(header)
+    b.start(header)
+    following = emit_prim(b, prims.STR_SPLIT_NEXT, [text, b.ssa.read(position, header), word], node)
+    b.branch(b.emit(ops.Compare("ge", following, ops.Constant(INT, 0))), body,
+             orelse_block or after)
+    b.seal(body)
+    b.start(body)
+    b.ssa.write(position, body, following)
+    assign_target(b, target, word)
+    _body(b, body_fn, latch, after)
+    b.seal(latch)
+    b.start(latch)
+    b.goto(header)
+    b.seal(header)
+    b._loop_else(orelse_block, orelse, after)
 
 
 def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
