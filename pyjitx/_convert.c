@@ -488,6 +488,17 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
         const pjx_list *l = (const pjx_list *)slot.o;
         PyObject *list = PyList_New(l->size);
         if (list == NULL) return NULL;
+        if (d[2] == 'i' || d[2] == 'I') { /* List[int]: the common result */
+            for (int64_t i = 0; i < l->size; i++) {
+                PyObject *item = int_to_python(l->items[i].i);
+                if (item == NULL) {
+                    Py_DECREF(list);
+                    return NULL;
+                }
+                PyList_SET_ITEM(list, i, item);
+            }
+            return list;
+        }
         for (int64_t i = 0; i < l->size; i++) {
             const char *item_desc = d + 2;
             PyObject *item = pjx_to_python(l->items[i], &item_desc);
