@@ -32,6 +32,18 @@ static inline int keys_equal(int32_t kind, pjx_slot a, pjx_slot b) {
     }
 }
 
+/* A short str key's bytes and length in one word (0 for any other key):
+ * two short keys are equal exactly when their tags are.  The length byte
+ * is never 0, so no short key's tag is 0. */
+static inline uint64_t key_tag(int32_t kind, pjx_slot key) {
+    if (kind != PJX_KIND_OBJ || key.o == NULL || key.o->type_id != PJX_TYPE_STR) return 0;
+    const pjx_str *s = (const pjx_str *)key.o;
+    if (s->nbytes > 7) return 0;
+    uint64_t tag = 0;
+    memcpy(&tag, s->data, (size_t)s->nbytes);
+    return tag | ((uint64_t)(s->nbytes + 1) << 56);
+}
+
 static inline int32_t key_hash(int32_t kind, pjx_slot key, int64_t *out) {
     if (kind == PJX_KIND_OBJ && key.o->type_id == PJX_TYPE_STR) {
         int64_t h = __atomic_load_n(&((pjx_str *)key.o)->hash, __ATOMIC_RELAXED);
@@ -124,6 +136,7 @@ static inline int64_t table_find(pjx_dict *d, pjx_slot key, int64_t hash, int64_
     uint64_t mask = (uint64_t)d->mask;
     uint64_t perturb = (uint64_t)hash, j = (uint64_t)hash & mask;
     int32_t kind = d->key_kind;
+    uint64_t tag = key_tag(kind, key);
     for (;;) {
         int64_t ix = d->index[j];
         if (ix == EMPTY) {
@@ -132,7 +145,13 @@ static inline int64_t table_find(pjx_dict *d, pjx_slot key, int64_t hash, int64_
         }
         if (ix >= 0) {
             pjx_dict_entry *e = &d->entries[ix];
-            if (e->hash == hash && keys_equal(kind, e->key, key)) return ix;
+            if (e->hash == hash) {
+                if (tag != 0 && e->tag != 0) {
+                    if (e->tag == tag) return ix; /* decided without the key string */
+                } else if (keys_equal(kind, e->key, key)) {
+                    return ix;
+                }
+            }
         } else if (*free_cell < 0) {
             *free_cell = (int64_t)j;
         }
@@ -162,6 +181,7 @@ static int32_t table_insert_new(pjx_dict *d, int64_t hash, pjx_slot key, pjx_slo
     e->hash = hash;
     e->key = key;
     e->value = value;
+    e->tag = key_tag(d->key_kind, key);
     d->index[cell] = (int32_t)d->used++;
     d->size++;
     return 0;

@@ -143,6 +143,10 @@ typedef struct pjx_dict_entry {
     int64_t hash; /* -1: deleted entry */
     pjx_slot key;
     pjx_slot value;
+    /* A str key of up to 7 bytes, in full: its bytes and its length (see
+     * dict.c key_tag), so that a lookup of a short word never has to read
+     * the key string; 0 for other keys. */
+    uint64_t tag;
 } pjx_dict_entry;
 
 typedef struct pjx_dict {
