@@ -110,6 +110,52 @@ static void pieces_fail(piece_buffer *pb) {
     pjx_decref(pb->list);
 }
 
+/* Whitespace-split scanning, shared by split() and the word buffer:
+ * skip_spaces returns the offset of the next non-space byte at or after i;
+ * word_end the offset just past the word starting at i, with its length in
+ * code points (and whether it is all ASCII) through the pointers. */
+static inline int64_t skip_spaces(const unsigned char *base, int64_t i, int64_t n) {
+    int k;
+    while (i < n) {
+        unsigned char c = base[i];
+        if (c < 0x80) {
+            if (!(pjx_ascii_flags[c] & PJX_P_SPACE)) break;
+            i++;
+        } else {
+            if (!maybe_space_lead(c) || !space_at(base + i, &k)) break;
+            i += k;
+        }
+    }
+    return i;
+}
+
+static inline int64_t word_end(const unsigned char *base, int64_t i, int64_t n, int64_t *chars,
+                               int *ascii) {
+    int k;
+    int64_t count = 0;
+    int all_ascii = 1;
+    while (i < n) {
+        unsigned char c = base[i];
+        if (c > 0x20 && c < 0x80) { /* printable ASCII: the common case */
+            i++;
+            count++;
+            continue;
+        }
+        if (c < 0x80) {
+            if (pjx_ascii_flags[c] & PJX_P_SPACE) break;
+            i++;
+        } else {
+            if (maybe_space_lead(c) && space_at(base + i, &k)) break;
+            i += pjx_u8_len(c);
+            all_ascii = 0;
+        }
+        count++;
+    }
+    *chars = count;
+    *ascii = all_ascii;
+    return i;
+}
+
 static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
     piece_buffer pb;
     pb.list = NULL;
@@ -132,35 +178,12 @@ static pjx_list *split_whitespace(pjx_str *s, int64_t maxcount) {
         return pieces_finish(&pb);
     }
     while (maxcount-- > 0) {
-        while (i < n) {
-            unsigned char c = base[i];
-            if (c < 0x80) {
-                if (!(pjx_ascii_flags[c] & PJX_P_SPACE)) break;
-                i++;
-            } else {
-                if (!maybe_space_lead(c) || !space_at(base + i, &k)) break;
-                i += k;
-            }
-        }
+        i = skip_spaces(base, i, n);
         if (i == n) break;
         j = i;
-        int64_t chars = 0;
-        while (i < n) {
-            unsigned char c = base[i];
-            if (c > 0x20 && c < 0x80) { /* printable ASCII: the common case */
-                i++;
-                chars++;
-                continue;
-            }
-            if (c < 0x80) {
-                if (pjx_ascii_flags[c] & PJX_P_SPACE) break;
-                i++;
-            } else {
-                if (maybe_space_lead(c) && space_at(base + i, &k)) break;
-                i += pjx_u8_len(c);
-            }
-            chars++;
-        }
+        int64_t chars;
+        int ascii;
+        i = word_end(base, i, n, &chars, &ascii);
         if (pieces_add(&pb, s->data + j, i - j, chars) < 0) goto fail;
     }
     if (i < n) {
@@ -194,38 +217,12 @@ pjx_str *pjx_str_split_scratch(pjx_str *s) {
 
 int64_t pjx_str_split_next(pjx_str *s, int64_t pos, pjx_str *w) {
     const unsigned char *base = (const unsigned char *)s->data;
-    int64_t i = pos, n = s->nbytes;
-    int k;
-    while (i < n) {
-        unsigned char c = base[i];
-        if (c < 0x80) {
-            if (!(pjx_ascii_flags[c] & PJX_P_SPACE)) break;
-            i++;
-        } else {
-            if (!maybe_space_lead(c) || !space_at(base + i, &k)) break;
-            i += k;
-        }
-    }
-    if (i >= n) return -1;
-    int64_t j = i, chars = 0;
-    int ascii = 1;
-    while (i < n) {
-        unsigned char c = base[i];
-        if (c > 0x20 && c < 0x80) {
-            i++;
-            chars++;
-            continue;
-        }
-        if (c < 0x80) {
-            if (pjx_ascii_flags[c] & PJX_P_SPACE) break;
-            i++;
-        } else {
-            if (maybe_space_lead(c) && space_at(base + i, &k)) break;
-            i += pjx_u8_len(c);
-            ascii = 0;
-        }
-        chars++;
-    }
+    int64_t n = s->nbytes;
+    int64_t j = skip_spaces(base, pos, n);
+    if (j >= n) return -1;
+    int64_t chars;
+    int ascii;
+    int64_t i = word_end(base, j, n, &chars, &ascii);
     memcpy(w->data, s->data + j, (size_t)(i - j));
     w->data[i - j] = '\0';
     w->nbytes = i - j;

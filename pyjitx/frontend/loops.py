@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import TYPE_CHECKING, Callable, List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
@@ -173,38 +173,6 @@ def _word_stays_in_loop(b: "FunctionBuilder", name: str, body: List[ast.stmt],
     return True
 
 
-def _split_words_loop(b: "FunctionBuilder", text: ops.Value, target: ast.Name,
-                      body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST) -> None:
-    """for w in text.split(), each word read into one reusable string."""
-    from .strings import emit_prim
-
-    loop_id = b.next_loop_id()
-    position = f".pos{loop_id}"
-    b.ssa.write(position, b.block, ops.Constant(INT, 0))
-    b.var_types[position] = INT
-    word = emit_prim(b, prims.STR_SPLIT_SCRATCH, [text], node)
-    header = b.new_block("for")
-    body = b.new_block("forbody")
-    latch = b.new_block("fornext")
-    orelse_block = b.new_block("forelse") if orelse else None
-    after = b.new_block("endfor")
-    b.goto(header)
-    b.start(header)
-    following = emit_prim(b, prims.STR_SPLIT_NEXT, [text, b.ssa.read(position, header), word], node)
-    b.branch(b.emit(ops.Compare("ge", following, ops.Constant(INT, 0))), body,
-             orelse_block or after)
-    b.seal(body)
-    b.start(body)
-    b.ssa.write(position, body, following)
-    assign_target(b, target, word)
-    _body(b, body_fn, latch, after)
-    b.seal(latch)
-    b.start(latch)
-    b.goto(header)
-    b.seal(header)
-    b._loop_else(orelse_block, orelse, after)
-
-
 def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     """Something the index loop can walk: dicts and sets as their keys."""
     from . import containers
@@ -243,13 +211,32 @@ def _item(b: "FunctionBuilder", seq: ops.Value, k: ops.Value, node: ast.AST,
     raise b.error(node, f"'{t}' object is not iterable")
 
 
-def _index_loop(b: "FunctionBuilder", length: Callable[[], ops.Value],
-                assign: Callable[[ops.Value], None], body_fn: Callable[[], None],
-                orelse: List[ast.stmt], node: ast.AST) -> None:
-    loop_id = b.next_loop_id()
-    counter = f".k{loop_id}"
-    b.ssa.write(counter, b.block, ops.Constant(INT, 0))
-    b.var_types[counter] = INT
+class _Cursor:
+    """The int state of a loop (an index or a byte offset), as an SSA
+    variable: read it, or set its next value, in the current block."""
+
+    def __init__(self, b: "FunctionBuilder") -> None:
+        self.b = b
+        self.name = f".k{b.next_loop_id()}"
+        b.var_types[self.name] = INT
+        b.ssa.write(self.name, b.block, ops.Constant(INT, 0))
+
+    def get(self) -> ops.Value:
+        return self.b.ssa.read(self.name, self.b.block)
+
+    def set(self, value: ops.Value) -> None:
+        self.b.ssa.write(self.name, self.b.block, value)
+
+
+def _cursor_loop(b: "FunctionBuilder", test: Callable[[_Cursor], Tuple[ops.Value, object]],
+                 enter: Callable[[_Cursor, object], None],
+                 step: Optional[Callable[[_Cursor], None]], body_fn: Callable[[], None],
+                 orelse: List[ast.stmt]) -> None:
+    """The shape of every non-range loop: in the header `test(cursor)` gives
+    (more, carry); the body starts with `enter(cursor, carry)` (which binds
+    the target and may move the cursor), then the statements; the latch
+    runs `step(cursor)` if given."""
+    cursor = _Cursor(b)
     header = b.new_block("for")
     body = b.new_block("forbody")
     latch = b.new_block("fornext")
@@ -257,20 +244,29 @@ def _index_loop(b: "FunctionBuilder", length: Callable[[], ops.Value],
     after = b.new_block("endfor")
     b.goto(header)
     b.start(header)
-    k = b.ssa.read(counter, header)
-    more = b.emit(ops.Compare("lt", k, length()))
+    more, carry = test(cursor)
     b.branch(more, body, orelse_block or after)
     b.seal(body)
     b.start(body)
-    assign(k)
+    enter(cursor, carry)
     _body(b, body_fn, latch, after)
     b.seal(latch)
     b.start(latch)
-    b.ssa.write(counter, latch, b.emit(ops.IntArith("add_wrap", b.ssa.read(counter, latch),
-                                                     ops.Constant(INT, 1))))
+    if step is not None:
+        step(cursor)
     b.goto(header)
     b.seal(header)
     b._loop_else(orelse_block, orelse, after)
+
+
+def _index_loop(b: "FunctionBuilder", length: Callable[[], ops.Value],
+                assign: Callable[[ops.Value], None], body_fn: Callable[[], None],
+                orelse: List[ast.stmt], node: ast.AST) -> None:
+    _cursor_loop(
+        b, lambda k: (b.emit(ops.Compare("lt", k.get(), length())), None),
+        lambda k, _: assign(k.get()),
+        lambda k: k.set(b.emit(ops.IntArith("add_wrap", k.get(), ops.Constant(INT, 1)))),
+        body_fn, orelse)
 
 
 def _str_loop(b: "FunctionBuilder", text: ops.Value, target: Optional[ast.expr],
@@ -279,33 +275,34 @@ def _str_loop(b: "FunctionBuilder", text: ops.Value, target: Optional[ast.expr],
     byte length is read once), one character string at a time."""
     from .strings import emit_prim
 
-    loop_id = b.next_loop_id()
-    position = f".pos{loop_id}"
-    b.ssa.write(position, b.block, ops.Constant(INT, 0))
-    b.var_types[position] = INT
     nbytes = b.emit(ops.Length(text, utf8=True))
-    header = b.new_block("for")
-    body = b.new_block("forbody")
-    latch = b.new_block("fornext")
-    orelse_block = b.new_block("forelse") if orelse else None
-    after = b.new_block("endfor")
-    b.goto(header)
-    b.start(header)
-    pos = b.ssa.read(position, header)
-    b.branch(b.emit(ops.Compare("lt", pos, nbytes)), body, orelse_block or after)
-    b.seal(body)
-    b.start(body)
-    char = emit_prim(b, prims.STR_CHAR_AT_BYTE, [text, b.ssa.read(position, body)], node)
-    step = b.emit(ops.Length(char, utf8=True))
-    b.ssa.write(position, b.block, b.emit(ops.IntArith("add_wrap", b.ssa.read(position, b.block),
-                                                       step)))
-    assign_target(b, target, char)
-    _body(b, body_fn, latch, after)
-    b.seal(latch)
-    b.start(latch)
-    b.goto(header)
-    b.seal(header)
-    b._loop_else(orelse_block, orelse, after)
+
+    def enter(position: _Cursor, _) -> None:
+        char = emit_prim(b, prims.STR_CHAR_AT_BYTE, [text, position.get()], node)
+        position.set(b.emit(ops.IntArith("add_wrap", position.get(),
+                                         b.emit(ops.Length(char, utf8=True)))))
+        assign_target(b, target, char)
+
+    _cursor_loop(b, lambda position: (b.emit(ops.Compare("lt", position.get(), nbytes)), None),
+                 enter, None, body_fn, orelse)
+
+
+def _split_words_loop(b: "FunctionBuilder", text: ops.Value, target: ast.Name,
+                      body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST) -> None:
+    """for w in text.split(), each word read into one reusable string."""
+    from .strings import emit_prim
+
+    word = emit_prim(b, prims.STR_SPLIT_SCRATCH, [text], node)
+
+    def test(position: _Cursor) -> Tuple[ops.Value, object]:
+        following = emit_prim(b, prims.STR_SPLIT_NEXT, [text, position.get(), word], node)
+        return b.emit(ops.Compare("ge", following, ops.Constant(INT, 0))), following
+
+    def enter(position: _Cursor, following) -> None:
+        position.set(following)
+        assign_target(b, target, word)
+
+    _cursor_loop(b, test, enter, None, body_fn, orelse)
 
 
 def _body(b: "FunctionBuilder", body_fn: Callable[[], None], continue_target: ops.Block,
