@@ -151,7 +151,7 @@ def _block(fn: Function, block: Block, live_in: Dict[Block, Set[Value]],
         if is_object(value):
             if is_owned(fn, value) and value in held:
                 held.remove(value)
-            else:
+            elif not isinstance(value, (Constant, Undefined)):  # literals are immortal
                 block.ops.append(IncRef(value))
         for v in held:
             block.ops.append(DecRef(v))
@@ -184,7 +184,7 @@ def _edge_code(fn: Function, edge: Edge, held: List[Value],
             continue
         if arg in held and arg not in need and arg not in consumed:
             consumed.add(arg)
-        else:
+        elif not isinstance(arg, (Constant, Undefined)):  # literals are immortal
             increfs.append(IncRef(arg))
     decrefs = [DecRef(v) for v in held if v not in need and v not in consumed]
     return increfs + decrefs
