@@ -341,6 +341,18 @@ pjx_str *pjx_str_concat(pjx_str *a, pjx_str *b) {
     return r;
 }
 
+pjx_str *pjx_str_concat3(pjx_str *a, pjx_str *b, pjx_str *c) {
+    if (a->nbytes == 0) return pjx_str_concat(b, c);
+    if (b->nbytes == 0) return pjx_str_concat(a, c);
+    if (c->nbytes == 0) return pjx_str_concat(a, b);
+    pjx_str *r = pjx_str_alloc(a->nbytes + b->nbytes + c->nbytes, a->length + b->length + c->length);
+    if (r == NULL) return NULL;
+    memcpy(r->data, a->data, (size_t)a->nbytes);
+    memcpy(r->data + a->nbytes, b->data, (size_t)b->nbytes);
+    memcpy(r->data + a->nbytes + b->nbytes, c->data, (size_t)c->nbytes);
+    return r;
+}
+
 pjx_str *pjx_str_repeat(pjx_str *s, int64_t n) {
     if (n <= 0 || s->nbytes == 0) return pjx_str_empty_ref;
     if (n == 1) return pjx_str_new_ref(s);

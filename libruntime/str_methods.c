@@ -236,6 +236,33 @@ int64_t pjx_str_split_next(pjx_str *s, int64_t pos, pjx_str *w) {
     return i;
 }
 
+/* sep.join(s.split()) without a string per word: the words of s, in
+ * order, separated by sep (whitespace normalisation). */
+pjx_str *pjx_str_join_split(pjx_str *sep, pjx_str *s) {
+    const unsigned char *base = (const unsigned char *)s->data;
+    int64_t n = s->nbytes, i = 0, words = 0, chars_total = 0;
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    for (;;) {
+        int64_t j = skip_spaces(base, i, n);
+        if (j >= n) break;
+        int64_t chars;
+        int ascii;
+        i = word_end(base, j, n, &chars, &ascii);
+        if ((words > 0 && pjx_strbuf_append(&b, sep->data, sep->nbytes) < 0) ||
+            pjx_strbuf_append(&b, s->data + j, i - j) < 0) {
+            pjx_strbuf_release(&b);
+            return NULL;
+        }
+        chars_total += chars + (words > 0 ? sep->length : 0);
+        words++;
+    }
+    pjx_str *r = pjx_str_alloc(b.size, chars_total);
+    if (r != NULL) memcpy(r->data, b.data, (size_t)b.size);
+    pjx_strbuf_release(&b);
+    return r;
+}
+
 static pjx_list *rsplit_whitespace(pjx_str *s, int64_t maxcount) {
     pjx_list *l = new_str_list(0);
     if (l == NULL) return NULL;

@@ -153,3 +153,17 @@ def test_split_words_looked_up(texts, table):
 @given(text_lines)
 def test_split_words_kept(texts):
     assert_same(words_kept, COMPILED["words_kept"], texts)
+
+
+def normalise(a: str, b: str, sep: str) -> str:
+    # sep.join(s.split()) and a + b + c take one-pass paths in compiled code
+    return sep.join(a.split()) + "|" + a + b + sep + "|" + b + a
+
+
+COMPILED["normalise"] = pyjitx.compile(normalise)
+
+
+@given(st.text(alphabet="ab é世\u3000\t\n\x1c\x85", max_size=10),
+       st.text(alphabet="xé ", max_size=4), st.sampled_from(["", " ", "_", "—"]))
+def test_join_split_and_three_way_concatenation(a, b, sep):
+    assert_same(normalise, COMPILED["normalise"], a, b, sep)

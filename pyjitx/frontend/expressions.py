@@ -158,6 +158,20 @@ class ExpressionBuilder:
         return build_call(self.b, node)
 
     def expr_BinOp(self, node: ast.BinOp) -> ops.Value:
+        if isinstance(node.op, ast.Add) and isinstance(node.left, ast.BinOp) \
+                and isinstance(node.left.op, ast.Add):
+            # a + b + c: three strs concatenate in one allocation
+            first, second = self.value(node.left.left), self.value(node.left.right)
+            if first.type == STR and second.type == STR:
+                third = self.value(node.right)
+                if third.type == STR:
+                    from .strings import emit_prim
+
+                    return emit_prim(self.b, prims.STR_CONCAT3, [first, second, third], node)
+                return self.binary(node.op, self.binary(node.left.op, first, second, node.left),
+                                   third, node)
+            return self.binary(node.op, self.binary(node.left.op, first, second, node.left),
+                               self.value(node.right), node)
         return self.binary(node.op, self.value(node.left), self.value(node.right), node)
 
     def expr_UnaryOp(self, node: ast.UnaryOp) -> ops.Value:

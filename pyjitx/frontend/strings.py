@@ -189,7 +189,15 @@ def _join(b: "FunctionBuilder", sep: ops.Value, node: ast.Call) -> ops.Value:
 
     if len(node.args) != 1 or node.keywords:
         raise b.error(node, "str.join() takes exactly one argument")
-    items = b.expr.iterable_as_list(node.args[0])
+    arg = node.args[0]
+    if (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
+            and arg.func.attr == "split" and not arg.args and not arg.keywords):
+        text = b.expr.unwrap(b.expr.value(arg.func.value), arg)
+        if text.type == STR:  # sep.join(s.split()): one pass, no string per word
+            return emit_prim(b, prims.STR_JOIN_SPLIT, [sep, text], node)
+        items = method_call(b, text, "split", arg)
+        return emit_prim(b, prims.STR_JOIN, [sep, items], node)
+    items = b.expr.iterable_as_list(arg)
     if items.type != ListType(STR):
         raise b.error(node.args[0], f"str.join() needs an iterable of str, not {items.type}")
     return emit_prim(b, prims.STR_JOIN, [sep, items], node)

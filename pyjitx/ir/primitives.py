@@ -113,6 +113,8 @@ ABSENT_INT = -2**63
 STR_EQ = primitive("str_eq", "pjx_str_eq", (STR, STR), INT, can_raise=False)
 STR_COMPARE = primitive("str_compare", "pjx_str_compare", (STR, STR), INT, can_raise=False)
 STR_CONCAT = primitive("str_concat", "pjx_str_concat", (STR, STR), STR)
+STR_CONCAT3 = primitive("str_concat3", "pjx_str_concat3", (STR, STR, STR), STR)
+STR_JOIN_SPLIT = primitive("str_join_split", "pjx_str_join_split", (STR, STR), STR)
 STR_REPEAT = primitive("str_repeat", "pjx_str_repeat", (STR, INT), STR)
 STR_CONTAINS = primitive("str_contains", "pjx_str_contains", (STR, STR), INT, can_raise=False)
 STR_GETITEM = primitive("str_getitem", "pjx_str_getitem", (STR, INT), STR)

@@ -63,6 +63,10 @@ PJX_EXPORT pjx_str *pjx_str_next_char(pjx_str *s, int64_t *byte_pos);
 /* Byte offset of code point i (0 <= i <= length), via the lazy index. */
 PJX_EXPORT int64_t pjx_str_byte_offset(pjx_str *s, int64_t i);
 /* ord(s); TypeError 'ord() expected a character, but string of length N found' */
+/* a + b + c in one allocation */
+PJX_EXPORT pjx_str *pjx_str_concat3(pjx_str *a, pjx_str *b, pjx_str *c);
+/* sep.join(s.split()) in one pass, without a string per word */
+PJX_EXPORT pjx_str *pjx_str_join_split(pjx_str *sep, pjx_str *s);
 /* `for w in s.split()` without a string per word: a scratch string with room
  * for any word of s, and the next word after byte `pos` copied into it
  * (returns the byte position after the word, -1 when there is none). */
