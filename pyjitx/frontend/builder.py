@@ -254,7 +254,39 @@ class FunctionBuilder:
             self.do_return(None, self.node)
         self._settle_return_type()
         passes.simplify(self.fn)
+        self._check_word_buffers()  # after simplify: no trivial block params left
         return self.fn
+
+    # Ops that read a str argument without keeping it: operand positions.
+    _READS_ONLY = {"dict_get": (1,), "dict_getitem": (1,), "dict_contains": (1,),
+                   "set_contains": (1,), "list_contains": (1,), "list_count": (1,),
+                   "str_eq": (0, 1), "str_compare": (0, 1), "str_contains": (0, 1),
+                   "str_split_next": (2,)}
+
+    def _check_word_buffers(self) -> None:
+        """The AST check in loops.py lets `for w in s.split()` reuse one
+        word buffer; here the IR confirms that the buffer only reaches ops
+        that read it (a dict's get, not some object's get that keeps its
+        argument).  Otherwise the function is rebuilt without buffers."""
+        buffers = {op for block in self.fn.blocks for op in block.ops
+                   if isinstance(op, ops.PrimitiveCall) and op.primitive.name == "str_split_scratch"}
+        if not buffers:
+            return
+        for block in self.fn.blocks:
+            for op in block.ops:
+                for position, value in enumerate(op.operands):
+                    if value not in buffers or isinstance(op, ops.Length):
+                        continue
+                    if isinstance(op, ops.PrimitiveCall) and \
+                            position in self._READS_ONLY.get(op.primitive.name, ()):
+                        continue
+                    self.progress.no_word_buffers = True
+                    raise Retry()
+            term = block.terminator
+            leaks = list(term.operands) + [a for edge in term.edges for a in edge.args]
+            if any(v in buffers for v in leaks):
+                self.progress.no_word_buffers = True
+                raise Retry()
 
     def _settle_return_type(self) -> None:
         if self.signature.return_type is None:  # every path raises

@@ -43,6 +43,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
     from . import containers
 
     if (iterable is None and body is not None and isinstance(target, ast.Name)
+            and not b.progress.no_word_buffers
             and _plain_split(iter_node) and _word_stays_in_loop(b, target.id, body, node)):
         text = b.expr.unwrap(b.expr.value(iter_node.func.value), iter_node)
         if text.type == STR:

@@ -47,6 +47,8 @@ class InProgress:
         self.return_so_far: Optional[Type] = None
         self.return_preset: Optional[Type] = None
         self.assumed_by_callers: List[Type] = []
+        # set when a reused word buffer (loops.py) turned out to escape
+        self.no_word_buffers = False
 
 
 class CompileSession:
@@ -106,6 +108,7 @@ class CompileSession:
         self.dependencies[self._dependency_name(pyfunc)] = parsed.source_hash
         var_types: Dict[str, Type] = {}
         return_preset: Optional[Type] = None
+        no_word_buffers = False
         symbol = self.symbol_for(pyfunc, arg_types)
         for _ in range(MAX_REBUILDS):
             mark = len(self.order)
@@ -114,6 +117,7 @@ class CompileSession:
                 list(inspect.signature(pyfunc).parameters), list(arg_types), None)  # type: ignore[arg-type]
             progress = InProgress(key, signature)
             progress.return_preset = return_preset
+            progress.no_word_buffers = no_word_buffers
             self.in_progress[key] = progress
             builder = FunctionBuilder(self, parsed, signature, var_types, progress)
             try:
@@ -121,6 +125,7 @@ class CompileSession:
             except Retry:
                 var_types = builder.var_types
                 return_preset = builder.return_preset_next
+                no_word_buffers = progress.no_word_buffers
                 self._forget_since(mark)
                 continue
             finally:
