@@ -6,6 +6,7 @@
 #include "pyjitx/object.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 /* Allocate an object of `size` bytes with its header set (refcount 1). */
 void *pjx_object_new(size_t size, uint32_t type_id);
@@ -67,14 +68,36 @@ typedef struct pjx_strbuf {
     char inline_data[120];
 } pjx_strbuf;
 
-void pjx_strbuf_init(pjx_strbuf *b);
-int32_t pjx_strbuf_reserve(pjx_strbuf *b, int64_t extra);
-int32_t pjx_strbuf_append(pjx_strbuf *b, const char *data, int64_t size);
+/* grows the buffer (the slow path of reserve) */
+int32_t pjx_strbuf_grow(pjx_strbuf *b, int64_t extra);
 int32_t pjx_strbuf_append_cstr(pjx_strbuf *b, const char *text);
 /* appends the string and releases the caller's reference to it (NULL-safe:
  * a NULL string means its construction failed, so the append fails) */
 int32_t pjx_strbuf_append_steal(pjx_strbuf *b, pjx_str *s);
-void pjx_strbuf_release(pjx_strbuf *b);
 pjx_str *pjx_strbuf_finish(pjx_strbuf *b);
+
+/* The hot parts inline: every string-building function calls them. */
+static inline void pjx_strbuf_init(pjx_strbuf *b) {
+    b->data = b->inline_data;
+    b->size = 0;
+    b->capacity = (int64_t)sizeof b->inline_data;
+}
+
+static inline int32_t pjx_strbuf_reserve(pjx_strbuf *b, int64_t extra) {
+    if (b->size + extra <= b->capacity) return 0;
+    return pjx_strbuf_grow(b, extra);
+}
+
+static inline int32_t pjx_strbuf_append(pjx_strbuf *b, const char *data, int64_t size) {
+    if (pjx_strbuf_reserve(b, size) < 0) return -1;
+    memcpy(b->data + b->size, data, (size_t)size);
+    b->size += size;
+    return 0;
+}
+
+static inline void pjx_strbuf_release(pjx_strbuf *b) {
+    if (b->data != b->inline_data) pjx_free(b->data);
+    pjx_strbuf_init(b);
+}
 
 #endif

@@ -240,26 +240,34 @@ int64_t pjx_str_split_next(pjx_str *s, int64_t pos, pjx_str *w) {
  * order, separated by sep (whitespace normalisation). */
 pjx_str *pjx_str_join_split(pjx_str *sep, pjx_str *s) {
     const unsigned char *base = (const unsigned char *)s->data;
-    int64_t n = s->nbytes, i = 0, words = 0, chars_total = 0;
-    pjx_strbuf b;
-    pjx_strbuf_init(&b);
-    for (;;) {
-        int64_t j = skip_spaces(base, i, n);
-        if (j >= n) break;
-        int64_t chars;
+    int64_t n = s->nbytes, words = 0, nbytes = 0, length = 0;
+    for (int64_t i = skip_spaces(base, 0, n); i < n; i = skip_spaces(base, i, n)) {
+        int64_t chars, j = i;
         int ascii;
-        i = word_end(base, j, n, &chars, &ascii);
-        if ((words > 0 && pjx_strbuf_append(&b, sep->data, sep->nbytes) < 0) ||
-            pjx_strbuf_append(&b, s->data + j, i - j) < 0) {
-            pjx_strbuf_release(&b);
-            return NULL;
-        }
-        chars_total += chars + (words > 0 ? sep->length : 0);
+        i = word_end(base, i, n, &chars, &ascii);
+        nbytes += i - j;
+        length += chars;
         words++;
     }
-    pjx_str *r = pjx_str_alloc(b.size, chars_total);
-    if (r != NULL) memcpy(r->data, b.data, (size_t)b.size);
-    pjx_strbuf_release(&b);
+    if (words > 1) {
+        nbytes += sep->nbytes * (words - 1);
+        length += sep->length * (words - 1);
+    }
+    pjx_str *r = pjx_str_alloc(nbytes, length);
+    if (r == NULL) return NULL;
+    char *out = r->data;
+    int64_t written = 0;
+    for (int64_t i = skip_spaces(base, 0, n); i < n; i = skip_spaces(base, i, n)) {
+        int64_t chars, j = i;
+        int ascii;
+        i = word_end(base, i, n, &chars, &ascii);
+        if (written++ > 0) {
+            memcpy(out, sep->data, (size_t)sep->nbytes);
+            out += sep->nbytes;
+        }
+        memcpy(out, s->data + j, (size_t)(i - j));
+        out += i - j;
+    }
     return r;
 }
 
