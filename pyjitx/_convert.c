@@ -449,6 +449,28 @@ static PyObject *str_to_python(const pjx_str *s) {
     return PyUnicode_DecodeUTF8(s->data, s->nbytes, "strict");
 }
 
+/* Fills a new list or tuple `seq` (by `set`) with n converted slots: each
+ * item with the same descriptor (`shared`), or with consecutive ones. */
+static PyObject *fill_sequence(PyObject *seq, const pjx_slot *items, int64_t n,
+                               const char *item_desc, int shared,
+                               void (*set)(PyObject *, Py_ssize_t, PyObject *)) {
+    if (seq == NULL) return NULL;
+    const char *d = item_desc;
+    for (int64_t i = 0; i < n; i++) {
+        if (shared) d = item_desc;
+        PyObject *item = pjx_to_python(items[i], &d);
+        if (item == NULL) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+        set(seq, (Py_ssize_t)i, item);
+    }
+    return seq;
+}
+
+static void set_list_item(PyObject *list, Py_ssize_t i, PyObject *item) { PyList_SET_ITEM(list, i, item); }
+static void set_tuple_item(PyObject *tuple, Py_ssize_t i, PyObject *item) { PyTuple_SET_ITEM(tuple, i, item); }
+
 PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     const char *d = *desc;
     if (*d == '!') d++;
@@ -462,18 +484,7 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 's': return str_to_python((const pjx_str *)slot.o);
     case 'T': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
-        PyObject *tuple = PyTuple_New(t->size);
-        if (tuple == NULL) return NULL;
-        for (int64_t i = 0; i < t->size; i++) {
-            const char *item_desc = d + 2;
-            PyObject *item = pjx_to_python(t->items[i], &item_desc);
-            if (item == NULL) {
-                Py_DECREF(tuple);
-                return NULL;
-            }
-            PyTuple_SET_ITEM(tuple, i, item);
-        }
-        return tuple;
+        return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1, set_tuple_item);
     }
     case 'o': {
         if (slot.o == NULL) Py_RETURN_NONE;
@@ -499,31 +510,11 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
             }
             return list;
         }
-        for (int64_t i = 0; i < l->size; i++) {
-            const char *item_desc = d + 2;
-            PyObject *item = pjx_to_python(l->items[i], &item_desc);
-            if (item == NULL) {
-                Py_DECREF(list);
-                return NULL;
-            }
-            PyList_SET_ITEM(list, i, item);
-        }
-        return list;
+        return fill_sequence(list, l->items, l->size, d + 2, 1, set_list_item);
     }
     case 't': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
-        PyObject *tuple = PyTuple_New(t->size);
-        if (tuple == NULL) return NULL;
-        const char *item_desc = d + 2;
-        for (int64_t i = 0; i < t->size; i++) {
-            PyObject *item = pjx_to_python(t->items[i], &item_desc);
-            if (item == NULL) {
-                Py_DECREF(tuple);
-                return NULL;
-            }
-            PyTuple_SET_ITEM(tuple, i, item);
-        }
-        return tuple;
+        return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 0, set_tuple_item);
     }
     case 'd': case 'e': {
         pjx_dict *dict = (pjx_dict *)slot.o;
