@@ -8,7 +8,7 @@ import pytest
 import golden_functions as gf
 from pyjitx.compiler import build_ir
 from pyjitx.ir.printer import format_module
-from pyjitx.ir.types import BOOL, INT
+from pyjitx.ir.types import BOOL, INT, STR, DictType, ListType
 from pyjitx.ir.verify import verify_function
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -19,6 +19,9 @@ CASES = {
     "count_odd_squares": (gf.count_odd_squares, (INT,)),
     "maybe_unbound": (gf.maybe_unbound, (BOOL,)),
     "widen": (gf.widen, (INT,)),
+    "upper_words": (gf.upper_words, (STR,)),
+    "lookup_or": (gf.lookup_or, (DictType(STR, INT), STR, INT)),
+    "longest": (gf.longest, (ListType(STR),)),
 }
 
 
