@@ -309,11 +309,12 @@ static conversion set_from_python(PyObject *value, const char *item_desc, pjx_sl
 
 conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     const char *d = *desc;
-    int writeback = 0;
+    int writeback = 0; /* a mutated argument: its dict is never taken from the cache */
     if (*d == '!') {
         d++;
         writeback = 1;
     }
+    (void)writeback; /* unused where the cache is compiled out (Python 3.12+) */
     char c = *d;
     pjx_skip_descriptor(desc);
     switch (c) {
@@ -431,7 +432,6 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
         if (!PyAnySet_Check(value)) return MISMATCH;
         return set_from_python(value, d + 2, slot);
     default:
-        (void)writeback;
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
         return FAILED;
     }

@@ -62,11 +62,12 @@ def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = 
 class Specialisation:
     """One compiled signature of a function, linked and callable."""
 
-    def __init__(self, module: CompiledModule, loaded: LoadedCode) -> None:
+    def __init__(self, module: CompiledModule, loaded: LoadedCode,
+                 param_descriptors: Tuple[str, ...]) -> None:
         self.module = module
         self.loaded = loaded
         self.address = loaded[module.packed_symbol]
-        self.param_descriptors = module.param_descriptors
+        self.param_descriptors = param_descriptors
 
 
 class CompiledFunction:
@@ -146,10 +147,9 @@ class CompiledFunction:
                     cache.store(key, module)
             if loaded is None:
                 loaded = load_object(module.code.object_bytes, [module.packed_symbol])
-            spec = Specialisation(module, loaded)
+            spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
-            spec.param_descriptors = self._boundary_descriptors(module)
             if (len(self.specialisations) == 1
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,

@@ -309,10 +309,20 @@ class FunctionLowering:
     # ---- reference counts (object.h: a negative count is immortal)
 
     def incref(self, obj: ir.Value) -> None:
-        body, done = self._if_counted(obj, "incref")
-        self.builder.atomic_rmw("add", obj, ir.Constant(I64, 1), "monotonic")
-        self.builder.branch(done)
-        self.builder.position_at_end(done)
+        """Takes a reference: an atomic increment unless obj is NULL or
+        immortal."""
+        b = self.builder
+        check = self.llfn.append_basic_block("incref.check")
+        counted = self.llfn.append_basic_block("incref")
+        done = self.llfn.append_basic_block("incref.done")
+        b.cbranch(b.icmp_unsigned("==", obj, ir.Constant(PTR, None)), done, check)
+        b.position_at_end(check)
+        count = b.load_atomic(obj, "monotonic", 8, typ=I64)
+        b.cbranch(b.icmp_signed(">=", count, ir.Constant(I64, 0)), counted, done).set_weights([64, 1])
+        b.position_at_end(counted)
+        b.atomic_rmw("add", obj, ir.Constant(I64, 1), "monotonic")
+        b.branch(done)
+        b.position_at_end(done)
 
     def decref(self, obj: ir.Value) -> None:
         """Releases a reference.  A count of 1 means this reference is the
@@ -339,20 +349,6 @@ class FunctionLowering:
         b.call(self.parent.external("pjx_dealloc", VOID, [PTR]), [obj])
         b.branch(done)
         b.position_at_end(done)
-
-    def _if_counted(self, obj: ir.Value, what: str) -> Tuple[ir.Block, ir.Block]:
-        """Branches to a new block (left current) when obj is neither NULL
-        nor immortal; returns (that block, the join block)."""
-        b = self.builder
-        check = self.llfn.append_basic_block(what + ".check")
-        body = self.llfn.append_basic_block(what)
-        done = self.llfn.append_basic_block(what + ".done")
-        b.cbranch(b.icmp_unsigned("==", obj, ir.Constant(PTR, None)), done, check)
-        b.position_at_end(check)
-        count = b.load_atomic(obj, "monotonic", 8, typ=I64)
-        b.cbranch(b.icmp_signed(">=", count, ir.Constant(I64, 0)), body, done).set_weights([64, 1])
-        b.position_at_end(body)
-        return body, done
 
     def op_Length(self, op: ops.Length) -> ir.Value:
         # object.h: pjx_str.length is at offset 24; every other sized
@@ -672,14 +668,15 @@ class FunctionLowering:
         return self.from_abi(self.builder.extract_value(pair, 0), op.type)
 
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
+        inline = self._INLINE.get(op.primitive.name)
+        if inline is not None:
+            return inline(self, op)
+        return self.call_primitive(op)
+
+    def call_primitive(self, op: ops.PrimitiveCall) -> ir.Value:
+        """The runtime call of a primitive, by its convention."""
         b = self.builder
         prim = op.primitive
-        if prim.name == "list_append":
-            return self._list_append(op)
-        if prim.name == "str_ord":
-            return self._str_ord(op)
-        if prim.name == "str_char_at_byte":
-            return self._str_char_at_byte(op)
         fn = self.parent.primitive(prim)
         args = [self.c_arg(self.value(v), v.type, t) for v, t in zip(op.operands, prim.arg_types)]
         if prim.convention == "status":
@@ -737,6 +734,29 @@ class FunctionLowering:
         b.position_at_end(done)
         return constant(NONE, None)
 
+    def _inline_or_call(self, op: ops.PrimitiveCall, take_inline: ir.Value,
+                        inline: Callable[[], ir.Value], name: str) -> ir.Value:
+        """The common case computed inline when `take_inline` holds, the
+        runtime call otherwise; the result joins the two."""
+        b = self.builder
+        fast = self.llfn.append_basic_block(name + "_inline")
+        slow = self.llfn.append_basic_block(name + "_call")
+        done = self.llfn.append_basic_block(name)
+        b.cbranch(take_inline, fast, slow).set_weights([64, 1])
+        b.position_at_end(fast)
+        quick = inline()
+        fast_end = b.block
+        b.branch(done)
+        b.position_at_end(slow)
+        called = self.call_primitive(op)
+        slow_end = b.block
+        b.branch(done)
+        b.position_at_end(done)
+        result = b.phi(quick.type)
+        result.add_incoming(quick, fast_end)
+        result.add_incoming(called, slow_end)
+        return result
+
     def _str_char_at_byte(self, op: ops.PrimitiveCall) -> ir.Value:
         """The character at a byte offset: an ASCII byte is looked up in the
         runtime's table of immortal one-character strings; others call."""
@@ -744,31 +764,20 @@ class FunctionLowering:
         text, position = (self.value(v) for v in op.operands)
         data = b.gep(text, [ir.Constant(I64, 48)], source_etype=I8)
         byte = b.load(b.gep(data, [position], source_etype=I8), typ=I8)
-        fast = self.llfn.append_basic_block("char_ascii")
-        slow = self.llfn.append_basic_block("char_call")
-        done = self.llfn.append_basic_block("char")
-        b.cbranch(b.icmp_signed(">=", byte, ir.Constant(I8, 0)), fast, slow).set_weights([64, 1])
-        b.position_at_end(fast)
-        table = self.parent.llmod.globals.get("pjx_ascii_char_table")
-        if table is None:
-            table = ir.GlobalVariable(self.parent.llmod, ir.ArrayType(PTR, 128),
-                                      name="pjx_ascii_char_table")
-            table.linkage = "external"
-            table.global_constant = True
-        entry = b.gep(table, [ir.Constant(I64, 0), b.zext(byte, I64)],
-                      source_etype=ir.ArrayType(PTR, 128))
-        quick = b.load(entry, typ=PTR)
-        b.branch(done)
-        b.position_at_end(slow)
-        called = b.call(self.parent.primitive(op.primitive), [text, position])
-        self.propagate_if(b.icmp_unsigned("==", called, ir.Constant(PTR, None)))
-        slow_end = b.block
-        b.branch(done)
-        b.position_at_end(done)
-        result = b.phi(PTR)
-        result.add_incoming(quick, fast)
-        result.add_incoming(called, slow_end)
-        return result
+
+        def ascii_char() -> ir.Value:
+            table = self.parent.llmod.globals.get("pjx_ascii_char_table")
+            if table is None:
+                table = ir.GlobalVariable(self.parent.llmod, ir.ArrayType(PTR, 128),
+                                          name="pjx_ascii_char_table")
+                table.linkage = "external"
+                table.global_constant = True
+            entry = b.gep(table, [ir.Constant(I64, 0), b.zext(byte, I64)],
+                          source_etype=ir.ArrayType(PTR, 128))
+            return b.load(entry, typ=PTR)
+
+        return self._inline_or_call(op, b.icmp_signed(">=", byte, ir.Constant(I8, 0)),
+                                    ascii_char, "char")
 
     def _str_ord(self, op: ops.PrimitiveCall) -> ir.Value:
         """ord(c) inline for a one-character ASCII string (object.h: the
@@ -779,22 +788,11 @@ class FunctionLowering:
         first = b.load(b.gep(text, [ir.Constant(I64, 48)], source_etype=I8), typ=I8)
         ascii_char = b.and_(b.icmp_signed("==", length, ir.Constant(I64, 1)),
                             b.icmp_signed(">=", first, ir.Constant(I8, 0)))
-        fast = self.llfn.append_basic_block("ord_ascii")
-        slow = self.llfn.append_basic_block("ord_call")
-        done = self.llfn.append_basic_block("ord")
-        b.cbranch(ascii_char, fast, slow).set_weights([64, 1])
-        b.position_at_end(fast)
-        code = b.zext(first, I64)
-        b.branch(done)
-        b.position_at_end(slow)
-        called = self.call_convention(self.parent.primitive(op.primitive), [text], INT)
-        slow_end = b.block
-        b.branch(done)
-        b.position_at_end(done)
-        result = b.phi(I64)
-        result.add_incoming(code, fast)
-        result.add_incoming(called, slow_end)
-        return result
+        return self._inline_or_call(op, ascii_char, lambda: b.zext(first, I64), "ord")
+
+    # primitives with an inline fast path
+    _INLINE = {"list_append": _list_append, "str_ord": _str_ord,
+               "str_char_at_byte": _str_char_at_byte}
 
     def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
         if param_type == SLOT:

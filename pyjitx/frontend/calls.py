@@ -227,17 +227,23 @@ def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     return current
 
 
+def _arguments_as_list(b: "FunctionBuilder", node: ast.Call, name: str,
+                       values: List[ops.Value]) -> ops.Value:
+    """min(a, b, ...)'s arguments as one list, typed as the first."""
+    from . import containers
+
+    items = containers.new_list(b, values[0].type, node, len(values))
+    for value, arg in zip(values, node.args):
+        containers.append(b, items, containers.coerce_item(b, value, values[0].type, arg,
+                                                           f"{name}()"), arg)
+    return items
+
+
 def _min_max_objects(b: "FunctionBuilder", node: ast.Call, name: str,
                      values: List[ops.Value]) -> ops.Value:
     """min/max of str (or container) arguments: one pass, keeping the first
     of equal items as CPython does."""
-    from . import containers
-
-    lst = containers.new_list(b, values[0].type, node, len(values))
-    for value, arg in zip(values, node.args):
-        containers.append(b, lst, containers.coerce_item(b, value, values[0].type, arg,
-                                                         f"{name}()"), arg)
-    return _best_of(b, node, name, lst, None, None)
+    return _best_of(b, node, name, _arguments_as_list(b, node, name, values), None, None)
 
 
 def _min_max_iterable(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
@@ -253,11 +259,7 @@ def _min_max_iterable(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Va
         if "default" in kwargs:
             raise b.error(node, f"Cannot specify a default for {name}() with multiple "
                           "positional arguments")
-        values = [b.expr.value(a) for a in node.args]
-        items = containers.new_list(b, values[0].type, node, len(values))
-        for value, arg in zip(values, node.args):
-            containers.append(b, items, containers.coerce_item(b, value, values[0].type, arg,
-                                                               f"{name}()"), arg)
+        items = _arguments_as_list(b, node, name, [b.expr.value(a) for a in node.args])
     return _best_of(b, node, name, items, kwargs.get("key"), kwargs.get("default"))
 
 

@@ -175,10 +175,6 @@ def _check_hashable(b: "FunctionBuilder", t: Type, node: ast.AST) -> None:
 
 def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     """[...], {...}, {k: v ...} and generator expressions (built as lists)."""
-    from .loops import build_for
-
-    if isinstance(node, ast.DictComp):
-        result_type_node = node
     holder = f".comp{b.next_loop_id()}"
     learned = b.var_types.get(holder)
     if isinstance(node, ast.DictComp):
@@ -259,8 +255,6 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     if t in (STR,) or isinstance(t, (TupleType, VarTupleType)):
         from .loops import build_for
 
-        fake = ast.Name(id=".as_list", ctx=ast.Load())
-        ast.copy_location(fake, node)
         item = item_type(b, t, node)
         result = new_list(b, item, node)
 

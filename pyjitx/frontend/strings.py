@@ -67,8 +67,7 @@ def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
     is_str = left.type == STR
     if op in ("eq", "ne"):
         equal = emit_prim(b, prims.STR_EQ if is_str else prims.BYTES_EQ, [left, right], node)
-        return b.emit(ops.Compare(op, equal, ops.Constant(INT, 0 if op == "ne" else 1))) \
-            if op == "eq" else b.emit(ops.Compare("eq", equal, ops.Constant(INT, 0)))
+        return b.emit(ops.Compare("ne" if op == "eq" else "eq", equal, ops.Constant(INT, 0)))
     order = emit_prim(b, prims.STR_COMPARE if is_str else prims.BYTES_COMPARE, [left, right], node)
     return b.emit(ops.Compare(op, order, ops.Constant(INT, 0)))
 

@@ -234,14 +234,13 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, PrimitiveCall
-    from .types import DictType, ListType, SetType, TupleType
+    from .types import BYTES, STR, DictType, ListType, SetType, TupleType
 
-    def nested(t) -> bool:
-        if isinstance(t, (ListType, SetType)):
-            return t.item.is_refcounted and not t.item.__class__.__name__ in ("StrType", "BytesType")
-        if isinstance(t, DictType):
-            return t.value.is_refcounted and t.value.__class__.__name__ not in ("StrType", "BytesType")
-        return False
+    def holds_containers(t) -> bool:
+        item = t.value if isinstance(t, DictType) else getattr(t, "item", None)
+        if not isinstance(t, (ListType, SetType, DictType)):
+            return False
+        return item.is_refcounted and item not in (STR, BYTES)
 
     params = {p: p.name for p in fn.entry.params
               if isinstance(p.type, (ListType, DictType, SetType, TupleType))}
@@ -271,7 +270,7 @@ def mutated_params(fn: Function) -> Set[str]:
                     if v in params:
                         mutated.add(params[v])
     if any_mutation:
-        mutated |= {name for p, name in params.items() if nested(p.type)}
+        mutated |= {name for p, name in params.items() if holds_containers(p.type)}
     return mutated
 
 

@@ -171,7 +171,7 @@ def _block(fn: Function, block: Block, live_in: Dict[Block, Set[Value]],
             pending.append(lambda target=edge.target, code=code: target.ops.__setitem__(
                 slice(0, 0), code))
         else:
-            pending.append(lambda edge=edge, code=code: _split_edge(fn, block, edge, code))
+            pending.append(lambda edge=edge, code=code: _split_edge(fn, edge, code))
 
 
 def _edge_code(fn: Function, edge: Edge, held: List[Value],
@@ -190,7 +190,7 @@ def _edge_code(fn: Function, edge: Edge, held: List[Value],
     return increfs + decrefs
 
 
-def _split_edge(fn: Function, block: Block, edge: Edge, code: List[Op]) -> None:
+def _split_edge(fn: Function, edge: Edge, code: List[Op]) -> None:
     middle = fn.new_block("edge")
     middle.ops = list(code)
     middle.terminator = Goto(edge.target)
