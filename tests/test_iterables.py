@@ -167,3 +167,18 @@ COMPILED["normalise"] = pyjitx.compile(normalise)
        st.text(alphabet="xé ", max_size=4), st.sampled_from(["", " ", "_", "—"]))
 def test_join_split_and_three_way_concatenation(a, b, sep):
     assert_same(normalise, COMPILED["normalise"], a, b, sep)
+
+
+def test_ordering_str_against_int_is_a_compile_error():
+    # CPython raises TypeError for 1 < "a"; == and != are simply False/True
+    def mixed(s: str) -> bool:
+        return 1 < s
+
+    def equal(s: str) -> bool:
+        return 1 == s or s != 2
+
+    import pytest
+
+    with pytest.raises(pyjitx.CompileError, match="not supported"):
+        pyjitx.compile(mixed, eager=True)
+    assert_same(equal, pyjitx.compile(equal), "a")

@@ -60,7 +60,7 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
 def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             node: ast.AST) -> Optional[ops.Value]:
     if left.type != right.type or left.type not in TEXT_TYPES:
-        if op in ("eq", "ne") and left.type in TEXT_TYPES or right.type in TEXT_TYPES:
+        if op in ("eq", "ne") and (left.type in TEXT_TYPES or right.type in TEXT_TYPES):
             # str == int is simply False in Python
             return ops.Constant(BOOL, op == "ne")
         return None
