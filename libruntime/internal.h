@@ -44,6 +44,7 @@ pjx_str *pjx_tuple_repr(pjx_tuple *t);
 
 void pjx_dict_dealloc(pjx_dict *d);
 void pjx_exception_dealloc(pjx_exception *e);
+void pjx_instance_dealloc(pjx_instance *self);
 int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b);
 pjx_str *pjx_dict_repr(pjx_dict *d);
 pjx_str *pjx_set_repr(pjx_dict *d);

@@ -52,6 +52,7 @@ void pjx_dealloc(pjx_object *o) {
     case PJX_TYPE_SET: pjx_dict_dealloc((pjx_dict *)o); break;
     case PJX_TYPE_TUPLE: pjx_tuple_dealloc((pjx_tuple *)o); break;
     case PJX_TYPE_EXCEPTION: pjx_exception_dealloc((pjx_exception *)o); break;
+    case PJX_TYPE_INSTANCE: pjx_instance_dealloc((pjx_instance *)o); break;
     default: pjx_free(o); break;
     }
 }
@@ -160,6 +161,12 @@ int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
     case PJX_TYPE_LIST: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'list'"); return -1;
     case PJX_TYPE_DICT: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'dict'"); return -1;
     case PJX_TYPE_SET: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'set'"); return -1;
+    case PJX_TYPE_INSTANCE: { /* object.__hash__: the address, rotated as CPython does */
+        uint64_t a = (uint64_t)(uintptr_t)v.o;
+        int64_t h = (int64_t)((a >> 4) | (a << 60));
+        *out = h == -1 ? -2 : h;
+        return 0;
+    }
     default: pjx_err_set(PJX_EXC_TYPE, "unhashable type"); return -1;
     }
 }
@@ -186,14 +193,24 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     }
 }
 
+/* The class name without its module, as CPython's messages show it. */
+static const char *instance_short_name(const pjx_instance *self) {
+    const char *name = self->cls->name;
+    const char *dot = strrchr(name, '.');
+    return dot ? dot + 1 : name;
+}
+
 static const char *type_name(int32_t kind, pjx_slot v) {
-    static const char *const names[] = {"?", "str", "bytes", "list", "dict", "set", "tuple"};
+    static const char *const names[] = {"?", "str", "bytes", "list", "dict", "set", "tuple", "Exception"};
     switch (kind) {
     case PJX_KIND_INT: return "int";
     case PJX_KIND_FLOAT: return "float";
     case PJX_KIND_BOOL: return "bool";
     case PJX_KIND_NONE: return "NoneType";
-    default: return v.o == NULL ? "NoneType" : v.o->type_id < PJX_TYPE__COUNT ? names[v.o->type_id] : "object";
+    default:
+        if (v.o == NULL) return "NoneType";
+        if (v.o->type_id == PJX_TYPE_INSTANCE) return instance_short_name((pjx_instance *)v.o);
+        return v.o->type_id < PJX_TYPE_INSTANCE ? names[v.o->type_id] : "object";
     }
 }
 
@@ -239,6 +256,7 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
     case PJX_TYPE_TUPLE: return pjx_tuple_repr((pjx_tuple *)v.o);
     case PJX_TYPE_DICT: return pjx_dict_repr((pjx_dict *)v.o);
     case PJX_TYPE_SET: return pjx_set_repr((pjx_dict *)v.o);
+    case PJX_TYPE_INSTANCE: return pjx_instance_repr((pjx_instance *)v.o);
     default: return pjx_str_from_utf8("<object>", 8);
     }
 }

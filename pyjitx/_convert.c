@@ -3,15 +3,17 @@
  * CPython's cached UTF-8 once. */
 #include "_convert.h"
 
+#include "_instance.h"
 #include "pyjitx/containers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void pjx_skip_descriptor(const char **desc) {
     const char *d = *desc;
     if (*d == '!') d++;
     char c = *d++;
-    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T') {
+    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -49,6 +51,13 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'n': EMIT("None"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
+    case 'c': { /* c[<id>:<qualname>] */
+        const char *name = strchr(d, ':');
+        while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;
+        while (*d && *d != ']') d++;
+        if (*d == ']') d++;
+        break;
+    }
     case 'l': case 'e': case 'd': case 't': case 'o': case 'T': {
         EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : c == 'o' ? "Optional[" : "Tuple[");
         d++; /* '[' */
@@ -431,6 +440,8 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 'e':
         if (!PyAnySet_Check(value)) return MISMATCH;
         return set_from_python(value, d + 2, slot);
+    case 'c':
+        return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
     default:
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
         return FAILED;
@@ -482,6 +493,7 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 'b': return PyBool_FromLong((long)(slot.bits & 0xFF));
     case 'n': Py_RETURN_NONE;
     case 's': return str_to_python((const pjx_str *)slot.o);
+    case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
     case 'T': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
         return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1, set_tuple_item);

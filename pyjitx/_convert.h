@@ -4,6 +4,8 @@
  *   I F       exactly int / float (parameters specialised on the argument)
  *   s y       str bytes
  *   l[X] e[X] d[KV] t[X...]   list, set, dict, tuple of the item descriptors
+ *   T[X] o[X] tuple of any length, Optional
+ *   c[<id>:<name>]            an instance of compiled class <id> (or a subclass)
  * A leading '!' on a parameter's descriptor asks for write-back: the callee
  * may mutate the container, so the caller's object is updated after the
  * call (SPEC §2). */

@@ -17,6 +17,7 @@
 #include "pyjitx/object.h"
 #include "pyjitx/str.h"
 #include "_convert.h"
+#include "_instance.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
 
@@ -515,12 +516,15 @@ static struct PyModuleDef module_def = {
 };
 
 PyMODINIT_FUNC PyInit__ext(void) {
-    if (PyType_Ready(&DispatcherType) < 0) return NULL;
+    if (PyType_Ready(&DispatcherType) < 0 || PyType_Ready(&pjx_InstanceType) < 0) return NULL;
     pjx_set_stdout_writer(write_to_sys_stdout);
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);
+    Py_INCREF(&pjx_InstanceType);
     if (PyModule_AddObject(module, "Dispatcher", (PyObject *)&DispatcherType) < 0 ||
+        PyModule_AddObject(module, "Instance", (PyObject *)&pjx_InstanceType) < 0 ||
+        PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);

@@ -43,10 +43,12 @@ def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = 
         return functools.partial(compile, cache=cache, opt=opt, eager=eager)
     if jit_disabled():
         return obj
+    if opt not in (0, 1, 2, 3):
+        raise ValueError("opt must be 0, 1, 2 or 3")
     if isinstance(obj, type):
-        raise CompileError(f"compiling classes ({obj.__name__}) is not supported yet",
-                           hint="compiled classes arrive with the classes issue; "
-                                "compile functions for now")
+        from .classes import compile_class
+
+        return compile_class(obj, use_cache=cache, opt=opt, eager=eager)
     if isinstance(obj, _ext.Dispatcher):
         return obj
     if not inspect.isfunction(obj):
@@ -57,6 +59,12 @@ def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = 
     if eager:
         function.compile_annotated()
     return function.dispatcher
+
+
+def _mentions_class(t: Type) -> bool:
+    from .backend.abi import boundary_descriptor
+
+    return "c[" in boundary_descriptor(t)
 
 
 class Specialisation:
@@ -73,8 +81,11 @@ class Specialisation:
 class CompiledFunction:
     """Compile-time state behind one Dispatcher."""
 
-    def __init__(self, pyfunc: Callable, use_cache: bool, opt: int) -> None:
+    def __init__(self, pyfunc: Callable, use_cache: bool, opt: int,
+                 self_type: Optional[Type] = None) -> None:
         self.pyfunc = pyfunc
+        # a method of a compiled class: its first parameter is the instance
+        self.self_type = self_type
         self.use_cache = use_cache
         self.opt = opt
         self.target: Target = host_target()
@@ -101,11 +112,14 @@ class CompiledFunction:
     def _declared_types(self) -> Dict[str, Optional[Type]]:
         annotations = getattr(self.pyfunc, "__annotations__", {})
         declared: Dict[str, Optional[Type]] = {}
-        for name in self.param_names:
+        for position, name in enumerate(self.param_names):
+            if position == 0 and self.self_type is not None:
+                declared[name] = self.self_type
+                continue
             if name not in annotations:
                 declared[name] = None
                 continue
-            t = type_from_annotation(annotations[name])
+            t = type_from_annotation(annotations[name], self.pyfunc.__globals__)
             if t is None:
                 parsed = parse_function(self.pyfunc)
                 arg = next(a for a in parsed.node.args.args if a.arg == name)
@@ -131,7 +145,10 @@ class CompiledFunction:
                 return existing
             module = None
             key = None
-            if self.use_cache:
+            # Code using compiled classes depends on their layouts, which the
+            # cache key does not capture yet: such code is never cached.
+            cacheable = self.use_cache and not any(_mentions_class(t) for t in arg_types)
+            if cacheable:
                 key = cache.cache_key(self.pyfunc, parse_function(self.pyfunc).source_hash,
                                       arg_types, self.target, self.opt)
                 module = cache.load(key, self.target, self.pyfunc)
@@ -143,7 +160,7 @@ class CompiledFunction:
                     module = None  # links against symbols this runtime lacks: rebuild
             if module is None:
                 module = compile_function(self.pyfunc, arg_types, self.target, self.opt)
-                if key is not None:
+                if key is not None and not module.uses_classes:
                     cache.store(key, module)
             if loaded is None:
                 loaded = load_object(module.code.object_bytes, [module.packed_symbol])

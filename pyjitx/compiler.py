@@ -39,6 +39,7 @@ class CompiledModule:
     code: ObjectCode
     dependencies: Dict[str, str] = field(default_factory=dict)
     mutated_params: FrozenSet[str] = frozenset()
+    uses_classes: bool = False
 
     @property
     def packed_symbol(self) -> str:
@@ -102,4 +103,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         param_types=signature.param_types, return_type=signature.return_type,
         symbol=signature.symbol, ir_text=format_module(module), code=code,
         dependencies=dict(session.dependencies),
-        mutated_params=frozenset(mutated_params(module.function(signature.symbol))))
+        mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
+        uses_classes=bool(session.used_classes))

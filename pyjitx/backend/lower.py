@@ -22,7 +22,7 @@ from llvmlite import ir
 
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
-from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, Type
+from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType, Type, slot_kind
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
 
@@ -149,6 +149,60 @@ class ModuleLowering:
             var.align = 8
             self.strings[key] = var
         return var
+
+    # object.h's pjx_class: id, name, base, nfields, field_kinds, nmethods, vtable
+    CLASS_STRUCT = ir.LiteralStructType([I64, PTR, PTR, I64, PTR, I64, PTR])
+    CLASS_ID_OFFSET, CLASS_VTABLE_OFFSET = 0, 48
+    INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET = 16, 24
+
+    def class_descriptor(self, class_id: int) -> ir.GlobalVariable:
+        """This object file's pjx_class of a compiled class (and of its
+        compiled bases), with the vtable of its virtual methods."""
+        name = f".class.{class_id}"
+        existing = self.llmod.globals.get(name)
+        if existing is not None:
+            return existing
+        layout = self.module.classes[class_id]
+        var = ir.GlobalVariable(self.llmod, self.CLASS_STRUCT, name=name)
+        var.linkage = "private"
+        var.global_constant = True
+        var.align = 8
+        base = (self.class_descriptor(layout.type.base.class_id) if layout.type.base is not None
+                else ir.Constant(PTR, None))
+        kinds = bytearray(slot_kind(t) for t in layout.field_types) or bytearray(1)
+        kinds_var = ir.GlobalVariable(self.llmod, ir.ArrayType(I8, len(kinds)), name=name + ".kinds")
+        kinds_var.linkage = "private"
+        kinds_var.global_constant = True
+        kinds_var.initializer = ir.Constant(ir.ArrayType(I8, len(kinds)), kinds)
+        entries = [self.virtual_entry(symbol) for symbol in layout.vtable]
+        vtable = ir.GlobalVariable(self.llmod, ir.ArrayType(PTR, max(1, len(entries))),
+                                   name=name + ".vtable")
+        vtable.linkage = "private"
+        vtable.global_constant = True
+        vtable.initializer = ir.Constant(vtable.value_type, entries or [ir.Constant(PTR, None)])
+        var.initializer = ir.Constant(self.CLASS_STRUCT, [
+            ir.Constant(I64, class_id), self.string(layout.qualified_name), base,
+            ir.Constant(I64, len(layout.field_types)), kinds_var,
+            ir.Constant(I64, len(entries)), vtable])
+        return var
+
+    def virtual_entry(self, symbol: str) -> ir.Function:
+        """What a vtable slot points at: the method's implementation, or a
+        thunk supplying the call depth of a method on a call cycle (calls
+        through a vtable start a new depth count)."""
+        fn = self.module.function(symbol)
+        impl = self.functions[symbol]
+        if not fn.recursive:
+            return impl
+        name = symbol + ".virtual"
+        thunk = self.llmod.globals.get(name)
+        if thunk is None:
+            params = [abi_type(t) for t in fn.signature.param_types]
+            thunk = ir.Function(self.llmod, ir.FunctionType(impl.function_type.return_type, params), name)
+            thunk.linkage = "internal"
+            b = ir.IRBuilder(thunk.append_basic_block("entry"))
+            b.ret(b.call(impl, list(thunk.args) + [ir.Constant(I32, 0)]))
+        return thunk
 
     def _reference_abi(self) -> None:
         """Every object file refers to the runtime's ABI symbol, so code
@@ -667,6 +721,105 @@ class FunctionLowering:
         self.propagate_if(self.builder.extract_value(pair, 1))
         return self.from_abi(self.builder.extract_value(pair, 0), op.type)
 
+    # ---- instances of compiled classes (object.h: pjx_instance)
+
+    def _field(self, obj: ir.Value, index: int) -> ir.Value:
+        offset = ModuleLowering.INSTANCE_FIELDS_OFFSET + 8 * index
+        return self.builder.gep(obj, [ir.Constant(I64, offset)], source_etype=I8)
+
+    def _class_of(self, obj: ir.Value) -> ir.Value:
+        b = self.builder
+        field = b.gep(obj, [ir.Constant(I64, ModuleLowering.INSTANCE_CLASS_OFFSET)], source_etype=I8)
+        return b.load(field, typ=PTR)
+
+    def op_NewInstance(self, op: ops.NewInstance) -> ir.Value:
+        new = self.parent.external("pjx_instance_new", PTR, [PTR])
+        result = self.builder.call(new, [self.parent.class_descriptor(op.type.class_id)])
+        self.propagate_if(self.builder.icmp_unsigned("==", result, ir.Constant(PTR, None)))
+        return result
+
+    def op_GetAttr(self, op: ops.GetAttr) -> ir.Value:
+        b = self.builder
+        obj = self.value(op.operands[0])
+        value = self.from_slot(b.load(self._field(obj, op.index), typ=I64), op.type)
+        if op.type.is_refcounted:
+            if not isinstance(op.type, OptionalType):
+                unset = self.llfn.append_basic_block("attribute_unset")
+                cont = self.llfn.append_basic_block("attribute_set")
+                b.cbranch(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), unset,
+                          cont).set_weights([1, 1 << 20])
+                b.position_at_end(unset)
+                no_attribute = self.parent.external("pjx_err_no_attribute", VOID, [PTR, PTR])
+                b.call(no_attribute, [obj, self.parent.string(op.name)])
+                b.branch(self._error_exit())
+                b.position_at_end(cont)
+            self.incref(value)
+        return value
+
+    def op_SetAttr(self, op: ops.SetAttr) -> ir.Value:
+        b = self.builder
+        obj_v, value_v = op.operands
+        obj, value = self.value(obj_v), self.value(value_v)
+        field = self._field(obj, op.index)
+        if value_v.type.is_refcounted:
+            self.incref(value)
+            old = b.load(field, typ=PTR)
+            b.store(value, field)
+            self.decref(old)  # after the store, so the field never points at freed memory
+        else:
+            b.store(self.to_slot(value, value_v.type), field)
+        return constant(NONE, None)
+
+    def op_InstanceOf(self, op: ops.InstanceOf) -> ir.Value:
+        check = self.parent.external("pjx_class_is_subclass", I64, [PTR, I64])
+        result = self.builder.call(check, [self._class_of(self.value(op.operands[0])),
+                                           ir.Constant(I64, op.cls.class_id)])
+        return self.builder.icmp_signed("!=", result, ir.Constant(I64, 0))
+
+    def op_VirtualCall(self, op: ops.VirtualCall) -> ir.Value:
+        """Exact static class: the direct (inlinable) call; otherwise the
+        entry in the receiver's vtable."""
+        b = self.builder
+        args = [self.to_abi(self.value(v), v.type) for v in op.operands]
+        cls = self._class_of(args[0])
+        class_id = b.load(cls, typ=I64)
+        static_id = op.operands[0].type.class_id
+        direct_block = self.llfn.append_basic_block("vcall.direct")
+        virtual_block = self.llfn.append_basic_block("vcall.virtual")
+        done = self.llfn.append_basic_block("vcall.done")
+        b.cbranch(b.icmp_signed("==", class_id, ir.Constant(I64, static_id)), direct_block,
+                  virtual_block).set_weights([16, 1])
+        callee_fn = self.parent.module.function(op.direct.symbol)
+        impl = self.parent.functions[op.direct.symbol]
+        b.position_at_end(direct_block)
+        direct_args = list(args)
+        if callee_fn.recursive:
+            if callee_fn.cycle == self.fn.cycle:
+                depth = self.llfn.args[len(self.fn.signature.param_types)]
+                direct_args.append(b.add(depth, ir.Constant(I32, 1)))
+            else:
+                direct_args.append(ir.Constant(I32, 0))
+        direct_pair = b.call(impl, direct_args)
+        direct_end = b.block
+        b.branch(done)
+        b.position_at_end(virtual_block)
+        vtable_field = b.gep(cls, [ir.Constant(I64, ModuleLowering.CLASS_VTABLE_OFFSET)], source_etype=I8)
+        vtable = b.load(vtable_field, typ=PTR)
+        # loaded as a typed function pointer, so that llvmlite knows the
+        # callee's type (LLVM itself sees an opaque `ptr`)
+        fnty = ir.FunctionType(impl.function_type.return_type, [a.type for a in args])
+        entry = b.load(b.gep(vtable, [ir.Constant(I64, op.slot)], source_etype=PTR),
+                       typ=ir.PointerType(fnty))
+        virtual_pair = b.call(entry, args)
+        virtual_end = b.block
+        b.branch(done)
+        b.position_at_end(done)
+        pair = b.phi(impl.function_type.return_type)
+        pair.add_incoming(direct_pair, direct_end)
+        pair.add_incoming(virtual_pair, virtual_end)
+        self.propagate_if(b.extract_value(pair, 1))
+        return self.from_abi(b.extract_value(pair, 0), op.type)
+
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
         inline = self._INLINE.get(op.primitive.name)
         if inline is not None:
@@ -872,7 +1025,8 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
-                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp)
+                ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
+                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall)
 }
 
 

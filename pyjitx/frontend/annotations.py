@@ -28,15 +28,22 @@ SUPPORTED_TYPES_HINT = (
     "or a container (Optional scalars arrive with Any)")
 
 
-def type_from_annotation(annotation: Any) -> Optional[Type]:
-    """The IR type of an evaluated annotation (or its string form), or None
+def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
+    """The IR type of an evaluated annotation (or its string form, whose
+    other names -- compiled classes -- are looked up in `scope`), or None
     if pyjitx has no such type (yet)."""
     if isinstance(annotation, str):
         try:
             node = ast.parse(annotation.strip(), mode="eval").body
         except SyntaxError:
             return None
-        return _type_from_node(node)
+        return _type_from_node(node, scope)
+    if isinstance(annotation, type):
+        from .classes import class_type_of
+
+        user = class_type_of(annotation)
+        if user is not None:
+            return user
     try:
         simple = _BY_OBJECT.get(annotation)
     except TypeError:  # unhashable annotation objects
@@ -46,8 +53,8 @@ def type_from_annotation(annotation: Any) -> Optional[Type]:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Union or type(annotation).__name__ == "UnionType":
-        return _optional([type_from_annotation(a) for a in args])
-    return _generic(origin, [type_from_annotation(a) for a in args], args)
+        return _optional([type_from_annotation(a, scope) for a in args])
+    return _generic(origin, [type_from_annotation(a, scope) for a in args], args)
 
 
 def _optional(members: list) -> Optional[Type]:
@@ -80,32 +87,35 @@ def _generic(origin: Any, items: list, raw_args: tuple = ()) -> Optional[Type]:
     return None
 
 
-def _type_from_node(node: ast.expr) -> Optional[Type]:
+def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Type]:
     if isinstance(node, ast.Constant) and node.value is None:
         return NONE
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return type_from_annotation(node.value)
+        return type_from_annotation(node.value, scope)
     name = _dotted_name(node)
     if name is not None:
-        return _BY_NAME.get(name)
+        simple = _BY_NAME.get(name)
+        if simple is None and scope is not None and isinstance(node, ast.Name) and node.id in scope:
+            return type_from_annotation(scope[node.id], scope) if isinstance(scope[node.id], type) else None
+        return simple
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _optional([_type_from_node(node.left), _type_from_node(node.right)])
+        return _optional([_type_from_node(node.left, scope), _type_from_node(node.right, scope)])
     if isinstance(node, ast.Subscript):
         origin = _GENERIC_NAMES.get(_dotted_name(node.value) or "")
         if origin is None:
             return None
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if origin == "optional":
-            return _optional([_type_from_node(elts[0]), NONE]) if len(elts) == 1 else None
+            return _optional([_type_from_node(elts[0], scope), NONE]) if len(elts) == 1 else None
         if origin == "union":
-            return _optional([_type_from_node(e) for e in elts])
+            return _optional([_type_from_node(e, scope) for e in elts])
         if origin is tuple and len(elts) == 1 and isinstance(elts[0], ast.Tuple) and not elts[0].elts:
             return TupleType(())
         if origin is tuple and len(elts) == 2 and isinstance(elts[1], ast.Constant) \
                 and elts[1].value is Ellipsis:
-            item = _type_from_node(elts[0])
+            item = _type_from_node(elts[0], scope)
             return VarTupleType(item) if item is not None else None
-        return _generic(origin, [_type_from_node(e) for e in elts])
+        return _generic(origin, [_type_from_node(e, scope) for e in elts])
     return None
 
 
@@ -137,6 +147,11 @@ def type_of_python_value(value: Any) -> Optional[Type]:
         return STR
     if isinstance(value, bytes):
         return BYTES
+    from .classes import class_type_of_instance
+
+    instance_type = class_type_of_instance(value)
+    if instance_type is not None:
+        return instance_type
     try:  # numpy scalars and other int-likes
         import operator
         operator.index(value)

@@ -225,7 +225,7 @@ class FunctionBuilder:
         if node is None:
             return None
         annotation = self.pyfunc.__annotations__.get("return", annotation_text(node))
-        result = type_from_annotation(annotation)
+        result = type_from_annotation(annotation, self.pyfunc.__globals__)
         if result is None:
             raise self.error(node, f"unsupported return type annotation '{annotation_text(node)}'",
                              hint=SUPPORTED_TYPES_HINT)
@@ -379,6 +379,12 @@ class FunctionBuilder:
 
             containers.store_subscript(self, target, value)
             return
+        if isinstance(target, ast.Attribute):
+            from .classes import set_attribute
+
+            obj = self.expr.unwrap(self.expr.value(target.value), target)
+            set_attribute(self, obj, target.attr, value, target)
+            return
         if not isinstance(target, ast.Name):
             raise self.error(target, f"cannot assign to {type(target).__name__.lower()} here",
                              hint="compiled code assigns to local variables and items")
@@ -403,9 +409,13 @@ class FunctionBuilder:
             containers.delete_subscript(self, target)
 
     def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> None:
+        if isinstance(stmt.target, ast.Attribute):  # self.x: T = v (ClassInfo read the type)
+            if stmt.value is not None:
+                self._assign(stmt.target, self.expr.value(stmt.value))
+            return
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "annotated assignment to a non-name")
-        declared = type_from_annotation(annotation_text(stmt.annotation))
+        declared = type_from_annotation(annotation_text(stmt.annotation), self.pyfunc.__globals__)
         if declared is None:
             raise self.error(stmt.annotation, f"unsupported annotation "
                              f"'{annotation_text(stmt.annotation)}'",
@@ -426,6 +436,15 @@ class FunctionBuilder:
             from . import containers
 
             containers.augmented_item(self, stmt)
+            return
+        if isinstance(stmt.target, ast.Attribute):
+            # obj.x += v: obj evaluated once
+            from .classes import get_attribute, set_attribute
+
+            obj = self.expr.unwrap(self.expr.value(stmt.target.value), stmt.target)
+            current = get_attribute(self, obj, stmt.target)
+            result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
+            set_attribute(self, obj, stmt.target.attr, result, stmt.target)
             return
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")

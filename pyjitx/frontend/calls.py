@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, Type, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, ClassType, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
 from .session import describe
@@ -30,6 +30,14 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
         base = resolve_attribute(b, node.value)
     else:
         raise b.error(node, "attribute access is supported on modules only so far")
+    from .classes import original_class
+
+    pyclass = original_class(base)
+    if pyclass is not None:  # ClassName.CONSTANT or ClassName.static_method
+        for klass in pyclass.__mro__:
+            if node.attr in klass.__dict__:
+                return klass.__dict__[node.attr]
+        raise b.error(node, f"type object '{pyclass.__name__}' has no attribute '{node.attr}'")
     if not isinstance(base, types.ModuleType):
         raise b.error(node, f"attribute access on a {type(base).__name__} is not supported yet",
                       hint="module attributes such as math.pi are")
@@ -42,13 +50,20 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
 
 
 def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
+    from . import classes
+
     func = node.func
     if isinstance(func, ast.Name):
         if func.id in b.locals:
+            callee = b.read_var(func.id, func)
+            if isinstance(callee.type, ClassType):
+                return classes.method_call(b, callee, "__call__", node)
             raise b.error(func, f"calling the local '{func.id}' is not supported",
                           hint="functions as values arrive later; call module-level functions")
         target = b.lookup_global(func.id, func)
     elif isinstance(func, ast.Attribute):
+        if _is_super_call(func.value):
+            return classes.super_call(b, node, func)
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
@@ -63,27 +78,43 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         return handler(b, node, target)
+    pyclass = classes.original_class(target)
+    if pyclass is not None:
+        return classes.construct(b, node, pyclass)
+    if target is classes.blank_instance:
+        return classes.blank(b, node)
+    if isinstance(target, staticmethod):
+        target = target.__func__
     math_name = _MATH_BY_OBJECT.get(_identity(target))
     if math_name is not None:
         return _math_call(b, node, math_name)
     pyfunc = getattr(target, "py_func", None) if _is_dispatcher(target) else target
     if isinstance(pyfunc, types.FunctionType):
-        return _user_call(b, node, pyfunc)
+        return user_call(b, node, pyfunc)
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
                        "round/int/float/bool/pow and the math module")
 
 
+def _is_super_call(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "super" and not node.args and not node.keywords)
+
+
 def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
-    """Does `node` name a module (math, os.path), rather than a value?"""
+    """Does `node` name a module (math, os.path) or a class, rather than a
+    value?"""
+    from .classes import original_class
+
     if isinstance(node, ast.Name):
         if node.id in b.locals:
             return False
         try:
-            return isinstance(b.lookup_global(node.id, node), types.ModuleType)
+            target = b.lookup_global(node.id, node)
         except Exception:
             return False
+        return isinstance(target, types.ModuleType) or original_class(target) is not None
     if isinstance(node, ast.Attribute):
         return _is_module_path(b, node.value)
     return False
@@ -94,6 +125,10 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
     from ..ir.types import BYTES, STR
 
     receiver = b.expr.unwrap(b.expr.value(func.value), func)
+    if isinstance(receiver.type, ClassType):
+        from .classes import method_call
+
+        return method_call(b, receiver, func.attr, node)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
     if receiver.type.is_refcounted:
@@ -115,42 +150,72 @@ def _is_dispatcher(obj: Any) -> bool:
 # ----------------------------------------------------------- user calls
 
 
-def _user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) -> ops.Value:
-    signature = inspect.signature(pyfunc)
-    params = list(signature.parameters.values())
+def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
+                   given: Optional[List[ops.Value]] = None, skip_first: bool = False) -> List[ops.Value]:
+    """The values of pyfunc's parameters at a call: `given` positionally,
+    else the call node's arguments and keywords, then defaults (scalars).
+    `skip_first` leaves out the first parameter (a method's self)."""
+    params = list(inspect.signature(pyfunc).parameters.values())
+    if skip_first:
+        params = params[1:]
     for p in params:
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             raise b.error(node, f"'{pyfunc.__name__}' takes *args/**kwargs, which compiled "
                           "calls do not support")
     bound: Dict[str, Tuple[ops.Value, ast.AST]] = {}
-    if len(node.args) > len(params):
+    if given is not None:
+        positional: List[Tuple[ops.Value, ast.AST]] = [(v, node) for v in given]
+        keywords: List[ast.keyword] = []
+    else:
+        assert isinstance(node, ast.Call)
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise b.error(arg, "*args in calls is not supported")
+        positional = [(b.expr.value(arg), arg) for arg in node.args]
+        keywords = node.keywords
+    if len(positional) > len(params):
         raise b.error(node, f"{pyfunc.__name__}() takes {len(params)} positional arguments "
-                      f"but {len(node.args)} were given")
-    for p, arg in zip(params, node.args):
+                      f"but {len(positional)} were given")
+    for p, (value, where) in zip(params, positional):
         if p.kind == p.KEYWORD_ONLY:
-            raise b.error(arg, f"{pyfunc.__name__}() got too many positional arguments")
-        bound[p.name] = (b.expr.value(arg), arg)
+            raise b.error(where, f"{pyfunc.__name__}() got too many positional arguments")
+        bound[p.name] = (value, where)
     names = {p.name for p in params}
-    for kw in node.keywords:
+    for kw in keywords:
+        if kw.arg is None:
+            raise b.error(kw, "**kwargs in calls is not supported")
         if kw.arg not in names:
             raise b.error(kw, f"{pyfunc.__name__}() got an unexpected keyword argument '{kw.arg}'")
         if kw.arg in bound:
             raise b.error(kw, f"{pyfunc.__name__}() got multiple values for argument '{kw.arg}'")
         bound[kw.arg] = (b.expr.value(kw.value), kw.value)
+    values: List[ops.Value] = []
+    for p in params:
+        if p.name in bound:
+            values.append(bound[p.name][0])
+        elif p.default is not inspect.Parameter.empty:
+            value = constant_value(p.default)
+            if value is None and isinstance(p.default, (str, bytes)):
+                value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
+            if value is None:
+                raise b.error(node, f"default value of parameter '{p.name}' of "
+                              f"{pyfunc.__name__}() is not an int, float, bool, str or None")
+            values.append(value)
+        else:
+            raise b.error(node, f"{pyfunc.__name__}() missing required argument: '{p.name}'")
+    return values
+
+
+def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) -> ops.Value:
+    values = bind_arguments(b, node, pyfunc)
+    params = list(inspect.signature(pyfunc).parameters.values())
     args: List[ops.Value] = []
     arg_types: List[Type] = []
     annotations = getattr(pyfunc, "__annotations__", {})
-    for p in params:
-        if p.name in bound:
-            value, where = bound[p.name]
-        elif p.default is not inspect.Parameter.empty:
-            value, where = constant_value(p.default), node
-            if value is None:
-                raise b.error(node, f"default value of parameter '{p.name}' of "
-                              f"{pyfunc.__name__}() is not an int, float, bool or None")
-        else:
-            raise b.error(node, f"{pyfunc.__name__}() missing required argument: '{p.name}'")
-        declared = type_from_annotation(annotations[p.name]) if p.name in annotations else None
+    for p, value in zip(params, values):
+        where = node
+        declared = (type_from_annotation(annotations[p.name], pyfunc.__globals__)
+                    if p.name in annotations else None)
         if p.name in annotations and declared is None:
             raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
                           f"annotation {annotations[p.name]!r}")
@@ -643,6 +708,7 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
 
 
 def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    from . import classes
     from ..ir.types import BYTES, STR, DictType, ListType, SetType, TupleType
 
     if len(node.args) != 2:
@@ -653,6 +719,7 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
                 type(None): (NONE,)}
     container_classes = {list: ListType, dict: DictType, set: SetType, tuple: TupleType}
+    dynamic: List[ops.Value] = []
     for name_node in names:
         if not isinstance(name_node, (ast.Name, ast.Attribute)):
             raise b.error(name_node, "isinstance() takes a class or a tuple of classes")
@@ -662,9 +729,22 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             return ops.Constant(BOOL, True)
         if cls in container_classes and isinstance(value.type, container_classes[cls]):
             return ops.Constant(BOOL, True)
+        pyclass = classes.original_class(cls)
+        if pyclass is not None:
+            answer = classes.isinstance_check(b, value, pyclass, name_node)
+            if isinstance(answer, ops.Constant):
+                if answer.value:
+                    return answer
+                continue
+            dynamic.append(answer)
+            continue
         if cls not in by_class and cls not in container_classes:
             raise b.error(name_node, f"isinstance() with {cls!r} is not supported")
-    return ops.Constant(BOOL, False)
+    result: ops.Value = ops.Constant(BOOL, False)
+    for answer in reversed(dynamic):  # a or b or ...: the first that holds
+        result = answer if isinstance(result, ops.Constant) else \
+            b.emit(ops.Select(answer, ops.Constant(BOOL, True), result))
+    return result
 
 
 def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:

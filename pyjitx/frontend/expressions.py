@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType,
+from ..ir.types import (with_article, BOOL, ClassType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
                         TupleType, VarTupleType, Type, arithmetic_result,
                         unify)
 
@@ -96,8 +96,16 @@ class ExpressionBuilder:
                          "constants can; functions can be called")
 
     def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
-        from .calls import resolve_attribute
+        from .calls import _is_module_path, resolve_attribute
 
+        if not _is_module_path(self.b, node.value):
+            from . import classes
+
+            value = self.unwrap(self.value(node.value), node)
+            if isinstance(value.type, ClassType):
+                return classes.get_attribute(self.b, value, node)
+            raise self.error(node, f"{with_article(value.type)} has no attribute '{node.attr}' "
+                             "in compiled code")
         obj = resolve_attribute(self.b, node)
         constant = constant_value(obj)
         if constant is None:

@@ -63,6 +63,23 @@ class CompileSession:
         # "global:module:name", "attr:module:name" and
         # "free:module:qualname:name" -> repr of the captured value.
         self.dependencies: Dict[str, str] = {}
+        # compiled classes (pyjitx.frontend.classes.ClassInfo) by class id:
+        # those whose layout the code uses, and those it creates instances of
+        self.used_classes: Dict[int, object] = {}
+        self.instantiated: Dict[int, object] = {}
+        self.vtables: Dict[int, List[str]] = {}
+        self.layouts: Dict[int, ops.ClassLayout] = {}
+
+    def use_class(self, info) -> None:
+        while info is not None and info.type.class_id not in self.used_classes:
+            self.used_classes[info.type.class_id] = info
+            self.dependencies[f"class:{info.module_name}:{info.pyclass.__qualname__}"] = \
+                info.type.name
+            info = info.base
+
+    def instantiate(self, info) -> None:
+        self.use_class(info)
+        self.instantiated[info.type.class_id] = info
 
     def symbol_for(self, pyfunc: Callable, arg_types: Tuple[Type, ...]) -> str:
         qualname = getattr(pyfunc, "__qualname__", pyfunc.__name__)
@@ -152,6 +169,10 @@ class CompileSession:
         return f"func:{getattr(pyfunc, '__module__', '?')}:{pyfunc.__qualname__}"
 
     def module(self, name: str) -> ops.Module:
+        from .classes import build_vtables
+
+        build_vtables(self)
         module = ops.Module(name)
         module.functions = [self.functions[key] for key in self.order]
+        module.classes = dict(self.layouts)
         return module

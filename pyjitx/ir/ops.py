@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Dict, List, Optional, Sequence
 
-from .types import BOOL, FLOAT, INT, NONE, Type
+from .types import BOOL, FLOAT, INT, NONE, ClassType, OptionalType, Type
 
 
 class Value:
@@ -228,6 +228,85 @@ class Call(Op):
 
     def attributes(self) -> str:
         return "@" + self.callee.symbol
+
+
+class NewInstance(Op):
+    """A new instance of a compiled class, every field unset (zero/NULL)."""
+
+    mnemonic = "new"
+    can_raise = True  # MemoryError
+
+    def __init__(self, type: ClassType, line: int = -1) -> None:
+        super().__init__(type, [], line)
+
+    def attributes(self) -> str:
+        return str(self.type)
+
+
+class GetAttr(Op):
+    """obj.name: field `index` of an instance; a new reference for objects.
+    Raises AttributeError when an object field was never assigned."""
+
+    mnemonic = "getattr"
+
+    def __init__(self, obj: Value, index: int, name: str, type: Type, line: int = -1) -> None:
+        super().__init__(type, [obj], line)
+        self.index = index
+        self.name = name
+
+    @property
+    def can_raise(self) -> bool:  # type: ignore[override]
+        return self.type.is_refcounted and not isinstance(self.type, OptionalType)
+
+    def attributes(self) -> str:
+        return f".{self.name}"
+
+
+class SetAttr(Op):
+    """obj.name = value (the op takes its own reference to value and
+    releases the field's old one)."""
+
+    mnemonic = "setattr"
+
+    def __init__(self, obj: Value, index: int, name: str, value: Value, line: int = -1) -> None:
+        super().__init__(NONE, [obj, value], line)
+        self.index = index
+        self.name = name
+
+    def attributes(self) -> str:
+        return f".{self.name}"
+
+
+class InstanceOf(Op):
+    """isinstance(obj, cls) decided at run time from obj's class chain."""
+
+    mnemonic = "instanceof"
+
+    def __init__(self, obj: Value, cls: ClassType, line: int = -1) -> None:
+        super().__init__(BOOL, [obj], line)
+        self.cls = cls
+
+    def attributes(self) -> str:
+        return str(self.cls)
+
+
+class VirtualCall(Op):
+    """A method call through the receiver's vtable (operands[0] is the
+    receiver): the override of the receiver's run-time class runs.  When
+    the receiver's class is exactly the static one, `direct` is called
+    instead, which LLVM can inline."""
+
+    mnemonic = "vcall"
+    can_raise = True
+
+    def __init__(self, direct: "FunctionSignature", slot: int, args: Sequence[Value],
+                 line: int = -1) -> None:
+        super().__init__(direct.return_type, args, line)
+        self.direct = direct
+        self.slot = slot
+
+    def attributes(self) -> str:
+        return f"[{self.slot}] @{self.direct.symbol}"
 
 
 class PrimitiveCall(Op):
@@ -482,12 +561,33 @@ class Function:
         return block
 
 
+class ClassLayout:
+    """The run-time shape of a compiled class: its fields (a base's first,
+    each an 8-byte slot of object.h's pjx_instance) and its vtable (the
+    symbols of its virtual methods, a base's slots first).  The backend
+    emits one pjx_class descriptor from it per object file."""
+
+    def __init__(self, type: ClassType, module_name: str, field_names: Sequence[str],
+                 field_types: Sequence[Type], vtable: Sequence[str] = ()) -> None:
+        self.type = type
+        self.module_name = module_name
+        self.field_names = tuple(field_names)
+        self.field_types = tuple(field_types)
+        self.vtable = tuple(vtable)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.module_name}.{self.type.name}"
+
+
 class Module:
     """All functions compiled together into one object file."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.functions: List[Function] = []
+        # every compiled class the functions use, by class id
+        self.classes: Dict[int, ClassLayout] = {}
 
     def function(self, symbol: str) -> Function:
         for fn in self.functions:

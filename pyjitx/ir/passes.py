@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from typing import Dict, List, Set
+from typing import Dict, List, Optional, Set
 
 from .ops import BlockParam, Call, CheckBound, Constant, Function, Module, Value
 
@@ -194,13 +194,23 @@ def simplify(fn: Function) -> None:
         remove_trivial_params(fn)
 
 
+def _callee_symbol(op) -> Optional[str]:
+    from .ops import VirtualCall
+
+    if isinstance(op, Call):
+        return op.callee.symbol
+    if isinstance(op, VirtualCall):
+        return op.direct.symbol
+    return None
+
+
 def mark_call_cycles(module: Module) -> None:
     """Sets `cycle` on every function that can reach itself through calls,
     one number per strongly connected component of the call graph."""
     by_symbol = {fn.signature.symbol: fn for fn in module.functions}
     callees = {
-        fn: [by_symbol[op.callee.symbol] for b in fn.blocks for op in b.ops
-             if isinstance(op, Call) and op.callee.symbol in by_symbol]
+        fn: [by_symbol[symbol] for b in fn.blocks for op in b.ops
+             for symbol in [_callee_symbol(op)] if symbol in by_symbol]
         for fn in module.functions
     }
     for fn in module.functions:
@@ -233,7 +243,7 @@ def mutated_params(fn: Function) -> Set[str]:
     another compiled function, flowing into a block parameter), or when it
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
-    from .ops import Call, PrimitiveCall
+    from .ops import Call, PrimitiveCall, SetAttr, VirtualCall
     from .types import BYTES, STR, DictType, ListType, SetType, TupleType
 
     def holds_containers(t) -> bool:
@@ -260,7 +270,8 @@ def mutated_params(fn: Function) -> Set[str]:
                     for v in op.operands[1:]:
                         if v in params:
                             mutated.add(params[v])
-            elif isinstance(op, Call):
+            elif isinstance(op, (Call, VirtualCall, SetAttr)):
+                # passed on, or stored in an instance: anything may change it
                 for v in op.operands:
                     if v in params:
                         mutated.add(params[v])
@@ -290,11 +301,11 @@ def borrow_loop_items(fn: Function) -> None:
     is live across the whole loop (its header reads it), and the refcount
     pass increfs a borrowed item that is stored, returned or kept past the
     iteration in a variable."""
-    from .ops import Call, ListItem, PrimitiveCall
+    from .ops import Call, ListItem, PrimitiveCall, SetAttr, VirtualCall
 
     for block in fn.blocks:
         for op in block.ops:
-            if isinstance(op, Call):
+            if isinstance(op, (Call, VirtualCall, SetAttr)):
                 return
             if isinstance(op, PrimitiveCall) and op.primitive.name in _ITEM_DROPPING:
                 return

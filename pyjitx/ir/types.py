@@ -137,6 +137,29 @@ class VarTupleType(ObjectType):
         return f"Tuple[{self.item}, ...]"
 
 
+@dataclass(frozen=True)
+class ClassType(ObjectType):
+    """An instance of a compiled user class (object.h's pjx_instance).  The
+    layout lives in the IR module (ops.ClassLayout); the type names the
+    class and its chain of compiled bases, so that types alone decide
+    subclassing."""
+
+    name: str      # __qualname__
+    class_id: int  # stable across processes (pyjitx.frontend.classes.class_id)
+    base: Optional["ClassType"] = None
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_subclass_of(self, other: "ClassType") -> bool:
+        t: Optional[ClassType] = self
+        while t is not None:
+            if t.class_id == other.class_id:
+                return True
+            t = t.base
+        return False
+
+
 # Slot kinds of container items (pjx_kind in object.h).
 KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
 
@@ -176,6 +199,11 @@ def unify(a: Type, b: Type) -> Optional[Type]:
         if isinstance(x, VarTupleType) and isinstance(y, TupleType) and all(
                 i == x.item for i in y.items):
             return x
+    if isinstance(a, ClassType) and isinstance(b, ClassType):
+        common: Optional[ClassType] = a  # the nearest common compiled base
+        while common is not None and not b.is_subclass_of(common):
+            common = common.base
+        return common
     if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
         if has_unknown(a) and not has_unknown(b):
             return b

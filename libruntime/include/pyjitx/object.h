@@ -32,6 +32,7 @@ typedef enum pjx_type_id {
     PJX_TYPE_SET = 5,
     PJX_TYPE_TUPLE = 6,
     PJX_TYPE_EXCEPTION = 7,
+    PJX_TYPE_INSTANCE = 8,
     PJX_TYPE__COUNT
 } pjx_type_id;
 
@@ -184,6 +185,41 @@ PJX_EXPORT pjx_exception *pjx_err_fetch(void);
 PJX_EXPORT void pjx_err_restore(pjx_exception *e);
 PJX_EXPORT pjx_str *pjx_exception_str(pjx_exception *e);
 PJX_EXPORT int64_t pjx_exception_kind(pjx_exception *e);
+
+/* ---- instances of compiled classes (instance.c) ------------------------ */
+/* A compiled class.  The compiler emits one constant descriptor per class
+ * into every object file that creates instances of it (so two descriptors
+ * of one class may coexist: compare ids, never pointers).  `id` is stable
+ * across processes (pyjitx/classes.py derives it from the qualified name);
+ * `vtable` holds one entry point per virtual method, base methods first, so
+ * a call through a base-typed reference finds a subclass's override at the
+ * same index. */
+typedef struct pjx_class {
+    int64_t id;
+    const char *name;             /* "module.QualName", for repr and errors */
+    const struct pjx_class *base; /* NULL for a class with no compiled base */
+    int64_t nfields;
+    const uint8_t *field_kinds;   /* nfields pjx_kind bytes */
+    int64_t nmethods;
+    void *const *vtable;
+} pjx_class;
+
+/* Fields are 8-byte slots in declaration order, a base's fields first, so
+ * code compiled for a base reads a subclass's instance at the same offsets
+ * (offset of field i: 24 + 8 * i). */
+typedef struct pjx_instance {
+    pjx_object ob;
+    const pjx_class *cls;
+    pjx_slot fields[];
+} pjx_instance;
+
+/* A new instance with every field zero (objects NULL), or NULL (MemoryError). */
+PJX_EXPORT pjx_instance *pjx_instance_new(const pjx_class *cls);
+/* Is `cls` the class with this id, or a subclass of it? */
+PJX_EXPORT int64_t pjx_class_is_subclass(const pjx_class *cls, int64_t id);
+/* AttributeError for a field read before anything was assigned to it. */
+PJX_EXPORT void pjx_err_no_attribute(const pjx_instance *self, const char *name);
+PJX_EXPORT pjx_str *pjx_instance_repr(const pjx_instance *self);
 
 /* ---- output ------------------------------------------------------------ */
 typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);

@@ -1,0 +1,199 @@
+"""pyjitx.compile(SomeClass): the Python type whose instances live in the
+runtime.
+
+The type derives from pyjitx._ext.Instance (or from the compiled type of
+the class's base), so `isinstance` works both ways between compiled
+classes.  Each method becomes a compiled function whose `self` is typed as
+the class; attributes are properties reading and writing the instance's
+fields; constructing calls a compiled constructor (synthesised source:
+`def C__new(<__init__'s parameters>): return C(<names>)`), so creation
+from Python and from compiled code run the same code.  Instances pickle by
+their attributes.
+"""
+from __future__ import annotations
+
+import inspect
+import itertools
+import linecache
+from typing import Any, Callable, Dict, List, Optional
+
+from . import _ext
+from .backend.abi import boundary_descriptor
+from .errors import CompileError
+from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
+
+_COMPILED: Dict[type, type] = {}
+_serial = itertools.count()
+
+
+def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False) -> type:
+    from .api import CompiledFunction
+
+    pyclass = original_class(cls)
+    if pyclass is None:
+        raise TypeError(f"pyjitx.compile cannot compile the class {cls.__name__}")
+    existing = _COMPILED.get(pyclass)
+    if existing is not None:
+        return existing
+    info = info_for(pyclass)
+    base = compile_class(info.base.pyclass, use_cache, opt) if info.base else _ext.Instance
+
+    compiled: List[Any] = []
+
+    def method(fn: Callable, self_type: Any = info.type) -> Any:
+        function = CompiledFunction(fn, use_cache=use_cache, opt=opt, self_type=self_type)
+        compiled.append(function)
+        return function.dispatcher
+
+    ns: Dict[str, Any] = {
+        "__slots__": (), "__module__": pyclass.__module__, "__qualname__": pyclass.__qualname__,
+        "__doc__": pyclass.__doc__, "__pjx_class__": pyclass,
+    }
+    for name, member in pyclass.__dict__.items():
+        if name.startswith("__") and name in ("__dict__", "__weakref__", "__module__",
+                                               "__qualname__", "__doc__", "__annotations__",
+                                               "__init__", "__slots__"):
+            continue
+        if inspect.isfunction(member):
+            ns[name] = method(member)
+        elif isinstance(member, staticmethod):
+            ns[name] = staticmethod(method(member.__func__, None))
+        elif isinstance(member, classmethod):
+            raise CompileError(f"{pyclass.__qualname__}.{name}: classmethods are not supported yet",
+                               hint="use a staticmethod or a module-level function")
+        elif isinstance(member, property):
+            ns[name] = property(method(member.fget) if member.fget else None,
+                                method(member.fset) if member.fset else None, doc=member.__doc__)
+        else:
+            ns[name] = member  # class-level constant (a field's default is shadowed below)
+    for index, name in enumerate(info.field_names):
+        if index >= (len(info.base.field_names) if info.base else 0):
+            ns[name] = _field_property(info, index, name)
+    constructor = _constructor(pyclass, info, use_cache, opt, compiled)
+    blank = _blank_maker(pyclass, info)
+
+    def __new__(cls_, *args: Any, **kwargs: Any) -> Any:
+        if cls_ is not pytype:
+            raise TypeError(f"subclass {cls_.__name__} of compiled class {pyclass.__name__} is "
+                            "not compiled: compile it too")
+        return constructor(*args, **kwargs)
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        pass  # the compiled constructor ran __init__
+
+    def __reduce__(self: Any) -> Any:
+        state = {}
+        for index, name in enumerate(info.field_names):
+            try:
+                state[name] = getattr(self, name)
+            except AttributeError:
+                pass  # never assigned
+        return (_rebuild, (pyclass.__module__, pyclass.__qualname__, state))
+
+    ns.update(__new__=__new__, __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank)
+    pytype = type(pyclass.__name__, (base,), ns)
+    _ext.register_class(info.type.class_id, pytype)
+    _COMPILED[pyclass] = pytype
+    if eager:
+        for function in compiled:
+            function.compile_annotated()
+    return pytype
+
+
+def _field_property(info: ClassInfo, index: int, name: str) -> property:
+    """obj.name from Python: the field converted by its boundary descriptor
+    (containers are converted copies, as at function boundaries)."""
+    descriptor: List[str] = []
+
+    def desc() -> str:
+        if not descriptor:
+            if not info.settled:
+                from .frontend.session import CompileSession
+
+                info.settle(CompileSession())
+            descriptor.append(boundary_descriptor(info.field_types[name]))
+        return descriptor[0]
+
+    def get(self: Any) -> Any:
+        return _ext.get_field(self, index, desc(), name)
+
+    def set(self: Any, value: Any) -> None:
+        _ext.set_field(self, index, desc(), name, value)
+
+    return property(get, set, doc=f"attribute {name} (compiled field {index})")
+
+
+def _synthesised(name: str, source: str, scope: Dict[str, Any]) -> Callable:
+    """A function from generated source that inspect (and so the compiler)
+    can read back: the text is registered with linecache."""
+    filename = f"<pyjitx-generated {name} {next(_serial)}>"
+    lines = source.splitlines(True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+    exec(compile(source, filename, "exec", dont_inherit=True), scope)
+    return scope[name]
+
+
+def _module_scope(pyclass: type) -> Dict[str, Any]:
+    module = inspect.getmodule(pyclass)
+    return dict(vars(module)) if module is not None else {}
+
+
+def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
+                 compiled: List[Any]) -> Any:
+    """A compiled `def <Name>__new(<__init__'s parameters>): return <Name>(...)`."""
+    from .api import CompiledFunction
+
+    init, _ = info.find("__init__")
+    params = list(inspect.signature(init).parameters.values())[1:] if init is not None else []
+    scope = _module_scope(pyclass)
+    scope["__pjx_cls"] = pyclass
+    pieces, names = [], []
+    for i, p in enumerate(params):
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
+            raise CompileError(f"{pyclass.__qualname__}.__init__: only positional-or-keyword "
+                               "parameters are supported")
+        text = p.name
+        if p.annotation is not inspect.Parameter.empty:
+            scope[f"__pjx_a{i}"] = p.annotation
+            text += f": __pjx_a{i}"
+        if p.default is not inspect.Parameter.empty:
+            scope[f"__pjx_d{i}"] = p.default
+            text += f" = __pjx_d{i}"
+        pieces.append(text)
+        names.append(f"{p.name}={p.name}")
+    fname = f"{pyclass.__name__}__new"
+    source = (f"def {fname}({', '.join(pieces)}):\n"
+              f"    return __pjx_cls({', '.join(names)})\n")
+    fn = _synthesised(fname, source, scope)
+    fn.__qualname__ = f"{pyclass.__qualname__}.__new__"
+    function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
+    compiled.append(function)
+    return function.dispatcher
+
+
+def _blank_maker(pyclass: type, info: ClassInfo) -> Any:
+    from .api import CompiledFunction
+
+    scope = _module_scope(pyclass)
+    scope.update(__pjx_cls=pyclass, __pjx_blank=blank_instance)
+    fname = f"{pyclass.__name__}__blank"
+    fn = _synthesised(fname, f"def {fname}():\n    return __pjx_blank(__pjx_cls)\n", scope)
+    fn.__qualname__ = f"{pyclass.__qualname__}.__blank__"
+    return CompiledFunction(fn, use_cache=False, opt=2).dispatcher
+
+
+def _rebuild(module: str, qualname: str, state: Dict[str, Any]) -> Any:
+    """Unpickling: the compiled class by name, a blank instance, its fields."""
+    import importlib
+
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    pyclass = original_class(obj)
+    pytype = compile_class(pyclass) if pyclass is not None else None
+    if pytype is None:
+        raise TypeError(f"cannot unpickle {module}.{qualname}: not a compiled class")
+    instance = pytype.__pjx_blank__()
+    for name, value in state.items():
+        setattr(instance, name, value)
+    return instance

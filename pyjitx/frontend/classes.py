@@ -1,0 +1,535 @@
+"""Compiled user classes in the frontend: what a class looks like to the
+compiler (ClassInfo: its fields and their types, its virtual methods) and
+the IR for using one -- construction, attribute reads and writes, method
+calls (virtual through a base-typed reference), `super()`, `isinstance`.
+
+A class's fields are fixed: those annotated in the class body and those
+that `__init__` assigns to `self.<name>`, a base's fields first.  A field's
+type is its annotation, else the type of the values `__init__` assigns
+(found by building `__init__`, once per class).  Methods take annotated
+parameters (they fill vtable slots whose signature must not depend on a
+call site); their return types are inferred.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+import zlib
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+from ..errors import CompileError
+from ..ir import ops
+from ..ir.types import BOOL, ClassType, OptionalType, Type, has_unknown, unify, with_article
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+    from .session import CompileSession
+
+
+def blank_instance(cls: type) -> Any:
+    """Inside compiled code, `blank_instance(C)` is a new instance of C with
+    only its class-level defaults set and no __init__ run (what unpickling
+    starts from).  Not callable from Python."""
+    raise TypeError("blank_instance() is only meaningful inside compiled code")
+
+
+def class_id(pyclass: type) -> int:
+    """Stable across processes (compiled code and caches may outlive one):
+    derived from the qualified name, as user exception kinds are."""
+    return zlib.crc32(f"{pyclass.__module__}.{pyclass.__qualname__}".encode()) | (1 << 32)
+
+
+def original_class(obj: Any) -> Optional[type]:
+    """The user class behind `obj` (a class, or the Python type that
+    pyjitx.compile made of one), or None if obj is no compilable class."""
+    if not isinstance(obj, type):
+        return None
+    original = obj.__dict__.get("__pjx_class__")
+    if original is not None:
+        return original
+    if obj.__module__ == "builtins" or issubclass(obj, BaseException):
+        return None
+    if getattr(obj, "__pjx_instance_base__", False):
+        return None
+    return obj
+
+
+def class_type_of(obj: Any) -> Optional[ClassType]:
+    pyclass = original_class(obj)
+    return info_for(pyclass).type if pyclass is not None else None
+
+
+def class_type_of_instance(value: Any) -> Optional[ClassType]:
+    """The IR type of a compiled class's instance passed from Python."""
+    from .. import _ext
+
+    if not isinstance(value, _ext.Instance):
+        return None
+    return class_type_of(type(value))
+
+
+class ClassInfo:
+    """What the compiler knows of one user class."""
+
+    def __init__(self, pyclass: type) -> None:
+        self.pyclass = pyclass
+        bases = [b for b in pyclass.__bases__ if b is not object]
+        if len(bases) > 1:
+            raise CompileError(f"class {pyclass.__qualname__}: multiple inheritance is not "
+                               "supported", hint="derive from one compiled class")
+        self.base: Optional[ClassInfo] = None
+        if bases:
+            base = original_class(bases[0])
+            if base is None:
+                raise CompileError(f"class {pyclass.__qualname__}: its base {bases[0].__name__} "
+                                   "cannot be compiled")
+            self.base = info_for(base)
+        self.type = ClassType(pyclass.__qualname__, class_id(pyclass),
+                              self.base.type if self.base else None)
+        self.module_name = pyclass.__module__
+        # fields: the base's first, then this class's, in order of appearance
+        self.field_names: List[str] = list(self.base.field_names) if self.base else []
+        self.field_types: Dict[str, Type] = dict(self.base.field_types) if self.base else {}
+        self.defaults: Dict[str, Any] = dict(self.base.defaults) if self.base else {}
+        own_annotations = self.pyclass.__dict__.get("__annotations__", {})
+        for name, annotation in own_annotations.items():
+            if "ClassVar" in str(annotation):
+                continue
+            t = self._annotation_type(annotation, f"attribute '{name}'")
+            self._add_field(name, t)
+            if name in pyclass.__dict__:
+                self.defaults[name] = pyclass.__dict__[name]
+        init = pyclass.__dict__.get("__init__")
+        self.assigned_in_init: List[str] = []
+        if inspect.isfunction(init):
+            for name, annotation in _self_assignments(init):
+                declared = (self._annotation_type(annotation, f"attribute '{name}'", init)
+                            if annotation is not None else None)
+                self._add_field(name, declared)
+                self.assigned_in_init.append(name)
+        # virtual methods: the base's slots first (an override keeps its slot)
+        self.vtable: List[str] = list(self.base.vtable) if self.base else []
+        for name, member in pyclass.__dict__.items():
+            if inspect.isfunction(member) and name != "__init__" and name not in self.vtable:
+                self.vtable.append(name)
+        self.settled = False
+        self.settling = False
+
+    # ---- fields
+
+    def _annotation_type(self, annotation: Any, what: str, where: Any = None) -> Type:
+        from .annotations import SUPPORTED_TYPES_HINT, type_from_annotation
+
+        scope = getattr(where, "__globals__", None) or vars(inspect.getmodule(self.pyclass) or object)
+        t = type_from_annotation(annotation, scope)
+        if t is None:
+            raise CompileError(f"class {self.pyclass.__qualname__}: unsupported annotation "
+                               f"{annotation!r} of {what}", hint=SUPPORTED_TYPES_HINT)
+        return t
+
+    def _add_field(self, name: str, declared: Optional[Type]) -> None:
+        if name not in self.field_names:
+            self.field_names.append(name)
+        if declared is not None:
+            known = self.field_types.get(name)
+            if known is not None and known != declared:
+                raise CompileError(f"class {self.pyclass.__qualname__}: attribute '{name}' is "
+                                   f"declared both {known} and {declared}")
+            self.field_types[name] = declared
+
+    def field_index(self, name: str) -> Optional[int]:
+        return self.field_names.index(name) if name in self.field_names else None
+
+    def settle(self, session: "CompileSession") -> None:
+        """Learns the types of unannotated fields by building __init__."""
+        if self.settled or self.settling:
+            return
+        if self.base is not None:
+            self.base.settle(session)
+        init = self.pyclass.__dict__.get("__init__")
+        if not inspect.isfunction(init) or all(n in self.field_types for n in self.field_names):
+            self._check_settled()
+            return
+        self.settling = True
+        try:
+            session.function_for(init, self.method_arg_types(init))
+        finally:
+            self.settling = False
+        self._check_settled()
+
+    def _check_settled(self) -> None:
+        for name in self.field_names:
+            t = self.field_types.get(name)
+            if t is None or has_unknown(t):
+                raise CompileError(
+                    f"class {self.pyclass.__qualname__}: cannot tell the type of attribute "
+                    f"'{name}'", hint=f"annotate it, e.g. `{name}: List[int]` in the class body "
+                    f"or `self.{name}: List[int] = []` in __init__")
+        self.settled = True
+
+    def learn_field(self, name: str, t: Type) -> Optional[Type]:
+        """While building __init__: the type of a value assigned to an
+        unannotated field.  Returns the field's type, raising Retry (from
+        the session) when it widened."""
+        from .session import Retry
+
+        known = self.field_types.get(name)
+        if known is None:
+            self.field_types[name] = t
+            return t
+        wider = unify(known, t)
+        if wider is not None and wider != known:
+            self.field_types[name] = wider
+            raise Retry()
+        return wider
+
+    def layout(self) -> ops.ClassLayout:
+        return ops.ClassLayout(self.type, self.module_name, self.field_names,
+                               [self.field_types[n] for n in self.field_names])
+
+    # ---- methods
+
+    def find(self, name: str) -> Tuple[Optional[Any], Optional["ClassInfo"]]:
+        """The class attribute `name` as defined in the nearest class of the
+        MRO, and the ClassInfo of that class."""
+        info: Optional[ClassInfo] = self
+        while info is not None:
+            if name in info.pyclass.__dict__:
+                return info.pyclass.__dict__[name], info
+            info = info.base
+        return None, None
+
+    def method_arg_types(self, method: Any, self_type: Optional[Type] = None,
+                         skip_self: bool = True) -> Tuple[Type, ...]:
+        """(self, annotated parameters...) of a method."""
+        params = list(inspect.signature(method).parameters.values())
+        types: List[Type] = [self_type or self.type] if skip_self else []
+        for p in params[1:] if skip_self else params:
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise CompileError(f"{method.__qualname__}: *args/**kwargs are not supported")
+            if p.annotation is inspect.Parameter.empty:
+                raise CompileError(f"{method.__qualname__}: parameter '{p.name}' needs an "
+                                   "annotation", hint="methods of compiled classes take annotated "
+                                   "parameters (unannotated ones arrive with Any)")
+            types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
+        return tuple(types)
+
+
+_INFOS: Dict[type, ClassInfo] = {}
+
+
+def info_for(pyclass: type) -> ClassInfo:
+    info = _INFOS.get(pyclass)
+    if info is None:
+        info = ClassInfo(pyclass)
+        _INFOS[pyclass] = info
+    return info
+
+
+def info_of_type(t: ClassType) -> ClassInfo:
+    for info in _INFOS.values():
+        if info.type == t:
+            return info
+    raise KeyError(t)
+
+
+def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
+    """(name, annotation text or None) of every `self.name = ...` in
+    __init__'s source, in order."""
+    try:
+        source = textwrap.dedent(inspect.getsource(init))
+    except (OSError, TypeError):
+        return []
+    node = ast.parse(source).body[0]
+    if not isinstance(node, ast.FunctionDef) or not node.args.args:
+        return []
+    self_name = node.args.args[0].arg
+    found: List[Tuple[str, Optional[str]]] = []
+    seen = set()
+
+    def add(target: ast.expr, annotation: Optional[str]) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for t in target.elts:
+                add(t, None)
+        elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+              and target.value.id == self_name):
+            if target.attr not in seen or annotation is not None:
+                seen.add(target.attr)
+                found.append((target.attr, annotation))
+
+    for stmt in ast.walk(node):
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                add(target, None)
+        elif isinstance(stmt, ast.AnnAssign):
+            add(stmt.target, ast.unparse(stmt.annotation))
+        elif isinstance(stmt, ast.AugAssign):
+            add(stmt.target, None)
+    return found
+
+
+# ------------------------------------------------------------ building IR
+
+
+def use_class(b: "FunctionBuilder", info: ClassInfo) -> None:
+    """Records that the module needs `info`'s layout (and its bases')."""
+    info.settle(b.session)
+    b.session.use_class(info)
+
+
+def get_attribute(b: "FunctionBuilder", obj: ops.Value, node: ast.Attribute) -> ops.Value:
+    t = obj.type
+    assert isinstance(t, ClassType)
+    info = info_of_type(t)
+    name = node.attr
+    index = info.field_index(name)
+    if index is not None:
+        field_type = info.field_types.get(name)
+        if field_type is None:
+            if info.settling:
+                raise b.error(node, f"attribute '{name}' is read before __init__ assigns it",
+                              hint="assign it first, or annotate it in the class body")
+            use_class(b, info)
+            field_type = info.field_types[name]
+        b.session.use_class(info)
+        return b.emit(ops.GetAttr(obj, index, name, field_type, b.lineno(node)))
+    member, owner = info.find(name)
+    if isinstance(member, property):
+        if member.fget is None:
+            raise b.error(node, f"property '{name}' has no getter")
+        return call_method(b, obj, member.fget, owner, [], node)
+    if member is not None and not callable(member) and not isinstance(member, (staticmethod, classmethod)):
+        return class_constant(b, member, node)
+    if member is not None:
+        raise b.error(node, f"method '{name}' used as a value", hint="call it: functions as "
+                      "values arrive with closures")
+    raise b.error(node, f"'{t}' object has no attribute '{name}'",
+                  hint=f"compiled classes have the attributes annotated in the class body or "
+                       f"assigned in __init__ ({', '.join(info.field_names) or 'none here'})")
+
+
+def class_constant(b: "FunctionBuilder", value: Any, node: ast.AST) -> ops.Value:
+    """A class-level constant (int, float, bool, None, str, bytes)."""
+    from .expressions import constant_value
+
+    constant = constant_value(value)
+    if constant is None and isinstance(value, (str, bytes)):
+        return b.expr.value(ast.copy_location(ast.Constant(value), node))
+    if constant is None:
+        raise b.error(node, f"class attribute of type {type(value).__name__} cannot be used "
+                      "in compiled code", hint="class-level int, float, bool, None, str and "
+                      "bytes constants can")
+    return constant
+
+
+def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Value,
+                  node: ast.AST, declared: Optional[Type] = None) -> None:
+    t = obj.type
+    if not isinstance(t, ClassType):
+        raise b.error(node, f"cannot set attribute '{name}' of {with_article(t)}")
+    info = info_of_type(t)
+    index = info.field_index(name)
+    if index is None:
+        member, _ = info.find(name)
+        if isinstance(member, property):
+            if member.fset is None:
+                raise b.error(node, f"property '{name}' has no setter")
+            _, owner = info.find(name)
+            call_method(b, obj, member.fset, owner, [value], node)
+            return
+        raise b.error(node, f"'{t}' object has no attribute '{name}' to assign",
+                      hint="compiled classes have fixed attributes: annotate it in the class "
+                           "body or assign it in __init__")
+    field_type = info.field_types.get(name)
+    if field_type is None:
+        if not info.settling:
+            use_class(b, info)
+            field_type = info.field_types[name]
+        elif has_unknown(value.type):
+            raise b.error(node, f"cannot tell the type of attribute '{name}' from this value",
+                          hint=f"annotate it: self.{name}: List[int] = []")
+        else:
+            field_type = info.learn_field(name, value.type)
+    if value.type != field_type:
+        if unify(value.type, field_type) != field_type:
+            raise b.error(node, f"attribute '{name}' of {t} holds {with_article(field_type)}, "
+                          f"not {with_article(value.type)}")
+        value = b.expr.coerce(value, field_type, node)
+    b.session.use_class(info)
+    b.emit(ops.SetAttr(obj, index, name, value, b.lineno(node)))
+
+
+def construct(b: "FunctionBuilder", node: ast.Call, pyclass: type) -> ops.Value:
+    """Cls(args): a new instance, class-level defaults of fields, then __init__."""
+    instance = _new_instance(b, node, pyclass)
+    info = info_for(pyclass)
+    init, owner = info.find("__init__")
+    if init is None:
+        if node.args or node.keywords:
+            raise b.error(node, f"{pyclass.__name__}() takes no arguments")
+        return instance
+    call_method(b, instance, init, owner, None, node, virtual=False)
+    return instance
+
+
+def _new_instance(b: "FunctionBuilder", node: ast.AST, pyclass: type) -> ops.Value:
+    info = info_for(pyclass)
+    use_class(b, info)
+    b.session.instantiate(info)
+    instance = b.emit(ops.NewInstance(info.type, b.lineno(node)))
+    for name, default in info.defaults.items():
+        set_attribute(b, instance, name, class_constant(b, default, node), node)
+    return instance
+
+
+def blank(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
+    """blank_instance(C): see blank_instance."""
+    if len(node.args) != 1 or node.keywords:
+        raise b.error(node, "blank_instance() takes one class")
+    target = node.args[0]
+    pyclass = original_class(b.lookup_global(target.id, target)) if isinstance(target, ast.Name) else None
+    if pyclass is None:
+        raise b.error(target, "blank_instance() takes a compiled class")
+    return _new_instance(b, node, pyclass)
+
+
+def call_method(b: "FunctionBuilder", receiver: ops.Value, method: Any, owner: Optional[ClassInfo],
+                args: Optional[List[ops.Value]], node: ast.AST, virtual: bool = True) -> ops.Value:
+    """receiver.method(...): arguments from `args` or else from the call
+    node; through the vtable unless `virtual` is False (super(), __init__)."""
+    from .calls import bind_arguments
+
+    assert owner is not None
+    info = info_of_type(receiver.type) if isinstance(receiver.type, ClassType) else owner
+    self_type = receiver.type if virtual else owner.type
+    try:
+        param_types = owner.method_arg_types(method, self_type)
+    except CompileError as exc:
+        raise b.error(node, exc.message, exc.hint) from None
+    values = bind_arguments(b, node, method, args, skip_first=True)
+    call_args: List[ops.Value] = [receiver]
+    for value, t, name in zip(values, param_types[1:], list(inspect.signature(method).parameters)[1:]):
+        if value.type != t:
+            if unify(value.type, t) != t and not (value.type == BOOL and t.is_numeric):
+                raise b.error(node, f"argument '{name}' of {method.__qualname__}() must be "
+                              f"{t}, not {value.type}")
+            value = b.expr.coerce(value, t, node)
+        call_args.append(value)
+    callee = b.session.function_for(method, param_types)
+    name = method.__name__
+    if virtual and name in info.vtable:
+        b.session.use_class(info)
+        return b.emit(ops.VirtualCall(callee, info.vtable.index(name), call_args, b.lineno(node)))
+    return b.emit(ops.Call(callee, call_args, b.lineno(node)))
+
+
+def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.Call) -> ops.Value:
+    """receiver.name(args) on an instance."""
+    t = receiver.type
+    assert isinstance(t, ClassType)
+    info = info_of_type(t)
+    member, owner = info.find(name)
+    if isinstance(member, staticmethod):
+        from .calls import user_call
+
+        return user_call(b, node, member.__func__)
+    if inspect.isfunction(member):
+        return call_method(b, receiver, member, owner, None, node)
+    if name in info.field_names:
+        raise b.error(node, f"calling attribute '{name}' is not supported",
+                      hint="functions as values arrive with closures")
+    raise b.error(node.func, f"'{t}' object has no method '{name}'")
+
+
+def super_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
+    """super().name(args) inside a method: the base's method, called directly."""
+    self_name = b.node.args.args[0].arg if b.node.args.args else None
+    receiver = b.read_var(self_name, node) if self_name else None
+    if receiver is None or not isinstance(receiver.type, ClassType):
+        raise b.error(func.value, "super() is supported inside methods of compiled classes")
+    defining = _defining_class(b)
+    if defining.base is None:
+        if func.attr == "__init__":
+            return _none()  # object.__init__
+        raise b.error(func, f"super(): {defining.pyclass.__name__} has no compiled base")
+    member, owner = defining.base.find(func.attr)
+    if func.attr == "__init__" and member is None:
+        return _none()
+    if not inspect.isfunction(member):
+        raise b.error(func, f"super() object has no method '{func.attr}'")
+    return call_method(b, receiver, member, owner, None, node, virtual=False)
+
+
+def _none() -> ops.Value:
+    from ..ir.types import NONE
+
+    return ops.Constant(NONE, None)
+
+
+def _defining_class(b: "FunctionBuilder") -> ClassInfo:
+    """The class whose body defines the function being built."""
+    qualname = b.pyfunc.__qualname__
+    owner_name = qualname.rsplit(".", 1)[0]
+    for info in _INFOS.values():
+        if info.pyclass.__qualname__ == owner_name and info.pyclass.__module__ == b.pyfunc.__module__:
+            return info
+    raise b.error(b.node, "super() is supported inside methods of compiled classes")
+
+
+def isinstance_check(b: "FunctionBuilder", value: ops.Value, pyclass: type, node: ast.AST) -> ops.Value:
+    target = info_for(pyclass).type
+    t = value.type
+    if isinstance(t, OptionalType):
+        raise b.error(node, "isinstance() of an Optional instance: test `is None` first")
+    if not isinstance(t, ClassType):
+        return ops.Constant(BOOL, False)
+    if t.is_subclass_of(target):
+        return ops.Constant(BOOL, True)
+    if target.is_subclass_of(t):
+        return b.emit(ops.InstanceOf(value, target, b.lineno(node)))
+    return ops.Constant(BOOL, False)
+
+
+# ------------------------------------------------------------ vtables
+
+
+def build_vtables(session: "CompileSession") -> None:
+    """Compiles every virtual method of each class the module instantiates
+    (its descriptor's vtable must be complete: the instance may reach code
+    compiled elsewhere that calls any of them), then records the layouts."""
+    done: set = set()
+    while True:
+        pending = [info for info in session.instantiated.values() if info.type.class_id not in done]
+        if not pending:
+            break
+        for info in pending:
+            done.add(info.type.class_id)
+            session.vtables[info.type.class_id] = [
+                _slot_function(session, info, name).symbol for name in info.vtable]
+    for class_id, info in session.used_classes.items():
+        layout = info.layout()
+        layout.vtable = tuple(session.vtables.get(class_id, ()))
+        session.layouts[class_id] = layout
+
+
+def _slot_function(session: "CompileSession", info: ClassInfo, name: str) -> ops.FunctionSignature:
+    method, owner = info.find(name)
+    assert owner is not None
+    signature = session.function_for(method, owner.method_arg_types(method, info.type))
+    base = info.base
+    if base is not None and name in base.vtable:
+        base_method, base_owner = base.find(name)
+        assert base_owner is not None
+        base_sig = session.function_for(base_method, base_owner.method_arg_types(base_method, base.type))
+        same_params = signature.param_types[1:] == base_sig.param_types[1:]
+        r, br = signature.return_type, base_sig.return_type
+        same_return = r == br or (isinstance(r, ClassType) and isinstance(br, ClassType)
+                                  and r.is_subclass_of(br))
+        if not (same_params and same_return):
+            raise CompileError(
+                f"{method.__qualname__} overrides {base_method.__qualname__} with another "
+                f"signature: ({', '.join(map(str, signature.param_types[1:]))}) -> {r} vs "
+                f"({', '.join(map(str, base_sig.param_types[1:]))}) -> {br}",
+                hint="an override takes the same parameter types and returns the same type")
+    return signature
