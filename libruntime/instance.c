@@ -45,3 +45,64 @@ pjx_str *pjx_instance_repr(const pjx_instance *self) {
     if (n >= (int)sizeof buf) n = (int)sizeof buf - 1;
     return pjx_str_from_utf8(buf, n);
 }
+
+/* ---- special methods the runtime calls (containers of instances) -------- */
+
+static const char *short_name(const pjx_class *cls) {
+    const char *dot = strrchr(cls->name, '.');
+    return dot ? dot + 1 : cls->name;
+}
+
+int32_t pjx_instance_hash(pjx_instance *self, int64_t *out) {
+    const pjx_class *cls = self->cls;
+    if (cls->flags & PJX_CLASS_UNHASHABLE) {
+        pjx_err_format(PJX_EXC_TYPE, "unhashable type: '%s'", short_name(cls));
+        return -1;
+    }
+    if (cls->hooks.hash) return cls->hooks.hash(self, out);
+    /* object.__hash__: the address, rotated as CPython does */
+    uint64_t a = (uint64_t)(uintptr_t)self;
+    int64_t h = (int64_t)((a >> 4) | (a << 60));
+    *out = h == -1 ? -2 : h;
+    return 0;
+}
+
+/* a == b: a's __eq__, else b's (reflected), else identity.  Containers'
+ * equality cannot fail, so an exception raised by __eq__ counts as "not
+ * equal" (README: Semantics). */
+int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b) {
+    if (a == b) return 1;
+    int64_t result;
+    for (int side = 0; side < 2; side++) {
+        pjx_instance *self = side ? b : a, *other = side ? a : b;
+        if (self->cls->hooks.eq == NULL) continue;
+        int32_t rc = self->cls->hooks.eq(self, other, &result);
+        if (rc == 0) return result != 0;
+        if (rc < 0) {
+            pjx_err_clear();
+            return 0;
+        }
+    }
+    return 0;
+}
+
+int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out) {
+    int64_t less;
+    int32_t rc = 1;
+    if (a->cls->hooks.lt) rc = a->cls->hooks.lt(a, b, &less);
+    if (rc < 0) return -1;
+    if (rc == 0 && less) {
+        *out = -1;
+        return 0;
+    }
+    int32_t rc2 = 1;
+    if (b->cls->hooks.lt) rc2 = b->cls->hooks.lt(b, a, &less);
+    if (rc2 < 0) return -1;
+    if (rc2 == 0 && less) {
+        *out = 1;
+        return 0;
+    }
+    if (rc == 1 && rc2 == 1) return 1;
+    *out = 0;
+    return 0;
+}

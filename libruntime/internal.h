@@ -45,6 +45,12 @@ pjx_str *pjx_tuple_repr(pjx_tuple *t);
 void pjx_dict_dealloc(pjx_dict *d);
 void pjx_exception_dealloc(pjx_exception *e);
 void pjx_instance_dealloc(pjx_instance *self);
+/* Python's name of a slot value's type, for messages ('int', 'str', 'Key'). */
+const char *pjx_slot_type_name(int32_t kind, pjx_slot v);
+int32_t pjx_instance_hash(pjx_instance *self, int64_t *out);
+int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b);
+/* 0 with -1/0/1 in *out, -1 on error, 1 when neither side orders them. */
+int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out);
 int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b);
 pjx_str *pjx_dict_repr(pjx_dict *d);
 pjx_str *pjx_set_repr(pjx_dict *d);

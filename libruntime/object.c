@@ -161,12 +161,7 @@ int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
     case PJX_TYPE_LIST: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'list'"); return -1;
     case PJX_TYPE_DICT: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'dict'"); return -1;
     case PJX_TYPE_SET: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'set'"); return -1;
-    case PJX_TYPE_INSTANCE: { /* object.__hash__: the address, rotated as CPython does */
-        uint64_t a = (uint64_t)(uintptr_t)v.o;
-        int64_t h = (int64_t)((a >> 4) | (a << 60));
-        *out = h == -1 ? -2 : h;
-        return 0;
-    }
+    case PJX_TYPE_INSTANCE: return pjx_instance_hash((pjx_instance *)v.o, out);
     default: pjx_err_set(PJX_EXC_TYPE, "unhashable type"); return -1;
     }
 }
@@ -189,6 +184,7 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     case PJX_TYPE_TUPLE: return pjx_tuple_eq_impl((pjx_tuple *)a.o, (pjx_tuple *)b.o);
     case PJX_TYPE_DICT:
     case PJX_TYPE_SET: return pjx_dict_eq_impl((pjx_dict *)a.o, (pjx_dict *)b.o);
+    case PJX_TYPE_INSTANCE: return pjx_instance_eq((pjx_instance *)a.o, (pjx_instance *)b.o);
     default: return 0;
     }
 }
@@ -200,7 +196,7 @@ static const char *instance_short_name(const pjx_instance *self) {
     return dot ? dot + 1 : name;
 }
 
-static const char *type_name(int32_t kind, pjx_slot v) {
+const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
     static const char *const names[] = {"?", "str", "bytes", "list", "dict", "set", "tuple", "Exception"};
     switch (kind) {
     case PJX_KIND_INT: return "int";
@@ -231,12 +227,17 @@ int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
             case PJX_TYPE_BYTES: *out = pjx_bytes_compare((pjx_bytes *)a.o, (pjx_bytes *)b.o); return 0;
             case PJX_TYPE_LIST: return pjx_list_compare_impl((pjx_list *)a.o, (pjx_list *)b.o, out);
             case PJX_TYPE_TUPLE: return pjx_tuple_compare_impl((pjx_tuple *)a.o, (pjx_tuple *)b.o, out);
+            case PJX_TYPE_INSTANCE: {
+                int32_t rc = pjx_instance_compare((pjx_instance *)a.o, (pjx_instance *)b.o, out);
+                if (rc <= 0) return rc;
+                break; /* no __lt__ either way: TypeError below */
+            }
             default: break;
             }
         }
     }
     pjx_err_format(PJX_EXC_TYPE, "'<' not supported between instances of '%s' and '%s'",
-                   type_name(kind, a), type_name(kind, b));
+                   pjx_slot_type_name(kind, a), pjx_slot_type_name(kind, b));
     return -1;
 }
 
@@ -256,7 +257,11 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
     case PJX_TYPE_TUPLE: return pjx_tuple_repr((pjx_tuple *)v.o);
     case PJX_TYPE_DICT: return pjx_dict_repr((pjx_dict *)v.o);
     case PJX_TYPE_SET: return pjx_set_repr((pjx_dict *)v.o);
-    case PJX_TYPE_INSTANCE: return pjx_instance_repr((pjx_instance *)v.o);
+    case PJX_TYPE_INSTANCE: {
+        pjx_instance *self = (pjx_instance *)v.o;
+        if (self->cls->hooks.repr) return self->cls->hooks.repr(self);
+        return pjx_instance_repr(self);
+    }
     default: return pjx_str_from_utf8("<object>", 8);
     }
 }
@@ -265,6 +270,10 @@ pjx_str *pjx_slot_str(int32_t kind, pjx_slot v) {
     if (kind == PJX_KIND_OBJ && v.o != NULL && v.o->type_id == PJX_TYPE_STR) {
         pjx_incref(v.o);
         return (pjx_str *)v.o;
+    }
+    if (kind == PJX_KIND_OBJ && v.o != NULL && v.o->type_id == PJX_TYPE_INSTANCE) {
+        pjx_instance *self = (pjx_instance *)v.o;
+        if (self->cls->hooks.str) return self->cls->hooks.str(self);
     }
     return pjx_slot_repr(kind, v);
 }

@@ -17,17 +17,6 @@ int64_t pjx_slot_eq_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b) {
     return a.i == b.i; /* int and bool */
 }
 
-static const char *kind_type_name(int32_t kind, pjx_slot v) {
-    static const char *const names[] = {"object", "str", "bytes", "list", "dict", "set", "tuple"};
-    switch (kind) {
-    case PJX_KIND_INT: return "int";
-    case PJX_KIND_FLOAT: return "float";
-    case PJX_KIND_BOOL: return "bool";
-    case PJX_KIND_NONE: return "NoneType";
-    default: return v.o->type_id < PJX_TYPE__COUNT ? names[v.o->type_id] : "object";
-    }
-}
-
 static int64_t apply_op(int64_t c, int32_t op) {
     switch (op) {
     case PJX_LT: return c < 0;
@@ -78,6 +67,13 @@ int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot 
         case PJX_TYPE_BYTES: c = pjx_bytes_compare((pjx_bytes *)a.o, (pjx_bytes *)b.o); break;
         case PJX_TYPE_LIST: return pjx_list_richcompare((pjx_list *)a.o, (pjx_list *)b.o, op, out);
         case PJX_TYPE_TUPLE: return pjx_tuple_richcompare((pjx_tuple *)a.o, (pjx_tuple *)b.o, op, out);
+        case PJX_TYPE_INSTANCE: {
+            /* ordered through __lt__ (either operand's), as sort needs */
+            int32_t rc = pjx_instance_compare((pjx_instance *)a.o, (pjx_instance *)b.o, &c);
+            if (rc < 0) return -1;
+            if (rc > 0) goto unorderable;
+            break;
+        }
         default: goto unorderable;
         }
         *out = apply_op(c, op);
@@ -85,7 +81,7 @@ int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot 
     }
 unorderable:
     pjx_err_format(PJX_EXC_TYPE, "'%s' not supported between instances of '%s' and '%s'",
-                   symbols[op < 0 || op > 5 ? 0 : op], kind_type_name(ka, a), kind_type_name(kb, b));
+                   symbols[op < 0 || op > 5 ? 0 : op], pjx_slot_type_name(ka, a), pjx_slot_type_name(kb, b));
     return -1;
 }
 

@@ -21,6 +21,20 @@ static void instance_dealloc(PyObject *self) {
     Py_TYPE(self)->tp_free(self);
 }
 
+/* object's == and hash, by runtime identity: two Python objects wrapping
+ * one runtime instance are the same object as far as Python can tell
+ * (except for `is`). */
+static PyObject *instance_richcompare(PyObject *a, PyObject *b, int op) {
+    if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(b, &pjx_InstanceType))
+        Py_RETURN_NOTIMPLEMENTED;
+    int same = ((pjx_py_instance *)a)->instance == ((pjx_py_instance *)b)->instance;
+    return PyBool_FromLong(op == Py_EQ ? same : !same);
+}
+
+static Py_hash_t instance_hash(PyObject *self) {
+    return _Py_HashPointer(((pjx_py_instance *)self)->instance);
+}
+
 PyTypeObject pjx_InstanceType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "pyjitx._ext.Instance",
@@ -28,6 +42,8 @@ PyTypeObject pjx_InstanceType = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
     .tp_doc = "An instance of a compiled class, living in the pyjitx runtime.",
     .tp_dealloc = instance_dealloc,
+    .tp_richcompare = instance_richcompare,
+    .tp_hash = instance_hash,
     .tp_new = NULL, /* made by compiled constructors and pjx_wrap_instance */
 };
 

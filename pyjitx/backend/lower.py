@@ -150,8 +150,11 @@ class ModuleLowering:
             self.strings[key] = var
         return var
 
-    # object.h's pjx_class: id, name, base, nfields, field_kinds, nmethods, vtable
-    CLASS_STRUCT = ir.LiteralStructType([I64, PTR, PTR, I64, PTR, I64, PTR])
+    # object.h's pjx_class: id, name, base, nfields, field_kinds, nmethods,
+    # vtable, flags, hooks {eq, hash, lt, repr, str}
+    CLASS_STRUCT = ir.LiteralStructType([I64, PTR, PTR, I64, PTR, I64, PTR, I64,
+                                         ir.LiteralStructType([PTR] * 5)])
+    HOOK_NAMES = ("eq", "hash", "lt", "repr", "str")
     CLASS_ID_OFFSET, CLASS_VTABLE_OFFSET = 0, 48
     INSTANCE_CLASS_OFFSET, INSTANCE_FIELDS_OFFSET = 16, 24
 
@@ -180,11 +183,61 @@ class ModuleLowering:
         vtable.linkage = "private"
         vtable.global_constant = True
         vtable.initializer = ir.Constant(vtable.value_type, entries or [ir.Constant(PTR, None)])
+        hooks = [self.hook_thunk(name, *layout.hooks[name]) if name in layout.hooks
+                 else ir.Constant(PTR, None) for name in self.HOOK_NAMES]
         var.initializer = ir.Constant(self.CLASS_STRUCT, [
             ir.Constant(I64, class_id), self.string(layout.qualified_name), base,
             ir.Constant(I64, len(layout.field_types)), kinds_var,
-            ir.Constant(I64, len(entries)), vtable])
+            ir.Constant(I64, len(entries)), vtable, ir.Constant(I64, 1 if layout.unhashable else 0),
+            ir.Constant(self.CLASS_STRUCT.elements[8], hooks)])
         return var
+
+    def hook_thunk(self, hook: str, symbol: str, other_class_id: Optional[int]) -> ir.Function:
+        """The C-ABI entry (object.h pjx_class_hooks) through which the
+        runtime calls a special method of instances in containers."""
+        fn = self.module.function(symbol)
+        impl = self.functions[symbol]
+        binary = hook in ("eq", "lt")
+        if hook in ("repr", "str"):
+            fnty = ir.FunctionType(PTR, [PTR])
+        else:
+            fnty = ir.FunctionType(I32, [PTR, PTR, PTR] if binary else [PTR, PTR])
+        thunk = ir.Function(self.llmod, fnty, f"{symbol}.hook.{hook}")
+        thunk.linkage = "internal"
+        b = ir.IRBuilder(thunk.append_basic_block("entry"))
+        if binary and other_class_id is not None:
+            # NotImplemented unless `other` is of the class the method takes
+            cls = b.load(b.gep(thunk.args[1], [ir.Constant(I64, self.INSTANCE_CLASS_OFFSET)],
+                               source_etype=I8), typ=PTR)
+            check = self.external("pjx_class_is_subclass", I64, [PTR, I64])
+            takes = b.call(check, [cls, ir.Constant(I64, other_class_id)])
+            call_block = thunk.append_basic_block("call")
+            not_implemented = thunk.append_basic_block("not_implemented")
+            b.cbranch(b.icmp_signed("!=", takes, ir.Constant(I64, 0)), call_block, not_implemented)
+            b.position_at_end(not_implemented)
+            b.ret(ir.Constant(I32, 1))
+            b.position_at_end(call_block)
+        args = list(thunk.args[:2] if binary else thunk.args[:1])
+        if fn.recursive:
+            args.append(ir.Constant(I32, 0))
+        pair = b.call(impl, args)
+        result, failed = b.extract_value(pair, 0), b.extract_value(pair, 1)
+        if hook in ("repr", "str"):
+            b.ret(b.select(failed, ir.Constant(PTR, None), result))
+            return thunk
+        ok = thunk.append_basic_block("ok")
+        fail = thunk.append_basic_block("failed")
+        b.cbranch(failed, fail, ok)
+        b.position_at_end(fail)
+        b.ret(ir.Constant(I32, -1))
+        b.position_at_end(ok)
+        if hook == "hash":  # hash() never returns -1 (CPython's rule)
+            word = b.select(b.icmp_signed("==", result, ir.Constant(I64, -1)), ir.Constant(I64, -2), result)
+        else:
+            word = b.zext(result, I64)
+        b.store(word, thunk.args[-1])
+        b.ret(ir.Constant(I32, 0))
+        return thunk
 
     def virtual_entry(self, symbol: str) -> ir.Function:
         """What a vtable slot points at: the method's implementation, or a

@@ -460,9 +460,32 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "len", 1, 1)
     value = b.expr.unwrap(value, node)
+    if isinstance(value.type, ClassType):
+        from .classes import require_special
+
+        return require_special(b, value, "__len__", [], node,
+                               f"object of type '{value.type}' has no len()")
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))
+
+
+def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    """hash(x): Python's hash of the value (a class's __hash__ for instances)."""
+    from .classes import call_special
+    from .strings import emit_prim
+    from ..ir.types import OptionalType, slot_kind
+
+    (value,) = _positional(b, node, "hash", 1, 1)
+    special = call_special(b, value, "__hash__", [], node)
+    if special is not None:
+        if special.type != INT:
+            raise b.error(node, "__hash__ must return an int")
+        minus_one = b.emit(ops.Compare("eq", special, ops.Constant(INT, -1)))
+        return b.emit(ops.Select(minus_one, ops.Constant(INT, -2), special))
+    t = value.type
+    kind = slot_kind(t.item if isinstance(t, OptionalType) else t)
+    return emit_prim(b, prims.SLOT_HASH, [ops.Constant(INT, kind), value], node)
 
 
 def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
@@ -801,7 +824,7 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
-    id(builtins.bool): _bool, id(builtins.pow): _pow,
+    id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
 }
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
-from ..ir.types import BOOL, ClassType, OptionalType, Type, has_unknown, unify, with_article
+from ..ir.types import BOOL, INT, STR, ClassType, OptionalType, Type, has_unknown, unify, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -147,6 +147,8 @@ class ClassInfo:
             return
         if self.base is not None:
             self.base.settle(session)
+            for name in self.base.field_names:  # learned while settling the base
+                self.field_types[name] = self.base.field_types[name]
         init = self.pyclass.__dict__.get("__init__")
         if not inspect.isfunction(init) or all(n in self.field_types for n in self.field_names):
             self._check_settled()
@@ -510,7 +512,43 @@ def build_vtables(session: "CompileSession") -> None:
     for class_id, info in session.used_classes.items():
         layout = info.layout()
         layout.vtable = tuple(session.vtables.get(class_id, ()))
+        if class_id in session.vtables:
+            _runtime_hooks(session, info, layout)
         session.layouts[class_id] = layout
+
+
+# special method -> (runtime hook, the return type the hook needs)
+_HOOKS = {"__eq__": ("eq", BOOL), "__hash__": ("hash", INT), "__lt__": ("lt", BOOL),
+          "__repr__": ("repr", STR), "__str__": ("str", STR)}
+
+
+def _runtime_hooks(session: "CompileSession", info: ClassInfo, layout: ops.ClassLayout) -> None:
+    """What the runtime calls for instances inside containers (==, hash,
+    sorting, repr): the class's special methods of the expected shape.
+    Python's rule: a class defining __eq__ without __hash__ is unhashable."""
+    for name, (hook, result) in _HOOKS.items():
+        method, owner = info.find(name)
+        if not inspect.isfunction(method) or owner is None:
+            continue
+        signature = session.function_for(method, owner.method_arg_types(method, info.type))
+        if signature.return_type != result:
+            continue
+        other = None
+        if hook in ("eq", "lt"):
+            if len(signature.param_types) != 2 or not isinstance(signature.param_types[1], ClassType):
+                continue
+            other = signature.param_types[1].class_id
+        layout.hooks[hook] = (signature.symbol, other)
+    current: Optional[ClassInfo] = info
+    while current is not None:
+        own = current.pyclass.__dict__
+        if "__hash__" in own:
+            layout.unhashable = own["__hash__"] is None
+            break
+        if "__eq__" in own:
+            layout.unhashable = True
+            break
+        current = current.base
 
 
 def _slot_function(session: "CompileSession", info: ClassInfo, name: str) -> ops.FunctionSignature:
@@ -533,3 +571,104 @@ def _slot_function(session: "CompileSession", info: ClassInfo, name: str) -> ops
                 f"({', '.join(map(str, base_sig.param_types[1:]))}) -> {br}",
                 hint="an override takes the same parameter types and returns the same type")
     return signature
+
+
+# ------------------------------------------------------------ special methods
+
+
+def has_special(t: Type, name: str) -> bool:
+    if not isinstance(t, ClassType):
+        return False
+    member, _ = info_of_type(t).find(name)
+    return inspect.isfunction(member)
+
+
+def call_special(b: "FunctionBuilder", receiver: ops.Value, name: str, args: List[ops.Value],
+                 node: ast.AST) -> Optional[ops.Value]:
+    """receiver.__name__(*args) when the class defines it, else None."""
+    if not has_special(receiver.type, name):
+        return None
+    info = info_of_type(receiver.type)  # type: ignore[arg-type]
+    member, owner = info.find(name)
+    return call_method(b, receiver, member, owner, args, node)
+
+
+def require_special(b: "FunctionBuilder", receiver: ops.Value, name: str, args: List[ops.Value],
+                    node: ast.AST, message: str) -> ops.Value:
+    result = call_special(b, receiver, name, args, node)
+    if result is None:
+        raise b.error(node, message)
+    return result
+
+
+_REFLECTED = {"lt": "__gt__", "le": "__ge__", "gt": "__lt__", "ge": "__le__",
+              "eq": "__eq__", "ne": "__ne__"}
+_DIRECT = {"lt": "__lt__", "le": "__le__", "gt": "__gt__", "ge": "__ge__",
+           "eq": "__eq__", "ne": "__ne__"}
+
+
+def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+            node: ast.AST) -> Optional[ops.Value]:
+    """Rich comparison with an instance on either side, Python's order:
+    the left operand's method, then the right's reflected one; == and !=
+    fall back to identity (and != to `not __eq__`)."""
+    if not (isinstance(left.type, ClassType) or isinstance(right.type, ClassType)):
+        return None
+    for receiver, other, name in ((left, right, _DIRECT[op]), (right, left, _REFLECTED[op])):
+        if has_special(receiver.type, name) and _accepts(receiver, name, other):
+            result = call_special(b, receiver, name, [other], node)
+            assert result is not None
+            return b.expr.truthy(result, node) if result.type != BOOL else result
+    if op == "ne" and has_special(left.type, "__eq__") and _accepts(left, "__eq__", right):
+        equal = call_special(b, left, "__eq__", [right], node)
+        assert equal is not None
+        return b.emit(ops.Unary("bool_not", b.expr.truthy(equal, node)))
+    if op in ("eq", "ne"):
+        if isinstance(left.type, ClassType) and isinstance(right.type, ClassType):
+            return b.emit(ops.Compare(op, left, right))  # identity
+        return ops.Constant(BOOL, op == "ne")
+    symbol = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
+    raise b.error(node, f"'{symbol}' not supported between instances of '{left.type}' and "
+                  f"'{right.type}'", hint=f"define {_DIRECT[op]} on the class")
+
+
+def _accepts(receiver: ops.Value, name: str, other: ops.Value) -> bool:
+    """Does receiver's `name` take `other` (its annotated parameter type)?
+    A method that cannot is Python's NotImplemented."""
+    info = info_of_type(receiver.type)  # type: ignore[arg-type]
+    member, owner = info.find(name)
+    assert owner is not None
+    try:
+        param_types = owner.method_arg_types(member)
+    except CompileError:
+        return False
+    if len(param_types) != 2:
+        return False
+    expected = param_types[1]
+    if isinstance(expected, ClassType) and isinstance(other.type, ClassType):
+        return other.type.is_subclass_of(expected)
+    return unify(other.type, expected) == expected
+
+
+def truthy(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """bool(instance): __bool__, else __len__() != 0, else True."""
+    result = call_special(b, value, "__bool__", [], node)
+    if result is not None:
+        return result
+    length = call_special(b, value, "__len__", [], node)
+    if length is not None:
+        return b.emit(ops.Compare("ne", length, ops.Constant(length.type, 0)))
+    return ops.Constant(BOOL, True)
+
+
+def to_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, use_str: bool) -> Optional[ops.Value]:
+    """str()/repr() of an instance through __str__/__repr__ (None: the
+    default `<module.Name object at 0x...>`)."""
+    names = ("__str__", "__repr__") if use_str else ("__repr__",)
+    for name in names:
+        result = call_special(b, value, name, [], node)
+        if result is not None:
+            if result.type != STR:
+                raise b.error(node, f"{name} returned {with_article(result.type)}, not a str")
+            return result
+    return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, DictType, ListType,
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType,
                         SetType, TupleType, Type, VarTupleType, has_unknown, slot_kind, unify,
                         with_article)
 from .session import Retry
@@ -68,6 +68,8 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
         return widened
     if fresh_container(value) and unify(value.type, to) == to:
         return retype_fresh(value, to)
+    if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
+        return b.expr.coerce(value, to, node)
     raise b.error(node, f"{what} holds {with_article(to)}, not {with_article(value.type)}")
 
 
@@ -489,6 +491,14 @@ def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
 def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Value) -> None:
     container = b.expr.value(target.value)
     t = container.type
+    if isinstance(t, ClassType):
+        from .classes import require_special
+
+        if isinstance(target.slice, ast.Slice):
+            raise b.error(target.slice, "slices of instances are not supported")
+        require_special(b, container, "__setitem__", [b.expr.value(target.slice), value], target,
+                        f"'{t}' object does not support item assignment")
+        return
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
             from .strings import slice_bounds

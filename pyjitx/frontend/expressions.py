@@ -119,6 +119,13 @@ class ExpressionBuilder:
         value = self.unwrap(self.value(node.value), node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
+        if isinstance(value.type, ClassType):
+            from .classes import require_special
+
+            if isinstance(node.slice, ast.Slice):
+                raise self.error(node.slice, "slices of instances are not supported")
+            return require_special(self.b, value, "__getitem__", [self.value(node.slice)], node,
+                                   f"'{value.type}' object is not subscriptable")
         return containers.subscript(self.b, value, node)
 
     def expr_List(self, node: ast.List) -> ops.Value:
@@ -374,6 +381,12 @@ class ExpressionBuilder:
 
         if container.type in (STR, BYTES):
             return strings.contains(self.b, item, container, node)
+        if isinstance(container.type, ClassType):
+            from .classes import require_special
+
+            result = require_special(self.b, container, "__contains__", [item], node,
+                                     f"argument of type '{container.type}' is not iterable")
+            return self.truthy(result, node)
         return containers.contains(self.b, item, container, node)
 
     def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
@@ -382,6 +395,10 @@ class ExpressionBuilder:
         if isinstance(value.type, OptionalType):
             # None is false; otherwise the item's truth
             return self._optional_truthy(value, node)
+        if isinstance(value.type, ClassType):
+            from .classes import truthy
+
+            return truthy(self.b, value, node)
         if value.type.is_refcounted:
             from . import strings
 
@@ -411,6 +428,10 @@ class ExpressionBuilder:
             return self.emit(ops.OptionalOp("wrap", value, to))
         if isinstance(value.type, OptionalType) and value.type.item == to:
             return self.unwrap(value, node)
+        if isinstance(to, ClassType) and isinstance(value.type, ClassType) \
+                and value.type.is_subclass_of(to):
+            # the same instance, seen as its base class
+            return self.emit(ops.OptionalOp("wrap", value, to))
         if isinstance(to, VarTupleType) and isinstance(value.type, TupleType) and all(
                 item == to.item for item in value.type.items):
             # the same tuple object, seen as variable-length
@@ -502,6 +523,9 @@ class ExpressionBuilder:
             return self.emit(ops.Unary("bool_not", is_none))
         left, right = self.unwrap(left, node), self.unwrap(right, node)
         if isinstance(op_node, (ast.Is, ast.IsNot)):
+            if isinstance(left.type, ClassType) and isinstance(right.type, ClassType):
+                return self.emit(ops.Compare("eq" if isinstance(op_node, ast.Is) else "ne",
+                                             left, right))
             if NONE not in (left.type, right.type):
                 raise self.error(node, "'is' compares with None only so far",
                                  hint="use == for numbers")
@@ -516,8 +540,11 @@ class ExpressionBuilder:
         if op is None:
             raise self.error(node, f"unsupported comparison {type(op_node).__name__}")
         if left.type.is_refcounted or right.type.is_refcounted:
-            from . import containers, strings
+            from . import classes, containers, strings
 
+            result = classes.compare(self.b, op, left, right, node)
+            if result is not None:
+                return result
             result = strings.compare(self.b, op, left, right, node)
             if result is None:
                 result = containers.compare(self.b, op, left, right, node)

@@ -248,6 +248,11 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         from .exceptions import exception_str
 
         return exception_str(b, value, node)
+    from .classes import to_text
+
+    text = to_text(b, value, node, use_str=True)
+    if text is not None:
+        return text
     return _slot_text(b, value, node, prims.SLOT_STR)
 
 
@@ -265,6 +270,11 @@ def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         return emit_prim(b, prims.STR_REPR, [value], node)
     if t in (INT, FLOAT, BOOL, NONE):
         return to_str(b, value, node)
+    from .classes import to_text
+
+    text = to_text(b, value, node, use_str=False)
+    if text is not None:
+        return text
     return _slot_text(b, value, node, prims.SLOT_REPR)
 
 

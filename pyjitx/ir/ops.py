@@ -8,7 +8,7 @@ arguments for the target block's parameters.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Optional, Sequence
+from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple
 
 from .types import BOOL, FLOAT, INT, NONE, ClassType, OptionalType, Type
 
@@ -574,6 +574,11 @@ class ClassLayout:
         self.field_names = tuple(field_names)
         self.field_types = tuple(field_types)
         self.vtable = tuple(vtable)
+        # special methods the runtime calls on instances in containers:
+        # hook name (eq, hash, lt, repr, str) -> (method symbol, for eq/lt
+        # the class id its `other` parameter takes)
+        self.hooks: Dict[str, Tuple[str, Optional[int]]] = {}
+        self.unhashable = False  # defines __eq__ without __hash__
 
     @property
     def qualified_name(self) -> str:

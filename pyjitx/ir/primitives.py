@@ -245,6 +245,7 @@ from .types import ListType as _ListType  # noqa: E402
 
 SLOT_REPR = primitive("slot_repr", "pjx_slot_repr", (I32, SLOT), STR)
 SLOT_STR = primitive("slot_str", "pjx_slot_str", (I32, SLOT), STR)
+SLOT_HASH = primitive("slot_hash", "pjx_slot_hash", (I32, SLOT), INT, convention="status")
 LIST_NEW = primitive("list_new", "pjx_list_new", (I32, INT), _ListType(NONE))
 LIST_APPEND = primitive("list_append", "pjx_list_append", (_ListType(NONE), SLOT), NONE)
 

@@ -194,6 +194,22 @@ PJX_EXPORT int64_t pjx_exception_kind(pjx_exception *e);
  * `vtable` holds one entry point per virtual method, base methods first, so
  * a call through a base-typed reference finds a subclass's override at the
  * same index. */
+typedef struct pjx_instance pjx_instance;
+
+/* The special methods the runtime itself calls on instances held in
+ * containers (==, hash, ordering, repr, str), as C-ABI thunks that the
+ * compiler emits.  eq and lt return 1 for Python's NotImplemented (the
+ * other operand is of a class the method does not take). */
+typedef struct pjx_class_hooks {
+    int32_t (*eq)(pjx_instance *self, pjx_instance *other, int64_t *out);
+    int32_t (*hash)(pjx_instance *self, int64_t *out);
+    int32_t (*lt)(pjx_instance *self, pjx_instance *other, int64_t *out);
+    struct pjx_str *(*repr)(pjx_instance *self);
+    struct pjx_str *(*str)(pjx_instance *self);
+} pjx_class_hooks;
+
+#define PJX_CLASS_UNHASHABLE 1 /* flags: defines __eq__ but not __hash__ */
+
 typedef struct pjx_class {
     int64_t id;
     const char *name;             /* "module.QualName", for repr and errors */
@@ -202,16 +218,18 @@ typedef struct pjx_class {
     const uint8_t *field_kinds;   /* nfields pjx_kind bytes */
     int64_t nmethods;
     void *const *vtable;
+    int64_t flags;
+    pjx_class_hooks hooks;        /* NULL members: object's behaviour */
 } pjx_class;
 
 /* Fields are 8-byte slots in declaration order, a base's fields first, so
  * code compiled for a base reads a subclass's instance at the same offsets
  * (offset of field i: 24 + 8 * i). */
-typedef struct pjx_instance {
+struct pjx_instance {
     pjx_object ob;
     const pjx_class *cls;
     pjx_slot fields[];
-} pjx_instance;
+};
 
 /* A new instance with every field zero (objects NULL), or NULL (MemoryError). */
 PJX_EXPORT pjx_instance *pjx_instance_new(const pjx_class *cls);
