@@ -54,7 +54,9 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
                                                "__qualname__", "__doc__", "__annotations__",
                                                "__init__", "__slots__"):
             continue
-        if inspect.isfunction(member):
+        if inspect.isfunction(member) and name in _RICH_COMPARISONS:
+            ns[name] = _comparison(method(member), member, info)
+        elif inspect.isfunction(member):
             ns[name] = method(member)
         elif isinstance(member, staticmethod):
             ns[name] = staticmethod(method(member.__func__, None))
@@ -90,6 +92,12 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
                 pass  # never assigned
         return (_rebuild, (pyclass.__module__, pyclass.__qualname__, state))
 
+    if "__eq__" in ns and "__ne__" not in ns:
+        def __ne__(self: Any, other: Any) -> Any:
+            equal = self.__eq__(other)
+            return equal if equal is NotImplemented else not equal
+
+        ns["__ne__"] = __ne__
     ns.update(__new__=__new__, __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank)
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
@@ -98,6 +106,34 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
         for function in compiled:
             function.compile_annotated()
     return pytype
+
+
+_RICH_COMPARISONS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+
+
+def _comparison(compiled: Any, method: Callable, info: ClassInfo) -> Callable:
+    """A compiled comparison answers NotImplemented, as Python's would, for
+    an operand its annotated parameter does not take (a compiled method
+    would raise TypeError at the boundary)."""
+    from .frontend.classes import class_type_of
+
+    params = list(inspect.signature(method).parameters.values())
+    other_type = None
+    if len(params) == 2 and params[1].annotation is not inspect.Parameter.empty:
+        other_type = info.method_arg_types(method)[1]
+
+    def comparison(self: Any, other: Any) -> Any:
+        actual = class_type_of(type(other)) if isinstance(other, _ext.Instance) else None
+        if other_type is not None and actual is not None and hasattr(other_type, "class_id"):
+            if not actual.is_subclass_of(other_type):
+                return NotImplemented
+        elif hasattr(other_type, "class_id"):
+            return NotImplemented
+        return compiled(self, other)
+
+    comparison.__name__ = method.__name__
+    comparison.__qualname__ = method.__qualname__
+    return comparison
 
 
 def _field_property(info: ClassInfo, index: int, name: str) -> property:

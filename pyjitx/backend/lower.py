@@ -380,9 +380,14 @@ class FunctionLowering:
         for block in reverse_postorder(self.fn):
             self.builder.position_at_end(self.blocks[block])
             term = block.terminator
+            # Inside try, the block's raising op is its last but for the
+            # reference counts released after it (the refcount pass puts
+            # them there; the handler edge releases them on failure).
+            raising = max((i for i, op in enumerate(block.ops)
+                           if not isinstance(op, (ops.IncRef, ops.DecRef))), default=-1)
             for index, op in enumerate(block.ops):
                 self.cleanup = op.cleanup
-                if isinstance(term, ops.TryGoto) and index == len(block.ops) - 1:
+                if isinstance(term, ops.TryGoto) and index == raising:
                     landing = self.llfn.append_basic_block("landing")
                     self.failure_target = landing
                     self.edge_sources[(block, 1)] = landing
@@ -745,6 +750,13 @@ class FunctionLowering:
 
     def op_Select(self, op: ops.Select) -> ir.Value:
         cond, if_true, if_false = (self.value(v) for v in op.operands)
+        if op.type.is_refcounted:
+            # literals are globals of their own (typed-pointer) struct types
+            # for llvmlite: select between the addresses
+            b = self.builder
+            result = b.inttoptr(b.select(cond, b.ptrtoint(if_true, I64), b.ptrtoint(if_false, I64)), PTR)
+            self.incref(result)  # an op's object result is a new reference
+            return result
         return self.builder.select(cond, if_true, if_false)
 
     def op_RangeLength(self, op: ops.RangeLength) -> ir.Value:

@@ -302,13 +302,44 @@ def get_attribute(b: "FunctionBuilder", obj: ops.Value, node: ast.Attribute) -> 
             raise b.error(node, f"property '{name}' has no getter")
         return call_method(b, obj, member.fget, owner, [], node)
     if member is not None and not callable(member) and not isinstance(member, (staticmethod, classmethod)):
-        return class_constant(b, member, node)
+        return _dynamic_constant(b, obj, info, name, member, node)
     if member is not None:
         raise b.error(node, f"method '{name}' used as a value", hint="call it: functions as "
                       "values arrive with closures")
     raise b.error(node, f"'{t}' object has no attribute '{name}'",
                   hint=f"compiled classes have the attributes annotated in the class body or "
                        f"assigned in __init__ ({', '.join(info.field_names) or 'none here'})")
+
+
+def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, name: str,
+                      value: Any, node: ast.AST) -> ops.Value:
+    """self.CONSTANT: the value of the instance's run-time class, which a
+    subclass may override (subclasses known when this code is compiled;
+    the most derived are tested first)."""
+    result = class_constant(b, value, node)
+    overriding = []
+    for sub in _subclasses(info.pyclass):
+        if name in sub.__dict__ and original_class(sub) is sub:
+            overriding.append(sub)
+    for sub in sorted(overriding, key=lambda c: len(c.__mro__)):
+        sub_value = class_constant(b, sub.__dict__[name], node)
+        if sub_value.type != result.type:
+            raise b.error(node, f"class constant '{name}' is {with_article(result.type)} in "
+                          f"{info.pyclass.__name__} but {with_article(sub_value.type)} in "
+                          f"{sub.__name__}")
+        is_sub = b.emit(ops.InstanceOf(obj, info_for(sub).type, b.lineno(node)))
+        result = b.emit(ops.Select(is_sub, sub_value, result))
+    return result
+
+
+def _subclasses(pyclass: type) -> List[type]:
+    found: List[type] = []
+    for sub in pyclass.__subclasses__():
+        if sub.__dict__.get("__pjx_class__") is not None:
+            continue  # the Python type pyjitx made of a class
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
 
 
 def class_constant(b: "FunctionBuilder", value: Any, node: ast.AST) -> ops.Value:
@@ -439,6 +470,10 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
     if inspect.isfunction(member):
         return call_method(b, receiver, member, owner, None, node)
     if name in info.field_names:
+        assert isinstance(node.func, ast.Attribute)
+        field = get_attribute(b, receiver, node.func)
+        if isinstance(field.type, ClassType):  # self.tokenizer(text): its __call__
+            return method_call(b, field, "__call__", node)
         raise b.error(node, f"calling attribute '{name}' is not supported",
                       hint="functions as values arrive with closures")
     raise b.error(node.func, f"'{t}' object has no method '{name}'")

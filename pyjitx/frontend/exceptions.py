@@ -74,9 +74,12 @@ def build_raise(b: "FunctionBuilder", stmt: ast.Raise) -> None:
         raise b.error(exc, "exceptions with more than one argument are not supported",
                       hint="format one message, e.g. raise ValueError(f'{a}: {b}')")
     if args:
-        from .strings import to_str
+        from .strings import to_repr, to_str
 
-        message = to_str(b, b.expr.value(args[0]), args[0])
+        # str(KeyError(k)) is repr(k) (and the bridge rebuilds the key from it)
+        cls = b.lookup_global(class_node.id, class_node) if isinstance(class_node, ast.Name) else None
+        is_key_error = isinstance(cls, type) and issubclass(cls, KeyError)
+        message = (to_repr if is_key_error else to_str)(b, b.expr.value(args[0]), args[0])
     else:
         message = ops.Constant(STR, None)
     b.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [ops.Constant(ops.INT, kind), message],
