@@ -187,3 +187,23 @@ def test_return_inside_try_finally_is_a_compile_error():
 
     with pytest.raises(pyjitx.CompileError, match="inside try/finally"):
         pyjitx.compile(f, eager=True)
+
+
+def _length_or_raise(s: str) -> int:
+    if not s:
+        raise ValueError("empty")
+    return len(s)
+
+
+def call_in_try(s: str) -> int:
+    # s.strip() dies at the call: its release follows the raising op
+    try:
+        n = _length_or_raise(s.strip())
+    except ValueError:
+        n = -1
+    return n
+
+
+@given(st.text(alphabet=" ab", max_size=4))
+def test_exception_from_call_whose_argument_dies_there(s):
+    assert_same(call_in_try, pyjitx.compile(call_in_try), s)
