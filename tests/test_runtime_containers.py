@@ -125,7 +125,7 @@ class Tuple(ctypes.Structure):
 
 class Dict(ctypes.Structure):
     _fields_ = [("ob", Header), ("size", I64), ("used", I64), ("capacity", I64), ("mask", I64),
-                ("index", PI64), ("entries", VP), ("key_kind", I32), ("value_kind", I32)]
+                ("ctrl", VP), ("index", VP), ("entries", VP), ("key_kind", I32), ("value_kind", I32)]
 
 
 KINDS = {"i": KIND_INT, "f": KIND_FLOAT, "s": KIND_OBJ, "b": KIND_BOOL}
