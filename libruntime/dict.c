@@ -55,14 +55,39 @@ static inline int keys_equal(int32_t kind, pjx_slot a, pjx_slot b) {
 
 /* A short str key's bytes and length in one word (0 for any other key):
  * two short keys are equal exactly when their tags are.  The length byte
- * is never 0, so no short key's tag is 0. */
+ * is never 0, so no short key's tag is 0.  The bytes are gathered with
+ * fixed-size loads that may overlap (two of 4 bytes, or three of 1): a
+ * variable-length memcpy into the word compiles to byte stores that the
+ * 8-byte read of the word then waits on (a failed store forward). */
 static inline uint64_t key_tag(int32_t kind, pjx_slot key) {
     if (kind != PJX_KIND_OBJ || key.o == NULL || key.o->type_id != PJX_TYPE_STR) return 0;
     const pjx_str *s = (const pjx_str *)key.o;
-    if (s->nbytes > 7) return 0;
+    int64_t n = s->nbytes;
+    if (n > 7) return 0;
+    const unsigned char *p = (const unsigned char *)s->data;
     uint64_t tag = 0;
-    memcpy(&tag, s->data, (size_t)s->nbytes);
-    return tag | ((uint64_t)(s->nbytes + 1) << 56);
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4); /* bytes n-4 .. n-1, overlapping lo */
+        tag = (uint64_t)lo | (uint64_t)hi << ((n - 4) * 8);
+    } else if (n > 0) {
+        /* bytes 0, n/2 and n-1 cover all of 1 to 3 bytes */
+        tag = (uint64_t)p[0] | (uint64_t)p[n / 2] << (n / 2 * 8) | (uint64_t)p[n - 1] << ((n - 1) * 8);
+    }
+    return tag | ((uint64_t)(n + 1) << 56);
+}
+
+/* Whether entry e, whose hash equals the key's, holds the key.  Two short
+ * str keys are compared by their tags, without reading the key string;
+ * the key's tag is computed here, only once a hash matched, because most
+ * probes of a miss never get this far. */
+static inline int entry_holds(int32_t kind, const pjx_dict_entry *e, pjx_slot key) {
+    if (e->tag != 0) {
+        uint64_t tag = key_tag(kind, key);
+        if (tag != 0) return e->tag == tag;
+    }
+    return keys_equal(kind, e->key, key);
 }
 
 static inline int32_t key_hash(int32_t kind, pjx_slot key, int64_t *out) {
@@ -164,20 +189,12 @@ static inline int64_t table_find(pjx_dict *d, pjx_slot key, int64_t hash, int64_
     uint64_t perturb = (uint64_t)hash, j = (uint64_t)hash & mask;
     const uint8_t *ctrl = d->ctrl;
     const uint8_t want = ctrl_tag(hash);
-    int32_t kind = d->key_kind;
-    uint64_t tag = key_tag(kind, key);
     for (;;) {
         uint8_t c = ctrl[j];
         if (c == want) { /* only now read the index cell and the entry */
             int64_t ix = d->index[j];
             pjx_dict_entry *e = &d->entries[ix];
-            if (e->hash == hash) {
-                if (tag != 0 && e->tag != 0) {
-                    if (e->tag == tag) return ix; /* decided without the key string */
-                } else if (keys_equal(kind, e->key, key)) {
-                    return ix;
-                }
-            }
+            if (e->hash == hash && entry_holds(d->key_kind, e, key)) return ix;
         } else if (c == CTRL_EMPTY) {
             if (*free_cell < 0) *free_cell = (int64_t)j;
             return -1;
