@@ -125,7 +125,7 @@ class Tuple(ctypes.Structure):
 
 class Dict(ctypes.Structure):
     _fields_ = [("ob", Header), ("size", I64), ("used", I64), ("capacity", I64), ("mask", I64),
-                ("index", PI64), ("entries", VP), ("key_kind", I32), ("value_kind", I32)]
+                ("ctrl", VP), ("index", VP), ("entries", VP), ("key_kind", I32), ("value_kind", I32)]
 
 
 KINDS = {"i": KIND_INT, "f": KIND_FLOAT, "s": KIND_OBJ, "b": KIND_BOOL}
@@ -182,6 +182,35 @@ def read_dict(ptr):
         out.append((from_slot(d.key_kind, k.value), from_slot(d.value_kind, v.value)))
     assert len(out) == d.size
     return out
+
+
+def ctrl_tag(h):
+    """dict.c ctrl_tag: the control byte of a full cell for hash h."""
+    return 0x80 | ((h * 0x9E3779B97F4A7C15) % 2**64) >> 57
+
+
+def check_table(ptr):
+    """The invariants of a dict's or set's index (dict.c): a control byte is
+    empty (0), dummy (1) or full (0x80 | 7 hash bits); each full cell holds
+    the number of a distinct live entry whose hash gives its control byte;
+    every live entry has one; empty or dummy cells never exceed the 2/3
+    load, so every probe ends at an empty cell."""
+    d = Dict.from_address(ptr)
+    if d.mask == 0:
+        assert not d.ctrl and not d.index and d.size == 0
+        return
+    n = d.mask + 1
+    ctrl = ctypes.string_at(d.ctrl, n)
+    index = (ctypes.c_int32 * n).from_address(d.index)
+    entries = (I64 * (4 * d.used)).from_address(d.entries)  # hash, key, value, tag
+    assert all(c in (0, 1) or c >= 0x80 for c in ctrl)
+    full = [j for j in range(n) if ctrl[j] >= 0x80]
+    numbers = [index[j] for j in full]
+    assert len(set(numbers)) == len(numbers) == d.size
+    for j, ix in zip(full, numbers):
+        assert 0 <= ix < d.used and entries[4 * ix] != -1
+        assert ctrl[j] == ctrl_tag(entries[4 * ix])
+    assert n - ctrl.count(0) <= n * 2 // 3
 
 
 def read_set(ptr):
@@ -730,6 +759,7 @@ def test_dict_operations_match_cpython(data):
                 got, exp = apply_dict_op(op, py, rt, kk, vk, s)
                 assert got == exp, op
                 assert read_dict(rt) == list(py.items()), op
+                check_table(rt)
                 d = Dict.from_address(rt)
                 assert d.used <= d.capacity and (d.mask + 1) * 2 // 3 >= d.capacity or d.mask == 0
     finally:
@@ -788,6 +818,7 @@ def test_dict_compaction_keeps_order_and_table_small():
                 del py[key]
                 assert F.dict_delitem(d, key) == 0
         assert read_dict(d) == list(py.items())
+        check_table(d)
         assert Dict.from_address(d).capacity < 2000  # rebuilt from the live entries
         del s
         F.decref(d)
@@ -801,6 +832,26 @@ def test_dict_lookup_borrowed_value():
         assert header(out.value).refcount == 1  # borrowed: only the dict owns it
         assert F.dict_lookup(d, s("s", "nope"), ctypes.byref(out)) == 0
         assert F.err_kind() == 0
+        F.decref(d)
+
+
+def test_dict_short_str_keys_of_every_length():
+    # dict.c compares str keys of up to 7 bytes by a word of their bytes and
+    # length (key_tag, gathered with overlapping loads): keys of each length
+    # around that limit, and keys one byte or one length away, must be told apart.
+    words = ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
+             "é", "aé", "éé", "abcé", "aéé", "éééé"]
+    near = {w[:i] + c + w[i + 1:] for w in words for i in range(len(w)) for c in "Z\xe9"}
+    near |= {w + "a" for w in words} | {w[:-1] for w in words if w}
+    near |= {"\x00" * n for n in range(9)}
+    py = {w: i for i, w in enumerate(words)}
+    with Slots() as s:
+        d = new_dict("s", "i", list(py.items()))
+        out = U64()
+        for key in sorted(near | set(words)):
+            found = F.dict_lookup(d, s("s", key), ctypes.byref(out))
+            assert (found, out.value if found else None) == ((1, py[key]) if key in py else (0, None)), key
+        check_table(d)
         F.decref(d)
 
 
@@ -902,6 +953,7 @@ def test_set_operations_match_cpython(data):
                 got, exp = apply_set_op(op, py, rt, kind, s)
                 assert got == exp, op
                 assert sorted(read_set(rt)) == sorted(py), op
+                check_table(rt)
     finally:
         F.decref(rt)
 

@@ -156,7 +156,11 @@ typedef struct pjx_dict {
     int64_t used;      /* entries[0..used) including deleted ones */
     int64_t capacity;  /* of entries */
     int64_t mask;      /* index size - 1 (a power of two) */
-    int32_t *index;    /* entry number, -1 empty, -2 dummy (int32: at most 2**31 cells) */
+    /* One control byte per index cell: empty, deleted (a dummy) or full
+     * with 7 bits of the key's hash (dict.c); a probe reads the entry only
+     * when those bits match.  Allocated with the index and the entries. */
+    uint8_t *ctrl;
+    int32_t *index;    /* entry number of each full cell (int32: at most 2**31 cells) */
     pjx_dict_entry *entries;
     int32_t key_kind;
     int32_t value_kind; /* PJX_KIND_NONE for sets */
