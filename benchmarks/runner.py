@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import compile_time, peers, scalar, text, threads
+from . import classes, compile_time, peers, scalar, text, threads
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -39,6 +39,8 @@ def workloads() -> List[Workload]:
     found += [Workload(w.key, w.title.format(n="n"), lambda s, w=w: text.run_workload(w, s),
                        w.name) for w in text.WORKLOADS]
     found += [
+        Workload("method", "method call inside compiled code", classes.run_method_loop),
+        Workload("pymethod", "method call from Python", classes.run_method_from_python),
         Workload("compile", "cold compile", compile_time.run_cold_compile),
         Workload("cache", "cached load", compile_time.run_cached_load),
         Workload("gil", "GIL release threads", threads.run_gil),

@@ -105,3 +105,15 @@ def test_text_workload_rows_for_a_peer(monkeypatch):
     assert rows["good: e2e"].notes == "stand-in"
     assert rows["bad: e2e"].value is None and "WRONG" in rows["bad: e2e"].notes
     assert "bad: vocab prebuilt" not in rows
+
+
+def test_quick_run_of_the_class_workloads():
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "method", "--only", "pymethod"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    for title in ("method call inside compiled code", "method call from a Python loop"):
+        jit = [r for r in rows if r[0].startswith(title) and r[1] == "pyjitx"]
+        assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)

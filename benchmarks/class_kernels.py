@@ -1,0 +1,41 @@
+"""The class kernels, as plain annotated Python (issue 4's workloads).
+
+A `Scorer` holds a Dict[str, int] and counts its calls; `method_loop`
+makes one and calls its method n times in a loop (the method-call cost
+inside compiled code), and the runner also calls the method from a Python
+loop (the cost of a call from Python).  CPython runs this module as is;
+pyjitx compiles the same source.  Nothing here imports pyjitx.
+"""
+from typing import Dict, List
+
+
+class Scorer:
+    def __init__(self, table: Dict[str, int], bonus: int) -> None:
+        # (members annotated: matxscript requires it; pyjitx would infer them)
+        self.table: Dict[str, int] = table
+        self.bonus: int = bonus
+        self.calls: int = 0
+
+    def score(self, word: str) -> int:
+        self.calls += 1
+        return self.table.get(word, 0) + self.bonus
+
+
+def method_loop(words: List[str], table: Dict[str, int], n: int) -> int:
+    scorer = Scorer(table, 1)
+    total = 0
+    m = len(words)
+    for i in range(n):
+        total += scorer.score(words[i % m])
+    return total + scorer.calls
+
+
+def class_inputs(n_words: int = 1000, seed: int = 3):
+    """Words (half of them in the table) and the table, from a fixed seed."""
+    import random
+
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyzé中"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 8))) for _ in range(n_words)]
+    table = {w: i for i, w in enumerate(words[: n_words // 2])}
+    return words, table
