@@ -3,6 +3,9 @@
  * their elements.  Type-specific work is dispatched to one file per type. */
 #include "internal.h"
 
+#include "containers_internal.h"
+#include "pyjitx/any.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -145,7 +148,21 @@ int64_t pjx_hash_bytes(const void *data, int64_t size) {
     return r == -1 ? -2 : r;
 }
 
+/* A boxed scalar in an OBJ slot (an Any) behaves as the scalar itself. */
+static int unbox(int32_t *kind, pjx_slot *v) {
+    if (*kind != PJX_KIND_OBJ || v->o == NULL) return 0;
+    switch (v->o->type_id) {
+    case PJX_TYPE_INT: *kind = PJX_KIND_INT; break;
+    case PJX_TYPE_FLOAT: *kind = PJX_KIND_FLOAT; break;
+    case PJX_TYPE_BOOL: *kind = PJX_KIND_BOOL; break;
+    default: return 0;
+    }
+    *v = ((pjx_box *)v->o)->value;
+    return 1;
+}
+
 int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
+    unbox(&kind, &v);
     switch (kind) {
     case PJX_KIND_INT:
     case PJX_KIND_BOOL: *out = pjx_hash_int(v.i); return 0;
@@ -176,6 +193,8 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     }
     if (a.o == b.o) return 1; /* identity implies equality, as in CPython containers */
     if (a.o == NULL || b.o == NULL) return 0;
+    int32_t ka = kind, kb = kind;
+    if (unbox(&ka, &a) | unbox(&kb, &b)) return pjx_slot_eq_mixed(ka, a, kb, b);
     if (a.o->type_id != b.o->type_id) return 0;
     switch (a.o->type_id) {
     case PJX_TYPE_STR: return pjx_str_eq((pjx_str *)a.o, (pjx_str *)b.o);
@@ -197,6 +216,7 @@ static const char *instance_short_name(const pjx_instance *self) {
 }
 
 const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
+    unbox(&kind, &v);
     static const char *const names[] = {"?", "str", "bytes", "list", "dict", "set", "tuple", "Exception"};
     switch (kind) {
     case PJX_KIND_INT: return "int";
@@ -211,6 +231,16 @@ const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
 }
 
 int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
+    if (kind == PJX_KIND_OBJ) {
+        int32_t ka = kind, kb = kind;
+        if (unbox(&ka, &a) | unbox(&kb, &b)) {
+            int64_t less, greater;
+            if (pjx_slot_richcompare_mixed(ka, a, kb, b, PJX_LT, &less) < 0 ||
+                pjx_slot_richcompare_mixed(ka, a, kb, b, PJX_GT, &greater) < 0) return -1;
+            *out = less ? -1 : greater ? 1 : 0;
+            return 0;
+        }
+    }
     switch (kind) {
     case PJX_KIND_INT:
     case PJX_KIND_BOOL: *out = (a.i > b.i) - (a.i < b.i); return 0;
@@ -242,6 +272,7 @@ int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
 }
 
 pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
+    unbox(&kind, &v);
     switch (kind) {
     case PJX_KIND_INT: return pjx_int_repr(v.i);
     case PJX_KIND_FLOAT: return pjx_float_repr(v.f);
@@ -267,6 +298,7 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
 }
 
 pjx_str *pjx_slot_str(int32_t kind, pjx_slot v) {
+    unbox(&kind, &v);
     if (kind == PJX_KIND_OBJ && v.o != NULL && v.o->type_id == PJX_TYPE_STR) {
         pjx_incref(v.o);
         return (pjx_str *)v.o;

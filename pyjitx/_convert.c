@@ -4,6 +4,7 @@
 #include "_convert.h"
 
 #include "_instance.h"
+#include "pyjitx/any.h"
 #include "pyjitx/containers.h"
 
 #include <stdlib.h>
@@ -49,6 +50,7 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'f': case 'F': EMIT("float"); break;
     case 'b': EMIT("bool"); break;
     case 'n': EMIT("None"); break;
+    case 'a': EMIT("Any"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
     case 'c': { /* c[<id>:<qualname>] */
@@ -316,6 +318,119 @@ static conversion set_from_python(PyObject *value, const char *item_desc, pjx_sl
     return CONVERTED;
 }
 
+static PyObject *fill_sequence(PyObject *seq, const pjx_slot *items, int64_t n,
+                               const char *item_desc, int shared,
+                               void (*set)(PyObject *, Py_ssize_t, PyObject *));
+static void set_list_item(PyObject *list, Py_ssize_t i, PyObject *item);
+
+/* ---- Any ------------------------------------------------------------------
+ * A Python value of any supported type: scalars boxed, None as NULL,
+ * containers with Any items (List[Any], Dict[Any, Any], ...). */
+static conversion any_from_python(PyObject *value, pjx_slot *slot) {
+    const char *d;
+    if (value == Py_None) {
+        slot->o = NULL;
+        return CONVERTED;
+    }
+    if (PyBool_Check(value)) {
+        slot->o = pjx_box_bool(value == Py_True);
+        return CONVERTED;
+    }
+    if (PyLong_Check(value) || PyFloat_Check(value)) {
+        d = PyLong_Check(value) ? "i" : "f";
+        pjx_slot scalar;
+        conversion c = pjx_from_python(value, &d, &scalar);
+        if (c != CONVERTED) return c;
+        slot->o = PyLong_Check(value) ? pjx_box_int(scalar.i) : pjx_box_float(scalar.f);
+        return slot->o ? CONVERTED : runtime_failed();
+    }
+    if (PyObject_TypeCheck(value, &pjx_InstanceType)) {
+        pjx_instance *inst = ((pjx_py_instance *)value)->instance;
+        pjx_incref(inst);
+        slot->o = &inst->ob;
+        return CONVERTED;
+    }
+    if (PyTuple_Check(value)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(value);
+        pjx_tuple *t = pjx_tuple_new(n);
+        if (t == NULL) return runtime_failed();
+        for (Py_ssize_t i = 0; i < n; i++) {
+            conversion c = any_from_python(PyTuple_GET_ITEM(value, i), &t->items[i]);
+            if (c != CONVERTED) {
+                pjx_decref(t);
+                return c;
+            }
+            PJX_TUPLE_KINDS(t)[i] = PJX_KIND_OBJ;
+        }
+        slot->o = &t->ob;
+        return CONVERTED;
+    }
+    if (PyUnicode_Check(value)) d = "s";
+    else if (PyBytes_Check(value)) d = "y";
+    else if (PyList_Check(value)) d = "l[a]";
+    else if (PyDict_Check(value)) d = "d[aa]";
+    else if (PyAnySet_Check(value)) d = "e[a]";
+    else return MISMATCH;
+    return pjx_from_python(value, &d, slot);
+}
+
+static const char *kind_descriptor(int32_t kind) {
+    switch (kind) {
+    case PJX_KIND_INT: return "i";
+    case PJX_KIND_FLOAT: return "f";
+    case PJX_KIND_BOOL: return "b";
+    case PJX_KIND_NONE: return "n";
+    default: return "a";
+    }
+}
+
+static PyObject *any_to_python(pjx_object *o) {
+    const char *d;
+    if (o == NULL) Py_RETURN_NONE;
+    switch (o->type_id) {
+    case PJX_TYPE_INT: return int_to_python(((pjx_box *)o)->value.i);
+    case PJX_TYPE_FLOAT: return PyFloat_FromDouble(((pjx_box *)o)->value.f);
+    case PJX_TYPE_BOOL: return PyBool_FromLong((long)((pjx_box *)o)->value.i);
+    case PJX_TYPE_STR: d = "s"; break;
+    case PJX_TYPE_BYTES: d = "y"; break;
+    case PJX_TYPE_INSTANCE: return pjx_wrap_instance((pjx_instance *)o);
+    case PJX_TYPE_LIST: {
+        const pjx_list *l = (const pjx_list *)o;
+        return fill_sequence(PyList_New(l->size), l->items, l->size, kind_descriptor(l->kind), 1,
+                             set_list_item);
+    }
+    case PJX_TYPE_TUPLE: {
+        const pjx_tuple *t = (const pjx_tuple *)o;
+        PyObject *tuple = PyTuple_New(t->size);
+        if (tuple == NULL) return NULL;
+        for (int64_t i = 0; i < t->size; i++) {
+            const char *item_desc = kind_descriptor(PJX_TUPLE_KINDS(t)[i]);
+            PyObject *item = pjx_to_python(t->items[i], &item_desc);
+            if (item == NULL) {
+                Py_DECREF(tuple);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(tuple, i, item);
+        }
+        return tuple;
+    }
+    case PJX_TYPE_DICT: case PJX_TYPE_SET: {
+        const pjx_dict *dict = (const pjx_dict *)o;
+        char desc[8];
+        snprintf(desc, sizeof desc, "%c[%s%s]", o->type_id == PJX_TYPE_DICT ? 'd' : 'e',
+                 kind_descriptor(dict->key_kind),
+                 o->type_id == PJX_TYPE_DICT ? kind_descriptor(dict->value_kind) : "");
+        d = desc;
+        return pjx_to_python((pjx_slot){.o = o}, &d);
+    }
+    default:
+        PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert a runtime object of type %u",
+                     o->type_id);
+        return NULL;
+    }
+    return pjx_to_python((pjx_slot){.o = o}, &d);
+}
+
 conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     const char *d = *desc;
     int writeback = 0; /* a mutated argument: its dict is never taken from the cache */
@@ -442,6 +557,8 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
         return set_from_python(value, d + 2, slot);
     case 'c':
         return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
+    case 'a':
+        return any_from_python(value, slot);
     default:
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
         return FAILED;
@@ -494,6 +611,7 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 'n': Py_RETURN_NONE;
     case 's': return str_to_python((const pjx_str *)slot.o);
     case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
+    case 'a': return any_to_python(slot.o);
     case 'T': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
         return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1, set_tuple_item);

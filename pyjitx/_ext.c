@@ -20,6 +20,7 @@
 #include "_instance.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
+#include "pyjitx/any.h"
 
 #define PJX_MAX_PARAMS 32
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 ABI_VERSION = 1
@@ -69,4 +69,6 @@ def boundary_descriptor(t: Type) -> str:
         return f"T[{boundary_descriptor(t.item)}]"
     if isinstance(t, ClassType):
         return f"c[{t.class_id}:{t.name}]"
+    if t == ANY:
+        return "a"
     raise NotImplementedError(f"no boundary descriptor for {t}")

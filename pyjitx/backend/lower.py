@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from llvmlite import ir
 
 from ..ir import ops
-from ..ir.primitives import COMPARE_INT_FLOAT, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
+from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
 from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType, Type, slot_kind
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
@@ -324,6 +324,8 @@ class ModuleLowering:
 def _c_type(t: Type) -> ir.Type:
     if t == SLOT:
         return I64
+    if t == CSTR:
+        return PTR
     if t == I32_ARG:
         return I32
     return abi_type(t)
@@ -896,7 +898,8 @@ class FunctionLowering:
         b = self.builder
         prim = op.primitive
         fn = self.parent.primitive(prim)
-        args = [self.c_arg(self.value(v), v.type, t) for v, t in zip(op.operands, prim.arg_types)]
+        args = [self.parent.string(v.value) if t == CSTR else self.c_arg(self.value(v), v.type, t)
+                for v, t in zip(op.operands, prim.arg_types)]
         if prim.convention == "status":
             if prim.result_type == NONE:
                 self.propagate_if_failed(b.call(fn, args))

@@ -10,13 +10,13 @@ import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
               str: STR, bytes: BYTES}
 _BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE, "str": STR,
-            "bytes": BYTES}
+            "bytes": BYTES, "Any": ANY}
 _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set": set,
                   "set": set, "Tuple": tuple, "tuple": tuple, "Optional": "optional",
                   "Union": "union"}
@@ -38,6 +38,8 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         except SyntaxError:
             return None
         return _type_from_node(node, scope)
+    if annotation is typing.Any:
+        return ANY
     if isinstance(annotation, type):
         from .classes import class_type_of
 
@@ -62,6 +64,8 @@ def _optional(members: list) -> Optional[Type]:
     if len(members) != 2 or NONE not in members:
         return None
     item = members[0] if members[1] == NONE else members[1]
+    if item == ANY:
+        return ANY  # Any already holds None
     if item is None or not item.is_refcounted:
         return None  # Optional scalars arrive with Any
     return OptionalType(item)
@@ -152,6 +156,8 @@ def type_of_python_value(value: Any) -> Optional[Type]:
     instance_type = class_type_of_instance(value)
     if instance_type is not None:
         return instance_type
+    if isinstance(value, (list, dict, tuple, set, frozenset)):
+        return ANY  # an unannotated container parameter holds Any items
     try:  # numpy scalars and other int-likes
         import operator
         operator.index(value)

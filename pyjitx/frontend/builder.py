@@ -91,6 +91,8 @@ class FunctionBuilder:
         self.expr = ExpressionBuilder(self)
         # lambda parameters bound to values while a key function is inlined
         self.lambda_bindings: Dict[str, ops.Value] = {}
+        # Any locals known to hold one type here (inside `if isinstance(x, T):`)
+        self.narrowed: Dict[str, Type] = {}
         # the current item of an internal loop (as_list, sort keys)
         self.loop_item: Optional[ops.Value] = None
         # innermost last: where a failing op goes inside `try` blocks
@@ -179,6 +181,7 @@ class FunctionBuilder:
     # --------------------------------------------------------- variables
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
+        self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
         known = self.var_types.get(name)
         if known is None:
             self.var_types[name] = value.type
@@ -491,7 +494,20 @@ class FunctionBuilder:
         else_block = self.new_block("else") if stmt.orelse else None
         after = self.new_block("endif")
         self.expr.condition(stmt.test, then_block, else_block or after)
-        self._build_arm(then_block, stmt.body, after)
+        from .anys import narrowed_type
+
+        narrowing = narrowed_type(self, stmt.test)
+        if narrowing is not None:  # `if isinstance(x, T):` -- x is a T inside
+            name, static_type = narrowing
+            outer = self.narrowed.get(name)
+            self.narrowed[name] = static_type
+            self._build_arm(then_block, stmt.body, after)
+            if outer is None:
+                self.narrowed.pop(name, None)
+            else:
+                self.narrowed[name] = outer
+        else:
+            self._build_arm(then_block, stmt.body, after)
         if else_block is not None:
             self._build_arm(else_block, stmt.orelse, after)
         self._continue_at(after)

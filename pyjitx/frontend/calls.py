@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, ClassType, Type, unify
+from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
 from .session import describe
@@ -125,6 +125,10 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
     from ..ir.types import BYTES, STR
 
     receiver = b.expr.unwrap(b.expr.value(func.value), func)
+    if receiver.type == ANY:
+        raise b.error(func, f"methods of an Any ('{func.attr}') are not supported yet",
+                      hint="narrow it first: `if isinstance(x, str): x.upper()`, or assign it "
+                           "to an annotated local, e.g. `s: str = x`")
     if isinstance(receiver.type, ClassType):
         from .classes import method_call
 
@@ -425,6 +429,10 @@ def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if values[0].type == STR:
         base = b.expr.coerce(values[1], INT, node) if len(values) > 1 else None
         return strings.to_int(b, values[0], base, node)
+    if values[0].type == ANY and len(values) == 1:
+        from . import anys
+
+        return anys.to_int(b, values[0], node)
     if len(values) > 1:
         raise b.error(node, "int() can't convert non-string with explicit base")
     value = _numeric(b, values[0], node, "int")
@@ -442,6 +450,10 @@ def _float(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         return ops.Constant(FLOAT, 0.0)
     if values[0].type == STR:
         return strings.to_float(b, values[0], node)
+    if values[0].type == ANY:
+        from . import anys
+
+        return anys.to_float(b, values[0], node)
     return b.expr.coerce(_numeric(b, values[0], node, "float"), FLOAT, node)
 
 
@@ -460,6 +472,10 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "len", 1, 1)
     value = b.expr.unwrap(value, node)
+    if value.type == ANY:
+        from . import anys
+
+        return anys.length(b, value, node)
     if isinstance(value.type, ClassType):
         from .classes import require_special
 
@@ -752,6 +768,14 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             return ops.Constant(BOOL, True)
         if cls in container_classes and isinstance(value.type, container_classes[cls]):
             return ops.Constant(BOOL, True)
+        if value.type == ANY:
+            from . import anys
+
+            answer = anys.isinstance_check(b, value, cls, name_node)
+            if answer is None:
+                raise b.error(name_node, f"isinstance() with {cls!r} is not supported")
+            dynamic.append(answer)
+            continue
         pyclass = classes.original_class(cls)
         if pyclass is not None:
             answer = classes.isinstance_check(b, value, pyclass, name_node)

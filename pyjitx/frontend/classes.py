@@ -48,7 +48,7 @@ def original_class(obj: Any) -> Optional[type]:
     original = obj.__dict__.get("__pjx_class__")
     if original is not None:
         return original
-    if obj.__module__ == "builtins" or issubclass(obj, BaseException):
+    if obj.__module__ in ("builtins", "typing", "typing_extensions") or issubclass(obj, BaseException):
         return None
     if getattr(obj, "__pjx_instance_base__", False):
         return None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType,
                         SetType, TupleType, Type, VarTupleType, has_unknown, slot_kind, unify,
                         with_article)
 from .session import Retry
@@ -66,6 +66,8 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
     widened = _widen_number(b, value, to, node)
     if widened is not None:
         return widened
+    if ANY in (to, value.type):  # boxed into, or checked out of, an Any
+        return b.expr.coerce(value, to, node)
     if fresh_container(value) and unify(value.type, to) == to:
         return retype_fresh(value, to)
     if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
@@ -491,6 +493,13 @@ def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
 def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Value) -> None:
     container = b.expr.value(target.value)
     t = container.type
+    if t == ANY:
+        from . import anys
+
+        if isinstance(target.slice, ast.Slice):
+            raise b.error(target.slice, "slice assignment on an Any is not supported yet")
+        anys.setitem(b, container, b.expr.value(target.slice), value, target)
+        return
     if isinstance(t, ClassType):
         from .classes import require_special
 

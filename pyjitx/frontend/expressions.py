@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, BOOL, ClassType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
+from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
                         TupleType, VarTupleType, Type, arithmetic_result,
                         unify)
 
@@ -86,7 +86,13 @@ class ExpressionBuilder:
         if node.id.startswith("."):  # a variable the compiler made up
             return self.b.read_var(node.id, node)
         if node.id in self.b.locals:
-            return self.b.read_var(node.id, node)
+            value = self.b.read_var(node.id, node)
+            narrowed = self.b.narrowed.get(node.id)
+            if narrowed is not None and value.type == ANY:
+                from . import anys
+
+                return anys.unbox(self.b, value, narrowed, node)
+            return value
         obj = self.b.lookup_global(node.id, node)
         constant = constant_value(obj)
         if constant is not None:
@@ -104,8 +110,10 @@ class ExpressionBuilder:
             value = self.unwrap(self.value(node.value), node)
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
+            hint = ("narrow it first: `if isinstance(x, SomeClass): x.attr`"
+                    if value.type == ANY else "")
             raise self.error(node, f"{with_article(value.type)} has no attribute '{node.attr}' "
-                             "in compiled code")
+                             "in compiled code", hint=hint)
         obj = resolve_attribute(self.b, node)
         constant = constant_value(obj)
         if constant is None:
@@ -119,6 +127,13 @@ class ExpressionBuilder:
         value = self.unwrap(self.value(node.value), node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
+        if value.type == ANY:
+            from . import anys
+
+            if isinstance(node.slice, ast.Slice):
+                raise self.error(node.slice, "slices of an Any are not supported yet",
+                                 hint="narrow it first: `if isinstance(x, str): ...`")
+            return anys.getitem(self.b, value, self.value(node.slice), node)
         if isinstance(value.type, ClassType):
             from .classes import require_special
 
@@ -193,6 +208,10 @@ class ExpressionBuilder:
         if isinstance(node.op, ast.Not):
             return self.emit(ops.Unary("bool_not", self.truthy(self.value(node.operand), node)))
         operand = self.value(node.operand)
+        if operand.type == ANY:
+            from . import anys
+
+            return anys.unary(self.b, node.op, operand, node)
         if operand.type == BOOL:
             operand = self.coerce(operand, INT, node)
         if operand.type not in (INT, FLOAT):
@@ -392,6 +411,10 @@ class ExpressionBuilder:
     def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
         if value.type == BOOL:
             return value
+        if value.type == ANY:
+            from . import anys
+
+            return anys.truthy(self.b, value, node)
         if isinstance(value.type, OptionalType):
             # None is false; otherwise the item's truth
             return self._optional_truthy(value, node)
@@ -420,6 +443,10 @@ class ExpressionBuilder:
         literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if to == ANY or value.type == ANY:
+            from . import anys
+
+            return anys.box(self.b, value, node) if to == ANY else anys.unbox(self.b, value, to, node)
         if isinstance(to, OptionalType):
             if value.type == NONE:
                 return ops.Constant(to, None)
@@ -455,6 +482,10 @@ class ExpressionBuilder:
         op = _BINOPS.get(type(op_node))
         if op is None:
             raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+        if ANY in (left.type, right.type):
+            from . import anys
+
+            return anys.binary(self.b, op, left, right, node)
         if left.type.is_refcounted or right.type.is_refcounted:
             return self._object_binary(op, self.unwrap(left, node), self.unwrap(right, node), node)
         if op in ("and", "or", "xor") and left.type == BOOL and right.type == BOOL:
@@ -513,6 +544,23 @@ class ExpressionBuilder:
 
     def compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
                 node: ast.AST) -> ops.Value:
+        if ANY in (left.type, right.type):
+            from . import anys
+
+            other_side = right if left.type == ANY else left
+            if other_side.type == NONE and isinstance(op_node, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)):
+                is_none = anys.is_none(self.b, left if left.type == ANY else right)
+                if isinstance(op_node, (ast.Is, ast.Eq)):
+                    return is_none
+                return self.emit(ops.Unary("bool_not", is_none))
+            if isinstance(op_node, (ast.In, ast.NotIn)):
+                result = anys.contains(self.b, left, right, node)
+                return result if isinstance(op_node, ast.In) else self.emit(ops.Unary("bool_not", result))
+            op = _COMPARES.get(type(op_node))
+            if op is None:
+                raise self.error(node, f"'{type(op_node).__name__}' is not supported on Any values",
+                                 hint="'is' compares with None only")
+            return anys.compare(self.b, op, left, right, node)
         optional = left if isinstance(left.type, OptionalType) else right
         other = right if optional is left else left
         if isinstance(optional.type, OptionalType) and other.type == NONE and isinstance(

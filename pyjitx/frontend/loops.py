@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, DictType, ListType, SetType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, DictType, ListType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -181,6 +181,10 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
     t = value.type
     if isinstance(t, (DictType, SetType)):
         return containers.as_list(b, value, node)
+    if t == ANY:  # its items, as a List[Any]
+        from . import anys
+
+        return anys.items(b, value, node)
     if isinstance(t, (ListType, TupleType, VarTupleType)) or t in (STR, BYTES):
         if isinstance(t, ListType) and t.item == UNKNOWN:
             raise b.error(node, "cannot infer the item type of this empty list",

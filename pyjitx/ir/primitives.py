@@ -33,6 +33,8 @@ class _Marker(Type):
 
 SLOT = _Marker("slot")
 I32 = _Marker("i32")
+# a NUL-terminated constant string (the operand is a Constant holding the text)
+CSTR = _Marker("cstr")
 
 CONVENTIONS = ("direct", "status", "null", "tristate")
 
@@ -365,3 +367,28 @@ ERR_SET_STR = _p("err_set_str", (I32, STR), NONE, can_raise=False)
 EXCEPTION_STR = _p("exception_str", (EXCEPTION,), STR, can_raise=False)
 EXCEPTION_KIND_MATCHES = _p("exception_kind_matches", (I32, I32), INT, can_raise=False)
 EXCEPTION_KIND = _p("exception_kind", (EXCEPTION,), INT, can_raise=False)
+
+
+# ---- Any (any.h) -----------------------------------------------------------------
+from .types import ANY as _ANY  # noqa: E402
+
+BOX_INT = _p("box_int", (INT,), _ANY, convention="null")
+BOX_FLOAT = _p("box_float", (FLOAT,), _ANY, convention="null")
+BOX_BOOL = _p("box_bool", (INT,), _ANY, convention="null")
+ANY_TO_INT = _p("any_to_int", (_ANY,), INT, convention="status")
+ANY_TO_FLOAT = _p("any_to_float", (_ANY,), FLOAT, convention="status")
+ANY_TO_BOOL = _p("any_to_bool", (_ANY,), INT, convention="status")
+# result: the object type the builder asks for (the descriptor checks it)
+ANY_CAST = _p("any_cast", (_ANY, CSTR), OBJ, convention="status")
+ANY_BINARY = _p("any_binary", (I32, _ANY, _ANY), _ANY, convention="status")
+ANY_UNARY = _p("any_unary", (I32, _ANY), _ANY, convention="status")
+ANY_COMPARE = _p("any_compare", (I32, _ANY, _ANY), INT, convention="status")
+ANY_TRUTHY = _p("any_truthy", (_ANY,), INT, convention="status")
+ANY_LEN = _p("any_len", (_ANY,), INT, convention="status")
+ANY_GETITEM = _p("any_getitem", (_ANY, _ANY), _ANY, convention="status")
+ANY_SETITEM = _p("any_setitem", (_ANY, _ANY, _ANY), NONE, convention="status")
+ANY_CONTAINS = _p("any_contains", (_ANY, _ANY), INT, convention="status")
+ANY_ITEMS = _p("any_items", (_ANY,), _ListType(_ANY), convention="null")
+ANY_ISINSTANCE = _p("any_isinstance", (_ANY, INT, INT), INT, can_raise=False)
+ANY_INT = _p("any_int", (_ANY,), INT, convention="status")
+ANY_FLOAT = _p("any_float", (_ANY,), FLOAT, convention="status")

@@ -77,6 +77,16 @@ class ExceptionValueType(ObjectType):
         return "Exception"
 
 
+@dataclass(frozen=True)
+class AnyType(ObjectType):
+    """Any: a pointer to a value of any type (libruntime any.h): objects as
+    themselves, None as NULL, int/float/bool boxed."""
+
+    def __str__(self) -> str:
+        return "Any"
+
+
+ANY = AnyType()
 EXCEPTION = ExceptionValueType()
 STR = StrType()
 BYTES = BytesType()
@@ -183,6 +193,8 @@ def unify(a: Type, b: Type) -> Optional[Type]:
     unknown item type (of an empty literal) takes the other's."""
     if a == b:
         return a
+    if ANY in (a, b) and UNKNOWN not in (a, b):
+        return ANY  # Any holds every value
     if a == UNKNOWN:
         return b
     if b == UNKNOWN:
@@ -239,6 +251,8 @@ def with_article(t: Type) -> str:
     name = str(t)
     if t == NONE:
         return "None"
+    if t == ANY:
+        return "an Any"
     if isinstance(t, ObjectType) and not isinstance(t, (StrType, BytesType)):
         return f"a {name}"
     return f"an {name}" if name[0] in "aeiou" else f"a {name}"

@@ -33,6 +33,10 @@ typedef enum pjx_type_id {
     PJX_TYPE_TUPLE = 6,
     PJX_TYPE_EXCEPTION = 7,
     PJX_TYPE_INSTANCE = 8,
+    /* boxed scalars: only inside an Any (any.h) */
+    PJX_TYPE_INT = 9,
+    PJX_TYPE_FLOAT = 10,
+    PJX_TYPE_BOOL = 11,
     PJX_TYPE__COUNT
 } pjx_type_id;
 

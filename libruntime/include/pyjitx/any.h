@@ -1,0 +1,78 @@
+/* `Any`: a value of any supported type, as one object pointer.
+ *
+ * Objects (str, bytes, containers, instances) are themselves; None is
+ * NULL; int, float and bool are boxed (pjx_box, immutable; True, False and
+ * the ints -5..256 are immortal singletons).  So an Any is reference
+ * counted like every object, a List[Any] is a list of kind OBJ, and an
+ * Optional[T] is already a valid Any.  Operations dispatch on the run-time
+ * type with Python's rules and messages.
+ *
+ * Results that are Any use the status convention with an out pointer
+ * (NULL is None, so NULL cannot signal an error).
+ */
+#ifndef PYJITX_ANY_H
+#define PYJITX_ANY_H
+
+#include "pyjitx/object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pjx_box {
+    pjx_object ob; /* type_id PJX_TYPE_INT, PJX_TYPE_FLOAT or PJX_TYPE_BOOL */
+    pjx_slot value;
+} pjx_box;
+
+/* Boxing never fails but on memory exhaustion (NULL then). */
+PJX_EXPORT pjx_object *pjx_box_int(int64_t v);
+PJX_EXPORT pjx_object *pjx_box_float(double v);
+PJX_EXPORT pjx_object *pjx_box_bool(int64_t v);
+
+/* An Any as a (kind, slot) pair, as containers hold values (borrowed). */
+PJX_EXPORT void pjx_any_unpack(pjx_object *a, int32_t *kind, pjx_slot *slot);
+/* A slot of `kind` as an Any (a new reference). */
+PJX_EXPORT int32_t pjx_any_pack(int32_t kind, pjx_slot v, pjx_object **out);
+
+/* Unboxing to a static type: TypeError when the value has another type.
+ * to_int accepts bools (bool is an int); to_float accepts ints and bools. */
+PJX_EXPORT int32_t pjx_any_to_int(pjx_object *a, int64_t *out);
+PJX_EXPORT int32_t pjx_any_to_float(pjx_object *a, double *out);
+PJX_EXPORT int32_t pjx_any_to_bool(pjx_object *a, int64_t *out);
+/* To an object type given by a boundary-style descriptor ("s", "l[i]",
+ * "d[sa]", "c[<id>:<name>]", "o[...]"...): checks the run-time type (deeply
+ * for containers) and returns a new reference to the same object. */
+PJX_EXPORT int32_t pjx_any_cast(pjx_object *a, const char *desc, pjx_object **out);
+
+/* Operators, Python's semantics.  `op` for binary: */
+enum {
+    PJX_ADD = 0, PJX_SUB, PJX_MUL, PJX_TRUEDIV, PJX_FLOORDIV, PJX_MOD, PJX_POW,
+    PJX_LSHIFT, PJX_RSHIFT, PJX_BITAND, PJX_BITOR, PJX_BITXOR
+};
+PJX_EXPORT int32_t pjx_any_binary(int32_t op, pjx_object *a, pjx_object *b, pjx_object **out);
+/* unary: 0 -x, 1 +x, 2 ~x */
+PJX_EXPORT int32_t pjx_any_unary(int32_t op, pjx_object *a, pjx_object **out);
+/* a <op> b with PJX_LT ... PJX_GE (containers.h); 0/1 into *out */
+PJX_EXPORT int32_t pjx_any_compare(int32_t op, pjx_object *a, pjx_object *b, int64_t *out);
+PJX_EXPORT int32_t pjx_any_truthy(pjx_object *a, int64_t *out);
+PJX_EXPORT int32_t pjx_any_len(pjx_object *a, int64_t *out);
+PJX_EXPORT int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out);
+PJX_EXPORT int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value);
+/* item in a */
+PJX_EXPORT int32_t pjx_any_contains(pjx_object *a, pjx_object *item, int64_t *out);
+/* for x in a: the items as a new List[Any] (str: characters; dict: keys). */
+PJX_EXPORT pjx_list *pjx_any_items(pjx_object *a);
+/* isinstance(a, T) for a built-in T (PJX_TYPE_*, PJX_TYPE_NONE_CHECK for
+ * None) or a compiled class (class_id != 0). */
+#define PJX_TYPE_NONE_CHECK 100
+PJX_EXPORT int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t class_id);
+/* int(a) / float(a) with Python's conversions (str parsed, float truncated). */
+PJX_EXPORT int32_t pjx_any_int(pjx_object *a, int64_t *out);
+PJX_EXPORT int32_t pjx_any_float(pjx_object *a, double *out);
+/* The Python name of a's type ('int', 'str', 'NoneType', a class name). */
+PJX_EXPORT const char *pjx_any_type_name(pjx_object *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,175 @@
+"""`Any` in the frontend: boxing a typed value into an Any, the checked
+cast back, and the operators on Any operands (each a runtime call that
+dispatches on the run-time type with Python's rules, libruntime any.c).
+
+Where a static type is known the compiler keeps using it: an Any appears
+only where the source says Any (annotations, unannotated container
+parameters) or where values of different types meet in one variable.
+`isinstance(x, T)` narrows x to T inside the `if` (anys.narrowed_type).
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, with_article
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+# any.h's operator numbers
+BINARY_CODES = {"add": 0, "sub": 1, "mul": 2, "truediv": 3, "floordiv": 4, "mod": 5, "pow": 6,
+                "lshift": 7, "rshift": 8, "and": 9, "or": 10, "xor": 11}
+COMPARE_CODES = {"lt": 0, "le": 1, "eq": 2, "ne": 3, "gt": 4, "ge": 5}
+UNARY_CODES = {ast.USub: 0, ast.UAdd: 1, ast.Invert: 2}
+
+
+def _prim(b: "FunctionBuilder", prim: prims.Primitive, args, node: ast.AST,
+          result_type: Optional[Type] = None) -> ops.Value:
+    return b.emit(ops.PrimitiveCall(prim, args, b.lineno(node), result_type))
+
+
+def box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """A typed value as an Any."""
+    t = value.type
+    if t == ANY:
+        return value
+    if t == INT:
+        return _prim(b, prims.BOX_INT, [value], node)
+    if t == FLOAT:
+        return _prim(b, prims.BOX_FLOAT, [value], node)
+    if t == BOOL:
+        return _prim(b, prims.BOX_BOOL, [b.expr.coerce(value, INT, node)], node)
+    if t == NONE:
+        return ops.Constant(ANY, None)
+    if t.is_refcounted:  # the same object (an Optional's None is NULL, as Any's)
+        return b.emit(ops.OptionalOp("wrap", value, ANY))
+    raise b.error(node, f"{with_article(t)} cannot be held in an Any")
+
+
+def unbox(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> ops.Value:
+    """An Any as the static type `to`: TypeError at run time when it holds
+    a value of another type (containers are checked item by item)."""
+    from ..backend.abi import boundary_descriptor
+
+    if to == ANY:
+        return value
+    if to == INT:
+        return _prim(b, prims.ANY_TO_INT, [value], node)
+    if to == FLOAT:
+        return _prim(b, prims.ANY_TO_FLOAT, [value], node)
+    if to == BOOL:
+        return b.emit(ops.Convert("int_to_bool", _prim(b, prims.ANY_TO_BOOL, [value], node)))
+    if to == NONE:
+        raise b.error(node, "an Any cannot be used where None is expected",
+                      hint="compare it with `is None` instead")
+    if to.is_refcounted:
+        descriptor = ops.Constant(prims.CSTR, boundary_descriptor(to))
+        return _prim(b, prims.ANY_CAST, [value, descriptor], node, result_type=to)
+    raise b.error(node, f"an Any cannot be used as {with_article(to)}")
+
+
+def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+           node: ast.AST) -> ops.Value:
+    code = ops.Constant(INT, BINARY_CODES[op])
+    return _prim(b, prims.ANY_BINARY, [code, box(b, left, node), box(b, right, node)], node)
+
+
+def unary(b: "FunctionBuilder", op_node: ast.unaryop, operand: ops.Value, node: ast.AST) -> ops.Value:
+    return _prim(b, prims.ANY_UNARY, [ops.Constant(INT, UNARY_CODES[type(op_node)]), operand], node)
+
+
+def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
+            node: ast.AST) -> ops.Value:
+    code = ops.Constant(INT, COMPARE_CODES[op])
+    result = _prim(b, prims.ANY_COMPARE, [code, box(b, left, node), box(b, right, node)], node)
+    return b.emit(ops.Convert("int_to_bool", result))
+
+
+def is_none(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
+    return b.emit(ops.OptionalOp("is_none", value, BOOL))
+
+
+def truthy(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    return b.emit(ops.Convert("int_to_bool", _prim(b, prims.ANY_TRUTHY, [value], node)))
+
+
+def length(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    return _prim(b, prims.ANY_LEN, [value], node)
+
+
+def getitem(b: "FunctionBuilder", value: ops.Value, key: ops.Value, node: ast.AST) -> ops.Value:
+    return _prim(b, prims.ANY_GETITEM, [value, box(b, key, node)], node)
+
+
+def setitem(b: "FunctionBuilder", value: ops.Value, key: ops.Value, item: ops.Value,
+            node: ast.AST) -> None:
+    _prim(b, prims.ANY_SETITEM, [value, box(b, key, node), box(b, item, node)], node)
+
+
+def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value, node: ast.AST) -> ops.Value:
+    result = _prim(b, prims.ANY_CONTAINS, [box(b, container, node), box(b, item, node)], node)
+    return b.emit(ops.Convert("int_to_bool", result))
+
+
+def items(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """`for x in value`: the items as a List[Any]."""
+    return _prim(b, prims.ANY_ITEMS, [value], node)
+
+
+def to_int(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    return _prim(b, prims.ANY_INT, [value], node)
+
+
+def to_float(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    return _prim(b, prims.ANY_FLOAT, [value], node)
+
+
+# isinstance(x, T) on an Any: libruntime's PJX_TYPE_* numbers
+_TYPE_IDS = {str: 1, bytes: 2, list: 3, dict: 4, set: 5, tuple: 6, int: 9, float: 10, bool: 11,
+             type(None): 100}
+# ... and the static type an isinstance test narrows to
+_NARROWS = {str: "str", bytes: "bytes", int: "int", float: "float", bool: "bool"}
+
+
+def isinstance_check(b: "FunctionBuilder", value: ops.Value, cls: type, node: ast.AST) -> Optional[ops.Value]:
+    from .classes import info_for, original_class
+
+    pyclass = original_class(cls)
+    if pyclass is not None:
+        class_id = info_for(pyclass).type.class_id
+        result = _prim(b, prims.ANY_ISINSTANCE, [value, ops.Constant(INT, 0),
+                                                 ops.Constant(INT, class_id)], node)
+    elif cls in _TYPE_IDS:
+        result = _prim(b, prims.ANY_ISINSTANCE, [value, ops.Constant(INT, _TYPE_IDS[cls]),
+                                                 ops.Constant(INT, 0)], node)
+    else:
+        return None
+    return b.emit(ops.Convert("int_to_bool", result))
+
+
+def narrowed_type(b: "FunctionBuilder", test: ast.expr) -> Optional[tuple]:
+    """For `isinstance(name, T)` on an Any local: (name, T's static type),
+    the type the name has inside the `if`."""
+    from .annotations import type_from_annotation
+    from .classes import class_type_of
+
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], ast.Name) and isinstance(test.args[1], ast.Name)):
+        return None
+    name = test.args[0].id
+    if b.var_types.get(name) != ANY or test.args[0].id not in b.locals:
+        return None
+    try:
+        cls = b.lookup_global(test.args[1].id, test.args[1])
+    except Exception:
+        return None
+    if cls in _NARROWS:
+        return name, type_from_annotation(_NARROWS[cls])
+    class_type = class_type_of(cls) if isinstance(cls, type) else None
+    if isinstance(class_type, ClassType):
+        return name, class_type
+    return None
