@@ -47,6 +47,9 @@ void pjx_exception_dealloc(pjx_exception *e);
 void pjx_instance_dealloc(pjx_instance *self);
 /* Python's name of a slot value's type, for messages ('int', 'str', 'Key'). */
 const char *pjx_slot_type_name(int32_t kind, pjx_slot v);
+/* A boxed scalar (an Any in an OBJ slot) as its scalar kind and value;
+ * returns whether it was one. */
+int pjx_slot_unbox(int32_t *kind, pjx_slot *v);
 int32_t pjx_instance_hash(pjx_instance *self, int64_t *out);
 int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b);
 /* 0 with -1/0/1 in *out, -1 on error, 1 when neither side orders them. */

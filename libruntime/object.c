@@ -148,9 +148,14 @@ int64_t pjx_hash_bytes(const void *data, int64_t size) {
     return r == -1 ? -2 : r;
 }
 
-/* A boxed scalar in an OBJ slot (an Any) behaves as the scalar itself. */
-static int unbox(int32_t *kind, pjx_slot *v) {
-    if (*kind != PJX_KIND_OBJ || v->o == NULL) return 0;
+/* A boxed scalar in an OBJ slot (an Any) behaves as the scalar itself, and
+ * a NULL object (an Optional's or an Any's None) as None. */
+int pjx_slot_unbox(int32_t *kind, pjx_slot *v) {
+    if (*kind != PJX_KIND_OBJ) return 0;
+    if (v->o == NULL) {
+        *kind = PJX_KIND_NONE;
+        return 1;
+    }
     switch (v->o->type_id) {
     case PJX_TYPE_INT: *kind = PJX_KIND_INT; break;
     case PJX_TYPE_FLOAT: *kind = PJX_KIND_FLOAT; break;
@@ -162,7 +167,7 @@ static int unbox(int32_t *kind, pjx_slot *v) {
 }
 
 int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
-    unbox(&kind, &v);
+    pjx_slot_unbox(&kind, &v);
     switch (kind) {
     case PJX_KIND_INT:
     case PJX_KIND_BOOL: *out = pjx_hash_int(v.i); return 0;
@@ -194,7 +199,7 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     if (a.o == b.o) return 1; /* identity implies equality, as in CPython containers */
     if (a.o == NULL || b.o == NULL) return 0;
     int32_t ka = kind, kb = kind;
-    if (unbox(&ka, &a) | unbox(&kb, &b)) return pjx_slot_eq_mixed(ka, a, kb, b);
+    if (pjx_slot_unbox(&ka, &a) | pjx_slot_unbox(&kb, &b)) return pjx_slot_eq_mixed(ka, a, kb, b);
     if (a.o->type_id != b.o->type_id) return 0;
     switch (a.o->type_id) {
     case PJX_TYPE_STR: return pjx_str_eq((pjx_str *)a.o, (pjx_str *)b.o);
@@ -216,7 +221,7 @@ static const char *instance_short_name(const pjx_instance *self) {
 }
 
 const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
-    unbox(&kind, &v);
+    pjx_slot_unbox(&kind, &v);
     static const char *const names[] = {"?", "str", "bytes", "list", "dict", "set", "tuple", "Exception"};
     switch (kind) {
     case PJX_KIND_INT: return "int";
@@ -233,7 +238,7 @@ const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
 int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
     if (kind == PJX_KIND_OBJ) {
         int32_t ka = kind, kb = kind;
-        if (unbox(&ka, &a) | unbox(&kb, &b)) {
+        if (pjx_slot_unbox(&ka, &a) | pjx_slot_unbox(&kb, &b)) {
             int64_t less, greater;
             if (pjx_slot_richcompare_mixed(ka, a, kb, b, PJX_LT, &less) < 0 ||
                 pjx_slot_richcompare_mixed(ka, a, kb, b, PJX_GT, &greater) < 0) return -1;
@@ -272,7 +277,7 @@ int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
 }
 
 pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
-    unbox(&kind, &v);
+    pjx_slot_unbox(&kind, &v);
     switch (kind) {
     case PJX_KIND_INT: return pjx_int_repr(v.i);
     case PJX_KIND_FLOAT: return pjx_float_repr(v.f);
@@ -298,7 +303,7 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
 }
 
 pjx_str *pjx_slot_str(int32_t kind, pjx_slot v) {
-    unbox(&kind, &v);
+    pjx_slot_unbox(&kind, &v);
     if (kind == PJX_KIND_OBJ && v.o != NULL && v.o->type_id == PJX_TYPE_STR) {
         pjx_incref(v.o);
         return (pjx_str *)v.o;

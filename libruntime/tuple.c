@@ -10,6 +10,8 @@ static int is_number_kind(int32_t k) {
 }
 
 int64_t pjx_slot_eq_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b) {
+    pjx_slot_unbox(&ka, &a);
+    pjx_slot_unbox(&kb, &b);
     if (ka == kb) return pjx_slot_eq(ka, a, b);
     if (!is_number_kind(ka) || !is_number_kind(kb)) return 0;
     if (ka == PJX_KIND_FLOAT) return pjx_compare_int_float(b.i, a.f) == 0;
@@ -31,6 +33,8 @@ static int64_t apply_op(int64_t c, int32_t op) {
 int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b, int32_t op,
                                    int64_t *out) {
     static const char *const symbols[] = {"<", "<=", "==", "!=", ">", ">="};
+    pjx_slot_unbox(&ka, &a);
+    pjx_slot_unbox(&kb, &b);
     if (op == PJX_EQ || op == PJX_NE) {
         int64_t eq = pjx_slot_eq_mixed(ka, a, kb, b);
         *out = op == PJX_EQ ? eq : !eq;

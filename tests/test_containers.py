@@ -904,7 +904,7 @@ def _bad_empty_literal(xs: List[int]) -> bool:
 
 @pytest.mark.needs_jit
 @pytest.mark.parametrize("fn, args, words", [
-    (_bad_mixed_list, (1, "a"), "share a type"),
+    (_bad_mixed_list, (1, "a"), "holds an int, not a str"),
     (_bad_unhashable, ([1],), "unhashable type: 'list'"),
     (_bad_method, ([1],), "frobnicate"),
     (_bad_star_literal, ([1],), "starred"),

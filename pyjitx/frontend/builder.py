@@ -93,6 +93,9 @@ class FunctionBuilder:
         self.lambda_bindings: Dict[str, ops.Value] = {}
         # Any locals known to hold one type here (inside `if isinstance(x, T):`)
         self.narrowed: Dict[str, Type] = {}
+        # the type a container literal should have (by id of its AST node):
+        # its annotation, so that [1, "a"] can be a List[Any]
+        self.expected: Dict[int, Type] = {}
         # the current item of an internal loop (as_list, sort keys)
         self.loop_item: Optional[ops.Value] = None
         # innermost last: where a failing op goes inside `try` blocks
@@ -430,6 +433,7 @@ class FunctionBuilder:
         self.var_types[name] = declared
         self.var_origin.setdefault(name, stmt)
         if stmt.value is not None:
+            self.expected[id(stmt.value)] = declared
             value = self.expr.coerce(self.expr.value(stmt.value), declared, stmt.value)
             self.write_var(name, value, stmt.target)
 
@@ -461,6 +465,8 @@ class FunctionBuilder:
 
     def do_return(self, value_node: Optional[ast.expr], node: ast.AST) -> None:
         where = value_node if value_node is not None else node
+        if value_node is not None and self.return_annotation is not None:
+            self.expected[id(value_node)] = self.return_annotation
         value = ops.Constant(NONE, None) if value_node is None else self.expr.value(value_node)
         target = self.return_annotation or self.return_preset_next
         if target is not None:

@@ -100,8 +100,9 @@ def append(b: "FunctionBuilder", lst: ops.Value, value: ops.Value, node: ast.AST
 def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
     if any(isinstance(e, ast.Starred) for e in node.elts):
         raise b.error(node, "starred items in list literals are not supported")
-    values = [b.expr.value(e) for e in node.elts]
-    item = _common_type(b, values, node)
+    expected = b.expected.get(id(node))
+    values = _evaluate(b, node.elts, expected.item if isinstance(expected, ListType) else None)
+    item = expected.item if isinstance(expected, ListType) else _common_type(b, values, node)
     result = new_list(b, item, node, len(values))
     for value, elt in zip(values, node.elts):
         append(b, result, coerce_item(b, value, item, elt, "this list"), elt)
@@ -109,8 +110,9 @@ def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
 
 
 def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
-    values = [b.expr.value(e) for e in node.elts]
-    item = _common_type(b, values, node)
+    expected = b.expected.get(id(node))
+    values = _evaluate(b, node.elts, expected.item if isinstance(expected, SetType) else None)
+    item = expected.item if isinstance(expected, SetType) else _common_type(b, values, node)
     _check_hashable(b, item, node)
     result = prim(b, prims.SET_NEW, [kind(item)], node, SetType(item))
     for value, elt in zip(values, node.elts):
@@ -121,10 +123,13 @@ def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
 def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
     if any(k is None for k in node.keys):
         raise b.error(node, "'**' in dict literals is not supported")
-    keys = [b.expr.value(k) for k in node.keys]  # type: ignore[arg-type]
-    values = [b.expr.value(v) for v in node.values]
-    key_type = _common_type(b, keys, node)
-    value_type = _common_type(b, values, node)
+    expected = b.expected.get(id(node))
+    if not isinstance(expected, DictType):
+        expected = None
+    keys = _evaluate(b, node.keys, expected.key if expected else None)  # type: ignore[arg-type]
+    values = _evaluate(b, node.values, expected.value if expected else None)
+    key_type = expected.key if expected else _common_type(b, keys, node)
+    value_type = expected.value if expected else _common_type(b, values, node)
     _check_hashable(b, key_type, node)
     result = prim(b, prims.DICT_NEW, [kind(key_type), kind(value_type)], node,
                   DictType(key_type, value_type))
@@ -155,16 +160,29 @@ def build_tuple(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) ->
     return result
 
 
+def _evaluate(b: "FunctionBuilder", nodes: List[ast.expr], expected: Optional[Type]) -> List[ops.Value]:
+    """The items of a literal; an expected item type (the literal's
+    annotation) flows on into nested literals."""
+    if expected is not None:
+        for n in nodes:
+            b.expected[id(n)] = expected
+    return [b.expr.value(n) for n in nodes]
+
+
 def _common_type(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) -> Type:
+    """The item type of a literal: the items' common type, Any for items
+    of unrelated types (as Python would hold them)."""
     item: Type = UNKNOWN
     for value in values:
         joined = unify(item, value.type)
         if joined is None and {item, value.type} <= {INT, BOOL, FLOAT}:
             joined = FLOAT if FLOAT in (item, value.type) else INT
         if joined is None:
-            raise b.error(node, f"items of one container must share a type: found "
-                          f"{with_article(item)} and {with_article(value.type)}",
-                          hint="heterogeneous containers need Any (not supported yet)")
+            if has_unknown(item) or has_unknown(value.type):
+                raise b.error(node, f"items of one container must share a type: found "
+                              f"{with_article(item)} and {with_article(value.type)}",
+                              hint="annotate the container, e.g. 'xs: List[Any] = [...]'")
+            joined = ANY
         item = joined
     return item
 
