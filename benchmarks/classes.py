@@ -168,3 +168,23 @@ def _timed(name: str, makers: Dict[str, Callable[[], Any]], thunk_of: Callable[[
     speedups(ordered)
     apply_goal(ordered, PYJITX, goal, met)
     return ordered
+
+
+def _matx_mixed() -> Callable:
+    import matx
+
+    with quiet():
+        return matx.script(class_kernels.mixed_sum)
+
+
+def run_mixed(settings: Settings) -> List[Row]:
+    n = 2_000 if settings.quick else 10_000
+    name = f"List[Any] of {n:,} mixed values (int/float/str/None/list), isinstance dispatch"
+    values = class_kernels.mixed_inputs(n)
+    makers: Dict[str, Callable[[], Callable]] = {
+        CPYTHON: lambda: class_kernels.mixed_sum,
+        PYJITX: lambda: __import__("pyjitx").compile(class_kernels.mixed_sum)}
+    if settings.peers is not None and "matxscript" in settings.peers.available:
+        makers["matxscript"] = _matx_mixed
+    return _timed(name, makers, lambda fn: (lambda: fn(values)), settings,
+                  goal="faster than CPython", met=lambda r: (r.ratio or 0) > 1)

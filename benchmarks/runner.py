@@ -41,6 +41,7 @@ def workloads() -> List[Workload]:
     found += [
         Workload("method", "method call inside compiled code", classes.run_method_loop),
         Workload("pymethod", "method call from Python", classes.run_method_from_python),
+        Workload("anylist", "List[Any] mixed values", classes.run_mixed),
         Workload("compile", "cold compile", compile_time.run_cold_compile),
         Workload("cache", "cached load", compile_time.run_cached_load),
         Workload("gil", "GIL release threads", threads.run_gil),

@@ -1012,8 +1012,60 @@ class FunctionLowering:
         return self._inline_or_call(op, ascii_char, lambda: b.zext(first, I64), "ord")
 
     # primitives with an inline fast path
+    # ---- Any (libruntime any.h): type tests and unboxing inline
+
+    # object.h: pjx_object.type_id (u32) at offset 8; pjx_box.value at 16
+    _TYPE_INT, _TYPE_FLOAT, _TYPE_BOOL, _NONE_CHECK = 9, 10, 11, 100
+
+    def _type_id_is(self, obj: ir.Value, wanted: Tuple[int, ...]) -> ir.Value:
+        """obj is not NULL and its type_id is one of `wanted` (an i1)."""
+        b = self.builder
+        entry = b.block
+        load = self.llfn.append_basic_block("typeid")
+        done = self.llfn.append_basic_block("typeid.done")
+        b.cbranch(b.icmp_unsigned("!=", obj, ir.Constant(PTR, None)), load, done)
+        b.position_at_end(load)
+        tid = b.load(b.gep(obj, [ir.Constant(I64, 8)], source_etype=I8), typ=I32)
+        match = ir.Constant(I1, 0)
+        for t in wanted:
+            match = b.or_(match, b.icmp_unsigned("==", tid, ir.Constant(I32, t)))
+        load_end = b.block
+        b.branch(done)
+        b.position_at_end(done)
+        result = b.phi(I1)
+        result.add_incoming(ir.Constant(I1, 0), entry)
+        result.add_incoming(match, load_end)
+        return result
+
+    def _any_isinstance(self, op: ops.PrimitiveCall) -> ir.Value:
+        value, type_id, class_id = op.operands
+        if class_id.value != 0:
+            return self.call_primitive(op)
+        obj = self.value(value)
+        if type_id.value == self._NONE_CHECK:
+            hit = self.builder.icmp_unsigned("==", obj, ir.Constant(PTR, None))
+        elif type_id.value == self._TYPE_INT:  # bool is an int
+            hit = self._type_id_is(obj, (self._TYPE_INT, self._TYPE_BOOL))
+        else:
+            hit = self._type_id_is(obj, (type_id.value,))
+        return self.builder.zext(hit, I64)
+
+    def _any_unbox(self, op: ops.PrimitiveCall, wanted: Tuple[int, ...], typ: ir.Type) -> ir.Value:
+        obj = self.value(op.operands[0])
+        b = self.builder
+        return self._inline_or_call(
+            op, self._type_id_is(obj, wanted),
+            lambda: b.load(b.gep(obj, [ir.Constant(I64, 16)], source_etype=I8), typ=typ), "unbox")
+
+    def _any_to_int(self, op: ops.PrimitiveCall) -> ir.Value:
+        return self._any_unbox(op, (self._TYPE_INT, self._TYPE_BOOL), I64)
+
+    def _any_to_float(self, op: ops.PrimitiveCall) -> ir.Value:
+        return self._any_unbox(op, (self._TYPE_FLOAT,), F64)
+
     _INLINE = {"list_append": _list_append, "str_ord": _str_ord,
-               "str_char_at_byte": _str_char_at_byte}
+               "str_char_at_byte": _str_char_at_byte, "any_isinstance": _any_isinstance,
+               "any_to_int": _any_to_int, "any_to_float": _any_to_float}
 
     def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
         if param_type == SLOT:
