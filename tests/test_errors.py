@@ -58,8 +58,8 @@ def uses_yield(a: int) -> int:
     yield b  # <-- HERE
 
 
-def uses_lambda(a: int) -> int:
-    f = lambda x: x + 1  # <-- HERE
+def uses_global(a: int) -> int:
+    global COUNTER  # <-- HERE
     return a
 
 
@@ -99,7 +99,7 @@ SINGLE_CASES = [
     (uses_with, ast.With),
     (uses_class, ast.ClassDef),
     (uses_yield, ast.Yield),
-    (uses_lambda, ast.Lambda),
+    (uses_global, ast.Global),
     (uses_unsupported_builtin, ast.Call),
     (uses_unsupported_annotation, None),
 ]
@@ -209,5 +209,5 @@ def fine_after_error(a: int) -> int:
 
 
 def test_other_functions_still_compile_after_an_error():
-    _compile_error(uses_lambda, eager=True)
+    _compile_error(uses_global, eager=True)
     assert pyjitx.compile(fine_after_error)(41) == 42

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, FunctionRefType, DictType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 ABI_VERSION = 1
@@ -34,6 +34,8 @@ def value_type(t: Type) -> ir.Type:
     """How a value of IR type `t` is held in a register inside a function."""
     if t.is_refcounted:
         return PTR
+    if isinstance(t, FunctionRefType):
+        return I8  # known at compile time: nothing to hold
     return {INT: I64, FLOAT: F64, BOOL: I1, NONE: I8}[t]
 
 
@@ -41,6 +43,8 @@ def abi_type(t: Type) -> ir.Type:
     """How it is passed across the C ABI (bool as a byte, as C's uint8_t)."""
     if t.is_refcounted:
         return PTR
+    if isinstance(t, FunctionRefType):
+        return I8
     return {INT: I64, FLOAT: F64, BOOL: I8, NONE: I8}[t]
 
 
@@ -71,4 +75,9 @@ def boundary_descriptor(t: Type) -> str:
         return f"c[{t.class_id}:{t.name}]"
     if t == ANY:
         return "a"
+    if isinstance(t, FunctionRefType):
+        from ..errors import CompileError
+
+        raise CompileError(f"a {t} cannot cross into Python",
+                           hint="functions are values inside compiled code only")
     raise NotImplementedError(f"no boundary descriptor for {t}")

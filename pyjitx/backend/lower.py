@@ -22,7 +22,7 @@ from llvmlite import ir
 
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
-from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, OptionalType, Type, slot_kind
+from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, OptionalType, Type, slot_kind
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   value_type)
 
@@ -1176,6 +1176,6 @@ def constant(t: Type, value) -> ir.Constant:
         return ir.Constant(F64, 0.0 if value is None else float(value))
     if t == BOOL:
         return ir.Constant(I1, 1 if value else 0)
-    if t == NONE:
+    if t == NONE or isinstance(t, FunctionRefType):
         return ir.Constant(I8, 0)
     return ir.Constant(I64, 0 if value is None else int(value))

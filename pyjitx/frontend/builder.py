@@ -32,24 +32,19 @@ _UNSUPPORTED_STATEMENT_HINTS = {
     ast.Try: "try/except arrives with strings and containers",
     ast.Raise: "raise arrives with strings and containers",
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
-    ast.FunctionDef: "nested functions are not supported yet; define the function at module level",
     ast.AsyncFunctionDef: "async functions are not supported",
     ast.Import: "import at module level; compiled code can use the math module",
     ast.ImportFrom: "import at module level; compiled code can use the math module",
     ast.Delete: "del is not supported yet",
     ast.Global: "compiled code reads module-level constants but cannot assign them",
-    ast.Nonlocal: "closures are not supported yet",
 }
 
 
 def _assigned_names(node: ast.FunctionDef) -> Set[str]:
-    names: Set[str] = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
-            names.add(sub.id)
-        elif isinstance(sub, ast.ExceptHandler) and sub.name:
-            names.add(sub.name)
-    return names
+    """The function's own locals (nested functions have theirs)."""
+    from .closures import bound_names
+
+    return bound_names(node)
 
 
 class LoopContext:
@@ -93,6 +88,9 @@ class FunctionBuilder:
         self.lambda_bindings: Dict[str, ops.Value] = {}
         # Any locals known to hold one type here (inside `if isinstance(x, T):`)
         self.narrowed: Dict[str, Type] = {}
+        # expansions of nested functions in progress (pyjitx.frontend.closures)
+        self.inline_frames: List["InlineFrame"] = []
+        self.inline_serial = 0
         # the type a container literal should have (by id of its AST node):
         # its annotation, so that [1, "a"] can be a List[Any]
         self.expected: Dict[int, Type] = {}
@@ -315,6 +313,14 @@ class FunctionBuilder:
             raise self.error(stmt, f"unsupported statement '{type(stmt).__name__}'", hint=hint)
         method(stmt)
 
+    def stmt_FunctionDef(self, stmt: ast.FunctionDef) -> None:
+        from .closures import define
+
+        define(self, stmt, stmt.name)
+
+    def stmt_Nonlocal(self, stmt: ast.Nonlocal) -> None:
+        pass  # a nested function's body is expanded in place: its names are ours
+
     def stmt_Pass(self, stmt: ast.Pass) -> None:
         pass
 
@@ -326,6 +332,12 @@ class FunctionBuilder:
     def stmt_Assign(self, stmt: ast.Assign) -> None:
         if len(stmt.targets) == 1 and isinstance(stmt.targets[0], (ast.Tuple, ast.List)):
             self._unpack(stmt.targets[0], stmt.value)
+            return
+        if (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Lambda)):
+            from .closures import define
+
+            define(self, stmt.value, stmt.targets[0].id)
             return
         value = self.expr.value(stmt.value)
         for target in stmt.targets:
@@ -464,6 +476,12 @@ class FunctionBuilder:
         self.do_return(stmt.value, stmt)
 
     def do_return(self, value_node: Optional[ast.expr], node: ast.AST) -> None:
+        if self.inline_frames:  # inside an expanded nested function
+            frame = self.inline_frames[-1]
+            value = ops.Constant(NONE, None) if value_node is None else self.expr.value(value_node)
+            self.write_var(frame.result_var, value, node)
+            self.goto(frame.exit_block)
+            return
         where = value_node if value_node is not None else node
         if value_node is not None and self.return_annotation is not None:
             self.expected[id(value_node)] = self.return_annotation

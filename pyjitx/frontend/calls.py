@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, unify
+from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
 from .session import describe
@@ -54,10 +54,15 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
 
     func = node.func
     if isinstance(func, ast.Name):
-        if func.id in b.locals:
-            callee = b.read_var(func.id, func)
+        # ('.'-names are the renamed locals of an expanded nested function)
+        if func.id in b.locals or func.id in b.lambda_bindings or func.id.startswith("."):
+            callee = b.expr.value(func)
             if isinstance(callee.type, ClassType):
                 return classes.method_call(b, callee, "__call__", node)
+            if isinstance(callee.type, FunctionRefType):
+                from .closures import call_value
+
+                return call_value(b, callee, node)
             raise b.error(func, f"calling the local '{func.id}' is not supported",
                           hint="functions as values arrive later; call module-level functions")
         target = b.lookup_global(func.id, func)
@@ -68,7 +73,14 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
     else:
-        raise b.error(func, "only named functions can be called here")
+        callee = b.expr.value(func)  # e.g. (lambda x: x + 1)(2)
+        if isinstance(callee.type, FunctionRefType):
+            from .closures import call_value
+
+            return call_value(b, callee, node)
+        if isinstance(callee.type, ClassType):
+            return classes.method_call(b, callee, "__call__", node)
+        raise b.error(func, f"{with_article(callee.type)} is not callable")
     for arg in node.args:
         if isinstance(arg, ast.Starred):
             raise b.error(arg, "*args in calls is not supported")
@@ -216,8 +228,11 @@ def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) 
     args: List[ops.Value] = []
     arg_types: List[Type] = []
     annotations = getattr(pyfunc, "__annotations__", {})
+    from .closures import check_passable
+
     for p, value in zip(params, values):
         where = node
+        check_passable(b, value, node)
         declared = (type_from_annotation(annotations[p.name], pyfunc.__globals__)
                     if p.name in annotations else None)
         if p.name in annotations and declared is None:

@@ -7,6 +7,7 @@ comparisons without materialising bools.
 from __future__ import annotations
 
 import ast
+import types
 from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
@@ -97,9 +98,19 @@ class ExpressionBuilder:
         constant = constant_value(obj)
         if constant is not None:
             return constant
+        target = getattr(obj, "py_func", obj) if hasattr(obj, "py_func") else obj
+        if isinstance(target, types.FunctionType):  # a module-level function as a value
+            from .closures import ref_type_of_global
+
+            return ops.Constant(ref_type_of_global(target), None)
         raise self.error(node, f"'{node.id}' ({type(obj).__name__}) cannot be used as a value "
                          "in compiled code", hint="module-level int, float, bool and None "
                          "constants can; functions can be called")
+
+    def expr_Lambda(self, node: ast.Lambda) -> ops.Value:
+        from .closures import function_value
+
+        return function_value(self.b, node)
 
     def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
         from .calls import _is_module_path, resolve_attribute

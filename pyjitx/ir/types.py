@@ -170,6 +170,19 @@ class ClassType(ObjectType):
         return False
 
 
+@dataclass(frozen=True)
+class FunctionRefType(Type):
+    """A function as a value, known at compile time (a module-level function,
+    a nested function or a lambda): zero-size at run time; calls expand or
+    call the named function (pyjitx.frontend.closures)."""
+
+    name: str
+    key: int
+
+    def __str__(self) -> str:
+        return f"function {self.name}"
+
+
 # Slot kinds of container items (pjx_kind in object.h).
 KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
 
