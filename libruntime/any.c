@@ -117,7 +117,7 @@ int32_t pjx_any_to_bool(pjx_object *a, int64_t *out) {
 }
 
 /* ---- casts to container types (descriptors as at the boundary) --------------- */
-static void skip_desc(const char **desc) {
+void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c') {
@@ -175,7 +175,7 @@ static int object_matches(pjx_object *o, const char *d) {
         if (o->type_id != (*d == 'e' ? PJX_TYPE_SET : PJX_TYPE_DICT)) return 0;
         pjx_dict *dict = (pjx_dict *)o;
         const char *kd = d + 2, *vd = kd;
-        skip_desc(&vd);
+        pjx_descriptor_skip(&vd);
         if (dict->key_kind != desc_kind(kd)) return 0;
         if (*d == 'd' && dict->value_kind != desc_kind(vd)) return 0;
         int64_t pos = 0;
@@ -193,7 +193,7 @@ static int object_matches(pjx_object *o, const char *d) {
         for (int64_t i = 0; i < t->size; i++) {
             if (*item == ']') return 0; /* more items than the type has */
             if (!slot_matches(PJX_TUPLE_KINDS(t)[i], t->items[i], item)) return 0;
-            if (*d == 't') skip_desc(&item);
+            if (*d == 't') pjx_descriptor_skip(&item);
         }
         return *d == 'T' || *item == ']';
     }

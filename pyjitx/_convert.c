@@ -11,18 +11,8 @@
 #include <string.h>
 
 void pjx_skip_descriptor(const char **desc) {
-    const char *d = *desc;
-    if (*d == '!') d++;
-    char c = *d++;
-    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c') {
-        int depth = 0;
-        do {
-            if (*d == '[') depth++;
-            else if (*d == ']') depth--;
-            d++;
-        } while (depth > 0 && *d);
-    }
-    *desc = d;
+    if (**desc == '!') (*desc)++;
+    pjx_descriptor_skip(desc); /* the runtime's, which Any's casts use too */
 }
 
 int32_t pjx_descriptor_kind(const char *desc) {
