@@ -317,8 +317,9 @@ static conversion set_from_python(PyObject *value, const char *item_desc, pjx_sl
 }
 
 /* > 0 while converting a value marked '!' (an argument the callee
- * mutates): the receiver may change it, nested containers included, so no
- * dict in it may come from the converted-dict cache.  Guarded by the GIL. */
+ * mutates, the result of a pyfunc): the receiver may change it, nested
+ * containers included, so no dict in it may come from the converted-dict
+ * cache.  Guarded by the GIL. */
 static int converting_mutable;
 
 conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
