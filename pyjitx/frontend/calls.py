@@ -9,6 +9,7 @@ import math
 import types
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
+from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, ClassType, Type, unify
@@ -50,7 +51,7 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
 
 
 def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
-    from . import classes
+    from . import classes, pyfuncs
 
     func = node.func
     if isinstance(func, ast.Name):
@@ -78,6 +79,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         return handler(b, node, target)
+    if pyfuncs.is_pyfunc(target):
+        return pyfuncs.call(b, node, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
@@ -88,13 +91,30 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     math_name = _MATH_BY_OBJECT.get(_identity(target))
     if math_name is not None:
         return _math_call(b, node, math_name)
-    pyfunc = getattr(target, "py_func", None) if _is_dispatcher(target) else target
-    if isinstance(pyfunc, types.FunctionType):
-        return user_call(b, node, pyfunc)
+    if _is_dispatcher(target) and isinstance(target.py_func, types.FunctionType):
+        return user_call(b, node, target.py_func)
+    if isinstance(target, types.FunctionType):
+        return user_call(b, node, target, suggest_pyfunc=True)
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
-                       "round/int/float/bool/pow and the math module")
+                       "round/int/float/bool/pow and the math module; to call other Python "
+                       f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
+
+
+def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileError:
+    """A plain Python function that compiled code calls does not compile:
+    the error also says how to call it as Python instead (once, naming the
+    innermost such function)."""
+    if getattr(exc, "suggested_pyfunc", False):
+        return exc
+    suggestion = (f"or, to run {target.__name__}() as plain Python from compiled code, wrap "
+                  f"it: {target.__name__} = pyjitx.pyfunc({target.__name__}) (annotations "
+                  "required)")
+    error = CompileError(exc.message, exc.location,
+                         f"{exc.hint}\n  = {suggestion}" if exc.hint else suggestion)
+    error.suggested_pyfunc = True  # type: ignore[attr-defined]
+    return error
 
 
 def _is_super_call(node: ast.expr) -> bool:
@@ -206,7 +226,12 @@ def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTy
     return values
 
 
-def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) -> ops.Value:
+def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
+              suggest_pyfunc: bool = False) -> ops.Value:
+    """A call of a Python function compiled along (specialised on the
+    argument types of its unannotated parameters).  `suggest_pyfunc`: the
+    user did not ask for it to be compiled, so an error in its body also
+    suggests pyjitx.pyfunc."""
     values = bind_arguments(b, node, pyfunc)
     params = list(inspect.signature(pyfunc).parameters.values())
     args: List[ops.Value] = []
@@ -226,7 +251,12 @@ def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) 
             value = b.expr.coerce(value, declared, where)
         args.append(value)
         arg_types.append(declared or value.type)
-    callee = b.session.function_for(pyfunc, tuple(arg_types))
+    try:
+        callee = b.session.function_for(pyfunc, tuple(arg_types))
+    except CompileError as exc:
+        if not suggest_pyfunc:
+            raise
+        raise _suggest_pyfunc(exc, pyfunc) from None
     return b.emit(ops.Call(callee, args, b.lineno(node)))
 
 

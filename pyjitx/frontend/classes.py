@@ -318,7 +318,7 @@ def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, nam
     the most derived are tested first)."""
     result = class_constant(b, value, node)
     overriding = []
-    for sub in _subclasses(info.pyclass):
+    for sub in user_subclasses(info.pyclass):
         if name in sub.__dict__ and original_class(sub) is sub:
             overriding.append(sub)
     for sub in sorted(overriding, key=lambda c: len(c.__mro__)):
@@ -332,13 +332,15 @@ def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, nam
     return result
 
 
-def _subclasses(pyclass: type) -> List[type]:
+def user_subclasses(pyclass: type) -> List[type]:
+    """Every subclass of a user class defined so far (not the Python types
+    pyjitx.compile makes), at any depth."""
     found: List[type] = []
     for sub in pyclass.__subclasses__():
         if sub.__dict__.get("__pjx_class__") is not None:
             continue  # the Python type pyjitx made of a class
         found.append(sub)
-        found.extend(_subclasses(sub))
+        found.extend(user_subclasses(sub))
     return found
 
 

@@ -69,6 +69,9 @@ class CompileSession:
         self.instantiated: Dict[int, object] = {}
         self.vtables: Dict[int, List[str]] = {}
         self.layouts: Dict[int, ops.ClassLayout] = {}
+        # some function calls Python (pyjitx.pyfunc) through a handle that
+        # is valid in this process only: the module must not be cached
+        self.calls_python = False
 
     def use_class(self, info) -> None:
         while info is not None and info.type.class_id not in self.used_classes:
