@@ -56,6 +56,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
             continue
         if inspect.isfunction(member) and name in _RICH_COMPARISONS:
             ns[name] = _comparison(method(member), member, info)
+        elif inspect.isfunction(member) and name == "__exit__":
+            ns[name] = _exit_method(pyclass, info, use_cache, opt, compiled)
         elif inspect.isfunction(member):
             ns[name] = method(member)
         elif isinstance(member, staticmethod):
@@ -205,6 +207,29 @@ def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
     compiled.append(function)
     return function.dispatcher
+
+
+def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
+                 compiled: List[Any]) -> Callable:
+    """__exit__ for `with` in Python code.  Compiled code calls __exit__
+    with None for the three exception arguments (the exception is not
+    passed yet, frontend/contexts.py); so does this, whatever Python
+    passes, and a true result still swallows the exception."""
+    from .api import CompiledFunction
+
+    fname = f"{pyclass.__name__}__exit"
+    source = f"def {fname}(self):\n    return self.__exit__(None, None, None)\n"
+    fn = _synthesised(fname, source, _module_scope(pyclass))
+    fn.__qualname__ = f"{pyclass.__qualname__}.__exit__.<from Python>"
+    function = CompiledFunction(fn, use_cache=use_cache, opt=opt, self_type=info.type)
+    compiled.append(function)
+    exit_with_nones = function.dispatcher
+
+    def __exit__(self: Any, exc_type: Any, exc_value: Any, traceback: Any) -> Any:
+        return exit_with_nones(self)
+
+    __exit__.__qualname__ = f"{pyclass.__qualname__}.__exit__"
+    return __exit__
 
 
 def _blank_maker(pyclass: type, info: ClassInfo) -> Any:

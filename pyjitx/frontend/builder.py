@@ -24,11 +24,10 @@ from .source import ParsedFunction
 from .ssa import SSABuilder
 
 _SUPPORTED_STATEMENTS = ("assignments, augmented assignments, if/elif/else, while, "
-                         "for ... in range(...), break, continue, return, pass, assert "
-                         "and expression statements")
+                         "for ... in range(...), break, continue, return, pass, assert, "
+                         "try, raise, with, del and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
-    ast.With: "'with' blocks are not supported yet",
     ast.Try: "try/except arrives with strings and containers",
     ast.Raise: "raise arrives with strings and containers",
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
@@ -97,6 +96,9 @@ class FunctionBuilder:
         self.handlers: List[ops.Block] = []
         # exceptions of the enclosing except clauses (for a bare `raise`)
         self.caught: List[ops.Value] = []
+        # the `with` items around the statement being built, innermost last
+        # (contexts.OpenContext: what return/break/continue must exit)
+        self.open_contexts: List[Any] = []
         self.return_annotation = self._annotated_return_type()
         if self.return_annotation is not None:
             progress.return_preset = self.return_annotation
@@ -390,6 +392,11 @@ class FunctionBuilder:
                              hint="compiled code assigns to local variables and items")
         self.write_var(target.id, value, target)
 
+    def stmt_With(self, stmt: ast.With) -> None:
+        from .contexts import build_with
+
+        build_with(self, stmt)
+
     def stmt_Try(self, stmt: ast.Try) -> None:
         from .exceptions import build_try
 
@@ -484,6 +491,7 @@ class FunctionBuilder:
             raise Retry()
         seen = self.progress.return_so_far
         self.progress.return_so_far = value.type if seen is None else (unify(seen, value.type) or seen)
+        self._leave_contexts(0)
         self.terminate(ops.Return(value, self.lineno(node)))
 
     def stmt_If(self, stmt: ast.If) -> None:
@@ -553,12 +561,21 @@ class FunctionBuilder:
     def stmt_Break(self, stmt: ast.Break) -> None:
         if not self.loops:
             raise self.error(stmt, "'break' outside loop")
+        self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].break_target)
 
     def stmt_Continue(self, stmt: ast.Continue) -> None:
         if not self.loops:
             raise self.error(stmt, "'continue' not properly in loop")
+        self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].continue_target)
+
+    def _leave_contexts(self, loop_depth: int) -> None:
+        """Exits the `with` blocks a jump leaves (see contexts.leave)."""
+        if self.open_contexts:
+            from .contexts import leave
+
+            leave(self, loop_depth)
 
     def stmt_Assert(self, stmt: ast.Assert) -> None:
         fail = self.new_block("assertfail")
