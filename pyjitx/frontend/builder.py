@@ -19,6 +19,7 @@ from ..ir import ops, passes
 from ..ir import primitives as prims
 from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, unify
 from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
+from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
 from .ssa import SSABuilder
@@ -79,7 +80,16 @@ class FunctionBuilder:
         self.var_types: Dict[str, Type] = dict(var_types)
         self.var_origin: Dict[str, ast.AST] = {}
         self.return_preset_next: Optional[Type] = progress.return_preset
+        # a classmethod's `cls`: a name for the class it was called through,
+        # looked up like a global (classmethods.py)
+        self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
+        for name in self.class_bindings:
+            if name in self.locals:
+                where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
+                              and n.id == name and not isinstance(n.ctx, ast.Load)), self.node)
+                raise self.error(where, f"classmethod {self.pyfunc.__qualname__}() assigns "
+                                 f"to '{name}', its class", hint="use another local name")
         self.fn = ops.Function(signature)
         self.ssa = SSABuilder(self._var_type, self._undefined)
         self.block: Optional[ops.Block] = None
@@ -597,6 +607,9 @@ class FunctionBuilder:
 
     def lookup_global(self, name: str, node: ast.AST) -> Any:
         """The Python object a non-local name refers to at compile time."""
+        bound = self.class_bindings.get(name)
+        if bound is not None:
+            return bound
         code = self.pyfunc.__code__
         if name in code.co_freevars and self.pyfunc.__closure__:
             cell = self.pyfunc.__closure__[code.co_freevars.index(name)]

@@ -68,6 +68,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
+        if isinstance(target, classmethod):  # Class.make(...), cls.make(...)
+            from . import classmethods
+
+            owner = classes.original_class(_named_object(b, func.value))
+            return classmethods.call(b, node, target, owner)
     else:
         raise b.error(func, "only named functions can be called here")
     for arg in node.args:
@@ -120,6 +125,14 @@ def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileErr
 def _is_super_call(node: ast.expr) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id == "super" and not node.args and not node.keywords)
+
+
+def _named_object(b: "FunctionBuilder", node: ast.expr) -> Any:
+    """The module or class a (dotted) name refers to at compile time."""
+    if isinstance(node, ast.Name):
+        return b.lookup_global(node.id, node)
+    assert isinstance(node, ast.Attribute)
+    return resolve_attribute(b, node)
 
 
 def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
@@ -232,10 +245,20 @@ def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
     argument types of its unannotated parameters).  `suggest_pyfunc`: the
     user did not ask for it to be compiled, so an error in its body also
     suggests pyjitx.pyfunc."""
-    values = bind_arguments(b, node, pyfunc)
-    params = list(inspect.signature(pyfunc).parameters.values())
+    return call_compiled(b, node, pyfunc, bind_arguments(b, node, pyfunc),
+                         suggest_pyfunc=suggest_pyfunc)
+
+
+def call_compiled(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
+                  values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
+                  suggest_pyfunc: bool = False) -> ops.Value:
+    """pyfunc(*values), the values bound to its parameters in order, each
+    checked against the parameter's annotation.  `compile_time`: the types
+    of leading parameters that are no run-time values (a classmethod's
+    class, see classmethods.py); they are not among `values`."""
+    params = list(inspect.signature(pyfunc).parameters.values())[len(compile_time):]
     args: List[ops.Value] = []
-    arg_types: List[Type] = []
+    arg_types: List[Type] = list(compile_time)
     annotations = getattr(pyfunc, "__annotations__", {})
     for p, value in zip(params, values):
         where = node

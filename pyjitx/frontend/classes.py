@@ -477,6 +477,11 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
         from .calls import user_call
 
         return user_call(b, node, member.__func__)
+    if isinstance(member, classmethod):
+        from . import classmethods
+
+        return classmethods.call_on_instance(b, receiver, node,
+                                             lambda cls: classmethods.resolved(cls, name))
     if inspect.isfunction(member):
         return call_method(b, receiver, member, owner, None, node)
     if name in info.field_names:
@@ -490,16 +495,25 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
 
 
 def super_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
-    """super().name(args) inside a method: the base's method, called directly."""
+    """super().name(args) inside a method: the base's method, called directly
+    (a classmethod with the class the method runs for, classmethods.py)."""
+    from . import classmethods
+
     self_name = b.node.args.args[0].arg if b.node.args.args else None
-    receiver = b.read_var(self_name, node) if self_name else None
-    if receiver is None or not isinstance(receiver.type, ClassType):
+    in_classmethod = self_name in b.class_bindings
+    receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
+    if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
         raise b.error(func.value, "super() is supported inside methods of compiled classes")
     defining = _defining_class(b)
     if defining.base is None:
-        if func.attr == "__init__":
+        if func.attr == "__init__" and not in_classmethod:
             return _none()  # object.__init__
         raise b.error(func, f"super(): {defining.pyclass.__name__} has no compiled base")
+    via_classmethod = classmethods.super_call(b, node, func.attr, defining.base)
+    if via_classmethod is not None:
+        return via_classmethod
+    if in_classmethod:
+        raise b.error(func, f"super() object has no classmethod '{func.attr}'")
     member, owner = defining.base.find(func.attr)
     if func.attr == "__init__" and member is None:
         return _none()
