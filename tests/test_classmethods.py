@@ -149,6 +149,7 @@ def test_python_side(n):
     assert CompiledKilo.is_mine(CompiledMega.of(n)) and not CompiledMega.is_mine(CompiledKilo.of(n))
 
 
+@pytest.mark.needs_jit
 def test_python_side_errors():
     with pytest.raises(ValueError, match="not a k amount"):
         CompiledKilo.parse("12u")

@@ -19,12 +19,12 @@ from ..ir.types import BOOL, ClassType, DictType, ListType, OptionalType, SetTyp
 from .annotations import SUPPORTED_TYPES_HINT, type_from_annotation
 
 if TYPE_CHECKING:
-    from ..pyfunc import PyFunc
+    from ..pycall import PyFunc
     from .builder import FunctionBuilder
 
 
 def is_pyfunc(obj: object) -> bool:
-    from ..pyfunc import PyFunc
+    from ..pycall import PyFunc
 
     return isinstance(obj, PyFunc)
 
@@ -74,12 +74,17 @@ def _give_classes_python_types(t: Type) -> None:
     that pyjitx.compile makes of its class: make that type exist for the
     class and every subclass the instance may belong to."""
     from ..classes import compile_class
-    from .classes import info_of_type, user_subclasses
+    from .classes import info_of_type, original_class, user_subclasses
 
     if isinstance(t, ClassType):
         pyclass = info_of_type(t).pyclass
-        for cls in [pyclass] + user_subclasses(pyclass):
-            compile_class(cls)
+        compile_class(pyclass)
+        for sub in user_subclasses(pyclass):
+            if original_class(sub) is sub:
+                try:
+                    compile_class(sub)
+                except CompileError:
+                    pass  # compiled code cannot make its instances either
     elif isinstance(t, (ListType, SetType, OptionalType, VarTupleType)):
         _give_classes_python_types(t.item)
     elif isinstance(t, DictType):
