@@ -60,6 +60,10 @@ static void runtime_kind(PyObject *type, long *kind, int *exact) {
 static void runtime_error_from_python(void) {
     PyObject *type, *value, *traceback;
     PyErr_Fetch(&type, &value, &traceback);
+    if (type == NULL) { /* a C callable failed without saying why */
+        pjx_err_set(PJX_EXC_RUNTIME, "pyjitx: a Python call failed without an exception");
+        return;
+    }
     PyErr_NormalizeException(&type, &value, &traceback);
     long kind;
     int exact;
