@@ -50,10 +50,11 @@ setup(
     ext_modules=[
         Extension(
             "pyjitx._ext",
-            sources=["pyjitx/_ext.c", "pyjitx/_convert.c", "pyjitx/_instance.c", *runtime_sources],
+            sources=["pyjitx/_ext.c", "pyjitx/_convert.c", "pyjitx/_instance.c", "pyjitx/_pycall.c",
+                     *runtime_sources],
             include_dirs=["libruntime/include", "libruntime", "pyjitx"],
             depends=(sorted(glob.glob("libruntime/*.h")) + sorted(glob.glob("libruntime/include/pyjitx/*"))
-                     + ["pyjitx/_convert.h", "pyjitx/_instance.h"]),
+                     + ["pyjitx/_convert.h", "pyjitx/_instance.h", "pyjitx/_pycall.h"]),
             extra_compile_args=["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"],
             libraries=["m"],
         )

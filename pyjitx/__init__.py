@@ -11,5 +11,6 @@ __version__ = "0.1.0"
 from . import runtime  # noqa: E402
 from .api import compile  # noqa: E402
 from .errors import CompileError  # noqa: E402
+from .pycall import pyfunc  # noqa: E402
 
-__all__ = ["compile", "CompileError", "runtime", "__version__"]
+__all__ = ["compile", "pyfunc", "CompileError", "runtime", "__version__"]

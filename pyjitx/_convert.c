@@ -420,15 +420,22 @@ static PyObject *any_to_python(pjx_object *o) {
     }
     return pjx_to_python((pjx_slot){.o = o}, &d);
 }
+/* > 0 while converting a value marked '!' (an argument the callee
+ * mutates, the result of a pyfunc): the receiver may change it, nested
+ * containers included, so no dict in it may come from the converted-dict
+ * cache.  Guarded by the GIL. */
+static int converting_mutable;
 
 conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     const char *d = *desc;
-    int writeback = 0; /* a mutated argument: its dict is never taken from the cache */
     if (*d == '!') {
         d++;
-        writeback = 1;
+        converting_mutable++;
+        conversion result = pjx_from_python(value, &d, slot);
+        converting_mutable--;
+        *desc = d;
+        return result;
     }
-    (void)writeback; /* unused where the cache is compiled out (Python 3.12+) */
     char c = *d;
     pjx_skip_descriptor(desc);
     switch (c) {
@@ -521,7 +528,7 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 'd': {
         if (!PyDict_Check(value)) return MISMATCH;
 #ifdef PJX_DICT_CACHE
-        int cacheable = !writeback && immutable_descriptor(d + 2);
+        int cacheable = converting_mutable == 0 && immutable_descriptor(d + 2);
         if (cacheable) {
             const char *vd = d + 2;
             pjx_skip_descriptor(&vd);

@@ -6,7 +6,9 @@
  *   - the translation of the runtime's thread-local exception into a Python
  *     exception;
  *   - the table of runtime symbol addresses that the JIT links against, so
- *     that compiled code and this bridge share one runtime instance.
+ *     that compiled code and this bridge share one runtime instance (plus
+ *     the bridge's own entry points compiled code may call: pjx_call_python,
+ *     _pycall.c).
  * The runtime itself (libruntime/) is compiled into this extension. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -18,6 +20,7 @@
 #include "pyjitx/str.h"
 #include "_convert.h"
 #include "_instance.h"
+#include "_pycall.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
@@ -434,6 +437,7 @@ static PyObject *runtime_symbols(PyObject *module, PyObject *unused) {
         Py_DECREF(address);                                               \
     }
 #include "pyjitx/symbols.def"
+    PJX_SYMBOL(pjx_call_python) /* the bridge's: calls of pyjitx.pyfunc functions */
 #undef PJX_SYMBOL
     return table;
 }
@@ -526,6 +530,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
     if (PyModule_AddObject(module, "Dispatcher", (PyObject *)&DispatcherType) < 0 ||
         PyModule_AddObject(module, "Instance", (PyObject *)&pjx_InstanceType) < 0 ||
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
+        PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);

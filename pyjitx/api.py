@@ -160,7 +160,7 @@ class CompiledFunction:
                     module = None  # links against symbols this runtime lacks: rebuild
             if module is None:
                 module = compile_function(self.pyfunc, arg_types, self.target, self.opt)
-                if key is not None and not module.uses_classes:
+                if key is not None and module.cacheable:
                     cache.store(key, module)
             if loaded is None:
                 loaded = load_object(module.code.object_bytes, [module.packed_symbol])

@@ -7,8 +7,10 @@ classes.  Each method becomes a compiled function whose `self` is typed as
 the class; attributes are properties reading and writing the instance's
 fields; constructing calls a compiled constructor (synthesised source:
 `def C__new(<__init__'s parameters>): return C(<names>)`), so creation
-from Python and from compiled code run the same code.  Instances pickle by
-their attributes.
+from Python and from compiled code run the same code; each class method
+gets such a caller per class (`return C.make(<names>)`: `cls` is C), and
+__exit__ one that passes None for the exception (as compiled `with` does).
+Instances pickle by their attributes.
 """
 from __future__ import annotations
 
@@ -56,18 +58,22 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
             continue
         if inspect.isfunction(member) and name in _RICH_COMPARISONS:
             ns[name] = _comparison(method(member), member, info)
+        elif inspect.isfunction(member) and name == "__exit__":
+            ns[name] = _exit_method(pyclass, info, use_cache, opt, compiled)
         elif inspect.isfunction(member):
             ns[name] = method(member)
         elif isinstance(member, staticmethod):
             ns[name] = staticmethod(method(member.__func__, None))
         elif isinstance(member, classmethod):
-            raise CompileError(f"{pyclass.__qualname__}.{name}: classmethods are not supported yet",
-                               hint="use a staticmethod or a module-level function")
+            continue  # below, with the inherited ones
         elif isinstance(member, property):
             ns[name] = property(method(member.fget) if member.fget else None,
                                 method(member.fset) if member.fset else None, doc=member.__doc__)
         else:
             ns[name] = member  # class-level constant (a field's default is shadowed below)
+    for name, member in _classmethods(pyclass).items():
+        ns[name] = staticmethod(_classmethod_caller(pyclass, name, member, use_cache, opt,
+                                                    compiled))
     for index, name in enumerate(info.field_names):
         if index >= (len(info.base.field_names) if info.base else 0):
             ns[name] = _field_property(info, index, name)
@@ -174,20 +180,20 @@ def _module_scope(pyclass: type) -> Dict[str, Any]:
     return dict(vars(module)) if module is not None else {}
 
 
-def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
-                 compiled: List[Any]) -> Any:
-    """A compiled `def <Name>__new(<__init__'s parameters>): return <Name>(...)`."""
+def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callable],
+               callee: str, use_cache: bool, opt: int, compiled: List[Any]) -> Any:
+    """A compiled `def <fname>(<method's parameters but the first>): return
+    <callee>(<them>)`, where `callee` is an expression over __pjx_cls (the
+    class): how Python calls code that compiled code must call."""
     from .api import CompiledFunction
 
-    init, _ = info.find("__init__")
-    params = list(inspect.signature(init).parameters.values())[1:] if init is not None else []
+    params = list(inspect.signature(method).parameters.values())[1:] if method is not None else []
     scope = _module_scope(pyclass)
     scope["__pjx_cls"] = pyclass
     pieces, names = [], []
     for i, p in enumerate(params):
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
-            raise CompileError(f"{pyclass.__qualname__}.__init__: only positional-or-keyword "
-                               "parameters are supported")
+            raise CompileError(f"{qualname}: only positional-or-keyword parameters are supported")
         text = p.name
         if p.annotation is not inspect.Parameter.empty:
             scope[f"__pjx_a{i}"] = p.annotation
@@ -197,14 +203,62 @@ def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
             text += f" = __pjx_d{i}"
         pieces.append(text)
         names.append(f"{p.name}={p.name}")
-    fname = f"{pyclass.__name__}__new"
     source = (f"def {fname}({', '.join(pieces)}):\n"
-              f"    return __pjx_cls({', '.join(names)})\n")
+              f"    return {callee}({', '.join(names)})\n")
     fn = _synthesised(fname, source, scope)
-    fn.__qualname__ = f"{pyclass.__qualname__}.__new__"
+    fn.__qualname__ = qualname
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
     compiled.append(function)
     return function.dispatcher
+
+
+def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
+                 compiled: List[Any]) -> Any:
+    """A compiled `def <Name>__new(<__init__'s parameters>): return <Name>(...)`."""
+    init, _ = info.find("__init__")
+    return _forwarder(pyclass, f"{pyclass.__name__}__new", f"{pyclass.__qualname__}.__new__",
+                      init, "__pjx_cls", use_cache, opt, compiled)
+
+
+def _classmethods(pyclass: type) -> Dict[str, classmethod]:
+    """The classmethods of a class, its bases' included (each class's Python
+    type gets callers of its own: `cls` differs)."""
+    found: Dict[str, Any] = {}
+    for klass in pyclass.__mro__[:-1]:  # not object
+        for name, member in klass.__dict__.items():
+            found.setdefault(name, member)
+    return {name: member for name, member in found.items() if isinstance(member, classmethod)}
+
+
+def _classmethod_caller(pyclass: type, name: str, method: classmethod, use_cache: bool,
+                        opt: int, compiled: List[Any]) -> Any:
+    """`Compiled.name(...)` from Python: a compiled `return <Name>.name(...)`,
+    so that `cls` is this class."""
+    return _forwarder(pyclass, f"{pyclass.__name__}__{name}", f"{pyclass.__qualname__}.{name}",
+                      method.__func__, f"__pjx_cls.{name}", use_cache, opt, compiled)
+
+
+def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
+                 compiled: List[Any]) -> Callable:
+    """__exit__ for `with` in Python code.  Compiled code calls __exit__
+    with None for the three exception arguments (the exception is not
+    passed yet, frontend/contexts.py); so does this, whatever Python
+    passes, and a true result still swallows the exception."""
+    from .api import CompiledFunction
+
+    fname = f"{pyclass.__name__}__exit"
+    source = f"def {fname}(self):\n    return self.__exit__(None, None, None)\n"
+    fn = _synthesised(fname, source, _module_scope(pyclass))
+    fn.__qualname__ = f"{pyclass.__qualname__}.__exit__.<from Python>"
+    function = CompiledFunction(fn, use_cache=use_cache, opt=opt, self_type=info.type)
+    compiled.append(function)
+    exit_with_nones = function.dispatcher
+
+    def __exit__(self: Any, exc_type: Any, exc_value: Any, traceback: Any) -> Any:
+        return exit_with_nones(self)
+
+    __exit__.__qualname__ = f"{pyclass.__qualname__}.__exit__"
+    return __exit__
 
 
 def _blank_maker(pyclass: type, info: ClassInfo) -> Any:

@@ -40,6 +40,14 @@ class CompiledModule:
     dependencies: Dict[str, str] = field(default_factory=dict)
     mutated_params: FrozenSet[str] = frozenset()
     uses_classes: bool = False
+    calls_python: bool = False  # holds pyfunc handles, valid in this process only
+
+    @property
+    def cacheable(self) -> bool:
+        """Whether the object code may be stored on disk and used by another
+        process: not while class layouts are missing from the cache key,
+        nor with pyfunc handles in it."""
+        return not (self.uses_classes or self.calls_python)
 
     @property
     def packed_symbol(self) -> str:
@@ -104,4 +112,4 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         symbol=signature.symbol, ir_text=format_module(module), code=code,
         dependencies=dict(session.dependencies),
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
-        uses_classes=bool(session.used_classes))
+        uses_classes=bool(session.used_classes), calls_python=session.calls_python)

@@ -8,7 +8,7 @@ raise the right class into Python)."""
 from __future__ import annotations
 
 import zlib
-from typing import Dict, Type
+from typing import Dict, Tuple, Type
 
 from . import _ext
 from .backend.abi import ERROR_KINDS
@@ -44,6 +44,25 @@ def kind_of(cls: Type[BaseException]) -> int:
     _by_kind[kind] = cls
     _ext.register_exception_class(kind, cls, parent_kind)
     return kind
+
+
+def runtime_kind(cls: Type[BaseException]) -> Tuple[int, bool]:
+    """The kind under which an exception raised by Python code that compiled
+    code called (pyjitx.pyfunc) enters the runtime, and whether it is the
+    class's own: a class compiled code cannot name (PermissionError,
+    KeyboardInterrupt, ...) goes as its nearest base that it can (OSError),
+    else as RuntimeError, so that `except` clauses of its bases still catch
+    it (the bridge then puts the class's name in front of the message)."""
+    for klass in cls.__mro__:
+        if not (isinstance(klass, type) and issubclass(klass, BaseException)):
+            continue
+        try:
+            kind = kind_of(klass)
+        except ValueError:
+            continue
+        if kind > 0:
+            return kind, klass is cls
+    return ERROR_KINDS["RuntimeError"], False
 
 
 _UNICODE_MESSAGE = None

@@ -24,7 +24,7 @@ from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
 from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, OptionalType, Type, slot_kind
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
-                  value_type)
+                  boundary_descriptor, value_type)
 
 OVERFLOW_MESSAGE = "integer overflow: the result does not fit in a 64-bit pyjitx int"
 INT_MIN = -2**63
@@ -887,6 +887,25 @@ class FunctionLowering:
         self.propagate_if(b.extract_value(pair, 1))
         return self.from_abi(b.extract_value(pair, 0), op.type)
 
+    def op_PythonCall(self, op: ops.PythonCall) -> ir.Value:
+        """pjx_call_python(handle, parameter descriptors, result descriptor,
+        the arguments as an array of 8-byte slots, out): see _pycall.h.
+        The result's descriptor is marked '!' (as a mutated argument's is),
+        so that the bridge never hands out a shared converted dict for it:
+        the result is this function's to change."""
+        b = self.builder
+        self.allocas.position_at_start(self.llfn.entry_basic_block)
+        slots = self.allocas.alloca(I64, size=max(1, len(op.operands)))
+        for index, v in enumerate(op.operands):
+            slot = b.gep(slots, [ir.Constant(I64, index)], source_etype=I64)
+            b.store(self.to_slot(self.value(v), v.type), slot)
+        params = "".join(boundary_descriptor(v.type) for v in op.operands)
+        result = "!" + boundary_descriptor(op.type)
+        call = self.parent.external("pjx_call_python", I32, [I64, PTR, PTR, PTR, PTR])
+        word = self.call_convention(call, [ir.Constant(I64, op.handle), self.parent.string(params),
+                                           self.parent.string(result), slots], INT)
+        return self.from_slot(word, op.type)
+
     def op_PrimitiveCall(self, op: ops.PrimitiveCall) -> ir.Value:
         inline = self._INLINE.get(op.primitive.name)
         if inline is not None:
@@ -1146,7 +1165,8 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
                 ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
-                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall)
+                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall,
+                ops.PythonCall)
 }
 
 

@@ -19,16 +19,16 @@ from ..ir import ops, passes
 from ..ir import primitives as prims
 from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, unify
 from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
+from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
 from .ssa import SSABuilder
 
 _SUPPORTED_STATEMENTS = ("assignments, augmented assignments, if/elif/else, while, "
-                         "for ... in range(...), break, continue, return, pass, assert "
-                         "and expression statements")
+                         "for ... in range(...), break, continue, return, pass, assert, "
+                         "try, raise, with, del and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
-    ast.With: "'with' blocks are not supported yet",
     ast.Try: "try/except arrives with strings and containers",
     ast.Raise: "raise arrives with strings and containers",
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
@@ -75,7 +75,16 @@ class FunctionBuilder:
         self.var_types: Dict[str, Type] = dict(var_types)
         self.var_origin: Dict[str, ast.AST] = {}
         self.return_preset_next: Optional[Type] = progress.return_preset
+        # a classmethod's `cls`: a name for the class it was called through,
+        # looked up like a global (classmethods.py)
+        self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
+        for name in self.class_bindings:
+            if name in self.locals:
+                where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
+                              and n.id == name and not isinstance(n.ctx, ast.Load)), self.node)
+                raise self.error(where, f"classmethod {self.pyfunc.__qualname__}() assigns "
+                                 f"to '{name}', its class", hint="use another local name")
         self.fn = ops.Function(signature)
         self.ssa = SSABuilder(self._var_type, self._undefined)
         self.block: Optional[ops.Block] = None
@@ -100,6 +109,9 @@ class FunctionBuilder:
         self.handlers: List[ops.Block] = []
         # exceptions of the enclosing except clauses (for a bare `raise`)
         self.caught: List[ops.Value] = []
+        # the `with` items around the statement being built, innermost last
+        # (contexts.OpenContext: what return/break/continue must exit)
+        self.open_contexts: List[Any] = []
         self.return_annotation = self._annotated_return_type()
         if self.return_annotation is not None:
             progress.return_preset = self.return_annotation
@@ -408,6 +420,11 @@ class FunctionBuilder:
                              hint="compiled code assigns to local variables and items")
         self.write_var(target.id, value, target)
 
+    def stmt_With(self, stmt: ast.With) -> None:
+        from .contexts import build_with
+
+        build_with(self, stmt)
+
     def stmt_Try(self, stmt: ast.Try) -> None:
         from .exceptions import build_try
 
@@ -511,6 +528,7 @@ class FunctionBuilder:
             raise Retry()
         seen = self.progress.return_so_far
         self.progress.return_so_far = value.type if seen is None else (unify(seen, value.type) or seen)
+        self._leave_contexts(0)
         self.terminate(ops.Return(value, self.lineno(node)))
 
     def stmt_If(self, stmt: ast.If) -> None:
@@ -593,12 +611,21 @@ class FunctionBuilder:
     def stmt_Break(self, stmt: ast.Break) -> None:
         if not self.loops:
             raise self.error(stmt, "'break' outside loop")
+        self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].break_target)
 
     def stmt_Continue(self, stmt: ast.Continue) -> None:
         if not self.loops:
             raise self.error(stmt, "'continue' not properly in loop")
+        self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].continue_target)
+
+    def _leave_contexts(self, loop_depth: int) -> None:
+        """Exits the `with` blocks a jump leaves (see contexts.leave)."""
+        if self.open_contexts:
+            from .contexts import leave
+
+            leave(self, loop_depth)
 
     def stmt_Assert(self, stmt: ast.Assert) -> None:
         fail = self.new_block("assertfail")
@@ -620,6 +647,9 @@ class FunctionBuilder:
 
     def lookup_global(self, name: str, node: ast.AST) -> Any:
         """The Python object a non-local name refers to at compile time."""
+        bound = self.class_bindings.get(name)
+        if bound is not None:
+            return bound
         code = self.pyfunc.__code__
         if name in code.co_freevars and self.pyfunc.__closure__:
             cell = self.pyfunc.__closure__[code.co_freevars.index(name)]

@@ -9,6 +9,7 @@ import math
 import types
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
+from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, Type, unify
@@ -50,7 +51,7 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
 
 
 def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
-    from . import classes
+    from . import classes, pyfuncs
 
     func = node.func
     if isinstance(func, ast.Name):
@@ -72,6 +73,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
+        if isinstance(target, classmethod):  # Class.make(...), cls.make(...)
+            from . import classmethods
+
+            owner = classes.original_class(_named_object(b, func.value))
+            return classmethods.call(b, node, target, owner)
     else:
         callee = b.expr.value(func)  # e.g. (lambda x: x + 1)(2)
         if isinstance(callee.type, FunctionRefType):
@@ -90,6 +96,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         return handler(b, node, target)
+    if pyfuncs.is_pyfunc(target):
+        return pyfuncs.call(b, node, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
@@ -100,18 +108,43 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     math_name = _MATH_BY_OBJECT.get(_identity(target))
     if math_name is not None:
         return _math_call(b, node, math_name)
-    pyfunc = getattr(target, "py_func", None) if _is_dispatcher(target) else target
-    if isinstance(pyfunc, types.FunctionType):
-        return user_call(b, node, pyfunc)
+    if _is_dispatcher(target) and isinstance(target.py_func, types.FunctionType):
+        return user_call(b, node, target.py_func)
+    if isinstance(target, types.FunctionType):
+        return user_call(b, node, target, suggest_pyfunc=True)
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
-                       "round/int/float/bool/pow and the math module")
+                       "round/int/float/bool/pow and the math module; to call other Python "
+                       f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
+
+
+def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileError:
+    """A plain Python function that compiled code calls does not compile:
+    the error also says how to call it as Python instead (once, naming the
+    innermost such function)."""
+    if getattr(exc, "suggested_pyfunc", False):
+        return exc
+    suggestion = (f"or, to run {target.__name__}() as plain Python from compiled code, wrap "
+                  f"it: {target.__name__} = pyjitx.pyfunc({target.__name__}) (annotations "
+                  "required)")
+    error = CompileError(exc.message, exc.location,
+                         f"{exc.hint}\n  = {suggestion}" if exc.hint else suggestion)
+    error.suggested_pyfunc = True  # type: ignore[attr-defined]
+    return error
 
 
 def _is_super_call(node: ast.expr) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id == "super" and not node.args and not node.keywords)
+
+
+def _named_object(b: "FunctionBuilder", node: ast.expr) -> Any:
+    """The module or class a (dotted) name refers to at compile time."""
+    if isinstance(node, ast.Name):
+        return b.lookup_global(node.id, node)
+    assert isinstance(node, ast.Attribute)
+    return resolve_attribute(b, node)
 
 
 def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
@@ -222,11 +255,26 @@ def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTy
     return values
 
 
-def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) -> ops.Value:
-    values = bind_arguments(b, node, pyfunc)
-    params = list(inspect.signature(pyfunc).parameters.values())
+def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
+              suggest_pyfunc: bool = False) -> ops.Value:
+    """A call of a Python function compiled along (specialised on the
+    argument types of its unannotated parameters).  `suggest_pyfunc`: the
+    user did not ask for it to be compiled, so an error in its body also
+    suggests pyjitx.pyfunc."""
+    return call_compiled(b, node, pyfunc, bind_arguments(b, node, pyfunc),
+                         suggest_pyfunc=suggest_pyfunc)
+
+
+def call_compiled(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
+                  values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
+                  suggest_pyfunc: bool = False) -> ops.Value:
+    """pyfunc(*values), the values bound to its parameters in order, each
+    checked against the parameter's annotation.  `compile_time`: the types
+    of leading parameters that are no run-time values (a classmethod's
+    class, see classmethods.py); they are not among `values`."""
+    params = list(inspect.signature(pyfunc).parameters.values())[len(compile_time):]
     args: List[ops.Value] = []
-    arg_types: List[Type] = []
+    arg_types: List[Type] = list(compile_time)
     annotations = getattr(pyfunc, "__annotations__", {})
     from .closures import check_passable
 
@@ -245,7 +293,12 @@ def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType) 
             value = b.expr.coerce(value, declared, where)
         args.append(value)
         arg_types.append(declared or value.type)
-    callee = b.session.function_for(pyfunc, tuple(arg_types))
+    try:
+        callee = b.session.function_for(pyfunc, tuple(arg_types))
+    except CompileError as exc:
+        if not suggest_pyfunc:
+            raise
+        raise _suggest_pyfunc(exc, pyfunc) from None
     return b.emit(ops.Call(callee, args, b.lineno(node)))
 
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
-from ..ir.types import BOOL, INT, STR, ClassType, OptionalType, Type, has_unknown, unify, with_article
+from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, unify,
+                        with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -204,12 +205,19 @@ class ClassInfo:
 
     def method_arg_types(self, method: Any, self_type: Optional[Type] = None,
                          skip_self: bool = True) -> Tuple[Type, ...]:
-        """(self, annotated parameters...) of a method."""
+        """(self, annotated parameters...) of a method.  __exit__'s exception
+        parameters are None (contexts.exit_exception_params)."""
+        from .contexts import exit_exception_params
+
         params = list(inspect.signature(method).parameters.values())
         types: List[Type] = [self_type or self.type] if skip_self else []
+        given_none = exit_exception_params(method) if method.__name__ == "__exit__" else ()
         for p in params[1:] if skip_self else params:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                 raise CompileError(f"{method.__qualname__}: *args/**kwargs are not supported")
+            if p.name in given_none:
+                types.append(NONE)
+                continue
             if p.annotation is inspect.Parameter.empty:
                 raise CompileError(f"{method.__qualname__}: parameter '{p.name}' needs an "
                                    "annotation", hint="methods of compiled classes take annotated "
@@ -318,7 +326,7 @@ def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, nam
     the most derived are tested first)."""
     result = class_constant(b, value, node)
     overriding = []
-    for sub in _subclasses(info.pyclass):
+    for sub in user_subclasses(info.pyclass):
         if name in sub.__dict__ and original_class(sub) is sub:
             overriding.append(sub)
     for sub in sorted(overriding, key=lambda c: len(c.__mro__)):
@@ -332,13 +340,15 @@ def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, nam
     return result
 
 
-def _subclasses(pyclass: type) -> List[type]:
+def user_subclasses(pyclass: type) -> List[type]:
+    """Every subclass of a user class defined so far (not the Python types
+    pyjitx.compile makes), at any depth."""
     found: List[type] = []
     for sub in pyclass.__subclasses__():
         if sub.__dict__.get("__pjx_class__") is not None:
             continue  # the Python type pyjitx made of a class
         found.append(sub)
-        found.extend(_subclasses(sub))
+        found.extend(user_subclasses(sub))
     return found
 
 
@@ -467,6 +477,11 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
         from .calls import user_call
 
         return user_call(b, node, member.__func__)
+    if isinstance(member, classmethod):
+        from . import classmethods
+
+        return classmethods.call_on_instance(b, receiver, node,
+                                             lambda cls: classmethods.resolved(cls, name))
     if inspect.isfunction(member):
         return call_method(b, receiver, member, owner, None, node)
     if name in info.field_names:
@@ -480,16 +495,25 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
 
 
 def super_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
-    """super().name(args) inside a method: the base's method, called directly."""
+    """super().name(args) inside a method: the base's method, called directly
+    (a classmethod with the class the method runs for, classmethods.py)."""
+    from . import classmethods
+
     self_name = b.node.args.args[0].arg if b.node.args.args else None
-    receiver = b.read_var(self_name, node) if self_name else None
-    if receiver is None or not isinstance(receiver.type, ClassType):
+    in_classmethod = self_name in b.class_bindings
+    receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
+    if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
         raise b.error(func.value, "super() is supported inside methods of compiled classes")
     defining = _defining_class(b)
     if defining.base is None:
-        if func.attr == "__init__":
+        if func.attr == "__init__" and not in_classmethod:
             return _none()  # object.__init__
         raise b.error(func, f"super(): {defining.pyclass.__name__} has no compiled base")
+    via_classmethod = classmethods.super_call(b, node, func.attr, defining.base)
+    if via_classmethod is not None:
+        return via_classmethod
+    if in_classmethod:
+        raise b.error(func, f"super() object has no classmethod '{func.attr}'")
     member, owner = defining.base.find(func.attr)
     if func.attr == "__init__" and member is None:
         return _none()

@@ -69,6 +69,9 @@ class CompileSession:
         self.instantiated: Dict[int, object] = {}
         self.vtables: Dict[int, List[str]] = {}
         self.layouts: Dict[int, ops.ClassLayout] = {}
+        # some function calls Python (pyjitx.pyfunc) through a handle that
+        # is valid in this process only: the module must not be cached
+        self.calls_python = False
 
     def use_class(self, info) -> None:
         while info is not None and info.type.class_id not in self.used_classes:
@@ -119,6 +122,7 @@ class CompileSession:
 
     def _build(self, pyfunc: Callable, arg_types: Tuple[Type, ...]) -> ops.Function:
         from .builder import FunctionBuilder  # builder imports this module
+        from .classmethods import BoundClass
 
         key = (pyfunc, arg_types)
         parsed = parse_function(pyfunc)
@@ -129,9 +133,12 @@ class CompileSession:
         symbol = self.symbol_for(pyfunc, arg_types)
         for _ in range(MAX_REBUILDS):
             mark = len(self.order)
+            # a classmethod's class is a compile-time parameter, not an argument
+            params = [(name, t) for name, t in zip(inspect.signature(pyfunc).parameters, arg_types)
+                      if not isinstance(t, BoundClass)]
             signature = ops.FunctionSignature(
-                pyfunc.__name__, symbol,
-                list(inspect.signature(pyfunc).parameters), list(arg_types), None)  # type: ignore[arg-type]
+                pyfunc.__name__, symbol, [name for name, _ in params], [t for _, t in params],
+                None)  # type: ignore[arg-type]
             progress = InProgress(key, signature)
             progress.return_preset = return_preset
             progress.no_word_buffers = no_word_buffers

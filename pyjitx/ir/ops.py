@@ -309,6 +309,26 @@ class VirtualCall(Op):
         return f"[{self.slot}] @{self.direct.symbol}"
 
 
+class PythonCall(Op):
+    """Call of a plain Python function the user wrapped in pyjitx.pyfunc,
+    through the bridge (pjx_call_python, pyjitx/_pycall.c): `handle` names
+    the function there (valid in this process only); the operands, of the
+    function's annotated parameter types, and the result convert at the
+    boundary as they would for a compiled function called from Python."""
+
+    mnemonic = "pycall"
+    can_raise = True
+
+    def __init__(self, handle: int, name: str, args: Sequence[Value], result_type: Type,
+                 line: int = -1) -> None:
+        super().__init__(result_type, args, line)
+        self.handle = handle
+        self.name = name
+
+    def attributes(self) -> str:
+        return f"{self.name}#{self.handle}"
+
+
 class PrimitiveCall(Op):
     """Call of a runtime primitive described in pyjitx.ir.primitives."""
 

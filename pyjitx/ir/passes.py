@@ -243,7 +243,7 @@ def mutated_params(fn: Function) -> Set[str]:
     another compiled function, flowing into a block parameter), or when it
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
-    from .ops import Call, PrimitiveCall, SetAttr, VirtualCall
+    from .ops import Call, PrimitiveCall, PythonCall, SetAttr, VirtualCall
     from .types import BYTES, STR, DictType, ListType, SetType, TupleType
 
     def holds_containers(t) -> bool:
@@ -270,7 +270,7 @@ def mutated_params(fn: Function) -> Set[str]:
                     for v in op.operands[1:]:
                         if v in params:
                             mutated.add(params[v])
-            elif isinstance(op, (Call, VirtualCall, SetAttr)):
+            elif isinstance(op, (Call, VirtualCall, PythonCall, SetAttr)):
                 # passed on, or stored in an instance: anything may change it
                 for v in op.operands:
                     if v in params:
@@ -297,15 +297,15 @@ def borrow_loop_items(fn: Function) -> None:
     """Items read by `for x in some_list` are borrowed (no incref/decref per
     item) when nothing in the function can drop a list's reference to an
     item while it is in use: no op that removes or replaces list items and
-    no call of another compiled function (which could).  The list itself
+    no call of another compiled function or of Python (which could).  The list itself
     is live across the whole loop (its header reads it), and the refcount
     pass increfs a borrowed item that is stored, returned or kept past the
     iteration in a variable."""
-    from .ops import Call, ListItem, PrimitiveCall, SetAttr, VirtualCall
+    from .ops import Call, ListItem, PrimitiveCall, PythonCall, SetAttr, VirtualCall
 
     for block in fn.blocks:
         for op in block.ops:
-            if isinstance(op, (Call, VirtualCall, SetAttr)):
+            if isinstance(op, (Call, VirtualCall, PythonCall, SetAttr)):
                 return
             if isinstance(op, PrimitiveCall) and op.primitive.name in _ITEM_DROPPING:
                 return

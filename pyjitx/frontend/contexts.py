@@ -1,0 +1,219 @@
+"""`with` statements over instances of compiled classes.
+
+`with expr as target: body` is Python's protocol, built on the try/except
+machinery of exceptions.py: the manager is evaluated, its `__enter__`
+called and the result assigned; the body runs with a handler of its own
+(every op in it that can raise has an edge there); leaving the body
+normally -- or by return, break or continue -- calls
+`__exit__(None, None, None)`; an exception calls `__exit__` with the
+exception held aside (err_fetch) and re-raises it unless the result is
+true.  Several items nest, the first outermost.
+
+The exception itself is not passed to `__exit__` yet (that needs exception
+objects as values): its three parameters receive None, so they must be
+unannotated or annotated as admitting None (`Optional[...]`, `X | None`).
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import typing
+from typing import TYPE_CHECKING, Any, List, Tuple
+
+from ..errors import CompileError
+from ..ir import ops
+from ..ir import primitives as prims
+from ..ir.types import NONE, ClassType, with_article
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+
+class OpenContext:
+    """A `with` item whose body is being built: what leaving the body early
+    (return, break, continue) must call, and from where."""
+
+    def __init__(self, manager: ops.Value, loop_depth: int, handler_depth: int,
+                 node: ast.AST) -> None:
+        self.manager = manager
+        self.loop_depth = loop_depth        # len(b.loops) when it was entered
+        self.handler_depth = handler_depth  # len(b.handlers) outside its own handler
+        self.node = node
+
+
+def build_with(b: "FunctionBuilder", stmt: ast.With) -> None:
+    _reject_generator_managers(b, stmt)
+    _enter(b, stmt.items, stmt.body)
+
+
+def _enter(b: "FunctionBuilder", items: List[ast.withitem], body: List[ast.stmt]) -> None:
+    """The first item around the rest (the body inside the last)."""
+    if not items:
+        b.statements(body)
+        return
+    item = items[0]
+    where = item.context_expr
+    manager = b.expr.unwrap(b.expr.value(where), where)
+    _check_manager(b, manager, where)
+    from .classes import call_special
+
+    entered = call_special(b, manager, "__enter__", [], where)
+    handler = b.new_block("with_exc")
+    b.open_contexts.append(OpenContext(manager, len(b.loops), len(b.handlers), where))
+    b.handlers.append(handler)
+    if item.optional_vars is not None:
+        b._assign(item.optional_vars, entered)  # failing here, __exit__ runs too
+    _enter(b, items[1:], body)
+    b.handlers.pop()
+    b.open_contexts.pop()
+    after = b.new_block("endwith")
+    if b.block is not None:
+        _call_exit(b, manager, where)
+        b.goto(after)
+    b.seal(handler)
+    if b.ssa_has_preds(handler):
+        _exceptional_exit(b, handler, manager, where, after)
+    b._continue_at(after)
+
+
+def _exceptional_exit(b: "FunctionBuilder", handler: ops.Block, manager: ops.Value,
+                      where: ast.AST, after: ops.Block) -> None:
+    """The body raised: __exit__ runs with the exception held aside; a true
+    result swallows it, otherwise it is raised again."""
+    b.start(handler)
+    held = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], b.lineno(where)))
+    swallow = b.expr.truthy(_call_exit(b, manager, where), where)
+    reraise = b.new_block("with_reraise")
+    if isinstance(swallow, ops.Constant):
+        b.goto(after if swallow.value else reraise)
+    else:
+        b.branch(swallow, after, reraise)
+    b.seal(reraise)
+    b.start(reraise)
+    if b.ssa_has_preds(reraise):
+        b.emit(ops.PrimitiveCall(prims.ERR_RESTORE, [held], b.lineno(where)))
+        b.propagate(where)
+    else:
+        b.terminate(ops.Unreachable())
+
+
+def _call_exit(b: "FunctionBuilder", manager: ops.Value, where: ast.AST) -> ops.Value:
+    from .classes import call_special
+
+    none = ops.Constant(NONE, None)
+    result = call_special(b, manager, "__exit__", [none, none, none], where)
+    assert result is not None  # _check_manager saw it
+    return result
+
+
+def leave(b: "FunctionBuilder", loop_depth: int) -> None:
+    """Before `return` (loop_depth 0) or `break`/`continue` (the depth of
+    the loop they leave an iteration of): __exit__(None, None, None) of
+    every `with` being left, innermost first, each outside its own handler
+    (an exception from it goes to the handlers around that `with`)."""
+    inside = b.handlers
+    try:
+        for context in reversed(b.open_contexts):
+            if context.loop_depth < loop_depth:
+                break
+            b.handlers = inside[:context.handler_depth]
+            _call_exit(b, context.manager, context.node)
+    finally:
+        b.handlers = inside
+
+
+def _check_manager(b: "FunctionBuilder", manager: ops.Value, where: ast.AST) -> None:
+    from .classes import has_special
+
+    t = manager.type
+    if not isinstance(t, ClassType):
+        raise b.error(where, f"'with' over {with_article(t)} is not supported",
+                      hint="compiled code runs 'with' over instances of compiled classes that "
+                           "define __enter__ and __exit__")
+    missing = [name for name in ("__enter__", "__exit__") if not has_special(t, name)]
+    if missing:
+        raise b.error(where, f"'{t}' object does not support the context manager protocol",
+                      hint=f"define {' and '.join(missing)} on the class")
+
+
+def _reject_generator_managers(b: "FunctionBuilder", stmt: ast.With) -> None:
+    """`with some_contextmanager(...)`: a generator-based manager
+    (contextlib.contextmanager) cannot run in compiled code; say so rather
+    than fail on the helper function the decorator made."""
+    for item in stmt.items:
+        call = item.context_expr
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and call.func.id not in b.locals):
+            continue
+        try:
+            target = b.lookup_global(call.func.id, call.func)
+        except CompileError:
+            continue
+        inner = inspect.unwrap(target) if callable(target) else None
+        if inner is not target and inspect.isgeneratorfunction(inner):
+            raise b.error(stmt, f"'with' over the generator-based context manager "
+                          f"'{call.func.id}' is not supported",
+                          hint="compiled code runs 'with' over instances of compiled classes "
+                               "that define __enter__ and __exit__")
+
+
+# ------------------------------------------------------- __exit__'s types
+
+
+def exit_exception_params(method: Any) -> Tuple[str, ...]:
+    """The names of __exit__'s three exception parameters, which compiled
+    code types as None (see the module docstring).  A CompileError if
+    __exit__ has another shape or an annotation that excludes None."""
+    params = list(inspect.signature(method).parameters.values())[1:]
+    if len(params) != 3 or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                               for p in params):
+        raise CompileError(f"{method.__qualname__}: __exit__ takes (self, exc_type, exc_value, "
+                           "traceback)")
+    for p in params:
+        if p.annotation is not inspect.Parameter.empty and not _admits_none(p.annotation):
+            raise CompileError(
+                f"{method.__qualname__}: parameter '{p.name}' is annotated "
+                f"{_annotation_text(p.annotation)}, but compiled code passes None for the "
+                "exception arguments of __exit__ (the exception itself is not passed yet)",
+                hint="annotate them Optional[...] (or X | None), or leave them unannotated")
+    return tuple(p.name for p in params)
+
+
+def _admits_none(annotation: Any) -> bool:
+    if isinstance(annotation, str):
+        try:
+            return _node_admits_none(ast.parse(annotation.strip(), mode="eval").body)
+        except SyntaxError:
+            return False
+    if annotation is None or annotation is type(None) or annotation is typing.Any \
+            or annotation is object:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        return any(_admits_none(a) for a in typing.get_args(annotation))
+    return False
+
+
+def _node_admits_none(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is None or (isinstance(node.value, str)
+                                      and _admits_none(node.value))
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+    if name in ("None", "Any", "object"):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _node_admits_none(node.left) or _node_admits_none(node.right)
+    if isinstance(node, ast.Subscript):
+        generic = node.value.attr if isinstance(node.value, ast.Attribute) else \
+            getattr(node.value, "id", None)
+        if generic == "Optional":
+            return True
+        if generic == "Union":
+            elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            return any(_node_admits_none(e) for e in elts)
+    return False
+
+
+def _annotation_text(annotation: Any) -> str:
+    return annotation if isinstance(annotation, str) else getattr(
+        annotation, "__name__", repr(annotation))
