@@ -41,10 +41,11 @@ _UNSUPPORTED_STATEMENT_HINTS = {
 
 
 def _assigned_names(node: ast.FunctionDef) -> Set[str]:
-    """The function's own locals (nested functions have theirs)."""
-    from .closures import bound_names
+    """The names the function's own body binds (not its parameters; nested
+    functions have theirs)."""
+    from .closures import assigned_names
 
-    return bound_names(node)
+    return assigned_names(node)
 
 
 class LoopContext:

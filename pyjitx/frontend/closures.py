@@ -78,6 +78,13 @@ def bound_names(node: FunctionNode) -> Set[str]:
         names.add(args.vararg.arg)
     if args.kwarg:
         names.add(args.kwarg.arg)
+    return names | assigned_names(node)
+
+
+def assigned_names(node: FunctionNode) -> Set[str]:
+    """The names a function's own body binds (assignments, except clauses,
+    nested defs), without those declared nonlocal or global."""
+    names: Set[str] = set()
     if isinstance(node, ast.Lambda):
         return names
     declared_outside: Set[str] = set()
