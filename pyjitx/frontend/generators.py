@@ -305,21 +305,20 @@ def collect(b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.Val
     sorted/min/max/join/... take)."""
     from . import containers
 
-    holder = f".genlist{b.next_loop_id()}"
-    known = b.var_types.get(holder)
-    if known is None:
-        annotated = element_annotation(_parse(pyfunc))
-        known = ListType(annotated if annotated is not None else UNKNOWN)
-    result = containers.new_list(b, known.item, node)
+    annotated = element_annotation(_parse(pyfunc))
+    result = containers.new_list(b, annotated or UNKNOWN, node)
 
     def append(item: ops.Value) -> None:
-        if item.type != known.item:  # the element type, learned (or widened) here
-            b.var_types[holder] = ListType(item.type)
-            raise Retry()
-        containers.append(b, result, item, node)
+        if result.type.item == UNKNOWN:
+            # the first yield tells the element type (an empty new list can
+            # take it in place: nothing has used it yet); a later wider
+            # yield rebuilds the function (generators._as_element)
+            containers.retype_fresh(result, ListType(item.type))
+        containers.append(b, result, containers.coerce_item(b, item, result.type.item, node,
+                                                            "the generator's list"), node)
 
     loop_over(b, pyfunc, args, node, append, lambda: None, [])
-    if known.item == UNKNOWN:
+    if result.type.item == UNKNOWN:
         raise b.error(node, f"cannot infer what generator '{pyfunc.__name__}' yields: none of "
                       "its yields is reachable", hint="annotate it, e.g. '-> Iterator[int]'")
     return result
