@@ -205,8 +205,9 @@ class FunctionBuilder:
                 if origin is not None:
                     loc = self.source_map.locate(origin)
                     where = f" (first assigned {with_article(known)} at line {loc.line})" if loc else ""
+                shown = self.source_names.get(name, name)
                 raise self.error(
-                    node, f"local '{self.source_names.get(name, name)}' is assigned {with_article(value.type)} here but holds {with_article(known)} "
+                    node, f"local '{shown}' is assigned {with_article(value.type)} here but holds {with_article(known)} "
                           f"elsewhere{where}",
                     hint="a local keeps one type; int and float unify to float, other mixes "
                          "need two variables")
@@ -445,7 +446,8 @@ class FunctionBuilder:
         name = stmt.target.id
         known = self.var_types.get(name)
         if known is not None and known != declared and name in self.var_origin:
-            raise self.error(stmt, f"local '{self.source_names.get(name, name)}' is declared {declared} but assigned {with_article(known)}")
+            shown = self.source_names.get(name, name)
+            raise self.error(stmt, f"local '{shown}' is declared {declared} but assigned {with_article(known)}")
         self.var_types[name] = declared
         self.var_origin.setdefault(name, stmt)
         if stmt.value is not None:

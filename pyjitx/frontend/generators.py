@@ -181,7 +181,7 @@ def loop_over(b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.V
 
     parsed = parse_function(pyfunc)
     b.session.dependencies[CompileSession._dependency_name(pyfunc)] = parsed.source_hash
-    _check_supported(b, parsed)
+    _check_supported(parsed)
     uid = b.next_loop_id()
     params = list(inspect.signature(pyfunc).parameters)
     renamed = {name: f"{name}.{uid}" for name in sorted(_assigned_names(parsed.node) | set(params))}
@@ -406,7 +406,7 @@ def _parse(pyfunc: types.FunctionType):
 # ---------------------------------------------------------- what is out
 
 
-def _check_supported(b: "FunctionBuilder", parsed) -> None:
+def _check_supported(parsed) -> None:
     """Yields that inline expansion cannot honour: one whose value is used
     (send()), and one inside a `try` whose `finally` (or a handler that
     catches GeneratorExit) CPython would run when the consumer leaves the

@@ -5,7 +5,8 @@ that no counter can overflow and LLVM sees a canonical induction variable.
 Sequences (list, str, bytes, tuple) are walked by index, re-reading the
 length each time round as CPython's iterators do; dicts and sets iterate
 over a snapshot of their keys; enumerate, zip and reversed are unrolled
-into the same index loop."""
+into the same index loop.  A call of a generator function is expanded
+inline, with the loop body at each yield (pyjitx.frontend.generators)."""
 from __future__ import annotations
 
 import ast
