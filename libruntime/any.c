@@ -120,7 +120,8 @@ int32_t pjx_any_to_bool(pjx_object *a, int64_t *out) {
 void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
-    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c') {
+    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
+        c == 'g') {
         int depth = 0;
         do {
             if (*d == '[') depth++;

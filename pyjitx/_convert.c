@@ -50,8 +50,9 @@ static void name_into(const char **desc, char **out, char *end) {
         if (*d == ']') d++;
         break;
     }
-    case 'l': case 'e': case 'd': case 't': case 'o': case 'T': {
-        EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : c == 'o' ? "Optional[" : "Tuple[");
+    case 'l': case 'e': case 'd': case 't': case 'o': case 'T': case 'g': {
+        EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : c == 'o' ? "Optional["
+             : c == 'g' ? "Iterator[" : "Tuple[");
         d++; /* '[' */
         int first = 1;
         while (*d && *d != ']') {
@@ -596,6 +597,23 @@ static PyObject *fill_sequence(PyObject *seq, const pjx_slot *items, int64_t n,
 static void set_list_item(PyObject *list, Py_ssize_t i, PyObject *item) { PyList_SET_ITEM(list, i, item); }
 static void set_tuple_item(PyObject *tuple, Py_ssize_t i, PyObject *item) { PyTuple_SET_ITEM(tuple, i, item); }
 
+static PyObject *list_to_python(const pjx_list *l, const char *item_desc) {
+    PyObject *list = PyList_New(l->size);
+    if (list == NULL) return NULL;
+    if (item_desc[0] == 'i' || item_desc[0] == 'I') { /* List[int]: the common result */
+        for (int64_t i = 0; i < l->size; i++) {
+            PyObject *item = int_to_python(l->items[i].i);
+            if (item == NULL) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        return list;
+    }
+    return fill_sequence(list, l->items, l->size, item_desc, 1, set_list_item);
+}
+
 PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     const char *d = *desc;
     if (*d == '!') d++;
@@ -622,22 +640,13 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
         const pjx_bytes *b = (const pjx_bytes *)slot.o;
         return PyBytes_FromStringAndSize(b->data, b->size);
     }
-    case 'l': {
-        const pjx_list *l = (const pjx_list *)slot.o;
-        PyObject *list = PyList_New(l->size);
+    case 'l': return list_to_python((const pjx_list *)slot.o, d + 2);
+    case 'g': { /* a generator's items, collected: Python gets an iterator over them */
+        PyObject *list = list_to_python((const pjx_list *)slot.o, d + 2);
         if (list == NULL) return NULL;
-        if (d[2] == 'i' || d[2] == 'I') { /* List[int]: the common result */
-            for (int64_t i = 0; i < l->size; i++) {
-                PyObject *item = int_to_python(l->items[i].i);
-                if (item == NULL) {
-                    Py_DECREF(list);
-                    return NULL;
-                }
-                PyList_SET_ITEM(list, i, item);
-            }
-            return list;
-        }
-        return fill_sequence(list, l->items, l->size, d + 2, 1, set_list_item);
+        PyObject *iterator = PyObject_GetIter(list);
+        Py_DECREF(list);
+        return iterator;
     }
     case 't': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;

@@ -6,6 +6,8 @@
  *   l[X] e[X] d[KV] t[X...]   list, set, dict, tuple of the item descriptors
  *   T[X] o[X] tuple of any length, Optional
  *   c[<id>:<name>]            an instance of compiled class <id> (or a subclass)
+ *   g[X]      results only: a list of X (a generator's collected items) that
+ *             Python receives as an iterator over it
  * A leading '!' on a parameter's descriptor asks for write-back: the callee
  * may mutate the container, so the caller's object is updated after the
  * call (SPEC §2).  On the result of a pyfunc (_pycall.c) it only says that

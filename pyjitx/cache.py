@@ -93,6 +93,7 @@ def store(key: str, module: CompiledModule) -> None:
         "opt": module.code.opt,
         "dependencies": module.dependencies,
         "mutated_params": sorted(module.mutated_params),
+        "returns_iterator": module.returns_iterator,
     }
     header_bytes = json.dumps(header).encode("utf-8")
     body = struct.pack("<Q", len(header_bytes)) + header_bytes + module.code.object_bytes
@@ -139,7 +140,8 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
             ir_text=header["ir_text"],
             code=ObjectCode(object_bytes, header["llvm_ir"], target, header["opt"]),
             dependencies=header["dependencies"],
-            mutated_params=frozenset(header["mutated_params"]))
+            mutated_params=frozenset(header["mutated_params"]),
+            returns_iterator=bool(header["returns_iterator"]))
     except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
         return None
 

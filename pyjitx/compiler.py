@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Tuple
 
@@ -41,6 +42,9 @@ class CompiledModule:
     mutated_params: FrozenSet[str] = frozenset()
     uses_classes: bool = False
     calls_python: bool = False  # holds pyfunc handles, valid in this process only
+    # a generator function: the code returns the list of its items, which
+    # the bridge hands to Python as an iterator over them ('g' descriptor)
+    returns_iterator: bool = False
 
     @property
     def cacheable(self) -> bool:
@@ -63,12 +67,18 @@ class CompiledModule:
 
     @property
     def return_descriptor(self) -> str:
-        return boundary_descriptor(self.return_type)
+        descriptor = boundary_descriptor(self.return_type)
+        if self.returns_iterator:
+            assert descriptor.startswith("l[")
+            return "g" + descriptor[1:]
+        return descriptor
 
     @property
     def signature_text(self) -> str:
         params = ", ".join(f"{n}: {t}" for n, t in zip(self.param_names, self.param_types))
-        return f"({params}) -> {self.return_type}"
+        result = (f"Iterator[{self.return_type.item}]" if self.returns_iterator  # type: ignore[attr-defined]
+                  else str(self.return_type))
+        return f"({params}) -> {result}"
 
 
 def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module, ops.FunctionSignature, CompileSession]:
@@ -112,4 +122,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         symbol=signature.symbol, ir_text=format_module(module), code=code,
         dependencies=dict(session.dependencies),
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
-        uses_classes=bool(session.used_classes), calls_python=session.calls_python)
+        uses_classes=bool(session.used_classes), calls_python=session.calls_python,
+        returns_iterator=inspect.isgeneratorfunction(pyfunc))

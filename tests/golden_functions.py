@@ -59,3 +59,18 @@ def longest(words: List[str]) -> Optional[str]:
         if best is None or len(w) > len(best):
             best = w
     return best
+
+
+def lower_tokens(text: str):
+    for w in text.split():
+        if w:
+            yield w.lower()
+
+
+def count_tokens(text: str) -> Dict[str, int]:
+    # the generator expands inline: its split loop, with the consumer's
+    # body where the yield was (its locals renamed w.N, text.N)
+    counts: Dict[str, int] = {}
+    for t in lower_tokens(text):
+        counts[t] = counts.get(t, 0) + 1
+    return counts

@@ -53,9 +53,10 @@ def uses_class(a: int) -> int:
     return a
 
 
-def uses_yield(a: int) -> int:
+def uses_yield(a: int):
+    # generators compile; the value of a yield expression (send()) does not
     b = a * 2
-    yield b  # <-- HERE
+    c = yield b  # <-- HERE
 
 
 def uses_global(a: int) -> int:

@@ -22,6 +22,7 @@ CASES = {
     "upper_words": (gf.upper_words, (STR,)),
     "lookup_or": (gf.lookup_or, (DictType(STR, INT), STR, INT)),
     "longest": (gf.longest, (ListType(STR),)),
+    "count_tokens": (gf.count_tokens, (STR,)),
 }
 
 

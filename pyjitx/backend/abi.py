@@ -51,7 +51,9 @@ def abi_type(t: Type) -> ir.Type:
 # Boundary descriptors, shared with pyjitx/_convert.c: one letter per
 # scalar, str and bytes; containers as a letter with their item
 # descriptors in brackets (`l[s]` List[str], `d[si]` Dict[str, int],
-# `e[i]` Set[int], `t[is]` Tuple[int, str]).
+# `e[i]` Set[int], `t[is]` Tuple[int, str]).  A generator function's result
+# is `g[X]`: its items collected in a List[X], returned to Python as an
+# iterator (CompiledModule.return_descriptor).
 _SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y"}
 
 

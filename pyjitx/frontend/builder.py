@@ -113,6 +113,12 @@ class FunctionBuilder:
         # the `with` items around the statement being built, innermost last
         # (contexts.OpenContext: what return/break/continue must exit)
         self.open_contexts: List[Any] = []
+        # the generator expansion whose body is being built here, if any
+        # (pyjitx.frontend.generators swaps the frame fields above and this)
+        self.inline = None
+        self.expansions: list = []
+        # an expanded generator's renamed locals -> their names in its source
+        self.source_names: Dict[str, str] = {}
         self.return_annotation = self._annotated_return_type()
         if self.return_annotation is not None:
             progress.return_preset = self.return_annotation
@@ -210,8 +216,9 @@ class FunctionBuilder:
                 if origin is not None:
                     loc = self.source_map.locate(origin)
                     where = f" (first assigned {with_article(known)} at line {loc.line})" if loc else ""
+                shown = self.source_names.get(name, name)
                 raise self.error(
-                    node, f"local '{name}' is assigned {with_article(value.type)} here but holds {with_article(known)} "
+                    node, f"local '{shown}' is assigned {with_article(value.type)} here but holds {with_article(known)} "
                           f"elsewhere{where}",
                     hint="a local keeps one type; int and float unify to float, other mixes "
                          "need two variables")
@@ -232,15 +239,15 @@ class FunctionBuilder:
         defined = self.ssa.read("?" + name, self.block)
         value = self.ssa.read(name, self.block)
         if not (isinstance(defined, ops.Constant) and defined.value is True):
-            self.emit(ops.CheckBound(defined, name, self.lineno(node)))
+            self.emit(ops.CheckBound(defined, self.source_names.get(name, name), self.lineno(node)))
         return value
 
     # ------------------------------------------------------------- build
 
     def _annotated_return_type(self) -> Optional[Type]:
         node = self.node.returns
-        if node is None:
-            return None
+        if node is None or inspect.isgeneratorfunction(self.pyfunc):
+            return None  # a generator's annotation types its items (generators.py)
         annotation = self.pyfunc.__annotations__.get("return", annotation_text(node))
         result = type_from_annotation(annotation, self.pyfunc.__globals__)
         if result is None:
@@ -266,7 +273,12 @@ class FunctionBuilder:
         self.goto(body)
         self.seal(body)
         self.start(body)
-        self.statements(self.node.body)
+        if inspect.isgeneratorfunction(self.pyfunc):
+            from .generators import build_eager_entry
+
+            build_eager_entry(self)
+        else:
+            self.statements(self.node.body)
         if self.block is not None:
             self.do_return(None, self.node)
         self._settle_return_type()
@@ -340,6 +352,11 @@ class FunctionBuilder:
     def stmt_Expr(self, stmt: ast.Expr) -> None:
         if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
             return  # docstring or comment-like string
+        if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            from .generators import build_yield
+
+            build_yield(self, stmt.value)
+            return
         self.expr.value(stmt.value)
 
     def stmt_Assign(self, stmt: ast.Assign) -> None:
@@ -459,7 +476,8 @@ class FunctionBuilder:
         name = stmt.target.id
         known = self.var_types.get(name)
         if known is not None and known != declared and name in self.var_origin:
-            raise self.error(stmt, f"local '{name}' is declared {declared} but assigned {with_article(known)}")
+            shown = self.source_names.get(name, name)
+            raise self.error(stmt, f"local '{shown}' is declared {declared} but assigned {with_article(known)}")
         self.var_types[name] = declared
         self.var_origin.setdefault(name, stmt)
         if stmt.value is not None:
@@ -491,6 +509,11 @@ class FunctionBuilder:
         self.write_var(stmt.target.id, result, stmt.target)
 
     def stmt_Return(self, stmt: ast.Return) -> None:
+        if self.inline is not None:  # inside an expanded generator: the loop ends
+            from .generators import build_return
+
+            build_return(self, stmt)
+            return
         self.do_return(stmt.value, stmt)
 
     def do_return(self, value_node: Optional[ast.expr], node: ast.AST) -> None:

@@ -15,6 +15,7 @@ from ..ir import primitives as prims
 from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
+from .generators import called_generator
 from .session import describe
 
 if TYPE_CHECKING:
@@ -112,6 +113,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         return user_call(b, node, target.py_func)
     if isinstance(target, types.FunctionType):
         return user_call(b, node, target, suggest_pyfunc=True)
+    if target is builtins.next or target is builtins.iter:
+        from .generators import VALUE_HINT
+
+        raise b.error(func, f"{target.__name__}() needs an iterator object, which compiled code "
+                      "does not make", hint=VALUE_HINT)
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
@@ -261,6 +267,10 @@ def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
     argument types of its unannotated parameters).  `suggest_pyfunc`: the
     user did not ask for it to be compiled, so an error in its body also
     suggests pyjitx.pyfunc."""
+    from .generators import is_generator_function, value_error
+
+    if is_generator_function(pyfunc):
+        raise value_error(b, node, pyfunc)
     return call_compiled(b, node, pyfunc, bind_arguments(b, node, pyfunc),
                          suggest_pyfunc=suggest_pyfunc)
 
@@ -272,6 +282,22 @@ def call_compiled(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTyp
     checked against the parameter's annotation.  `compile_time`: the types
     of leading parameters that are no run-time values (a classmethod's
     class, see classmethods.py); they are not among `values`."""
+    args, arg_types = typed_arguments(b, node, pyfunc, values, compile_time)
+    try:
+        callee = b.session.function_for(pyfunc, tuple(arg_types))
+    except CompileError as exc:
+        if not suggest_pyfunc:
+            raise
+        raise _suggest_pyfunc(exc, pyfunc) from None
+    return b.emit(ops.Call(callee, args, b.lineno(node)))
+
+
+def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
+                    values: List[ops.Value], compile_time: Tuple[Type, ...] = ()
+                    ) -> Tuple[List[ops.Value], List[Type]]:
+    """Bound argument values checked against and widened to pyfunc's
+    annotations, with the parameter types they give (the annotation, or
+    the argument's own type), after the `compile_time` ones."""
     params = list(inspect.signature(pyfunc).parameters.values())[len(compile_time):]
     args: List[ops.Value] = []
     arg_types: List[Type] = list(compile_time)
@@ -293,13 +319,7 @@ def call_compiled(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTyp
             value = b.expr.coerce(value, declared, where)
         args.append(value)
         arg_types.append(declared or value.type)
-    try:
-        callee = b.session.function_for(pyfunc, tuple(arg_types))
-    except CompileError as exc:
-        if not suggest_pyfunc:
-            raise
-        raise _suggest_pyfunc(exc, pyfunc) from None
-    return b.emit(ops.Call(callee, args, b.lineno(node)))
+    return args, arg_types
 
 
 # ------------------------------------------------------------- built-ins
@@ -658,8 +678,8 @@ def _list(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if not node.args:
         return containers.new_list(b, UNKNOWN, node)
     items = _iterable_arg(b, node, "list")
-    if isinstance(node.args[0], ast.GeneratorExp):
-        return items
+    if isinstance(node.args[0], ast.GeneratorExp) or called_generator(b, node.args[0]):
+        return items  # a new list already
     return containers.prim(b, prims.LIST_COPY, [items], node, items.type)
 
 
@@ -694,7 +714,8 @@ def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
     if node.args or node.keywords:
         if len(node.args) == 1 and not node.keywords:
-            if _is_zip(b, node.args[0]) or isinstance(node.args[0], ast.GeneratorExp):
+            if _is_zip(b, node.args[0]) or isinstance(node.args[0], ast.GeneratorExp) \
+                    or called_generator(b, node.args[0]):
                 return _dict_from_pairs(b, node)
             value = b.expr.value(node.args[0])
             if isinstance(value.type, DictType):
@@ -778,6 +799,9 @@ def _sum(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             raise Retry()
         b.write_var(holder, total, node)
 
+    if called_generator(b, iter_node):  # expanded at the loop, no list
+        build_for(b, None, iter_node, body, [], node)
+        return b.read_var(holder, node)
     if isinstance(iter_node, ast.GeneratorExp) and len(iter_node.generators) == 1 and not iter_node.generators[0].ifs:
         items = containers.comprehension(b, iter_node)
     else:
@@ -791,7 +815,10 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     from .loops import build_for
 
     is_any = target is builtins.any
-    items = _iterable_arg(b, node, "any" if is_any else "all")
+    # over a generator, the loop stops it at the first deciding item, as
+    # CPython does (what it would have yielded next never runs)
+    generator = len(node.args) == 1 and called_generator(b, node.args[0])
+    items = None if generator else _iterable_arg(b, node, "any" if is_any else "all")
     holder = f".anyall{b.next_loop_id()}"
     b.write_var(holder, ops.Constant(BOOL, not is_any), node)
 
@@ -810,7 +837,10 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         b.goto(b.loops[-1].break_target)
         b.start(miss)
 
-    build_for(b, None, node, body, [], node, iterable=items)
+    if generator:
+        build_for(b, None, node.args[0], body, [], node)
+    else:
+        build_for(b, None, node, body, [], node, iterable=items)
     return b.read_var(holder, node)
 
 

@@ -263,6 +263,11 @@ def iterable_as_list(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     """An iterable expression's items as a list (for join, sorted, sum...)."""
     if isinstance(node, ast.GeneratorExp):
         return comprehension(b, node)
+    from .generators import called_generator, collect_call
+
+    generator = called_generator(b, node)
+    if generator is not None:  # gen(...): expanded into a new list
+        return collect_call(b, node, generator)
     value = b.expr.value(node)
     return as_list(b, value, node)
 

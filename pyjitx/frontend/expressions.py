@@ -708,6 +708,8 @@ def _expression_hint(node: ast.expr) -> str:
     if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp, ast.DictComp,
                          ast.SetComp, ast.GeneratorExp, ast.Subscript, ast.JoinedStr)):
         return "strings and containers arrive in the next release; scalars are supported now"
-    if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
-        return "generators and coroutines are not supported yet"
+    if isinstance(node, (ast.Yield, ast.YieldFrom)):
+        return "use yield as a statement: 'yield v' or 'yield from gen(...)'"
+    if isinstance(node, ast.Await):
+        return "coroutines are not supported"
     return "supported: arithmetic, comparisons, and/or/not, conditional expressions, calls"

@@ -5,7 +5,8 @@ that no counter can overflow and LLVM sees a canonical induction variable.
 Sequences (list, str, bytes, tuple) are walked by index, re-reading the
 length each time round as CPython's iterators do; dicts and sets iterate
 over a snapshot of their keys; enumerate, zip and reversed are unrolled
-into the same index loop."""
+into the same index loop.  A call of a generator function is expanded
+inline, with the loop body at each yield (pyjitx.frontend.generators)."""
 from __future__ import annotations
 
 import ast
@@ -55,6 +56,14 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if iterable is None:
             raise b.error(iter_node, f"{with_article(text.type)} has no method 'split'")
 
+    if iterable is None:
+        from .generators import call_arguments, called_generator, loop_over
+
+        generator = called_generator(b, iter_node)
+        if generator is not None:  # for x in gen(...): its body, expanded here
+            loop_over(b, generator, call_arguments(b, iter_node, generator), iter_node,
+                      lambda item: assign_target(b, target, item), body_fn, orelse)
+            return
     if iterable is None and _builtin_call(b, iter_node, "range"):
         build_range_for(b, target, iter_node, body_fn, orelse, node)
         return
@@ -62,18 +71,19 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         call = iter_node
         if not 1 <= len(call.args) <= 2 or call.keywords:
             raise b.error(call, "enumerate() takes an iterable and an optional start")
+        from .generators import called_generator
+
+        generator = called_generator(b, call.args[0])
+        if generator is not None:
+            _enumerate_generator(b, target, call, generator, body_fn, orelse, node)
+            return
         seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
         start = (b.expr.coerce(b.expr.value(call.args[1]), INT, call.args[1])
                  if len(call.args) == 2 else ops.Constant(INT, 0))
 
         def assign(k: ops.Value) -> None:
             index = b.emit(ops.IntArith("add", k, start))
-            item = _item(b, seq, k, node)
-            if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
-                assign_target(b, target.elts[0], index)
-                assign_target(b, target.elts[1], item)
-            else:
-                assign_target(b, target, containers.build_tuple(b, [index, item], node))
+            _assign_enumerated(b, target, index, _item(b, seq, k, node), node)
 
         _index_loop(b, lambda: b.emit(ops.Length(seq)), assign, body_fn, orelse, node)
         return
@@ -125,6 +135,38 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         return
     _index_loop(b, lambda: b.emit(ops.Length(seq)),
                 lambda k: assign_target(b, target, _item(b, seq, k, node)), body_fn, orelse, node)
+
+
+def _assign_enumerated(b: "FunctionBuilder", target: Optional[ast.expr], index: ops.Value,
+                       item: ops.Value, node: ast.AST) -> None:
+    from . import containers
+
+    if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
+        assign_target(b, target.elts[0], index)
+        assign_target(b, target.elts[1], item)
+    else:
+        assign_target(b, target, containers.build_tuple(b, [index, item], node))
+
+
+def _enumerate_generator(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.Call,
+                         generator, body_fn: Callable[[], None], orelse: List[ast.stmt],
+                         node: ast.AST) -> None:
+    """for i, x in enumerate(gen(...)): the generator expanded inline, with
+    a counter that each yield advances."""
+    from .generators import call_arguments, loop_over
+
+    args = call_arguments(b, call.args[0], generator)
+    start = (b.expr.coerce(b.expr.value(call.args[1]), INT, call.args[1])
+             if len(call.args) == 2 else ops.Constant(INT, 0))
+    counter = f".enum{b.next_loop_id()}"
+    b.write_var(counter, start, node)
+
+    def assign(item: ops.Value) -> None:
+        index = b.read_var(counter, node)
+        b.write_var(counter, b.emit(ops.IntArith("add", index, ops.Constant(INT, 1))), node)
+        _assign_enumerated(b, target, index, item, node)
+
+    loop_over(b, generator, args, call.args[0], assign, body_fn, orelse)
 
 
 def _plain_split(node: ast.expr) -> bool:
