@@ -86,3 +86,20 @@ def test_optional_scalar_is_a_clear_error():
 
     with pytest.raises(pyjitx.CompileError, match="Optional scalars"):
         pyjitx.compile(f, eager=True)
+
+
+def optional_equality(xs: List[Optional[str]], y: Optional[str]) -> List[bool]:
+    out: List[bool] = []
+    for x in xs:
+        out.append(x == "é")
+        out.append(x != "a")
+        out.append(x == y)
+        out.append(y != x)
+        out.append("é" == x)
+    return out
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["é", "a", ""])), max_size=5),
+       st.one_of(st.none(), st.sampled_from(["é", "a"])))
+def test_equality_with_none_values(xs, y):
+    assert_same(optional_equality, pyjitx.compile(optional_equality), xs, y)

@@ -385,6 +385,34 @@ class ExpressionBuilder:
             return
         self.b.branch(cond, if_true, if_false)
 
+    def _optional_equality(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
+                           optional: ops.Value, node: ast.AST) -> ops.Value:
+        """x == y with an Optional operand: None equals only None (another
+        Optional's None), otherwise the values compare."""
+        b = self.b
+        is_none = self.emit(ops.OptionalOp("is_none", optional, BOOL))
+        none_block, value_block = b.new_block("eq_none"), b.new_block("eq_value")
+        after = b.new_block("eq")
+        self._branch(is_none, none_block, value_block)
+        b.seal(none_block)
+        b.seal(value_block)
+        b.start(none_block)
+        other = right if optional is left else left
+        if isinstance(other.type, OptionalType):  # None == other: other is None
+            other_none = self.emit(ops.OptionalOp("is_none", other, BOOL))
+            none_result = other_none if _is_eq(op_node) else self.emit(ops.Unary("bool_not", other_none))
+        else:
+            none_result = ops.Constant(BOOL, not _is_eq(op_node))
+        none_end = b.block
+        b.goto(after)
+        b.start(value_block)
+        unwrapped = self.emit(ops.OptionalOp("unwrap", optional, optional.type.item))
+        value_result = self.compare(op_node, unwrapped if optional is left else left,
+                                    right if optional is left else unwrapped, node)
+        value_end = b.block
+        b.goto(after)
+        return self._merge(after, BOOL, [(none_end, none_result), (value_end, value_result)], node)
+
     def _optional_truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
         present = self.b.new_block("present")
         absent = self.b.new_block("absent")
@@ -580,6 +608,8 @@ class ExpressionBuilder:
             if isinstance(op_node, (ast.Is, ast.Eq)):
                 return is_none
             return self.emit(ops.Unary("bool_not", is_none))
+        if isinstance(op_node, (ast.Eq, ast.NotEq)) and isinstance(optional.type, OptionalType):
+            return self._optional_equality(op_node, left, right, optional, node)
         left, right = self.unwrap(left, node), self.unwrap(right, node)
         if isinstance(op_node, (ast.Is, ast.IsNot)):
             if isinstance(left.type, ClassType) and isinstance(right.type, ClassType):
@@ -629,6 +659,10 @@ class ExpressionBuilder:
         if left.type == BOOL:
             return self.emit(ops.Compare(op, self.coerce(left, FLOAT, node), right))
         return self.emit(ops.CompareIntFloat(op, left, right))
+
+
+def _is_eq(op_node: ast.cmpop) -> bool:
+    return isinstance(op_node, ast.Eq)
 
 
 def constant_value(obj) -> Optional[ops.Constant]:
