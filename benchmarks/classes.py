@@ -12,8 +12,8 @@ from typing import Any, Callable, Dict, List
 
 from . import class_kernels
 from .peers import quiet
-from .results import CPYTHON, PYJITX, Row, Settings, apply_goal, error_row, join_notes, speedups
-from .timing import calibrate, interleave, median, short_error, time_call, timed_result
+from .results import CPYTHON, PYJITX, Row, Settings, apply_goal, error_row, fill_rows, speedups
+from .timing import calibrate, interleave, short_error, time_call, timed_result
 
 
 def _pyjitx_loop() -> Callable:
@@ -153,17 +153,7 @@ def _timed(name: str, makers: Dict[str, Callable[[], Any]], thunk_of: Callable[[
         number = calibrate(thunk, first, settings.target)
         candidates[impl] = lambda thunk=thunk, number=number: time_call(thunk, number)
     errors: Dict[str, str] = {}
-    for impl, values in interleave(candidates, settings.rounds, errors).items():
-        row = rows[impl]
-        if impl in errors:
-            row.notes = join_notes(row.notes, f"error: {errors[impl]}")
-            continue
-        row.samples = values
-        row.value = median(values)
-        if per_call and row.value is not None:
-            row.samples = [v / per_call * 1e9 for v in values]
-            row.value = row.value / per_call * 1e9
-            row.unit = "ns/call"
+    fill_rows(rows, interleave(candidates, settings.rounds, errors), errors, per_call)
     ordered = list(rows.values())
     speedups(ordered)
     apply_goal(ordered, PYJITX, goal, met)

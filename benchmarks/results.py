@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from .timing import median
+
 CPYTHON = "CPython"
 PYJITX = "pyjitx"
 
@@ -57,6 +59,24 @@ def goal_note(goal: Optional[str], met: Optional[bool]) -> str:
 
 def join_notes(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
+
+
+def fill_rows(rows: Dict[str, Row], samples: Dict[str, List[float]], errors: Dict[str, str],
+              per_call: int = 0) -> None:
+    """Each implementation's interleaved samples into its row: the median,
+    or the error that stopped it; per call in ns when `per_call` > 0 (the
+    number of calls in one sample)."""
+    for impl, values in samples.items():
+        row = rows[impl]
+        if impl in errors:
+            row.notes = join_notes(row.notes, f"error: {errors[impl]}")
+            continue
+        row.samples = values
+        row.value = median(values)
+        if per_call and row.value is not None:
+            row.samples = [v / per_call * 1e9 for v in values]
+            row.value = row.value / per_call * 1e9
+            row.unit = "ns/call"
 
 
 def speedups(rows: Sequence[Row], baseline: str = CPYTHON) -> None:

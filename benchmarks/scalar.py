@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import kernels
-from .results import (CPYTHON, PYJITX, Row, Settings, apply_goal, error_row, join_notes,
+from .results import (CPYTHON, PYJITX, Row, Settings, apply_goal, error_row, fill_rows,
                       speedups)
-from .timing import calibrate, interleave, median, short_error, time_call, timed_result
+from .timing import calibrate, interleave, short_error, time_call, timed_result
 
 
 def call_loop(f: Callable[[int, int], int], n: int) -> int:
@@ -138,18 +138,8 @@ def run_workload(w: ScalarWorkload, settings: Settings) -> List[Row]:
         rows["empty loop (ref)"] = Row(name, "empty loop (ref)", notes="the loop alone, no call")
         candidates["empty loop (ref)"] = lambda: time_call(lambda: empty_loop(n))
     errors: Dict[str, str] = {}
-    samples = interleave(candidates, settings.rounds, errors)
-    for impl, values in samples.items():
-        row = rows[impl]
-        if impl in errors:
-            row.notes = join_notes(row.notes, f"error: {errors[impl]}")
-            continue
-        row.samples = values
-        row.value = median(values)
-        if w.per_call and row.value is not None:
-            row.samples = [v / n * 1e9 for v in values]
-            row.value = row.value / n * 1e9
-            row.unit = "ns/call"
+    fill_rows(rows, interleave(candidates, settings.rounds, errors), errors,
+              n if w.per_call else 0)
     ordered = list(rows.values())
     speedups(ordered)
     if w.per_call:

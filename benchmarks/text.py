@@ -26,8 +26,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import text_data, text_kernels
 from .peers import quiet
-from .results import CPYTHON, PYJITX, Row, Settings, join_notes, speedups
-from .timing import calibrate, interleave, median, short_error, time_call, timed_result
+from .results import CPYTHON, PYJITX, Row, Settings, fill_rows, join_notes, speedups
+from .timing import calibrate, interleave, short_error, time_call, timed_result
 
 PEER_MODULES = {"numba": "text_numba", "matxscript": "text_matx", "torch.jit": "text_torch"}
 
@@ -196,14 +196,7 @@ def run_workload(w: TextWorkload, settings: Settings) -> List[Row]:
         row.extra["calls_per_sample"] = number
         timed[impl] = lambda thunk=thunk, number=number: time_call(thunk, number)
     errors: Dict[str, str] = {}
-    samples = interleave(timed, settings.rounds, errors)
-    for impl, values in samples.items():
-        row = rows[impl]
-        if impl in errors:
-            row.notes = join_notes(row.notes, f"error: {errors[impl]}")
-            continue
-        row.samples = values
-        row.value = median(values)
+    fill_rows(rows, interleave(timed, settings.rounds, errors), errors)
     ordered = list(rows.values())
     speedups(ordered)
     return ordered
