@@ -497,3 +497,30 @@ def test_pickle_round_trip():
 def test_compile_is_idempotent_and_decorator_form():
     assert pyjitx.compile(Counter) is CompiledCounter
     assert pyjitx.compile(CompiledCounter) is CompiledCounter
+
+
+class Evens:
+    def __init__(self, items: List[int]) -> None:
+        self.items = items
+
+    def __iter__(self):
+        for x in self.items:
+            if x % 2 == 0:
+                yield x * 10
+
+
+def iterate_evens(xs: List[int]) -> List[int]:
+    out: List[int] = []
+    for v in Evens(xs):
+        out.append(v)
+    return out + [v + 1 for v in Evens(xs)]
+
+
+@given(st.lists(small_ints, max_size=8))
+def test_generator_iter(xs):
+    assert_same(iterate_evens, pyjitx.compile(iterate_evens), xs)
+
+
+@given(st.lists(small_ints, max_size=8))
+def test_generator_iter_from_python(xs):
+    assert list(pyjitx.compile(Evens)(xs)) == list(Evens(xs))

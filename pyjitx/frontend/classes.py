@@ -112,7 +112,9 @@ class ClassInfo:
         # virtual methods: the base's slots first (an override keeps its slot)
         self.vtable: List[str] = list(self.base.vtable) if self.base else []
         for name, member in pyclass.__dict__.items():
-            if inspect.isfunction(member) and name != "__init__" and name not in self.vtable:
+            # (generator methods are expanded at their loops, never called)
+            if inspect.isfunction(member) and name != "__init__" and name not in self.vtable \
+                    and not inspect.isgeneratorfunction(member):
                 self.vtable.append(name)
         self.settled = False
         self.settling = False
@@ -730,4 +732,28 @@ def to_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, use_str: bool
             if result.type != STR:
                 raise b.error(node, f"{name} returned {with_article(result.type)}, not a str")
             return result
+    return None
+
+
+def iterate(b: "FunctionBuilder", obj: ops.Value, node: ast.AST, assign, body, orelse) -> Optional[ops.Value]:
+    """for x in obj: a generator __iter__ is expanded at the loop (and None
+    returned); any other __iter__'s result is what the loop walks."""
+    from .generators import is_generator_function, loop_over
+
+    info = info_of_type(obj.type)  # type: ignore[arg-type]
+    method, owner = info.find("__iter__")
+    if not inspect.isfunction(method):
+        raise b.error(node, f"'{obj.type}' object is not iterable", hint="define __iter__")
+    if not is_generator_function(method):
+        result = call_special(b, obj, "__iter__", [], node)
+        assert result is not None
+        return result
+    # expanded inline: the static class's __iter__, so no subclass may
+    # override it (a virtual call cannot be expanded)
+    for sub in user_subclasses(info.pyclass):
+        if "__iter__" in sub.__dict__:
+            raise b.error(node, f"{sub.__name__} overrides the generator __iter__ of "
+                          f"{info.pyclass.__name__}, which a loop over a {info.pyclass.__name__} "
+                          "expands in place", hint="iterate over the subclass's own type")
+    loop_over(b, method, [obj], node, assign, body, orelse)
     return None

@@ -218,8 +218,8 @@ def build_yield(b: "FunctionBuilder", node: ast.expr) -> None:
     expansion = b.inline
     if expansion is None:
         raise b.error(node, "'yield' outside a generator that pyjitx expands",
-                      hint="generator methods of compiled classes are not supported yet; use a "
-                           "module-level generator function")
+                      hint="a generator is expanded where a for loop (or list(), sum(), ...) "
+                           "consumes it; yield cannot appear elsewhere")
     if isinstance(node, ast.YieldFrom):
         from .loops import build_for
 
@@ -332,9 +332,6 @@ def build_eager_entry(b: "FunctionBuilder") -> None:
     """The body of a generator function compiled on its own (called from
     Python): it runs the generator to completion and returns its items as
     a list, which the bridge hands to Python as an iterator over them."""
-    if "." in b.pyfunc.__qualname__.rsplit("<locals>.", 1)[-1]:
-        raise b.error(b.node, f"generator method '{b.pyfunc.__qualname__}' is not supported yet",
-                      hint="use a module-level generator function")
     args = [b.read_var(name, b.node) for name in b.signature.param_names]
     items = collect(b, b.pyfunc, args, b.node)
     b.write_var(".generated", items, b.node)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, DictType, ListType, SetType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, ClassType, DictType, ListType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -129,6 +129,13 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         _index_loop(b, lambda: b.emit(ops.Length(seq)), assign, body_fn, orelse, node)
         return
     value = iterable if iterable is not None else b.expr.value(iter_node)
+    if isinstance(value.type, ClassType):  # for x in obj: its __iter__
+        from .classes import iterate
+
+        value = iterate(b, value, iter_node, lambda item: assign_target(b, target, item),
+                        body_fn, orelse)
+        if value is None:  # a generator __iter__, expanded at this loop
+            return
     seq = _sequence(b, value, iter_node)
     if seq.type == STR:
         _str_loop(b, seq, target, body_fn, orelse, node)
