@@ -757,3 +757,8 @@ int32_t pjx_any_float(pjx_object *a, double *out) {
                    pjx_any_type_name(a));
     return -1;
 }
+
+int32_t pjx_any_no_attribute(pjx_object *a, const char *name) {
+    pjx_err_format(PJX_EXC_ATTRIBUTE, "'%s' object has no attribute '%s'", pjx_any_type_name(a), name);
+    return -1;
+}

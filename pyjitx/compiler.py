@@ -122,5 +122,6 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         symbol=signature.symbol, ir_text=format_module(module), code=code,
         dependencies=dict(session.dependencies),
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
-        uses_classes=bool(session.used_classes), calls_python=session.calls_python,
+        uses_classes=bool(session.used_classes) or session.any_dispatch,
+        calls_python=session.calls_python,
         returns_iterator=inspect.isgeneratorfunction(pyfunc))

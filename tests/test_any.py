@@ -241,10 +241,23 @@ def test_cast_out_of_any_checks_the_type():
         f("x")
 
 
-@pytest.mark.needs_jit
-def test_methods_of_any_need_narrowing():
-    def upper(x: Any) -> Any:
-        return x.upper()
+def any_methods(x: Any) -> Any:
+    return [x.upper(), x.split()]
 
-    with pytest.raises(pyjitx.CompileError, match="narrow it first"):
-        pyjitx.compile(upper)("a")
+
+@given(st.one_of(texts, st.binary(max_size=4), ints, st.none(), st.lists(ints, max_size=2)))
+def test_methods_of_any_dispatch_at_run_time(x):
+    # str and bytes have both methods; other types raise AttributeError
+    assert_same(any_methods, pyjitx.compile(any_methods), x)
+
+
+def split_on_comma(x: Any) -> Any:
+    return x.split(",")
+
+
+@pytest.mark.needs_jit
+def test_method_of_any_with_arguments_another_type_rejects():
+    f = pyjitx.compile(split_on_comma)
+    assert f("a,b") == ["a", "b"]
+    with pytest.raises(TypeError):
+        f(b"a,b")  # bytes.split(str): TypeError, as in Python

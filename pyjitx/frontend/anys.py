@@ -10,8 +10,10 @@ parameters) or where values of different types meet in one variable.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+import inspect
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
+from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, with_article
@@ -173,3 +175,86 @@ def narrowed_type(b: "FunctionBuilder", test: ast.expr) -> Optional[tuple]:
     if isinstance(class_type, ClassType):
         return name, class_type
     return None
+
+
+# ------------------------------------------------- methods and attributes
+
+
+def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Call) -> ops.Value:
+    """x.name(...) on an Any: a run-time switch over the types that have the
+    method (str, bytes, compiled classes known now), each branch the typed
+    call on the narrowed value; AttributeError for any other type."""
+    from ..ir.types import BYTES, STR
+    from . import classes, strings
+
+    candidates: List[Tuple[Type, Callable[[ops.Value], ops.Value]]] = []
+    if name in prims.STR_METHODS or name in ("join", "format"):
+        candidates.append((STR, lambda v: strings.method_call(b, v, name, node)))
+    if name in prims.BYTES_METHODS:
+        candidates.append((BYTES, lambda v: strings.method_call(b, v, name, node)))
+    for info in classes.known_classes():
+        member, _ = info.find(name)
+        if inspect.isfunction(member) or isinstance(member, staticmethod):
+            candidates.append((info.type, lambda v: classes.method_call(b, v, name, node)))
+    return _switch(b, value, candidates, name, node)
+
+
+def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> ops.Value:
+    """x.name on an Any: the attribute of whichever compiled class x is."""
+    from . import classes
+
+    candidates: List[Tuple[Type, Callable[[ops.Value], ops.Value]]] = []
+    for info in classes.known_classes():
+        member, _ = info.find(node.attr)
+        if node.attr in info.field_names or isinstance(member, property) or (
+                member is not None and not callable(member)):
+            candidates.append((info.type, lambda v: classes.get_attribute(b, v, node)))
+    return _switch(b, value, candidates, node.attr, node)
+
+
+def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node: ast.AST) -> ops.Value:
+    # the candidates depend on the classes known now, which no cache key
+    # captures: such code is not cached on disk
+    b.session.any_dispatch = True
+    after = b.new_block("any_dispatched")
+    incoming = []
+    for static_type, build in candidates:
+        test = _type_test(b, value, static_type, node)
+        hit, miss = b.new_block("any_is"), b.new_block("any_not")
+        b.branch(test, hit, miss)
+        b.seal(hit)
+        b.seal(miss)
+        b.start(hit)
+        blocks_before = len(b.fn.blocks)
+        try:
+            result = box(b, build(unbox(b, value, static_type, node)), node)
+        except CompileError as exc:
+            # this type takes no such call (`b"".split(",")`): for a value of
+            # it, the call raises TypeError at run time, as in Python
+            del b.fn.blocks[blocks_before:]
+            hit.ops.clear()
+            b.block = hit
+            b.terminate(ops.Raise("TypeError", exc.message.split("\n")[0], b.lineno(node)))
+        else:
+            incoming.append((b.block, result))
+            b.goto(after)
+        b.start(miss)
+    _prim(b, prims.ANY_NO_ATTRIBUTE, [value, ops.Constant(prims.CSTR, name)], node)
+    b.propagate(node)
+    if not incoming:
+        b.seal(after)
+        b.start(after)
+        b.terminate(ops.Unreachable())
+        b.block = None
+        return ops.Constant(ANY, None)
+    return b.expr._merge(after, ANY, incoming, node)
+
+
+def _type_test(b: "FunctionBuilder", value: ops.Value, t: Type, node: ast.AST) -> ops.Value:
+    from ..ir.types import BYTES, STR
+
+    if isinstance(t, ClassType):
+        args = [value, ops.Constant(INT, 0), ops.Constant(INT, t.class_id)]
+    else:
+        args = [value, ops.Constant(INT, {STR: 1, BYTES: 2}[t]), ops.Constant(INT, 0)]
+    return b.emit(ops.Convert("int_to_bool", _prim(b, prims.ANY_ISINSTANCE, args, node)))

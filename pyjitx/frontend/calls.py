@@ -177,9 +177,9 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
 
     receiver = b.expr.unwrap(b.expr.value(func.value), func)
     if receiver.type == ANY:
-        raise b.error(func, f"methods of an Any ('{func.attr}') are not supported yet",
-                      hint="narrow it first: `if isinstance(x, str): x.upper()`, or assign it "
-                           "to an annotated local, e.g. `s: str = x`")
+        from . import anys
+
+        return anys.method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, ClassType):
         from .classes import method_call
 

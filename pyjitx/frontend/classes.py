@@ -239,6 +239,11 @@ def info_for(pyclass: type) -> ClassInfo:
     return info
 
 
+def known_classes() -> List[ClassInfo]:
+    """Every class the compiler has met in this process."""
+    return list(_INFOS.values())
+
+
 def info_of_type(t: ClassType) -> ClassInfo:
     for info in _INFOS.values():
         if info.type == t:

@@ -121,6 +121,10 @@ class ExpressionBuilder:
             value = self.unwrap(self.value(node.value), node)
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
+            if value.type == ANY:
+                from . import anys
+
+                return anys.attribute(self.b, value, node)
             hint = ("narrow it first: `if isinstance(x, SomeClass): x.attr`"
                     if value.type == ANY else "")
             raise self.error(node, f"{with_article(value.type)} has no attribute '{node.attr}' "

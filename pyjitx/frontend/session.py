@@ -66,6 +66,9 @@ class CompileSession:
         # compiled classes (pyjitx.frontend.classes.ClassInfo) by class id:
         # those whose layout the code uses, and those it creates instances of
         self.used_classes: Dict[int, object] = {}
+        # a method or attribute of an Any was dispatched over the classes
+        # known at compile time (anys.method_call)
+        self.any_dispatch = False
         self.instantiated: Dict[int, object] = {}
         self.vtables: Dict[int, List[str]] = {}
         self.layouts: Dict[int, ops.ClassLayout] = {}

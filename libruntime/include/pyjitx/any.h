@@ -69,6 +69,8 @@ PJX_EXPORT int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t cl
 /* int(a) / float(a) with Python's conversions (str parsed, float truncated). */
 PJX_EXPORT int32_t pjx_any_int(pjx_object *a, int64_t *out);
 PJX_EXPORT int32_t pjx_any_float(pjx_object *a, double *out);
+/* AttributeError: no run-time type that has `name` matched (always -1). */
+PJX_EXPORT int32_t pjx_any_no_attribute(pjx_object *a, const char *name);
 /* Moves *desc past one boundary descriptor ("i", "l[s]", "d[s[i]]", ...). */
 PJX_EXPORT void pjx_descriptor_skip(const char **desc);
 /* The Python name of a's type ('int', 'str', 'NoneType', a class name). */
