@@ -15,7 +15,6 @@ from typing import Callable, Dict, FrozenSet, List, Tuple
 
 from .backend.abi import boundary_descriptor
 from .backend.codegen import ObjectCode, emit_object
-from .backend.lower import ModuleLowering
 from .backend.target import Target
 from .frontend.session import CompileSession
 from .ir import ops
@@ -110,6 +109,9 @@ def _check_imports(externals) -> None:
 
 def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Target,
                      opt: int = 2) -> CompiledModule:
+    # imported here: a process that only loads cached code never needs it
+    from .backend.lower import ModuleLowering
+
     module, signature, session = build_ir(pyfunc, arg_types)
     data_layout = str(target.machine(opt).target_data)
     lowering = ModuleLowering(module, target.triple, data_layout)
