@@ -122,14 +122,16 @@ static conversion list_from_python(PyObject *value, const char *item_desc, pjx_s
     return CONVERTED;
 }
 
-static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx_slot *slot) {
-    Py_ssize_t n = 0;
-    for (const char *d = items_desc; *d && *d != ']'; pjx_skip_descriptor(&d)) n++;
-    if (PyTuple_GET_SIZE(value) != n) return MISMATCH;
+/* A runtime tuple of a Python one: each item by the same descriptor
+ * (`shared`: Tuple[T, ...], Any's tuples) or by consecutive ones. */
+static conversion fill_tuple(PyObject *value, const char *items_desc, int shared,
+                             pjx_slot *slot) {
+    Py_ssize_t n = PyTuple_GET_SIZE(value);
     pjx_tuple *t = pjx_tuple_new(n);
     if (t == NULL) return runtime_failed();
     const char *d = items_desc;
     for (Py_ssize_t i = 0; i < n; i++) {
+        if (shared) d = items_desc;
         int32_t kind = pjx_descriptor_kind(d);
         conversion c = pjx_from_python(PyTuple_GET_ITEM(value, i), &d, &t->items[i]);
         if (c != CONVERTED) {
@@ -140,6 +142,13 @@ static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx
     }
     slot->o = &t->ob;
     return CONVERTED;
+}
+
+static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx_slot *slot) {
+    Py_ssize_t n = 0;
+    for (const char *d = items_desc; *d && *d != ']'; pjx_skip_descriptor(&d)) n++;
+    if (PyTuple_GET_SIZE(value) != n) return MISMATCH;
+    return fill_tuple(value, items_desc, 0, slot);
 }
 
 /* ---- converted-dict cache ------------------------------------------------
@@ -341,21 +350,7 @@ static conversion any_from_python(PyObject *value, pjx_slot *slot) {
         slot->o = &inst->ob;
         return CONVERTED;
     }
-    if (PyTuple_Check(value)) {
-        Py_ssize_t n = PyTuple_GET_SIZE(value);
-        pjx_tuple *t = pjx_tuple_new(n);
-        if (t == NULL) return runtime_failed();
-        for (Py_ssize_t i = 0; i < n; i++) {
-            conversion c = any_from_python(PyTuple_GET_ITEM(value, i), &t->items[i]);
-            if (c != CONVERTED) {
-                pjx_decref(t);
-                return c;
-            }
-            PJX_TUPLE_KINDS(t)[i] = PJX_KIND_OBJ;
-        }
-        slot->o = &t->ob;
-        return CONVERTED;
-    }
+    if (PyTuple_Check(value)) return fill_tuple(value, "a", 1, slot);
     if (PyUnicode_Check(value)) d = "s";
     else if (PyBytes_Check(value)) d = "y";
     else if (PyList_Check(value)) d = "l[a]";
@@ -500,24 +495,9 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
         return tuple_from_python(value, d + 2, slot);
-    case 'T': {
+    case 'T':
         if (!PyTuple_Check(value)) return MISMATCH;
-        Py_ssize_t n = PyTuple_GET_SIZE(value);
-        pjx_tuple *t = pjx_tuple_new(n);
-        if (t == NULL) return runtime_failed();
-        int32_t kind = pjx_descriptor_kind(d + 2);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            const char *item_desc = d + 2;
-            conversion c = pjx_from_python(PyTuple_GET_ITEM(value, i), &item_desc, &t->items[i]);
-            if (c != CONVERTED) {
-                pjx_decref(t);
-                return c;
-            }
-            PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
-        }
-        slot->o = &t->ob;
-        return CONVERTED;
-    }
+        return fill_tuple(value, d + 2, 1, slot);
     case 'o': {
         if (value == Py_None) {
             slot->o = NULL;
