@@ -141,14 +141,18 @@ def isinstance_check(b: "FunctionBuilder", value: ops.Value, cls: type, node: as
 
     pyclass = original_class(cls)
     if pyclass is not None:
-        class_id = info_for(pyclass).type.class_id
-        result = _prim(b, prims.ANY_ISINSTANCE, [value, ops.Constant(INT, 0),
-                                                 ops.Constant(INT, class_id)], node)
-    elif cls in _TYPE_IDS:
-        result = _prim(b, prims.ANY_ISINSTANCE, [value, ops.Constant(INT, _TYPE_IDS[cls]),
-                                                 ops.Constant(INT, 0)], node)
-    else:
-        return None
+        return _is_instance(b, value, 0, info_for(pyclass).type.class_id, node)
+    if cls in _TYPE_IDS:
+        return _is_instance(b, value, _TYPE_IDS[cls], 0, node)
+    return None
+
+
+def _is_instance(b: "FunctionBuilder", value: ops.Value, type_id: int, class_id: int,
+                 node: ast.AST) -> ops.Value:
+    """Does the Any hold a value of built-in type `type_id` / compiled class
+    `class_id` (any.h pjx_any_isinstance)?"""
+    result = _prim(b, prims.ANY_ISINSTANCE,
+                   [value, ops.Constant(INT, type_id), ops.Constant(INT, class_id)], node)
     return b.emit(ops.Convert("int_to_bool", result))
 
 
@@ -254,7 +258,5 @@ def _type_test(b: "FunctionBuilder", value: ops.Value, t: Type, node: ast.AST) -
     from ..ir.types import BYTES, STR
 
     if isinstance(t, ClassType):
-        args = [value, ops.Constant(INT, 0), ops.Constant(INT, t.class_id)]
-    else:
-        args = [value, ops.Constant(INT, {STR: 1, BYTES: 2}[t]), ops.Constant(INT, 0)]
-    return b.emit(ops.Convert("int_to_bool", _prim(b, prims.ANY_ISINSTANCE, args, node)))
+        return _is_instance(b, value, 0, t.class_id, node)
+    return _is_instance(b, value, _TYPE_IDS[{STR: str, BYTES: bytes}[t]], 0, node)

@@ -98,7 +98,7 @@ class ExpressionBuilder:
         constant = constant_value(obj)
         if constant is not None:
             return constant
-        target = getattr(obj, "py_func", obj) if hasattr(obj, "py_func") else obj
+        target = getattr(obj, "py_func", obj)  # a compiled function: its Python function
         if isinstance(target, types.FunctionType):  # a module-level function as a value
             from .closures import ref_type_of_global
 
