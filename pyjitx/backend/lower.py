@@ -775,15 +775,20 @@ class FunctionLowering:
         count = b.add(b.udiv(distance, magnitude), one)
         return b.select(nonempty, count, zero)
 
+    def _depth_argument(self, callee: ops.Function) -> List[ir.Value]:
+        """The call-depth argument a callee on a call cycle takes: ours + 1
+        within our cycle, 0 when entering another."""
+        if not callee.recursive:
+            return []
+        if callee.cycle == self.fn.cycle:
+            depth = self.llfn.args[len(self.fn.signature.param_types)]
+            return [self.builder.add(depth, ir.Constant(I32, 1))]
+        return [ir.Constant(I32, 0)]
+
     def op_Call(self, op: ops.Call) -> ir.Value:
         callee_fn = self.parent.module.function(op.callee.symbol)
         args = [self.to_abi(self.value(v), v.type) for v in op.operands]
-        if callee_fn.recursive:
-            if callee_fn.cycle == self.fn.cycle:
-                depth = self.llfn.args[len(self.fn.signature.param_types)]
-                args.append(self.builder.add(depth, ir.Constant(I32, 1)))
-            else:
-                args.append(ir.Constant(I32, 0))
+        args += self._depth_argument(callee_fn)
         pair = self.builder.call(self.parent.functions[op.callee.symbol], args)
         self.propagate_if(self.builder.extract_value(pair, 1))
         return self.from_abi(self.builder.extract_value(pair, 0), op.type)
@@ -859,14 +864,7 @@ class FunctionLowering:
         callee_fn = self.parent.module.function(op.direct.symbol)
         impl = self.parent.functions[op.direct.symbol]
         b.position_at_end(direct_block)
-        direct_args = list(args)
-        if callee_fn.recursive:
-            if callee_fn.cycle == self.fn.cycle:
-                depth = self.llfn.args[len(self.fn.signature.param_types)]
-                direct_args.append(b.add(depth, ir.Constant(I32, 1)))
-            else:
-                direct_args.append(ir.Constant(I32, 0))
-        direct_pair = b.call(impl, direct_args)
+        direct_pair = b.call(impl, args + self._depth_argument(callee_fn))
         direct_end = b.block
         b.branch(done)
         b.position_at_end(virtual_block)
