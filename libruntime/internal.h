@@ -4,6 +4,7 @@
 #define PYJITX_INTERNAL_H
 
 #include "pyjitx/object.h"
+#include "pyjitx/ndarray.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -45,6 +46,7 @@ pjx_str *pjx_tuple_repr(pjx_tuple *t);
 void pjx_dict_dealloc(pjx_dict *d);
 void pjx_exception_dealloc(pjx_exception *e);
 void pjx_instance_dealloc(pjx_instance *self);
+void pjx_ndarray_dealloc(pjx_ndarray *self);
 /* Python's name of a slot value's type, for messages ('int', 'str', 'Key'). */
 const char *pjx_slot_type_name(int32_t kind, pjx_slot v);
 /* A boxed scalar (an Any in an OBJ slot) as its scalar kind and value;

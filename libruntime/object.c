@@ -56,6 +56,7 @@ void pjx_dealloc(pjx_object *o) {
     case PJX_TYPE_TUPLE: pjx_tuple_dealloc((pjx_tuple *)o); break;
     case PJX_TYPE_EXCEPTION: pjx_exception_dealloc((pjx_exception *)o); break;
     case PJX_TYPE_INSTANCE: pjx_instance_dealloc((pjx_instance *)o); break;
+    case PJX_TYPE_NDARRAY: pjx_ndarray_dealloc((pjx_ndarray *)o); break;
     default: pjx_free(o); break;
     }
 }

@@ -5,6 +5,7 @@
 
 #include "_instance.h"
 #include "pyjitx/any.h"
+#include "pyjitx/ndarray.h"
 #include "pyjitx/containers.h"
 
 #include <stdlib.h>

@@ -24,6 +24,7 @@
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
+#include "pyjitx/ndarray.h"
 
 #define PJX_MAX_PARAMS 32
 

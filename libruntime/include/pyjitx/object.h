@@ -37,6 +37,7 @@ typedef enum pjx_type_id {
     PJX_TYPE_INT = 9,
     PJX_TYPE_FLOAT = 10,
     PJX_TYPE_BOOL = 11,
+    PJX_TYPE_NDARRAY = 12, /* ndarray.h */
     PJX_TYPE__COUNT
 } pjx_type_id;
 
