@@ -121,7 +121,7 @@ void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
-        c == 'g') {
+        c == 'g' || c == 'A') {
         int depth = 0;
         do {
             if (*d == '[') depth++;

@@ -12,5 +12,21 @@ from . import runtime  # noqa: E402
 from .api import compile  # noqa: E402
 from .errors import CompileError  # noqa: E402
 from .pycall import pyfunc  # noqa: E402
+from .arrays import NDArray, to_torch  # noqa: E402
 
-__all__ = ["compile", "pyfunc", "CompileError", "runtime", "__version__"]
+__all__ = ["compile", "pyfunc", "CompileError", "runtime", "NDArray", "to_torch", "__version__",
+           "zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
+           "ones_like", "empty_like", "full_like", "concatenate", "stack",
+           "bool_", "uint8", "int8", "int32", "int64", "float16", "float32", "float64"]
+
+_NUMPY_NAMES = frozenset(__all__[7:])
+
+
+def __getattr__(name: str):
+    # numpy's functions and dtypes, imported on first use (numpy costs
+    # tens of milliseconds to import)
+    if name in _NUMPY_NAMES:
+        from .arrays import function
+
+        return function(name)
+    raise AttributeError(f"module 'pyjitx' has no attribute '{name}'")

@@ -6,6 +6,7 @@
 #include "_instance.h"
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"
+#include "_ndarray.h"
 #include "pyjitx/containers.h"
 
 #include <stdlib.h>
@@ -63,6 +64,24 @@ static void name_into(const char **desc, char **out, char *end) {
         }
         if (*d == ']') d++;
         EMIT(c == 'T' ? ", ...]" : "]");
+        break;
+    }
+    case 'A': { /* A[<dtype number or *><ndim or *>] */
+        static const char *const dtypes[] = {"bool", "uint8", "int8", "int32", "int64",
+                                              "float16", "float32", "float64"};
+        EMIT("NDArray[");
+        d++; /* '[' */
+        if (*d >= '0' && *d <= '7') EMIT(dtypes[*d - '0']);
+        else EMIT("?");
+        d++;
+        EMIT(", ");
+        if (*d == '*') { EMIT("?"); d++; }
+        while (*d >= '0' && *d <= '9') {
+            char digit[2] = {*d++, 0};
+            EMIT(digit);
+        }
+        if (*d == ']') d++;
+        EMIT("]");
         break;
     }
     default: EMIT("?"); break;
@@ -538,6 +557,8 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
         return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
     case 'a':
         return any_from_python(value, slot);
+    case 'A':
+        return pjx_ndarray_from_python(value, d, slot);
     default:
         PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
         return FAILED;
@@ -608,6 +629,7 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 's': return str_to_python((const pjx_str *)slot.o);
     case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
     case 'a': return any_to_python(slot.o);
+    case 'A': return pjx_ndarray_to_python((pjx_ndarray *)slot.o);
     case 'T': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
         return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1, set_tuple_item);

@@ -25,6 +25,7 @@
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"
+#include "_ndarray.h"
 
 #define PJX_MAX_PARAMS 32
 
@@ -532,6 +533,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
         PyModule_AddObject(module, "Instance", (PyObject *)&pjx_InstanceType) < 0 ||
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
+        pjx_ndarray_bridge_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);

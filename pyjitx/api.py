@@ -22,7 +22,7 @@ from .errors import CompileError
 from .frontend.annotations import (SUPPORTED_TYPES_HINT, type_from_annotation,
                                    type_of_python_value)
 from .frontend.source import parse_function
-from .ir.types import BOOL, FLOAT, INT, NONE, Type
+from .ir.types import BOOL, FLOAT, INT, NONE, NDArrayType, Type
 
 _KIND_NAMES = {INT: "int", FLOAT: "float", BOOL: "bool", NONE: "None"}
 
@@ -191,6 +191,15 @@ class CompiledFunction:
         types: List[Type] = []
         for name, value in zip(self.param_names, values):
             declared = self.declared[name]
+            if isinstance(declared, NDArrayType) and declared.is_generic:
+                actual = type_of_python_value(value)
+                if not (isinstance(actual, NDArrayType) and declared.accepts(actual)):
+                    got = (f"an array of {actual.dtype} with {actual.ndim} dimension(s)"
+                           if isinstance(actual, NDArrayType) else type(value).__name__)
+                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}' must be "
+                                    f"{declared}, not {got}")
+                types.append(actual)
+                continue
             if declared is None:
                 actual = type_of_python_value(value)
                 if actual is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, FunctionRefType, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType, DictType, NDArrayType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 ABI_VERSION = 1
@@ -36,6 +36,8 @@ def value_type(t: Type) -> ir.Type:
         return PTR
     if isinstance(t, FunctionRefType):
         return I8  # known at compile time: nothing to hold
+    if t == INT_ARRAY:
+        return PTR
     return {INT: I64, FLOAT: F64, BOOL: I1, NONE: I8}[t]
 
 
@@ -45,6 +47,8 @@ def abi_type(t: Type) -> ir.Type:
         return PTR
     if isinstance(t, FunctionRefType):
         return I8
+    if t == INT_ARRAY:
+        return PTR
     return {INT: I64, FLOAT: F64, BOOL: I8, NONE: I8}[t]
 
 
@@ -77,6 +81,10 @@ def boundary_descriptor(t: Type) -> str:
         return f"c[{t.class_id}:{t.name}]"
     if t == ANY:
         return "a"
+    if isinstance(t, NDArrayType):  # A[<dtype number><ndim>], '*' where open
+        dtype = "*" if t.dtype == "" else str(t.dtype_code)
+        ndim = "*" if t.ndim < 0 else str(t.ndim)
+        return f"A[{dtype}{ndim}]"
     if isinstance(t, FunctionRefType):
         from ..errors import CompileError
 

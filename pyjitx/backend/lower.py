@@ -23,6 +23,7 @@ from llvmlite import ir
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
 from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, OptionalType, Type, slot_kind
+from .arrays import ARRAY_OPS, ArrayLowering
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   boundary_descriptor, value_type)
 
@@ -335,7 +336,7 @@ def impl_result_type(t: Type) -> ir.Type:
     return ir.LiteralStructType([abi_type(t), I1])
 
 
-class FunctionLowering:
+class FunctionLowering(ArrayLowering):
     def __init__(self, parent: ModuleLowering, fn: ops.Function) -> None:
         self.parent = parent
         self.fn = fn
@@ -1164,7 +1165,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
                 ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
                 ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall,
-                ops.PythonCall)
+                ops.PythonCall) + ARRAY_OPS
 }
 
 

@@ -10,7 +10,7 @@ import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, NDArrayType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
@@ -25,7 +25,7 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 SUPPORTED_TYPES_HINT = (
     "supported types: int, float, bool, None, str, bytes, List[T], Dict[K, V], Set[T], "
     "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), and Optional[T] / T | None where T is one of str, bytes "
-    "or a container (Optional scalars arrive with Any)")
+    "or a container (Optional scalars arrive with Any), pyjitx.NDArray / NDArray[dtype, ndim]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
@@ -40,6 +40,9 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return _type_from_node(node, scope)
     if annotation is typing.Any:
         return ANY
+    array = _array_annotation(annotation)
+    if array is not None:
+        return array
     if isinstance(annotation, type):
         from .classes import class_type_of
 
@@ -57,6 +60,44 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
     if origin is typing.Union or type(annotation).__name__ == "UnionType":
         return _optional([type_from_annotation(a, scope) for a in args])
     return _generic(origin, [type_from_annotation(a, scope) for a in args], args)
+
+
+def _array_annotation(annotation: Any) -> Optional[NDArrayType]:
+    """pyjitx.NDArray, NDArray[dtype, ndim], numpy.ndarray, torch.Tensor."""
+    from ..arrays import ArraySpec, NDArray
+
+    if isinstance(annotation, ArraySpec):
+        return NDArrayType(annotation.dtype, annotation.ndim)
+    if annotation is NDArray:
+        return NDArrayType("", -1)
+    if isinstance(annotation, type) and (annotation.__module__, annotation.__name__) in (
+            ("numpy", "ndarray"), ("torch", "Tensor")):
+        return NDArrayType("", -1)
+    return None
+
+
+def _array_node(node: ast.expr) -> Optional[NDArrayType]:
+    """The string forms: NDArray, np.ndarray, NDArray[np.float32, 2],
+    NDArray["float32"]."""
+    from ..arrays import dtype_name
+
+    if _dotted_name(node) in ("NDArray", "ndarray", "Tensor"):
+        return NDArrayType("", -1)
+    if not (isinstance(node, ast.Subscript) and _dotted_name(node.value) == "NDArray"):
+        return None
+    elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if not 1 <= len(elts) <= 2:
+        return None
+    first = elts[0]
+    dtype = dtype_name(first.value if isinstance(first, ast.Constant) else _dotted_name(first))
+    if dtype is None:
+        return None
+    ndim = -1
+    if len(elts) == 2:
+        if not (isinstance(elts[1], ast.Constant) and type(elts[1].value) is int):
+            return None
+        ndim = elts[1].value
+    return NDArrayType(dtype, ndim)
 
 
 def _optional(members: list) -> Optional[Type]:
@@ -96,6 +137,9 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
         return NONE
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return type_from_annotation(node.value, scope)
+    array = _array_node(node)
+    if array is not None:
+        return array
     name = _dotted_name(node)
     if name is not None:
         simple = _BY_NAME.get(name)
@@ -158,6 +202,11 @@ def type_of_python_value(value: Any) -> Optional[Type]:
         return instance_type
     if isinstance(value, (list, dict, tuple, set, frozenset)):
         return ANY  # an unannotated container parameter holds Any items
+    from ..arrays import array_type_of
+
+    array = array_type_of(value)
+    if array is not None:
+        return NDArrayType(*array)
     try:  # numpy scalars and other int-likes
         import operator
         operator.index(value)

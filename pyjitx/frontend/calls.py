@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, Type, unify
+from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, NDArrayType, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
 from .generators import called_generator
@@ -106,6 +106,10 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         return classes.blank(b, node)
     if isinstance(target, staticmethod):
         target = target.__func__
+    from . import arrays
+
+    if arrays.is_array_function(target):
+        return arrays.call_function(b, node, target)
     math_name = _MATH_BY_OBJECT.get(_identity(target))
     if math_name is not None:
         return _math_call(b, node, math_name)
@@ -186,6 +190,10 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
         return method_call(b, receiver, func.attr, node)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
+    if isinstance(receiver.type, NDArrayType):
+        from . import arrays
+
+        return arrays.method_call(b, receiver, func.attr, node)
     if receiver.type.is_refcounted:
         return containers.method_call(b, receiver, func.attr, node)
     raise b.error(func, f"{with_article(receiver.type)} has no method '{func.attr}' in compiled "
@@ -569,6 +577,10 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
         return require_special(b, value, "__len__", [], node,
                                f"object of type '{value.type}' has no len()")
+    if isinstance(value.type, NDArrayType):
+        from . import arrays
+
+        return arrays.length(b, value, node)
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType,
                         SetType, TupleType, Type, VarTupleType, has_unknown, slot_kind, unify,
                         with_article)
 from .session import Retry
@@ -516,6 +516,11 @@ def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
 def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Value) -> None:
     container = b.expr.value(target.value)
     t = container.type
+    if isinstance(t, NDArrayType):
+        from . import arrays
+
+        arrays.store_subscript(b, container, target, value)
+        return
     if t == ANY:
         from . import anys
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
+from ..ir.types import (with_article, ANY, BOOL, ClassType, NDArrayType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
                         TupleType, VarTupleType, Type, arithmetic_result,
                         unify)
 
@@ -121,6 +121,10 @@ class ExpressionBuilder:
             value = self.unwrap(self.value(node.value), node)
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
+            if isinstance(value.type, NDArrayType):
+                from . import arrays
+
+                return arrays.attribute(self.b, value, node)
             if value.type == ANY:
                 from . import anys
 
@@ -139,7 +143,20 @@ class ExpressionBuilder:
     def expr_Subscript(self, node: ast.Subscript) -> ops.Value:
         from . import containers, strings
 
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
+            # a.shape[k]: the field, without building the shape tuple
+            owner = self.value(node.value.value)
+            if isinstance(owner.type, NDArrayType):
+                from . import arrays
+
+                field = arrays.shape_item(self.b, owner, node.slice, node)
+                if field is not None:
+                    return field
         value = self.unwrap(self.value(node.value), node)
+        if isinstance(value.type, NDArrayType):
+            from . import arrays
+
+            return arrays.subscript(self.b, value, node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
         if value.type == ANY:
@@ -227,6 +244,11 @@ class ExpressionBuilder:
             from . import anys
 
             return anys.unary(self.b, node.op, operand, node)
+        if isinstance(operand.type, NDArrayType):
+            from . import arrays
+
+            symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
+            return arrays.unary(self.b, symbol, operand, node)
         if operand.type == BOOL:
             operand = self.coerce(operand, INT, node)
         if operand.type not in (INT, FLOAT):
@@ -454,6 +476,9 @@ class ExpressionBuilder:
     def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
         if value.type == BOOL:
             return value
+        if isinstance(value.type, NDArrayType):
+            raise self.error(node, "the truth value of an array is ambiguous",
+                             hint="use a.any() or a.all()")
         if value.type == ANY:
             from . import anys
 
@@ -529,6 +554,14 @@ class ExpressionBuilder:
             from . import anys
 
             return anys.binary(self.b, op, left, right, node)
+        if isinstance(left.type, NDArrayType) or isinstance(right.type, NDArrayType):
+            from . import arrays
+
+            result = arrays.binary(self.b, op, left, right, node)
+            if result is None:
+                raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                                 f"'{left.type}' and '{right.type}'")
+            return result
         if left.type.is_refcounted or right.type.is_refcounted:
             return self._object_binary(op, self.unwrap(left, node), self.unwrap(right, node), node)
         if op in ("and", "or", "xor") and left.type == BOOL and right.type == BOOL:
@@ -587,6 +620,14 @@ class ExpressionBuilder:
 
     def compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
                 node: ast.AST) -> ops.Value:
+        if isinstance(left.type, NDArrayType) or isinstance(right.type, NDArrayType):
+            from . import arrays
+
+            result = arrays.binary(self.b, _COMPARES.get(type(op_node), "?"), left, right, node)
+            if result is None:
+                raise self.error(node, f"'{type(op_node).__name__}' is not supported between "
+                                 f"'{left.type}' and '{right.type}'")
+            return result
         if ANY in (left.type, right.type):
             from . import anys
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, ClassType, DictType, ListType, SetType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -136,6 +136,14 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
                         body_fn, orelse)
         if value is None:  # a generator __iter__, expanded at this loop
             return
+    if isinstance(value.type, NDArrayType):  # rows (views), or elements of a 1-d array
+        from . import arrays
+
+        array = value
+        _index_loop(b, lambda: arrays.length(b, array, node),
+                    lambda k: assign_target(b, target, arrays.item(b, array, k, node)),
+                    body_fn, orelse, node)
+        return
     seq = _sequence(b, value, iter_node)
     if seq.type == STR:
         _str_loop(b, seq, target, body_fn, orelse, node)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple
 
-from .types import BOOL, FLOAT, INT, NONE, ClassType, OptionalType, Type
+from .types import BOOL, FLOAT, INT, INT_ARRAY, NONE, ClassType, OptionalType, Type
 
 
 class Value:
@@ -384,6 +384,59 @@ class ListItem(Op):
 
     def __init__(self, lst: Value, index: Value, item_type: Type, line: int = -1) -> None:
         super().__init__(item_type, [lst, index], line)
+
+
+class NDElement(Op):
+    """array[i, j, ...] with one int index per dimension: an inline,
+    bounds-checked load of the element as its scalar type (a negative
+    index counts from the end; out of range raises IndexError)."""
+
+    mnemonic = "nd_load"
+    can_raise = True
+
+    def __init__(self, array: Value, indices: Sequence[Value], line: int = -1) -> None:
+        super().__init__(array.type.element, [array, *indices], line)  # type: ignore[attr-defined]
+
+
+class NDStore(Op):
+    """array[i, j, ...] = value, one int index per dimension: bounds-checked,
+    converted to the dtype with numpy's assignment rules (an int out of the
+    dtype's range raises OverflowError; a read-only array ValueError)."""
+
+    mnemonic = "nd_store"
+    can_raise = True
+
+    def __init__(self, array: Value, indices: Sequence[Value], value: Value,
+                 line: int = -1) -> None:
+        super().__init__(NONE, [array, *indices, value], line)
+
+
+class NDField(Op):
+    """A field of an array's header (ndarray.h): `shape` or `stride` of
+    dimension `axis` (strides count elements), `size`, or `ndim`."""
+
+    mnemonic = "nd_field"
+    FIELDS = ("shape", "stride", "size", "ndim")
+
+    def __init__(self, array: Value, field: str, axis: int = 0, line: int = -1) -> None:
+        assert field in self.FIELDS, field
+        super().__init__(INT, [array], line)
+        self.field = field
+        self.axis = axis
+
+    def attributes(self) -> str:
+        return f"{self.field}[{self.axis}]" if self.field in ("shape", "stride") else self.field
+
+
+class IntArray(Op):
+    """The int operands in a stack array: how a shape or an index list
+    reaches a runtime function that takes `const int64_t *`.  Valid until
+    the function returns; the array lives in the function's frame."""
+
+    mnemonic = "int_array"
+
+    def __init__(self, values: Sequence[Value], line: int = -1) -> None:
+        super().__init__(INT_ARRAY, values, line)
 
 
 class OptionalOp(Op):

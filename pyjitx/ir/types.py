@@ -45,6 +45,9 @@ SCALAR_TYPES = (INT, FLOAT, BOOL, NONE)
 # The item type of an empty container literal until its use tells more
 # (the builder then rebuilds the function with the learned type).
 UNKNOWN = PrimitiveType("?")
+# A pointer to a stack array of ints (ops.IntArray): how a shape or an index
+# list reaches a runtime function taking `const int64_t *`.
+INT_ARRAY = PrimitiveType("int[]")
 
 
 class ObjectType(Type):
@@ -181,6 +184,48 @@ class FunctionRefType(Type):
 
     def __str__(self) -> str:
         return f"function {self.name}"
+
+
+# dtypes of NDArray, numbered as libruntime/include/pyjitx/ndarray.h's pjx_dtype
+DTYPES = ("bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64")
+INT_DTYPES = ("uint8", "int8", "int32", "int64")
+FLOAT_DTYPES = ("float16", "float32", "float64")
+
+
+@dataclass(frozen=True)
+class NDArrayType(ObjectType):
+    """pyjitx.NDArray: a strided n-dimensional array (ndarray.h) whose dtype
+    and number of dimensions are part of the type, so element accesses
+    compile to typed loads.  An annotation may leave either open (dtype ""
+    or ndim -1): such a parameter is specialised on each call's array."""
+
+    dtype: str
+    ndim: int
+
+    def __str__(self) -> str:
+        dtype = self.dtype or "?"
+        ndim = "?" if self.ndim < 0 else str(self.ndim)
+        return f"NDArray[{dtype}, {ndim}]"
+
+    @property
+    def is_generic(self) -> bool:
+        return self.dtype == "" or self.ndim < 0
+
+    @property
+    def dtype_code(self) -> int:
+        return DTYPES.index(self.dtype)
+
+    @property
+    def element(self) -> "Type":
+        """The scalar type an element reads as."""
+        if self.dtype == "bool":
+            return BOOL
+        return FLOAT if self.dtype in FLOAT_DTYPES else INT
+
+    def accepts(self, other: "NDArrayType") -> bool:
+        """May an array of type `other` be passed where this is declared?"""
+        return ((self.dtype == "" or self.dtype == other.dtype)
+                and (self.ndim < 0 or self.ndim == other.ndim))
 
 
 # Slot kinds of container items (pjx_kind in object.h).
