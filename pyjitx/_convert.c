@@ -121,11 +121,32 @@ static conversion str_from_python(PyObject *value, pjx_slot *slot) {
     return CONVERTED;
 }
 
+/* The value of an exact int that fits one internal digit (|v| < 2**30),
+ * read without a call: most ids and lengths are such ints. */
+static inline int compact_int(PyObject *v, int64_t *out) {
+    if (!PyLong_CheckExact(v)) return 0;
+#if PY_VERSION_HEX >= 0x030C0000
+    if (!PyUnstable_Long_IsCompact((PyLongObject *)v)) return 0;
+    *out = PyUnstable_Long_CompactValue((PyLongObject *)v);
+    return 1;
+#else
+    Py_ssize_t size = Py_SIZE(v);
+    if (size < -1 || size > 1) return 0;
+    *out = (int64_t)size * (int64_t)((PyLongObject *)v)->ob_digit[0];
+    return 1;
+#endif
+}
+
 static conversion list_from_python(PyObject *value, const char *item_desc, pjx_slot *slot) {
     Py_ssize_t n = PyList_GET_SIZE(value);
     pjx_list *list = pjx_list_new(pjx_descriptor_kind(item_desc), n);
     if (list == NULL) return runtime_failed();
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+    if (*item_desc == 'i') { /* List[int]: small ints straight into the slots */
+        Py_ssize_t i = 0;
+        while (i < n && compact_int(PyList_GET_ITEM(value, i), &list->items[i].i)) i++;
+        list->size = i;
+    }
+    for (Py_ssize_t i = list->size; i < PyList_GET_SIZE(value); i++) {
         const char *d = item_desc;
         pjx_slot item;
         conversion c = pjx_from_python(PyList_GET_ITEM(value, i), &d, &item);

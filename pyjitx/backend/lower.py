@@ -996,6 +996,24 @@ class FunctionLowering(ArrayLowering):
         result.add_incoming(called, slow_end)
         return result
 
+    def _list_get(self, op: ops.PrimitiveCall) -> ir.Value:
+        """xs[i] inline for 0 <= i < len (object.h: size at 16, items at
+        32); a negative or out-of-range index calls the runtime, which
+        wraps it or raises IndexError."""
+        b = self.builder
+        lst, index = (self.value(v) for v in op.operands)
+        size = b.load(b.gep(lst, [ir.Constant(I64, 16)], source_etype=I8), typ=I64)
+
+        def load() -> ir.Value:
+            items = b.load(b.gep(lst, [ir.Constant(I64, 32)], source_etype=I8), typ=PTR)
+            value = self.from_slot(b.load(b.gep(items, [index], source_etype=I64), typ=I64),
+                                   op.type)
+            if op.type.is_refcounted:
+                self.incref(value)
+            return value
+
+        return self._inline_or_call(op, b.icmp_unsigned("<", index, size), load, "list_get")
+
     def _str_char_at_byte(self, op: ops.PrimitiveCall) -> ir.Value:
         """The character at a byte offset: an ASCII byte is looked up in the
         runtime's table of immortal one-character strings; others call."""
@@ -1081,7 +1099,7 @@ class FunctionLowering(ArrayLowering):
     def _any_to_float(self, op: ops.PrimitiveCall) -> ir.Value:
         return self._any_unbox(op, (self._TYPE_FLOAT,), F64)
 
-    _INLINE = {"list_append": _list_append, "str_ord": _str_ord,
+    _INLINE = {"list_append": _list_append, "list_get": _list_get, "str_ord": _str_ord,
                "str_char_at_byte": _str_char_at_byte, "any_isinstance": _any_isinstance,
                "any_to_int": _any_to_int, "any_to_float": _any_to_float}
 

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, NDArrayType, Type, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, has_open_array, unify
 from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
@@ -253,7 +253,7 @@ class FunctionBuilder:
         if result is None:
             raise self.error(node, f"unsupported return type annotation '{annotation_text(node)}'",
                              hint=SUPPORTED_TYPES_HINT)
-        if isinstance(result, NDArrayType) and result.is_generic:
+        if has_open_array(result):
             return None  # -> NDArray: the array type the body returns
         return result
 

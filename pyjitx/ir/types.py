@@ -294,6 +294,19 @@ def has_unknown(t: Type) -> bool:
     return False
 
 
+def has_open_array(t: Type) -> bool:
+    """Does t mention an NDArray whose dtype or rank is left open?"""
+    if isinstance(t, NDArrayType):
+        return t.is_generic
+    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType)):
+        return has_open_array(t.item)
+    if isinstance(t, DictType):
+        return has_open_array(t.key) or has_open_array(t.value)
+    if isinstance(t, TupleType):
+        return any(has_open_array(i) for i in t.items)
+    return False
+
+
 def arithmetic_result(a: Type, b: Type) -> Optional[Type]:
     """The type of a binary arithmetic operation's operands after Python's
     numeric promotion (bool -> int -> float)."""
