@@ -113,7 +113,7 @@ static void encode_int(int32_t dtype, int64_t value, char *out) {
     case PJX_DT_INT8: *(int8_t *)out = (int8_t)value; break;
     case PJX_DT_INT32: *(int32_t *)out = (int32_t)value; break;
     case PJX_DT_INT64: *(int64_t *)out = value; break;
-    case PJX_DT_FLOAT16: *(uint16_t *)out = pjx_float_to_half((float)value); break;
+    case PJX_DT_FLOAT16: *(uint16_t *)out = pjx_double_to_half((double)value); break;
     case PJX_DT_FLOAT32: *(float *)out = (float)value; break;
     default: *(double *)out = (double)value; break;
     }
@@ -127,7 +127,7 @@ static int64_t float_to_int_wrapping(double value) {
 static void encode_float(int32_t dtype, double value, char *out) {
     switch (dtype) {
     case PJX_DT_BOOL: *(uint8_t *)out = value != 0; break;
-    case PJX_DT_FLOAT16: *(uint16_t *)out = pjx_float_to_half((float)value); break;
+    case PJX_DT_FLOAT16: *(uint16_t *)out = pjx_double_to_half(value); break;
     case PJX_DT_FLOAT32: *(float *)out = (float)value; break;
     case PJX_DT_FLOAT64: *(double *)out = value; break;
     default: encode_int(dtype, float_to_int_wrapping(value), out); break;
@@ -350,6 +350,27 @@ uint16_t pjx_float_to_half(float f) {
     uint32_t rest = abs_bits & 0x1FFF;
     if (rest > 0x1000 || (rest == 0x1000 && (half & 1))) half++;
     return sign | (uint16_t)half;
+}
+
+/* Rounded once from double, as numpy's double -> float16 cast (going
+ * through float would round twice). */
+uint16_t pjx_double_to_half(double d) {
+    uint16_t sign = signbit(d) ? 0x8000 : 0;
+    double a = fabs(d);
+    if (isnan(d)) return sign | 0x7E00;
+    if (a >= 65520.0) return sign | 0x7C00; /* rounds to infinity */
+    if (a < 0x1p-14) /* subnormal: units of 2**-24, exact scaling */
+        return sign | (uint16_t)nearbyint(a * 0x1p24);
+    int exponent;
+    double m = frexp(a, &exponent); /* a = m * 2**exponent, m in [0.5, 1) */
+    double mantissa = nearbyint((m * 2.0 - 1.0) * 1024.0);
+    int biased = exponent - 1 + 15;
+    if (mantissa >= 1024.0) {
+        mantissa = 0;
+        biased++;
+    }
+    if (biased >= 31) return sign | 0x7C00;
+    return sign | (uint16_t)(biased << 10) | (uint16_t)mantissa;
 }
 
 /* ---- queries ------------------------------------------------------------- */

@@ -7,10 +7,13 @@
  * array cannot be exported through DLPack: it is copied, and the copy is
  * marked read-only so that writes raise as numpy's would.
  *
- * Out: an Exporter object holds the runtime array and offers
- * `__dlpack__`/`__dlpack_device__`; numpy.from_dlpack(exporter) makes the
- * numpy array, which keeps the runtime array alive through the capsule's
- * manager. */
+ * Out: an Exporter object holds the runtime array and offers it both as
+ * numpy's `__array_struct__` (a C struct in a capsule: the fastest way in,
+ * no numpy headers needed) and as `__dlpack__`/`__dlpack_device__`.  The
+ * numpy array returned to Python is numpy.asarray(exporter): a writable
+ * view whose base is the exporter (numpy 1.x marks arrays imported through
+ * DLPack read-only, which a result must not be).  Torch and other DLPack
+ * consumers take the numpy array, or the exporter, through DLPack. */
 #include "_ndarray.h"
 
 #include "_dlpack.h"
@@ -169,6 +172,62 @@ static PyObject *exporter_dlpack(Exporter *self, PyObject *args, PyObject *kwarg
     return capsule;
 }
 
+/* numpy's PyArrayInterface (the __array_struct__ protocol), as documented
+ * in numpy's "array interface" page; declared here so that the bridge
+ * builds without numpy's headers. */
+typedef struct {
+    int two;           /* always 2 */
+    int nd;
+    char typekind;     /* 'b' bool, 'i' signed, 'u' unsigned, 'f' float */
+    int itemsize;
+    int flags;
+    Py_intptr_t *shape;
+    Py_intptr_t *strides; /* in bytes */
+    void *data;
+    PyObject *descr;
+} array_interface;
+
+enum { NPY_C_CONTIGUOUS = 0x0001, NPY_ALIGNED = 0x0100, NPY_NOTSWAPPED = 0x0200,
+       NPY_WRITEABLE = 0x0400 };
+
+static void interface_free(PyObject *capsule) {
+    PyMem_Free(PyCapsule_GetPointer(capsule, NULL));
+}
+
+static PyObject *exporter_struct(Exporter *self, void *closure) {
+    (void)closure;
+    static const char kinds[PJX_DT__COUNT] = {'b', 'u', 'i', 'i', 'i', 'f', 'f', 'f'};
+    pjx_ndarray *a = self->array;
+    /* the struct, then shape and strides in one block */
+    array_interface *face = PyMem_Malloc(sizeof *face + 2 * (size_t)(a->ndim ? a->ndim : 1) *
+                                         sizeof(Py_intptr_t));
+    if (face == NULL) return PyErr_NoMemory();
+    int64_t itemsize = pjx_dtype_itemsize(a->dtype);
+    face->two = 2;
+    face->nd = a->ndim;
+    face->typekind = kinds[a->dtype];
+    face->itemsize = (int)itemsize;
+    face->flags = NPY_ALIGNED | NPY_NOTSWAPPED;
+    if (!(a->ob.flags & PJX_ND_READONLY)) face->flags |= NPY_WRITEABLE;
+    if (pjx_ndarray_is_c_contiguous(a)) face->flags |= NPY_C_CONTIGUOUS;
+    face->shape = (Py_intptr_t *)(face + 1);
+    face->strides = face->shape + a->ndim;
+    for (int32_t i = 0; i < a->ndim; i++) {
+        face->shape[i] = (Py_intptr_t)PJX_ND_SHAPE(a)[i];
+        face->strides[i] = (Py_intptr_t)(PJX_ND_STRIDES(a)[i] * itemsize);
+    }
+    face->data = a->data;
+    face->descr = NULL;
+    PyObject *capsule = PyCapsule_New(face, NULL, interface_free);
+    if (capsule == NULL) PyMem_Free(face);
+    return capsule;
+}
+
+static PyGetSetDef exporter_getset[] = {
+    {"__array_struct__", (getter)exporter_struct, NULL, "numpy's array interface (C)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static PyObject *exporter_device(Exporter *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -195,23 +254,24 @@ static PyTypeObject ExporterType = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "A runtime NDArray offered to numpy/torch through DLPack.",
     .tp_methods = exporter_methods,
+    .tp_getset = exporter_getset,
 };
 
-static PyObject *from_dlpack; /* numpy.from_dlpack, looked up on first use */
+static PyObject *asarray; /* numpy.asarray, looked up on first use */
 
 PyObject *pjx_ndarray_to_python(pjx_ndarray *a) {
-    if (from_dlpack == NULL) {
+    if (asarray == NULL) {
         PyObject *numpy = PyImport_ImportModule("numpy");
         if (numpy == NULL) return NULL;
-        from_dlpack = PyObject_GetAttrString(numpy, "from_dlpack");
+        asarray = PyObject_GetAttrString(numpy, "asarray");
         Py_DECREF(numpy);
-        if (from_dlpack == NULL) return NULL;
+        if (asarray == NULL) return NULL;
     }
     Exporter *exporter = PyObject_New(Exporter, &ExporterType);
     if (exporter == NULL) return NULL;
     pjx_incref(a);
     exporter->array = a;
-    PyObject *result = PyObject_CallOneArg(from_dlpack, (PyObject *)exporter);
+    PyObject *result = PyObject_CallOneArg(asarray, (PyObject *)exporter);
     Py_DECREF(exporter);
     return result;
 }

@@ -184,8 +184,7 @@ class ArrayLowering:
             elif dtype == "float32":
                 raw = b.fptrunc(value, F32)
             else:
-                raw = b.call(self.parent.external("pjx_float_to_half", I16, [F32]),
-                             [b.fptrunc(value, F32)])
+                raw = b.call(self.parent.external("pjx_double_to_half", I16, [F64]), [value])
         else:
             if value_op.type == BOOL:
                 value = b.zext(value, I64)

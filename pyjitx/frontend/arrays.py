@@ -686,3 +686,31 @@ def join(b: "FunctionBuilder", how: str, arrays_node: ast.expr, axis: ops.Value,
     result_ndim = ndim + (1 if how == "stack" else 0)
     p = prims.ND_STACK if how == "stack" else prims.ND_CONCATENATE
     return emit(b, p, [lst, axis], node, NDArrayType(dtype, result_ndim))
+
+
+# ------------------------------------------------------------ static tests
+
+_STATIC_COMPARES = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
+                    ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b,
+                    ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b}
+
+
+def static_test(b: "FunctionBuilder", test: ast.expr) -> Optional[bool]:
+    """The value of an `if` test known at compile time: `a.ndim == 2` or
+    `a.dtype == "uint8"` on an array variable (its type fixes both).  A
+    function specialised on arrays of several ranks builds only the branch
+    its rank takes, as CPython only runs that one."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.left, ast.Attribute) and test.left.attr in ("ndim", "dtype")
+            and isinstance(test.left.value, ast.Name)
+            and isinstance(test.comparators[0], ast.Constant)):
+        return None
+    t = b.var_types.get(test.left.value.id)
+    compare = _STATIC_COMPARES.get(type(test.ops[0]))
+    if not isinstance(t, NDArrayType) or compare is None:
+        return None
+    known = t.ndim if test.left.attr == "ndim" else t.dtype
+    other = test.comparators[0].value
+    if type(other) is not type(known):
+        return None
+    return bool(compare(known, other))

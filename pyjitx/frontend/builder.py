@@ -558,6 +558,12 @@ class FunctionBuilder:
         self.terminate(ops.Return(value, self.lineno(node)))
 
     def stmt_If(self, stmt: ast.If) -> None:
+        from .arrays import static_test
+
+        known = static_test(self, stmt.test)
+        if known is not None:  # decided by a type: only the branch taken is built
+            self.statements(stmt.body if known else stmt.orelse)
+            return
         then_block = self.new_block("then")
         else_block = self.new_block("else") if stmt.orelse else None
         after = self.new_block("endif")
