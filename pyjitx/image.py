@@ -74,15 +74,16 @@ def _mul32(a: int, b: int) -> int:
 
 @pyjitx.compile
 class Random:
-    """PCG32 (O'Neill's pcg32_random_r, XSH-RR output): a 64-bit LCG state
-    and 32-bit outputs; `Random(42, 54)` gives the reference sequence
-    0xa15c02b7, 0x7b47f409, ... of pcg32-demo.
+    """PCG32 (O'Neill's pcg32_random_r, XSH-RR output; seeded as
+    pcg32_srandom_r(seed, stream)): a 64-bit LCG state and 32-bit outputs.
+    `Random(42, 54)` gives pcg32-demo's reference sequence 0xa15c02b7,
+    0x7b47f409, ...
 
     The 64-bit state and increment are kept as 32-bit halves and the
-    64-bit multiply is done in 16-bit pieces, so every intermediate fits
-    int64: compiled ints do not wrap (they raise OverflowError), and
-    CPython's do not either, so both sides compute the same bits.  Seeds
-    are taken modulo 2**64 (any int64)."""
+    64-bit multiply is done in 16-bit pieces, so no intermediate leaves
+    int64: compiled ints raise OverflowError instead of wrapping, CPython's
+    would grow, and this way both compute the same bits.  Seeds and
+    streams are taken modulo 2**64 (any int64)."""
 
     def __init__(self, seed: int, stream: int = 54) -> None:
         self.hi = 0
