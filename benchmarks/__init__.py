@@ -19,4 +19,7 @@ against CPython's before it is timed.  Modules:
   text_kernels  their plain kernels (CPython's, pyjitx's, matxscript's and TorchScript's source)
   text_data     their seeded inputs, the generated BERT vocab, the reference tokenizer
   text_numba, text_matx, text_torch   the peers' versions and conversions
+  arrays        the NDArray workloads: pad-to-array, the image pipeline (pyjitx.image)
+  array_kernels their plain kernel and seeded inputs
+  array_numba, array_matx   the peers' versions of pad-to-array
 """

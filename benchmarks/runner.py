@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import classes, compile_time, peers, scalar, text, threads
+from . import arrays, classes, compile_time, peers, scalar, text, threads
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -42,6 +42,8 @@ def workloads() -> List[Workload]:
         Workload("method", "method call inside compiled code", classes.run_method_loop),
         Workload("pymethod", "method call from Python", classes.run_method_from_python),
         Workload("anylist", "List[Any] mixed values", classes.run_mixed),
+        Workload("pad", "pad-to-array: ragged id lists -> int64 ids + int8 mask", arrays.run_pad),
+        Workload("image", "image pipeline: resize + crop + normalise", arrays.run_image),
         Workload("compile", "cold compile", compile_time.run_cold_compile),
         Workload("cache", "cached load", compile_time.run_cached_load),
         Workload("gil", "GIL release threads", threads.run_gil),

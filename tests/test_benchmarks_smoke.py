@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0"),
@@ -117,3 +118,40 @@ def test_quick_run_of_the_class_workloads():
     for title in ("method call inside compiled code", "method call from a Python loop"):
         jit = [r for r in rows if r[0].startswith(title) and r[1] == "pyjitx"]
         assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)
+
+
+def test_quick_run_of_the_array_workloads():
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "pad", "--only", "image"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    for title in ("pad-to-array", "image pipeline"):
+        mine = [r for r in rows if r[0].startswith(title)]
+        for impl in ("CPython", "pyjitx"):
+            row = [r for r in mine if r[1] == impl]
+            assert row and row[0][2] != "-", (title, impl, out.stdout)
+            assert "WRONG" not in row[0][3] and "error" not in row[0][3], row
+        # the references that happen to be installed must agree (within their tolerance)
+        assert not [r for r in mine if "WRONG" in r[3] or "error" in r[3]], out.stdout
+
+
+def test_pad_workload_rows_with_peers_stand_in(monkeypatch):
+    """A peer row that returns a different array is WRONG and not timed; one that
+    agrees is timed (the plumbing, without numba or matx installed)."""
+    from benchmarks import arrays
+    from benchmarks.results import Settings
+
+    settings = Settings(quick=True, rounds=1, subprocess_rounds=1, target=0.001)
+    rows = {r.impl: r for r in arrays.timed_rows("pad", {
+        "CPython": arrays.Impl(lambda: lambda: (np.arange(4), np.zeros(2, np.int8))),
+        "same": arrays.Impl(lambda: lambda: (np.arange(4), np.zeros(2, np.int8))),
+        "wrong dtype": arrays.Impl(lambda: lambda: (np.arange(4.0), np.zeros(2, np.int8))),
+        "wrong value": arrays.Impl(lambda: lambda: (np.arange(4), np.ones(2, np.int8))),
+        "close": arrays.Impl(lambda: lambda: (np.arange(4) + 1e-9, np.zeros(2)),
+                             compare=lambda got, expected: None),
+    }, settings)}
+    assert rows["same"].value and rows["close"].value
+    assert rows["wrong dtype"].value is None and "WRONG" in rows["wrong dtype"].notes
+    assert rows["wrong value"].value is None and "2 elements differ" in rows["wrong value"].notes

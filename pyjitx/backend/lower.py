@@ -22,7 +22,7 @@ from llvmlite import ir
 
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
-from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, OptionalType, Type, slot_kind
+from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, NDArrayType, OptionalType, Type, slot_kind
 from .arrays import ARRAY_OPS, ArrayLowering
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   boundary_descriptor, value_type)
@@ -69,6 +69,14 @@ class ModuleLowering:
         llfn.attributes.add("nounwind")
         for arg, name in zip(llfn.args, names):
             arg.name = name
+        for arg, t in zip(llfn.args, sig.param_types):
+            if isinstance(t, NDArrayType) and t.ndim >= 0:
+                # the caller keeps the array alive and its header never
+                # changes: loads of shape/strides/data may be hoisted out of
+                # loops even past a bounds check (LICM needs to know they
+                # cannot fault)
+                arg.attributes.dereferenceable = 64 + 16 * t.ndim
+                arg.attributes.align = 8
         self.functions[sig.symbol] = llfn
 
     def external(self, name: str, return_type: ir.Type, arg_types: List[ir.Type],

@@ -320,6 +320,9 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
         if p.name in annotations and declared is None:
             raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
                           f"annotation {annotations[p.name]!r}")
+        if (isinstance(declared, NDArrayType) and isinstance(value.type, NDArrayType)
+                and declared.is_generic and declared.accepts(value.type)):
+            declared = value.type  # an open NDArray parameter: specialised on the argument
         if declared is not None and value.type != declared:
             if unify(value.type, declared) != declared and not (value.type == BOOL and declared == INT):
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be "
