@@ -107,6 +107,8 @@ PJX_EXPORT int32_t pjx_ndarray_readonly_error(void);
 /* half <-> float conversions (IEEE binary16, round to nearest even) */
 PJX_EXPORT float pjx_half_to_float(uint16_t h);
 PJX_EXPORT uint16_t pjx_float_to_half(float f);
+/* float64 -> float16 in one rounding, as numpy casts */
+PJX_EXPORT uint16_t pjx_double_to_half(double d);
 
 /* ---- queries ------------------------------------------------------------- */
 PJX_EXPORT int64_t pjx_ndarray_is_c_contiguous(const pjx_ndarray *a);
