@@ -1756,9 +1756,18 @@ bad:
 
 #define ITEM(list, i) ((pjx_ndarray *)(list)->items[i].o)
 
+/* numpy's result_type of all the arrays.  Not a left fold of the pairwise
+ * table: with a float among them, each int meets the floats alone (uint8,
+ * int8 and float16 give float16; folding would go through int16 and give
+ * float32).  Floats first, then every int into them, gives numpy's answer. */
 static int32_t joined_dtype(pjx_list *arrays) {
-    int32_t dt = ITEM(arrays, 0)->dtype;
-    for (int64_t i = 1; i < arrays->size; i++) dt = promotion[dt][ITEM(arrays, i)->dtype];
+    int32_t dt = -1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int64_t i = 0; i < arrays->size; i++) {
+            int32_t d = ITEM(arrays, i)->dtype;
+            if (is_float_dt(d) != (pass == 0)) continue;
+            dt = dt < 0 ? d : promotion[dt][d];
+        }
     return dt;
 }
 
