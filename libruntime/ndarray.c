@@ -120,13 +120,16 @@ static void encode_int(int32_t dtype, int64_t value, char *out) {
 }
 
 static int64_t float_to_int_wrapping(double value) {
-    if (!(value > -9.3e18 && value < 9.3e18)) return INT64_MIN; /* numpy gives this too */
+    /* exact bounds: converting anything outside [-2**63, 2**63) is UB in C */
+    if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0))
+        return INT64_MIN; /* numpy gives this too (x86's cvttsd2si) */
     return (int64_t)value;
 }
 
 static void encode_float(int32_t dtype, double value, char *out) {
     switch (dtype) {
     case PJX_DT_BOOL: *(uint8_t *)out = value != 0; break;
+    /* directly: rounding through float first can round twice */
     case PJX_DT_FLOAT16: *(uint16_t *)out = pjx_double_to_half(value); break;
     case PJX_DT_FLOAT32: *(float *)out = (float)value; break;
     case PJX_DT_FLOAT64: *(double *)out = value; break;
@@ -352,33 +355,39 @@ uint16_t pjx_float_to_half(float f) {
     return sign | (uint16_t)half;
 }
 
-/* Rounded once from double, as numpy's double -> float16 cast (going
- * through float would round twice). */
 uint16_t pjx_double_to_half(double d) {
-    uint16_t sign = signbit(d) ? 0x8000 : 0;
-    double a = fabs(d);
-    if (isnan(d)) return sign | 0x7E00;
-    if (a >= 65520.0) return sign | 0x7C00; /* rounds to infinity */
-    if (a < 0x1p-14) /* subnormal: units of 2**-24, exact scaling */
-        return sign | (uint16_t)nearbyint(a * 0x1p24);
-    int exponent;
-    double m = frexp(a, &exponent); /* a = m * 2**exponent, m in [0.5, 1) */
-    double mantissa = nearbyint((m * 2.0 - 1.0) * 1024.0);
-    int biased = exponent - 1 + 15;
-    if (mantissa >= 1024.0) {
-        mantissa = 0;
-        biased++;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    uint16_t sign = (uint16_t)((bits >> 48) & 0x8000);
+    uint64_t abs_bits = bits & 0x7FFFFFFFFFFFFFFFull;
+    if (abs_bits >= 0x7FF0000000000000ull) /* inf or nan (keep nan quiet) */
+        return sign | 0x7C00 | (abs_bits > 0x7FF0000000000000ull ? 0x200 : 0);
+    if (abs_bits >= 0x40EFFE0000000000ull) return sign | 0x7C00; /* >= 65520 rounds to inf */
+    if (abs_bits < 0x3F10000000000000ull) { /* below 2**-14: subnormal half or zero */
+        if (abs_bits < 0x3E60000000000000ull) return sign; /* below 2**-25 */
+        uint64_t exponent = abs_bits >> 52;
+        uint64_t mantissa = (abs_bits & 0xFFFFFFFFFFFFFull) | 0x10000000000000ull;
+        uint64_t shift = 1051 - exponent; /* 43..53: units of 2**-24 */
+        uint64_t half = mantissa >> shift;
+        uint64_t rest = mantissa & ((1ull << shift) - 1);
+        uint64_t midpoint = 1ull << (shift - 1);
+        if (rest > midpoint || (rest == midpoint && (half & 1))) half++;
+        return sign | (uint16_t)half;
     }
-    if (biased >= 31) return sign | 0x7C00;
-    return sign | (uint16_t)(biased << 10) | (uint16_t)mantissa;
+    /* normal: rebias the exponent (1023 -> 15) and keep 10 mantissa bits;
+     * a carry out of the mantissa correctly bumps the exponent */
+    uint64_t half = (abs_bits - (1008ull << 52)) >> 42;
+    uint64_t rest = abs_bits & 0x3FFFFFFFFFFull;
+    if (rest > 0x20000000000ull || (rest == 0x20000000000ull && (half & 1))) half++;
+    return sign | (uint16_t)half;
 }
 
 /* ---- queries ------------------------------------------------------------- */
 int64_t pjx_ndarray_is_c_contiguous(const pjx_ndarray *a) {
+    if (a->size == 0) return 1; /* as numpy: whatever the strides */
     int64_t expected = 1;
     for (int32_t i = a->ndim - 1; i >= 0; i--) {
         int64_t n = PJX_ND_SHAPE(a)[i];
-        if (n == 0) return 1;
         if (n != 1 && PJX_ND_STRIDES(a)[i] != expected) return 0;
         expected *= n;
     }
