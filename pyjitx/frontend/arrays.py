@@ -29,73 +29,70 @@ if TYPE_CHECKING:
     from .builder import FunctionBuilder
 
 # ------------------------------------------------------------ dtype rules
+#
+# Result dtypes are part of the IR types, so they are decided here at
+# compile time -- by asking the runtime's own tables (ndarray.h:
+# pjx_ndarray_binary_dtype and friends), so that the types the compiler
+# assigns and the arrays the runtime makes can never disagree.
 
-_RANK = {"bool": 0, "uint8": 1, "int8": 1, "int32": 2, "int64": 3, "float16": 1,
-         "float32": 2, "float64": 3}
+# runtime op codes (ndarray.h: pjx_nd_binop, pjx_nd_unop, pjx_nd_reduce)
+BINARY_OPS = {"add": 0, "sub": 1, "mul": 2, "truediv": 3, "floordiv": 4, "mod": 5, "pow": 6,
+              "lt": 7, "le": 8, "eq": 9, "ne": 10, "gt": 11, "ge": 12, "and": 13, "or": 14,
+              "xor": 15, "lshift": 16, "rshift": 17, "maximum": 18, "minimum": 19}
+UNARY_OPS = {"neg": 0, "pos": 1, "abs": 2, "invert": 3, "not": 4, "sqrt": 5, "exp": 6,
+             "log": 7, "sin": 8, "cos": 9, "floor": 10, "ceil": 11}
+REDUCTIONS = ("sum", "prod", "mean", "max", "min", "argmax", "argmin", "all", "any")
+
+_dtype_functions: dict = {}
 
 
-def is_float(dtype: str) -> bool:
-    return dtype in FLOAT_DTYPES
+def _runtime(name: str):
+    fn = _dtype_functions.get(name)
+    if fn is None:
+        import ctypes
+
+        from .. import _ext
+
+        nargs = {"pjx_dtype_promote": 2, "pjx_ndarray_binary_dtype": 3,
+                 "pjx_ndarray_binary_scalar_dtype": 3, "pjx_ndarray_unary_dtype": 2,
+                 "pjx_ndarray_reduce_dtype": 2}[name]
+        fn = ctypes.CFUNCTYPE(ctypes.c_int32, *[ctypes.c_int32] * nargs)(
+            _ext.runtime_symbols()[name])
+        _dtype_functions[name] = fn
+    return fn
+
+
+def _dtype_or_none(code: int) -> Optional[str]:
+    return DTYPES[code] if code >= 0 else None
 
 
 def promote(a: str, b: str) -> str:
     """numpy's result_type of two array dtypes (int16 does not exist here:
     uint8 with int8 gives int32)."""
-    if a == b:
-        return a
-    if a == "bool":
-        return b
-    if b == "bool":
-        return a
-    if is_float(a) and is_float(b):
-        return a if _RANK[a] >= _RANK[b] else b
-    if is_float(a) or is_float(b):
-        f, i = (a, b) if is_float(a) else (b, a)
-        # the float must hold the int exactly: 8-bit ints fit float16,
-        # int32 needs float64, int64 float64
-        if i in ("uint8", "int8"):
-            return f
-        return "float64"
-    if {a, b} == {"uint8", "int8"}:
-        return "int32"
-    return a if _RANK[a] >= _RANK[b] else b
+    return DTYPES[_runtime("pjx_dtype_promote")(DTYPES.index(a), DTYPES.index(b))]
 
 
-def promote_scalar(array_dtype: str, scalar: Type) -> str:
-    """numpy 2's rule (NEP 50) for an array and a Python scalar: the scalar
-    is 'weak' and takes the array's dtype when of the same kind."""
-    if scalar == FLOAT:
-        return array_dtype if is_float(array_dtype) else "float64"
-    if scalar == INT:
-        return "int64" if array_dtype == "bool" else array_dtype
-    return array_dtype  # bool
+def binary_dtype(op: str, a: str, b: str) -> Optional[str]:
+    """The dtype of `array op array`, None where numpy raises TypeError."""
+    return _dtype_or_none(_runtime("pjx_ndarray_binary_dtype")(
+        BINARY_OPS[op], DTYPES.index(a), DTYPES.index(b)))
 
 
-ARITHMETIC = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "and", "or", "xor")
-COMPARISONS = ("lt", "le", "eq", "ne", "gt", "ge")
+def scalar_dtype(op: str, dtype: str, scalar: Type) -> Optional[str]:
+    """`array op python_scalar` under numpy 2's rules (NEP 50: the scalar
+    takes the array's dtype when of the same kind)."""
+    return _dtype_or_none(_runtime("pjx_ndarray_binary_scalar_dtype")(
+        BINARY_OPS[op], DTYPES.index(dtype), int(scalar == FLOAT)))
 
 
-def binary_dtype(op: str, operand_dtype: str) -> str:
-    if op in COMPARISONS:
-        return "bool"
-    if op == "truediv" and not is_float(operand_dtype):
-        return "float64"
-    return operand_dtype
-
-
-REDUCTIONS = ("sum", "prod", "mean", "max", "min", "argmax", "argmin", "all", "any")
+def unary_dtype(op: str, dtype: str) -> Optional[str]:
+    return _dtype_or_none(_runtime("pjx_ndarray_unary_dtype")(UNARY_OPS[op],
+                                                              DTYPES.index(dtype)))
 
 
 def reduction_dtype(op: str, dtype: str) -> str:
-    if op in ("sum", "prod"):
-        return dtype if is_float(dtype) else "int64"
-    if op == "mean":
-        return dtype if is_float(dtype) else "float64"
-    if op in ("argmax", "argmin"):
-        return "int64"
-    if op in ("all", "any"):
-        return "bool"
-    return dtype
+    return DTYPES[_runtime("pjx_ndarray_reduce_dtype")(REDUCTIONS.index(op),
+                                                       DTYPES.index(dtype))]
 
 
 def scalar_type(dtype: str) -> Type:
@@ -288,6 +285,26 @@ def store_subscript(b: "FunctionBuilder", array: ops.Value, target: ast.Subscrip
     assign_into(b, view, value, target)
 
 
+def augmented_item(b: "FunctionBuilder", array: ops.Value, stmt: ast.AugAssign) -> None:
+    """a[i, j] += v (one element: read, operate as Python scalars, store)
+    and a[1:3] += v (in place on the view)."""
+    from .expressions import _BINOPS
+
+    target = stmt.target
+    assert isinstance(target, ast.Subscript)
+    t = require_array(b, array, target)
+    entries = index_entries(b, t, target.slice)
+    op = _BINOPS[type(stmt.op)]
+    if len(entries) == t.ndim and all(kind == "int" for kind, _ in entries):
+        indices = [v for _, v in entries]
+        current = b.emit(ops.NDElement(array, indices, b.lineno(target)))
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        b.emit(ops.NDStore(array, indices, result, b.lineno(stmt)))
+        return
+    view = subscript_entries(b, array, entries, target)
+    augmented(b, op, view, b.expr.value(stmt.value), stmt)
+
+
 def assign_into(b: "FunctionBuilder", view: ops.Value, value: ops.Value, node: ast.AST) -> None:
     """view[...] = value: a scalar fills, an array is broadcast and cast."""
     if value.type in (INT, BOOL):
@@ -347,9 +364,8 @@ def transpose(b: "FunctionBuilder", array: ops.Value, axes: Optional[List[ops.Va
     t: NDArrayType = array.type  # type: ignore[assignment]
     if axes is None:
         axes = [int_constant(k) for k in reversed(range(t.ndim))]
-    elif len(axes) != t.ndim:
-        raise b.error(node, "axes don't match array")
-    return emit(b, prims.ND_TRANSPOSE, [array, dims(b, axes, node)], node, t)
+    return emit(b, prims.ND_TRANSPOSE, [array, int_constant(len(axes)), dims(b, axes, node)],
+                node, t)
 
 
 def reshape(b: "FunctionBuilder", array: ops.Value, shape: List[ops.Value],
@@ -445,65 +461,102 @@ def method_call(b: "FunctionBuilder", array: ops.Value, name: str, node: ast.Cal
 # ------------------------------------------------------------ operators
 
 
-_ND_OPS = {op: code for code, op in enumerate(ARITHMETIC + COMPARISONS)}
+def _no_dtype(b: "FunctionBuilder", op: str, left: Type, right: Type, node: ast.AST):
+    symbol = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
+              "pow": "**", "lt": "<", "le": "<=", "eq": "==", "ne": "!=", "gt": ">", "ge": ">=",
+              "and": "&", "or": "|", "xor": "^", "lshift": "<<", "rshift": ">>"}.get(op, op)
+    return b.error(node, f"unsupported operand types for {symbol}: '{left}' and '{right}'",
+                   hint="numpy raises TypeError for this combination of dtypes")
 
 
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
            node: ast.AST) -> Optional[ops.Value]:
     """left op right where at least one side is an array; None if the other
     side is not a number or an array."""
-    if op not in _ND_OPS:
+    if op not in BINARY_OPS:
         return None
-    code = int_constant(_ND_OPS[op])
+    code = int_constant(BINARY_OPS[op])
     lt, rt = left.type, right.type
     if isinstance(lt, NDArrayType) and isinstance(rt, NDArrayType):
-        dtype = binary_dtype(op, promote(lt.dtype, rt.dtype))
+        dtype = binary_dtype(op, lt.dtype, rt.dtype)
+        if dtype is None:
+            raise _no_dtype(b, op, lt, rt, node)
         return emit(b, prims.ND_BINARY, [code, left, right], node,
                     NDArrayType(dtype, max(lt.ndim, rt.ndim)))
     array, scalar, scalar_left = (left, right, 0) if isinstance(lt, NDArrayType) else (right, left, 1)
     if scalar.type not in (INT, FLOAT, BOOL):
         return None
     at: NDArrayType = array.type  # type: ignore[assignment]
-    dtype = binary_dtype(op, promote_scalar(at.dtype, scalar.type))
+    if scalar.type == BOOL:  # numpy treats a Python bool as a 0-d bool array
+        flag = zero_d(b, "bool", scalar, node)
+        return binary(b, op, *((array, flag) if scalar_left == 0 else (flag, array)), node)
+    dtype = scalar_dtype(op, at.dtype, scalar.type)
+    if dtype is None:
+        raise _no_dtype(b, op, lt, rt, node)
     result_type = NDArrayType(dtype, at.ndim)
-    if scalar.type == FLOAT:
-        return emit(b, prims.ND_BINARY_FLOAT, [code, array, scalar, int_constant(scalar_left)],
-                    node, result_type)
-    if scalar.type == BOOL:  # numpy treats a Python bool as a bool array
-        flag = emit(b, prims.ND_FULL_INT, [int_constant(DTYPES.index("bool")), int_constant(0),
-                                           dims(b, [], node), b.expr.coerce(scalar, INT, node)],
-                    node, NDArrayType("bool", 0))
-        pair = (array, flag) if scalar_left == 0 else (flag, array)
-        return binary(b, op, pair[0], pair[1], node)
-    return emit(b, prims.ND_BINARY_INT, [code, array, scalar, int_constant(scalar_left)], node,
-                result_type)
+    p = prims.ND_BINARY_FLOAT if scalar.type == FLOAT else prims.ND_BINARY_INT
+    return emit(b, p, [code, array, scalar, int_constant(scalar_left)], node, result_type)
+
+
+def zero_d(b: "FunctionBuilder", dtype: str, value: ops.Value, node: ast.AST) -> ops.Value:
+    """A 0-d array holding a scalar."""
+    return new_array(b, "full", dtype, [], value, node)
 
 
 def unary(b: "FunctionBuilder", op: str, operand: ops.Value, node: ast.AST) -> ops.Value:
-    """-a, +a, ~a (not for bool arrays: invert)."""
+    """-a, +a, ~a, abs(a), np.sqrt(a), ..."""
     t: NDArrayType = operand.type  # type: ignore[assignment]
-    if op == "pos":
-        return operand
-    if op == "neg":
-        return binary(b, "sub", int_constant(0), operand, node)  # type: ignore[return-value]
-    if op == "invert":
-        if t.dtype == "bool":
-            return binary(b, "xor", operand, ops.Constant(BOOL, True), node)  # type: ignore[return-value]
-        return binary(b, "xor", operand, int_constant(-1), node)  # type: ignore[return-value]
-    raise b.error(node, f"unsupported operand for {op}: {t}")
+    dtype = unary_dtype(op, t.dtype)
+    if dtype is None:
+        raise b.error(node, f"numpy does not support {op} on {t.dtype} arrays")
+    return emit(b, prims.ND_UNARY, [int_constant(UNARY_OPS[op]), operand], node,
+                NDArrayType(dtype, t.ndim))
+
+
+def augmented(b: "FunctionBuilder", op: str, array: ops.Value, operand: ops.Value,
+              node: ast.AST) -> ops.Value:
+    """a op= x: in place, as numpy does (the array itself is the result;
+    numpy's same_kind casting rule raises TypeError, e.g. for int += float)."""
+    if op not in BINARY_OPS:
+        raise b.error(node, f"unsupported in-place operator on arrays: {op}")
+    code = int_constant(BINARY_OPS[op])
+    if isinstance(operand.type, NDArrayType):
+        emit(b, prims.ND_INPLACE, [code, array, operand], node)
+    elif operand.type == FLOAT:
+        emit(b, prims.ND_INPLACE_FLOAT, [code, array, operand], node)
+    elif operand.type in (INT, BOOL):
+        if operand.type == BOOL:
+            emit(b, prims.ND_INPLACE, [code, array, zero_d(b, "bool", operand, node)], node)
+        else:
+            emit(b, prims.ND_INPLACE_INT, [code, array, operand], node)
+    else:
+        raise b.error(node, f"unsupported operand for an in-place array operation: "
+                      f"{with_article(operand.type)}")
+    return array
 
 
 # ------------------------------------------------------------ numpy functions
 
+UFUNCS = ("sqrt", "exp", "log", "sin", "cos", "floor", "ceil", "abs", "absolute", "negative",
+          "logical_not")
+BINARY_UFUNCS = ("maximum", "minimum", "add", "subtract", "multiply", "divide", "true_divide",
+                 "floor_divide", "power")
+_UFUNC_OPS = {"absolute": "abs", "negative": "neg", "logical_not": "not", "subtract": "sub",
+              "multiply": "mul", "divide": "truediv", "true_divide": "truediv",
+              "floor_divide": "floordiv", "power": "pow"}
 CREATORS = ("zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
             "ones_like", "empty_like", "full_like", "concatenate", "stack", "transpose",
-            "reshape", "copy", "ascontiguousarray", *REDUCTIONS)
+            "reshape", "copy", "ascontiguousarray", *REDUCTIONS, *UFUNCS, *BINARY_UFUNCS)
 
 
 def is_array_function(target: Any) -> bool:
     """Is `target` one of numpy's functions that compiled code implements?
     (numpy is imported only when a candidate appears.)"""
     name = getattr(target, "__name__", None)
+    if name in UFUNCS + BINARY_UFUNCS and type(target).__name__ == "ufunc":
+        import numpy
+
+        return getattr(numpy, name, None) is target
     if name not in CREATORS or getattr(target, "__module__", None) not in (
             "numpy", "numpy.core.fromnumeric", "numpy.core.numeric", "numpy.core.multiarray",
             "numpy.core.shape_base", "numpy._core.fromnumeric", "numpy._core.numeric",
@@ -540,6 +593,8 @@ def _fill_value_dtype(value: ops.Value) -> str:
 
 def call_function(b: "FunctionBuilder", node: ast.Call, target: Any) -> ops.Value:
     name = target.__name__
+    if name in UFUNCS or name in BINARY_UFUNCS:
+        return ufunc(b, node, name)
     if name in ("zeros", "ones", "empty"):
         shape_node, dtype_node = _keyword_args(b, node, ("shape", "dtype"), 1)
         dtype = dtype_argument(b, dtype_node) if dtype_node is not None else "float64"
@@ -594,6 +649,27 @@ def call_function(b: "FunctionBuilder", node: ast.Call, target: Any) -> ops.Valu
     if axis_node is not None and not (isinstance(axis_node, ast.Constant) and axis_node.value is None):
         axis = int_value(b, axis_node, "axis")
     return reduce(b, name, a, axis, node)
+
+
+def ufunc(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
+    """np.sqrt(a), np.maximum(a, b), ...: on arrays (a scalar operand of a
+    binary one is broadcast as numpy does)."""
+    arity = 1 if name in UFUNCS else 2
+    if len(node.args) != arity or node.keywords:
+        raise b.error(node, f"np.{name}() takes {arity} positional argument(s) in compiled code")
+    values = [b.expr.value(a) for a in node.args]
+    op = _UFUNC_OPS.get(name, name)
+    if arity == 1:
+        if not isinstance(values[0].type, NDArrayType):
+            raise b.error(node, f"np.{name}() of {with_article(values[0].type)} is not supported",
+                          hint="use the math module for scalars")
+        return unary(b, op, values[0], node)
+    if not any(isinstance(v.type, NDArrayType) for v in values):
+        raise b.error(node, f"np.{name}() takes an array in compiled code")
+    result = binary(b, op, values[0], values[1], node)
+    if result is None:
+        raise b.error(node, f"np.{name}() of {values[0].type} and {values[1].type}")
+    return result
 
 
 def new_array(b: "FunctionBuilder", how: str, dtype: str, shape: List[ops.Value],
@@ -659,6 +735,21 @@ def from_list(b: "FunctionBuilder", value: ops.Value, dtype: Optional[str],
                 node, NDArrayType(dtype, ndim))
 
 
+def joined_dtype(dtypes: List[str]) -> str:
+    """numpy's result_type of several arrays, as the runtime's join
+    computes it: the floats first, then each int into them (a left fold of
+    the pairwise table would differ: uint8, int8 and float16 give float16)."""
+    ordered = [d for d in dtypes if is_float(d)] + [d for d in dtypes if not is_float(d)]
+    result = ordered[0]
+    for d in ordered[1:]:
+        result = promote(result, d)
+    return result
+
+
+def is_float(dtype: str) -> bool:
+    return dtype in FLOAT_DTYPES
+
+
 def join(b: "FunctionBuilder", how: str, arrays_node: ast.expr, axis: ops.Value,
          node: ast.AST) -> ops.Value:
     if isinstance(arrays_node, (ast.List, ast.Tuple)):
@@ -669,9 +760,7 @@ def join(b: "FunctionBuilder", how: str, arrays_node: ast.expr, axis: ops.Value,
         ndim = types[0].ndim
         if any(t.ndim != ndim for t in types):
             raise b.error(node, "all the input arrays must have same number of dimensions")
-        dtype = types[0].dtype
-        for t in types[1:]:
-            dtype = promote(dtype, t.dtype)
+        dtype = joined_dtype([t.dtype for t in types])
         from .containers import new_list
 
         # one list of arrays (the runtime list holds objects of any dtype)

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, has_open_array, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, NDArrayType, Type, has_open_array, unify
 from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
@@ -506,6 +506,14 @@ class FunctionBuilder:
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")
         current = self.read_var(stmt.target.id, stmt.target)
+        if isinstance(current.type, NDArrayType):  # a += x changes the array in place
+            from . import arrays
+            from .expressions import _BINOPS
+
+            result = arrays.augmented(self, _BINOPS[type(stmt.op)], current,
+                                      self.expr.value(stmt.value), stmt)
+            self.write_var(stmt.target.id, result, stmt.target)
+            return
         # (containers.binary changes lists, sets and dicts in place here)
         result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
         self.write_var(stmt.target.id, result, stmt.target)

@@ -360,6 +360,10 @@ def _numeric(b: "FunctionBuilder", value: ops.Value, node: ast.AST, what: str) -
 
 def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "abs", 1, 1)
+    if isinstance(value.type, NDArrayType):
+        from . import arrays
+
+        return arrays.unary(b, "abs", value, node)
     value = _numeric(b, value, node, "abs")
     if value.type == FLOAT:
         return b.emit(ops.Unary("float_abs", value))

@@ -632,10 +632,15 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
     """xs[i] += v and d[k] += v: container and index evaluated once."""
     target = stmt.target
     assert isinstance(target, ast.Subscript)
-    if isinstance(target.slice, ast.Slice):
-        raise b.error(target, "augmented assignment to a slice is not supported")
     container = b.expr.value(target.value)
+    if isinstance(target.slice, ast.Slice) and not isinstance(container.type, NDArrayType):
+        raise b.error(target, "augmented assignment to a slice is not supported")
     t = container.type
+    if isinstance(t, NDArrayType):
+        from . import arrays
+
+        arrays.augmented_item(b, container, stmt)
+        return
     if isinstance(t, ListType):
         key = _index(b, target.slice, "list")
         current = prim(b, prims.LIST_GET, [container, key], target, t.item)
