@@ -77,6 +77,7 @@ def dtype_name(obj: Any) -> Optional[str]:
     """'float32' for np.float32, np.dtype('float32'), 'float32', torch.float32;
     float/int/bool as numpy reads them (float64, int64, bool)."""
     if isinstance(obj, str):
+        obj = "bool" if obj == "bool_" else obj
         return obj if obj in DTYPES else None
     if obj is float:
         return "float64"
