@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, FunctionRefType, DictType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, FunctionRefType,
+                        FunctionSetType, DictType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 ABI_VERSION = 1
@@ -36,6 +37,8 @@ def value_type(t: Type) -> ir.Type:
         return PTR
     if isinstance(t, FunctionRefType):
         return I8  # known at compile time: nothing to hold
+    if isinstance(t, FunctionSetType):
+        return I64  # the key of the member it is
     return {INT: I64, FLOAT: F64, BOOL: I1, NONE: I8}[t]
 
 
@@ -45,6 +48,8 @@ def abi_type(t: Type) -> ir.Type:
         return PTR
     if isinstance(t, FunctionRefType):
         return I8
+    if isinstance(t, FunctionSetType):
+        return I64
     return {INT: I64, FLOAT: F64, BOOL: I8, NONE: I8}[t]
 
 
@@ -77,7 +82,7 @@ def boundary_descriptor(t: Type) -> str:
         return f"c[{t.class_id}:{t.name}]"
     if t == ANY:
         return "a"
-    if isinstance(t, FunctionRefType):
+    if isinstance(t, (FunctionRefType, FunctionSetType)):
         from ..errors import CompileError
 
         raise CompileError(f"a {t} cannot cross into Python",
