@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, Type, unify
+from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType, Type, unify
 from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
@@ -202,6 +202,10 @@ class FunctionBuilder:
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
+        if isinstance(value.type, FunctionRefType):
+            from .closures import check_copy
+
+            check_copy(self, name, value, node)
         known = self.var_types.get(name)
         if known is None:
             self.var_types[name] = value.type
@@ -527,6 +531,9 @@ class FunctionBuilder:
         if value_node is not None and self.return_annotation is not None:
             self.expected[id(value_node)] = self.return_annotation
         value = ops.Constant(NONE, None) if value_node is None else self.expr.value(value_node)
+        from .closures import check_returnable
+
+        check_returnable(self, value, where)
         target = self.return_annotation or self.return_preset_next
         if target is not None:
             if value.type != target and unify(value.type, target) != target:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, Type, unify
+from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionType, Type, unify
 from .annotations import type_from_annotation
 from .expressions import constant_value
 from .generators import called_generator
@@ -61,7 +61,7 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             callee = b.expr.value(func)
             if isinstance(callee.type, ClassType):
                 return classes.method_call(b, callee, "__call__", node)
-            if isinstance(callee.type, FunctionRefType):
+            if isinstance(callee.type, FunctionType):
                 from .closures import call_value
 
                 return call_value(b, callee, node)
@@ -81,7 +81,7 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return classmethods.call(b, node, target, owner)
     else:
         callee = b.expr.value(func)  # e.g. (lambda x: x + 1)(2)
-        if isinstance(callee.type, FunctionRefType):
+        if isinstance(callee.type, FunctionType):
             from .closures import call_value
 
             return call_value(b, callee, node)

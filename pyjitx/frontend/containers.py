@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType,
-                        SetType, TupleType, Type, VarTupleType, has_unknown, slot_kind, unify,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+                        FunctionSetType, FunctionType, ListType, SetType, TupleType, Type,
+                        VarTupleType, function_set, has_unknown, slot_kind, unify,
                         with_article)
 from .session import Retry
 
@@ -68,6 +69,9 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
         return widened
     if ANY in (to, value.type):  # boxed into, or checked out of, an Any
         return b.expr.coerce(value, to, node)
+    if isinstance(to, FunctionSetType) and isinstance(value.type, FunctionType) and \
+            unify(value.type, to) == to:  # a function as its key
+        return b.expr.coerce(value, to, node)
     if fresh_container(value) and unify(value.type, to) == to:
         return retype_fresh(value, to)
     if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
@@ -84,6 +88,19 @@ def learn_type(b: "FunctionBuilder", receiver_node: ast.AST, learned: Type,
         raise Retry()
     raise b.error(node, "cannot infer the item type of this empty container",
                   hint="annotate the variable, e.g. 'xs: List[int] = []'")
+
+
+def learn_functions(b: "FunctionBuilder", receiver_node: ast.AST, item: Type, value: ops.Value,
+                    make, node: ast.AST) -> None:
+    """A function stored into a local container of other functions
+    (`ops = [inc]; ops.append(dec)`): the local's type becomes the container
+    of both (`make` builds it from the item type) and the function is
+    rebuilt; the container literal then takes that type (coerce)."""
+    if not (isinstance(item, FunctionSetType) and isinstance(value.type, FunctionType)):
+        return
+    wider = unify(item, value.type)
+    if wider != item and isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals:
+        learn_type(b, receiver_node, make(wider), node)
 
 
 # ------------------------------------------------------------ literals
@@ -142,7 +159,13 @@ def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
 def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
     if any(isinstance(e, ast.Starred) for e in node.elts):
         raise b.error(node, "starred items in tuple literals are not supported")
-    return build_tuple(b, [b.expr.value(e) for e in node.elts], node)
+    values = [b.expr.value(e) for e in node.elts]
+    if len(values) > 1 and all(isinstance(v.type, FunctionType) for v in values):
+        # a tuple of functions holds each as one of them all, so that
+        # ops[i] may choose one at run time, as a list of them does
+        common = function_set(*(v.type for v in values))
+        values = [b.expr.coerce(v, common, e) for v, e in zip(values, node.elts)]
+    return build_tuple(b, values, node)
 
 
 def build_tuple(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) -> ops.Value:
@@ -543,6 +566,7 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
             return
         if t.item == UNKNOWN:
             learn_type(b, target.value, ListType(value.type), target)
+        learn_functions(b, target.value, t.item, value, ListType, target)
         index = _index(b, target.slice, "list")
         prim(b, prims.LIST_SET, [container, index, coerce_item(b, value, t.item, target, "this list")],
              target)
@@ -552,6 +576,7 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
         if has_unknown(t):
             learn_type(b, target.value, DictType(unify(t.key, key.type) or key.type,
                                                  unify(t.value, value.type) or value.type), target)
+        learn_functions(b, target.value, t.value, value, lambda v: DictType(t.key, v), target)
         prim(b, prims.DICT_SETITEM, [container, coerce_item(b, key, t.key, target.slice, "this dict"),
                                      coerce_item(b, value, t.value, target, "this dict")], target)
         return

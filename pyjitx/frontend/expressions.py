@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, List, Optional
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
-                        TupleType, VarTupleType, Type, arithmetic_result,
-                        unify)
+                        FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
+                        arithmetic_result, unify)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -486,6 +486,10 @@ class ExpressionBuilder:
         literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if isinstance(to, FunctionSetType) and isinstance(value.type, FunctionType):
+            from .closures import widen
+
+            return widen(self.b, value, to, node)
         if to == ANY or value.type == ANY:
             from . import anys
 
