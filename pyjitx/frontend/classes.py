@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
-from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, unify,
-                        with_article)
+from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown,
+                        holds_functions, unify, with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -378,6 +378,10 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
     t = obj.type
     if not isinstance(t, ClassType):
         raise b.error(node, f"cannot set attribute '{name}' of {with_article(t)}")
+    if holds_functions(value.type):
+        raise b.error(node, f"attribute '{name}' cannot hold a function value",
+                      hint="function values live in locals and containers of compiled "
+                           "functions; an instance's attributes are also seen by Python")
     info = info_of_type(t)
     index = info.field_index(name)
     if index is None:

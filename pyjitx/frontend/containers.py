@@ -16,7 +16,8 @@ from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         FunctionSetType, FunctionType, ListType, SetType, TupleType, Type,
-                        VarTupleType, function_set, has_unknown, slot_kind, unify,
+                        VarTupleType, function_set, has_unknown, holds_functions, slot_kind,
+                        unify,
                         with_article)
 from .session import Retry
 
@@ -29,7 +30,35 @@ _RICH = {"lt": 0, "le": 1, "eq": 2, "ne": 3, "gt": 4, "ge": 5}
 
 def prim(b: "FunctionBuilder", p: prims.Primitive, args: Sequence[ops.Value], node: ast.AST,
          result_type: Optional[Type] = None) -> ops.Value:
+    if _compares_functions(p, args, result_type):
+        raise function_comparison_error(b, node)
     return b.emit(ops.PrimitiveCall(p, list(args), b.lineno(node), result_type))
+
+
+# Primitives that compare or hash their items.
+_COMPARING = {prims.LIST_REMOVE, prims.LIST_INDEX, prims.LIST_COUNT, prims.LIST_CONTAINS,
+              prims.LIST_EQ, prims.LIST_RICHCOMPARE, prims.LIST_SORT, prims.LIST_SORT_KEYED,
+              prims.LIST_SORTED, prims.TUPLE_EQ, prims.TUPLE_RICHCOMPARE, prims.TUPLE_CONTAINS,
+              prims.DICT_EQ, prims.SET_EQ, prims.SLOT_HASH}
+
+
+def function_comparison_error(b: "FunctionBuilder", node: ast.AST):
+    return b.error(node, "function values cannot be compared or hashed in compiled code",
+                   hint="a Python function equals only itself, and each run of a lambda or "
+                        "def makes a new one; compiled code does not make function objects")
+
+
+def _compares_functions(p: prims.Primitive, args: Sequence[ops.Value],
+                        result_type: Optional[Type]) -> bool:
+    """Would the primitive compare or hash function values (a set of them,
+    dict keys, ==, in, sort)?"""
+    types = [a.type for a in args] + ([result_type] if result_type is not None else [])
+    for t in types:
+        if isinstance(t, SetType) and holds_functions(t.item):
+            return True
+        if isinstance(t, DictType) and holds_functions(t.key):
+            return True
+    return p in _COMPARING and any(holds_functions(t) for t in types)
 
 
 def kind(t: Type) -> ops.Constant:
@@ -478,6 +507,8 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
 def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> Optional[ops.Value]:
     """A value converted to a container's item type for a lookup; None if no
     value of its type can equal an item (so the answer is False)."""
+    if holds_functions(value.type) or holds_functions(to):
+        raise function_comparison_error(b, node)
     widened = _widen_number(b, value, to, node)
     if widened is not None:
         return widened
