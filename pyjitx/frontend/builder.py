@@ -17,7 +17,8 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType, Type, unify
+from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType, Type,
+                        holds_functions, unify)
 from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
@@ -536,7 +537,13 @@ class FunctionBuilder:
         check_returnable(self, value, where)
         target = self.return_annotation or self.return_preset_next
         if target is not None:
-            if value.type != target and unify(value.type, target) != target:
+            wider = unify(value.type, target)
+            if wider != target and self.return_annotation is None and wider is not None \
+                    and holds_functions(wider):
+                # a third function returned (the join of two was preset)
+                self.return_preset_next = wider
+                raise Retry()
+            if value.type != target and wider != target:
                 raise self.error(where, f"returns {with_article(value.type)}, but the function returns "
                                  f"{target}" + (" (annotated)" if self.return_annotation else ""),
                                  hint="a function returns one type; int and float unify to "
