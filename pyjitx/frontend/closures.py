@@ -1,23 +1,43 @@
-"""Nested functions and lambdas: compiled inline at each call.
+"""Nested functions, lambdas and functions as values: compiled inline at
+each call (defunctionalised).
 
-A `def` inside a compiled function, or a lambda assigned to a local, is a
-compile-time value: each call expands its body in the calling function
-with its own renamed locals (`.f3.x`), so the names it reads from the
-enclosing function are simply the enclosing function's variables -- read
-at the time of the call, as Python's closures read their cells -- and a
-`nonlocal` name is written in place.  `return` leaves the expansion with
-a value.  This gives closures without allocating closure objects or
-cells.
+A `def` inside a compiled function, or a lambda, is a compile-time value:
+each call expands its body in the calling function with its own renamed
+locals (`.f3.x`), so the names it reads from the enclosing function are
+simply the enclosing function's variables -- read at the time of the
+call, as Python's closures read their cells -- and a `nonlocal` name is
+written in place.  `return` leaves the expansion with a value.  This gives
+closures without allocating closure objects or cells.  Default values that
+read locals are computed where the function is defined, as in Python, and
+kept in hidden locals.
 
-Functions also pass as arguments: a module-level function, or a nested
-function or lambda that reads nothing from its enclosing function, is
-handed to a compiled callee as a zero-size value whose type names the
-function (FunctionRefType); the callee is specialised on it and calls it
-like its own nested function.
+A value naming one function has a zero-size type (FunctionRefType), so a
+call through it is a direct expansion.  Where different functions meet --
+a list, dict or tuple of them, an if/else, a local assigned in branches,
+returns of different functions -- the type widens to the set of them
+(FunctionSetType), held at run time as the key of the one it is; a call
+switches on the key and expands (or, for a module-level function, calls)
+each member.  Every member must accept the call's arguments and the
+results must join to one type, else a CompileError names the functions.
+Containers hold functions as their keys, so `List[function a|b]` is a list
+of i64 slots, and storing a function a local container does not hold yet
+rebuilds it with the larger set.
 
-Not supported (clear CompileErrors): recursive nested functions, function
-values stored in containers, returned, or passed to Python, and passing a
-nested function that reads enclosing locals to another function.
+Functions also pass to compiled callees, which are specialised on the
+function (or set) and expand it themselves, and are returned from them.
+
+Not supported (clear CompileErrors):
+- a function that reads its enclosing function's locals, or has defaults
+  computed there, leaving that function (passed to or returned from
+  another function): its body, expanded elsewhere, could not reach them;
+- a function defined in a loop whose definitions would each need values
+  of their own (defaults that read locals, or the locals of a nested
+  function it is returned from) kept beyond the loop's iteration, e.g.
+  appended to a list: compiled code keeps one copy of those values; such
+  a function can still be called where it is defined;
+- comparing or hashing function values (==, in, sort, sets, dict keys),
+  holding them in instance attributes or Any, passing them to Python;
+- recursive nested functions.
 """
 from __future__ import annotations
 
