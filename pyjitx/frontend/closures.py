@@ -47,7 +47,7 @@ import inspect
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Union
 
 from ..ir import ops
-from ..ir.types import (NONE, FunctionRefType, FunctionSetType, FunctionType, Type,
+from ..ir.types import (NONE, FunctionRefType, FunctionSetType, Type,
                         function_members, unify, with_article)
 
 if TYPE_CHECKING:
