@@ -852,6 +852,10 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         raise b.error(node, "isinstance() takes 2 arguments")
     value = b.expr.value(node.args[0])
     classes_node = node.args[1]
+    from .exceptions import is_exception, kind_test
+
+    if is_exception(value.type):
+        return kind_test(b, value, classes_node, node, "isinstance")
     names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
     by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
                 type(None): (NONE,)}
@@ -890,6 +894,22 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         result = answer if isinstance(result, ops.Constant) else \
             b.emit(ops.Select(answer, ops.Constant(BOOL, True), result))
     return result
+
+
+def _issubclass(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    """issubclass(exc_type, C) of the exception class __exit__ receives
+    (the only class values compiled code holds)."""
+    from .exceptions import is_exception, kind_test
+    from ..ir.types import EXCEPTION_CLASS, OptionalType
+
+    if len(node.args) != 2 or node.keywords:
+        raise b.error(node, "issubclass() takes 2 arguments")
+    value = b.expr.value(node.args[0])
+    if value.type not in (EXCEPTION_CLASS, OptionalType(EXCEPTION_CLASS)):
+        raise b.error(node.args[0], "issubclass() takes the exception class __exit__ receives "
+                      f"here, not {with_article(value.type)}")
+    assert is_exception(value.type)
+    return kind_test(b, value, node.args[1], node, "issubclass")
 
 
 def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
@@ -940,6 +960,7 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.list): _list, id(builtins.tuple): _tuple, id(builtins.set): _set,
     id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
+    id(builtins.issubclass): _issubclass,
     id(builtins.print): _print,
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
     id(builtins.ascii): _ascii,

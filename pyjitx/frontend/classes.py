@@ -208,17 +208,17 @@ class ClassInfo:
     def method_arg_types(self, method: Any, self_type: Optional[Type] = None,
                          skip_self: bool = True) -> Tuple[Type, ...]:
         """(self, annotated parameters...) of a method.  __exit__'s exception
-        parameters are None (contexts.exit_exception_params)."""
+        parameters have their own types (contexts.exit_exception_params)."""
         from .contexts import exit_exception_params
 
         params = list(inspect.signature(method).parameters.values())
         types: List[Type] = [self_type or self.type] if skip_self else []
-        given_none = exit_exception_params(method) if method.__name__ == "__exit__" else ()
+        given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
         for p in params[1:] if skip_self else params:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                 raise CompileError(f"{method.__qualname__}: *args/**kwargs are not supported")
-            if p.name in given_none:
-                types.append(NONE)
+            if p.name in given:
+                types.append(given[p.name])
                 continue
             if p.annotation is inspect.Parameter.empty:
                 raise CompileError(f"{method.__qualname__}: parameter '{p.name}' needs an "

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
+from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
+                        FLOAT, INT, NONE, STR, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify)
 
@@ -465,6 +466,8 @@ class ExpressionBuilder:
             from .classes import truthy
 
             return truthy(self.b, value, node)
+        if value.type in (EXCEPTION, EXCEPTION_CLASS) or isinstance(value.type, FunctionType):
+            return ops.Constant(BOOL, True)  # as any object without __bool__/__len__
         if value.type.is_refcounted:
             from . import strings
 

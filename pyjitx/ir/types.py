@@ -78,6 +78,16 @@ class ExceptionValueType(ObjectType):
 
 
 @dataclass(frozen=True)
+class ExceptionClassType(ObjectType):
+    """The class of a raised exception, as `__exit__` receives it
+    (exc_type): held as the exception itself, whose kind names the class
+    (issubclass() tests the kind)."""
+
+    def __str__(self) -> str:
+        return "type"
+
+
+@dataclass(frozen=True)
 class AnyType(ObjectType):
     """Any: a pointer to a value of any type (libruntime any.h): objects as
     themselves, None as NULL, int/float/bool boxed."""
@@ -88,6 +98,7 @@ class AnyType(ObjectType):
 
 ANY = AnyType()
 EXCEPTION = ExceptionValueType()
+EXCEPTION_CLASS = ExceptionClassType()
 STR = StrType()
 BYTES = BytesType()
 
