@@ -10,7 +10,7 @@ values, closures leaving their function, per-definition values in loops).
 """
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 import pytest
 from hypothesis import given
@@ -166,6 +166,39 @@ def passed_on(xs: List[int]) -> List[int]:
     for x in xs:
         out.extend(run_each([abs_helper, lambda v: -v], x))
     return out
+
+
+def apply_annotated(f: Callable[[int], int], xs: List[int]) -> List[int]:
+    return [f(x) for x in xs]
+
+
+def annotated(xs: List[int], k: int) -> List[int]:
+    g: Callable[[int], int] = lambda v: v * 3  # noqa: E731
+    out = apply_annotated(inc, xs) + apply_annotated(g, xs)
+    out += [k]
+    for f in [inc, g]:
+        if f:  # a function is true
+            out += apply_annotated(f, xs)
+    return out
+
+
+def defined_in_a_loop(n: int) -> List[int]:
+    out = []
+    for i in range(n):
+        f = lambda v, i=i: v * 10 + i  # noqa: E731
+        out.append(f(1))  # called in the iteration that defined it
+        out.append((lambda v, j=i * 2: v + j)(100))
+    return out
+
+
+@given(int_lists, ints)
+def test_callable_annotations(xs, k):
+    assert_same(annotated, pyjitx.compile(annotated), xs, k)
+
+
+@given(st.integers(0, 6))
+def test_function_defined_in_a_loop_called_there(n):
+    assert_same(defined_in_a_loop, pyjitx.compile(defined_in_a_loop), n)
 
 
 @given(int_lists, st.integers(0, 100))
@@ -399,6 +432,10 @@ def kept_from_a_loop(n: int) -> int:
     return first(10)
 
 
+def not_a_function(x: int) -> List[int]:
+    return apply_annotated(x, [1])
+
+
 def to_python(x: int):
     return [inc, dec][x]
 
@@ -434,6 +471,7 @@ def in_an_attribute(x: int) -> int:
     (default_in_a_loop, (3,), r"is defined in a loop and each definition has its default values"),
     (kept_from_a_loop, (3,), r"is defined in a loop and each definition has its default values"),
     (to_python, (1,), "a function dec|inc cannot cross into Python"),
+    (not_a_function, (1,), "argument 'f' of apply_annotated\\(\\) must be a function, not int"),
     (in_an_attribute, (1,), "attribute 'f' cannot hold a function value"),
 ])
 def test_unsupported_uses_are_compile_errors(fn, args, message):

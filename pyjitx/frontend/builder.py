@@ -17,9 +17,10 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType, Type,
-                        holds_functions, unify)
-from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
+from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType,
+                        FunctionType, Type, holds_functions, unify)
+from .annotations import (SUPPORTED_TYPES_HINT, annotation_text, is_callable_annotation,
+                          type_from_annotation)
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
@@ -473,6 +474,15 @@ class FunctionBuilder:
             return
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "annotated assignment to a non-name")
+        if is_callable_annotation(annotation_text(stmt.annotation)):
+            # f: Callable[[int], int] = g -- the function value's own type
+            if stmt.value is not None:
+                value = self.expr.value(stmt.value)
+                if not isinstance(value.type, FunctionType):
+                    raise self.error(stmt.value, f"expected a function, got "
+                                     f"{with_article(value.type)}")
+                self.write_var(stmt.target.id, value, stmt.target)
+            return
         declared = type_from_annotation(annotation_text(stmt.annotation), self.pyfunc.__globals__)
         if declared is None:
             raise self.error(stmt.annotation, f"unsupported annotation "

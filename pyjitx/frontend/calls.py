@@ -13,7 +13,7 @@ from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionType, Type, unify
-from .annotations import type_from_annotation
+from .annotations import is_callable_annotation, type_from_annotation
 from .expressions import constant_value
 from .generators import called_generator
 from .session import describe
@@ -307,6 +307,13 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
     for p, value in zip(params, values):
         where = node
         check_passable(b, value, node)
+        if p.name in annotations and is_callable_annotation(annotations[p.name]):
+            if not isinstance(value.type, FunctionType):
+                raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be a "
+                              f"function, not {value.type}")
+            args.append(value)
+            arg_types.append(value.type)  # specialised on the function(s) given
+            continue
         declared = (type_from_annotation(annotations[p.name], pyfunc.__globals__)
                     if p.name in annotations else None)
         if p.name in annotations and declared is None:
