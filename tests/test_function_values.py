@@ -191,6 +191,19 @@ def defined_in_a_loop(n: int) -> List[int]:
     return out
 
 
+def sorted_by_result(x: int) -> List[int]:
+    ops = [inc, dec, lambda v: v * 5, abs_helper]
+    ops.sort(key=lambda f: f(x))  # compares the results, not the functions
+    best = max(ops, key=lambda f: f(x))
+    ranked = sorted(ops, key=lambda f: -f(x))
+    return [f(x) for f in ranked] + [best(x)] + [f(1) for f in reversed(ops)]
+
+
+@given(ints)
+def test_functions_sorted_by_their_results(x):
+    assert_same(sorted_by_result, pyjitx.compile(sorted_by_result), x)
+
+
 @given(int_lists, ints)
 def test_callable_annotations(xs, k):
     assert_same(annotated, pyjitx.compile(annotated), xs, k)

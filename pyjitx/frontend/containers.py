@@ -52,6 +52,8 @@ def _compares_functions(p: prims.Primitive, args: Sequence[ops.Value],
                         result_type: Optional[Type]) -> bool:
     """Would the primitive compare or hash function values (a set of them,
     dict keys, ==, in, sort)?"""
+    if p is prims.LIST_SORT_KEYED:  # (items, keys, reverse): only the keys are compared
+        args = args[1:2]
     types = [a.type for a in args] + ([result_type] if result_type is not None else [])
     for t in types:
         if isinstance(t, SetType) and holds_functions(t.item):
