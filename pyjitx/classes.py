@@ -240,10 +240,11 @@ def _classmethod_caller(pyclass: type, name: str, method: classmethod, use_cache
 
 def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
                  compiled: List[Any]) -> Callable:
-    """__exit__ for `with` in Python code.  Compiled code calls __exit__
-    with None for the three exception arguments (the exception is not
-    passed yet, frontend/contexts.py); so does this, whatever Python
-    passes, and a true result still swallows the exception."""
+    """__exit__ for `with` in Python code.  This calls the compiled
+    __exit__ with None for the three exception arguments, whatever Python
+    passes (a Python exception does not become a compiled one here; compiled
+    `with` passes it, frontend/contexts.py), and a true result still
+    swallows the exception."""
     from .api import CompiledFunction
 
     fname = f"{pyclass.__name__}__exit"

@@ -207,3 +207,26 @@ def call_in_try(s: str) -> int:
 @given(st.text(alphabet=" ab", max_size=4))
 def test_exception_from_call_whose_argument_dies_there(s):
     assert_same(call_in_try, pyjitx.compile(call_in_try), s)
+
+
+def which_class(n: int) -> List[str]:
+    out: List[str] = []
+    try:
+        if n == 0:
+            raise StrictParseError("strict")
+        if n == 1:
+            raise ParseError("parse")
+        if n == 2:
+            out.append(str({"a": 1}["b" * n]))
+        out.append(str(10 // (n - 3)))
+    except Exception as e:  # noqa: BLE001
+        out.append(str(e))
+        out.append(str(isinstance(e, ParseError)))
+        out.append(str(isinstance(e, (StrictParseError, KeyError))))
+        out.append(str(isinstance(e, ArithmeticError)))
+    return out
+
+
+@given(st.integers(0, 4))
+def test_isinstance_of_a_caught_exception(n):
+    assert_same(which_class, pyjitx.compile(which_class), n)

@@ -3,9 +3,10 @@ CPython: __enter__/__exit__ order with and without `as`, several items,
 exceptions in the body (re-raised, or swallowed by a true __exit__ result),
 in __enter__, in the target assignment and in __exit__ itself; leaving the
 body by return, break and continue (nested, in loops, inside try); virtual
-__exit__ of a subclass; `with` in Python code over a compiled class.  Then
-the documented deviation (the exception is not passed to __exit__) and the
-compile errors."""
+__exit__ of a subclass; `with` in Python code over a compiled class;
+__exit__ receiving the exception (issubclass, isinstance, str, raise) and
+swallowing it by its result.  Then the documented deviations (no
+traceback; `with` in Python passes None) and the compile errors."""
 from __future__ import annotations
 
 from types import TracebackType
@@ -249,32 +250,135 @@ def test_with_in_python_over_a_compiled_class(swallow):
     assert r.log == ["enter p", "exit p"]
 
 
-# ---------------------------------------------- documented deviation
+# ------------------------------------------ the exception in __exit__
+
+
+class MyError(ValueError):
+    pass
+
+
+class Guard:
+    """Looks at the exception and swallows ValueErrors when asked to."""
+
+    def __init__(self, log: List[str], swallow_values: bool) -> None:
+        self.log = log
+        self.swallow_values = swallow_values
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> bool:
+        if exc_type is None:
+            self.log.append("clean " + str(exc))
+            return False
+        self.log.append("saw " + str(exc))
+        if isinstance(exc, KeyError):
+            self.log.append("a key error")
+        if isinstance(exc, (IndexError, MyError)) and exc_type:
+            self.log.append("index or mine")
+        if issubclass(exc_type, (ArithmeticError, LookupError)):
+            self.log.append("arithmetic or lookup")
+        return self.swallow_values and issubclass(exc_type, ValueError)
+
+
+class Translator:
+    """Raises its own exception from __exit__, or re-raises the one it got."""
+
+    def __init__(self, mode: int) -> None:
+        self.mode = mode
+
+    def __enter__(self) -> int:
+        return self.mode
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is not None and self.mode == 1:
+            raise RuntimeError("translated: " + str(exc))
+        if exc is not None and self.mode == 2:
+            raise exc
+        return False
+
+
+def exception_passed(mode: int, swallow: bool) -> List[str]:
+    log: List[str] = []
+    try:
+        with Guard(log, swallow):
+            if mode == 1:
+                raise ValueError("bad value")
+            if mode == 2:
+                raise KeyError("k")
+            if mode == 3:
+                log.append(str([1][mode]))  # IndexError from an operation
+            if mode == 4:
+                raise MyError("mine")
+            if mode == 5:
+                log.append(str(mode // (mode - 5)))
+            log.append("body done")
+    except Exception as e:  # noqa: BLE001
+        log.append("caught " + str(e))
+    return log
+
+
+def exception_translated(mode: int, fail: bool) -> str:
+    try:
+        with Translator(mode) as m:
+            if fail:
+                raise KeyError(m)
+        return "no exception"
+    except RuntimeError as e:
+        return "runtime: " + str(e)
+    except KeyError as e:
+        return "key: " + str(e)
+
+
+@given(st.integers(0, 6), st.booleans())
+def test_exit_receives_the_exception(mode, swallow):
+    assert_same(exception_passed, pyjitx.compile(exception_passed), mode, swallow)
+
+
+@given(st.integers(0, 3), st.booleans())
+def test_exit_raises_its_own_exception_or_the_one_it_got(mode, fail):
+    assert_same(exception_translated, pyjitx.compile(exception_translated), mode, fail)
+
+
+# ---------------------------------------------- documented deviations
 
 
 class Inspector:
     def __init__(self) -> None:
-        self.saw_none = False
+        self.saw_traceback = False
 
     def __enter__(self) -> Inspector:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        self.saw_none = exc_type is None
+        self.saw_traceback = tb is not None
         return True
 
 
-def exception_is_not_passed() -> bool:
+def traceback_is_not_passed() -> bool:
     inspector = Inspector()
     with inspector:
         raise ValueError("x")
-    return inspector.saw_none
+    return inspector.saw_traceback
 
 
 @pytest.mark.needs_jit
-def test_exit_receives_none_for_the_exception():
-    assert exception_is_not_passed() is False
-    assert_result(pyjitx.compile(exception_is_not_passed), True)
+def test_exit_receives_none_for_the_traceback():
+    assert traceback_is_not_passed() is True
+    assert_result(pyjitx.compile(traceback_is_not_passed), False)
+
+
+CompiledGuard = pyjitx.compile(Guard)
+
+
+@pytest.mark.needs_jit
+def test_with_in_python_passes_none_for_the_exception():
+    guard = CompiledGuard([], True)
+    with pytest.raises(ValueError):
+        with guard:
+            raise ValueError("v")
+    assert guard.log == ["clean None"]  # Python's Guard: ["saw v"], and swallowed
 
 
 # ------------------------------------------------------------- errors

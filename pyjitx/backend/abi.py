@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType, DictType, NDArrayType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
+                        FunctionSetType, DictType, NDArrayType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
 ABI_VERSION = 1
@@ -38,6 +39,8 @@ def value_type(t: Type) -> ir.Type:
         return I8  # known at compile time: nothing to hold
     if t == INT_ARRAY:
         return PTR
+    if isinstance(t, FunctionSetType):
+        return I64  # the key of the member it is
     return {INT: I64, FLOAT: F64, BOOL: I1, NONE: I8}[t]
 
 
@@ -49,6 +52,8 @@ def abi_type(t: Type) -> ir.Type:
         return I8
     if t == INT_ARRAY:
         return PTR
+    if isinstance(t, FunctionSetType):
+        return I64
     return {INT: I64, FLOAT: F64, BOOL: I8, NONE: I8}[t]
 
 
@@ -85,7 +90,7 @@ def boundary_descriptor(t: Type) -> str:
         dtype = "*" if t.dtype == "" else str(t.dtype_code)
         ndim = "*" if t.ndim < 0 else str(t.ndim)
         return f"A[{dtype}{ndim}]"
-    if isinstance(t, FunctionRefType):
+    if isinstance(t, (FunctionRefType, FunctionSetType)):
         from ..errors import CompileError
 
         raise CompileError(f"a {t} cannot cross into Python",

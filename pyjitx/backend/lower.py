@@ -22,7 +22,8 @@ from llvmlite import ir
 
 from ..ir import ops
 from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
-from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, NDArrayType, OptionalType, Type, slot_kind
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, NDArrayType, OptionalType,
+                        Type, slot_kind)
 from .arrays import ARRAY_OPS, ArrayLowering
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   boundary_descriptor, value_type)
@@ -503,6 +504,9 @@ class FunctionLowering(ArrayLowering):
                           f"expected {op.type}, got None")
         self.incref(value)
         return value
+
+    def op_WidenFunction(self, op: ops.WidenFunction) -> ir.Value:
+        return self.value(op.operands[0])
 
     def op_IncRef(self, op: ops.IncRef) -> ir.Value:
         self.incref(self.value(op.operands[0]))
@@ -1127,6 +1131,8 @@ class FunctionLowering(ArrayLowering):
             return b.zext(value, I64)
         if t == NONE:
             return ir.Constant(I64, 0)
+        if isinstance(t, FunctionRefType):
+            return ir.Constant(I64, t.key)  # a slot holds a function as its key
         if t.is_refcounted:
             return b.ptrtoint(value, I64)
         return value
@@ -1137,7 +1143,7 @@ class FunctionLowering(ArrayLowering):
             return b.bitcast(word, F64)
         if t == BOOL:
             return b.icmp_signed("!=", word, ir.Constant(I64, 0))
-        if t == NONE:
+        if t == NONE or isinstance(t, FunctionRefType):
             return ir.Constant(I8, 0)
         if t.is_refcounted:
             return b.inttoptr(word, PTR)
@@ -1191,7 +1197,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
                 ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
                 ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
                 ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall,
-                ops.PythonCall) + ARRAY_OPS
+                ops.PythonCall, ops.WidenFunction) + ARRAY_OPS
 }
 
 
@@ -1223,4 +1229,5 @@ def constant(t: Type, value) -> ir.Constant:
         return ir.Constant(I1, 1 if value else 0)
     if t == NONE or isinstance(t, FunctionRefType):
         return ir.Constant(I8, 0)
+    # an int, or a FunctionSetType's member key
     return ir.Constant(I64, 0 if value is None else int(value))

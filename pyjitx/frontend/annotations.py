@@ -219,3 +219,22 @@ def type_of_python_value(value: Any) -> Optional[Type]:
 
 
 get_type_hints = typing.get_type_hints
+
+
+def is_callable_annotation(annotation: Any) -> bool:
+    """`Callable[...]` (typing or collections.abc, or its text): a function
+    value, whose exact type is the function (or set of functions) given --
+    a parameter so annotated is specialised on its argument."""
+    import collections.abc
+
+    if isinstance(annotation, str):
+        try:
+            node = ast.parse(annotation.strip(), mode="eval").body
+        except SyntaxError:
+            return False
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+        return name == "Callable"
+    return annotation in (typing.Callable, collections.abc.Callable) or \
+        typing.get_origin(annotation) is collections.abc.Callable

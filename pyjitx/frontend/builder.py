@@ -17,8 +17,10 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import with_article, BOOL, FLOAT, INT, NONE, STR, NDArrayType, Type, has_open_array, unify
-from .annotations import SUPPORTED_TYPES_HINT, annotation_text, type_from_annotation
+from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType,
+                        FunctionType, NDArrayType, Type, has_open_array, holds_functions, unify)
+from .annotations import (SUPPORTED_TYPES_HINT, annotation_text, is_callable_annotation,
+                          type_from_annotation)
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
@@ -202,6 +204,10 @@ class FunctionBuilder:
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
+        if isinstance(value.type, FunctionRefType):
+            from .closures import check_copy
+
+            check_copy(self, name, value, node)
         known = self.var_types.get(name)
         if known is None:
             self.var_types[name] = value.type
@@ -470,6 +476,15 @@ class FunctionBuilder:
             return
         if not isinstance(stmt.target, ast.Name):
             raise self.error(stmt.target, "annotated assignment to a non-name")
+        if is_callable_annotation(annotation_text(stmt.annotation)):
+            # f: Callable[[int], int] = g -- the function value's own type
+            if stmt.value is not None:
+                value = self.expr.value(stmt.value)
+                if not isinstance(value.type, FunctionType):
+                    raise self.error(stmt.value, f"expected a function, got "
+                                     f"{with_article(value.type)}")
+                self.write_var(stmt.target.id, value, stmt.target)
+            return
         declared = type_from_annotation(annotation_text(stmt.annotation), self.pyfunc.__globals__)
         if declared is None:
             raise self.error(stmt.annotation, f"unsupported annotation "
@@ -537,9 +552,18 @@ class FunctionBuilder:
         if value_node is not None and self.return_annotation is not None:
             self.expected[id(value_node)] = self.return_annotation
         value = ops.Constant(NONE, None) if value_node is None else self.expr.value(value_node)
+        from .closures import check_returnable
+
+        check_returnable(self, value, where)
         target = self.return_annotation or self.return_preset_next
         if target is not None:
-            if value.type != target and unify(value.type, target) != target:
+            wider = unify(value.type, target)
+            if wider != target and self.return_annotation is None and wider is not None \
+                    and holds_functions(wider):
+                # a third function returned (the join of two was preset)
+                self.return_preset_next = wider
+                raise Retry()
+            if value.type != target and wider != target:
                 raise self.error(where, f"returns {with_article(value.type)}, but the function returns "
                                  f"{target}" + (" (annotated)" if self.return_annotation else ""),
                                  hint="a function returns one type; int and float unify to "

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType, NDArrayType, Type, unify
-from .annotations import type_from_annotation
+from ..ir.types import (with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
+                        FunctionType, NDArrayType, Type, unify)
+from .annotations import is_callable_annotation, type_from_annotation
 from .expressions import constant_value
 from .generators import called_generator
 from .session import describe
@@ -61,7 +62,7 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             callee = b.expr.value(func)
             if isinstance(callee.type, ClassType):
                 return classes.method_call(b, callee, "__call__", node)
-            if isinstance(callee.type, FunctionRefType):
+            if isinstance(callee.type, FunctionType):
                 from .closures import call_value
 
                 return call_value(b, callee, node)
@@ -81,7 +82,7 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return classmethods.call(b, node, target, owner)
     else:
         callee = b.expr.value(func)  # e.g. (lambda x: x + 1)(2)
-        if isinstance(callee.type, FunctionRefType):
+        if isinstance(callee.type, FunctionType):
             from .closures import call_value
 
             return call_value(b, callee, node)
@@ -315,6 +316,13 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
     for p, value in zip(params, values):
         where = node
         check_passable(b, value, node)
+        if p.name in annotations and is_callable_annotation(annotations[p.name]):
+            if not isinstance(value.type, FunctionType):
+                raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be a "
+                              f"function, not {value.type}")
+            args.append(value)
+            arg_types.append(value.type)  # specialised on the function(s) given
+            continue
         declared = (type_from_annotation(annotations[p.name], pyfunc.__globals__)
                     if p.name in annotations else None)
         if p.name in annotations and declared is None:
@@ -871,6 +879,10 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         raise b.error(node, "isinstance() takes 2 arguments")
     value = b.expr.value(node.args[0])
     classes_node = node.args[1]
+    from .exceptions import is_exception, kind_test
+
+    if is_exception(value.type):
+        return kind_test(b, value, classes_node, node, "isinstance")
     names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
     by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
                 type(None): (NONE,)}
@@ -909,6 +921,22 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         result = answer if isinstance(result, ops.Constant) else \
             b.emit(ops.Select(answer, ops.Constant(BOOL, True), result))
     return result
+
+
+def _issubclass(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
+    """issubclass(exc_type, C) of the exception class __exit__ receives
+    (the only class values compiled code holds)."""
+    from .exceptions import is_exception, kind_test
+    from ..ir.types import EXCEPTION_CLASS, OptionalType
+
+    if len(node.args) != 2 or node.keywords:
+        raise b.error(node, "issubclass() takes 2 arguments")
+    value = b.expr.value(node.args[0])
+    if value.type not in (EXCEPTION_CLASS, OptionalType(EXCEPTION_CLASS)):
+        raise b.error(node.args[0], "issubclass() takes the exception class __exit__ receives "
+                      f"here, not {with_article(value.type)}")
+    assert is_exception(value.type)
+    return kind_test(b, value, node.args[1], node, "issubclass")
 
 
 def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
@@ -959,6 +987,7 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.list): _list, id(builtins.tuple): _tuple, id(builtins.set): _set,
     id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
+    id(builtins.issubclass): _issubclass,
     id(builtins.print): _print,
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
     id(builtins.ascii): _ascii,

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
-from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, unify,
-                        with_article)
+from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown,
+                        holds_functions, unify, with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -208,17 +208,17 @@ class ClassInfo:
     def method_arg_types(self, method: Any, self_type: Optional[Type] = None,
                          skip_self: bool = True) -> Tuple[Type, ...]:
         """(self, annotated parameters...) of a method.  __exit__'s exception
-        parameters are None (contexts.exit_exception_params)."""
+        parameters have their own types (contexts.exit_exception_params)."""
         from .contexts import exit_exception_params
 
         params = list(inspect.signature(method).parameters.values())
         types: List[Type] = [self_type or self.type] if skip_self else []
-        given_none = exit_exception_params(method) if method.__name__ == "__exit__" else ()
+        given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
         for p in params[1:] if skip_self else params:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                 raise CompileError(f"{method.__qualname__}: *args/**kwargs are not supported")
-            if p.name in given_none:
-                types.append(NONE)
+            if p.name in given:
+                types.append(given[p.name])
                 continue
             if p.annotation is inspect.Parameter.empty:
                 raise CompileError(f"{method.__qualname__}: parameter '{p.name}' needs an "
@@ -378,6 +378,10 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
     t = obj.type
     if not isinstance(t, ClassType):
         raise b.error(node, f"cannot set attribute '{name}' of {with_article(t)}")
+    if holds_functions(value.type):
+        raise b.error(node, f"attribute '{name}' cannot hold a function value",
+                      hint="function values live in locals and containers of compiled "
+                           "functions; an instance's attributes are also seen by Python")
     info = info_of_type(t)
     index = info.field_index(name)
     if index is None:

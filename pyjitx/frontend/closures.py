@@ -1,32 +1,54 @@
-"""Nested functions and lambdas: compiled inline at each call.
+"""Nested functions, lambdas and functions as values: compiled inline at
+each call (defunctionalised).
 
-A `def` inside a compiled function, or a lambda assigned to a local, is a
-compile-time value: each call expands its body in the calling function
-with its own renamed locals (`.f3.x`), so the names it reads from the
-enclosing function are simply the enclosing function's variables -- read
-at the time of the call, as Python's closures read their cells -- and a
-`nonlocal` name is written in place.  `return` leaves the expansion with
-a value.  This gives closures without allocating closure objects or
-cells.
+A `def` inside a compiled function, or a lambda, is a compile-time value:
+each call expands its body in the calling function with its own renamed
+locals (`.f3.x`), so the names it reads from the enclosing function are
+simply the enclosing function's variables -- read at the time of the
+call, as Python's closures read their cells -- and a `nonlocal` name is
+written in place.  `return` leaves the expansion with a value.  This gives
+closures without allocating closure objects or cells.  Default values that
+read locals are computed where the function is defined, as in Python, and
+kept in hidden locals.
 
-Functions also pass as arguments: a module-level function, or a nested
-function or lambda that reads nothing from its enclosing function, is
-handed to a compiled callee as a zero-size value whose type names the
-function (FunctionRefType); the callee is specialised on it and calls it
-like its own nested function.
+A value naming one function has a zero-size type (FunctionRefType), so a
+call through it is a direct expansion.  Where different functions meet --
+a list, dict or tuple of them, an if/else, a local assigned in branches,
+returns of different functions -- the type widens to the set of them
+(FunctionSetType), held at run time as the key of the one it is; a call
+switches on the key and expands (or, for a module-level function, calls)
+each member.  Every member must accept the call's arguments and the
+results must join to one type, else a CompileError names the functions.
+Containers hold functions as their keys, so `List[function a|b]` is a list
+of i64 slots, and storing a function a local container does not hold yet
+rebuilds it with the larger set.
 
-Not supported (clear CompileErrors): recursive nested functions, function
-values stored in containers, returned, or passed to Python, and passing a
-nested function that reads enclosing locals to another function.
+Functions also pass to compiled callees, which are specialised on the
+function (or set) and expand it themselves, and are returned from them.
+
+Not supported (clear CompileErrors):
+- a function that reads its enclosing function's locals, or has defaults
+  computed there, leaving that function (passed to or returned from
+  another function): its body, expanded elsewhere, could not reach them;
+- a function defined in a loop whose definitions would each need values
+  of their own (defaults that read locals, or the locals of a nested
+  function it is returned from) kept beyond the loop's iteration, e.g.
+  appended to a list: compiled code keeps one copy of those values; such
+  a function can still be called where it is defined;
+- comparing or hashing function values (==, in, sort, sets, dict keys),
+  holding them in instance attributes or Any, passing them to Python;
+- recursive nested functions.
 """
 from __future__ import annotations
 
 import ast
 import copy
+import inspect
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Union
 
 from ..ir import ops
-from ..ir.types import NONE, FunctionRefType
+from ..ir.types import (NONE, FunctionRefType, FunctionSetType, Type,
+                        function_members, unify, with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -37,7 +59,9 @@ FunctionNode = Union[ast.FunctionDef, ast.Lambda]
 class LocalFunction:
     """A nested def or lambda known at compile time."""
 
-    def __init__(self, node: FunctionNode, name: str, free_names: Set[str], key: int) -> None:
+    def __init__(self, node: FunctionNode, name: str, free_names: Set[str], key: int,
+                 where: str, var_name: Optional[str], in_loop: bool,
+                 stored_defaults: Dict[int, str]) -> None:
         self.node = node
         self.name = name
         # names the body reads from an enclosing function
@@ -45,6 +69,16 @@ class LocalFunction:
         # the same in every rebuild of the enclosing function (its types
         # are remembered across rebuilds)
         self.key = key
+        self.where = where  # "line:column", for messages
+        # the local a `def` or `name = lambda ...` binds (None for a lambda
+        # written where it is used)
+        self.var_name = var_name
+        # defined inside a loop: the definition may run more than once
+        self.in_loop = in_loop
+        # parameter index -> the hidden local holding its default: a default
+        # that reads locals is computed where the function is defined, as
+        # in Python
+        self.stored_defaults = stored_defaults
         _REGISTRY[self.key] = self
 
     @property
@@ -53,6 +87,39 @@ class LocalFunction:
 
     def ref_type(self) -> FunctionRefType:
         return FunctionRefType(self.name, self.key)
+
+    def describe(self) -> str:
+        what = "the lambda" if self.is_lambda else f"'{self.name}'"
+        return f"{what} at {self.where}"
+
+    def state(self) -> Optional[str]:
+        """What ties the function to the function defining it (why it
+        cannot leave it), or None."""
+        if self.free_names:
+            names = ", ".join(sorted(_shown(n) for n in self.free_names))
+            return f"reads {names} from this function"
+        if self.stored_defaults:
+            return "has default values computed in this function"
+        return None
+
+    def per_definition(self) -> Optional[str]:
+        """Why each run of the definition would need values of its own, or
+        None.  Compiled code keeps one copy of a function's defaults and of
+        a nested function's locals, so such a function, defined in a loop,
+        may be called but not kept across iterations."""
+        if not self.in_loop:
+            return None
+        if self.stored_defaults:
+            return "its default values"
+        own = sorted(_shown(n) for n in self.free_names if n.startswith("."))
+        if own:
+            return f"the nested function's {', '.join(own)}"
+        return None
+
+
+def _shown(name: str) -> str:
+    """A local's name in the source (expansions rename locals `.f3.x`)."""
+    return name.rsplit(".", 1)[-1]
 
 
 # FunctionRefType key -> what it names (a LocalFunction or a Python function)
@@ -111,10 +178,11 @@ def _walk_own(node: ast.AST):
 
 
 def free_names(node: FunctionNode, enclosing_locals: Set[str]) -> Set[str]:
-    """The enclosing function's locals that `node` reads or writes."""
+    """The enclosing functions' locals that `node` reads or writes (those of
+    an expanded nested function are renamed `.f3.x`)."""
     own = bound_names(node)
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    return (used - own) & enclosing_locals
+    return {n for n in used - own if n in enclosing_locals or n.startswith(".")}
 
 
 class _Renamer(ast.NodeTransformer):
@@ -172,21 +240,41 @@ class InlineFrame:
 
 def define(b: "FunctionBuilder", node: FunctionNode, name: str) -> None:
     """`def name(...)` or `name = lambda ...` in a compiled function."""
-    b.write_var(name, function_value(b, node, name), node)
+    b.write_var(name, function_value(b, node, name, var_name=name), node)
 
 
-def function_value(b: "FunctionBuilder", node: FunctionNode, name: str = "<lambda>") -> ops.Value:
+def function_value(b: "FunctionBuilder", node: FunctionNode, name: str = "<lambda>",
+                   var_name: Optional[str] = None) -> ops.Value:
     """A nested function or lambda as a value (a zero-size constant naming it)."""
     if isinstance(node, ast.FunctionDef) and node.decorator_list:
         raise b.error(node, "decorators on nested functions are not supported")
     args = node.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
         raise b.error(node, "nested functions take plain positional parameters here")
-    key = hash((b.pyfunc.__module__, b.pyfunc.__qualname__, name, node.lineno, node.col_offset))
-    fn = LocalFunction(node, name, free_names(node, set(b.locals)), key)
+    # the node as renamed by an enclosing expansion is part of the key: two
+    # expansions of one nested function make two different functions
+    key = hash((b.pyfunc.__module__, b.pyfunc.__qualname__, name, node.lineno, node.col_offset,
+                ast.dump(node)))
+    first_default = len(args.args) - len(args.defaults)
+    stored: Dict[int, str] = {}
+    for i, default in enumerate(args.defaults):
+        if _reads_locals(b, default):
+            hidden = f".default{key}.{i}"
+            b.write_var(hidden, b.expr.value(default), default)
+            stored[first_default + i] = hidden
+    fn = LocalFunction(node, _shown(name) if name.startswith(".") else name,
+                       free_names(node, set(b.locals)), key,
+                       f"{b.lineno(node)}:{node.col_offset}", var_name,
+                       in_loop=bool(b.loops), stored_defaults=stored)
     # an SSA value like any other: two different functions reaching one
-    # name is the usual "assigned ... elsewhere" error
+    # name make it a FunctionSetType
     return ops.Constant(fn.ref_type(), None)
+
+
+def _reads_locals(b: "FunctionBuilder", node: ast.expr) -> bool:
+    return any(isinstance(n, ast.Name) and (n.id in b.locals or n.id.startswith(".")
+                                            or n.id in b.lambda_bindings)
+               for n in ast.walk(node))
 
 
 def call(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
@@ -258,6 +346,8 @@ def _arguments(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call) -> List[
     for i, p in enumerate(params):
         if p.arg in bound:
             values.append(bound[p.arg])
+        elif i in fn.stored_defaults:
+            values.append(b.read_var(fn.stored_defaults[i], node))
         elif i >= first_default:
             values.append(b.expr.value(defaults[i - first_default]))
         else:
@@ -268,21 +358,162 @@ def _arguments(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call) -> List[
 def check_passable(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> None:
     """A function value handed to another compiled function must not read
     the caller's locals (its body is expanded in the callee)."""
-    if not isinstance(value.type, FunctionRefType):
-        return
+    _check_leaves(b, value, node, "passed to another function")
+
+
+def check_returnable(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> None:
+    """Likewise for a function value returned to the caller."""
+    _check_leaves(b, value, node, "returned from it")
+
+
+def _check_leaves(b: "FunctionBuilder", value: ops.Value, node: ast.AST, how: str) -> None:
+    for member in function_members(value.type):
+        target = named_function(member)
+        state = target.state() if isinstance(target, LocalFunction) else None
+        if state is not None:
+            name = "the lambda" if target.is_lambda else f"'{target.name}'"
+            raise b.error(node, f"{name} {state} and cannot be {how}",
+                          hint="pass the values as arguments too, or call it here")
+
+
+def check_copy(b: "FunctionBuilder", name: str, value: ops.Value, node: ast.AST) -> None:
+    """A function with per-definition values (LocalFunction.per_definition)
+    lives in the local it is defined into only."""
     target = named_function(value.type)
-    if isinstance(target, LocalFunction) and target.free_names:
-        raise b.error(node, f"'{target.name}' reads {', '.join(sorted(target.free_names))} "
-                      "from this function and cannot be passed to another function",
-                      hint="pass the values as arguments too, or call it here")
+    if isinstance(target, LocalFunction) and name != target.var_name:
+        _require_one_definition(b, target, node)
+
+
+def _require_one_definition(b: "FunctionBuilder", target: LocalFunction, node: ast.AST) -> None:
+    values = target.per_definition()
+    if values is not None:
+        raise b.error(node, f"{target.describe()} is defined in a loop and each definition "
+                      f"has {values}; compiled code keeps one copy of them, so it can be "
+                      "called but not kept as a value",
+                      hint="pass the values as arguments when calling it")
+
+
+def widen(b: "FunctionBuilder", value: ops.Value, to: FunctionSetType, node: ast.AST) -> ops.Value:
+    """A function value as a value of the set `to` (its key)."""
+    if unify(value.type, to) != to:
+        raise b.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
+    if isinstance(value.type, FunctionRefType):
+        target = named_function(value.type)
+        if isinstance(target, LocalFunction):
+            _require_one_definition(b, target, node)
+        return ops.Constant(to, value.type.key)
+    if isinstance(value, ops.Constant):
+        return ops.Constant(to, value.value)
+    return b.emit(ops.WidenFunction(value, to))
 
 
 def call_value(b: "FunctionBuilder", value: ops.Value, node: ast.Call) -> ops.Value:
     """f(args) where f holds a function value."""
     from .calls import user_call
 
+    if isinstance(value.type, FunctionSetType):
+        if isinstance(value, ops.Constant):  # known here
+            member = next(m for m in value.type.members if m.key == value.value)
+            return call_value(b, ops.Constant(member, None), node)
+        return _call_one_of(b, value, node)
     assert isinstance(value.type, FunctionRefType)
     target = named_function(value.type)
     if isinstance(target, LocalFunction):
         return call(b, target, node)
     return user_call(b, node, target)
+
+
+def _call_one_of(b: "FunctionBuilder", value: ops.Value, node: ast.Call) -> ops.Value:
+    """f(args) where f is one of several functions: the arguments are
+    evaluated once, then a switch on f's key calls (expands) each member;
+    the results join in one local."""
+    members = value.type.members
+    _check_arguments_fit(b, members, node)
+    uid = b.next_loop_id()
+    bound: Dict[str, ops.Value] = {}
+
+    def evaluated(arg: ast.expr, index: Any) -> ast.expr:
+        name = f".fnarg{uid}.{index}"
+        bound[name] = b.expr.value(arg)
+        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), arg)
+
+    args = [evaluated(arg, i) for i, arg in enumerate(node.args)]
+    keywords = [ast.copy_location(ast.keyword(arg=kw.arg, value=evaluated(kw.value, kw.arg)), kw)
+                for kw in node.keywords]
+    fixed = ast.copy_location(ast.Call(func=node.func, args=args, keywords=keywords), node)
+    result = f".fncall{uid}"
+    after = b.new_block("fncalled")
+    joined: Optional[Type] = None
+    first: Optional[FunctionRefType] = None  # the member that returned `joined` first
+    b.lambda_bindings.update(bound)
+    try:
+        for index, member in enumerate(members):
+            if index < len(members) - 1:  # the last one needs no test
+                arm, rest = b.new_block("fnarm"), b.new_block("fnnext")
+                key = ops.Constant(value.type, member.key)
+                b.branch(b.emit(ops.Compare("eq", value, key)), arm, rest)
+                b.seal(arm)
+                b.seal(rest)
+                b.start(arm)
+            returned = call_value(b, ops.Constant(member, None), fixed)
+            if b.block is not None:
+                wider = returned.type if joined is None else unify(joined, returned.type)
+                if wider is None:
+                    raise b.error(node, f"the functions this call may reach return "
+                                  f"{with_article(joined)} ({_describe(first)}) and "
+                                  f"{with_article(returned.type)} ({_describe(member)})",
+                                  hint="functions called through one value return one type")
+                if joined is None:
+                    first = member
+                joined = wider
+                b.write_var(result, returned, node)
+                b.goto(after)
+            if index < len(members) - 1:
+                b.start(rest)
+    finally:
+        for name in bound:
+            b.lambda_bindings.pop(name, None)
+    b.seal(after)
+    if not b.ssa_has_preds(after):
+        b.block = None  # every member raised
+        return ops.Constant(NONE, None)
+    b.start(after)
+    return b.read_var(result, node)
+
+
+def _check_arguments_fit(b: "FunctionBuilder", members, node: ast.Call) -> None:
+    """Every function a call may reach must accept its arguments."""
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            raise b.error(arg, "*args in calls is not supported")
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise b.error(kw, "**kwargs in calls is not supported")
+    for member in members:
+        try:
+            _signature(named_function(member)).bind(
+                *node.args, **{kw.arg: kw for kw in node.keywords})
+        except TypeError as exc:
+            others = " or ".join(_describe(m) for m in members if m != member)
+            error = b.error(node, f"this call may reach {_describe(member)} or {others}, and "
+                            f"{_describe(member)} cannot take its arguments: {exc}",
+                            hint="functions called through one value take the same arguments")
+            raise error from None
+
+
+def _signature(target: Any) -> inspect.Signature:
+    if not isinstance(target, LocalFunction):
+        return inspect.signature(target)
+    params = target.node.args.args
+    first_default = len(params) - len(target.node.args.defaults)
+    return inspect.Signature([
+        inspect.Parameter(p.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                          default=None if i >= first_default else inspect.Parameter.empty)
+        for i, p in enumerate(params)])
+
+
+def _describe(member: FunctionRefType) -> str:
+    target = named_function(member)
+    if isinstance(target, LocalFunction):
+        return target.describe()
+    return f"{target.__qualname__}()"

@@ -10,8 +10,8 @@ from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType,
                         has_unknown, with_article)
-from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, learn_type,
-                         new_list, prim)
+from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, learn_functions,
+                         learn_type, new_list, prim)
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ def _list_method(b, lst, receiver_node, name, args, kwargs, node) -> ops.Value:
             learn_type(b, receiver_node, ListType(args[0].type), node)
         if name == "insert" and len(args) == 2:
             learn_type(b, receiver_node, ListType(args[1].type), node)
+    if name in ("append", "insert") and args:
+        learn_functions(b, receiver_node, t.item, args[-1], ListType, node)
     if name == "append":
         _arity(b, node, "append", args, 1, 1)
         if t.item == INT and args[0].type == FLOAT:

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType,
-                        SetType, TupleType, Type, VarTupleType, has_unknown, slot_kind, unify,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+                        FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
+                        VarTupleType, function_set, has_unknown, holds_functions, slot_kind,
+                        unify,
                         with_article)
 from .session import Retry
 
@@ -28,7 +30,37 @@ _RICH = {"lt": 0, "le": 1, "eq": 2, "ne": 3, "gt": 4, "ge": 5}
 
 def prim(b: "FunctionBuilder", p: prims.Primitive, args: Sequence[ops.Value], node: ast.AST,
          result_type: Optional[Type] = None) -> ops.Value:
+    if _compares_functions(p, args, result_type):
+        raise function_comparison_error(b, node)
     return b.emit(ops.PrimitiveCall(p, list(args), b.lineno(node), result_type))
+
+
+# Primitives that compare or hash their items.
+_COMPARING = {prims.LIST_REMOVE, prims.LIST_INDEX, prims.LIST_COUNT, prims.LIST_CONTAINS,
+              prims.LIST_EQ, prims.LIST_RICHCOMPARE, prims.LIST_SORT, prims.LIST_SORT_KEYED,
+              prims.LIST_SORTED, prims.TUPLE_EQ, prims.TUPLE_RICHCOMPARE, prims.TUPLE_CONTAINS,
+              prims.DICT_EQ, prims.SET_EQ, prims.SLOT_HASH}
+
+
+def function_comparison_error(b: "FunctionBuilder", node: ast.AST):
+    return b.error(node, "function values cannot be compared or hashed in compiled code",
+                   hint="a Python function equals only itself, and each run of a lambda or "
+                        "def makes a new one; compiled code does not make function objects")
+
+
+def _compares_functions(p: prims.Primitive, args: Sequence[ops.Value],
+                        result_type: Optional[Type]) -> bool:
+    """Would the primitive compare or hash function values (a set of them,
+    dict keys, ==, in, sort)?"""
+    if p is prims.LIST_SORT_KEYED:  # (items, keys, reverse): only the keys are compared
+        args = args[1:2]
+    types = [a.type for a in args] + ([result_type] if result_type is not None else [])
+    for t in types:
+        if isinstance(t, SetType) and holds_functions(t.item):
+            return True
+        if isinstance(t, DictType) and holds_functions(t.key):
+            return True
+    return p in _COMPARING and any(holds_functions(t) for t in types)
 
 
 def kind(t: Type) -> ops.Constant:
@@ -68,6 +100,9 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
         return widened
     if ANY in (to, value.type):  # boxed into, or checked out of, an Any
         return b.expr.coerce(value, to, node)
+    if isinstance(to, FunctionSetType) and isinstance(value.type, FunctionType) and \
+            unify(value.type, to) == to:  # a function as its key
+        return b.expr.coerce(value, to, node)
     if fresh_container(value) and unify(value.type, to) == to:
         return retype_fresh(value, to)
     if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
@@ -84,6 +119,19 @@ def learn_type(b: "FunctionBuilder", receiver_node: ast.AST, learned: Type,
         raise Retry()
     raise b.error(node, "cannot infer the item type of this empty container",
                   hint="annotate the variable, e.g. 'xs: List[int] = []'")
+
+
+def learn_functions(b: "FunctionBuilder", receiver_node: ast.AST, item: Type, value: ops.Value,
+                    make, node: ast.AST) -> None:
+    """A function stored into a local container of other functions
+    (`ops = [inc]; ops.append(dec)`): the local's type becomes the container
+    of both (`make` builds it from the item type) and the function is
+    rebuilt; the container literal then takes that type (coerce)."""
+    if not (isinstance(item, FunctionSetType) and isinstance(value.type, FunctionType)):
+        return
+    wider = unify(item, value.type)
+    if wider != item and isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals:
+        learn_type(b, receiver_node, make(wider), node)
 
 
 # ------------------------------------------------------------ literals
@@ -142,7 +190,13 @@ def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
 def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
     if any(isinstance(e, ast.Starred) for e in node.elts):
         raise b.error(node, "starred items in tuple literals are not supported")
-    return build_tuple(b, [b.expr.value(e) for e in node.elts], node)
+    values = [b.expr.value(e) for e in node.elts]
+    if len(values) > 1 and all(isinstance(v.type, FunctionType) for v in values):
+        # a tuple of functions holds each as one of them all, so that
+        # ops[i] may choose one at run time, as a list of them does
+        common = function_set(*(v.type for v in values))
+        values = [b.expr.coerce(v, common, e) for v, e in zip(values, node.elts)]
+    return build_tuple(b, values, node)
 
 
 def build_tuple(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) -> ops.Value:
@@ -455,6 +509,8 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
 def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> Optional[ops.Value]:
     """A value converted to a container's item type for a lookup; None if no
     value of its type can equal an item (so the answer is False)."""
+    if holds_functions(value.type) or holds_functions(to):
+        raise function_comparison_error(b, node)
     widened = _widen_number(b, value, to, node)
     if widened is not None:
         return widened
@@ -548,6 +604,7 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
             return
         if t.item == UNKNOWN:
             learn_type(b, target.value, ListType(value.type), target)
+        learn_functions(b, target.value, t.item, value, ListType, target)
         index = _index(b, target.slice, "list")
         prim(b, prims.LIST_SET, [container, index, coerce_item(b, value, t.item, target, "this list")],
              target)
@@ -557,6 +614,7 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
         if has_unknown(t):
             learn_type(b, target.value, DictType(unify(t.key, key.type) or key.type,
                                                  unify(t.value, value.type) or value.type), target)
+        learn_functions(b, target.value, t.value, value, lambda v: DictType(t.key, v), target)
         prim(b, prims.DICT_SETITEM, [container, coerce_item(b, key, t.key, target.slice, "this dict"),
                                      coerce_item(b, value, t.value, target, "this dict")], target)
         return

@@ -9,21 +9,27 @@ normally -- or by return, break or continue -- calls
 exception held aside (err_fetch) and re-raises it unless the result is
 true.  Several items nest, the first outermost.
 
-The exception itself is not passed to `__exit__` yet (that needs exception
-objects as values): its three parameters receive None, so they must be
-unannotated or annotated as admitting None (`Optional[...]`, `X | None`).
+`__exit__` receives the exception as Python passes it, except for the
+traceback, which is None: exc_type is an `Optional[type]` (held as the
+exception itself, see types.ExceptionClassType) that `is None` and
+`issubclass()` test, exc an `Optional[Exception]` (`isinstance()`,
+`str()`, `raise exc`).  So its three parameters must be unannotated or
+annotated as admitting None (`Optional[...]`, `X | None`).  `with` in
+Python code over a compiled class still passes None for all three (see
+pyjitx/classes.py).
 """
 from __future__ import annotations
 
 import ast
 import inspect
 import typing
-from typing import TYPE_CHECKING, Any, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import NONE, ClassType, with_article
+from ..ir.types import (EXCEPTION, EXCEPTION_CLASS, NONE, ClassType, OptionalType, Type,
+                        with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -82,7 +88,8 @@ def _exceptional_exit(b: "FunctionBuilder", handler: ops.Block, manager: ops.Val
     result swallows it, otherwise it is raised again."""
     b.start(handler)
     held = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], b.lineno(where)))
-    swallow = b.expr.truthy(_call_exit(b, manager, where), where)
+    cls = b.emit(ops.OptionalOp("wrap", held, EXCEPTION_CLASS))  # its class: the same object
+    swallow = b.expr.truthy(_call_exit(b, manager, where, [cls, held]), where)
     reraise = b.new_block("with_reraise")
     if isinstance(swallow, ops.Constant):
         b.goto(after if swallow.value else reraise)
@@ -97,11 +104,13 @@ def _exceptional_exit(b: "FunctionBuilder", handler: ops.Block, manager: ops.Val
         b.terminate(ops.Unreachable())
 
 
-def _call_exit(b: "FunctionBuilder", manager: ops.Value, where: ast.AST) -> ops.Value:
+def _call_exit(b: "FunctionBuilder", manager: ops.Value, where: ast.AST,
+               exception: Optional[List[ops.Value]] = None) -> ops.Value:
+    """__exit__(exc_type, exc, None), or with None for both."""
     from .classes import call_special
 
     none = ops.Constant(NONE, None)
-    result = call_special(b, manager, "__exit__", [none, none, none], where)
+    result = call_special(b, manager, "__exit__", (exception or [none, none]) + [none], where)
     assert result is not None  # _check_manager saw it
     return result
 
@@ -160,10 +169,14 @@ def _reject_generator_managers(b: "FunctionBuilder", stmt: ast.With) -> None:
 # ------------------------------------------------------- __exit__'s types
 
 
-def exit_exception_params(method: Any) -> Tuple[str, ...]:
-    """The names of __exit__'s three exception parameters, which compiled
-    code types as None (see the module docstring).  A CompileError if
-    __exit__ has another shape or an annotation that excludes None."""
+# __exit__'s exception parameters as compiled code types them (module docstring)
+EXIT_PARAM_TYPES = (OptionalType(EXCEPTION_CLASS), OptionalType(EXCEPTION), NONE)
+
+
+def exit_exception_params(method: Any) -> Dict[str, Type]:
+    """__exit__'s three exception parameters with the types compiled code
+    gives them (see the module docstring).  A CompileError if __exit__ has
+    another shape or an annotation that excludes None."""
     params = list(inspect.signature(method).parameters.values())[1:]
     if len(params) != 3 or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                                for p in params):
@@ -173,10 +186,11 @@ def exit_exception_params(method: Any) -> Tuple[str, ...]:
         if p.annotation is not inspect.Parameter.empty and not _admits_none(p.annotation):
             raise CompileError(
                 f"{method.__qualname__}: parameter '{p.name}' is annotated "
-                f"{_annotation_text(p.annotation)}, but compiled code passes None for the "
-                "exception arguments of __exit__ (the exception itself is not passed yet)",
+                f"{_annotation_text(p.annotation)}, but __exit__ receives None for the "
+                "exception arguments when the body does not raise (and for the traceback "
+                "always, in compiled code)",
                 hint="annotate them Optional[...] (or X | None), or leave them unannotated")
-    return tuple(p.name for p in params)
+    return {p.name: t for p, t in zip(params, EXIT_PARAM_TYPES)}
 
 
 def _admits_none(annotation: Any) -> bool:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import EXCEPTION, NONE, STR
+from ..ir.types import BOOL, EXCEPTION, EXCEPTION_CLASS, NONE, STR, OptionalType, Type
 from .. import exceptions as registry
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ def build_raise(b: "FunctionBuilder", stmt: ast.Raise) -> None:
         return
     if isinstance(exc, ast.Name) and exc.id in b.locals:
         value = b.read_var(exc.id, exc)
+        if value.type == OptionalType(EXCEPTION):  # __exit__'s exc (TypeError if None)
+            value = b.expr.unwrap(value, exc)
         if value.type != EXCEPTION:
             raise b.error(exc, "can only raise exceptions")
         b.emit(ops.PrimitiveCall(prims.ERR_RESTORE, [value], b.lineno(stmt)))
@@ -186,4 +188,74 @@ def _check_no_jumps(b: "FunctionBuilder", body: List[ast.stmt]) -> None:
 
 
 def exception_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
-    return b.emit(ops.PrimitiveCall(prims.EXCEPTION_STR, [value], b.lineno(node)))
+    """str(e) of an exception (or of an Optional one: "None" for None)."""
+    if value.type in (EXCEPTION_CLASS, OptionalType(EXCEPTION_CLASS)):
+        raise b.error(node, "str() of an exception class is not supported",
+                      hint="test it with issubclass(), or use str() of the exception")
+    if value.type == EXCEPTION:
+        return b.emit(ops.PrimitiveCall(prims.EXCEPTION_STR, [value], b.lineno(node)))
+    result = f".excstr{b.next_loop_id()}"
+    present, absent, after = b.new_block("exception"), b.new_block("none"), b.new_block("str")
+    b.branch(b.emit(ops.OptionalOp("is_none", value, BOOL)), absent, present)
+    b.seal(present)
+    b.seal(absent)
+    b.start(absent)
+    b.write_var(result, ops.Constant(STR, "None"), node)
+    b.goto(after)
+    b.start(present)
+    b.write_var(result, exception_str(b, b.expr.unwrap(value, node), node), node)
+    b.goto(after)
+    b.seal(after)
+    b.start(after)
+    return b.read_var(result, node)
+
+
+def is_exception(t: Type) -> bool:
+    """An exception or its class (`except ... as e`, __exit__'s arguments),
+    or Optional of one."""
+    if isinstance(t, OptionalType):
+        t = t.item
+    return t in (EXCEPTION, EXCEPTION_CLASS)
+
+
+def kind_test(b: "FunctionBuilder", value: ops.Value, classes_node: ast.expr, node: ast.AST,
+              what: str) -> ops.Value:
+    """isinstance(e, C) of an exception, issubclass(t, C) of its class
+    (`what`): the runtime kind of the exception matches C's (or one of a
+    tuple's), subclasses and user-defined classes included.  None is no
+    instance, and no class at all (TypeError), as in Python."""
+    names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
+    kinds = [exception_kind(b, name) for name in names]
+    if not isinstance(value.type, OptionalType):
+        return _kind_matches(b, value, kinds, node)
+    result = f".kindtest{b.next_loop_id()}"
+    present, absent, after = b.new_block("exception"), b.new_block("none"), b.new_block("kindtest")
+    b.branch(b.emit(ops.OptionalOp("is_none", value, BOOL)), absent, present)
+    b.seal(present)
+    b.seal(absent)
+    b.start(absent)
+    if what == "issubclass":
+        b.terminate(ops.Raise("TypeError", "issubclass() arg 1 must be a class", b.lineno(node)))
+    else:
+        b.write_var(result, ops.Constant(BOOL, False), node)
+        b.goto(after)
+    b.start(present)
+    b.write_var(result, _kind_matches(b, b.expr.unwrap(value, node), kinds, node), node)
+    b.goto(after)
+    b.seal(after)
+    b.start(after)
+    return b.read_var(result, node)
+
+
+def _kind_matches(b: "FunctionBuilder", exc: ops.Value, kinds: List[int],
+                  node: ast.AST) -> ops.Value:
+    if registry.BASE_EXCEPTION in kinds:
+        return ops.Constant(BOOL, True)
+    # (an exception's class is held as the exception: the same kind)
+    kind = b.emit(ops.PrimitiveCall(prims.EXCEPTION_KIND, [exc], b.lineno(node)))
+    hit: Optional[ops.Value] = None
+    for k in kinds:
+        one = b.emit(ops.PrimitiveCall(prims.EXCEPTION_KIND_MATCHES,
+                                       [kind, ops.Constant(ops.INT, k)], b.lineno(node)))
+        hit = one if hit is None else b.emit(ops.IntArith("or", hit, one))
+    return b.emit(ops.Convert("int_to_bool", hit))

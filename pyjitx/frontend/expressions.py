@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, ANY, BOOL, ClassType, NDArrayType, BYTES, FLOAT, INT, NONE, STR, OptionalType,
-                        TupleType, VarTupleType, Type, arithmetic_result,
-                        unify)
+from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
+                        FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
+                        FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
+                        arithmetic_result, unify)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -490,6 +491,8 @@ class ExpressionBuilder:
             from .classes import truthy
 
             return truthy(self.b, value, node)
+        if value.type in (EXCEPTION, EXCEPTION_CLASS) or isinstance(value.type, FunctionType):
+            return ops.Constant(BOOL, True)  # as any object without __bool__/__len__
         if value.type.is_refcounted:
             from . import strings
 
@@ -511,6 +514,10 @@ class ExpressionBuilder:
         literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if isinstance(to, FunctionSetType) and isinstance(value.type, FunctionType):
+            from .closures import widen
+
+            return widen(self.b, value, to, node)
         if to == ANY or value.type == ANY:
             from . import anys
 

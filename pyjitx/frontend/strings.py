@@ -242,11 +242,9 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         return emit_prim(b, prims.BOOL_TO_STR, [b.expr.coerce(value, INT, node)], node)
     if t == NONE:
         return ops.Constant(STR, "None")
-    from ..ir.types import EXCEPTION
+    from .exceptions import exception_str, is_exception
 
-    if t == EXCEPTION:
-        from .exceptions import exception_str
-
+    if is_exception(t):
         return exception_str(b, value, node)
     from .classes import to_text
 

@@ -141,8 +141,9 @@ COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 
 
 class Compare(Op):
-    """Comparison of two operands of the same type (int, float or bool).
-    "ult" compares ints as unsigned (loop counters only)."""
+    """Comparison of two operands of the same type (int, float or bool, or
+    the key of a function-set value).  "ult" compares ints as unsigned
+    (loop counters only)."""
 
     mnemonic = "cmp"
 
@@ -459,6 +460,16 @@ class OptionalOp(Op):
 
     def attributes(self) -> str:
         return self.op
+
+
+class WidenFunction(Op):
+    """A function value seen as one of a larger set of functions
+    (types.FunctionSetType): the same key, so no code."""
+
+    mnemonic = "fn_widen"
+
+    def __init__(self, value: Value, result_type: Type, line: int = -1) -> None:
+        super().__init__(result_type, [value], line)
 
 
 class IncRef(Op):

@@ -11,6 +11,7 @@ from typing import Dict, List
 
 from .ops import (Block, BlockParam, Constant, Edge, Function, Module, Op, Raise, Terminator,
                   Undefined, Value)
+from .types import FunctionRefType, FunctionSetType
 
 
 class _Namer:
@@ -19,6 +20,11 @@ class _Namer:
 
     def __call__(self, value: Value) -> str:
         if isinstance(value, Constant):
+            if isinstance(value.type, FunctionRefType):
+                return f"fn {value.type.name}"
+            if isinstance(value.type, FunctionSetType):  # the key of one member
+                member = next(m for m in value.type.members if m.key == value.value)
+                return f"fn {member.name}"
             return repr(value.value) if value.value is not None else "None"
         if isinstance(value, Undefined):
             return f"undef:{value.type}"

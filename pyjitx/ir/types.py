@@ -81,6 +81,16 @@ class ExceptionValueType(ObjectType):
 
 
 @dataclass(frozen=True)
+class ExceptionClassType(ObjectType):
+    """The class of a raised exception, as `__exit__` receives it
+    (exc_type): held as the exception itself, whose kind names the class
+    (issubclass() tests the kind)."""
+
+    def __str__(self) -> str:
+        return "type"
+
+
+@dataclass(frozen=True)
 class AnyType(ObjectType):
     """Any: a pointer to a value of any type (libruntime any.h): objects as
     themselves, None as NULL, int/float/bool boxed."""
@@ -91,6 +101,7 @@ class AnyType(ObjectType):
 
 ANY = AnyType()
 EXCEPTION = ExceptionValueType()
+EXCEPTION_CLASS = ExceptionClassType()
 STR = StrType()
 BYTES = BytesType()
 
@@ -98,6 +109,9 @@ BYTES = BytesType()
 @dataclass(frozen=True)
 class ListType(ObjectType):
     item: Type
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item", _storable(self.item))
 
     def __str__(self) -> str:
         return f"List[{self.item}]"
@@ -108,6 +122,10 @@ class DictType(ObjectType):
     key: Type
     value: Type
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", _storable(self.key))
+        object.__setattr__(self, "value", _storable(self.value))
+
     def __str__(self) -> str:
         return f"Dict[{self.key}, {self.value}]"
 
@@ -116,6 +134,9 @@ class DictType(ObjectType):
 class SetType(ObjectType):
     item: Type
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item", _storable(self.item))
+
     def __str__(self) -> str:
         return f"Set[{self.item}]"
 
@@ -123,6 +144,9 @@ class SetType(ObjectType):
 @dataclass(frozen=True)
 class TupleType(ObjectType):
     items: Tuple[Type, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(_storable(t) for t in self.items))
 
     def __str__(self) -> str:
         if not self.items:
@@ -145,6 +169,9 @@ class VarTupleType(ObjectType):
     """Tuple[T, ...]: a tuple of any length whose items are all T."""
 
     item: Type
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item", _storable(self.item))
 
     def __str__(self) -> str:
         return f"Tuple[{self.item}, ...]"
@@ -177,7 +204,9 @@ class ClassType(ObjectType):
 class FunctionRefType(Type):
     """A function as a value, known at compile time (a module-level function,
     a nested function or a lambda): zero-size at run time; calls expand or
-    call the named function (pyjitx.frontend.closures)."""
+    call the named function (pyjitx.frontend.closures).  `key` names it
+    uniquely in the process; in a container slot it is stored as its key,
+    like a FunctionSetType."""
 
     name: str
     key: int
@@ -228,6 +257,63 @@ class NDArrayType(ObjectType):
                 and (self.ndim < 0 or self.ndim == other.ndim))
 
 
+@dataclass(frozen=True)
+class FunctionSetType(Type):
+    """One of several functions, chosen at run time (a list of lambdas, a
+    function picked by an if/else): an i64 holding the chosen member's key.
+    Keys rather than indices, so that a value (or a container of values) of
+    a smaller set is also one of any superset without conversion.  A call
+    switches on the key and expands each member (pyjitx.frontend.closures)."""
+
+    members: Tuple[FunctionRefType, ...]  # sorted by (name, key), no duplicates
+
+    def __str__(self) -> str:
+        return "function " + "|".join(m.name for m in self.members)
+
+
+FunctionType = (FunctionRefType, FunctionSetType)
+
+
+def function_set(*types: Type) -> FunctionSetType:
+    """The set of the functions named by refs and sets."""
+    members = set()
+    for t in types:
+        members.update(t.members if isinstance(t, FunctionSetType) else (t,))
+    return FunctionSetType(tuple(sorted(members, key=lambda m: (m.name, m.key))))
+
+
+def _storable(t: Type) -> Type:
+    """A container item type: a function value is held as its key, so the
+    item type of a function is the set of it (see FunctionSetType)."""
+    return function_set(t) if isinstance(t, FunctionRefType) else t
+
+
+def holds_functions(t: Type) -> bool:
+    """Is t a function type, or a container that may hold function values?"""
+    if isinstance(t, FunctionType):
+        return True
+    return any(holds_functions(part) for part in _parts(t))
+
+
+def function_members(t: Type) -> Tuple[FunctionRefType, ...]:
+    """Every function a value of type t may be or hold."""
+    if isinstance(t, FunctionRefType):
+        return (t,)
+    if isinstance(t, FunctionSetType):
+        return t.members
+    return tuple(m for part in _parts(t) for m in function_members(part))
+
+
+def _parts(t: Type) -> Tuple[Type, ...]:
+    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType)):
+        return (t.item,)
+    if isinstance(t, DictType):
+        return (t.key, t.value)
+    if isinstance(t, TupleType):
+        return t.items
+    return ()
+
+
 # Slot kinds of container items (pjx_kind in object.h).
 KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
 
@@ -242,6 +328,8 @@ def slot_kind(t: Type) -> int:
         return KIND_BOOL
     if t == NONE:
         return KIND_NONE
+    if isinstance(t, FunctionType):
+        return KIND_INT  # its key
     return KIND_OBJ
 
 
@@ -251,6 +339,8 @@ def unify(a: Type, b: Type) -> Optional[Type]:
     unknown item type (of an empty literal) takes the other's."""
     if a == b:
         return a
+    if isinstance(a, FunctionType) and isinstance(b, FunctionType):
+        return function_set(a, b)  # one of them, chosen at run time
     if ANY in (a, b) and UNKNOWN not in (a, b):
         return ANY  # Any holds every value
     if a == UNKNOWN:
@@ -279,7 +369,32 @@ def unify(a: Type, b: Type) -> Optional[Type]:
             return b
         if has_unknown(b) and not has_unknown(a):
             return a
+    if holds_functions(a) and holds_functions(b):
+        return _join_function_sets(a, b)
     return None
+
+
+def _join_function_sets(a: Type, b: Type) -> Optional[Type]:
+    """Two containers that differ only in the sets of functions they hold:
+    the container holding either (its items are keys: the same values)."""
+    if isinstance(a, FunctionType) and isinstance(b, FunctionType):
+        return function_set(a, b)
+    if a == b:
+        return a
+    if type(a) is not type(b) or not isinstance(a, (ListType, SetType, DictType, TupleType,
+                                                     VarTupleType)):
+        return None
+    parts_a, parts_b = _parts(a), _parts(b)
+    if len(parts_a) != len(parts_b):
+        return None
+    joined = [_join_function_sets(x, y) for x, y in zip(parts_a, parts_b)]
+    if any(j is None for j in joined):
+        return None
+    if isinstance(a, DictType):
+        return DictType(joined[0], joined[1])
+    if isinstance(a, TupleType):
+        return TupleType(tuple(joined))
+    return type(a)(joined[0])
 
 
 def has_unknown(t: Type) -> bool:

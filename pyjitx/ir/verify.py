@@ -2,15 +2,17 @@
 
 Checks: every block ends in a terminator; edges pass one argument of the
 right type per target parameter; every operand is defined in a block that
-dominates its use (or earlier in the same block); operand types fit ops.
+dominates its use (or earlier in the same block); operand types fit ops
+(a function value widens to a larger set; a key compares with one of the
+same set).
 """
 from __future__ import annotations
 
 from typing import Dict, List, Set
 
-from .ops import (Block, BlockParam, Branch, Call, Constant, Function, Op, Return, Undefined,
-                  Value)
-from .types import BOOL
+from .ops import (Block, BlockParam, Branch, Call, Compare, Constant, Function, Op, Return,
+                  Undefined, Value, WidenFunction)
+from .types import BOOL, FunctionSetType, unify
 
 
 class VerificationError(Exception):
@@ -71,6 +73,12 @@ def verify_function(fn: Function) -> None:
                 check_use(v, block, seen, op.mnemonic)
             if isinstance(op, Call) and len(op.operands) != len(op.callee.param_types):
                 errors.append(f"{block.label}: call of {op.callee.name} has the wrong arity")
+            if isinstance(op, WidenFunction) and unify(op.operands[0].type, op.type) != op.type:
+                errors.append(f"{block.label}: {op.operands[0].type} widened to {op.type}")
+            if isinstance(op, Compare) and any(isinstance(v.type, FunctionSetType)
+                                               for v in op.operands) \
+                    and op.operands[0].type != op.operands[1].type:
+                errors.append(f"{block.label}: compares keys of different function sets")
             seen.add(op)
         term = block.terminator
         if term is None:
