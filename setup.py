@@ -1,6 +1,15 @@
-"""Builds pyjitx's native part: the C runtime (libruntime/) compiled into the
-CPython bridge extension `pyjitx._ext`.  Everything else is declared in
-pyproject.toml.
+"""Builds pyjitx's native part from the C runtime (libruntime/):
+
+- the CPython bridge extension `pyjitx._ext`, which contains its own copy
+  of the runtime (the in-process JIT links compiled code against it);
+- `pyjitx/lib/libpyjitx_runtime.so`, the same runtime sources as a plain
+  shared library with no Python in it, which ahead-of-time code
+  (pyjitx.backend.link) and C/C++ hosts link against;
+- the runtime's public headers, copied to `pyjitx/include` in a wheel so
+  that hosts of an installed pyjitx can compile against them (an editable
+  install uses libruntime/include in the source tree directly).
+
+Everything else is declared in pyproject.toml.
 
 The Unicode tables of the runtime are generated at build time from the
 build interpreter's own `str` methods (tools/gen_unicode_tables.py) into the
@@ -13,12 +22,21 @@ import unicodedata
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+from distutils.ccompiler import new_compiler  # setuptools' own copy, imported after it
+from distutils.sysconfig import customize_compiler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GENERATOR = os.path.join(HERE, "tools", "gen_unicode_tables.py")
 TABLES = "pjx_unicode_tables.h"
 
 runtime_sources = sorted(glob.glob("libruntime/*.c"))
+runtime_headers = sorted(glob.glob("libruntime/*.h"))
+public_headers = sorted(glob.glob("libruntime/include/pyjitx/*.h")
+                        + glob.glob("libruntime/include/pyjitx/*.def"))
+
+RUNTIME_CFLAGS = ["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"]
+RUNTIME_LIBRARY = "libpyjitx_runtime.so"
 
 
 def _tables_current(path: str) -> bool:
@@ -29,8 +47,14 @@ def _tables_current(path: str) -> bool:
         return f.readline().strip() == '#define PJX_UNICODE_VERSION "%s"' % unicodedata.unidata_version
 
 
+def _outdated(target: str, sources) -> bool:
+    return not os.path.exists(target) or any(
+        os.path.getmtime(s) > os.path.getmtime(target) for s in sources)
+
+
 class BuildExtWithTables(build_ext):
-    """build_ext that first generates the Unicode tables into build_temp."""
+    """build_ext that first generates the Unicode tables into build_temp,
+    and builds the standalone runtime library after the extension."""
 
     def run(self):
         gen_dir = os.path.abspath(os.path.join(self.build_temp, "pjx_generated"))
@@ -43,10 +67,81 @@ class BuildExtWithTables(build_ext):
                 ext.include_dirs.append(gen_dir)
             ext.depends = list(ext.depends) + [header]
         super().run()
+        self.build_runtime_library(gen_dir, header)
+
+    def _runtime_library_paths(self):
+        """(where the build puts the library, where an in-place build copies it)."""
+        package_dir = self.get_finalized_command("build_py").get_package_dir("pyjitx")
+        return (os.path.join(self.build_lib, "pyjitx", "lib", RUNTIME_LIBRARY),
+                os.path.join(package_dir, "lib", RUNTIME_LIBRARY))
+
+    def build_runtime_library(self, gen_dir: str, tables: str) -> None:
+        """Compiles libruntime/*.c once more, with the extension's flags, into
+        libpyjitx_runtime.so.
+
+        A fresh compiler object rather than self.compiler: that one carries
+        the Python include and library directories, and this library must
+        not see Python at all.  --no-undefined turns any accidental
+        dependency on Python (or anything else outside libc/libm) into a
+        build error instead of a host's load-time failure; the soname makes
+        libraries linked against it record a plain `libpyjitx_runtime.so`
+        dependency, found through their rpath."""
+        built, inplace = self._runtime_library_paths()
+        depends = runtime_sources + runtime_headers + public_headers + [tables]
+        if self.force or _outdated(built, depends):
+            compiler = new_compiler(verbose=self.verbose, force=self.force)
+            customize_compiler(compiler)
+            objects = compiler.compile(
+                runtime_sources, output_dir=os.path.join(self.build_temp, "pjx_runtime"),
+                include_dirs=["libruntime/include", "libruntime", gen_dir],
+                extra_postargs=RUNTIME_CFLAGS, depends=depends)
+            link_args = ["-pthread"]  # pthread_key_create & co. (libpthread before glibc 2.34)
+            if sys.platform.startswith("linux"):
+                link_args += ["-Wl,--no-undefined", "-Wl,-soname," + RUNTIME_LIBRARY]
+            self.mkpath(os.path.dirname(built))
+            compiler.link_shared_object(objects, built, libraries=["m"], extra_postargs=link_args)
+        if self.inplace:
+            self.mkpath(os.path.dirname(inplace))
+            self.copy_file(built, inplace, level=self.verbose)
+
+    def get_outputs(self):
+        outputs = super().get_outputs()  # in-place: the keys of get_output_mapping
+        built = self._runtime_library_paths()[0]
+        return outputs if built in outputs else [*outputs, built]
+
+    def get_output_mapping(self):
+        mapping = super().get_output_mapping()
+        if self.inplace:
+            built, inplace = self._runtime_library_paths()
+            mapping[built] = inplace
+        return mapping
+
+
+class BuildPyWithHeaders(build_py):
+    """build_py that also ships the runtime's public headers as package data
+    (pyjitx/include/pyjitx/*.h), so that `pyjitx config --cflags` of a
+    wheel install points at real files.  They live in libruntime/include,
+    outside the package directory, hence a copy rather than package-data."""
+
+    def _header_outputs(self):
+        return [os.path.join(self.build_lib, "pyjitx", "include", "pyjitx", os.path.basename(h))
+                for h in public_headers]
+
+    def run(self):
+        super().run()
+        if self.editable_mode:  # pyjitx.backend.link finds libruntime/include itself
+            return
+        for source, target in zip(public_headers, self._header_outputs()):
+            self.mkpath(os.path.dirname(target))
+            self.copy_file(source, target)
+
+    def get_outputs(self, include_bytecode=True):
+        outputs = super().get_outputs(include_bytecode)
+        return outputs if self.editable_mode else [*outputs, *self._header_outputs()]
 
 
 setup(
-    cmdclass={"build_ext": BuildExtWithTables},
+    cmdclass={"build_ext": BuildExtWithTables, "build_py": BuildPyWithHeaders},
     ext_modules=[
         Extension(
             "pyjitx._ext",
@@ -57,7 +152,7 @@ setup(
             depends=(sorted(glob.glob("libruntime/*.h")) + sorted(glob.glob("libruntime/include/pyjitx/*"))
                      + ["pyjitx/_convert.h", "pyjitx/_instance.h", "pyjitx/_pycall.h", "pyjitx/_ndarray.h",
                         "pyjitx/_dlpack.h"]),
-            extra_compile_args=["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"],
+            extra_compile_args=list(RUNTIME_CFLAGS),
             libraries=["m"],
         )
     ],
