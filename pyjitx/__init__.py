@@ -10,16 +10,16 @@ __version__ = "0.1.0"
 
 from . import runtime  # noqa: E402
 from .api import compile  # noqa: E402
-from .errors import CompileError  # noqa: E402
+from .errors import CompileError, LinkError  # noqa: E402
 from .pycall import pyfunc  # noqa: E402
 from .arrays import NDArray, to_torch  # noqa: E402
 
-__all__ = ["compile", "pyfunc", "CompileError", "runtime", "NDArray", "to_torch", "__version__",
-           "zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
+__all__ = ["compile", "pyfunc", "CompileError", "LinkError", "runtime", "NDArray", "to_torch",
+           "__version__", "zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
            "ones_like", "empty_like", "full_like", "concatenate", "stack",
            "bool_", "uint8", "int8", "int32", "int64", "float16", "float32", "float64"]
 
-_NUMPY_NAMES = frozenset(__all__[7:])
+_NUMPY_NAMES = frozenset(__all__[__all__.index("zeros"):])
 
 
 def __getattr__(name: str):

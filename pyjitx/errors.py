@@ -95,3 +95,12 @@ class SourceMap:
 
     def error(self, node: Optional[ast.AST], message: str, hint: str = "") -> CompileError:
         return CompileError(message, self.locate(node), hint)
+
+
+class LinkError(Exception):
+    """Object code that could not be linked ahead of time: no C compiler or
+    linker on this machine, a runtime library or header missing from the
+    installation, or the linker's own refusal (its message included).
+
+    Separate from CompileError: the Python code was fine, the toolchain or
+    the installation was not."""
