@@ -1,10 +1,12 @@
-"""The `pyjitx` command line.  So far: `pyjitx version` and
-`pyjitx ir FILE.py FUNCTION` (print a function's typed IR); `build`,
-`config` and `inspect` arrive with the pipeline and AOT issues."""
+"""The `pyjitx` command line.  So far: `pyjitx version`,
+`pyjitx ir FILE.py FUNCTION` (print a function's typed IR) and
+`pyjitx config --cflags --libs` (flags for a C/C++ host, pkg-config style);
+`build` and `inspect` arrive with the pipeline and AOT issues."""
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import shlex
 import sys
 from typing import List, Optional
 
@@ -28,7 +30,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     show.add_argument("function")
     show.add_argument("--llvm", action="store_true", help="optimised LLVM IR instead")
     show.add_argument("--asm", action="store_true", help="assembly instead")
+    config = commands.add_parser("config", help="print flags to compile and link a C/C++ host")
+    config.add_argument("--cflags", action="store_true", help="compiler flags (runtime headers)")
+    config.add_argument("--libs", action="store_true", help="linker flags (runtime library)")
+    config.add_argument("--runtime", action="store_true", help="path of libpyjitx_runtime.so")
     args = parser.parse_args(argv)
+    if args.command == "config":
+        return _config(args, config)
 
     import pyjitx
 
@@ -54,6 +62,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     except pyjitx.CompileError as exc:
         print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _config(args, parser: argparse.ArgumentParser) -> int:
+    """Prints the requested flags on one line, shell-quoted, so that
+    `cc host.c $(pyjitx config --cflags --libs)` works as with pkg-config."""
+    from .backend import link
+    from .errors import LinkError
+
+    if not (args.cflags or args.libs or args.runtime):
+        parser.error("give --cflags, --libs and/or --runtime")
+    try:
+        words = [*(link.cflags() if args.cflags else []), *(link.libs() if args.libs else []),
+                 *([str(link.runtime_library())] if args.runtime else [])]
+    except LinkError as exc:
+        print(f"pyjitx: {exc}", file=sys.stderr)
+        return 1
+    print(" ".join(shlex.quote(w) for w in words))
     return 0
 
 
