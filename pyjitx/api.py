@@ -191,14 +191,14 @@ class CompiledFunction:
         types: List[Type] = []
         for name, value in zip(self.param_names, values):
             declared = self.declared[name]
-            if isinstance(declared, NDArrayType) and declared.is_generic:
+            if isinstance(declared, NDArrayType):
                 actual = type_of_python_value(value)
                 if not (isinstance(actual, NDArrayType) and declared.accepts(actual)):
                     got = (f"an array of {actual.dtype} with {actual.ndim} dimension(s)"
                            if isinstance(actual, NDArrayType) else type(value).__name__)
                     raise TypeError(f"{self.pyfunc.__name__}() argument '{name}' must be "
                                     f"{declared}, not {got}")
-                types.append(actual)
+                types.append(actual if declared.is_generic else declared)
                 continue
             if declared is None:
                 actual = type_of_python_value(value)

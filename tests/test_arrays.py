@@ -322,3 +322,18 @@ def test_annotation_forms():
     assert isinstance(np.zeros((2, 2), np.uint8), NDArray[np.uint8, 2])
     with pytest.raises(TypeError, match="unknown dtype"):
         NDArray[np.complex64]
+
+
+Image = NDArray[np.uint8, 3]
+
+
+def test_annotation_aliases_resolve_in_postponed_annotations():
+    # this module uses `from __future__ import annotations`: "Image" is a string
+    @pyjitx.compile
+    def corner(img: Image) -> int:
+        return img[0, 0, 0]
+
+    assert corner(np.full((1, 1, 3), 7, np.uint8)) == 7
+    with pytest.raises(TypeError, match="'img' must be NDArray\\[uint8, 3\\], not an array of "
+                                        "float32 with 3 dimension"):
+        corner(np.zeros((1, 1, 3), np.float32))

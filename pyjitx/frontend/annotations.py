@@ -144,7 +144,12 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
     if name is not None:
         simple = _BY_NAME.get(name)
         if simple is None and scope is not None and isinstance(node, ast.Name) and node.id in scope:
-            return type_from_annotation(scope[node.id], scope) if isinstance(scope[node.id], type) else None
+            # a class, or an alias such as `Image = NDArray[np.uint8, 3]`
+            target = scope[node.id]
+            if isinstance(target, type) or typing.get_origin(target) is not None or \
+                    type(target).__name__ == "ArraySpec":
+                return type_from_annotation(target, scope)
+            return None
         return simple
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _optional([_type_from_node(node.left, scope), _type_from_node(node.right, scope)])
