@@ -185,6 +185,7 @@ int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
     case PJX_TYPE_DICT: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'dict'"); return -1;
     case PJX_TYPE_SET: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'set'"); return -1;
     case PJX_TYPE_INSTANCE: return pjx_instance_hash((pjx_instance *)v.o, out);
+    case PJX_TYPE_NDARRAY: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'numpy.ndarray'"); return -1;
     default: pjx_err_set(PJX_EXC_TYPE, "unhashable type"); return -1;
     }
 }
@@ -232,6 +233,7 @@ const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
     default:
         if (v.o == NULL) return "NoneType";
         if (v.o->type_id == PJX_TYPE_INSTANCE) return instance_short_name((pjx_instance *)v.o);
+        if (v.o->type_id == PJX_TYPE_NDARRAY) return "numpy.ndarray";
         return v.o->type_id < PJX_TYPE_INSTANCE ? names[v.o->type_id] : "object";
     }
 }

@@ -397,7 +397,7 @@ static conversion any_from_python(PyObject *value, pjx_slot *slot) {
     else if (PyList_Check(value)) d = "l[a]";
     else if (PyDict_Check(value)) d = "d[aa]";
     else if (PyAnySet_Check(value)) d = "e[a]";
-    else return MISMATCH;
+    else return pjx_ndarray_from_python(value, "A[**]", slot); /* an array, or MISMATCH */
     return pjx_from_python(value, &d, slot);
 }
 
@@ -421,6 +421,7 @@ static PyObject *any_to_python(pjx_object *o) {
     case PJX_TYPE_STR: d = "s"; break;
     case PJX_TYPE_BYTES: d = "y"; break;
     case PJX_TYPE_INSTANCE: return pjx_wrap_instance((pjx_instance *)o);
+    case PJX_TYPE_NDARRAY: return pjx_ndarray_to_python((pjx_ndarray *)o);
     case PJX_TYPE_LIST: {
         const pjx_list *l = (const pjx_list *)o;
         return fill_sequence(PyList_New(l->size), l->items, l->size, kind_descriptor(l->kind), 1,

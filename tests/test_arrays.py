@@ -10,6 +10,7 @@ README, "Arrays").
 from __future__ import annotations
 
 import math
+from typing import Any, List
 
 import numpy as np
 import pytest
@@ -337,3 +338,26 @@ def test_annotation_aliases_resolve_in_postponed_annotations():
     with pytest.raises(TypeError, match="'img' must be NDArray\\[uint8, 3\\], not an array of "
                                         "float32 with 3 dimension"):
         corner(np.zeros((1, 1, 3), np.float32))
+
+
+@pyjitx.compile
+def arrays_in_any(items: List[Any]):
+    kept = []
+    for x in items:
+        if isinstance(x, np.ndarray):
+            kept.append(x)
+    return kept, isinstance(items, np.ndarray)
+
+
+def test_any_holds_arrays_and_isinstance_sees_them():
+    a, b = np.arange(3), np.zeros((2, 2), np.float32)
+    kept, flag = arrays_in_any([1, a, "x", b, None])
+    assert flag is False and len(kept) == 2
+    assert np.shares_memory(kept[0], a) and kept[1].dtype == np.float32
+    with pytest.raises(TypeError, match="unhashable type: 'numpy.ndarray'"):
+        hash_any(a)
+
+
+@pyjitx.compile
+def hash_any(x: Any) -> int:
+    return hash(x)
