@@ -4,6 +4,7 @@
  * dict.c ...), so an Any operation gives exactly the typed one's result. */
 #include "internal.h"
 
+#include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
 #include "pyjitx/containers.h"
@@ -464,24 +465,39 @@ int32_t pjx_any_len(pjx_object *a, int64_t *out) {
     return -1;
 }
 
-/* The key as a slot of the container's key kind; TypeError/KeyError-free
- * "absent" (0) when no value of that kind can equal it. */
-static int key_as_kind(pjx_object *key, int32_t kind, pjx_slot *out) {
+int pjx_any_probe(pjx_object *value, int32_t kind, pjx_slot *out) {
     int32_t k;
     pjx_slot v;
-    pjx_any_unpack(key, &k, &v);
+    if (kind == PJX_KIND_OBJ) { /* an Any item: compared as itself (boxes unbox in ==) */
+        out->o = value;
+        return 1;
+    }
+    pjx_any_unpack(value, &k, &v);
     if (k == kind) { *out = v; return 1; }
     if (kind == PJX_KIND_FLOAT && (k == PJX_KIND_INT || k == PJX_KIND_BOOL)) {
+        /* only ints that a double holds exactly can equal a float
+         * (the bound keeps the cast back to int64 defined) */
         out->f = (double)v.i;
-        return out->f == (double)v.i && (int64_t)out->f == v.i;
+        return out->f < 9223372036854775808.0 && (int64_t)out->f == v.i;
     }
     if ((kind == PJX_KIND_INT || kind == PJX_KIND_BOOL) && (k == PJX_KIND_INT || k == PJX_KIND_BOOL)) {
         *out = v;
         return kind == PJX_KIND_INT || v.i == 0 || v.i == 1;
     }
-    if (kind == PJX_KIND_INT && k == PJX_KIND_FLOAT && v.f == floor(v.f) && fabs(v.f) < 9.2e18) {
-        out->i = (int64_t)v.f;
-        return 1;
+    if ((kind == PJX_KIND_INT || kind == PJX_KIND_BOOL) && k == PJX_KIND_FLOAT &&
+        v.f == floor(v.f) && fabs(v.f) < 9.2e18) {
+        out->i = (int64_t)v.f; /* 2.0 == 2, 1.0 == True */
+        return kind == PJX_KIND_INT || out->i == 0 || out->i == 1;
+    }
+    return 0;
+}
+
+int32_t pjx_any_probe_key(pjx_object *value, int32_t kind, pjx_slot *out) {
+    if (pjx_any_probe(value, kind, out)) return 1;
+    if (value != NULL && value->type_id != PJX_TYPE_INT && value->type_id != PJX_TYPE_FLOAT &&
+        value->type_id != PJX_TYPE_BOOL) {
+        int64_t hash; /* Python hashes the key before it looks: [1] in {1: 2} raises */
+        if (pjx_slot_hash(PJX_KIND_OBJ, (pjx_slot){.o = value}, &hash) < 0) return -1;
     }
     return 0;
 }
@@ -496,7 +512,7 @@ static int32_t index_of(pjx_object *key, const char *what, int64_t *out) {
     return -1;
 }
 
-static int32_t key_error(pjx_object *key) {
+int32_t pjx_any_key_error(pjx_object *key) {
     int32_t kind;
     pjx_slot v;
     pjx_any_unpack(key, &kind, &v);
@@ -537,10 +553,10 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
         case PJX_TYPE_DICT: {
             pjx_dict *d = (pjx_dict *)a;
             pjx_slot k;
-            if (!key_as_kind(key, d->key_kind, &k)) return key_error(key);
-            int32_t found = pjx_dict_lookup(d, k, &v);
+            int32_t found = pjx_any_probe_key(key, d->key_kind, &k);
+            if (found > 0) found = pjx_dict_lookup(d, k, &v);
             if (found < 0) return -1;
-            if (!found) return key_error(key);
+            if (!found) return pjx_any_key_error(key);
             return pjx_any_pack(d->value_kind, v, out);
         }
         default: break;
@@ -550,8 +566,7 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
     return -1;
 }
 
-/* A value as a slot of a container's kind (a new reference for OBJ). */
-static int32_t value_as_kind(pjx_object *value, int32_t kind, const char *what, pjx_slot *out) {
+int32_t pjx_any_to_slot(pjx_object *value, int32_t kind, const char *what, pjx_slot *out) {
     int32_t k;
     pjx_slot v;
     pjx_any_unpack(value, &k, &v);
@@ -576,17 +591,18 @@ int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value) {
     if (a != NULL && a->type_id == PJX_TYPE_LIST) {
         pjx_list *l = (pjx_list *)a;
         int64_t i;
-        if (index_of(key, "list", &i) < 0 || value_as_kind(value, l->kind, "this list", &v) < 0)
+        if (index_of(key, "list", &i) < 0 || pjx_any_to_slot(value, l->kind, "this list", &v) < 0)
             return -1;
         int32_t rc = pjx_list_set(l, i, v);
+        if (rc == 0) pjx_list_note_store(l, v);
         pjx_slot_decref(l->kind, v);
         return rc;
     }
     if (a != NULL && a->type_id == PJX_TYPE_DICT) {
         pjx_dict *d = (pjx_dict *)a;
         pjx_slot k;
-        if (value_as_kind(key, d->key_kind, "this dict's keys", &k) < 0) return -1;
-        if (value_as_kind(value, d->value_kind, "this dict", &v) < 0) {
+        if (pjx_any_to_slot(key, d->key_kind, "this dict's keys", &k) < 0) return -1;
+        if (pjx_any_to_slot(value, d->value_kind, "this dict", &v) < 0) {
             pjx_slot_decref(d->key_kind, k);
             return -1;
         }
@@ -634,8 +650,8 @@ int32_t pjx_any_contains(pjx_object *a, pjx_object *item, int64_t *out) {
         case PJX_TYPE_DICT: case PJX_TYPE_SET: {
             pjx_dict *d = (pjx_dict *)a;
             pjx_slot key;
-            if (!key_as_kind(item, d->key_kind, &key)) { *out = 0; return 0; }
-            int32_t found = pjx_dict_lookup(d, key, NULL);
+            int32_t found = pjx_any_probe_key(item, d->key_kind, &key);
+            if (found > 0) found = pjx_dict_lookup(d, key, NULL);
             if (found < 0) return -1;
             *out = found;
             return 0;
