@@ -281,3 +281,14 @@ def test_any_keys_of_every_type_in_any_dicts(d, k):
 
 def set_membership(d: Any, k: Any) -> bool:
     return k in d
+
+
+def sort_any(xs: List[Any]) -> List[Any]:
+    return sorted(xs)
+
+
+@given(st.lists(st.one_of(ints, st.none(), texts), max_size=4))
+def test_sorting_any_items_with_none(xs):
+    # None among the items: TypeError as in Python (not a crash)
+    assert_same(sort_any, pyjitx.compile(sort_any), xs)
+
