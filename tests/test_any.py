@@ -292,3 +292,14 @@ def test_sorting_any_items_with_none(xs):
     # None among the items: TypeError as in Python (not a crash)
     assert_same(sort_any, pyjitx.compile(sort_any), xs)
 
+
+def getitem_any(d: Any, k: Any) -> Any:
+    return d[k]
+
+
+@given(st.dictionaries(st.one_of(ints, texts), ints, max_size=2),
+       st.one_of(st.none(), st.sampled_from([float("inf"), float("-inf")]), texts,
+                 st.tuples(st.none(), st.just(float("inf")))))
+def test_key_error_carries_the_key(d, k):
+    # KeyError(None), KeyError(inf), KeyError((None, inf)): str() as CPython's
+    assert_same(getitem_any, pyjitx.compile(getitem_any), d, k)
