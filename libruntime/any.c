@@ -616,6 +616,114 @@ int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value) {
     return -1;
 }
 
+/* ---- slices and deletion ------------------------------------------------------ */
+int32_t pjx_any_slice_index(pjx_object *a, int64_t *out) {
+    if (a == NULL) {
+        *out = PJX_NONE_INDEX;
+        return 0;
+    }
+    if (a->type_id == PJX_TYPE_INT || a->type_id == PJX_TYPE_BOOL) {
+        *out = ((pjx_box *)a)->value.i;
+        return 0;
+    }
+    pjx_err_set(PJX_EXC_TYPE, "slice indices must be integers or None or have an __index__ method");
+    return -1;
+}
+
+int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t step, pjx_object **out) {
+    pjx_object *r = NULL;
+    if (a != NULL) {
+        switch (a->type_id) {
+        case PJX_TYPE_STR: r = (pjx_object *)pjx_str_slice((pjx_str *)a, start, stop, step); break;
+        case PJX_TYPE_BYTES: r = (pjx_object *)pjx_bytes_slice((pjx_bytes *)a, start, stop, step); break;
+        case PJX_TYPE_LIST: r = (pjx_object *)pjx_list_slice((pjx_list *)a, start, stop, step); break;
+        case PJX_TYPE_TUPLE: r = (pjx_object *)pjx_tuple_slice((pjx_tuple *)a, start, stop, step); break;
+        case PJX_TYPE_DICT: /* Python looks the slice up as a key (3.11: unhashable) */
+            pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
+            return -1;
+        default: goto not_subscriptable;
+        }
+        *out = r;
+        return r ? 0 : -1;
+    }
+not_subscriptable:
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object is not subscriptable", pjx_any_type_name(a));
+    return -1;
+}
+
+int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t step, pjx_object *value) {
+    if (a == NULL || a->type_id != PJX_TYPE_LIST) {
+        pjx_err_format(PJX_EXC_TYPE, "'%s' object does not support item assignment",
+                       pjx_any_type_name(a));
+        return -1;
+    }
+    pjx_list *l = (pjx_list *)a;
+    pjx_list *items;
+    if (value != NULL && value->type_id == PJX_TYPE_LIST && ((pjx_list *)value)->kind == l->kind) {
+        items = (pjx_list *)value; /* set_slice copes with value == l */
+        pjx_incref(items);
+    } else {
+        if (!pjx_any_is_iterable(value)) {
+            pjx_err_set(PJX_EXC_TYPE, step == PJX_NONE_INDEX || step == 1
+                        ? "can only assign an iterable" : "must assign iterable to extended slice");
+            return -1;
+        }
+        /* the items converted to the list's kind first: one that does not
+         * fit raises TypeError before anything changes */
+        pjx_list *any_items = pjx_any_items(value);
+        if (any_items == NULL) return -1;
+        items = any_items;
+        if (l->kind != PJX_KIND_OBJ) {
+            items = pjx_list_new(l->kind, any_items->size);
+            for (int64_t i = 0; items != NULL && i < any_items->size; i++) {
+                pjx_slot v;
+                if (pjx_any_to_slot(any_items->items[i].o, l->kind, "this list", &v) < 0) {
+                    pjx_decref(items);
+                    items = NULL;
+                    break;
+                }
+                pjx_list_append_steal(items, v); /* (capacity reserved: cannot fail) */
+            }
+            pjx_decref(any_items);
+            if (items == NULL) return -1;
+        }
+    }
+    int32_t rc = pjx_list_set_slice(l, start, stop, step, items);
+    if (rc == 0)
+        for (int64_t i = 0; i < items->size && l->elem_type_id != 0; i++)
+            pjx_list_note_store(l, items->items[i]);
+    pjx_decref(items);
+    return rc;
+}
+
+int32_t pjx_any_delslice(pjx_object *a, int64_t start, int64_t stop, int64_t step) {
+    if (a != NULL && a->type_id == PJX_TYPE_LIST)
+        return pjx_list_del_slice((pjx_list *)a, start, stop, step);
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object does not support item deletion", pjx_any_type_name(a));
+    return -1;
+}
+
+int32_t pjx_any_delitem(pjx_object *a, pjx_object *key) {
+    if (a != NULL && a->type_id == PJX_TYPE_LIST) {
+        int64_t i;
+        if (index_of(key, "list", &i) < 0) return -1;
+        return pjx_list_delitem((pjx_list *)a, i);
+    }
+    if (a != NULL && a->type_id == PJX_TYPE_DICT) {
+        pjx_dict *d = (pjx_dict *)a;
+        pjx_slot k;
+        int32_t found = pjx_any_probe_key(key, d->key_kind, &k);
+        if (found > 0) found = pjx_dict_lookup(d, k, NULL);
+        if (found < 0) return -1;
+        if (!found) return pjx_any_key_error(key); /* KeyError(key as given) */
+        return pjx_dict_delitem(d, k);
+    }
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object %s support item deletion", pjx_any_type_name(a),
+                   a != NULL && (a->type_id == PJX_TYPE_STR || a->type_id == PJX_TYPE_TUPLE ||
+                                 a->type_id == PJX_TYPE_BYTES) ? "doesn't" : "does not");
+    return -1;
+}
+
 int32_t pjx_any_contains(pjx_object *a, pjx_object *item, int64_t *out) {
     int32_t k;
     pjx_slot v;

@@ -27,6 +27,15 @@ static inline void pjx_list_note_store(pjx_list *l, pjx_slot v) {
         (v.o == NULL || (int32_t)v.o->type_id != l->elem_type_id))
         l->elem_type_id = 0;
 }
+/* Can pjx_any_items iterate it (str, bytes, list, tuple, dict, set)? */
+static inline int pjx_any_is_iterable(const pjx_object *a) {
+    if (a == NULL) return 0;
+    switch (a->type_id) {
+    case PJX_TYPE_STR: case PJX_TYPE_BYTES: case PJX_TYPE_LIST: case PJX_TYPE_TUPLE:
+    case PJX_TYPE_DICT: case PJX_TYPE_SET: return 1;
+    default: return 0;
+    }
+}
 /* KeyError(repr(key)); always -1. */
 int32_t pjx_any_key_error(pjx_object *key);
 
