@@ -4,6 +4,7 @@
  * dict.c ...), so an Any operation gives exactly the typed one's result. */
 #include "internal.h"
 
+#include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
 #include "pyjitx/containers.h"
@@ -464,24 +465,39 @@ int32_t pjx_any_len(pjx_object *a, int64_t *out) {
     return -1;
 }
 
-/* The key as a slot of the container's key kind; TypeError/KeyError-free
- * "absent" (0) when no value of that kind can equal it. */
-static int key_as_kind(pjx_object *key, int32_t kind, pjx_slot *out) {
+int pjx_any_probe(pjx_object *value, int32_t kind, pjx_slot *out) {
     int32_t k;
     pjx_slot v;
-    pjx_any_unpack(key, &k, &v);
+    if (kind == PJX_KIND_OBJ) { /* an Any item: compared as itself (boxes unbox in ==) */
+        out->o = value;
+        return 1;
+    }
+    pjx_any_unpack(value, &k, &v);
     if (k == kind) { *out = v; return 1; }
     if (kind == PJX_KIND_FLOAT && (k == PJX_KIND_INT || k == PJX_KIND_BOOL)) {
+        /* only ints that a double holds exactly can equal a float
+         * (the bound keeps the cast back to int64 defined) */
         out->f = (double)v.i;
-        return out->f == (double)v.i && (int64_t)out->f == v.i;
+        return out->f < 9223372036854775808.0 && (int64_t)out->f == v.i;
     }
     if ((kind == PJX_KIND_INT || kind == PJX_KIND_BOOL) && (k == PJX_KIND_INT || k == PJX_KIND_BOOL)) {
         *out = v;
         return kind == PJX_KIND_INT || v.i == 0 || v.i == 1;
     }
-    if (kind == PJX_KIND_INT && k == PJX_KIND_FLOAT && v.f == floor(v.f) && fabs(v.f) < 9.2e18) {
-        out->i = (int64_t)v.f;
-        return 1;
+    if ((kind == PJX_KIND_INT || kind == PJX_KIND_BOOL) && k == PJX_KIND_FLOAT &&
+        v.f == floor(v.f) && fabs(v.f) < 9.2e18) {
+        out->i = (int64_t)v.f; /* 2.0 == 2, 1.0 == True */
+        return kind == PJX_KIND_INT || out->i == 0 || out->i == 1;
+    }
+    return 0;
+}
+
+int32_t pjx_any_probe_key(pjx_object *value, int32_t kind, pjx_slot *out) {
+    if (pjx_any_probe(value, kind, out)) return 1;
+    if (value != NULL && value->type_id != PJX_TYPE_INT && value->type_id != PJX_TYPE_FLOAT &&
+        value->type_id != PJX_TYPE_BOOL) {
+        int64_t hash; /* Python hashes the key before it looks: [1] in {1: 2} raises */
+        if (pjx_slot_hash(PJX_KIND_OBJ, (pjx_slot){.o = value}, &hash) < 0) return -1;
     }
     return 0;
 }
@@ -496,7 +512,7 @@ static int32_t index_of(pjx_object *key, const char *what, int64_t *out) {
     return -1;
 }
 
-static int32_t key_error(pjx_object *key) {
+int32_t pjx_any_key_error(pjx_object *key) {
     int32_t kind;
     pjx_slot v;
     pjx_any_unpack(key, &kind, &v);
@@ -537,10 +553,10 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
         case PJX_TYPE_DICT: {
             pjx_dict *d = (pjx_dict *)a;
             pjx_slot k;
-            if (!key_as_kind(key, d->key_kind, &k)) return key_error(key);
-            int32_t found = pjx_dict_lookup(d, k, &v);
+            int32_t found = pjx_any_probe_key(key, d->key_kind, &k);
+            if (found > 0) found = pjx_dict_lookup(d, k, &v);
             if (found < 0) return -1;
-            if (!found) return key_error(key);
+            if (!found) return pjx_any_key_error(key);
             return pjx_any_pack(d->value_kind, v, out);
         }
         default: break;
@@ -550,8 +566,7 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
     return -1;
 }
 
-/* A value as a slot of a container's kind (a new reference for OBJ). */
-static int32_t value_as_kind(pjx_object *value, int32_t kind, const char *what, pjx_slot *out) {
+int32_t pjx_any_to_slot(pjx_object *value, int32_t kind, const char *what, pjx_slot *out) {
     int32_t k;
     pjx_slot v;
     pjx_any_unpack(value, &k, &v);
@@ -576,17 +591,18 @@ int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value) {
     if (a != NULL && a->type_id == PJX_TYPE_LIST) {
         pjx_list *l = (pjx_list *)a;
         int64_t i;
-        if (index_of(key, "list", &i) < 0 || value_as_kind(value, l->kind, "this list", &v) < 0)
+        if (index_of(key, "list", &i) < 0 || pjx_any_to_slot(value, l->kind, "this list", &v) < 0)
             return -1;
         int32_t rc = pjx_list_set(l, i, v);
+        if (rc == 0) pjx_list_note_store(l, v);
         pjx_slot_decref(l->kind, v);
         return rc;
     }
     if (a != NULL && a->type_id == PJX_TYPE_DICT) {
         pjx_dict *d = (pjx_dict *)a;
         pjx_slot k;
-        if (value_as_kind(key, d->key_kind, "this dict's keys", &k) < 0) return -1;
-        if (value_as_kind(value, d->value_kind, "this dict", &v) < 0) {
+        if (pjx_any_to_slot(key, d->key_kind, "this dict's keys", &k) < 0) return -1;
+        if (pjx_any_to_slot(value, d->value_kind, "this dict", &v) < 0) {
             pjx_slot_decref(d->key_kind, k);
             return -1;
         }
@@ -597,6 +613,114 @@ int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value) {
     }
     pjx_err_format(PJX_EXC_TYPE, "'%s' object does not support item assignment",
                    pjx_any_type_name(a));
+    return -1;
+}
+
+/* ---- slices and deletion ------------------------------------------------------ */
+int32_t pjx_any_slice_index(pjx_object *a, int64_t *out) {
+    if (a == NULL) {
+        *out = PJX_NONE_INDEX;
+        return 0;
+    }
+    if (a->type_id == PJX_TYPE_INT || a->type_id == PJX_TYPE_BOOL) {
+        *out = ((pjx_box *)a)->value.i;
+        return 0;
+    }
+    pjx_err_set(PJX_EXC_TYPE, "slice indices must be integers or None or have an __index__ method");
+    return -1;
+}
+
+int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t step, pjx_object **out) {
+    pjx_object *r = NULL;
+    if (a != NULL) {
+        switch (a->type_id) {
+        case PJX_TYPE_STR: r = (pjx_object *)pjx_str_slice((pjx_str *)a, start, stop, step); break;
+        case PJX_TYPE_BYTES: r = (pjx_object *)pjx_bytes_slice((pjx_bytes *)a, start, stop, step); break;
+        case PJX_TYPE_LIST: r = (pjx_object *)pjx_list_slice((pjx_list *)a, start, stop, step); break;
+        case PJX_TYPE_TUPLE: r = (pjx_object *)pjx_tuple_slice((pjx_tuple *)a, start, stop, step); break;
+        case PJX_TYPE_DICT: /* Python looks the slice up as a key (3.11: unhashable) */
+            pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
+            return -1;
+        default: goto not_subscriptable;
+        }
+        *out = r;
+        return r ? 0 : -1;
+    }
+not_subscriptable:
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object is not subscriptable", pjx_any_type_name(a));
+    return -1;
+}
+
+int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t step, pjx_object *value) {
+    if (a == NULL || a->type_id != PJX_TYPE_LIST) {
+        pjx_err_format(PJX_EXC_TYPE, "'%s' object does not support item assignment",
+                       pjx_any_type_name(a));
+        return -1;
+    }
+    pjx_list *l = (pjx_list *)a;
+    pjx_list *items;
+    if (value != NULL && value->type_id == PJX_TYPE_LIST && ((pjx_list *)value)->kind == l->kind) {
+        items = (pjx_list *)value; /* set_slice copes with value == l */
+        pjx_incref(items);
+    } else {
+        if (!pjx_any_is_iterable(value)) {
+            pjx_err_set(PJX_EXC_TYPE, step == PJX_NONE_INDEX || step == 1
+                        ? "can only assign an iterable" : "must assign iterable to extended slice");
+            return -1;
+        }
+        /* the items converted to the list's kind first: one that does not
+         * fit raises TypeError before anything changes */
+        pjx_list *any_items = pjx_any_items(value);
+        if (any_items == NULL) return -1;
+        items = any_items;
+        if (l->kind != PJX_KIND_OBJ) {
+            items = pjx_list_new(l->kind, any_items->size);
+            for (int64_t i = 0; items != NULL && i < any_items->size; i++) {
+                pjx_slot v;
+                if (pjx_any_to_slot(any_items->items[i].o, l->kind, "this list", &v) < 0) {
+                    pjx_decref(items);
+                    items = NULL;
+                    break;
+                }
+                pjx_list_append_steal(items, v); /* (capacity reserved: cannot fail) */
+            }
+            pjx_decref(any_items);
+            if (items == NULL) return -1;
+        }
+    }
+    int32_t rc = pjx_list_set_slice(l, start, stop, step, items);
+    if (rc == 0)
+        for (int64_t i = 0; i < items->size && l->elem_type_id != 0; i++)
+            pjx_list_note_store(l, items->items[i]);
+    pjx_decref(items);
+    return rc;
+}
+
+int32_t pjx_any_delslice(pjx_object *a, int64_t start, int64_t stop, int64_t step) {
+    if (a != NULL && a->type_id == PJX_TYPE_LIST)
+        return pjx_list_del_slice((pjx_list *)a, start, stop, step);
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object does not support item deletion", pjx_any_type_name(a));
+    return -1;
+}
+
+int32_t pjx_any_delitem(pjx_object *a, pjx_object *key) {
+    if (a != NULL && a->type_id == PJX_TYPE_LIST) {
+        int64_t i;
+        if (index_of(key, "list", &i) < 0) return -1;
+        return pjx_list_delitem((pjx_list *)a, i);
+    }
+    if (a != NULL && a->type_id == PJX_TYPE_DICT) {
+        pjx_dict *d = (pjx_dict *)a;
+        pjx_slot k;
+        int32_t found = pjx_any_probe_key(key, d->key_kind, &k);
+        if (found > 0) found = pjx_dict_lookup(d, k, NULL);
+        if (found < 0) return -1;
+        if (!found) return pjx_any_key_error(key); /* KeyError(key as given) */
+        return pjx_dict_delitem(d, k);
+    }
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object %s support item deletion", pjx_any_type_name(a),
+                   a != NULL && (a->type_id == PJX_TYPE_STR || a->type_id == PJX_TYPE_TUPLE ||
+                                 a->type_id == PJX_TYPE_BYTES) ? "doesn't" : "does not");
     return -1;
 }
 
@@ -634,8 +758,8 @@ int32_t pjx_any_contains(pjx_object *a, pjx_object *item, int64_t *out) {
         case PJX_TYPE_DICT: case PJX_TYPE_SET: {
             pjx_dict *d = (pjx_dict *)a;
             pjx_slot key;
-            if (!key_as_kind(item, d->key_kind, &key)) { *out = 0; return 0; }
-            int32_t found = pjx_dict_lookup(d, key, NULL);
+            int32_t found = pjx_any_probe_key(item, d->key_kind, &key);
+            if (found > 0) found = pjx_dict_lookup(d, key, NULL);
             if (found < 0) return -1;
             *out = found;
             return 0;

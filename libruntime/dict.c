@@ -44,6 +44,7 @@ static inline int keys_equal(int32_t kind, pjx_slot a, pjx_slot b) {
     case PJX_KIND_NONE: return 1;
     default:
         if (a.o == b.o) return 1;
+        if (a.o == NULL || b.o == NULL) return 0; /* None (an Any's) and an object */
         if (a.o->type_id == PJX_TYPE_STR && b.o->type_id == PJX_TYPE_STR) {
             /* the hashes already matched: lengths and bytes decide */
             const pjx_str *x = (const pjx_str *)a.o, *y = (const pjx_str *)b.o;
@@ -91,7 +92,8 @@ static inline int entry_holds(int32_t kind, const pjx_dict_entry *e, pjx_slot ke
 }
 
 static inline int32_t key_hash(int32_t kind, pjx_slot key, int64_t *out) {
-    if (kind == PJX_KIND_OBJ && key.o->type_id == PJX_TYPE_STR) {
+    /* (an OBJ key may be NULL: None as a key of a Dict[Any, ...]) */
+    if (kind == PJX_KIND_OBJ && key.o != NULL && key.o->type_id == PJX_TYPE_STR) {
         int64_t h = __atomic_load_n(&((pjx_str *)key.o)->hash, __ATOMIC_RELAXED);
         *out = h != -1 ? h : pjx_str_hash((pjx_str *)key.o);
         return 0;

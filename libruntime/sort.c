@@ -100,8 +100,10 @@ DEFINE_SORT(psort_generic, sort_pair, PGEN_LESS)
 
 static int all_str(const pjx_slot *items, int64_t n, size_t stride) {
     const char *p = (const char *)items;
-    for (int64_t i = 0; i < n; i++, p += stride)
-        if (((const pjx_slot *)p)->o->type_id != PJX_TYPE_STR) return 0;
+    for (int64_t i = 0; i < n; i++, p += stride) {
+        const pjx_object *o = ((const pjx_slot *)p)->o; /* NULL: None in a List[Any] */
+        if (o == NULL || o->type_id != PJX_TYPE_STR) return 0;
+    }
     return 1;
 }
 

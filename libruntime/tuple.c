@@ -78,6 +78,19 @@ int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot 
             if (rc > 0) goto unorderable;
             break;
         }
+        case PJX_TYPE_SET: {
+            /* ordered by inclusion, a partial order: a < b is a proper subset
+             * (sets of different item kinds are not compared here) */
+            pjx_dict *x = (pjx_dict *)a.o, *y = (pjx_dict *)b.o;
+            if (x->key_kind != y->key_kind) goto unorderable;
+            if (op == PJX_GT || op == PJX_GE) {
+                pjx_dict *t = x;
+                x = y;
+                y = t;
+            }
+            *out = pjx_set_issubset(x, y) && (op == PJX_LE || op == PJX_GE || x->size < y->size);
+            return 0;
+        }
         default: goto unorderable;
         }
         *out = apply_op(c, op);

@@ -106,13 +106,14 @@ static void raise_runtime_error(void) {
         PyErr_Clear();
     }
     if (kind == PJX_EXC_KEY && message[0] != '\0') {
-        /* KeyError carries the key itself: its message is the key's repr */
-        PyObject *ast = PyImport_ImportModule("ast");
-        PyObject *key = ast ? PyObject_CallMethod(ast, "literal_eval", "s", message) : NULL;
-        Py_XDECREF(ast);
-        if (key != NULL) {
-            PyErr_SetObject(type, key);
-            Py_DECREF(key);
+        /* KeyError carries the key itself: its message is the key's repr,
+         * rebuilt into the key in Python */
+        PyObject *module = PyImport_ImportModule("pyjitx.exceptions");
+        PyObject *exc = module ? PyObject_CallMethod(module, "key_error", "s", message) : NULL;
+        Py_XDECREF(module);
+        if (exc != NULL) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+            Py_DECREF(exc);
             pjx_err_clear();
             return;
         }

@@ -99,3 +99,22 @@ def unicode_error(kind: str, message: str) -> BaseException:
         except (ValueError, SyntaxError):
             pass
     return UnicodeEncodeError(match["enc"], "".join(text), start, end, match["reason"])
+
+
+def key_error(message: str) -> KeyError:
+    """The KeyError of a key the runtime gives as its repr ("'a'", "(1, inf)"):
+    KeyError(key), so that str() and .args are CPython's.  A repr that is no
+    literal (a compiled instance's) stays the message."""
+    import ast
+
+    class _Floats(ast.NodeTransformer):  # inf and nan print as names
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in ("inf", "nan"):
+                return ast.copy_location(ast.Constant(float(node.id)), node)
+            return node
+
+    try:
+        tree = _Floats().visit(ast.parse(message, mode="eval"))
+        return KeyError(ast.literal_eval(tree))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return KeyError(message)

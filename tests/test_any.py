@@ -261,3 +261,45 @@ def test_method_of_any_with_arguments_another_type_rejects():
     assert f("a,b") == ["a", "b"]
     with pytest.raises(TypeError):
         f(b"a,b")  # bytes.split(str): TypeError, as in Python
+
+
+def lookups(d: Any, k: Any) -> List[Any]:
+    return [k in d, d[k] if k in d else "absent"]
+
+
+@given(st.one_of(st.dictionaries(st.one_of(ints, texts, st.none(), st.booleans()), scalars, max_size=4),
+                 st.sets(st.one_of(ints, texts, st.none()), max_size=4)),
+       st.one_of(ints, texts, st.none(), st.booleans(), floats, st.lists(ints, max_size=1)))
+def test_any_keys_of_every_type_in_any_dicts(d, k):
+    # keys of Python dicts/sets are Anys: int and None keys, 1 == 1.0 == True,
+    # an unhashable probe raises TypeError (sets: `in` only)
+    if isinstance(d, set):
+        assert_same(lambda d, k: k in d, pyjitx.compile(set_membership), d, k)
+    else:
+        assert_same(lookups, pyjitx.compile(lookups), d, k)
+
+
+def set_membership(d: Any, k: Any) -> bool:
+    return k in d
+
+
+def sort_any(xs: List[Any]) -> List[Any]:
+    return sorted(xs)
+
+
+@given(st.lists(st.one_of(ints, st.none(), texts), max_size=4))
+def test_sorting_any_items_with_none(xs):
+    # None among the items: TypeError as in Python (not a crash)
+    assert_same(sort_any, pyjitx.compile(sort_any), xs)
+
+
+def getitem_any(d: Any, k: Any) -> Any:
+    return d[k]
+
+
+@given(st.dictionaries(st.one_of(ints, texts), ints, max_size=2),
+       st.one_of(st.none(), st.sampled_from([float("inf"), float("-inf")]), texts,
+                 st.tuples(st.none(), st.just(float("inf")))))
+def test_key_error_carries_the_key(d, k):
+    # KeyError(None), KeyError(inf), KeyError((None, inf)): str() as CPython's
+    assert_same(getitem_any, pyjitx.compile(getitem_any), d, k)

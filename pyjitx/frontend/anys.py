@@ -1,6 +1,10 @@
 """`Any` in the frontend: boxing a typed value into an Any, the checked
 cast back, and the operators on Any operands (each a runtime call that
 dispatches on the run-time type with Python's rules, libruntime any.c).
+Methods switch over the static types that have them (str, bytes, compiled
+classes); the methods of list, dict, set and tuple, and slices, are
+runtime calls too (any_methods.c), since a container's item kinds are
+known only at run time.
 
 Where a static type is known the compiler keeps using it: an Any appears
 only where the source says Any (annotations, unannotated container
@@ -111,6 +115,36 @@ def setitem(b: "FunctionBuilder", value: ops.Value, key: ops.Value, item: ops.Va
     _prim(b, prims.ANY_SETITEM, [value, box(b, key, node), box(b, item, node)], node)
 
 
+def getslice(b: "FunctionBuilder", value: ops.Value, part: ast.Slice, node: ast.AST) -> ops.Value:
+    """value[start:stop:step] of a str, bytes, list or tuple in an Any."""
+    from .strings import slice_bounds
+
+    return _prim(b, prims.ANY_GETSLICE, [value] + slice_bounds(b, part), node)
+
+
+def setslice(b: "FunctionBuilder", value: ops.Value, part: ast.Slice, items: ops.Value,
+             node: ast.AST) -> None:
+    """value[start:stop:step] = items on a list in an Any (items any iterable)."""
+    from .strings import slice_bounds
+
+    _prim(b, prims.ANY_SETSLICE, [value] + slice_bounds(b, part) + [box(b, items, node)], node)
+
+
+def delete(b: "FunctionBuilder", value: ops.Value, key: ast.expr, node: ast.AST) -> None:
+    """del value[key] / del value[start:stop:step] on a list or dict in an Any."""
+    from .strings import slice_bounds
+
+    if isinstance(key, ast.Slice):
+        _prim(b, prims.ANY_DELSLICE, [value] + slice_bounds(b, key), node)
+    else:
+        _prim(b, prims.ANY_DELITEM, [value, box(b, b.expr.value(key), key)], node)
+
+
+def slice_index(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    """A slice bound that is an Any: its int, or ABSENT for None."""
+    return _prim(b, prims.ANY_SLICE_INDEX, [value], node)
+
+
 def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value, node: ast.AST) -> ops.Value:
     result = _prim(b, prims.ANY_CONTAINS, [box(b, container, node), box(b, item, node)], node)
     return b.emit(ops.Convert("int_to_bool", result))
@@ -196,10 +230,24 @@ def narrowed_type(b: "FunctionBuilder", test: ast.expr) -> Optional[tuple]:
 # ------------------------------------------------- methods and attributes
 
 
+# any.h's PJX_METHOD_* numbers: the methods of list, dict, set and tuple.
+# These run in the runtime (any_methods.c), which looks at the container's
+# item kinds -- a List[int] boxed in compiled code and a List[Any] from
+# Python take the same call -- and converts the arguments to them.
+CONTAINER_METHODS = {name: number for number, name in enumerate((
+    "append", "extend", "insert", "pop", "remove", "index", "count", "clear", "reverse", "copy",
+    "sort", "get", "keys", "values", "items", "popitem", "setdefault", "update", "add", "discard",
+    "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
+    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update"))}
+_MAX_METHOD_ARGS = 3  # pjx_any_method's a0..a2
+
+
 def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Call) -> ops.Value:
     """x.name(...) on an Any: a run-time switch over the types that have the
     method (str, bytes, compiled classes known now), each branch the typed
-    call on the narrowed value; AttributeError for any other type."""
+    call on the narrowed value; then, for the name of a list/dict/set/tuple
+    method, the runtime's call (which raises AttributeError for a type
+    without it), else AttributeError."""
     from ..ir.types import BYTES, STR
     from . import classes, strings
 
@@ -212,7 +260,45 @@ def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Cal
         member, _ = info.find(name)
         if inspect.isfunction(member) or isinstance(member, staticmethod):
             candidates.append((info.type, lambda v: classes.method_call(b, v, name, node)))
-    return _switch(b, value, candidates, name, node)
+    fallback = None
+    if name in CONTAINER_METHODS:
+        fallback = lambda: _container_method(b, value, name, node)  # noqa: E731
+    return _switch(b, value, candidates, name, node, fallback)
+
+
+def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Call) -> ops.Value:
+    """The runtime's pjx_any_method call for x.name(args).  The methods
+    take positional arguments only (as Python's do), but for sort's
+    keywords: `reverse` is passed as its one argument; a key function
+    needs the static item type, so it is a compile-time error here."""
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            raise b.error(arg, "*args in a method call on an Any is not supported")
+    keywords = {kw.arg: kw.value for kw in node.keywords}
+    if None in keywords:
+        raise b.error(node, "**kwargs in a method call on an Any is not supported")
+    args = [box(b, b.expr.value(arg), arg) for arg in node.args]
+    if name == "sort":
+        if args:
+            raise b.error(node, "sort() takes no positional arguments")
+        for key in keywords:
+            if key not in ("key", "reverse"):
+                raise b.error(node, f"sort() got an unexpected keyword argument '{key}'")
+        key = keywords.get("key")
+        if key is not None and not (isinstance(key, ast.Constant) and key.value is None):
+            raise b.error(key, "sort(key=...) on an Any is not supported",
+                          hint="narrow it first: `if isinstance(x, list):` then "
+                               "`xs: List[T] = x; xs.sort(key=...)`")
+        if "reverse" in keywords:
+            args = [box(b, b.expr.value(keywords["reverse"]), keywords["reverse"])]
+    elif keywords:
+        raise b.error(node, f"{name}() of a list, dict or set takes no keyword arguments")
+    if len(args) > _MAX_METHOD_ARGS:
+        raise b.error(node, f"{name}() on an Any takes at most {_MAX_METHOD_ARGS} arguments "
+                            "in compiled code")
+    unused = [ops.Constant(ANY, None)] * (_MAX_METHOD_ARGS - len(args))
+    return _prim(b, prims.ANY_METHOD, [ops.Constant(INT, CONTAINER_METHODS[name]), value,
+                                       ops.Constant(INT, len(args))] + args + unused, node)
 
 
 def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> ops.Value:
@@ -228,12 +314,32 @@ def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> op
     return _switch(b, value, candidates, node.attr, node)
 
 
-def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node: ast.AST) -> ops.Value:
+def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node: ast.AST,
+            fallback: Optional[Callable[[], ops.Value]] = None) -> ops.Value:
+    """Test the candidates' types in turn, each hit running its typed
+    branch; where none matches, `fallback` (an Any result) or else
+    AttributeError."""
     # the candidates depend on the classes known now, which no cache key
     # captures: such code is not cached on disk
     b.session.any_dispatch = True
     after = b.new_block("any_dispatched")
     incoming = []
+
+    def attempt(block, build: Callable[[], ops.Value]) -> None:
+        blocks_before = len(b.fn.blocks)
+        try:
+            result = build()
+        except CompileError as exc:
+            # this type takes no such call (`b"".split(",")`): for a value of
+            # it, the call raises TypeError at run time, as in Python
+            del b.fn.blocks[blocks_before:]
+            block.ops.clear()
+            b.block = block
+            b.terminate(ops.Raise("TypeError", exc.message.split("\n")[0], b.lineno(node)))
+        else:
+            incoming.append((b.block, result))
+            b.goto(after)
+
     for static_type, build in candidates:
         test = _type_test(b, value, static_type, node)
         hit, miss = b.new_block("any_is"), b.new_block("any_not")
@@ -241,22 +347,18 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
         b.seal(hit)
         b.seal(miss)
         b.start(hit)
-        blocks_before = len(b.fn.blocks)
-        try:
-            result = box(b, build(unbox(b, value, static_type, node)), node)
-        except CompileError as exc:
-            # this type takes no such call (`b"".split(",")`): for a value of
-            # it, the call raises TypeError at run time, as in Python
-            del b.fn.blocks[blocks_before:]
-            hit.ops.clear()
-            b.block = hit
-            b.terminate(ops.Raise("TypeError", exc.message.split("\n")[0], b.lineno(node)))
-        else:
-            incoming.append((b.block, result))
-            b.goto(after)
+        attempt(hit, lambda: box(b, build(unbox(b, value, static_type, node)), node))
         b.start(miss)
-    _prim(b, prims.ANY_NO_ATTRIBUTE, [value, ops.Constant(prims.CSTR, name)], node)
-    b.propagate(node)
+    if fallback is not None and candidates:
+        attempt(b.block, fallback)
+    elif fallback is not None:
+        # no typed branch: a call the runtime cannot take is the program's error
+        result = fallback()  # (may end in another block: an argument's own dispatch)
+        incoming.append((b.block, result))
+        b.goto(after)
+    else:
+        _prim(b, prims.ANY_NO_ATTRIBUTE, [value, ops.Constant(prims.CSTR, name)], node)
+        b.propagate(node)
     if not incoming:
         b.seal(after)
         b.start(after)

@@ -330,6 +330,10 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if isinstance(t, ListType):
         return value
+    if t == ANY:  # its items as a new List[Any] (as `for x in value` iterates)
+        from . import anys
+
+        return anys.items(b, value, node)
     if isinstance(t, (DictType, SetType)):
         item = t.key if isinstance(t, DictType) else t.item
         return prim(b, prims.DICT_KEYS, [value], node, ListType(item))
@@ -581,7 +585,8 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
         from . import anys
 
         if isinstance(target.slice, ast.Slice):
-            raise b.error(target.slice, "slice assignment on an Any is not supported yet")
+            anys.setslice(b, container, target.slice, value, target)
+            return
         anys.setitem(b, container, b.expr.value(target.slice), value, target)
         return
     if isinstance(t, ClassType):
@@ -626,6 +631,11 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
 
     container = b.expr.value(target.value)
     t = container.type
+    if t == ANY:
+        from . import anys
+
+        anys.delete(b, container, target.slice, target)
+        return
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
             prim(b, prims.LIST_DEL_SLICE, [container] + slice_bounds(b, target.slice), target)

@@ -164,8 +164,7 @@ class ExpressionBuilder:
             from . import anys
 
             if isinstance(node.slice, ast.Slice):
-                raise self.error(node.slice, "slices of an Any are not supported yet",
-                                 hint="narrow it first: `if isinstance(x, str): ...`")
+                return anys.getslice(self.b, value, node.slice, node)
             return anys.getitem(self.b, value, self.value(node.slice), node)
         if isinstance(value.type, ClassType):
             from .classes import require_special

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
+from ..ir.types import ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -119,6 +119,11 @@ def slice_bounds(b: "FunctionBuilder", node: ast.Slice) -> List[ops.Value]:
         if value.type == NONE:
             bounds.append(ABSENT)
             continue
+        if value.type == ANY:  # an int or None, known at run time
+            from .anys import slice_index
+
+            bounds.append(slice_index(b, value, part))
+            continue
         if value.type not in (INT, BOOL):
             raise b.error(part, "slice indices must be integers or None")
         bounds.append(b.expr.coerce(value, INT, part))
@@ -176,6 +181,10 @@ def bind_arguments(b: "FunctionBuilder", what: str, params, node: ast.Call) -> L
             continue
         if ptype == INT and value.type in (INT, BOOL):
             value = b.expr.coerce(value, INT, arg_node)
+        if value.type == ANY and ptype != ANY:  # checked at run time (TypeError), as a typed parameter
+            from .anys import unbox
+
+            value = unbox(b, value, ptype, arg_node)
         if value.type != ptype:
             raise b.error(arg_node, f"{what}() argument '{pname}' must be {ptype}, not "
                           f"{value.type}")

@@ -231,6 +231,10 @@ _MUTATORS = frozenset({
     "set_add", "set_discard", "set_remove", "set_pop", "set_clear", "set_update",
     "set_update_list", "set_intersection_update", "set_difference_update",
     "set_symmetric_difference_update",
+    # through an Any (any.h): the container is its first Any operand
+    # (any_method's is its second, after the method number: counted as
+    # "stored into a container" below, which marks it all the same)
+    "any_setitem", "any_method", "any_setslice", "any_delslice", "any_delitem",
 })
 
 
@@ -244,16 +248,18 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import BYTES, STR, DictType, ListType, SetType, TupleType
+    from .types import ANY, BYTES, STR, DictType, ListType, SetType, TupleType
 
     def holds_containers(t) -> bool:
+        if t == ANY:  # may be a list of lists
+            return True
         item = t.value if isinstance(t, DictType) else getattr(t, "item", None)
         if not isinstance(t, (ListType, SetType, DictType)):
             return False
         return item.is_refcounted and item not in (STR, BYTES)
 
     params = {p: p.name for p in fn.entry.params
-              if isinstance(p.type, (ListType, DictType, SetType, TupleType))}
+              if isinstance(p.type, (ListType, DictType, SetType, TupleType)) or p.type == ANY}
     mutated: Set[str] = set()
     any_mutation = False
     for block in fn.blocks:
@@ -288,7 +294,7 @@ def mutated_params(fn: Function) -> Set[str]:
 # Mutations that can drop a list's reference to an item (so a reference
 # borrowed from the list could dangle); appends, inserts and reorderings
 # keep every item alive.
-_ITEM_DROPPING = frozenset(name for name in _MUTATORS if name.startswith("list_")) - {
+_ITEM_DROPPING = frozenset(name for name in _MUTATORS if name.startswith(("list_", "any_"))) - {
     "list_append", "list_extend", "list_insert", "list_sort", "list_sort_keyed",
     "list_reverse"}
 

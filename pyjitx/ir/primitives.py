@@ -393,6 +393,15 @@ ANY_ISINSTANCE = _p("any_isinstance", (_ANY, INT, INT), INT, can_raise=False)
 ANY_INT = _p("any_int", (_ANY,), INT, convention="status")
 ANY_FLOAT = _p("any_float", (_ANY,), FLOAT, convention="status")
 ANY_NO_ATTRIBUTE = _p("any_no_attribute", (_ANY, CSTR), NONE, convention="status")
+# x.name(a0, a1, a2) for list/dict/set/tuple methods: method number, self,
+# the count of arguments given, then three Anys (unused ones None)
+ANY_METHOD = _p("any_method", (I32, _ANY, I32, _ANY, _ANY, _ANY), _ANY, convention="status")
+# slices: bounds as ints, ABSENT_INT for an omitted one
+ANY_GETSLICE = _p("any_getslice", (_ANY, INT, INT, INT), _ANY, convention="status")
+ANY_SETSLICE = _p("any_setslice", (_ANY, INT, INT, INT, _ANY), NONE, convention="status")
+ANY_DELSLICE = _p("any_delslice", (_ANY, INT, INT, INT), NONE, convention="status")
+ANY_DELITEM = _p("any_delitem", (_ANY, _ANY), NONE, convention="status")
+ANY_SLICE_INDEX = _p("any_slice_index", (_ANY,), INT, convention="status")
 
 # ---- NDArray (ndarray.h).  Array results are typed per call (the
 # PrimitiveCall's result_type); shapes and index specs pass as INT_ARRAY.

@@ -69,6 +69,45 @@ PJX_EXPORT int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t cl
 /* int(a) / float(a) with Python's conversions (str parsed, float truncated). */
 PJX_EXPORT int32_t pjx_any_int(pjx_object *a, int64_t *out);
 PJX_EXPORT int32_t pjx_any_float(pjx_object *a, double *out);
+/* x.name(args) for the methods of list, dict, set and tuple on an Any
+ * (any_methods.c): `method` is one of the numbers below (the compiler's
+ * table in pyjitx/frontend/anys.py follows them), nargs of a0..a2 are
+ * given (unused ones are NULL).  The type of self picks the method;
+ * AttributeError "'int' object has no attribute 'append'" when it has
+ * none of that name.  Arguments convert to the container's slot kinds as
+ * stores through an Any do (TypeError when an item does not fit a
+ * List[int]); the result is an Any (None: NULL).  sort's one argument is
+ * its `reverse` (the compiler passes the keyword so). */
+enum {
+    PJX_METHOD_APPEND = 0, PJX_METHOD_EXTEND, PJX_METHOD_INSERT, PJX_METHOD_POP,
+    PJX_METHOD_REMOVE, PJX_METHOD_INDEX, PJX_METHOD_COUNT, PJX_METHOD_CLEAR,
+    PJX_METHOD_REVERSE, PJX_METHOD_COPY, PJX_METHOD_SORT,
+    PJX_METHOD_GET, PJX_METHOD_KEYS, PJX_METHOD_VALUES, PJX_METHOD_ITEMS, PJX_METHOD_POPITEM,
+    PJX_METHOD_SETDEFAULT, PJX_METHOD_UPDATE,
+    PJX_METHOD_ADD, PJX_METHOD_DISCARD, PJX_METHOD_UNION, PJX_METHOD_INTERSECTION,
+    PJX_METHOD_DIFFERENCE, PJX_METHOD_SYMMETRIC_DIFFERENCE, PJX_METHOD_ISSUBSET,
+    PJX_METHOD_ISSUPERSET, PJX_METHOD_ISDISJOINT, PJX_METHOD_INTERSECTION_UPDATE,
+    PJX_METHOD_DIFFERENCE_UPDATE, PJX_METHOD_SYMMETRIC_DIFFERENCE_UPDATE,
+    PJX_METHOD__COUNT
+};
+PJX_EXPORT int32_t pjx_any_method(int32_t method, pjx_object *self, int32_t nargs, pjx_object *a0,
+                                  pjx_object *a1, pjx_object *a2, pjx_object **out);
+/* Slices of an Any (str, bytes, list, tuple; list only for stores and
+ * deletions): bounds as containers.h's, PJX_NONE_INDEX for an omitted
+ * one.  Python's TypeErrors for other types ("'int' object is not
+ * subscriptable"). */
+PJX_EXPORT int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t step,
+                                    pjx_object **out);
+/* a[start:stop:step] = value: value any iterable, its items converted to
+ * the list's kind */
+PJX_EXPORT int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t step,
+                                    pjx_object *value);
+PJX_EXPORT int32_t pjx_any_delslice(pjx_object *a, int64_t start, int64_t stop, int64_t step);
+/* del a[key] (list index or dict key) */
+PJX_EXPORT int32_t pjx_any_delitem(pjx_object *a, pjx_object *key);
+/* An Any slice bound (x[i:j] with i an Any): an int or bool, or None as
+ * PJX_NONE_INDEX; TypeError otherwise, as Python's. */
+PJX_EXPORT int32_t pjx_any_slice_index(pjx_object *a, int64_t *out);
 /* AttributeError: no run-time type that has `name` matched (always -1). */
 PJX_EXPORT int32_t pjx_any_no_attribute(pjx_object *a, const char *name);
 /* Moves *desc past one boundary descriptor ("i", "l[s]", "d[s[i]]", ...). */
