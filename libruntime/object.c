@@ -7,6 +7,7 @@
 #include "pyjitx/any.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void *pjx_object_new(size_t size, uint32_t type_id) {
@@ -300,6 +301,19 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
         pjx_instance *self = (pjx_instance *)v.o;
         if (self->cls->hooks.repr) return self->cls->hooks.repr(self);
         return pjx_instance_repr(self);
+    }
+    case PJX_TYPE_NDARRAY: {
+        /* numpy's element formatting is not reproduced here (compiled code
+         * refuses to format an array it knows statically); an array inside
+         * a container or an Any shows its type and shape instead */
+        const pjx_ndarray *a = (const pjx_ndarray *)v.o;
+        char text[64 + 24 * PJX_NDARRAY_MAX_DIMS];
+        int n = snprintf(text, 64, "<NDArray %s, shape (", pjx_dtype_name(a->dtype));
+        for (int32_t i = 0; i < a->ndim; i++)
+            n += snprintf(text + n, 24, i + 1 == a->ndim && a->ndim == 1 ? "%lld," : i + 1 == a->ndim
+                          ? "%lld" : "%lld, ", (long long)PJX_ND_SHAPE(a)[i]);
+        n += snprintf(text + n, 8, ")>");
+        return pjx_str_from_utf8(text, n);
     }
     default: return pjx_str_from_utf8("<object>", 8);
     }

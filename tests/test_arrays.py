@@ -361,3 +361,21 @@ def test_any_holds_arrays_and_isinstance_sees_them():
 @pyjitx.compile
 def hash_any(x: Any) -> int:
     return hash(x)
+
+
+def test_formatting_an_array_is_a_compile_error_not_wrong_text():
+    def show(a: NDArray[np.int64, 1]) -> str:
+        return f"{a}"
+
+    with pytest.raises(pyjitx.CompileError, match="does not format arrays"):
+        pyjitx.compile(show)(np.arange(3))
+
+
+@pyjitx.compile
+def show_items(xs: List[Any]) -> str:
+    return str(xs)
+
+
+def test_an_array_inside_an_any_container_shows_type_and_shape():
+    assert show_items([1, np.zeros((2, 3), np.float32), np.arange(2)]) == \
+        "[1, <NDArray float32, shape (2, 3)>, <NDArray int64, shape (2,)>]"

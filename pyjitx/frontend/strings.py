@@ -238,8 +238,18 @@ def _affix_tuple(b: "FunctionBuilder", receiver: ops.Value, name: str,
 # -------------------------------------------------------- conversions
 
 
+def _no_array_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> None:
+    from ..ir.types import NDArrayType
+
+    if isinstance(value.type, NDArrayType):
+        raise b.error(node, "compiled code does not format arrays as numpy does (str, repr, "
+                      "print, f-strings)", hint="format a.tolist(), or return the array to "
+                      "Python")
+
+
 def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     """str(value)."""
+    _no_array_text(b, value, node)
     t = value.type
     if t == STR:
         return value
@@ -272,6 +282,7 @@ def _slot_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, prim) -> o
 
 
 def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
+    _no_array_text(b, value, node)
     t = value.type
     if t == STR:
         return emit_prim(b, prims.STR_REPR, [value], node)
