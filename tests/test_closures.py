@@ -188,3 +188,22 @@ def returns_lambda_to_python(k: int):
 def test_unsupported_uses_are_compile_errors(fn, args, message):
     with pytest.raises(pyjitx.CompileError, match=message):
         pyjitx.compile(fn)(*args)
+
+
+@pyjitx.compile
+def _always_raises_in_expression(x: int, c: bool) -> int:
+    def boom(v: int) -> int:
+        raise ValueError("no")
+    y = boom(x) if c else 0
+    z = boom(x) if x > 100 else y
+    return z + 1
+
+
+@pytest.mark.parametrize("x,c", [(1, True), (1, False), (101, False)])
+def test_a_nested_function_that_always_raises_can_be_used_in_an_expression(x, c):
+    for fn in (_always_raises_in_expression.py_func, _always_raises_in_expression):
+        if c or x > 100:
+            with pytest.raises(ValueError, match="no"):
+                fn(x, c)
+        else:
+            assert fn(x, c) == 1

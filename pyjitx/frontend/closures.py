@@ -307,10 +307,22 @@ def call(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
         b.inline_frames.pop()
     b.seal(exit_block)
     if not b.ssa_has_preds(exit_block):
-        b.block = None  # every path raised
-        return ops.Constant(NONE, None)
+        # every path raised: the code after the call is unreachable, but it
+        # is still built (in the exit block, which nothing enters), with a
+        # placeholder result of the declared return type
+        b.start(exit_block)
+        return ops.Undefined(_declared_return(b, body))
     b.start(exit_block)
     return b.read_var(result_var, node)
+
+
+def _declared_return(b: "FunctionBuilder", node: ast.FunctionDef) -> "Type":
+    from .annotations import annotation_text, type_from_annotation
+
+    if node.returns is None:
+        return NONE
+    declared = type_from_annotation(annotation_text(node.returns), b.pyfunc.__globals__)
+    return declared if declared is not None else NONE
 
 
 def _rename(node: FunctionNode, mapping: Dict[str, str]) -> FunctionNode:
