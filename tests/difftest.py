@@ -138,6 +138,21 @@ def _message_to_compare(exc: BaseException) -> str | None:
     return None
 
 
+_COMPILED: dict = {}
+
+
+def compiled(pyfunc: Callable) -> Callable:
+    """pyjitx.compile(pyfunc), made once per function: a property test that
+    compiles its subject inside each example would recompile it every time
+    (code using compiled classes is not cached on disk)."""
+    import pyjitx
+
+    made = _COMPILED.get(pyfunc)
+    if made is None:
+        made = _COMPILED[pyfunc] = pyjitx.compile(pyfunc)
+    return made
+
+
 def assert_same(pyfunc: Callable, compiled: Callable, *args: Any, **kwargs: Any) -> Any:
     """Run ``pyfunc`` and ``compiled`` on the same arguments; fail unless the
     outcomes agree (see module docstring).  Returns Python's outcome."""

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 ints = st.integers(min_value=-10**6, max_value=10**6)
 floats = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
@@ -141,81 +141,81 @@ def typed_out(x: Any) -> int:
 
 @given(values)
 def test_identity_roundtrip(x):
-    assert_same(identity, pyjitx.compile(identity), x)
+    assert_same(identity, compiled(identity), x)
 
 
 @given(st.lists(values, max_size=4), st.dictionaries(texts, values, max_size=3),
        st.tuples(values, values))
 def test_containers_of_any_roundtrip(xs, d, t):
-    assert_same(roundtrip, pyjitx.compile(roundtrip), xs, d, t)
+    assert_same(roundtrip, compiled(roundtrip), xs, d, t)
 
 
 @given(st.one_of(numbers, texts, st.lists(ints, max_size=2)),
        st.one_of(numbers, texts, st.lists(ints, max_size=2)))
 def test_arithmetic_mixes_types(a, b):
-    assert_same(arithmetic, pyjitx.compile(arithmetic), a, b)
+    assert_same(arithmetic, compiled(arithmetic), a, b)
 
 
 @given(numbers, numbers)
 def test_division(a, b):
-    assert_same(division, pyjitx.compile(division), a, b)
+    assert_same(division, compiled(division), a, b)
 
 
 @given(st.one_of(ints, st.booleans()), st.one_of(ints, st.booleans(), floats))
 def test_bitwise(a, b):
-    assert_same(bitwise, pyjitx.compile(bitwise), a, b)
+    assert_same(bitwise, compiled(bitwise), a, b)
 
 
 @given(st.one_of(numbers, texts), st.one_of(numbers, texts))
 def test_comparisons(a, b):
-    assert_same(comparisons, pyjitx.compile(comparisons), a, b)
+    assert_same(comparisons, compiled(comparisons), a, b)
 
 
 @given(values, values)
 def test_equality_of_any_values(a, b):
-    assert_same(equality, pyjitx.compile(equality), a, b)
+    assert_same(equality, compiled(equality), a, b)
 
 
 @given(values)
 def test_truth_and_text(a):
-    assert_same(truth_and_text, pyjitx.compile(truth_and_text), a)
+    assert_same(truth_and_text, compiled(truth_and_text), a)
 
 
 @given(st.lists(scalars, max_size=5), st.integers(0, 10), scalars)
 def test_list_of_any_operations(xs, i, probe):
-    assert_same(containers, pyjitx.compile(containers), xs, i, probe)
+    assert_same(containers, compiled(containers), xs, i, probe)
 
 
 @given(st.lists(st.one_of(ints, st.booleans(), texts, st.floats(allow_nan=False, min_value=-3,
                                                                   max_value=3)), max_size=8))
 def test_hashing_any_keys(keys):
     # 1, 1.0 and True are one key, as in Python
-    assert_same(any_keys, pyjitx.compile(any_keys), keys)
+    assert_same(any_keys, compiled(any_keys), keys)
 
 
 @given(values)
 def test_isinstance_narrowing(x):
-    assert_same(describe, pyjitx.compile(describe), x)
+    assert_same(describe, compiled(describe), x)
 
 
 @given(values)
 def test_iteration_and_recursion_over_any(x):
-    assert_same(walk, pyjitx.compile(walk), x)
+    assert_same(walk, compiled(walk), x)
 
 
 @given(st.one_of(numbers, texts, st.sampled_from(["12", " -7 ", "3.5", "1e3", "x"])))
 def test_int_and_float_of_any(x):
-    assert_same(conversions, pyjitx.compile(conversions), x)
+    assert_same(conversions, compiled(conversions), x)
 
 
 @given(st.lists(st.one_of(ints, texts), min_size=1, max_size=4), st.integers(-4, 3))
 def test_unannotated_container_parameter(xs, k):
-    assert_same(unannotated, pyjitx.compile(unannotated), xs, k)
+    assert_same(unannotated, compiled(unannotated), xs, k)
 
 
 @given(ints)
 def test_mixed_literals_with_annotations(n):
-    assert_same(mixed_literals, pyjitx.compile(mixed_literals), n)
+    assert_same(mixed_literals, compiled(mixed_literals), n)
 
 
 def mutate(xs: List[Any], d: Dict[str, Any], value: Any) -> None:
@@ -248,7 +248,7 @@ def any_methods(x: Any) -> Any:
 @given(st.one_of(texts, st.binary(max_size=4), ints, st.none(), st.lists(ints, max_size=2)))
 def test_methods_of_any_dispatch_at_run_time(x):
     # str and bytes have both methods; other types raise AttributeError
-    assert_same(any_methods, pyjitx.compile(any_methods), x)
+    assert_same(any_methods, compiled(any_methods), x)
 
 
 def split_on_comma(x: Any) -> Any:
@@ -276,7 +276,7 @@ def test_any_keys_of_every_type_in_any_dicts(d, k):
     if isinstance(d, set):
         assert_same(lambda d, k: k in d, pyjitx.compile(set_membership), d, k)
     else:
-        assert_same(lookups, pyjitx.compile(lookups), d, k)
+        assert_same(lookups, compiled(lookups), d, k)
 
 
 def set_membership(d: Any, k: Any) -> bool:
@@ -290,7 +290,7 @@ def sort_any(xs: List[Any]) -> List[Any]:
 @given(st.lists(st.one_of(ints, st.none(), texts), max_size=4))
 def test_sorting_any_items_with_none(xs):
     # None among the items: TypeError as in Python (not a crash)
-    assert_same(sort_any, pyjitx.compile(sort_any), xs)
+    assert_same(sort_any, compiled(sort_any), xs)
 
 
 def getitem_any(d: Any, k: Any) -> Any:
@@ -302,4 +302,4 @@ def getitem_any(d: Any, k: Any) -> Any:
                  st.tuples(st.none(), st.just(float("inf")))))
 def test_key_error_carries_the_key(d, k):
     # KeyError(None), KeyError(inf), KeyError((None, inf)): str() as CPython's
-    assert_same(getitem_any, pyjitx.compile(getitem_any), d, k)
+    assert_same(getitem_any, compiled(getitem_any), d, k)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import pyjitx
 from pyjitx import _ext
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 texts = st.text(alphabet=st.sampled_from(list("ab cé中😀 \t")), max_size=30)
 small_ints = st.integers(min_value=-1000, max_value=1000)
@@ -308,48 +308,48 @@ def attribute_errors(flag: int) -> int:
 
 @given(small_ints, st.lists(small_ints, max_size=8))
 def test_fields_methods_properties_statics(start, steps):
-    assert_same(counter_ops, pyjitx.compile(counter_ops), start, steps)
+    assert_same(counter_ops, compiled(counter_ops), start, steps)
 
 
 @given(st.lists(st.floats(min_value=-100, max_value=100, allow_nan=False), max_size=9))
 def test_inheritance_and_virtual_dispatch(sizes):
-    assert_same(shapes, pyjitx.compile(shapes), sizes)
+    assert_same(shapes, compiled(shapes), sizes)
 
 
 @given(st.lists(st.integers(min_value=-50, max_value=50), max_size=12))
 def test_special_methods_and_containers_of_instances(xs):
-    assert_same(points, pyjitx.compile(points), xs)
+    assert_same(points, compiled(points), xs)
 
 
 @given(st.lists(st.integers(min_value=0, max_value=3), max_size=6), st.integers(0, 3))
 def test_eq_without_hash(vs, probe):
-    assert_same(only_eq_in_set, pyjitx.compile(only_eq_in_set), probe)  # TypeError both
-    assert_same(only_eq_list, pyjitx.compile(only_eq_list), vs, probe)
+    assert_same(only_eq_in_set, compiled(only_eq_in_set), probe)  # TypeError both
+    assert_same(only_eq_list, compiled(only_eq_list), vs, probe)
 
 
 @given(st.lists(texts, max_size=5), st.integers(-6, 6))
 def test_sequence_protocol(words, i):
-    assert_same(bag_ops, pyjitx.compile(bag_ops), words, i)
+    assert_same(bag_ops, compiled(bag_ops), words, i)
 
 
 @given(st.lists(small_ints, max_size=20))
 def test_optional_fields_linked_list(values):
-    assert_same(linked, pyjitx.compile(linked), values)
+    assert_same(linked, compiled(linked), values)
 
 
 @given(st.lists(texts, max_size=8), st.lists(texts, max_size=5), st.integers(0, 5))
 def test_classes_holding_classes(words, texts_, max_len):
-    assert_same(tokenize, pyjitx.compile(tokenize), words, texts_, max_len)
+    assert_same(tokenize, compiled(tokenize), words, texts_, max_len)
 
 
 @given(st.lists(texts, max_size=5), texts)
 def test_exception_from_method(words, word):
-    assert_same(vocab_lookup, pyjitx.compile(vocab_lookup), words, word)
+    assert_same(vocab_lookup, compiled(vocab_lookup), words, word)
 
 
 @pytest.mark.parametrize("flag", [-1, 0, 1])
 def test_exception_from_property(flag):
-    assert_same(attribute_errors, pyjitx.compile(attribute_errors), flag)
+    assert_same(attribute_errors, compiled(attribute_errors), flag)
 
 
 def test_virtual_call_in_ir():
@@ -518,7 +518,7 @@ def iterate_evens(xs: List[int]) -> List[int]:
 
 @given(st.lists(small_ints, max_size=8))
 def test_generator_iter(xs):
-    assert_same(iterate_evens, pyjitx.compile(iterate_evens), xs)
+    assert_same(iterate_evens, compiled(iterate_evens), xs)
 
 
 @given(st.lists(small_ints, max_size=8))

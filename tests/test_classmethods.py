@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 texts = st.text(alphabet=st.sampled_from(list("ab é中")), max_size=6)
 
@@ -116,17 +116,17 @@ def exception_from_classmethod(text: str) -> int:
 
 @given(st.integers(-50, 50), st.sampled_from(["12k", "3", "k", "7M", "-4k", "x k"]))
 def test_class_methods_per_class(n, text):
-    assert_same(factories, pyjitx.compile(factories), n, text)
+    assert_same(factories, compiled(factories), n, text)
 
 
 @given(st.lists(st.integers(-9, 9), max_size=7))
 def test_called_through_an_instance_follows_its_class(ns):
-    assert_same(through_instances, pyjitx.compile(through_instances), ns)
+    assert_same(through_instances, compiled(through_instances), ns)
 
 
 @given(st.sampled_from(["12u", "u", "3", "-1u", "1k"]))
 def test_exceptions_from_class_methods(text):
-    assert_same(exception_from_classmethod, pyjitx.compile(exception_from_classmethod), text)
+    assert_same(exception_from_classmethod, compiled(exception_from_classmethod), text)
 
 
 # ---------------------------------------------------------- from Python

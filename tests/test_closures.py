@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 ints = st.integers(min_value=-10**6, max_value=10**6)
 words = st.lists(st.text(alphabet=st.sampled_from(list("abC é中😀")), max_size=5), max_size=8)
@@ -124,37 +124,37 @@ def raises_inside(x: int) -> int:
 
 @given(st.lists(ints, max_size=6), ints)
 def test_nonlocal_and_late_binding(xs, k):
-    assert_same(counters, pyjitx.compile(counters), xs, k)
+    assert_same(counters, compiled(counters), xs, k)
 
 
 @given(ints)
 def test_lambdas_in_variables(x):
-    assert_same(lambdas, pyjitx.compile(lambdas), x)
+    assert_same(lambdas, compiled(lambdas), x)
 
 
 @given(st.lists(ints, max_size=6))
 def test_functions_passed_as_arguments(xs):
-    assert_same(passing, pyjitx.compile(passing), xs)
+    assert_same(passing, compiled(passing), xs)
 
 
 @given(st.lists(ints, max_size=8), st.integers(0, 100))
 def test_early_return_and_raise_in_nested_function(xs, limit):
-    assert_same(early_return, pyjitx.compile(early_return), xs, limit)
+    assert_same(early_return, compiled(early_return), xs, limit)
 
 
 @given(words)
 def test_nested_function_inside_nested_function(ws):
-    assert_same(nested_twice, pyjitx.compile(nested_twice), ws)
+    assert_same(nested_twice, compiled(nested_twice), ws)
 
 
 @given(words)
 def test_key_functions(ws):
-    assert_same(sort_keys, pyjitx.compile(sort_keys), ws)
+    assert_same(sort_keys, compiled(sort_keys), ws)
 
 
 @given(st.integers(-3, 3))
 def test_exception_from_nested_function(x):
-    assert_same(raises_inside, pyjitx.compile(raises_inside), x)
+    assert_same(raises_inside, compiled(raises_inside), x)
 
 
 # ------------------------------------------------------------ errors

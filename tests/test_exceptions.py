@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 
 class ParseError(ValueError):
@@ -206,7 +206,7 @@ def call_in_try(s: str) -> int:
 
 @given(st.text(alphabet=" ab", max_size=4))
 def test_exception_from_call_whose_argument_dies_there(s):
-    assert_same(call_in_try, pyjitx.compile(call_in_try), s)
+    assert_same(call_in_try, compiled(call_in_try), s)
 
 
 def which_class(n: int) -> List[str]:
@@ -229,4 +229,4 @@ def which_class(n: int) -> List[str]:
 
 @given(st.integers(0, 4))
 def test_isinstance_of_a_caught_exception(n):
-    assert_same(which_class, pyjitx.compile(which_class), n)
+    assert_same(which_class, compiled(which_class), n)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 ints = st.integers(min_value=-10**6, max_value=10**6)
 int_lists = st.lists(ints, max_size=8)
@@ -79,22 +79,22 @@ def capturing(xs: List[int], n: int) -> List[int]:
 
 @given(int_lists)
 def test_functions_in_a_list(xs):
-    assert_same(in_a_list, pyjitx.compile(in_a_list), xs)
+    assert_same(in_a_list, compiled(in_a_list), xs)
 
 
 @given(st.booleans(), ints)
 def test_function_chosen_by_a_conditional_expression(flag, x):
-    assert_same(chosen_at_run_time, pyjitx.compile(chosen_at_run_time), flag, x)
+    assert_same(chosen_at_run_time, compiled(chosen_at_run_time), flag, x)
 
 
 @given(ints, st.sampled_from(["inc", "dec", "neg"]))
 def test_function_returned_from_a_dict_lookup(x, name):
-    assert_same(use, pyjitx.compile(use), x, name)  # "neg": KeyError in both
+    assert_same(use, compiled(use), x, name)  # "neg": KeyError in both
 
 
 @given(int_lists, ints)
 def test_closures_in_a_list_read_the_enclosing_function(xs, n):
-    assert_same(capturing, pyjitx.compile(capturing), xs, n)
+    assert_same(capturing, compiled(capturing), xs, n)
 
 
 # ------------------------------------------------------ more ways in
@@ -201,47 +201,47 @@ def sorted_by_result(x: int) -> List[int]:
 
 @given(ints)
 def test_functions_sorted_by_their_results(x):
-    assert_same(sorted_by_result, pyjitx.compile(sorted_by_result), x)
+    assert_same(sorted_by_result, compiled(sorted_by_result), x)
 
 
 @given(int_lists, ints)
 def test_callable_annotations(xs, k):
-    assert_same(annotated, pyjitx.compile(annotated), xs, k)
+    assert_same(annotated, compiled(annotated), xs, k)
 
 
 @given(st.integers(0, 6))
 def test_function_defined_in_a_loop_called_there(n):
-    assert_same(defined_in_a_loop, pyjitx.compile(defined_in_a_loop), n)
+    assert_same(defined_in_a_loop, compiled(defined_in_a_loop), n)
 
 
 @given(int_lists, st.integers(0, 100))
 def test_local_assigned_different_functions_in_branches(xs, k):
-    assert_same(assigned_in_branches, pyjitx.compile(assigned_in_branches), xs, k)
+    assert_same(assigned_in_branches, compiled(assigned_in_branches), xs, k)
 
 
 @given(int_lists)
 def test_function_returned_by_a_compiled_function(xs):
-    assert_same(returned, pyjitx.compile(returned), xs)
+    assert_same(returned, compiled(returned), xs)
 
 
 @given(st.integers(-5, 5), int_lists)
 def test_container_of_functions_grows(n, xs):
-    assert_same(grown, pyjitx.compile(grown), n, xs)
+    assert_same(grown, compiled(grown), n, xs)
 
 
 @given(st.lists(st.sampled_from(["inc", "dec", "square", "cube"]), max_size=4), int_lists)
 def test_dict_of_functions(words, xs):
-    assert_same(by_name, pyjitx.compile(by_name), words, xs)
+    assert_same(by_name, compiled(by_name), words, xs)
 
 
 @given(int_lists)
 def test_tuple_of_functions(xs):
-    assert_same(in_a_tuple, pyjitx.compile(in_a_tuple), xs)
+    assert_same(in_a_tuple, compiled(in_a_tuple), xs)
 
 
 @given(int_lists)
 def test_function_values_passed_to_compiled_functions(xs):
-    assert_same(passed_on, pyjitx.compile(passed_on), xs)
+    assert_same(passed_on, compiled(passed_on), xs)
 
 
 # ---------------------------------------------------------- call semantics
@@ -329,42 +329,42 @@ def sort_keys(words: List[str], i: int) -> List[str]:
 
 @given(int_lists, ints)
 def test_nonlocal_and_late_binding_through_a_container(xs, k):
-    assert_same(state_through_a_list, pyjitx.compile(state_through_a_list), xs, k)
+    assert_same(state_through_a_list, compiled(state_through_a_list), xs, k)
 
 
 @given(int_lists, ints)
 def test_keyword_and_default_arguments(xs, k):
-    assert_same(arguments, pyjitx.compile(arguments), xs, k)
+    assert_same(arguments, compiled(arguments), xs, k)
 
 
 @given(int_lists)
 def test_arguments_are_evaluated_once(xs):
-    assert_same(evaluated_once, pyjitx.compile(evaluated_once), xs)
+    assert_same(evaluated_once, compiled(evaluated_once), xs)
 
 
 @given(st.lists(st.integers(-30, 30), max_size=8))
 def test_exception_from_a_member(xs):
-    assert_same(raising, pyjitx.compile(raising), xs)
+    assert_same(raising, compiled(raising), xs)
 
 
 @given(int_lists)
 def test_results_join_int_and_float(xs):
-    assert_same(mixed_numbers, pyjitx.compile(mixed_numbers), xs)
+    assert_same(mixed_numbers, compiled(mixed_numbers), xs)
 
 
 @given(ints)
 def test_defaults_are_computed_at_the_definition(x):
-    assert_same(defaults_at_definition, pyjitx.compile(defaults_at_definition), x)
+    assert_same(defaults_at_definition, compiled(defaults_at_definition), x)
 
 
 @given(ints)
 def test_each_expansion_of_a_nested_function_is_its_own_function(x):
-    assert_same(nested_expansions, pyjitx.compile(nested_expansions), x)
+    assert_same(nested_expansions, compiled(nested_expansions), x)
 
 
 @given(st.lists(st.text(alphabet="abcé中", max_size=4), max_size=6), st.integers(0, 5))
 def test_key_function_chosen_at_run_time(words, i):
-    assert_same(sort_keys, pyjitx.compile(sort_keys), words, i)
+    assert_same(sort_keys, compiled(sort_keys), words, i)
 
 
 # ------------------------------------------------------------ errors

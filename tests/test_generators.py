@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import pyjitx
 import generator_helpers
 from generator_helpers import long_words
-from difftest import assert_result, assert_same, ints, is_disabled, unicode_text
+from difftest import assert_result, assert_same, compiled, ints, is_disabled, unicode_text
 
 MIN_LEN = 100  # shadows generator_helpers.MIN_LEN: the generator must not see it
 
@@ -569,4 +569,4 @@ def test_unbound_local_in_a_generator():
 @given(st.integers(0, 5))
 def test_generator_method_called_for_its_items(n):
     # a generator method called in compiled code runs to completion into a list
-    assert_same(use_method, pyjitx.compile(use_method), n)
+    assert_same(use_method, compiled(use_method), n)

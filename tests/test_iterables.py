@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 small = st.integers(-20, 20)
 words = st.lists(st.text(alphabet="abé世😀 ", max_size=4), max_size=6)
@@ -181,4 +181,4 @@ def test_ordering_str_against_int_is_a_compile_error():
 
     with pytest.raises(pyjitx.CompileError, match="not supported"):
         pyjitx.compile(mixed, eager=True)
-    assert_same(equal, pyjitx.compile(equal), "a")
+    assert_same(equal, compiled(equal), "a")

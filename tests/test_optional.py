@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_same
+from difftest import assert_same, compiled
 
 
 def first_with(words: List[str], prefix: str) -> Optional[str]:
@@ -102,4 +102,4 @@ def optional_equality(xs: List[Optional[str]], y: Optional[str]) -> List[bool]:
 @given(st.lists(st.one_of(st.none(), st.sampled_from(["é", "a", ""])), max_size=5),
        st.one_of(st.none(), st.sampled_from(["é", "a"])))
 def test_equality_with_none_values(xs, y):
-    assert_same(optional_equality, pyjitx.compile(optional_equality), xs, y)
+    assert_same(optional_equality, compiled(optional_equality), xs, y)

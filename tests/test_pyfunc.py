@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import pyjitx
 from pyjitx import cache
 
-from difftest import assert_result, assert_same, expect_raises, finite_floats, ints, small_ints
+from difftest import assert_result, assert_same, compiled, expect_raises, finite_floats, ints, small_ints
 
 texts = st.text(alphabet=st.sampled_from(list("ab cé中😀 \t")), max_size=12)
 
@@ -142,33 +142,33 @@ def user_exception_escapes(a: int, b: int) -> float:
 
 @given(ints, finite_floats, texts, st.booleans())
 def test_scalars_both_ways(a, x, s, flag):
-    assert_same(mix, pyjitx.compile(mix), a, x, s, flag)
+    assert_same(mix, compiled(mix), a, x, s, flag)
 
 
 @given(st.lists(texts, max_size=6).map(" ".join), st.integers(0, 4))
 def test_containers_both_ways(text, n):
-    assert_same(container_round_trip, pyjitx.compile(container_round_trip), text, n)
+    assert_same(container_round_trip, compiled(container_round_trip), text, n)
 
 
 @given(st.lists(finite_floats, max_size=4), finite_floats)
 def test_keywords_and_defaults(xs, k):
-    assert_same(keywords_and_defaults, pyjitx.compile(keywords_and_defaults), xs, k)
+    assert_same(keywords_and_defaults, compiled(keywords_and_defaults), xs, k)
 
 
 @given(st.integers(-5, 1005), st.integers(-2, 3))
 def test_python_exceptions_caught_in_compiled_code(a, b):
-    assert_same(catch_inside, pyjitx.compile(catch_inside), a, b)
+    assert_same(catch_inside, compiled(catch_inside), a, b)
 
 
 @given(st.integers(-5, 1005), st.integers(-2, 3))
 def test_python_exceptions_propagate_with_type_and_message(a, b):
-    assert_same(propagate, pyjitx.compile(propagate), a, b)
+    assert_same(propagate, compiled(propagate), a, b)
 
 
 @given(small_ints, st.integers(-1, 2))
 def test_user_exception_classes(a, b):
-    assert_same(user_exception, pyjitx.compile(user_exception), a, b)
-    assert_same(user_exception_escapes, pyjitx.compile(user_exception_escapes), a, b)
+    assert_same(user_exception, compiled(user_exception), a, b)
+    assert_same(user_exception_escapes, compiled(user_exception_escapes), a, b)
 
 
 @pytest.mark.needs_jit
@@ -209,7 +209,7 @@ def banking(owner: str, amounts: List[int]) -> str:
 
 @given(texts, st.lists(small_ints, max_size=5))
 def test_instances_cross_by_reference(owner, amounts):
-    assert_same(banking, pyjitx.compile(banking), owner, amounts)
+    assert_same(banking, compiled(banking), owner, amounts)
 
 
 def square(n: int) -> int:
@@ -230,7 +230,7 @@ def reenter(n: int) -> int:
 
 @given(st.integers(0, 30))
 def test_python_called_from_compiled_code_calls_compiled_code(n):
-    assert_same(reenter, pyjitx.compile(reenter), n)
+    assert_same(reenter, compiled(reenter), n)
 
 
 def tally(n: int, seed: int) -> int:
@@ -272,7 +272,7 @@ def log_lines(prefix: str, n: int) -> List[str]:
 
 @given(texts, st.integers(0, 4))
 def test_pyfunc_called_from_a_method(prefix, n):
-    assert_same(log_lines, pyjitx.compile(log_lines), prefix, n)
+    assert_same(log_lines, compiled(log_lines), prefix, n)
 
 
 # ---------------------------------------------- documented deviations

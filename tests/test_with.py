@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_result, assert_same
+from difftest import assert_result, assert_same, compiled
 
 
 class Recorder:
@@ -193,43 +193,43 @@ def reuse(n: int) -> List[str]:
 
 @given(st.integers(0, 2), st.booleans(), st.booleans(), st.booleans())
 def test_protocol_and_exceptions(fail_at, swallow, fail_enter, fail_exit):
-    assert_same(protocol, pyjitx.compile(protocol), fail_at, swallow, fail_enter, fail_exit)
+    assert_same(protocol, compiled(protocol), fail_at, swallow, fail_enter, fail_exit)
 
 
 @given(st.integers(0, 5), st.integers(-1, 5), st.integers(-1, 5))
 def test_break_and_continue_exit_the_withs_they_leave(n, stop, skip):
-    assert_same(early_exits, pyjitx.compile(early_exits), n, stop, skip)
+    assert_same(early_exits, compiled(early_exits), n, stop, skip)
 
 
 @given(st.integers(-1, 5))
 def test_return_exits_every_with_after_evaluating_its_value(n):
-    assert_same(returns, pyjitx.compile(returns), n)
-    assert_same(log_of_returns, pyjitx.compile(log_of_returns), n)
+    assert_same(returns, compiled(returns), n)
+    assert_same(log_of_returns, compiled(log_of_returns), n)
 
 
 @pytest.mark.parametrize("n", [0, 1])
 def test_exit_raising_on_return_goes_to_the_handlers_around_the_with(n):
-    assert_same(exit_fails_on_return, pyjitx.compile(exit_fails_on_return), n)
+    assert_same(exit_fails_on_return, compiled(exit_fails_on_return), n)
 
 
 @given(st.integers(0, 1), st.booleans())
 def test_overridden_exit_is_called_virtually(kind, fail):
-    assert_same(virtual_exit, pyjitx.compile(virtual_exit), kind, fail)
+    assert_same(virtual_exit, compiled(virtual_exit), kind, fail)
 
 
 @given(st.integers(-9, 9), st.integers(-9, 9))
 def test_tuple_target(a, b):
-    assert_same(unpack_target, pyjitx.compile(unpack_target), a, b)
+    assert_same(unpack_target, compiled(unpack_target), a, b)
 
 
 @given(st.lists(st.integers(-9, 9), max_size=3))
 def test_failing_target_assignment_runs_exit(items):
-    assert_same(unpack_list_target, pyjitx.compile(unpack_list_target), items)
+    assert_same(unpack_list_target, compiled(unpack_list_target), items)
 
 
 @given(st.integers(0, 3))
 def test_one_manager_entered_again(n):
-    assert_same(reuse, pyjitx.compile(reuse), n)
+    assert_same(reuse, compiled(reuse), n)
 
 
 # ---------------------------------------------------------- from Python
@@ -333,12 +333,12 @@ def exception_translated(mode: int, fail: bool) -> str:
 
 @given(st.integers(0, 6), st.booleans())
 def test_exit_receives_the_exception(mode, swallow):
-    assert_same(exception_passed, pyjitx.compile(exception_passed), mode, swallow)
+    assert_same(exception_passed, compiled(exception_passed), mode, swallow)
 
 
 @given(st.integers(0, 3), st.booleans())
 def test_exit_raises_its_own_exception_or_the_one_it_got(mode, fail):
-    assert_same(exception_translated, pyjitx.compile(exception_translated), mode, fail)
+    assert_same(exception_translated, compiled(exception_translated), mode, fail)
 
 
 # ---------------------------------------------- documented deviations
