@@ -1,6 +1,7 @@
-"""The `pyjitx` command line.  So far: `pyjitx version` and
-`pyjitx ir FILE.py FUNCTION` (print a function's typed IR); `build`,
-`config` and `inspect` arrive with the pipeline and AOT issues."""
+"""The `pyjitx` command line.  So far: `pyjitx version`,
+`pyjitx ir FILE.py FUNCTION` (print a function's typed IR) and
+`pyjitx inspect DIR` (describe a saved pipeline); `build` and `config`
+arrive with the AOT issue."""
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     show.add_argument("function")
     show.add_argument("--llvm", action="store_true", help="optimised LLVM IR instead")
     show.add_argument("--asm", action="store_true", help="assembly instead")
+    inspect = commands.add_parser("inspect", help="describe a saved pipeline directory "
+                                  "(graph, ops, inputs, outputs, state, file sizes)")
+    inspect.add_argument("directory")
     args = parser.parse_args(argv)
+
+    if args.command == "inspect":
+        return _inspect(args.directory)
 
     import pyjitx
 
@@ -53,6 +60,18 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(compiled.inspect_ir())
     except pyjitx.CompileError as exc:
         print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _inspect(directory: str) -> int:
+    from .pipeline.describe import describe
+    from .pipeline.errors import PipelineLoadError
+
+    try:
+        print(describe(directory))
+    except PipelineLoadError as exc:
+        print(f"pyjitx inspect: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
 
