@@ -42,13 +42,16 @@ def save(pipeline: Any, path: str, portable: bool = True) -> None:
     parent = os.path.dirname(destination)
     os.makedirs(parent, exist_ok=True)
     work = tempfile.mkdtemp(prefix=f".{os.path.basename(destination)}.tmp-", dir=parent)
+    writer = _Writer(work, pipeline, target, target_spec)
     try:
-        writer = _Writer(work, pipeline, target, target_spec)
         writer.write()
         _replace(work, destination)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    finally:
+        writer.encoder = None  # (a cycle through its bound methods: the pipeline's
+        #                          instances must die with the pipeline, not at gc)
 
 
 def _check_destination(destination: str) -> None:
@@ -87,7 +90,7 @@ class _Writer:
         self.instance_ids: Dict[int, str] = {}
         self.arrays: Dict[int, Tuple[Any, str]] = {}
         self.resources: Dict[str, str] = {}  # source path -> relative path
-        self.encoder = Encoder(self.instance_id, self.array_file, self.resource_file)
+        self.encoder: Any = Encoder(self.instance_id, self.array_file, self.resource_file)
 
     # ---- files
 

@@ -241,7 +241,8 @@ def validate(data: Any, where: str, refs: References, allow_vars: bool = False,
                 raise ValueFormatError(f"{where} key {i}: a dict key must be hashable")
             validate(pair[1], f"{where} value {i}", refs, allow_vars, depth + 1)
     elif kind == "ndarray":
-        _expect(data["dtype"] in DTYPE_SIZES, where, "dtype", f"one of {sorted(DTYPE_SIZES)}")
+        _expect(isinstance(data["dtype"], str) and data["dtype"] in DTYPE_SIZES, where, "dtype",
+                f"one of {sorted(DTYPE_SIZES)}")
         shape = data["shape"]
         _expect(isinstance(shape, list) and len(shape) <= 32 and all(
             isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= INT64_MAX
