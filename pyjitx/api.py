@@ -110,6 +110,9 @@ class CompiledFunction:
                                        "are not supported")
         self.declared = self._declared_types()
         self.specialisations: Dict[Tuple[Type, ...], Specialisation] = {}
+        # pyjitx.pipeline's ops of these specialisations, with their object
+        # files compiled for saving (pyjitx/pipeline/ops.py compiled_op)
+        self.pipeline_ops: Dict[Tuple[Type, ...], Any] = {}
         self.lock = threading.RLock()
         self.dispatcher = _ext.Dispatcher(self.slow_call)
         functools.update_wrapper(self.dispatcher, pyfunc)

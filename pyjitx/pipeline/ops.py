@@ -148,6 +148,16 @@ class LoadedOp:
         return self.saved
 
 
+def compiled_op(function: Any, arg_types: Tuple[Any, ...]) -> CompiledOp:
+    """The one CompiledOp of a specialisation (kept by its CompiledFunction),
+    so that its object files for saving are compiled once however many
+    pipelines or saves use it."""
+    op = function.pipeline_ops.get(arg_types)
+    if op is None:
+        op = function.pipeline_ops[arg_types] = CompiledOp(function, arg_types)
+    return op
+
+
 _DECLARE = re.compile(r'^declare [^@]*@"?([^"(\s]+)"?\(', re.M)
 _EXTERNAL = re.compile(r'^@"?([^"\s]+)"? = external ', re.M)
 

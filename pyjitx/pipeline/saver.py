@@ -28,7 +28,7 @@ from . import construction
 from .compat import abi_hash, saving_target
 from .errors import PipelineSaveError
 from .manifest import DIGEST_KEY, FORMAT, FORMAT_VERSION, MANIFEST, digest
-from .ops import CompiledOp, LoadedOp, OpArtifact
+from .ops import LoadedOp, OpArtifact, compiled_op
 from .resources import Resource
 from .state import STATE_FORMAT, STATE_FORMAT_VERSION, Encoder, ValueFormatError, array_bytes
 
@@ -160,7 +160,7 @@ class _Writer:
             function = made.constructor
             values = function.bind(made.args, made.kwargs)
             types, _ = function.specialise(values)
-            op = CompiledOp(function, types)
+            op = compiled_op(function, types)
         op_id = self.op_id(op)
         args = [self.encoder.encode(v, f"argument '{p}' of {class_name}()")
                 for p, v in zip(self._param_names(op), values)]
@@ -191,7 +191,7 @@ class _Writer:
         if self.instances:
             self.write_file(STATE_FILE, _json_bytes({
                 "format": STATE_FORMAT, "format_version": STATE_FORMAT_VERSION,
-                "instances": self.instances}))
+                "instances": self.instances}, compact=True))
             state = {"file": STATE_FILE, "format": STATE_FORMAT,
                      "format_version": STATE_FORMAT_VERSION}
         ops_json, exceptions, objects = [], [], []
@@ -275,8 +275,12 @@ def _abi_version() -> int:
     return ABI_VERSION
 
 
-def _json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode()
+def _json_bytes(data: Any, compact: bool = False) -> bytes:
+    """UTF-8 JSON: the manifest indented for people, the state (which may
+    hold a whole vocabulary) compact."""
+    text = (json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            if compact else json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False))
+    return (text + "\n").encode()
 
 
 def _sha256(path: str) -> str:

@@ -35,7 +35,7 @@ from .. import _ext, api
 from .construction import snapshot
 from .errors import TraceError
 from .graph import Const, Expr, Graph, Node, Pack, PackDict, Var
-from .ops import CompiledOp
+from .ops import CompiledOp, compiled_op
 from .state import ValueFormatError, check_encodable
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -197,7 +197,7 @@ class Recorder:
         key = (id(function), types)
         entry = self.ops.get(key)
         if entry is None:
-            entry = self.ops[key] = (f"op{len(self.ops)}", CompiledOp(function, types))
+            entry = self.ops[key] = (f"op{len(self.ops)}", compiled_op(function, types))
         result = _ext.call_packed(spec.address, spec.param_descriptors,
                                   spec.module.return_descriptor, examples,
                                   tuple(function.param_names), function.pyfunc.__name__)
