@@ -512,3 +512,25 @@ def test_one_loaded_pipeline_runs_correctly_from_eight_threads(tmp_path):
         t.join()
     assert errors == []
     del loaded
+
+
+def test_snapshot_copies_lists_dicts_and_sets_deeply_and_shares_the_rest():
+    snapshot = construction.snapshot
+    inner = [1, 2]
+    arr = np.zeros(2)
+    value = ([inner, inner], {"k": {3}}, (4, "s"), arr, "text")
+    copy = snapshot(value)
+    assert copy == value
+    assert copy[0] is not value[0] and copy[0][0] is not inner
+    assert copy[0][0] is copy[0][1]                   # sharing kept
+    assert copy[1]["k"] is not value[1]["k"]          # sets copied
+    assert copy[2] is value[2] and copy[3] is arr     # immutable tuple, array shared
+    cyclic: list = [1]
+    cyclic.append(cyclic)
+    again = snapshot(cyclic)
+    assert again is not cyclic and again[1] is again
+    deep: list = []
+    for _ in range(100000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        snapshot(deep)
