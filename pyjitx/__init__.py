@@ -21,6 +21,11 @@ __all__ = ["compile", "pyfunc", "CompileError", "LinkError", "runtime", "NDArray
 
 _NUMPY_NAMES = frozenset(__all__[__all__.index("zeros"):])
 
+# pipelines (pyjitx/pipeline/), imported on first use
+_PIPELINE_NAMES = frozenset({"trace", "load", "resource", "Pipeline", "TraceError",
+                             "PipelineLoadError", "PipelineSaveError"})
+__all__ += sorted(_PIPELINE_NAMES)
+
 
 def __getattr__(name: str):
     # numpy's functions and dtypes, imported on first use (numpy costs
@@ -29,4 +34,8 @@ def __getattr__(name: str):
         from .arrays import function
 
         return function(name)
+    if name in _PIPELINE_NAMES:
+        from . import pipeline
+
+        return getattr(pipeline, name)
     raise AttributeError(f"module 'pyjitx' has no attribute '{name}'")

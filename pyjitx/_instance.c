@@ -15,6 +15,7 @@
 static PyObject *class_registry; /* class id (int) -> Python type */
 
 static void instance_dealloc(PyObject *self) {
+    if (((pjx_py_instance *)self)->weakrefs != NULL) PyObject_ClearWeakRefs(self);
     pjx_instance *inst = ((pjx_py_instance *)self)->instance;
     ((pjx_py_instance *)self)->instance = NULL;
     pjx_decref(inst);
@@ -44,6 +45,7 @@ PyTypeObject pjx_InstanceType = {
     .tp_dealloc = instance_dealloc,
     .tp_richcompare = instance_richcompare,
     .tp_hash = instance_hash,
+    .tp_weaklistoffset = offsetof(pjx_py_instance, weakrefs),
     .tp_new = NULL, /* made by compiled constructors and pjx_wrap_instance */
 };
 
@@ -164,6 +166,140 @@ static PyObject *class_id_of(PyObject *module, PyObject *obj) {
     return PyLong_FromLongLong(inst->cls->id);
 }
 
+/* instance_address(obj): the address of the runtime instance, which
+ * identifies it while any wrapper of it lives (wrappers are made per
+ * conversion, so Python's id() does not). */
+static PyObject *instance_address(PyObject *module, PyObject *obj) {
+    pjx_instance *inst = instance_arg(obj);
+    if (inst == NULL) return NULL;
+    return PyLong_FromVoidPtr(inst);
+}
+
+/* registered_class(class_id): the Python type registered for a class id,
+ * or None (a loaded pipeline registers stand-ins only where none is). */
+static PyObject *registered_class(PyObject *module, PyObject *id) {
+    if (!PyLong_Check(id)) {
+        PyErr_SetString(PyExc_TypeError, "registered_class() expects an int class id");
+        return NULL;
+    }
+    PyObject *type = class_registry ? PyDict_GetItemWithError(class_registry, id) : NULL;
+    if (type == NULL) {
+        if (PyErr_Occurred()) return NULL;
+        Py_RETURN_NONE;
+    }
+    Py_INCREF(type);
+    return type;
+}
+
+/* snapshot(value): `value` with its lists, dicts and sets copied, deeply
+ * (tuples are rebuilt only when something inside them is copied), and
+ * everything else shared: the arguments of a compiled constructor as
+ * received, kept for saving pipelines (pyjitx/pipeline/construction.py).
+ * `memo` maps id -> copy so that shared and cyclic structure stays so. */
+static PyObject *snapshot_value(PyObject *value, PyObject **memo);
+
+static PyObject *memo_find(PyObject **memo, PyObject *value, PyObject **key) {
+    if (*memo == NULL && (*memo = PyDict_New()) == NULL) return NULL;
+    *key = PyLong_FromVoidPtr(value);
+    if (*key == NULL) return NULL;
+    PyObject *found = PyDict_GetItemWithError(*memo, *key);
+    if (found == NULL && PyErr_Occurred()) Py_CLEAR(*key);
+    return found;
+}
+
+static PyObject *snapshot_container(PyObject *value, PyObject **memo) {
+    PyObject *key = NULL;
+    PyObject *found = memo_find(memo, value, &key);
+    if (found != NULL) {
+        Py_XDECREF(key);
+        Py_INCREF(found);
+        return found;
+    }
+    if (key == NULL) return NULL;
+    PyObject *copy = NULL;
+    if (PyList_CheckExact(value)) {
+        Py_ssize_t n = PyList_GET_SIZE(value);
+        copy = PyList_New(n);
+        if (copy == NULL || PyDict_SetItem(*memo, key, copy) < 0) goto fail;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = snapshot_value(PyList_GET_ITEM(value, i), memo);
+            if (item == NULL) goto fail;
+            PyList_SET_ITEM(copy, i, item);
+        }
+    } else if (PyDict_CheckExact(value)) {
+        copy = PyDict_New();
+        if (copy == NULL || PyDict_SetItem(*memo, key, copy) < 0) goto fail;
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(value, &pos, &k, &v)) {
+            PyObject *item = snapshot_value(v, memo);
+            if (item == NULL || PyDict_SetItem(copy, k, item) < 0) {
+                Py_XDECREF(item);
+                goto fail;
+            }
+            Py_DECREF(item);
+        }
+    } else { /* a set: its items are hashable, so immutable enough to share */
+        copy = PySet_New(value);
+        if (copy == NULL || PyDict_SetItem(*memo, key, copy) < 0) goto fail;
+    }
+    Py_DECREF(key);
+    return copy;
+fail:
+    Py_DECREF(key);
+    Py_XDECREF(copy);
+    return NULL;
+}
+
+static PyObject *snapshot_value(PyObject *value, PyObject **memo) {
+    if (PyList_CheckExact(value) || PyDict_CheckExact(value) || PySet_CheckExact(value)) {
+        if (Py_EnterRecursiveCall(" while copying constructor arguments")) return NULL;
+        PyObject *copy = snapshot_container(value, memo);
+        Py_LeaveRecursiveCall();
+        return copy;
+    }
+    if (PyTuple_CheckExact(value)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(value);
+        PyObject *copy = NULL;
+        if (Py_EnterRecursiveCall(" while copying constructor arguments")) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = PyTuple_GET_ITEM(value, i);
+            PyObject *snap = snapshot_value(item, memo);
+            if (snap == NULL) goto tuple_fail;
+            if (snap != item && copy == NULL) {
+                copy = PyTuple_New(n);
+                if (copy == NULL) {
+                    Py_DECREF(snap);
+                    goto tuple_fail;
+                }
+                for (Py_ssize_t j = 0; j < i; j++) {
+                    Py_INCREF(PyTuple_GET_ITEM(value, j));
+                    PyTuple_SET_ITEM(copy, j, PyTuple_GET_ITEM(value, j));
+                }
+            }
+            if (copy != NULL) PyTuple_SET_ITEM(copy, i, snap);
+            else Py_DECREF(snap);
+        }
+        Py_LeaveRecursiveCall();
+        if (copy != NULL) return copy;
+        Py_INCREF(value);
+        return value;
+    tuple_fail:
+        Py_LeaveRecursiveCall();
+        Py_XDECREF(copy); /* (its unfilled items are NULL: safe) */
+        return NULL;
+    }
+    Py_INCREF(value);
+    return value;
+}
+
+static PyObject *snapshot(PyObject *module, PyObject *value) {
+    PyObject *memo = NULL;
+    PyObject *copy = snapshot_value(value, &memo);
+    Py_XDECREF(memo);
+    return copy;
+}
+
 static PyObject *same_instance(PyObject *module, PyObject *args) {
     PyObject *a, *b;
     if (!PyArg_ParseTuple(args, "OO", &a, &b)) return NULL;
@@ -178,6 +314,11 @@ PyMethodDef pjx_instance_functions[] = {
     {"set_field", set_field, METH_VARARGS, "set_field(obj, index, descriptor, name, value)"},
     {"blank_like", blank_like, METH_O, "a new instance of obj's runtime class, fields unset"},
     {"class_id_of", class_id_of, METH_O, "the runtime class id of an instance"},
+    {"instance_address", instance_address, METH_O, "the address of the runtime instance"},
+    {"registered_class", registered_class, METH_O,
+     "the Python type registered for a class id, or None"},
+    {"snapshot", snapshot, METH_O,
+     "value with its lists, dicts and sets copied deeply, everything else shared"},
     {"same_instance", same_instance, METH_VARARGS, "do two wrappers hold one runtime instance?"},
     {NULL, NULL, 0, NULL},
 };

@@ -7,6 +7,8 @@
 typedef struct {
     PyObject_HEAD
     pjx_instance *instance; /* one reference */
+    PyObject *weakrefs;     /* weak references to this wrapper (pipelines
+                             * keep constructor arguments while it lives) */
 } pjx_py_instance;
 
 extern PyTypeObject pjx_InstanceType;

@@ -27,6 +27,18 @@ from .ir.types import BOOL, FLOAT, INT, NONE, NDArrayType, Type
 _KIND_NAMES = {INT: "int", FLOAT: "float", BOOL: "bool", NONE: "None"}
 
 
+# Set by pyjitx.pipeline.trace while a trace is recording anywhere in the
+# process: the slow path offers it each call first, and it answers
+# NOT_TRACED for calls that involve no traced value (or another thread's).
+NOT_TRACED = object()
+trace_hook: Optional[Callable[["CompiledFunction", Tuple[Any, ...], Dict[str, Any]], Any]] = None
+
+
+def compiled_function_of(dispatcher: Any) -> "CompiledFunction":
+    """The CompiledFunction behind a Dispatcher that pyjitx.compile made."""
+    return dispatcher.__dict__["compile_for"].__self__
+
+
 def jit_disabled() -> bool:
     return os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0")
 
@@ -98,6 +110,9 @@ class CompiledFunction:
                                        "are not supported")
         self.declared = self._declared_types()
         self.specialisations: Dict[Tuple[Type, ...], Specialisation] = {}
+        # pyjitx.pipeline's ops of these specialisations, with their object
+        # files compiled for saving (pyjitx/pipeline/ops.py compiled_op)
+        self.pipeline_ops: Dict[Tuple[Type, ...], Any] = {}
         self.lock = threading.RLock()
         self.dispatcher = _ext.Dispatcher(self.slow_call)
         functools.update_wrapper(self.dispatcher, pyfunc)
@@ -182,12 +197,29 @@ class CompiledFunction:
     # ---- calling
 
     def slow_call(self, *args: Any, **kwargs: Any) -> Any:
+        hook = trace_hook
+        if hook is not None:
+            traced = hook(self, args, kwargs)
+            if traced is not NOT_TRACED:
+                return traced
+        values = self.bind(args, kwargs)
+        _, spec = self.specialise(values)
+        return _ext.call_packed(spec.address, spec.param_descriptors,
+                                spec.module.return_descriptor, tuple(values),
+                                tuple(self.param_names), self.pyfunc.__name__)
+
+    def bind(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> List[Any]:
+        """The arguments of one call in parameter order, defaults applied."""
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise TypeError(f"{self.pyfunc.__name__}(): {exc}") from None
         bound.apply_defaults()
-        values = [bound.arguments[name] for name in self.param_names]
+        return [bound.arguments[name] for name in self.param_names]
+
+    def specialise(self, values: List[Any]) -> Tuple[Tuple[Type, ...], Specialisation]:
+        """The specialisation that runs on these (bound) argument values,
+        compiled if new, and the argument types that key it."""
         types: List[Type] = []
         for name, value in zip(self.param_names, values):
             declared = self.declared[name]
@@ -208,10 +240,8 @@ class CompiledFunction:
                 types.append(actual)
             else:
                 types.append(declared)
-        spec = self.compile_for(tuple(types))
-        module = spec.module
-        return _ext.call_packed(spec.address, spec.param_descriptors, module.return_descriptor,
-                                tuple(values), tuple(self.param_names), self.pyfunc.__name__)
+        key = tuple(types)
+        return key, self.compile_for(key)
 
     # ---- inspection
 

@@ -23,13 +23,14 @@ from . import _ext
 from .backend.abi import boundary_descriptor
 from .errors import CompileError
 from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
+from .pipeline.construction import record, snapshot
 
 _COMPILED: Dict[type, type] = {}
 _serial = itertools.count()
 
 
 def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False) -> type:
-    from .api import CompiledFunction
+    from .api import CompiledFunction, compiled_function_of
 
     pyclass = original_class(cls)
     if pyclass is None:
@@ -80,11 +81,19 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     constructor = _constructor(pyclass, info, use_cache, opt, compiled)
     blank = _blank_maker(pyclass, info)
 
+    constructor_function = compiled_function_of(constructor)
+
     def __new__(cls_, *args: Any, **kwargs: Any) -> Any:
         if cls_ is not pytype:
             raise TypeError(f"subclass {cls_.__name__} of compiled class {pyclass.__name__} is "
                             "not compiled: compile it too")
-        return constructor(*args, **kwargs)
+        # what __init__ receives is kept for saving pipelines (copied first:
+        # the constructor may mutate its arguments)
+        kept_args, kept_kwargs = snapshot(args), kwargs and snapshot(kwargs)
+        obj = constructor(*args, **kwargs)
+        if isinstance(obj, _ext.Instance):  # (not a value being traced)
+            record(obj, constructor_function, kept_args, kept_kwargs)
+        return obj
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         pass  # the compiled constructor ran __init__

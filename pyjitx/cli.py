@@ -1,7 +1,8 @@
 """The `pyjitx` command line.  So far: `pyjitx version`,
 `pyjitx ir FILE.py FUNCTION` (print a function's typed IR) and
 `pyjitx config --cflags --libs` (flags for a C/C++ host, pkg-config style);
-`build` and `inspect` arrive with the pipeline and AOT issues."""
+`pyjitx inspect DIR` (describe a saved pipeline); `build` arrives with the
+AOT issue."""
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     config.add_argument("--cflags", action="store_true", help="compiler flags (runtime headers)")
     config.add_argument("--libs", action="store_true", help="linker flags (runtime library)")
     config.add_argument("--runtime", action="store_true", help="path of libpyjitx_runtime.so")
+    inspect = commands.add_parser("inspect", help="describe a saved pipeline directory "
+                                  "(graph, ops, inputs, outputs, state, file sizes)")
+    inspect.add_argument("directory")
     args = parser.parse_args(argv)
     if args.command == "config":
         return _config(args, config)
+
+    if args.command == "inspect":
+        return _inspect(args.directory)
 
     import pyjitx
 
@@ -80,6 +87,18 @@ def _config(args, parser: argparse.ArgumentParser) -> int:
         print(f"pyjitx: {exc}", file=sys.stderr)
         return 1
     print(" ".join(shlex.quote(w) for w in words))
+    return 0
+
+
+def _inspect(directory: str) -> int:
+    from .pipeline.describe import describe
+    from .pipeline.errors import PipelineLoadError
+
+    try:
+        print(describe(directory))
+    except PipelineLoadError as exc:
+        print(f"pyjitx inspect: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
