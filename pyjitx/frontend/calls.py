@@ -89,12 +89,7 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if isinstance(callee.type, ClassType):
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in calls is not supported")
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
+    reject_unpacking(b, node)
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         return handler(b, node, target)
@@ -128,6 +123,17 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
                        "round/int/float/bool/pow and the math module; to call other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
+
+
+def reject_unpacking(b: "FunctionBuilder", node: ast.Call) -> None:
+    """f(*args) and f(**kwargs) are not compiled: argument lists are fixed
+    at compile time."""
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            raise b.error(arg, "*args in calls is not supported")
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise b.error(kw, "**kwargs in calls is not supported")
 
 
 def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileError:

@@ -495,12 +495,9 @@ def _call_one_of(b: "FunctionBuilder", value: ops.Value, node: ast.Call) -> ops.
 
 def _check_arguments_fit(b: "FunctionBuilder", members, node: ast.Call) -> None:
     """Every function a call may reach must accept its arguments."""
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in calls is not supported")
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
+    from .calls import reject_unpacking
+
+    reject_unpacking(b, node)
     for member in members:
         try:
             _signature(named_function(member)).bind(
