@@ -76,7 +76,8 @@ def trace(fn: Callable, *example_args: Any) -> "Pipeline":
     graph = Graph(recorder.input_names, tuple(recorder.nodes), outputs)
     graph.check()
     return Pipeline(graph, {op_id: op for op_id, op in recorder.ops.values()},
-                    name=_name_of(fn), input_types=recorder.input_types)
+                    name=_name_of(fn), input_types=recorder.input_types,
+                    models={tid: model for tid, model, _ in recorder.models.values()})
 
 
 def _name_of(fn: Callable) -> str:
@@ -88,6 +89,16 @@ def _hook(function: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
     if recorder is None or not _holds_tracer((args, kwargs)):
         return api.NOT_TRACED
     return recorder.record_call(function, args, kwargs)
+
+
+def record_torch(op: Any, args: Tuple[Any, ...]) -> Any:
+    """A call of a pyjitx.torch_op model: a "torch" node when the
+    arguments hold traced values of this thread's trace, else
+    NotImplemented (the caller runs the model)."""
+    recorder: Optional[Recorder] = getattr(_local, "recorder", None)
+    if recorder is None or not _holds_tracer(args):
+        return NotImplemented
+    return recorder.record_torch(op, args)
 
 
 def _holds_tracer(value: Any, depth: int = 0) -> bool:
@@ -127,6 +138,7 @@ class Recorder:
         self.input_types: Dict[str, str] = {}
         self.nodes: List[Node] = []
         self.ops: Dict[Any, Tuple[str, CompiledOp]] = {}
+        self.models: Dict[int, Tuple[str, Any, Any]] = {}  # id(TorchOp) -> (id, model, op)
         self.active = True
         self._serial = 0
 
@@ -207,6 +219,30 @@ class Recorder:
                                   tuple(function.param_names), function.pyfunc.__name__)
         out = TracedValue(self, self.fresh_name(), result, spec.module.return_descriptor)
         self.nodes.append(Node("op", inputs, (out._name,), op=entry[0], where=_where(location)))
+        return out
+
+    def record_torch(self, op: Any, args: Tuple[Any, ...]) -> "TracedValue":
+        """A "torch" node: the model runs on the examples now (traced into
+        TorchScript first if it could not be scripted)."""
+        from .torch_nodes import TorchModule, run_module
+
+        location = _location()
+        inputs = tuple(self.expr_of(v, f"argument {i} of the model {op.name}", location)
+                       for i, v in enumerate(args))
+        examples = tuple(self.example_of(v) for v in args)
+        scripted = op.module(examples)
+        entry = self.models.get(id(op))
+        if entry is None:
+            entry = self.models[id(op)] = (f"t{len(self.models)}",
+                                           TorchModule(op.name, scripted, op.mode, len(args)), op)
+        elif entry[1].arity != len(args):
+            raise TraceError(f"{_where_long(location)}: the model {op.name} is called with "
+                             f"{len(args)} arguments here and {entry[1].arity} before")
+        result = run_module(scripted, examples)
+        descriptor = "t[" + "a" * len(result) + "]" if type(result) is tuple else None
+        out = TracedValue(self, self.fresh_name(), result, descriptor)
+        self.nodes.append(Node("torch", inputs, (out._name,), op=entry[0],
+                               where=_where(location)))
         return out
 
     def glue(self, label: str, params: Tuple[str, ...], expression: str,
