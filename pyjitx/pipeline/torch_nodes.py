@@ -12,6 +12,9 @@ scripting fails (Python that TorchScript does not support), the module is
 traced instead (torch.jit.trace) on the first call's inputs -- the example
 inputs of pyjitx.trace -- with trace's usual limits: control flow on
 tensor values is frozen to what the example did.  `mode` records which.
+The TorchScript copy shares the module's parameters, and follows its
+train/eval mode at each call and trace (model.eval() after torch_op
+counts); a saved model is saved in the mode it was traced in.
 
 Values: numpy arrays (what compiled NDArray ops return) become tensors
 without a copy (torch.from_numpy); tensors pass as they are; ints, floats,
@@ -83,6 +86,11 @@ class TorchOp:
                         f"pyjitx.torch_op({self.name}): torch.jit.script failed "
                         f"({self.script_error}) and torch.jit.trace on the example inputs "
                         f"failed too ({exc})") from None
+            elif self.scripted is not self.original \
+                    and self.scripted.training != self.original.training:
+                # (script and trace copy the module's structure but share its
+                # parameters: model.eval() on the original must reach the copy)
+                self.scripted.train(self.original.training)
             return self.scripted
 
     def __call__(self, *args: Any) -> Any:
