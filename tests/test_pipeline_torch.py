@@ -217,3 +217,15 @@ def test_a_damaged_or_inconsistent_model_entry_is_refused(tmp_path):
     model.write_bytes(model.read_bytes()[:-1] + b"!")
     with pytest.raises(pyjitx.pipeline.ChecksumError, match="t0_Net.pt"):
         pyjitx.load(tmp_path / "saved")
+
+
+def test_the_model_follows_train_and_eval_of_the_module_it_was_made_from():
+    torch.manual_seed(1)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Dropout(0.5))
+    op = pyjitx.torch_op(model)  # scripted while in training mode
+    model.eval()
+    x = np.ones((2, 4), np.float32)
+    want = model(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(op(x), want)
+    p = pyjitx.trace(lambda x: op(x), x)
+    np.testing.assert_allclose(p.run({"x": x}), want)
