@@ -22,7 +22,7 @@ __all__ = ["compile", "pyfunc", "CompileError", "LinkError", "runtime", "NDArray
 _NUMPY_NAMES = frozenset(__all__[__all__.index("zeros"):])
 
 # pipelines (pyjitx/pipeline/), imported on first use
-_PIPELINE_NAMES = frozenset({"trace", "load", "resource", "Pipeline", "TraceError",
+_PIPELINE_NAMES = frozenset({"trace", "load", "resource", "Pipeline", "TraceError", "torch_op",
                              "PipelineLoadError", "PipelineSaveError"})
 __all__ += sorted(_PIPELINE_NAMES)
 

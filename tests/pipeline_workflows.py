@@ -166,6 +166,40 @@ class ArrayFlow:
         return relu(self.layer(x))
 
 
+# SPEC §3's own example, verbatim: texts.split() is a glue op (a method of
+# a built-in type on a traced value)
+@pyjitx.compile
+class Text2Ids:
+    def __init__(self, table: Dict[str, int]) -> None:
+        self.table = table
+    def __call__(self, words: List[str]) -> List[int]:
+        return [self.table.get(w, 2) for w in words]
+
+class WorkFlow:
+    def __init__(self):
+        self.text2ids = Text2Ids({"hello": 0, "world": 1})
+    def process(self, texts: str):
+        return self.text2ids(texts.split())
+
+
+GLUE_TEXT2IDS = Text2Ids({"hello": 0, "world": 1, "x": 7})
+
+
+# glue ops of every sort between compiled ops: methods, operators,
+# comparisons as values, indexing, slicing, reflected operators
+def glue_flow(text: str, n: int):
+    words = text.lower().split(",", maxsplit=n)
+    ids = GLUE_TEXT2IDS(words)
+    head = words[0].strip()
+    return (ids, head[1:], ids[-1] * 2 + n, 10 - n, -n, n == 2, n >= len_of(words),
+            text.replace(",", "_"), {"n": n // 2, "k": head.upper()})
+
+
+@pyjitx.compile
+def len_of(words: List[str]) -> int:
+    return len(words)
+
+
 CASES = {
     "scalar": (lambda: scalar_flow, (3, 2.5),
                [(4, 1.0), (-7, 0.0), (2 ** 40, -3.5), (0, float("inf"))]),
@@ -180,4 +214,9 @@ CASES = {
     "ndarray": (lambda: ArrayFlow().process, (np.ones(4, np.float32),),
                 [(np.arange(4, dtype=np.float32),), (-np.ones(4, np.float32),),
                  (np.array([0.25, -1.5, 2.0, 3.0], np.float32),)]),
+    "spec": (lambda: WorkFlow().process, ("hello world",),
+             [("hello world",), ("hello world unknown",), ("",), ("world  hello world",)]),
+    "glue": (lambda: glue_flow, ("Hello,World,x", 1),
+             [("Hello,World,x", 1), (" hello ,world", 2), ("a,b,c,d", 0), ("hello,world", 3),
+              ("", 0)]),
 }

@@ -169,9 +169,9 @@ def test_schema_violations(saved, change, expected):
 
 
 def test_unknown_format_version(saved):
-    edit_manifest(saved, lambda m: m.update(format_version=2), keep_digest_valid=False)
+    edit_manifest(saved, lambda m: m.update(format_version=3), keep_digest_valid=False)
     message = refused(saved, errors.FormatVersionError)
-    assert "format_version 2" in message and "reads version 1" in message
+    assert "format_version 3" in message and "reads version 1 and 2" in message
 
 
 def test_checksums_of_files_and_of_the_manifest(saved):
@@ -237,7 +237,7 @@ def test_an_object_file_that_does_not_link(saved):
 
 
 def test_only_the_cpu_device(saved):
-    with pytest.raises(ValueError, match="device=0"):
+    with pytest.raises(NotImplementedError, match="device=0"):
         pyjitx.load(saved, device=0)
 
 
@@ -348,6 +348,8 @@ def test_fuzz_consistent_manifests_with_wrong_types_fail_the_schema(fuzz_dir, da
     original = (fuzz_dir / "manifest.json").read_bytes()
     manifest = json.loads(original)
     mutated = _mutate(manifest, data, type_changes_only=True)
+    if "library" in mutated and mutated["library"] is None:
+        return  # (a valid manifest: null says no shared library was linked)
     if isinstance(mutated.get("manifest_sha256"), str):
         mutated["manifest_sha256"] = digest(mutated)
     try:

@@ -135,7 +135,7 @@ def outcomes(results):
     return [canonical(r) if r[0] == "raised" else ("value", canonical(r[1])) for r in results]
 
 
-CASES = ["scalar", "string", "container", "class", "any", "ndarray"]
+CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -154,6 +154,23 @@ def test_the_cases_exercise_what_they_claim(roundtrip):
     for case in CASES:
         assert len({repr(outcomes([r])) for r in python[case]}) > 1, case
     assert any(r[0] == "value" and isinstance(r[1], np.ndarray) for r in python["ndarray"])
+    # SPEC §3: mod2.run({"texts": "hello world unknown"}) == [0, 1, 2]
+    assert python["spec"][:2] == [("value", [0, 1]), ("value", [0, 1, 2])]
+    assert outcomes(roundtrip["loaded"]["spec"][:2]) == outcomes(python["spec"][:2])
+
+
+def test_glue_ops_are_ordinary_op_nodes_of_the_manifest(roundtrip):
+    import json
+
+    manifest = json.loads((roundtrip["dir"] / "spec" / "manifest.json").read_text())
+    assert [n["kind"] for n in manifest["nodes"]] == ["op", "op"]
+    names = {op["id"]: op["name"] for op in manifest["ops"]}
+    assert [names[n["op"]].partition("#")[0] for n in manifest["nodes"]] == [
+        "str.split", "Text2Ids.__call__"]
+    glue = json.loads((roundtrip["dir"] / "glue" / "manifest.json").read_text())
+    labels = {op["name"].partition("#")[0] for op in glue["ops"]}
+    assert {"str.lower", "str.split", "getitem", "slice[1:]", "mul", "add", "sub", "neg", "eq",
+            "ge", "floordiv", "str.replace", "str.upper"} <= labels
 
 
 def test_saved_directories_hold_state_and_one_object_file_per_op(roundtrip):

@@ -149,9 +149,12 @@ def test_a_traced_bound_method_calls_instances_and_one_op_is_shared():
     def flow(s: str):
         return handler.text2ids(split(s)), handler.text2ids(split(s + " world"))
 
-    # (s + " world" is glue on a traced value: refused)
-    with pytest.raises(pyjitx.TraceError):
-        pyjitx.trace(flow, "hello")
+    # (s + " world" is an operator on a traced value: a glue op)
+    p = pyjitx.trace(flow, "hello")
+    assert [p.ops[n.op].name.partition("#")[0] for n in p.graph.nodes] == [
+        "split", "Text2Ids.__call__", "add", "split", "Text2Ids.__call__"]
+    assert len(p.ops) == 3
+    assert p.run({"s": "world"}) == ([1], [1, 1])
 
     def flow2(s: str, t: str):
         return handler.text2ids(split(s)), handler.text2ids(split(t))
@@ -236,17 +239,32 @@ def _glue_cases():
     def iterate(s: str):
         return [w for w in split(s)]  # REFUSED
 
-    def arithmetic(n: int):
-        return repeat("a", n + 1)  # REFUSED
-
-    def indexing(s: str):
-        return split(s)[0]  # REFUSED
-
     def attribute(s: str):
-        return s.upper()  # REFUSED
+        return s.no_such_method()  # REFUSED
+
+    def uncalled_method(s: str):
+        return split(s).copy  # REFUSED
 
     def comparison(s: str):
-        return repeat(s, 2) == "aa"  # REFUSED
+        if repeat(s, 2) == "aa":  # REFUSED
+            return 1
+        return 2
+
+    def mutating_method(s: str):
+        words = split(s)
+        words.append("x")  # REFUSED
+        return words
+
+    def in_place_on_a_list(s: str):
+        words = split(s)
+        words += ["x"]  # REFUSED
+        return words
+
+    def uncompilable_method(s: str):
+        return s.format_map({})  # REFUSED
+
+    def traced_slice(s: str, n: int = 1):
+        return s[:n]  # REFUSED
 
     def string(s: str):
         return str(repeat(s, 2))  # REFUSED
@@ -260,17 +278,15 @@ def _glue_cases():
     def membership(s: str):
         return "a" in split(s)  # REFUSED
 
-    def negation(n: int):
-        return -n  # REFUSED
-
     def conversion(n: int):
         return int(n)  # REFUSED
 
     def boolean(s: str):
         return repeat(s, 2) or "x"  # REFUSED
 
-    return [branch, length, iterate, arithmetic, indexing, attribute, comparison, string,
-            fstring, hashing, membership, negation, conversion, boolean]
+    return [branch, length, iterate, attribute, uncalled_method, comparison, mutating_method,
+            in_place_on_a_list, uncompilable_method, traced_slice, string, fstring, hashing,
+            membership, conversion, boolean]
 
 
 @pytest.mark.parametrize("flow", _glue_cases(), ids=lambda f: f.__name__)

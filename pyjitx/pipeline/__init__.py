@@ -7,6 +7,8 @@ and its modules each own one thing:
 
     graph.py         the immutable graph: values, nodes, JSON form
     tracer.py        traced values and the recorder behind pyjitx.trace
+    glue.py          glue ops: methods, operators, indexing on traced values
+    torch_nodes.py   pyjitx.torch_op: TorchScript models as nodes
     construction.py  constructor arguments of compiled-class instances
     resources.py     pyjitx.resource: files bundled with a pipeline
     state.py         the typed, language-neutral value format of state/
@@ -28,6 +30,7 @@ _EXPORTS = {
     "StateError": "errors", "FormatVersionError": "errors", "AbiMismatchError": "errors",
     "TargetMismatchError": "errors", "CpuFeatureError": "errors",
     "MissingFileError": "errors", "ChecksumError": "errors", "ObjectLoadError": "errors",
+    "TorchUnavailableError": "errors", "torch_op": "torch_nodes", "TorchOp": "torch_nodes",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -40,6 +40,7 @@ def describe(path: str) -> str:
         out(f"  {item['name']}: {item['type'] or '?'}")
     out(f"outputs: {render(m['outputs'])}")
     ops = {op["id"]: op for op in m["ops"]}
+    models = {model["id"]: model for model in m.get("torch", ())}
     out(f"graph ({len(m['nodes'])} nodes):")
     for node in m["nodes"]:
         target = node["outputs"][0]
@@ -47,6 +48,10 @@ def describe(path: str) -> str:
             op = ops[node["op"]]
             args = ", ".join(render(e) for e in node["inputs"])
             text = f"  {target} = {op['name']}({args})  [{node['op']}]"
+        elif node["kind"] == "torch":
+            model = models[node["op"]]
+            args = ", ".join(render(e) for e in node["inputs"])
+            text = f"  {target} = torch {model['name']}({args})  [{node['op']}]"
         else:
             text = f"  {target} = {render(node['inputs'][0])}[{node['index']}]"
         out(f"{text:<72} {node['where']}" if node["where"] else text)
@@ -55,6 +60,12 @@ def describe(path: str) -> str:
     for op in m["ops"]:
         out(f"  {op['id']} {op['name']}{op['signature']}")
         out(f"      {op['object']} ({_size(files[op['object']]['size'])}), entry {op['entry']}")
+    if models:
+        out(f"torch models ({len(models)}):")
+        for model in models.values():
+            out(f"  {model['id']} {model['name']} (TorchScript, {model['mode']}, "
+                f"{model['arity']} inputs)")
+            out(f"      {model['file']} ({_size(files[model['file']]['size'])})")
     state = _state(root, m)
     if state is not None:
         out(f"state ({len(state)} instances, {m['state']['file']}):")

@@ -63,6 +63,11 @@ class ChecksumError(PipelineLoadError):
     own digest does not match its content)."""
 
 
+class TorchUnavailableError(PipelineLoadError):
+    """The directory holds a TorchScript model (a "torch" node) and torch
+    is not installed here."""
+
+
 class ObjectLoadError(PipelineLoadError):
     """The directory passed every check but linking an object file into the
     JIT failed."""

@@ -14,8 +14,9 @@ Expressions are what a node takes and what the pipeline returns:
 
 Nodes have a `kind`: "op" calls a compiled op (`op` names it in the
 manifest's ops table), "item" takes item `index` of a fixed-size tuple
-(what `a, b = op(x)` records).  Other kinds (a TorchScript model) add a
-kind here and a runner in pipeline.py.
+(what `a, b = op(x)` records), "torch" runs a TorchScript model (`op`
+names it in the manifest's torch table; torch_nodes.py).  Another kind
+adds a name here and a runner in pipeline.py.
 
 This module knows nothing of how values are stored: the JSON form takes
 the encoder and decoder of constants as arguments.
@@ -25,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
-NODE_KINDS = ("op", "item")
+NODE_KINDS = ("op", "item", "torch")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Node:
     kind: str
     inputs: Tuple[Expr, ...]
     outputs: Tuple[str, ...]
-    op: Optional[str] = None      # kind "op": the op's id in the manifest
+    op: Optional[str] = None      # kind "op"/"torch": the op's or model's id
     index: Optional[int] = None   # kind "item": which item
     where: str = ""               # file:line of the traced call, for people
 
@@ -83,8 +84,8 @@ class Graph:
             where = f"node {position}"
             if node.kind not in NODE_KINDS:
                 raise ValueError(f"{where}: unknown kind {node.kind!r}")
-            if node.kind == "op" and not node.op:
-                raise ValueError(f"{where}: an op node names no op")
+            if node.kind in ("op", "torch") and not node.op:
+                raise ValueError(f"{where}: an {node.kind} node names no op")
             if node.kind == "item" and (node.index is None or len(node.inputs) != 1):
                 raise ValueError(f"{where}: an item node takes one input and an index")
             for name in variables(node.inputs):

@@ -30,7 +30,7 @@ from ..backend.jit import LoadedCode, load_object, runtime_symbol_names
 from . import construction
 from .compat import abi_hash, missing_features, runtime_abi_version
 from .errors import (AbiMismatchError, ChecksumError, CpuFeatureError, MissingFileError,
-                     ObjectLoadError, StateError, TargetMismatchError)
+                     ObjectLoadError, StateError, TargetMismatchError, TorchUnavailableError)
 from .graph import Graph
 from .manifest import (DIGEST_KEY, MANIFEST, check_manifest, check_no_state, check_state, digest,
                        parse)
@@ -58,8 +58,8 @@ def load(path: "str | os.PathLike[str]", device: int = -1) -> Any:
     only device so far).  A saved directory is native code: load only
     directories you trust."""
     if device != -1:
-        raise ValueError(f"pyjitx.load(): device={device!r} is not supported; pipelines run on "
-                         "the CPU (device=-1)")
+        raise NotImplementedError(f"pyjitx.load(): device={device!r} is not supported yet; "
+                                  "pipelines run on the CPU (device=-1)")
     return build(verify(os.fspath(path)))
 
 
@@ -85,7 +85,21 @@ def verify(path: str) -> Verified:
     _check_files(verified)
     verified.state = _read_state(verified, refs)
     _check_imports(manifest)
+    _check_torch(verified)
     return verified
+
+
+def _check_torch(verified: Verified) -> None:
+    """A directory with TorchScript models needs torch (found, not yet
+    imported: it is imported when the models are loaded)."""
+    import importlib.util
+
+    models = verified.manifest.get("torch", ())
+    if models and importlib.util.find_spec("torch") is None:
+        raise TorchUnavailableError(
+            f"{verified.path(models[0]['file'])}: the pipeline runs the TorchScript model "
+            f"{models[0]['name']!r} (a 'torch' node), and torch is not installed here "
+            "(pip install torch)")
 
 
 def _check_abi(manifest: Dict[str, Any]) -> None:
@@ -200,7 +214,26 @@ def build(verified: Verified) -> Any:
     return Pipeline(graph, {op_id: ops[op_id] for op_id in ops if op_id in used},
                     name=manifest["name"],
                     input_types={i["name"]: i["type"] for i in manifest["inputs"]},
-                    loaded_from=verified.root)
+                    loaded_from=verified.root, models=_load_models(verified))
+
+
+def _load_models(verified: Verified) -> Dict[str, Any]:
+    entries = verified.manifest.get("torch", ())
+    if not entries:
+        return {}
+    from .torch_nodes import TorchModule, load_module
+
+    models: Dict[str, Any] = {}
+    for entry in entries:
+        path = verified.path(entry["file"])
+        try:
+            module = load_module(path)
+        except ImportError as exc:
+            raise TorchUnavailableError(f"{path}: torch cannot be imported ({exc})") from None
+        except Exception as exc:
+            raise ObjectLoadError(f"{path}: torch.jit.load failed: {exc}") from None
+        models[entry["id"]] = TorchModule(entry["name"], module, entry["mode"], entry["arity"])
+    return models
 
 
 def _artifact(op: Dict[str, Any], object_bytes: bytes, manifest: Dict[str, Any],

@@ -26,6 +26,10 @@ from .state import References, ValueFormatError, validate
 
 FORMAT = "pyjitx-pipeline"
 FORMAT_VERSION = 1
+# version 2 = version 1 + TorchScript models: the "torch" key and "torch"
+# nodes (written only by pipelines that use a model)
+FORMAT_VERSION_TORCH = 2
+READ_VERSIONS = (FORMAT_VERSION, FORMAT_VERSION_TORCH)
 MANIFEST = "manifest.json"
 DIGEST_KEY = "manifest_sha256"
 
@@ -203,9 +207,10 @@ def check_version(data: Any, filename: str = MANIFEST) -> None:
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         checker.fail("format_version", f"expected an integer, got {_kind(version)}")
-    if version != FORMAT_VERSION:
+    if version not in READ_VERSIONS:
         raise FormatVersionError(f"{filename}: format_version {version} is not supported by "
-                                 f"this pyjitx (it reads version {FORMAT_VERSION})")
+                                 f"this pyjitx (it reads version {FORMAT_VERSION} and "
+                                 f"{FORMAT_VERSION_TORCH})")
 
 
 def check_manifest(data: Any) -> References:
@@ -219,14 +224,17 @@ def check_manifest(data: Any) -> References:
         "exports": c.list_of(str), "params": c.list_of(dict), "returns": dict,
         "signature": str, "imports": c.list_of(str),
     }
-    c.obj(data, "top level", {
+    top = {
         "format": str, "format_version": int, "pyjitx_version": str, "name": str,
         "abi": dict, "target": dict, "unicode_version": str, "inputs": c.list_of(dict),
         "outputs": c.typed_value(refs, True), "nodes": c.list_of(dict),
         "ops": c.list_of(dict), "exceptions": c.list_of(dict), "state": (dict, type(None)),
         "resources": c.list_of(dict), "library": (str, type(None)), "files": dict,
         DIGEST_KEY: c.sha,
-    })
+    }
+    if data["format_version"] == FORMAT_VERSION_TORCH:
+        top["torch"] = c.list_of(dict)
+    c.obj(data, "top level", top)
     c.obj(data["abi"], "abi", {"version": int, "hash": str})
     c.obj(data["target"], "target", {"triple": str, "cpu": str, "features": c.list_of(str)})
     input_names: List[str] = []
@@ -262,6 +270,18 @@ def check_manifest(data: Any) -> References:
 
     _check_exceptions(c, data["exceptions"])
 
+    models: Dict[str, Dict[str, Any]] = {}
+    for i, model in enumerate(data.get("torch", ())):
+        where = f"torch[{i}]"
+        c.obj(model, where, {"id": c.ident, "name": str, "file": c.path,
+                             "mode": str, "arity": c.nonneg})
+        if model["id"] in models or model["id"] in ops:
+            c.fail(f"{where}.id", f"the id {model['id']!r} is used twice")
+        if model["mode"] not in ("script", "trace"):
+            c.fail(f"{where}.mode", f"expected 'script' or 'trace', got {model['mode']!r}")
+        listed(model["file"], f"{where}.file")
+        models[model["id"]] = model
+
     state = data["state"]
     if state is not None:
         c.obj(state, "state", {"file": c.path, "format": str, "format_version": int})
@@ -280,7 +300,7 @@ def check_manifest(data: Any) -> References:
             c.fail(f"{where}.kind", f"expected one of {list(NODE_KINDS)}, got {kind!r}")
         keys: Dict[str, Any] = {"kind": str, "inputs": c.list_of(c.typed_value(refs, True)),
                                 "outputs": c.list_of(c.ident), "where": str}
-        if kind == "op":
+        if kind in ("op", "torch"):
             keys["op"] = str
         else:
             keys["index"] = c.nonneg
@@ -294,6 +314,13 @@ def check_manifest(data: Any) -> References:
             elif len(node["inputs"]) != len(op["params"]):  # type: ignore[index]
                 c.fail(f"{where}.inputs", f"{len(node['inputs'])} inputs for an op of "
                        f"{len(op['params'])} parameters")  # type: ignore[index]
+        elif kind == "torch":
+            model = models.get(node["op"])
+            if model is None:
+                c.fail(f"{where}.op", f"no model (torch) has the id {node['op']!r}")
+            elif len(node["inputs"]) != model["arity"]:  # type: ignore[index]
+                c.fail(f"{where}.inputs", f"{len(node['inputs'])} inputs for a model of "
+                       f"{model['arity']} arguments")  # type: ignore[index]
         elif len(node["inputs"]) != 1:
             c.fail(f"{where}.inputs", "an item node has one input")
 

@@ -22,13 +22,16 @@ class Pipeline:
 
     def __init__(self, graph: Graph, ops: Mapping[str, Any], name: str,
                  input_types: Optional[Mapping[str, str]] = None,
-                 loaded_from: Optional[str] = None) -> None:
+                 loaded_from: Optional[str] = None,
+                 models: Optional[Mapping[str, Any]] = None) -> None:
         self.graph = graph
         self.ops = dict(ops)  # op id -> CompiledOp or LoadedOp
         self.name = name
         self.input_types = dict(input_types or {})
         self.loaded_from = loaded_from
         self._bound = {op_id: op.bound() for op_id, op in self.ops.items()}
+        # TorchScript models (torch_nodes.TorchModule), by id
+        self.models = dict(models or {})
 
     @property
     def inputs(self) -> Tuple[str, ...]:
@@ -65,6 +68,10 @@ class Pipeline:
         args = tuple(evaluate(e, env) for e in node.inputs)
         env[node.outputs[0]] = self._bound[node.op](args)  # type: ignore[index]
 
+    def _run_torch(self, node: Node, env: Dict[str, Any]) -> None:
+        args = tuple(evaluate(e, env) for e in node.inputs)
+        env[node.outputs[0]] = self.models[node.op](args)  # type: ignore[index]
+
     def _run_item(self, node: Node, env: Dict[str, Any]) -> None:
         value = evaluate(node.inputs[0], env)
         if not isinstance(value, tuple) or not 0 <= node.index < len(value):  # type: ignore
@@ -83,11 +90,12 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return (f"<pyjitx.Pipeline {self.name!r}: inputs {', '.join(self.inputs) or '()'}; "
-                f"{len(self.graph.nodes)} nodes, {len(self.ops)} ops>")
+                f"{len(self.graph.nodes)} nodes, {len(self.ops)} ops"
+                + (f", {len(self.models)} models>" if self.models else ">"))
 
 
 # how each kind of node runs (graph.NODE_KINDS); functions, not bound
 # methods, so that a pipeline holds no reference cycle and its instances
 # die with it
 _RUNNERS: Dict[str, Callable[[Pipeline, Node, Dict[str, Any]], None]] = {
-    "op": Pipeline._run_op, "item": Pipeline._run_item}
+    "op": Pipeline._run_op, "item": Pipeline._run_item, "torch": Pipeline._run_torch}

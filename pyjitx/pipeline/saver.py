@@ -27,7 +27,7 @@ from .. import __version__, _ext
 from . import construction
 from .compat import abi_hash, saving_target
 from .errors import PipelineSaveError
-from .manifest import DIGEST_KEY, FORMAT, FORMAT_VERSION, MANIFEST, digest
+from .manifest import DIGEST_KEY, FORMAT, FORMAT_VERSION, FORMAT_VERSION_TORCH, MANIFEST, digest
 from .ops import LoadedOp, OpArtifact, compiled_op
 from .resources import Resource
 from .state import STATE_FORMAT, STATE_FORMAT_VERSION, Encoder, ValueFormatError, array_bytes
@@ -205,10 +205,20 @@ class _Writer:
                 entry = {"name": exc.name, "kind": exc.kind, "parent_kind": exc.parent_kind}
                 if entry not in exceptions:
                     exceptions.append(entry)
+        models = []
+        for model_id, model in pipeline.models.items():
+            relative = f"ops/{model_id}_{_safe(model.name)}.pt"
+            self.write_file(relative, model.file_bytes())
+            models.append({"id": model_id, "name": model.name, "file": relative,
+                           "mode": model.mode, "arity": model.arity})
         name = _safe(pipeline.name)
         library = self.link(objects, f"lib{name}.so")
         manifest: Dict[str, Any] = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "pyjitx_version": __version__,
+            "format": FORMAT,
+            # (version 2 only where it matters: without models, readers of
+            # version 1 read the directory)
+            "format_version": FORMAT_VERSION_TORCH if models else FORMAT_VERSION,
+            "pyjitx_version": __version__,
             "name": name,
             "abi": {"version": _abi_version(), "hash": abi_hash()},
             "target": {"triple": self.target_spec.triple, "cpu": self.target_spec.cpu,
@@ -223,8 +233,10 @@ class _Writer:
             "state": state,
             "resources": [{"file": rel, "source": src} for src, rel in self.resources.items()],
             "library": library,
-            "files": self.checksums(),
         }
+        if models:
+            manifest["torch"] = models
+        manifest["files"] = self.checksums()
         manifest[DIGEST_KEY] = digest(manifest)
         self.write_file(MANIFEST, _json_bytes(manifest))
 

@@ -76,7 +76,8 @@ def trace(fn: Callable, *example_args: Any) -> "Pipeline":
     graph = Graph(recorder.input_names, tuple(recorder.nodes), outputs)
     graph.check()
     return Pipeline(graph, {op_id: op for op_id, op in recorder.ops.values()},
-                    name=_name_of(fn), input_types=recorder.input_types)
+                    name=_name_of(fn), input_types=recorder.input_types,
+                    models={tid: model for tid, model, _ in recorder.models.values()})
 
 
 def _name_of(fn: Callable) -> str:
@@ -88,6 +89,16 @@ def _hook(function: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
     if recorder is None or not _holds_tracer((args, kwargs)):
         return api.NOT_TRACED
     return recorder.record_call(function, args, kwargs)
+
+
+def record_torch(op: Any, args: Tuple[Any, ...]) -> Any:
+    """A call of a pyjitx.torch_op model: a "torch" node when the
+    arguments hold traced values of this thread's trace, else
+    NotImplemented (the caller runs the model)."""
+    recorder: Optional[Recorder] = getattr(_local, "recorder", None)
+    if recorder is None or not _holds_tracer(args):
+        return NotImplemented
+    return recorder.record_torch(op, args)
 
 
 def _holds_tracer(value: Any, depth: int = 0) -> bool:
@@ -127,6 +138,7 @@ class Recorder:
         self.input_types: Dict[str, str] = {}
         self.nodes: List[Node] = []
         self.ops: Dict[Any, Tuple[str, CompiledOp]] = {}
+        self.models: Dict[int, Tuple[str, Any, Any]] = {}  # id(TorchOp) -> (id, model, op)
         self.active = True
         self._serial = 0
 
@@ -157,6 +169,10 @@ class Recorder:
             if value._recorder is not self:
                 _refuse(value, "a traced value from another trace is used here", location)
             return Var(value._name)
+        if isinstance(value, _GlueMethod):
+            _refuse(value.subject, f"the method {value.label} of the traced value "
+                                   f"'{value.subject._name}' is used without being called",
+                    value.location)
         if _holds_tracer(value):
             if type(value) in (list, tuple):
                 return Pack("list" if type(value) is list else "tuple",
@@ -205,6 +221,54 @@ class Recorder:
         self.nodes.append(Node("op", inputs, (out._name,), op=entry[0], where=_where(location)))
         return out
 
+    def record_torch(self, op: Any, args: Tuple[Any, ...]) -> "TracedValue":
+        """A "torch" node: the model runs on the examples now (traced into
+        TorchScript first if it could not be scripted)."""
+        from .torch_nodes import TorchModule, run_module
+
+        location = _location()
+        inputs = tuple(self.expr_of(v, f"argument {i} of the model {op.name}", location)
+                       for i, v in enumerate(args))
+        examples = tuple(self.example_of(v) for v in args)
+        scripted = op.module(examples)
+        entry = self.models.get(id(op))
+        if entry is None:
+            entry = self.models[id(op)] = (f"t{len(self.models)}",
+                                           TorchModule(op.name, scripted, op.mode, len(args)), op)
+        elif entry[1].arity != len(args):
+            raise TraceError(f"{_where_long(location)}: the model {op.name} is called with "
+                             f"{len(args)} arguments here and {entry[1].arity} before")
+        result = run_module(scripted, examples)
+        descriptor = "t[" + "a" * len(result) + "]" if type(result) is tuple else None
+        out = TracedValue(self, self.fresh_name(), result, descriptor)
+        self.nodes.append(Node("torch", inputs, (out._name,), op=entry[0],
+                               where=_where(location)))
+        return out
+
+    def glue(self, label: str, params: Tuple[str, ...], expression: str,
+             operands: Tuple[Any, ...], subject: "TracedValue") -> "TracedValue":
+        """Record a Python expression over traced values (a built-in
+        type's method, an operator, indexing) as a glue op (glue.py): a
+        synthesised function compiled for the examples' types."""
+        from ..errors import CompileError
+        from .glue import glue_function
+
+        location = _location()
+        function = glue_function(label, params, expression)
+        examples = [self.example_of(v) for v in operands]
+        try:
+            _, spec = function.specialise(examples)
+        except (CompileError, TypeError) as exc:
+            kinds = ", ".join(type(e).__name__ for e in examples)
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            _refuse(subject, f"{label} on the traced value '{subject._name}' ({kinds}) is not "
+                             f"something pyjitx compiles: {detail}", location)
+        mutated = [p for p, d in zip(params, spec.param_descriptors) if d.startswith("!")]
+        if mutated:
+            _refuse(subject, f"{label} changes the traced value in place; a graph records "
+                             "functions of values, not mutations of Python objects", location)
+        return self.record_call(function, operands, {})
+
     def item(self, value: "TracedValue", index: int) -> "TracedValue":
         cached = value._items.get(index)
         if cached is not None:
@@ -245,8 +309,10 @@ def _refuse(value: "TracedValue", what: str, location: Optional[Tuple[str, int]]
     if not value._recorder.active:
         what = f"{what} (the value comes from a trace that has ended)"
     message = (f"{_where_long(location)}: {what} -- a pipeline records calls of compiled "
-               "functions and methods only; Python code that depends on a traced value would "
-               "be frozen to what the example inputs did. Move this logic into a compiled op.")
+               "functions and methods, and the method calls, operators and indexing on traced "
+               "values that pyjitx compiles (glue ops); other Python code that depends on a "
+               "traced value would be frozen to what the example inputs did. Move this logic "
+               "into a compiled op.")
     if line:
         message += f"\n    {line}"
     raise TraceError(message)
@@ -284,7 +350,8 @@ class TracedValue:
     def __len__(self) -> int:
         items = _tuple_items(self._descriptor)
         if items is None:
-            _refuse(self, f"len() of the traced value '{self._name}'")
+            _refuse(self, f"len() of the traced value '{self._name}' (Python requires len() to "
+                          "return a real int, so it cannot be recorded)")
         return len(items)  # type: ignore[arg-type]
 
     def __iter__(self) -> Any:
@@ -297,8 +364,15 @@ class TracedValue:
     def __getitem__(self, key: Any) -> Any:
         items = _tuple_items(self._descriptor)
         if items is None or type(key) is not int:
-            _refuse(self, f"indexing the traced value '{self._name}' (only a fixed-size tuple an "
-                          "op returns can be indexed, by a constant int)")
+            if type(key) is slice:
+                from .glue import slice_text
+
+                try:
+                    text = slice_text(key)
+                except ValueError as exc:
+                    _refuse(self, f"slicing the traced value '{self._name}': {exc}")
+                return self._recorder.glue(f"slice[{text}]", ("a",), f"a[{text}]", (self,), self)
+            return self._recorder.glue("getitem", ("a", "b"), "a[b]", (self, key), self)
         n = len(items)  # type: ignore[arg-type]
         if not -n <= key < n:
             raise IndexError("tuple index out of range")
@@ -314,10 +388,21 @@ class TracedValue:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)  # protocol probes (copy, pickle, dlpack, ...)
-        method = self._method(name)
+        method = self._method(name) or self._builtin_method(name)
         if method is None:
             _refuse(self, f"reading the attribute '{name}' of the traced value '{self._name}'")
         return method
+
+    def _builtin_method(self, name: str) -> Optional[Any]:
+        """A method of the example's built-in type (str, bytes, list,
+        dict, set, tuple): calling it records a glue op."""
+        from .glue import METHOD_TYPES
+
+        kind = type(self._example)
+        if kind not in METHOD_TYPES or name.startswith("_") or not callable(
+                getattr(kind, name, None)):
+            return None
+        return _GlueMethod(self, f"{kind.__name__}.{name}", name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         method = self._method("__call__")
@@ -352,18 +437,80 @@ class TracedValue:
     __ceil__ = _refusing("math.ceil() of the traced value '{name}'")
 
 
-_OPERATORS = {
-    "add": "+", "sub": "-", "mul": "*", "matmul": "@", "truediv": "/", "floordiv": "//",
-    "mod": "%", "divmod": "divmod()", "pow": "**", "lshift": "<<", "rshift": ">>", "and": "&",
-    "xor": "^", "or": "|",
-}
-for _op, _symbol in _OPERATORS.items():
-    for _form in ("__{}__", "__r{}__", "__i{}__"):
-        setattr(TracedValue, _form.format(_op),
-                _refusing(f"the operator '{_symbol}' on the traced value '{{name}}'"))
-for _op, _symbol in {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}.items():
-    setattr(TracedValue, f"__{_op}__",
-            _refusing(f"the comparison '{_symbol}' on the traced value '{{name}}'"))
-for _op, _symbol in {"neg": "unary -", "pos": "unary +", "abs": "abs()", "invert": "~"}.items():
-    setattr(TracedValue, f"__{_op}__",
-            _refusing(f"the operator '{_symbol}' on the traced value '{{name}}'"))
+class _GlueMethod:
+    """`traced.split` before it is called: calling it records the glue op
+    `x.split(a0, ...)`.  Keyword arguments become keywords of the call."""
+
+    __slots__ = ("subject", "label", "name", "location")
+
+    def __init__(self, subject: TracedValue, label: str, name: str) -> None:
+        self.subject = subject
+        self.label = label
+        self.name = name
+        self.location = _location()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        params = ["x"] + [f"a{i}" for i in range(len(args) + len(kwargs))]
+        call = params[1:len(args) + 1] + [f"{k}={p}" for k, p in
+                                          zip(kwargs, params[len(args) + 1:])]
+        return self.subject._recorder.glue(
+            self.label, tuple(params), f"x.{self.name}({', '.join(call)})",
+            (self.subject,) + args + tuple(kwargs.values()), self.subject)
+
+    def __repr__(self) -> str:
+        return f"<method {self.label} of a traced value>"
+
+
+# operators become glue ops (glue.py); in-place forms only on immutable
+# examples (on a list, += would change an object other names may share)
+def _binary(op: str, reflected: bool, inplace: bool) -> Callable[..., Any]:
+    from .glue import BINARY
+
+    def method(self: TracedValue, other: Any, *rest: Any) -> Any:
+        if rest and rest[0] is not None:
+            _refuse(self, f"pow() with a modulus on the traced value '{self._name}'")
+        if inplace and isinstance(self._example, (list, dict, set, bytearray)):
+            _refuse(self, f"the in-place operator on the traced value '{self._name}' (it would "
+                          "change a Python object in place; write x = x + y)")
+        operands = (other, self) if reflected else (self, other)
+        return self._recorder.glue(op, ("a", "b"), BINARY[op], operands, self)
+
+    method.__name__ = f"__{'r' if reflected else 'i' if inplace else ''}{op}__"
+    return method
+
+
+def _compare(op: str) -> Callable[..., Any]:
+    from .glue import COMPARE
+
+    def method(self: TracedValue, other: Any) -> Any:
+        return self._recorder.glue(op, ("a", "b"), COMPARE[op], (self, other), self)
+
+    method.__name__ = f"__{op}__"
+    return method
+
+
+def _unary(op: str) -> Callable[..., Any]:
+    from .glue import UNARY
+
+    def method(self: TracedValue) -> Any:
+        return self._recorder.glue(op, ("a",), UNARY[op], (self,), self)
+
+    method.__name__ = f"__{op}__"
+    return method
+
+
+def _install_operators() -> None:
+    from .glue import BINARY, COMPARE, UNARY
+
+    for op in BINARY:
+        setattr(TracedValue, f"__{op}__", _binary(op, False, False))
+        setattr(TracedValue, f"__r{op}__", _binary(op, True, False))
+        if op != "divmod":
+            setattr(TracedValue, f"__i{op}__", _binary(op, False, True))
+    for op in COMPARE:
+        setattr(TracedValue, f"__{op}__", _compare(op))
+    for op in UNARY:
+        setattr(TracedValue, f"__{op}__", _unary(op))
+
+
+_install_operators()
