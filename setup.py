@@ -4,7 +4,9 @@
   of the runtime (the in-process JIT links compiled code against it);
 - `pyjitx/lib/libpyjitx_runtime.so`, the same runtime sources as a plain
   shared library with no Python in it, which ahead-of-time code
-  (pyjitx.backend.link) and C/C++ hosts link against;
+  (pyjitx.backend.link) and C/C++ hosts link against, and
+  `pyjitx/lib/libpyjitx_runtime.a`, the same objects as a static archive
+  for hosts that link everything in (`pyjitx config --libs --static`);
 - the runtime's public headers, copied to `pyjitx/include` in a wheel so
   that hosts of an installed pyjitx can compile against them (an editable
   install uses libruntime/include in the source tree directly).
@@ -37,6 +39,8 @@ public_headers = sorted(glob.glob("libruntime/include/pyjitx/*.h")
 
 RUNTIME_CFLAGS = ["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"]
 RUNTIME_LIBRARY = "libpyjitx_runtime.so"
+RUNTIME_STATIC = "libpyjitx_runtime.a"
+RUNTIME_NAME = "pyjitx_runtime"  # create_static_lib's library name: lib<name>.a
 
 
 def _tables_current(path: str) -> bool:
@@ -69,11 +73,15 @@ class BuildExtWithTables(build_ext):
         super().run()
         self.build_runtime_library(gen_dir, header)
 
-    def _runtime_library_paths(self):
+    def _runtime_library_paths(self, filename=RUNTIME_LIBRARY):
         """(where the build puts the library, where an in-place build copies it)."""
         package_dir = self.get_finalized_command("build_py").get_package_dir("pyjitx")
-        return (os.path.join(self.build_lib, "pyjitx", "lib", RUNTIME_LIBRARY),
-                os.path.join(package_dir, "lib", RUNTIME_LIBRARY))
+        return (os.path.join(self.build_lib, "pyjitx", "lib", filename),
+                os.path.join(package_dir, "lib", filename))
+
+    def _built_libraries(self):
+        """[(built, in-place)] for the shared and the static runtime."""
+        return [self._runtime_library_paths(f) for f in (RUNTIME_LIBRARY, RUNTIME_STATIC)]
 
     def build_runtime_library(self, gen_dir: str, tables: str) -> None:
         """Compiles libruntime/*.c once more, with the extension's flags, into
@@ -86,9 +94,9 @@ class BuildExtWithTables(build_ext):
         build error instead of a host's load-time failure; the soname makes
         libraries linked against it record a plain `libpyjitx_runtime.so`
         dependency, found through their rpath."""
-        built, inplace = self._runtime_library_paths()
+        (built, inplace), (built_static, inplace_static) = self._built_libraries()
         depends = runtime_sources + runtime_headers + public_headers + [tables]
-        if self.force or _outdated(built, depends):
+        if self.force or _outdated(built, depends) or _outdated(built_static, depends):
             compiler = new_compiler(verbose=self.verbose, force=self.force)
             customize_compiler(compiler)
             objects = compiler.compile(
@@ -100,20 +108,26 @@ class BuildExtWithTables(build_ext):
                 link_args += ["-Wl,--no-undefined", "-Wl,-soname," + RUNTIME_LIBRARY]
             self.mkpath(os.path.dirname(built))
             compiler.link_shared_object(objects, built, libraries=["m"], extra_postargs=link_args)
+            # the same objects as a static archive (position-independent, as
+            # compiled for the shared library: it links into executables
+            # and shared libraries alike); a host links it with -lm -pthread
+            if os.path.exists(built_static):
+                os.unlink(built_static)  # `ar rcs` adds to an existing archive
+            compiler.create_static_lib(objects, RUNTIME_NAME, os.path.dirname(built_static))
         if self.inplace:
-            self.mkpath(os.path.dirname(inplace))
-            self.copy_file(built, inplace, level=self.verbose)
+            for from_, to in self._built_libraries():
+                self.mkpath(os.path.dirname(to))
+                self.copy_file(from_, to, level=self.verbose)
 
     def get_outputs(self):
         outputs = super().get_outputs()  # in-place: the keys of get_output_mapping
-        built = self._runtime_library_paths()[0]
-        return outputs if built in outputs else [*outputs, built]
+        return [*outputs, *(b for b, _ in self._built_libraries() if b not in outputs)]
 
     def get_output_mapping(self):
         mapping = super().get_output_mapping()
         if self.inplace:
-            built, inplace = self._runtime_library_paths()
-            mapping[built] = inplace
+            for built, inplace in self._built_libraries():
+                mapping[built] = inplace
         return mapping
 
 

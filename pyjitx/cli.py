@@ -1,6 +1,7 @@
 """The `pyjitx` command line.  So far: `pyjitx version`,
 `pyjitx ir FILE.py FUNCTION` (print a function's typed IR) and
-`pyjitx config --cflags --libs` (flags for a C/C++ host, pkg-config style);
+`pyjitx config --cflags --libs [--static] --includedir --libdir --cmakedir`
+(flags and directories for a C/C++ host, pkg-config style);
 `pyjitx inspect DIR` (describe a saved pipeline); `build` arrives with the
 AOT issue."""
 from __future__ import annotations
@@ -34,7 +35,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     config = commands.add_parser("config", help="print flags to compile and link a C/C++ host")
     config.add_argument("--cflags", action="store_true", help="compiler flags (runtime headers)")
     config.add_argument("--libs", action="store_true", help="linker flags (runtime library)")
+    config.add_argument("--static", action="store_true",
+                        help="with --libs: link libpyjitx_runtime.a instead of the .so")
     config.add_argument("--runtime", action="store_true", help="path of libpyjitx_runtime.so")
+    config.add_argument("--includedir", action="store_true", help="directory of the C headers")
+    config.add_argument("--libdir", action="store_true",
+                        help="directory of libpyjitx_runtime.so and .a")
+    config.add_argument("--cmakedir", action="store_true",
+                        help="directory of pyjitxConfig.cmake (for -Dpyjitx_DIR=...)")
     inspect = commands.add_parser("inspect", help="describe a saved pipeline directory "
                                   "(graph, ops, inputs, outputs, state, file sizes)")
     inspect.add_argument("directory")
@@ -78,11 +86,18 @@ def _config(args, parser: argparse.ArgumentParser) -> int:
     from .backend import link
     from .errors import LinkError
 
-    if not (args.cflags or args.libs or args.runtime):
-        parser.error("give --cflags, --libs and/or --runtime")
+    wanted = (args.cflags, args.libs, args.runtime, args.includedir, args.libdir, args.cmakedir)
+    if not any(wanted):
+        parser.error("give --cflags, --libs, --runtime, --includedir, --libdir and/or --cmakedir")
+    if args.static and not args.libs:
+        parser.error("--static goes with --libs")
     try:
-        words = [*(link.cflags() if args.cflags else []), *(link.libs() if args.libs else []),
-                 *([str(link.runtime_library())] if args.runtime else [])]
+        words = [*(link.cflags() if args.cflags else []),
+                 *(link.libs(static=args.static) if args.libs else []),
+                 *([str(link.runtime_library())] if args.runtime else []),
+                 *([str(link.include_dir())] if args.includedir else []),
+                 *([str(link.library_dir())] if args.libdir else []),
+                 *([str(link.cmake_dir())] if args.cmakedir else [])]
     except LinkError as exc:
         print(f"pyjitx: {exc}", file=sys.stderr)
         return 1

@@ -31,7 +31,10 @@ references the bridge's `pjx_call_python`, which only exists inside
 Python, and is refused here with the linker's message.
 
 A C/C++ host compiles against the headers and links the runtime with
-`cflags()` and `libs()` (also `pyjitx config --cflags --libs`), and calls
+`cflags()` and `libs()` (also `pyjitx config --cflags --libs`; `libs(static=
+True)`, `--libs --static`, links `libpyjitx_runtime.a` instead, and
+`pyjitx config --cmakedir` points CMake's find_package at
+pyjitx/cmake/pyjitxConfig.cmake), and calls
 the exported entry points declared in lower.py's docstring:
 `int32_t sym(args..., result *out)` and `int32_t sym__packed(const
 uint64_t *args, uint64_t *out)` (0: ok, -1: exception pending, see
@@ -56,6 +59,9 @@ from ..errors import LinkError
 
 RUNTIME_NAME = "pyjitx_runtime"
 RUNTIME_FILE = f"lib{RUNTIME_NAME}.so"
+RUNTIME_STATIC_FILE = f"lib{RUNTIME_NAME}.a"
+# what the runtime itself needs from the system when linked statically
+RUNTIME_STATIC_DEPS = ["-lm", "-pthread"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -67,6 +73,32 @@ def runtime_library() -> Path:
         raise LinkError(f"pyjitx's runtime library {path} is missing: the native part was not "
                         "built -- reinstall pyjitx (pip install -e .) or run "
                         "`python setup.py build_ext --inplace`")
+    return path
+
+
+def static_runtime_library() -> Path:
+    """The installed `libpyjitx_runtime.a` (the same objects as the shared
+    library, position-independent)."""
+    path = _PACKAGE / "lib" / RUNTIME_STATIC_FILE
+    if not path.is_file():
+        raise LinkError(f"pyjitx's static runtime library {path} is missing: the native part "
+                        "was not built -- reinstall pyjitx (pip install -e .) or run "
+                        "`python setup.py build_ext --inplace`")
+    return path
+
+
+def library_dir() -> Path:
+    """The directory holding libpyjitx_runtime.so and .a."""
+    return runtime_library().parent
+
+
+def cmake_dir() -> Path:
+    """The directory holding pyjitxConfig.cmake, for
+    `cmake -Dpyjitx_DIR=...` and `find_package(pyjitx CONFIG)`."""
+    path = _PACKAGE / "cmake"
+    if not (path / "pyjitxConfig.cmake").is_file():
+        raise LinkError(f"pyjitx's CMake package config {path}/pyjitxConfig.cmake is missing: "
+                        "reinstall pyjitx")
     return path
 
 
@@ -86,9 +118,13 @@ def cflags() -> List[str]:
     return [f"-I{include_dir()}"]
 
 
-def libs() -> List[str]:
+def libs(static: bool = False) -> List[str]:
     """Flags to link a host against the runtime, with an rpath to this
-    installation's copy so that the host runs without LD_LIBRARY_PATH."""
+    installation's copy so that the host runs without LD_LIBRARY_PATH; with
+    `static`, the archive itself and what it needs (the host then runs
+    with no pyjitx file at all)."""
+    if static:
+        return [str(static_runtime_library()), *RUNTIME_STATIC_DEPS]
     libdir = runtime_library().parent
     return [f"-L{libdir}", f"-Wl,-rpath,{libdir}", f"-l{RUNTIME_NAME}"]
 
