@@ -2,8 +2,8 @@
 `pyjitx ir FILE.py FUNCTION` (print a function's typed IR) and
 `pyjitx config --cflags --libs [--static] --includedir --libdir --cmakedir`
 (flags and directories for a C/C++ host, pkg-config style);
-`pyjitx inspect DIR` (describe a saved pipeline); `build` arrives with the
-AOT issue."""
+`pyjitx inspect DIR` (describe a saved pipeline); `pyjitx build MODULE.py`
+(ahead of time: pyjitx/aot.py does the work, this module only parses)."""
 from __future__ import annotations
 
 import argparse
@@ -46,7 +46,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     inspect = commands.add_parser("inspect", help="describe a saved pipeline directory "
                                   "(graph, ops, inputs, outputs, state, file sizes)")
     inspect.add_argument("directory")
+    build = commands.add_parser("build", help="compile a module's @pyjitx.compile functions "
+                                "ahead of time: OUT/<name>.o, <name>.h, lib<name>.so, "
+                                "manifest.json")
+    build.add_argument("module", help="the Python file")
+    build.add_argument("-o", "--output", default="build", help="output directory (default: build)")
+    build.add_argument("--name", help="base name of the files and C macros (default: the "
+                       "module's file name)")
+    build.add_argument("--opt", type=int, choices=(0, 1, 2, 3), default=2,
+                       help="LLVM optimisation level (default 2)")
+    build.add_argument("--emit-llvm", action="store_true",
+                       help="also write each function's optimised LLVM IR to OUT/llvm/*.ll")
+    build.add_argument("--native", action="store_true", help="compile for this machine's CPU "
+                       "instead of the portable x86-64-v2 baseline")
     args = parser.parse_args(argv)
+    if args.command == "build":
+        from . import aot
+
+        return aot.main(args)
     if args.command == "config":
         return _config(args, config)
 
