@@ -22,7 +22,10 @@ Steps, one function each below:
    `<name>.h` (cheader.py) and described in `manifest.json` (the op entries
    of the pipeline manifest; docs/pipeline-format.md, "Build directories").
 
-Compiled classes are not built yet: `collect` reports them as skipped.
+A compiled class is built as its constructor (`C.__new__`, the C name
+`<name>_C_new`, returning a new `pjx_instance *`) and its methods (`self`
+first); its comparison and `__exit__` methods are not built yet (reported
+as skipped).
 """
 from __future__ import annotations
 
@@ -144,27 +147,71 @@ def load_module(path: str) -> Any:
 
 
 def collect(module: Any) -> Tuple[List[Entry], List[str]]:
-    """The module's compiled functions in source order, and a line for each
-    compiled thing left out (classes, for now)."""
+    """The module's compiled functions and classes in source order (a
+    class as its constructor `C.__new__`, then its methods, properties'
+    getters and setters, static and class methods), and a line for each
+    compiled thing left out."""
     from . import _ext
-    from .api import compiled_function_of
 
-    found: List[Tuple[int, Entry]] = []
+    found: List[Tuple[int, List[Entry]]] = []
     skipped: List[str] = []
-    for attr, value in vars(module).items():
+    for value in vars(module).values():
         if isinstance(value, _ext.Dispatcher):
-            function = compiled_function_of(value)
+            function = _function_of(value)
             pyfunc = function.pyfunc
             if pyfunc.__module__ != module.__name__:
                 continue  # imported from elsewhere: that module's build
             found.append((pyfunc.__code__.co_firstlineno,
-                          Entry(pyfunc.__qualname__, function, declared_types(function))))
+                          [Entry(pyfunc.__qualname__, function, declared_types(function))]))
         elif (isinstance(value, type) and issubclass(value, _ext.Instance)
-              and value.__module__ == module.__name__):
-            skipped.append(f"class {value.__qualname__}: compiled classes are not built "
-                           "ahead of time yet")
+              and value.__module__ == module.__name__ and "__pjx_class__" in vars(value)):
+            found.append((_first_line(value), _class_entries(value, skipped)))
     found.sort(key=lambda item: item[0])
-    return [entry for _, entry in found], skipped
+    return [entry for _, entries in found for entry in entries], skipped
+
+
+def _function_of(dispatcher: Any) -> Any:
+    from .api import compiled_function_of
+
+    return compiled_function_of(dispatcher)
+
+
+def _first_line(cls: type) -> int:
+    import inspect
+
+    try:
+        return inspect.getsourcelines(vars(cls)["__pjx_class__"])[1]
+    except (OSError, TypeError):
+        return 0
+
+
+def _class_entries(cls: type, skipped: List[str]) -> List[Entry]:
+    from . import _ext
+
+    functions = [_function_of(vars(cls)["__pjx_constructor__"])]
+    for attr, member in vars(cls).items():
+        if attr.startswith("__pjx_"):
+            continue
+        if isinstance(member, staticmethod):
+            member = member.__func__
+        if isinstance(member, property):
+            functions += [_function_of(f) for f in (member.fget, member.fset)
+                          if isinstance(f, _ext.Dispatcher)]
+        elif isinstance(member, _ext.Dispatcher):
+            functions.append(_function_of(member))
+        elif callable(member) and attr in _WRAPPED_METHODS:
+            skipped.append(f"{cls.__qualname__}.{attr}: comparison and __exit__ methods are "
+                           "not built ahead of time yet")
+    return [Entry(f.pyfunc.__qualname__, f, declared_types(f)) for f in functions]
+
+
+# methods that compiled classes wrap in Python functions (classes.py)
+_WRAPPED_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__exit__")
+
+
+def c_alias(qualname: str) -> str:
+    """`Counter.__new__` -> `Counter_new`, `Counter.bump` -> `Counter_bump`."""
+    return safe_name("_".join(part.strip("_") or part for part in qualname.split(".")))
 
 
 def declared_types(function: Any) -> Tuple[Any, ...]:
@@ -227,7 +274,7 @@ def compile_entries(entries: Sequence[Entry], name: str, target: Any, opt: int,
         if module.calls_python:
             raise CompileError(f"{entry.name} calls Python code (pyjitx.pyfunc): an "
                                "ahead-of-time build cannot hold Python functions")
-        alias = f"{name}_{safe_name(entry.name)}"
+        alias = f"{name}_{c_alias(entry.name)}"
         symbol = c_symbol(module.symbol)
         for taken in (alias, symbol):
             if taken in names:

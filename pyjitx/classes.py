@@ -113,7 +113,9 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
             return equal if equal is NotImplemented else not equal
 
         ns["__ne__"] = __ne__
-    ns.update(__new__=__new__, __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank)
+    # (__pjx_constructor__: what `pyjitx build` compiles as the class's C constructor)
+    ns.update(__new__=__new__, __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
+              __pjx_constructor__=constructor)
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype

@@ -172,6 +172,7 @@ def pyjitx_cli(*args, cwd):
 def import_file(path: Path, name: str):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # (compiled classes look their module up)
     spec.loader.exec_module(module)
     return module
 
@@ -389,28 +390,88 @@ def test_module_without_compiled_functions(tmp_path):
     assert done.stderr == "pyjitx build: plain.py defines no @pyjitx.compile function to build\n"
 
 
-def test_compiled_classes_are_reported_as_not_built_yet(tmp_path):
-    (tmp_path / "withclass.py").write_text(textwrap.dedent("""\
-        import pyjitx
+CLASS_MODULE = '''
+import pyjitx
+from typing import List
 
 
-        @pyjitx.compile
-        class Counter:
-            def __init__(self, start: int) -> None:
-                self.n = start
+@pyjitx.compile
+class Counter:
+    def __init__(self, start: int) -> None:
+        self.n = start
+        self.tags: List[str] = []
+
+    def bump(self, k: int) -> int:
+        self.n += k
+        return self.n
+
+    def tag(self, s: str) -> str:
+        self.tags.append(s.title())
+        return "|".join(self.tags)
+
+    def __lt__(self, other: int) -> bool:
+        return self.n < other
 
 
-        @pyjitx.compile
-        def twice(x: int) -> int:
-            return 2 * x
-        """))
-    from pyjitx import aot
+@pyjitx.compile
+def twice(x: int) -> int:
+    return 2 * x
+'''
 
-    module = aot.load_module(str(tmp_path / "withclass.py"))
-    entries, skipped = aot.collect(module)
-    assert [e.name for e in entries] == ["twice"]
-    assert skipped == ["class Counter: compiled classes are not built ahead of time yet"]
-    done = pyjitx_cli("build", "withclass.py", "-o", "out", cwd=tmp_path)
+CLASS_HOST = r'''
+#include <cstdio>
+#include <cstring>
+#include "counter.h"
+
+int main() {
+    pjx_instance *c = nullptr;
+    if (counter_Counter_new(10, &c) != 0) return 10;
+    int64_t r = 0;
+    if (counter_Counter_bump(c, 5, &r) != 0) return 11;
+    std::printf("bump %lld\n", (long long)r);
+    if (counter_Counter_bump(c, -2, &r) != 0) return 12;
+    std::printf("bump %lld\n", (long long)r);
+    const char *texts[] = {TEXTS};
+    for (const char *text : texts) {
+        pjx_str *s = pjx_str_from_utf8(text, (int64_t)std::strlen(text)), *out = nullptr;
+        if (counter_Counter_tag(c, s, &out) != 0) return 13;
+        std::printf("tag ");
+        std::fwrite(out->data, 1, (size_t)out->nbytes, stdout);
+        std::printf("\n");
+        pjx_decref(out);
+        pjx_decref(s);
+    }
+    if (counter_twice(21, &r) != 0) return 14;
+    std::printf("twice %lld\n", (long long)r);
+    pjx_decref(c);
+    std::printf("live %lld\n", (long long)pjx_live_objects());
+    return 0;
+}
+'''
+
+
+def test_cpp_host_uses_a_compiled_class(tmp_path):
+    """A class is built as its constructor and methods; the instance is a
+    pjx_instance * the host owns."""
+    (tmp_path / "counter.py").write_text(CLASS_MODULE)
+    done = pyjitx_cli("build", "counter.py", "-o", "out", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.startswith("pyjitx build: skipping class Counter: compiled classes are "
-                                  "not built ahead of time yet\ncompiling twice (1/1)\n")
+    assert done.stderr.startswith(
+        "pyjitx build: skipping Counter.__lt__: comparison and __exit__ methods are not built "
+        "ahead of time yet\ncompiling Counter.__new__ (1/4)\ncompiling Counter.bump (2/4)\n"
+        "compiling Counter.tag (3/4)\ncompiling twice (4/4)\n")
+    header = (tmp_path / "out" / "counter.h").read_text()
+    assert "(int64_t start, pjx_instance **out);\n#define counter_Counter_new " in header
+    assert "(pjx_instance *self, int64_t k, int64_t *out);" in header
+    cxx = cxx_or_skip()
+    source = tmp_path / "host.cpp"
+    source.write_text(CLASS_HOST.replace("TEXTS", c_string_list(TEXTS)))
+    host = tmp_path / "host"
+    run([cxx, "-std=c++17", source, "-o", host, f"-I{tmp_path / 'out'}", *link.cflags(),
+         tmp_path / "out" / "counter.o", *link.libs(static=True)])
+    module = import_file(tmp_path / "counter.py", "pjx_test_build_counter")
+    counter = module.Counter(10)
+    lines = [f"bump {counter.bump(5)}", f"bump {counter.bump(-2)}"]
+    lines += [f"tag {counter.tag(text)}" for text in TEXTS]
+    lines += [f"twice {module.twice(21)}", "live 0"]
+    assert run([host], cwd=tmp_path) == "".join(line + "\n" for line in lines).encode("utf-8")
