@@ -475,3 +475,26 @@ def test_cpp_host_uses_a_compiled_class(tmp_path):
     lines += [f"tag {counter.tag(text)}" for text in TEXTS]
     lines += [f"twice {module.twice(21)}", "live 0"]
     assert run([host], cwd=tmp_path) == "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def test_name_and_opt_options(tmp_path):
+    (tmp_path / "small.py").write_text(textwrap.dedent("""\
+        import pyjitx
+
+
+        @pyjitx.compile
+        def add(a: int, b: int) -> int:
+            return a + b
+        """))
+    done = pyjitx_cli("build", "small.py", "-o", "o0", "--name", "fast", "--opt", "0",
+                      cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "o0"
+    assert sorted(p.name for p in out.iterdir()) == ["fast.h", "fast.o", "libfast.so",
+                                                     "manifest.json"]
+    header = (out / "fast.h").read_text()
+    assert "#define fast_add pjx_small_add__int_int\n" in header
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["name"] == "fast" and manifest["ops"][0]["c_name"] == "fast_add"
+    bad = pyjitx_cli("build", "small.py", "--opt", "7", cwd=tmp_path)
+    assert bad.returncode == 2 and "invalid choice: 7" in bad.stderr
