@@ -114,12 +114,24 @@ def safe_name(text: str) -> str:
 # ---- 1. import
 
 
+def module_name_for(source: Path) -> str:
+    """The file's name, which the compiler puts in every symbol
+    (`pjx_<module>_<function>__<types>`) -- unless a module of that name is
+    already imported or in the standard library: replacing `tokenize` or
+    `json` in sys.modules would break pyjitx itself, so such a file is
+    imported as `pyjitx_build_<name>` instead."""
+    stem = source.stem
+    if stem in sys.modules or stem in getattr(sys, "stdlib_module_names", ()):
+        return f"pyjitx_build_{safe_name(stem)}"
+    return stem
+
+
 def load_module(path: str) -> Any:
-    """Imports the file at `path` as the module of its file name."""
+    """Imports the file at `path` as the module `module_name_for` names."""
     source = Path(path).resolve()
     if not source.is_file():
         raise BuildError(f"no such file: {path}")
-    module_name = source.stem
+    module_name = module_name_for(source)
     spec = importlib.util.spec_from_file_location(module_name, source)
     if spec is None or spec.loader is None:
         raise BuildError(f"cannot import {path}: not a Python source file")

@@ -498,3 +498,24 @@ def test_name_and_opt_options(tmp_path):
     assert manifest["name"] == "fast" and manifest["ops"][0]["c_name"] == "fast_add"
     bad = pyjitx_cli("build", "small.py", "--opt", "7", cwd=tmp_path)
     assert bad.returncode == 2 and "invalid choice: 7" in bad.stderr
+
+
+def test_module_named_like_the_standard_library(tmp_path):
+    """A file called json.py must not replace the json module pyjitx uses."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "json.py").write_text(MODULE)
+    done = pyjitx_cli("build", "src/json.py", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    header = (tmp_path / "out" / "json.h").read_text()
+    assert "#define json_add pjx_pyjitx_build_json_add__int_int\n" in header
+
+
+def test_header_compiles_as_strict_c(built, tmp_path):
+    out, _, _ = built
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if cc is None:
+        pytest.skip("no C compiler installed")
+    source = tmp_path / "use.c"
+    source.write_text('#include "demo.h"\nint use(void) { int64_t r; return demo_add(1, 2, &r); }\n')
+    run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-c", source, "-o", tmp_path / "use.o",
+         f"-I{out}", *link.cflags()])
