@@ -267,6 +267,12 @@ class Progress:
             self.stream.write(f"compiling {name} ({index}/{self.total})\n")
         self.stream.flush()
 
+    def clear(self) -> None:
+        """Ends a redrawn line (before an error message)."""
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
     def done(self, message: str) -> None:
         if self.stream is None:
             return
@@ -325,7 +331,11 @@ def build(path: str, out: str = "build", name: Optional[str] = None, opt: int = 
     bar = Progress(progress, len(entries))
     for line in skipped:
         bar.done(f"pyjitx build: skipping {line}")
-    built = compile_entries(entries, name, target, opt, bar)
+    try:
+        built = compile_entries(entries, name, target, opt, bar)
+    except BaseException:
+        bar.clear()
+        raise
 
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)

@@ -519,3 +519,24 @@ def test_header_compiles_as_strict_c(built, tmp_path):
     source.write_text('#include "demo.h"\nint use(void) { int64_t r; return demo_add(1, 2, &r); }\n')
     run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-c", source, "-o", tmp_path / "use.o",
          f"-I{out}", *link.cflags()])
+
+
+def test_progress_bar_on_a_terminal():
+    import io
+
+    from pyjitx.aot import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    plain, terminal = io.StringIO(), Terminal()
+    for stream in (plain, terminal):
+        bar = Progress(stream, 2)
+        bar.step(1, "add")
+        bar.step(2, "scale")
+        bar.done("built")
+    assert plain.getvalue() == "compiling add (1/2)\ncompiling scale (2/2)\nbuilt\n"
+    assert terminal.getvalue() == ("\r\x1b[K[" + "-" * 24 + "] 1/2 compiling add"
+                                   "\r\x1b[K[" + "#" * 12 + "-" * 12 + "] 2/2 compiling scale"
+                                   "\r\x1b[Kbuilt\n")
