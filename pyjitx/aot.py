@@ -7,11 +7,12 @@ as files a C or C++ host links without Python (SPEC §4).
 
 Steps, one function each below:
 
-1. `load_module` imports the file under its own name (its directory first
-   on sys.path, so that it imports its neighbours), which runs its
-   `@pyjitx.compile` decorators;
-2. `collect` finds the compiled functions the module defines (not those it
-   imports), in source order, each with the types its annotations declare:
+1. `load_module` imports the file under its own name (`module_name_for`:
+   its directory first on sys.path, so that it imports its neighbours),
+   which runs its `@pyjitx.compile` decorators;
+2. `collect` finds the compiled functions and classes the module defines
+   (not those it imports), in source order, each function with the types
+   its annotations declare:
    every parameter must be annotated (an entry point of a C ABI has one
    signature), else a CompileError pointing at the parameter;
 3. each is compiled for the saving target of pipelines (the x86-64-v2
