@@ -388,9 +388,14 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
             result = build()
         except CompileError as exc:
             # this type takes no such call (`b"".split(",")`): for a value of
-            # it, the call raises TypeError at run time, as in Python
+            # it, the call raises TypeError at run time, as in Python.  Undo
+            # what the attempt built (inside a `try`, its fallible calls
+            # already ended `block` with edges to the handler)
+            dropped = set(b.fn.blocks[blocks_before:])
             del b.fn.blocks[blocks_before:]
             block.ops.clear()
+            block.terminator = None
+            b.ssa.roll_back(dropped, block)
             b.block = block
             b.terminate(ops.Raise("TypeError", exc.message.split("\n")[0], b.lineno(node)))
         else:
