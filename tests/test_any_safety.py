@@ -708,6 +708,21 @@ def copies_are_free(v: Any) -> List[Any]:
     return [c, s, words]
 
 
+def set_and_dict_copies(v: Any) -> List[Any]:
+    names: Set[str] = {"a"}
+    table: Dict[str, List[str]] = {"k": ["x"]}
+    s: Any = names
+    d: Any = table
+    u = s.union([v])  # a new set
+    c = d.copy()  # a new dict
+    c["n"] = v
+    s.update(s)
+    d.update(d)
+    w: Any = table["k"]
+    w.extend(w)
+    return [sorted(u, key=str), c, sorted(names), table]
+
+
 def python_lists(xs: Any, v: Any) -> Any:
     xs.append(v)
     xs[0] = v
@@ -718,6 +733,8 @@ def python_lists(xs: Any, v: Any) -> Any:
 def test_unconstrained_containers_take_anything():
     assert jit(any_made)(2.5) == [2.5, "a", 2.5]
     assert jit(copies_are_free)(5) == [["a", 5], ["a", 5], ["a"]]
+    assert jit(set_and_dict_copies)(5) == [[5, "a"], {"k": ["x", "x"], "n": 5}, ["a"],
+                                           {"k": ["x", "x"]}]
     assert jit(python_lists)(["a", [1]], None) == [None, [1], None, None, "s"]
     xs = ["a"]
     jit(python_lists)(xs, 3)
