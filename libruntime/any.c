@@ -117,112 +117,6 @@ int32_t pjx_any_to_bool(pjx_object *a, int64_t *out) {
     return 0;
 }
 
-/* ---- casts to container types (descriptors as at the boundary) --------------- */
-void pjx_descriptor_skip(const char **desc) {
-    const char *d = *desc;
-    char c = *d++;
-    if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
-        c == 'g' || c == 'A') {
-        int depth = 0;
-        do {
-            if (*d == '[') depth++;
-            else if (*d == ']') depth--;
-            d++;
-        } while (depth > 0 && *d);
-    }
-    *desc = d;
-}
-
-static int32_t desc_kind(const char *d) {
-    switch (*d) {
-    case 'i': return PJX_KIND_INT;
-    case 'f': return PJX_KIND_FLOAT;
-    case 'b': return PJX_KIND_BOOL;
-    case 'n': return PJX_KIND_NONE;
-    default: return PJX_KIND_OBJ;
-    }
-}
-
-/* Does the slot (of `kind`) hold a value of descriptor d?  Scalars must
- * match the container's kind exactly: a List[int]'s items are unboxed. */
-static int slot_matches(int32_t kind, pjx_slot v, const char *d);
-
-static int object_matches(pjx_object *o, const char *d) {
-    switch (*d) {
-    case 'a': return 1;
-    case 'o': return o == NULL || object_matches(o, d + 2);
-    case 'n': return o == NULL;
-    default: break;
-    }
-    if (o == NULL) return 0;
-    switch (*d) {
-    case 's': return o->type_id == PJX_TYPE_STR;
-    case 'y': return o->type_id == PJX_TYPE_BYTES;
-    case 'i': return o->type_id == PJX_TYPE_INT;
-    case 'f': return o->type_id == PJX_TYPE_FLOAT;
-    case 'b': return o->type_id == PJX_TYPE_BOOL;
-    case 'c':
-        return o->type_id == PJX_TYPE_INSTANCE &&
-               pjx_class_is_subclass(((pjx_instance *)o)->cls, strtoll(d + 2, NULL, 10));
-    case 'l': {
-        if (o->type_id != PJX_TYPE_LIST) return 0;
-        pjx_list *l = (pjx_list *)o;
-        if (l->kind != desc_kind(d + 2)) return 0;
-        if (l->kind == PJX_KIND_OBJ && d[2] != 'a')
-            for (int64_t i = 0; i < l->size; i++)
-                if (!object_matches(l->items[i].o, d + 2)) return 0;
-        return 1;
-    }
-    case 'e': case 'd': {
-        if (o->type_id != (*d == 'e' ? PJX_TYPE_SET : PJX_TYPE_DICT)) return 0;
-        pjx_dict *dict = (pjx_dict *)o;
-        const char *kd = d + 2, *vd = kd;
-        pjx_descriptor_skip(&vd);
-        if (dict->key_kind != desc_kind(kd)) return 0;
-        if (*d == 'd' && dict->value_kind != desc_kind(vd)) return 0;
-        int64_t pos = 0;
-        pjx_slot k, v;
-        while (pjx_dict_next(dict, &pos, &k, &v)) {
-            if (!slot_matches(dict->key_kind, k, kd)) return 0;
-            if (*d == 'd' && !slot_matches(dict->value_kind, v, vd)) return 0;
-        }
-        return 1;
-    }
-    case 't': case 'T': {
-        if (o->type_id != PJX_TYPE_TUPLE) return 0;
-        pjx_tuple *t = (pjx_tuple *)o;
-        const char *item = d + 2;
-        for (int64_t i = 0; i < t->size; i++) {
-            if (*item == ']') return 0; /* more items than the type has */
-            if (!slot_matches(PJX_TUPLE_KINDS(t)[i], t->items[i], item)) return 0;
-            if (*d == 't') pjx_descriptor_skip(&item);
-        }
-        return *d == 'T' || *item == ']';
-    }
-    default: return 0;
-    }
-}
-
-static int slot_matches(int32_t kind, pjx_slot v, const char *d) {
-    if (kind == PJX_KIND_OBJ) return object_matches(v.o, d);
-    return kind == desc_kind(d) && *d != 'a';
-}
-
-int32_t pjx_any_cast(pjx_object *a, const char *desc, pjx_object **out) {
-    if (!object_matches(a, desc)) {
-        pjx_err_format(PJX_EXC_TYPE, "expected %s, got %s", desc[0] == 's' ? "str" :
-                       desc[0] == 'y' ? "bytes" : desc[0] == 'l' ? "a list of the declared type" :
-                       desc[0] == 'd' ? "a dict of the declared types" :
-                       desc[0] == 'e' ? "a set of the declared type" :
-                       desc[0] == 'c' ? "an instance of the declared class" :
-                       "a value of the declared type", pjx_any_type_name(a));
-        return -1;
-    }
-    pjx_incref(a);
-    *out = a;
-    return 0;
-}
-
 /* ---- arithmetic ------------------------------------------------------------------ */
 static const char *const op_symbols[] = {"+", "-", "*", "/", "//", "%", "** or pow()", "<<", ">>",
                                          "&", "|", "^"};
@@ -317,11 +211,22 @@ static int32_t float_binary(int32_t op, double x, double y, pjx_object **out) {
     return *out ? 0 : -1;
 }
 
+/* a + b of two lists into r: r's items, read through an Any, keep the
+ * item types of the lists they came from. */
+static void adopt_concat_items(pjx_list *r, pjx_list *a, pjx_list *b) {
+    pjx_desc_adopt_items(r, 0, a->size, pjx_list_item_desc(a));
+    pjx_desc_adopt_items(r, a->size, r->size, pjx_list_item_desc(b));
+}
+
 static int32_t sequence_repeat(pjx_object *seq, int64_t n, pjx_object **out) {
     switch (seq->type_id) {
     case PJX_TYPE_STR: *out = (pjx_object *)pjx_str_repeat((pjx_str *)seq, n); break;
     case PJX_TYPE_BYTES: *out = (pjx_object *)pjx_bytes_repeat((pjx_bytes *)seq, n); break;
-    case PJX_TYPE_LIST: *out = (pjx_object *)pjx_list_repeat((pjx_list *)seq, n); break;
+    case PJX_TYPE_LIST:
+        *out = (pjx_object *)pjx_list_repeat((pjx_list *)seq, n);
+        if (*out != NULL) /* the same items: read through an Any, they keep their types */
+            pjx_desc_adopt_items((pjx_list *)*out, 0, INT64_MAX, pjx_list_item_desc((pjx_list *)seq));
+        break;
     case PJX_TYPE_TUPLE: *out = (pjx_object *)pjx_tuple_repeat((pjx_tuple *)seq, n); break;
     default: return -2;
     }
@@ -367,10 +272,12 @@ int32_t pjx_any_binary(int32_t op, pjx_object *a, pjx_object *b, pjx_object **ou
                         }
                     }
                 }
+                adopt_concat_items(r, (pjx_list *)a, (pjx_list *)b);
                 *out = &r->ob;
                 return 0;
             }
             *out = (pjx_object *)pjx_list_concat((pjx_list *)a, (pjx_list *)b);
+            if (*out != NULL) adopt_concat_items((pjx_list *)*out, (pjx_list *)a, (pjx_list *)b);
             break;
         default: return unsupported(op, a, b);
         }
@@ -531,7 +438,9 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
         case PJX_TYPE_LIST: {
             pjx_list *l = (pjx_list *)a;
             if (index_of(key, "list", &i) < 0 || pjx_list_get_borrowed(l, i, &v) < 0) return -1;
-            return pjx_any_pack(l->kind, v, out);
+            if (pjx_any_pack(l->kind, v, out) < 0) return -1;
+            pjx_desc_adopt(*out, pjx_list_item_desc(l));
+            return 0;
         }
         case PJX_TYPE_TUPLE: {
             pjx_tuple *t = (pjx_tuple *)a;
@@ -557,7 +466,9 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
             if (found > 0) found = pjx_dict_lookup(d, k, &v);
             if (found < 0) return -1;
             if (!found) return pjx_any_key_error(key);
-            return pjx_any_pack(d->value_kind, v, out);
+            if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
+            pjx_desc_adopt(*out, pjx_dict_value_desc(d));
+            return 0;
         }
         default: break;
         }
@@ -566,7 +477,8 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
     return -1;
 }
 
-int32_t pjx_any_to_slot(pjx_object *value, int32_t kind, const char *what, pjx_slot *out) {
+int32_t pjx_any_to_slot(pjx_object *value, int32_t kind, const char *what, const char *noun,
+                        pjx_slot *out) {
     int32_t k;
     pjx_slot v;
     pjx_any_unpack(value, &k, &v);
@@ -580,10 +492,33 @@ int32_t pjx_any_to_slot(pjx_object *value, int32_t kind, const char *what, pjx_s
         out->f = (double)v.i;
         return 0;
     }
-    pjx_err_format(PJX_EXC_TYPE, "%s holds %s values, not %s", what,
+    char got[200];
+    pjx_describe(value, got, sizeof got);
+    pjx_err_format(PJX_EXC_TYPE, "%s holds %s %s, not %s", what,
                    kind == PJX_KIND_INT ? "int" : kind == PJX_KIND_FLOAT ? "float" :
-                   kind == PJX_KIND_BOOL ? "bool" : "None", pjx_any_type_name(value));
+                   kind == PJX_KIND_BOOL ? "bool" : "None", noun, got);
     return -1;
+}
+
+int32_t pjx_any_dict_store(pjx_dict *d, pjx_object *key, pjx_object *value) {
+    pjx_slot k, v;
+    const char *kd = pjx_dict_key_desc(d), *vd = pjx_dict_value_desc(d);
+    if (pjx_desc_check(key, d->key_kind, kd, "this dict", "keys") < 0 ||
+        pjx_desc_check(value, d->value_kind, vd, "this dict", "values") < 0 ||
+        pjx_any_to_slot(key, d->key_kind, "this dict", "keys", &k) < 0)
+        return -1;
+    if (pjx_any_to_slot(value, d->value_kind, "this dict", "values", &v) < 0) {
+        pjx_slot_decref(d->key_kind, k);
+        return -1;
+    }
+    int32_t rc = pjx_dict_setitem(d, k, v);
+    if (rc == 0) {
+        pjx_desc_fix(key, kd);
+        pjx_desc_fix(value, vd);
+    }
+    pjx_slot_decref(d->key_kind, k);
+    pjx_slot_decref(d->value_kind, v);
+    return rc;
 }
 
 int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value) {
@@ -591,25 +526,21 @@ int32_t pjx_any_setitem(pjx_object *a, pjx_object *key, pjx_object *value) {
     if (a != NULL && a->type_id == PJX_TYPE_LIST) {
         pjx_list *l = (pjx_list *)a;
         int64_t i;
-        if (index_of(key, "list", &i) < 0 || pjx_any_to_slot(value, l->kind, "this list", &v) < 0)
+        const char *item = pjx_list_item_desc(l);
+        if (index_of(key, "list", &i) < 0 ||
+            pjx_desc_check(value, l->kind, item, "this list", "values") < 0 ||
+            pjx_any_to_slot(value, l->kind, "this list", "values", &v) < 0)
             return -1;
         int32_t rc = pjx_list_set(l, i, v);
-        if (rc == 0) pjx_list_note_store(l, v);
+        if (rc == 0) {
+            pjx_list_note_store(l, v);
+            pjx_desc_fix(value, item);
+        }
         pjx_slot_decref(l->kind, v);
         return rc;
     }
     if (a != NULL && a->type_id == PJX_TYPE_DICT) {
-        pjx_dict *d = (pjx_dict *)a;
-        pjx_slot k;
-        if (pjx_any_to_slot(key, d->key_kind, "this dict's keys", &k) < 0) return -1;
-        if (pjx_any_to_slot(value, d->value_kind, "this dict", &v) < 0) {
-            pjx_slot_decref(d->key_kind, k);
-            return -1;
-        }
-        int32_t rc = pjx_dict_setitem(d, k, v);
-        pjx_slot_decref(d->key_kind, k);
-        pjx_slot_decref(d->value_kind, v);
-        return rc;
+        return pjx_any_dict_store((pjx_dict *)a, key, value);
     }
     pjx_err_format(PJX_EXC_TYPE, "'%s' object does not support item assignment",
                    pjx_any_type_name(a));
@@ -636,7 +567,11 @@ int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t ste
         switch (a->type_id) {
         case PJX_TYPE_STR: r = (pjx_object *)pjx_str_slice((pjx_str *)a, start, stop, step); break;
         case PJX_TYPE_BYTES: r = (pjx_object *)pjx_bytes_slice((pjx_bytes *)a, start, stop, step); break;
-        case PJX_TYPE_LIST: r = (pjx_object *)pjx_list_slice((pjx_list *)a, start, stop, step); break;
+        case PJX_TYPE_LIST:
+            r = (pjx_object *)pjx_list_slice((pjx_list *)a, start, stop, step);
+            if (r != NULL) /* the same items: read through an Any, they keep their types */
+                pjx_desc_adopt_items((pjx_list *)r, 0, INT64_MAX, pjx_list_item_desc((pjx_list *)a));
+            break;
         case PJX_TYPE_TUPLE: r = (pjx_object *)pjx_tuple_slice((pjx_tuple *)a, start, stop, step); break;
         case PJX_TYPE_DICT: /* Python looks the slice up as a key (3.11: unhashable) */
             pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
@@ -677,7 +612,7 @@ int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t ste
             items = pjx_list_new(l->kind, any_items->size);
             for (int64_t i = 0; items != NULL && i < any_items->size; i++) {
                 pjx_slot v;
-                if (pjx_any_to_slot(any_items->items[i].o, l->kind, "this list", &v) < 0) {
+                if (pjx_any_to_slot(any_items->items[i].o, l->kind, "this list", "values", &v) < 0) {
                     pjx_decref(items);
                     items = NULL;
                     break;
@@ -688,10 +623,18 @@ int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t ste
             if (items == NULL) return -1;
         }
     }
+    const char *item = pjx_list_item_desc(l);
+    for (int64_t i = 0; i < items->size; i++) /* all checked before anything changes */
+        if (pjx_desc_check(items->items[i].o, l->kind, item, "this list", "values") < 0) {
+            pjx_decref(items);
+            return -1;
+        }
     int32_t rc = pjx_list_set_slice(l, start, stop, step, items);
     if (rc == 0)
-        for (int64_t i = 0; i < items->size && l->elem_type_id != 0; i++)
+        for (int64_t i = 0; i < items->size; i++) {
             pjx_list_note_store(l, items->items[i]);
+            if (l->kind == PJX_KIND_OBJ) pjx_desc_fix(items->items[i].o, item);
+        }
     pjx_decref(items);
     return rc;
 }
@@ -788,6 +731,8 @@ pjx_list *pjx_any_items(pjx_object *a) {
                 if (pjx_any_pack(kind, v, &item) < 0 ||
                     pjx_list_append_steal(r, (pjx_slot){.o = item}) < 0) goto fail;
             }
+            if (a->type_id == PJX_TYPE_LIST) /* read through an Any: they keep their types */
+                pjx_desc_adopt_items(r, 0, n, pjx_list_item_desc((pjx_list *)a));
             return r;
         fail:
             pjx_decref(r);

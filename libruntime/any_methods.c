@@ -6,7 +6,8 @@
  * -- so the compiler cannot pick the typed primitive: the dispatch happens
  * here, on the receiver's run-time type and then on the method.  Each
  * method converts its Any arguments to the container's kinds (stores with
- * pjx_any_to_slot: TypeError when an item does not fit; lookups with
+ * pjx_any_to_slot: TypeError when an item does not fit, and for a
+ * container of objects, pjx_desc_check against its item type; lookups with
  * pjx_any_probe: a value that fits no slot of the kind is simply absent)
  * and calls the typed container primitive (containers.h), so a method
  * behaves as the typed one and as Python's.  Results are Anys (None is
@@ -139,7 +140,7 @@ static pjx_list *items_of_kind(pjx_object *iterable, int32_t kind, const char *w
     if (r == NULL) goto fail;
     for (int64_t i = 0; i < items->size; i++) {
         pjx_slot v;
-        if (pjx_any_to_slot(items->items[i].o, kind, what, &v) < 0 ||
+        if (pjx_any_to_slot(items->items[i].o, kind, what, "values", &v) < 0 ||
             pjx_list_append_steal(r, v) < 0) goto fail;
     }
     pjx_decref(items);
@@ -150,10 +151,35 @@ fail:
     return NULL;
 }
 
-/* After items were stored into l through an Any: keep elem_type_id true. */
+/* Before items (of l's kind) are stored into l: each of l's item type
+ * (TypeError for the first that is not, and nothing stored). */
+static int32_t check_items(pjx_list *l, pjx_list *items) {
+    const char *item = pjx_list_item_desc(l);
+    for (int64_t i = 0; item != NULL && i < items->size; i++)
+        if (pjx_desc_check(items->items[i].o, l->kind, item, "this list", "values") < 0) return -1;
+    return 0;
+}
+
+/* After items were stored into l through an Any: keep elem_type_id true;
+ * containers among them take their types. */
 static void note_stores(pjx_list *l, pjx_list *items) {
     for (int64_t i = 0; i < items->size && l->elem_type_id != 0; i++)
         pjx_list_note_store(l, items->items[i]);
+    const char *item = pjx_list_item_desc(l);
+    for (int64_t i = 0; item != NULL && l->kind == PJX_KIND_OBJ && i < items->size; i++)
+        pjx_desc_fix(items->items[i].o, item);
+}
+
+/* Before the keys of `other` (a set of s's kind) are added to s: each of
+ * s's item type. */
+static int32_t check_set_items(pjx_dict *s, pjx_dict *other) {
+    const char *item = pjx_dict_key_desc(s);
+    int64_t pos = 0;
+    pjx_slot k;
+    if (item == NULL || s->key_kind != PJX_KIND_OBJ || other == s) return 0;
+    while (pjx_dict_next(other, &pos, &k, NULL))
+        if (pjx_desc_check(k.o, s->key_kind, item, "this set", "values") < 0) return -1;
+    return 0;
 }
 
 /* The items of an iterable Any as a new set of `kind`, for the set
@@ -176,7 +202,7 @@ static pjx_dict *set_of_kind(pjx_object *iterable, int32_t kind, int strict, int
         pjx_object *item = items->items[i].o;
         pjx_slot v;
         if (strict) {
-            if (pjx_any_to_slot(item, kind, "this set", &v) < 0) goto fail;
+            if (pjx_any_to_slot(item, kind, "this set", "values", &v) < 0) goto fail;
             int32_t rc = pjx_set_add(r, v);
             pjx_slot_decref(kind, v);
             if (rc < 0) goto fail;
@@ -204,34 +230,49 @@ static int32_t list_method(pjx_list *l, int32_t m, int32_t nargs, pjx_object *co
     pjx_slot v;
     int64_t i, start, stop;
     switch (m) {
-    case PJX_METHOD_APPEND:
+    case PJX_METHOD_APPEND: {
+        const char *item = pjx_list_item_desc(l);
         if (arity("list", m, nargs, 1, 1) < 0 ||
-            pjx_any_to_slot(args[0], l->kind, "this list", &v) < 0) return -1;
+            pjx_desc_check(args[0], l->kind, item, "this list", "values") < 0 ||
+            pjx_any_to_slot(args[0], l->kind, "this list", "values", &v) < 0) return -1;
         pjx_list_note_store(l, v);
-        return pjx_list_append_steal(l, v);
+        if (pjx_list_append_steal(l, v) < 0) return -1;
+        pjx_desc_fix(args[0], item);
+        return 0;
+    }
     case PJX_METHOD_EXTEND: {
         if (arity("list", m, nargs, 1, 1) < 0) return -1;
         /* converted first: an item that does not fit leaves the list as it was */
         pjx_list *items = items_of_kind(args[0], l->kind, "this list");
         if (items == NULL) return -1;
+        if (check_items(l, items) < 0) {
+            pjx_decref(items);
+            return -1;
+        }
         int32_t rc = pjx_list_extend(l, items);
         if (rc == 0) note_stores(l, items);
         pjx_decref(items);
         return rc;
     }
     case PJX_METHOD_INSERT: {
+        const char *item = pjx_list_item_desc(l);
         if (arity("list", m, nargs, 2, 2) < 0 || int_arg(args[0], &i) < 0 ||
-            pjx_any_to_slot(args[1], l->kind, "this list", &v) < 0) return -1;
+            pjx_desc_check(args[1], l->kind, item, "this list", "values") < 0 ||
+            pjx_any_to_slot(args[1], l->kind, "this list", "values", &v) < 0) return -1;
         int32_t rc = pjx_list_insert(l, i, v);
-        if (rc == 0) pjx_list_note_store(l, v);
+        if (rc == 0) {
+            pjx_list_note_store(l, v);
+            pjx_desc_fix(args[1], item);
+        }
         pjx_slot_decref(l->kind, v);
         return rc;
     }
     case PJX_METHOD_POP:
         i = -1;
         if (arity("list", m, nargs, 0, 1) < 0 || (nargs == 1 && int_arg(args[0], &i) < 0) ||
-            pjx_list_pop(l, i, &v) < 0) return -1;
-        return pack_steal(l->kind, v, out);
+            pjx_list_pop(l, i, &v) < 0 || pack_steal(l->kind, v, out) < 0) return -1;
+        pjx_desc_adopt(*out, pjx_list_item_desc(l)); /* (compiled code may hold it still) */
+        return 0;
     case PJX_METHOD_REMOVE:
         if (arity("list", m, nargs, 1, 1) < 0) return -1;
         if (!pjx_any_probe(args[0], l->kind, &v)) {
@@ -260,9 +301,13 @@ static int32_t list_method(pjx_list *l, int32_t m, int32_t nargs, pjx_object *co
         if (arity("list", m, nargs, 0, 0) < 0) return -1;
         pjx_list_reverse(l);
         return 0;
-    case PJX_METHOD_COPY:
+    case PJX_METHOD_COPY: {
+        /* a new list, of any items; the items themselves keep their types */
         if (arity("list", m, nargs, 0, 0) < 0) return -1;
-        return object_result(pjx_list_copy(l), out);
+        pjx_list *r = pjx_list_copy(l);
+        if (r != NULL) pjx_desc_adopt_items(r, 0, r->size, pjx_list_item_desc(l));
+        return object_result(r, out);
+    }
     case PJX_METHOD_SORT: {
         int64_t reverse = 0;
         if (arity("list", m, nargs, 0, 1) < 0 || (nargs == 1 && pjx_any_truthy(args[0], &reverse) < 0))
@@ -295,26 +340,58 @@ static int32_t tuple_method(pjx_tuple *t, int32_t m, int32_t nargs, pjx_object *
 }
 
 /* ---- dict ----------------------------------------------------------------- */
-/* d[key] = value with both converted to d's kinds. */
+/* d[key] = value with both converted to d's kinds (any.c). */
 static int32_t dict_store(pjx_dict *d, pjx_object *key, pjx_object *value) {
+    return pjx_any_dict_store(d, key, value);
+}
+
+/* Before the entries of `o` (a dict of d's kinds) go into d: each of d's
+ * key and value types. */
+static int32_t check_entries(pjx_dict *d, pjx_dict *o) {
+    const char *kd = pjx_dict_key_desc(d), *vd = pjx_dict_value_desc(d);
+    int64_t pos = 0;
     pjx_slot k, v;
-    if (pjx_any_to_slot(key, d->key_kind, "this dict's keys", &k) < 0) return -1;
-    if (pjx_any_to_slot(value, d->value_kind, "this dict", &v) < 0) {
-        pjx_slot_decref(d->key_kind, k);
-        return -1;
+    if (kd == NULL || o == d) return 0;
+    while (pjx_dict_next(o, &pos, &k, &v))
+        if (pjx_desc_check(k.o, d->key_kind, kd, "this dict", "keys") < 0 ||
+            pjx_desc_check(v.o, d->value_kind, vd, "this dict", "values") < 0)
+            return -1;
+    return 0;
+}
+
+/* After they went in: containers among them take their types. */
+static void fix_entries(pjx_dict *d, pjx_dict *o) {
+    const char *vd = pjx_dict_value_desc(d);
+    int64_t pos = 0;
+    pjx_slot k, v;
+    if (vd == NULL || d->value_kind != PJX_KIND_OBJ || o == d) return;
+    while (pjx_dict_next(o, &pos, &k, &v)) pjx_desc_fix(v.o, vd);
+}
+
+/* The values of d, read through an Any into r (d.values(): a list of Anys;
+ * d.copy(): a dict), keep their types. */
+static void adopt_values(pjx_dict *d, pjx_object *r) {
+    const char *vd = pjx_dict_value_desc(d);
+    if (vd == NULL || r == NULL) return;
+    if (r->type_id == PJX_TYPE_LIST) {
+        pjx_desc_adopt_items((pjx_list *)r, 0, INT64_MAX, vd);
+        return;
     }
-    int32_t rc = pjx_dict_setitem(d, k, v);
-    pjx_slot_decref(d->key_kind, k);
-    pjx_slot_decref(d->value_kind, v);
-    return rc;
+    int64_t pos = 0;
+    pjx_slot k, v;
+    if (((pjx_dict *)r)->value_kind != PJX_KIND_OBJ) return;
+    while (pjx_dict_next((pjx_dict *)r, &pos, &k, &v)) pjx_desc_adopt(v.o, vd);
 }
 
 /* d.update(other): another dict (of any kinds), or an iterable of pairs. */
 static int32_t dict_update(pjx_dict *d, pjx_object *other) {
     if (other != NULL && other->type_id == PJX_TYPE_DICT) {
         pjx_dict *o = (pjx_dict *)other;
-        if (o->key_kind == d->key_kind && o->value_kind == d->value_kind)
-            return pjx_dict_update(d, o); /* also d.update(d) */
+        if (o->key_kind == d->key_kind && o->value_kind == d->value_kind) {
+            if (check_entries(d, o) < 0 || pjx_dict_update(d, o) < 0) return -1; /* also d.update(d) */
+            fix_entries(d, o);
+            return 0;
+        }
         int64_t pos = 0;
         pjx_slot k, v;
         while (pjx_dict_next(o, &pos, &k, &v)) { /* o != d: d's inserts leave o alone */
@@ -367,17 +444,29 @@ static int32_t dict_method(pjx_dict *d, int32_t m, int32_t nargs, pjx_object *co
         found = pjx_any_probe_key(args[0], d->key_kind, &k);
         if (found > 0) found = pjx_dict_lookup(d, k, &v);
         if (found < 0) return -1;
-        if (found) return pjx_any_pack(d->value_kind, v, out);
+        if (found) {
+            if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
+            pjx_desc_adopt(*out, pjx_dict_value_desc(d));
+            return 0;
+        }
         return same_result(nargs == 2 ? args[1] : NULL, out); /* the default as given */
     case PJX_METHOD_KEYS:
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
         return object_result(pjx_dict_keys(d), out);
-    case PJX_METHOD_VALUES:
+    case PJX_METHOD_VALUES: {
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
-        return object_result(pjx_dict_values(d), out);
-    case PJX_METHOD_ITEMS:
+        pjx_list *r = pjx_dict_values(d);
+        adopt_values(d, (pjx_object *)r);
+        return object_result(r, out);
+    }
+    case PJX_METHOD_ITEMS: {
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
-        return object_result(pjx_dict_items(d), out);
+        pjx_list *r = pjx_dict_items(d);
+        for (int64_t i = 0; r != NULL && i < r->size; i++) /* (key, value) tuples */
+            pjx_desc_adopt(((pjx_tuple *)r->items[i].o)->items[1].o,
+                           d->value_kind == PJX_KIND_OBJ ? pjx_dict_value_desc(d) : NULL);
+        return object_result(r, out);
+    }
     case PJX_METHOD_POP:
         if (arity("dict", m, nargs, 1, 2) < 0) return -1;
         /* CPython's pop looks nothing up in an empty dict: {}.pop([]) is a
@@ -386,20 +475,29 @@ static int32_t dict_method(pjx_dict *d, int32_t m, int32_t nargs, pjx_object *co
         if (found > 0) found = pjx_dict_lookup(d, k, NULL);
         if (found < 0) return -1;
         if (found) {
-            if (pjx_dict_pop(d, k, &v) < 0) return -1;
-            return pack_steal(d->value_kind, v, out);
+            if (pjx_dict_pop(d, k, &v) < 0 || pack_steal(d->value_kind, v, out) < 0) return -1;
+            pjx_desc_adopt(*out, pjx_dict_value_desc(d)); /* (compiled code may hold it still) */
+            return 0;
         }
         if (nargs == 2) return same_result(args[1], out);
         return pjx_any_key_error(args[0]); /* KeyError(key as given) */
-    case PJX_METHOD_POPITEM:
+    case PJX_METHOD_POPITEM: {
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
-        return object_result(pjx_dict_popitem_tuple(d), out);
+        pjx_tuple *r = pjx_dict_popitem_tuple(d);
+        if (r != NULL && d->value_kind == PJX_KIND_OBJ)
+            pjx_desc_adopt(r->items[1].o, pjx_dict_value_desc(d));
+        return object_result(r, out);
+    }
     case PJX_METHOD_SETDEFAULT:
         if (arity("dict", m, nargs, 1, 2) < 0) return -1;
         found = pjx_any_probe_key(args[0], d->key_kind, &k);
         if (found > 0) found = pjx_dict_lookup(d, k, &v);
         if (found < 0) return -1;
-        if (found) return pjx_any_pack(d->value_kind, v, out);
+        if (found) {
+            if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
+            pjx_desc_adopt(*out, pjx_dict_value_desc(d));
+            return 0;
+        }
         /* absent: stored converted, returned as given (Python returns the default) */
         if (dict_store(d, args[0], nargs == 2 ? args[1] : NULL) < 0) return -1;
         return same_result(nargs == 2 ? args[1] : NULL, out);
@@ -410,9 +508,13 @@ static int32_t dict_method(pjx_dict *d, int32_t m, int32_t nargs, pjx_object *co
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
         pjx_dict_clear(d);
         return 0;
-    case PJX_METHOD_COPY:
+    case PJX_METHOD_COPY: {
+        /* a new dict, of any items; the values themselves keep their types */
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
-        return object_result(pjx_dict_copy(d), out);
+        pjx_dict *r = pjx_dict_copy(d);
+        adopt_values(d, (pjx_object *)r);
+        return object_result(r, out);
+    }
     default: return NO_SUCH_METHOD;
     }
 }
@@ -422,7 +524,8 @@ static int32_t dict_method(pjx_dict *d, int32_t m, int32_t nargs, pjx_object *co
 static int32_t set_update(pjx_dict *s, pjx_object *iterable) {
     pjx_dict *other = set_of_kind(iterable, s->key_kind, 1, NULL);
     if (other == NULL) return -1;
-    int32_t rc = pjx_set_update(s, other);
+    int32_t rc = check_set_items(s, other);
+    if (rc == 0) rc = pjx_set_update(s, other);
     pjx_decref(other);
     return rc;
 }
@@ -435,6 +538,10 @@ static int32_t set_binary(pjx_dict *s, int32_t m, pjx_object *iterable, pjx_obje
     pjx_dict *other = set_of_kind(iterable, s->key_kind, strict, &dropped);
     if (other == NULL) return -1;
     int32_t rc = 0;
+    if (m == PJX_METHOD_SYMMETRIC_DIFFERENCE_UPDATE && check_set_items(s, other) < 0) {
+        pjx_decref(other);
+        return -1;
+    }
     switch (m) {
     case PJX_METHOD_SYMMETRIC_DIFFERENCE:
         rc = object_result(pjx_set_symmetric_difference(s, other), out);
@@ -461,7 +568,9 @@ static int32_t set_method(pjx_dict *s, int32_t m, int32_t nargs, pjx_object *con
     int32_t found;
     switch (m) {
     case PJX_METHOD_ADD: {
-        if (arity("set", m, nargs, 1, 1) < 0 || pjx_any_to_slot(args[0], s->key_kind, "this set", &v) < 0)
+        if (arity("set", m, nargs, 1, 1) < 0 ||
+            pjx_desc_check(args[0], s->key_kind, pjx_dict_key_desc(s), "this set", "values") < 0 ||
+            pjx_any_to_slot(args[0], s->key_kind, "this set", "values", &v) < 0)
             return -1;
         int32_t rc = pjx_set_add(s, v);
         pjx_slot_decref(s->key_kind, v);

@@ -117,6 +117,7 @@ static pjx_dict *table_new(uint32_t type_id, int32_t key_kind, int32_t value_kin
     d->entries = NULL;
     d->key_kind = key_kind;
     d->value_kind = value_kind;
+    d->type_desc = NULL;
     return d;
 }
 

@@ -21,6 +21,7 @@ pjx_list *pjx_list_new(int32_t kind, int64_t capacity) {
     l->capacity = capacity > 0 ? capacity : 0;
     l->kind = kind;
     l->elem_type_id = 0;
+    l->type_desc = NULL;
     l->items = NULL;
     if (l->capacity) {
         if ((uint64_t)l->capacity > (uint64_t)INT64_MAX / sizeof(pjx_slot)) {

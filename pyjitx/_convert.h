@@ -18,6 +18,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "pyjitx/any.h" /* pjx_descriptor_name: "List[str]" for "l[s]" */
 #include "pyjitx/object.h"
 
 typedef enum { CONVERTED, MISMATCH, FAILED } conversion;
@@ -35,8 +36,6 @@ int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc);
 void pjx_skip_descriptor(const char **desc);
 /* The runtime slot kind of a value of this descriptor. */
 int32_t pjx_descriptor_kind(const char *desc);
-/* "List[str]" for "l[s]", into buf. */
-void pjx_descriptor_name(const char *desc, char *buf, size_t size);
 /* Drops the cache of converted dicts (tests check live objects). */
 void pjx_clear_conversion_cache(void);
 /* Releases a converted slot of this descriptor. */

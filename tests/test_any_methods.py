@@ -768,3 +768,37 @@ def test_a_wrong_number_of_arguments_raises_type_error_at_run_time():
         jit(wrong_arity)([1])
     with pytest.raises(AttributeError):
         jit(wrong_arity)("s")
+
+
+class Basket:
+    def __init__(self) -> None:
+        self.items: List[str] = []
+
+    def add(self, item: str) -> int:
+        self.items.append(item)
+        return len(self.items)
+
+
+CompiledBasket = pyjitx.compile(Basket)
+
+
+def add_inside_try(x: Any, v: Any) -> str:
+    # x.add(v) switches over set and every compiled class with an `add`:
+    # Basket.add takes a str, so its branch raises TypeError at run time
+    try:
+        x.add(v)
+    except TypeError as e:
+        return "TypeError: " + str(e)
+    return "added"
+
+
+@pytest.mark.needs_jit
+def test_a_method_call_on_an_any_inside_try_with_a_branch_that_cannot_take_it():
+    # (compiling this once failed: the undone branch kept its edges to the handler)
+    f = jit(add_inside_try)
+    s = {1}
+    assert f(s, 5) == "added" and s == {1, 5}
+    assert f(CompiledBasket(), "x") == (
+        "TypeError: argument 'item' of Basket.add() must be str, not Any")
+    with pytest.raises(AttributeError, match="'list' object has no attribute 'add'"):
+        f([1], 5)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pyjitx
-from pyjitx.backend import link
+from pyjitx.backend import abi, link
 from pyjitx.backend.target import portable_target
 from pyjitx.compiler import compile_function
 from pyjitx.ir.types import INT, STR
@@ -187,9 +187,9 @@ def test_runtime_library_exports_the_runtime_alone():
     path = link.runtime_library()
     assert path.name == "libpyjitx_runtime.so" and path.parent.name == "lib"
     runtime = ctypes.CDLL(str(path))
-    for name in ("pjx_live_objects", "pjx_str_from_utf8", "pjx_err_kind_name", "pjx_abi_v1"):
+    for name in ("pjx_live_objects", "pjx_str_from_utf8", "pjx_err_kind_name", abi.ABI_SYMBOL):
         assert hasattr(runtime, name), name
-    assert ctypes.c_int32.in_dll(runtime, "pjx_abi_v1").value == pyjitx._ext.ABI_VERSION
+    assert ctypes.c_int32.in_dll(runtime, abi.ABI_SYMBOL).value == pyjitx._ext.ABI_VERSION
     runtime.pjx_live_objects.restype = ctypes.c_int64
     assert runtime.pjx_live_objects() == 0  # its own instance, not the extension's
     # the Python bridge is not in it, and it does not need libpython

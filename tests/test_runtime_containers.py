@@ -95,6 +95,7 @@ for _name, _sig in {
     "pjx_set_symmetric_difference_update": "p p -> i32",
     "pjx_set_issubset": "p p -> i64", "pjx_set_issuperset": "p p -> i64",
     "pjx_set_isdisjoint": "p p -> i64", "pjx_set_eq": "p p -> i64",
+    "pjx_any_box_container": "p p pu64 -> i32",
 }.items():
     setattr(F, _name[4:], _fn(_name, _sig))
 
@@ -116,7 +117,7 @@ class Str(ctypes.Structure):
 
 class List(ctypes.Structure):
     _fields_ = [("ob", Header), ("size", I64), ("capacity", I64), ("items", PU64),
-                ("kind", I32), ("elem_type_id", I32)]
+                ("kind", I32), ("elem_type_id", I32), ("type_desc", ctypes.c_char_p)]
 
 
 class Tuple(ctypes.Structure):
@@ -125,7 +126,8 @@ class Tuple(ctypes.Structure):
 
 class Dict(ctypes.Structure):
     _fields_ = [("ob", Header), ("size", I64), ("used", I64), ("capacity", I64), ("mask", I64),
-                ("ctrl", VP), ("index", VP), ("entries", VP), ("key_kind", I32), ("value_kind", I32)]
+                ("ctrl", VP), ("index", VP), ("entries", VP), ("key_kind", I32), ("value_kind", I32),
+                ("type_desc", ctypes.c_char_p)]
 
 
 KINDS = {"i": KIND_INT, "f": KIND_FLOAT, "s": KIND_OBJ, "b": KIND_BOOL}
@@ -495,6 +497,28 @@ def test_list_operations_match_cpython(data):
                 assert norm(kind, read_list(rt)) == norm(kind, py), op
     finally:
         F.decref(rt)
+
+
+def test_layouts_keep_what_compiled_code_reads_and_append_the_item_type():
+    # compiled code reads a list's size, capacity and items at 16, 24 and 32
+    # (backend/lower.py); the static type recorded for stores through an Any
+    # (pjx_list.type_desc / pjx_dict.type_desc) comes after everything else
+    assert (List.size.offset, List.capacity.offset, List.items.offset) == (16, 24, 32)
+    assert List.type_desc.offset == 48 and Dict.type_desc.offset == 80
+    words, table, ints = new_list("s", ["a"]), new_dict("s", "i", [("a", 1)]), new_list("i", [1])
+    try:
+        for obj, desc in ((words, b"l[s]"), (table, b"d[si]"), (ints, b"l[i]")):
+            layout = List if obj != table else Dict
+            assert layout.from_address(obj).type_desc is None
+            out = ctypes.c_uint64()
+            assert F.any_box_container(obj, desc, ctypes.byref(out)) == 0 and out.value == obj
+            F.decref(out.value)  # (a new reference to the same object)
+            # a copy of the descriptor, kept by the runtime; none for a list
+            # of unboxed ints, whose kind says what it holds
+            assert layout.from_address(obj).type_desc == (desc if obj != ints else None)
+    finally:
+        for obj in (words, table, ints):
+            F.decref(obj)
 
 
 def test_list_error_messages():

@@ -9,8 +9,8 @@ from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, Clas
                         FunctionSetType, DictType, NDArrayType, ListType,
                         OptionalType, SetType, TupleType, Type, VarTupleType)
 
-ABI_VERSION = 1
-ABI_SYMBOL = "pjx_abi_v1"
+ABI_VERSION = 2
+ABI_SYMBOL = "pjx_abi_v2"
 
 # pjx_error_kind, by Python exception name.
 ERROR_KINDS = {

@@ -51,8 +51,65 @@ def box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     if t == NONE:
         return ops.Constant(ANY, None)
     if t.is_refcounted:  # the same object (an Optional's None is NULL, as Any's)
+        descriptor = _typed_container_descriptor(b, t, node)
+        if descriptor is not None:
+            # a list, dict or set of objects records the type compiled code
+            # holds it as: stores through the Any are checked against it
+            return _prim(b, prims.ANY_BOX_CONTAINER,
+                         [value, ops.Constant(prims.CSTR, descriptor)], node)
         return b.emit(ops.OptionalOp("wrap", value, ANY))
     raise b.error(node, f"{with_article(t)} cannot be held in an Any")
+
+
+def _holds_typed_objects(t: Type) -> bool:
+    """Is t a list, dict or set with object slots, or does it hold one
+    (through tuples and Optionals, which cannot change)?  Only those need
+    their type at run time: unboxed slots (List[int]) are checked by kind,
+    and an instance's fields are reached through its class."""
+    from ..ir.types import (KIND_OBJ, DictType, ListType, OptionalType, SetType, TupleType,
+                            VarTupleType, slot_kind)
+
+    if isinstance(t, OptionalType):
+        return _holds_typed_objects(t.item)
+    if isinstance(t, (ListType, SetType)):
+        return slot_kind(t.item) == KIND_OBJ
+    if isinstance(t, DictType):
+        return KIND_OBJ in (slot_kind(t.key), slot_kind(t.value))
+    if isinstance(t, TupleType):
+        return any(_holds_typed_objects(item) for item in t.items)
+    if isinstance(t, VarTupleType):
+        return _holds_typed_objects(t.item)
+    return False
+
+
+def _typed_container_descriptor(b: "FunctionBuilder", t: Type, node: ast.AST) -> Optional[str]:
+    """The boundary descriptor of t where boxing it must record it
+    (libruntime any.h "Item types"), else None."""
+    from ..backend.abi import boundary_descriptor
+    from ..ir.types import UNKNOWN
+
+    if not _holds_typed_objects(t) or UNKNOWN in _component_types(t):
+        return None  # (an empty literal's item type is learned by a rebuild)
+    try:
+        return boundary_descriptor(t)
+    except CompileError as exc:  # functions inside
+        raise b.error(node, f"{with_article(t)} cannot be held in an Any",
+                      hint=exc.hint or "functions are values inside compiled code only")
+
+
+def _component_types(t: Type) -> List[Type]:
+    """t and every type inside it."""
+    from ..ir.types import DictType, ListType, OptionalType, SetType, TupleType, VarTupleType
+
+    found = [t]
+    if isinstance(t, (ListType, SetType, OptionalType, VarTupleType)):
+        found += _component_types(t.item)
+    elif isinstance(t, DictType):
+        found += _component_types(t.key) + _component_types(t.value)
+    elif isinstance(t, TupleType):
+        for item in t.items:
+            found += _component_types(item)
+    return found
 
 
 def unbox(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> ops.Value:
@@ -331,9 +388,14 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
             result = build()
         except CompileError as exc:
             # this type takes no such call (`b"".split(",")`): for a value of
-            # it, the call raises TypeError at run time, as in Python
+            # it, the call raises TypeError at run time, as in Python.  Undo
+            # what the attempt built (inside a `try`, its fallible calls
+            # already ended `block` with edges to the handler)
+            dropped = set(b.fn.blocks[blocks_before:])
             del b.fn.blocks[blocks_before:]
             block.ops.clear()
+            block.terminator = None
+            b.ssa.roll_back(dropped, block)
             b.block = block
             b.terminate(ops.Raise("TypeError", exc.message.split("\n")[0], b.lineno(node)))
         else:

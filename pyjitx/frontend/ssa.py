@@ -36,6 +36,15 @@ class SSABuilder:
         assert target not in self._sealed, f"edge into sealed block {target.label}"
         self._preds[target].append(source)
 
+    def roll_back(self, dropped: Set[Block], reopened: Block) -> None:
+        """A partial build was undone: the blocks in `dropped` are gone and
+        `reopened` lost its ops and terminator.  Forget the edges out of
+        them and what `reopened` defined (values of the dropped code)."""
+        gone = dropped | {reopened}
+        for preds in self._preds.values():
+            preds[:] = [p for p in preds if p not in gone]
+        self._defs[reopened] = {}
+
     def seal(self, block: Block) -> None:
         pending = self._incomplete[block]
         while pending:

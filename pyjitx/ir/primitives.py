@@ -380,6 +380,9 @@ ANY_TO_FLOAT = _p("any_to_float", (_ANY,), FLOAT, convention="status")
 ANY_TO_BOOL = _p("any_to_bool", (_ANY,), INT, convention="status")
 # result: the object type the builder asks for (the descriptor checks it)
 ANY_CAST = _p("any_cast", (_ANY, CSTR), OBJ, convention="status")
+# a list, dict or set of objects (or a tuple holding one) as an Any: records
+# its static type (the descriptor) for the checks of stores through the Any
+ANY_BOX_CONTAINER = _p("any_box_container", (OBJ, CSTR), _ANY, convention="status")
 ANY_BINARY = _p("any_binary", (I32, _ANY, _ANY), _ANY, convention="status")
 ANY_UNARY = _p("any_unary", (I32, _ANY), _ANY, convention="status")
 ANY_COMPARE = _p("any_compare", (I32, _ANY, _ANY), INT, convention="status")

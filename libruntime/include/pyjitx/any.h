@@ -41,8 +41,25 @@ PJX_EXPORT int32_t pjx_any_to_float(pjx_object *a, double *out);
 PJX_EXPORT int32_t pjx_any_to_bool(pjx_object *a, int64_t *out);
 /* To an object type given by a boundary-style descriptor ("s", "l[i]",
  * "d[sa]", "c[<id>:<name>]", "o[...]"...): checks the run-time type (deeply
- * for containers) and returns a new reference to the same object. */
+ * for containers) and returns a new reference to the same object.  A list,
+ * dict or set of objects in it is held typed from then on (see below): one
+ * held as another type already ("l[a]" of a List[str]) does not match. */
 PJX_EXPORT int32_t pjx_any_cast(pjx_object *a, const char *desc, pjx_object **out);
+
+/* ---- Item types ------------------------------------------------------------
+ * The slots of a list, dict or set of objects do not say what the objects
+ * are, and compiled code that holds a List[str] reads its items as str
+ * without a check.  So a container that compiled code holds typed records
+ * its type (pjx_list.type_desc, object.h) once an Any can reach it, and a
+ * store through an Any (x[i] = v, x.append(v), d.update(...), s.add(v),
+ * slice assignment ...) raises TypeError "this list holds str values, not
+ * int" for a value of another type, leaving the container as it was.
+ * Compiled code calls this where it makes an Any of a value whose type
+ * (the descriptor `desc`, a constant of the code) is or holds such a
+ * container: `o` itself as an Any, a new reference.  -1: MemoryError. */
+PJX_EXPORT int32_t pjx_any_box_container(pjx_object *o, const char *desc, pjx_object **out);
+/* "List[str]" for "l[s]" (the Python spelling of a descriptor), into buf. */
+PJX_EXPORT void pjx_descriptor_name(const char *desc, char *buf, size_t size);
 
 /* Operators, Python's semantics.  `op` for binary: */
 enum {

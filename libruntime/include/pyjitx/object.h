@@ -121,6 +121,13 @@ typedef struct pjx_list {
     pjx_slot *items;
     int32_t kind; /* of every item */
     int32_t elem_type_id; /* for OBJ lists: PJX_TYPE_* of the items, 0 if mixed */
+    /* The static type that compiled code holds this list as, as a boundary
+     * descriptor ("l[s]", "l[l[i]]", "l[a]"), set once the list is reachable
+     * from an Any (any.h, "Item types"); NULL while it is not, and for lists
+     * of unboxed items, whose kind already says what they hold.  Stores
+     * through an Any are checked against it.  Points into a runtime-owned
+     * string that is never freed. */
+    const char *type_desc;
 } pjx_list;
 
 PJX_EXPORT pjx_list *pjx_list_new(int32_t kind, int64_t capacity);
@@ -169,6 +176,7 @@ typedef struct pjx_dict {
     pjx_dict_entry *entries;
     int32_t key_kind;
     int32_t value_kind; /* PJX_KIND_NONE for sets */
+    const char *type_desc; /* "d[sl[i]]", "e[s]": as pjx_list.type_desc */
 } pjx_dict;
 
 /* ---- exceptions as values (exception.c) ------------------------------- */

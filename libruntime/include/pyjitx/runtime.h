@@ -32,8 +32,8 @@ extern "C" {
 /* Bumped whenever a layout or a calling convention changes.  Every object
  * file references the symbol named by PJX_ABI_SYMBOL, so code built for
  * another ABI fails to link instead of misbehaving at run time. */
-#define PJX_ABI_VERSION 1
-#define PJX_ABI_SYMBOL pjx_abi_v1
+#define PJX_ABI_VERSION 2
+#define PJX_ABI_SYMBOL pjx_abi_v2
 PJX_EXPORT extern const int32_t PJX_ABI_SYMBOL;
 
 /* ---- exceptions ---------------------------------------------------------
