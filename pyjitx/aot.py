@@ -30,11 +30,9 @@ as skipped).
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import unicodedata
@@ -372,16 +370,10 @@ def link_relocatable(objects: Sequence[Path], output: Path) -> None:
     """One relocatable object from several (`cc -r`, a partial link): the
     entry points keep their names, each function's internal code stays
     internal, the runtime's symbols stay undefined."""
-    from .backend.link import c_compiler
+    from .backend.link import c_compiler, run_compiler
 
     command = [*c_compiler(), "-r", "-nostdlib", "-o", str(output), *(str(p) for p in objects)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True)
-    except OSError as exc:
-        raise LinkError(f"cannot run the C compiler {command[0]}: {exc}") from exc
-    if done.returncode != 0:
-        raise LinkError(f"joining the object files into {output} failed:\n"
-                        f"{done.stderr.strip()}\n  command: {' '.join(command)}")
+    run_compiler(command, f"joining the object files into {output}")
 
 
 def write_manifest(result: BuildResult, target_spec: Any) -> None:
@@ -391,7 +383,7 @@ def write_manifest(result: BuildResult, target_spec: Any) -> None:
     from .backend.abi import ABI_VERSION
     from .cheader import c_declaration
     from .pipeline.compat import abi_hash
-    from .pipeline.manifest import DIGEST_KEY, digest
+    from .pipeline.manifest import DIGEST_KEY, digest, file_sha256
     from .pipeline.ops import exceptions_of, imports_of
 
     directory = result.directory
@@ -416,7 +408,7 @@ def write_manifest(result: BuildResult, target_spec: Any) -> None:
     files = {}
     for role, path in sorted(result.files.items(), key=lambda kv: str(kv[1])):
         relative = path.relative_to(directory).as_posix()
-        files[relative] = {"sha256": _sha256(path), "size": path.stat().st_size}
+        files[relative] = {"sha256": file_sha256(path), "size": path.stat().st_size}
     manifest: Dict[str, Any] = {
         "format": BUILD_FORMAT,
         "format_version": BUILD_FORMAT_VERSION,
@@ -438,12 +430,6 @@ def write_manifest(result: BuildResult, target_spec: Any) -> None:
     (directory / MANIFEST).write_text(text, encoding="utf-8")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def main(args: Any) -> int:

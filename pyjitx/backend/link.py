@@ -171,11 +171,17 @@ def link_shared(object_paths: Sequence[Path], output: Path, *, bundle_runtime: b
         rpath.append(str(runtime.parent))
     command = [*c_compiler(), "-shared", "-o", str(output), *(str(p) for p in objects),
                str(runtime), "-lm", "-Wl,--no-undefined", "-Wl,-rpath," + ":".join(rpath)]
+    run_compiler(command, f"linking {output}")
+
+
+def run_compiler(command: List[str], what: str) -> None:
+    """Runs a C compiler/linker command; a LinkError with its stderr (and
+    the command, to reproduce it) when it cannot run or fails."""
     try:
         result = subprocess.run(command, capture_output=True, text=True)
     except OSError as exc:
         raise LinkError(f"cannot run the C compiler {command[0]}: {exc}") from exc
     if result.returncode != 0:
-        raise LinkError(f"linking {output} failed ({Path(command[0]).name} exited with "
+        raise LinkError(f"{what} failed ({Path(command[0]).name} exited with "
                         f"{result.returncode}):\n{result.stderr.strip()}\n  command: "
                         f"{shlex.join(command)}")

@@ -38,6 +38,16 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+
+def file_sha256(path) -> str:
+    """The sha256 of a file's bytes (read in 1 MiB blocks), as `files` lists it."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def canonical(data: Dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                       allow_nan=False).encode("ascii")

@@ -13,7 +13,6 @@ that are instances first.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,8 @@ from .. import __version__, _ext
 from . import construction
 from .compat import abi_hash, saving_target
 from .errors import PipelineSaveError
-from .manifest import DIGEST_KEY, FORMAT, FORMAT_VERSION, FORMAT_VERSION_TORCH, MANIFEST, digest
+from .manifest import (DIGEST_KEY, FORMAT, FORMAT_VERSION, FORMAT_VERSION_TORCH, MANIFEST, digest,
+                       file_sha256)
 from .ops import LoadedOp, OpArtifact, compiled_op
 from .resources import Resource
 from .state import STATE_FORMAT, STATE_FORMAT_VERSION, Encoder, ValueFormatError, array_bytes
@@ -266,7 +266,7 @@ class _Writer:
                 relative = os.path.relpath(full, self.root).replace(os.sep, "/")
                 if relative == MANIFEST:
                     continue
-                files[relative] = {"sha256": _sha256(full), "size": os.path.getsize(full)}
+                files[relative] = {"sha256": file_sha256(full), "size": os.path.getsize(full)}
         return dict(sorted(files.items()))
 
 
@@ -295,9 +295,3 @@ def _json_bytes(data: Any, compact: bool = False) -> bytes:
     return (text + "\n").encode()
 
 
-def _sha256(path: str) -> str:
-    digest_ = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest_.update(block)
-    return digest_.hexdigest()
