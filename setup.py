@@ -35,6 +35,7 @@ TABLES = "pjx_unicode_tables.h"
 runtime_sources = sorted(glob.glob("libruntime/*.c"))
 runtime_headers = sorted(glob.glob("libruntime/*.h"))
 public_headers = sorted(glob.glob("libruntime/include/pyjitx/*.h")
+                        + glob.glob("libruntime/include/pyjitx/*.hpp")
                         + glob.glob("libruntime/include/pyjitx/*.def"))
 
 RUNTIME_CFLAGS = ["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"]
