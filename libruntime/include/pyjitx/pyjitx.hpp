@@ -426,10 +426,16 @@ public:
         while (pjx_dict_next(s, &pos, &k, nullptr)) items.push_back(from_slot(s->key_kind, k));
         return items;
     }
-    /* len(value): Python's TypeError for an int, a 0-d array... */
+    /* len(value): Python's TypeError for an int, a 0-d array...; an
+     * NDArray's is its first dimension, as numpy's. */
     int64_t size() const {
         if (kind_ != PJX_KIND_OBJ)
             throw Error("TypeError", "object of type '" + type_name() + "' has no len()");
+        if (slot_.o->type_id == PJX_TYPE_NDARRAY) { // numpy's len(), which pjx_any_len lacks
+            const pjx_ndarray *a = get<pjx_ndarray>();
+            if (a->ndim == 0) throw Error("TypeError", "len() of unsized object");
+            return PJX_ND_SHAPE(a)[0];
+        }
         int64_t n = 0;
         detail::check(pjx_any_len(slot_.o, &n));
         return n;
