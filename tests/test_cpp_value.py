@@ -6,8 +6,7 @@ as they started with.
 
 Hosts are compiled with the system g++ (flags from `pyjitx config`);
 skipped only where no C++ compiler is installed."""
-import shutil
-import textwrap
+import re
 from pathlib import Path
 
 import numpy as np
@@ -424,7 +423,7 @@ def call_expected(module) -> str:
     array = np.zeros((2, 3), np.float32)
     lines.append(f"fill {module.fill(array)!r} {array[1, 1]:g}")
     counter = module.Counter(10)
-    lines.append(f"class demo.Counter Counter")
+    lines.append("class demo.Counter Counter")
     lines.append(f"bump {counter.bump(5)} {counter.bump(-2)}")
     lines.append("live 0")
     return "".join(line + "\n" for line in lines)
@@ -534,3 +533,21 @@ def test_ndarray_exports_through_dlpack(tmp_path):
 def test_dlpack_host_is_asan_and_ubsan_clean(tmp_path):
     exe = compile_sanitized(tmp_path, DLPACK_HOST)
     assert run([exe]).decode("utf-8").splitlines() == dlpack_expected()
+
+
+# ---- the README's example
+
+
+def test_readme_cpp_value_example(tmp_path):
+    """The README's "C++ values" module and host, built, compiled and run:
+    the host prints what its `// ...` comments say."""
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    section = text[text.index("### C++ values"):]
+    module = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    host = re.search(r"```cpp\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "preprocess.py").write_text(module)
+    done = pyjitx_cli("build", "preprocess.py", "-o", "build", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    exe = compile_host(tmp_path, host, f"-I{tmp_path / 'build'}", tmp_path / "build" / "preprocess.o")
+    expected = [m.group(1) for m in re.finditer(r"// (.+)$", host, re.M)]
+    assert run([exe]).decode("utf-8").splitlines() == expected
