@@ -178,6 +178,18 @@ int main() {
         expect_error("utf8", [] { Value::str("ab\xff"); });
         expect_error("surrogate", [] { Value::str("\xed\xa0\x80"); });
         expect_error("unhashable", [] { Value::set({Value::list({})}); });
+        // boundary descriptors, as a build's manifest.json gives them
+        Value::list({1.5, 2}, Kind::Float).check_type("l[f]");
+        Value::dict({{"a", Value::list({1})}}).check_type("d[sl[i]]");
+        Value(3).check_type("i");
+        expect_error("check l[f]", [] { Value::list({1, 2}).check_type("l[f]"); });
+        expect_error("check d[si]", [] { Value::dict({{"a", 1.5}}).check_type("d[si]"); });
+        expect_error("check s", [] { Value(3).check_type("s"); });
+        expect_error("check typed", [] { // a checked list of objects is held typed
+            Value words = Value::list({"a"});
+            words.check_type("l[s]");
+            words.check_type("l[a]");
+        });
     }
     std::cout << "live " << pjx_live_objects() - start << "\n";
     return 0;
@@ -235,6 +247,10 @@ def values_expected() -> str:
         "utf8 " + error(lambda: b"ab\xff".decode("utf-8")),
         "surrogate " + error(lambda: b"\xed\xa0\x80".decode("utf-8")),
         "unhashable " + error(lambda: {[]}),
+        "check l[f] TypeError: expected List[float], got List[int]",
+        "check d[si] TypeError: expected Dict[str, int], got dict",
+        "check s TypeError: expected str, got int",
+        "check typed TypeError: expected List[Any], got List[str]",
         "live 0",
     ]
     return "".join(line + "\n" for line in lines)
@@ -548,6 +564,7 @@ def test_readme_cpp_value_example(tmp_path):
     (tmp_path / "preprocess.py").write_text(module)
     done = pyjitx_cli("build", "preprocess.py", "-o", "build", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    exe = compile_host(tmp_path, host, f"-I{tmp_path / 'build'}", tmp_path / "build" / "preprocess.o")
+    build = tmp_path / "build"
+    exe = compile_host(tmp_path, host, f"-I{build}", build / "preprocess.o")
     expected = [m.group(1) for m in re.finditer(r"// (.+)$", host, re.M)]
     assert run([exe]).decode("utf-8").splitlines() == expected

@@ -458,6 +458,24 @@ public:
     }
     Value operator[](const char *key) const { return (*this)[Value(key)]; }
 
+    /* Checks this value against a boundary descriptor -- a parameter's
+     * "descriptor" in a build's manifest.json: "l[f]" is List[float],
+     * "d[si]" Dict[str, int] -- deeply, container item kinds included;
+     * Error("TypeError") when it does not fit.  Entry points trust their
+     * arguments and a C header declares only `pjx_list *`, so a host that
+     * builds containers itself can check them here (a List[int] passed as
+     * a List[float] would be read as garbage, not converted).  As where
+     * compiled code casts an Any, a list, dict or set of objects that
+     * passes is held typed from then on (any.h, "Item types"): later
+     * stores of another type through an Any raise, and so does a check as
+     * another type ("l[a]" after "l[s]"). */
+    void check_type(const char *descriptor) const {
+        Held self(PJX_KIND_OBJ, slot_of_any(to_any()));
+        pjx_object *same = nullptr;
+        detail::check(pjx_any_cast(self.slot.o, descriptor, &same));
+        pjx_decref(same);
+    }
+
     /* ---- NDArray ---- */
     int32_t ndim() const { return array()->ndim; }
     std::vector<int64_t> shape() const {
@@ -697,7 +715,10 @@ inline Value Value::from_dlpack(DLManagedTensor *tensor) {
  * Optional parameters by hand with borrow_ptr()), calls the entry point,
  * throws its exception as an Error, and returns the result as a Value.
  * A uint8_t result is a bool: for a function returning None, ignore it
- * (the C ABI gives both the same type). */
+ * (the C ABI gives both the same type).  Container arguments are passed as
+ * they are: their item kinds must be the declared ones (Value::list({1, 2})
+ * is a List[int]; Value::list({1, 2}, Kind::Float) a List[float]), which
+ * Value::check_type(descriptor) verifies. */
 namespace detail {
 template <class F> struct entry_traits;
 template <class... P> struct entry_traits<int32_t(P...)> {
