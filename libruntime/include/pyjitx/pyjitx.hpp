@@ -21,6 +21,12 @@
  * an owned object pointer (never NULL: None is its own kind).  Boxed
  * scalars met in List[Any] and friends (any.h) are unboxed on the way in,
  * so a Value holding 3 is an int whatever container it came from.
+ *
+ * Threads: reference counts are atomic and the error state is per thread,
+ * so Values may be copied, destroyed and passed to entry points from any
+ * thread; a container must not be mutated while another thread uses it.
+ *
+ * Not here yet: pyjitx::Session::load for saved pipelines (SPEC section 4).
  */
 #ifndef PYJITX_PYJITX_HPP
 #define PYJITX_PYJITX_HPP
