@@ -450,6 +450,11 @@ def test_call_build_entry_points_through_values(built, tmp_path):
     source = CALL_HOST.replace("{TEXTS}", "{" + cxx_strings(TEXTS) + "}")
     exe = compile_host(tmp_path, source, f"-I{out}", out / "demo.o")
     assert run([exe]).decode("utf-8") == call_expected(module)
+
+
+def test_call_host_is_asan_and_ubsan_clean(built, tmp_path):
+    out, module = built
+    source = CALL_HOST.replace("{TEXTS}", "{" + cxx_strings(TEXTS) + "}")
     exe = compile_sanitized(tmp_path, source, f"-I{out}", out / "demo.o")
     assert run([exe]).decode("utf-8") == call_expected(module)
 
