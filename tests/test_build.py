@@ -15,6 +15,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import os
+
 import pytest
 
 import pyjitx
@@ -23,6 +25,13 @@ from pyjitx.backend import link
 MODULE = '''
 import pyjitx
 from typing import List
+
+# The sanitizer run (tools/run_sanitizers.sh) builds the runtime libraries
+# with -fsanitize; hosts linked against them would need the sanitizer
+# runtimes too.  The hosts are built and run by the ordinary test run.
+pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
+                                reason="native hosts are not linked in the sanitizer run")
+
 
 
 @pyjitx.compile

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import os
+
 import pytest
 
 import pyjitx
@@ -18,6 +20,13 @@ from pyjitx.backend import abi, link
 from pyjitx.backend.target import portable_target
 from pyjitx.compiler import compile_function
 from pyjitx.ir.types import INT, STR
+
+# The sanitizer run (tools/run_sanitizers.sh) builds the runtime libraries
+# with -fsanitize; hosts linked against them would need the sanitizer
+# runtimes too.  The hosts are built and run by the ordinary test run.
+pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
+                                reason="native hosts are not linked in the sanitizer run")
+
 
 
 def add(a: int, b: int) -> int:

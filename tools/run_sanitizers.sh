@@ -23,5 +23,6 @@ export LD_PRELOAD="$libasan:$libubsan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export PYTHONPATH="$scratch"
+export PYJITX_SANITIZER_RUN=1
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-quick}"
 python3 -m pytest -q -x -p no:cacheprovider "${@:-tests}"
