@@ -10,21 +10,16 @@ import hashlib
 import importlib.util
 import json
 import shutil
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import os
-
 import pytest
 
 import pyjitx
 from pyjitx.backend import link
-
-MODULE = '''
-import pyjitx
-from typing import List
 
 # The sanitizer run (tools/run_sanitizers.sh) builds the runtime libraries
 # with -fsanitize; hosts linked against them would need the sanitizer
@@ -32,6 +27,9 @@ from typing import List
 pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
                                 reason="native hosts are not linked in the sanitizer run")
 
+MODULE = '''
+import pyjitx
+from typing import List
 
 
 @pyjitx.compile

@@ -6,12 +6,11 @@ as they started with.
 
 Hosts are compiled with the system g++ (flags from `pyjitx config`);
 skipped only where no C++ compiler is installed."""
+import os
 import re
 from pathlib import Path
 
 import numpy as np
-import os
-
 import pytest
 
 from pyjitx.backend import link

@@ -8,10 +8,9 @@ prints.  Skipped where no C compiler is installed."""
 import ctypes
 import shutil
 import subprocess
+import os
 import sys
 from pathlib import Path
-
-import os
 
 import pytest
 
