@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple
 
-DTYPES = ("bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64")
-FUNCTIONS = ("zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
-             "ones_like", "empty_like", "full_like", "concatenate", "stack")
+from .ir.types import DTYPES
 
 
 class _NDArrayMeta(type):
@@ -107,6 +105,15 @@ def array_type_of(obj: Any) -> Optional[Tuple[str, int]]:
     if dtype is None or not isinstance(ndim, int):
         return None
     return dtype, ndim
+
+
+def is_ndarray_class(cls: Any) -> bool:
+    """Does `isinstance(x, cls)` ask whether x is an array (numpy.ndarray,
+    pyjitx.NDArray)?  (A torch tensor passed to compiled code becomes an
+    NDArray too, but comes back to Python as a numpy array, so
+    torch.Tensor is not one of them.)"""
+    return cls is NDArray or (isinstance(cls, type) and (cls.__module__, cls.__name__) == (
+        "numpy", "ndarray"))
 
 
 def to_torch(array: Any) -> Any:

@@ -101,23 +101,6 @@ def scalar_type(dtype: str) -> Type:
 
 # ------------------------------------------------------------ dtype arguments
 
-_PY_SCALARS = {"float": "float64", "int": "int64", "bool": "bool"}
-
-
-def dtype_name(obj: Any) -> Optional[str]:
-    """The dtype an object names at compile time (np.float32, "float32",
-    float, np.dtype("uint8")), or None."""
-    if isinstance(obj, str):
-        return obj if obj in DTYPES else None
-    if obj in (float, int, bool):
-        return _PY_SCALARS[obj.__name__]
-    name = getattr(obj, "name", None) if type(obj).__name__.endswith("DType") or \
-        type(obj).__name__ == "dtype" else getattr(obj, "__name__", None)
-    if name == "bool_":
-        name = "bool"
-    return name if name in DTYPES else None
-
-
 def dtype_argument(b: "FunctionBuilder", node: ast.expr) -> str:
     """A dtype given in the source: it must be known at compile time."""
     from .calls import _is_module_path, resolve_attribute
@@ -129,6 +112,8 @@ def dtype_argument(b: "FunctionBuilder", node: ast.expr) -> str:
         obj = b.lookup_global(node.id, node)
     elif isinstance(node, ast.Attribute) and _is_module_path(b, node.value):
         obj = resolve_attribute(b, node)
+    from ..arrays import dtype_name
+
     name = dtype_name(obj) if obj is not None else None
     if name is None:
         raise b.error(node, f"'{ast.unparse(node)}' is not a dtype pyjitx knows at compile time",
@@ -234,15 +219,11 @@ def index_entries(b: "FunctionBuilder", t: NDArrayType, node: ast.expr) -> List[
         raise b.error(node, f"too many indices for array: array is {t.ndim}-dimensional, but "
                       f"{consumed} were indexed")
     if ellipsis_at is not None:
-        full = [("slice", [prims_absent()] * 3)] * (t.ndim - consumed)
+        from .strings import ABSENT
+
+        full = [("slice", [ABSENT] * 3)] * (t.ndim - consumed)
         entries[ellipsis_at:ellipsis_at] = full
     return entries
-
-
-def prims_absent() -> ops.Constant:
-    from .strings import ABSENT
-
-    return ABSENT
 
 
 def subscript(b: "FunctionBuilder", array: ops.Value, node: ast.Subscript) -> ops.Value:
