@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
@@ -230,7 +230,9 @@ _NARROWS = {str: "str", bytes: "bytes", int: "int", float: "float", bool: "bool"
 def isinstance_check(b: "FunctionBuilder", value: ops.Value, cls: type, node: ast.AST) -> Optional[ops.Value]:
     from .classes import info_for, original_class
 
-    if _is_array_class(cls):  # an Any holds numpy arrays and torch tensors as NDArray
+    from ..arrays import is_ndarray_class
+
+    if is_ndarray_class(cls):  # an Any holds numpy arrays and torch tensors as NDArray
         return _is_instance(b, value, _NDARRAY_TYPE_ID, 0, node)
     pyclass = original_class(cls)
     if pyclass is not None:
@@ -242,12 +244,6 @@ def isinstance_check(b: "FunctionBuilder", value: ops.Value, cls: type, node: as
 
 _NDARRAY_TYPE_ID = 12  # PJX_TYPE_NDARRAY
 
-
-def _is_array_class(cls: Any) -> bool:
-    from ..arrays import NDArray
-
-    return cls is NDArray or (isinstance(cls, type) and (cls.__module__, cls.__name__) == (
-        "numpy", "ndarray"))
 
 
 def _is_instance(b: "FunctionBuilder", value: ops.Value, type_id: int, class_id: int,

@@ -903,9 +903,9 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             return ops.Constant(BOOL, True)
         if cls in container_classes and isinstance(value.type, container_classes[cls]):
             return ops.Constant(BOOL, True)
-        from .anys import _is_array_class
+        from ..arrays import is_ndarray_class
 
-        if _is_array_class(cls) and value.type != ANY:
+        if is_ndarray_class(cls) and value.type != ANY:
             if isinstance(value.type, NDArrayType):
                 return ops.Constant(BOOL, True)
             continue
