@@ -340,9 +340,12 @@ static int32_t tuple_method(pjx_tuple *t, int32_t m, int32_t nargs, pjx_object *
 }
 
 /* ---- dict ----------------------------------------------------------------- */
-/* d[key] = value with both converted to d's kinds (any.c). */
-static int32_t dict_store(pjx_dict *d, pjx_object *key, pjx_object *value) {
-    return pjx_any_dict_store(d, key, value);
+/* A value read out of d, as an Any that keeps d's value type (compiled
+ * code may hold d typed, so a container value stays checked). */
+static int32_t dict_value_result(pjx_dict *d, pjx_slot v, pjx_object **out) {
+    if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
+    pjx_desc_adopt(*out, pjx_dict_value_desc(d));
+    return 0;
 }
 
 /* Before the entries of `o` (a dict of d's kinds) go into d: each of d's
@@ -398,7 +401,7 @@ static int32_t dict_update(pjx_dict *d, pjx_object *other) {
             pjx_object *key, *value = NULL;
             if (pjx_any_pack(o->key_kind, k, &key) < 0) return -1;
             int32_t rc = pjx_any_pack(o->value_kind, v, &value);
-            if (rc == 0) rc = dict_store(d, key, value);
+            if (rc == 0) rc = pjx_any_dict_store(d, key, value);
             pjx_decref(key);
             pjx_decref(value);
             if (rc < 0) return -1;
@@ -426,7 +429,7 @@ static int32_t dict_update(pjx_dict *d, pjx_object *other) {
                            "%lld; 2 is required", (long long)i, (long long)kv->size);
             rc = -1;
         } else {
-            rc = dict_store(d, kv->items[0].o, kv->items[1].o);
+            rc = pjx_any_dict_store(d, kv->items[0].o, kv->items[1].o);
         }
         pjx_decref(kv);
     }
@@ -444,11 +447,7 @@ static int32_t dict_method(pjx_dict *d, int32_t m, int32_t nargs, pjx_object *co
         found = pjx_any_probe_key(args[0], d->key_kind, &k);
         if (found > 0) found = pjx_dict_lookup(d, k, &v);
         if (found < 0) return -1;
-        if (found) {
-            if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
-            pjx_desc_adopt(*out, pjx_dict_value_desc(d));
-            return 0;
-        }
+        if (found) return dict_value_result(d, v, out);
         return same_result(nargs == 2 ? args[1] : NULL, out); /* the default as given */
     case PJX_METHOD_KEYS:
         if (arity("dict", m, nargs, 0, 0) < 0) return -1;
@@ -493,13 +492,9 @@ static int32_t dict_method(pjx_dict *d, int32_t m, int32_t nargs, pjx_object *co
         found = pjx_any_probe_key(args[0], d->key_kind, &k);
         if (found > 0) found = pjx_dict_lookup(d, k, &v);
         if (found < 0) return -1;
-        if (found) {
-            if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
-            pjx_desc_adopt(*out, pjx_dict_value_desc(d));
-            return 0;
-        }
+        if (found) return dict_value_result(d, v, out);
         /* absent: stored converted, returned as given (Python returns the default) */
-        if (dict_store(d, args[0], nargs == 2 ? args[1] : NULL) < 0) return -1;
+        if (pjx_any_dict_store(d, args[0], nargs == 2 ? args[1] : NULL) < 0) return -1;
         return same_result(nargs == 2 ? args[1] : NULL, out);
     case PJX_METHOD_UPDATE:
         if (arity("dict", m, nargs, 0, 1) < 0) return -1;

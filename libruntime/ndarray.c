@@ -142,24 +142,25 @@ static void fill(pjx_ndarray *a, const char *item) {
     for (int64_t i = 0; i < a->size; i++) memcpy(a->data + i * n, item, (size_t)n);
 }
 
+/* A new array with every element the encoded `item`. */
+static pjx_ndarray *full(int32_t dtype, int32_t ndim, const int64_t *shape, const char *item) {
+    pjx_ndarray *a = pjx_ndarray_empty(dtype, ndim, shape);
+    if (a != NULL) fill(a, item);
+    return a;
+}
+
 pjx_ndarray *pjx_ndarray_full_int(int32_t dtype, int32_t ndim, const int64_t *shape,
                                   int64_t value) {
-    pjx_ndarray *a = pjx_ndarray_empty(dtype, ndim, shape);
-    if (a == NULL) return NULL;
     char item[8];
     encode_int(dtype, value, item);
-    fill(a, item);
-    return a;
+    return full(dtype, ndim, shape, item);
 }
 
 pjx_ndarray *pjx_ndarray_full_float(int32_t dtype, int32_t ndim, const int64_t *shape,
                                     double value) {
-    pjx_ndarray *a = pjx_ndarray_empty(dtype, ndim, shape);
-    if (a == NULL) return NULL;
     char item[8];
     encode_float(dtype, value, item);
-    fill(a, item);
-    return a;
+    return full(dtype, ndim, shape, item);
 }
 
 pjx_ndarray *pjx_ndarray_arange_int(int64_t start, int64_t stop, int64_t step) {
