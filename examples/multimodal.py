@@ -11,6 +11,12 @@ neither this file nor the classes), and run there: its outputs must match
 the in-process eval outputs.  Save and load times are printed.
 
     PYTHONPATH=. python examples/multimodal.py
+    PYTHONPATH=. python examples/multimodal.py --save DIR   # also for examples/cpp_host
+
+With `--save DIR` the pipeline is also saved as DIR/multimodal, its inputs
+(texts, and the images as raw uint8 HWC files) are written beside it and
+the lines the C++ host must print to DIR/multimodal.expected.txt
+(examples/cpp_host/README.md).
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import torch
 
 import pyjitx
 from pyjitx.image import preprocess
+from cpp_host_inputs import save_for_host
 
 VOCAB = ["<pad>", "<unk>", "a", "cat", "dog", "on", "the", "mat", "red", "ball", "sits", "runs"]
 MAX_LEN = 8
@@ -148,6 +155,15 @@ def main() -> None:
           f"included; import pyjitx {result['import_s']:.3f} s; the whole process "
           f"{process:.2f} s)")
     print("multimodal: OK (loaded eval pipeline matches the in-process eval output)")
+    if "--save" in sys.argv:
+        where = sys.argv[sys.argv.index("--save") + 1]
+        runs = [mod.run({"text": t, "image": i}) for t, i in zip(texts, images)]
+        save_for_host(
+            where, "multimodal", mod,
+            [{"text": t, "image": f"multimodal_images/i{n}.u8", "shape": list(i.shape)}
+             for n, (t, i) in enumerate(zip(texts, images))],
+            [f"multimodal {t!r} -> {out.tolist()!r}" for t, out in zip(texts, runs)],
+            files={f"multimodal_images/i{n}.u8": i.tobytes() for n, i in enumerate(images)})
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ fresh Python process that has neither this file nor the class -- the
 outputs must be the same.
 
     PYTHONPATH=. python examples/text2ids.py
+    PYTHONPATH=. python examples/text2ids.py --save DIR   # also for examples/cpp_host
+
+With `--save DIR` the pipeline is also saved as DIR/text2ids, its inputs
+are added to DIR/inputs.json and the lines the C++ host must print to
+DIR/expected.txt (examples/cpp_host/README.md).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import time
 from typing import Dict, List
 
 import pyjitx
+from cpp_host_inputs import save_for_host
 
 
 @pyjitx.compile
@@ -68,6 +74,10 @@ def main() -> None:
     print(f"text2ids: outputs {expected}")
     print(f"text2ids: save {saved:.3f} s, load (fresh process) {result['load_s']:.3f} s")
     print("text2ids: OK (loaded pipeline matches the Python workflow)")
+    if "--save" in sys.argv:
+        where = sys.argv[sys.argv.index("--save") + 1]
+        save_for_host(where, "text2ids", mod, TEXTS,
+                      [f"text2ids {t!r} -> {out!r}" for t, out in zip(TEXTS, expected)])
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@
  * so Values may be copied, destroyed and passed to entry points from any
  * thread; a container must not be mutated while another thread uses it.
  *
- * Not here yet: pyjitx::Session::load for saved pipelines (SPEC section 4).
+ *   pyjitx::Session loads a directory that Pipeline.save wrote and runs it
+ *                   (session.hpp, included at the end of this file).
  */
 #ifndef PYJITX_PYJITX_HPP
 #define PYJITX_PYJITX_HPP
@@ -55,10 +56,14 @@
  * what torch.from_dlpack / np.from_dlpack consumers take.  The real
  * dlpack.h is used when it is on the include path; otherwise the part
  * needed here is declared under dlpack.h's own include guard, so including
- * dlpack.h afterwards is a no-op instead of a redefinition. */
+ * dlpack.h afterwards is a no-op instead of a redefinition.  libtorch's
+ * copy (ATen/dlpack.h) is taken where torch's headers are on the include
+ * path, so that torch.hpp may come after this header. */
 #if defined(__has_include)
 #if __has_include(<dlpack/dlpack.h>)
 #include <dlpack/dlpack.h>
+#elif __has_include(<ATen/dlpack.h>) /* libtorch's copy, for <pyjitx/torch.hpp> */
+#include <ATen/dlpack.h>
 #endif
 #endif
 #ifndef DLPACK_DLPACK_H_
@@ -786,5 +791,7 @@ template <class F, class... A> Value call(F *entry, const A &...args) {
 }
 
 } // namespace pyjitx
+
+#include "pyjitx/session.hpp"
 
 #endif /* PYJITX_PYJITX_HPP */
