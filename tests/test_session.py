@@ -1,0 +1,447 @@
+"""pyjitx::Session (<pyjitx/pyjitx.hpp>, session.hpp): saved pipelines
+loaded and run by a C++ host with no Python in it.
+
+- Every round-trip workflow of tests/pipeline_workflows.py (scalars,
+  Unicode strings, containers, a class holding a class, Any, NDArray,
+  SPEC's example, glue ops) is saved, then run by the C++ host on the same
+  feeds: its printed results and exceptions equal Python's byte for byte,
+  and the host ends with no live runtime object.
+- One Session runs from 4 threads at once with the same results.
+- Damaged or mismatched directories are refused with the same error class
+  as pyjitx.load, before any code runs; a fuzzer of manifests checks both
+  loaders agree (and the C++ one never crashes).
+- The manifest digest: the C++ canonical JSON and sha256 equal Python's
+  json.dumps + hashlib on generated JSON; the ABI hash equals compat's.
+- A host without <pyjitx/torch.hpp> refuses a pipeline with a model; a
+  host linked with the static runtime is refused with a clear error.
+
+Hosts are compiled with the system g++ (flags from pyjitx.backend.link);
+skipped only where no C++ compiler exists."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import List
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pyjitx
+from pyjitx.backend import link
+from pyjitx.pipeline.compat import abi_hash
+from pyjitx.pipeline.manifest import DIGEST_KEY, digest
+from test_build import cxx_or_skip, run
+
+pytestmark = [
+    pytest.mark.needs_jit,
+    # (hosts linked against the sanitizer run's instrumented runtime would
+    # need the sanitizer runtimes; the ordinary run builds and runs them)
+    pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
+                       reason="native hosts are not linked in the sanitizer run"),
+]
+
+REPO = Path(__file__).resolve().parents[1]
+HOST_SOURCE = Path(__file__).resolve().parent / "cpp" / "session_host.cpp"
+WORKFLOWS = Path(__file__).resolve().parent / "pipeline_workflows.py"
+MODULE = "pjx_session_workflows"
+
+
+def compile_host(out: Path, *, static=False, torch=False) -> Path:
+    cxx = cxx_or_skip()
+    flags = ["-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror"]
+    extra = []
+    if torch:
+        import torch as torch_module
+
+        root = Path(torch_module.__file__).parent
+        flags = ["-std=c++17", "-O1", "-w", "-DPYJITX_TEST_WITH_TORCH",
+                 f"-I{root / 'include'}", f"-I{root / 'include' / 'torch' / 'csrc' / 'api' / 'include'}"]
+        extra = [f"-L{root / 'lib'}", f"-Wl,-rpath,{root / 'lib'}", "-ltorch", "-ltorch_cpu", "-lc10"]
+    run([cxx, *flags, HOST_SOURCE, "-o", out, *link.cflags(), *link.libs(static=static), *extra])
+    return out
+
+
+def host(exe: Path, *args) -> list:
+    out = subprocess.run([str(exe), *map(str, args)], capture_output=True, timeout=300)
+    text = out.stdout.decode("utf-8")
+    assert out.returncode == 0, f"exit {out.returncode}\n{text}\n{out.stderr.decode(errors='replace')}"
+    lines = text.splitlines()
+    assert lines[-1] == "live 0", lines[-5:]
+    return lines[:-1]
+
+
+@pytest.fixture(scope="module")
+def session_host(tmp_path_factory) -> Path:
+    return compile_host(tmp_path_factory.mktemp("host") / "session_host")
+
+
+# ---- the round-trip workflows, run by C++
+
+SAVE = '''
+import json, os, pickle, sys
+import numpy as np
+import pyjitx
+from pyjitx.pipeline.state import Encoder
+import MODULE_NAME as w
+out = sys.argv[1]
+arrays = []
+def store(array):
+    arrays.append(array)
+    name = f"feeds/a{len(arrays)}.bin"
+    os.makedirs(f"{out}/feeds", exist_ok=True)
+    np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tofile(f"{out}/{name}")
+    return name
+encoder = Encoder(instance=None, array=store, resource=None)
+results = {}
+for name, (factory, example, calls) in w.CASES.items():
+    pipeline = pyjitx.trace(factory(), *example)
+    pipeline.save(f"{out}/{name}")
+    feeds = [dict(zip(pipeline.inputs, args)) for args in calls]
+    with open(f"{out}/{name}.feeds.json", "w") as f:
+        json.dump([{k: encoder.encode(v) for k, v in feed.items()} for feed in feeds], f)
+    results[name] = []
+    for feed in feeds:
+        try:
+            results[name].append(("value", pipeline.run(feed)))
+        except Exception as exc:
+            results[name].append(("raised", type(exc).__name__, str(exc)))
+with open(f"{out}/results.pkl", "wb") as f:
+    pickle.dump(results, f)
+'''
+
+
+def has_array(value) -> bool:
+    if isinstance(value, np.ndarray):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(has_array(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_array(v) for v in value.values())
+    return False
+
+
+def show(value) -> str:
+    """repr, except that arrays show dtype, shape and every element (the
+    host's show() in tests/cpp/session_host.cpp)."""
+    if not has_array(value):
+        return repr(value)
+    if isinstance(value, np.ndarray):
+        items = ", ".join(repr(x) for x in value.ravel().tolist())
+        return f"array({value.dtype.name}, [{', '.join(map(str, value.shape))}], [{items}])"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
+    inner = ", ".join(show(v) for v in value)
+    if isinstance(value, tuple):
+        return "(" + inner + ("," if len(value) == 1 else "") + ")"
+    return "[" + inner + "]"
+
+
+def expected_lines(results) -> list:
+    return [f"value {show(r[1])}" if r[0] == "value" else f"raised {r[1]}: {r[2]}"
+            for r in results]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """Every workflow saved by a process that then goes away; the Python
+    results of the traced pipelines on the feeds."""
+    root = tmp_path_factory.mktemp("session")
+    source, out = root / "source", root / "saved"
+    source.mkdir()
+    out.mkdir()
+    shutil.copyfile(WORKFLOWS, source / f"{MODULE}.py")
+    script = textwrap.dedent(SAVE).replace("MODULE_NAME", MODULE)
+    done = subprocess.run([sys.executable, "-c", script, str(out)], cwd=source,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    shutil.rmtree(source)
+    with open(out / "results.pkl", "rb") as f:
+        return out, pickle.load(f)
+
+
+CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cpp_session_prints_what_python_returns(saved, session_host, case):
+    out, results = saved
+    got = host(session_host, "run", out / case, out / f"{case}.feeds.json")
+    assert got == expected_lines(results[case])
+
+
+def test_the_cases_raise_and_return_what_they_claim(saved):
+    _, results = saved
+    assert results["class"][2][:2] == ("raised", "TokenizerError")  # a user exception
+    assert any(r[0] == "value" and has_array(r[1]) for r in results["ndarray"])
+    assert any("🎉" in line for line in expected_lines(results["string"]))
+    assert any("\u4e00" in line for line in expected_lines(results["container"]))
+
+
+def test_one_session_from_four_threads(saved, session_host):
+    out, _ = saved
+    for case in ("class", "spec", "container"):
+        nfeeds = len(json.loads((out / f"{case}.feeds.json").read_text()))
+        got = host(session_host, "threads", out / case, out / f"{case}.feeds.json", 4, 150)
+        assert got == [f"threads ok {4 * 150 * nfeeds}"]
+
+
+def test_feed_errors_name_the_input_or_parameter(saved, session_host, tmp_path):
+    out, _ = saved
+    feeds = tmp_path / "bad.json"
+    feeds.write_text(json.dumps([
+        {"texts": {"type": "int", "value": 3}},
+        {},
+        {"texts": {"type": "str", "value": "a"}, "other": {"type": "none"}},
+    ]))
+    assert host(session_host, "run", out / "spec", feeds) == [
+        "raised TypeError: op str.split#" + op_hash(out / "spec") +
+        ", parameter 'x': expected str, got int",
+        "raised TypeError: Session::run: no value for the input 'texts' (the inputs are texts)",
+        "raised TypeError: Session::run: unexpected input 'other' (the inputs are texts)",
+    ]
+    with pytest.raises(TypeError, match="no value for the input 'texts'"):
+        pyjitx.load(out / "spec").run({})
+
+
+def op_hash(directory: Path) -> str:
+    manifest = json.loads((directory / "manifest.json").read_text())
+    return next(op["name"] for op in manifest["ops"] if op["name"].startswith("str.split#")
+                ).split("#")[1]
+
+
+@pyjitx.compile
+def total(xs: List[float]) -> float:
+    s = 0.0
+    for x in xs:
+        s += x
+    return s
+
+
+def total_flow(xs):
+    return total(xs)
+
+
+def test_containers_of_other_item_kinds_are_converted_for_the_op(session_host, tmp_path):
+    """value_from_json makes [1, 2] a List[int] and [] a list of objects:
+    the Session converts both for an op taking List[float]."""
+    pipeline = pyjitx.trace(total_flow, [1.5])
+    pipeline.save(tmp_path / "total")
+    feeds = tmp_path / "kinds.json"
+    lists = [[1, 2], [], [0.5, 2]]
+    feeds.write_text(json.dumps([{"xs": {"type": "list", "items": [
+        {"type": "int" if isinstance(x, int) else "float", "value": x if isinstance(x, int)
+         else repr(x)} for x in xs]}} for xs in lists]))
+    assert host(session_host, "run", tmp_path / "total", feeds) == [
+        f"value {pipeline.run({'xs': xs})!r}" for xs in lists]
+
+
+# ---- refused directories: the same errors as pyjitx.load
+
+def rewrite(directory: Path, change) -> None:
+    path = directory / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    manifest[DIGEST_KEY] = digest(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def damage_object(directory: Path) -> None:
+    obj = next((directory / "ops").glob("*.o"))
+    data = bytearray(obj.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    obj.write_bytes(bytes(data))
+
+
+def edit_without_digest(directory: Path) -> None:
+    path = directory / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["name"] = "renamed"
+    path.write_text(json.dumps(manifest))
+
+
+def damage_state(directory: Path) -> None:
+    state = directory / "state" / "state.json"
+    state.write_text(state.read_text().replace('"constructor"', '"constructr"'))
+
+    def fix(m):
+        m["files"]["state/state.json"] = {"sha256": hashlib.sha256(state.read_bytes()).hexdigest(),
+                                          "size": state.stat().st_size}
+    rewrite(directory, fix)
+
+
+DAMAGES = {
+    "no manifest": (lambda d: (d / "manifest.json").unlink(), "MissingFileError"),
+    "not JSON": (lambda d: (d / "manifest.json").write_text("{oops"), "ManifestError"),
+    "format version": (lambda d: rewrite(d, lambda m: m.update(format_version=9)),
+                       "FormatVersionError"),
+    "unknown key": (lambda d: rewrite(d, lambda m: m.update(extra=1)), "ManifestError"),
+    "op without params": (lambda d: rewrite(d, lambda m: m["ops"][0].pop("params")),
+                          "ManifestError"),
+    "bad descriptor": (lambda d: rewrite(d, lambda m: m["ops"][0]["params"][0].update(
+        descriptor="l[q]")), "ManifestError"),
+    "undefined value": (lambda d: rewrite(d, lambda m: m["nodes"][0]["inputs"][0].update(
+        name="nowhere")), "ManifestError"),
+    "path outside": (lambda d: rewrite(d, lambda m: m.update(library="../lib.so")),
+                     "ManifestError"),
+    "edited": (edit_without_digest, "ChecksumError"),
+    "abi version": (lambda d: rewrite(d, lambda m: m["abi"].update(version=99)),
+                    "AbiMismatchError"),
+    "abi hash": (lambda d: rewrite(d, lambda m: m["abi"].update(hash="0" * 32)),
+                 "AbiMismatchError"),
+    "triple": (lambda d: rewrite(d, lambda m: m["target"].update(triple="riscv64-unknown-linux-gnu")),
+               "TargetMismatchError"),
+    "cpu feature": (lambda d: rewrite(d, lambda m: m["target"]["features"].append("amx-tile")),
+                    "CpuFeatureError"),
+    "damaged object": (damage_object, "ChecksumError"),
+    "missing object": (lambda d: next((d / "ops").glob("*.o")).unlink(), "MissingFileError"),
+    "state": (damage_state, "StateError"),
+    "import": (lambda d: rewrite(d, lambda m: m["ops"][0]["imports"].append("pjx_no_such_fn")),
+               "AbiMismatchError"),
+}
+
+
+def python_load_error(directory: Path) -> str:
+    try:
+        pyjitx.load(directory)
+    except pyjitx.PipelineLoadError as exc:
+        return type(exc).__name__
+    return "ok"
+
+
+def test_damaged_directories_are_refused_as_python_refuses_them(saved, session_host, tmp_path):
+    out, _ = saved
+    dirs = []
+    for n, (label, (damage, _)) in enumerate(DAMAGES.items()):
+        target = tmp_path / f"d{n}"
+        shutil.copytree(out / "class", target)
+        damage(target)
+        dirs.append(target)
+    got = host(session_host, "load", *dirs)
+    for (label, (_, expected)), line, directory in zip(DAMAGES.items(), got, dirs):
+        assert python_load_error(directory) == expected, label
+        assert line.split(":")[0] == expected, (label, line)
+
+
+MUTATIONS = st.sampled_from(["drop", "null", "int", "str", "list", "neg", "empty"])
+
+
+def mutate(data, path, how):
+    """Replace (or drop) the value at `path` in a JSON document."""
+    *parents, last = path
+    for key in parents:
+        data = data[key]
+    if how == "drop":
+        if isinstance(data, dict):
+            del data[last]
+        else:
+            data.pop(last)
+        return
+    data[last] = {"null": None, "int": 7, "str": "x", "list": [], "neg": -1,
+                  "empty": {}}[how]
+
+
+def json_paths(data, prefix=()):
+    yield prefix
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from json_paths(v, prefix + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from json_paths(v, prefix + (i,))
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.integers(0, 10 ** 6), MUTATIONS), min_size=40, max_size=40))
+def test_fuzzed_manifests_get_the_same_verdict_from_both_loaders(saved, session_host,
+                                                                 tmp_path_factory, mutations):
+    out, _ = saved
+    root = tmp_path_factory.mktemp("fuzz")
+    original = json.loads((out / "class" / "manifest.json").read_text())
+    paths = [p for p in json_paths(original) if p and p[0] != DIGEST_KEY]
+    dirs = []
+    for n, (pick, how) in enumerate(mutations):
+        target = root / f"m{n}"
+        shutil.copytree(out / "class", target)
+        manifest = copy.deepcopy(original)
+        mutate(manifest, paths[pick % len(paths)], how)
+        manifest[DIGEST_KEY] = digest(manifest) if isinstance(manifest, dict) else None
+        (target / "manifest.json").write_text(json.dumps(manifest))
+        dirs.append(target)
+    got = host(session_host, "load", *dirs)
+    for directory, line, mutation in zip(dirs, got, mutations):
+        verdict = "ok" if line == "ok" else line.split(":")[0]
+        assert verdict == python_load_error(directory), (mutation, line)
+
+
+# ---- the digest and the ABI hash
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2 ** 63, 2 ** 63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(JSON_VALUES, min_size=1, max_size=30))
+def test_canonical_json_digest_matches_python(session_host, tmp_path_factory, documents):
+    path = tmp_path_factory.mktemp("canon") / "docs.jsonl"
+    # ensure_ascii=False: the host must parse raw UTF-8 as well as escapes
+    path.write_text("\n".join(json.dumps(d, ensure_ascii=n % 2 == 0)
+                              for n, d in enumerate(documents)) + "\n", encoding="utf-8")
+    expected = [hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":"),
+                                          ensure_ascii=True).encode()).hexdigest()
+                for d in documents]
+    assert host(session_host, "canon", path) == expected
+
+
+def test_json_the_format_never_holds_is_refused(session_host, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"a": 1.5}\n[1, 2\n"\\ud800"\n99999999999999999999\n{"a": 1} x\n')
+    got = host(session_host, "canon", path)
+    assert len(got) == 5 and all(line.startswith("error not valid JSON") for line in got), got
+
+
+def test_abi_hash_is_the_one_python_writes(session_host):
+    assert host(session_host, "abi") == [abi_hash()]
+
+
+# ---- hosts that cannot run a directory
+
+def test_host_without_torch_refuses_a_pipeline_with_a_model(session_host, tmp_path):
+    torch = pytest.importorskip("torch")
+
+    class Double(torch.nn.Module):
+        def forward(self, x):
+            return x * 2
+
+    @pyjitx.compile
+    def ones(n: int) -> pyjitx.NDArray[np.float32, 1]:
+        return np.ones(n, np.float32)
+
+    model = pyjitx.torch_op(Double())
+    pipeline = pyjitx.trace(lambda n: model(ones(n)), 3)
+    pipeline.save(tmp_path / "torchy")
+    [line] = host(session_host, "load", tmp_path / "torchy")
+    assert line.startswith("TorchUnavailableError: ") and "'Double'" in line
+    assert "include <pyjitx/torch.hpp>" in line
+
+
+def test_host_with_the_static_runtime_is_refused(saved, tmp_path):
+    out, _ = saved
+    exe = compile_host(tmp_path / "static_host", static=True)
+    result = subprocess.run([str(exe), "load", str(out / "spec")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.startswith("ObjectLoadError: Session::load needs the runtime as a "
+                                    "shared library"), result.stdout
