@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import arrays, classes, compile_time, peers, scalar, text, threads
+from . import arrays, classes, compile_time, cpp_host, peers, scalar, text, threads
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -47,6 +47,9 @@ def workloads() -> List[Workload]:
         Workload("compile", "cold compile", compile_time.run_cold_compile),
         Workload("cache", "cached load", compile_time.run_cached_load),
         Workload("gil", "GIL release threads", threads.run_gil),
+        Workload("cpphost", "C++ host: WordPiece pipeline via pyjitx::Session",
+                 cpp_host.run_wordpiece),
+        Workload("cppoverhead", "C++ host: Session::run overhead", cpp_host.run_overhead),
     ]
     return found
 

@@ -155,3 +155,21 @@ def test_pad_workload_rows_with_peers_stand_in(monkeypatch):
     assert rows["same"].value and rows["close"].value
     assert rows["wrong dtype"].value is None and "WRONG" in rows["wrong dtype"].notes
     assert rows["wrong value"].value is None and "2 elements differ" in rows["wrong value"].notes
+
+
+def test_quick_run_of_the_cpp_host_workloads():
+    """issue 7's measurement: the C++ Session rows show a time, not an
+    error or WRONG (its ids are checked against CPython's)."""
+    import shutil
+
+    if shutil.which("g++") is None:
+        pytest.skip("no C++ compiler installed")
+    root = Path(__file__).parents[1]
+    out = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1",
+                          "--only", "cpphost", "--only", "cppoverhead"],
+                         capture_output=True, text=True, timeout=600, cwd=root)
+    assert out.returncode == 0, out.stderr
+    cpp = [r for r in _table_rows(out.stdout) if r[1] == "pyjitx C++ Session"]
+    assert len(cpp) == 2, out.stdout
+    for workload, _, median, notes in cpp:
+        assert median != "-" and "WRONG" not in notes and "error" not in notes, (workload, notes)
