@@ -772,6 +772,18 @@ inline Value call_op(const Pipeline &p, const Op &op, const std::vector<Value> &
 } // namespace session
 } // namespace detail
 
+/* A value written in the pipeline format's typed JSON (docs/pipeline-format.md,
+ * "Typed values": what state/state.json holds), array and resource files
+ * relative to `base_dir`; instance references are refused.  Containers
+ * take their items' common kind (Value::list).  LoadError("ValueError")
+ * names what is malformed. */
+inline Value value_from_json(const json::Json &j, const std::string &base_dir) {
+    detail::session::Pipeline none;
+    none.root = base_dir;
+    detail::session::Checker c("ValueError", "value");
+    return detail::session::Decoder(c, none).decode(j, nullptr, "value");
+}
+
 /* ---- Session ----------------------------------------------------------------------- */
 class Session {
 public:
