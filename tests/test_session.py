@@ -29,7 +29,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import numpy as np
 import pytest
@@ -56,9 +56,13 @@ WORKFLOWS = Path(__file__).resolve().parent / "pipeline_workflows.py"
 MODULE = "pjx_session_workflows"
 
 
-def compile_host(out: Path, *, static=False, torch=False) -> Path:
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+            "-fno-omit-frame-pointer", "-g"]
+
+
+def compile_host(out: Path, *, static=False, torch=False, sanitize=False) -> Path:
     cxx = cxx_or_skip()
-    flags = ["-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror"]
+    flags = ["-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", *(SANITIZE if sanitize else [])]
     extra = []
     if torch:
         import torch as torch_module
@@ -186,6 +190,28 @@ def test_the_cases_raise_and_return_what_they_claim(saved):
     assert any(r[0] == "value" and has_array(r[1]) for r in results["ndarray"])
     assert any("🎉" in line for line in expected_lines(results["string"]))
     assert any("\u4e00" in line for line in expected_lines(results["container"]))
+
+
+def test_session_host_is_asan_and_ubsan_clean(saved, tmp_path):
+    """The header's C++ (JSON, checks, conversions, the graph run) under
+    AddressSanitizer and UBSan: every workflow, and the damaged directories."""
+    try:
+        exe = compile_host(tmp_path / "session_host_asan", sanitize=True)
+    except AssertionError as exc:
+        if "asan" in str(exc) or "ubsan" in str(exc):
+            pytest.skip(f"the compiler has no sanitizer runtime: {exc}")
+        raise
+    out, results = saved
+    for case in CASES:
+        assert host(exe, "run", out / case, out / f"{case}.feeds.json") == \
+            expected_lines(results[case]), case
+    dirs = []
+    for n, (damage, _) in enumerate(DAMAGES.values()):
+        shutil.copytree(out / "class", tmp_path / f"d{n}")
+        damage(tmp_path / f"d{n}")
+        dirs.append(tmp_path / f"d{n}")
+    got = host(exe, "load", *dirs)
+    assert [line.split(":")[0] for line in got] == [e for _, e in DAMAGES.values()]
 
 
 def test_one_session_from_four_threads(saved, session_host):
@@ -473,3 +499,66 @@ def test_readme_session_example(tmp_path):
     out = subprocess.run([str(exe)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     expected = re.search(r"// (\[.*\])", block).group(1)
     assert out.returncode == 0 and out.stdout == expected + "\n", out
+
+
+# ---- torch nodes through libtorch
+
+class _TorchFlow:
+    """A model between compiled ops: an NDArray from an op in, a float and a
+    list of ints beside it, a tuple of tensors out (one into another op)."""
+
+    def __init__(self):
+        import torch
+
+        class Pair(torch.nn.Module):
+            def forward(self, x: torch.Tensor, scale: float,
+                        ids: List[int]) -> Tuple[torch.Tensor, torch.Tensor]:
+                return x * scale, torch.tensor(ids) + x.shape[0]
+
+        self.model = pyjitx.torch_op(Pair())
+
+    def process(self, n, scale, ids):
+        scaled, shifted = self.model(grid(n), scale, ids)
+        return total_of(scaled), shifted, scaled
+
+
+@pyjitx.compile
+def grid(n: int) -> pyjitx.NDArray[np.float32, 2]:
+    a = np.zeros((n, 3), np.float32)
+    for i in range(n):
+        for j in range(3):
+            a[i, j] = i * 3 + j + 0.5
+    return a
+
+
+@pyjitx.compile
+def total_of(a: pyjitx.NDArray[np.float32, 2]) -> float:
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            s += float(a[i, j])
+    return s
+
+
+
+def test_cpp_session_runs_torch_nodes_through_libtorch(tmp_path):
+    pytest.importorskip("torch")
+    flow = _TorchFlow()
+    pipeline = pyjitx.trace(flow.process, 2, 1.5, [1, 2])
+    pipeline.save(tmp_path / "torchflow")
+    calls = [(2, 1.5, [1, 2]), (4, -0.25, [7]), (1, 2.0, [])]
+    feeds = tmp_path / "feeds.json"
+    feeds.write_text(json.dumps([
+        {"n": {"type": "int", "value": n}, "scale": {"type": "float", "value": repr(s)},
+         "ids": {"type": "list", "items": [{"type": "int", "value": i} for i in ids]}}
+        for n, s, ids in calls]))
+    expected = []
+    for n, s, ids in calls:
+        try:
+            expected.append(f"value {show(pipeline.run({'n': n, 'scale': s, 'ids': ids}))}")
+        except Exception as exc:
+            expected.append(f"raised {type(exc).__name__}: {exc}")
+    assert all(line.startswith("value (") and "array(int64" in line for line in expected), expected
+    exe = compile_host(tmp_path / "torch_host", torch=True)
+    assert host(exe, "run", tmp_path / "torchflow", feeds) == expected
+    assert host(exe, "threads", tmp_path / "torchflow", feeds, 4, 25) == [f"threads ok {4 * 25 * 3}"]
