@@ -562,3 +562,35 @@ def test_cpp_session_runs_torch_nodes_through_libtorch(tmp_path):
     exe = compile_host(tmp_path / "torch_host", torch=True)
     assert host(exe, "run", tmp_path / "torchflow", feeds) == expected
     assert host(exe, "threads", tmp_path / "torchflow", feeds, 4, 25) == [f"threads ok {4 * 25 * 3}"]
+
+
+# ---- state holding an NDArray and a bundled file
+
+@pyjitx.compile
+class Weights:
+    def __init__(self, w: pyjitx.NDArray[np.float64, 1], names: Dict[str, int], path: str) -> None:
+        self.w = w
+        self.names = names
+        self.path = path
+
+    def score(self, text: str) -> Tuple[float, str]:
+        total = 0.0
+        for word in text.split():
+            total += self.w[self.names.get(word, 0)]
+        return total, self.path
+
+
+def test_state_arrays_and_resources_are_rebuilt_in_cpp(session_host, tmp_path):
+    names = tmp_path / "names.txt"
+    names.write_text("a b c")
+    weights = Weights(np.array([0.0, 1.5, -2.25]), {"a": 1, "b": 2}, pyjitx.resource(names))
+    pipeline = pyjitx.trace(lambda text: weights.score(text), "a b")
+    pipeline.save(tmp_path / "saved")
+    names.unlink()
+    texts = ["a b a", "", "b q ✓ a"]
+    feeds = tmp_path / "feeds.json"
+    feeds.write_text(json.dumps([{"text": {"type": "str", "value": t}} for t in texts]))
+    loaded = pyjitx.load(tmp_path / "saved")
+    expected = [f"value {loaded.run({'text': t})!r}" for t in texts]
+    assert str(tmp_path / "saved" / "resources" / "names.txt") in expected[0]
+    assert host(session_host, "run", tmp_path / "saved", feeds) == expected
