@@ -473,9 +473,9 @@ def test_host_with_the_static_runtime_is_refused(saved, tmp_path):
                                     "shared library"), result.stdout
 
 
-def test_readme_session_example(tmp_path):
+def test_readme_session_example(saved, tmp_path):
     """The README's Session example (SPEC section 4's), compiled and run
-    against SPEC section 3's saved directory."""
+    against SPEC section 3's saved directory (the "spec" workflow)."""
     import re
 
     readme = (REPO / "README.md").read_text()
@@ -485,17 +485,7 @@ def test_readme_session_example(tmp_path):
     exe = tmp_path / "main"
     run([cxx_or_skip(), "-std=c++17", "-Wall", "-Werror", source, "-o", exe, *link.cflags(),
          *link.libs()])
-
-    @pyjitx.compile
-    class Text2Ids:
-        def __init__(self, table: Dict[str, int]) -> None:
-            self.table = table
-
-        def __call__(self, words: List[str]) -> List[int]:
-            return [self.table.get(w, 2) for w in words]
-
-    text2ids = Text2Ids({"hello": 0, "world": 1})
-    pyjitx.trace(lambda texts: text2ids(texts.split()), "hello world").save(tmp_path / "my_dir")
+    shutil.copytree(saved[0] / "spec", tmp_path / "my_dir")
     out = subprocess.run([str(exe)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     expected = re.search(r"// (\[.*\])", block).group(1)
     assert out.returncode == 0 and out.stdout == expected + "\n", out
