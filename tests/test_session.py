@@ -359,6 +359,17 @@ def test_damaged_directories_are_refused_as_python_refuses_them(saved, session_h
         assert line.split(":")[0] == expected, (label, line)
 
 
+def test_a_directory_without_a_shared_library_loads_in_python_and_is_refused_by_a_host(
+        saved, session_host, tmp_path):
+    out, _ = saved
+    target = tmp_path / "objects_only"
+    shutil.copytree(out / "class", target)
+    rewrite(target, lambda m: m.update(library=None))
+    assert python_load_error(target) == "ok"
+    [line] = host(session_host, "load", target)
+    assert line.startswith("ObjectLoadError:") and "library: null" in line, line
+
+
 MUTATIONS = st.sampled_from(["drop", "null", "int", "str", "list", "neg", "empty"])
 
 
@@ -407,7 +418,19 @@ def test_fuzzed_manifests_get_the_same_verdict_from_both_loaders(saved, session_
     got = host(session_host, "load", *dirs)
     for directory, line, mutation in zip(dirs, got, mutations):
         verdict = "ok" if line == "ok" else line.split(":")[0]
-        assert verdict == python_load_error(directory), (mutation, line)
+        assert verdict == expected_host_verdict(directory), (mutation, line)
+
+
+def expected_host_verdict(directory: Path) -> str:
+    """What Session::load must say: the Python loader's verdict, except that a
+    directory saved without a shared library ("library": null), which Python
+    loads from ops/*.o through its JIT, is refused by a host, which has no JIT
+    (documented in docs/pipeline-format.md)."""
+    verdict = python_load_error(directory)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    if verdict == "ok" and isinstance(manifest, dict) and manifest.get("library") is None:
+        return "ObjectLoadError"
+    return verdict
 
 
 # ---- the digest and the ABI hash
