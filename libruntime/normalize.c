@@ -225,14 +225,17 @@ static pjx_str *normalize(int form, pjx_str *s) {
 }
 
 /* s itself when it is certainly normalised: BERT-style tokenizers
- * normalise every word, nearly always ASCII.  (A split() scratch word is
- * rewritten in place: never shared; the compiler does not pass one here,
- * this is a guard.) */
+ * normalise every word, nearly always ASCII.  A split() scratch word (`for
+ * w in s.split(): normalize(form, w)`, the compiler lets it come here) is
+ * rewritten in place by the loop, so it is copied rather than shared: the
+ * result never aliases it. */
 pjx_str *pjx_str_normalize(pjx_str *form, pjx_str *s) {
-    if (s->nbytes == 0) return pjx_str_new_ref(s); /* before the form is checked, as CPython */
+    if (s->nbytes == 0) return pjx_str_from_utf8_len("", 0, 0); /* before the form is checked, as CPython */
     int f = parse_form(form);
     if (f < 0) return NULL;
-    if (!(s->ob.flags & PJX_STR_SCRATCH) && quick_check(f, s) == QC_YES) return pjx_str_new_ref(s);
+    if (quick_check(f, s) == QC_YES)
+        return s->ob.flags & PJX_STR_SCRATCH ? pjx_str_from_utf8_len(s->data, s->nbytes, s->length)
+                                             : pjx_str_new_ref(s);
     return normalize(f, s);
 }
 

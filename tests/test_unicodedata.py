@@ -96,6 +96,21 @@ def u_bert_words(text: str) -> List[str]:
     return out
 
 
+def u_split_normalized(text: str) -> List[str]:
+    """`for w in s.split()` reads words into one reused buffer when w only
+    reaches calls that keep nothing (unicodedata's): the results kept must
+    still be copies, not that buffer."""
+    out = []
+    for w in text.split():
+        out.append(unicodedata.normalize("NFC", w))
+        out.append(normalize("NFKD", w))
+        if len(w) == 1:
+            out.append(unicodedata.category(w) + str(unicodedata.combining(w)))
+        if unicodedata.is_normalized("NFD", w):
+            out.append("nfd")
+    return out
+
+
 # ------------------------------------------------ every code point
 
 
@@ -172,6 +187,15 @@ def test_normalize_examples(form, s):
 def test_bert_accent_stripping():
     text = "Héllo wörld ÀÉÎÕÜ naïve café 中文 한국어 ﬁne x\u0301 " * 20
     check(u_bert_words, jit(u_bert_words), text)
+
+
+@pytest.mark.parametrize("text", ["the quick brown fox", "Héllo wörld ﬁ x\u0301 中文 한국",
+                                  "", "   ", "a b c d e f g h" * 30])
+def test_split_words_normalized(text):
+    compiled = jit(u_split_normalized)
+    check(u_split_normalized, compiled, text)
+    if not JIT_DISABLED:  # the loop does use the word buffer
+        assert "str_split_scratch" in compiled.inspect_ir()
 
 
 def test_from_import_and_version():
