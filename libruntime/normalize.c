@@ -43,11 +43,17 @@ enum {
 /* ---- forms -------------------------------------------------------------- */
 enum { NFC, NFKC, NFD, NFKD };
 
+/* 'NFC', 'NFD', 'NFKC', 'NFKD' (case-sensitive, as CPython); spelled out
+ * rather than a strcmp loop: it runs on every call, and most calls are the
+ * fast path that returns the string itself */
 static int parse_form(pjx_str *form) {
-    static const char *const names[] = {"NFC", "NFKC", "NFD", "NFKD"};
-    for (int k = 0; k < 4; k++)
-        if (form->nbytes == (int64_t)strlen(names[k]) && memcmp(form->data, names[k], form->nbytes) == 0)
-            return k;
+    const char *d = form->data;
+    int64_t n = form->nbytes;
+    if ((n == 3 || (n == 4 && d[2] == 'K')) && d[0] == 'N' && d[1] == 'F') {
+        char last = d[n - 1];
+        if (last == 'C') return n == 3 ? NFC : NFKC;
+        if (last == 'D') return n == 3 ? NFD : NFKD;
+    }
     pjx_err_set(PJX_EXC_VALUE, "invalid normalization form");
     return -1;
 }

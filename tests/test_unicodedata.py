@@ -207,7 +207,7 @@ def test_from_import_and_version():
 # ------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize("form", ["nfc", "", "NFC ", "NFX", "NFKDD"])
+@pytest.mark.parametrize("form", ["nfc", "", "N", "NF", "NFC ", "NFX", "NFKDD", "NFKX", "NFCD", "XFKC", "NKFC"])
 def test_bad_form(form):
     check(u_normalize, jit(u_normalize), form, "abc")
     check(u_is_normalized, jit(u_is_normalized), form, "é")
