@@ -14,8 +14,9 @@
 Everything else is declared in pyproject.toml.
 
 The Unicode tables of the runtime are generated at build time from the
-build interpreter's own `str` methods (tools/gen_unicode_tables.py) into the
-build directory; they are never committed."""
+build interpreter's own `str` methods and `unicodedata`
+(tools/gen_unicode_tables.py) into the build directory; they are never
+committed."""
 import glob
 import os
 import subprocess
@@ -31,6 +32,7 @@ from distutils.sysconfig import customize_compiler
 HERE = os.path.dirname(os.path.abspath(__file__))
 GENERATOR = os.path.join(HERE, "tools", "gen_unicode_tables.py")
 TABLES = "pjx_unicode_tables.h"
+NORMALIZE_TABLES = "pjx_normalize_tables.h"  # written along with TABLES (normalize.c)
 
 runtime_sources = sorted(glob.glob("libruntime/*.c"))
 runtime_headers = sorted(glob.glob("libruntime/*.h"))
@@ -46,6 +48,8 @@ RUNTIME_NAME = "pyjitx_runtime"  # create_static_lib's library name: lib<name>.a
 
 def _tables_current(path: str) -> bool:
     if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(GENERATOR):
+        return False
+    if not os.path.exists(os.path.join(os.path.dirname(path), NORMALIZE_TABLES)):
         return False
     with open(path) as f:
         f.readline()
@@ -70,7 +74,7 @@ class BuildExtWithTables(build_ext):
         for ext in self.extensions:
             if gen_dir not in ext.include_dirs:
                 ext.include_dirs.append(gen_dir)
-            ext.depends = list(ext.depends) + [header]
+            ext.depends = list(ext.depends) + [header, os.path.join(gen_dir, NORMALIZE_TABLES)]
         super().run()
         self.build_runtime_library(gen_dir, header)
 
@@ -96,7 +100,8 @@ class BuildExtWithTables(build_ext):
         libraries linked against it record a plain `libpyjitx_runtime.so`
         dependency, found through their rpath."""
         (built, inplace), (built_static, inplace_static) = self._built_libraries()
-        depends = runtime_sources + runtime_headers + public_headers + [tables]
+        depends = (runtime_sources + runtime_headers + public_headers
+                   + [tables, os.path.join(gen_dir, NORMALIZE_TABLES)])
         if self.force or _outdated(built, depends) or _outdated(built_static, depends):
             compiler = new_compiler(verbose=self.verbose, force=self.force)
             customize_compiler(compiler)

@@ -7,6 +7,10 @@ point to a record (property bits + four case mappings).
 
     python3 tools/gen_unicode_tables.py OUTPUT.h
 
+It also writes pjx_normalize_tables.h next to OUTPUT.h: the `unicodedata`
+properties and the normalisation data of libruntime/normalize.c (see
+normalization_tables below).
+
 Properties that `str` does not expose directly are derived from behaviour:
   cased           = isupper() or islower() or istitle() on the single char
                     (Unicode: Cased = Lowercase + Uppercase + Lt)
@@ -160,6 +164,186 @@ def main(path: str) -> None:
     w("};")
     text = "\n".join(out) + "\n"
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    normalization_tables(os.path.join(os.path.dirname(os.path.abspath(path)), NORMALIZE_TABLES))
+
+
+# ---------------------------------------------------------------------------
+# unicodedata and normalisation (libruntime/normalize.c)
+#
+# Everything is read back from CPython's unicodedata, so normalize() agrees
+# with the interpreter that built the runtime:
+#   full decompositions  = unicodedata.normalize('NFD'/'NFKD', c) per code
+#                          point (already recursive and canonically ordered;
+#                          Hangul syllables are left to the algorithm)
+#   composition pairs    = (a, b) -> x for every x whose canonical
+#                          decomposition() is two code points a b such that
+#                          normalize('NFC', a + b) == x: this leaves out the
+#                          composition exclusions (singletons, non-starter
+#                          decompositions, the exclusion list) without a copy
+#                          of CompositionExclusions.txt
+#   quick check          = NFD/NFKD "No": the form of c is not c.  NFC/NFKC
+#                          "No": the same; "Maybe": c is the second code point
+#                          of a pair (Hangul V and T jamo too).  Exactly
+#                          UAX #15's NF*_QC properties.
+NORMALIZE_TABLES = "pjx_normalize_tables.h"
+CATEGORIES = ['Cn', 'Cc', 'Cf', 'Co', 'Cs', 'Ll', 'Lm', 'Lo', 'Lt', 'Lu', 'Mc', 'Me', 'Mn',
+              'Nd', 'Nl', 'No', 'Pc', 'Pd', 'Pe', 'Pf', 'Pi', 'Po', 'Ps', 'Sc', 'Sk', 'Sm',
+              'So', 'Zl', 'Zp', 'Zs']  # 'Cn' (unassigned) first: record 0 is the null record
+WIDTHS = ['N', 'A', 'F', 'H', 'Na', 'W']
+NRM_FLAGS = ["NFD_NO", "NFKD_NO", "NFC_NO", "NFKC_NO", "NFC_MAYBE", "MIRRORED"]
+S_BASE, S_COUNT = 0xAC00, 11172
+
+
+def normalization_tables(path: str) -> None:
+    nf = unicodedata.normalize
+    tags: list[str] = [""]
+    # data: entries of [length, code points...]; offset 0 means none.
+    # decomposition() fields are [tag << 8 | length, code points...].
+    data: list[int] = [0]
+    data_index: dict[tuple, int] = {}
+
+    def entry(values: tuple) -> int:
+        off = data_index.get(values)
+        if off is None:
+            off = data_index[values] = len(data)
+            data.extend(values)
+        return off
+
+    pairs: dict[tuple[int, int], int] = {}
+    seconds: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    fields: list[str] = [""] * MAX_CP
+    for c in range(MAX_CP):
+        if 0xD800 <= c < 0xE000:
+            continue
+        field = fields[c] = unicodedata.decomposition(chr(c))
+        parts = field.split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            a, b = int(parts[0], 16), int(parts[1], 16)
+            if nf("NFC", chr(a) + chr(b)) == chr(c):
+                pairs[(a, b)] = c
+                seconds.add(b)
+
+    max_decomposition = 3  # a Hangul syllable
+    records: list[tuple] = []
+    record_index: dict[tuple, int] = {}
+    per_cp = [0] * MAX_CP
+    null = (0, 0, 0, 0, 0, 0, 0)
+    records.append(null)
+    record_index[null] = 0
+    for c in range(MAX_CP):
+        ch = chr(c)
+        if 0xD800 <= c < 0xE000:
+            rec = (CATEGORIES.index("Cs"), 0, 0, WIDTHS.index(unicodedata.east_asian_width(ch)),
+                   0, 0, 0)
+        else:
+            flags = 0
+            nfd, nfkd = nf("NFD", ch), nf("NFKD", ch)
+            hangul = S_BASE <= c < S_BASE + S_COUNT
+            if nfd != ch:
+                flags |= 1 << NRM_FLAGS.index("NFD_NO")
+            if nfkd != ch:
+                flags |= 1 << NRM_FLAGS.index("NFKD_NO")
+            if nf("NFC", ch) != ch:
+                flags |= 1 << NRM_FLAGS.index("NFC_NO")
+            if nf("NFKC", ch) != ch:
+                flags |= 1 << NRM_FLAGS.index("NFKC_NO")
+            if c in seconds:
+                flags |= 1 << NRM_FLAGS.index("NFC_MAYBE")
+            if unicodedata.mirrored(ch):
+                flags |= 1 << NRM_FLAGS.index("MIRRORED")
+            d_off = k_off = f_off = 0
+            if nfd != ch and not hangul:
+                d_off = entry((len(nfd), *map(ord, nfd)))
+            if nfkd != ch and not hangul:
+                k_off = entry((len(nfkd), *map(ord, nfkd)))
+            max_decomposition = max(max_decomposition, len(nfkd))
+            if fields[c]:
+                parts = fields[c].split()
+                tag = ""
+                if parts[0].startswith("<"):
+                    tag = parts.pop(0)
+                    if tag not in tags:
+                        tags.append(tag)
+                f_off = entry(((tags.index(tag) << 8) | len(parts), *(int(p, 16) for p in parts)))
+            rec = (CATEGORIES.index(unicodedata.category(ch)), unicodedata.combining(ch), flags,
+                   WIDTHS.index(unicodedata.east_asian_width(ch)), d_off, k_off, f_off)
+        i = record_index.get(rec)
+        if i is None:
+            i = record_index[rec] = len(records)
+            records.append(rec)
+        per_cp[c] = i
+
+    blocks: list[tuple] = []
+    block_index: dict[tuple, int] = {}
+    index1 = []
+    for start in range(0, MAX_CP, BLOCK):
+        blk = tuple(per_cp[start:start + BLOCK])
+        i = block_index.get(blk)
+        if i is None:
+            i = block_index[blk] = len(blocks)
+            blocks.append(blk)
+        index1.append(i)
+
+    def ctype(n: int) -> str:
+        return "uint16_t" if n < 65536 else "uint32_t"
+
+    out = []
+    w = out.append
+    w("/* Generated by tools/gen_unicode_tables.py from CPython %s"
+      " (Unicode %s).  Do not edit. */" % (sys.version.split()[0], unicodedata.unidata_version))
+    w("#define PJX_NRM_SHIFT %d" % SHIFT)
+    w("#define PJX_NRM_MAX_DECOMPOSITION %d /* code points of the longest full decomposition */"
+      % max_decomposition)
+    for k, name in enumerate(NRM_FLAGS):
+        w("#define PJX_NRM_%s 0x%02xu" % (name, 1 << k))
+    w("static const char pjx_nrm_categories[%d][3] = {%s};"
+      % (len(CATEGORIES), ",".join('"%s"' % c for c in CATEGORIES)))
+    w("static const char *const pjx_nrm_widths[%d] = {%s};"
+      % (len(WIDTHS), ",".join('"%s"' % c for c in WIDTHS)))
+    w("static const char *const pjx_nrm_tags[%d] = {%s};"
+      % (len(tags), ",".join('"%s"' % t for t in tags)))
+    off_type = ctype(len(data))
+    w("typedef struct pjx_nrm_record {")
+    w("    uint8_t category; /* index in pjx_nrm_categories */")
+    w("    uint8_t combining; /* canonical combining class */")
+    w("    uint8_t flags; /* PJX_NRM_* */")
+    w("    uint8_t width; /* index in pjx_nrm_widths */")
+    w("    %s nfd, nfkd; /* full decomposition in pjx_nrm_data, 0: none (or Hangul) */" % off_type)
+    w("    %s field; /* decomposition() in pjx_nrm_data: tag << 8 | n, code points */" % off_type)
+    w("} pjx_nrm_record;")
+    w("static const pjx_nrm_record pjx_nrm_records[%d] = {" % len(records))
+    for r in records:
+        w("{%d,%d,%d,%d,%d,%d,%d}," % r)
+    w("};")
+    w("static const uint32_t pjx_nrm_data[%d] = {" % len(data))
+    for i in range(0, len(data), 16):
+        w(",".join(map(str, data[i:i + 16])) + ",")
+    w("};")
+    w("static const %s pjx_nrm_index1[%d] = {" % (ctype(len(blocks)), len(index1)))
+    for i in range(0, len(index1), 32):
+        w(",".join(map(str, index1[i:i + 32])) + ",")
+    w("};")
+    flat = [x for b in blocks for x in b]
+    w("static const %s pjx_nrm_index2[%d] = {" % (ctype(len(records)), len(flat)))
+    for i in range(0, len(flat), 32):
+        w(",".join(map(str, flat[i:i + 32])) + ",")
+    w("};")
+    keys = sorted(pairs)
+    w("/* canonical composition: sorted keys first << 21 | second, and the composites */")
+    w("#define PJX_NRM_NPAIRS %d" % len(keys))
+    w("static const uint64_t pjx_nrm_pair_keys[%d] = {" % len(keys))
+    for i in range(0, len(keys), 8):
+        w(",".join("%du" % ((a << 21) | b) for a, b in keys[i:i + 8]) + ",")
+    w("};")
+    w("static const uint32_t pjx_nrm_pair_values[%d] = {" % len(keys))
+    for i in range(0, len(keys), 16):
+        w(",".join(str(pairs[k]) for k in keys[i:i + 16]) + ",")
+    w("};")
+    text = "\n".join(out) + "\n"
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
         f.write(text)

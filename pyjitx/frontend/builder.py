@@ -298,7 +298,13 @@ class FunctionBuilder:
     _READS_ONLY = {"dict_get": (1,), "dict_getitem": (1,), "dict_contains": (1,),
                    "set_contains": (1,), "list_contains": (1,), "list_count": (1,),
                    "str_eq": (0, 1), "str_compare": (0, 1), "str_contains": (0, 1),
-                   "str_split_next": (2,)}
+                   "str_split_next": (2,),
+                   # unicodedata: results are new strings (normalize copies a
+                   # scratch word it would otherwise return itself)
+                   "str_normalize": (0, 1), "str_is_normalized": (0, 1),
+                   **{f"unicodedata_{name}": (0,) for name in (
+                       "category", "combining", "mirrored", "east_asian_width",
+                       "decomposition")}}
 
     def _check_word_buffers(self) -> None:
         """The AST check in loops.py lets `for w in s.split()` reuse one

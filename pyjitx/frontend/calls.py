@@ -7,6 +7,7 @@ import builtins
 import inspect
 import math
 import types
+import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
@@ -109,6 +110,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     math_name = _MATH_BY_OBJECT.get(_identity(target))
     if math_name is not None:
         return _math_call(b, node, math_name)
+    unicodedata_name = _UNICODEDATA_BY_OBJECT.get(_identity(target))
+    if unicodedata_name is not None:
+        return _unicodedata_call(b, node, unicodedata_name)
     if _is_dispatcher(target) and isinstance(target.py_func, types.FunctionType):
         return user_call(b, node, target.py_func)
     if isinstance(target, types.FunctionType):
@@ -121,7 +125,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
-                       "round/int/float/bool/pow and the math module; to call other Python "
+                       "round/int/float/bool/pow, the math module and unicodedata's normalize/"
+                       "is_normalized/category/combining; to call other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
 
 
@@ -1063,6 +1068,42 @@ def _math_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
                 raise b.error(arg_node, f"must be real number, not {value.type}")
             converted.append(b.expr.coerce(value, FLOAT, arg_node))
     return b.emit(ops.PrimitiveCall(prim, converted))
+
+
+# ----------------------------------------------------------- unicodedata
+# unicodedata.normalize/is_normalized(form, s) and the lookups of one
+# character (libruntime/normalize.c, tables from the build interpreter's
+# unicodedata); unicodedata.unidata_version is a str constant.
+
+_UNICODEDATA_FUNCTIONS = ("normalize", "is_normalized") + tuple(prims.UNICODEDATA)
+_UNICODEDATA_BY_OBJECT: Dict[int, str] = {
+    id(getattr(unicodedata, name)): name for name in _UNICODEDATA_FUNCTIONS
+}
+
+
+def _unicodedata_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
+    from ..ir.types import STR
+    from .strings import emit_prim
+
+    if node.keywords:  # positional-only in CPython
+        raise b.error(node.keywords[0], f"{name}() takes no keyword arguments")
+    arity = 2 if name in ("normalize", "is_normalized") else 1
+    if len(node.args) != arity:
+        raise b.error(node, f"{name}() takes exactly {arity} argument"
+                      f"{'s' if arity > 1 else ''} ({len(node.args)} given)")
+    args = []
+    for k, arg in enumerate(node.args):
+        value = b.expr.unwrap(b.expr.value(arg), arg)
+        if value.type != STR:
+            expected = f"argument {k + 1} must be str" if arity > 1 else \
+                "argument must be a unicode character"
+            raise b.error(arg, f"{name}() {expected}, not {value.type}")
+        args.append(value)
+    if name == "normalize":
+        return emit_prim(b, prims.STR_NORMALIZE, args, node)
+    if name == "is_normalized":
+        return emit_prim(b, prims.STR_IS_NORMALIZED, args, node)
+    return emit_prim(b, prims.UNICODEDATA[name], args, node)  # mirrored: an int, as CPython
 
 
 def _int_arg(b: "FunctionBuilder", value: ops.Value, node: ast.AST, name: str) -> ops.Value:

@@ -227,8 +227,28 @@ def _word_stays_in_loop(b: "FunctionBuilder", name: str, body: List[ast.stmt],
         if isinstance(parent, ast.Subscript) and parent.slice is sub \
                 and isinstance(parent.ctx, ast.Load):
             continue
+        if isinstance(parent, ast.Call) and sub in parent.args and _is_unicodedata(b, parent.func):
+            continue  # unicodedata.normalize(form, w), category(w): new strings
         return False
     return True
+
+
+def _is_unicodedata(b: "FunctionBuilder", func: ast.expr) -> bool:
+    """Does `func` name one of the unicodedata functions compiled code
+    calls (they read their arguments and return new values)?"""
+    from .calls import _UNICODEDATA_BY_OBJECT, resolve_attribute
+
+    try:
+        if isinstance(func, ast.Name) and func.id not in b.locals:
+            target = b.lookup_global(func.id, func)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id not in b.locals:
+            target = resolve_attribute(b, func)
+        else:
+            return False
+    except Exception:
+        return False
+    return id(target) in _UNICODEDATA_BY_OBJECT
 
 
 def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:

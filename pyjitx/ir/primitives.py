@@ -198,6 +198,17 @@ STR_METHODS = _methods(STR, "str", {
     "encode": ((("encoding", STR, None), ("errors", STR, None)), BYTES, ()),
 })
 
+# ---- unicodedata (libruntime/normalize.c) ----------------------------------
+STR_NORMALIZE = primitive("str_normalize", "pjx_str_normalize", (STR, STR), STR)
+STR_IS_NORMALIZED = primitive("str_is_normalized", "pjx_str_is_normalized", (STR, STR), BOOL,
+                              convention="tristate")
+# the one-character lookups: unicodedata.<name>(ch) -> result type
+UNICODEDATA = {
+    name: primitive(f"unicodedata_{name}", f"pjx_unicodedata_{name}", (STR,), result)
+    for name, result in (("category", STR), ("combining", INT), ("mirrored", INT),
+                         ("east_asian_width", STR), ("decomposition", STR))
+}
+
 BYTES_METHODS = _methods(BYTES, "bytes", {
     "decode": ((("encoding", STR, None), ("errors", STR, None)), STR, ()),
     "find": ((("sub", BYTES, _REQUIRED),) + _SPAN, INT, ("safe",)),

@@ -137,6 +137,22 @@ PJX_EXPORT int64_t pjx_str_isprintable(pjx_str *s);
 PJX_EXPORT int64_t pjx_str_isidentifier(pjx_str *s);
 PJX_EXPORT int64_t pjx_str_isascii(pjx_str *s);
 
+/* ---- unicodedata (normalize.c) ------------------------------------------ */
+/* unicodedata.normalize(form, s), form 'NFC', 'NFD', 'NFKC' or 'NFKD';
+ * ValueError 'invalid normalization form'.  A string already in the form
+ * by the quick check (every ASCII string) is returned itself. */
+PJX_EXPORT pjx_str *pjx_str_normalize(pjx_str *form, pjx_str *s);
+/* unicodedata.is_normalized(form, s): 0/1, -1 after ValueError */
+PJX_EXPORT int32_t pjx_str_is_normalized(pjx_str *form, pjx_str *s);
+/* unicodedata.category/combining/mirrored/east_asian_width/decomposition
+ * of a one-character string; TypeError '<name>() argument must be a
+ * unicode character, not str' for any other length */
+PJX_EXPORT pjx_str *pjx_unicodedata_category(pjx_str *ch);
+PJX_EXPORT int32_t pjx_unicodedata_combining(pjx_str *ch, int64_t *out);
+PJX_EXPORT int32_t pjx_unicodedata_mirrored(pjx_str *ch, int64_t *out);
+PJX_EXPORT pjx_str *pjx_unicodedata_east_asian_width(pjx_str *ch);
+PJX_EXPORT pjx_str *pjx_unicodedata_decomposition(pjx_str *ch);
+
 /* ---- codecs -------------------------------------------------------------- */
 /* encoding NULL = 'utf-8'; also 'ascii' and 'latin-1' (with their aliases).
  * errors NULL = 'strict'.  Decoding supports strict, ignore, replace,
