@@ -40,6 +40,9 @@ class TextWorkload:
     inputs: Callable[[int], Tuple[Any, ...]]  # size -> the kernel's arguments
     sizes: Tuple[int, int]                    # (default, --quick)
     vocab_args: Tuple[int, ...] = ()          # argument positions a real program converts once
+    # label -> maker of a Candidate, for a workload whose implementations are not one
+    # kernel compiled or not (berttok: a library's classes)
+    makers: Optional[Callable[[], Dict[str, Callable[[], "Candidate"]]]] = None
 
     def size(self, settings: Settings) -> int:
         return self.sizes[1] if settings.quick else self.sizes[0]
@@ -62,6 +65,10 @@ WORKLOADS = [
     TextWorkload("bert", "BERT basic + WordPiece: {n} texts, 30k vocab",
                  text_kernels.bert_wordpiece, text_data.bert_inputs, (1000, 60),
                  vocab_args=(1, 2)),
+    TextWorkload("berttok", "pyjitx.text.BertTokenizer: encode_batch of {n} texts, max_length 128, "
+                            "30k vocab",
+                 None, lambda n: (text_data.bert_texts(n), 128), (1000, 60),
+                 makers=lambda: _berttok_makers()),
 ]
 
 
@@ -102,6 +109,8 @@ def peer_module(label: str):
 def candidates(w: TextWorkload, settings: Settings,
                args: Tuple[Any, ...]) -> Dict[str, Callable[[], Candidate]]:
     """Implementation label -> a maker of its Candidate (may raise)."""
+    if w.makers is not None:
+        return w.makers()
     makers: Dict[str, Callable[[], Candidate]] = {
         CPYTHON: lambda: Candidate(w.kernel),
         PYJITX: lambda: Candidate(_pyjitx(w.kernel)),
@@ -134,6 +143,61 @@ def _hf_tokenizers() -> Candidate:
         return [tok.encode(t, add_special_tokens=False).ids for t in texts]
 
     return Candidate(encode, notes="Rust, one text per encode() call (reference)")
+
+
+def _as_lists(batch: Any) -> List[List[List[int]]]:
+    """(ids, mask, token types) arrays -> three nested lists, comparable with ==."""
+    return [a.tolist() for a in batch]
+
+
+def _berttok_makers() -> Dict[str, Callable[[], Candidate]]:
+    """berttok: the same BertTokenizer class run by CPython and compiled, HF's Rust
+    tokenizers (encode_batch, padded and truncated alike) and transformers' Python
+    BERT tokenizer, each on text_data's vocab.txt, loaded once (untimed)."""
+    def cpython() -> Candidate:
+        import pyjitx.text
+        tok = pyjitx.text.python_module().BertTokenizer.from_vocab_file(text_data.vocab_path())
+        return Candidate(tok.encode_batch, to_python=_as_lists,
+                         notes="pyjitx.text's source run by CPython")
+
+    def compiled() -> Candidate:
+        import pyjitx.text
+        tok = pyjitx.text.BertTokenizer.from_vocab_file(text_data.vocab_path())
+        return Candidate(tok.encode_batch, to_python=_as_lists, notes="int64 arrays out")
+
+    def rust() -> Candidate:
+        with quiet():
+            from tokenizers import BertWordPieceTokenizer
+        tok = BertWordPieceTokenizer(text_data.vocab_path(), lowercase=True, clean_text=True,
+                                     handle_chinese_chars=True)
+
+        def encode(texts, max_length):
+            tok.enable_padding(length=max_length)
+            tok.enable_truncation(max_length)
+            out = tok.encode_batch(texts)
+            return [[e.ids for e in out], [e.attention_mask for e in out],
+                    [e.type_ids for e in out]]
+
+        return Candidate(encode, notes="Rust encode_batch (threads), lists out")
+
+    def transformers_python() -> Candidate:
+        with quiet():
+            from transformers.models.bert.tokenization_bert_legacy import BertTokenizerLegacy
+        tok = BertTokenizerLegacy(text_data.vocab_path())
+
+        def encode(texts, max_length):
+            out = tok(texts, padding="max_length", truncation=True, max_length=max_length,
+                      return_tensors="np", return_token_type_ids=True)
+            return out["input_ids"], out["attention_mask"], out["token_type_ids"]
+
+        return Candidate(encode, to_python=_as_lists, notes="BertTokenizerLegacy, numpy out")
+
+    makers: Dict[str, Callable[[], Candidate]] = {CPYTHON: cpython, PYJITX: compiled}
+    if importlib.util.find_spec("tokenizers") is not None:
+        makers["HF tokenizers (Rust)"] = rust
+    if importlib.util.find_spec("transformers") is not None:
+        makers["transformers (Python)"] = transformers_python
+    return makers
 
 
 def _pyjitx(kernel: Callable) -> Callable:
