@@ -145,25 +145,42 @@ def _hf_tokenizers() -> Candidate:
     return Candidate(encode, notes="Rust, one text per encode() call (reference)")
 
 
-def _as_lists(batch: Any) -> List[List[List[int]]]:
-    """(ids, mask, token types) arrays -> three nested lists, comparable with ==."""
-    return [a.tolist() for a in batch]
+class _Batch:
+    """(ids, attention mask, token type ids) as int64 arrays, compared by value:
+    every berttok row ends with one (what a model is fed)."""
+
+    def __init__(self, arrays: Any) -> None:
+        import numpy as np
+        self.arrays = tuple(np.asarray(a, dtype=np.int64) for a in arrays)
+
+    def __eq__(self, other: Any) -> bool:
+        import numpy as np
+        return (type(other) is _Batch and len(self.arrays) == len(other.arrays)
+                and all(a.shape == b.shape and np.array_equal(a, b)
+                        for a, b in zip(self.arrays, other.arrays)))
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __str__(self) -> str:
+        return f"<batch {[a.shape for a in self.arrays]}: {self.arrays[0][:1].tolist()}>"
 
 
 def _berttok_makers() -> Dict[str, Callable[[], Candidate]]:
     """berttok: the same BertTokenizer class run by CPython and compiled, HF's Rust
     tokenizers (encode_batch, padded and truncated alike) and transformers' Python
-    BERT tokenizer, each on text_data's vocab.txt, loaded once (untimed)."""
+    BERT tokenizer, each on text_data's vocab.txt, loaded once (untimed); each
+    ends with three int64 arrays [n, max_length] (numpy from the lists Rust gives)."""
     def cpython() -> Candidate:
         import pyjitx.text
         tok = pyjitx.text.python_module().BertTokenizer.from_vocab_file(text_data.vocab_path())
-        return Candidate(tok.encode_batch, to_python=_as_lists,
+        return Candidate(tok.encode_batch, to_python=_Batch,
                          notes="pyjitx.text's source run by CPython")
 
     def compiled() -> Candidate:
         import pyjitx.text
         tok = pyjitx.text.BertTokenizer.from_vocab_file(text_data.vocab_path())
-        return Candidate(tok.encode_batch, to_python=_as_lists, notes="int64 arrays out")
+        return Candidate(tok.encode_batch, to_python=_Batch, notes="int64 arrays out")
 
     def rust() -> Candidate:
         with quiet():
@@ -178,7 +195,8 @@ def _berttok_makers() -> Dict[str, Callable[[], Candidate]]:
             return [[e.ids for e in out], [e.attention_mask for e in out],
                     [e.type_ids for e in out]]
 
-        return Candidate(encode, notes="Rust encode_batch (threads), lists out")
+        return Candidate(encode, to_python=_Batch,
+                         notes="Rust encode_batch (threads), lists to arrays")
 
     def transformers_python() -> Candidate:
         with quiet():
@@ -190,7 +208,7 @@ def _berttok_makers() -> Dict[str, Callable[[], Candidate]]:
                       return_tensors="np", return_token_type_ids=True)
             return out["input_ids"], out["attention_mask"], out["token_type_ids"]
 
-        return Candidate(encode, to_python=_as_lists, notes="BertTokenizerLegacy, numpy out")
+        return Candidate(encode, to_python=_Batch, notes="BertTokenizerLegacy, numpy out")
 
     makers: Dict[str, Callable[[], Candidate]] = {CPYTHON: cpython, PYJITX: compiled}
     if importlib.util.find_spec("tokenizers") is not None:
