@@ -1,5 +1,5 @@
 """A deterministic multilingual corpus and a vocabulary built from it, for the
-BERT tokenizer tests (tests/test_text_parity.py) and the `berttok` benchmark.
+BERT tokenizer tests (tests/test_text_parity.py) and the `texttok` benchmark.
 
 `corpus_lines(n)` gives `n` lines from a fixed seed: English-like words
 (capitalised, upper case, accented, with decomposed accents), Greek with
