@@ -135,9 +135,12 @@ def clean_and_space(text: str, chinese: bool) -> str:
                 chars.append(" ")
         elif chinese and is_cjk(cp):
             changed = True
-            chars.append(" ")
-            chars.append(ch)
-            chars.append(" ")
+            # cleaning comes first: an unassigned code point in a CJK range (U+2CEA2,
+            # U+FADA ...) is Cn and dropped; U+4E00..U+9FEF are all assigned
+            if (cp >= 0x4E00 and cp <= 0x9FEF) or unicodedata.category(ch)[0] != "C":
+                chars.append(" ")
+                chars.append(ch)
+                chars.append(" ")
         elif cp == 0xFFFD:
             changed = True
         else:

@@ -53,7 +53,8 @@ def test_vocabulary(tmp_path):
 @pytest.mark.parametrize("case", [
     "UNaffable hello, World!", "don't", "中文 ab中c", "Café naïve cafe\u0301s", "ΟΔΟΣ οδος",
     "привет 😀 \x00\ufffd\u200bx", "a\tb\nc\rd\u00a0e\u3000f", "", "   ", "[SEP] a[MASK]b [cls]",
-    "x" * 101, "x" * 100, "abcabc", "\u0301\u0301", "hello... world!!!", "İI ß"])
+    "x" * 101, "x" * 100, "abcabc", "\u0301\u0301", "hello... world!!!", "İI ß",
+    "\U0002cea2\u2695\ufada\uf900\u9fff\U0002a6df"])
 def test_tokens_ids_and_batches_compiled_equal_cpython(case):
     tok, py = both()
     assert tok.tokenize(case) == py.tokenize(case)
@@ -82,6 +83,8 @@ def test_known_answers():
     assert tok.tokenize("a" * 101) == ["[UNK]"]
     cased, _ = both(do_lower_case=False)
     assert cased.tokenize("Hello") == ["[UNK]"] and cased.tokenize("hello") == ["hello"]
+    # unassigned code points in the CJK ranges are dropped (cleaning comes first)
+    assert tok.tokenize("\U0002cea2\ufada中") == ["中"]
     keep, _ = both(never_split=["Hello!"])
     assert keep.tokenize("Hello! hello!") == ["[UNK]", "hello", "!"]
 

@@ -217,3 +217,22 @@ def test_transformers_default_bert_tokenizer_where_it_is_rust(corpus, vocab_file
         pytest.skip("transformers.BertTokenizer is the Python one here (tested above)")
     same = [line for line in corpus if not any(c in line for c in RUST_DIFFERS)]
     assert_lines_equal(tok.tokenize, hf.tokenize, same, "transformers.BertTokenizer (Rust)")
+
+
+def test_random_code_points_match_transformers_python_tokenizer(vocab_file, tok):
+    """Strings of random code points (all planes, unassigned ones included, with
+    capitals, sigma, combining marks and brackets mixed in), cased and uncased."""
+    import random
+    rng = random.Random(1)
+
+    def char():
+        r = rng.random()
+        c = (rng.randint(0, 0x2FFF) if r < 0.5 else rng.randint(0, 0x10FFFF) if r < 0.8
+             else rng.choice([0x20, 0x41, 0x61, 0x301, 0x3A3, 0x130, 0x1E9E, 0xDF, 0x5B, 0x5D]))
+        return chr(0x20 if 0xD800 <= c <= 0xDFFF else c)
+
+    cased = text.BertTokenizer(text.Vocabulary.from_file(vocab_file), do_lower_case=False)
+    pairs = [(tok, python_hf(vocab_file)), (cased, python_hf(vocab_file, do_lower_case=False))]
+    lines = ["".join(char() for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for ours, hf in pairs:
+        assert_lines_equal(ours.tokenize, hf.tokenize, lines, type(hf).__name__)
