@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from .results import CPYTHON, Row, dump_json, format_ratio, format_value
+from .results import CPYTHON, PYJITX, Row, dump_json, format_ratio, format_value
 
 DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "REPORT.md")
 CHART = "ratios.png"
@@ -125,30 +125,32 @@ def _workloads(rows: Sequence[Row]) -> List[str]:
     return seen
 
 
+def _summary_cell(r: Row) -> str:
+    if r.ratio is not None:
+        return format_ratio(r.ratio)
+    if r.value is not None:
+        return format_value(r.value, r.unit)
+    if "WRONG" in r.notes:
+        return "WRONG"
+    if r.notes.startswith("unsupported"):
+        return "unsupported"
+    return "error" if "error" in r.notes else "-"
+
+
 def summary_table(rows: Sequence[Row]) -> str:
-    """One line per workload, one column per implementation: the ratio to
-    CPython (the speed-up), else the median, else "-"."""
-    impls = _impls(rows)
-    by = {(r.workload, r.impl): r for r in rows}
-    lines = ["| workload | " + " | ".join(_cell(i) for i in impls) + " |",
-             "|---|" + "---:|" * len(impls)]
+    """One line per workload: CPython's median, pyjitx's speed-up over it,
+    and every other implementation of the workload with its speed-up (or
+    its median where it has no ratio) in one cell -- generic over the
+    implementation names the rows carry."""
+    lines = ["| workload | CPython | pyjitx | others (vs CPython) |", "|---|---:|---:|---|"]
     for w in _workloads(rows):
-        cells = []
-        for impl in impls:
-            r = by.get((w, impl))
-            if r is None:
-                cells.append("")
-            elif r.ratio is not None:
-                cells.append(format_ratio(r.ratio))
-            elif r.value is not None:
-                cells.append(format_value(r.value, r.unit))
-            elif "WRONG" in r.notes:
-                cells.append("WRONG")
-            elif r.notes.startswith("unsupported"):
-                cells.append("unsupported")
-            else:
-                cells.append("error" if "error" in r.notes else "-")
-        lines.append(f"| {_cell(w)} | " + " | ".join(cells) + " |")
+        mine = [r for r in rows if r.workload == w]
+        cpy = next((r for r in mine if r.impl == CPYTHON), None)
+        jit = next((r for r in mine if r.impl == PYJITX), None)
+        others = [r for r in mine if r is not cpy and r is not jit]
+        lines.append(f"| {_cell(w)} | {format_value(cpy.value, cpy.unit) if cpy else ''} | "
+                     f"{_summary_cell(jit) if jit else ''} | "
+                     + _cell("; ".join(f"{r.impl} {_summary_cell(r)}" for r in others)) + " |")
     return "\n".join(lines)
 
 
@@ -256,8 +258,9 @@ def write(path: str, rows: Sequence[Row], meta: Dict[str, Any], command: str,
         out.append("Peers: " + (", ".join(f"{k} {v}" for k, v in peers_found.items()) or "none")
                    + "".join(f"; {k}: {v}" for k, v in missing.items()) + ".")
     out += ["", "## Summary", "",
-            "Speed-up over CPython (CPython's median time / this implementation's; "
-            "higher is faster), or the median where a row has no ratio.", "",
+            "CPython's median; the speed-up over CPython of pyjitx and of the others "
+            "(CPython's median time / this implementation's; higher is faster), or the "
+            "median where a row has no ratio.", "",
             summary_table(rows), "", "## Chart", ""]
     if why_no_chart is None:
         out.append(f"![speed-up over CPython per workload and implementation]({CHART})")

@@ -193,8 +193,9 @@ def test_report_of_fake_rows(tmp_path):
     md = (tmp_path / "R.md").read_text()
     assert "| wl one | CPython | 2.00 ms | 1.00x |" in md
     assert "|  | pyjitx | 100.00 us | 20.0x | goal >= 4x: met |" in md
-    assert "| workload | CPython | pyjitx | hf tokenizers | numba |" in md
-    assert "| wl one | 1.00x | 20.0x | 4.00x |  |" in md
+    assert "| workload | CPython | pyjitx | others (vs CPython) |" in md
+    assert "| wl one | 2.00 ms | 20.0x | hf tokenizers 4.00x |" in md
+    assert "| wl two | 100.0 ns/call |  | numba error |" in md
     assert "error: boom \\| bad" in md and "- a note" in md and "- header line" in md
     assert "![" in md and "(ratios.png)" in md and "| CPU |" in md
     png = (tmp_path / "ratios.png").read_bytes()
