@@ -202,3 +202,26 @@ def test_report_of_fake_rows(tmp_path):
     assert written["chart"] == tmp_path / "ratios.png"
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
     assert len(json.loads((tmp_path / "results.json").read_text())["rows"]) == 5
+
+
+def test_report_without_matplotlib(tmp_path, monkeypatch):
+    """No matplotlib: the Markdown is still written, with a note instead of the chart."""
+    import builtins
+
+    from benchmarks import report
+    from benchmarks.results import Row
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    written = report.write(str(tmp_path / "R.md"), [Row("w", "CPython", 1.0, ratio=1.0),
+                                                    Row("w", "pyjitx", 0.5, ratio=2.0)],
+                           {}, "python -m benchmarks --report")
+    md = (tmp_path / "R.md").read_text()
+    assert "chart" not in written and not (tmp_path / "ratios.png").exists()
+    assert "matplotlib is not available" in md and "| w | 1.000 s | 2.00x |" in md
