@@ -214,6 +214,7 @@ def write_chart(rows: Sequence[Row], path: Path) -> Optional[str]:
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("speed-up over CPython (CPython's time / this implementation's), log scale")
+    ax.set_axisbelow(True)
     ax.grid(axis="x", which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
     fig.tight_layout()
