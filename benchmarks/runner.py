@@ -1,9 +1,10 @@
-"""The command line: `python -m benchmarks [--quick] [--only NAME] [--json PATH]`.
+"""The command line: `python -m benchmarks [--quick] [--only NAME] [--json PATH] [--report [PATH]]`.
 
 This module owns the list of workloads, option parsing, the run's
 environment (a temporary PYJITX_CACHE_DIR unless one is set, peer
 detection), running each selected workload so that one failing workload
-costs only its own rows, and printing the table (and the JSON dump).
+costs only its own rows, and printing the table (and the JSON dump, and the written report of
+benchmarks/report.py).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import arrays, classes, compile_time, cpp_host, peers, scalar, text, threads
+from . import arrays, classes, compile_time, cpp_host, peers, report, scalar, text, threads
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -69,7 +70,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                    help="leave numba, matxscript and torch.jit out even where installed")
     p.add_argument("--json", metavar="PATH", help="also write the raw numbers as JSON")
     p.add_argument("--report", nargs="?", const="", metavar="PATH",
-                   help="reserved for a written report; accepted and ignored in this version")
+                   help="also write a Markdown report with the machine, the table and a chart "
+                        "(default benchmarks/results/REPORT.md; ratios.png and results.json "
+                        "next to it)")
     return p.parse_args(argv)
 
 
@@ -140,6 +143,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         load = busy_note()
         if load:
             print(load)
+        try:
+            load_before = os.getloadavg()
+        except OSError:
+            load_before = None
         print(f"{settings.rounds} interleaved rounds per workload "
               f"({settings.subprocess_rounds} for fresh-process ones), median shown"
               + ("; --quick" if args.quick else ""))
@@ -166,19 +173,34 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print()
     print(table(rows))
     print()
-    print("vs CPython: CPython's time / this implementation's (speed-up); on the GIL rows, "
-          "serial wall time / threaded wall time.")
+    notes = ["vs CPython: CPython's time / this implementation's (speed-up); on the GIL rows, "
+             "serial wall time / threaded wall time."]
     if args.quick:
-        print("--quick: smaller sizes and fewer rounds; the goals are indicative only.")
+        notes.append("--quick: smaller sizes and fewer rounds; the goals are indicative only.")
+    for line in notes:
+        print(line)
     print(f"total {elapsed:.0f} s")
+    meta = {
+        "python": platform.python_version(), "platform": platform.platform(),
+        "cores": os.cpu_count(), "pyjitx": jit, "quick": args.quick,
+        "rounds": settings.rounds, "subprocess_rounds": settings.subprocess_rounds,
+        "peers": settings.peers.available, "peers_missing": settings.peers.missing,
+        "elapsed_s": elapsed, "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "loadavg_before": load_before,
+    }
     if args.json:
-        meta = {
-            "python": platform.python_version(), "platform": platform.platform(),
-            "cores": os.cpu_count(), "pyjitx": jit, "quick": args.quick,
-            "rounds": settings.rounds, "subprocess_rounds": settings.subprocess_rounds,
-            "peers": settings.peers.available, "peers_missing": settings.peers.missing,
-            "elapsed_s": elapsed, "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
         dump_json(args.json, rows, meta)
         print(f"raw numbers written to {args.json}")
+    if args.report is not None:
+        header = [f"{jit}; {settings.rounds} interleaved rounds per workload "
+                  f"({settings.subprocess_rounds} for fresh-process ones), median shown; "
+                  f"total {elapsed:.0f} s"]
+        if load_before is not None:
+            cores = os.cpu_count() or 1
+            header.append(f"load average {load_before[0]:.2f} on {cores} cores when the run "
+                          "started" + (" -- the machine was shared with other work, expect "
+                                       "noisy timings" if load_before[0] >= 0.5 * cores else ""))
+        written = report.write(args.report, rows, meta, report.default_command(argv),
+                               notes, header)
+        print("report written to " + ", ".join(str(p) for p in written.values()))
     return 0

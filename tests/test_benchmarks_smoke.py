@@ -173,3 +173,55 @@ def test_quick_run_of_the_cpp_host_workloads():
     assert len(cpp) == 2, out.stdout
     for workload, _, median, notes in cpp:
         assert median != "-" and "WRONG" not in notes and "error" not in notes, (workload, notes)
+
+
+def test_report_of_fake_rows(tmp_path):
+    """--report's writer on made-up rows (no timing): the Markdown tables carry every
+    row and implementation, ratios.png is a PNG, results.json holds the rows."""
+    import json
+
+    from benchmarks import report
+    from benchmarks.results import Row
+
+    rows = [Row("wl one", "CPython", 2e-3, ratio=1.0), Row("wl one", "pyjitx", 1e-4, ratio=20.0,
+                                                             notes="goal >= 4x: met"),
+            Row("wl one", "hf tokenizers", 5e-4, ratio=4.0),
+            Row("wl two", "CPython", 100.0, unit="ns/call", ratio=1.0),
+            Row("wl two", "numba", None, notes="error: boom | bad")]
+    written = report.write(str(tmp_path / "R.md"), rows, {"when": "now"}, "python -m benchmarks",
+                           ["a note"], ["header line"])
+    md = (tmp_path / "R.md").read_text()
+    assert "| wl one | CPython | 2.00 ms | 1.00x |" in md
+    assert "|  | pyjitx | 100.00 us | 20.0x | goal >= 4x: met |" in md
+    assert "| workload | CPython | pyjitx | others (vs CPython) |" in md
+    assert "| wl one | 2.00 ms | 20.0x | hf tokenizers 4.00x |" in md
+    assert "| wl two | 100.0 ns/call |  | numba error |" in md
+    assert "error: boom \\| bad" in md and "- a note" in md and "- header line" in md
+    assert "![" in md and "(ratios.png)" in md and "| CPU |" in md
+    png = (tmp_path / "ratios.png").read_bytes()
+    assert written["chart"] == tmp_path / "ratios.png"
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+    assert len(json.loads((tmp_path / "results.json").read_text())["rows"]) == 5
+
+
+def test_report_without_matplotlib(tmp_path, monkeypatch):
+    """No matplotlib: the Markdown is still written, with a note instead of the chart."""
+    import builtins
+
+    from benchmarks import report
+    from benchmarks.results import Row
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    written = report.write(str(tmp_path / "R.md"), [Row("w", "CPython", 1.0, ratio=1.0),
+                                                    Row("w", "pyjitx", 0.5, ratio=2.0)],
+                           {}, "python -m benchmarks --report")
+    md = (tmp_path / "R.md").read_text()
+    assert "chart" not in written and not (tmp_path / "ratios.png").exists()
+    assert "matplotlib is not available" in md and "| w | 1.000 s | 2.00x |" in md

@@ -1,0 +1,82 @@
+"""Every ```python block of docs/guide/*.md runs as written (issue: the user guide).
+
+Each block is one test. The blocks of one page run in one subprocess (pyjitx
+imported once), each from its own file in a fresh namespace (`runpy`), so that
+pyjitx can read the source; blocks marked ```python no-run are skipped (they
+need a C++ compiler, a long run, or show MATXScript code).
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GUIDE = Path(__file__).parents[1] / "docs" / "guide"
+BLOCK = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.S | re.M)
+
+pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0"),
+                                reason="tests of compiled code (PYJITX_DISABLE_JIT is set)")
+
+RUNNER = r"""
+import json, runpy, sys, traceback
+results = []
+for path in sys.argv[1:]:
+    try:
+        runpy.run_path(path, run_name="__main__")
+        results.append(None)
+    except BaseException:
+        results.append(traceback.format_exc()[-3000:])
+print("GUIDE-RESULTS " + json.dumps(results))
+"""
+
+
+def blocks(page):
+    out = []
+    for m in BLOCK.finditer(page.read_text(encoding="utf-8")):
+        line = page.read_text(encoding="utf-8")[:m.start()].count("\n") + 1
+        out.append((line, "no-run" in m.group(1), m.group(2)))
+    return out
+
+
+CASES = [pytest.param(page, i, id=f"{page.stem}:{line}")
+         for page in sorted(GUIDE.glob("*.md")) for i, (line, _, _) in enumerate(blocks(page))]
+_RESULTS = {}
+
+
+def page_results(page, tmp_path_factory):
+    if page not in _RESULTS:
+        d = tmp_path_factory.mktemp(page.stem)
+        paths = []
+        for i, (_, skip, code) in enumerate(blocks(page)):
+            if skip:
+                continue
+            p = d / f"block{i}.py"
+            p.write_text(code, encoding="utf-8")
+            paths.append((i, str(p)))
+        out = subprocess.run([sys.executable, "-c", RUNNER, *[p for _, p in paths]],
+                             capture_output=True, text=True, timeout=300, cwd=d)
+        line = [l for l in out.stdout.splitlines() if l.startswith("GUIDE-RESULTS ")]
+        assert line, out.stderr[-3000:]
+        got = json.loads(line[-1][len("GUIDE-RESULTS "):])
+        _RESULTS[page] = {i: r for (i, _), r in zip(paths, got)}
+    return _RESULTS[page]
+
+
+@pytest.mark.parametrize("page,index", CASES)
+def test_guide_block_runs(page, index, tmp_path_factory):
+    _, skip, _ = blocks(page)[index]
+    if skip:
+        pytest.skip("marked no-run")
+    error = page_results(page, tmp_path_factory)[index]
+    assert error is None, error
+
+
+def test_every_page_is_linked_from_the_index():
+    index = (GUIDE / "index.md").read_text(encoding="utf-8")
+    for page in GUIDE.glob("*.md"):
+        if page.name != "index.md":
+            assert f"({page.name})" in index, page.name
+    assert "(text.md)" in index
