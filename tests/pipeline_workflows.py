@@ -12,6 +12,7 @@ import numpy as np
 
 import pyjitx
 from pyjitx import NDArray
+from pyjitx.text import BertTokenizer, Vocabulary
 
 
 # ---- scalar
@@ -200,6 +201,17 @@ def len_of(words: List[str]) -> int:
     return len(words)
 
 
+# ---- pyjitx.text: a BERT tokenizer held by the pipeline (nested compiled
+# instances rebuilt from the saved state)
+class BertFlow:
+    def __init__(self):
+        vocab = Vocabulary(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "##s",
+                            "world", "世", "界", ",", "!", "##o"])
+        self.tok = BertTokenizer(vocab)
+    def process(self, text: str):
+        return self.tok.tokenize(text), self.tok.encode(text, 12)
+
+
 CASES = {
     "scalar": (lambda: scalar_flow, (3, 2.5),
                [(4, 1.0), (-7, 0.0), (2 ** 40, -3.5), (0, float("inf"))]),
@@ -216,6 +228,9 @@ CASES = {
                  (np.array([0.25, -1.5, 2.0, 3.0], np.float32),)]),
     "spec": (lambda: WorkFlow().process, ("hello world",),
              [("hello world",), ("hello world unknown",), ("",), ("world  hello world",)]),
+    "bert": (lambda: BertFlow().process, ("Héllo, 世界!",),
+             [("Héllo, 世界!",), ("HELLOS wörld 🎉\tunknownword",), ("",),
+              ("hello " * 12,)]),
     "glue": (lambda: glue_flow, ("Hello,World,x", 1),
              [("Hello,World,x", 1), (" hello ,world", 2), ("a,b,c,d", 0), ("hello,world", 3),
               ("", 0)]),

@@ -174,7 +174,7 @@ def saved(tmp_path_factory):
         return out, pickle.load(f)
 
 
-CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue"]
+CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue", "bert"]
 
 
 @pytest.mark.parametrize("case", CASES)
