@@ -37,6 +37,26 @@ FLAGS = [
 ]
 
 
+def interned(item: tuple, items: list, index: dict) -> int:
+    """The position of `item` in `items`, appended on first sight: records
+    and blocks are shared by every code point (or block) equal to them."""
+    i = index.get(item)
+    if i is None:
+        i = index[item] = len(items)
+        items.append(item)
+    return i
+
+
+def two_level(per_cp: list) -> tuple:
+    """Splits per-code-point record numbers into BLOCK-sized blocks, shared
+    where equal: (the distinct blocks, the block number of each block)."""
+    blocks: list[tuple] = []
+    block_index: dict[tuple, int] = {}
+    index1 = [interned(tuple(per_cp[start:start + BLOCK]), blocks, block_index)
+              for start in range(0, MAX_CP, BLOCK)]
+    return blocks, index1
+
+
 def main(path: str) -> None:
     chars = [chr(c) for c in range(MAX_CP)]
     # surrogates cannot be stored in the runtime's UTF-8 strings: give them
@@ -113,22 +133,9 @@ def main(path: str) -> None:
                 vals.append(v)
                 ext_bits |= e << k
             rec = (bits, ext_bits, *vals)
-        i = record_index.get(rec)
-        if i is None:
-            i = record_index[rec] = len(records)
-            records.append(rec)
-        per_cp[c] = i
+        per_cp[c] = interned(rec, records, record_index)
 
-    blocks: list[tuple] = []
-    block_index: dict[tuple, int] = {}
-    index1 = []
-    for start in range(0, MAX_CP, BLOCK):
-        blk = tuple(per_cp[start:start + BLOCK])
-        i = block_index.get(blk)
-        if i is None:
-            i = block_index[blk] = len(blocks)
-            blocks.append(blk)
-        index1.append(i)
+    blocks, index1 = two_level(per_cp)
 
     rec_type = "uint16_t" if len(records) < 65536 else "uint32_t"
     blk_type = "uint16_t" if len(blocks) < 65536 else "uint32_t"
@@ -271,22 +278,9 @@ def normalization_tables(path: str) -> None:
                 f_off = entry(((tags.index(tag) << 8) | len(parts), *(int(p, 16) for p in parts)))
             rec = (CATEGORIES.index(unicodedata.category(ch)), unicodedata.combining(ch), flags,
                    WIDTHS.index(unicodedata.east_asian_width(ch)), d_off, k_off, f_off)
-        i = record_index.get(rec)
-        if i is None:
-            i = record_index[rec] = len(records)
-            records.append(rec)
-        per_cp[c] = i
+        per_cp[c] = interned(rec, records, record_index)
 
-    blocks: list[tuple] = []
-    block_index: dict[tuple, int] = {}
-    index1 = []
-    for start in range(0, MAX_CP, BLOCK):
-        blk = tuple(per_cp[start:start + BLOCK])
-        i = block_index.get(blk)
-        if i is None:
-            i = block_index[blk] = len(blocks)
-            blocks.append(blk)
-        index1.append(i)
+    blocks, index1 = two_level(per_cp)
 
     def ctype(n: int) -> str:
         return "uint16_t" if n < 65536 else "uint32_t"
