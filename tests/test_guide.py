@@ -2,8 +2,10 @@
 
 Each block is one test. The blocks of one page run in one subprocess (pyjitx
 imported once), each from its own file in a fresh namespace (`runpy`), so that
-pyjitx can read the source; blocks marked ```python no-run are skipped (they
-need a C++ compiler, a long run, or show MATXScript code).
+pyjitx can read the source; what a block prints must contain the outputs the
+page shows in comments after its print() calls. Blocks marked ```python
+no-run are skipped (they need a C++ compiler, a long run, or show MATXScript
+code).
 """
 import json
 import os
@@ -21,14 +23,16 @@ pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in 
                                 reason="tests of compiled code (PYJITX_DISABLE_JIT is set)")
 
 RUNNER = r"""
-import json, runpy, sys, traceback
+import contextlib, io, json, runpy, sys, traceback
 results = []
 for path in sys.argv[1:]:
+    printed = io.StringIO()
     try:
-        runpy.run_path(path, run_name="__main__")
-        results.append(None)
+        with contextlib.redirect_stdout(printed):
+            runpy.run_path(path, run_name="__main__")
+        results.append([None, printed.getvalue()])
     except BaseException:
-        results.append(traceback.format_exc()[-3000:])
+        results.append([traceback.format_exc()[-3000:], printed.getvalue()])
 print("GUIDE-RESULTS " + json.dumps(results))
 """
 
@@ -70,8 +74,26 @@ def test_guide_block_runs(page, index, tmp_path_factory):
     _, skip, _ = blocks(page)[index]
     if skip:
         pytest.skip("marked no-run")
-    error = page_results(page, tmp_path_factory)[index]
+    error, printed = page_results(page, tmp_path_factory)[index]
     assert error is None, error
+    for expected in shown_outputs(blocks(page)[index][2]):
+        assert expected in printed, (expected, printed)
+
+
+def shown_outputs(code):
+    """What a block says its prints print: the comment on a print(...) line
+    (`print(x)   # 7.0`), or a comment line right after one (`# [0, 1]`),
+    which then wins over an explaining comment on the print line."""
+    lines = code.splitlines()
+    shown = []
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("print("):
+            continue
+        if i + 1 < len(lines) and lines[i + 1].lstrip().startswith("# "):
+            shown.append(lines[i + 1].strip()[2:])     # the output; a comment on the line explains
+        elif "  # " in line:
+            shown.append(line.split("  # ", 1)[1].strip())
+    return shown
 
 
 def test_every_page_is_linked_from_the_index():
