@@ -7,8 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0"),
-                                reason="times compiled code (PYJITX_DISABLE_JIT is set)")
+pytestmark = [
+    pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0"),
+                       reason="times compiled code (PYJITX_DISABLE_JIT is set)"),
+    # the runner's own code, timed: the sanitizer run would spend a minute
+    # re-running runtime paths the other tests already cover under ASan
+    pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
+                       reason="benchmark smoke runs are left to the ordinary run"),
+]
 
 
 def test_quick_run_of_the_call_workload_prints_a_table():
