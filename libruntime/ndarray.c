@@ -289,6 +289,9 @@ int32_t pjx_ndarray_store_int(pjx_ndarray *a, int64_t offset, int64_t value) {
     return 0;
 }
 
+/* A float stored into an int array (a[i] = x, np.array([...], dtype=...))
+ * goes through a Python int as numpy 2 does: truncated, then range
+ * checked like an int; NaN, infinities and values beyond int64 raise. */
 int32_t pjx_ndarray_store_float(pjx_ndarray *a, int64_t offset, double value) {
     if (a->ob.flags & PJX_ND_READONLY) return pjx_ndarray_readonly_error();
     int32_t dt = a->dtype;
@@ -301,6 +304,11 @@ int32_t pjx_ndarray_store_float(pjx_ndarray *a, int64_t offset, double value) {
             pjx_err_set(PJX_EXC_OVERFLOW, "cannot convert float infinity to integer");
             return -1;
         }
+        if (!(value > -9223372036854777856.0 && value < 9223372036854775808.0)) {
+            pjx_err_set(PJX_EXC_OVERFLOW, "Python int too large to convert to C long");
+            return -1;
+        }
+        return pjx_ndarray_store_int(a, offset, (int64_t)value);
     }
     encode_float(dt, value, a->data + offset * itemsizes[dt]);
     return 0;

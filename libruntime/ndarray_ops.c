@@ -640,6 +640,8 @@ static int32_t ukernel_i64(int32_t op, const char *const *in, const int64_t *st,
     case PJX_ND_ABS: LOOP1(int64_t, int64_t, a < 0 ? WRAP(0 - U(a)) : a); break;
     case PJX_ND_INVERT: LOOP1(int64_t, int64_t, ~a); break;
     case PJX_ND_NOT: LOOP1(int64_t, uint8_t, a == 0); break;
+    case PJX_ND_FLOOR:
+    case PJX_ND_CEIL: LOOP1(int64_t, int64_t, a); break;
     default: break;
     }
     return 0;
@@ -963,6 +965,9 @@ static int32_t resolve_unary(int32_t op, int32_t dt, int32_t *ct, int32_t *kt, i
         *ct = compute_dt(dt);
         *kt = *rt = PJX_DT_BOOL;
         return 0;
+    case PJX_ND_FLOOR:
+    case PJX_ND_CEIL: /* of ints and bools: the same dtype and values (numpy >= 2.1) */
+        break;
     default: /* math functions */
         if (!is_float_dt(dt)) r = dt <= PJX_DT_INT8 ? PJX_DT_FLOAT16 : PJX_DT_FLOAT64;
         break;
@@ -1213,14 +1218,18 @@ static pjx_ndarray *reduce_mask(int32_t op, pjx_ndarray *a, uint64_t mask) {
         const int64_t sa = iter_stride(&it, 0), sacc = iter_stride(&it, 1);
         const int64_t isz = it.itemsize[0], acc_isz = it.itemsize[1];
         const int direct = dt == at && sa == 1;
+        /* numpy (>= 2.3) folds a run that needs no cast in one inner loop,
+         * so a float sum is one pairwise sum over the whole run; runs that
+         * are cast go through buffers of numpy's size */
+        const int64_t chunk = dt == at ? it.inner : RBUFN;
         char *buf = NULL;
-        if (!direct && (buf = pjx_alloc(RBUFN * 8)) == NULL) {
+        if (!direct && (buf = pjx_alloc((size_t)chunk * 8)) == NULL) {
             pjx_decref(acc);
             return NULL;
         }
         for (int64_t r = 0; r < it.runs; r++) {
-            for (int64_t j = 0; j < it.inner; j += RBUFN) {
-                int64_t m = it.inner - j < RBUFN ? it.inner - j : RBUFN;
+            for (int64_t j = 0; j < it.inner; j += chunk) {
+                int64_t m = it.inner - j < chunk ? it.inner - j : chunk;
                 const char *x = iter_ptr(&it, 0) + j * sa * isz;
                 if (!direct) {
                     cast_run(x, dt, sa, buf, at, 1, m);

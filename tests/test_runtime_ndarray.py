@@ -263,20 +263,8 @@ def exc_name(e):
     return type(e).__name__
 
 
-class nep50:
-    """numpy 1.26's opt-in NEP 50 promotion (numpy 2's), without which 0-d
-    arrays promote by value ("legacy")."""
-
-    def __enter__(self):
-        self.saved = np._get_promotion_state()
-        np._set_promotion_state("weak")
-
-    def __exit__(self, *exc):
-        np._set_promotion_state(self.saved)
-
-
 def np_result(fn):
-    with np.errstate(all="ignore"), nep50(), warnings.catch_warnings():
+    with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice"
         try:
             return ("ok", np.asarray(fn()))
@@ -951,6 +939,8 @@ def test_assign_overlap_and_messages():
                    st.floats(-1e6, 1e6), st.sampled_from([math.nan, math.inf, -0.5]))
        )
 def test_fill(x, layout, v):
+    """a[...] = v against the installed numpy's own setitem (values,
+    exception types and messages)."""
     with Scope() as s:
         a = s.array(x, layout)
         if isinstance(v, float):
@@ -958,22 +948,14 @@ def test_fill(x, layout, v):
         else:
             got = rt_status(F.fill_int(a, v))
         ref = x.copy()
-        dt = x.dtype
-        if isinstance(v, int) and dt.kind in "iu" and not np.iinfo(dt).min <= v <= np.iinfo(dt).max:
-            exp = ("raise", "OverflowError", f"Python integer {v} out of bounds for {dt}")
-        elif isinstance(v, float) and dt.kind in "iu" and math.isnan(v):
-            exp = ("raise", "ValueError", "cannot convert float NaN to integer")
-        elif isinstance(v, float) and dt.kind in "iu" and math.isinf(v):
-            exp = ("raise", "OverflowError", "cannot convert float infinity to integer")
-        else:
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ref[...] = v
             exp = ("ok", None)
-            with np.errstate(all="ignore"):
-                # a float goes to an int dtype as int(v), wrapped (numpy's
-                # setitem; 1.26 warns about the wrap)
-                if isinstance(v, float) and dt.kind in "iu":
-                    ref[...] = np.array(int(v), np.int64).astype(dt)
-                else:
-                    ref[...] = v
+        except Exception as e:  # noqa: BLE001 - compared
+            exp = ("raise", exc_name(e), str(e))
+            ref = x
         assert got == exp
         np.testing.assert_array_equal(to_numpy(a), ref)
 

@@ -192,8 +192,10 @@ PJX_EXPORT int32_t pjx_ndarray_inplace_float(int32_t op, pjx_ndarray *a, double 
 
 /* Unary operations.  NEG of bool and POS of bool raise TypeError; INVERT
  * is logical not on bools and TypeError on floats; NOT (np.logical_not)
- * gives bool; the math functions give float16 for bool/uint8/int8, float64
- * for int32/int64, the same dtype for floats (numpy's loops). */
+ * gives bool; FLOOR and CEIL keep every dtype (ints and bools unchanged, as
+ * numpy >= 2.1 does); the other math functions give float16 for
+ * bool/uint8/int8, float64 for int32/int64, the same dtype for floats
+ * (numpy's loops). */
 typedef enum pjx_nd_unop {
     PJX_ND_NEG = 0,
     PJX_ND_POS = 1,
