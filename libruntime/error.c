@@ -10,47 +10,75 @@
 
 const int32_t PJX_ABI_SYMBOL = PJX_ABI_VERSION;
 
-#define PJX_MESSAGE_CAP 512
+/* Messages up to this size live in the thread's state; longer ones (a
+ * KeyError of a long key's repr) on the heap, since CPython never cuts a
+ * message short. */
+#define PJX_MESSAGE_INLINE 512
 
 typedef struct {
     int32_t kind;
-    char message[PJX_MESSAGE_CAP];
+    char *heap; /* the message when it does not fit `inline_`, else NULL */
+    char inline_[PJX_MESSAGE_INLINE];
 } pjx_error_state;
 
 static _Thread_local pjx_error_state tls_error;
 
+static void set_message(const char *message, size_t n) {
+    /* (message may be the current one: copied before the old one is freed) */
+    char *old_heap = tls_error.heap;
+    char *new_heap = NULL;
+    char *out = tls_error.inline_;
+    if (n >= PJX_MESSAGE_INLINE) {
+        new_heap = malloc(n + 1);
+        if (new_heap != NULL) {
+            out = new_heap;
+        } else { /* out of memory: the message cut on a character boundary */
+            n = PJX_MESSAGE_INLINE - 1;
+            while (n > 0 && ((unsigned char)message[n] & 0xC0) == 0x80) n--;
+        }
+    }
+    memmove(out, message, n);
+    out[n] = '\0';
+    tls_error.heap = new_heap;
+    free(old_heap);
+}
+
 void pjx_err_set(int32_t kind, const char *message) {
     tls_error.kind = kind;
-    if (message == NULL) {
-        tls_error.message[0] = '\0';
-        return;
-    }
-    size_t n = strlen(message);
-    if (n >= PJX_MESSAGE_CAP) {
-        n = PJX_MESSAGE_CAP - 1;
-        /* never cut a UTF-8 sequence in half */
-        while (n > 0 && ((unsigned char)message[n] & 0xC0) == 0x80) n--;
-    }
-    memcpy(tls_error.message, message, n);
-    tls_error.message[n] = '\0';
+    if (message == NULL) message = "";
+    set_message(message, strlen(message));
 }
 
 void pjx_err_format(int32_t kind, const char *format, ...) {
-    char buffer[PJX_MESSAGE_CAP];
+    char buffer[PJX_MESSAGE_INLINE];
     va_list args;
     va_start(args, format);
-    vsnprintf(buffer, sizeof buffer, format, args);
+    int n = vsnprintf(buffer, sizeof buffer, format, args);
     va_end(args);
-    pjx_err_set(kind, buffer);
+    if (n < 0) n = 0;
+    if ((size_t)n < sizeof buffer) {
+        pjx_err_set(kind, buffer);
+        return;
+    }
+    char *long_message = malloc((size_t)n + 1);
+    if (long_message == NULL) {
+        pjx_err_set(kind, buffer); /* cut short rather than lost */
+        return;
+    }
+    va_start(args, format);
+    vsnprintf(long_message, (size_t)n + 1, format, args);
+    va_end(args);
+    pjx_err_set(kind, long_message);
+    free(long_message);
 }
 
 int32_t pjx_err_kind(void) { return tls_error.kind; }
 
-const char *pjx_err_message(void) { return tls_error.message; }
+const char *pjx_err_message(void) { return tls_error.heap ? tls_error.heap : tls_error.inline_; }
 
 void pjx_err_clear(void) {
     tls_error.kind = PJX_OK;
-    tls_error.message[0] = '\0';
+    set_message("", 0);
 }
 
 static const char *const kind_names[PJX_EXC__COUNT] = {
