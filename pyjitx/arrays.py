@@ -70,6 +70,12 @@ class ArraySpec:
         found = array_type_of(obj)
         return found is not None and found[0] == self.dtype and self.ndim in (-1, found[1])
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Python 3.10's typing accepts only callables inside Tuple[...],
+        # Optional[...] and the like; calling one is an error, as for NDArray
+        raise TypeError(f"{self!r} is an annotation; make arrays with numpy or "
+                        "pyjitx.zeros/ones/full/empty/arange/array")
+
 
 def dtype_name(obj: Any) -> Optional[str]:
     """'float32' for np.float32, np.dtype('float32'), 'float32', torch.float32;
