@@ -19,6 +19,7 @@ build interpreter's own `str` methods and `unicodedata`
 committed."""
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -66,6 +67,7 @@ class BuildExtWithTables(build_ext):
     and builds the standalone runtime library after the extension."""
 
     def run(self):
+        self.require_c_compiler()
         gen_dir = os.path.abspath(os.path.join(self.build_temp, "pjx_generated"))
         header = os.path.join(gen_dir, TABLES)
         if not _tables_current(header):
@@ -77,6 +79,17 @@ class BuildExtWithTables(build_ext):
             ext.depends = list(ext.depends) + [header, os.path.join(gen_dir, NORMALIZE_TABLES)]
         super().run()
         self.build_runtime_library(gen_dir, header)
+
+    def require_c_compiler(self) -> None:
+        """A source install compiles the C runtime: without a compiler, say
+        so in one line rather than in a compiler-driver traceback."""
+        compiler = new_compiler(verbose=0)
+        customize_compiler(compiler)
+        command = getattr(compiler, "compiler_so", None) or ["cc"]
+        if shutil.which(command[0]) is None:
+            raise SystemExit(
+                f"error: pyjitx needs a C compiler to build from source ('{command[0]}' was not "
+                "found): install gcc or clang (e.g. `apt-get install gcc`), or set CC")
 
     def _runtime_library_paths(self, filename=RUNTIME_LIBRARY):
         """(where the build puts the library, where an in-place build copies it)."""
