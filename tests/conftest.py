@@ -44,6 +44,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "needs_jit: the test checks compiled-only behaviour; skipped when "
         "PYJITX_DISABLE_JIT=1")
+    config.addinivalue_line(
+        "markers",
+        "torch: the test needs torch (a CPU build; the dev extra pins it); the core "
+        "run on other Pythons deselects these with -m 'not torch'")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:

@@ -121,6 +121,7 @@ def test_strided_and_reversed_views_read_in_place(a, step, flip):
     assert flat_values(view) == pytest.approx(_python_values(view), nan_ok=True)
 
 
+@pytest.mark.torch
 def test_transposed_and_torch_tensors_are_viewed():
     torch = pytest.importorskip("torch")
     a = np.arange(12, dtype=np.int32).reshape(3, 4)
@@ -210,6 +211,7 @@ def test_read_only_arrays_are_copied_in_and_reject_writes():
 # ------------------------------------------------------------ zero copy
 
 
+@pytest.mark.torch
 def test_writes_through_compiled_code_are_seen_by_numpy_and_torch():
     a = np.zeros((2, 3), np.float32)
 
@@ -243,6 +245,7 @@ def test_returned_array_views_the_same_memory():
     assert a[0, 0] == 42
 
 
+@pytest.mark.torch
 def test_array_made_in_compiled_code_converts_to_torch_without_copy():
     torch = pytest.importorskip("torch")
 

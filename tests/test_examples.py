@@ -34,6 +34,7 @@ def test_text2ids_example(tmp_path):
     assert "text2ids: OK" in out
 
 
+@pytest.mark.torch
 def test_multimodal_example(tmp_path):
     pytest.importorskip("torch")
     out = _run_example("multimodal.py", tmp_path)

@@ -319,6 +319,7 @@ def test_the_kit_takes_only_uint8_hwc_images():
         image.resize(np.zeros((4, 4), np.uint8), 2, 2)
 
 
+@pytest.mark.torch
 def test_views_and_torch_tensors_are_read_in_place():
     img = np.random.default_rng(5).integers(0, 256, (20, 30, 3), dtype=np.uint8)
     for view in (img[::2, ::3], img[:, ::-1], img.transpose(1, 0, 2)):
@@ -407,6 +408,7 @@ def test_preprocess_matches_pillow_resize_numpy_crop_and_normalize():
             assert np.abs(got - expected).max() <= 1.01 / 255 / min(image.IMAGENET_STD)
 
 
+@pytest.mark.torch
 def test_resize_is_within_1_of_torch_antialiased_bilinear():
     """torch's interpolate(antialias=True) on uint8 (what torchvision's Resize
     runs on tensors) is a separate implementation of the same filter: within

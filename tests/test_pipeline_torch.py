@@ -20,7 +20,7 @@ from pyjitx import NDArray
 
 torch = pytest.importorskip("torch")
 
-pytestmark = pytest.mark.needs_jit
+pytestmark = [pytest.mark.needs_jit, pytest.mark.torch]
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -468,6 +468,7 @@ def test_abi_hash_is_the_one_python_writes(session_host):
 
 # ---- hosts that cannot run a directory
 
+@pytest.mark.torch
 def test_host_without_torch_refuses_a_pipeline_with_a_model(session_host, tmp_path):
     torch = pytest.importorskip("torch")
 
@@ -554,6 +555,7 @@ def total_of(a: pyjitx.NDArray[np.float32, 2]) -> float:
 
 
 
+@pytest.mark.torch
 def test_cpp_session_runs_torch_nodes_through_libtorch(tmp_path):
     pytest.importorskip("torch")
     flow = _TorchFlow()
