@@ -1,4 +1,4 @@
-"""The dictionary lookup of SPEC §3, as a pipeline: a compiled class maps
+"""The dictionary lookup of docs/spec.md §3, as a pipeline: a compiled class maps
 words to ids; the workflow splits its input text (a glue op: str.split on a
 traced value) and calls it.  Traced, run, saved, then loaded and run in a
 fresh Python process that has neither this file nor the class -- the

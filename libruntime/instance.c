@@ -69,7 +69,7 @@ int32_t pjx_instance_hash(pjx_instance *self, int64_t *out) {
 
 /* a == b: a's __eq__, else b's (reflected), else identity.  Containers'
  * equality cannot fail, so an exception raised by __eq__ counts as "not
- * equal" (README: Semantics). */
+ * equal" (docs/guide/semantics.md). */
 int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b) {
     if (a == b) return 1;
     int64_t result;

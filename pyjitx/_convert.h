@@ -10,7 +10,7 @@
  *             Python receives as an iterator over it
  * A leading '!' on a parameter's descriptor asks for write-back: the callee
  * may mutate the container, so the caller's object is updated after the
- * call (SPEC §2).  On the result of a pyfunc (_pycall.c) it only says that
+ * call (docs/spec.md §2.6).  On the result of a pyfunc (_pycall.c) it only says that
  * compiled code owns the converted value and may change it. */
 #ifndef PYJITX_CONVERT_H
 #define PYJITX_CONVERT_H

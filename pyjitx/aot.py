@@ -1,5 +1,5 @@
 """`pyjitx build MODULE.py`: a module's compiled functions, ahead of time,
-as files a C or C++ host links without Python (SPEC §4).
+as files a C or C++ host links without Python (docs/spec.md §4.1).
 
     build("preprocess.py", "build/")   # -> build/preprocess.{o,h},
                                        #    build/libpreprocess.so,

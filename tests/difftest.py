@@ -1,7 +1,7 @@
 """Differential-testing harness: run a Python function and its compiled twin
 on the same arguments and demand the same outcome.
 
-"The same" means (SPEC.md section 1):
+"The same" means (docs/spec.md §1.1):
 
 - values are equal *and* of exactly the same type (``bool`` is not ``int``,
   ``int`` is not ``float``);
@@ -284,7 +284,7 @@ scalars = st.one_of(ints, floats, bools)
 
 
 # --------------------------------------------------------------------------
-# Unicode text (SPEC.md section 1: Chinese, accents and emoji never differ)
+# Unicode text (docs/spec.md §1.1: Chinese, accents and emoji never differ)
 
 #: every whitespace character Python knows (str.isspace), of every category
 #: (Zs, Zl, Zp and the Cc/B/S/WS controls such as \x1c-\x1f and \x85).

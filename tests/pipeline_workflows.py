@@ -167,7 +167,7 @@ class ArrayFlow:
         return relu(self.layer(x))
 
 
-# SPEC §3's own example, verbatim: texts.split() is a glue op (a method of
+# The example of docs/spec.md §3: texts.split() is a glue op (a method of
 # a built-in type on a traced value)
 @pyjitx.compile
 class Text2Ids:

@@ -56,8 +56,8 @@ def _has_set(value) -> bool:
 
 def same_message(got: BaseException, expected: BaseException) -> bool:
     """The same str(); except that a KeyError whose key holds a set shows
-    the set's items in insertion order here (README, "Semantics": sets
-    iterate in insertion order), so its key is compared instead."""
+    the set's items in insertion order here (docs/guide/semantics.md:
+    sets iterate in insertion order), so its key is compared instead."""
     if str(got) == str(expected):
         return True
     if isinstance(expected, KeyError) and expected.args and _has_set(expected.args[0]):

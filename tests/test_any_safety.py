@@ -8,7 +8,7 @@ stored into a `List[Any]` / `Dict[str, Any]`, returned as `Any`, kept in an
 `Any` attribute), a store through the `Any` -- and through any container
 read out of it -- must not put a value of another type into it.  pyjitx
 raises `TypeError` there, where Python would store the value (a
-documented deviation, README), and leaves the container as it was.  A cast
+documented deviation, docs/guide/semantics.md), and leaves the container as it was.  A cast
 out of an `Any` to a container type (`ys: List[str] = x`) fixes the item
 type of the object it returns the same way, and two views of one object
 with different item types (`List[str]` and `List[Any]`) are refused.

@@ -50,7 +50,7 @@ def run_both(compiled, *args):
 
 
 def int16_as_int32(value):
-    """The documented differences (README, "Arrays"): pyjitx has no int16
+    """The documented differences (docs/guide/arrays.md): pyjitx has no int16
     (where numpy makes one, uint8 with int8, pyjitx makes int32) and no
     uint64 (sums of uint8 are int64); an element reads as a Python scalar."""
     if isinstance(value, tuple):

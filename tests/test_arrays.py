@@ -5,7 +5,7 @@ Subjects run in CPython on numpy arrays and compiled; results are compared
 as arrays (values and dtype) or as Python scalars.  Subjects convert
 element reads with int()/float() where CPython would otherwise compute in
 a numpy scalar type (compiled code reads elements as Python int/float:
-README, "Arrays").
+docs/guide/arrays.md).
 """
 from __future__ import annotations
 

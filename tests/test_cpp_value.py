@@ -564,14 +564,14 @@ def test_dlpack_host_is_asan_and_ubsan_clean(tmp_path):
     assert run([exe]).decode("utf-8").splitlines() == dlpack_expected()
 
 
-# ---- the README's example
+# ---- the user guide's example
 
 
-def test_readme_cpp_value_example(tmp_path):
-    """The README's "C++ values" module and host, built, compiled and run:
-    the host prints what its `// ...` comments say."""
-    text = (Path(__file__).parents[1] / "README.md").read_text()
-    section = text[text.index("### C++ values"):]
+def test_guide_cpp_value_example(tmp_path):
+    """The "C++ values" module and host of docs/guide/aot.md, built,
+    compiled and run: the host prints what its `// ...` comments say."""
+    text = (Path(__file__).parents[1] / "docs" / "guide" / "aot.md").read_text(encoding="utf-8")
+    section = text[text.index("## C++ values"):]
     module = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     host = re.search(r"```cpp\n(.*?)```", section, re.S).group(1)
     (tmp_path / "preprocess.py").write_text(module)

@@ -6,6 +6,9 @@ pyjitx can read the source; what a block prints must contain the outputs the
 page shows in comments after its print() calls. Blocks marked ```python
 no-run are skipped (they need a C++ compiler, a long run, or show MATXScript
 code).
+
+Also: every relative link of README.md and docs/**/*.md leads to a file
+that exists (and to a heading that page has).
 """
 import json
 import os
@@ -102,3 +105,45 @@ def test_every_page_is_linked_from_the_index():
         if page.name != "index.md":
             assert f"({page.name})" in index, page.name
     assert "(text.md)" in index
+
+
+# ---- links
+
+REPO = GUIDE.parents[1]
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def anchors(page):
+    """The anchors GitHub makes for a page's headings: lower case, code
+    marks and punctuation dropped, spaces as hyphens, -1, -2 ... on repeats."""
+    seen = {}
+    out = set()
+    for line in FENCE.sub("", page.read_text(encoding="utf-8")).splitlines():
+        m = re.match(r"#{1,6} +(.*?) *#*$", line)
+        if not m:
+            continue
+        slug = re.sub(r"[^\w\- ]", "", m.group(1).lower()).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        out.add(slug if n == 0 else f"{slug}-{n}")
+    return out
+
+
+def test_every_relative_link_resolves():
+    """Every relative link of README.md and docs/**/*.md names a file that
+    exists, and an anchor its page has."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    broken = []
+    for page in pages:
+        text = re.sub(r"`[^`\n]*`", "", FENCE.sub("", page.read_text(encoding="utf-8")))
+        for target in LINK.findall(text):                 # code (`ops[i](x)`) is no link
+            if re.match(r"[a-z][a-z0-9+.-]*:", target):       # http:, https:, mailto:
+                continue
+            path, _, anchor = target.partition("#")
+            resolved = (page.parent / path).resolve() if path else page
+            if not resolved.exists():
+                broken.append(f"{page.relative_to(REPO)}: {target} (no such file)")
+            elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
+                broken.append(f"{page.relative_to(REPO)}: {target} (no such heading)")
+    assert not broken, "\n".join(broken)

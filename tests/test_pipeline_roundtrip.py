@@ -154,7 +154,7 @@ def test_the_cases_exercise_what_they_claim(roundtrip):
     for case in CASES:
         assert len({repr(outcomes([r])) for r in python[case]}) > 1, case
     assert any(r[0] == "value" and isinstance(r[1], np.ndarray) for r in python["ndarray"])
-    # SPEC §3: mod2.run({"texts": "hello world unknown"}) == [0, 1, 2]
+    # docs/spec.md §3: loaded.run({"texts": "hello world unknown"}) == [0, 1, 2]
     assert python["spec"][:2] == [("value", [0, 1]), ("value", [0, 1, 2])]
     assert outcomes(roundtrip["loaded"]["spec"][:2]) == outcomes(python["spec"][:2])
 

@@ -3,9 +3,9 @@ loaded and run by a C++ host with no Python in it.
 
 - Every round-trip workflow of tests/pipeline_workflows.py (scalars,
   Unicode strings, containers, a class holding a class, Any, NDArray,
-  SPEC's example, glue ops) is saved, then run by the C++ host on the same
-  feeds: its printed results and exceptions equal Python's byte for byte,
-  and the host ends with no live runtime object.
+  the example of docs/spec.md §3, glue ops) is saved, then run by the C++
+  host on the same feeds: its printed results and exceptions equal
+  Python's byte for byte, and the host ends with no live runtime object.
 - One Session runs from 4 threads at once with the same results.
 - Damaged or mismatched directories are refused with the same error class
   as pyjitx.load, before any code runs; a fuzzer of manifests checks both
@@ -497,13 +497,14 @@ def test_host_with_the_static_runtime_is_refused(saved, tmp_path):
                                     "shared library"), result.stdout
 
 
-def test_readme_session_example(saved, tmp_path):
-    """The README's Session example (SPEC section 4's), compiled and run
-    against SPEC section 3's saved directory (the "spec" workflow)."""
+def test_guide_session_example(saved, tmp_path):
+    """The Session example of docs/guide/aot.md (that of docs/spec.md
+    §4.4), compiled and run against the saved directory of docs/spec.md §3
+    (the "spec" workflow)."""
     import re
 
-    readme = (REPO / "README.md").read_text()
-    block = next(b for b in re.findall(r"```cpp\n(.*?)```", readme, re.S) if "Session::load" in b)
+    guide = (REPO / "docs" / "guide" / "aot.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```cpp\n(.*?)```", guide, re.S) if "Session::load" in b)
     source = tmp_path / "main.cpp"
     source.write_text("#include <iostream>\n" + block)
     exe = tmp_path / "main"

@@ -1,4 +1,4 @@
-# CMake package config of the pyjitx runtime (SPEC §4).
+# CMake package config of the pyjitx runtime (docs/spec.md §4.2).
 #
 #   cmake -Dpyjitx_DIR="$(pyjitx config --cmakedir)" ...
 #   find_package(pyjitx CONFIG REQUIRED)

@@ -11,7 +11,7 @@ runtime call.
 The same source runs in CPython on numpy arrays: `np.zeros(...)`,
 `pyjitx.zeros(...)` (numpy's own function, re-exported) and the array
 methods here are the numpy ones, and compiled code must agree with them.
-Deliberate differences (README, "Arrays"): elements read as Python
+Deliberate differences (docs/guide/arrays.md): elements read as Python
 int/float/bool rather than numpy scalars (so `a[0] + a[1]` on float32 is
 computed in double precision), and `.dtype` reads as the dtype's name.
 """

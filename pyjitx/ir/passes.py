@@ -240,7 +240,7 @@ _MUTATORS = frozenset({
 
 def mutated_params(fn: Function) -> Set[str]:
     """Names of container parameters the function may change in place, so
-    that the boundary writes them back to the caller's objects (SPEC §2).
+    that the boundary writes them back to the caller's objects (docs/spec.md §2.6).
 
     Conservative: a parameter counts as mutated when it is the receiver of
     a mutating primitive, when it escapes (stored in a container, passed to

@@ -1,6 +1,6 @@
 """Pipelines: trace a Python workflow that calls compiled ops into a graph,
 run it, save it as a self-contained directory, load it in another process
-(SPEC §3; the directory format is docs/pipeline-format.md).
+(docs/spec.md §3; the directory format is docs/pipeline-format.md).
 
 The package is imported on first use (`pyjitx.trace`, `pyjitx.load`, ...),
 and its modules each own one thing:

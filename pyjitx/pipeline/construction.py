@@ -1,6 +1,7 @@
 """What each compiled-class instance made from Python received at
-construction, so that a pipeline using it can save its state (SPEC §3:
-"what their __init__ received") and rebuild it in another process.
+construction, so that a pipeline using it can save its state
+(docs/spec.md §3.3: the arguments its constructor received) and rebuild it
+in another process.
 
 pyjitx/classes.py calls `record` from the type's __new__.  The arguments
 are copied before the constructor runs (containers only: the compiled

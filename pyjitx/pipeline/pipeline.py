@@ -80,8 +80,8 @@ class Pipeline:
         env[node.outputs[0]] = value[node.index]  # type: ignore[index]
 
     def save(self, path: "str | os.PathLike[str]", *, portable: bool = True) -> None:
-        """Write the pipeline as a self-contained directory (SPEC §3;
-        docs/pipeline-format.md).  Ops are compiled for a baseline x86-64
+        """Write the pipeline as a self-contained directory (docs/spec.md
+        §3.5; docs/pipeline-format.md).  Ops are compiled for a baseline x86-64
         CPU unless `portable=False` (this machine's CPU: faster code, loads
         only where the same CPU features exist)."""
         from .saver import save

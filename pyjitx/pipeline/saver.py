@@ -1,4 +1,4 @@
-"""Pipeline.save: write the directory of SPEC §3 (docs/pipeline-format.md).
+"""Pipeline.save: write the directory of docs/spec.md §3.5 (docs/pipeline-format.md).
 
 The directory is written beside its destination under a temporary name
 and renamed into place at the end, so a crash never leaves a half-written

@@ -1,5 +1,5 @@
 /* pyjitx/session.hpp: pyjitx::Session, a saved pipeline run by a C++ host
- * (SPEC section 4).  Included by <pyjitx/pyjitx.hpp>; header-only.
+ * (docs/spec.md §4.4).  Included by <pyjitx/pyjitx.hpp>; header-only.
  *
  *     auto sess = pyjitx::Session::load("./my_dir", -1);
  *     pyjitx::Value out = sess.run({{"texts", pyjitx::Value::str("hello world")}});
