@@ -41,7 +41,11 @@ public_headers = sorted(glob.glob("libruntime/include/pyjitx/*.h")
                         + glob.glob("libruntime/include/pyjitx/*.hpp")
                         + glob.glob("libruntime/include/pyjitx/*.def"))
 
-RUNTIME_CFLAGS = ["-std=c11", "-O2", "-fvisibility=hidden", "-Wall"]
+# The runtime reproduces the CPython that builds it: its Unicode tables come
+# from this interpreter, and so does PJX_PYTHON_VERSION (0xMMmm), which picks
+# the messages and the few results that differ between Python versions.
+RUNTIME_CFLAGS = ["-std=c11", "-O2", "-fvisibility=hidden", "-Wall",
+                  "-DPJX_PYTHON_VERSION=0x%02x%02x" % sys.version_info[:2]]
 RUNTIME_LIBRARY = "libpyjitx_runtime.so"
 RUNTIME_STATIC = "libpyjitx_runtime.a"
 RUNTIME_NAME = "pyjitx_runtime"  # create_static_lib's library name: lib<name>.a

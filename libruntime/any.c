@@ -12,6 +12,7 @@
 #include "pyjitx/str.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,8 +147,9 @@ static int32_t int_binary(int32_t op, int64_t x, int64_t y, pjx_object **out) {
     }
     case PJX_FLOORDIV: case PJX_MOD: {
         if (y == 0) {
-            pjx_err_set(PJX_EXC_ZERO_DIVISION, op == PJX_MOD ? "integer modulo by zero"
-                                                              : "integer division or modulo by zero");
+            pjx_err_set(PJX_EXC_ZERO_DIVISION, op == PJX_MOD && PJX_PY_AT_LEAST(3, 11)
+                                                   ? "integer modulo by zero"
+                                                   : "integer division or modulo by zero");
             return -1;
         }
         if (x == INT64_MIN && y == -1) {
@@ -573,8 +575,18 @@ int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t ste
                 pjx_desc_adopt_items((pjx_list *)r, 0, INT64_MAX, pjx_list_item_desc((pjx_list *)a));
             break;
         case PJX_TYPE_TUPLE: r = (pjx_object *)pjx_tuple_slice((pjx_tuple *)a, start, stop, step); break;
-        case PJX_TYPE_DICT: /* Python looks the slice up as a key (3.11: unhashable) */
-            pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
+        case PJX_TYPE_DICT: /* Python looks the slice up as a key */
+            if (!PJX_PY_AT_LEAST(3, 12)) {
+                pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
+            } else { /* hashable since 3.12, and never a key of a runtime dict */
+                char bound[3][24];
+                const int64_t parts[3] = {start, stop, step};
+                for (int k = 0; k < 3; k++) {
+                    if (parts[k] == PJX_NONE_INDEX) strcpy(bound[k], "None");
+                    else snprintf(bound[k], sizeof bound[k], "%lld", (long long)parts[k]);
+                }
+                pjx_err_format(PJX_EXC_KEY, "slice(%s, %s, %s)", bound[0], bound[1], bound[2]);
+            }
             return -1;
         default: goto not_subscriptable;
         }

@@ -504,7 +504,10 @@ static int32_t parse_spec(const pjx_str *text, uint32_t default_type, uint32_t d
         pos++;
     }
     if (end - pos >= 1 && is_sign_element(s[pos])) f->sign = s[pos++];
-    if (end - pos >= 1 && s[pos] == 'z') { f->no_neg_0 = 1; pos++; }
+    if (PJX_PY_AT_LEAST(3, 11) && end - pos >= 1 && s[pos] == 'z') { /* new in 3.11 */
+        f->no_neg_0 = 1;
+        pos++;
+    }
     if (end - pos >= 1 && s[pos] == '#') { f->alternate = 1; pos++; }
     if (!fill_specified && end - pos >= 1 && s[pos] == '0') {
         f->fill = '0';
@@ -531,8 +534,11 @@ static int32_t parse_spec(const pjx_str *text, uint32_t default_type, uint32_t d
         if (consumed == 0) { pjx_err_set(PJX_EXC_VALUE, "Format specifier missing precision"); goto done; }
     }
     if (end - pos > 1) {
-        pjx_err_format(PJX_EXC_VALUE, "Invalid format specifier '%s' for object of type '%.200s'",
-                       text->data, type_name);
+        if (PJX_PY_AT_LEAST(3, 11))
+            pjx_err_format(PJX_EXC_VALUE, "Invalid format specifier '%s' for object of type "
+                           "'%.200s'", text->data, type_name);
+        else
+            pjx_err_set(PJX_EXC_VALUE, "Invalid format specifier");
         goto done;
     }
     if (end - pos == 1) f->type = s[pos++];
@@ -1171,6 +1177,17 @@ static int digit_value(char c) {
 #define BIG_INT_MESSAGE "int too large for pyjitx int (64-bit signed)"
 #define MAX_STR_DIGITS 4300
 
+static int digit_limit_error(int64_t digits) {
+    pjx_err_format(PJX_EXC_VALUE,
+                   PJX_PY_AT_LEAST(3, 11)
+                       ? "Exceeds the limit (%d digits) for integer string conversion: value has "
+                         "%" PRId64 " digits; use sys.set_int_max_str_digits() to increase the limit"
+                       : "Exceeds the limit (%d) for integer string conversion: value has "
+                         "%" PRId64 " digits; use sys.set_int_max_str_digits() to increase the limit",
+                   MAX_STR_DIGITS, digits);
+    return -1;
+}
+
 /* PyLong_FromString over the transformed text: 0 ok, 1 syntax error, -1
  * other error set. */
 static int parse_long(const char *str, int64_t nbytes, int base, int64_t *out) {
@@ -1212,17 +1229,16 @@ static int parse_long(const char *str, int64_t nbytes, int base, int64_t *out) {
         str++;
     }
     if (prev == '_') return 1;
-    if ((base & (base - 1)) != 0 && digits > MAX_STR_DIGITS) {
-        pjx_err_format(PJX_EXC_VALUE,
-                       "Exceeds the limit (%d digits) for integer string conversion: value has "
-                       "%" PRId64 " digits; use sys.set_int_max_str_digits() to increase the limit",
-                       MAX_STR_DIGITS, digits);
-        return -1;
-    }
+    /* CPython's limit on decimal digits (not for power-of-two bases):
+     * checked as soon as the digits are read before 3.12, after the whole
+     * text is found valid since */
+    const int too_long = (base & (base - 1)) != 0 && digits > MAX_STR_DIGITS;
+    if (!PJX_PY_AT_LEAST(3, 12) && too_long) return digit_limit_error(digits);
     if (error_if_nonzero && (acc != 0 || overflow)) return 1;
     if (str == start) return 1;
     while (*str && ascii_space(*str)) str++;
     if (str != end_all) return 1;
+    if (too_long) return digit_limit_error(digits);
     if (overflow || acc > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) {
         pjx_err_set(PJX_EXC_OVERFLOW, BIG_INT_MESSAGE);
         return -1;

@@ -9,6 +9,14 @@
 #include <stdatomic.h>
 #include <string.h>
 
+/* The CPython whose results this runtime reproduces, 0xMMmm: the
+ * interpreter that built it (setup.py).  Messages, and a few results,
+ * differ between Python versions (e.g. 3.13's "float modulo by zero"). */
+#ifndef PJX_PYTHON_VERSION
+#error "PJX_PYTHON_VERSION is set by setup.py to the building interpreter's version"
+#endif
+#define PJX_PY_AT_LEAST(major, minor) (PJX_PYTHON_VERSION >= ((major) << 8 | (minor)))
+
 /* Allocate an object of `size` bytes with its header set (refcount 1). */
 void *pjx_object_new(size_t size, uint32_t type_id);
 /* Small blocks through the per-thread cache (alloc.c): free with the size

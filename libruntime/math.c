@@ -15,6 +15,7 @@
  * (factorial(21), gcd(-2**63, 0), ...) raises OverflowError, where Python
  * would return a big int. */
 #include "pyjitx/math.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -472,6 +473,8 @@ static double pow_special(double x, double y) {
 }
 
 int32_t pjx_math_pow(double x, double y, double *out) {
+    if (!PJX_PY_AT_LEAST(3, 11) && x == 0.0 && isinf(y) && y < 0.0)
+        return domain_error(); /* 3.11 made 0.0 ** -inf inf */
     if (!isfinite(x) || !isfinite(y)) {
         *out = pow_special(x, y);
         return 0;

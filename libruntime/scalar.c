@@ -12,6 +12,7 @@
  *     ValueError.
  * math-module functions live in math.c. */
 #include "pyjitx/runtime.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -173,7 +174,8 @@ int32_t pjx_float_floordiv(double a, double b, double *out) {
 
 int32_t pjx_float_mod(double a, double b, double *out) {
     if (b == 0.0) {
-        pjx_err_set(PJX_EXC_ZERO_DIVISION, "float modulo");
+        pjx_err_set(PJX_EXC_ZERO_DIVISION, PJX_PY_AT_LEAST(3, 13) ? "float modulo by zero"
+                                                                  : "float modulo");
         return -1;
     }
     double mod = fmod(a, b);

@@ -458,10 +458,12 @@ int32_t pjx_str_ord(pjx_str *s, int64_t *out) {
 }
 
 pjx_str *pjx_chr(int64_t cp) {
-    if (cp > INT32_MAX || cp < INT32_MIN) { /* CPython parses chr's argument as a C int */
+#if !PJX_PY_AT_LEAST(3, 13) /* before 3.13, CPython parses chr's argument as a C int */
+    if (cp > INT32_MAX || cp < INT32_MIN) {
         pjx_err_set(PJX_EXC_OVERFLOW, "Python int too large to convert to C int");
         return NULL;
     }
+#endif
     if (cp < 0 || cp >= 0x110000) {
         pjx_err_set(PJX_EXC_VALUE, "chr() arg not in range(0x110000)");
         return NULL;

@@ -115,6 +115,11 @@ def key_error(message: str) -> KeyError:
 
     try:
         tree = _Floats().visit(ast.parse(message, mode="eval"))
+        body = tree.body
+        if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and \
+                body.func.id == "slice" and not body.keywords:
+            # a dict looked up with a slice (hashable since Python 3.12)
+            return KeyError(slice(*(ast.literal_eval(a) for a in body.args)))
         return KeyError(ast.literal_eval(tree))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return KeyError(message)

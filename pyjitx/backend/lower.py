@@ -20,7 +20,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from llvmlite import ir
 
-from ..ir import ops
+from ..ir import cpython, ops
 from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, NDArrayType, OptionalType,
                         Type, slot_kind)
@@ -637,8 +637,7 @@ class FunctionLowering(ArrayLowering):
             return b.xor(lhs, rhs)
         zero, minus_one = ir.Constant(I64, 0), ir.Constant(I64, -1)
         if kind in ("floordiv", "mod"):
-            message = ("integer division or modulo by zero" if kind == "floordiv"
-                       else "integer modulo by zero")
+            message = cpython.INT_DIV_BY_ZERO if kind == "floordiv" else cpython.INT_MOD_BY_ZERO
             self.raise_if(b.icmp_signed("==", rhs, zero), "ZeroDivisionError", message)
             is_minus_one = b.icmp_signed("==", rhs, minus_one)
             if kind == "floordiv":

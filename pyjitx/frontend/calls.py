@@ -11,7 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
-from ..ir import ops
+from ..ir import cpython, ops
 from ..ir import primitives as prims
 from ..ir.types import (with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
                         FunctionType, NDArrayType, Type, unify)
@@ -473,7 +473,7 @@ def _best_of(b: "FunctionBuilder", node: ast.Call, name: str, items: ops.Value,
     result_type = item_type
     default_value = None
     if default_node is None:
-        b.terminate(ops.Raise("ValueError", f"{name}() arg is an empty sequence", b.lineno(node)))
+        b.terminate(ops.Raise("ValueError", cpython.empty_min_max(name), b.lineno(node)))
     else:
         default_value = b.expr.value(default_node)
         result_type = unify(item_type, default_value.type)
@@ -821,13 +821,20 @@ def _sum(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if not 1 <= len(node.args) <= 2 or node.keywords:
         raise b.error(node, "sum() takes an iterable and an optional start")
     start = b.expr.value(node.args[1]) if len(node.args) == 2 else ops.Constant(INT, 0)
-    holder = f".sum{b.next_loop_id()}"
+    uid = b.next_loop_id()
+    holder = f".sum{uid}"
     acc_type = b.var_types.get(holder, start.type)
     b.write_var(holder, b.expr.coerce(start, acc_type, node), node)
     iter_node = node.args[0]
+    compensated = acc_type == FLOAT and cpython.COMPENSATED_FLOAT_SUM
+    if compensated:
+        sum_state = _CompensatedSum(b, uid, start, node)
 
     def body() -> None:
         item = b.loop_item
+        if compensated and item.type == FLOAT:
+            sum_state.add(holder, item)
+            return
         total = b.expr.binary(ast.Add(), b.read_var(holder, node), item, node)
         if total.type != acc_type:
             if unify(total.type, acc_type) is None and not total.type.is_numeric:
@@ -839,13 +846,61 @@ def _sum(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
     if called_generator(b, iter_node):  # expanded at the loop, no list
         build_for(b, None, iter_node, body, [], node)
-        return b.read_var(holder, node)
-    if isinstance(iter_node, ast.GeneratorExp) and len(iter_node.generators) == 1 and not iter_node.generators[0].ifs:
-        items = containers.comprehension(b, iter_node)
     else:
-        items = containers.iterable_as_list(b, iter_node)
-    build_for(b, None, node, body, [], node, iterable=items)
+        if isinstance(iter_node, ast.GeneratorExp) and len(iter_node.generators) == 1 and \
+                not iter_node.generators[0].ifs:
+            items = containers.comprehension(b, iter_node)
+        else:
+            items = containers.iterable_as_list(b, iter_node)
+        build_for(b, None, node, body, [], node, iterable=items)
+    if compensated:
+        return sum_state.result(holder)
     return b.read_var(holder, node)
+
+
+class _CompensatedSum:
+    """sum() of floats as CPython 3.12+ computes it: Neumaier's compensated
+    summation over float items (int items are added plainly), the
+    compensation added at the end unless it is zero or not finite.  A sum
+    that starts from an int adds its first float plainly (CPython enters
+    its float loop after that addition); from the literal 0 that addition
+    is exact, so nothing tells the two apart."""
+
+    def __init__(self, b: "FunctionBuilder", uid: int, start: ops.Value, node: ast.AST) -> None:
+        self.b = b
+        self.node = node
+        self.comp = f".sumc{uid}"
+        b.write_var(self.comp, ops.Constant(FLOAT, 0.0), node)
+        self.first = None
+        if start.type in (INT, BOOL) and not (isinstance(start, ops.Constant) and start.value == 0):
+            self.first = f".sumfirst{uid}"
+            b.write_var(self.first, ops.Constant(BOOL, True), node)
+
+    def add(self, holder: str, x: ops.Value) -> None:
+        b, node = self.b, self.node
+        f = b.read_var(holder, node)
+        t = b.emit(ops.FloatArith("add", f, x))
+        f_is_bigger = b.emit(ops.Compare("ge", b.emit(ops.Unary("float_abs", f)),
+                                         b.emit(ops.Unary("float_abs", x))))
+        low_f = b.emit(ops.FloatArith("add", b.emit(ops.FloatArith("sub", f, t)), x))
+        low_x = b.emit(ops.FloatArith("add", b.emit(ops.FloatArith("sub", x, t)), f))
+        error = b.emit(ops.Select(f_is_bigger, low_f, low_x))
+        if self.first is not None:
+            error = b.emit(ops.Select(b.read_var(self.first, node), ops.Constant(FLOAT, 0.0), error))
+            b.write_var(self.first, ops.Constant(BOOL, False), node)
+        comp = b.emit(ops.FloatArith("add", b.read_var(self.comp, node), error))
+        b.write_var(self.comp, comp, node)
+        b.write_var(holder, t, node)
+
+    def result(self, holder: str) -> ops.Value:
+        b, node = self.b, self.node
+        f = b.read_var(holder, node)
+        c = b.read_var(self.comp, node)
+        nonzero = b.emit(ops.Compare("ne", c, ops.Constant(FLOAT, 0.0)))
+        finite = b.emit(ops.Compare("eq", b.emit(ops.FloatArith("sub", c, c)),
+                                    ops.Constant(FLOAT, 0.0)))
+        use = b.emit(ops.Select(nonzero, finite, ops.Constant(BOOL, False)))
+        return b.emit(ops.Select(use, b.emit(ops.FloatArith("add", f, c)), f))
 
 
 def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
