@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 
 import numpy as np
 import pytest
@@ -34,7 +35,15 @@ pytestmark = pytest.mark.skipif(os.environ.get("PYJITX_DISABLE_JIT", "") not in 
 N_LINES = 3000
 MAX_LEN = 48
 # where the Rust pipeline and the Python tokenizer differ (pyjitx/text.py's docstring)
-RUST_DIFFERS = ("Σ", "\uffff", "\U0001fabf")
+RUST_DIFFERS = ("Σ", "\uffff")
+
+
+def rust_differs(line: str) -> bool:
+    """Does the line hold a character where the Rust pipeline is documented
+    to differ: a capital sigma, U+FFFF, or a character this CPython's
+    Unicode tables do not assign (Rust knows Unicode 15; CPython 3.10 has
+    13.0, 3.11 14.0, 3.13 15.1)?"""
+    return any(c in RUST_DIFFERS or unicodedata.category(c) == "Cn" for c in line)
 
 PY = text.python_module()
 
@@ -184,8 +193,8 @@ def test_decode_matches_transformers_python_tokenizer(corpus, vocab_file, tok):
 
 def test_matches_rust_tokenizers_except_documented_cases(corpus, vocab_file, tok):
     rust = rust_hf(vocab_file)
-    same = [line for line in corpus if not any(c in line for c in RUST_DIFFERS)]
-    documented = [line for line in corpus if any(c in line for c in RUST_DIFFERS)]
+    same = [line for line in corpus if not rust_differs(line)]
+    documented = [line for line in corpus if rust_differs(line)]
     assert len(same) > N_LINES // 2
     assert_lines_equal(tok.tokenize, lambda s: rust.encode(s, add_special_tokens=False).tokens,
                        same, "tokenizers (Rust)")
@@ -215,7 +224,7 @@ def test_transformers_default_bert_tokenizer_where_it_is_rust(corpus, vocab_file
     hf = transformers.BertTokenizer(vocab_file)
     if not getattr(hf, "is_fast", False):
         pytest.skip("transformers.BertTokenizer is the Python one here (tested above)")
-    same = [line for line in corpus if not any(c in line for c in RUST_DIFFERS)]
+    same = [line for line in corpus if not rust_differs(line)]
     assert_lines_equal(tok.tokenize, hf.tokenize, same, "transformers.BertTokenizer (Rust)")
 
 
