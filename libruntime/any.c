@@ -421,6 +421,10 @@ static int32_t index_of(pjx_object *key, const char *what, int64_t *out) {
     return -1;
 }
 
+int32_t pjx_any_index(pjx_object *key, const char *what, int64_t *out) {
+    return index_of(key, what, out);
+}
+
 int32_t pjx_any_key_error(pjx_object *key) {
     int32_t kind;
     pjx_slot v;

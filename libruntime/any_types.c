@@ -39,7 +39,7 @@ void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
-        c == 'g' || c == 'A') {
+        c == 'g' || c == 'A' || c == 'u') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -107,6 +107,38 @@ static void name_into(const char **desc, char **out, char *end) {
         while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;
         while (*d && *d != ']') d++;
         if (*d == ']') d++;
+        break;
+    }
+    case 'u': { /* Optional[T] for one member and None, else Union[...] (as types.py prints) */
+        const char *member = d + 1, *last = NULL;
+        int count = 0, has_none = 0;
+        while (*member && *member != ']') {
+            if (*member == 'n') has_none = 1;
+            else last = member, count++;
+            pjx_descriptor_skip(&member);
+        }
+        if (count == 1 && has_none) {
+            EMIT("Optional[");
+            const char *only = last;
+            name_into(&only, out, end);
+            EMIT("]");
+        } else {
+            EMIT("Union[");
+            int first = 1;
+            for (member = d + 1; *member && *member != ']';) {
+                if (*member == 'n') {
+                    pjx_descriptor_skip(&member);
+                    continue;
+                }
+                if (!first) EMIT(", ");
+                first = 0;
+                name_into(&member, out, end);
+            }
+            EMIT(has_none ? ", None]" : "]");
+        }
+        const char *whole = d - 1; /* (d is past the 'u') */
+        pjx_descriptor_skip(&whole);
+        d = whole;
         break;
     }
     case 'l': case 'e': case 'd': case 't': case 'o': case 'T': case 'g': {
@@ -259,6 +291,10 @@ static int object_matches(pjx_object *o, const char *d) {
     switch (*d) {
     case 'a': return 1;
     case 'o': return o == NULL || object_matches(o, d + 2);
+    case 'u': /* a union: any of its members */
+        for (const char *member = d + 2; *member && *member != ']'; pjx_descriptor_skip(&member))
+            if (object_matches(o, member)) return 1;
+        return 0;
     case 'n': return o == NULL;
     default: break;
     }

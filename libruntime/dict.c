@@ -20,6 +20,7 @@
  * also compacts away deleted ones; the table is sized from the live count,
  * so a dict that lost most of its entries shrinks on its next rebuild. */
 #include "containers_internal.h"
+#include "pyjitx/any.h"
 
 #include <string.h>
 
@@ -310,6 +311,14 @@ int32_t pjx_dict_get(pjx_dict *d, pjx_slot key, pjx_slot dflt, pjx_slot *out) {
     if (found == 0) *out = dflt;
     pjx_slot_incref(d->value_kind, *out);
     return 0;
+}
+
+int32_t pjx_dict_get_optional(pjx_dict *d, pjx_slot key, pjx_object **out) {
+    pjx_slot value;
+    *out = NULL;
+    int32_t found = pjx_dict_lookup(d, key, &value);
+    if (found <= 0) return found; /* absent: None (NULL) */
+    return pjx_any_pack(d->value_kind, value, out);
 }
 
 int32_t pjx_dict_contains(pjx_dict *d, pjx_slot key) { return pjx_dict_lookup(d, key, NULL); }

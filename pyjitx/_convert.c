@@ -389,6 +389,78 @@ static PyObject *any_to_python(pjx_object *o) {
     }
     return pjx_to_python((pjx_slot){.o = o}, &d);
 }
+/* ---- unions -----------------------------------------------------------------
+ * A union (Optional[int], Union[int, str]) is held as an Any.  The value
+ * converts as the first member whose Python type it has exactly (so True
+ * stays a bool and 1 an int in Union[bool, int, float]), else as the first
+ * member that accepts it as an annotated parameter would (an int for a
+ * float member, a numpy integer for an int member); the converted value is
+ * boxed, a typed container recording its type, as compiled code boxes one. */
+static int exact_member(PyObject *value, const char *m) {
+    switch (*m) {
+    case 'i': case 'I': return PyLong_Check(value) && !PyBool_Check(value);
+    case 'f': case 'F': return PyFloat_Check(value);
+    case 'b': return PyBool_Check(value);
+    case 'n': return value == Py_None;
+    case 's': return PyUnicode_Check(value);
+    case 'y': return PyBytes_Check(value);
+    case 'l': return PyList_Check(value);
+    case 'd': return PyDict_Check(value);
+    case 'e': return PyAnySet_Check(value);
+    case 't': case 'T': return PyTuple_Check(value);
+    case 'o': return value == Py_None || exact_member(value, m + 2);
+    default: return 0; /* instances and arrays: tried by converting */
+    }
+}
+
+static conversion box_member(const char *m, pjx_slot *slot) {
+    switch (*m) {
+    case 'i': case 'I': slot->o = pjx_box_int(slot->i); break;
+    case 'f': case 'F': slot->o = pjx_box_float(slot->f); break;
+    case 'b': slot->o = pjx_box_bool(slot->i != 0); break;
+    case 'n': slot->o = NULL; return CONVERTED;
+    default: {
+        /* the member's descriptor on its own, for the container to keep */
+        const char *end = m;
+        pjx_skip_descriptor(&end);
+        size_t n = (size_t)(end - m);
+        char *member = PyMem_Malloc(n + 1);
+        if (member == NULL) {
+            pjx_decref(slot->o);
+            PyErr_NoMemory();
+            return FAILED;
+        }
+        memcpy(member, m, n);
+        member[n] = '\0';
+        pjx_object *boxed = NULL;
+        int32_t rc = pjx_any_box_container(slot->o, member, &boxed);
+        PyMem_Free(member);
+        pjx_decref(slot->o);
+        if (rc < 0) return runtime_failed();
+        slot->o = boxed;
+        return CONVERTED;
+    }
+    }
+    return slot->o ? CONVERTED : runtime_failed();
+}
+
+static conversion union_from_python(PyObject *value, const char *members, pjx_slot *slot) {
+    for (int lenient = 0; lenient < 2; lenient++) {
+        for (const char *m = members; *m && *m != ']';) {
+            const char *next = m;
+            pjx_skip_descriptor(&next);
+            if (lenient || exact_member(value, m)) {
+                const char *md = m;
+                conversion c = pjx_from_python(value, &md, slot);
+                if (c == FAILED) return FAILED;
+                if (c == CONVERTED) return box_member(m, slot);
+            }
+            m = next;
+        }
+    }
+    return MISMATCH;
+}
+
 /* > 0 while converting a value marked '!' (an argument the callee
  * mutates, the result of a pyfunc): the receiver may change it, nested
  * containers included, so no dict in it may come from the converted-dict
@@ -510,6 +582,8 @@ conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
         return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
     case 'a':
         return any_from_python(value, slot);
+    case 'u':
+        return union_from_python(value, d + 2, slot);
     case 'A':
         return pjx_ndarray_from_python(value, d, slot);
     default:
@@ -581,7 +655,7 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc) {
     case 'n': Py_RETURN_NONE;
     case 's': return str_to_python((const pjx_str *)slot.o);
     case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
-    case 'a': return any_to_python(slot.o);
+    case 'a': case 'u': return any_to_python(slot.o);
     case 'A': return pjx_ndarray_to_python((pjx_ndarray *)slot.o);
     case 'T': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;

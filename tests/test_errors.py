@@ -17,6 +17,8 @@ import pytest
 
 import pyjitx
 
+from difftest import assert_same, compiled
+
 pytestmark = pytest.mark.needs_jit
 
 THIS_FILE = os.path.abspath(__file__)
@@ -179,8 +181,27 @@ def test_unsupported_syntax_is_compile_error(fn, node_type, eager):
     _check_source_and_caret(msg, lineno, cols)
 
 
+def _twice(x: int) -> int:
+    return 2 * x
+
+
+def mixes_function_and_int(a: int) -> int:
+    g = _twice  # <-- FIRST
+    if a > 0:
+        g = 3  # <-- SECOND
+    return a
+
+
 @pytest.mark.parametrize("fn", [mixes_int_and_bool, mixes_int_and_none, mixes_float_and_bool],
                          ids=lambda f: f.__name__)
+def test_a_local_of_several_types_compiles_as_in_python(fn):
+    # (it holds their union: docs/guide/types.md)
+    kind = fn.__annotations__["a"]
+    for a in (-1, 0, 1, 5, 3.5 if kind in (float, "float") else 3):
+        assert_same(fn, compiled(fn), float(a) if kind in (float, "float") else a)
+
+
+@pytest.mark.parametrize("fn", [mixes_function_and_int], ids=lambda f: f.__name__)
 def test_mixed_types_for_one_variable_name_both_assignments(fn):
     err = _compile_error(fn, eager=True)
     msg = str(err)

@@ -7,7 +7,7 @@ from llvmlite import ir
 
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
                         FunctionSetType, DictType, NDArrayType, ListType,
-                        OptionalType, SetType, TupleType, Type, VarTupleType)
+                        OptionalType, SetType, TupleType, Type, UnionType, VarTupleType)
 
 ABI_VERSION = 2
 ABI_SYMBOL = "pjx_abi_v2"
@@ -60,7 +60,8 @@ def abi_type(t: Type) -> ir.Type:
 # Boundary descriptors, shared with pyjitx/_convert.c: one letter per
 # scalar, str and bytes; containers as a letter with their item
 # descriptors in brackets (`l[s]` List[str], `d[si]` Dict[str, int],
-# `e[i]` Set[int], `t[is]` Tuple[int, str]).  A generator function's result
+# `e[i]` Set[int], `t[is]` Tuple[int, str]; `u[in]` Optional[int], a union
+# held as an Any).  A generator function's result
 # is `g[X]`: its items collected in a List[X], returned to Python as an
 # iterator (CompiledModule.return_descriptor).
 _SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y"}
@@ -86,6 +87,8 @@ def boundary_descriptor(t: Type) -> str:
         return f"c[{t.class_id}:{t.name}]"
     if t == ANY:
         return "a"
+    if isinstance(t, UnionType):  # held as an Any; the boundary checks the members
+        return "u[" + "".join(boundary_descriptor(m) for m in t.members) + "]"
     if isinstance(t, NDArrayType):  # A[<dtype number><ndim>], '*' where open
         dtype = "*" if t.dtype == "" else str(t.dtype_code)
         ndim = "*" if t.ndim < 0 else str(t.ndim)

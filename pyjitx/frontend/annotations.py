@@ -11,7 +11,7 @@ import typing
 from typing import Any, Optional
 
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, NDArrayType,
-                        OptionalType, SetType, TupleType, Type, VarTupleType)
+                        SetType, TupleType, Type, VarTupleType, make_union)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
               str: STR, bytes: BYTES}
@@ -23,9 +23,9 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 
 
 SUPPORTED_TYPES_HINT = (
-    "supported types: int, float, bool, None, str, bytes, List[T], Dict[K, V], Set[T], "
-    "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), and Optional[T] / T | None where T is one of str, bytes "
-    "or a container (Optional scalars arrive with Any), pyjitx.NDArray / NDArray[dtype, ndim]")
+    "supported types: int, float, bool, None, str, bytes, Any, List[T], Dict[K, V], Set[T], "
+    "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), Optional[T], Union[A, B] and A | B, "
+    "compiled classes, pyjitx.NDArray / NDArray[dtype, ndim]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
@@ -101,15 +101,11 @@ def _array_node(node: ast.expr) -> Optional[NDArrayType]:
 
 
 def _optional(members: list) -> Optional[Type]:
-    """Optional[T] / Union[T, None] / T | None, for an object type T."""
-    if len(members) != 2 or NONE not in members:
+    """Optional[T], Union[A, B, ...] and A | B: a nullable pointer for one
+    object type and None, else a union held as an Any (ir.types.make_union)."""
+    if not members or any(m is None for m in members):
         return None
-    item = members[0] if members[1] == NONE else members[1]
-    if item == ANY:
-        return ANY  # Any already holds None
-    if item is None or not item.is_refcounted:
-        return None  # Optional scalars arrive with Any
-    return OptionalType(item)
+    return make_union(*members)
 
 
 def _generic(origin: Any, items: list, raw_args: tuple = ()) -> Optional[Type]:

@@ -9,7 +9,7 @@ known only at run time.
 Where a static type is known the compiler keeps using it: an Any appears
 only where the source says Any (annotations, unannotated container
 parameters) or where values of different types meet in one variable.
-`isinstance(x, T)` narrows x to T inside the `if` (anys.narrowed_type).
+`isinstance(x, T)` narrows x to T inside the `if` (pyjitx.frontend.narrowing).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -37,10 +37,18 @@ def _prim(b: "FunctionBuilder", prim: prims.Primitive, args, node: ast.AST,
     return b.emit(ops.PrimitiveCall(prim, args, b.lineno(node), result_type))
 
 
-def box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
-    """A typed value as an Any."""
+def box(b: "FunctionBuilder", value: ops.Value, node: ast.AST, as_type: Type = ANY) -> ops.Value:
+    """A typed value as an Any (or as a union, `as_type`, which is held as
+    one: the same pointer)."""
+    boxed = _box(b, value, node)
+    if boxed.type != as_type:
+        boxed = b.emit(ops.OptionalOp("wrap", boxed, as_type))
+    return boxed
+
+
+def _box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
-    if t == ANY:
+    if is_any(t):
         return value
     if t == INT:
         return _prim(b, prims.BOX_INT, [value], node)
@@ -117,8 +125,8 @@ def unbox(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> op
     a value of another type (containers are checked item by item)."""
     from ..backend.abi import boundary_descriptor
 
-    if to == ANY:
-        return value
+    if is_any(to):  # Any and unions: the same pointer
+        return value if value.type == to else b.emit(ops.OptionalOp("wrap", value, to))
     if to == INT:
         return _prim(b, prims.ANY_TO_INT, [value], node)
     if to == FLOAT:
@@ -255,29 +263,19 @@ def _is_instance(b: "FunctionBuilder", value: ops.Value, type_id: int, class_id:
     return b.emit(ops.Convert("int_to_bool", result))
 
 
-def narrowed_type(b: "FunctionBuilder", test: ast.expr) -> Optional[tuple]:
-    """For `isinstance(name, T)` on an Any local: (name, T's static type),
-    the type the name has inside the `if`."""
+def isinstance_narrowed_type(cls) -> Optional[Type]:
+    """The static type an Any has where `isinstance(x, cls)` is true, if
+    cls names one (str, int, a compiled class ...)."""
+    from ..arrays import is_ndarray_class
     from .annotations import type_from_annotation
     from .classes import class_type_of
 
-    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
-            and test.func.id == "isinstance" and len(test.args) == 2
-            and isinstance(test.args[0], ast.Name) and isinstance(test.args[1], ast.Name)):
-        return None
-    name = test.args[0].id
-    if b.var_types.get(name) != ANY or test.args[0].id not in b.locals:
-        return None
-    try:
-        cls = b.lookup_global(test.args[1].id, test.args[1])
-    except Exception:
-        return None
     if cls in _NARROWS:
-        return name, type_from_annotation(_NARROWS[cls])
+        return type_from_annotation(_NARROWS[cls])
+    if is_ndarray_class(cls) or not isinstance(cls, type):
+        return None  # (an array's dtype and rank are not known statically)
     class_type = class_type_of(cls) if isinstance(cls, type) else None
-    if isinstance(class_type, ClassType):
-        return name, class_type
-    return None
+    return class_type if isinstance(class_type, ClassType) else None
 
 
 # ------------------------------------------------- methods and attributes

@@ -18,9 +18,10 @@ from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
 from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType,
-                        FunctionType, NDArrayType, Type, has_open_array, holds_functions, unify)
+                        FunctionType, NDArrayType, NONE_SO_FAR, Type, has_open_array, holds_functions, join, unify)
 from .annotations import (SUPPORTED_TYPES_HINT, annotation_text, is_callable_annotation,
                           type_from_annotation)
+from . import narrowing
 from .classmethods import bound_classes
 from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
@@ -48,6 +49,22 @@ def _assigned_names(node: ast.FunctionDef) -> Set[str]:
     from .closures import assigned_names
 
     return assigned_names(node)
+
+
+def _annotated_names(node: ast.FunctionDef) -> Set[str]:
+    """The locals the function annotates (`n: int = 0`; not its nested
+    functions').  Parameters are not among them: their annotations type
+    the arguments, and the body may rebind them to anything, as in Python."""
+    names: Set[str] = set()
+    pending: List[ast.AST] = list(node.body)
+    while pending:
+        stmt = pending.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+        pending.extend(ast.iter_child_nodes(stmt))
+    return names
 
 
 class LoopContext:
@@ -82,6 +99,9 @@ class FunctionBuilder:
         # looked up like a global (classmethods.py)
         self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
+        # locals whose type the source gives (`n: int = 0`): they keep it,
+        # where other locals join what they hold
+        self.declared_locals = _annotated_names(self.node)
         for name in self.class_bindings:
             if name in self.locals:
                 where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
@@ -209,13 +229,31 @@ class FunctionBuilder:
 
             check_copy(self, name, value, node)
         known = self.var_types.get(name)
+        if known is None and value.type == NONE and not name.startswith("?"):
+            # None for now: a later assignment may make it an Optional
+            self.var_types[name] = known = NONE_SO_FAR
+            self.var_origin[name] = node
+            value = self.expr.coerce(value, NONE_SO_FAR, node)
         if known is None:
             self.var_types[name] = value.type
             self.var_origin[name] = node
             if name in self.guessed_reads and value.type != INT:
                 raise Retry()
+        elif known != value.type and name in self.declared_locals:
+            # an annotated local keeps its type: the value converts to it
+            # (an Any is checked at run time, a TypeError if it does not fit)
+            shown = self.source_names.get(name, name)
+            try:
+                value = self.expr.coerce(value, known, node)
+            except CompileError:
+                raise self.error(node, f"local '{shown}' is declared {known} but assigned "
+                                 f"{with_article(value.type)} here",
+                                 hint="widen its annotation (Union[...], Optional[...]) or "
+                                      "drop it") from None
         elif known != value.type:
-            wider = unify(known, value.type)
+            # a local may hold values of different types, as in Python: it
+            # becomes their union (held as an Any); int and float join as float
+            wider = join(known, value.type)
             if wider is None:
                 origin = self.var_origin.get(name)
                 where = ""
@@ -224,10 +262,10 @@ class FunctionBuilder:
                     where = f" (first assigned {with_article(known)} at line {loc.line})" if loc else ""
                 shown = self.source_names.get(name, name)
                 raise self.error(
-                    node, f"local '{shown}' is assigned {with_article(value.type)} here but holds {with_article(known)} "
-                          f"elsewhere{where}",
-                    hint="a local keeps one type; int and float unify to float, other mixes "
-                         "need two variables")
+                    node, f"local '{shown}' is assigned {with_article(value.type)} here but holds "
+                          f"{with_article(known)} elsewhere{where}",
+                    hint="a function value and a value of another type cannot share a local: "
+                         "use two variables")
             if wider != known:
                 self.var_types[name] = wider
                 raise Retry()
@@ -289,6 +327,7 @@ class FunctionBuilder:
             self.statements(self.node.body)
         if self.block is not None:
             self.do_return(None, self.node)
+        self._settle_none_locals()
         self._settle_return_type()
         passes.simplify(self.fn)
         self._check_word_buffers()  # after simplify: no trivial block params left
@@ -335,14 +374,26 @@ class FunctionBuilder:
         if self.signature.return_type is None:  # every path raises
             self.signature.return_type = self.return_annotation or NONE
 
+    def _settle_none_locals(self) -> None:
+        """A local assigned None and nothing else is None, statically (a
+        rebuild with that knowledge: `"%d" % x` is then a known TypeError)."""
+        only_none = [n for n, t in self.var_types.items() if t == NONE_SO_FAR]
+        if only_none:
+            for name in only_none:
+                self.var_types[name] = NONE
+            raise Retry()
+
     # -------------------------------------------------------- statements
 
     def statements(self, body: List[ast.stmt]) -> None:
+        outer = dict(self.narrowed)
         for stmt in body:
             if self.block is None:
-                return  # unreachable code after return/break/continue
+                break  # unreachable code after return/break/continue
             self.line = self.lineno(stmt)
             self.statement(stmt)
+        # narrowings found here (an early return) end with these statements
+        self.narrowed = narrowing.without(outer, narrowing.bound_names(body))
 
     def statement(self, stmt: ast.stmt) -> None:
         method = getattr(self, "stmt_" + type(stmt).__name__, None)
@@ -460,6 +511,10 @@ class FunctionBuilder:
     def stmt_Try(self, stmt: ast.Try) -> None:
         from .exceptions import build_try
 
+        # a handler runs after any part of the body: nothing the statement
+        # rebinds stays narrowed in it
+        self.narrowed = narrowing.without(self.narrowed, narrowing.bound_names([stmt]))
+
         build_try(self, stmt)
 
     def stmt_Raise(self, stmt: ast.Raise) -> None:
@@ -562,25 +617,34 @@ class FunctionBuilder:
 
         check_returnable(self, value, where)
         target = self.return_annotation or self.return_preset_next
-        if target is not None:
-            wider = unify(value.type, target)
-            if wider != target and self.return_annotation is None and wider is not None \
-                    and holds_functions(wider):
-                # a third function returned (the join of two was preset)
+        if target is not None and self.return_annotation is None:
+            # the join of the returns seen in an earlier build: a return of
+            # a type it lacks widens it again
+            wider = join(value.type, target)
+            if wider is None:
+                raise self.error(where, f"returns {with_article(value.type)}, but also "
+                                 f"{with_article(target)}, and they cannot share a variable",
+                                 hint="a function value and a value of another type cannot be "
+                                      "returned by one function")
+            if wider != target:
                 self.return_preset_next = wider
                 raise Retry()
-            if value.type != target and wider != target:
-                raise self.error(where, f"returns {with_article(value.type)}, but the function returns "
-                                 f"{target}" + (" (annotated)" if self.return_annotation else ""),
-                                 hint="a function returns one type; int and float unify to "
-                                      "float; Optional results arrive with containers")
-            value = self.expr.coerce(value, target, where)
+        if target is not None:
+            if value.type != target:
+                # int -> float, an Any checked at run time, a member into a union
+                try:
+                    value = self.expr.coerce(value, target, where)
+                except CompileError:
+                    raise self.error(where, f"returns {with_article(value.type)}, but the function "
+                                     f"is annotated to return {target}",
+                                     hint="return a value of the annotated type, or widen the "
+                                          "annotation (Union[...], Optional[...], Any)") from None
             self.signature.return_type = target
         elif self.signature.return_type is None:
             self.signature.return_type = value.type
             self.first_return = where
         elif value.type != self.signature.return_type:
-            joined = unify(value.type, self.signature.return_type)
+            joined = join(value.type, self.signature.return_type)
             if joined is None:
                 loc = self.source_map.locate(self.first_return)
                 raise self.error(
@@ -591,7 +655,7 @@ class FunctionBuilder:
             self.return_preset_next = joined
             raise Retry()
         seen = self.progress.return_so_far
-        self.progress.return_so_far = value.type if seen is None else (unify(seen, value.type) or seen)
+        self.progress.return_so_far = value.type if seen is None else (join(seen, value.type) or seen)
         self._leave_contexts(0)
         self.terminate(ops.Return(value, self.lineno(node)))
 
@@ -605,33 +669,37 @@ class FunctionBuilder:
         then_block = self.new_block("then")
         else_block = self.new_block("else") if stmt.orelse else None
         after = self.new_block("endif")
+        paths = narrowing.paths_of(self, stmt.test)
         self.expr.condition(stmt.test, then_block, else_block or after)
-        from .anys import narrowed_type
-
-        narrowing = narrowed_type(self, stmt.test)
-        if narrowing is not None:  # `if isinstance(x, T):` -- x is a T inside
-            name, static_type = narrowing
-            outer = self.narrowed.get(name)
-            self.narrowed[name] = static_type
-            self._build_arm(then_block, stmt.body, after)
-            if outer is None:
-                self.narrowed.pop(name, None)
-            else:
-                self.narrowed[name] = outer
-        else:
-            self._build_arm(then_block, stmt.body, after)
+        outer = dict(self.narrowed)
+        self.narrowed.update(paths.when_true)
+        then_falls = self._build_arm(then_block, stmt.body, after)
+        else_falls = True
         if else_block is not None:
-            self._build_arm(else_block, stmt.orelse, after)
+            self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body))
+            self.narrowed.update(paths.when_false)
+            else_falls = self._build_arm(else_block, stmt.orelse, after)
         self._continue_at(after)
+        # after the if: what held before, unless an arm rebinds it; and what
+        # the test told on the only path that falls through (an early return)
+        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body + stmt.orelse))
+        if then_falls and not else_falls:
+            self.narrowed.update(narrowing.without(paths.when_true, narrowing.bound_names(stmt.body)))
+        elif else_falls and not then_falls:
+            self.narrowed.update(narrowing.without(paths.when_false,
+                                                   narrowing.bound_names(stmt.orelse)))
 
-    def _build_arm(self, block: ops.Block, stmts: List[ast.stmt], after: ops.Block) -> None:
+    def _build_arm(self, block: ops.Block, stmts: List[ast.stmt], after: ops.Block) -> bool:
         """Builds `stmts` in `block` (all of whose predecessors exist) and
-        falls through to `after` unless they left the block."""
+        falls through to `after` unless they left the block; says whether
+        they fell through."""
         self.seal(block)
         self.start(block)
         self.statements(stmts)
-        if self.block is not None:
-            self.goto(after)
+        if self.block is None:
+            return False
+        self.goto(after)
+        return True
 
     def _continue_at(self, after: ops.Block) -> None:
         """Continues building in the join block `after`, now complete; if no
@@ -649,13 +717,22 @@ class FunctionBuilder:
         body = self.new_block("loop")
         orelse = self.new_block("loopelse") if stmt.orelse else None
         after = self.new_block("endwhile")
+        # the header runs again after the body: what the body rebinds is
+        # not narrowed there, nor after the loop
+        rebound = narrowing.bound_names(stmt.body + [stmt.test])
+        self.narrowed = narrowing.without(self.narrowed, rebound)
+        paths = narrowing.paths_of(self, stmt.test)
         self.goto(header)
         self.start(header)
         self.expr.condition(stmt.test, body, orelse or after)
         self.seal(body)
+        outer = dict(self.narrowed)
+        self.narrowed.update(paths.when_true)  # each run of the body starts with the test true
         self._loop_body(stmt.body, body, continue_target=header, break_target=after)
+        self.narrowed = outer
         self.seal(header)
         self._loop_else(orelse, stmt.orelse, after)
+        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.orelse))
 
     def _loop_body(self, body_stmts: List[ast.stmt], body: ops.Block,
                    continue_target: ops.Block, break_target: ops.Block) -> None:
@@ -674,6 +751,9 @@ class FunctionBuilder:
 
     def stmt_For(self, stmt: ast.For) -> None:
         from .loops import build_for
+
+        self.narrowed = narrowing.without(
+            self.narrowed, narrowing.bound_names(stmt.body + stmt.orelse + [stmt.target]))
 
         build_for(self, stmt.target, stmt.iter, lambda: self.statements(stmt.body), stmt.orelse,
                   stmt, body=stmt.body)
@@ -698,20 +778,30 @@ class FunctionBuilder:
             leave(self, loop_depth)
 
     def stmt_Assert(self, stmt: ast.Assert) -> None:
+        paths = narrowing.paths_of(self, stmt.test)
         fail = self.new_block("assertfail")
         ok = self.new_block("assertok")
         self.expr.condition(stmt.test, ok, fail)
         self.seal(fail)
         self.seal(ok)
         self.start(fail)
-        message = None
-        if stmt.msg is not None:
-            if not isinstance(stmt.msg, ast.Constant):
-                raise self.error(stmt.msg, "assert messages must be constants so far",
-                                 hint="formatted messages arrive with strings")
-            message = str(stmt.msg.value)
-        self.terminate(ops.Raise("AssertionError", message, self.lineno(stmt)))
+        if stmt.msg is None or (isinstance(stmt.msg, ast.Constant) and
+                                isinstance(stmt.msg.value, str)):
+            message = None if stmt.msg is None else stmt.msg.value
+            self.terminate(ops.Raise("AssertionError", message, self.lineno(stmt)))
+        else:  # a message computed only when the assertion fails, as in Python
+            outer = dict(self.narrowed)
+            self.narrowed.update(paths.when_false)
+            raise_stmt = ast.Raise(exc=ast.Call(func=ast.Name("AssertionError", ast.Load()),
+                                                args=[stmt.msg], keywords=[]), cause=None)
+            ast.copy_location(raise_stmt, stmt)
+            ast.fix_missing_locations(raise_stmt)
+            from .exceptions import build_raise
+
+            build_raise(self, raise_stmt)
+            self.narrowed = outer
         self.start(ok)
+        self.narrowed.update(paths.when_true)
 
     # ------------------------------------------------------ name lookup
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
+from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
                         FunctionType, NDArrayType, Type, unify)
 from .annotations import is_callable_annotation, type_from_annotation
 from .expressions import constant_value
@@ -192,7 +192,7 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
     from ..ir.types import BYTES, STR
 
     receiver = b.expr.unwrap(b.expr.value(func.value), func)
-    if receiver.type == ANY:
+    if is_any(receiver.type):
         from . import anys
 
         return anys.method_call(b, receiver, func.attr, node)
@@ -551,7 +551,7 @@ def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if values[0].type == STR:
         base = b.expr.coerce(values[1], INT, node) if len(values) > 1 else None
         return strings.to_int(b, values[0], base, node)
-    if values[0].type == ANY and len(values) == 1:
+    if is_any(values[0].type) and len(values) == 1:
         from . import anys
 
         return anys.to_int(b, values[0], node)
@@ -572,7 +572,7 @@ def _float(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         return ops.Constant(FLOAT, 0.0)
     if values[0].type == STR:
         return strings.to_float(b, values[0], node)
-    if values[0].type == ANY:
+    if is_any(values[0].type):
         from . import anys
 
         return anys.to_float(b, values[0], node)
@@ -594,7 +594,7 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "len", 1, 1)
     value = b.expr.unwrap(value, node)
-    if value.type == ANY:
+    if is_any(value.type):
         from . import anys
 
         return anys.length(b, value, node)
@@ -965,11 +965,11 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             return ops.Constant(BOOL, True)
         from ..arrays import is_ndarray_class
 
-        if is_ndarray_class(cls) and value.type != ANY:
+        if is_ndarray_class(cls) and not is_any(value.type):
             if isinstance(value.type, NDArrayType):
                 return ops.Constant(BOOL, True)
             continue
-        if value.type == ANY:
+        if is_any(value.type):
             from . import anys
 
             answer = anys.isinstance_check(b, value, cls, name_node)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType,
+from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType, make_union,
                         has_unknown, with_article)
 from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, learn_functions,
                          learn_type, new_list, prim)
@@ -171,11 +171,14 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
     if name == "get":
         _arity(b, node, "get", args, 1, 2)
         probe = _probe(b, args[0], t.key, node)
+        if len(args) == 1 and t.value != NONE:
+            # the value or None: an Optional (boxed, for scalar values)
+            result = make_union(t.value, NONE)
+            if probe is None:
+                return ops.Constant(result, None)
+            return prim(b, prims.DICT_GET_OPTIONAL, [d, probe], node, result)
         if len(args) == 1:
             default = ops.Constant(NONE, None)
-            if t.value != NONE:
-                raise b.error(node, "dict.get(key) without a default returns Optional values, "
-                              "which are not supported yet", hint="pass a default: d.get(k, 0)")
         else:
             default = coerce_item(b, args[1], t.value, node, "this dict")
         if probe is None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+from ..ir.types import (is_any, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
                         VarTupleType, function_set, has_unknown, holds_functions, slot_kind,
                         unify,
@@ -98,7 +98,7 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
     widened = _widen_number(b, value, to, node)
     if widened is not None:
         return widened
-    if ANY in (to, value.type):  # boxed into, or checked out of, an Any
+    if (is_any(to) or is_any(value.type)):  # boxed into, or checked out of, an Any
         return b.expr.coerce(value, to, node)
     if isinstance(to, FunctionSetType) and isinstance(value.type, FunctionType) and \
             unify(value.type, to) == to:  # a function as its key
@@ -330,7 +330,7 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if isinstance(t, ListType):
         return value
-    if t == ANY:  # its items as a new List[Any] (as `for x in value` iterates)
+    if is_any(t):  # its items as a new List[Any] (as `for x in value` iterates)
         from . import anys
 
         return anys.items(b, value, node)
@@ -568,6 +568,8 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> op
 
 def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
     index = b.expr.value(node)
+    if is_any(index.type):  # its int, or Python's TypeError, at run time
+        return prim(b, prims.ANY_INDEX, [index, ops.Constant(prims.CSTR, what)], node, INT)
     if index.type not in (INT, BOOL):
         raise b.error(node, f"{what} indices must be integers or slices, not {index.type}")
     return b.expr.coerce(index, INT, node)
@@ -581,7 +583,7 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
 
         arrays.store_subscript(b, container, target, value)
         return
-    if t == ANY:
+    if is_any(t):
         from . import anys
 
         if isinstance(target.slice, ast.Slice):
@@ -631,7 +633,7 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
 
     container = b.expr.value(target.value)
     t = container.type
-    if t == ANY:
+    if is_any(t):
         from . import anys
 
         anys.delete(b, container, target.slice, target)

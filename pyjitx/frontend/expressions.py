@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
+from ..ir.types import (is_any, join, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify)
@@ -32,6 +32,16 @@ _SYMBOLS = {
 _COMPARES = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt",
              ast.GtE: "ge"}
 _SWAPPED = {"eq": "eq", "ne": "ne", "lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+
+
+def _non_none(t: Type) -> Optional[Type]:
+    """What a value of type t is when it is not None (an Optional's item, a
+    union's other members), or None if t does not include None."""
+    if isinstance(t, OptionalType):
+        return t.item
+    if isinstance(t, UnionType) and NONE in t.members:
+        return t.without_none()
+    return None
 
 
 class ExpressionBuilder:
@@ -90,10 +100,10 @@ class ExpressionBuilder:
         if node.id in self.b.locals:
             value = self.b.read_var(node.id, node)
             narrowed = self.b.narrowed.get(node.id)
-            if narrowed is not None and value.type == ANY:
-                from . import anys
-
-                return anys.unbox(self.b, value, narrowed, node)
+            if narrowed is not None and narrowed != value.type and \
+                    (is_any(value.type) or isinstance(value.type, OptionalType)):
+                # a test decided what it holds (pyjitx.frontend.narrowing)
+                return self.coerce(value, narrowed, node)
             return value
         obj = self.b.lookup_global(node.id, node)
         constant = constant_value(obj)
@@ -126,12 +136,12 @@ class ExpressionBuilder:
                 from . import arrays
 
                 return arrays.attribute(self.b, value, node)
-            if value.type == ANY:
+            if is_any(value.type):
                 from . import anys
 
                 return anys.attribute(self.b, value, node)
             hint = ("narrow it first: `if isinstance(x, SomeClass): x.attr`"
-                    if value.type == ANY else "")
+                    if is_any(value.type) else "")
             raise self.error(node, f"{with_article(value.type)} has no attribute '{node.attr}' "
                              "in compiled code", hint=hint)
         obj = resolve_attribute(self.b, node)
@@ -160,7 +170,7 @@ class ExpressionBuilder:
             return arrays.subscript(self.b, value, node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
-        if value.type == ANY:
+        if is_any(value.type):
             from . import anys
 
             if isinstance(node.slice, ast.Slice):
@@ -240,7 +250,7 @@ class ExpressionBuilder:
         if isinstance(node.op, ast.Not):
             return self.emit(ops.Unary("bool_not", self.truthy(self.value(node.operand), node)))
         operand = self.value(node.operand)
-        if operand.type == ANY:
+        if is_any(operand.type):
             from . import anys
 
             return anys.unary(self.b, node.op, operand, node)
@@ -269,36 +279,58 @@ class ExpressionBuilder:
         raise self.error(node, "unsupported unary operator")
 
     def expr_BoolOp(self, node: ast.BoolOp) -> ops.Value:
-        # `a or b` is a if a is truthy else b: the result is an operand, so
-        # all operands must share a type (int and float unify to float).
+        # `a or b` is a if a is truthy else b: the result is one of the
+        # operands, of their joined type (int and float unify to float;
+        # other mixes are a union).  An operand that `or` passes on is
+        # truthy, so not None: `name or "?"` is a str for an Optional[str].
+        from . import narrowing
+
         result_type: Optional[Type] = None
         values_types: List[Type] = []
         after = self.b.new_block("boolop")
         is_or = isinstance(node.op, ast.Or)
         incoming: List[tuple] = []
+        outer = dict(self.b.narrowed)
         for index, operand_node in enumerate(node.values):
+            if index > 0:  # runs where the operand before was true (and) / false (or)
+                paths = narrowing.paths_of(self.b, node.values[index - 1])
+                self.b.narrowed.update(paths.when_false if is_or else paths.when_true)
             value = self.value(operand_node)
-            values_types.append(value.type)
-            result_type = value.type if result_type is None else unify(result_type, value.type)
-            if result_type is None:
-                raise self.error(node, f"'{'or' if is_or else 'and'}' mixes "
-                                 f"{with_article(values_types[0])} and {with_article(value.type)}; its result would "
-                                 "have either type",
-                                 hint="in an if/while condition this is fine; as a value, "
-                                      "convert the operands to one type")
             if index == len(node.values) - 1:
+                values_types.append(value.type)
                 incoming.append((self.b.block, value))
                 self.b.goto(after)
                 break
             truth = self.truthy(value, operand_node)
             nxt = self.b.new_block("boolnext")
-            incoming.append((self.b.block, value))
-            if is_or:
-                self.b.branch(truth, after, nxt)
+            taken = value
+            if is_or and _non_none(value.type) is not None:
+                passed = self.b.new_block("booltrue")
+                self.b.branch(truth, passed, nxt)
+                self.b.seal(passed)
+                self.b.start(passed)
+                taken = self.coerce(value, _non_none(value.type), operand_node)
+                incoming.append((self.b.block, taken))
+                self.b.goto(after)
             else:
-                self.b.branch(truth, nxt, after)
+                incoming.append((self.b.block, value))
+                if is_or:
+                    self.b.branch(truth, after, nxt)
+                else:
+                    self.b.branch(truth, nxt, after)
+            values_types.append(taken.type)
             self.b.seal(nxt)
             self.b.start(nxt)
+        self.b.narrowed = outer
+        for t in values_types:
+            result_type = t if result_type is None else join(result_type, t)
+            if result_type is None:
+                raise self.error(node, f"'{'or' if is_or else 'and'}' mixes "
+                                 f"{with_article(values_types[0])} and {with_article(t)}; its "
+                                 "result would have either type, and they cannot share a "
+                                 "variable (function values)",
+                                 hint="in an if/while condition this is fine; as a value, "
+                                      "convert the operands to one type")
         return self._merge(after, result_type, incoming, node)
 
     def _merge(self, after: ops.Block, result_type: Type, incoming: List[tuple],
@@ -326,24 +358,33 @@ class ExpressionBuilder:
         return converted
 
     def expr_IfExp(self, node: ast.IfExp) -> ops.Value:
+        from . import narrowing
+
         then_block = self.b.new_block("ifexp_then")
         else_block = self.b.new_block("ifexp_else")
         after = self.b.new_block("ifexp")
+        paths = narrowing.paths_of(self.b, node.test)
         self.condition(node.test, then_block, else_block)
         self.b.seal(then_block)
         self.b.seal(else_block)
         self.b.start(then_block)
+        outer = dict(self.b.narrowed)
+        self.b.narrowed.update(paths.when_true)
         then_value = self.value(node.body)
         then_end = self.b.block
         self.b.goto(after)
         self.b.start(else_block)
+        self.b.narrowed = dict(outer)
+        self.b.narrowed.update(paths.when_false)
         else_value = self.value(node.orelse)
         else_end = self.b.block
+        self.b.narrowed = outer
         self.b.goto(after)
-        result_type = unify(then_value.type, else_value.type)
+        result_type = join(then_value.type, else_value.type)
         if result_type is None:
             raise self.error(node, f"conditional expression gives {with_article(then_value.type)} or "
-                             f"{with_article(else_value.type)}", hint="both branches need one type")
+                             f"{with_article(else_value.type)}, which cannot share a variable",
+                             hint="both branches need one type")
         return self._merge(after, result_type, [(then_end, then_value), (else_end, else_value)],
                            node)
 
@@ -372,16 +413,24 @@ class ExpressionBuilder:
             self.condition(node.operand, if_false, if_true)
             return
         if isinstance(node, ast.BoolOp):
+            # later operands run where the earlier ones were true (and) or
+            # false (or): `x is not None and x > 0` reads x as not None
+            from . import narrowing
+
             is_or = isinstance(node.op, ast.Or)
+            outer = dict(self.b.narrowed)
             for operand in node.values[:-1]:
+                paths = narrowing.paths_of(self.b, operand)
                 nxt = self.b.new_block("cond")
                 if is_or:
                     self.condition(operand, if_true, nxt)
                 else:
                     self.condition(operand, nxt, if_false)
+                self.b.narrowed.update(paths.when_false if is_or else paths.when_true)
                 self.b.seal(nxt)
                 self.b.start(nxt)
             self.condition(node.values[-1], if_true, if_false)
+            self.b.narrowed = outer
             return
         if isinstance(node, ast.Compare) and len(node.ops) > 1:
             left = self.value(node.left)
@@ -479,7 +528,7 @@ class ExpressionBuilder:
         if isinstance(value.type, NDArrayType):
             raise self.error(node, "the truth value of an array is ambiguous",
                              hint="use a.any() or a.all()")
-        if value.type == ANY:
+        if is_any(value.type):
             from . import anys
 
             return anys.truthy(self.b, value, node)
@@ -517,10 +566,12 @@ class ExpressionBuilder:
             from .closures import widen
 
             return widen(self.b, value, to, node)
-        if to == ANY or value.type == ANY:
+        if is_any(to) or is_any(value.type):
             from . import anys
 
-            return anys.box(self.b, value, node) if to == ANY else anys.unbox(self.b, value, to, node)
+            if is_any(to):
+                return anys.box(self.b, value, node, as_type=to)
+            return anys.unbox(self.b, value, to, node)
         if isinstance(to, OptionalType):
             if value.type == NONE:
                 return ops.Constant(to, None)
@@ -556,7 +607,7 @@ class ExpressionBuilder:
         op = _BINOPS.get(type(op_node))
         if op is None:
             raise self.error(node, f"unsupported operator {type(op_node).__name__}")
-        if ANY in (left.type, right.type):
+        if (is_any(left.type) or is_any(right.type)):
             from . import anys
 
             return anys.binary(self.b, op, left, right, node)
@@ -634,12 +685,12 @@ class ExpressionBuilder:
                 raise self.error(node, f"'{type(op_node).__name__}' is not supported between "
                                  f"'{left.type}' and '{right.type}'")
             return result
-        if ANY in (left.type, right.type):
+        if (is_any(left.type) or is_any(right.type)):
             from . import anys
 
-            other_side = right if left.type == ANY else left
+            other_side = right if is_any(left.type) else left
             if other_side.type == NONE and isinstance(op_node, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)):
-                is_none = anys.is_none(self.b, left if left.type == ANY else right)
+                is_none = anys.is_none(self.b, left if is_any(left.type) else right)
                 if isinstance(op_node, (ast.Is, ast.Eq)):
                     return is_none
                 return self.emit(ops.Unary("bool_not", is_none))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
+from ..ir.types import (is_any, ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
     t = value.type
     if isinstance(t, (DictType, SetType)):
         return containers.as_list(b, value, node)
-    if t == ANY:  # its items, as a List[Any]
+    if is_any(t):  # its items, as a List[Any]
         from . import anys
 
         return anys.items(b, value, node)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -119,7 +119,7 @@ def slice_bounds(b: "FunctionBuilder", node: ast.Slice) -> List[ops.Value]:
         if value.type == NONE:
             bounds.append(ABSENT)
             continue
-        if value.type == ANY:  # an int or None, known at run time
+        if is_any(value.type):  # an int or None, known at run time
             from .anys import slice_index
 
             bounds.append(slice_index(b, value, part))
@@ -181,7 +181,7 @@ def bind_arguments(b: "FunctionBuilder", what: str, params, node: ast.Call) -> L
             continue
         if ptype == INT and value.type in (INT, BOOL):
             value = b.expr.coerce(value, INT, arg_node)
-        if value.type == ANY and ptype != ANY:  # checked at run time (TypeError), as a typed parameter
+        if is_any(value.type) and not is_any(ptype):  # checked at run time (TypeError), as a typed parameter
             from .anys import unbox
 
             value = unbox(b, value, ptype, arg_node)

@@ -248,10 +248,10 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import ANY, BYTES, STR, DictType, ListType, SetType, TupleType
+    from .types import BYTES, STR, DictType, ListType, SetType, TupleType, is_any
 
     def holds_containers(t) -> bool:
-        if t == ANY:  # may be a list of lists
+        if is_any(t):  # may be a list of lists
             return True
         item = t.value if isinstance(t, DictType) else getattr(t, "item", None)
         if not isinstance(t, (ListType, SetType, DictType)):
@@ -259,7 +259,7 @@ def mutated_params(fn: Function) -> Set[str]:
         return item.is_refcounted and item not in (STR, BYTES)
 
     params = {p: p.name for p in fn.entry.params
-              if isinstance(p.type, (ListType, DictType, SetType, TupleType)) or p.type == ANY}
+              if isinstance(p.type, (ListType, DictType, SetType, TupleType)) or is_any(p.type)}
     mutated: Set[str] = set()
     any_mutation = False
     for block in fn.blocks:

@@ -324,6 +324,7 @@ TUPLE_CONTAINS = _p("tuple_contains", (OBJ, I32, SLOT), INT, can_raise=False)
 DICT_NEW = _p("dict_new", (I32, I32), OBJ)
 DICT_GETITEM = _p("dict_getitem", (OBJ, SLOT), SLOT, "status")
 DICT_GET = _p("dict_get", (OBJ, SLOT, SLOT), SLOT, "status")
+DICT_GET_OPTIONAL = _p("dict_get_optional", (OBJ, SLOT), OBJ, "status")
 DICT_SETITEM = _p("dict_setitem", (OBJ, SLOT, SLOT), NONE, "status")
 DICT_DELITEM = _p("dict_delitem", (OBJ, SLOT), NONE, "status")
 DICT_CONTAINS = _p("dict_contains", (OBJ, SLOT), BOOL, "tristate")
@@ -416,6 +417,7 @@ ANY_SETSLICE = _p("any_setslice", (_ANY, INT, INT, INT, _ANY), NONE, convention=
 ANY_DELSLICE = _p("any_delslice", (_ANY, INT, INT, INT), NONE, convention="status")
 ANY_DELITEM = _p("any_delitem", (_ANY, _ANY), NONE, convention="status")
 ANY_SLICE_INDEX = _p("any_slice_index", (_ANY,), INT, convention="status")
+ANY_INDEX = _p("any_index", (_ANY, CSTR), INT, convention="status")
 
 # ---- NDArray (ndarray.h).  Array results are typed per call (the
 # PrimitiveCall's result_type); shapes and index specs pass as INT_ARRAY.

@@ -99,7 +99,44 @@ class AnyType(ObjectType):
         return "Any"
 
 
+@dataclass(frozen=True)
+class UnionType(AnyType):
+    """A value of one of several types: `Optional[int]`, `Union[int, str]`,
+    `str | bytes`, or a local that Python code assigns values of different
+    types.  Held exactly as an Any (scalars boxed, None as NULL), so every
+    operation on it dispatches at run time with Python's rules; the
+    members say what it may hold: the boundary accepts only those, and
+    narrowing (`is None`, isinstance, truthiness, an early return) takes
+    it back to a member's static type -- unboxed again where that is one
+    type.  (An Optional of one object type stays OptionalType, a nullable
+    pointer; make_union decides.)  Members are sorted, None last."""
+
+    members: Tuple[Type, ...]
+
+    def __str__(self) -> str:
+        others = [m for m in self.members if m != NONE]
+        if not others:
+            return "Optional[?]"  # NONE_SO_FAR
+        if len(others) == 1:
+            return f"Optional[{others[0]}]"
+        text = "Union[" + ", ".join(map(str, others))
+        return text + (", None]" if NONE in self.members else "]")
+
+    def without_none(self) -> "Type":
+        return make_union(*(m for m in self.members if m != NONE))
+
+
 ANY = AnyType()
+# The type of a local assigned None, until an assignment of another type
+# joins it (`best = None` ... `best = x`: Optional[int]): a union of None
+# alone, so that code using it before that assignment is built dispatches
+# at run time instead of failing to compile, as the rebuild types it.
+NONE_SO_FAR = UnionType((NONE,))
+
+
+def is_any(t: "Type") -> bool:
+    """Is t held as an Any (Any itself, or a union)?"""
+    return isinstance(t, AnyType)
 EXCEPTION = ExceptionValueType()
 EXCEPTION_CLASS = ExceptionClassType()
 STR = StrType()
@@ -333,6 +370,46 @@ def slot_kind(t: Type) -> int:
     return KIND_OBJ
 
 
+def _union_members(t: Type) -> Tuple[Type, ...]:
+    if isinstance(t, UnionType):
+        return t.members
+    if isinstance(t, OptionalType):
+        return (t.item, NONE)
+    return (t,)
+
+
+def make_union(*types: Type) -> Optional[Type]:
+    """The type of a value that may be any of `types`: the one type if they
+    are one, Optional[T] (a nullable pointer) for one object type and None,
+    Any if one of them is Any, else a UnionType; None where a member cannot
+    be held in an Any (a function value, an unknown item type)."""
+    members: list = []
+    for t in types:
+        for m in _union_members(t):
+            if m == UNKNOWN or isinstance(m, (FunctionRefType, FunctionSetType)) or m == INT_ARRAY:
+                return None
+            if m not in members:
+                members.append(m)
+    if not members:
+        return None
+    if any(m == ANY for m in members):
+        return ANY
+    if len(members) == 1:
+        return members[0]
+    others = [m for m in members if m != NONE]
+    if len(others) == 1 and others[0].is_refcounted:
+        return OptionalType(others[0])
+    members.sort(key=lambda m: (m == NONE, str(m)))
+    return UnionType(tuple(members))
+
+
+def join(a: Type, b: Type) -> Optional[Type]:
+    """Where Python lets one name hold either (a local assigned both, a
+    function returning both, `x if c else y`): unify's type where there is
+    one, else their union."""
+    return unify(a, b) or make_union(a, b)
+
+
 def unify(a: Type, b: Type) -> Optional[Type]:
     """The type that holds values of both `a` and `b`, or None if there is
     none.  int and float unify to float: the values compare equal.  An
@@ -343,6 +420,9 @@ def unify(a: Type, b: Type) -> Optional[Type]:
         return function_set(a, b)  # one of them, chosen at run time
     if ANY in (a, b) and UNKNOWN not in (a, b):
         return ANY  # Any holds every value
+    for x, y in ((a, b), (b, a)):  # a union holds its members (and smaller unions)
+        if isinstance(x, UnionType) and all(m in x.members for m in _union_members(y)):
+            return x
     if a == UNKNOWN:
         return b
     if b == UNKNOWN:

@@ -125,6 +125,9 @@ PJX_EXPORT int32_t pjx_any_delitem(pjx_object *a, pjx_object *key);
 /* An Any slice bound (x[i:j] with i an Any): an int or bool, or None as
  * PJX_NONE_INDEX; TypeError otherwise, as Python's. */
 PJX_EXPORT int32_t pjx_any_slice_index(pjx_object *a, int64_t *out);
+/* An Any used as a sequence index: its int (a bool is one), else TypeError
+ * "<what> indices must be integers or slices, not <type>". */
+PJX_EXPORT int32_t pjx_any_index(pjx_object *key, const char *what, int64_t *out);
 /* AttributeError: no run-time type that has `name` matched (always -1). */
 PJX_EXPORT int32_t pjx_any_no_attribute(pjx_object *a, const char *name);
 /* Moves *desc past one boundary descriptor ("i", "l[s]", "d[s[i]]", ...). */

@@ -111,6 +111,9 @@ PJX_EXPORT int32_t pjx_dict_getitem(pjx_dict *d, pjx_slot key, pjx_slot *out);
 PJX_EXPORT int32_t pjx_dict_lookup(pjx_dict *d, pjx_slot key, pjx_slot *value_out);
 /* d.get(key, default): a new reference to the value or to dflt */
 PJX_EXPORT int32_t pjx_dict_get(pjx_dict *d, pjx_slot key, pjx_slot dflt, pjx_slot *out);
+/* d.get(key) without a default: the value as an Any (boxed where it is a
+ * scalar), or NULL (None) when absent. */
+PJX_EXPORT int32_t pjx_dict_get_optional(pjx_dict *d, pjx_slot key, pjx_object **out);
 PJX_EXPORT int32_t pjx_dict_setitem(pjx_dict *d, pjx_slot key, pjx_slot value);
 PJX_EXPORT int32_t pjx_dict_delitem(pjx_dict *d, pjx_slot key);
 PJX_EXPORT int32_t pjx_dict_contains(pjx_dict *d, pjx_slot key); /* tri-state */

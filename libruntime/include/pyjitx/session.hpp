@@ -112,10 +112,10 @@ inline const char *manifest_file() { return "manifest.json"; }
 
 /* ---- boundary descriptors (pyjitx/backend/abi.py) ------------------------------ */
 struct Desc {
-    char tag = 'a';            // i f b n s y a l e d t T o c A g  (I, F read as i, f)
+    char tag = 'a';            // i f b n s y a l e d t T o c A g u  (I, F read as i, f)
     bool mutated = false;      // '!': the op changes this container
     std::string text;          // as written, without '!': what pjx_any_cast takes
-    std::vector<Desc> items;   // l e T o g: one; d: key, value; t: one per item
+    std::vector<Desc> items;   // l e T o g: one; d: key, value; t u: one per item / member
     int64_t class_id = 0;      // c
 };
 
@@ -157,7 +157,7 @@ private:
             d.items.resize(2);
             if (!one(d.items[0], depth + 1) || !one(d.items[1], depth + 1) || !close()) return false;
             break;
-        case 't':
+        case 't': case 'u': /* u: a union's members, held as an Any */
             if (!open()) return false;
             while (pos_ < s_.size() && s_[pos_] != ']') {
                 d.items.emplace_back();
@@ -717,6 +717,20 @@ inline uint64_t to_slot(const Op &op, size_t i, const Desc &d, const Value &v, C
             frame.anys.push_back(v.to_any());
             s.o = frame.anys.back();
             return s.bits;
+        case 'u': { /* an Any holding a value of one of the members */
+            pjx_object *boxed = v.to_any();
+            pjx_object *checked = nullptr;
+            if (pjx_any_cast(boxed, d.text.c_str(), &checked) != 0) {
+                std::string message = pjx_err_message() ? pjx_err_message() : "wrong type";
+                pjx_err_clear();
+                pjx_decref(boxed);
+                throw Error("TypeError", message);
+            }
+            pjx_decref(checked); /* (boxed itself) */
+            frame.anys.push_back(boxed);
+            s.o = boxed;
+            return s.bits;
+        }
         case 'o':
             if (v.is_none()) return 0;
             return to_slot(op, i, d.items[0], v, frame);
