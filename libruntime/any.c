@@ -313,9 +313,16 @@ int32_t pjx_any_binary(int32_t op, pjx_object *a, pjx_object *b, pjx_object **ou
 }
 
 int32_t pjx_any_unary(int32_t op, pjx_object *a, pjx_object **out) {
-    static const char *const names[] = {"unary -", "unary +", "unary ~"};
+    static const char *const names[] = {"unary -", "unary +", "unary ~", "abs()"};
     if (is_number(a)) {
         pjx_box *x = (pjx_box *)a;
+        if (op == 3) { /* abs(): of a float a float, of an int or a bool an int */
+            if (a->type_id == PJX_TYPE_FLOAT) {
+                *out = pjx_box_float(fabs(x->value.f));
+                return *out ? 0 : -1;
+            }
+            op = x->value.i < 0 ? 0 : 1;
+        }
         if (a->type_id == PJX_TYPE_FLOAT) {
             if (op == 2) goto bad;
             *out = pjx_box_float(op == 0 ? -x->value.f : x->value.f);
@@ -839,6 +846,26 @@ int32_t pjx_any_float(pjx_object *a, double *out) {
         }
     }
     pjx_err_format(PJX_EXC_TYPE, "float() argument must be a string or a real number, not '%s'",
+                   pjx_any_type_name(a));
+    return -1;
+}
+
+int32_t pjx_any_real(pjx_object *a, double *out) {
+    if (a != NULL && is_number(a)) {
+        *out = a->type_id == PJX_TYPE_FLOAT ? ((pjx_box *)a)->value.f
+                                            : (double)((pjx_box *)a)->value.i;
+        return 0;
+    }
+    pjx_err_format(PJX_EXC_TYPE, "must be real number, not %s", pjx_any_type_name(a));
+    return -1;
+}
+
+int32_t pjx_any_as_index(pjx_object *a, int64_t *out) {
+    if (a != NULL && (a->type_id == PJX_TYPE_INT || a->type_id == PJX_TYPE_BOOL)) {
+        *out = ((pjx_box *)a)->value.i;
+        return 0;
+    }
+    pjx_err_format(PJX_EXC_TYPE, "'%s' object cannot be interpreted as an integer",
                    pjx_any_type_name(a));
     return -1;
 }

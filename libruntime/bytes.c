@@ -378,3 +378,13 @@ fail:
     pjx_strbuf_release(&b);
     return NULL;
 }
+
+int32_t pjx_bytes_ord(pjx_bytes *b, int64_t *out) {
+    if (b->size != 1) {
+        pjx_err_format(PJX_EXC_TYPE, "ord() expected a character, but string of length %lld found",
+                       (long long)b->size);
+        return -1;
+    }
+    *out = (unsigned char)b->data[0];
+    return 0;
+}

@@ -1334,33 +1334,35 @@ static int parse_double(const char *s, const char *last, double *out) {
     return 0;
 }
 
+/* float() of ASCII text (Unicode digits and spaces already mapped, or
+ * the bytes of a bytes object): 0, or 1 for a syntax error.  `text` is
+ * NUL-terminated and may be rewritten (underscores). */
+static int parse_float_text(char *text, int64_t n, double *out) {
+    if (strchr(text, '_') == NULL) return parse_double(text, text + n, out);
+    /* _Py_string_to_number_with_underscores: only between digits */
+    char prev = 0;
+    int64_t k = 0, i = 0;
+    for (; text[i]; i++) {
+        char c = text[i];
+        if (c == '_') {
+            if (!(prev >= '0' && prev <= '9')) return 1;
+        } else {
+            text[k++] = c;
+            if (prev == '_' && !(c >= '0' && c <= '9')) return 1;
+        }
+        prev = c;
+    }
+    if (prev == '_' || i != n) return 1;
+    text[k] = '\0';
+    return parse_double(text, text + k, out);
+}
+
 int32_t pjx_str_to_float(pjx_str *s, double *out) {
     char small[128];
     int64_t n;
     char *text = to_ascii(s, small, sizeof small, &n);
     if (text == NULL) return -1;
-    int rc = 1;
-    if (strchr(text, '_') == NULL) {
-        rc = parse_double(text, text + n, out);
-    } else {
-        /* _Py_string_to_number_with_underscores: only between digits */
-        char prev = 0;
-        int64_t k = 0, i = 0;
-        for (; text[i]; i++) {
-            char c = text[i];
-            if (c == '_') {
-                if (!(prev >= '0' && prev <= '9')) goto done;
-            } else {
-                text[k++] = c;
-                if (prev == '_' && !(c >= '0' && c <= '9')) goto done;
-            }
-            prev = c;
-        }
-        if (prev == '_' || i != n) goto done;
-        text[k] = '\0';
-        rc = parse_double(text, text + k, out);
-    }
-done:
+    int rc = parse_float_text(text, n, out);
     if (text != small) pjx_free(text);
     if (rc == 1) {
         pjx_str *r = pjx_str_repr(s);
@@ -1368,5 +1370,58 @@ done:
         pjx_err_format(PJX_EXC_VALUE, "could not convert string to float: %s", r->data);
         pjx_decref(r);
     }
+    return rc == 0 ? 0 : -1;
+}
+
+/* int() and float() of bytes read them as ASCII text, as CPython does: any
+ * other byte (and NUL) is a syntax error, whose message shows the bytes'
+ * repr.  The text is copied NUL-terminated into small[] or the heap. */
+static char *bytes_text(const pjx_bytes *b, char *small, size_t size, int *valid) {
+    char *text = (size_t)b->size + 1 <= size ? small : pjx_alloc((size_t)b->size + 1);
+    if (text == NULL) return NULL;
+    *valid = 1;
+    for (int64_t i = 0; i < b->size; i++) {
+        unsigned char c = (unsigned char)b->data[i];
+        if (c == 0 || c >= 0x80) *valid = 0;
+        text[i] = (char)c;
+    }
+    text[b->size] = '\0';
+    return text;
+}
+
+static void bytes_syntax_error(pjx_bytes *b, const char *format, int64_t base) {
+    pjx_str *r = pjx_bytes_repr(b);
+    if (r == NULL) return;
+    int64_t cut = r->length > 200 ? utf8_offset(r->data, r->nbytes, 200) : r->nbytes;
+    if (base >= 0)
+        pjx_err_format(PJX_EXC_VALUE, format, (int)base, (int)cut, r->data);
+    else
+        pjx_err_format(PJX_EXC_VALUE, format, r->data);
+    pjx_decref(r);
+}
+
+int32_t pjx_bytes_to_int(pjx_bytes *b, int64_t base, int64_t *out) {
+    if ((base != 0 && base < 2) || base > 36) {
+        pjx_err_set(PJX_EXC_VALUE, "int() base must be >= 2 and <= 36, or 0");
+        return -1;
+    }
+    char small[128];
+    int valid;
+    char *text = bytes_text(b, small, sizeof small, &valid);
+    if (text == NULL) return -1;
+    int rc = valid ? parse_long(text, b->size, (int)base, out) : 1;
+    if (text != small) pjx_free(text);
+    if (rc == 1) bytes_syntax_error(b, "invalid literal for int() with base %d: %.*s", base);
+    return rc == 0 ? 0 : -1;
+}
+
+int32_t pjx_bytes_to_float(pjx_bytes *b, double *out) {
+    char small[128];
+    int valid;
+    char *text = bytes_text(b, small, sizeof small, &valid);
+    if (text == NULL) return -1;
+    int rc = valid ? parse_float_text(text, b->size, out) : 1;
+    if (text != small) pjx_free(text);
+    if (rc == 1) bytes_syntax_error(b, "could not convert string to float: %s", -1);
     return rc == 0 ? 0 : -1;
 }

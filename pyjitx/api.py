@@ -19,7 +19,7 @@ from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
 from .compiler import CompiledModule, compile_function
 from .errors import CompileError
-from .frontend.annotations import (SUPPORTED_TYPES_HINT, type_from_annotation,
+from .frontend.annotations import (SUPPORTED_TYPES_HINT, parameter_type,
                                    type_of_python_value)
 from .frontend.source import parse_function
 from .ir.types import BOOL, FLOAT, INT, NONE, NDArrayType, Type
@@ -134,7 +134,8 @@ class CompiledFunction:
             if name not in annotations:
                 declared[name] = None
                 continue
-            t = type_from_annotation(annotations[name], self.pyfunc.__globals__)
+            t = parameter_type(annotations[name], self.signature.parameters[name].default,
+                               self.pyfunc.__globals__)
             if t is None:
                 parsed = parse_function(self.pyfunc)
                 arg = next(a for a in parsed.node.args.args if a.arg == name)

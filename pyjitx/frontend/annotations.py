@@ -16,7 +16,13 @@ from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListT
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
               str: STR, bytes: BYTES}
 _BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE, "str": STR,
-            "bytes": BYTES, "Any": ANY}
+            "bytes": BYTES, "Any": ANY, "object": ANY}
+# A container annotation without its item types (`List`, `dict`, `Tuple`)
+# holds Any items, as typing reads it.
+_BARE = {list: ListType(ANY), dict: DictType(ANY, ANY), set: SetType(ANY),
+         tuple: VarTupleType(ANY), frozenset: SetType(ANY)}
+_BARE_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set": set, "set": set,
+               "Tuple": tuple, "tuple": tuple, "FrozenSet": frozenset, "frozenset": frozenset}
 _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set": set,
                   "set": set, "Tuple": tuple, "tuple": tuple, "Optional": "optional",
                   "Union": "union"}
@@ -38,8 +44,11 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         except SyntaxError:
             return None
         return _type_from_node(node, scope)
-    if annotation is typing.Any:
+    if annotation is typing.Any or annotation is object:
         return ANY
+    bare = _bare_container(annotation)
+    if bare is not None:
+        return bare
     array = _array_annotation(annotation)
     if array is not None:
         return array
@@ -60,6 +69,29 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
     if origin is typing.Union or type(annotation).__name__ == "UnionType":
         return _optional([type_from_annotation(a, scope) for a in args])
     return _generic(origin, [type_from_annotation(a, scope) for a in args], args)
+
+
+def parameter_type(annotation: Any, default: Any, scope: Optional[dict] = None) -> Optional[Type]:
+    """A parameter's type: its annotation's, admitting None where None is its
+    default (`def f(x: int = None)` takes None, as Python code expects)."""
+    t = type_from_annotation(annotation, scope)
+    if t is not None and default is None and t != NONE:
+        t = make_union(t, NONE)
+    return t
+
+
+def _bare_container(annotation: Any) -> Optional[Type]:
+    """`list`, `typing.List`, `Dict` ... with no item types: containers of Any."""
+    try:
+        if annotation in _BARE:
+            return _BARE[annotation]
+    except TypeError:  # unhashable annotation objects
+        return None
+    origin = typing.get_origin(annotation)
+    if origin in _BARE and not typing.get_args(annotation) and \
+            getattr(annotation, "_name", None) is not None:
+        return _BARE[origin]
+    return None
 
 
 def _array_annotation(annotation: Any) -> Optional[NDArrayType]:
@@ -139,18 +171,27 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
     name = _dotted_name(node)
     if name is not None:
         simple = _BY_NAME.get(name)
-        if simple is None and scope is not None and isinstance(node, ast.Name) and node.id in scope:
-            # a class, or an alias such as `Image = NDArray[np.uint8, 3]`
-            target = scope[node.id]
+        if simple is not None:
+            return simple
+        target = _scope_value(node, scope)
+        if target is not None:
+            # a class (also module.Class), or an alias such as
+            # `Image = NDArray[np.uint8, 3]` or `Vec = List`
             if isinstance(target, type) or typing.get_origin(target) is not None or \
-                    type(target).__name__ == "ArraySpec":
+                    type(target).__name__ == "ArraySpec" or target is typing.Any:
                 return type_from_annotation(target, scope)
             return None
-        return simple
+        if isinstance(node, ast.Name) and node.id in _BARE_NAMES:
+            return _BARE[_BARE_NAMES[node.id]]
+        return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _optional([_type_from_node(node.left, scope), _type_from_node(node.right, scope)])
     if isinstance(node, ast.Subscript):
         origin = _GENERIC_NAMES.get(_dotted_name(node.value) or "")
+        if origin is None:
+            # an alias of a generic (`Vec = List` ... `Vec[int]`)
+            target = _scope_value(node.value, scope)
+            origin = _alias_origin(target)
         if origin is None:
             return None
         elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
@@ -166,6 +207,37 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
             return VarTupleType(item) if item is not None else None
         return _generic(origin, [_type_from_node(e, scope) for e in elts])
     return None
+
+
+def _scope_value(node: ast.expr, scope: Optional[dict]) -> Any:
+    """What a name (or a dotted name: `models.Node`) in a string annotation
+    refers to in the scope the annotation was written in, or None."""
+    if scope is None:
+        return None
+    if isinstance(node, ast.Name):
+        return scope.get(node.id)
+    if isinstance(node, ast.Attribute):
+        owner = _scope_value(node.value, scope)
+        return getattr(owner, node.attr, None) if owner is not None else None
+    return None
+
+
+_ALIAS_ORIGINS = {list: list, dict: dict, set: set, tuple: tuple, frozenset: set,
+                  typing.Optional: "optional", typing.Union: "union"}
+
+
+def _alias_origin(target: Any) -> Any:
+    """The generic an alias names: list for `List` or `list`, "optional"
+    for `Optional` ..., else None."""
+    if target is None:
+        return None
+    try:
+        if target in _ALIAS_ORIGINS:
+            return _ALIAS_ORIGINS[target]
+    except TypeError:
+        return None
+    origin = typing.get_origin(target)
+    return _ALIAS_ORIGINS.get(origin) if origin is not None else None
 
 
 def _dotted_name(node: ast.expr) -> Optional[str]:

@@ -430,3 +430,24 @@ def _type_test(b: "FunctionBuilder", value: ops.Value, t: Type, node: ast.AST) -
     if isinstance(t, ClassType):
         return _is_instance(b, value, 0, t.class_id, node)
     return _is_instance(b, value, _TYPE_IDS[{STR: str, BYTES: bytes}[t]], 0, node)
+
+
+def math_round(b: "FunctionBuilder", name: str, value: ops.Value, node: ast.AST) -> ops.Value:
+    """math.floor/ceil/trunc of an Any: an int (a bool is one) is itself, a
+    float rounds; anything else is CPython's TypeError."""
+    holds_int = isinstance_check(b, value, int, node)
+    int_block, float_block = b.new_block("round_int"), b.new_block("round_float")
+    after = b.new_block("rounded")
+    b.expr.condition_value(holds_int, int_block, float_block)
+    b.seal(int_block)
+    b.seal(float_block)
+    b.start(int_block)
+    as_int = _prim(b, prims.ANY_AS_INDEX, [value], node)
+    int_end = b.block
+    b.goto(after)
+    b.start(float_block)
+    as_float = _prim(b, prims.ANY_REAL, [value], node)
+    rounded = b.emit(ops.PrimitiveCall(prims.MATH[name], [as_float], b.lineno(node)))
+    float_end = b.block
+    b.goto(after)
+    return b.expr._merge(after, INT, [(int_end, as_int), (float_end, rounded)], node)

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ..errors import CompileError
 from ..ir import ops, passes
 from ..ir import primitives as prims
-from ..ir.types import (with_article, BOOL, FLOAT, INT, NONE, STR, FunctionRefType,
+from ..ir.types import (with_article, BOOL, DictType, ListType, SetType, FLOAT, INT, NONE, STR, FunctionRefType,
                         FunctionType, NDArrayType, NONE_SO_FAR, Type, has_open_array, holds_functions, join, unify)
 from .annotations import (SUPPORTED_TYPES_HINT, annotation_text, is_callable_annotation,
                           type_from_annotation)
@@ -36,8 +36,6 @@ _UNSUPPORTED_STATEMENT_HINTS = {
     ast.Raise: "raise arrives with strings and containers",
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
     ast.AsyncFunctionDef: "async functions are not supported",
-    ast.Import: "import at module level; compiled code can use the math module",
-    ast.ImportFrom: "import at module level; compiled code can use the math module",
     ast.Delete: "del is not supported yet",
     ast.Global: "compiled code reads module-level constants but cannot assign them",
 }
@@ -120,6 +118,8 @@ class FunctionBuilder:
         self.lambda_bindings: Dict[str, ops.Value] = {}
         # Any locals known to hold one type here (inside `if isinstance(x, T):`)
         self.narrowed: Dict[str, Type] = {}
+        # names bound by import statements inside the function (stmt_Import)
+        self.imported: Dict[str, Any] = {}
         # expansions of nested functions in progress (pyjitx.frontend.closures)
         self.inline_frames: List["InlineFrame"] = []
         self.inline_serial = 0
@@ -434,6 +434,12 @@ class FunctionBuilder:
 
             define(self, stmt.value, stmt.targets[0].id)
             return
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name) and isinstance(self.var_types.get(target.id),
+                                                         (ListType, DictType, SetType)):
+            # a container local whose type an earlier build learned from its
+            # uses (`xs = [None] * n; xs[0] = 5`): its literal is made so
+            self.expected.setdefault(id(stmt.value), self.var_types[target.id])
         value = self.expr.value(stmt.value)
         for target in stmt.targets:
             if isinstance(target, (ast.Tuple, ast.List)):
@@ -445,16 +451,49 @@ class FunctionBuilder:
         if not isinstance(value_node, (ast.Tuple, ast.List)):
             self.unpack_value(target, self.expr.value(value_node), value_node)
             return
-        if any(isinstance(e, ast.Starred) for e in elts + value_node.elts):
-            raise self.error(target, "starred unpacking is not supported yet")
-        if len(elts) != len(value_node.elts):
-            raise self.error(value_node, f"cannot unpack {len(value_node.elts)} values into "
-                             f"{len(elts)} targets")
+        if any(isinstance(e, ast.Starred) for e in elts + value_node.elts) or \
+                len(elts) != len(value_node.elts):
+            # `a, *rest = 1, 2, 3`, or a count that does not match: the
+            # literal as a tuple (unpack_value raises Python's ValueError)
+            self.unpack_value(target, self.expr.value(value_node), value_node)
+            return
+        # all values first, then the targets in order, as Python does
         values = [self.expr.value(v) for v in value_node.elts]
         for sub_target, value in zip(elts, values):
-            if isinstance(sub_target, (ast.Tuple, ast.List)):
-                raise self.error(sub_target, "nested unpacking is not supported yet")
-            self._assign(sub_target, value)
+            self._assign(sub_target, value)  # (a nested target unpacks its value)
+
+    def _unpack_tuple_starred(self, elts: List[ast.expr], star: int, value: ops.Value,
+                              node: ast.AST) -> None:
+        """first, *middle, last = a_tuple: the starred target gets a list of
+        the items between (of their joined type)."""
+        from . import containers
+        from ..ir.types import ListType, UNKNOWN
+
+        items = value.type.items
+        n, after = len(items), len(elts) - star - 1
+        if n < len(elts) - 1:
+            raise self.error(node, f"not enough values to unpack (expected at least "
+                             f"{len(elts) - 1}, got {n})")
+
+        def item(index: int) -> ops.Value:
+            return containers.prim(self, prims.TUPLE_GET, [value, ops.Constant(INT, index)], node,
+                                   items[index])
+
+        for index in range(star):
+            self._assign(elts[index], item(index))
+        middle = list(range(star, n - after))
+        item_type = UNKNOWN
+        for index in middle:
+            item_type = join(item_type, items[index]) if item_type != UNKNOWN else items[index]
+            if item_type is None:
+                raise self.error(node, "the starred target would hold function values and "
+                                 "other values together")
+        rest = containers.new_list(self, item_type, node)
+        for index in middle:
+            containers.append(self, rest, self.expr.coerce(item(index), item_type, node), node)
+        self._assign(elts[star].value, rest)
+        for offset in range(after):
+            self._assign(elts[star + 1 + offset], item(n - after + offset))
 
     def unpack_value(self, target: ast.expr, value: ops.Value, node: ast.AST) -> None:
         """a, b = value (a tuple, or a list of known length at run time)."""
@@ -466,7 +505,8 @@ class FunctionBuilder:
         if isinstance(value.type, TupleType):
             n = len(value.type.items)
             if starred:
-                raise self.error(target, "starred unpacking of a tuple is not supported yet")
+                self._unpack_tuple_starred(elts, starred[0], value, node)
+                return
             if n != len(elts):
                 message = (f"too many values to unpack (expected {len(elts)})" if n > len(elts)
                            else f"not enough values to unpack (expected {len(elts)}, got {n})")
@@ -805,11 +845,55 @@ class FunctionBuilder:
 
     # ------------------------------------------------------ name lookup
 
+    def stmt_Import(self, stmt: ast.Import) -> None:
+        """`import math` inside the function: the module is imported now, at
+        compile time, and the name refers to it from here on (compiled code
+        does not run import statements: the binding is all they do)."""
+        import importlib
+
+        for alias in stmt.names:
+            try:
+                module = importlib.import_module(alias.name)
+            except ImportError as exc:
+                raise self.error(stmt, f"cannot import {alias.name}: {exc}") from None
+            if alias.asname:
+                self.imported[alias.asname] = module
+            else:  # `import os.path` binds `os`
+                top = alias.name.partition(".")[0]
+                self.imported[top] = importlib.import_module(top)
+
+    def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
+        import importlib
+        import importlib.util
+
+        package = getattr(inspect.getmodule(self.pyfunc), "__package__", None) or ""
+        name = "." * stmt.level + (stmt.module or "")
+        try:
+            module = importlib.import_module(importlib.util.resolve_name(name, package))
+        except (ImportError, ValueError) as exc:
+            raise self.error(stmt, f"cannot import from {name}: {exc}") from None
+        for alias in stmt.names:
+            if alias.name == "*":
+                raise self.error(stmt, "`from ... import *` is not supported inside a function",
+                                 hint="import the names you use, or import at module level")
+            if hasattr(module, alias.name):
+                value = getattr(module, alias.name)
+            else:  # a submodule
+                try:
+                    value = importlib.import_module(f"{module.__name__}.{alias.name}")
+                except ImportError:
+                    raise self.error(stmt, f"cannot import name '{alias.name}' from "
+                                     f"'{module.__name__}'") from None
+            self.imported[alias.asname or alias.name] = value
+
     def lookup_global(self, name: str, node: ast.AST) -> Any:
         """The Python object a non-local name refers to at compile time."""
         bound = self.class_bindings.get(name)
         if bound is not None:
             return bound
+        imported = self.imported.get(name)
+        if imported is not None:
+            return imported
         code = self.pyfunc.__code__
         if name in code.co_freevars and self.pyfunc.__closure__:
             cell = self.pyfunc.__closure__[code.co_freevars.index(name)]

@@ -15,7 +15,7 @@ from ..ir import cpython, ops
 from ..ir import primitives as prims
 from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
                         FunctionType, NDArrayType, Type, unify)
-from .annotations import is_callable_annotation, type_from_annotation
+from .annotations import is_callable_annotation, parameter_type, type_from_annotation
 from .expressions import constant_value
 from .generators import called_generator
 from .session import describe
@@ -334,7 +334,7 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
             args.append(value)
             arg_types.append(value.type)  # specialised on the function(s) given
             continue
-        declared = (type_from_annotation(annotations[p.name], pyfunc.__globals__)
+        declared = (parameter_type(annotations[p.name], p.default, pyfunc.__globals__)
                     if p.name in annotations else None)
         if p.name in annotations and declared is None:
             raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
@@ -343,7 +343,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
                 and declared.is_generic and declared.accepts(value.type)):
             declared = value.type  # an open NDArray parameter: specialised on the argument
         if declared is not None and value.type != declared:
-            if unify(value.type, declared) != declared and not (value.type == BOOL and declared == INT):
+            if unify(value.type, declared) != declared and not (value.type == BOOL and declared == INT) \
+                    and not is_any(value.type):  # (an Any is checked at run time)
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be "
                               f"{declared}, not {value.type}")
             value = b.expr.coerce(value, declared, where)
@@ -383,6 +384,9 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         from . import arrays
 
         return arrays.unary(b, "abs", value, node)
+    if is_any(value.type):
+        return b.emit(ops.PrimitiveCall(prims.ANY_UNARY, [ops.Constant(INT, 3), value],
+                                        b.lineno(node)))
     value = _numeric(b, value, node, "abs")
     if value.type == FLOAT:
         return b.emit(ops.Unary("float_abs", value))
@@ -543,7 +547,7 @@ def _round(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
-    from ..ir.types import STR
+    from ..ir.types import BYTES, STR
 
     values = _positional(b, node, "int", 0, 2, ("base",))
     if not values:
@@ -551,6 +555,9 @@ def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if values[0].type == STR:
         base = b.expr.coerce(values[1], INT, node) if len(values) > 1 else None
         return strings.to_int(b, values[0], base, node)
+    if values[0].type == BYTES:  # its ASCII text, as CPython reads it
+        base = b.expr.coerce(values[1], INT, node) if len(values) > 1 else ops.Constant(INT, 10)
+        return strings.emit_prim(b, prims.BYTES_TO_INT, [values[0], base], node)
     if is_any(values[0].type) and len(values) == 1:
         from . import anys
 
@@ -565,13 +572,15 @@ def _int(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _float(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
-    from ..ir.types import STR
+    from ..ir.types import BYTES, STR
 
     values = _positional(b, node, "float", 0, 1)
     if not values:
         return ops.Constant(FLOAT, 0.0)
     if values[0].type == STR:
         return strings.to_float(b, values[0], node)
+    if values[0].type == BYTES:
+        return strings.emit_prim(b, prims.BYTES_TO_FLOAT, [values[0]], node)
     if is_any(values[0].type):
         from . import anys
 
@@ -656,9 +665,11 @@ def _ascii(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _ord(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
-    from ..ir.types import STR
+    from ..ir.types import BYTES, STR
 
     (value,) = _positional(b, node, "ord", 1, 1)
+    if value.type == BYTES:
+        return strings.emit_prim(b, prims.BYTES_ORD, [value], node)
     if value.type != STR:
         raise b.error(node, f"ord() expected string of length 1, but {value.type} found")
     return strings.emit_prim(b, prims.STR_ORD, [value], node)
@@ -1109,6 +1120,10 @@ def _math_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
         (value,) = _positional(b, node, name, 1, 1)
         if value.type in (INT, BOOL):
             return b.expr.coerce(value, INT, node)
+        if is_any(value.type):  # an int stays itself; a float rounds (below)
+            from . import anys
+
+            return anys.math_round(b, name, value, node)
         args = [value]
     else:
         arg_types, _ = prims.MATH_FUNCTIONS[name]
@@ -1118,6 +1133,8 @@ def _math_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
     for value, expected, arg_node in zip(args, prim.arg_types, node.args + [node] * 4):
         if expected == INT:
             converted.append(_int_arg(b, value, arg_node, name))
+        elif is_any(value.type):  # its float, or CPython's TypeError, at run time
+            converted.append(b.emit(ops.PrimitiveCall(prims.ANY_REAL, [value], b.lineno(arg_node))))
         else:
             if not value.type.is_numeric:
                 raise b.error(arg_node, f"must be real number, not {value.type}")
@@ -1162,6 +1179,8 @@ def _unicodedata_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Va
 
 
 def _int_arg(b: "FunctionBuilder", value: ops.Value, node: ast.AST, name: str) -> ops.Value:
+    if is_any(value.type):
+        return b.emit(ops.PrimitiveCall(prims.ANY_AS_INDEX, [value], b.lineno(node)))
     if value.type not in (INT, BOOL):
         raise b.error(node, f"'{value.type}' object cannot be interpreted as an integer",
                       hint=f"math.{name}() takes ints")

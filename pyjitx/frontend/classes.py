@@ -19,8 +19,9 @@ import zlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
+from .source import mangled
 from ..ir import ops
-from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown,
+from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, is_any,
                         holds_functions, unify, with_article)
 
 if TYPE_CHECKING:
@@ -271,9 +272,11 @@ def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
                 add(t, None)
         elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
               and target.value.id == self_name):
-            if target.attr not in seen or annotation is not None:
-                seen.add(target.attr)
-                found.append((target.attr, annotation))
+            name = mangled(target.attr, init.__qualname__.split(".")[-2]) \
+                if "." in init.__qualname__ else target.attr
+            if name not in seen or annotation is not None:
+                seen.add(name)
+                found.append((name, annotation))
 
     for stmt in ast.walk(node):
         if isinstance(stmt, ast.Assign):
@@ -406,10 +409,10 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
         else:
             field_type = info.learn_field(name, value.type)
     if value.type != field_type:
-        if unify(value.type, field_type) != field_type:
+        if unify(value.type, field_type) != field_type and not is_any(value.type):
             raise b.error(node, f"attribute '{name}' of {t} holds {with_article(field_type)}, "
                           f"not {with_article(value.type)}")
-        value = b.expr.coerce(value, field_type, node)
+        value = b.expr.coerce(value, field_type, node)  # (an Any checked at run time)
     b.session.use_class(info)
     b.emit(ops.SetAttr(obj, index, name, value, b.lineno(node)))
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType, make_union,
+from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType, Type, make_union,
                         has_unknown, with_article)
-from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, learn_functions,
-                         learn_type, new_list, prim)
+from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, kind,
+                         learn_functions, learn_type, new_list, prim)
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def _list_method(b, lst, receiver_node, name, args, kwargs, node) -> ops.Value:
         if other.type != t:
             if t.item == UNKNOWN:
                 learn_type(b, receiver_node, other.type, node)
-            raise b.error(node, f"cannot extend {t} with {other.type}")
+            learn_functions(b, receiver_node, t.item, ops.Undefined(other.type.item), ListType, node)
+            other = _coerced_list(b, other, t.item, node, "extend")
         prim(b, prims.LIST_EXTEND, [lst, other], node)
         return none
     if name == "insert":
@@ -170,6 +171,9 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
         learn_type(b, receiver_node, DictType(args[0].type, args[1].type), node)
     if name == "get":
         _arity(b, node, "get", args, 1, 2)
+        if len(args) == 2 and t.value == UNKNOWN:  # counts.get(w, 0) on `counts = {}`
+            learn_type(b, receiver_node, DictType(t.key if t.key != UNKNOWN else args[0].type,
+                                                  args[1].type), node)
         probe = _probe(b, args[0], t.key, node)
         if len(args) == 1 and t.value != NONE:
             # the value or None: an Optional (boxed, for scalar values)
@@ -225,6 +229,8 @@ def _set_method(b, s, receiver_node, name, args, node) -> ops.Value:
     none = ops.Constant(NONE, None)
     if t.item == UNKNOWN and name == "add" and len(args) == 1:
         learn_type(b, receiver_node, SetType(args[0].type), node)
+    if name == "add" and len(args) == 1:
+        learn_functions(b, receiver_node, t.item, args[0], SetType, node)
     single = {"add": prims.SET_ADD, "discard": prims.SET_DISCARD, "remove": prims.SET_REMOVE}
     if name in single:
         _arity(b, node, name, args, 1, 1)
@@ -246,17 +252,51 @@ def _set_method(b, s, receiver_node, name, args, node) -> ops.Value:
     tests = {"issubset": prims.SET_ISSUBSET, "issuperset": prims.SET_ISSUPERSET,
              "isdisjoint": prims.SET_ISDISJOINT}
     if name in binary_ops or name in updates or name in tests:
-        _arity(b, node, name, args, 1, 1)
-        other = args[0]
-        if isinstance(other.type, ListType) and name == "update":
-            prim(b, prims.SET_UPDATE_LIST, [s, other], node)
+        # any iterables, several for all but the symmetric ones and the tests
+        single_argument = name.startswith("symmetric_difference") or name in tests
+        _arity(b, node, name, args, 1 if single_argument else 0, 1 if single_argument else 99)
+        if name == "update":
+            for other in args:
+                if isinstance(other.type, ListType) and other.type.item == t.item:
+                    prim(b, prims.SET_UPDATE_LIST, [s, other], node)
+                else:
+                    prim(b, prims.SET_UPDATE, [s, _as_set(b, other, t, node, name)], node)
             return none
-        if other.type != t:
-            raise b.error(node, f"{name}() needs {t}, not {other.type}")
-        if name in binary_ops:
-            return prim(b, binary_ops[name], [s, other], node, t)
+        if name in tests:
+            return _int_bool(b, prim(b, tests[name], [s, _as_set(b, args[0], t, node, name)], node))
         if name in updates:
-            prim(b, updates[name], [s, other], node)
+            for other in args:
+                prim(b, updates[name], [s, _as_set(b, other, t, node, name)], node)
             return none
-        return _int_bool(b, prim(b, tests[name], [s, other], node))
+        result = s
+        for other in args:  # s.union(a, b) is (s | a) | b, each a new set
+            result = prim(b, binary_ops[name], [result, _as_set(b, other, t, node, name)], node, t)
+        if result is s:  # s.union(): a copy
+            result = prim(b, prims.SET_COPY, [s], node, t)
+        return result
     raise b.error(node.func, f"set has no method '{name}' in compiled code")
+
+
+def _as_set(b, value: ops.Value, t: SetType, node, name: str) -> ops.Value:
+    """An iterable argument of a set method, as a set of t's items."""
+    if value.type == t:
+        return value
+    items = as_list(b, value, node)
+    if items.type.item != t.item:
+        items = _coerced_list(b, items, t.item, node, name)
+    result = prim(b, prims.SET_NEW, [kind(t.item)], node, t)
+    prim(b, prims.SET_UPDATE_LIST, [result, items], node)
+    return result
+
+
+def _coerced_list(b, items: ops.Value, item: Type, node, name: str) -> ops.Value:
+    """A list of other items converted to `item` (ints into a float set, values into an Any one)."""
+    from .loops import build_for
+
+    result = new_list(b, item, node)
+
+    def body() -> None:
+        append(b, result, coerce_item(b, b.loop_item, item, node, f"{name}()'s argument"), node)
+
+    build_for(b, None, node, body, [], node, iterable=items)
+    return result

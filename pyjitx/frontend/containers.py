@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+from ..ir.types import (is_any, join, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
                         VarTupleType, function_set, has_unknown, holds_functions, slot_kind,
                         unify,
@@ -123,14 +123,23 @@ def learn_type(b: "FunctionBuilder", receiver_node: ast.AST, learned: Type,
 
 def learn_functions(b: "FunctionBuilder", receiver_node: ast.AST, item: Type, value: ops.Value,
                     make, node: ast.AST) -> None:
-    """A function stored into a local container of other functions
-    (`ops = [inc]; ops.append(dec)`): the local's type becomes the container
-    of both (`make` builds it from the item type) and the function is
-    rebuilt; the container literal then takes that type (coerce)."""
-    if not (isinstance(item, FunctionSetType) and isinstance(value.type, FunctionType)):
+    """A value stored into a local container whose items it does not fit,
+    where Python would simply store it: the local's type becomes the
+    container of both (`make` builds it from the item type) and the
+    function is rebuilt; the container literal then takes that type
+    (coerce).  `ops = [inc]; ops.append(dec)` holds either function;
+    `xs = [None] * n; xs[0] = 5` is a List[Optional[int]]; `[1, 2]` given a
+    str holds a union.  A container whose type the source gives (an
+    annotated local, a parameter) keeps it."""
+    if not (isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals):
         return
-    wider = unify(item, value.type)
-    if wider != item and isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals:
+    name = receiver_node.id
+    if name in b.declared_locals or name in b.signature.param_names or item == UNKNOWN:
+        return
+    if unify(value.type, item) == item or (item == FLOAT and value.type in (INT, BOOL)):
+        return  # it fits
+    wider = join(item, value.type)
+    if wider is not None and wider != item:
         learn_type(b, receiver_node, make(wider), node)
 
 
@@ -190,6 +199,15 @@ def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
 def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
     if any(isinstance(e, ast.Starred) for e in node.elts):
         raise b.error(node, "starred items in tuple literals are not supported")
+    expected = b.expected.get(id(node))
+    if isinstance(expected, TupleType) and len(expected.items) == len(node.elts):
+        values = _evaluate(b, node.elts, None, list(expected.items))
+        values = [b.expr.coerce(v, t, e) for v, t, e in zip(values, expected.items, node.elts)]
+        return build_tuple(b, values, node)
+    if isinstance(expected, VarTupleType):
+        values = _evaluate(b, node.elts, expected.item)
+        values = [b.expr.coerce(v, expected.item, e) for v, e in zip(values, node.elts)]
+        return b.expr.coerce(build_tuple(b, values, node), expected, node)
     values = [b.expr.value(e) for e in node.elts]
     if len(values) > 1 and all(isinstance(v.type, FunctionType) for v in values):
         # a tuple of functions holds each as one of them all, so that
@@ -197,6 +215,22 @@ def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
         common = function_set(*(v.type for v in values))
         values = [b.expr.coerce(v, common, e) for v, e in zip(values, node.elts)]
     return build_tuple(b, values, node)
+
+
+def convert_tuple(b: "FunctionBuilder", value: ops.Value, to: Type,
+                  node: ast.AST) -> Optional[ops.Value]:
+    """A tuple as another tuple type whose items its items convert to, or
+    None where the lengths differ."""
+    items = value.type.items
+    targets = to.items if isinstance(to, TupleType) else (to.item,) * len(items)
+    if len(targets) != len(items):
+        return None
+    converted = []
+    for index, (item, target) in enumerate(zip(items, targets)):
+        part = prim(b, prims.TUPLE_GET, [value, ops.Constant(INT, index)], node, item)
+        converted.append(b.expr.coerce(part, target, node))
+    result = build_tuple(b, converted, node)
+    return b.expr.coerce(result, to, node) if result.type != to else result
 
 
 def build_tuple(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) -> ops.Value:
@@ -214,12 +248,17 @@ def build_tuple(b: "FunctionBuilder", values: List[ops.Value], node: ast.AST) ->
     return result
 
 
-def _evaluate(b: "FunctionBuilder", nodes: List[ast.expr], expected: Optional[Type]) -> List[ops.Value]:
+def _evaluate(b: "FunctionBuilder", nodes: List[ast.expr], expected: Optional[Type],
+              each: Optional[List[Type]] = None) -> List[ops.Value]:
     """The items of a literal; an expected item type (the literal's
-    annotation) flows on into nested literals."""
+    annotation) flows on into nested literals (`each`: one per item, a
+    fixed tuple's)."""
     if expected is not None:
         for n in nodes:
             b.expected[id(n)] = expected
+    if each is not None:
+        for n, t in zip(nodes, each):
+            b.expected[id(n)] = t
     return [b.expr.value(n) for n in nodes]
 
 
@@ -394,6 +433,9 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             return prim(b, prims.TUPLE_CONCAT, [left, right], node, result)
     if isinstance(rt, ListType) and op == "mul" and lt in (INT, BOOL):
         return prim(b, prims.LIST_REPEAT, [right, b.expr.coerce(left, INT, node)], node, rt)
+    if op == "mul" and (_is_tuple(lt) and rt in (INT, BOOL) or _is_tuple(rt) and lt in (INT, BOOL)):
+        return _tuple_repeat(b, left if _is_tuple(lt) else right,
+                             right if _is_tuple(lt) else left, node)
     if isinstance(lt, SetType) and lt == rt:
         p = {"or": prims.SET_UNION, "and": prims.SET_INTERSECTION, "sub": prims.SET_DIFFERENCE,
              "xor": prims.SET_SYMMETRIC_DIFFERENCE}.get(op)
@@ -402,6 +444,27 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
     if isinstance(lt, DictType) and lt == rt and op == "or":
         return prim(b, prims.DICT_OR, [left, right], node, lt)
     return None
+
+
+def _tuple_repeat(b: "FunctionBuilder", t: ops.Value, n: ops.Value,
+                  node: ast.AST) -> Optional[ops.Value]:
+    """t * n: a tuple of its items n times (a fixed tuple for a constant n;
+    else of any length, when its items share a type)."""
+    count = b.expr.coerce(n, INT, node)
+    tt = t.type
+    if isinstance(tt, TupleType) and isinstance(count, ops.Constant):
+        result = TupleType(tt.items * max(count.value, 0))
+    elif isinstance(tt, VarTupleType):
+        result = tt
+    elif len(set(tt.items)) == 1:
+        result = VarTupleType(tt.items[0])
+    elif not tt.items:
+        result = tt
+    else:
+        raise b.error(node, f"a {tt} repeated a number of times known only at run time has "
+                      "items of different types at unknown positions",
+                      hint="repeat a tuple whose items share a type, or by a constant")
+    return prim(b, prims.TUPLE_REPEAT, [t, count], node, result)
 
 
 def _is_tuple(t: Type) -> bool:
@@ -621,6 +684,7 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
         if has_unknown(t):
             learn_type(b, target.value, DictType(unify(t.key, key.type) or key.type,
                                                  unify(t.value, value.type) or value.type), target)
+        learn_functions(b, target.value, t.key, key, lambda k: DictType(k, t.value), target)
         learn_functions(b, target.value, t.value, value, lambda v: DictType(t.key, v), target)
         prim(b, prims.DICT_SETITEM, [container, coerce_item(b, key, t.key, target.slice, "this dict"),
                                      coerce_item(b, value, t.value, target, "this dict")], target)

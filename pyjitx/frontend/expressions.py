@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
+from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify)
@@ -244,6 +244,12 @@ class ExpressionBuilder:
                                    third, node)
             return self.binary(node.op, self.binary(node.left.op, first, second, node.left),
                                self.value(node.right), node)
+        expected = self.b.expected.get(id(node))
+        if expected is not None and isinstance(node.op, (ast.Mult, ast.Add)):
+            # [None] * n and [0] + rest take the type expected of the whole
+            for side in (node.left, node.right):
+                if isinstance(side, (ast.List, ast.ListComp)):
+                    self.b.expected.setdefault(id(side), expected)
         return self.binary(node.op, self.value(node.left), self.value(node.right), node)
 
     def expr_UnaryOp(self, node: ast.UnaryOp) -> ops.Value:
@@ -593,6 +599,14 @@ class ExpressionBuilder:
 
             if containers.fresh_container(value) and unify(value.type, to) == to:
                 return containers.retype_fresh(value, to)
+            if same_representation(value.type, to):  # List[Union[...]] as List[Any]
+                return self.emit(ops.OptionalOp("wrap", value, to))
+            if isinstance(value.type, TupleType) and isinstance(to, (TupleType, VarTupleType)):
+                # a tuple is immutable: one of other item types is a new
+                # tuple of the items converted (an Any checked at run time)
+                converted = containers.convert_tuple(self.b, value, to, node)
+                if converted is not None:
+                    return converted
             raise self.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
         kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
                 (INT, FLOAT): "int_to_float"}.get((value.type, to))

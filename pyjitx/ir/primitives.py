@@ -122,6 +122,7 @@ STR_CONTAINS = primitive("str_contains", "pjx_str_contains", (STR, STR), INT, ca
 STR_GETITEM = primitive("str_getitem", "pjx_str_getitem", (STR, INT), STR)
 STR_SLICE = primitive("str_slice", "pjx_str_slice", (STR, INT, INT, INT), STR)
 STR_ORD = primitive("str_ord", "pjx_str_ord", (STR,), INT)
+BYTES_ORD = primitive("bytes_ord", "pjx_bytes_ord", (BYTES,), INT)
 STR_SPLIT_SCRATCH = primitive("str_split_scratch", "pjx_str_split_scratch", (STR,), STR)
 STR_SPLIT_NEXT = primitive("str_split_next", "pjx_str_split_next", (STR, INT, STR), INT,
                            can_raise=False)
@@ -239,6 +240,8 @@ FORMAT_STR = primitive("format_str", "pjx_format_str", (STR, STR), STR)
 FORMAT_BOOL = primitive("format_bool", "pjx_format_bool", (INT, STR), STR)
 STR_TO_INT = primitive("str_to_int", "pjx_str_to_int", (STR, INT), INT)
 STR_TO_FLOAT = primitive("str_to_float", "pjx_str_to_float", (STR,), FLOAT)
+BYTES_TO_INT = primitive("bytes_to_int", "pjx_bytes_to_int", (BYTES, INT), INT)
+BYTES_TO_FLOAT = primitive("bytes_to_float", "pjx_bytes_to_float", (BYTES,), FLOAT)
 STR_ASCII = primitive("str_ascii", "pjx_str_ascii", (STR,), STR)
 ASCII_ESCAPE = primitive("ascii_escape", "pjx_ascii_escape", (STR,), STR)
 # printf-style conversions: (value, flags, width, precision, conversion char)
@@ -316,6 +319,7 @@ TUPLE_GET = _p("tuple_get", (OBJ, INT), SLOT, "status")
 TUPLE_FROM_LIST = _p("tuple_from_list", (OBJ,), OBJ)
 TUPLE_SLICE = _p("tuple_slice", (OBJ, INT, INT, INT), OBJ)
 TUPLE_CONCAT = _p("tuple_concat", (OBJ, OBJ), OBJ)
+TUPLE_REPEAT = _p("tuple_repeat", (OBJ, INT), OBJ, "null")
 TUPLE_EQ = _p("tuple_eq", (OBJ, OBJ), INT, can_raise=False)
 TUPLE_RICHCOMPARE = _p("tuple_richcompare", (OBJ, OBJ, I32), INT, "status")
 TUPLE_CONTAINS = _p("tuple_contains", (OBJ, I32, SLOT), INT, can_raise=False)
@@ -418,6 +422,8 @@ ANY_DELSLICE = _p("any_delslice", (_ANY, INT, INT, INT), NONE, convention="statu
 ANY_DELITEM = _p("any_delitem", (_ANY, _ANY), NONE, convention="status")
 ANY_SLICE_INDEX = _p("any_slice_index", (_ANY,), INT, convention="status")
 ANY_INDEX = _p("any_index", (_ANY, CSTR), INT, convention="status")
+ANY_REAL = _p("any_real", (_ANY,), FLOAT, convention="status")
+ANY_AS_INDEX = _p("any_as_index", (_ANY,), INT, convention="status")
 
 # ---- NDArray (ndarray.h).  Array results are typed per call (the
 # PrimitiveCall's result_type); shapes and index specs pass as INT_ARRAY.

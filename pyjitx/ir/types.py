@@ -403,6 +403,20 @@ def make_union(*types: Type) -> Optional[Type]:
     return UnionType(tuple(members))
 
 
+def same_representation(a: Type, b: Type) -> bool:
+    """Are a and b held alike, differing only in Any against unions (both
+    boxed pointers whose reads are checked), also as container items?
+    A List[Union[int, str]] may then be seen as a List[Any]."""
+    if a == b or (is_any(a) and is_any(b)):
+        return True
+    if type(a) is not type(b) or not isinstance(a, (ListType, SetType, DictType, TupleType,
+                                                    VarTupleType, OptionalType)):
+        return False
+    parts_a, parts_b = _parts(a), _parts(b)
+    return len(parts_a) == len(parts_b) and all(
+        same_representation(x, y) for x, y in zip(parts_a, parts_b))
+
+
 def join(a: Type, b: Type) -> Optional[Type]:
     """Where Python lets one name hold either (a local assigned both, a
     function returning both, `x if c else y`): unify's type where there is

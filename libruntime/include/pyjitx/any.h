@@ -67,7 +67,7 @@ enum {
     PJX_LSHIFT, PJX_RSHIFT, PJX_BITAND, PJX_BITOR, PJX_BITXOR
 };
 PJX_EXPORT int32_t pjx_any_binary(int32_t op, pjx_object *a, pjx_object *b, pjx_object **out);
-/* unary: 0 -x, 1 +x, 2 ~x */
+/* unary: 0 -x, 1 +x, 2 ~x, 3 abs(x) */
 PJX_EXPORT int32_t pjx_any_unary(int32_t op, pjx_object *a, pjx_object **out);
 /* a <op> b with PJX_LT ... PJX_GE (containers.h); 0/1 into *out */
 PJX_EXPORT int32_t pjx_any_compare(int32_t op, pjx_object *a, pjx_object *b, int64_t *out);
@@ -128,6 +128,11 @@ PJX_EXPORT int32_t pjx_any_slice_index(pjx_object *a, int64_t *out);
 /* An Any used as a sequence index: its int (a bool is one), else TypeError
  * "<what> indices must be integers or slices, not <type>". */
 PJX_EXPORT int32_t pjx_any_index(pjx_object *key, const char *what, int64_t *out);
+/* An Any where a math function takes a float (TypeError "must be real
+ * number, not str"), and where it takes an int ("'str' object cannot be
+ * interpreted as an integer"). */
+PJX_EXPORT int32_t pjx_any_real(pjx_object *a, double *out);
+PJX_EXPORT int32_t pjx_any_as_index(pjx_object *a, int64_t *out);
 /* AttributeError: no run-time type that has `name` matched (always -1). */
 PJX_EXPORT int32_t pjx_any_no_attribute(pjx_object *a, const char *name);
 /* Moves *desc past one boundary descriptor ("i", "l[s]", "d[s[i]]", ...). */

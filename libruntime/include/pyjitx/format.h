@@ -67,6 +67,9 @@ PJX_EXPORT pjx_str *pjx_percent_pad_text(pjx_str *text, int32_t flags, int64_t w
  * "int too large for pyjitx int (64-bit signed)" (pyjitx's int is 64-bit). */
 PJX_EXPORT int32_t pjx_str_to_int(pjx_str *s, int64_t base, int64_t *out);
 PJX_EXPORT int32_t pjx_str_to_float(pjx_str *s, double *out);
+/* int(b"12", base) and float(b"1.5"): bytes read as ASCII text */
+PJX_EXPORT int32_t pjx_bytes_to_int(pjx_bytes *b, int64_t base, int64_t *out);
+PJX_EXPORT int32_t pjx_bytes_to_float(pjx_bytes *b, double *out);
 
 /* ascii(s) of a str: repr with non-ASCII characters escaped. */
 PJX_EXPORT pjx_str *pjx_str_ascii(pjx_str *s);

@@ -169,6 +169,8 @@ PJX_EXPORT int64_t pjx_bytes_eq(const pjx_bytes *a, const pjx_bytes *b);
 PJX_EXPORT int64_t pjx_bytes_compare(const pjx_bytes *a, const pjx_bytes *b);
 /* b[i] -> int; IndexError 'index out of range' */
 PJX_EXPORT int32_t pjx_bytes_getitem(pjx_bytes *b, int64_t i, int64_t *out);
+/* ord(b): the byte of a bytes object of length 1, else TypeError */
+PJX_EXPORT int32_t pjx_bytes_ord(pjx_bytes *b, int64_t *out);
 PJX_EXPORT pjx_bytes *pjx_bytes_slice(pjx_bytes *b, int64_t start, int64_t stop, int64_t step);
 PJX_EXPORT pjx_bytes *pjx_bytes_concat(pjx_bytes *a, pjx_bytes *b);
 PJX_EXPORT pjx_bytes *pjx_bytes_repeat(pjx_bytes *b, int64_t n);
