@@ -350,3 +350,24 @@ def test_generators_annotated_as_iterators(n):
 @given(ints)
 def test_private_names_are_mangled_as_python_mangles_them(v):
     assert_same(mangled, compiled(mangled), v)
+
+
+# --------------------------------------------------- comprehension scopes
+
+def nested_comprehension_names(xs: List[int]) -> List[int]:
+    # the inner comprehension's x is its own (CPython [10, 20, 30] on [1, 2, 3])
+    return [x * 10 for x in xs if x < sum([x for x in xs])]
+
+
+def comprehension_leaves_the_local(xs: List[int]) -> int:
+    x = 100
+    ys = [x for x in xs]
+    shapes = [str(y) for y in ys]
+    ys2 = [y * 2.5 for y in ys]  # (another comprehension's y: a float there)
+    return x + len(shapes) + len(ys2)
+
+
+@given(st.lists(ints, max_size=6))
+def test_comprehensions_have_their_own_scope(xs):
+    assert_same(nested_comprehension_names, compiled(nested_comprehension_names), xs)
+    assert_same(comprehension_leaves_the_local, compiled(comprehension_leaves_the_local), xs)

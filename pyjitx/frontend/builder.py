@@ -370,6 +370,10 @@ class FunctionBuilder:
                 self.progress.no_word_buffers = True
                 raise Retry()
 
+    def return_annotation_admits_none(self) -> bool:
+        t = self.return_annotation
+        return t is None or unify(NONE, t) == t
+
     def _settle_return_type(self) -> None:
         if self.signature.return_type is None:  # every path raises
             self.signature.return_type = self.return_annotation or NONE
@@ -415,8 +419,8 @@ class FunctionBuilder:
         pass
 
     def stmt_Expr(self, stmt: ast.Expr) -> None:
-        if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
-            return  # docstring or comment-like string
+        if isinstance(stmt.value, ast.Constant):
+            return  # a docstring, a string used as a comment, or `...` as a body
         if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
             from .generators import build_yield
 
@@ -670,6 +674,17 @@ class FunctionBuilder:
                 self.return_preset_next = wider
                 raise Retry()
         if target is not None:
+            if value.type == NONE and target != NONE and \
+                    getattr(self.pyfunc, "__isabstractmethod__", False) and \
+                    not self.return_annotation_admits_none():
+                # an abstract method's placeholder body (`...`): runs only when
+                # a subclass calls it through super(), where CPython gets None
+                self.signature.return_type = target
+                self._leave_contexts(0)
+                self.terminate(ops.Raise(
+                    "TypeError", f"abstract method {self.pyfunc.__qualname__}() returned None, "
+                    f"not {target}", self.lineno(node)))
+                return
             if value.type != target:
                 # int -> float, an Any checked at run time, a member into a union
                 try:

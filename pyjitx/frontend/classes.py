@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from .source import mangled
-from ..ir import ops
+from ..ir import cpython, ops
 from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, is_any,
                         holds_functions, unify, with_article)
 
@@ -71,12 +71,23 @@ def class_type_of_instance(value: Any) -> Optional[ClassType]:
     return class_type_of(type(value))
 
 
+def _is_marker_base(base: type) -> bool:
+    """A base that only marks a class (abc.ABC, typing.Generic[...],
+    typing.Protocol): nothing of it is compiled."""
+    import abc
+    import typing
+
+    return base is abc.ABC or base is typing.Generic or getattr(base, "_is_protocol", False) or \
+        (base.__module__ == "typing" and base.__name__ in ("Generic", "Protocol"))
+
+
 class ClassInfo:
     """What the compiler knows of one user class."""
 
     def __init__(self, pyclass: type) -> None:
         self.pyclass = pyclass
-        bases = [b for b in pyclass.__bases__ if b is not object]
+        # (abc.ABC and typing's Generic/Protocol add no fields or methods)
+        bases = [b for b in pyclass.__bases__ if b is not object and not _is_marker_base(b)]
         if len(bases) > 1:
             raise CompileError(f"class {pyclass.__qualname__}: multiple inheritance is not "
                                "supported", hint="derive from one compiled class")
@@ -419,6 +430,13 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
 
 def construct(b: "FunctionBuilder", node: ast.Call, pyclass: type) -> ops.Value:
     """Cls(args): a new instance, class-level defaults of fields, then __init__."""
+    abstract = getattr(pyclass, "__abstractmethods__", None)
+    if abstract:  # an abc.ABC subclass that leaves abstract methods unimplemented
+        b.terminate(ops.Raise("TypeError", cpython.abstract_instantiation(pyclass.__name__, abstract),
+                              b.lineno(node)))
+        unreachable = b.new_block("unreachable")
+        b.seal(unreachable)
+        b.start(unreachable)
     instance = _new_instance(b, node, pyclass)
     info = info_for(pyclass)
     init, owner = info.find("__init__")

@@ -288,10 +288,56 @@ def _check_hashable(b: "FunctionBuilder", t: Type, node: ast.AST) -> None:
 # ------------------------------------------------------ comprehensions
 
 
+class _ComprehensionScope(ast.NodeTransformer):
+    """Renames the names a comprehension's `for` targets bind (its own
+    scope, as in Python 3: `[x for x in xs]` leaves the function's x alone,
+    and a comprehension inside another rebinds only its own)."""
+
+    def __init__(self, names: set, prefix: str) -> None:
+        self.names = names
+        self.prefix = prefix
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in self.names:
+            return ast.copy_location(ast.Name(id=self.prefix + node.id, ctx=node.ctx), node)
+        return node
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.AST:
+        node.value = self.visit(node.value)  # (the walrus target binds in the function)
+        return node
+
+
+def _own_scope(node: ast.expr, uid: int) -> ast.expr:
+    """A copy of the comprehension with its targets' names renamed."""
+    import copy
+
+    bound = {n.id for gen in node.generators  # type: ignore[attr-defined]
+             for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+    if not bound:
+        return node
+    renamer = _ComprehensionScope(bound, f".c{uid}.")
+    scoped = copy.deepcopy(node)
+    for index, gen in enumerate(scoped.generators):  # type: ignore[attr-defined]
+        gen.target = renamer.visit(gen.target)
+        if index > 0:  # the first iterable is evaluated in the enclosing scope
+            gen.iter = renamer.visit(gen.iter)
+        gen.ifs = [renamer.visit(test) for test in gen.ifs]
+    for field in ("elt", "key", "value"):
+        if hasattr(scoped, field):
+            setattr(scoped, field, renamer.visit(getattr(scoped, field)))
+    return scoped
+
+
 def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     """[...], {...}, {k: v ...} and generator expressions (built as lists)."""
-    holder = f".comp{b.next_loop_id()}"
+    uid = b.next_loop_id()
+    holder = f".comp{uid}"
     learned = b.var_types.get(holder)
+    expected = b.expected.get(id(node))
+    node = _own_scope(node, uid)
+    if learned is None and type(expected) is {ast.ListComp: ListType, ast.SetComp: SetType,
+                                              ast.DictComp: DictType}.get(type(node)):
+        learned = expected  # (its annotation, or what the local became)
     if isinstance(node, ast.DictComp):
         known = learned if isinstance(learned, DictType) else DictType(UNKNOWN, UNKNOWN)
         result = prim(b, prims.DICT_NEW, [kind(known.key), kind(known.value)], node, known)

@@ -26,3 +26,15 @@ def empty_min_max(name: str) -> str:
     if VERSION >= (3, 12):
         return f"{name}() iterable argument is empty"
     return f"{name}() arg is an empty sequence"
+
+
+def abstract_instantiation(class_name: str, methods) -> str:
+    """TypeError of instantiating a class with unimplemented abstract methods."""
+    names = sorted(methods)
+    plural = "s" if len(names) > 1 else ""
+    if VERSION >= (3, 12):
+        listed = ", ".join(f"'{n}'" for n in names)
+        return (f"Can't instantiate abstract class {class_name} without an implementation for "
+                f"abstract method{plural} {listed}")
+    return f"Can't instantiate abstract class {class_name} with abstract method{plural} " + \
+        ", ".join(names)
