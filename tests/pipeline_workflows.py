@@ -6,7 +6,7 @@ and loads and runs the saved directories in a fresh process where neither
 this source nor its classes can be imported.  CASES maps a case name to
 (a function returning the traced callable, its example arguments, the
 argument tuples to run)."""
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -135,6 +135,23 @@ def any_flow(x, y):
     return pack([describe(x), describe(y), 1.5, None])
 
 
+# ---- unions (held as Any, checked against their members at the boundary)
+@pyjitx.compile
+def parse_count(s: str) -> Optional[int]:
+    s = s.strip()
+    return int(s) if s.isdigit() else None
+
+@pyjitx.compile
+def label(n: Optional[int], fallback: Union[int, str]) -> str:
+    if n is None:
+        return f"none:{fallback}"
+    return f"{n * 2}:{fallback}"
+
+def union_flow(text, fallback):
+    n = parse_count(text)
+    return label(n, fallback), n
+
+
 # ---- NDArray
 @pyjitx.compile
 class Linear:
@@ -215,6 +232,8 @@ class BertFlow:
 CASES = {
     "scalar": (lambda: scalar_flow, (3, 2.5),
                [(4, 1.0), (-7, 0.0), (2 ** 40, -3.5), (0, float("inf"))]),
+    "union": (lambda: union_flow, (" 12 ", "x"),
+              [(" 7", 3), ("abc", "fallback"), ("", 0), ("٣", "é")]),
     "string": (lambda: string_flow, ("Hello  World",),
                [("Ünïcode  ÇA  va",), ("héllo 🎉  WORLD",), ("",), ("Straße",)]),
     "container": (lambda: container_flow, ("a b a c b a",),
