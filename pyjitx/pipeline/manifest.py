@@ -184,7 +184,7 @@ def _descriptor_end(text: str, i: int, allow_g: bool, depth: int = 0) -> int:
     elif c == "d":
         j = _descriptor_end(text, j, False, depth + 1)
         j = _descriptor_end(text, j, False, depth + 1) if j >= 0 else -1
-    elif c == "t":
+    elif c in "tu":  # a tuple's items; a union's members
         while j < len(text) and text[j] != "]":
             j = _descriptor_end(text, j, False, depth + 1)
             if j < 0:
