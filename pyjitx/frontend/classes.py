@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 import zlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
@@ -254,12 +253,13 @@ def info_of_type(t: ClassType) -> ClassInfo:
 def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
     """(name, annotation text or None) of every `self.name = ...` in
     __init__'s source, in order."""
+    from .source import parse_function
+
     try:
-        source = textwrap.dedent(inspect.getsource(init))
-    except (OSError, TypeError):
-        return []
-    node = ast.parse(source).body[0]
-    if not isinstance(node, ast.FunctionDef) or not node.args.args:
+        node = parse_function(init).node
+    except CompileError:
+        return []  # (no source: building __init__ reports it)
+    if not node.args.args:
         return []
     self_name = node.args.args[0].arg
     found: List[Tuple[str, Optional[str]]] = []
