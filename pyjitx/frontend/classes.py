@@ -88,6 +88,22 @@ class ClassInfo:
         self.type = ClassType(pyclass.__qualname__, class_id(pyclass),
                               self.base.type if self.base else None)
         self.module_name = pyclass.__module__
+        self.settled = False
+        self.settling = False
+        # (info_for registers the class before collecting its fields, so
+        # that an annotation may name the class itself -- `self.children:
+        # List[Node]`, `next: Optional[Node]` -- or a class naming it back)
+        self.collected = False
+        self.waiting: List[ClassInfo] = []  # subclasses whose fields wait for ours
+
+    def collect(self) -> None:
+        """The fields (a base's first, then this class's, in order of
+        appearance) and the virtual methods.  A subclass met while its
+        base's annotations are read waits until the base is done."""
+        if self.base is not None and not self.base.collected:
+            self.base.waiting.append(self)
+            return
+        pyclass = self.pyclass
         # fields: the base's first, then this class's, in order of appearance
         self.field_names: List[str] = list(self.base.field_names) if self.base else []
         self.field_types: Dict[str, Type] = dict(self.base.field_types) if self.base else {}
@@ -115,8 +131,14 @@ class ClassInfo:
             if inspect.isfunction(member) and name != "__init__" and name not in self.vtable \
                     and not inspect.isgeneratorfunction(member):
                 self.vtable.append(name)
-        self.settled = False
-        self.settling = False
+        self.collected = True
+        waiting, self.waiting = self.waiting, []
+        for sub in waiting:
+            try:
+                sub.collect()
+            except BaseException:
+                _forget(sub)
+                raise
 
     # ---- fields
 
@@ -235,7 +257,21 @@ def info_for(pyclass: type) -> ClassInfo:
     if info is None:
         info = ClassInfo(pyclass)
         _INFOS[pyclass] = info
+        try:
+            info.collect()
+        except BaseException:
+            _forget(info)
+            raise
     return info
+
+
+def _forget(info: ClassInfo) -> None:
+    """A class whose fields could not be collected, and the subclasses
+    waiting for it: met again, they are read again (and fail again)."""
+    _INFOS.pop(info.pyclass, None)
+    for sub in info.waiting:
+        _forget(sub)
+    info.waiting = []
 
 
 def known_classes() -> List[ClassInfo]:
