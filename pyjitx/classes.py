@@ -67,6 +67,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
             ns[name] = staticmethod(method(member.__func__, None))
         elif isinstance(member, classmethod):
             continue  # below, with the inherited ones
+        elif inspect.ismemberdescriptor(member):
+            continue  # a __slots__ entry: a field, whose property is made below
         elif isinstance(member, property):
             ns[name] = property(method(member.fget) if member.fget else None,
                                 method(member.fset) if member.fset else None, doc=member.__doc__)

@@ -114,8 +114,10 @@ class ClassInfo:
                 continue
             t = self._annotation_type(annotation, f"attribute '{name}'")
             self._add_field(name, t)
-            if name in pyclass.__dict__:
+            if name in pyclass.__dict__ and not inspect.ismemberdescriptor(pyclass.__dict__[name]):
                 self.defaults[name] = pyclass.__dict__[name]
+        for name in slot_names(pyclass):  # __slots__ name the fields (typed below)
+            self._add_field(name, None)
         init = pyclass.__dict__.get("__init__")
         self.assigned_in_init: List[str] = []
         if inspect.isfunction(init):
@@ -247,6 +249,22 @@ class ClassInfo:
                                    "parameters (unannotated ones arrive with Any)")
             types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
         return tuple(types)
+
+
+def slot_names(pyclass: type) -> List[str]:
+    """The instance attributes a class's own __slots__ declares (a str or
+    an iterable of str; __dict__ and __weakref__ are no attributes).  A
+    compiled instance has a fixed layout anyway: the slots are its fields,
+    typed by an annotation or by what __init__ assigns."""
+    slots = pyclass.__dict__.get("__slots__", ())
+    if isinstance(slots, str):
+        slots = (slots,)
+    try:
+        names = list(slots)
+    except TypeError:
+        raise CompileError(f"class {pyclass.__qualname__}: __slots__ must be a string or an "
+                           f"iterable of strings, not {type(slots).__name__}") from None
+    return [n for n in names if isinstance(n, str) and n not in ("__dict__", "__weakref__")]
 
 
 _INFOS: Dict[type, ClassInfo] = {}
