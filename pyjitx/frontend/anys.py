@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, with_article
+from ..ir.types import ANY, BOOL, FLOAT, INT, NONE, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -132,6 +132,44 @@ def unbox(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> op
         descriptor = ops.Constant(prims.CSTR, boundary_descriptor(to))
         return _prim(b, prims.ANY_CAST, [value, descriptor], node, result_type=to)
     raise b.error(node, f"an Any cannot be used as {with_article(to)}")
+
+
+def assign_declared(b: "FunctionBuilder", name: str, value: ops.Value, declared: Type,
+                    node: ast.AST) -> ops.Value:
+    """`name = value` where the local `name` is annotated `declared`: the
+    local keeps its type.  An Any is checked when assigned (TypeError
+    naming the local, the annotation and what the Any held); a value that
+    widens to the annotation converts; anything else does not compile."""
+    from ..ir.types import unify
+    from .builder import _error_kind
+
+    if value.type != ANY or declared == ANY:
+        if unify(value.type, declared) != declared:
+            raise b.error(node, f"local '{name}' is annotated {declared} but assigned "
+                          f"{with_article(value.type)} here",
+                          hint="a local keeps the type of its annotation: convert the value, "
+                               "or annotate the local with a type that holds both")
+        return b.expr.coerce(value, declared, node)
+    handler = b.new_block("annotated_mismatch")
+    b.handlers.append(handler)
+    try:
+        result = unbox(b, value, declared, node)
+    finally:
+        b.handlers.pop()
+    checked = b.block
+    b.seal(handler)
+    if b.ssa_has_preds(handler):
+        b.start(handler)
+        line = b.lineno(node)
+        caught = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], line))
+        text = b.emit(ops.PrimitiveCall(prims.EXCEPTION_STR, [caught], line))
+        prefix = ops.Constant(STR, f"local '{name}' is annotated {declared}: ")
+        message = b.expr.binary(ast.Add(), prefix, text, node)
+        b.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [ops.Constant(INT, _error_kind("TypeError")),
+                                                     message], line))
+        b.propagate(node)
+    b.start(checked)
+    return result
 
 
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,

@@ -77,6 +77,9 @@ class FunctionBuilder:
         self.progress = progress
         self.var_types: Dict[str, Type] = dict(var_types)
         self.var_origin: Dict[str, ast.AST] = {}
+        # locals with an annotation (`n: int = 0`): they keep that type, and
+        # what is assigned to them later converts to it (anys.assign_declared)
+        self.declared_locals: Dict[str, Type] = {}
         self.return_preset_next: Optional[Type] = progress.return_preset
         # a classmethod's `cls`: a name for the class it was called through,
         # looked up like a global (classmethods.py)
@@ -204,6 +207,11 @@ class FunctionBuilder:
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
+        declared = self.declared_locals.get(name)
+        if declared is not None and value.type != declared:
+            from .anys import assign_declared
+
+            value = assign_declared(self, self.source_names.get(name, name), value, declared, node)
         if isinstance(value.type, FunctionRefType):
             from .closures import check_copy
 
@@ -502,6 +510,7 @@ class FunctionBuilder:
             shown = self.source_names.get(name, name)
             raise self.error(stmt, f"local '{shown}' is declared {declared} but assigned {with_article(known)}")
         self.var_types[name] = declared
+        self.declared_locals[name] = declared
         self.var_origin.setdefault(name, stmt)
         if stmt.value is not None:
             self.expected[id(stmt.value)] = declared
