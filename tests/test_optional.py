@@ -84,7 +84,7 @@ def test_optional_scalar_is_a_clear_error():
     def f(x: Optional[int]) -> int:
         return 0
 
-    with pytest.raises(pyjitx.CompileError, match="Optional scalars"):
+    with pytest.raises(pyjitx.CompileError, match="for an optional scalar, use Any"):
         pyjitx.compile(f, eager=True)
 
 

@@ -23,15 +23,16 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 
 
 SUPPORTED_TYPES_HINT = (
-    "supported types: int, float, bool, None, str, bytes, List[T], Dict[K, V], Set[T], "
-    "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), and Optional[T] / T | None where T is one of str, bytes "
-    "or a container (Optional scalars arrive with Any), pyjitx.NDArray / NDArray[dtype, ndim]")
+    "supported types: int, float, bool, None, str, bytes, Any, List[T], Dict[K, V], Set[T], "
+    "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), compiled classes, Callable[...], "
+    "Optional[T] / T | None of a str, bytes, container or class (for an optional scalar, use "
+    "Any), pyjitx.NDArray / NDArray[dtype, ndim]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
     """The IR type of an evaluated annotation (or its string form, whose
     other names -- compiled classes -- are looked up in `scope`), or None
-    if pyjitx has no such type (yet)."""
+    if pyjitx has no such type."""
     if isinstance(annotation, str):
         try:
             node = ast.parse(annotation.strip(), mode="eval").body
@@ -108,7 +109,7 @@ def _optional(members: list) -> Optional[Type]:
     if item == ANY:
         return ANY  # Any already holds None
     if item is None or not item.is_refcounted:
-        return None  # Optional scalars arrive with Any
+        return None  # an optional scalar is written Any
     return OptionalType(item)
 
 

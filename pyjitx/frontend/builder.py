@@ -26,20 +26,26 @@ from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
 from .ssa import SSABuilder
 
-_SUPPORTED_STATEMENTS = ("assignments, augmented assignments, if/elif/else, while, "
-                         "for ... in range(...), break, continue, return, pass, assert, "
-                         "try, raise, with, del and expression statements")
+_SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), if/elif/else, "
+                         "while, for, break, continue, return, pass, assert, try/except/finally, "
+                         "raise, with, del, nested def, nonlocal and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
-    ast.Try: "try/except arrives with strings and containers",
-    ast.Raise: "raise arrives with strings and containers",
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
-    ast.AsyncFunctionDef: "async functions are not supported",
-    ast.Import: "import at module level; compiled code can use the math module",
-    ast.ImportFrom: "import at module level; compiled code can use the math module",
-    ast.Delete: "del is not supported yet",
-    ast.Global: "compiled code reads module-level constants but cannot assign them",
+    ast.AsyncFunctionDef: "coroutines (async def, await, async for/with) are not supported",
+    ast.AsyncFor: "coroutines (async def, await, async for/with) are not supported",
+    ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
+    ast.Import: "import at module level; compiled code reads the modules it names there",
+    ast.ImportFrom: "import at module level; compiled code reads the modules it names there",
+    ast.Global: "compiled code reads module-level constants but cannot assign them; return "
+                "the new value instead",
+    ast.Match: "write the cases as if/elif tests",
 }
+
+
+_RETURNS_HINT = ("a function returns one type: int and float unify to float, and None with "
+                 "a str, bytes, container or instance gives Optional[...] of it; annotate the "
+                 "return type Any for other mixes")
 
 
 def _assigned_names(node: ast.FunctionDef) -> Set[str]:
@@ -394,7 +400,8 @@ class FunctionBuilder:
         value = self.expr.value(stmt.value)
         for target in stmt.targets:
             if isinstance(target, (ast.Tuple, ast.List)):
-                raise self.error(target, "unpacking in a chained assignment is not supported")
+                raise self.error(target, "unpacking in a chained assignment is not supported",
+                                 hint="assign, then unpack: `c = (1, 2)`, then `a, b = c`")
             self._assign(target, value)
 
     def _unpack(self, target: ast.expr, value_node: ast.expr) -> None:
@@ -403,14 +410,16 @@ class FunctionBuilder:
             self.unpack_value(target, self.expr.value(value_node), value_node)
             return
         if any(isinstance(e, ast.Starred) for e in elts + value_node.elts):
-            raise self.error(target, "starred unpacking is not supported yet")
+            raise self.error(target, "starred unpacking of a literal is not supported",
+                             hint="unpack a list: `items = [1, 2, 3]`, then `a, *rest = items`")
         if len(elts) != len(value_node.elts):
             raise self.error(value_node, f"cannot unpack {len(value_node.elts)} values into "
                              f"{len(elts)} targets")
         values = [self.expr.value(v) for v in value_node.elts]
         for sub_target, value in zip(elts, values):
             if isinstance(sub_target, (ast.Tuple, ast.List)):
-                raise self.error(sub_target, "nested unpacking is not supported yet")
+                raise self.error(sub_target, "nested unpacking is not supported",
+                                 hint="unpack in two steps: `pair, c = ...`, then `a, b = pair`")
             self._assign(sub_target, value)
 
     def unpack_value(self, target: ast.expr, value: ops.Value, node: ast.AST) -> None:
@@ -423,7 +432,8 @@ class FunctionBuilder:
         if isinstance(value.type, TupleType):
             n = len(value.type.items)
             if starred:
-                raise self.error(target, "starred unpacking of a tuple is not supported yet")
+                raise self.error(target, "starred unpacking of a tuple is not supported",
+                                 hint="unpack a list of its items: `a, *rest = list(t)`")
             if n != len(elts):
                 message = (f"too many values to unpack (expected {len(elts)})" if n > len(elts)
                            else f"not enough values to unpack (expected {len(elts)}, got {n})")
@@ -455,9 +465,8 @@ class FunctionBuilder:
             obj = self.expr.unwrap(self.expr.value(target.value), target)
             set_attribute(self, obj, target.attr, value, target)
             return
-        if not isinstance(target, ast.Name):
-            raise self.error(target, f"cannot assign to {type(target).__name__.lower()} here",
-                             hint="compiled code assigns to local variables and items")
+        # (a Starred target is an item of a Tuple/List target, unpacked above)
+        assert isinstance(target, ast.Name), ast.dump(target)
         self.write_var(target.id, value, target)
 
     def stmt_With(self, stmt: ast.With) -> None:
@@ -533,8 +542,8 @@ class FunctionBuilder:
             result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
             set_attribute(self, obj, stmt.target.attr, result, stmt.target)
             return
-        if not isinstance(stmt.target, ast.Name):
-            raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")
+        # (Python's grammar allows no other target)
+        assert isinstance(stmt.target, ast.Name), ast.dump(stmt.target)
         current = self.read_var(stmt.target.id, stmt.target)
         if isinstance(current.type, NDArrayType):  # a += x changes the array in place
             from . import arrays
@@ -581,8 +590,7 @@ class FunctionBuilder:
             if value.type != target and wider != target:
                 raise self.error(where, f"returns {with_article(value.type)}, but the function returns "
                                  f"{target}" + (" (annotated)" if self.return_annotation else ""),
-                                 hint="a function returns one type; int and float unify to "
-                                      "float; Optional results arrive with containers")
+                                 hint=_RETURNS_HINT)
             value = self.expr.coerce(value, target, where)
             self.signature.return_type = target
         elif self.signature.return_type is None:
@@ -595,8 +603,7 @@ class FunctionBuilder:
                 raise self.error(
                     where, f"returns {with_article(value.type)} here but {with_article(self.signature.return_type)} "
                            f"at line {loc.line if loc else '?'}",
-                    hint="a function returns one type; int and float unify to float; Optional "
-                         "results arrive with containers")
+                    hint=_RETURNS_HINT)
             self.return_preset_next = joined
             raise Retry()
         seen = self.progress.return_so_far
@@ -688,14 +695,12 @@ class FunctionBuilder:
                   stmt, body=stmt.body)
 
     def stmt_Break(self, stmt: ast.Break) -> None:
-        if not self.loops:
-            raise self.error(stmt, "'break' outside loop")
+        assert self.loops, "'break' outside loop: Python's compiler refuses it"
         self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].break_target)
 
     def stmt_Continue(self, stmt: ast.Continue) -> None:
-        if not self.loops:
-            raise self.error(stmt, "'continue' not properly in loop")
+        assert self.loops, "'continue' outside loop: Python's compiler refuses it"
         self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].continue_target)
 
@@ -714,10 +719,17 @@ class FunctionBuilder:
         self.seal(ok)
         self.start(fail)
         message = None
+        if stmt.msg is not None and not isinstance(stmt.msg, ast.Constant):
+            # assert x, f"..." -- the message is built only when the test fails
+            from .strings import to_str
+
+            text = to_str(self, self.expr.value(stmt.msg), stmt.msg)
+            self.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [
+                ops.Constant(INT, _error_kind("AssertionError")), text], self.lineno(stmt)))
+            self.propagate(stmt)
+            self.start(ok)
+            return
         if stmt.msg is not None:
-            if not isinstance(stmt.msg, ast.Constant):
-                raise self.error(stmt.msg, "assert messages must be constants so far",
-                                 hint="formatted messages arrive with strings")
             message = str(stmt.msg.value)
         self.terminate(ops.Raise("AssertionError", message, self.lineno(stmt)))
         self.start(ok)
@@ -735,7 +747,10 @@ class FunctionBuilder:
             try:
                 value = cell.cell_contents
             except ValueError:
-                raise self.error(node, f"free variable '{name}' is not bound yet") from None
+                raise self.error(node, f"free variable '{name}' has no value when "
+                                 f"{self.pyfunc.__name__}() is compiled",
+                                 hint=f"assign '{name}' before the first call of "
+                                      f"{self.pyfunc.__name__}()") from None
             key = f"free:{self.pyfunc.__module__}:{self.pyfunc.__qualname__}:{name}"
         elif name in self.pyfunc.__globals__:
             value = self.pyfunc.__globals__[name]

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType,
-                        has_unknown, with_article)
+from ..ir.types import (ANY, FLOAT, INT, NONE, UNKNOWN, DictType, ListType, OptionalType,
+                        SetType, TupleType, VarTupleType, has_unknown, holds_functions,
+                        with_article)
 from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, learn_functions,
                          learn_type, new_list, prim)
 from .session import Retry
@@ -30,16 +31,18 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
         return _dict_method(b, receiver, receiver_node, name, args, node)
     if isinstance(t, SetType):
         return _set_method(b, receiver, receiver_node, name, args, node)
-    if isinstance(t, TupleType):
-        if name == "count" and len(args) == 1:
-            raise b.error(node, "tuple.count is not supported yet")
+    if isinstance(t, (TupleType, VarTupleType)) and name == "count":
+        # as a list of its items (a tuple of one item type; mixed items are
+        # refused by as_list)
+        items = as_list(b, receiver, node)
+        return _list_method(b, items, receiver_node, name, args, kwargs, node)
     raise b.error(node.func, f"{with_article(t)} has no method '{name}' in compiled code")
 
 
 def _arity(b, node, name, args, low, high) -> None:
     if not low <= len(args) <= high:
         raise b.error(node, f"{name}() takes {low}" + (f" to {high}" if high != low else "") +
-                      f" arguments ({len(args)} given)")
+                      f" argument{'' if high == 1 else 's'} ({len(args)} given)")
 
 
 def _list_method(b, lst, receiver_node, name, args, kwargs, node) -> ops.Value:
@@ -172,10 +175,23 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
         _arity(b, node, "get", args, 1, 2)
         probe = _probe(b, args[0], t.key, node)
         if len(args) == 1:
-            default = ops.Constant(NONE, None)
-            if t.value != NONE:
-                raise b.error(node, "dict.get(key) without a default returns Optional values, "
-                              "which are not supported yet", hint="pass a default: d.get(k, 0)")
+            # the value or None: Optional[V] of an object type V, an Any as it is
+            result_type = t.value
+            if t.value == ANY:
+                default = b.expr.coerce(ops.Constant(NONE, None), ANY, node)
+            elif t.value == NONE or isinstance(t.value, OptionalType):
+                default = ops.Constant(t.value, None)
+            elif t.value.is_refcounted and not holds_functions(t.value):
+                result_type = OptionalType(t.value)
+                default = ops.Constant(result_type, None)
+            else:
+                raise b.error(node, f"d.get(key) without a default gives None or "
+                              f"{with_article(t.value)}, and an optional {t.value} is no "
+                              "type pyjitx has",
+                              hint="pass a default, e.g. `d.get(k, 0)`, or test `k in d` first")
+            if probe is None:
+                return default
+            return prim(b, prims.DICT_GET, [d, probe, default], node, result_type)
         else:
             default = coerce_item(b, args[1], t.value, node, "this dict")
         if probe is None:
@@ -249,7 +265,8 @@ def _set_method(b, s, receiver_node, name, args, node) -> ops.Value:
             prim(b, prims.SET_UPDATE_LIST, [s, other], node)
             return none
         if other.type != t:
-            raise b.error(node, f"{name}() needs {t}, not {other.type}")
+            raise b.error(node, f"{name}() needs {with_article(t)}, not {with_article(other.type)}",
+                          hint=f"make it a set first: `s.{name}(set(xs))`")
         if name in binary_ops:
             return prim(b, binary_ops[name], [s, other], node, t)
         if name in updates:

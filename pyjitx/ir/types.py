@@ -439,6 +439,4 @@ def with_article(t: Type) -> str:
         return "None"
     if t == ANY:
         return "an Any"
-    if isinstance(t, ObjectType) and not isinstance(t, (StrType, BytesType)):
-        return f"a {name}"
-    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+    return f"an {name}" if name[0] in "aeiouAEIOU" else f"a {name}"
