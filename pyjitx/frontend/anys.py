@@ -58,7 +58,9 @@ def box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
             return _prim(b, prims.ANY_BOX_CONTAINER,
                          [value, ops.Constant(prims.CSTR, descriptor)], node)
         return b.emit(ops.OptionalOp("wrap", value, ANY))
-    raise b.error(node, f"{with_article(t)} cannot be held in an Any")
+    raise b.error(node, f"{with_article(t)} cannot be held in an Any",
+                  hint="an Any holds what Python code can hold too: numbers, str, bytes, None, "
+                       "containers and instances; function values stay in typed locals")
 
 
 def _holds_typed_objects(t: Type) -> bool:
@@ -140,16 +142,16 @@ def assign_declared(b: "FunctionBuilder", name: str, value: ops.Value, declared:
     local keeps its type.  An Any is checked when assigned (TypeError
     naming the local, the annotation and what the Any held); a value that
     widens to the annotation converts; anything else does not compile."""
-    from ..ir.types import unify
     from .builder import _error_kind
 
     if value.type != ANY or declared == ANY:
-        if unify(value.type, declared) != declared:
+        try:
+            return b.expr.coerce(value, declared, node)
+        except CompileError:
             raise b.error(node, f"local '{name}' is annotated {declared} but assigned "
                           f"{with_article(value.type)} here",
                           hint="a local keeps the type of its annotation: convert the value, "
-                               "or annotate the local with a type that holds both")
-        return b.expr.coerce(value, declared, node)
+                               "or annotate the local with a type that holds both") from None
     handler = b.new_block("annotated_mismatch")
     b.handlers.append(handler)
     try:
@@ -378,8 +380,8 @@ def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: a
         key = keywords.get("key")
         if key is not None and not (isinstance(key, ast.Constant) and key.value is None):
             raise b.error(key, "sort(key=...) on an Any is not supported",
-                          hint="narrow it first: `if isinstance(x, list):` then "
-                               "`xs: List[T] = x; xs.sort(key=...)`")
+                          hint="narrow it first: `if isinstance(x, list):`, then "
+                               "`xs: List[Any] = x` and `xs.sort(key=...)`")
         if "reverse" in keywords:
             args = [box(b, b.expr.value(keywords["reverse"]), keywords["reverse"])]
     elif keywords:

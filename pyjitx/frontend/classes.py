@@ -76,14 +76,16 @@ class ClassInfo:
         self.pyclass = pyclass
         bases = [b for b in pyclass.__bases__ if b is not object]
         if len(bases) > 1:
-            raise CompileError(f"class {pyclass.__qualname__}: multiple inheritance is not "
-                               "supported", hint="derive from one compiled class")
+            raise error(pyclass, f"class {pyclass.__qualname__}: multiple inheritance is not "
+                        "supported", hint="derive from one compiled class")
         self.base: Optional[ClassInfo] = None
         if bases:
             base = original_class(bases[0])
             if base is None:
-                raise CompileError(f"class {pyclass.__qualname__}: its base {bases[0].__name__} "
-                                   "cannot be compiled")
+                raise error(pyclass, f"class {pyclass.__qualname__}: its base "
+                            f"{bases[0].__name__} cannot be compiled",
+                            hint="a compiled class derives from another compiled class, or from "
+                                 "none")
             self.base = info_for(base)
         self.type = ClassType(pyclass.__qualname__, class_id(pyclass),
                               self.base.type if self.base else None)
@@ -150,8 +152,9 @@ class ClassInfo:
         scope = getattr(where, "__globals__", None) or vars(inspect.getmodule(self.pyclass) or object)
         t = type_from_annotation(annotation, scope)
         if t is None:
-            raise CompileError(f"class {self.pyclass.__qualname__}: unsupported annotation "
-                               f"{annotation!r} of {what}", hint=SUPPORTED_TYPES_HINT)
+            raise error(self.pyclass, f"class {self.pyclass.__qualname__}: unsupported annotation "
+                        f"{annotation!r} of {what}", hint=SUPPORTED_TYPES_HINT, method=where,
+                        name=what.split("'")[1] if "'" in what else None)
         return t
 
     def _add_field(self, name: str, declared: Optional[Type]) -> None:
@@ -160,8 +163,10 @@ class ClassInfo:
         if declared is not None:
             known = self.field_types.get(name)
             if known is not None and known != declared:
-                raise CompileError(f"class {self.pyclass.__qualname__}: attribute '{name}' is "
-                                   f"declared both {known} and {declared}")
+                raise error(self.pyclass, f"class {self.pyclass.__qualname__}: attribute "
+                            f"'{name}' is declared both {known} and {declared}",
+                            method=self.pyclass.__dict__.get("__init__"), name=name,
+                            hint="an attribute keeps one type: annotate it once")
             self.field_types[name] = declared
 
     def field_index(self, name: str) -> Optional[int]:
@@ -190,10 +195,11 @@ class ClassInfo:
         for name in self.field_names:
             t = self.field_types.get(name)
             if t is None or has_unknown(t):
-                raise CompileError(
-                    f"class {self.pyclass.__qualname__}: cannot tell the type of attribute "
-                    f"'{name}'", hint=f"annotate it, e.g. `{name}: List[int]` in the class body "
-                    f"or `self.{name}: List[int] = []` in __init__")
+                init = self.pyclass.__dict__.get("__init__")
+                raise error(
+                    self.pyclass, f"class {self.pyclass.__qualname__}: cannot tell the type of "
+                    f"attribute '{name}'", hint=annotation_example(name, t),
+                    method=init if inspect.isfunction(init) else None, name=name)
         self.settled = True
 
     def learn_field(self, name: str, t: Type) -> Optional[Type]:
@@ -239,14 +245,18 @@ class ClassInfo:
         given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
         for p in params[1:] if skip_self else params:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise CompileError(f"{method.__qualname__}: *args/**kwargs are not supported")
+                raise error(self.pyclass, f"{method.__qualname__}: *args/**kwargs are not "
+                            "supported", method=method, name=p.name,
+                            hint="methods of compiled classes take a fixed list of parameters")
             if p.name in given:
                 types.append(given[p.name])
                 continue
             if p.annotation is inspect.Parameter.empty:
-                raise CompileError(f"{method.__qualname__}: parameter '{p.name}' needs an "
-                                   "annotation", hint="methods of compiled classes take annotated "
-                                   "parameters (unannotated ones arrive with Any)")
+                raise error(self.pyclass, f"{method.__qualname__}: parameter '{p.name}' needs an "
+                            "annotation", method=method, name=p.name,
+                            hint="methods of compiled classes take annotated parameters (a "
+                                 "method is compiled once, for every caller); annotate it Any "
+                                 "to take values of several types")
             types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
         return tuple(types)
 
@@ -257,14 +267,62 @@ def slot_names(pyclass: type) -> List[str]:
     compiled instance has a fixed layout anyway: the slots are its fields,
     typed by an annotation or by what __init__ assigns."""
     slots = pyclass.__dict__.get("__slots__", ())
-    if isinstance(slots, str):
-        slots = (slots,)
-    try:
-        names = list(slots)
-    except TypeError:
-        raise CompileError(f"class {pyclass.__qualname__}: __slots__ must be a string or an "
-                           f"iterable of strings, not {type(slots).__name__}") from None
+    # (Python made the class: __slots__ is a str or an iterable of str)
+    names = [slots] if isinstance(slots, str) else list(slots)
     return [n for n in names if isinstance(n, str) and n not in ("__dict__", "__weakref__")]
+
+
+def error(pyclass: type, message: str, hint: str = "", method: Any = None,
+          name: Optional[str] = None) -> CompileError:
+    """A CompileError about a class, located at `name` (a parameter, or an
+    attribute that `method` assigns) in `method` when given and found, else
+    at the class's `class` line, else nowhere."""
+    from ..errors import SourceLocation
+    from .source import parse_function
+
+    if method is not None and inspect.isfunction(method):
+        try:
+            parsed = parse_function(method)
+        except CompileError:
+            parsed = None
+        if parsed is not None:
+            node: Optional[ast.AST] = None
+            for sub in ast.walk(parsed.node):
+                if name is None:
+                    break
+                if isinstance(sub, ast.arg) and sub.arg == name:
+                    node = sub
+                    break
+                if isinstance(sub, ast.Attribute) and sub.attr == name and \
+                        isinstance(sub.ctx, ast.Store):
+                    node = sub
+                    break
+            if node is not None or name is None:
+                return parsed.source_map.error(node or parsed.node, message, hint)
+    try:
+        lines, first = inspect.getsourcelines(pyclass)
+        filename = inspect.getsourcefile(pyclass) or "?"
+        offset = next(i for i, text in enumerate(lines) if text.lstrip().startswith("class "))
+    except (OSError, TypeError, StopIteration):
+        return CompileError(message, None, hint)
+    text = lines[offset]
+    col = len(text) - len(text.lstrip())
+    return CompileError(message, SourceLocation(filename, first + offset, col, col + 5, text), hint)
+
+
+def annotation_example(name: str, t: Optional[Type]) -> str:
+    """How to annotate an attribute whose type is (partly) unknown: an
+    example of its shape (List[?] -> List[int] = [])."""
+    from ..ir.types import DictType, ListType, SetType
+
+    if t is None:
+        return (f"annotate it with the type it holds, e.g. `{name}: int` in the class body or "
+                f"`self.{name}: int = 0` in __init__")
+    shown = str(t).replace("?", "int")
+    value = ("[]" if isinstance(t, ListType) else "{}" if isinstance(t, DictType)
+             else "set()" if isinstance(t, SetType) else "...")
+    return (f"annotate it, e.g. `{name}: {shown}` in the class body or "
+            f"`self.{name}: {shown} = {value}` in __init__")
 
 
 _INFOS: Dict[type, ClassInfo] = {}
@@ -373,8 +431,9 @@ def get_attribute(b: "FunctionBuilder", obj: ops.Value, node: ast.Attribute) -> 
     if member is not None and not callable(member) and not isinstance(member, (staticmethod, classmethod)):
         return _dynamic_constant(b, obj, info, name, member, node)
     if member is not None:
-        raise b.error(node, f"method '{name}' used as a value", hint="call it: functions as "
-                      "values arrive with closures")
+        raise b.error(node, f"method '{name}' used as a value",
+                      hint=f"call it, or make a function value that calls it: "
+                           f"`lambda x: obj.{name}(x)`")
     raise b.error(node, f"'{t}' object has no attribute '{name}'",
                   hint=f"compiled classes have the attributes annotated in the class body or "
                        f"assigned in __init__ ({', '.join(info.field_names) or 'none here'})")
@@ -456,7 +515,7 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
             field_type = info.field_types[name]
         elif has_unknown(value.type):
             raise b.error(node, f"cannot tell the type of attribute '{name}' from this value",
-                          hint=f"annotate it: self.{name}: List[int] = []")
+                          hint=annotation_example(name, value.type))
         else:
             field_type = info.learn_field(name, value.type)
     if value.type != field_type:
@@ -514,7 +573,9 @@ def call_method(b: "FunctionBuilder", receiver: ops.Value, method: Any, owner: O
     try:
         param_types = owner.method_arg_types(method, self_type)
     except CompileError as exc:
-        raise b.error(node, exc.message, exc.hint) from None
+        if exc.location is not None:
+            raise
+        raise b.error(node, exc.message, exc.hint) from None  # (no source: at the call)
     values = bind_arguments(b, node, method, args, skip_first=True)
     call_args: List[ops.Value] = [receiver]
     for value, t, name in zip(values, param_types[1:], list(inspect.signature(method).parameters)[1:]):
@@ -554,8 +615,8 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
         field = get_attribute(b, receiver, node.func)
         if isinstance(field.type, ClassType):  # self.tokenizer(text): its __call__
             return method_call(b, field, "__call__", node)
-        raise b.error(node, f"calling attribute '{name}' is not supported",
-                      hint="functions as values arrive with closures")
+        raise b.error(node, f"attribute '{name}' holds {with_article(field.type)}, which is "
+                      "not callable")
     raise b.error(node.func, f"'{t}' object has no method '{name}'")
 
 
@@ -606,8 +667,27 @@ def _defining_class(b: "FunctionBuilder") -> ClassInfo:
 def isinstance_check(b: "FunctionBuilder", value: ops.Value, pyclass: type, node: ast.AST) -> ops.Value:
     target = info_for(pyclass).type
     t = value.type
-    if isinstance(t, OptionalType):
-        raise b.error(node, "isinstance() of an Optional instance: test `is None` first")
+    if isinstance(t, OptionalType) and isinstance(t.item, ClassType):
+        # isinstance(None, C) is False; else the instance's answer
+        is_none = b.emit(ops.OptionalOp("is_none", value, BOOL))
+        if t.item.is_subclass_of(target):
+            return b.emit(ops.Unary("bool_not", is_none))
+        if not target.is_subclass_of(t.item):
+            return ops.Constant(BOOL, False)
+        result = f".isinstance{b.next_loop_id()}"
+        present, absent, after = b.new_block("present"), b.new_block("none"), b.new_block("isinst")
+        b.branch(is_none, absent, present)
+        b.seal(present)
+        b.seal(absent)
+        b.start(absent)
+        b.write_var(result, ops.Constant(BOOL, False), node)
+        b.goto(after)
+        b.start(present)
+        b.write_var(result, isinstance_check(b, b.expr.unwrap(value, node), pyclass, node), node)
+        b.goto(after)
+        b.seal(after)
+        b.start(after)
+        return b.read_var(result, node)
     if not isinstance(t, ClassType):
         return ops.Constant(BOOL, False)
     if t.is_subclass_of(target):
@@ -689,11 +769,12 @@ def _slot_function(session: "CompileSession", info: ClassInfo, name: str) -> ops
         same_return = r == br or (isinstance(r, ClassType) and isinstance(br, ClassType)
                                   and r.is_subclass_of(br))
         if not (same_params and same_return):
-            raise CompileError(
-                f"{method.__qualname__} overrides {base_method.__qualname__} with another "
+            raise error(
+                info.pyclass, f"{method.__qualname__} overrides {base_method.__qualname__} with another "
                 f"signature: ({', '.join(map(str, signature.param_types[1:]))}) -> {r} vs "
                 f"({', '.join(map(str, base_sig.param_types[1:]))}) -> {br}",
-                hint="an override takes the same parameter types and returns the same type")
+                hint="an override takes the same parameter types and returns the same type",
+                method=method)
     return signature
 
 
