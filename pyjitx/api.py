@@ -45,7 +45,7 @@ def jit_disabled() -> bool:
 
 @user_facing
 def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = False):
-    """Compile a function (or, later, a class) of the supported subset.
+    """Compile a function or a class of the supported subset.
 
     Usable bare (``@pyjitx.compile``), with options
     (``@pyjitx.compile(cache=False)``) or functionally
@@ -237,7 +237,7 @@ class CompiledFunction:
                 actual = type_of_python_value(value)
                 if actual is None:
                     raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
-                                    f"pass a {type(value).__name__} value yet")
+                                    f"pass a {type(value).__name__} value to compiled code")
                 types.append(actual)
             else:
                 types.append(declared)

@@ -549,7 +549,8 @@ class FunctionBuilder:
             from . import arrays
             from .expressions import _BINOPS
 
-            result = arrays.augmented(self, _BINOPS[type(stmt.op)], current,
+            result = arrays.augmented(self, _BINOPS.get(type(stmt.op), type(stmt.op).__name__),
+                                      current,
                                       self.expr.value(stmt.value), stmt)
             self.write_var(stmt.target.id, result, stmt.target)
             return

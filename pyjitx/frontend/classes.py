@@ -482,7 +482,7 @@ def class_constant(b: "FunctionBuilder", value: Any, node: ast.AST) -> ops.Value
     if constant is None:
         raise b.error(node, f"class attribute of type {type(value).__name__} cannot be used "
                       "in compiled code", hint="class-level int, float, bool, None, str and "
-                      "bytes constants can")
+                      "bytes constants can be used")
     return constant
 
 

@@ -89,7 +89,7 @@ class _TypeHistory:
         if return_preset is not None and (not self.returns or self.returns[-1] != str(return_preset)):
             self.returns.append(str(return_preset))
 
-    def error(self, parsed: ParsedFunction, pyfunc: Callable, builds: int) -> CompileError:
+    def failure(self, parsed: ParsedFunction, pyfunc: Callable, builds: int) -> CompileError:
         changing = [f"'{name.split('.')[0]}' ({' -> '.join(ts)})" for name, ts in self.types.items()]
         if len(self.returns) > 1:
             changing.append(f"the return type ({' -> '.join(self.returns)})")
@@ -237,7 +237,7 @@ class CompileSession:
             self.functions[key] = fn
             self.order.append(key)
             return fn
-        raise history.error(parsed, pyfunc, builds)
+        raise history.failure(parsed, pyfunc, builds)
 
     def _forget_since(self, mark: int) -> None:
         for key in self.order[mark:]:

@@ -439,4 +439,5 @@ def with_article(t: Type) -> str:
         return "None"
     if t == ANY:
         return "an Any"
-    return f"an {name}" if name[0] in "aeiouAEIOU" else f"a {name}"
+    # ("an NDArray": said en-dee)
+    return f"an {name}" if name[0] in "aeiouAEIOU" or name.startswith("ND") else f"a {name}"
