@@ -26,6 +26,7 @@
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
+#include "_boundary.h"
 
 #define PJX_MAX_PARAMS 32
 
@@ -134,7 +135,9 @@ static PyObject *call_slow_path(Dispatcher *self, PyObject *const *args,
         PyErr_SetString(PyExc_TypeError, "pyjitx: uninitialised Dispatcher");
         return NULL;
     }
-    return PyObject_Vectorcall(self->slow_path, args, nargsf, kwnames);
+    PyObject *result = PyObject_Vectorcall(self->slow_path, args, nargsf, kwnames);
+    if (result == NULL) pjx_error_for_user(); /* a CompileError: the user's frames only */
+    return result;
 }
 
 static void release_slots(const pjx_slot *slots, const char *const *descs, Py_ssize_t n) {
@@ -534,7 +537,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
         PyModule_AddObject(module, "Instance", (PyObject *)&pjx_InstanceType) < 0 ||
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
-        pjx_ndarray_bridge_init(module) < 0 ||
+        pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);

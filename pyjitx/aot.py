@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Dict, List, Optional, Sequence, Tuple
 
-from .errors import CompileError, LinkError
+from .errors import CompileError, LinkError, user_facing
 
 BUILD_FORMAT = "pyjitx-build"
 BUILD_FORMAT_VERSION = 1
@@ -305,6 +305,7 @@ def compile_entries(entries: Sequence[Entry], name: str, target: Any, opt: int,
 # ---- 4. the files
 
 
+@user_facing
 def build(path: str, out: str = "build", name: Optional[str] = None, opt: int = 2,
           emit_llvm: bool = False, portable: bool = True,
           progress: Optional[IO[str]] = None) -> BuildResult:
@@ -438,7 +439,9 @@ def main(args: Any) -> int:
         build(args.module, args.output, args.name, args.opt, args.emit_llvm,
               portable=not args.native, progress=sys.stderr)
     except CompileError as exc:
-        print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
+        from .cli import report_compile_error
+
+        report_compile_error(exc)
         return 1
     except (BuildError, LinkError) as exc:
         print(f"pyjitx build: {exc}", file=sys.stderr)

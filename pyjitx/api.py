@@ -18,7 +18,7 @@ from . import _ext, cache
 from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
 from .compiler import CompiledModule, compile_function
-from .errors import CompileError
+from .errors import CompileError, user_facing
 from .frontend.annotations import (SUPPORTED_TYPES_HINT, parameter_type,
                                    type_of_python_value)
 from .frontend.source import parse_function
@@ -43,8 +43,9 @@ def jit_disabled() -> bool:
     return os.environ.get("PYJITX_DISABLE_JIT", "") not in ("", "0")
 
 
+@user_facing
 def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = False):
-    """Compile a function (or, later, a class) of the supported subset.
+    """Compile a function or a class of the supported subset.
 
     Usable bare (``@pyjitx.compile``), with options
     (``@pyjitx.compile(cache=False)``) or functionally
@@ -119,9 +120,9 @@ class CompiledFunction:
         d = self.dispatcher.__dict__
         d["py_func"] = pyfunc
         d["signatures"] = []
-        d["inspect_ir"] = self.inspect_ir
-        d["inspect_llvm"] = self.inspect_llvm
-        d["inspect_asm"] = self.inspect_asm
+        d["inspect_ir"] = user_facing(self.inspect_ir)
+        d["inspect_llvm"] = user_facing(self.inspect_llvm)
+        d["inspect_asm"] = user_facing(self.inspect_asm)
         d["compile_for"] = self.compile_for
 
     def _declared_types(self) -> Dict[str, Optional[Type]]:
@@ -237,7 +238,7 @@ class CompiledFunction:
                 actual = type_of_python_value(value)
                 if actual is None:
                     raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
-                                    f"pass a {type(value).__name__} value yet")
+                                    f"pass a {type(value).__name__} value to compiled code")
                 types.append(actual)
             else:
                 types.append(declared)

@@ -30,7 +30,7 @@ _serial = itertools.count()
 
 
 def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False) -> type:
-    from .api import CompiledFunction, compiled_function_of
+    from .api import CompiledFunction, compiled_function_of, user_facing
 
     pyclass = original_class(cls)
     if pyclass is None:
@@ -67,6 +67,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
             ns[name] = staticmethod(method(member.__func__, None))
         elif isinstance(member, classmethod):
             continue  # below, with the inherited ones
+        elif inspect.ismemberdescriptor(member):
+            continue  # a __slots__ entry: a field, whose property is made below
         elif isinstance(member, property):
             ns[name] = property(method(member.fget) if member.fget else None,
                                 method(member.fset) if member.fset else None, doc=member.__doc__)
@@ -114,7 +116,9 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
 
         ns["__ne__"] = __ne__
     # (__pjx_constructor__: what `pyjitx build` compiles as the class's C constructor)
-    ns.update(__new__=__new__, __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
+    # (the Python-level wrappers are user_facing: a CompileError that the
+    # first construction finds reaches the caller without pyjitx's frames)
+    ns.update(__new__=staticmethod(user_facing(__new__)), __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
               __pjx_constructor__=constructor)
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
@@ -148,9 +152,11 @@ def _comparison(compiled: Any, method: Callable, info: ClassInfo) -> Callable:
             return NotImplemented
         return compiled(self, other)
 
+    from .api import user_facing
+
     comparison.__name__ = method.__name__
     comparison.__qualname__ = method.__qualname__
-    return comparison
+    return user_facing(comparison)
 
 
 def _field_property(info: ClassInfo, index: int, name: str) -> property:
@@ -173,7 +179,10 @@ def _field_property(info: ClassInfo, index: int, name: str) -> property:
     def set(self: Any, value: Any) -> None:
         _ext.set_field(self, index, desc(), name, value)
 
-    return property(get, set, doc=f"attribute {name} (compiled field {index})")
+    from .api import user_facing
+
+    return property(user_facing(get), user_facing(set),
+                    doc=f"attribute {name} (compiled field {index})")
 
 
 def _synthesised(name: str, source: str, scope: Dict[str, Any]) -> Callable:
@@ -270,7 +279,9 @@ def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
         return exit_with_nones(self)
 
     __exit__.__qualname__ = f"{pyclass.__qualname__}.__exit__"
-    return __exit__
+    from .api import user_facing
+
+    return user_facing(__exit__)
 
 
 def _blank_maker(pyclass: type, info: ClassInfo) -> Any:

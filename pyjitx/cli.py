@@ -78,13 +78,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"pyjitx {pyjitx.__version__} (llvmlite {llvmlite.__version__}, "
               f"runtime ABI {pyjitx._ext.ABI_VERSION})")
         return 0
-    module = _load_module(args.file)
-    fn = getattr(module, args.function, None)
-    if fn is None:
-        print(f"pyjitx: {args.file} has no function {args.function!r}", file=sys.stderr)
-        return 2
-    compiled = pyjitx.compile(fn, cache=False) if not hasattr(fn, "inspect_ir") else fn
     try:
+        module = _load_module(args.file)  # (an eager compile may fail here)
+        fn = getattr(module, args.function, None)
+        if fn is None:
+            print(f"pyjitx: {args.file} has no function {args.function!r}", file=sys.stderr)
+            return 2
+        compiled = pyjitx.compile(fn, cache=False) if not hasattr(fn, "inspect_ir") else fn
         if args.asm:
             print(compiled.inspect_asm())
         elif args.llvm:
@@ -92,9 +92,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             print(compiled.inspect_ir())
     except pyjitx.CompileError as exc:
-        print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
+        report_compile_error(exc)
         return 1
     return 0
+
+
+def report_compile_error(exc: BaseException) -> None:
+    """A CompileError on the command line: its message, with no traceback
+    (the message names the file, line and column) unless PYJITX_DEBUG is
+    set."""
+    from .errors import debug_enabled
+
+    if debug_enabled():
+        import traceback
+
+        traceback.print_exception(exc)
+    print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
 
 
 def _config(args, parser: argparse.ArgumentParser) -> int:

@@ -15,6 +15,8 @@ mistake::
 from __future__ import annotations
 
 import ast
+import os
+import types
 from dataclasses import dataclass
 from typing import Optional
 
@@ -70,6 +72,61 @@ class CompileError(SyntaxError):
 
     def __str__(self) -> str:  # SyntaxError's own __str__ would drop our layout
         return self.args[0]
+
+
+CompileError.__module__ = "pyjitx"  # tracebacks print 'pyjitx.CompileError', its public name
+
+_OFF = ("", "0", "false", "no", "off")
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_GENERATED = "<pyjitx-generated "  # pyjitx/classes.py _synthesised
+
+
+def debug_enabled() -> bool:
+    """PYJITX_DEBUG set to a true value (anything but empty, 0, false, no,
+    off): a CompileError keeps pyjitx's own frames in its traceback."""
+    return os.environ.get("PYJITX_DEBUG", "").strip().lower() not in _OFF
+
+
+def user_facing(fn):
+    """`fn` as an entry point users call directly (pyjitx.compile,
+    pyjitx.trace, a compiled class's constructor ...): a CompileError raised
+    through it reaches them with their own frames only (pyjitx/_boundary.c,
+    for_user below).  Binds as a method when stored on a class."""
+    import functools
+
+    from . import _ext
+
+    boundary = _ext.UserBoundary(fn)
+    functools.update_wrapper(boundary, fn)
+    return boundary
+
+
+def _internal(frame: types.FrameType) -> bool:
+    filename = frame.f_code.co_filename
+    return filename.startswith(_PACKAGE_DIR) or filename.startswith(_GENERATED)
+
+
+def for_user(exc: BaseException) -> None:
+    """What a CompileError looks like once it leaves pyjitx (called by the C
+    boundary, pyjitx/_boundary.c): its traceback keeps the user's frames
+    only -- the call site, the decorator line -- and the exceptions pyjitx
+    handled on the way are not chained to it.  The message (location,
+    source line, caret, hint) is untouched.  Nothing changes with
+    PYJITX_DEBUG set."""
+    if not isinstance(exc, CompileError) or debug_enabled():
+        return
+    kept = []
+    tb = exc.__traceback__
+    while tb is not None:
+        if not _internal(tb.tb_frame):
+            kept.append(tb)
+        tb = tb.tb_next
+    rebuilt: Optional[types.TracebackType] = None
+    for entry in reversed(kept):
+        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    exc.__traceback__ = rebuilt
+    exc.__cause__ = None
+    exc.__suppress_context__ = True
 
 
 class SourceMap:

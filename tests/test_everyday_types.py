@@ -371,3 +371,19 @@ def comprehension_leaves_the_local(xs: List[int]) -> int:
 def test_comprehensions_have_their_own_scope(xs):
     assert_same(nested_comprehension_names, compiled(nested_comprehension_names), xs)
     assert_same(comprehension_leaves_the_local, compiled(comprehension_leaves_the_local), xs)
+
+
+# ------------------------------------------------------ unpacking literals
+
+def starred_literal(a0: int, b0: int) -> List[Any]:
+    a, *rest = a0, b0, a0 + b0
+    (x, y), z = (b0, a0), a0 * b0
+    first, *middle, last = (a0, "s", 2.5, b0)
+    t = (a0, b0, 3)
+    p, *q = t
+    return [a, rest, x, y, z, first, middle, last, p, q]
+
+
+@given(ints, ints)
+def test_starred_and_nested_unpacking_of_literals_and_tuples(a0, b0):
+    assert_same(starred_literal, compiled(starred_literal), a0, b0)

@@ -31,13 +31,13 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 SUPPORTED_TYPES_HINT = (
     "supported types: int, float, bool, None, str, bytes, Any, List[T], Dict[K, V], Set[T], "
     "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), Optional[T], Union[A, B] and A | B, "
-    "compiled classes, pyjitx.NDArray / NDArray[dtype, ndim]")
+    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
     """The IR type of an evaluated annotation (or its string form, whose
     other names -- compiled classes -- are looked up in `scope`), or None
-    if pyjitx has no such type (yet)."""
+    if pyjitx has no such type."""
     if isinstance(annotation, str):
         try:
             node = ast.parse(annotation.strip(), mode="eval").body

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, FLOAT, INT, NONE, ClassType, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, FLOAT, INT, NONE, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -66,7 +66,9 @@ def _box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
             return _prim(b, prims.ANY_BOX_CONTAINER,
                          [value, ops.Constant(prims.CSTR, descriptor)], node)
         return b.emit(ops.OptionalOp("wrap", value, ANY))
-    raise b.error(node, f"{with_article(t)} cannot be held in an Any")
+    raise b.error(node, f"{with_article(t)} cannot be held in an Any",
+                  hint="an Any holds what Python code can hold too: numbers, str, bytes, None, "
+                       "containers and instances; function values stay in typed locals")
 
 
 def _holds_typed_objects(t: Type) -> bool:
@@ -140,6 +142,44 @@ def unbox(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> op
         descriptor = ops.Constant(prims.CSTR, boundary_descriptor(to))
         return _prim(b, prims.ANY_CAST, [value, descriptor], node, result_type=to)
     raise b.error(node, f"an Any cannot be used as {with_article(to)}")
+
+
+def assign_declared(b: "FunctionBuilder", name: str, value: ops.Value, declared: Type,
+                    node: ast.AST) -> ops.Value:
+    """`name = value` where the local `name` is annotated `declared`: the
+    local keeps its type.  An Any is checked when assigned (TypeError
+    naming the local, the annotation and what the Any held); a value that
+    widens to the annotation converts; anything else does not compile."""
+    from .builder import _error_kind
+
+    if value.type != ANY or declared == ANY:
+        try:
+            return b.expr.coerce(value, declared, node)
+        except CompileError:
+            raise b.error(node, f"local '{name}' is annotated {declared} but assigned "
+                          f"{with_article(value.type)} here",
+                          hint="a local keeps the type of its annotation: convert the value, "
+                               "or annotate the local with a type that holds both") from None
+    handler = b.new_block("annotated_mismatch")
+    b.handlers.append(handler)
+    try:
+        result = unbox(b, value, declared, node)
+    finally:
+        b.handlers.pop()
+    checked = b.block
+    b.seal(handler)
+    if b.ssa_has_preds(handler):
+        b.start(handler)
+        line = b.lineno(node)
+        caught = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], line))
+        text = b.emit(ops.PrimitiveCall(prims.EXCEPTION_STR, [caught], line))
+        prefix = ops.Constant(STR, f"local '{name}' is annotated {declared}: ")
+        message = b.expr.binary(ast.Add(), prefix, text, node)
+        b.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [ops.Constant(INT, _error_kind("TypeError")),
+                                                     message], line))
+        b.propagate(node)
+    b.start(checked)
+    return result
 
 
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
@@ -338,8 +378,8 @@ def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: a
         key = keywords.get("key")
         if key is not None and not (isinstance(key, ast.Constant) and key.value is None):
             raise b.error(key, "sort(key=...) on an Any is not supported",
-                          hint="narrow it first: `if isinstance(x, list):` then "
-                               "`xs: List[T] = x; xs.sort(key=...)`")
+                          hint="narrow it first: `if isinstance(x, list):`, then "
+                               "`xs: List[Any] = x` and `xs.sort(key=...)`")
         if "reverse" in keywords:
             args = [box(b, b.expr.value(keywords["reverse"]), keywords["reverse"])]
     elif keywords:

@@ -275,7 +275,7 @@ def augmented_item(b: "FunctionBuilder", array: ops.Value, stmt: ast.AugAssign) 
     assert isinstance(target, ast.Subscript)
     t = require_array(b, array, target)
     entries = index_entries(b, t, target.slice)
-    op = _BINOPS[type(stmt.op)]
+    op = _BINOPS.get(type(stmt.op), type(stmt.op).__name__)  # (@= is refused below)
     if len(entries) == t.ndim and all(kind == "int" for kind, _ in entries):
         indices = [v for _, v in entries]
         current = b.emit(ops.NDElement(array, indices, b.lineno(target)))
@@ -649,7 +649,8 @@ def ufunc(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
         raise b.error(node, f"np.{name}() takes an array in compiled code")
     result = binary(b, op, values[0], values[1], node)
     if result is None:
-        raise b.error(node, f"np.{name}() of {values[0].type} and {values[1].type}")
+        raise b.error(node, f"np.{name}() does not take {with_article(values[0].type)} and "
+                      f"{with_article(values[1].type)}")
     return result
 
 

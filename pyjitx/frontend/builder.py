@@ -27,18 +27,23 @@ from .session import CompileSession, InProgress, Retry, describe
 from .source import ParsedFunction
 from .ssa import SSABuilder
 
-_SUPPORTED_STATEMENTS = ("assignments, augmented assignments, if/elif/else, while, "
-                         "for ... in range(...), break, continue, return, pass, assert, "
-                         "try, raise, with, del and expression statements")
+_SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), if/elif/else, "
+                         "while, for, break, continue, return, pass, assert, try/except/finally, "
+                         "raise, with, del, nested def, nonlocal and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
-    ast.Try: "try/except arrives with strings and containers",
-    ast.Raise: "raise arrives with strings and containers",
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
-    ast.AsyncFunctionDef: "async functions are not supported",
-    ast.Delete: "del is not supported yet",
-    ast.Global: "compiled code reads module-level constants but cannot assign them",
+    ast.AsyncFunctionDef: "coroutines (async def, await, async for/with) are not supported",
+    ast.AsyncFor: "coroutines (async def, await, async for/with) are not supported",
+    ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
+    ast.Global: "compiled code reads module-level constants but cannot assign them; return "
+                "the new value instead",
+    ast.Match: "write the cases as if/elif tests",
 }
+
+
+_RETURNS_HINT = ("a function value cannot be returned along with values of other types: "
+                 "return one or the other")
 
 
 def _assigned_names(node: ast.FunctionDef) -> Set[str]:
@@ -47,22 +52,6 @@ def _assigned_names(node: ast.FunctionDef) -> Set[str]:
     from .closures import assigned_names
 
     return assigned_names(node)
-
-
-def _annotated_names(node: ast.FunctionDef) -> Set[str]:
-    """The locals the function annotates (`n: int = 0`; not its nested
-    functions').  Parameters are not among them: their annotations type
-    the arguments, and the body may rebind them to anything, as in Python."""
-    names: Set[str] = set()
-    pending: List[ast.AST] = list(node.body)
-    while pending:
-        stmt = pending.pop()
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-        pending.extend(ast.iter_child_nodes(stmt))
-    return names
 
 
 class LoopContext:
@@ -92,14 +81,14 @@ class FunctionBuilder:
         self.progress = progress
         self.var_types: Dict[str, Type] = dict(var_types)
         self.var_origin: Dict[str, ast.AST] = {}
+        # locals with an annotation (`n: int = 0`): they keep that type, and
+        # what is assigned to them later converts to it (anys.assign_declared)
+        self.declared_locals: Dict[str, Type] = {}
         self.return_preset_next: Optional[Type] = progress.return_preset
         # a classmethod's `cls`: a name for the class it was called through,
         # looked up like a global (classmethods.py)
         self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
-        # locals whose type the source gives (`n: int = 0`): they keep it,
-        # where other locals join what they hold
-        self.declared_locals = _annotated_names(self.node)
         for name in self.class_bindings:
             if name in self.locals:
                 where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
@@ -224,6 +213,11 @@ class FunctionBuilder:
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
+        declared = self.declared_locals.get(name)
+        if declared is not None and value.type != declared:
+            from .anys import assign_declared
+
+            value = assign_declared(self, self.source_names.get(name, name), value, declared, node)
         if isinstance(value.type, FunctionRefType):
             from .closures import check_copy
 
@@ -239,17 +233,6 @@ class FunctionBuilder:
             self.var_origin[name] = node
             if name in self.guessed_reads and value.type != INT:
                 raise Retry()
-        elif known != value.type and name in self.declared_locals:
-            # an annotated local keeps its type: the value converts to it
-            # (an Any is checked at run time, a TypeError if it does not fit)
-            shown = self.source_names.get(name, name)
-            try:
-                value = self.expr.coerce(value, known, node)
-            except CompileError:
-                raise self.error(node, f"local '{shown}' is declared {known} but assigned "
-                                 f"{with_article(value.type)} here",
-                                 hint="widen its annotation (Union[...], Optional[...]) or "
-                                      "drop it") from None
         elif known != value.type:
             # a local may hold values of different types, as in Python: it
             # becomes their union (held as an Any); int and float join as float
@@ -447,7 +430,8 @@ class FunctionBuilder:
         value = self.expr.value(stmt.value)
         for target in stmt.targets:
             if isinstance(target, (ast.Tuple, ast.List)):
-                raise self.error(target, "unpacking in a chained assignment is not supported")
+                raise self.error(target, "unpacking in a chained assignment is not supported",
+                                 hint="assign, then unpack: `c = (1, 2)`, then `a, b = c`")
             self._assign(target, value)
 
     def _unpack(self, target: ast.expr, value_node: ast.expr) -> None:
@@ -542,9 +526,8 @@ class FunctionBuilder:
             obj = self.expr.unwrap(self.expr.value(target.value), target)
             set_attribute(self, obj, target.attr, value, target)
             return
-        if not isinstance(target, ast.Name):
-            raise self.error(target, f"cannot assign to {type(target).__name__.lower()} here",
-                             hint="compiled code assigns to local variables and items")
+        # (a Starred target is an item of a Tuple/List target, unpacked above)
+        assert isinstance(target, ast.Name), ast.dump(target)
         self.write_var(target.id, value, target)
 
     def stmt_With(self, stmt: ast.With) -> None:
@@ -601,6 +584,7 @@ class FunctionBuilder:
             shown = self.source_names.get(name, name)
             raise self.error(stmt, f"local '{shown}' is declared {declared} but assigned {with_article(known)}")
         self.var_types[name] = declared
+        self.declared_locals[name] = declared
         self.var_origin.setdefault(name, stmt)
         if stmt.value is not None:
             self.expected[id(stmt.value)] = declared
@@ -623,14 +607,15 @@ class FunctionBuilder:
             result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
             set_attribute(self, obj, stmt.target.attr, result, stmt.target)
             return
-        if not isinstance(stmt.target, ast.Name):
-            raise self.error(stmt.target, "augmented assignment to a non-name is not supported yet")
+        # (Python's grammar allows no other target)
+        assert isinstance(stmt.target, ast.Name), ast.dump(stmt.target)
         current = self.read_var(stmt.target.id, stmt.target)
         if isinstance(current.type, NDArrayType):  # a += x changes the array in place
             from . import arrays
             from .expressions import _BINOPS
 
-            result = arrays.augmented(self, _BINOPS[type(stmt.op)], current,
+            result = arrays.augmented(self, _BINOPS.get(type(stmt.op), type(stmt.op).__name__),
+                                      current,
                                       self.expr.value(stmt.value), stmt)
             self.write_var(stmt.target.id, result, stmt.target)
             return
@@ -705,8 +690,7 @@ class FunctionBuilder:
                 raise self.error(
                     where, f"returns {with_article(value.type)} here but {with_article(self.signature.return_type)} "
                            f"at line {loc.line if loc else '?'}",
-                    hint="a function returns one type; int and float unify to float; Optional "
-                         "results arrive with containers")
+                    hint=_RETURNS_HINT)
             self.return_preset_next = joined
             raise Retry()
         seen = self.progress.return_so_far
@@ -814,14 +798,12 @@ class FunctionBuilder:
                   stmt, body=stmt.body)
 
     def stmt_Break(self, stmt: ast.Break) -> None:
-        if not self.loops:
-            raise self.error(stmt, "'break' outside loop")
+        assert self.loops, "'break' outside loop: Python's compiler refuses it"
         self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].break_target)
 
     def stmt_Continue(self, stmt: ast.Continue) -> None:
-        if not self.loops:
-            raise self.error(stmt, "'continue' not properly in loop")
+        assert self.loops, "'continue' outside loop: Python's compiler refuses it"
         self._leave_contexts(len(self.loops))
         self.goto(self.loops[-1].continue_target)
 
@@ -887,10 +869,7 @@ class FunctionBuilder:
             module = importlib.import_module(importlib.util.resolve_name(name, package))
         except (ImportError, ValueError) as exc:
             raise self.error(stmt, f"cannot import from {name}: {exc}") from None
-        for alias in stmt.names:
-            if alias.name == "*":
-                raise self.error(stmt, "`from ... import *` is not supported inside a function",
-                                 hint="import the names you use, or import at module level")
+        for alias in stmt.names:  # (`import *` inside a function is Python's SyntaxError)
             if hasattr(module, alias.name):
                 value = getattr(module, alias.name)
             else:  # a submodule
@@ -915,7 +894,10 @@ class FunctionBuilder:
             try:
                 value = cell.cell_contents
             except ValueError:
-                raise self.error(node, f"free variable '{name}' is not bound yet") from None
+                raise self.error(node, f"free variable '{name}' has no value when "
+                                 f"{self.pyfunc.__name__}() is compiled",
+                                 hint=f"assign '{name}' before the first call of "
+                                      f"{self.pyfunc.__name__}()") from None
             key = f"free:{self.pyfunc.__module__}:{self.pyfunc.__qualname__}:{name}"
         elif name in self.pyfunc.__globals__:
             value = self.pyfunc.__globals__[name]

@@ -28,12 +28,15 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
     """The object `module.attr` (or a longer chain) refers to."""
     if isinstance(node.value, ast.Name):
         if node.value.id in b.locals:
-            raise b.error(node, "attribute access on local values is not supported yet")
+            raise b.error(node, f"'{ast.unparse(node)}' must name a module's or a class's "
+                          f"attribute here, and '{node.value.id}' is a local",
+                          hint="name the class itself, e.g. isinstance(x, Shape)")
         base = b.lookup_global(node.value.id, node.value)
     elif isinstance(node.value, ast.Attribute):
         base = resolve_attribute(b, node.value)
     else:
-        raise b.error(node, "attribute access is supported on modules only so far")
+        raise b.error(node, f"'{ast.unparse(node)}' must name a module's or a class's "
+                      "attribute here")
     from .classes import original_class
 
     pyclass = original_class(base)
@@ -43,8 +46,12 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
                 return klass.__dict__[node.attr]
         raise b.error(node, f"type object '{pyclass.__name__}' has no attribute '{node.attr}'")
     if not isinstance(base, types.ModuleType):
-        raise b.error(node, f"attribute access on a {type(base).__name__} is not supported yet",
-                      hint="module attributes such as math.pi are")
+        raise b.error(node, f"'{ast.unparse(node)}': compiled code cannot read attributes of "
+                      f"{with_article_name(type(base).__name__)} object",
+                      hint="compiled code reads attributes of modules (math.pi), of compiled "
+                           "classes (Shape.SIDES) and of their instances; read this value "
+                           f"into a module-level constant, e.g. "
+                           f"{node.attr.upper()} = {ast.unparse(node)}, and use that")
     try:
         value = getattr(base, node.attr)
     except AttributeError:
@@ -67,8 +74,10 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                 from .closures import call_value
 
                 return call_value(b, callee, node)
-            raise b.error(func, f"calling the local '{func.id}' is not supported",
-                          hint="functions as values arrive later; call module-level functions")
+            raise b.error(func, f"the local '{func.id}' holds {with_article(callee.type)}, "
+                          "which is not callable",
+                          hint="a local can be called when it holds a function (a def, a lambda, "
+                               "a module-level function) or an instance of a class with __call__")
         target = b.lookup_global(func.id, func)
     elif isinstance(func, ast.Attribute):
         if _is_super_call(func.value):
@@ -161,6 +170,14 @@ def _is_super_call(node: ast.expr) -> bool:
             and node.func.id == "super" and not node.args and not node.keywords)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def with_article_name(name: str) -> str:
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+
+
 def _named_object(b: "FunctionBuilder", node: ast.expr) -> Any:
     """The module or class a (dotted) name refers to at compile time."""
     if isinstance(node, ast.Name):
@@ -249,8 +266,8 @@ def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTy
         positional = [(b.expr.value(arg), arg) for arg in node.args]
         keywords = node.keywords
     if len(positional) > len(params):
-        raise b.error(node, f"{pyfunc.__name__}() takes {len(params)} positional arguments "
-                      f"but {len(positional)} were given")
+        raise b.error(node, f"{pyfunc.__name__}() takes {_count(len(params), 'positional argument')} "
+                      f"but {len(positional)} {'was' if len(positional) == 1 else 'were'} given")
     for p, (value, where) in zip(params, positional):
         if p.kind == p.KEYWORD_ONLY:
             raise b.error(where, f"{pyfunc.__name__}() got too many positional arguments")
@@ -364,7 +381,8 @@ def _positional(b: "FunctionBuilder", node: ast.Call, name: str, low: int, high:
             raise b.error(kw, f"{name}() got an unexpected keyword argument '{kw.arg}'")
     if not low <= len(node.args) + len(given) <= high:
         expected = f"{low}" if low == high else f"{low} to {high}"
-        raise b.error(node, f"{name}() takes {expected} arguments ({len(node.args)} given)")
+        raise b.error(node, f"{name}() takes {expected} argument{'' if expected == '1' else 's'} "
+                      f"({len(node.args)} given)")
     values: List[Optional[ops.Value]] = [b.expr.value(a) for a in node.args]
     for kw_name in keywords:
         if kw_name in given:
@@ -799,7 +817,7 @@ def _dict_from_pairs(b: "FunctionBuilder", node: ast.Call,
     def body() -> None:
         pair = b.loop_item
         if not (isinstance(pair.type, TupleType) and len(pair.type.items) == 2):
-            raise b.error(arg, f"dict() needs pairs, got {with_article(pair.type)} items")
+            raise b.error(arg, f"dict() needs pairs, got items of type {pair.type}")
         if known.key == UNKNOWN:
             b.var_types[holder] = DictType(*pair.type.items)
             raise Retry()
@@ -849,7 +867,7 @@ def _sum(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         total = b.expr.binary(ast.Add(), b.read_var(holder, node), item, node)
         if total.type != acc_type:
             if unify(total.type, acc_type) is None and not total.type.is_numeric:
-                raise b.error(node, f"sum() of {with_article(total.type)} items is not supported")
+                raise b.error(node, f"sum() of items of type {total.type} is not supported")
             b.var_types[holder] = total.type
             from .session import Retry
             raise Retry()

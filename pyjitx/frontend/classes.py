@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 import zlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
-from .source import mangled
 from ..ir import cpython, ops
 from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, is_any,
                         holds_functions, unify, with_article)
@@ -89,18 +87,36 @@ class ClassInfo:
         # (abc.ABC and typing's Generic/Protocol add no fields or methods)
         bases = [b for b in pyclass.__bases__ if b is not object and not _is_marker_base(b)]
         if len(bases) > 1:
-            raise CompileError(f"class {pyclass.__qualname__}: multiple inheritance is not "
-                               "supported", hint="derive from one compiled class")
+            raise error(pyclass, f"class {pyclass.__qualname__}: multiple inheritance is not "
+                        "supported", hint="derive from one compiled class")
         self.base: Optional[ClassInfo] = None
         if bases:
             base = original_class(bases[0])
             if base is None:
-                raise CompileError(f"class {pyclass.__qualname__}: its base {bases[0].__name__} "
-                                   "cannot be compiled")
+                raise error(pyclass, f"class {pyclass.__qualname__}: its base "
+                            f"{bases[0].__name__} cannot be compiled",
+                            hint="a compiled class derives from another compiled class, or from "
+                                 "none")
             self.base = info_for(base)
         self.type = ClassType(pyclass.__qualname__, class_id(pyclass),
                               self.base.type if self.base else None)
         self.module_name = pyclass.__module__
+        self.settled = False
+        self.settling = False
+        # (info_for registers the class before collecting its fields, so
+        # that an annotation may name the class itself -- `self.children:
+        # List[Node]`, `next: Optional[Node]` -- or a class naming it back)
+        self.collected = False
+        self.waiting: List[ClassInfo] = []  # subclasses whose fields wait for ours
+
+    def collect(self) -> None:
+        """The fields (a base's first, then this class's, in order of
+        appearance) and the virtual methods.  A subclass met while its
+        base's annotations are read waits until the base is done."""
+        if self.base is not None and not self.base.collected:
+            self.base.waiting.append(self)
+            return
+        pyclass = self.pyclass
         # fields: the base's first, then this class's, in order of appearance
         self.field_names: List[str] = list(self.base.field_names) if self.base else []
         self.field_types: Dict[str, Type] = dict(self.base.field_types) if self.base else {}
@@ -111,8 +127,10 @@ class ClassInfo:
                 continue
             t = self._annotation_type(annotation, f"attribute '{name}'")
             self._add_field(name, t)
-            if name in pyclass.__dict__:
+            if name in pyclass.__dict__ and not inspect.ismemberdescriptor(pyclass.__dict__[name]):
                 self.defaults[name] = pyclass.__dict__[name]
+        for name in slot_names(pyclass):  # __slots__ name the fields (typed below)
+            self._add_field(name, None)
         init = pyclass.__dict__.get("__init__")
         self.assigned_in_init: List[str] = []
         if inspect.isfunction(init):
@@ -128,8 +146,14 @@ class ClassInfo:
             if inspect.isfunction(member) and name != "__init__" and name not in self.vtable \
                     and not inspect.isgeneratorfunction(member):
                 self.vtable.append(name)
-        self.settled = False
-        self.settling = False
+        self.collected = True
+        waiting, self.waiting = self.waiting, []
+        for sub in waiting:
+            try:
+                sub.collect()
+            except BaseException:
+                _forget(sub)
+                raise
 
     # ---- fields
 
@@ -139,8 +163,9 @@ class ClassInfo:
         scope = getattr(where, "__globals__", None) or vars(inspect.getmodule(self.pyclass) or object)
         t = type_from_annotation(annotation, scope)
         if t is None:
-            raise CompileError(f"class {self.pyclass.__qualname__}: unsupported annotation "
-                               f"{annotation!r} of {what}", hint=SUPPORTED_TYPES_HINT)
+            raise error(self.pyclass, f"class {self.pyclass.__qualname__}: unsupported annotation "
+                        f"{annotation!r} of {what}", hint=SUPPORTED_TYPES_HINT, method=where,
+                        name=what.split("'")[1] if "'" in what else None)
         return t
 
     def _add_field(self, name: str, declared: Optional[Type]) -> None:
@@ -149,8 +174,10 @@ class ClassInfo:
         if declared is not None:
             known = self.field_types.get(name)
             if known is not None and known != declared:
-                raise CompileError(f"class {self.pyclass.__qualname__}: attribute '{name}' is "
-                                   f"declared both {known} and {declared}")
+                raise error(self.pyclass, f"class {self.pyclass.__qualname__}: attribute "
+                            f"'{name}' is declared both {known} and {declared}",
+                            method=self.pyclass.__dict__.get("__init__"), name=name,
+                            hint="an attribute keeps one type: annotate it once")
             self.field_types[name] = declared
 
     def field_index(self, name: str) -> Optional[int]:
@@ -179,10 +206,11 @@ class ClassInfo:
         for name in self.field_names:
             t = self.field_types.get(name)
             if t is None or has_unknown(t):
-                raise CompileError(
-                    f"class {self.pyclass.__qualname__}: cannot tell the type of attribute "
-                    f"'{name}'", hint=f"annotate it, e.g. `{name}: List[int]` in the class body "
-                    f"or `self.{name}: List[int] = []` in __init__")
+                init = self.pyclass.__dict__.get("__init__")
+                raise error(
+                    self.pyclass, f"class {self.pyclass.__qualname__}: cannot tell the type of "
+                    f"attribute '{name}'", hint=annotation_example(name, t),
+                    method=init if inspect.isfunction(init) else None, name=name)
         self.settled = True
 
     def learn_field(self, name: str, t: Type) -> Optional[Type]:
@@ -228,16 +256,84 @@ class ClassInfo:
         given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
         for p in params[1:] if skip_self else params:
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise CompileError(f"{method.__qualname__}: *args/**kwargs are not supported")
+                raise error(self.pyclass, f"{method.__qualname__}: *args/**kwargs are not "
+                            "supported", method=method, name=p.name,
+                            hint="methods of compiled classes take a fixed list of parameters")
             if p.name in given:
                 types.append(given[p.name])
                 continue
             if p.annotation is inspect.Parameter.empty:
-                raise CompileError(f"{method.__qualname__}: parameter '{p.name}' needs an "
-                                   "annotation", hint="methods of compiled classes take annotated "
-                                   "parameters (unannotated ones arrive with Any)")
+                raise error(self.pyclass, f"{method.__qualname__}: parameter '{p.name}' needs an "
+                            "annotation", method=method, name=p.name,
+                            hint="methods of compiled classes take annotated parameters (a "
+                                 "method is compiled once, for every caller); annotate it Any "
+                                 "to take values of several types")
             types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
         return tuple(types)
+
+
+def slot_names(pyclass: type) -> List[str]:
+    """The instance attributes a class's own __slots__ declares (a str or
+    an iterable of str; __dict__ and __weakref__ are no attributes).  A
+    compiled instance has a fixed layout anyway: the slots are its fields,
+    typed by an annotation or by what __init__ assigns."""
+    slots = pyclass.__dict__.get("__slots__", ())
+    # (Python made the class: __slots__ is a str or an iterable of str)
+    names = [slots] if isinstance(slots, str) else list(slots)
+    return [n for n in names if isinstance(n, str) and n not in ("__dict__", "__weakref__")]
+
+
+def error(pyclass: type, message: str, hint: str = "", method: Any = None,
+          name: Optional[str] = None) -> CompileError:
+    """A CompileError about a class, located at `name` (a parameter, or an
+    attribute that `method` assigns) in `method` when given and found, else
+    at the class's `class` line, else nowhere."""
+    from ..errors import SourceLocation
+    from .source import parse_function
+
+    if method is not None and inspect.isfunction(method):
+        try:
+            parsed = parse_function(method)
+        except CompileError:
+            parsed = None
+        if parsed is not None:
+            node: Optional[ast.AST] = None
+            for sub in ast.walk(parsed.node):
+                if name is None:
+                    break
+                if isinstance(sub, ast.arg) and sub.arg == name:
+                    node = sub
+                    break
+                if isinstance(sub, ast.Attribute) and sub.attr == name and \
+                        isinstance(sub.ctx, ast.Store):
+                    node = sub
+                    break
+            if node is not None or name is None:
+                return parsed.source_map.error(node or parsed.node, message, hint)
+    try:
+        lines, first = inspect.getsourcelines(pyclass)
+        filename = inspect.getsourcefile(pyclass) or "?"
+        offset = next(i for i, text in enumerate(lines) if text.lstrip().startswith("class "))
+    except (OSError, TypeError, StopIteration):
+        return CompileError(message, None, hint)
+    text = lines[offset]
+    col = len(text) - len(text.lstrip())
+    return CompileError(message, SourceLocation(filename, first + offset, col, col + 5, text), hint)
+
+
+def annotation_example(name: str, t: Optional[Type]) -> str:
+    """How to annotate an attribute whose type is (partly) unknown: an
+    example of its shape (List[?] -> List[int] = [])."""
+    from ..ir.types import DictType, ListType, SetType
+
+    if t is None:
+        return (f"annotate it with the type it holds, e.g. `{name}: int` in the class body or "
+                f"`self.{name}: int = 0` in __init__")
+    shown = str(t).replace("?", "int")
+    value = ("[]" if isinstance(t, ListType) else "{}" if isinstance(t, DictType)
+             else "set()" if isinstance(t, SetType) else "...")
+    return (f"annotate it, e.g. `{name}: {shown}` in the class body or "
+            f"`self.{name}: {shown} = {value}` in __init__")
 
 
 _INFOS: Dict[type, ClassInfo] = {}
@@ -248,7 +344,21 @@ def info_for(pyclass: type) -> ClassInfo:
     if info is None:
         info = ClassInfo(pyclass)
         _INFOS[pyclass] = info
+        try:
+            info.collect()
+        except BaseException:
+            _forget(info)
+            raise
     return info
+
+
+def _forget(info: ClassInfo) -> None:
+    """A class whose fields could not be collected, and the subclasses
+    waiting for it: met again, they are read again (and fail again)."""
+    _INFOS.pop(info.pyclass, None)
+    for sub in info.waiting:
+        _forget(sub)
+    info.waiting = []
 
 
 def known_classes() -> List[ClassInfo]:
@@ -266,12 +376,13 @@ def info_of_type(t: ClassType) -> ClassInfo:
 def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
     """(name, annotation text or None) of every `self.name = ...` in
     __init__'s source, in order."""
+    from .source import parse_function
+
     try:
-        source = textwrap.dedent(inspect.getsource(init))
-    except (OSError, TypeError):
-        return []
-    node = ast.parse(source).body[0]
-    if not isinstance(node, ast.FunctionDef) or not node.args.args:
+        node = parse_function(init).node
+    except CompileError:
+        return []  # (no source: building __init__ reports it)
+    if not node.args.args:
         return []
     self_name = node.args.args[0].arg
     found: List[Tuple[str, Optional[str]]] = []
@@ -283,8 +394,7 @@ def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
                 add(t, None)
         elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
               and target.value.id == self_name):
-            name = mangled(target.attr, init.__qualname__.split(".")[-2]) \
-                if "." in init.__qualname__ else target.attr
+            name = target.attr  # (mangled as Python does by parse_function)
             if name not in seen or annotation is not None:
                 seen.add(name)
                 found.append((name, annotation))
@@ -333,8 +443,9 @@ def get_attribute(b: "FunctionBuilder", obj: ops.Value, node: ast.Attribute) -> 
     if member is not None and not callable(member) and not isinstance(member, (staticmethod, classmethod)):
         return _dynamic_constant(b, obj, info, name, member, node)
     if member is not None:
-        raise b.error(node, f"method '{name}' used as a value", hint="call it: functions as "
-                      "values arrive with closures")
+        raise b.error(node, f"method '{name}' used as a value",
+                      hint=f"call it, or make a function value that calls it: "
+                           f"`lambda x: obj.{name}(x)`")
     raise b.error(node, f"'{t}' object has no attribute '{name}'",
                   hint=f"compiled classes have the attributes annotated in the class body or "
                        f"assigned in __init__ ({', '.join(info.field_names) or 'none here'})")
@@ -383,7 +494,7 @@ def class_constant(b: "FunctionBuilder", value: Any, node: ast.AST) -> ops.Value
     if constant is None:
         raise b.error(node, f"class attribute of type {type(value).__name__} cannot be used "
                       "in compiled code", hint="class-level int, float, bool, None, str and "
-                      "bytes constants can")
+                      "bytes constants can be used")
     return constant
 
 
@@ -416,7 +527,7 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
             field_type = info.field_types[name]
         elif has_unknown(value.type):
             raise b.error(node, f"cannot tell the type of attribute '{name}' from this value",
-                          hint=f"annotate it: self.{name}: List[int] = []")
+                          hint=annotation_example(name, value.type))
         else:
             field_type = info.learn_field(name, value.type)
     if value.type != field_type:
@@ -481,7 +592,9 @@ def call_method(b: "FunctionBuilder", receiver: ops.Value, method: Any, owner: O
     try:
         param_types = owner.method_arg_types(method, self_type)
     except CompileError as exc:
-        raise b.error(node, exc.message, exc.hint) from None
+        if exc.location is not None:
+            raise
+        raise b.error(node, exc.message, exc.hint) from None  # (no source: at the call)
     values = bind_arguments(b, node, method, args, skip_first=True)
     call_args: List[ops.Value] = [receiver]
     for value, t, name in zip(values, param_types[1:], list(inspect.signature(method).parameters)[1:]):
@@ -521,8 +634,8 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
         field = get_attribute(b, receiver, node.func)
         if isinstance(field.type, ClassType):  # self.tokenizer(text): its __call__
             return method_call(b, field, "__call__", node)
-        raise b.error(node, f"calling attribute '{name}' is not supported",
-                      hint="functions as values arrive with closures")
+        raise b.error(node, f"attribute '{name}' holds {with_article(field.type)}, which is "
+                      "not callable")
     raise b.error(node.func, f"'{t}' object has no method '{name}'")
 
 
@@ -573,8 +686,27 @@ def _defining_class(b: "FunctionBuilder") -> ClassInfo:
 def isinstance_check(b: "FunctionBuilder", value: ops.Value, pyclass: type, node: ast.AST) -> ops.Value:
     target = info_for(pyclass).type
     t = value.type
-    if isinstance(t, OptionalType):
-        raise b.error(node, "isinstance() of an Optional instance: test `is None` first")
+    if isinstance(t, OptionalType) and isinstance(t.item, ClassType):
+        # isinstance(None, C) is False; else the instance's answer
+        is_none = b.emit(ops.OptionalOp("is_none", value, BOOL))
+        if t.item.is_subclass_of(target):
+            return b.emit(ops.Unary("bool_not", is_none))
+        if not target.is_subclass_of(t.item):
+            return ops.Constant(BOOL, False)
+        result = f".isinstance{b.next_loop_id()}"
+        present, absent, after = b.new_block("present"), b.new_block("none"), b.new_block("isinst")
+        b.branch(is_none, absent, present)
+        b.seal(present)
+        b.seal(absent)
+        b.start(absent)
+        b.write_var(result, ops.Constant(BOOL, False), node)
+        b.goto(after)
+        b.start(present)
+        b.write_var(result, isinstance_check(b, b.expr.unwrap(value, node), pyclass, node), node)
+        b.goto(after)
+        b.seal(after)
+        b.start(after)
+        return b.read_var(result, node)
     if not isinstance(t, ClassType):
         return ops.Constant(BOOL, False)
     if t.is_subclass_of(target):
@@ -656,11 +788,12 @@ def _slot_function(session: "CompileSession", info: ClassInfo, name: str) -> ops
         same_return = r == br or (isinstance(r, ClassType) and isinstance(br, ClassType)
                                   and r.is_subclass_of(br))
         if not (same_params and same_return):
-            raise CompileError(
-                f"{method.__qualname__} overrides {base_method.__qualname__} with another "
+            raise error(
+                info.pyclass, f"{method.__qualname__} overrides {base_method.__qualname__} with another "
                 f"signature: ({', '.join(map(str, signature.param_types[1:]))}) -> {r} vs "
                 f"({', '.join(map(str, base_sig.param_types[1:]))}) -> {br}",
-                hint="an override takes the same parameter types and returns the same type")
+                hint="an override takes the same parameter types and returns the same type",
+                method=method)
     return signature
 
 

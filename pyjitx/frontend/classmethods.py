@@ -111,8 +111,8 @@ def super_call(b: "FunctionBuilder", node: ast.Call, name: str, base: Any) -> Op
     if first in b.class_bindings:  # inside a classmethod: its cls
         return call(b, node, member, b.class_bindings[first])
     receiver = b.read_var(first, node) if first else None
-    if receiver is None or not isinstance(receiver.type, ClassType):
-        raise b.error(node.func, "super() is supported inside methods of compiled classes")
+    # (classes.super_call has checked that `self` is an instance)
+    assert receiver is not None and isinstance(receiver.type, ClassType)
     return call_on_instance(b, receiver, node, lambda cls: member)
 
 

@@ -340,8 +340,9 @@ def _arguments(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call) -> List[
     defaults = fn.node.args.defaults
     first_default = len(params) - len(defaults)
     if len(node.args) > len(params):
-        raise b.error(node, f"{fn.name}() takes {len(params)} positional arguments but "
-                      f"{len(node.args)} were given")
+        raise b.error(node, f"{fn.name}() takes {len(params)} positional argument"
+                      f"{'' if len(params) == 1 else 's'} but {len(node.args)} "
+                      f"{'was' if len(node.args) == 1 else 'were'} given")
     bound: Dict[str, ops.Value] = {}
     for p, arg in zip(params, node.args):
         if isinstance(arg, ast.Starred):

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType, TupleType, Type, make_union,
-                        has_unknown, with_article)
+from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType,
+                        TupleType, Type, VarTupleType, has_unknown, make_union,
+                        with_article)
 from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, kind,
                          learn_functions, learn_type, new_list, prim)
 from .session import Retry
@@ -30,16 +31,18 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
         return _dict_method(b, receiver, receiver_node, name, args, node)
     if isinstance(t, SetType):
         return _set_method(b, receiver, receiver_node, name, args, node)
-    if isinstance(t, TupleType):
-        if name == "count" and len(args) == 1:
-            raise b.error(node, "tuple.count is not supported yet")
+    if isinstance(t, (TupleType, VarTupleType)) and name == "count":
+        # as a list of its items (a tuple of one item type; mixed items are
+        # refused by as_list)
+        items = as_list(b, receiver, node)
+        return _list_method(b, items, receiver_node, name, args, kwargs, node)
     raise b.error(node.func, f"{with_article(t)} has no method '{name}' in compiled code")
 
 
 def _arity(b, node, name, args, low, high) -> None:
     if not low <= len(args) <= high:
         raise b.error(node, f"{name}() takes {low}" + (f" to {high}" if high != low else "") +
-                      f" arguments ({len(args)} given)")
+                      f" argument{'' if high == 1 else 's'} ({len(args)} given)")
 
 
 def _list_method(b, lst, receiver_node, name, args, kwargs, node) -> ops.Value:

@@ -156,7 +156,8 @@ def append(b: "FunctionBuilder", lst: ops.Value, value: ops.Value, node: ast.AST
 
 def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
     if any(isinstance(e, ast.Starred) for e in node.elts):
-        raise b.error(node, "starred items in list literals are not supported")
+        raise b.error(node, "starred items in list literals are not supported",
+                      hint="build the list with list(...) and +: `list(xs) + [4]`")
     expected = b.expected.get(id(node))
     values = _evaluate(b, node.elts, expected.item if isinstance(expected, ListType) else None)
     item = expected.item if isinstance(expected, ListType) else _common_type(b, values, node)
@@ -179,7 +180,8 @@ def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
 
 def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
     if any(k is None for k in node.keys):
-        raise b.error(node, "'**' in dict literals is not supported")
+        raise b.error(node, "'**' in dict literals is not supported",
+                      hint="copy, then update: `merged = dict(d)`, then `merged.update(e)`")
     expected = b.expected.get(id(node))
     if not isinstance(expected, DictType):
         expected = None
@@ -198,7 +200,8 @@ def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
 
 def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
     if any(isinstance(e, ast.Starred) for e in node.elts):
-        raise b.error(node, "starred items in tuple literals are not supported")
+        raise b.error(node, "starred items in tuple literals are not supported",
+                      hint="use tuple(...): `tuple(xs)`")
     expected = b.expected.get(id(node))
     if isinstance(expected, TupleType) and len(expected.items) == len(node.elts):
         values = _evaluate(b, node.elts, None, list(expected.items))
@@ -381,7 +384,7 @@ def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index
         return
     gen = generators[index]
     if gen.is_async:
-        raise b.error(gen, "async comprehensions are not supported")
+        raise b.error(gen.target, "async comprehensions are not supported")
 
     def inner() -> None:
         for cond in gen.ifs:
@@ -451,8 +454,10 @@ def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
             return t.items[0]
         if not t.items:
             return NONE
-        raise b.error(node, f"iterating over {t} (items of different types) is not supported")
-    raise b.error(node, f"{with_article(t)} is not iterable")
+        raise b.error(node, f"iterating over {t} (items of different types) is not supported",
+                      hint="index its items one by one (t[0], t[1]), or hold them in a list, "
+                           "whose items are Any: `for x in [1, \"a\"]:`")
+    raise AssertionError(f"item_type of {t}: callers pass iterable types only")
 
 
 # ------------------------------------------------------------ operators
@@ -629,7 +634,7 @@ def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> O
         return widened
     if to in (INT, BOOL) and value.type == FLOAT:
         raise b.error(node, f"looking up a float among {to} items is not supported",
-                      hint="convert with int() first")
+                      hint="look it up among floats: `x in [float(v) for v in xs]`")
     return None
 
 
@@ -789,8 +794,7 @@ def unpack_list(b: "FunctionBuilder", elts: List[ast.expr], lst: ops.Value,
     does (ValueError)."""
     t: ListType = lst.type
     starred = [i for i, e in enumerate(elts) if isinstance(e, ast.Starred)]
-    if len(starred) > 1:
-        raise b.error(node, "multiple starred expressions in assignment")
+    assert len(starred) <= 1, "several starred targets: Python's compiler refuses them"
     n = b.emit(ops.Length(lst))
     fixed = len(elts) - len(starred)
     prim(b, prims.UNPACK_CHECK, [n, ops.Constant(INT, fixed),
@@ -814,7 +818,8 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
     assert isinstance(target, ast.Subscript)
     container = b.expr.value(target.value)
     if isinstance(target.slice, ast.Slice) and not isinstance(container.type, NDArrayType):
-        raise b.error(target, "augmented assignment to a slice is not supported")
+        raise b.error(target, "augmented assignment to a slice is not supported",
+                      hint="assign the result: `xs[0:2] = xs[0:2] + [9]`")
     t = container.type
     if isinstance(t, NDArrayType):
         from . import arrays

@@ -177,15 +177,21 @@ def exit_exception_params(method: Any) -> Dict[str, Type]:
     """__exit__'s three exception parameters with the types compiled code
     gives them (see the module docstring).  A CompileError if __exit__ has
     another shape or an annotation that excludes None."""
+    from .source import parse_function
+
     params = list(inspect.signature(method).parameters.values())[1:]
     if len(params) != 3 or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                                for p in params):
-        raise CompileError(f"{method.__qualname__}: __exit__ takes (self, exc_type, exc_value, "
-                           "traceback)")
+        parsed = parse_function(method)
+        raise parsed.source_map.error(
+            parsed.node, f"{method.__qualname__}: __exit__ takes (self, exc_type, exc_value, "
+            "traceback)")
     for p in params:
         if p.annotation is not inspect.Parameter.empty and not _admits_none(p.annotation):
-            raise CompileError(
-                f"{method.__qualname__}: parameter '{p.name}' is annotated "
+            parsed = parse_function(method)
+            arg = next((a for a in parsed.node.args.args if a.arg == p.name), parsed.node)
+            raise parsed.source_map.error(
+                arg, f"{method.__qualname__}: parameter '{p.name}' is annotated "
                 f"{_annotation_text(p.annotation)}, but __exit__ receives None for the "
                 "exception arguments when the body does not raise (and for the traceback "
                 "always, in compiled code)",

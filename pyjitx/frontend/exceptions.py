@@ -42,7 +42,9 @@ def exception_kind(b: "FunctionBuilder", node: ast.expr) -> int:
     try:
         kind = registry.kind_of(cls)
     except ValueError as exc:
-        raise b.error(node, str(exc)) from None
+        raise b.error(node, str(exc), hint="compiled code raises and catches the common built-in "
+                      "exceptions (ValueError, TypeError, KeyError, IndexError, OSError, ...) and "
+                      "subclasses of Exception") from None
     if kind >= registry.USER_BASE:
         b.session.dependencies[f"exc:{cls.__module__}:{cls.__qualname__}"] = str(kind)
     return kind
@@ -184,7 +186,7 @@ def _check_no_jumps(b: "FunctionBuilder", body: List[ast.stmt]) -> None:
                 continue
             if isinstance(node, (ast.Return, ast.Break, ast.Continue)):
                 raise b.error(node, f"'{type(node).__name__.lower()}' inside try/finally is not "
-                              "supported yet", hint="set a flag and act on it after the try")
+                              "supported", hint="set a flag and act on it after the try")
 
 
 def exception_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:

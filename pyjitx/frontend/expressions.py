@@ -82,13 +82,15 @@ class ExpressionBuilder:
         return constant_value(value)
 
     def expr_Constant(self, node: ast.Constant) -> ops.Value:
-        constant = constant_value(node.value)
+        value = node.value
+        if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+            raise self.error(node, f"integer constant {value} does not fit in 64 bits",
+                             hint="compiled ints are 64-bit: -2**63 to 2**63 - 1")
+        constant = constant_value(value)
         if constant is None:
-            raise self.error(node, f"unsupported constant {node.value!r}",
-                             hint="supported: int, float, bool, None and str constants "
-                                  "(a str without lone surrogates)")
-        if constant.type == INT and not (-2**63 <= node.value < 2**63):
-            raise self.error(node, f"integer constant {node.value} does not fit in 64 bits")
+            raise self.error(node, f"unsupported constant {value!r}",
+                             hint="supported: int, float, bool, None, str (without lone "
+                                  "surrogates) and bytes constants")
         return constant
 
     def expr_Name(self, node: ast.Name) -> ops.Value:
@@ -115,8 +117,10 @@ class ExpressionBuilder:
 
             return ops.Constant(ref_type_of_global(target), None)
         raise self.error(node, f"'{node.id}' ({type(obj).__name__}) cannot be used as a value "
-                         "in compiled code", hint="module-level int, float, bool and None "
-                         "constants can; functions can be called")
+                         "in compiled code", hint="values from the module are int, float, bool, "
+                         "str, bytes and None constants and functions (def, lambda, compiled "
+                         "functions); other objects, built-in functions included, can only be "
+                         "called")
 
     def expr_Lambda(self, node: ast.Lambda) -> ops.Value:
         from .closures import function_value
@@ -140,10 +144,8 @@ class ExpressionBuilder:
                 from . import anys
 
                 return anys.attribute(self.b, value, node)
-            hint = ("narrow it first: `if isinstance(x, SomeClass): x.attr`"
-                    if is_any(value.type) else "")
             raise self.error(node, f"{with_article(value.type)} has no attribute '{node.attr}' "
-                             "in compiled code", hint=hint)
+                             "in compiled code")
         obj = resolve_attribute(self.b, node)
         constant = constant_value(obj)
         if constant is None:
@@ -282,7 +284,7 @@ class ExpressionBuilder:
             if operand.type != INT:
                 raise self.error(node, "bad operand type for unary ~: 'float'")
             return self.emit(ops.Unary("int_invert", operand))
-        raise self.error(node, "unsupported unary operator")
+        raise AssertionError(f"unary {node.op}: Python has no other")
 
     def expr_BoolOp(self, node: ast.BoolOp) -> ops.Value:
         # `a or b` is a if a is truthy else b: the result is one of the
@@ -559,7 +561,7 @@ class ExpressionBuilder:
             return self.emit(ops.Convert("int_to_bool", value))
         if value.type == FLOAT:
             return self.emit(ops.Convert("float_to_bool", value))
-        raise self.error(node, f"cannot test the truth of {with_article(value.type)}")
+        raise AssertionError(f"truth of {value.type}: every value type is handled above")
 
     # ------------------------------------------------------ operators
 
@@ -714,7 +716,8 @@ class ExpressionBuilder:
             op = _COMPARES.get(type(op_node))
             if op is None:
                 raise self.error(node, f"'{type(op_node).__name__}' is not supported on Any values",
-                                 hint="'is' compares with None only")
+                                 hint="on an Any, 'is' and 'is not' compare with None only; "
+                                      "compare values with ==")
             return anys.compare(self.b, op, left, right, node)
         optional = left if isinstance(left.type, OptionalType) else right
         other = right if optional is left else left
@@ -732,8 +735,10 @@ class ExpressionBuilder:
                 return self.emit(ops.Compare("eq" if isinstance(op_node, ast.Is) else "ne",
                                              left, right))
             if NONE not in (left.type, right.type):
-                raise self.error(node, "'is' compares with None only so far",
-                                 hint="use == for numbers")
+                raise self.error(node, f"'is' between {with_article(left.type)} and "
+                                 f"{with_article(right.type)}: compiled code compares with 'is' "
+                                 "only None and instances of compiled classes",
+                                 hint="compare numbers, strings and containers with ==")
             same = left.type == right.type
             return ops.Constant(BOOL, same if isinstance(op_node, ast.Is) else not same)
         if isinstance(op_node, (ast.In, ast.NotIn)):
@@ -741,9 +746,7 @@ class ExpressionBuilder:
             if isinstance(op_node, ast.NotIn):
                 return self.emit(ops.Unary("bool_not", result))
             return result
-        op = _COMPARES.get(type(op_node))
-        if op is None:
-            raise self.error(node, f"unsupported comparison {type(op_node).__name__}")
+        op = _COMPARES[type(op_node)]  # (is/is not/in/not in are above)
         if left.type.is_refcounted or right.type.is_refcounted:
             from . import classes, containers, strings
 
@@ -853,13 +856,12 @@ def _compare_symbol(op: str) -> str:
 
 
 def _expression_hint(node: ast.expr) -> str:
-    if isinstance(node, ast.Lambda):
-        return "lambdas are not supported yet; define a module-level function"
-    if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp, ast.DictComp,
-                         ast.SetComp, ast.GeneratorExp, ast.Subscript, ast.JoinedStr)):
-        return "strings and containers arrive in the next release; scalars are supported now"
+    if isinstance(node, ast.NamedExpr):
+        return "assign on a line of its own, e.g. `n = len(xs)`, then use n"
     if isinstance(node, (ast.Yield, ast.YieldFrom)):
         return "use yield as a statement: 'yield v' or 'yield from gen(...)'"
     if isinstance(node, ast.Await):
         return "coroutines are not supported"
-    return "supported: arithmetic, comparisons, and/or/not, conditional expressions, calls"
+    return ("supported: constants, names, arithmetic, comparisons, and/or/not, conditional "
+            "expressions, calls, attributes, subscripts and slices, f-strings, lambdas, "
+            "list/tuple/dict/set displays and comprehensions")

@@ -57,7 +57,8 @@ def str_format(b: "FunctionBuilder", template: ops.Value, node: ast.Call) -> ops
         else:
             if key not in kwargs:
                 raise b.error(node, f"str.format() has no argument '{key}'",
-                              hint="attribute and index lookups in fields are not supported")
+                              hint=("attribute and index lookups in fields are not supported"
+                                    if "." in key or "[" in key else ""))
             value = kwargs[key]
         if conversion == "r":
             value = strings.to_repr(b, value, node)

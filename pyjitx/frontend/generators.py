@@ -281,8 +281,8 @@ def _as_element(b: "FunctionBuilder", expansion: Expansion, value: ops.Value,
         loc = b.source_map.locate(expansion.first_yield)
         raise b.error(node, f"yields {with_article(value.type)} here but {with_article(known)} "
                       f"at line {loc.line if loc else '?'}",
-                      hint="a generator yields one type (int and float unify to float), or "
-                           "annotate it, e.g. '-> Iterator[float]'")
+                      hint="a generator yields one type (int and float unify to float); "
+                           "annotate it `-> Iterator[Any]` to yield values of several types")
     if joined != known:
         b.var_types[holder] = joined
         raise Retry()
@@ -422,7 +422,7 @@ def _check_supported(parsed) -> None:
             where = _first_yield(guarded)
             if where is not None:
                 raise parsed.source_map.error(
-                    where, "'yield' inside try/finally is not supported yet",
+                    where, "'yield' inside try/finally is not supported",
                     hint="CPython runs the finally block when the consumer stops early; move "
                          "the yield out of the try, or use try/except")
         for handler in node.handlers:

@@ -115,9 +115,10 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         call = iter_node
         if len(call.args) != 1 or call.keywords:
             raise b.error(call, "reversed() takes one argument")
-        seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
-        if not isinstance(seq.type, (ListType, TupleType, VarTupleType)) and seq.type not in (STR, BYTES):
-            raise b.error(call, f"reversed() of {seq.type} is not supported")
+        value = b.expr.value(call.args[0])
+        if isinstance(value.type, SetType):
+            raise b.error(call.args[0], f"'{value.type}' object is not reversible")
+        seq = _sequence(b, value, call.args[0])
 
         def assign(k: ops.Value) -> None:
             # index len - 1 - k, with the length read now (CPython's reversed
@@ -288,9 +289,8 @@ def _item(b: "FunctionBuilder", seq: ops.Value, k: ops.Value, node: ast.AST,
         return emit_prim(b, prims.BYTES_GETITEM, [seq, k], node)
     if isinstance(t, TupleType):
         return containers.prim(b, prims.TUPLE_GET, [seq, k], node, t.items[0])
-    if isinstance(t, VarTupleType):
-        return containers.prim(b, prims.TUPLE_GET, [seq, k], node, t.item)
-    raise b.error(node, f"'{t}' object is not iterable")
+    assert isinstance(t, VarTupleType), f"_item of {t}: _sequence passes sequences only"
+    return containers.prim(b, prims.TUPLE_GET, [seq, k], node, t.item)
 
 
 class _Cursor:

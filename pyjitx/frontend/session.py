@@ -19,7 +19,20 @@ from .source import ParsedFunction, parse_function
 
 FunctionKey = Tuple[Callable, Tuple[Type, ...]]
 
+# How often one function may be built again before giving up.  Every
+# rebuild follows a strict widening of something the previous build
+# assumed -- a local's type (unify: bool -> int -> float, List[?] ->
+# List[T], T -> Optional[T] ...), the return type, a field's type -- and
+# types only widen, each at most a few times (the height of the type
+# lattice, REBUILDS_PER_LOCAL being a generous bound).  So the settling
+# terminates within REBUILDS_PER_LOCAL rebuilds per local (an expanded
+# generator's renamed locals included) plus MAX_REBUILDS for the return
+# type and the rest; a function with many late-typed locals (read in a
+# loop before the assignment that types them) needs one rebuild each.  A
+# local whose type comes back to one it had before is not widening at all:
+# that is reported at once.
 MAX_REBUILDS = 8
+REBUILDS_PER_LOCAL = 4
 
 
 def describe(value) -> str:
@@ -38,6 +51,56 @@ def describe(value) -> str:
 
 class Retry(Exception):
     """Internal: the current build learned a type and must start over."""
+
+
+class _TypeHistory:
+    """What each rebuild of a function learned -- a local typed only after
+    a read (guessed int at the read), a local's type widened, the return
+    type -- to stop at a type that comes back (no widening: the settling
+    would never end) and to say what kept changing when the rebuilds run
+    out."""
+
+    def __init__(self) -> None:
+        self.types: Dict[str, List[str]] = {}  # local -> its types, "?" for not yet known
+        self.returns: List[str] = []
+
+    def record(self, builder, before: Dict[str, Type], after: Dict[str, Type],
+               return_preset: Optional[Type], parsed: ParsedFunction, pyfunc: Callable) -> None:
+        for name, t in after.items():
+            if name.startswith("?"):
+                continue
+            old = before.get(name)
+            if old is None and name not in builder.guessed_reads:
+                continue  # typed by its first assignment: no rebuild for it
+            if old == t:
+                continue
+            seen = self.types.setdefault(name, [str(old) if old is not None else "?"])
+            # (only source locals: the renamed locals of an expansion, `x.3`,
+            # may name another variable in the next build)
+            if str(t) in seen and "." not in name:
+                shown = builder.source_names.get(name, name)
+                raise parsed.source_map.error(
+                    parsed.node, f"could not settle the types of '{pyfunc.__name__}': local "
+                    f"'{shown}' went back from {seen[-1]} to {t} "
+                    f"({' -> '.join(seen + [str(t)])})",
+                    hint=f"annotate '{shown}' once, at its first assignment, with the type "
+                         "it should keep")
+            seen.append(str(t))
+        if return_preset is not None and (not self.returns or self.returns[-1] != str(return_preset)):
+            self.returns.append(str(return_preset))
+
+    def failure(self, parsed: ParsedFunction, pyfunc: Callable, builds: int) -> CompileError:
+        changing = [f"'{name.split('.')[0]}' ({' -> '.join(ts)})" for name, ts in self.types.items()]
+        if len(self.returns) > 1:
+            changing.append(f"the return type ({' -> '.join(self.returns)})")
+        what = ("; each build learned another type: " + ", ".join(changing[:6])
+                + (f" and {len(changing) - 6} more" if len(changing) > 6 else "")
+                if changing else "")
+        return parsed.source_map.error(
+            parsed.node, f"could not settle the types of '{pyfunc.__name__}' in {builds} "
+            f"builds{what}",
+            hint="annotate those locals (`x: float = 0.0`) and the return type, so that each "
+                 "build need not learn them again")
 
 
 class InProgress:
@@ -134,7 +197,10 @@ class CompileSession:
         return_preset: Optional[Type] = None
         no_word_buffers = False
         symbol = self.symbol_for(pyfunc, arg_types)
-        for _ in range(MAX_REBUILDS):
+        history = _TypeHistory()
+        builds = 0
+        while builds < MAX_REBUILDS + REBUILDS_PER_LOCAL * len(var_types):
+            builds += 1
             mark = len(self.order)
             # a classmethod's class is a compile-time parameter, not an argument
             params = [(name, t) for name, t in zip(inspect.signature(pyfunc).parameters, arg_types)
@@ -146,10 +212,13 @@ class CompileSession:
             progress.return_preset = return_preset
             progress.no_word_buffers = no_word_buffers
             self.in_progress[key] = progress
+            before = dict(var_types)  # (the builder adds to var_types)
             builder = FunctionBuilder(self, parsed, signature, var_types, progress)
             try:
                 fn = builder.build()
             except Retry:
+                history.record(builder, before, builder.var_types, builder.return_preset_next,
+                               parsed, pyfunc)
                 var_types = builder.var_types
                 return_preset = builder.return_preset_next
                 no_word_buffers = progress.no_word_buffers
@@ -159,6 +228,8 @@ class CompileSession:
                 del self.in_progress[key]
             wrong = [t for t in progress.assumed_by_callers if t != fn.signature.return_type]
             if wrong:
+                history.record(builder, before, builder.var_types, fn.signature.return_type,
+                               parsed, pyfunc)
                 return_preset = fn.signature.return_type
                 var_types = builder.var_types
                 self._forget_since(mark)
@@ -166,8 +237,7 @@ class CompileSession:
             self.functions[key] = fn
             self.order.append(key)
             return fn
-        raise parsed.source_map.error(parsed.node, f"could not settle the types of '{pyfunc.__name__}'",
-                                      hint="annotate its parameters, return type and locals")
+        raise history.failure(parsed, pyfunc, builds)
 
     def _forget_since(self, mark: int) -> None:
         for key in self.order[mark:]:

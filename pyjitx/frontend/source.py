@@ -1,13 +1,26 @@
-"""Finding and parsing the source of a Python function."""
+"""Finding and parsing the source of a Python function.
+
+The function's node is taken from a parse of its whole file (or notebook
+cell), found by its name and first line: its line and column numbers are
+then the file's own, and its text is exactly what Python compiled --
+whatever the indentation of comments, of the lines of a multi-line
+string, or of a decorator's arguments (dedenting the function's lines
+alone, as textwrap.dedent does, fails on a comment in column 0 inside a
+method and changes the value of an indented multi-line string).  A file
+that does not parse as a whole (an IPython cell with `%magic` lines)
+falls back to the function's own lines, dedented by the indentation of its
+code lines only.
+"""
 from __future__ import annotations
 
 import ast
 import hashlib
 import inspect
 import linecache
-import textwrap
+import re
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, List, Optional, Tuple
 
 from ..errors import CompileError, SourceMap
 
@@ -25,6 +38,9 @@ class ParsedFunction:
 
 
 _cache: dict = {}
+# parsed files: filename -> (text, module or None when it does not parse)
+_files: "OrderedDict[str, Tuple[str, Optional[ast.Module]]]" = OrderedDict()
+_MAX_FILES = 64
 
 
 def parse_function(pyfunc: Callable) -> ParsedFunction:
@@ -42,22 +58,78 @@ def parse_function(pyfunc: Callable) -> ParsedFunction:
             hint="pyjitx compiles functions defined in .py files (or notebooks), not "
                  "built-ins or code created by exec()") from None
     source = "".join(lines)
-    dedented = textwrap.dedent(source)
-    indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
     filename = inspect.getsourcefile(pyfunc) or code.co_filename
     file_lines = linecache.getlines(filename) or lines
-    tree = ast.parse(dedented)
-    node = tree.body[0]
-    if not isinstance(node, ast.FunctionDef):
-        raise CompileError(f"{pyfunc!r} is not a plain function definition")
+    node = _node_in_file(filename, file_lines, pyfunc, first_line)
+    if node is not None:
+        source_map = SourceMap(filename, file_lines, 0, 0)
+    else:
+        node, source_map = _node_from_lines(pyfunc, lines, first_line, filename, file_lines)
     owner = enclosing_class_name(getattr(pyfunc, "__qualname__", ""))
     if owner is not None and not filename.startswith("<pyjitx"):  # (not code pyjitx made)
-        mangle_private_names(node, owner)
-    # first_line is where the decorators start; AST lines count from there.
-    source_map = SourceMap(filename, file_lines, first_line - 1, indent)
-    parsed = ParsedFunction(pyfunc, node, dedented, source_map)
+        mangle_private_names(node, owner)  # (idempotent: the file's parse is shared)
+    parsed = ParsedFunction(pyfunc, node, source, source_map)
     _cache[key] = parsed
     return parsed
+
+
+def _parsed_file(filename: str, lines: List[str]) -> Optional[ast.Module]:
+    text = "".join(lines)
+    known = _files.get(filename)
+    if known is not None and known[0] == text:
+        _files.move_to_end(filename)
+        return known[1]
+    try:
+        tree: Optional[ast.Module] = ast.parse(text, filename)
+    except (SyntaxError, ValueError):
+        tree = None
+    _files[filename] = (text, tree)
+    if len(_files) > _MAX_FILES:
+        _files.popitem(last=False)
+    return tree
+
+
+def _node_in_file(filename: str, file_lines: List[str], pyfunc: Callable,
+                  first_line: int) -> Optional[ast.AST]:
+    """The def of `pyfunc` in the parse of its whole file: the function
+    definition named like it whose first line (its first decorator's) is
+    where inspect found it."""
+    tree = _parsed_file(filename, file_lines)
+    if tree is None:
+        return None
+    name = pyfunc.__name__
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            starts = [node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]
+            if min(starts) == first_line and getattr(node, "name", "<lambda>") == name:
+                if not isinstance(node, ast.FunctionDef):
+                    raise CompileError(f"{pyfunc!r} is not a plain function definition")
+                return node
+    return None
+
+
+_INDENT = re.compile(r"[ \t]*")
+
+
+def _node_from_lines(pyfunc: Callable, lines: List[str], first_line: int, filename: str,
+                     file_lines: List[str]) -> Tuple[ast.FunctionDef, SourceMap]:
+    """The function's own lines, less the indentation of its first line
+    where they have it (comment lines and the lines of a multi-line
+    string may have less)."""
+    indent = _INDENT.match(lines[0]).group() if lines else ""
+    dedented = "".join(line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
+                       for line in lines)
+    try:
+        tree = ast.parse(dedented)
+    except SyntaxError as exc:
+        raise CompileError(f"cannot compile {pyfunc.__qualname__!r}: its source does not "
+                           f"parse on its own ({exc.msg}, line {first_line + (exc.lineno or 1) - 1})",
+                           hint="define the function in a .py file") from None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef):
+        raise CompileError(f"{pyfunc!r} is not a plain function definition")
+    # first_line is where the decorators start; AST lines count from there.
+    return node, SourceMap(filename, file_lines, first_line - 1, len(indent))
 
 
 def enclosing_class_name(qualname: str) -> Optional[str]:

@@ -82,7 +82,8 @@ def contains(b: "FunctionBuilder", item: ops.Value, text: ops.Value,
         return int_to_bool(b, emit_prim(b, prims.STR_CONTAINS, [text, item], node))
     if item.type == BYTES:
         return int_to_bool(b, emit_prim(b, prims.BYTES_CONTAINS, [text, item], node))
-    raise b.error(node, "'in <bytes>' is supported with a bytes left operand")
+    raise b.error(node, f"'in <bytes>' takes a bytes left operand in compiled code, not "
+                  f"{with_article(item.type)}")
 
 
 def truthy(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
@@ -157,8 +158,8 @@ def bind_arguments(b: "FunctionBuilder", what: str, params, node: ast.Call) -> L
     """Positional and keyword arguments matched to `params` ((name, type,
     default)), converted to the parameter types; defaults filled in."""
     if len(node.args) > len(params):
-        raise b.error(node, f"{what}() takes at most {len(params)} arguments "
-                      f"({len(node.args)} given)")
+        raise b.error(node, f"{what}() takes at most {len(params)} argument"
+                      f"{'' if len(params) == 1 else 's'} ({len(node.args)} given)")
     given = {}
     for (pname, _, _), arg in zip(params, node.args):
         given[pname] = arg
@@ -243,8 +244,8 @@ def _no_array_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> Non
 
     if isinstance(value.type, NDArrayType):
         raise b.error(node, "compiled code does not format arrays as numpy does (str, repr, "
-                      "print, f-strings)", hint="format a.tolist(), or return the array to "
-                      "Python")
+                      "print, f-strings)", hint="format its items, e.g. `str(a.tolist())`, or "
+                      "return the array to Python")
 
 
 def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:

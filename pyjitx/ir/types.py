@@ -533,6 +533,6 @@ def with_article(t: Type) -> str:
         return "None"
     if t == ANY:
         return "an Any"
-    if isinstance(t, ObjectType) and not isinstance(t, (StrType, BytesType)):
-        return f"a {name}"
-    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+    # ("an NDArray": said en-dee; "a Union": said yoo)
+    vowel = name[0] in "aeiouAEIOU" and not name.startswith(("Union", "uni"))
+    return f"an {name}" if vowel or name.startswith("ND") else f"a {name}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
+from ..errors import user_facing
 from .graph import Graph, Node, evaluate
 
 
@@ -79,6 +80,7 @@ class Pipeline:
                             f"with an item {node.index}, got {type(value).__name__}")
         env[node.outputs[0]] = value[node.index]  # type: ignore[index]
 
+    @user_facing
     def save(self, path: "str | os.PathLike[str]", *, portable: bool = True) -> None:
         """Write the pipeline as a self-contained directory (docs/spec.md
         §3.5; docs/pipeline-format.md).  Ops are compiled for a baseline x86-64

@@ -42,6 +42,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.
 _local = threading.local()
 
 
+@api.user_facing
 def trace(fn: Callable, *example_args: Any) -> "Pipeline":
     """Run `fn` on `example_args` and record the compiled ops it calls as a
     Pipeline whose inputs are fn's parameter names."""

@@ -1,0 +1,2464 @@
+"""The message catalogue: every place in pyjitx/frontend that makes a
+CompileError has a tiny user function that reaches it.
+
+The places ("sites") are found by parsing the frontend's source
+(catalogue_harness.collect_sites), so a new site without a case here fails
+test_every_site_has_a_case.  Each case is a module defining `f` (or a class)
+whose compilation must fail with a message containing `fragment`, the caret
+starting under the text `caret` on the line it names, and hints that are
+finished sentences promising nothing; a hint that shows a rewrite comes with
+that rewrite (`fix`), which must compile and give CPython's result.  A site
+no user code can reach is listed in UNREACHABLE with the reason.
+"""
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+
+from catalogue_harness import (SITES, SUGGESTS_REWRITE, Case, hint_problems, hints, location,
+                               run)
+from difftest import assert_same, compiled
+
+pytestmark = pytest.mark.needs_jit
+
+
+def case(source: str, fragment: str, caret=None, **kwargs) -> Case:
+    return Case(source, fragment, caret, **kwargs)
+
+
+CASES = [
+    # ------------------------------------------------------------ calls.py
+    case("""
+        def f() -> int:
+            return eval("1")
+        """, "'eval' cannot be called from compiled code", "eval"),
+    case("""
+        def helper(x: int) -> int:
+            return eval("x")
+
+        def f() -> int:
+            return helper(1) + 1
+        """, "'eval' cannot be called from compiled code", "eval",
+         fix="""
+        @pyjitx.pyfunc
+        def helper(x: int) -> int:
+            return eval("x")
+
+        def f() -> int:
+            return helper(1) + 1
+        """),
+    case("""
+        def f() -> int:
+            x = 5
+            return x.bit_length()
+        """, "an int has no method 'bit_length' in compiled code", "x.bit_length"),
+    case("""
+        class C:
+            K = 1
+
+        def f() -> int:
+            return C.NOPE
+        """, "type object 'C' has no attribute 'NOPE'", "C.NOPE"),
+    case("""
+        import enum
+
+        class Label(enum.Enum):
+            NEG = -1
+            POS = 1
+
+        def f() -> int:
+            return Label.NEG.value
+        """, "'Label.NEG.value': compiled code cannot read attributes of a Label object",
+         "Label.NEG.value", fix="""
+        import enum
+
+        class Label(enum.Enum):
+            NEG = -1
+            POS = 1
+
+        VALUE = Label.NEG.value
+
+        def f() -> int:
+            return VALUE
+        """),
+    case("""
+        def f() -> int:
+            return next(iter([1, 2]))
+        """, "next() needs an iterator object", "next"),
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        def f() -> int:
+            return g(1, 2)
+        """, "g() takes 1 positional argument but 2 were given", "g(1, 2)"),
+    case("""
+        def f() -> int:
+            return abs(1, 2)
+        """, "abs() takes 1 argument (2 given)", "abs(1, 2)"),
+    case("""
+        def f() -> int:
+            return abs("a")
+        """, "bad operand type for abs(): 'str'", 'abs("a")'),
+    case("""
+        def f() -> int:
+            return int(1.5, 2)
+        """, "int() can't convert non-string with explicit base", "int(1.5, 2)"),
+    case("""
+        def f() -> int:
+            return len(5)
+        """, "object of type 'int' has no len()", "len(5)"),
+    case("""
+        def f() -> int:
+            return ord(5)
+        """, "ord() expected string of length 1, but int found", "ord(5)"),
+    case("""
+        def f() -> str:
+            return chr(1.5)
+        """, "'float' object cannot be interpreted as an integer", "chr(1.5)"),
+    case("""
+        def f() -> str:
+            return format(1, 2)
+        """, "format() argument 2 must be str", "format(1, 2)"),
+    case("""
+        def f() -> List[int]:
+            return sorted([1], [2])
+        """, "sorted() takes exactly one iterable here", "sorted([1], [2])"),
+    case("""
+        def f() -> Dict[str, int]:
+            return dict(a=1)
+        """, "dict() takes no arguments, a dict, or an iterable of pairs here", "dict(a=1)"),
+    case("""
+        def f() -> int:
+            return sum([1], start=0)
+        """, "sum() takes an iterable and an optional start", "sum([1], start=0)"),
+    case("""
+        def f() -> bool:
+            return isinstance(1)
+        """, "isinstance() takes 2 arguments", "isinstance(1)"),
+    case("""
+        def f() -> bool:
+            return issubclass(int)
+        """, "issubclass() takes 2 arguments", "issubclass(int)"),
+    case("""
+        def f() -> bool:
+            return issubclass(1, int)
+        """, "issubclass() takes the exception class __exit__ receives here, not an int",
+         "1, int"),
+    case("""
+        def f() -> str:
+            return unicodedata.category(unichr="a")
+        """, "category() takes no keyword arguments", 'unichr="a"'),
+    case("""
+        def f() -> str:
+            return unicodedata.category("a", "b")
+        """, "category() takes exactly 1 argument (2 given)", "unicodedata.category("),
+    case("""
+        def f() -> str:
+            return unicodedata.category(1)
+        """, "category() argument must be a unicode character, not int", "1)"),
+    case("""
+        def f() -> int:
+            return math.gcd(1.5, 2)
+        """, "'float' object cannot be interpreted as an integer", "1.5"),
+    case("""
+        class Box:
+            def __init__(self, kind: int) -> None:
+                self.kind = kind
+
+        def f() -> bool:
+            b = Box(1)
+            return isinstance(b, b.kind)
+        """, "'b.kind' must name a module's or a class's attribute here, and 'b' is a local",
+         "b.kind", fix="""
+        class Box:
+            def __init__(self, kind: int) -> None:
+                self.kind = kind
+
+        def f() -> bool:
+            b = Box(1)
+            return isinstance(b, Box)
+        """),
+    case("""
+        def g() -> int:
+            return 1
+
+        def f() -> bool:
+            return isinstance(1, g().real)
+        """, "'g().real' must name a module's or a class's attribute here", "g().real"),
+    case("""
+        def f() -> int:
+            return math.nope(1)
+        """, "module 'math' has no attribute 'nope'", "math.nope"),
+    case("""
+        def f() -> int:
+            x = 1
+            return x()
+        """, "the local 'x' holds an int, which is not callable", "x()"),
+    case("""
+        def f() -> int:
+            return [1][0]()
+        """, "an int is not callable", "[1][0]"),
+    case("""
+        def f() -> None:
+            print(*[1])
+        """, "*args in calls is not supported", "*[1]"),
+    case("""
+        def f() -> None:
+            print(**{})
+        """, "**kwargs in calls is not supported", "**{}"),
+    case("""
+        def g(*a: int) -> int:
+            return 1
+
+        def f() -> int:
+            return g(1)
+        """, "'g' takes *args/**kwargs, which compiled calls do not support", "g(1)"),
+    case("""
+        def g(a: int, *, b: int = 1) -> int:
+            return a + b
+
+        def f() -> int:
+            return g(1, 2)
+        """, "g() got too many positional arguments", "2)"),
+    case("""
+        class C:
+            def m(self, a: int) -> int:
+                return a
+
+        def f() -> int:
+            return C().m(**{"a": 1})
+        """, "**kwargs in calls is not supported", '**{"a": 1}'),
+    case("""
+        class C:
+            def m(self, a: int) -> int:
+                return a
+
+        def f() -> int:
+            return C().m(*[1])
+        """, "*args in calls is not supported", "*[1]"),
+    case("""
+        def g(a: int) -> int:
+            return a
+
+        def f() -> int:
+            return g(c=1)
+        """, "g() got an unexpected keyword argument 'c'", "c=1"),
+    case("""
+        def g(a: int) -> int:
+            return a
+
+        def f() -> int:
+            return g(1, a=2)
+        """, "g() got multiple values for argument 'a'", "a=2"),
+    case("""
+        def g(x: complex) -> int:
+            return 1
+
+        def f() -> int:
+            return g(1)
+        """, "parameter 'x' of g() has an unsupported annotation", "g(1)"),
+    case("""
+        def f() -> int:
+            return abs(x=1)
+        """, "abs() got an unexpected keyword argument 'x'", "x=1"),
+    case("""
+        def f() -> int:
+            return min([1], foo=1)
+        """, "min() got an unexpected keyword argument 'foo'", "min([1], foo=1)"),
+    case("""
+        def f() -> int:
+            return min(1, 2, default=0)
+        """, "Cannot specify a default for min() with multiple positional arguments",
+         "min(1, 2, default=0)"),
+    case("""
+        def f() -> int:
+            return min([1], default="a")
+        """, "min() default must have the items' type, int", '"a"'),
+    case("""
+        def f() -> float:
+            return round(1.5, 1.5)
+        """, "'float' object cannot be interpreted as an integer", "round(1.5, 1.5)"),
+    case("""
+        class C:
+            def __hash__(self) -> str:
+                return "h"
+
+        def f() -> int:
+            return hash(C())
+        """, "__hash__ must return an int", "hash(C())"),
+    case("""
+        def f() -> Dict[int, int]:
+            return dict([1, 2])
+        """, "dict() needs pairs, got items of type int", "[1, 2]"),
+    case("""
+        def f() -> bool:
+            return isinstance(1, [int])
+        """, "isinstance() takes a class or a tuple of classes", "[int]"),
+    case("""
+        def f() -> bool:
+            return isinstance(1, complex)
+        """, "isinstance() with <class 'complex'> is not supported", "complex"),
+    case("""
+        def f(x: Any) -> bool:
+            return isinstance(x, complex)
+        """, "isinstance() with <class 'complex'> is not supported", "complex", args=(1,)),
+    case("""
+        def f() -> None:
+            print(1, sep=1)
+        """, "sep must be a str", "sep=1"),
+    case("""
+        def f() -> None:
+            print(1, file=None)
+        """, "print() keyword 'file' is not supported", "file=None"),
+    case("""
+        def f() -> bool:
+            return math.isclose(1.0, 2.0, 0.1)
+        """, "isclose() takes 2 positional arguments", "math.isclose("),
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        def f() -> int:
+            return g()
+        """, "g() missing required argument: 'x'", "g()"),
+    case("""
+        def g(h: Callable[[int], int]) -> int:
+            return h(1)
+
+        def f() -> int:
+            return g(1)
+        """, "argument 'h' of g() must be a function, not int", "g(1)"),
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        def f() -> int:
+            return g("a")
+        """, "argument 'x' of g() must be int, not str", 'g("a")'),
+    case("""
+        def f() -> Tuple[int, ...]:
+            return sum([(1,)], ())
+        """, "sum() of items of type Tuple[int] is not supported", "sum("),
+    case("""
+        def f() -> float:
+            return math.sqrt("a")
+        """, "must be real number, not str", '"a"'),
+    case("""
+        def g(x: List[int] = [1]) -> int:
+            return len(x)
+
+        def f() -> int:
+            return g()
+        """, "default value of parameter 'x' of g() is not an int, float, bool, str or None",
+         "g()"),
+    case("""
+        def f() -> int:
+            return math.gcd(1, a=2)
+        """, "gcd() takes no keyword arguments", "math.gcd(1, a=2)"),
+    case("""
+        def f() -> int:
+            return min(1, True)
+        """, "min() mixes an int and a bool; its result would have either type", "True",
+         line="min(1, True)"),
+    # ------------------------------------------------------------ builder.py
+    case("""
+        class C:
+            @classmethod
+            def make(cls) -> int:
+                cls = 1
+                return 1
+
+        def f() -> int:
+            return C.make()
+        """, "classmethod C.make() assigns to 'cls', its class", "cls = 1"),
+    case("""
+        def g() -> int:
+            return 1
+
+        def f() -> int:
+            x = g
+            x = "a"
+            return 0
+        """, "local 'x' is assigned a str here but holds a function g elsewhere", 'x = "a"'),
+    case("""
+        def f() -> complex:
+            return 1
+        """, "unsupported return type annotation 'complex'", "complex"),
+    case("""
+        def f() -> int:
+            global COUNT
+            return 1
+        """, "unsupported statement 'Global'", "global COUNT", fix="""
+        COUNT = 0
+
+        def f() -> int:
+            return COUNT + 1
+        """),
+    case("""
+        def f() -> int:
+            import no_such_module_pjx
+            return 1
+        """, "cannot import no_such_module_pjx", "import no_such_module_pjx"),
+    case("""
+        def f() -> int:
+            from os import no_such_name_pjx
+            return 1
+        """, "cannot import name 'no_such_name_pjx' from 'os'", "from os import"),
+    case("""
+        def f() -> int:
+            from .no_such_package_pjx import x
+            return 1
+        """, "cannot import from .no_such_package_pjx", "from .no_such_package_pjx"),
+    case("""
+        def f() -> int:
+            class Local:
+                pass
+            return 1
+        """, "unsupported statement 'ClassDef'", "class Local"),
+    case("""
+        def f() -> int:
+            x = 2
+            match x:
+                case 1:
+                    return 10
+                case _:
+                    return 20
+        """, "unsupported statement 'Match'", "match x", fix="""
+        def f() -> int:
+            x = 2
+            if x == 1:
+                return 10
+            return 20
+        """),
+    case("""
+        def f() -> int:
+            a, b = c = (1, 2)
+            return a + b + len(c)
+        """, "unpacking in a chained assignment is not supported", "a, b = c", fix="""
+        def f() -> int:
+            c = (1, 2)
+            a, b = c
+            return a + b + len(c)
+        """),
+    case("""
+        def f() -> int:
+            a, b = 1, 2, 3
+            return a
+        """, "too many values to unpack (expected 2)", "1, 2, 3"),
+    case("""
+        def f() -> int:
+            t = (1, 2)
+            a, b, *c, d = t
+            return a
+        """, "not enough values to unpack (expected at least 3, got 2)", "t",
+         line="a, b, *c, d = t"),
+    case("""
+        def g() -> int:
+            return 1
+
+        def f() -> int:
+            t = (1, g, 2)
+            a, *rest = t
+            return a
+        """, "the starred target would hold function values and other values together", "t",
+         line="a, *rest = t"),
+    case("""
+        def f() -> int:
+            t = (1, 2, 3)
+            a, b = t
+            return a
+        """, "too many values to unpack (expected 2)", "t", line="a, b = t"),
+    case("""
+        def f() -> int:
+            a, b = 5
+            return a
+        """, "cannot unpack an int", "5"),
+    case("""
+        def f() -> int:
+            x = 1
+            del x
+            return 1
+        """, "del is supported on items (del xs[i], del d[k])", "x", line="del x"),
+    case("""
+        def f() -> int:
+            xs = [1]
+            xs[0]: int = 2
+            return xs[0]
+        """, "annotated assignment to a non-name", "xs[0]:"),
+    case("""
+        def f() -> int:
+            g: Callable[[int], int] = 1
+            return 1
+        """, "expected a function, got an int", "1", line="g: Callable"),
+    case("""
+        def f() -> int:
+            x: complex = 1
+            return 1
+        """, "unsupported annotation 'complex'", "complex", line="x: complex"),
+    case("""
+        def f() -> int:
+            x = 1.5
+            x: int = 1
+            return x
+        """, "local 'x' is declared int but assigned a float", "x: int = 1"),
+    case("""
+        def f() -> int:
+            return "a"
+        """, "returns a str, but the function is annotated to return int", '"a"', fix="""
+        def f() -> Any:
+            return "a"
+        """),
+    case("""
+        def g() -> int:
+            return 1
+
+        def h(k: int):
+            if k == 0:
+                return 1
+            return g
+
+        def f() -> int:
+            h(0)
+            return 0
+        """, "returns a function g here but an int at line", "g", line="return g"),
+    case("""
+        def g() -> int:
+            return 1
+
+        def h(k: int):
+            if k == 0:
+                return 1
+            if k == 1:
+                return "a"
+            return g
+
+        def f() -> int:
+            h(0)
+            return 0
+        """, "returns a function g, but also a Union[int, str], and they cannot share a variable",
+         "g", line="return g"),
+    case("""
+        def make():
+            def f() -> int:
+                return k + 1
+            return f
+            k = 1
+
+        f = make()
+        """, "free variable 'k' has no value when f() is compiled", "k + 1"),
+    case("""
+        def f() -> int:
+            return undefined_name
+        """, "name 'undefined_name' is not defined", "undefined_name"),
+    # ------------------------------------------------------------ containers.py
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        def f() -> bool:
+            fs = [g]
+            return g in fs
+        """, "function values cannot be compared or hashed in compiled code", "g in fs"),
+    case("""
+        def f() -> int:
+            xs: List[int] = ["a"]
+            return len(xs)
+        """, "this list holds an int, not a str", '"a"'),
+    case("""
+        def f() -> int:
+            [].append(1)
+            return 0
+        """, "cannot infer the item type of this empty container", "[].append(1)", fix="""
+        def f() -> int:
+            xs: List[int] = []
+            xs.append(1)
+            return 0
+        """),
+    case("""
+        def f() -> List[int]:
+            xs = [1, 2]
+            return [*xs, 3]
+        """, "starred items in list literals are not supported", "[*xs, 3]", fix="""
+        def f() -> List[int]:
+            xs = [1, 2]
+            return list(xs) + [3]
+        """),
+    case("""
+        def f() -> Dict[str, int]:
+            d = {"a": 1}
+            return {**d}
+        """, "'**' in dict literals is not supported", "{**d}", fix="""
+        def f() -> Dict[str, int]:
+            d = {"a": 1}
+            e = {"b": 2}
+            merged = dict(d)
+            merged.update(e)
+            return merged
+        """),
+    case("""
+        def f() -> Tuple[int, ...]:
+            xs = [1, 2]
+            return (*xs,)
+        """, "starred items in tuple literals are not supported", "(*xs,)", fix="""
+        def f() -> Tuple[int, ...]:
+            xs = [1, 2]
+            return tuple(xs)
+        """),
+    case("""
+        def f() -> int:
+            t = ([], 1)
+            return t[1]
+        """, "cannot infer the item type of an empty container in a tuple", "([], 1)", fix="""
+        def f() -> int:
+            xs: List[int] = []
+            t = (xs, 1)
+            return t[1]
+        """),
+    case("""
+        def f() -> int:
+            xs = [[], 1]
+            return len(xs)
+        """, "items of one container must share a type: found a List[?] and an int", "[[], 1]",
+         fix="""
+        def f() -> int:
+            xs: List[Any] = [[], 1]
+            return len(xs)
+        """),
+    case("""
+        def f() -> int:
+            d = {[1]: 2}
+            return len(d)
+        """, "unhashable type: 'list'", "{[1]: 2}"),
+    case("""
+        def f(y: List[int]) -> List[int]:
+            return list(x async for x in y)
+        """, "async comprehensions are not supported", "x in y", args=([1],)),
+    case("""
+        def f() -> List[int]:
+            return sorted(5)
+        """, "an int is not iterable", "5"),
+    case("""
+        def f() -> int:
+            n = 0
+            for x in (1, "a"):
+                n += 1
+            return n
+        """, "iterating over Tuple[int, str] (items of different types) is not supported",
+         '(1, "a")', fix="""
+        def f() -> int:
+            n = 0
+            for x in [1, "a"]:
+                n += 1
+            return n
+        """),
+    case("""
+        def f() -> List[int]:
+            return [x for x in 5]
+        """, "'int' object is not iterable", "5"),
+    case("""
+        def f() -> bool:
+            return 1 in 5
+        """, "argument of type 'int' is not iterable", "1 in 5"),
+    case("""
+        def f() -> bool:
+            xs = [1, 2]
+            return 1.5 in xs
+        """, "looking up a float among int items is not supported", "1.5 in xs", fix="""
+        def f() -> bool:
+            xs = [1, 2]
+            x = 1.5
+            return x in [float(v) for v in xs]
+        """),
+    case("""
+        def f() -> Tuple[int, ...]:
+            t = (1, "a")
+            return t[0:1]
+        """, "slicing a Tuple[int, str] is not supported", "t[0:1]"),
+    case("""
+        def f() -> int:
+            d = {"a": 1}
+            return d[1]
+        """, "this dict has str keys, not int", "1]"),
+    case("""
+        def f() -> int:
+            return (1, 2)[5]
+        """, "tuple index out of range", "5]"),
+    case("""
+        def f(i: int) -> int:
+            t = (1, "a")
+            return t[i]
+        """, "a tuple with items of different types takes constant indices", "i]", args=(0,)),
+    case("""
+        def f() -> int:
+            x = 5
+            return x[0]
+        """, "'int' object is not subscriptable", "x[0]"),
+    case("""
+        def f() -> int:
+            i = 1.5
+            return [1][i]
+        """, "list indices must be integers or slices, not float", "i]"),
+    case("""
+        class Grid:
+            def __setitem__(self, i: int, v: int) -> None:
+                pass
+
+        def f() -> int:
+            g = Grid()
+            g[1:2] = 5
+            return 0
+        """, "slices of instances are not supported", "1:2"),
+    case("""
+        def f() -> List[int]:
+            xs = [1]
+            xs[0:1] = ["a"]
+            return xs
+        """, "cannot assign List[str] to a slice of List[int]", "xs[0:1]"),
+    case("""
+        def f() -> int:
+            t = (1, 2)
+            t[0] = 3
+            return 0
+        """, "'Tuple[int, int]' object does not support item assignment", "t[0] = 3"),
+    case("""
+        def f() -> int:
+            d = {"a": 1}
+            del d[1]
+            return 0
+        """, "this dict has str keys, not int", "1]"),
+    case("""
+        def f() -> int:
+            t = (1, 2)
+            del t[0]
+            return 0
+        """, "'Tuple[int, int]' object doesn't support item deletion", "t[0]"),
+    case("""
+        def f() -> List[int]:
+            xs = [1, 2, 3]
+            xs[0:2] += [9]
+            return xs
+        """, "augmented assignment to a slice is not supported", "xs[0:2] +=", fix="""
+        def f() -> List[int]:
+            xs = [1, 2, 3]
+            xs[0:2] = xs[0:2] + [9]
+            return xs
+        """),
+    case("""
+        def f() -> int:
+            t = (1, 2)
+            t[0] += 3
+            return 0
+        """, "'Tuple[int, int]' object does not support item assignment", "t[0] +="),
+    # ------------------------------------------------------------ loops.py
+    case("""
+        def f() -> int:
+            x = 5
+            n = 0
+            for w in x.split():
+                n += 1
+            return n
+        """, "an int has no method 'split'", "x.split()"),
+    case("""
+        def f() -> int:
+            for i, x in enumerate():
+                pass
+            return 0
+        """, "enumerate() takes an iterable and an optional start", "enumerate()"),
+    case("""
+        def f() -> int:
+            for x in zip():
+                pass
+            return 0
+        """, "zip() takes one or more iterables", "zip()"),
+    case("""
+        def f() -> int:
+            for x in reversed([1], [2]):
+                pass
+            return 0
+        """, "reversed() takes one argument", "reversed([1], [2])"),
+    case("""
+        def f() -> int:
+            n = 0
+            for x in reversed({1, 2}):
+                n += x
+            return n
+        """, "'Set[int]' object is not reversible", "{1, 2}"),
+    case("""
+        def f() -> int:
+            n = 0
+            for x in []:
+                n += 1
+            return n
+        """, "cannot infer the item type of this empty list", "[]", fix="""
+        def f() -> int:
+            n = 0
+            xs: List[int] = []
+            for x in xs:
+                n += 1
+            return n
+        """),
+    case("""
+        def f() -> int:
+            for i in range():
+                pass
+            return 0
+        """, "range() takes 1 to 3 positional arguments", "range()"),
+    case("""
+        def f() -> int:
+            for i in range(1.5):
+                pass
+            return 0
+        """, "'float' object cannot be interpreted as an integer", "1.5"),
+    # ------------------------------------------------------------ container_methods.py
+    case("""
+        def f() -> int:
+            t = (1, 2)
+            return t.index(1)
+        """, "a Tuple[int, int] has no method 'index' in compiled code", "t.index"),
+    case("""
+        def f() -> int:
+            xs = [1]
+            xs.append()
+            return 0
+        """, "append() takes 1 argument (0 given)", "xs.append()"),
+
+    case("""
+        def f() -> int:
+            xs = [2, 1]
+            xs.sort(1)
+            return 0
+        """, "sort() takes no positional arguments", "xs.sort(1)"),
+    case("""
+        def f() -> int:
+            xs = [2, 1]
+            xs.nope()
+            return 0
+        """, "list has no method 'nope' in compiled code", "xs.nope"),
+    case("""
+        def f() -> int:
+            xs = [2, 1]
+            xs.sort(cmp=1)
+            return 0
+        """, "sort() got an unexpected keyword argument 'cmp'", "xs.sort(cmp=1)"),
+    case("""
+        def f() -> List[int]:
+            return sorted([2, 1], key=lambda a, b: a)
+        """, "a key function takes one argument", "lambda a, b: a"),
+
+    case("""
+        def f() -> int:
+            d = {"a": 1}
+            d.update({1: 2})
+            return 0
+        """, "cannot update Dict[str, int] with Dict[int, int]", "d.update"),
+    case("""
+        def f() -> int:
+            d = {"a": 1}
+            d.nope()
+            return 0
+        """, "dict has no method 'nope' in compiled code", "d.nope"),
+    case("""
+        def f(n: int) -> int:
+            t = (1, "a") * n
+            return len(t)
+        """, "a Tuple[int, str] repeated a number of times known only at run time has items of "
+             "different types at unknown positions", "(1, \"a\") * n", args=(2,), fix="""
+        def f(n: int) -> int:
+            t = (1, 2) * n
+            return len(t)
+        """),
+    case("""
+        def f() -> int:
+            s = {1}
+            s.nope()
+            return 0
+        """, "set has no method 'nope' in compiled code", "s.nope"),
+    # ------------------------------------------------------------ expressions.py
+    case("""
+        def f() -> int:
+            xs = [1, 2]
+            if (n := len(xs)) > 1:
+                return n
+            return 0
+        """, "unsupported expression 'NamedExpr'", "n := len(xs)", fix="""
+        def f() -> int:
+            xs = [1, 2]
+            n = len(xs)
+            if n > 1:
+                return n
+            return 0
+        """),
+    case("""
+        def f() -> float:
+            x = 1j
+            return 1.0
+        """, "unsupported constant 1j", "1j"),
+    case("""
+        def f() -> int:
+            return 99999999999999999999
+        """, "integer constant 99999999999999999999 does not fit in 64 bits", "9999"),
+    case("""
+        def f() -> int:
+            g = print
+            return 1
+        """, "'print' (builtin_function_or_method) cannot be used as a value in compiled code",
+         "print", line="g = print"),
+    case("""
+        def f() -> int:
+            x = 1
+            return x.real
+        """, "an int has no attribute 'real' in compiled code", "x.real"),
+    case("""
+        def f() -> int:
+            g = math.sin
+            return 1
+        """, "'math.sin' cannot be used as a value in compiled code", "math.sin"),
+    case("""
+        class Grid:
+            def __getitem__(self, i: int) -> int:
+                return i
+
+        def f() -> int:
+            g = Grid()
+            return g[1:2]
+        """, "slices of instances are not supported", "1:2"),
+    case("""
+        def f() -> int:
+            s = "a"
+            return -s
+        """, "bad operand type for unary -: 'str'", "-s"),
+    case("""
+        def f() -> int:
+            x = 1.5
+            return ~x
+        """, "bad operand type for unary ~: 'float'", "~x"),
+    case("""
+        def g() -> int:
+            return 1
+
+        def f(c: bool) -> int:
+            x = c and g
+            return 1
+        """, "'and' mixes a bool and a function g", "c and g", args=(True,)),
+    case("""
+        def g() -> int:
+            return 1
+
+        def f(c: bool) -> int:
+            x = g if c else 1
+            return 1
+        """, "conditional expression gives a function g or an int, which cannot share a variable",
+         "g if c else 1", args=(True,)),
+    case("""
+        def f() -> int:
+            if np.zeros(3):
+                return 1
+            return 0
+        """, "the truth value of an array is ambiguous", "np.zeros(3)", fix="""
+        def f() -> int:
+            if np.zeros(3).any():
+                return 1
+            return 0
+        """),
+    case("""
+        def f() -> int:
+            xs: List[int] = "a"
+            return 1
+        """, "expected a List[int], got a str", '"a"'),
+    case("""
+        def f() -> int:
+            x: int = "a"
+            return 1
+        """, "expected an int, got a str", '"a"'),
+    case("""
+        def f() -> int:
+            a = 2
+            b = 3
+            return a @ b
+        """, "unsupported operator MatMult", "a @ b"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2) + "a"
+            return 1
+        """, "unsupported operand types for +: 'NDArray[float64, 1]' and 'str'",
+         'np.zeros(2) + "a"'),
+    case("""
+        def f() -> int:
+            x = None
+            return 1 + x
+        """, "unsupported operand types for +: 'int' and 'None'", "1 + x"),
+    case("""
+        def f() -> float:
+            x = 1.5
+            return x << 1
+        """, "unsupported operand types for <<: 'float' and 'int'", "x << 1"),
+    case("""
+        def f() -> str:
+            a = "a"
+            return a - "b"
+        """, "unsupported operand types for -: 'str' and 'str'", 'a - "b"'),
+    case("""
+        def f() -> bool:
+            return bool(np.zeros(2) < "a")
+        """, "'Lt' is not supported between 'NDArray[float64, 1]' and 'str'", 'np.zeros(2) < "a"'),
+    case("""
+        def f(x: Any) -> bool:
+            y = 1
+            return x is y
+        """, "'Is' is not supported on Any values", "x is y", args=(1,)),
+    case("""
+        def f() -> bool:
+            a = 1
+            b = 2
+            return a is b
+        """, "'is' between an int and an int: compiled code compares with 'is' only None and "
+             "instances of compiled classes", "a is b"),
+    case("""
+        def f() -> bool:
+            return [1] < "a"
+        """, "'<' not supported between a List[int] and a str", '[1] < "a"'),
+    case("""
+        def f() -> bool:
+            x = None
+            return x < 1
+        """, "'<' not supported between 'None' and 'int'", "x < 1"),
+    case("""
+        def g() -> int:
+            return 1
+
+        def f() -> bool:
+            return g < 1
+        """, "cannot compare", "g < 1"),
+    # ------------------------------------------------------------ strings.py
+    case("""
+        def f() -> bool:
+            return 1 in "abc"
+        """, "'in <string>' requires a str as left operand, not an int", '1 in "abc"'),
+    case("""
+        def f() -> bool:
+            return "a" in b"abc"
+        """, "'in <bytes>' takes a bytes left operand in compiled code, not a str",
+         '"a" in b"abc"'),
+    case("""
+        def f() -> str:
+            i = 1.5
+            return "abc"[i]
+        """, "string indices must be integers, not float", "i]"),
+    case("""
+        def f() -> str:
+            i = 1.5
+            return "abc"[i:]
+        """, "slice indices must be integers or None", "i:]"),
+    case("""
+        def f() -> str:
+            s = "a"
+            return s.nope()
+        """, "'str' object has no method 'nope' in compiled code", "s.nope"),
+    case("""
+        def f() -> str:
+            return "a".strip("a", "b")
+        """, "str.strip() takes at most 1 argument (2 given)", '"a".strip('),
+    case("""
+        def f() -> str:
+            return "a".strip(foo="a")
+        """, "str.strip() got an unexpected keyword argument 'foo'", 'foo="a"'),
+    case("""
+        def f() -> str:
+            return "a".center()
+        """, "str.center() missing required argument 'width'", '"a".center()'),
+    case("""
+        def f() -> str:
+            return "a".center("x")
+        """, "str.center() argument 'width' must be int, not str", '"x"'),
+    case("""
+        def f() -> str:
+            return ",".join()
+        """, "str.join() takes exactly one argument", '",".join()'),
+    case("""
+        def f() -> str:
+            return ",".join([1])
+        """, "str.join() needs an iterable of str, not List[int]", "[1]"),
+    case("""
+        def f() -> bool:
+            return "a".startswith(("a", 1))
+        """, "startswith first arg must be str or a tuple of str, not int", "1)"),
+    case("""
+        def f() -> str:
+            return str(np.zeros(2))
+        """, "compiled code does not format arrays as numpy does", "str(np.zeros(2))", fix="""
+        def f() -> str:
+            return str(np.zeros(2).tolist())
+        """),
+    # ------------------------------------------------------------ formatting.py
+    case("""
+        def f(t: str) -> str:
+            return t.format(1)
+        """, "str.format() needs a literal format string in compiled code", "t.format(1)",
+         args=("{}",)),
+    case("""
+        def f() -> str:
+            return "{".format()
+        """, "bad format string: Single '{' encountered in format string", '"{".format()'),
+    case("""
+        def f() -> str:
+            return "{0}{}".format(1, 2)
+        """, "cannot switch from manual field specification to automatic field numbering",
+         '"{0}{}".format'),
+    case("""
+        def f() -> str:
+            return "{}{0}".format(1)
+        """, "cannot switch from automatic field numbering to manual field specification",
+         '"{}{0}".format'),
+    case("""
+        def f() -> str:
+            return "{1}".format(1)
+        """, "Replacement index 1 out of range for positional args tuple", '"{1}".format'),
+    case("""
+        def f() -> str:
+            return "{a.b}".format(a=1)
+        """, "str.format() has no argument 'a.b'", '"{a.b}".format'),
+    case("""
+        def f() -> str:
+            return "{:{}}".format(1, 2)
+        """, "nested replacement fields in format specs are not supported", '"{:{}}".format'),
+    case("""
+        def f(t: str) -> str:
+            return t % 1
+        """, "%-formatting needs a literal format string in compiled code", "t % 1",
+         args=("%d",), fix="""
+        def f(t: str) -> str:
+            return f"{1}"
+        """),
+    case("""
+        def f() -> str:
+            return "abc %" % 1
+        """, "incomplete format", '"abc %" % 1'),
+    case("""
+        def f() -> str:
+            return "%d %d" % (1,)
+        """, "not enough arguments for format string", '"%d %d" % (1,)'),
+    case("""
+        def f() -> str:
+            return "%d" % (1, 2)
+        """, "not all arguments converted during string formatting", '"%d" % (1, 2)'),
+    case("""
+        def f() -> str:
+            return "%y" % 1
+        """, "unsupported format character 'y' (0x79) at index 1", '"%y" % 1'),
+    # ------------------------------------------------------------ exceptions.py
+    case("""
+        def pick() -> int:
+            return 1
+
+        def f() -> int:
+            raise pick()("x")
+        """, "expected an exception class name", "pick()", line='raise pick()("x")'),
+    case("""
+        def f() -> int:
+            raise int
+        """, "'int' is not an exception class", "int", line="raise int"),
+    case("""
+        def f() -> int:
+            raise BrokenPipeError("x")
+        """, "exception class BrokenPipeError is not supported in compiled code",
+         "BrokenPipeError"),
+    case("""
+        def f() -> int:
+            raise
+        """, "a bare 'raise' is supported inside an except clause only", "raise"),
+    case("""
+        def f() -> int:
+            x = 1
+            raise x
+        """, "can only raise exceptions", "x", line="raise x"),
+    case("""
+        def f() -> int:
+            raise ValueError(msg="x")
+        """, "exception constructors take positional arguments here", 'ValueError(msg="x")'),
+    case("""
+        def f() -> int:
+            a = 1
+            raise ValueError("a", a)
+        """, "exceptions with more than one argument are not supported", 'ValueError("a", a)',
+         fix="""
+        def f() -> str:
+            a = 1
+            try:
+                raise ValueError(f"a: {a}")
+            except ValueError as e:
+                return str(e)
+        """),
+    case("""
+        def f() -> int:
+            try:
+                return 1
+            finally:
+                pass
+        """, "'return' inside try/finally is not supported", "return 1"),
+    case("""
+        class Guard:
+            def __enter__(self) -> int:
+                return 1
+
+            def __exit__(self, exc_type, exc, tb) -> bool:
+                return str(exc_type) == ""
+
+        def f() -> int:
+            with Guard():
+                pass
+            return 1
+        """, "str() of an exception class is not supported", "str(exc_type)"),
+    # ------------------------------------------------------------ anys.py
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        def f() -> int:
+            a: Any = g
+            return 1
+        """, "cannot be held in an Any", "g", line="a: Any = g"),
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        def f() -> int:
+            a: Any = [[g]]
+            return 1
+        """, "cannot be held in an Any", "[[g]]"),
+    case("""
+        def f(d: Dict[str, Any]) -> bool:
+            x: None = d["a"]
+            return True
+        """, "an Any cannot be used where None is expected", 'd["a"]', args=({"a": None},),
+         fix="""
+        def f(d: Dict[str, Any]) -> bool:
+            return d["a"] is None
+        """),
+    case("""
+        def f() -> int:
+            x: int = 0
+            x = "a"
+            return x
+        """, "local 'x' is annotated int but assigned a str here", "x = \"a\""),
+    case("""
+        def f(x: Any) -> int:
+            x.append(*[1])
+            return 0
+        """, "*args in a method call on an Any is not supported", "*[1]", args=([],)),
+    case("""
+        def f(x: Any) -> int:
+            x.append(**{})
+            return 0
+        """, "**kwargs in a method call on an Any is not supported", "x.append(**{})",
+         args=([],)),
+    case("""
+        def f(x: Any) -> int:
+            x.sort(1)
+            return 0
+        """, "sort() takes no positional arguments", "x.sort(1)", args=([],)),
+    case("""
+        def f(x: Any) -> int:
+            x.sort(foo=1)
+            return 0
+        """, "sort() got an unexpected keyword argument 'foo'", "x.sort(foo=1)", args=([],)),
+    case("""
+        def f(x: Any) -> Any:
+            x.sort(key=str)
+            return x
+        """, "sort(key=...) on an Any is not supported", "str)", args=(["b", "a", "c"],),
+         fix="""
+        def f(x: Any) -> Any:
+            if isinstance(x, list):
+                xs: List[Any] = x
+                xs.sort(key=str)
+            return x
+        """),
+    case("""
+        def f(x: Any) -> int:
+            x.append(v=1)
+            return 0
+        """, "append() of a list, dict or set takes no keyword arguments", "x.append(v=1)",
+         args=([],)),
+    case("""
+        def f(x: Any) -> int:
+            x.insert(1, 2, 3, 4)
+            return 0
+        """, "insert() on an Any takes at most 3 arguments in compiled code",
+         "x.insert(1, 2, 3, 4)", args=([],)),
+    # ------------------------------------------------------------ classmethods.py
+    case("""
+        class C:
+            make = classmethod(len)
+
+        def f() -> int:
+            return C.make()
+        """, "classmethod 'len' wraps no plain function", "C.make()"),
+    case("""
+        class Base:
+            @classmethod
+            def make(cls) -> int:
+                return 1
+
+            def go(self) -> int:
+                return self.make()
+
+        class Sub(Base):
+            def make(self) -> int:
+                return 2
+
+        def f() -> int:
+            return Base().go()
+        """, "'self.make' may reach Sub, where it is no classmethod", "self.make()"),
+    # ------------------------------------------------------------ pyfuncs.py
+    case("""
+        @pyjitx.pyfunc
+        def p(x: complex) -> int:
+            return 1
+
+        def f() -> int:
+            return p(1)
+        """, "pyfunc p(): unsupported annotation <class 'complex'> of parameter 'x'", "p(1)"),
+    case("""
+        @pyjitx.pyfunc
+        def p(x: int) -> int:
+            return x
+
+        def f() -> int:
+            return p("a")
+        """, "argument 'x' of p() must be int, not str", 'p("a")'),
+    # ------------------------------------------------------------ session.py
+    case("""
+        def f(n: int):
+            x = f(n - 1) if n > 0 else 0
+            return x + 1
+        """, "cannot infer the return type of recursive function 'f' before one of its returns",
+         "def f(n: int):", args=(3,), fix="""
+        def f(n: int) -> int:
+            x = f(n - 1) if n > 0 else 0
+            return x + 1
+        """),
+    # ------------------------------------------------------------ source.py
+    case("""
+        exec("def f() -> int:\\n    return 1\\n")
+        """, "cannot compile 'f': its source is not available"),
+    case("""
+        async def f() -> int:
+            return 1
+        """, "is not a plain function definition"),
+    case("""
+        import linecache
+
+        CELL = "def f() -> int:\\n    %time\\n    return 1\\n"
+        linecache.cache["<cell-1>"] = (len(CELL), None, CELL.splitlines(True), "<cell-1>")
+        scope = {}
+        exec(compile("def f() -> int:\\n    pass\\n    return 1\\n", "<cell-1>", "exec"), scope)
+        f = scope["f"]
+        """, "cannot compile 'f': its source does not parse on its own (invalid syntax, line 2)"),
+    case("""
+        import linecache
+
+        CELL = "%time\\nf = lambda: 1\\n"
+        linecache.cache["<cell-2>"] = (len(CELL), None, CELL.splitlines(True), "<cell-2>")
+        scope = {}
+        exec(compile("pass\\nf = lambda: 1\\n", "<cell-2>", "exec"), scope)
+        f = scope["f"]
+        """, "is not a plain function definition"),
+    # ------------------------------------------------------------ contexts.py
+    case("""
+        def f() -> int:
+            with 1:
+                pass
+            return 0
+        """, "'with' over an int is not supported", "1:"),
+    case("""
+        class OnlyEnter:
+            def __enter__(self) -> int:
+                return 1
+
+        def f() -> int:
+            with OnlyEnter():
+                pass
+            return 0
+        """, "'OnlyEnter' object does not support the context manager protocol", "OnlyEnter()",
+         line="with OnlyEnter()"),
+    case("""
+        @contextlib.contextmanager
+        def managed():
+            yield 1
+
+        def f() -> int:
+            with managed():
+                pass
+            return 0
+        """, "'with' over the generator-based context manager 'managed' is not supported",
+         "with managed()"),
+    case("""
+        class Guard:
+            def __enter__(self) -> int:
+                return 1
+
+            def __exit__(self, *args) -> bool:
+                return False
+
+        def f() -> int:
+            with Guard():
+                pass
+            return 0
+        """, "Guard.__exit__: __exit__ takes (self, exc_type, exc_value, traceback)",
+         "def __exit__"),
+    case("""
+        class Guard:
+            def __enter__(self) -> int:
+                return 1
+
+            def __exit__(self, exc_type: type, exc: Exception, tb: Any) -> bool:
+                return False
+
+        def f() -> int:
+            with Guard():
+                pass
+            return 0
+        """, "Guard.__exit__: parameter 'exc_type' is annotated type, but __exit__ receives None",
+         "exc_type: type"),
+    # ------------------------------------------------------------ classes.py
+    case("""
+        class A:
+            pass
+
+        class B:
+            pass
+
+        class C(A, B):
+            pass
+
+        def f() -> int:
+            C()
+            return 1
+        """, "class C: multiple inheritance is not supported", "class C(A, B)"),
+    case("""
+        class C(dict):
+            pass
+
+        def f() -> int:
+            C()
+            return 1
+        """, "class C: its base dict cannot be compiled", "class C(dict)"),
+    case("""
+        class C:
+            x: complex
+
+        def f() -> int:
+            C()
+            return 1
+        """, "class C: unsupported annotation <class 'complex'> of attribute 'x'", "class C"),
+    case("""
+        class C:
+            x: int
+
+            def __init__(self) -> None:
+                self.x: str = ""
+
+        def f() -> int:
+            C()
+            return 1
+        """, "class C: attribute 'x' is declared both int and str", "self.x: str"),
+    case("""
+        class C:
+            __slots__ = ("a", "b")
+
+            def __init__(self) -> None:
+                self.a = 1
+
+        def f() -> int:
+            return C().a
+        """, "class C: cannot tell the type of attribute 'b'", "class C", fix="""
+        class C:
+            __slots__ = ("a", "b")
+            b: int
+
+            def __init__(self) -> None:
+                self.a = 1
+
+        def f() -> int:
+            return C().a
+        """),
+    case("""
+        class C:
+            def m(self, *a: int) -> int:
+                return 1
+
+        def f() -> int:
+            return C().m(1)
+        """, "C.m: *args/**kwargs are not supported", "a: int)"),
+    case("""
+        class C:
+            def m(self, x) -> int:
+                return 1
+
+        def f() -> int:
+            return C().m(1)
+        """, "C.m: parameter 'x' needs an annotation", "x)"),
+    case("""
+        class C:
+            def __init__(self, x: complex) -> None:
+                self.x = 1
+
+        def f() -> int:
+            return C(1).x
+        """, "class C: unsupported annotation <class 'complex'> of parameter 'x'", "x: complex"),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                y = self.x
+                self.x = 1
+
+        def f() -> int:
+            return C().x
+        """, "attribute 'x' is read before __init__ assigns it", "self.x", line="y = self.x"),
+    case("""
+        class C:
+            def set_p(self, v: int) -> None:
+                pass
+
+            p = property(None, set_p)
+
+        def f() -> int:
+            return C().p
+        """, "property 'p' has no getter", "C().p"),
+    case("""
+        class C:
+            def m(self, x: int) -> int:
+                return x
+
+        def f() -> int:
+            c = C()
+            g = c.m
+            return 1
+        """, "method 'm' used as a value", "c.m", fix="""
+        class C:
+            def m(self, x: int) -> int:
+                return x
+
+        def f() -> int:
+            c = C()
+            g = lambda x: c.m(x)
+            return g(2)
+        """),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            return C().nope
+        """, "'C' object has no attribute 'nope'", "C().nope"),
+    case("""
+        class Base:
+            K = 1
+
+            def k(self) -> int:
+                return self.K
+
+        class Sub(Base):
+            K = "a"
+
+        def f() -> int:
+            return Base().k()
+        """, "class constant 'K' is an int in Base but a str in Sub", "self.K"),
+    case("""
+        class C:
+            K = [1]
+
+            def k(self) -> int:
+                return len(self.K)
+
+        def f() -> int:
+            return C().k()
+        """, "class attribute of type list cannot be used in compiled code", "self.K"),
+    case("""
+        def f() -> int:
+            x = 1
+            x.y = 2
+            return x
+        """, "cannot set attribute 'y' of an int", "x.y"),
+    case("""
+        def g(x: int) -> int:
+            return x
+
+        class C:
+            def __init__(self) -> None:
+                self.h = g
+
+        def f() -> int:
+            C()
+            return 1
+        """, "attribute 'h' cannot hold a function value", "self.h"),
+    case("""
+        class C:
+            @property
+            def p(self) -> int:
+                return 1
+
+        def f() -> int:
+            c = C()
+            c.p = 2
+            return 1
+        """, "property 'p' has no setter", "c.p"),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            c = C()
+            c.y = 2
+            return 1
+        """, "'C' object has no attribute 'y' to assign", "c.y"),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.seen = set()
+
+        def f() -> int:
+            return len(C().seen)
+        """, "cannot tell the type of attribute 'seen' from this value", "self.seen", fix="""
+        class C:
+            def __init__(self) -> None:
+                self.seen: Set[int] = set()
+
+        def f() -> int:
+            return len(C().seen)
+        """),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.table = {}
+
+        def f() -> int:
+            return len(C().table)
+        """, "cannot tell the type of attribute 'table' from this value", "self.table", fix="""
+        class C:
+            def __init__(self) -> None:
+                self.table: Dict[int, int] = {}
+
+        def f() -> int:
+            return len(C().table)
+        """),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.items = []
+
+        def f() -> int:
+            return len(C().items)
+        """, "cannot tell the type of attribute 'items' from this value", "self.items", fix="""
+        class C:
+            def __init__(self) -> None:
+                self.items: List[int] = []
+
+        def f() -> int:
+            return len(C().items)
+        """),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            c = C()
+            c.x = "a"
+            return 1
+        """, "attribute 'x' of C holds an int, not a str", "c.x"),
+    case("""
+        class C:
+            pass
+
+        def f() -> int:
+            C(1)
+            return 1
+        """, "C() takes no arguments", "C(1)"),
+    case("""
+        from pyjitx.frontend.classes import blank_instance
+
+        def f() -> int:
+            blank_instance()
+            return 1
+        """, "blank_instance() takes one class", "blank_instance()"),
+    case("""
+        from pyjitx.frontend.classes import blank_instance
+
+        def f() -> int:
+            blank_instance(1)
+            return 1
+        """, "blank_instance() takes a compiled class", "1)"),
+    case("""
+        class C:
+            def m(self, x: int) -> int:
+                return x
+
+        def f() -> int:
+            return C().m("a")
+        """, "argument 'x' of C.m() must be int, not str", 'C().m("a")'),
+    case("""
+        class C:
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            return C().x()
+        """, "attribute 'x' holds an int, which is not callable", "C().x()"),
+    case("""
+        class C:
+            pass
+
+        def f() -> int:
+            return C().nope()
+        """, "'C' object has no method 'nope'", "C().nope"),
+    case("""
+        def f() -> int:
+            return super().nope()
+        """, "super() is supported inside methods of compiled classes", "super()"),
+    case("""
+        class C:
+            def m(self) -> int:
+                return super().m()
+
+        def f() -> int:
+            return C().m()
+        """, "super(): C has no compiled base", "super().m"),
+    case("""
+        class Base:
+            pass
+
+        class C(Base):
+            @classmethod
+            def make(cls) -> int:
+                return super().nope()
+
+        def f() -> int:
+            return C.make()
+        """, "super() object has no classmethod 'nope'", "super().nope"),
+    case("""
+        class Base:
+            pass
+
+        class C(Base):
+            def m(self) -> int:
+                return super().nope()
+
+        def f() -> int:
+            return C().m()
+        """, "super() object has no method 'nope'", "super().nope"),
+    case("""
+        class Base:
+            def m(self) -> int:
+                return 1
+
+        def outside(self) -> int:
+            return super().m()
+
+        class C(Base):
+            m = outside
+
+        def f() -> int:
+            return C().m()
+        """, "super() is supported inside methods of compiled classes", "def outside"),
+    case("""
+        class Base:
+            def m(self, x: int) -> int:
+                return x
+
+        class Sub(Base):
+            def m(self, x: str) -> int:
+                return 1
+
+        def f() -> int:
+            return Sub().m("a")
+        """, "Sub.m overrides Base.m with another signature: (str) -> int vs (int) -> int",
+         "def m(self, x: str)"),
+    case("""
+        class C:
+            pass
+
+        def f() -> int:
+            return len(C())
+        """, "object of type 'C' has no len()", "len(C())"),
+    case("""
+        class C:
+            pass
+
+        def f() -> bool:
+            return C() < C()
+        """, "'<' not supported between instances of 'C' and 'C'", "C() < C()"),
+    case("""
+        class C:
+            def __str__(self) -> int:
+                return 1
+
+        def f() -> str:
+            return str(C())
+        """, "__str__ returned an int, not a str", "str(C())"),
+    case("""
+        class C:
+            pass
+
+        def f() -> int:
+            for x in C():
+                pass
+            return 1
+        """, "'C' object is not iterable", "C():"),
+    case("""
+        class Base:
+            def __iter__(self):
+                yield 1
+
+        class Sub(Base):
+            def __iter__(self):
+                yield 2
+
+        def f() -> int:
+            n = 0
+            for x in Base():
+                n += x
+            return n
+        """, "Sub overrides the generator __iter__ of Base", "Base():"),
+    # ------------------------------------------------------------ closures.py
+    case("""
+        def f() -> int:
+            @staticmethod
+            def g(x: int) -> int:
+                return x
+            return g(1)
+        """, "decorators on nested functions are not supported", "def g"),
+    case("""
+        def f() -> int:
+            def g(*xs: int) -> int:
+                return 1
+            return g(1)
+        """, "nested functions take plain positional parameters here", "def g"),
+    case("""
+        def f() -> int:
+            def g(n: int) -> int:
+                return 1 if n == 0 else g(n - 1)
+            return g(3)
+        """, "recursive nested function 'g' is not supported", "g(n - 1)", fix="""
+        def g(n: int) -> int:
+            return 1 if n == 0 else g(n - 1)
+
+        def f() -> int:
+            return g(3)
+        """),
+    case("""
+        def f() -> int:
+            def g(x: int) -> int:
+                return x
+            return g(1, 2)
+        """, "g() takes 1 positional argument but 2 were given", "g(1, 2)"),
+    case("""
+        def f() -> int:
+            def g(x: int) -> int:
+                return x
+            return g(*[1])
+        """, "*args in calls is not supported", "*[1]"),
+    case("""
+        def f() -> int:
+            def g(x: int) -> int:
+                return x
+            return g(y=1)
+        """, "g() got an unexpected keyword argument 'y'", "y=1"),
+    case("""
+        def f() -> int:
+            def g(x: int) -> int:
+                return x
+            return g(1, x=2)
+        """, "g() got multiple values for argument 'x'", "x=2"),
+    case("""
+        def f() -> int:
+            def g(x: int) -> int:
+                return x
+            return g()
+        """, "g() missing required argument: 'x'", "g()"),
+    case("""
+        def apply(h: Callable[[int], int], v: int) -> int:
+            return h(v)
+
+        def f() -> int:
+            k = 3
+            return apply(lambda x: x + k, 1)
+        """, "the lambda reads k from this function and cannot be passed to another function",
+         "apply(lambda", fix="""
+        def apply(h: Callable[[int, int], int], v: int, k: int) -> int:
+            return h(v, k)
+
+        def f() -> int:
+            k = 3
+            return apply(lambda x, k: x + k, 1, k)
+        """),
+    case("""
+        def f() -> int:
+            total = 0
+            for i in range(3):
+                def g(x: int, d: int = i) -> int:
+                    return x + d
+                h = g
+                total += h(1)
+            return total
+        """, "is defined in a loop and each definition has its default values", "h = g",
+         fix="""
+        def f() -> int:
+            total = 0
+            for i in range(3):
+                def g(x: int, d: int) -> int:
+                    return x + d
+                total += g(1, i)
+            return total
+        """),
+    case("""
+        def a(x: int) -> int:
+            return x
+
+        def b(x: int) -> str:
+            return "s"
+
+        def f(c: bool) -> int:
+            h = a if c else b
+            h(1)
+            return 1
+        """, "the functions this call may reach return an int (a()) and a str (b())", "h(1)",
+         args=(True,)),
+    case("""
+        def a(x: int) -> int:
+            return x
+
+        def b(x: int, y: int) -> int:
+            return x + y
+
+        def f(c: bool) -> int:
+            h = a if c else b
+            return h(1)
+        """, "this call may reach b() or a(), and b() cannot take its arguments", "h(1)",
+         args=(True,)),
+    # ------------------------------------------------------------ generators.py
+    case("""
+        def walk(n: int):
+            yield n
+            if n > 0:
+                for m in walk(n - 1):
+                    yield m
+
+        def f() -> int:
+            return sum(walk(3))
+        """, "generator 'walk' iterates itself (recursion), which pyjitx cannot expand inline",
+         "walk(n - 1)", fix="""
+        def walk(n: int) -> List[int]:
+            out = [n]
+            if n > 0:
+                out.extend(walk(n - 1))
+            return out
+
+        def f() -> int:
+            return sum(walk(3))
+        """),
+    case("""
+        def f() -> int:
+            def g():
+                yield 1
+            g()
+            return 1
+        """, "'yield' outside a generator that pyjitx expands", "yield 1"),
+    case("""
+        def gen() -> Iterator[int]:
+            yield "a"
+
+        def f() -> int:
+            return len(list(gen()))
+        """, "yields a str, but the generator is annotated to yield int", 'yield "a"'),
+    case("""
+        def gen():
+            yield 1
+            yield "a"
+
+        def f() -> int:
+            return len(list(gen()))
+        """, "yields a str here but an int at line 9", 'yield "a"', fix="""
+        def gen() -> Iterator[Any]:
+            yield 1
+            yield "a"
+
+        def f() -> List[Any]:
+            return list(gen())
+        """),
+    case("""
+        def gen():
+            return
+            yield 1
+
+        def f() -> int:
+            return len(list(gen()))
+        """, "cannot infer what generator 'gen' yields: none of its yields is reachable",
+         "gen())", fix="""
+        def gen() -> Iterator[int]:
+            return
+            yield 1
+
+        def f() -> int:
+            return len(list(gen()))
+        """),
+    case("""
+        def gen():
+            yield 1
+
+        def f() -> int:
+            g = gen()
+            return 1
+        """, "a generator object ('gen(...)') cannot be used as a value in compiled code",
+         "gen()", line="g = gen()"),
+    case("""
+        def gen() -> int:
+            yield 1
+
+        def f() -> int:
+            return sum(gen())
+        """, "unsupported return annotation 'int' for a generator", "int:", line="def gen"),
+    case("""
+        def gen():
+            x = yield 1
+
+        def f() -> int:
+            return sum(gen())
+        """, "the value of a yield expression (what send() passes in) is not supported",
+         "yield 1", fix="""
+        def gen():
+            yield 1
+
+        def f() -> int:
+            return sum(gen())
+        """),
+    case("""
+        def gen():
+            try:
+                yield 1
+            finally:
+                pass
+
+        def f() -> int:
+            return sum(gen())
+        """, "'yield' inside try/finally is not supported", "yield 1"),
+    case("""
+        def gen():
+            try:
+                yield 1
+            except:
+                pass
+
+        def f() -> int:
+            return sum(gen())
+        """, "'yield' inside a try whose handler catches GeneratorExit", "yield 1"),
+    # ------------------------------------------------------------ arrays.py
+    case("""
+        def f() -> int:
+            a = np.zeros(3, dtype=complex)
+            return 1
+        """, "'complex' is not a dtype pyjitx knows at compile time", "complex"),
+    case("""
+        def f() -> int:
+            a = np.zeros((1.5,))
+            return 1
+        """, "a dimension must be an int, not float", "1.5"),
+    case("""
+        def f() -> int:
+            a = np.zeros("a")
+            return 1
+        """, "a shape must be an int or a tuple of ints, not str", '"a"'),
+    case("""
+        def f() -> float:
+            return np.sum(1)
+        """, "expected an NDArray, got an int", "np.sum(1)"),
+    case("""
+        def f() -> int:
+            return len(np.zeros(()))
+        """, "len() of unsized object (a 0-d array)", "len(np.zeros(()))"),
+    case("""
+        def f() -> float:
+            a = np.zeros((2, 2))
+            return a[..., ...].sum()
+        """, "an index can only have a single ellipsis ('...')", "...]"),
+    case("""
+        def f() -> float:
+            a = np.zeros(2)
+            i = 1.5
+            return a[i]
+        """, "only integers, slices (`:`), ellipsis (`...`) and None are valid array indices, "
+             "not float", "i]"),
+    case("""
+        def f() -> float:
+            a = np.zeros(2)
+            return a[0, 0]
+        """, "too many indices for array: array is 1-dimensional, but 2 were indexed", "0, 0]"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            a[0] = "x"
+            return 1
+        """, "cannot assign a str to an element of an NDArray[float64, 1]", "a[0]"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            a[0:1] = "x"
+            return 1
+        """, "cannot assign a str into an array", "a[0:1]"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            return a.nope
+        """, "'NDArray[float64, 1]' has no attribute 'nope' in compiled code", "a.nope"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            return a.shape[5]
+        """, "tuple index out of range", "5]"),
+    case("""
+        def f() -> float:
+            return np.zeros(()).tolist()
+        """, "tolist() of a 0-d array is not supported", "np.zeros(()).tolist()", fix="""
+        def f() -> float:
+            return float(np.zeros(())[()])
+        """),
+    case("""
+        def f() -> float:
+            return np.zeros(()).sum(axis=0)
+        """, "axis 0 is out of bounds for array of dimension 0", "np.zeros(()).sum(axis=0)"),
+    case("""
+        def f() -> float:
+            return np.zeros(2).sum(0, 1)
+        """, "sum() takes an optional axis only in compiled code", "np.zeros(2).sum(0, 1)"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2).reshape(shape=2)
+            return 1
+        """, "reshape() takes no keyword arguments in compiled code", "np.zeros(2).reshape("),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            a.nope()
+            return 1
+        """, "'NDArray[float64, 1]' has no method 'nope' in compiled code", "a.nope"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            a.copy(1)
+            return 1
+        """, "copy() takes 0 argument(s)", "a.copy(1)"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2) & np.zeros(2)
+            return 1
+        """, "unsupported operand types for &: 'NDArray[float64, 1]' and 'NDArray[float64, 1]'",
+         "np.zeros(2) & np.zeros(2)"),
+    case("""
+        def f() -> int:
+            a = ~np.zeros(2)
+            return 1
+        """, "numpy does not support invert on float64 arrays", "~np.zeros(2)"),
+    case("""
+        def f() -> int:
+            a = np.zeros(2)
+            a += "x"
+            return 1
+        """, "unsupported operand for an in-place array operation: a str", 'a += "x"'),
+    case("""
+        def f() -> int:
+            a = np.zeros(3, "float64", 1)
+            return 1
+        """, "np.zeros() takes at most 2 arguments", 'np.zeros(3, "float64", 1)'),
+    case("""
+        def f() -> int:
+            a = np.zeros(3, order="C")
+            return 1
+        """, "np.zeros() got an unexpected keyword argument 'order'", 'order="C"'),
+    case("""
+        def f() -> int:
+            a = np.zeros(3, shape=3)
+            return 1
+        """, "np.zeros() got multiple values for argument 'shape'", "shape=3"),
+    case("""
+        def f() -> int:
+            a = np.zeros()
+            return 1
+        """, "np.zeros() missing required argument 'shape'", "np.zeros()"),
+    case("""
+        def f() -> int:
+            a = np.sqrt(1, 2)
+            return 1
+        """, "np.sqrt() takes 1 positional argument(s) in compiled code", "np.sqrt(1, 2)"),
+    case("""
+        def f() -> float:
+            return np.sqrt(4.0)
+        """, "np.sqrt() of a float is not supported", "np.sqrt(4.0)", fix="""
+        def f() -> float:
+            return math.sqrt(4.0)
+        """),
+    case("""
+        def f() -> int:
+            a = np.maximum(1, 2)
+            return 1
+        """, "np.maximum() takes an array in compiled code", "np.maximum(1, 2)"),
+    case("""
+        def f() -> int:
+            a = np.maximum(np.zeros(2), "a")
+            return 1
+        """, "np.maximum() does not take an NDArray[float64, 1] and a str",
+         'np.maximum(np.zeros(2), "a")'),
+    case("""
+        def f() -> int:
+            a = np.full(3, "a")
+            return 1
+        """, "fill_value must be a number, not str", 'np.full(3, "a")'),
+    case("""
+        def f() -> int:
+            a = np.arange("a")
+            return 1
+        """, "arange() takes numbers", 'np.arange("a")'),
+    case("""
+        def f() -> int:
+            a = np.array([["a"]])
+            return 1
+        """, "np.array() of a List[List[str]] is not supported", 'np.array([["a"]])'),
+    case("""
+        def f() -> int:
+            a = np.concatenate([])
+            return 1
+        """, "need at least one array to concatenate", "np.concatenate([])"),
+    case("""
+        def f() -> int:
+            a = np.concatenate([np.zeros(2), np.zeros((2, 2))])
+            return 1
+        """, "all the input arrays must have same number of dimensions", "np.concatenate("),
+    case("""
+        def f() -> int:
+            a = np.concatenate(5)
+            return 1
+        """, "concatenate() takes a list of arrays, not int", "5)"),
+    case("""
+        def f() -> int:
+            a = np.zeros((2, 2))
+            a @= a
+            return 1
+        """, "unsupported in-place operator on arrays: MatMult", "a @= a"),
+    case("""
+        def f() -> int:
+            a = np.zeros((2, 2))
+            a[0:1] @= a
+            return 1
+        """, "unsupported in-place operator on arrays: MatMult", "a[0:1] @= a"),
+    case("""
+        exec("class C:\\n    def m(self, x):\\n        return 1\\n", globals())
+
+        def f() -> int:
+            return C().m(1)
+        """, "C.m: parameter 'x' needs an annotation", "C().m(1)"),
+]
+
+# site key -> why no user code reaches it
+UNREACHABLE = {
+    "anys.py:unbox:an Any cannot be used as {}":
+        "the one remaining target type is a function, and every conversion to a function "
+        "type (a Callable parameter or local) checks for a function first",
+    "closures.py:widen:expected {}, got {}":
+        "callers widen a function to a set only after unify() put it in the set",
+    "session.py:record:could not settle the types of '{}': local '{}' went back from {} to {} "
+    "({})":
+        "a safety net: rebuilds only widen types (tests/test_compiler_crashes.py feeds it a "
+        "type that comes back)",
+    "session.py:failure:could not settle the types of '{}' in {} builds{}":
+        "reached past MAX_REBUILDS + REBUILDS_PER_LOCAL per local; tests/test_compiler_crashes.py "
+        "lowers the bound to check the message",
+}
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    directory = str(tmp_path_factory.mktemp("catalogue"))
+    return [run(c, i, directory) for i, c in enumerate(CASES)]
+
+
+def _id(c: Case) -> str:
+    return c.id or c.fragment[:50]
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[_id(c) for c in CASES])
+def test_case(outcomes, index):
+    outcome = outcomes[index]
+    c = outcome.case
+    assert outcome.other is None, f"not a CompileError: {outcome.other!r}"
+    assert outcome.error is not None, "compiled without an error"
+    message = str(outcome.error)
+    first = message.splitlines()[0]
+    assert c.fragment in first, f"expected {c.fragment!r} in:\n{message}"
+    where = location(message)
+    if c.caret is None:
+        assert where is None, f"unexpected location:\n{message}"
+    else:
+        assert where is not None, f"no location:\n{message}"
+        _, line, col = where
+        lines = outcome.module_text.splitlines()
+        text = lines[line - 1]
+        assert text[col:].startswith(c.caret), (
+            f"caret at column {col} of line {line} ({text!r}), expected it under {c.caret!r}:"
+            f"\n{message}")
+        expected_line = c.line or c.caret
+        first_line = next(i for i, t in enumerate(lines, 1) if expected_line in t)
+        assert line == first_line, f"line {line}, expected {first_line}:\n{message}"
+        shown = message.splitlines()
+        caret_rows = [r for r in shown if r.strip().startswith("|") and "^" in r]
+        assert caret_rows, message
+    for hint in hints(message):
+        problems = hint_problems(hint)
+        assert not problems, f"hint {hint!r}: {problems}"
+        if SUGGESTS_REWRITE.search(hint) and not hint.startswith("or, to run"):
+            assert c.fix is not None, f"the hint shows a rewrite; give it as `fix`: {hint!r}"
+    if c.fix is not None:
+        assert outcome.fix_error is None, f"the fix fails: {outcome.fix_error!r}"
+        if not c.eager:
+            expected, got = outcome.python_fix_result, outcome.fix_result
+            same = expected == got or (isinstance(expected, float) and math.isnan(expected)
+                                       and math.isnan(got))
+            assert same and type(expected) is type(got), (expected, got)
+
+
+def test_every_site_has_a_case(outcomes):
+    covered = {site.key for o in outcomes for site in o.sites}
+    missing = [s for s in SITES if s.key not in covered and s.key not in UNREACHABLE]
+    assert not missing, "sites without a case:\n" + "\n".join(map(str, missing))
+
+
+def test_unreachable_list_is_current():
+    keys = {s.key for s in SITES}
+    stale = [k for k in UNREACHABLE if k not in keys]
+    assert not stale, f"UNREACHABLE names sites that no longer exist: {stale}"
+
+
+def _static_hints():
+    """Every hint text written in pyjitx/frontend: `hint=` arguments and the
+    hint tables, as templates (formatted parts as {})."""
+    import ast as ast_module
+
+    from catalogue_harness import FRONTEND, _template
+
+    found = []
+    for name in sorted(os.listdir(FRONTEND)):
+        if not name.endswith(".py"):
+            continue
+        with open(os.path.join(FRONTEND, name), encoding="utf-8") as f:
+            tree = ast_module.parse(f.read())
+        for node in ast_module.walk(tree):
+            values = []
+            if isinstance(node, ast_module.keyword) and node.arg == "hint":
+                values.append(node.value)
+            if isinstance(node, ast_module.Assign) and any(
+                    isinstance(t, ast_module.Name) and "HINT" in t.id for t in node.targets):
+                if isinstance(node.value, ast_module.Dict):
+                    values.extend(node.value.values)
+                else:
+                    values.append(node.value)
+            if isinstance(node, ast_module.FunctionDef) and node.name.endswith("_hint"):
+                values.extend(r.value for r in ast_module.walk(node)
+                              if isinstance(r, ast_module.Return) and r.value is not None)
+            for value in values:
+                if isinstance(value, ast_module.IfExp):
+                    value = value.body
+                text = _template(value)
+                if text and not text.startswith("<"):
+                    found.append((name, node.lineno, text))
+    return found
+
+
+def test_every_written_hint_is_a_finished_sentence_promising_nothing():
+    """Also the hints no catalogue case shows (the hint tables' other
+    entries, hints of branches a case does not take)."""
+    hints_found = _static_hints()
+    assert len(hints_found) > 60
+    bad = [(f, line, text, hint_problems(text)) for f, line, text in hints_found
+           if hint_problems(text)]
+    assert not bad, "\n".join(map(str, bad))
+
+
+def test_catalogue_size():
+    assert len(SITES) > 250 and len(CASES) >= len(SITES) - len(UNREACHABLE) - 40
+
+
+# ------------------------------------------------ what used to be an error
+
+
+def formatted_assert(n: int) -> int:
+    assert n >= 0, f"n must not be negative, got {n}"
+    assert n != 3, n * 10
+    return n * 2
+
+
+def dict_get_optional(d: Dict[str, str], k: str) -> str:
+    v = d.get(k)
+    if v is None:
+        return "missing"
+    return v + "!"
+
+
+def dict_get_any(d: Dict[str, Any], k: str) -> Any:
+    return d.get(k)
+
+
+def dict_get_list(d: Dict[str, List[int]], k: str) -> int:
+    v = d.get(k)
+    if v is None:
+        return -1
+    return len(v)
+
+
+def tuple_count(t: Tuple[int, ...], x: int) -> int:
+    u = (1, 2, 1)
+    return t.count(x) + u.count(1) + ("a", "b", "a").count("a")
+
+
+@pytest.mark.parametrize("n", [0, 2, 3, -1])
+def test_assert_with_a_formatted_message(n):
+    assert_same(formatted_assert, compiled(formatted_assert), n)
+
+
+@pytest.mark.parametrize("k", ["x", "z"])
+def test_dict_get_without_a_default(k):
+    assert_same(dict_get_optional, compiled(dict_get_optional), {"x": "y"}, k)
+    assert_same(dict_get_any, compiled(dict_get_any), {"x": 1, "y": [2]}, k)
+    assert_same(dict_get_list, compiled(dict_get_list), {"x": [1, 2]}, k)
+
+
+@pytest.mark.parametrize("t,x", [((), 1), ((1, 2, 2), 2), ((3,), 4)])
+def test_tuple_count(t, x):
+    assert_same(tuple_count, compiled(tuple_count), t, x)
+
+
+class Shape:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+class Square(Shape):
+    pass
+
+
+def optional_isinstance(k: int) -> Tuple[bool, bool, bool]:
+    x: Optional[Shape] = None
+    if k == 1:
+        x = Shape(1)
+    elif k == 2:
+        x = Square(2)
+    y: Optional[Square] = Square(3) if k == 3 else None
+    return isinstance(x, Square), isinstance(x, Shape), isinstance(y, Shape)
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
+def test_isinstance_of_an_optional_instance(k):
+    assert_same(optional_isinstance, compiled(optional_isinstance), k)
