@@ -268,13 +268,8 @@ static void table_unlink(pjx_dict *d, int64_t ix, int64_t hash) {
     d->ctrl[j] = CTRL_DUMMY;
     d->entries[ix].hash = -1;
     d->size--;
-    /* Trailing deleted entries are reused at once (popitem stays O(1)); the
-     * capacity shrinks with them so that entries plus dummy index cells
-     * never exceed the index's 2/3 load (the next rebuild restores it). */
-    while (d->used > 0 && d->entries[d->used - 1].hash == -1) {
-        d->used--;
-        d->capacity--;
-    }
+    /* (the entry stays, deleted, as in CPython: a loop over the dict that
+     * meets a key added after a deletion can tell -- pjx_dict_iter_next) */
 }
 
 static void raise_key_error(int32_t kind, pjx_slot key) {
@@ -385,11 +380,20 @@ int32_t pjx_dict_popitem(pjx_dict *d, pjx_slot *key_out, pjx_slot *value_out) {
         pjx_err_set(PJX_EXC_KEY, "popitem(): dictionary is empty");
         return -1;
     }
-    int64_t ix = d->used - 1; /* the last entry is live: trailing deleted ones are trimmed */
+    int64_t ix = d->used - 1;
+    while (d->entries[ix].hash == -1) ix--; /* the last live entry (size > 0: there is one) */
     pjx_dict_entry *e = &d->entries[ix];
     *key_out = e->key;
     *value_out = e->value;
     table_unlink(d, ix, e->hash);
+    /* As CPython's popitem, the trailing deleted entries are reused at once
+     * (popping every item stays linear); the capacity shrinks with them so
+     * that entries plus dummy index cells never exceed the index's 2/3 load
+     * (the next rebuild restores it). */
+    while (d->used > 0 && d->entries[d->used - 1].hash == -1) {
+        d->used--;
+        d->capacity--;
+    }
     return 0;
 }
 
@@ -565,6 +569,39 @@ int32_t pjx_dict_check_size(pjx_dict *d, int64_t expected_size) {
     pjx_err_set(PJX_EXC_RUNTIME, d->ob.type_id == PJX_TYPE_SET ? "Set changed size during iteration"
                                                                 : "dictionary changed size during iteration");
     return -1;
+}
+
+int32_t pjx_dict_iter_next(pjx_dict *d, int64_t size0, int64_t pos, int64_t remaining,
+                           int64_t *out) {
+    if (pjx_dict_check_size(d, size0) < 0) return -1;
+    int64_t i = pos;
+    while (i < d->used && d->entries[i].hash == -1) i++;
+    if (i >= d->used) {
+        *out = -1;
+        return 0;
+    }
+    if (remaining <= 0) {
+        if (d->ob.type_id == PJX_TYPE_SET) {
+            *out = -1;
+            return 0;
+        }
+        pjx_err_set(PJX_EXC_RUNTIME, "dictionary keys changed during iteration");
+        return -1;
+    }
+    *out = i;
+    return 0;
+}
+
+int32_t pjx_dict_entry_key(pjx_dict *d, int64_t i, pjx_slot *out) {
+    *out = d->entries[i].key;
+    pjx_slot_incref(d->key_kind, *out);
+    return 0;
+}
+
+int32_t pjx_dict_entry_value(pjx_dict *d, int64_t i, pjx_slot *out) {
+    *out = d->entries[i].value;
+    pjx_slot_incref(d->value_kind, *out);
+    return 0;
 }
 
 /* ---- set ---------------------------------------------------------------- */

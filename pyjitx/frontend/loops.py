@@ -129,7 +129,15 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
 
         _index_loop(b, lambda: b.emit(ops.Length(seq)), assign, body_fn, orelse, node)
         return
+    if iterable is None and _dict_view_call(iter_node):  # for k, v in d.items(): ...
+        receiver = b.expr.value(iter_node.func.value)
+        if isinstance(receiver.type, DictType):
+            _dict_loop(b, receiver, iter_node.func.attr, target, body_fn, orelse, node)
+            return
     value = iterable if iterable is not None else b.expr.value(iter_node)
+    if isinstance(value.type, (DictType, SetType)) and iterable is None:
+        _dict_loop(b, value, "keys", target, body_fn, orelse, node)
+        return
     if isinstance(value.type, ClassType):  # for x in obj: its __iter__
         from .classes import iterate
 
@@ -349,6 +357,55 @@ def _index_loop(b: "FunctionBuilder", length: Callable[[], ops.Value],
         lambda k, _: assign(k.get()),
         lambda k: k.set(b.emit(ops.IntArith("add_wrap", k.get(), ops.Constant(INT, 1)))),
         body_fn, orelse)
+
+
+def _dict_view_call(node: ast.expr) -> bool:
+    """`name.keys()`, `name.values()` or `name.items()` (a name: reading it
+    twice, should the receiver turn out not to be a dict, does nothing)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("keys", "values", "items") and not node.args
+            and not node.keywords and isinstance(node.func.value, ast.Name))
+
+
+def _dict_loop(b: "FunctionBuilder", d: ops.Value, view: str, target: Optional[ast.expr],
+               body_fn: Callable[[], None], orelse: List[ast.stmt], node: ast.AST) -> None:
+    """for k in d / d.keys() / d.values() / d.items(), and a set's items:
+    walks the entries as CPython's dict iterator does, raising its
+    RuntimeError when the loop's body changes the dict's size (or swaps a
+    key for another), without copying the keys first."""
+    from . import containers
+
+    t = d.type
+    size0 = b.emit(ops.Length(d))
+    remaining = f".dleft{b.next_loop_id()}"
+    b.write_var(remaining, size0, node)
+    key_type = t.key if isinstance(t, DictType) else t.item
+
+    def test(position: _Cursor):
+        found = containers.prim(b, prims.DICT_ITER_NEXT,
+                                [d, size0, position.get(), b.read_var(remaining, node)], node, INT)
+        return b.emit(ops.Compare("ge", found, ops.Constant(INT, 0))), found
+
+    def enter(position: _Cursor, found: ops.Value) -> None:
+        position.set(b.emit(ops.IntArith("add_wrap", found, ops.Constant(INT, 1))))
+        b.write_var(remaining, b.emit(ops.IntArith("sub", b.read_var(remaining, node),
+                                                   ops.Constant(INT, 1))), node)
+        if view in ("keys", "items"):
+            key = containers.prim(b, prims.DICT_ENTRY_KEY, [d, found], node, key_type)
+        if view in ("values", "items"):
+            value = containers.prim(b, prims.DICT_ENTRY_VALUE, [d, found], node, t.value)
+        if view == "keys":
+            assign_target(b, target, key)
+        elif view == "values":
+            assign_target(b, target, value)
+        elif isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2 and \
+                not any(isinstance(e, ast.Starred) for e in target.elts):
+            assign_target(b, target.elts[0], key)  # no tuple made for `for k, v in ...`
+            assign_target(b, target.elts[1], value)
+        else:
+            assign_target(b, target, containers.build_tuple(b, [key, value], node))
+
+    _cursor_loop(b, test, enter, None, body_fn, orelse)
 
 
 def _str_loop(b: "FunctionBuilder", text: ops.Value, target: Optional[ast.expr],

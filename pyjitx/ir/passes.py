@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Set
 
-from .ops import BlockParam, Call, CheckBound, Constant, Function, Module, Value
+from .ops import Block, BlockParam, Call, CheckBound, Constant, Function, Module, Value
 
 
 def remove_unreachable_blocks(fn: Function) -> None:
@@ -158,24 +158,33 @@ def _drop_params(fn: Function, block, keep: List[int]) -> None:
                 edge.args = [edge.args[i] for i in keep]
 
 
-def fold_bound_checks(fn: Function) -> None:
+def fold_bound_checks(fn: Function) -> Set[Block]:
+    """Drops the bound checks of names known to be bound; returns the
+    blocks whose last op was one (inside a try, the op their handler edge
+    was for: see drop_dead_try_edges)."""
+    lost_last: Set[Block] = set()
     for block in fn.blocks:
-        block.ops = [
-            op for op in block.ops
-            if not (isinstance(op, CheckBound) and isinstance(op.operands[0], Constant)
-                    and op.operands[0].value is True)
-        ]
+        kept = [op for op in block.ops
+                if not (isinstance(op, CheckBound) and isinstance(op.operands[0], Constant)
+                        and op.operands[0].value is True)]
+        if block.ops and (not kept or kept[-1] is not block.ops[-1]):
+            lost_last.add(block)
+        block.ops = kept
+    return lost_last
 
 
-def drop_dead_try_edges(fn: Function) -> bool:
-    """A TryGoto whose block no longer ends in an op that can raise (a
-    bound check folded away) becomes a plain goto."""
+def drop_dead_try_edges(fn: Function, lost_last: Set[Block] = frozenset()) -> bool:
+    """A TryGoto whose block no longer ends in the op that can raise into
+    its handler (a bound check folded away) becomes a plain goto.  Whatever
+    op now ends the block was emitted outside the try (before it, or before
+    a block merge), so its failure must not reach this handler."""
     from .ops import Goto, TryGoto
 
     changed = False
     for block in fn.blocks:
         term = block.terminator
-        if isinstance(term, TryGoto) and not (block.ops and block.ops[-1].can_raise):
+        if isinstance(term, TryGoto) and (block in lost_last or
+                                          not (block.ops and block.ops[-1].can_raise)):
             normal = term.edges[0]
             goto = Goto(normal.target, term.line)
             goto.edges[0].args = normal.args
@@ -188,8 +197,8 @@ def simplify(fn: Function) -> None:
     """The clean-up pipeline the frontend runs on every function it builds."""
     remove_unreachable_blocks(fn)
     remove_trivial_params(fn)
-    fold_bound_checks(fn)
-    if drop_dead_try_edges(fn):
+    lost_last = fold_bound_checks(fn)
+    if drop_dead_try_edges(fn, lost_last):
         remove_unreachable_blocks(fn)
         remove_trivial_params(fn)
 

@@ -141,6 +141,20 @@ PJX_EXPORT int64_t pjx_dict_next(pjx_dict *d, int64_t *pos, pjx_slot *key, pjx_s
 /* RuntimeError 'dictionary changed size during iteration' (or 'Set changed
  * size during iteration') unless d->size == expected_size. */
 PJX_EXPORT int32_t pjx_dict_check_size(pjx_dict *d, int64_t expected_size);
+/* One step of `for k in d` as CPython's dict iterator takes it: `size0` is
+ * the dict's size when the loop began, `pos` where to look from,
+ * `remaining` how many of its items are still due.  RuntimeError when the
+ * size changed ('dictionary changed size during iteration', 'Set changed
+ * size during iteration') or, for a dict, when an item is found that was
+ * not due ('dictionary keys changed during iteration': a key deleted and
+ * another added).  Else *out is the next live entry's number, or -1 at
+ * the end (a set changed that way ends, as its items were due). */
+PJX_EXPORT int32_t pjx_dict_iter_next(pjx_dict *d, int64_t size0, int64_t pos, int64_t remaining,
+                                      int64_t *out);
+/* The key or value of entry i (as pjx_dict_iter_next gave it), a new
+ * reference. */
+PJX_EXPORT int32_t pjx_dict_entry_key(pjx_dict *d, int64_t i, pjx_slot *out);
+PJX_EXPORT int32_t pjx_dict_entry_value(pjx_dict *d, int64_t i, pjx_slot *out);
 
 /* ---- set: a pjx_dict of type PJX_TYPE_SET with value_kind NONE ---------- */
 PJX_EXPORT pjx_dict *pjx_set_new(int32_t kind);
