@@ -7,6 +7,8 @@ is registered with the runtime (for `except` matching) and the bridge (to
 raise the right class into Python)."""
 from __future__ import annotations
 
+import re
+
 import zlib
 from typing import Dict, Tuple, Type
 
@@ -101,10 +103,21 @@ def unicode_error(kind: str, message: str) -> BaseException:
     return UnicodeEncodeError(match["enc"], "".join(text), start, end, match["reason"])
 
 
+_SIMPLE_INT = re.compile(r"-?[0-9]+")
+
+
 def key_error(message: str) -> KeyError:
     """The KeyError of a key the runtime gives as its repr ("'a'", "(1, inf)"):
     KeyError(key), so that str() and .args are CPython's.  A repr that is no
-    literal (a compiled instance's) stays the message."""
+    literal (a compiled instance's) stays the message.  The common keys (a
+    str without quotes or escapes in it, an int) are read without parsing
+    (a parse costs tens of microseconds per raise)."""
+    if len(message) >= 2 and message[0] == "'" == message[-1]:
+        inner = message[1:-1]
+        if "'" not in inner and "\\" not in inner:
+            return KeyError(inner)
+    if _SIMPLE_INT.fullmatch(message):
+        return KeyError(int(message))
     import ast
 
     class _Floats(ast.NodeTransformer):  # inf and nan print as names

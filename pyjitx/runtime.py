@@ -1,6 +1,8 @@
 """Python-side view of the C runtime: counters for tests and settings."""
 from __future__ import annotations
 
+import operator
+
 from . import _ext
 
 
@@ -14,5 +16,11 @@ def live_objects() -> int:
 
 def set_recursion_limit(limit: int) -> None:
     """Depth at which compiled recursion raises RecursionError (default 1000,
-    CPython's default)."""
-    _ext.set_recursion_limit(int(limit))
+    CPython's default).  Checked as sys.setrecursionlimit checks its
+    argument: an int of C int range, at least 1."""
+    limit = operator.index(limit)
+    if not -2**31 <= limit < 2**31:
+        raise OverflowError("Python int too large to convert to C int")
+    if limit < 1:
+        raise ValueError("recursion limit must be greater or equal than 1")
+    _ext.set_recursion_limit(limit)
