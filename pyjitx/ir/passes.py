@@ -248,18 +248,33 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import ANY, BYTES, STR, DictType, ListType, SetType, TupleType
+    from .types import (ANY, BYTES, STR, DictType, ListType, OptionalType, SetType, TupleType,
+                        VarTupleType)
 
     def holds_containers(t) -> bool:
+        """May a container the function reaches through t, other than t
+        itself, change?  (Taken out of it -- an item, the value inside an
+        Optional or a tuple -- it is another SSA value, so the receivers
+        below do not see it.)"""
         if t == ANY:  # may be a list of lists
             return True
+        if isinstance(t, OptionalType):
+            return isinstance(t.item, (ListType, SetType, DictType)) or holds_containers(t.item)
+        if isinstance(t, TupleType):
+            return any(is_or_holds(item) for item in t.items)
+        if isinstance(t, VarTupleType):
+            return is_or_holds(t.item)
         item = t.value if isinstance(t, DictType) else getattr(t, "item", None)
         if not isinstance(t, (ListType, SetType, DictType)):
             return False
         return item.is_refcounted and item not in (STR, BYTES)
 
+    def is_or_holds(t) -> bool:
+        return isinstance(t, (ListType, SetType, DictType)) or holds_containers(t)
+
     params = {p: p.name for p in fn.entry.params
-              if isinstance(p.type, (ListType, DictType, SetType, TupleType)) or p.type == ANY}
+              if isinstance(p.type, (ListType, DictType, SetType, TupleType, VarTupleType,
+                                     OptionalType)) or p.type == ANY}
     mutated: Set[str] = set()
     any_mutation = False
     for block in fn.blocks:
