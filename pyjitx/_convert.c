@@ -9,6 +9,7 @@
 #include "_ndarray.h"
 #include "pyjitx/containers.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,10 @@ static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id)
 static conversion shared_in(PyObject *value, const char *d, pjx_slot *slot, pjx_identity *id,
                             int force);
 static int32_t memo_bind(pjx_identity *id, int32_t entry, pjx_object *rt);
+static int32_t find_py(const pjx_identity *id, const PyObject *py);
+static int32_t find_rt(const pjx_identity *id, const pjx_object *rt);
+static int32_t add_entry(pjx_identity *id, PyObject *py, int borrowed);
+static inline int shared_runtime_object(const pjx_object *o);
 
 void pjx_skip_descriptor(const char **desc) {
     if (**desc == '!') (*desc)++;
@@ -317,6 +322,46 @@ static conversion set_from_python(PyObject *value, const char *item_desc, pjx_sl
 }
 
 
+/* A NaN is equal only to itself, the same object (CPython's containers
+ * compare items by identity first: `x in [x]`), so within a call one
+ * Python NaN object is one box, and that box comes back as that object. */
+static conversion nan_from_python(PyObject *value, pjx_slot *slot, pjx_identity *id) {
+    int32_t i = find_py(id, value);
+    if (i < 0) {
+        i = add_entry(id, value, 0);
+        if (i < 0) return FAILED;
+        pjx_object *box = pjx_box_float(PyFloat_AS_DOUBLE(value));
+        if (box == NULL) return runtime_failed();
+        id->entries[i].desc = "f";
+        id->entries[i].desc_len = 1;
+        id->entries[i].synced = 1; /* nothing to write back */
+        if (memo_bind(id, i, box) < 0) {
+            pjx_decref(box);
+            return FAILED;
+        }
+        slot->o = box; /* memo_bind took the memo's own reference */
+        return CONVERTED;
+    }
+    pjx_incref(id->entries[i].rt);
+    slot->o = id->entries[i].rt;
+    return CONVERTED;
+}
+
+static PyObject *nan_to_python(pjx_object *box, pjx_identity *id) {
+    int32_t i = find_rt(id, box);
+    if (i < 0) {
+        PyObject *py = PyFloat_FromDouble(((pjx_box *)box)->value.f);
+        if (py == NULL) return NULL;
+        i = add_entry(id, py, 0);
+        Py_DECREF(py);
+        if (i < 0 || memo_bind(id, i, box) < 0) return NULL;
+        id->entries[i].input = 0;
+        id->entries[i].synced = 1;
+    }
+    Py_INCREF(id->entries[i].py);
+    return id->entries[i].py;
+}
+
 /* ---- Any ------------------------------------------------------------------
  * A Python value of any supported type: scalars boxed, None as NULL,
  * containers with Any items (List[Any], Dict[Any, Any], ...). */
@@ -330,6 +375,8 @@ static conversion any_from_python(PyObject *value, pjx_slot *slot, pjx_identity 
         slot->o = pjx_box_bool(value == Py_True);
         return CONVERTED;
     }
+    if (id != NULL && PyFloat_CheckExact(value) && isnan(PyFloat_AS_DOUBLE(value)))
+        return nan_from_python(value, slot, id);
     if (PyLong_Check(value) || PyFloat_Check(value)) {
         d = PyLong_Check(value) ? "i" : "f";
         pjx_slot scalar;
@@ -370,7 +417,10 @@ static PyObject *any_to_python(pjx_object *o, pjx_identity *id) {
     if (o == NULL) Py_RETURN_NONE;
     switch (o->type_id) {
     case PJX_TYPE_INT: return int_to_python(((pjx_box *)o)->value.i);
-    case PJX_TYPE_FLOAT: return PyFloat_FromDouble(((pjx_box *)o)->value.f);
+    case PJX_TYPE_FLOAT:
+        if (id != NULL && isnan(((pjx_box *)o)->value.f) && shared_runtime_object(o))
+            return nan_to_python(o, id);
+        return PyFloat_FromDouble(((pjx_box *)o)->value.f);
     case PJX_TYPE_BOOL: return PyBool_FromLong((long)((pjx_box *)o)->value.i);
     case PJX_TYPE_STR: d = "s"; break;
     case PJX_TYPE_BYTES: d = "y"; break;

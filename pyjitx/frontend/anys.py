@@ -354,6 +354,23 @@ def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: a
                                        ops.Constant(INT, len(args))] + args + unused, node)
 
 
+def lookup_method(b: "FunctionBuilder", container: ops.Value, name: str, args: List[ops.Value],
+                  result: Type, node: ast.AST) -> ops.Value:
+    """container.name(*args) -- a lookup (count, index, remove, get, pop,
+    discard) of a typed container whose item type the argument does not
+    have -- through the runtime's method of the container as an Any, which
+    compares across types as Python does (1.0 among ints, an int among
+    floats exactly, [1] among lists of floats); the result as `result`."""
+    boxed = [box(b, a, node) for a in args]
+    unused = [ops.Constant(ANY, None)] * (_MAX_METHOD_ARGS - len(boxed))
+    value = _prim(b, prims.ANY_METHOD, [ops.Constant(INT, CONTAINER_METHODS[name]),
+                                        box(b, container, node),
+                                        ops.Constant(INT, len(boxed))] + boxed + unused, node)
+    if result == NONE:
+        return ops.Constant(NONE, None)
+    return unbox(b, value, result, node)
+
+
 def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> ops.Value:
     """x.name on an Any: the attribute of whichever compiled class x is."""
     from . import classes

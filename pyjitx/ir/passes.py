@@ -238,6 +238,10 @@ _MUTATORS = frozenset({
 })
 
 
+# Primitives whose result is their first operand's object itself.
+_ALIASING = frozenset({"any_box_container", "any_cast"})
+
+
 def mutated_params(fn: Function) -> Set[str]:
     """Names of container parameters the function may change in place, so
     that the boundary writes them back to the caller's objects (docs/spec.md §2.6).
@@ -247,7 +251,7 @@ def mutated_params(fn: Function) -> Set[str]:
     another compiled function, flowing into a block parameter), or when it
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
-    from .ops import Call, PrimitiveCall, PythonCall, SetAttr, VirtualCall
+    from .ops import Call, OptionalOp, PrimitiveCall, PythonCall, SetAttr, VirtualCall
     from .types import (ANY, BYTES, STR, DictType, ListType, OptionalType, SetType, TupleType,
                         VarTupleType)
 
@@ -275,6 +279,19 @@ def mutated_params(fn: Function) -> Set[str]:
     params = {p: p.name for p in fn.entry.params
               if isinstance(p.type, (ListType, DictType, SetType, TupleType, VarTupleType,
                                      OptionalType)) or p.type == ANY}
+    # values that are a parameter's object under another type: wrapped in an
+    # Optional or an Any, cast back (`y: Any = xs; y.append(1)` changes xs)
+    changed = True
+    while changed:
+        changed = False
+        for block in fn.blocks:
+            for op in block.ops:
+                if op in params or not op.operands or op.operands[0] not in params:
+                    continue
+                if (isinstance(op, OptionalOp) and op.op in ("wrap", "unwrap")) or (
+                        isinstance(op, PrimitiveCall) and op.primitive.name in _ALIASING):
+                    params[op] = params[op.operands[0]]
+                    changed = True
     mutated: Set[str] = set()
     any_mutation = False
     for block in fn.blocks:
