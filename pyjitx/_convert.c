@@ -153,10 +153,13 @@ static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx
  * address cannot be reused.  Guarded by the GIL. */
 #if PY_VERSION_HEX < 0x030C0000
 #define PJX_DICT_CACHE 8
+#define PJX_DICT_CACHE_DESC 48
 typedef struct {
     PyObject *dict;
     uint64_t version;
-    const char *desc; /* interned in the Dispatcher's descriptor tuple */
+    /* the dict's descriptor, copied: the one converted from may be gone
+     * (call_packed's are freed after the call) */
+    char desc[PJX_DICT_CACHE_DESC];
     pjx_dict *converted;
 } dict_cache_entry;
 static dict_cache_entry dict_cache[PJX_DICT_CACHE];
@@ -177,11 +180,20 @@ static int immutable_descriptor(const char *d) {
     }
 }
 
+/* The length of descriptor d ("d[si]" of "d[si]]..."). */
+static size_t one_descriptor_length(const char *d) {
+    const char *end = d;
+    pjx_skip_descriptor(&end);
+    return (size_t)(end - d);
+}
+
 static pjx_dict *dict_cache_find(PyObject *dict, const char *desc) {
     uint64_t version = ((PyDictObject *)dict)->ma_version_tag;
+    size_t len = one_descriptor_length(desc);
     for (int i = 0; i < PJX_DICT_CACHE; i++) {
         dict_cache_entry *e = &dict_cache[i];
-        if (e->dict == dict && e->version == version && strcmp(e->desc, desc) == 0) {
+        if (e->dict == dict && e->version == version && strlen(e->desc) == len &&
+            memcmp(e->desc, desc, len) == 0) {
             pjx_incref(e->converted);
             return e->converted;
         }
@@ -190,6 +202,8 @@ static pjx_dict *dict_cache_find(PyObject *dict, const char *desc) {
 }
 
 static void dict_cache_store(PyObject *dict, const char *desc, pjx_dict *converted) {
+    size_t len = one_descriptor_length(desc);
+    if (len >= PJX_DICT_CACHE_DESC) return;
     dict_cache_entry *e = &dict_cache[dict_cache_next];
     dict_cache_next = (dict_cache_next + 1) % PJX_DICT_CACHE;
     Py_XDECREF(e->dict);
@@ -198,7 +212,8 @@ static void dict_cache_store(PyObject *dict, const char *desc, pjx_dict *convert
     pjx_incref(converted);
     e->dict = dict;
     e->version = ((PyDictObject *)dict)->ma_version_tag;
-    e->desc = desc;
+    memcpy(e->desc, desc, len);
+    e->desc[len] = '\0';
     e->converted = converted;
 }
 #endif

@@ -863,6 +863,28 @@ def test_mutated_inner_dict_is_not_shared_from_the_conversion_cache():
             for _ in range(3)] == [1, 1, 1]
 
 
+def vocab_lookup(vocab: Dict[str, int], word: str) -> int:
+    return vocab.get(word, -1)
+
+
+COMPILED["vocab_lookup"] = jit(vocab_lookup)
+
+
+@pytest.mark.needs_jit
+def test_a_dict_cached_on_the_slow_path_is_found_again():
+    """The converted-dict cache keeps its own copy of a dict's descriptor:
+    a keyword call's (the slow path's) is freed after the call, and the
+    next call with the same dict compared with it (a read after free:
+    PYTHONMALLOC=malloc tools/run_sanitizers.sh aborts on it)."""
+    vocab = {f"w{i}": i for i in range(100)}
+    f = COMPILED["vocab_lookup"]
+    assert f(vocab=vocab, word="w5") == 5
+    assert f(vocab, "w7") == 7
+    assert f(vocab=vocab, word="w7") == 7
+    vocab["w7"] = 70
+    assert f(vocab, "w7") == 70
+
+
 @given(text_lists, texts)
 @settings(max_examples=40, deadline=None)
 def test_mutation_differential(xs, s):
