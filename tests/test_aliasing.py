@@ -468,3 +468,70 @@ def test_optional_and_tuple_arguments_are_written_back():
     check(opt_append, [0])
     check(opt_append, None)
     check(tuple_rows, ([0], [1, 2]))
+
+
+# ------------------------------------------------------------ pyfunc and attributes
+
+@pyjitx.pyfunc
+def _same_rows(rows: List[List[int]]) -> bool:
+    return rows[0] is rows[1]
+
+
+@pyjitx.pyfunc
+def _shared_rows() -> List[List[int]]:
+    r = [1]
+    return [r, r]
+
+
+@pyjitx.pyfunc
+def _holds_itself() -> List[Any]:
+    x: list = [1]
+    x.append(x)
+    return x
+
+
+def pass_shared_to_python() -> bool:
+    r = [1]
+    return _same_rows([r, r])
+
+
+def change_shared_from_python() -> List[int]:
+    rows = _shared_rows()
+    rows[0].append(2)
+    return rows[1]
+
+
+def take_itself() -> int:
+    return len(_holds_itself())
+
+
+@pytest.mark.needs_jit
+def test_pyfunc_arguments_and_results_keep_sharing():
+    assert jit(pass_shared_to_python)() is True
+    assert jit(change_shared_from_python)() == [1, 2]
+    with pytest.raises(ValueError, match="contains itself"):
+        jit(take_itself)()
+
+
+@pyjitx.compile
+class Holder:
+    items: List[Any]
+
+    def __init__(self) -> None:
+        self.items = []
+
+    def first_grows(self) -> int:
+        self.items[0].append(0)
+        return len(self.items[1])
+
+
+@pytest.mark.needs_jit
+def test_attributes_set_from_python_keep_sharing():
+    h = Holder()
+    r: list = []
+    h.items = [r, r]
+    assert h.first_grows() == 1
+    x: list = [1]
+    x.append(x)
+    with pytest.raises(ValueError, match="contains itself"):
+        h.items = x
