@@ -615,9 +615,9 @@ static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
         return dict_in(value, d, slot, id, -1);
     case 'e':
         if (!PyAnySet_Check(value)) return MISMATCH;
-        /* a frozenset cannot change: no identity to keep */
-        if (id != NULL && PySet_Check(value) &&
-            (force || Py_REFCNT(value) > 1 || !PySet_CheckExact(value)))
+        /* (a frozenset always: written back, it stays itself and checks
+         * that nothing changed it) */
+        if (id != NULL && (force || Py_REFCNT(value) > 1 || !PySet_CheckExact(value)))
             return shared_in(value, d, slot, id, force);
         return set_from_python(value, d + 2, slot, id, -1);
     case 'c':
@@ -744,6 +744,15 @@ static int refill(PyObject *target, pjx_object *o, const char *d, pjx_identity *
         }
         Py_XDECREF(it);
         if (it == NULL || PyErr_Occurred()) rc = -1;
+    } else if (PyFrozenSet_Check(target)) {
+        /* CPython raises AttributeError at the call of the method that
+         * would change it; compiled code, holding a set, noticed nothing */
+        rc = PyObject_RichCompareBool(target, fresh, Py_EQ);
+        if (rc == 0)
+            PyErr_SetString(PyExc_TypeError,
+                            "a frozenset argument was changed in place (a frozenset has no "
+                            "methods that change it; pass a set)");
+        rc = rc == 1 ? 0 : -1;
     }
     Py_DECREF(fresh);
     return rc;

@@ -535,3 +535,25 @@ def test_attributes_set_from_python_keep_sharing():
     x.append(x)
     with pytest.raises(ValueError, match="contains itself"):
         h.items = x
+
+
+def add_one(s: Set[int]) -> int:
+    s.add(1)
+    return len(s)
+
+
+def add_to_each(sets: List[Set[int]]) -> int:
+    for s in sets:
+        s.add(1)
+    return len(sets)
+
+
+@pytest.mark.needs_jit
+def test_a_frozenset_changed_in_place_is_an_error():
+    """CPython raises AttributeError when a frozenset's (missing) add is
+    called; compiled code holds a set and can only tell afterwards."""
+    with pytest.raises(TypeError, match="a frozenset argument was changed in place"):
+        jit(add_one)(frozenset({2}))
+    with pytest.raises(TypeError, match="a frozenset argument was changed in place"):
+        jit(add_to_each)([{3}, frozenset({2})])
+    assert jit(add_one)(frozenset({1})) == 1  # nothing changed
