@@ -904,6 +904,7 @@ void pjx_identity_init(pjx_identity *id, int no_dict_cache) {
     id->param = 0;
     id->no_dict_cache = no_dict_cache;
     id->conflict = PJX_CONFLICT_NONE;
+    id->walked = 0;
 }
 
 void pjx_identity_release(pjx_identity *id) {
@@ -1055,8 +1056,78 @@ static int sync_entry(pjx_identity *id, int32_t i) {
 /* A runtime list, dict or set that more than one place holds: the Python
  * object it came from (written back first when it may have changed), or
  * the one already made for it, or a new one, recorded. */
+/* ---- the insides of arguments nothing changed ------------------------------
+ * On the way in the memo records only what could be reached twice; a
+ * container that only its parent held (refcount 1) is not in it.  On the
+ * way out such an object can be held twice -- `return rows[0]`, the row
+ * then in the result and in the argument -- and must come back as the
+ * argument's own object.  The runtime objects of arguments that nothing
+ * changed still hold their items where the conversion put them, so the
+ * first time the way out meets an unknown runtime object held twice, it
+ * walks those arguments in step with their Python objects and records
+ * every container in them. */
+static int walk_items(pjx_identity *id, PyObject *py, pjx_object *rt);
+
+static int walk_item(pjx_identity *id, PyObject *py, int32_t kind, pjx_slot v) {
+    if (kind != PJX_KIND_OBJ || v.o == NULL) return 0;
+    uint32_t t = v.o->type_id;
+    if (t == PJX_TYPE_TUPLE) return walk_items(id, py, v.o); /* no identity of its own */
+    if (t != PJX_TYPE_LIST && t != PJX_TYPE_DICT && t != PJX_TYPE_SET) return 0;
+    if (find_rt(id, v.o) >= 0) return 0; /* recorded (and walked) already */
+    int32_t i = add_entry(id, py, 0);
+    if (i < 0 || memo_bind(id, i, v.o) < 0) return -1;
+    id->entries[i].synced = 1; /* unchanged: nothing to write back */
+    return walk_items(id, py, v.o);
+}
+
+static int walk_items(pjx_identity *id, PyObject *py, pjx_object *rt) {
+    switch (rt->type_id) {
+    case PJX_TYPE_LIST: {
+        const pjx_list *l = (const pjx_list *)rt;
+        if (!PyList_Check(py) || PyList_GET_SIZE(py) != l->size) return 0;
+        for (int64_t i = 0; i < l->size; i++)
+            if (walk_item(id, PyList_GET_ITEM(py, i), l->kind, l->items[i]) < 0) return -1;
+        return 0;
+    }
+    case PJX_TYPE_TUPLE: {
+        const pjx_tuple *t = (const pjx_tuple *)rt;
+        if (!PyTuple_Check(py) || PyTuple_GET_SIZE(py) != t->size) return 0;
+        for (int64_t i = 0; i < t->size; i++)
+            if (walk_item(id, PyTuple_GET_ITEM(py, i), PJX_TUPLE_KINDS(t)[i], t->items[i]) < 0)
+                return -1;
+        return 0;
+    }
+    case PJX_TYPE_DICT: {
+        pjx_dict *d = (pjx_dict *)rt;
+        if (!PyDict_Check(py) || PyDict_GET_SIZE(py) != d->size) return 0;
+        Py_ssize_t ppos = 0;
+        int64_t rpos = 0;
+        PyObject *k, *v;
+        pjx_slot rk, rv;
+        while (PyDict_Next(py, &ppos, &k, &v) && pjx_dict_next(d, &rpos, &rk, &rv))
+            if (walk_item(id, v, d->value_kind, rv) < 0) return -1;
+        return 0;
+    }
+    default: return 0; /* a set's items are hashable: no containers to find */
+    }
+}
+
+static int walk_unchanged_arguments(pjx_identity *id) {
+    id->walked = 1;
+    for (int32_t i = 0, n = id->n; i < n; i++) {
+        pjx_identity_entry *e = &id->entries[i];
+        if (e->input && !e->mutable_ && e->rt != NULL && walk_items(id, e->py, e->rt) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static PyObject *shared_out(pjx_object *o, const char *d, pjx_identity *id) {
     int32_t i = find_rt(id, o);
+    if (i < 0 && !id->walked) {
+        if (walk_unchanged_arguments(id) < 0) return NULL;
+        i = find_rt(id, o);
+    }
     if (i >= 0) {
         pjx_identity_entry *e = &id->entries[i];
         if (!e->synced && e->mutable_ && sync_entry(id, i) < 0) return NULL;

@@ -97,6 +97,7 @@ typedef struct {
     int32_t conflict_params[2];
     const char *conflict_descs[2];
     char conflict_kind;         /* 'l', 'd', 'e' */
+    int32_t walked;             /* the unchanged arguments' insides are recorded */
     pjx_identity_entry inline_entries[PJX_IDENTITY_INLINE];
 } pjx_identity;
 

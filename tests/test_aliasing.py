@@ -290,6 +290,32 @@ def test_lists_shared_at_any_depth(case):
     check(rows_result, rows, row)
 
 
+def pick_inner(rows: List[List[int]], d: Dict[str, List[int]]) -> Tuple[List[int], List[int], List[int]]:
+    """Nothing changes anything (no argument is written back): the result
+    holds the arguments' own inner lists."""
+    empty: List[int] = []
+    first = rows[0] if rows else empty
+    last = rows[-1] if rows else empty
+    return (first, last, d["a"] if "a" in d else empty)
+
+
+def pick_any(x: Any) -> Any:
+    if isinstance(x, dict):
+        return (x["rows"], x["first"])
+    return x[:1] + x[-1:]
+
+
+@given(rows_and_row(small_ints), dict_and_list())
+def test_unchanged_inner_objects_come_back_as_themselves(case, dcase):
+    check(pick_inner, case[0], dcase[0])
+    check(pick_inner, [dcase[1]], {"k": case[1]})
+
+
+@given(any_nest())
+def test_unchanged_any_inner_objects_come_back_as_themselves(x):
+    check(pick_any, x)
+
+
 @given(rows_and_row(small_floats))
 def test_float_rows_shared(case):
     rows, row = case
