@@ -209,7 +209,7 @@ static int passes_one_object_twice(const Dispatcher *self, PyObject *const *args
     for (Py_ssize_t i = 0; i < self->nparams && i < 32; i++) {
         if (!(mask >> i & 1)) continue;
         for (Py_ssize_t j = i + 1; j < self->nparams && j < 32; j++)
-            if ((mask >> j & 1) && args[i] == args[j]) return 1;
+            if ((mask >> j & 1) && args[i] == args[j] && args[i] != Py_None) return 1;
     }
     return 0;
 }
