@@ -287,11 +287,7 @@ def narrowed_type(b: "FunctionBuilder", test: ast.expr) -> Optional[tuple]:
 # These run in the runtime (any_methods.c), which looks at the container's
 # item kinds -- a List[int] boxed in compiled code and a List[Any] from
 # Python take the same call -- and converts the arguments to them.
-CONTAINER_METHODS = {name: number for number, name in enumerate((
-    "append", "extend", "insert", "pop", "remove", "index", "count", "clear", "reverse", "copy",
-    "sort", "get", "keys", "values", "items", "popitem", "setdefault", "update", "add", "discard",
-    "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
-    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update"))}
+CONTAINER_METHODS = prims.CONTAINER_METHODS
 _MAX_METHOD_ARGS = 3  # pjx_any_method's a0..a2
 
 

@@ -238,6 +238,24 @@ _MUTATORS = frozenset({
 })
 
 
+# The list/dict/set/tuple methods that change nothing (anys.CONTAINER_METHODS).
+_READING_METHODS = frozenset({"index", "count", "copy", "get", "keys", "values", "items",
+                              "union", "intersection", "difference", "symmetric_difference",
+                              "issubset", "issuperset", "isdisjoint"})
+
+
+def _reads_only(op) -> bool:
+    """Is this any_method call one of the methods that change nothing?"""
+    from .ops import Constant
+    from .primitives import CONTAINER_METHODS
+
+    number = op.operands[0]
+    if not isinstance(number, Constant):
+        return False
+    names = {n: name for name, n in CONTAINER_METHODS.items()}
+    return names.get(number.value) in _READING_METHODS
+
+
 # Primitives whose result is their first operand's object itself.
 _ALIASING = frozenset({"any_box_container", "any_cast"})
 
@@ -297,7 +315,13 @@ def mutated_params(fn: Function) -> Set[str]:
     for block in fn.blocks:
         for op in block.ops:
             if isinstance(op, PrimitiveCall):
-                if op.primitive.name in _MUTATORS:
+                if op.primitive.name == "any_method" and _reads_only(op):
+                    # (x.count(v), x.index(v), x.get(k, d) ...: the receiver
+                    # stays as it was; an argument may come back, so it escapes)
+                    for v in op.operands[2:]:
+                        if v in params:
+                            mutated.add(params[v])
+                elif op.primitive.name in _MUTATORS:
                     any_mutation = True
                     if op.operands and op.operands[0] in params:
                         mutated.add(params[op.operands[0]])
