@@ -401,7 +401,8 @@ int pjx_any_probe(pjx_object *value, int32_t kind, pjx_slot *out) {
         return kind == PJX_KIND_INT || v.i == 0 || v.i == 1;
     }
     if ((kind == PJX_KIND_INT || kind == PJX_KIND_BOOL) && k == PJX_KIND_FLOAT &&
-        v.f == floor(v.f) && fabs(v.f) < 9.2e18) {
+        v.f == floor(v.f) && v.f >= -9223372036854775808.0 && v.f < 9223372036854775808.0) {
+        /* (every integral double in [-2**63, 2**63) is an int64 exactly) */
         out->i = (int64_t)v.f; /* 2.0 == 2, 1.0 == True */
         return kind == PJX_KIND_INT || out->i == 0 || out->i == 1;
     }
@@ -707,18 +708,22 @@ int32_t pjx_any_contains(pjx_object *a, pjx_object *item, int64_t *out) {
             *out = a->type_id == PJX_TYPE_STR ? pjx_str_contains((pjx_str *)a, (pjx_str *)item)
                                                : pjx_bytes_contains((pjx_bytes *)a, (pjx_bytes *)item);
             return 0;
+        /* (the same object is found, a NaN's box too, as CPython's
+         * containers find an item by identity before they compare) */
         case PJX_TYPE_LIST: {
             pjx_list *l = (pjx_list *)a;
             *out = 0;
             for (int64_t i = 0; i < l->size && !*out; i++)
-                *out = pjx_slot_eq_mixed(l->kind, l->items[i], k, v);
+                *out = (l->kind == PJX_KIND_OBJ && l->items[i].o == item) ||
+                       pjx_slot_eq_mixed(l->kind, l->items[i], k, v);
             return 0;
         }
         case PJX_TYPE_TUPLE: {
             pjx_tuple *t = (pjx_tuple *)a;
             *out = 0;
             for (int64_t i = 0; i < t->size && !*out; i++)
-                *out = pjx_slot_eq_mixed(PJX_TUPLE_KINDS(t)[i], t->items[i], k, v);
+                *out = (PJX_TUPLE_KINDS(t)[i] == PJX_KIND_OBJ && t->items[i].o == item) ||
+                       pjx_slot_eq_mixed(PJX_TUPLE_KINDS(t)[i], t->items[i], k, v);
             return 0;
         }
         case PJX_TYPE_DICT: case PJX_TYPE_SET: {

@@ -19,6 +19,7 @@
  * through d->index.  Growing rebuilds them from the live entries, which
  * also compacts away deleted ones; the table is sized from the live count,
  * so a dict that lost most of its entries shrinks on its next rebuild. */
+#include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
 
@@ -536,13 +537,40 @@ static inline int64_t find_hashed(pjx_dict *d, pjx_slot key, int64_t hash) {
     return table_find(d, key, hash, &cell);
 }
 
+/* Entry number of a key (with its hash) taken from a table of key kind
+ * `kind`, which may differ from d's: two tables of different kinds meet in
+ * ==, subsets and the like ({1, 2} == {1.0, 2}, a Set[int] made in compiled
+ * code and a set from Python, whose items are Any).  The key is probed into
+ * d's kind as an Any would be (1 == 1.0 == True); an unboxed key becomes a
+ * box on the stack, immortal so that nothing counts it, for the probe. */
+static int64_t find_from(pjx_dict *d, int32_t kind, pjx_slot key, int64_t hash) {
+    if (kind == d->key_kind) return find_hashed(d, key, hash);
+    pjx_box box;
+    pjx_object *any;
+    if (kind == PJX_KIND_OBJ) {
+        any = key.o;
+    } else if (kind == PJX_KIND_NONE) {
+        any = NULL;
+    } else {
+        box.ob.refcount = -1;
+        box.ob.type_id = kind == PJX_KIND_INT ? PJX_TYPE_INT
+                       : kind == PJX_KIND_FLOAT ? PJX_TYPE_FLOAT : PJX_TYPE_BOOL;
+        box.ob.flags = 0;
+        box.value = key;
+        any = &box.ob;
+    }
+    pjx_slot probe;
+    if (!pjx_any_probe(any, d->key_kind, &probe)) return -1;
+    return find_hashed(d, probe, hash);
+}
+
 int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
     if (a == b) return 1;
     if (a->size != b->size || a->ob.type_id != b->ob.type_id) return 0;
     for (int64_t i = 0; i < a->used; i++) {
         pjx_dict_entry *e = &a->entries[i];
         if (e->hash == -1) continue;
-        int64_t ix = find_hashed(b, e->key, e->hash);
+        int64_t ix = find_from(b, a->key_kind, e->key, e->hash);
         if (ix < 0) return 0;
         if (!pjx_slot_eq_mixed(a->value_kind, e->value, b->value_kind, b->entries[ix].value)) return 0;
     }
@@ -686,7 +714,7 @@ static pjx_dict *set_filter(pjx_dict *a, pjx_dict *b, int keep_present, pjx_dict
     for (int64_t i = 0; i < a->used; i++) {
         pjx_dict_entry *e = &a->entries[i];
         if (e->hash == -1) continue;
-        if ((find_hashed(b, e->key, e->hash) >= 0) != keep_present) continue;
+        if ((find_from(b, a->key_kind, e->key, e->hash) >= 0) != keep_present) continue;
         int64_t cell;
         if (table_find(r, e->key, e->hash, &cell) >= 0) continue;
         pjx_slot_incref(r->key_kind, e->key);
@@ -748,7 +776,7 @@ int32_t pjx_set_difference_update(pjx_dict *a, pjx_dict *b) {
     for (int64_t i = 0; i < b->used; i++) {
         pjx_dict_entry *e = &b->entries[i];
         if (e->hash == -1) continue;
-        int64_t ix = find_hashed(a, e->key, e->hash);
+        int64_t ix = find_from(a, b->key_kind, e->key, e->hash);
         if (ix < 0) continue;
         pjx_slot k = a->entries[ix].key;
         table_unlink(a, ix, e->hash);
@@ -772,7 +800,7 @@ int64_t pjx_set_issubset(pjx_dict *a, pjx_dict *b) {
     if (a->size > b->size) return 0;
     for (int64_t i = 0; i < a->used; i++) {
         pjx_dict_entry *e = &a->entries[i];
-        if (e->hash != -1 && find_hashed(b, e->key, e->hash) < 0) return 0;
+        if (e->hash != -1 && find_from(b, a->key_kind, e->key, e->hash) < 0) return 0;
     }
     return 1;
 }
@@ -787,7 +815,7 @@ int64_t pjx_set_isdisjoint(pjx_dict *a, pjx_dict *b) {
     }
     for (int64_t i = 0; i < a->used; i++) {
         pjx_dict_entry *e = &a->entries[i];
-        if (e->hash != -1 && find_hashed(b, e->key, e->hash) >= 0) return 0;
+        if (e->hash != -1 && find_from(b, a->key_kind, e->key, e->hash) >= 0) return 0;
     }
     return 1;
 }

@@ -10,6 +10,9 @@ static int is_number_kind(int32_t k) {
 }
 
 int64_t pjx_slot_eq_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b) {
+    /* one object is equal to itself before its value is looked at: a
+     * NaN's box too, as CPython compares container items */
+    if (ka == PJX_KIND_OBJ && kb == PJX_KIND_OBJ && a.o == b.o) return 1;
     pjx_slot_unbox(&ka, &a);
     pjx_slot_unbox(&kb, &b);
     if (ka == kb) return pjx_slot_eq(ka, a, b);

@@ -41,4 +41,90 @@ void pjx_clear_conversion_cache(void);
 /* Releases a converted slot of this descriptor. */
 void pjx_release_slot(pjx_slot slot, const char *desc);
 
+/* ---- identity within one call ---------------------------------------------
+ * A Python list, dict or set reached twice in one call's arguments (f(x, x),
+ * [r, r], the same list in a dict value and a list argument) becomes ONE
+ * runtime object, so that compiled code sees a change made through one path
+ * through the other; after the call each such object is written back once,
+ * into the same Python object, and a runtime object that came from an
+ * argument converts back to that argument's object wherever it is found
+ * (in another argument, in the result: `f(x) is x`).  Runtime objects that
+ * several places hold (refcount > 1) become one Python object too.
+ *
+ * A Python container with a reference count of 1 can be reached only once
+ * (through the one reference), so the memo records only containers with more
+ * references, those of subclasses (written back in place, never replaced)
+ * and the items of tuples (which cannot be written back themselves).  A
+ * Dispatcher uses an identity only when its descriptors make sharing
+ * possible (pjx_descriptors_need_identity): calls with scalars, strings or
+ * one container of each kind never pay for it.
+ *
+ * One Python object reached as two different types (List[int] and
+ * List[float]) cannot be one runtime object: it is converted twice when
+ * nothing may change it, else the conversion fails with a conflict that the
+ * caller reports as a TypeError naming both parameters.  A container that
+ * holds itself is a conflict too (ValueError): compiled code cannot hold a
+ * cycle. */
+typedef struct {
+    PyObject *py;        /* strong reference */
+    pjx_object *rt;      /* strong reference; NULL until allocated */
+    const char *desc;    /* the container's descriptor (inputs only) */
+    int32_t desc_len;
+    int16_t param;       /* the argument it was first reached from */
+    uint8_t mutable_;    /* reached through an argument marked '!' */
+    uint8_t filling;     /* its items are being converted */
+    uint8_t input;       /* a caller's object (else made for a result) */
+    uint8_t synced;      /* written back, or made from the runtime object */
+    uint8_t borrowed;    /* an argument's: the call's slot holds rt, the caller py */
+} pjx_identity_entry;
+
+typedef struct {
+    const void **keys;
+    int32_t *values;
+    size_t mask; /* capacity - 1; 0 while not allocated */
+} pjx_ptr_index;
+
+enum { PJX_CONFLICT_NONE, PJX_CONFLICT_TYPES, PJX_CONFLICT_CYCLE };
+
+#define PJX_IDENTITY_INLINE 8
+typedef struct {
+    pjx_identity_entry *entries;
+    int32_t n, cap;
+    pjx_ptr_index by_py, by_rt; /* built beyond PJX_IDENTITY_INLINE entries */
+    int32_t param;              /* the argument being converted */
+    int32_t no_dict_cache;      /* some '!' argument may hold a dict */
+    int32_t conflict;           /* PJX_CONFLICT_*, set with a MISMATCH */
+    int32_t conflict_params[2];
+    const char *conflict_descs[2];
+    char conflict_kind;         /* 'l', 'd', 'e' */
+    int32_t walked;             /* the unchanged arguments' insides are recorded */
+    pjx_identity_entry inline_entries[PJX_IDENTITY_INLINE];
+} pjx_identity;
+
+/* Do these descriptors (parameters and result) make sharing possible?
+ * NONE: no; ARGUMENTS: only among the arguments themselves (each a list,
+ * dict or set holding no other) and the result, which the caller checks
+ * by pointer (pjx_container_params), using an identity only for a call
+ * that passes one object twice; DEEP: an identity for every call.
+ * *no_dict_cache: whether the converted-dict cache must be bypassed. */
+enum { PJX_IDENTITY_NONE, PJX_IDENTITY_ARGUMENTS, PJX_IDENTITY_DEEP };
+int pjx_descriptors_need_identity(const char *const *params, Py_ssize_t n, const char *ret,
+                                  int *no_dict_cache);
+/* Bit i: parameter i (of the first 32) is a list, dict or set (or an
+ * Optional one). */
+uint32_t pjx_container_params(const char *const *params, Py_ssize_t n);
+void pjx_identity_init(pjx_identity *id, int no_dict_cache);
+void pjx_identity_release(pjx_identity *id);
+/* pjx_from_python for argument `param` of a call. */
+conversion pjx_from_python_in(PyObject *value, const char **desc, pjx_slot *slot,
+                              pjx_identity *id, int param);
+/* After the call: writes every runtime object reached through a '!'
+ * argument back into its Python object, once.  -1 with a Python error. */
+int pjx_identity_write_back(pjx_identity *id);
+/* pjx_to_python for the result: argument objects come back as themselves. */
+PyObject *pjx_to_python_in(pjx_slot slot, const char **desc, pjx_identity *id);
+/* After a MISMATCH with id->conflict set: raises the TypeError (ValueError
+ * for a cycle) naming the parameters (`names`, a tuple of str). */
+void pjx_identity_conflict_error(const pjx_identity *id, PyObject *fname, PyObject *names);
+
 #endif

@@ -47,6 +47,10 @@ typedef struct {
     const char *param_desc[PJX_MAX_PARAMS];
     const char *ret_desc;
     int needs_release; /* some parameter is an object */
+    /* an object may be reached twice (pjx_descriptors_need_identity, _convert.h) */
+    int identity;
+    int no_dict_cache;
+    uint32_t container_params; /* bit i: parameter i is a list, dict or set */
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -146,10 +150,10 @@ static void release_slots(const pjx_slot *slots, const char *const *descs, Py_ss
 
 /* Calls the compiled code with converted arguments; converts the result,
  * writes mutated containers back to the caller's objects and releases the
- * converted arguments. */
+ * converted arguments (and `id`, the call's identity, when there is one). */
 static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const *args,
                             const char *const *descs, Py_ssize_t nargs, const char *ret_desc,
-                            int needs_release) {
+                            int needs_release, pjx_identity *id, uint32_t returnable) {
     pjx_slot out;
     out.bits = 0;
     int32_t status;
@@ -157,11 +161,38 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
     status = entry((const uint64_t *)slots, &out.bits);
     Py_END_ALLOW_THREADS
     PyObject *result = NULL;
+    if (id != NULL) {
+        /* every changed argument object once, then the result, in which an
+         * argument's runtime object comes back as the argument itself */
+        int written = pjx_identity_write_back(id);
+        if (status != 0) {
+            if (written < 0) PyErr_Clear(); /* the compiled code's exception wins */
+            raise_runtime_error();
+        } else if (written == 0) {
+            const char *d = ret_desc;
+            result = pjx_to_python_in(out, &d, id);
+        }
+        if (status == 0) pjx_release_slot(out, ret_desc);
+        release_slots(slots, descs, nargs);
+        pjx_identity_release(id);
+        return result;
+    }
     if (status != 0) {
         raise_runtime_error();
     } else {
-        const char *d = ret_desc;
-        result = pjx_to_python(out, &d);
+        /* an argument's own runtime object returned: the argument itself
+         * (written back below), as CPython returns the object it got */
+        for (Py_ssize_t i = 0; returnable != 0 && i < nargs && i < 32; i++) {
+            if ((returnable >> i & 1) && slots[i].o == out.o && out.o != NULL) {
+                result = args[i];
+                Py_INCREF(result);
+                break;
+            }
+        }
+        if (result == NULL) {
+            const char *d = ret_desc;
+            result = pjx_to_python(out, &d);
+        }
         pjx_release_slot(out, ret_desc);
     }
     if (needs_release) {
@@ -175,6 +206,17 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
     return result;
 }
 
+/* Is one list, dict or set passed as two of the arguments? */
+static int passes_one_object_twice(const Dispatcher *self, PyObject *const *args) {
+    uint32_t mask = self->container_params;
+    for (Py_ssize_t i = 0; i < self->nparams && i < 32; i++) {
+        if (!(mask >> i & 1)) continue;
+        for (Py_ssize_t j = i + 1; j < self->nparams && j < 32; j++)
+            if ((mask >> j & 1) && args[i] == args[j] && args[i] != Py_None) return 1;
+    }
+    return 0;
+}
+
 static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args,
                                        size_t nargsf, PyObject *kwnames) {
     Dispatcher *self = (Dispatcher *)callable;
@@ -182,6 +224,23 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
     if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
         return call_slow_path(self, args, nargsf, kwnames);
     pjx_slot slots[PJX_MAX_PARAMS];
+    if (self->identity == PJX_IDENTITY_DEEP ||
+        (self->identity == PJX_IDENTITY_ARGUMENTS && passes_one_object_twice(self, args))) {
+        pjx_identity id;
+        pjx_identity_init(&id, self->no_dict_cache);
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            const char *d = self->param_desc[i];
+            conversion c = pjx_from_python_in(args[i], &d, &slots[i], &id, (int)i);
+            if (c != CONVERTED) {
+                release_slots(slots, self->param_desc, i);
+                pjx_identity_release(&id);
+                /* a conflict too: the slow path names the parameters */
+                return c == MISMATCH ? call_slow_path(self, args, nargsf, kwnames) : NULL;
+            }
+        }
+        return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
+                          1, &id, 0);
+    }
     for (Py_ssize_t i = 0; i < nargs; i++) {
         const char *d = self->param_desc[i];
         switch (pjx_from_python(args[i], &d, &slots[i])) {
@@ -195,7 +254,8 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
         }
     }
     return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
-                      self->needs_release);
+                      self->needs_release, NULL,
+                      self->identity == PJX_IDENTITY_ARGUMENTS ? self->container_params : 0);
 }
 
 static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -277,6 +337,9 @@ static PyObject *dispatcher_set_entry(Dispatcher *self, PyObject *args) {
         if (pjx_descriptor_kind(self->param_desc[i]) == PJX_KIND_OBJ) self->needs_release = 1;
     }
     self->ret_desc = PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, n));
+    self->identity = pjx_descriptors_need_identity(self->param_desc, n, self->ret_desc,
+                                                   &self->no_dict_cache);
+    self->container_params = pjx_container_params(self->param_desc, n);
     self->nparams = n;
     Py_INCREF(keepalive);
     Py_XSETREF(self->keepalive, keepalive);
@@ -318,6 +381,7 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
     const char **descs = PyMem_Malloc(sizeof(char *) * (size_t)(n ? n : 1));
     PyObject **items = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n ? n : 1));
     PyObject *result = NULL;
+    pjx_identity id_storage, *id = NULL;
     if (slots == NULL || descs == NULL || items == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -328,11 +392,24 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         items[i] = PyTuple_GET_ITEM(args, i);
         if (pjx_descriptor_kind(descs[i]) == PJX_KIND_OBJ) needs_release = 1;
     }
+    const char *ret_desc = PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, n));
+    int no_dict_cache;
+    if (pjx_descriptors_need_identity(descs, n, ret_desc, &no_dict_cache)) {
+        id = &id_storage;
+        pjx_identity_init(id, no_dict_cache);
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         const char *d = descs[i];
-        switch (pjx_from_python(items[i], &d, &slots[i])) {
+        conversion c = id != NULL ? pjx_from_python_in(items[i], &d, &slots[i], id, (int)i)
+                                  : pjx_from_python(items[i], &d, &slots[i]);
+        switch (c) {
         case CONVERTED: break;
         case MISMATCH: {
+            if (id != NULL && id->conflict != PJX_CONFLICT_NONE) {
+                pjx_identity_conflict_error(id, fname, names);
+                release_slots(slots, descs, i);
+                goto done;
+            }
             char expected[256];
             pjx_descriptor_name(descs[i], expected, sizeof expected);
             PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
@@ -345,9 +422,11 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
             goto done;
         }
     }
-    result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n,
-                        PyBytes_AS_STRING(PyTuple_GET_ITEM(parsed, n)), needs_release);
+    result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n, ret_desc,
+                        needs_release, id, 0);
+    id = NULL; /* released by call_entry */
 done:
+    if (id != NULL) pjx_identity_release(id);
     PyMem_Free(slots);
     PyMem_Free(descs);
     PyMem_Free(items);

@@ -130,8 +130,19 @@ static PyObject *set_field(PyObject *module, PyObject *args) {
     }
     pjx_slot slot;
     const char *d = desc;
-    conversion c = pjx_from_python(value, &d, &slot);
+    pjx_identity id; /* shared objects stay shared; a cycle is refused */
+    pjx_identity_init(&id, 1);
+    conversion c = pjx_from_python_in(value, &d, &slot, &id, 0);
+    pjx_identity_release(&id);
     if (c == FAILED) return NULL;
+    if (c == MISMATCH && id.conflict != PJX_CONFLICT_NONE) {
+        PyErr_Format(id.conflict == PJX_CONFLICT_CYCLE ? PyExc_ValueError : PyExc_TypeError,
+                     "attribute '%s' of %s: %s", name, Py_TYPE(obj)->tp_name,
+                     id.conflict == PJX_CONFLICT_CYCLE
+                     ? "a container that contains itself cannot be held by compiled code"
+                     : "one container reached as two types");
+        return NULL;
+    }
     if (c == MISMATCH) {
         char expected[256];
         pjx_descriptor_name(desc, expected, sizeof expected);

@@ -121,12 +121,16 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
     Py_ssize_t converted = 0;
     PyObject *result = NULL;
     const char *d = param_descs;
+    /* one runtime object passed twice (or held twice) is one Python object */
+    pjx_identity id;
+    pjx_identity_init(&id, 0);
     for (; converted < n; converted++) {
         pjx_slot slot;
         slot.bits = args[converted];
-        argv[converted] = pjx_to_python(slot, &d);
+        argv[converted] = pjx_to_python_in(slot, &d, &id);
         if (argv[converted] == NULL) break;
     }
+    pjx_identity_release(&id);
     if (converted == n) result = PyObject_Vectorcall(fn, argv, (size_t)n, NULL);
     for (Py_ssize_t i = 0; i < converted; i++) Py_DECREF(argv[i]);
     if (argv != stack) PyMem_Free(argv);
@@ -137,18 +141,28 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
     pjx_slot slot;
     const char *rd = result_desc;
     int32_t status = -1;
-    switch (pjx_from_python(result, &rd, &slot)) {
+    /* and a Python object the result holds twice is one runtime object (a
+     * list that holds itself is refused, not followed forever) */
+    pjx_identity_init(&id, 1);
+    switch (pjx_from_python_in(result, &rd, &slot, &id, 0)) {
     case CONVERTED:
         *out = slot.bits;
         status = 0;
         break;
     case MISMATCH:
-        wrong_result(fn, result, result_desc);
+        if (id.conflict != PJX_CONFLICT_NONE)
+            pjx_err_format(id.conflict == PJX_CONFLICT_CYCLE ? PJX_EXC_VALUE : PJX_EXC_TYPE,
+                           "the result of a pyfunc holds %s", id.conflict == PJX_CONFLICT_CYCLE
+                           ? "a container that contains itself, which compiled code cannot hold"
+                           : "one container as two types");
+        else
+            wrong_result(fn, result, result_desc);
         break;
     case FAILED:
         runtime_error_from_python();
         break;
     }
+    pjx_identity_release(&id);
     Py_DECREF(result);
     return status;
 }

@@ -853,10 +853,36 @@ def test_mutated_inner_dict_is_not_shared_from_the_conversion_cache():
     """A large dict of immutables is converted once and reused while the
     Python dict is unchanged -- unless the callee may change it: a dict
     nested in a mutated argument too (it used to come from the cache, so
-    one call's change showed in the next call)."""
+    one call's change showed in the next call).  The inner dict is written
+    back into the caller's own dict, as CPython changes it."""
     big = {f"k{i}": i for i in range(100)}
-    assert [COMPILED["mut_inner_dict"]([big]) for _ in range(3)] == [1, 1, 1]
-    assert big["k0"] == 0  # written back as a new inner dict (a documented deviation)
+    assert [COMPILED["mut_inner_dict"]([big]) for _ in range(3)] == [1, 2, 3]
+    assert big["k0"] == 3
+    # a dict that a fresh list holds alone is changed in place too
+    assert [COMPILED["mut_inner_dict"]([{f"k{i}": i for i in range(100)}])
+            for _ in range(3)] == [1, 1, 1]
+
+
+def vocab_lookup(vocab: Dict[str, int], word: str) -> int:
+    return vocab.get(word, -1)
+
+
+COMPILED["vocab_lookup"] = jit(vocab_lookup)
+
+
+@pytest.mark.needs_jit
+def test_a_dict_cached_on_the_slow_path_is_found_again():
+    """The converted-dict cache keeps its own copy of a dict's descriptor:
+    a keyword call's (the slow path's) is freed after the call, and the
+    next call with the same dict compared with it (a read after free:
+    PYTHONMALLOC=malloc tools/run_sanitizers.sh aborts on it)."""
+    vocab = {f"w{i}": i for i in range(100)}
+    f = COMPILED["vocab_lookup"]
+    assert f(vocab=vocab, word="w5") == 5
+    assert f(vocab, "w7") == 7
+    assert f(vocab=vocab, word="w7") == 7
+    vocab["w7"] = 70
+    assert f(vocab, "w7") == 70
 
 
 @given(text_lists, texts)

@@ -325,11 +325,7 @@ def isinstance_narrowed_type(cls) -> Optional[Type]:
 # These run in the runtime (any_methods.c), which looks at the container's
 # item kinds -- a List[int] boxed in compiled code and a List[Any] from
 # Python take the same call -- and converts the arguments to them.
-CONTAINER_METHODS = {name: number for number, name in enumerate((
-    "append", "extend", "insert", "pop", "remove", "index", "count", "clear", "reverse", "copy",
-    "sort", "get", "keys", "values", "items", "popitem", "setdefault", "update", "add", "discard",
-    "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
-    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update"))}
+CONTAINER_METHODS = prims.CONTAINER_METHODS
 _MAX_METHOD_ARGS = 3  # pjx_any_method's a0..a2
 
 
@@ -390,6 +386,23 @@ def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: a
     unused = [ops.Constant(ANY, None)] * (_MAX_METHOD_ARGS - len(args))
     return _prim(b, prims.ANY_METHOD, [ops.Constant(INT, CONTAINER_METHODS[name]), value,
                                        ops.Constant(INT, len(args))] + args + unused, node)
+
+
+def lookup_method(b: "FunctionBuilder", container: ops.Value, name: str, args: List[ops.Value],
+                  result: Type, node: ast.AST) -> ops.Value:
+    """container.name(*args) -- a lookup (count, index, remove, get, pop,
+    discard) of a typed container whose item type the argument does not
+    have -- through the runtime's method of the container as an Any, which
+    compares across types as Python does (1.0 among ints, an int among
+    floats exactly, [1] among lists of floats); the result as `result`."""
+    boxed = [box(b, a, node) for a in args]
+    unused = [ops.Constant(ANY, None)] * (_MAX_METHOD_ARGS - len(boxed))
+    value = _prim(b, prims.ANY_METHOD, [ops.Constant(INT, CONTAINER_METHODS[name]),
+                                        box(b, container, node),
+                                        ops.Constant(INT, len(boxed))] + boxed + unused, node)
+    if result == NONE:
+        return ops.Constant(NONE, None)
+    return unbox(b, value, result, node)
 
 
 def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> ops.Value:

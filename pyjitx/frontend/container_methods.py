@@ -11,8 +11,8 @@ from ..ir import primitives as prims
 from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType,
                         TupleType, Type, VarTupleType, has_unknown, make_union,
                         with_article)
-from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, kind,
-                         learn_functions, learn_type, new_list, prim)
+from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, hashable_leaf,
+                         kind, learn_functions, learn_type, never_equal, new_list, prim)
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -37,6 +37,13 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
         items = as_list(b, receiver, node)
         return _list_method(b, items, receiver_node, name, args, kwargs, node)
     raise b.error(node.func, f"{with_article(t)} has no method '{name}' in compiled code")
+
+
+def _across_types(b, container, name, args, result, node) -> ops.Value:
+    """The method through the runtime's Any methods (containers._probe)."""
+    from . import anys
+
+    return anys.lookup_method(b, container, name, args, result, node)
 
 
 def _arity(b, node, name, args, low, high) -> None:
@@ -82,19 +89,26 @@ def _list_method(b, lst, receiver_node, name, args, kwargs, node) -> ops.Value:
         return prim(b, prims.LIST_POP, [lst, index], node, t.item)
     if name == "remove":
         _arity(b, node, "remove", args, 1, 1)
-        prim(b, prims.LIST_REMOVE, [lst, coerce_item(b, args[0], t.item, node, "this list")], node)
+        probe = _probe(b, args[0], t.item, node)
+        if probe is None:  # compared across types (ValueError when absent)
+            return _across_types(b, lst, name, args, NONE, node)
+        prim(b, prims.LIST_REMOVE, [lst, probe], node)
         return none
     if name == "index":
         _arity(b, node, "index", args, 1, 3)
         bounds = [b.expr.coerce(a, INT, node) for a in args[1:]]
+        probe = _probe(b, args[0], t.item, node, shown=True)
+        if probe is None:
+            return _across_types(b, lst, name, [args[0]] + bounds, INT, node)
         bounds += [ABSENT] * (2 - len(bounds))
-        return prim(b, prims.LIST_INDEX, [lst, coerce_item(b, args[0], t.item, node, "this list")]
-                    + bounds, node)
+        return prim(b, prims.LIST_INDEX, [lst, probe] + bounds, node)
     if name == "count":
         _arity(b, node, "count", args, 1, 1)
         probe = _probe(b, args[0], t.item, node)
         if probe is None:
-            return ops.Constant(INT, 0)
+            if never_equal(args[0].type, t.item):
+                return ops.Constant(INT, 0)
+            return _across_types(b, lst, name, args, INT, node)
         return prim(b, prims.LIST_COUNT, [lst, probe], node)
     if name == "clear":
         prim(b, prims.LIST_CLEAR, [lst], node)
@@ -189,7 +203,9 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
         else:
             default = coerce_item(b, args[1], t.value, node, "this dict")
         if probe is None:
-            return default
+            if never_equal(args[0].type, t.key) and hashable_leaf(args[0].type):
+                return default
+            return _across_types(b, d, name, [args[0], default], t.value, node)
         return prim(b, prims.DICT_GET, [d, probe, default], node, t.value)
     if name in ("keys", "values", "items"):
         _arity(b, node, name, args, 0, 0)
@@ -199,7 +215,10 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
         return prim(b, p, [d], node, result)
     if name == "pop":
         _arity(b, node, "pop", args, 1, 2)
-        key = coerce_item(b, args[0], t.key, node, "this dict")
+        key = _probe(b, args[0], t.key, node, shown=len(args) == 1)
+        if key is None:  # d.pop(1.0) of a Dict[int, V], d.pop(2) of a Dict[Any, V] ...
+            rest = [coerce_item(b, args[1], t.value, node, "this dict")] if len(args) == 2 else []
+            return _across_types(b, d, name, [args[0]] + rest, t.value, node)
         if len(args) == 2:
             return prim(b, prims.DICT_POP_DEFAULT,
                         [d, key, coerce_item(b, args[1], t.value, node, "this dict")], node, t.value)
@@ -237,6 +256,12 @@ def _set_method(b, s, receiver_node, name, args, node) -> ops.Value:
     single = {"add": prims.SET_ADD, "discard": prims.SET_DISCARD, "remove": prims.SET_REMOVE}
     if name in single:
         _arity(b, node, name, args, 1, 1)
+        if name != "add":  # a lookup: compared across types where the types differ
+            probe = _probe(b, args[0], t.item, node, shown=name == "remove")
+            if probe is None:
+                return _across_types(b, s, name, args, NONE, node)
+            prim(b, single[name], [s, probe], node)
+            return none
         prim(b, single[name], [s, coerce_item(b, args[0], t.item, node, "this set")], node)
         return none
     if name == "pop":

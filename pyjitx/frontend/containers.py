@@ -567,9 +567,8 @@ def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
         if op in ("eq", "ne"):
             return ops.Constant(BOOL, op == "ne")
         return None
-    if unify(lt, rt) is None and lt != rt:
-        if op in ("eq", "ne") and not isinstance(lt, TupleType):
-            return ops.Constant(BOOL, op == "ne")
+    # (lists, dicts and sets of different item types compare at run time,
+    # item by item with Python's rules: [1] == [1.0], [] == [], {1} == {1.0})
     if isinstance(lt, (ListType, TupleType, VarTupleType)):
         is_list = isinstance(lt, ListType)
         if op in ("eq", "ne"):
@@ -606,17 +605,21 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
     if isinstance(t, ListType):
         if t.item == UNKNOWN:
             return ops.Constant(BOOL, False)
-        item = _probe(b, item, t.item, node)
-        if item is None:
-            return ops.Constant(BOOL, False)
-        return _int_bool(b, prim(b, prims.LIST_CONTAINS, [container, item], node))
+        probe = _probe(b, item, t.item, node)
+        if probe is None:
+            if never_equal(item.type, t.item):
+                return ops.Constant(BOOL, False)
+            return _contains_across_types(b, item, container, node)
+        return _int_bool(b, prim(b, prims.LIST_CONTAINS, [container, probe], node))
     if isinstance(t, (DictType, SetType)):
         key_type = t.key if isinstance(t, DictType) else t.item
         if key_type == UNKNOWN:
             return ops.Constant(BOOL, False)
         probe = _probe(b, item, key_type, node)
         if probe is None:
-            return ops.Constant(BOOL, False)
+            if never_equal(item.type, key_type) and hashable_leaf(item.type):
+                return ops.Constant(BOOL, False)
+            return _contains_across_types(b, item, container, node)
         p = prims.DICT_CONTAINS if isinstance(t, DictType) else prims.SET_CONTAINS
         return prim(b, p, [container, probe], node)
     if isinstance(t, (TupleType, VarTupleType)):
@@ -624,18 +627,68 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
     raise b.error(node, f"argument of type '{t}' is not iterable")
 
 
-def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST) -> Optional[ops.Value]:
-    """A value converted to a container's item type for a lookup; None if no
-    value of its type can equal an item (so the answer is False)."""
+def _contains_across_types(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
+                           node: ast.AST) -> ops.Value:
+    from . import anys
+
+    return anys.contains(b, item, container, node)
+
+
+def _probe(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
+           shown: bool = False) -> Optional[ops.Value]:
+    """A value as a container's item (or key) type for a lookup -- `in`,
+    count, index, remove, dict and set keys -- where that keeps Python's
+    equality exact: the same type, a bool among ints or floats, a subclass
+    instance, and anything among Any items (boxed: the runtime compares a
+    box as its value, 1 == 1.0 == True).  None otherwise: the caller takes
+    the run-time path of the Any operations, which compares across types
+    as Python does (an int among floats exactly, 2**53 + 1 != 2.0**53;
+    1.0 among ints; [1] == [1.0]), or, where never_equal says so, knows the
+    answer.  `shown`: a miss raises an error that shows the value (index's
+    ValueError, KeyError), so a bool stays a bool (KeyError: True)."""
     if holds_functions(value.type) or holds_functions(to):
         raise function_comparison_error(b, node)
-    widened = _widen_number(b, value, to, node)
-    if widened is not None:
-        return widened
-    if to in (INT, BOOL) and value.type == FLOAT:
-        raise b.error(node, f"looking up a float among {to} items is not supported",
-                      hint="look it up among floats: `x in [float(v) for v in xs]`")
+    if value.type == to:
+        return value
+    if value.type == BOOL and to in (INT, FLOAT) and not shown:
+        return b.expr.coerce(value, to, node)
+    if is_any(to):  # (a union item as an Any: the same box)
+        from . import anys
+
+        return anys.box(b, value, node, as_type=to)
+    if fresh_container(value) and unify(value.type, to) == to:
+        return retype_fresh(value, to)
+    if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
+        return b.expr.coerce(value, to, node)
     return None
+
+
+def _category(t: Type) -> Optional[str]:
+    if t in (INT, FLOAT, BOOL):
+        return "number"
+    if t in (STR, BYTES, NONE):
+        return str(t)
+    if isinstance(t, ListType):
+        return "list"
+    if isinstance(t, (TupleType, VarTupleType)):
+        return "tuple"
+    if isinstance(t, DictType):
+        return "dict"
+    if isinstance(t, SetType):
+        return "set"
+    return None  # Any, Optional, instances (whose __eq__ may take anything)
+
+
+def never_equal(a: Type, b: Type) -> bool:
+    """Can no value of type a equal one of type b?  (Numbers, str, bytes,
+    None, lists, tuples, dicts and sets never equal each other.)"""
+    ca, cb = _category(a), _category(b)
+    return ca is not None and cb is not None and ca != cb
+
+
+def hashable_leaf(t: Type) -> bool:
+    """A number, str, bytes or None: looking it up hashes without error."""
+    return t in (INT, FLOAT, BOOL, STR, BYTES, NONE)
 
 
 # ------------------------------------------------------ index and slice
@@ -658,9 +711,12 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> op
         return prim(b, prims.LIST_GET, [value, index], node, t.item)
     if isinstance(t, DictType):
         key = b.expr.value(node.slice)
-        probe = _probe(b, key, t.key, node.slice)
-        if probe is None:
-            raise b.error(node.slice, f"this dict has {t.key} keys, not {key.type}")
+        probe = _probe(b, key, t.key, node.slice, shown=True)
+        if probe is None:  # d[1.0] of a Dict[int, V], d[2] of a Dict[Any, V] ...
+            from . import anys
+
+            found = anys.getitem(b, anys.box(b, value, node), key, node)
+            return anys.unbox(b, found, t.value, node)
         return prim(b, prims.DICT_GETITEM, [value, probe], node, t.value)
     if isinstance(t, VarTupleType):
         return prim(b, prims.TUPLE_GET, [value, _index(b, node.slice, "tuple")], node, t.item)
@@ -761,9 +817,13 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
         return
     if isinstance(t, DictType):
         key = b.expr.value(target.slice)
-        probe = _probe(b, key, t.key, target.slice)
+        probe = _probe(b, key, t.key, target.slice, shown=True)
         if probe is None:
-            raise b.error(target.slice, f"this dict has {t.key} keys, not {key.type}")
+            from . import anys
+
+            _prim_any = anys.box(b, container, target)
+            prim(b, prims.ANY_DELITEM, [_prim_any, anys.box(b, key, target)], target)
+            return
         prim(b, prims.DICT_DELITEM, [container, probe], target)
         return
     raise b.error(target, f"'{t}' object doesn't support item deletion")

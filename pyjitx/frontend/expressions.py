@@ -729,7 +729,11 @@ class ExpressionBuilder:
             return self.emit(ops.Unary("bool_not", is_none))
         if isinstance(op_node, (ast.Eq, ast.NotEq)) and isinstance(optional.type, OptionalType):
             return self._optional_equality(op_node, left, right, optional, node)
-        left, right = self.unwrap(left, node), self.unwrap(right, node)
+        if isinstance(op_node, (ast.In, ast.NotIn)):
+            # (a None needle is a value to look for: `None in xs`)
+            right = self.unwrap(right, node)
+        else:
+            left, right = self.unwrap(left, node), self.unwrap(right, node)
         if isinstance(op_node, (ast.Is, ast.IsNot)):
             if isinstance(left.type, ClassType) and isinstance(right.type, ClassType):
                 return self.emit(ops.Compare("eq" if isinstance(op_node, ast.Is) else "ne",

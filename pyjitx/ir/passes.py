@@ -247,6 +247,28 @@ _MUTATORS = frozenset({
 })
 
 
+# The list/dict/set/tuple methods that change nothing (anys.CONTAINER_METHODS).
+_READING_METHODS = frozenset({"index", "count", "copy", "get", "keys", "values", "items",
+                              "union", "intersection", "difference", "symmetric_difference",
+                              "issubset", "issuperset", "isdisjoint"})
+
+
+def _reads_only(op) -> bool:
+    """Is this any_method call one of the methods that change nothing?"""
+    from .ops import Constant
+    from .primitives import CONTAINER_METHODS
+
+    number = op.operands[0]
+    if not isinstance(number, Constant):
+        return False
+    names = {n: name for name, n in CONTAINER_METHODS.items()}
+    return names.get(number.value) in _READING_METHODS
+
+
+# Primitives whose result is their first operand's object itself.
+_ALIASING = frozenset({"any_box_container", "any_cast"})
+
+
 def mutated_params(fn: Function) -> Set[str]:
     """Names of container parameters the function may change in place, so
     that the boundary writes them back to the caller's objects (docs/spec.md §2.6).
@@ -256,25 +278,59 @@ def mutated_params(fn: Function) -> Set[str]:
     another compiled function, flowing into a block parameter), or when it
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
-    from .ops import Call, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import BYTES, STR, DictType, ListType, SetType, TupleType, is_any
+    from .ops import Call, OptionalOp, PrimitiveCall, PythonCall, SetAttr, VirtualCall
+    from .types import (BYTES, STR, DictType, ListType, OptionalType, SetType, TupleType,
+                        VarTupleType, is_any)
 
     def holds_containers(t) -> bool:
+        """May a container the function reaches through t, other than t
+        itself, change?  (Taken out of it -- an item, the value inside an
+        Optional or a tuple -- it is another SSA value, so the receivers
+        below do not see it.)"""
         if is_any(t):  # may be a list of lists
             return True
+        if isinstance(t, OptionalType):
+            return isinstance(t.item, (ListType, SetType, DictType)) or holds_containers(t.item)
+        if isinstance(t, TupleType):
+            return any(is_or_holds(item) for item in t.items)
+        if isinstance(t, VarTupleType):
+            return is_or_holds(t.item)
         item = t.value if isinstance(t, DictType) else getattr(t, "item", None)
         if not isinstance(t, (ListType, SetType, DictType)):
             return False
         return item.is_refcounted and item not in (STR, BYTES)
 
+    def is_or_holds(t) -> bool:
+        return isinstance(t, (ListType, SetType, DictType)) or holds_containers(t)
+
     params = {p: p.name for p in fn.entry.params
-              if isinstance(p.type, (ListType, DictType, SetType, TupleType)) or is_any(p.type)}
+              if isinstance(p.type, (ListType, DictType, SetType, TupleType, VarTupleType,
+                                     OptionalType)) or is_any(p.type)}
+    # values that are a parameter's object under another type: wrapped in an
+    # Optional or an Any, cast back (`y: Any = xs; y.append(1)` changes xs)
+    changed = True
+    while changed:
+        changed = False
+        for block in fn.blocks:
+            for op in block.ops:
+                if op in params or not op.operands or op.operands[0] not in params:
+                    continue
+                if (isinstance(op, OptionalOp) and op.op in ("wrap", "unwrap")) or (
+                        isinstance(op, PrimitiveCall) and op.primitive.name in _ALIASING):
+                    params[op] = params[op.operands[0]]
+                    changed = True
     mutated: Set[str] = set()
     any_mutation = False
     for block in fn.blocks:
         for op in block.ops:
             if isinstance(op, PrimitiveCall):
-                if op.primitive.name in _MUTATORS:
+                if op.primitive.name == "any_method" and _reads_only(op):
+                    # (x.count(v), x.index(v), x.get(k, d) ...: the receiver
+                    # stays as it was; an argument may come back, so it escapes)
+                    for v in op.operands[2:]:
+                        if v in params:
+                            mutated.add(params[v])
+                elif op.primitive.name in _MUTATORS:
                     any_mutation = True
                     if op.operands and op.operands[0] in params:
                         mutated.add(params[op.operands[0]])

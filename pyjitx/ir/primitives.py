@@ -418,6 +418,13 @@ ANY_FLOAT = _p("any_float", (_ANY,), FLOAT, convention="status")
 ANY_NO_ATTRIBUTE = _p("any_no_attribute", (_ANY, CSTR), NONE, convention="status")
 # x.name(a0, a1, a2) for list/dict/set/tuple methods: method number, self,
 # the count of arguments given, then three Anys (unused ones None)
+# any.h's PJX_METHOD_* numbers, the first operand of any_method: the
+# methods of list, dict, set and tuple (frontend/anys.py)
+CONTAINER_METHODS = {name: number for number, name in enumerate((
+    "append", "extend", "insert", "pop", "remove", "index", "count", "clear", "reverse", "copy",
+    "sort", "get", "keys", "values", "items", "popitem", "setdefault", "update", "add", "discard",
+    "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
+    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update"))}
 ANY_METHOD = _p("any_method", (I32, _ANY, I32, _ANY, _ANY, _ANY), _ANY, convention="status")
 # slices: bounds as ints, ABSENT_INT for an omitted one
 ANY_GETSLICE = _p("any_getslice", (_ANY, INT, INT, INT), _ANY, convention="status")
