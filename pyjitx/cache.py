@@ -13,6 +13,7 @@ back to memory with a warning.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import struct
@@ -27,6 +28,7 @@ from .backend.abi import ABI_VERSION
 from .backend.codegen import ObjectCode
 from .backend.target import Target
 from .compiler import CompiledModule
+from .files import read_regular
 from .frontend.session import describe
 from .ir.types import Type
 
@@ -73,8 +75,18 @@ def cache_key(pyfunc: Callable, source_hash: str, arg_types: Tuple[Type, ...], t
         getattr(pyfunc, "__module__", "?"), pyfunc.__qualname__,
         pyfunc.__code__.co_filename, source_hash, ",".join(str(t) for t in arg_types),
         f"{sys.version_info[:2]}",
+        # the values a closure captured: two closures of one def (`make("a")`,
+        # `make("b")`) are two entries, not one entry rebuilt in turns
+        ";".join(_cell_description(cell) for cell in (pyfunc.__closure__ or ())),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def _cell_description(cell) -> str:
+    try:
+        return describe(cell.cell_contents)
+    except ValueError:  # an empty cell (a name bound later)
+        return "<unbound>"
 
 
 def _entry_path(key: str) -> Path:
@@ -115,12 +127,16 @@ def store(key: str, module: CompiledModule) -> None:
                       "writable directory.", RuntimeWarning, stacklevel=4)
 
 
+# An entry larger than this is not one pyjitx wrote (a function's object
+# code is kilobytes; the largest kits' are a few megabytes).
+MAX_ENTRY_BYTES = 256 << 20
+
+
 def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
     """The cached module for `key`, or None if absent, corrupt or stale."""
     path = _entry_path(key)
-    try:
-        payload = path.read_bytes()
-    except OSError:
+    payload = read_regular(str(path), MAX_ENTRY_BYTES)  # (not a link, FIFO or device)
+    if payload is None:
         return None
     try:
         if payload[:8] != MAGIC:
@@ -204,6 +220,29 @@ def dependencies_current(dependencies: dict, entry: Callable) -> bool:
             if module is None or not hasattr(module, name):
                 return False
             if describe(getattr(module, name)) != expected:
+                return False
+        elif kind in ("classattr", "default"):
+            # a class constant (or field default) or a parameter's default
+            # value that the code bakes in
+            module_name, qualname, name = rest.split(":", 2)
+            owner = _resolve(module_name, qualname, entry)
+            owner = getattr(owner, "py_func", owner)
+            owner = getattr(owner, "__pjx_class__", owner)
+            if owner is None:
+                return False
+            if kind == "classattr":
+                if name not in getattr(owner, "__dict__", {}):
+                    return False
+                value = owner.__dict__[name]
+            else:
+                try:
+                    parameter = inspect.signature(owner).parameters.get(name)
+                except (TypeError, ValueError):
+                    return False
+                if parameter is None or parameter.default is inspect.Parameter.empty:
+                    return False
+                value = parameter.default
+            if describe(value) != expected:
                 return False
         elif kind == "free":
             module_name, qualname, name = rest.split(":", 2)

@@ -43,6 +43,7 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
     if pyclass is not None:  # ClassName.CONSTANT or ClassName.static_method
         for klass in pyclass.__mro__:
             if node.attr in klass.__dict__:
+                b.session.depend_on("classattr", klass, node.attr, klass.__dict__[node.attr])
                 return klass.__dict__[node.attr]
         raise b.error(node, f"type object '{pyclass.__name__}' has no attribute '{node.attr}'")
     if not isinstance(base, types.ModuleType):
@@ -286,6 +287,7 @@ def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTy
         if p.name in bound:
             values.append(bound[p.name][0])
         elif p.default is not inspect.Parameter.empty:
+            b.session.depend_on("default", pyfunc, p.name, p.default)
             value = constant_value(p.default)
             if value is None and isinstance(p.default, (str, bytes)):
                 value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))

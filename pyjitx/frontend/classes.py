@@ -180,6 +180,14 @@ class ClassInfo:
                             hint="an attribute keeps one type: annotate it once")
             self.field_types[name] = declared
 
+    def find_owner(self, name: str) -> type:
+        """The class of this one's chain whose body defines `name` (this
+        class if none does)."""
+        for klass in self.pyclass.__mro__:
+            if name in klass.__dict__:
+                return klass
+        return self.pyclass
+
     def field_index(self, name: str) -> Optional[int]:
         return self.field_names.index(name) if name in self.field_names else None
 
@@ -456,12 +464,14 @@ def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, nam
     """self.CONSTANT: the value of the instance's run-time class, which a
     subclass may override (subclasses known when this code is compiled;
     the most derived are tested first)."""
+    b.session.depend_on("classattr", info.find_owner(name), name, value)
     result = class_constant(b, value, node)
     overriding = []
     for sub in user_subclasses(info.pyclass):
         if name in sub.__dict__ and original_class(sub) is sub:
             overriding.append(sub)
     for sub in sorted(overriding, key=lambda c: len(c.__mro__)):
+        b.session.depend_on("classattr", sub, name, sub.__dict__[name])
         sub_value = class_constant(b, sub.__dict__[name], node)
         if sub_value.type != result.type:
             raise b.error(node, f"class constant '{name}' is {with_article(result.type)} in "
@@ -565,6 +575,7 @@ def _new_instance(b: "FunctionBuilder", node: ast.AST, pyclass: type) -> ops.Val
     b.session.instantiate(info)
     instance = b.emit(ops.NewInstance(info.type, b.lineno(node)))
     for name, default in info.defaults.items():
+        b.session.depend_on("classattr", info.find_owner(name), name, default)
         set_attribute(b, instance, name, class_constant(b, default, node), node)
     return instance
 

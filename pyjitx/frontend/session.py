@@ -10,7 +10,7 @@ out wrong the function is built again with the corrected type.
 from __future__ import annotations
 
 import inspect
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
@@ -36,9 +36,22 @@ REBUILDS_PER_LOCAL = 4
 
 
 def describe(value) -> str:
-    """A stable description of a captured value, for cache validation."""
+    """A stable description of a captured value, for cache validation: the
+    value itself for scalars, a digest of the contents for str, bytes and
+    containers (compiled code bakes them in: a changed module constant or
+    closure variable must not reuse old code), names for functions,
+    classes and modules."""
+    import hashlib
+
     if isinstance(value, (bool, int, float)) or value is None:
         return repr(value)
+    if isinstance(value, (str, bytes, bytearray)):
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")
+                                if isinstance(value, str) else bytes(value)).hexdigest()
+        return f"{type(value).__name__} {len(value)} {digest[:24]}"
+    if isinstance(value, (tuple, list, set, frozenset, dict)):
+        digest = hashlib.sha256(_contents(value, set()).encode("utf-8", "surrogatepass"))
+        return f"{type(value).__name__} {len(value)} {digest.hexdigest()[:24]}"
     py_func = getattr(value, "py_func", None)
     if py_func is not None:
         value = py_func
@@ -47,6 +60,23 @@ def describe(value) -> str:
     if hasattr(value, "__name__"):
         return f"{type(value).__name__} {value.__name__}"
     return type(value).__name__
+
+
+def _contents(value, seen: set) -> str:
+    """The canonical text a container's digest is taken of (a container
+    reached again inside itself is '...')."""
+    if isinstance(value, (tuple, list, set, frozenset, dict)):
+        if id(value) in seen:
+            return "..."
+        seen = seen | {id(value)}
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{_contents(k, seen)}:{_contents(v, seen)}"
+                                  for k, v in value.items()) + "}"
+        items = [_contents(v, seen) for v in value]
+        if isinstance(value, (set, frozenset)):
+            items.sort()
+        return f"{type(value).__name__}(" + ",".join(items) + ")"
+    return describe(value)
 
 
 class Retry(Exception):
@@ -138,6 +168,13 @@ class CompileSession:
         # some function calls Python (pyjitx.pyfunc) through a handle that
         # is valid in this process only: the module must not be cached
         self.calls_python = False
+
+    def depend_on(self, kind: str, owner: Any, name: str, value: Any) -> None:
+        """Records that the code bakes in `value`, read as `name` of `owner`
+        (a class: "classattr"; a function: "default" of a parameter), for
+        the cache to check at load (pyjitx.cache.dependencies_current)."""
+        self.dependencies[f"{kind}:{owner.__module__}:{owner.__qualname__}:{name}"] = \
+            describe(value)
 
     def use_class(self, info) -> None:
         while info is not None and info.type.class_id not in self.used_classes:
