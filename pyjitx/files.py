@@ -1,0 +1,57 @@
+"""Opening the files pyjitx wrote -- cache entries, saved pipelines --
+without being led elsewhere: only regular files, never through a symbolic
+link (a link inside a saved directory could point at any file on the
+machine, whose size and digest an error would then print), and never a
+FIFO or a device (a read could block, or never end)."""
+from __future__ import annotations
+
+import os
+import stat
+from typing import BinaryIO, Optional
+
+_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) |
+          getattr(os, "O_CLOEXEC", 0))
+
+
+def open_regular(path: str) -> Optional[BinaryIO]:
+    """`path` opened for reading if it is a regular file and not a symbolic
+    link, else None (also when it does not exist)."""
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def read_regular(path: str, limit: int) -> Optional[bytes]:
+    """The bytes of a regular file of at most `limit` bytes, else None."""
+    f = open_regular(path)
+    if f is None:
+        return None
+    with f:
+        if os.fstat(f.fileno()).st_size > limit:
+            return None
+        data = f.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
+def linked_component(root: str, relative: str) -> Optional[str]:
+    """The first path below `root` on the way to `relative` that is a
+    symbolic link (the root itself may be one), or None."""
+    path = root
+    for part in relative.split("/"):
+        path = os.path.join(path, part)
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return path
+        except OSError:
+            return None  # (missing: the caller says so)
+    return None
