@@ -158,8 +158,26 @@ def assert_same(pyfunc: Callable, compiled: Callable, *args: Any, **kwargs: Any)
     outcomes agree (see module docstring).  Returns Python's outcome."""
     expected = _run(pyfunc, args, kwargs)
     got = _run(compiled, args, kwargs)
-    call = _fmt_call(pyfunc, args, kwargs)
+    return _compare(_fmt_call(pyfunc, args, kwargs), pyfunc, compiled, expected, got)
 
+
+def assert_same_effects(pyfunc: Callable, compiled: Callable, *args: Any) -> Any:
+    """assert_same on two deep copies of the arguments (one per side), then
+    the arguments themselves must agree afterwards: what the function did
+    to its lists, dicts and instances is part of its outcome."""
+    import copy
+
+    py_args, jit_args = copy.deepcopy(args), copy.deepcopy(args)
+    call = _fmt_call(pyfunc, args, {})
+    expected = _compare(call, pyfunc, compiled, _run(pyfunc, py_args, {}),
+                        _run(compiled, jit_args, {}))
+    if not is_disabled(compiled, pyfunc) and not same_value(list(py_args), list(jit_args)):
+        raise AssertionError(f"{call}: arguments afterwards differ: Python {list(py_args)!r}, "
+                             f"compiled {list(jit_args)!r}")
+    return expected
+
+
+def _compare(call: str, pyfunc: Callable, compiled: Callable, expected: Any, got: Any) -> Any:
     if isinstance(expected, _Raised):
         exc = expected.exc
         if isinstance(exc, MemoryError) and not is_disabled(compiled, pyfunc):

@@ -1172,13 +1172,6 @@ CASES = [
                 return str(e)
         """),
     case("""
-        def f() -> int:
-            try:
-                return 1
-            finally:
-                pass
-        """, "'return' inside try/finally is not supported", "return 1"),
-    case("""
         class Guard:
             def __enter__(self) -> int:
                 return 1

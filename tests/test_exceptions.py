@@ -178,17 +178,6 @@ def test_key_error_carries_the_key():
     assert info.value.args == ("clé",)
 
 
-def test_return_inside_try_finally_is_a_compile_error():
-    def f(x: int) -> int:
-        try:
-            return x
-        finally:
-            x = 0
-
-    with pytest.raises(pyjitx.CompileError, match="inside try/finally"):
-        pyjitx.compile(f, eager=True)
-
-
 def _length_or_raise(s: str) -> int:
     if not s:
         raise ValueError("empty")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import pyjitx
 
-from difftest import assert_result, assert_same, compiled
+from difftest import assert_result, assert_same, assert_same_effects, compiled
 
 
 class Recorder:
@@ -425,12 +425,18 @@ def over_typed_exit() -> int:
         return n
 
 
-def return_in_finally_still_rejected() -> int:
+def return_through_with_and_finally(log: List[str]) -> int:
     try:
-        with Recorder("r", []):
+        with Recorder("r", log):
             return 1
     finally:
-        pass
+        log.append("finally")
+
+
+def test_return_through_with_and_finally():
+    # __exit__ first (the inner statement), then the finally body
+    assert_same_effects(return_through_with_and_finally,
+                        pyjitx.compile(return_through_with_and_finally), [])
 
 
 @pytest.mark.needs_jit
@@ -439,7 +445,6 @@ def return_in_finally_still_rejected() -> int:
     (over_no_exit, (), "does not support the context manager protocol"),
     (over_typed_exit, (), "parameter 'exc_type' is annotated int"),
     (over_star_exit, (), "__exit__ takes (self, exc_type, exc_value, traceback)"),
-    (return_in_finally_still_rejected, (), "inside try/finally"),
 ], ids=lambda x: getattr(x, "__name__", None) if callable(x) else None)
 def test_compile_errors(fn, args, words):
     with pytest.raises(pyjitx.CompileError) as info:

@@ -636,7 +636,9 @@ class FunctionBuilder:
             frame = self.inline_frames[-1]
             value = ops.Constant(NONE, None) if value_node is None else self.expr.value(value_node)
             self.write_var(frame.result_var, value, node)
-            self.goto(frame.exit_block)
+            self._leave_contexts(0)
+            if self.block is not None:
+                self.goto(frame.exit_block)
             return
         where = value_node if value_node is not None else node
         if value_node is not None and self.return_annotation is not None:
@@ -666,6 +668,8 @@ class FunctionBuilder:
                 # a subclass calls it through super(), where CPython gets None
                 self.signature.return_type = target
                 self._leave_contexts(0)
+                if self.block is None:
+                    return
                 self.terminate(ops.Raise(
                     "TypeError", f"abstract method {self.pyfunc.__qualname__}() returned None, "
                     f"not {target}", self.lineno(node)))
@@ -696,7 +700,8 @@ class FunctionBuilder:
         seen = self.progress.return_so_far
         self.progress.return_so_far = value.type if seen is None else (join(seen, value.type) or seen)
         self._leave_contexts(0)
-        self.terminate(ops.Return(value, self.lineno(node)))
+        if self.block is not None:  # (a finally body may have ended the path)
+            self.terminate(ops.Return(value, self.lineno(node)))
 
     def stmt_If(self, stmt: ast.If) -> None:
         from .arrays import static_test
@@ -799,13 +804,17 @@ class FunctionBuilder:
 
     def stmt_Break(self, stmt: ast.Break) -> None:
         assert self.loops, "'break' outside loop: Python's compiler refuses it"
+        target = self.loops[-1].break_target
         self._leave_contexts(len(self.loops))
-        self.goto(self.loops[-1].break_target)
+        if self.block is not None:
+            self.goto(target)
 
     def stmt_Continue(self, stmt: ast.Continue) -> None:
         assert self.loops, "'continue' outside loop: Python's compiler refuses it"
+        target = self.loops[-1].continue_target
         self._leave_contexts(len(self.loops))
-        self.goto(self.loops[-1].continue_target)
+        if self.block is not None:
+            self.goto(target)
 
     def _leave_contexts(self, loop_depth: int) -> None:
         """Exits the `with` blocks a jump leaves (see contexts.leave)."""

@@ -39,12 +39,15 @@ class OpenContext:
     """A `with` item whose body is being built: what leaving the body early
     (return, break, continue) must call, and from where."""
 
-    def __init__(self, manager: ops.Value, loop_depth: int, handler_depth: int,
-                 node: ast.AST) -> None:
+    def __init__(self, b: "FunctionBuilder", manager: ops.Value, node: ast.AST) -> None:
         self.manager = manager
-        self.loop_depth = loop_depth        # len(b.loops) when it was entered
-        self.handler_depth = handler_depth  # len(b.handlers) outside its own handler
+        self.loop_depth = len(b.loops)          # the loops around it
+        self.handler_depth = len(b.handlers)    # the handlers outside its own
+        self.frame_depth = len(b.inline_frames)  # the expanded function it is in
         self.node = node
+
+    def run_exit(self, b: "FunctionBuilder") -> None:
+        _call_exit(b, self.manager, self.node)
 
 
 def build_with(b: "FunctionBuilder", stmt: ast.With) -> None:
@@ -65,7 +68,7 @@ def _enter(b: "FunctionBuilder", items: List[ast.withitem], body: List[ast.stmt]
 
     entered = call_special(b, manager, "__enter__", [], where)
     handler = b.new_block("with_exc")
-    b.open_contexts.append(OpenContext(manager, len(b.loops), len(b.handlers), where))
+    b.open_contexts.append(OpenContext(b, manager, where))
     b.handlers.append(handler)
     if item.optional_vars is not None:
         b._assign(item.optional_vars, entered)  # failing here, __exit__ runs too
@@ -117,16 +120,23 @@ def _call_exit(b: "FunctionBuilder", manager: ops.Value, where: ast.AST,
 
 def leave(b: "FunctionBuilder", loop_depth: int) -> None:
     """Before `return` (loop_depth 0) or `break`/`continue` (the depth of
-    the loop they leave an iteration of): __exit__(None, None, None) of
-    every `with` being left, innermost first, each outside its own handler
-    (an exception from it goes to the handlers around that `with`)."""
+    the loop they leave an iteration of): what every `with` and `finally`
+    being left runs on the way out -- `__exit__(None, None, None)`, or the
+    finally body inlined at the jump as CPython's compiler does -- innermost
+    first, each outside its own handler (an exception from it goes to the
+    handlers around that statement).  A finally body that ends the path
+    itself (its own return, break or raise) stops the unwinding: the
+    original jump does not happen, as in Python; b.block is then None."""
+    frame_depth = len(b.inline_frames)
     inside = b.handlers
     try:
         for context in reversed(b.open_contexts):
-            if context.loop_depth < loop_depth:
+            if context.loop_depth < loop_depth or context.frame_depth < frame_depth:
                 break
             b.handlers = inside[:context.handler_depth]
-            _call_exit(b, context.manager, context.node)
+            context.run_exit(b)
+            if b.block is None:
+                break
     finally:
         b.handlers = inside
 

@@ -91,14 +91,43 @@ def build_raise(b: "FunctionBuilder", stmt: ast.Raise) -> None:
     b.propagate(stmt)
 
 
+class FinallyContext:
+    """A try statement with a `finally` whose body, handlers or else clause
+    is being built: a return, break or continue leaving it runs the finally
+    body first (contexts.leave inlines it at the jump)."""
+
+    def __init__(self, b: "FunctionBuilder", stmt: ast.Try) -> None:
+        self.finalbody = stmt.finalbody
+        self.loop_depth = len(b.loops)
+        self.handler_depth = len(b.handlers)
+        self.frame_depth = len(b.inline_frames)
+        self.context_depth = len(b.open_contexts)  # the contexts around it
+        self.node = stmt
+
+    def run_exit(self, b: "FunctionBuilder") -> None:
+        # The body runs where the try statement stands: a break in it ends
+        # the loop around the try, a return in it unwinds only the
+        # contexts outside (b.handlers was set by leave()).
+        loops, contexts, caught = b.loops, b.open_contexts, b.caught
+        b.loops = loops[:self.loop_depth]
+        b.open_contexts = contexts[:self.context_depth]
+        try:
+            b.statements(self.finalbody)
+        finally:
+            b.loops, b.open_contexts, b.caught = loops, contexts, caught
+
+
 def build_try(b: "FunctionBuilder", stmt: ast.Try) -> None:
     if stmt.finalbody:
-        _check_no_jumps(b, stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse)
         fin_handler = b.new_block("finally_exc")
         fin_normal = b.new_block("finally")
+        b.open_contexts.append(FinallyContext(b, stmt))
         b.handlers.append(fin_handler)
-        _try_except(b, stmt, fin_normal)
-        b.handlers.pop()
+        try:
+            _try_except(b, stmt, fin_normal)
+        finally:
+            b.handlers.pop()
+            b.open_contexts.pop()
         after = b.new_block("endtry")
         # normal path
         b.seal(fin_normal)
@@ -177,16 +206,6 @@ def _match(b: "FunctionBuilder", type_node: Optional[ast.expr], matched: ops.Blo
         result = hit if result is None else b.emit(ops.IntArith("or", result, hit))
     cond = b.emit(ops.Convert("int_to_bool", result))
     b.branch(cond, matched, rest)
-
-
-def _check_no_jumps(b: "FunctionBuilder", body: List[ast.stmt]) -> None:
-    for stmt in body:
-        for node in ast.walk(stmt):
-            if isinstance(node, (ast.FunctionDef, ast.Lambda)):
-                continue
-            if isinstance(node, (ast.Return, ast.Break, ast.Continue)):
-                raise b.error(node, f"'{type(node).__name__.lower()}' inside try/finally is not "
-                              "supported", hint="set a flag and act on it after the try")
 
 
 def exception_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:

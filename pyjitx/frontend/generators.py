@@ -116,11 +116,12 @@ class _Frame:
     lambda_bindings: dict
     line: int
     inline: Optional["Expansion"]
+    open_contexts: list = field(default_factory=list)  # its with/finally being built
 
 
 def _save(b: "FunctionBuilder") -> _Frame:
     return _Frame(b.pyfunc, b.parsed, b.node, b.source_map, b.locals, b.loops, b.handlers,
-                  b.caught, b.narrowed, b.lambda_bindings, b.line, b.inline)
+                  b.caught, b.narrowed, b.lambda_bindings, b.line, b.inline, b.open_contexts)
 
 
 def _enter(b: "FunctionBuilder", frame: _Frame) -> None:
@@ -138,6 +139,7 @@ def _enter(b: "FunctionBuilder", frame: _Frame) -> None:
     b.lambda_bindings = frame.lambda_bindings
     b.line = frame.line
     b.inline = frame.inline
+    b.open_contexts = list(frame.open_contexts)
 
 
 def _chain(b: "FunctionBuilder") -> Tuple[Any, ...]:
@@ -254,7 +256,9 @@ def build_return(b: "FunctionBuilder", stmt: ast.Return) -> None:
     evaluated, as CPython does.)"""
     if stmt.value is not None:
         b.expr.value(stmt.value)
-    b.goto(b.inline.exhausted)
+    b._leave_contexts(0)  # the generator's own with/finally (b.open_contexts is its frame's)
+    if b.block is not None:
+        b.goto(b.inline.exhausted)
 
 
 def _as_element(b: "FunctionBuilder", expansion: Expansion, value: ops.Value,
