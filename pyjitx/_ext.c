@@ -20,6 +20,7 @@
 #include "pyjitx/str.h"
 #include "_convert.h"
 #include "_instance.h"
+#include "_state.h"
 #include "_pycall.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
@@ -615,6 +616,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
     if (PyModule_AddObject(module, "Dispatcher", (PyObject *)&DispatcherType) < 0 ||
         PyModule_AddObject(module, "Instance", (PyObject *)&pjx_InstanceType) < 0 ||
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
+        PyModule_AddFunctions(module, pjx_state_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
         pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||

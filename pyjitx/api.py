@@ -91,6 +91,43 @@ class Specialisation:
         self.param_descriptors = param_descriptors
 
 
+def call_with_state(spec: Specialisation, values: List[Any], param_names: List[str],
+                    name: str) -> Any:
+    """A call of code that declares module-level names `global`: each
+    module's current value goes into its slot first, and the slot's value
+    back into the module after the call, also when it raises (containers
+    the code changed in place are changed in place; docs/guide/semantics.md,
+    "Module state")."""
+    import sys
+
+    synced = []
+    for (module_name, global_name, desc), slot, flag in zip(
+            spec.module.states, spec.module.state_symbols[0::2], spec.module.state_symbols[1::2]):
+        namespace = sys.modules[module_name].__dict__
+        slot_address, flag_address = spec.loaded[slot], spec.loaded[flag]
+        if global_name in namespace:
+            current = namespace[global_name]
+            written = _ext.state_write(slot_address, flag_address, desc, global_name, current)
+            synced.append((namespace, global_name, desc, slot_address, flag_address, written,
+                           current))
+        else:  # (unset until compiled code assigns it; NameError on a read before)
+            synced.append((namespace, global_name, desc, slot_address, flag_address, 0, None))
+    try:
+        return _ext.call_packed(spec.address, spec.param_descriptors,
+                                spec.module.return_descriptor, tuple(values), tuple(param_names),
+                                name)
+    finally:
+        # (the module holds the values between calls: the slots let go)
+        for namespace, global_name, desc, slot_address, flag_address, written, current in synced:
+            if not _ext.state_is_set(flag_address):
+                continue
+            try:
+                if not (written and _ext.state_write_back(slot_address, written, desc, current)):
+                    namespace[global_name] = _ext.state_read(slot_address, desc)
+            finally:
+                _ext.state_clear(slot_address, flag_address, desc)
+
+
 class CompiledFunction:
     """Compile-time state behind one Dispatcher."""
 
@@ -172,7 +209,8 @@ class CompiledFunction:
             loaded = None
             if module is not None:
                 try:
-                    loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+                    loaded = load_object(module.code.object_bytes,
+                                         [module.packed_symbol, *module.state_symbols])
                 except RuntimeError:
                     module = None  # links against symbols this runtime lacks: rebuild
             if module is None:
@@ -180,11 +218,12 @@ class CompiledFunction:
                 if key is not None and module.cacheable:
                     cache.store(key, module)
             if loaded is None:
-                loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+                loaded = load_object(module.code.object_bytes,
+                                     [module.packed_symbol, *module.state_symbols])
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
-            if (len(self.specialisations) == 1
+            if (len(self.specialisations) == 1 and not module.states
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,
                                            module.return_descriptor, spec)
@@ -206,6 +245,8 @@ class CompiledFunction:
                 return traced
         values = self.bind(args, kwargs)
         _, spec = self.specialise(values)
+        if spec.module.states:
+            return call_with_state(spec, values, self.param_names, self.pyfunc.__name__)
         return _ext.call_packed(spec.address, spec.param_descriptors,
                                 spec.module.return_descriptor, tuple(values),
                                 tuple(self.param_names), self.pyfunc.__name__)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import linecache
 from typing import Any, Callable, Dict, List, Optional
 
 from . import _ext
 from .backend.abi import boundary_descriptor
 from .errors import CompileError
 from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
+from .frontend.source import synthesised_function
 from .pipeline.construction import record, snapshot
 
 _COMPILED: Dict[type, type] = {}
@@ -185,16 +185,6 @@ def _field_property(info: ClassInfo, index: int, name: str) -> property:
                     doc=f"attribute {name} (compiled field {index})")
 
 
-def _synthesised(name: str, source: str, scope: Dict[str, Any]) -> Callable:
-    """A function from generated source that inspect (and so the compiler)
-    can read back: the text is registered with linecache."""
-    filename = f"<pyjitx-generated {name} {next(_serial)}>"
-    lines = source.splitlines(True)
-    linecache.cache[filename] = (len(source), None, lines, filename)
-    exec(compile(source, filename, "exec", dont_inherit=True), scope)
-    return scope[name]
-
-
 def _module_scope(pyclass: type) -> Dict[str, Any]:
     module = inspect.getmodule(pyclass)
     return dict(vars(module)) if module is not None else {}
@@ -225,7 +215,7 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
         names.append(f"{p.name}={p.name}")
     source = (f"def {fname}({', '.join(pieces)}):\n"
               f"    return {callee}({', '.join(names)})\n")
-    fn = _synthesised(fname, source, scope)
+    fn = synthesised_function(fname, source, scope)
     fn.__qualname__ = qualname
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
     compiled.append(function)
@@ -269,7 +259,7 @@ def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
 
     fname = f"{pyclass.__name__}__exit"
     source = f"def {fname}(self):\n    return self.__exit__(None, None, None)\n"
-    fn = _synthesised(fname, source, _module_scope(pyclass))
+    fn = synthesised_function(fname, source, _module_scope(pyclass))
     fn.__qualname__ = f"{pyclass.__qualname__}.__exit__.<from Python>"
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt, self_type=info.type)
     compiled.append(function)
@@ -290,7 +280,7 @@ def _blank_maker(pyclass: type, info: ClassInfo) -> Any:
     scope = _module_scope(pyclass)
     scope.update(__pjx_cls=pyclass, __pjx_blank=blank_instance)
     fname = f"{pyclass.__name__}__blank"
-    fn = _synthesised(fname, f"def {fname}():\n    return __pjx_blank(__pjx_cls)\n", scope)
+    fn = synthesised_function(fname, f"def {fname}():\n    return __pjx_blank(__pjx_cls)\n", scope)
     fn.__qualname__ = f"{pyclass.__qualname__}.__blank__"
     return CompiledFunction(fn, use_cache=False, opt=2).dispatcher
 

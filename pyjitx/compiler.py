@@ -44,6 +44,10 @@ class CompiledModule:
     # a generator function: the code returns the list of its items, which
     # the bridge hands to Python as an iterator over them ('g' descriptor)
     returns_iterator: bool = False
+    # module-level names the code declares `global`, in slot order, as
+    # (module, name, boundary descriptor): the boundary copies them in and
+    # out around each call from Python (frontend/module_state.py)
+    states: List[Tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def cacheable(self) -> bool:
@@ -55,6 +59,14 @@ class CompiledModule:
     @property
     def packed_symbol(self) -> str:
         return self.symbol + "__packed"
+
+    @property
+    def state_symbols(self) -> List[str]:
+        """Each state's slot symbol, then its is-set byte's."""
+        from .backend.lower import state_symbol
+
+        return [name for i in range(len(self.states))
+                for name in (state_symbol(self.symbol, i), state_symbol(self.symbol, i) + ".set")]
 
     @property
     def param_descriptors(self) -> Tuple[str, ...]:
@@ -126,4 +138,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
         uses_classes=bool(session.used_classes) or session.any_dispatch,
         calls_python=session.calls_python,
-        returns_iterator=inspect.isgeneratorfunction(pyfunc))
+        returns_iterator=inspect.isgeneratorfunction(pyfunc),
+        states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states])

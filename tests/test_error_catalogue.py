@@ -62,6 +62,55 @@ CASES = [
         def f() -> int:
             return C.NOPE
         """, "type object 'C' has no attribute 'NOPE'", "C.NOPE"),
+    # ------------------------------------------------------------ module_constants.py
+    case("""
+        VOCAB = {"a": 1}
+
+        def f(w: str) -> int:
+            VOCAB[w] = 2
+            return len(VOCAB)
+        """, "'VOCAB' is a module-level dict that compiled code captured when it was compiled",
+         "VOCAB", args=("b",), line="VOCAB[w] = 2",
+         fix="""
+        VOCAB = {"a": 1}
+
+        def f(w: str) -> int:
+            global VOCAB
+            VOCAB[w] = 2
+            return len(VOCAB)
+        """),
+    case("""
+        BIG = [1, 2 ** 70]
+
+        def f() -> int:
+            return len(BIG)
+        """, "'BIG' holds the integer 1180591620717411303424, which does not fit in 64 bits",
+         "BIG", line="return len(BIG)"),
+    case("""
+        import threading
+
+        LOCKS = [threading.Lock()]
+
+        def f() -> int:
+            return len(LOCKS)
+        """, "'LOCKS' holds a lock value, which compiled code cannot use", "LOCKS",
+         line="return len(LOCKS)"),
+    case("""
+        LOOP = []
+        LOOP.append(LOOP)
+
+        def f() -> int:
+            return len(LOOP)
+        """, "'LOOP' contains itself, which a captured value cannot", "LOOP",
+         line="return len(LOOP)",
+         fix="""
+        from typing import Any
+        LOOP = []
+        LOOP.append(LOOP)
+
+        def f(loop: Any) -> int:
+            return len(loop)
+        """, fix_args=([],)),
     case("""
         import enum
 
@@ -388,15 +437,63 @@ CASES = [
         def f() -> complex:
             return 1
         """, "unsupported return type annotation 'complex'", "complex"),
+    # ------------------------------------------------------------ module_state.py
     case("""
         def f() -> int:
             global COUNT
-            return 1
-        """, "unsupported statement 'Global'", "global COUNT", fix="""
+            COUNT += 1
+            return COUNT
+        """, "global 'COUNT' has no value and no annotation in its module", "COUNT",
+         line="COUNT += 1", fix="""
         COUNT = 0
 
         def f() -> int:
-            return COUNT + 1
+            global COUNT
+            COUNT += 1
+            return min(COUNT, 1)
+        """),
+    case("""
+        CACHE = None
+
+        def f() -> int:
+            global CACHE
+            if CACHE is None:
+                CACHE = {"a": 1}
+            return len(CACHE)
+        """, "global 'CACHE' is None, which says nothing of what it will hold", "CACHE",
+         line="if CACHE is None:", fix="""
+        from typing import Dict, Optional
+        CACHE: Optional[Dict[str, int]] = None
+
+        def f() -> int:
+            global CACHE
+            if CACHE is None:
+                CACHE = {"a": 1}
+            return len(CACHE)
+        """),
+    case("""
+        SIZE: complex = 1j
+
+        def f() -> int:
+            global SIZE
+            return int(SIZE.real)
+        """, "unsupported annotation of module-level 'SIZE'", "SIZE", line="return int(SIZE.real)"),
+    case("""
+        COUNT = 0
+
+        def f() -> int:
+            global COUNT
+            COUNT = "many"
+            return 0
+        """, "global 'COUNT' holds an int, and this assigns a str", "COUNT", line='COUNT = "many"',
+         fix="""
+        from typing import Union
+        COUNT: Union[int, str] = 0
+
+        def f() -> int:
+            global COUNT
+            COUNT = "many"
+            return 0
         """),
     case("""
         def f() -> int:

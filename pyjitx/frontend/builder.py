@@ -29,15 +29,13 @@ from .ssa import SSABuilder
 
 _SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), if/elif/else, "
                          "while, for, break, continue, return, pass, assert, try/except/finally, "
-                         "raise, with, del, nested def, nonlocal and expression statements")
+                         "raise, with, del, nested def, global, nonlocal and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
     ast.AsyncFunctionDef: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncFor: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
-    ast.Global: "compiled code reads module-level constants but cannot assign them; return "
-                "the new value instead",
     ast.Match: "write the cases as if/elif tests",
 }
 
@@ -89,6 +87,10 @@ class FunctionBuilder:
         # looked up like a global (classmethods.py)
         self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
+        # module-level names this function declares `global` (module_state.py)
+        from .module_state import declared_names
+
+        self.state_names = declared_names(self.node)
         for name in self.class_bindings:
             if name in self.locals:
                 where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
@@ -160,6 +162,11 @@ class FunctionBuilder:
 
     def emit(self, op: ops.Op) -> ops.Op:
         assert self.block is not None
+        if isinstance(op, ops.PrimitiveCall) and op.operands and \
+                isinstance(op.operands[0], ops.ModuleConstant) and op.primitive.name in passes.MUTATORS:
+            from .module_constants import check_unchanged
+
+            check_unchanged(self, op)
         if op.line < 0:
             op.line = self.line
         self.block.ops.append(op)
@@ -212,6 +219,11 @@ class FunctionBuilder:
     # --------------------------------------------------------- variables
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
+        if name in self.state_names:
+            from . import module_state
+
+            module_state.write(self, name, value, node)
+            return
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
         declared = self.declared_locals.get(name)
         if declared is not None and value.type != declared:
@@ -259,6 +271,10 @@ class FunctionBuilder:
 
     def read_var(self, name: str, node: ast.AST) -> ops.Value:
         assert self.block is not None
+        if name in self.state_names:
+            from . import module_state
+
+            return module_state.read(self, name, node)
         if name not in self.var_types:
             # Read before any assignment in source order (e.g. in a loop):
             # guess int; a different type learned later triggers a rebuild.
@@ -272,6 +288,9 @@ class FunctionBuilder:
     # ------------------------------------------------------------- build
 
     def _annotated_return_type(self) -> Optional[Type]:
+        preset = getattr(self.pyfunc, "__pjx_return_type__", None)
+        if preset is not None:  # generated code (module_constants): its exact type
+            return preset
         node = self.node.returns
         if node is None or inspect.isgeneratorfunction(self.pyfunc):
             return None  # a generator's annotation types its items (generators.py)
@@ -823,6 +842,9 @@ class FunctionBuilder:
 
             leave(self, loop_depth)
 
+    def stmt_Global(self, stmt: ast.Global) -> None:
+        pass  # the names are module state throughout the function (module_state.py)
+
     def stmt_Assert(self, stmt: ast.Assert) -> None:
         paths = narrowing.paths_of(self, stmt.test)
         fail = self.new_block("assertfail")
@@ -910,6 +932,8 @@ class FunctionBuilder:
             key = f"free:{self.pyfunc.__module__}:{self.pyfunc.__qualname__}:{name}"
         elif name in self.pyfunc.__globals__:
             value = self.pyfunc.__globals__[name]
+            if name.startswith("__pjx_"):  # bound by pyjitx in code it generated
+                return value
             key = f"global:{self.pyfunc.__module__}:{name}"
         elif hasattr(builtins, name):
             return getattr(builtins, name)
@@ -917,6 +941,13 @@ class FunctionBuilder:
             raise self.error(node, f"name '{name}' is not defined")
         self.session.dependencies[key] = describe(value)
         return value
+
+    def module_annotation(self, name: str) -> Any:
+        """The module's annotation of global `name` (`VOCAB: Dict[str, int]
+        = {}`), if any: the type of a captured value."""
+        if name in self.pyfunc.__code__.co_freevars or name in self.class_bindings:
+            return None
+        return self.pyfunc.__globals__.get("__annotations__", {}).get(name)
 
     def default_values(self, pyfunc) -> Dict[str, Any]:
         return {

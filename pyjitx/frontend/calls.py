@@ -201,7 +201,17 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
             return False
         return isinstance(target, types.ModuleType) or original_class(target) is not None
     if isinstance(node, ast.Attribute):
-        return _is_module_path(b, node.value)
+        if not _is_module_path(b, node.value):
+            return False
+        # config.VOCAB is a value (its .get is a method call on it), while
+        # os.path and Shape.Inner name a module and a class
+        try:
+            target = resolve_attribute(b, node)
+        except Exception:
+            return True  # (the caller reports what is wrong with it)
+        from .module_constants import captures
+
+        return not captures(b, target)
     return False
 
 

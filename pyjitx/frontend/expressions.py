@@ -15,7 +15,7 @@ from ..ir import primitives as prims
 from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
-                        arithmetic_result, unify)
+                        arithmetic_result, unify, DictType, ListType, SetType)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -97,7 +97,8 @@ class ExpressionBuilder:
         bound = self.b.lambda_bindings.get(node.id)
         if bound is not None:
             return bound
-        if node.id.startswith("."):  # a variable the compiler made up
+        if node.id.startswith(".") or node.id in self.b.state_names:
+            # a variable the compiler made up, or module state (`global`)
             return self.b.read_var(node.id, node)
         if node.id in self.b.locals:
             value = self.b.read_var(node.id, node)
@@ -116,6 +117,11 @@ class ExpressionBuilder:
             from .closures import ref_type_of_global
 
             return ops.Constant(ref_type_of_global(target), None)
+        from . import module_constants
+
+        if module_constants.captures(self.b, obj):
+            return module_constants.read(self.b, node.id, obj, node,
+                                         self.b.module_annotation(node.id))
         raise self.error(node, f"'{node.id}' ({type(obj).__name__}) cannot be used as a value "
                          "in compiled code", hint="values from the module are int, float, bool, "
                          "str, bytes and None constants and functions (def, lambda, compiled "
@@ -148,10 +154,14 @@ class ExpressionBuilder:
                              "in compiled code")
         obj = resolve_attribute(self.b, node)
         constant = constant_value(obj)
-        if constant is None:
-            raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
-                             "compiled code")
-        return constant
+        if constant is not None:
+            return constant
+        from . import module_constants
+
+        if module_constants.captures(self.b, obj):
+            return module_constants.read(self.b, ast.unparse(node), obj, node)
+        raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
+                         "compiled code")
 
     def expr_Subscript(self, node: ast.Subscript) -> ops.Value:
         from . import containers, strings
@@ -735,9 +745,14 @@ class ExpressionBuilder:
         else:
             left, right = self.unwrap(left, node), self.unwrap(right, node)
         if isinstance(op_node, (ast.Is, ast.IsNot)):
-            if isinstance(left.type, ClassType) and isinstance(right.type, ClassType):
+            if isinstance(left.type, ClassType) and isinstance(right.type, ClassType) or (
+                    isinstance(left.type, _IDENTITY_TYPES) and same_representation(left.type, right.type)):
+                # instances and mutable containers: the same object (one pointer)
                 return self.emit(ops.Compare("eq" if isinstance(op_node, ast.Is) else "ne",
                                              left, right))
+            if isinstance(left.type, _IDENTITY_TYPES) and isinstance(right.type, _IDENTITY_TYPES):
+                # a list is never the dict, nor a List[int] a List[str]
+                return ops.Constant(BOOL, not isinstance(op_node, ast.Is))
             if NONE not in (left.type, right.type):
                 raise self.error(node, f"'is' between {with_article(left.type)} and "
                                  f"{with_article(right.type)}: compiled code compares with 'is' "
@@ -786,6 +801,11 @@ class ExpressionBuilder:
 
 def _is_eq(op_node: ast.cmpop) -> bool:
     return isinstance(op_node, ast.Eq)
+
+
+# Values whose identity `is` compares (pointer equality): what Python
+# defines identity for in a way the program can rely on.
+_IDENTITY_TYPES = (ListType, DictType, SetType)
 
 
 def constant_value(obj) -> Optional[ops.Constant]:
