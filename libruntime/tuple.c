@@ -190,6 +190,7 @@ int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
         int64_t i = unhashed_tuple_item(f->t, f->next);
         if (i >= 0) {
             f->next = i + 1;
+            pjx_tuple *item = (pjx_tuple *)f->t->items[i].o; /* (f moves when the stack grows) */
             if (n == cap) {
                 frame *grown = pjx_alloc(sizeof *grown * (size_t)cap * 2);
                 if (grown == NULL) { rc = -1; break; }
@@ -198,7 +199,7 @@ int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
                 stack = grown;
                 cap *= 2;
             }
-            stack[n++] = (frame){(pjx_tuple *)f->t->items[i].o, 0};
+            stack[n++] = (frame){item, 0};
             continue;
         }
         int64_t h;
@@ -214,17 +215,33 @@ int32_t pjx_tuple_hash_value(pjx_tuple *t, int64_t *out) { return pjx_tuple_hash
 
 /* Tuples nest without bound: comparisons count their depth as lists'
  * do (list.c). */
+/* Can comparing a and b recurse: do both hold a container or an instance
+ * at one place?  (Else they pay no count: a dict lookup of an (int, str)
+ * key compares flat.) */
+static int tuples_nest(const pjx_tuple *a, const pjx_tuple *b) {
+    const uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
+    int64_t n = a->size < b->size ? a->size : b->size;
+    for (int64_t i = 0; i < n; i++) {
+        const pjx_object *x = a->items[i].o, *y = b->items[i].o;
+        if (ka[i] == PJX_KIND_OBJ && kb[i] == PJX_KIND_OBJ && x != NULL && y != NULL &&
+            x->type_id >= PJX_TYPE_LIST && x->type_id <= PJX_TYPE_INSTANCE &&
+            y->type_id >= PJX_TYPE_LIST && y->type_id <= PJX_TYPE_INSTANCE)
+            return 1;
+    }
+    return 0;
+}
+
 int64_t pjx_tuple_eq_impl(pjx_tuple *a, pjx_tuple *b) {
     if (a == b) return 1;
     if (a->size != b->size) return 0;
     if (a->hash != -1 && b->hash != -1 && a->hash != b->hash) return 0;
-    if (a->size == 0) return 1;
-    if (pjx_compare_enter() < 0) return 0;
+    int guarded = tuples_nest(a, b);
+    if (guarded && pjx_compare_enter() < 0) return 0;
     uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
     int64_t equal = 1;
     for (int64_t i = 0; i < a->size && equal; i++)
         equal = pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i]) != 0;
-    pjx_guard_leave();
+    if (guarded) pjx_guard_leave();
     return equal;
 }
 
@@ -239,6 +256,7 @@ int32_t pjx_tuple_equal(pjx_tuple *a, pjx_tuple *b) {
 static int32_t tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out);
 
 int32_t pjx_tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out) {
+    if (!tuples_nest(a, b)) return tuple_richcompare(a, b, op, out);
     if (pjx_compare_enter() < 0) return -1;
     int32_t rc = tuple_richcompare(a, b, op, out);
     pjx_guard_leave();
@@ -263,6 +281,7 @@ static int32_t tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t
 static int32_t tuple_compare(pjx_tuple *a, pjx_tuple *b, int64_t *out);
 
 int32_t pjx_tuple_compare_impl(pjx_tuple *a, pjx_tuple *b, int64_t *out) {
+    if (!tuples_nest(a, b)) return tuple_compare(a, b, out);
     if (pjx_compare_enter() < 0) return -1;
     int32_t rc = tuple_compare(a, b, out);
     pjx_guard_leave();
