@@ -399,6 +399,8 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         id = &id_storage;
         pjx_identity_init(id, no_dict_cache);
     }
+    /* (a wrong item deep inside an argument is named by its place) */
+    pjx_mismatch_watch();
     for (Py_ssize_t i = 0; i < n; i++) {
         const char *d = descs[i];
         conversion c = id != NULL ? pjx_from_python_in(items[i], &d, &slots[i], id, (int)i)
@@ -406,23 +408,30 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         switch (c) {
         case CONVERTED: break;
         case MISMATCH: {
+            PyObject *where = pjx_mismatch_take();
             if (id != NULL && id->conflict != PJX_CONFLICT_NONE) {
                 pjx_identity_conflict_error(id, fname, names);
-                release_slots(slots, descs, i);
-                goto done;
+            } else if (where != NULL) {
+                PyObject *name = PyTuple_GET_ITEM(names, i);
+                PyErr_Format(PyExc_TypeError, "%U() argument '%U': %U%U", fname, name, name,
+                             where);
+            } else {
+                char expected[256];
+                pjx_descriptor_name(descs[i], expected, sizeof expected);
+                PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
+                             PyTuple_GET_ITEM(names, i), expected, Py_TYPE(items[i])->tp_name);
             }
-            char expected[256];
-            pjx_descriptor_name(descs[i], expected, sizeof expected);
-            PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
-                         PyTuple_GET_ITEM(names, i), expected, Py_TYPE(items[i])->tp_name);
+            Py_XDECREF(where);
             release_slots(slots, descs, i);
             goto done;
         }
         case FAILED:
+            Py_XDECREF(pjx_mismatch_take());
             release_slots(slots, descs, i);
             goto done;
         }
     }
+    Py_XDECREF(pjx_mismatch_take());
     result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n, ret_desc,
                         needs_release, id, 0);
     id = NULL; /* released by call_entry */

@@ -132,8 +132,18 @@ static PyObject *set_field(PyObject *module, PyObject *args) {
     const char *d = desc;
     pjx_identity id; /* shared objects stay shared; a cycle is refused */
     pjx_identity_init(&id, 1);
+    pjx_mismatch_watch();
     conversion c = pjx_from_python_in(value, &d, &slot, &id, 0);
+    PyObject *where = pjx_mismatch_take();
     pjx_identity_release(&id);
+    if (c != MISMATCH || id.conflict != PJX_CONFLICT_NONE) Py_CLEAR(where);
+    if (where != NULL) {
+        /* a wrong item inside: where */
+        PyErr_Format(PyExc_TypeError, "attribute '%s' of %s: %s%U", name, Py_TYPE(obj)->tp_name,
+                     name, where);
+        Py_DECREF(where);
+        return NULL;
+    }
     if (c == FAILED) return NULL;
     if (c == MISMATCH && id.conflict != PJX_CONFLICT_NONE) {
         PyErr_Format(id.conflict == PJX_CONFLICT_CYCLE ? PyExc_ValueError : PyExc_TypeError,

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from . import _ext, cache
 from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
+from .binding import Binder
 from .compiler import CompiledModule, compile_function
 from .errors import CompileError, user_facing
 from .frontend.annotations import (SUPPORTED_TYPES_HINT, parameter_type,
@@ -141,6 +142,11 @@ class CompiledFunction:
         self.target: Target = host_target()
         self.signature = inspect.signature(pyfunc)
         self.param_names = list(self.signature.parameters)
+        # the name in argument type errors ("f() argument 'x' must be int"),
+        # and CPython's messages for a call that does not bind (a compiled
+        # class's constructor sets both to its class's)
+        self.display_name = pyfunc.__name__
+        self.binder = Binder(list(self.signature.parameters.values()), pyfunc.__qualname__)
         for p in self.signature.parameters.values():
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY):
                 if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
@@ -249,14 +255,16 @@ class CompiledFunction:
             return call_with_state(spec, values, self.param_names, self.pyfunc.__name__)
         return _ext.call_packed(spec.address, spec.param_descriptors,
                                 spec.module.return_descriptor, tuple(values),
-                                tuple(self.param_names), self.pyfunc.__name__)
+                                tuple(self.param_names), self.display_name)
 
     def bind(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> List[Any]:
-        """The arguments of one call in parameter order, defaults applied."""
+        """The arguments of one call in parameter order, defaults applied;
+        where they do not fit, CPython's TypeError for the call."""
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
-            raise TypeError(f"{self.pyfunc.__name__}(): {exc}") from None
+            error = self.binder.error(args, kwargs)
+            raise (error or TypeError(f"{self.display_name}(): {exc}")) from None
         bound.apply_defaults()
         return [bound.arguments[name] for name in self.param_names]
 
@@ -271,14 +279,14 @@ class CompiledFunction:
                 if not (isinstance(actual, NDArrayType) and declared.accepts(actual)):
                     got = (f"an array of {actual.dtype} with {actual.ndim} dimension(s)"
                            if isinstance(actual, NDArrayType) else type(value).__name__)
-                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}' must be "
+                    raise TypeError(f"{self.display_name}() argument '{name}' must be "
                                     f"{declared}, not {got}")
                 types.append(actual if declared.is_generic else declared)
                 continue
             if declared is None:
                 actual = type_of_python_value(value)
                 if actual is None:
-                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
+                    raise TypeError(f"{self.display_name}() argument '{name}': pyjitx cannot "
                                     f"pass a {type(value).__name__} value to compiled code")
                 types.append(actual)
             else:

@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import _ext
 from .backend.abi import boundary_descriptor
+from .binding import Binder, NoArguments
 from .errors import CompileError
 from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
 from .frontend.source import synthesised_function
@@ -191,7 +192,8 @@ def _module_scope(pyclass: type) -> Dict[str, Any]:
 
 
 def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callable],
-               callee: str, use_cache: bool, opt: int, compiled: List[Any]) -> Any:
+               callee: str, use_cache: bool, opt: int, compiled: List[Any],
+               display_name: str) -> Any:
     """A compiled `def <fname>(<method's parameters but the first>): return
     <callee>(<them>)`, where `callee` is an expression over __pjx_cls (the
     class): how Python calls code that compiled code must call."""
@@ -218,6 +220,15 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
     fn = synthesised_function(fname, source, scope)
     fn.__qualname__ = qualname
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
+    # messages name what the caller called: `C() argument 'x' must be int`,
+    # and CPython's `C.__init__() missing 1 required positional argument`,
+    # counting the `self` or `cls` the forwarder does not take
+    function.display_name = display_name
+    if method is not None:
+        first = next(iter(inspect.signature(method).parameters), "self")
+        function.binder = Binder(params, method.__qualname__, hidden_first=first)
+    else:
+        function.binder = NoArguments(pyclass.__qualname__)
     compiled.append(function)
     return function.dispatcher
 
@@ -227,7 +238,7 @@ def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
     """A compiled `def <Name>__new(<__init__'s parameters>): return <Name>(...)`."""
     init, _ = info.find("__init__")
     return _forwarder(pyclass, f"{pyclass.__name__}__new", f"{pyclass.__qualname__}.__new__",
-                      init, "__pjx_cls", use_cache, opt, compiled)
+                      init, "__pjx_cls", use_cache, opt, compiled, pyclass.__name__)
 
 
 def _classmethods(pyclass: type) -> Dict[str, classmethod]:
@@ -245,7 +256,8 @@ def _classmethod_caller(pyclass: type, name: str, method: classmethod, use_cache
     """`Compiled.name(...)` from Python: a compiled `return <Name>.name(...)`,
     so that `cls` is this class."""
     return _forwarder(pyclass, f"{pyclass.__name__}__{name}", f"{pyclass.__qualname__}.{name}",
-                      method.__func__, f"__pjx_cls.{name}", use_cache, opt, compiled)
+                      method.__func__, f"__pjx_cls.{name}", use_cache, opt, compiled,
+                      f"{pyclass.__name__}.{name}")
 
 
 def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
