@@ -623,7 +623,8 @@ class FunctionBuilder:
 
             obj = self.expr.unwrap(self.expr.value(stmt.target.value), stmt.target)
             current = get_attribute(self, obj, stmt.target)
-            result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
+            result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt,
+                                       inplace=True)
             set_attribute(self, obj, stmt.target.attr, result, stmt.target)
             return
         # (Python's grammar allows no other target)
@@ -639,7 +640,8 @@ class FunctionBuilder:
             self.write_var(stmt.target.id, result, stmt.target)
             return
         # (containers.binary changes lists, sets and dicts in place here)
-        result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
+        result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt,
+                                  inplace=True)
         self.write_var(stmt.target.id, result, stmt.target)
 
     def stmt_Return(self, stmt: ast.Return) -> None:

@@ -417,6 +417,10 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if is_any(value.type):
         return b.emit(ops.PrimitiveCall(prims.ANY_UNARY, [ops.Constant(INT, 3), value],
                                         b.lineno(node)))
+    if isinstance(value.type, ClassType):  # __abs__
+        from . import operators
+
+        return operators.unary(b, "abs", value, node)
     value = _numeric(b, value, node, "abs")
     if value.type == FLOAT:
         return b.emit(ops.Unary("float_abs", value))

@@ -889,7 +889,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
     if isinstance(t, ListType):
         key = _index(b, target.slice, "list")
         current = prim(b, prims.LIST_GET, [container, key], target, t.item)
-        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
         prim(b, prims.LIST_SET, [container, key, coerce_item(b, result, t.item, stmt, "this list")],
              stmt)
         return
@@ -900,7 +900,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
             learn_type(b, target.value, DictType(key.type, increment.type), target)
         key = coerce_item(b, key, t.key, target.slice, "this dict")
         current = prim(b, prims.DICT_GETITEM, [container, key], target, t.value)
-        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
         prim(b, prims.DICT_SETITEM, [container, key, coerce_item(b, result, t.value, stmt,
                                                                  "this dict")], stmt)
         return

@@ -277,6 +277,11 @@ class ExpressionBuilder:
 
             symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
             return arrays.unary(self.b, symbol, operand, node)
+        if isinstance(operand.type, ClassType):  # __neg__, __pos__, __invert__
+            from . import operators
+
+            symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
+            return operators.unary(self.b, symbol, operand, node)
         if operand.type == BOOL:
             operand = self.coerce(operand, INT, node)
         if operand.type not in (INT, FLOAT):
@@ -629,10 +634,18 @@ class ExpressionBuilder:
         return self.emit(ops.Convert(kind, value))
 
     def binary(self, op_node: ast.operator, left: ops.Value, right: ops.Value,
-               node: ast.AST) -> ops.Value:
+               node: ast.AST, inplace: bool = False) -> ops.Value:
         op = _BINOPS.get(type(op_node))
         if op is None:
-            raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+            if isinstance(op_node, ast.MatMult):
+                op = "matmul"  # (instances only: __matmul__)
+            else:
+                raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+        from . import operators
+
+        if operators.involves_instances(left, right):
+            return operators.binary(self.b, op, self.unwrap(left, node), self.unwrap(right, node),
+                                    node, inplace)
         if (is_any(left.type) or is_any(right.type)):
             from . import anys
 
