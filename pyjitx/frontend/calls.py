@@ -939,15 +939,20 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     from .loops import build_for
 
     is_any = target is builtins.any
-    # over a generator, the loop stops it at the first deciding item, as
-    # CPython does (what it would have yielded next never runs)
-    generator = len(node.args) == 1 and called_generator(b, node.args[0])
-    items = None if generator else _iterable_arg(b, node, "any" if is_any else "all")
+    # over a generator (function or expression), the loop stops it at the
+    # first deciding item, as CPython does (what it would have yielded next
+    # never runs: no side effect, no exception, no walrus binding)
+    arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+    generator = arg is not None and called_generator(b, arg)
+    expression = isinstance(arg, ast.GeneratorExp)
+    items = None if generator or expression else \
+        _iterable_arg(b, node, "any" if is_any else "all")
     holder = f".anyall{b.next_loop_id()}"
     b.write_var(holder, ops.Constant(BOOL, not is_any), node)
+    depth = len(b.loops)  # the outermost loop of the iteration: where a hit leaves
 
-    def body() -> None:
-        truth = b.expr.truthy(b.loop_item, node)
+    def decide(item: ops.Value) -> None:
+        truth = b.expr.truthy(item, node)
         hit = b.new_block("hit")
         miss = b.new_block("miss")
         if is_any:
@@ -958,13 +963,16 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         b.seal(miss)
         b.start(hit)
         b.write_var(holder, ops.Constant(BOOL, is_any), node)
-        b.goto(b.loops[-1].break_target)
+        b.goto(b.loops[depth].break_target)
         b.start(miss)
 
-    if generator:
-        build_for(b, None, node.args[0], body, [], node)
+    if expression:
+        scoped = containers.own_scope(arg, b.next_loop_id())
+        containers.build_generators(b, scoped.generators, 0, lambda: decide(b.expr.value(scoped.elt)))
+    elif generator:
+        build_for(b, None, arg, lambda: decide(b.loop_item), [], node)
     else:
-        build_for(b, None, node, body, [], node, iterable=items)
+        build_for(b, None, node, lambda: decide(b.loop_item), [], node, iterable=items)
     return b.read_var(holder, node)
 
 

@@ -152,8 +152,8 @@ def assigned_names(node: FunctionNode) -> Set[str]:
     """The names a function's own body binds (assignments, except clauses,
     nested defs), without those declared nonlocal or global."""
     names: Set[str] = set()
-    if isinstance(node, ast.Lambda):
-        return names
+    if isinstance(node, ast.Lambda):  # only a walrus binds in a lambda (in its own scope)
+        return {sub.target.id for sub in _walk_own(node) if isinstance(sub, ast.NamedExpr)}
     declared_outside: Set[str] = set()
     for sub in _walk_own(node):
         if isinstance(sub, (ast.Nonlocal, ast.Global)):

@@ -310,7 +310,7 @@ class _ComprehensionScope(ast.NodeTransformer):
         return node
 
 
-def _own_scope(node: ast.expr, uid: int) -> ast.expr:
+def own_scope(node: ast.expr, uid: int) -> ast.expr:
     """A copy of the comprehension with its targets' names renamed."""
     import copy
 
@@ -337,7 +337,7 @@ def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     holder = f".comp{uid}"
     learned = b.var_types.get(holder)
     expected = b.expected.get(id(node))
-    node = _own_scope(node, uid)
+    node = own_scope(node, uid)
     if learned is None and type(expected) is {ast.ListComp: ListType, ast.SetComp: SetType,
                                               ast.DictComp: DictType}.get(type(node)):
         learned = expected  # (its annotation, or what the local became)
@@ -371,11 +371,11 @@ def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
         else:
             append(b, result, value, node)
 
-    _generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
+    build_generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
     return result
 
 
-def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
+def build_generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
                 body) -> None:
     from .loops import build_for
 
@@ -396,7 +396,7 @@ def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index
             b.start(skip)
             b.goto(b.loops[-1].continue_target)
             b.start(then)
-        _generators(b, generators, index + 1, body)
+        build_generators(b, generators, index + 1, body)
 
     build_for(b, gen.target, gen.iter, inner, [], gen)
 

@@ -122,6 +122,13 @@ class ExpressionBuilder:
                          "functions); other objects, built-in functions included, can only be "
                          "called")
 
+    def expr_NamedExpr(self, node: ast.NamedExpr) -> ops.Value:
+        # `(n := v)` binds n in the function (in a comprehension too: its
+        # scope renames only the `for` targets) and is v itself
+        value = self.value(node.value)
+        self.b.write_var(node.target.id, value, node.target)
+        return value
+
     def expr_Lambda(self, node: ast.Lambda) -> ops.Value:
         from .closures import function_value
 
@@ -860,8 +867,6 @@ def _compare_symbol(op: str) -> str:
 
 
 def _expression_hint(node: ast.expr) -> str:
-    if isinstance(node, ast.NamedExpr):
-        return "assign on a line of its own, e.g. `n = len(xs)`, then use n"
     if isinstance(node, (ast.Yield, ast.YieldFrom)):
         return "use yield as a statement: 'yield v' or 'yield from gen(...)'"
     if isinstance(node, ast.Await):
