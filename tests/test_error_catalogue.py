@@ -20,6 +20,7 @@ import pytest
 
 from catalogue_harness import (SITES, SUGGESTS_REWRITE, Case, hint_problems, hints, location,
                                run)
+from catalogue_syntax import SYNTAX_CASES
 from difftest import assert_same, compiled
 
 pytestmark = pytest.mark.needs_jit
@@ -2229,6 +2230,8 @@ CASES = [
 ]
 
 # site key -> why no user code reaches it
+CASES += SYNTAX_CASES
+
 UNREACHABLE = {
     "expressions.py:value:unsupported expression '{}'":
         "every expression a function body can hold has a builder: await is Python's "

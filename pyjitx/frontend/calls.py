@@ -1106,7 +1106,14 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
+    id(builtins.divmod): lambda b, node, target: _numeric_module().divmod_call(b, node, target),
 }
+
+
+def _numeric_module():
+    from . import numeric
+
+    return numeric
 
 
 # ------------------------------------------------------------------ math

@@ -404,6 +404,11 @@ class ExpressionBuilder:
                            node)
 
     def expr_Compare(self, node: ast.Compare) -> ops.Value:
+        from .typechecks import compare as compare_types
+
+        exact = compare_types(self.b, node)  # type(x) is C
+        if exact is not None:
+            return exact
         if len(node.ops) == 1:
             return self.compare(node.ops[0], self.value(node.left),
                                 self.value(node.comparators[0]), node)
