@@ -42,4 +42,65 @@ SYNTAX_CASES = [
             return type(x) is ValueError
         """, "type(x) is ValueError of an Any is not supported", "type(x) is ValueError",
          args=(1,)),
+    # ------------------------------------------------------------- methods.py
+    case("""
+        class A:
+            def get(self) -> int:
+                return 1
+
+        class B(A):
+            def get(self) -> int:
+                return self.other(2)
+
+            def other(self, k: int) -> int:
+                return super(k, self).get()
+
+        def f() -> int:
+            return B().get()
+        """, "super()'s first argument must name a compiled class here", "k",
+         line="return super(k, self).get()"),
+    case("""
+        class A:
+            def get(self) -> int:
+                return 1
+
+        class B(A):
+            def get(self) -> int:
+                return super(int, self).get()
+
+        def f() -> int:
+            return B().get()
+        """, "super()'s first argument must name a compiled class here", "int",
+         line="return super(int, self).get()"),
+    case("""
+        class A:
+            @classmethod
+            def make(cls) -> int:
+                return 1
+
+        class B(A):
+            @classmethod
+            def make(cls) -> int:
+                return super(B, A).make()
+
+        def f() -> int:
+            return B.make()
+        """, "super() in a classmethod takes its class, 'cls'", "A)",
+         line="return super(B, A).make()"),
+    case("""
+        class A:
+            def get(self) -> int:
+                return 1
+
+        class B(A):
+            def get(self) -> int:
+                return 2
+
+        class C:
+            def get(self) -> int:
+                return super(B, self).get()
+
+        def f() -> int:
+            return C().get()
+        """, "super(type, obj): obj must be an instance or subtype of type", "super(B, self)"),
 ]

@@ -398,3 +398,64 @@ def test_type_test_narrows_an_optional(x):
 @given(any_values, any_values)
 def test_type_of_two_anys(x, y):
     assert_same(same_types, compiled(same_types), x, y)
+
+
+# ----------------------------------------------------------- super(C, self)
+
+class Account:
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self.balance = 0
+
+    def deposit(self, amount: int) -> int:
+        self.balance += amount
+        return self.balance
+
+    def describe(self) -> str:
+        return f"account of {self.owner}"
+
+    @classmethod
+    def kind(cls) -> str:
+        return "account"
+
+
+class Savings(Account):
+    def __init__(self, owner: str, rate: int) -> None:
+        super(Savings, self).__init__(owner)
+        self.rate = rate
+
+    def deposit(self, amount: int) -> int:
+        return super(Savings, self).deposit(amount + amount * self.rate // 100)
+
+    def describe(self) -> str:
+        return "savings " + super(Savings, self).describe()
+
+
+class Junior(Savings):
+    def __init__(self, owner: str) -> None:
+        super(Junior, self).__init__(owner, 10)
+
+    def deposit(self, amount: int) -> int:
+        # super(Savings, self) skips Savings.deposit: Account's runs
+        return super(Savings, self).deposit(amount) + super().deposit(0) * 0
+
+    def describe(self) -> str:
+        return "junior " + super(Savings, self).describe() + " / " + super(Junior, self).describe()
+
+    @classmethod
+    def kind(cls) -> str:
+        return "junior of " + super(Junior, cls).kind()
+
+
+def accounts(amounts: List[int]) -> Tuple[List[int], List[str]]:
+    plain, savings, junior = Account("ann"), Savings("bob", 5), Junior("cy")
+    out: List[int] = []
+    for a in amounts:
+        out += [plain.deposit(a), savings.deposit(a), junior.deposit(a)]
+    return out, [plain.describe(), savings.describe(), junior.describe(), Junior.kind(),
+                 Savings.kind()]
+
+
+@given(st.lists(st.integers(0, 10**6), max_size=5))
+def test_super_with_class_and_instance(amounts):
+    assert_same(accounts, compiled(accounts), amounts)

@@ -167,8 +167,9 @@ def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileErr
 
 
 def _is_super_call(node: ast.expr) -> bool:
+    """super() or super(C, self)."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "super" and not node.args and not node.keywords)
+            and node.func.id == "super" and len(node.args) in (0, 2) and not node.keywords)
 
 
 def _count(n: int, noun: str) -> str:

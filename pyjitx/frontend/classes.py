@@ -657,10 +657,15 @@ def super_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops
 
     self_name = b.node.args.args[0].arg if b.node.args.args else None
     in_classmethod = self_name in b.class_bindings
-    receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
-    if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
-        raise b.error(func.value, "super() is supported inside methods of compiled classes")
-    defining = _defining_class(b)
+    if func.value.args:  # super(C, self): the lookup starts after C (methods.py)
+        from .methods import explicit_super
+
+        defining, receiver = explicit_super(b, func.value, in_classmethod)
+    else:
+        receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
+        if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
+            raise b.error(func.value, "super() is supported inside methods of compiled classes")
+        defining = _defining_class(b)
     if defining.base is None:
         if func.attr == "__init__" and not in_classmethod:
             return _none()  # object.__init__
