@@ -103,4 +103,31 @@ SYNTAX_CASES = [
         def f() -> int:
             return C().get()
         """, "super(type, obj): obj must be an instance or subtype of type", "super(B, self)"),
+    # ------------------------------------------------------------ printing.py
+    case("""
+        def f() -> None:
+            print(1, **{"sep": ""})
+        """, "print() with **kwargs is not supported", '**{"sep": ""}'),
+    case("""
+        def f() -> None:
+            print(1, flash=True)
+        """, "'flash' is an invalid keyword argument for print()", "flash=True"),
+    case("""
+        import sys
+
+        def f() -> None:
+            sys.stdout.write("a", x=1)
+        """, "write() takes no keyword arguments", "x=1"),
+    case("""
+        import sys
+
+        def f() -> None:
+            sys.stderr.write(5)
+        """, "write() argument must be str, not int", "5"),
+    case("""
+        import sys
+
+        def f() -> None:
+            sys.stdout.writelines(["a"])
+        """, "sys.stdout.writelines() is not supported in compiled code", "sys.stdout.writelines"),
 ]

@@ -204,12 +204,12 @@ CASES = [
             return [1][0]()
         """, "an int is not callable", "[1][0]"),
     case("""
-        def f() -> None:
-            print(*[1])
+        def f() -> int:
+            return abs(*[1])
         """, "*args in calls is not supported", "*[1]"),
     case("""
-        def f() -> None:
-            print(**{})
+        def f() -> int:
+            return abs(**{})
         """, "**kwargs in calls is not supported", "**{}"),
     case("""
         def g(*a: int) -> int:
@@ -309,12 +309,12 @@ CASES = [
         """, "isinstance() with <class 'complex'> is not supported", "complex", args=(1,)),
     case("""
         def f() -> None:
-            print(1, sep=1)
-        """, "sep must be a str", "sep=1"),
+            print("a", sep=1)
+        """, "sep must be None or a string, not int", "1"),
     case("""
         def f() -> None:
-            print(1, file=None)
-        """, "print() keyword 'file' is not supported", "file=None"),
+            print(1, file=3)
+        """, "print() cannot write to an int", "3"),
     case("""
         def f() -> bool:
             return math.isclose(1.0, 2.0, 0.1)

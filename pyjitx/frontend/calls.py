@@ -83,6 +83,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     elif isinstance(func, ast.Attribute):
         if _is_super_call(func.value):
             return classes.super_call(b, node, func)
+        written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
+        if written is not None:
+            return written
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
@@ -100,7 +103,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if isinstance(callee.type, ClassType):
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
-    reject_unpacking(b, node)
+    if target is not builtins.print:  # (print unpacks *objects itself)
+        reject_unpacking(b, node)
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         return handler(b, node, target)
@@ -1051,34 +1055,6 @@ def _issubclass(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return kind_test(b, value, node.args[1], node, "issubclass")
 
 
-def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
-    from . import strings
-    from ..ir.types import STR
-
-    sep, end = ops.Constant(STR, " "), ops.Constant(STR, "\n")
-    for kw in node.keywords:
-        value = b.expr.value(kw.value)
-        if kw.arg == "sep":
-            sep = value
-        elif kw.arg == "end":
-            end = value
-        elif kw.arg == "flush":
-            continue
-        else:
-            raise b.error(kw, f"print() keyword '{kw.arg}' is not supported")
-        if value.type != STR:
-            raise b.error(kw, f"{kw.arg} must be a str")
-    pieces = []
-    for i, arg in enumerate(node.args):
-        if i:
-            pieces.append(sep)
-        pieces.append(strings.to_str(b, b.expr.value(arg), arg))
-    pieces.append(end)
-    text = strings.concat_all(b, pieces, node)
-    strings.emit_prim(b, prims.PRINT, [text], node)
-    return ops.Constant(NONE, None)
-
-
 def _materialised(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     """range/enumerate/zip/reversed used as a value (not directly in a for
     loop): its items as a list, [x for x in <call>]."""
@@ -1100,21 +1076,22 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
     id(builtins.issubclass): _issubclass,
-    id(builtins.print): _print,
+    id(builtins.print): lambda b, node, target: _module('printing').print_call(b, node, target),
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
     id(builtins.ascii): _ascii,
     id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
-    id(builtins.divmod): lambda b, node, target: _numeric_module().divmod_call(b, node, target),
+    id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
 }
 
 
-def _numeric_module():
-    from . import numeric
+def _module(name: str):
+    """A frontend module that imports this one (imported when first used)."""
+    import importlib
 
-    return numeric
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 # ------------------------------------------------------------------ math

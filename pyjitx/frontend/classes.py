@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import io
 import zlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
@@ -45,6 +46,10 @@ def original_class(obj: Any) -> Optional[type]:
     pyjitx.compile made of one), or None if obj is no compilable class."""
     if not isinstance(obj, type):
         return None
+    if obj is io.StringIO:  # stood in for by a class written in the subset
+        from ..stringio import StringIO
+
+        obj = StringIO
     original = obj.__dict__.get("__pjx_class__")
     if original is not None:
         return original

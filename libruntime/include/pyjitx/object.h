@@ -261,6 +261,16 @@ typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);
 /* print() writes through `writer` (NULL: C stdio's stdout). */
 PJX_EXPORT void pjx_set_stdout_writer(pjx_write_fn writer);
 PJX_EXPORT int32_t pjx_print(pjx_str *text);
+/* print(..., file=sys.stdout / sys.stderr, flush=...): stream 1 or 2.  A
+ * stream writer, when set, takes every write (and flush) of both; without
+ * one C stdio's stdout and stderr are written and flushed. */
+typedef int32_t (*pjx_stream_write_fn)(int32_t stream, const char *data, int64_t size,
+                                       int32_t flush);
+PJX_EXPORT void pjx_set_stream_writer(pjx_stream_write_fn writer);
+PJX_EXPORT int32_t pjx_write_stream(int32_t stream, const char *data, int64_t size,
+                                    int64_t flush);
+PJX_EXPORT int32_t pjx_print_to(int32_t stream, pjx_str *text, int64_t flush);
+PJX_EXPORT int32_t pjx_flush_stream(int32_t stream);
 
 #ifdef __cplusplus
 }
