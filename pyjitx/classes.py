@@ -212,9 +212,14 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
     scope["__pjx_cls"] = pyclass
     pieces, names = [], []
     for i, p in enumerate(params):
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
-            raise CompileError(f"{qualname}: only positional-or-keyword parameters are supported")
-        text = p.name
+        # every kind of parameter, passed on as it came (positional-only by
+        # position, *args and **kwargs unpacked)
+        if p.kind == p.KEYWORD_ONLY and not any(
+                q.kind in (q.VAR_POSITIONAL, q.KEYWORD_ONLY) for q in params[:i]):
+            pieces.append("*")
+        if i and p.kind != p.POSITIONAL_ONLY and params[i - 1].kind == p.POSITIONAL_ONLY:
+            pieces.append("/")
+        text = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "") + p.name
         if p.annotation is not inspect.Parameter.empty:
             scope[f"__pjx_a{i}"] = p.annotation
             text += f": __pjx_a{i}"
@@ -222,7 +227,10 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
             scope[f"__pjx_d{i}"] = p.default
             text += f" = __pjx_d{i}"
         pieces.append(text)
-        names.append(f"{p.name}={p.name}")
+        names.append({p.POSITIONAL_ONLY: p.name, p.VAR_POSITIONAL: f"*{p.name}",
+                      p.VAR_KEYWORD: f"**{p.name}"}.get(p.kind, f"{p.name}={p.name}"))
+    if params and params[-1].kind == params[-1].POSITIONAL_ONLY:
+        pieces.append("/")
     source = (f"def {fname}({', '.join(pieces)}):\n"
               f"    return {callee}({', '.join(names)})\n")
     fn = _synthesised(fname, source, scope)
@@ -236,8 +244,23 @@ def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
                  compiled: List[Any]) -> Any:
     """A compiled `def <Name>__new(<__init__'s parameters>): return <Name>(...)`."""
     init, _ = info.find("__init__")
-    return _forwarder(pyclass, f"{pyclass.__name__}__new", f"{pyclass.__qualname__}.__new__",
-                      init, "__pjx_cls", use_cache, opt, compiled)
+    dispatcher = _forwarder(pyclass, f"{pyclass.__name__}__new", f"{pyclass.__qualname__}.__new__",
+                            init, "__pjx_cls", use_cache, opt, compiled)
+    if init is not None:
+        # arguments that do not bind get the TypeError CPython gives, which
+        # names __init__ and counts self
+        from .api import compiled_function_of
+        from .frontend.signatures import Spec
+
+        stub = Spec.of_function(init).stub
+
+        def binder(*args: Any, **kwargs: Any) -> Dict[str, Any]:
+            bound = stub(None, *args, **kwargs)
+            del bound[next(iter(bound))]  # self
+            return bound
+
+        compiled_function_of(dispatcher).binder = binder
+    return dispatcher
 
 
 def _classmethods(pyclass: type) -> Dict[str, classmethod]:

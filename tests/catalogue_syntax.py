@@ -130,4 +130,86 @@ SYNTAX_CASES = [
         def f() -> None:
             sys.stdout.writelines(["a"])
         """, "sys.stdout.writelines() is not supported in compiled code", "sys.stdout.writelines"),
+    # ------------------------------------------------- signatures.py, keywords.py
+    case("""
+        def g(a: int = 0, b: int = 0) -> int:
+            return a + b
+
+        def f(d: Dict[str, int], e: Dict[str, int]) -> int:
+            return g(**d, **e)
+        """, "a call takes one **mapping here", "e)", args=({"a": 1}, {"b": 2}), fix="""
+        def g(a: int = 0, b: int = 0) -> int:
+            return a + b
+
+        def f(d: Dict[str, int], e: Dict[str, int]) -> int:
+            kw = dict(d)
+            kw.update(e)
+            return g(**kw)
+        """),
+    case("""
+        def g(a: int = 0) -> int:
+            return a
+
+        def f(d: Dict[int, int]) -> int:
+            return g(**d)
+        """, "argument after ** must be a Dict[str, ...] here, not a Dict[int, int]", "d)",
+         args=({},)),
+    case("""
+        def g(a: int = 0) -> int:
+            return a
+
+        def f() -> int:
+            return g(a=1, **{"a": 2})
+        """, "g() got multiple values for keyword argument 'a'", "2}"),
+    case("""
+        def g(*a) -> int:
+            return len(a)
+
+        def f(xs: List[int], ys: List[str]) -> int:
+            return g(*xs, *ys)
+        """, "the items after * are str here and int before", "*ys", args=([1], ["a"])),
+    case("""
+        def g(*a) -> int:
+            return len(a)
+
+        def f(xs: List[int]) -> int:
+            return g(lambda: 1, *xs)
+        """, "the values for *args have types that cannot share a tuple", "g(lambda", args=([1],)),
+    case("""
+        def f(xs: List[int]) -> int:
+            return abs(*xs)
+        """, "abs() takes a fixed list of arguments here", "*xs", args=([1],), fix="""
+        def f(xs: List[int]) -> int:
+            return abs(xs[0])
+        """),
+    case("""
+        def g(a: int = 0) -> int:
+            return a
+
+        def f(d: Dict[str, int]) -> int:
+            return g(c=1, **d)
+        """, "g() got an unexpected keyword argument 'c'", "g(c=1", args=({},)),
+    case("""
+        def g(a: int = 0, b: int = 0) -> int:
+            return a
+
+        def f(d: Dict[str, int]) -> int:
+            return g(1, 2, 3, **d)
+        """, "g() takes from 0 to 2 positional arguments but 3 were given", "g(1, 2, 3",
+         args=({},)),
+    case("""
+        def f(xs: List[int]) -> int:
+            return max(*xs, foo=1)
+        """, "max() got an unexpected keyword argument 'foo'", "max(*xs", args=([1],)),
+    case("""
+        def f(words: List[str]) -> str:
+            return max(*words)
+        """, "max(*xs) of str items is not supported", "max(*words)", args=(["a"],)),
+    case("""
+        def g(a: int, /) -> int:
+            return a
+
+        def f(d: Dict[str, int]) -> int:
+            return g(**d)
+        """, "g() missing its positional-only argument 'a'", "g(**d)", args=({},)),
 ]

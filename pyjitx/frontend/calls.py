@@ -103,30 +103,35 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if isinstance(callee.type, ClassType):
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
-    if target is not builtins.print:  # (print unpacks *objects itself)
-        reject_unpacking(b, node)
+    from .signatures import StaticCall
+
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
-        return handler(b, node, target)
+        if target in (builtins.print, builtins.min, builtins.max):  # (they unpack *xs)
+            return handler(b, node, target)
+        with StaticCall(b, node, f"{target.__name__}()") as call:
+            return handler(b, call, target)
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
-    if target is classes.blank_instance:
-        return classes.blank(b, node)
     if isinstance(target, staticmethod):
         target = target.__func__
     from . import arrays
 
-    if arrays.is_array_function(target):
-        return arrays.call_function(b, node, target)
-    math_name = _MATH_BY_OBJECT.get(_identity(target))
-    if math_name is not None:
-        return _math_call(b, node, math_name)
-    unicodedata_name = _UNICODEDATA_BY_OBJECT.get(_identity(target))
-    if unicodedata_name is not None:
-        return _unicodedata_call(b, node, unicodedata_name)
+    for test, build in ((lambda t: t is classes.blank_instance,
+                         lambda call: classes.blank(b, call)),
+                        (arrays.is_array_function,
+                         lambda call: arrays.call_function(b, call, target)),
+                        (lambda t: _identity(t) in _MATH_BY_OBJECT,
+                         lambda call: _math_call(b, call, _MATH_BY_OBJECT[_identity(target)])),
+                        (lambda t: _identity(t) in _UNICODEDATA_BY_OBJECT,
+                         lambda call: _unicodedata_call(
+                             b, call, _UNICODEDATA_BY_OBJECT[_identity(target)]))):
+        if test(target):
+            with StaticCall(b, node, f"{ast.unparse(func)}()") as call:
+                return build(call)
     if _is_dispatcher(target) and isinstance(target.py_func, types.FunctionType):
         return user_call(b, node, target.py_func)
     if isinstance(target, types.FunctionType):
@@ -142,17 +147,6 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                        "round/int/float/bool/pow, the math module and unicodedata's normalize/"
                        "is_normalized/category/combining; to call other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
-
-
-def reject_unpacking(b: "FunctionBuilder", node: ast.Call) -> None:
-    """f(*args) and f(**kwargs) are not compiled: argument lists are fixed
-    at compile time."""
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in calls is not supported")
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
 
 
 def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileError:
@@ -211,18 +205,26 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
 
 
 def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
+    receiver = b.expr.unwrap(b.expr.value(func.value), func)
+    if not isinstance(receiver.type, ClassType):  # (an instance's methods bind *xs themselves)
+        from .signatures import StaticCall
+
+        with StaticCall(b, node, f"{func.attr}()") as call:
+            return _builtin_method_call(b, call, func, receiver)
+    from .classes import method_call
+
+    return method_call(b, receiver, func.attr, node)
+
+
+def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute,
+                         receiver: ops.Value) -> ops.Value:
     from . import containers, strings
     from ..ir.types import BYTES, STR
 
-    receiver = b.expr.unwrap(b.expr.value(func.value), func)
     if is_any(receiver.type):
         from . import anys
 
         return anys.method_call(b, receiver, func.attr, node)
-    if isinstance(receiver.type, ClassType):
-        from .classes import method_call
-
-        return method_call(b, receiver, func.attr, node)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
@@ -250,59 +252,33 @@ def _is_dispatcher(obj: Any) -> bool:
 
 def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
                    given: Optional[List[ops.Value]] = None, skip_first: bool = False) -> List[ops.Value]:
-    """The values of pyfunc's parameters at a call: `given` positionally,
-    else the call node's arguments and keywords, then defaults (scalars).
-    `skip_first` leaves out the first parameter (a method's self)."""
-    params = list(inspect.signature(pyfunc).parameters.values())
-    if skip_first:
-        params = params[1:]
-    for p in params:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise b.error(node, f"'{pyfunc.__name__}' takes *args/**kwargs, which compiled "
-                          "calls do not support")
-    bound: Dict[str, Tuple[ops.Value, ast.AST]] = {}
+    """The values of pyfunc's parameters at a call, as CPython binds them
+    (pyjitx.frontend.signatures): `given` positionally, else the call
+    node's arguments (`*xs` and `**kw` included), then defaults; `*args`
+    as a tuple, `**kwargs` as a dict.  `skip_first` leaves out the first
+    parameter (a method's self)."""
+    from .signatures import Flat, Spec, bind, declared_types, flatten
+
+    spec = Spec.of_function(pyfunc, skip_first)
     if given is not None:
-        positional: List[Tuple[ops.Value, ast.AST]] = [(v, node) for v in given]
-        keywords: List[ast.keyword] = []
+        flat = Flat()
+        flat.positional = [(v, node) for v in given]
     else:
         assert isinstance(node, ast.Call)
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                raise b.error(arg, "*args in calls is not supported")
-        positional = [(b.expr.value(arg), arg) for arg in node.args]
-        keywords = node.keywords
-    if len(positional) > len(params):
-        raise b.error(node, f"{pyfunc.__name__}() takes {_count(len(params), 'positional argument')} "
-                      f"but {len(positional)} {'was' if len(positional) == 1 else 'were'} given")
-    for p, (value, where) in zip(params, positional):
-        if p.kind == p.KEYWORD_ONLY:
-            raise b.error(where, f"{pyfunc.__name__}() got too many positional arguments")
-        bound[p.name] = (value, where)
-    names = {p.name for p in params}
-    for kw in keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
-        if kw.arg not in names:
-            raise b.error(kw, f"{pyfunc.__name__}() got an unexpected keyword argument '{kw.arg}'")
-        if kw.arg in bound:
-            raise b.error(kw, f"{pyfunc.__name__}() got multiple values for argument '{kw.arg}'")
-        bound[kw.arg] = (b.expr.value(kw.value), kw.value)
-    values: List[ops.Value] = []
-    for p in params:
-        if p.name in bound:
-            values.append(bound[p.name][0])
-        elif p.default is not inspect.Parameter.empty:
-            b.session.depend_on("default", pyfunc, p.name, p.default)
-            value = constant_value(p.default)
-            if value is None and isinstance(p.default, (str, bytes)):
-                value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
-            if value is None:
-                raise b.error(node, f"default value of parameter '{p.name}' of "
-                              f"{pyfunc.__name__}() is not an int, float, bool, str or None")
-            values.append(value)
-        else:
-            raise b.error(node, f"{pyfunc.__name__}() missing required argument: '{p.name}'")
-    return values
+        flat = flatten(b, node, spec.shown())
+
+    def default_of(p: inspect.Parameter) -> ops.Value:
+        b.session.depend_on("default", pyfunc, p.name, p.default)
+        value = constant_value(p.default)
+        if value is None and isinstance(p.default, (str, bytes)):
+            value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
+        if value is None:
+            raise b.error(node, f"default value of parameter '{p.name}' of "
+                          f"{pyfunc.__name__}() is not an int, float, bool, str or None")
+        return value
+
+    values = bind(b, spec, flat, node, default_of, declared_types(pyfunc, spec))
+    return [values[p.name] for p in spec.params]
 
 
 def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
@@ -348,6 +324,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
     annotations = getattr(pyfunc, "__annotations__", {})
     from .closures import check_passable
 
+    from .signatures import varargs_type
+
     for p, value in zip(params, values):
         where = node
         check_passable(b, value, node)
@@ -360,6 +338,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
             continue
         declared = (parameter_type(annotations[p.name], p.default, pyfunc.__globals__)
                     if p.name in annotations else None)
+        if declared is not None:  # *args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T]
+            declared = varargs_type(p, declared)
         if p.name in annotations and declared is None:
             raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
                           f"annotation {annotations[p.name]!r}")
@@ -422,7 +402,15 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
+    from .signatures import StaticCall, flatten, has_unpacking
+
     name = target.__name__
+    if has_unpacking(node):
+        flat = flatten(b, node, f"{name}()")
+        if flat.rest is not None and not flat.positional and flat.mapping is None:
+            return _min_max_unpacked(b, node, name, flat)
+        with StaticCall(b, node, f"{name}()", flat) as call:
+            return _min_max(b, call, target)
     if len(node.args) == 1 or node.keywords:
         return _min_max_iterable(b, node, name)
     values = [b.expr.value(a) for a in node.args]
@@ -445,6 +433,40 @@ def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         current = b.emit(ops.Select(better, b.expr.coerce(v, result_type, arg),
                                     b.expr.coerce(current, result_type, node)))
     return current
+
+
+def _min_max_unpacked(b: "FunctionBuilder", node: ast.Call, name: str, flat) -> ops.Value:
+    """min(*xs) / max(*xs, key=...): of the items, as of separate arguments
+    -- so one item is iterated itself, and none is a TypeError."""
+    from .signatures import _as_list, fail_if
+
+    items = _as_list(b, flat.rest, node)
+    count = b.emit(ops.Length(items))
+    keywords = {k: (v, where) for k, v, where in flat.keywords}
+    for key in keywords:
+        if key not in ("key", "default"):
+            raise b.error(node, f"{name}() got an unexpected keyword argument '{key}'")
+    if "default" in keywords:
+        fail_if(b, b.emit(ops.Compare("gt", count, ops.Constant(INT, 1))),
+                f"Cannot specify a default for {name}() with multiple positional arguments", node)
+    fail_if(b, b.emit(ops.Compare("eq", count, ops.Constant(INT, 0))),
+            f"{name} expected at least 1 argument, got 0", node)
+    item = items.type.item
+    if item.is_refcounted or is_any(item):
+        raise b.error(node, f"{name}(*xs) of {item} items is not supported",
+                      hint=f"call {name}(xs) on the sequence itself")
+    fail_if(b, b.emit(ops.Compare("eq", count, ops.Constant(INT, 1))),
+            f"'{item}' object is not iterable", node)
+    hidden = {}
+    for key, (value, where) in keywords.items():
+        hidden[key] = ast.copy_location(ast.Name(id=f".{name}{key}{b.next_loop_id()}",
+                                                 ctx=ast.Load()), where)
+        b.lambda_bindings[hidden[key].id] = value
+    try:
+        return _best_of(b, node, name, items, hidden.get("key"), None)
+    finally:
+        for n in hidden.values():
+            b.lambda_bindings.pop(n.id, None)
 
 
 def _arguments_as_list(b: "FunctionBuilder", node: ast.Call, name: str,

@@ -267,11 +267,9 @@ class ClassInfo:
         params = list(inspect.signature(method).parameters.values())
         types: List[Type] = [self_type or self.type] if skip_self else []
         given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
+        from .signatures import varargs_type
+
         for p in params[1:] if skip_self else params:
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise error(self.pyclass, f"{method.__qualname__}: *args/**kwargs are not "
-                            "supported", method=method, name=p.name,
-                            hint="methods of compiled classes take a fixed list of parameters")
             if p.name in given:
                 types.append(given[p.name])
                 continue
@@ -281,7 +279,9 @@ class ClassInfo:
                             hint="methods of compiled classes take annotated parameters (a "
                                  "method is compiled once, for every caller); annotate it Any "
                                  "to take values of several types")
-            types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
+            # (*args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T])
+            types.append(varargs_type(p, self._annotation_type(p.annotation,
+                                                               f"parameter '{p.name}'", method)))
         return tuple(types)
 
 

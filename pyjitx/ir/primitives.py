@@ -376,6 +376,8 @@ SET_EQ = _p("set_eq", (OBJ, OBJ), INT, can_raise=False)
 # print(): writes UTF-8 to the host's stdout (the Python bridge installs a
 # writer that goes through sys.stdout, in order with Python's own prints)
 PRINT = _p("print", (STR,), NONE, "status")
+# the message of a call's missing arguments (function name, keyword-only?, names)
+MISSING_ARGUMENTS_MESSAGE = _p("missing_arguments_message", (STR, INT, _ListType(STR)), STR)
 # print(..., file=sys.stdout/sys.stderr, flush=f): stream 1 or 2, the text, f
 PRINT_TO = _p("print_to", (I32, STR, INT), NONE, "status")
 FLUSH_STREAM = _p("flush_stream", (I32,), NONE, "status")

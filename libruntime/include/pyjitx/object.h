@@ -256,6 +256,13 @@ PJX_EXPORT int64_t pjx_class_is_subclass(const pjx_class *cls, int64_t id);
 PJX_EXPORT void pjx_err_no_attribute(const pjx_instance *self, const char *name);
 PJX_EXPORT pjx_str *pjx_instance_repr(const pjx_instance *self);
 
+/* ---- argument binding ---------------------------------------------------- */
+/* "f() missing 2 required positional arguments: 'a' and 'b'": `function`
+ * is the function's qualified name, `names` a list of str (a new string;
+ * NULL on memory exhaustion). */
+PJX_EXPORT pjx_str *pjx_missing_arguments_message(pjx_str *function, int64_t keyword_only,
+                                                  pjx_list *names);
+
 /* ---- output ------------------------------------------------------------ */
 typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);
 /* print() writes through `writer` (NULL: C stdio's stdout). */
