@@ -212,4 +212,15 @@ SYNTAX_CASES = [
         def f(d: Dict[str, int]) -> int:
             return g(**d)
         """, "g() missing its positional-only argument 'a'", "g(**d)", args=({},)),
+    # ---------------------------------------------------- methods.py (values)
+    case("""
+        def f() -> str:
+            up = str.upper
+            return up()
+        """, "unbound method str.upper() needs an argument", "up()"),
+    case("""
+        def f(n: int) -> str:
+            return str.upper(n)
+        """, "descriptor 'upper' for 'str' objects doesn't apply to a 'int' object", "n)",
+         args=(1,)),
 ]

@@ -1447,7 +1447,8 @@ CASES = [
         """, "property 'p' has no getter", "C().p"),
     case("""
         class C:
-            def m(self, x: int) -> int:
+            @classmethod
+            def m(cls, x: int) -> int:
                 return x
 
         def f() -> int:
@@ -1456,7 +1457,8 @@ CASES = [
             return 1
         """, "method 'm' used as a value", "c.m", fix="""
         class C:
-            def m(self, x: int) -> int:
+            @classmethod
+            def m(cls, x: int) -> int:
                 return x
 
         def f() -> int:

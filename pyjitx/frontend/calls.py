@@ -86,6 +86,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
         if written is not None:
             return written
+        unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
+        if unbound is not None:
+            from .closures import call_value
+
+            return call_value(b, unbound, node)
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)

@@ -295,6 +295,9 @@ def call(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
     if any(frame.fn is fn for frame in b.inline_frames):
         raise b.error(node, f"recursive nested function '{fn.name}' is not supported",
                       hint="define it at module level (module-level functions may recurse)")
+    expand = getattr(fn, "call", None)
+    if expand is not None:  # a method as a value (methods.MethodValue): its call
+        return expand(b, node)
     values = given if given is not None else _arguments(b, fn, node)
     b.inline_serial += 1  # per build, so that rebuilds name things alike
     serial = b.inline_serial
@@ -390,7 +393,8 @@ def check_copy(b: "FunctionBuilder", name: str, value: ops.Value, node: ast.AST)
     """A function with per-definition values (LocalFunction.per_definition)
     lives in the local it is defined into only."""
     target = named_function(value.type)
-    if isinstance(target, LocalFunction) and name != target.var_name:
+    if isinstance(target, LocalFunction) and name != target.var_name and \
+            not hasattr(target, "call"):  # (a bound method goes with its hidden receiver)
         _require_one_definition(b, target, node)
 
 

@@ -137,10 +137,18 @@ class ExpressionBuilder:
     def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
         from .calls import _is_module_path, resolve_attribute
 
+        from . import methods
+
+        unbound = methods.unbound_method(self.b, node)  # str.upper
+        if unbound is not None:
+            return unbound
         if not _is_module_path(self.b, node.value):
             from . import classes
 
             value = self.unwrap(self.value(node.value), node)
+            bound = methods.bound_method(self.b, value, node)  # xs.append, self.method
+            if bound is not None:
+                return bound
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
             if isinstance(value.type, NDArrayType):
@@ -155,6 +163,13 @@ class ExpressionBuilder:
                              "in compiled code")
         obj = resolve_attribute(self.b, node)
         constant = constant_value(obj)
+        if isinstance(obj, staticmethod):
+            obj = obj.__func__
+        target = getattr(obj, "py_func", obj)
+        if constant is None and isinstance(target, types.FunctionType):  # module.f, C.static_f
+            from .closures import ref_type_of_global
+
+            return ops.Constant(ref_type_of_global(target), None)
         if constant is None:
             raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
                              "compiled code")
