@@ -3,6 +3,8 @@ modules (numeric.py, typechecks.py, signatures.py, patterns.py,
 printing.py, methods.py): kept here so that the catalogue stays readable."""
 from __future__ import annotations
 
+import numpy as np
+
 from catalogue_harness import Case
 
 
@@ -223,4 +225,74 @@ SYNTAX_CASES = [
             return str.upper(n)
         """, "descriptor 'upper' for 'str' objects doesn't apply to a 'int' object", "n)",
          args=(1,)),
+    # ------------------------------------------------------------ patterns.py
+    case("""
+        def f(x: Any, k: int) -> int:
+            match x:
+                case k():
+                    return 1
+            return 0
+        """, "'k' must name a class in a class pattern", "k()", args=(1, 2)),
+    case("""
+        def f(x: Any) -> int:
+            match x:
+                case int(a, b):
+                    return 1
+            return 0
+        """, "int() accepts 1 positional sub-pattern (2 given)", "int(a, b)", args=(1,)),
+    case("""
+        def f(x: Any) -> int:
+            match x:
+                case int(real=r):
+                    return r
+            return 0
+        """, "keyword sub-patterns of int() are not supported", "int(real=r)", args=(1,)),
+    case("""
+        def f(a: np.ndarray) -> int:
+            match a:
+                case np.ndarray(x):
+                    return 1
+            return 0
+        """, "class patterns of ndarray are supported for compiled classes and the built-in types",
+         "np.ndarray(x)", args=(np.zeros(2),)),
+    case("""
+        class P:
+            __match_args__ = ["x"]
+
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            match P():
+                case P(x):
+                    return x
+            return 0
+        """, "P.__match_args__ must be a tuple of str", "P(x)"),
+    case("""
+        class P:
+            __match_args__ = ("x",)
+
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            match P():
+                case P(a, b):
+                    return a
+            return 0
+        """, "P() accepts 1 positional sub-pattern (2 given)", "P(a, b)"),
+    case("""
+        class P:
+            __match_args__ = ("x",)
+
+            def __init__(self) -> None:
+                self.x = 1
+
+        def f() -> int:
+            match P():
+                case P(a, x=b):
+                    return a
+            return 0
+        """, "P() got multiple sub-patterns for attribute 'x'", "b)",
+         line="case P(a, x=b)"),
 ]

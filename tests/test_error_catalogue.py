@@ -391,21 +391,6 @@ CASES = [
         """, "unsupported statement 'ClassDef'", "class Local"),
     case("""
         def f() -> int:
-            x = 2
-            match x:
-                case 1:
-                    return 10
-                case _:
-                    return 20
-        """, "unsupported statement 'Match'", "match x", fix="""
-        def f() -> int:
-            x = 2
-            if x == 1:
-                return 10
-            return 20
-        """),
-    case("""
-        def f() -> int:
             a, b = c = (1, 2)
             return a + b + len(c)
         """, "unpacking in a chained assignment is not supported", "a, b = c", fix="""

@@ -28,7 +28,8 @@ from .source import ParsedFunction
 from .ssa import SSABuilder
 
 _SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), if/elif/else, "
-                         "while, for, break, continue, return, pass, assert, try/except/finally, "
+                         "match, while, for, break, continue, return, pass, assert, "
+                         "try/except/finally, "
                          "raise, with, del, nested def, nonlocal and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
@@ -38,7 +39,6 @@ _UNSUPPORTED_STATEMENT_HINTS = {
     ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
     ast.Global: "compiled code reads module-level constants but cannot assign them; return "
                 "the new value instead",
-    ast.Match: "write the cases as if/elif tests",
 }
 
 
@@ -534,6 +534,11 @@ class FunctionBuilder:
         from .contexts import build_with
 
         build_with(self, stmt)
+
+    def stmt_Match(self, stmt: ast.Match) -> None:
+        from .patterns import build_match
+
+        build_match(self, stmt)
 
     def stmt_Try(self, stmt: ast.Try) -> None:
         from .exceptions import build_try

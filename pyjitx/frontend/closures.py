@@ -172,6 +172,10 @@ def assigned_names(node: FunctionNode) -> Set[str]:
             names.add(sub.name)
         elif isinstance(sub, ast.FunctionDef):
             names.add(sub.name)
+        elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:  # match captures
+            names.add(sub.name)
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            names.add(sub.rest)
     return names - declared_outside
 
 
@@ -233,6 +237,20 @@ class _Renamer(ast.NodeTransformer):
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
         if node.name and self._lookup(node.name):
             node.name = self._lookup(node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_MatchAs(self, node: ast.AST) -> ast.AST:  # (match captures are names too)
+        if node.name and self._lookup(node.name):
+            node.name = self._lookup(node.name)
+        self.generic_visit(node)
+        return node
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> ast.AST:
+        if node.rest and self._lookup(node.rest):
+            node.rest = self._lookup(node.rest)
         self.generic_visit(node)
         return node
 

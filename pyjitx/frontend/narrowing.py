@@ -56,6 +56,10 @@ def bound_names(stmts: Iterable[ast.AST]) -> Set[str]:
             names.add(node.name)
         elif isinstance(node, (ast.Nonlocal, ast.Global)):
             names.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
         pending.extend(ast.iter_child_nodes(node))
     return names
 
