@@ -295,4 +295,15 @@ SYNTAX_CASES = [
             return 0
         """, "P() got multiple sub-patterns for attribute 'x'", "b)",
          line="case P(a, x=b)"),
+    # ------------------------------------------------------------ displays.py
+    case("""
+        def f(x: Any) -> int:
+            d = {"a": 1, **x}
+            return len(d)
+        """, "'**' in a dict display takes a dict here, not an Any", "x}", args=({},), fix="""
+        def f(x: Any) -> int:
+            y: Dict[str, Any] = x
+            d = {"a": 1, **y}
+            return len(d)
+        """),
 ]

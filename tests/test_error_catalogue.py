@@ -534,36 +534,6 @@ CASES = [
             return 0
         """),
     case("""
-        def f() -> List[int]:
-            xs = [1, 2]
-            return [*xs, 3]
-        """, "starred items in list literals are not supported", "[*xs, 3]", fix="""
-        def f() -> List[int]:
-            xs = [1, 2]
-            return list(xs) + [3]
-        """),
-    case("""
-        def f() -> Dict[str, int]:
-            d = {"a": 1}
-            return {**d}
-        """, "'**' in dict literals is not supported", "{**d}", fix="""
-        def f() -> Dict[str, int]:
-            d = {"a": 1}
-            e = {"b": 2}
-            merged = dict(d)
-            merged.update(e)
-            return merged
-        """),
-    case("""
-        def f() -> Tuple[int, ...]:
-            xs = [1, 2]
-            return (*xs,)
-        """, "starred items in tuple literals are not supported", "(*xs,)", fix="""
-        def f() -> Tuple[int, ...]:
-            xs = [1, 2]
-            return tuple(xs)
-        """),
-    case("""
         def f() -> int:
             t = ([], 1)
             return t[1]

@@ -6,7 +6,7 @@ divmod, `type(x) is C`, and super(C, self)."""
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import pytest
 from hypothesis import given
@@ -459,3 +459,37 @@ def accounts(amounts: List[int]) -> Tuple[List[int], List[str]]:
 @given(st.lists(st.integers(0, 10**6), max_size=5))
 def test_super_with_class_and_instance(amounts):
     assert_same(accounts, compiled(accounts), amounts)
+
+
+# ------------------------------------------------- unpacking in displays
+
+def list_and_tuple_displays(xs: List[int], t: Tuple[int, str], ys: List[float]):
+    # (ints and floats in one display make floats: [*xs, *ys] is not CPython's)
+    return ([*xs, 4], [0, *xs, *xs], [*t], (*xs, 1), (*t, 2.5), [*ys, 0.5],
+            (*[a * 2 for a in xs],), [*"ab", *t[1]])
+
+
+def set_displays(xs: List[int], s: Set[int]) -> Set[int]:
+    return {*xs, *s, 100}
+
+
+def dict_displays(a: Dict[str, int], b: Dict[str, int]):
+    merged = {**a, "z": 0, **b}  # later keys win, as in Python
+    return merged, {"a": -1, **a}, {**a}, {**{"k": 1}, "k": 2}
+
+
+@given(st.lists(ints, max_size=4), st.tuples(ints, st.text(max_size=2)),
+       st.lists(st.floats(-5, 5), max_size=3))
+def test_starred_items_in_list_and_tuple_displays(xs, t, ys):
+    assert_same(list_and_tuple_displays, compiled(list_and_tuple_displays), xs, t, ys)
+
+
+@given(st.lists(ints, max_size=4), st.sets(ints, max_size=3))
+def test_starred_items_in_set_displays(xs, s):
+    assert_same(set_displays, compiled(set_displays), xs, s)
+
+
+@given(st.dictionaries(st.sampled_from("abz"), ints, max_size=3),
+       st.dictionaries(st.sampled_from("bcz"), ints, max_size=3))
+def test_double_starred_items_in_dict_displays(a, b):
+    assert_same(dict_displays, compiled(dict_displays), a, b)
