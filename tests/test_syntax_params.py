@@ -308,3 +308,17 @@ def test_constructor_binding_errors_name_init_as_cpython():
         with pytest.raises(TypeError) as python_error:
             Greeter(*args, **kwargs)
         assert str(compiled_error.value) == str(python_error.value)
+
+
+@pyjitx.pyfunc
+def tagged(x: int, /, *, label: str = "n") -> str:
+    return f"{label}={x}"
+
+
+def call_a_pyfunc(x: int) -> str:
+    return tagged(x, label="v") + " " + tagged(x) + " " + tagged(*[x], **{"label": "w"})
+
+
+@given(ints)
+def test_keyword_only_parameters_of_a_pyfunc(x):
+    assert_same(call_a_pyfunc, compiled(call_a_pyfunc), x)
