@@ -306,4 +306,11 @@ SYNTAX_CASES = [
             d = {"a": 1, **y}
             return len(d)
         """),
+    case("""
+        def g(a: int, b: int) -> int:
+            return a + b
+
+        def f(xs: List[int]) -> int:
+            return g(1, 2, 3, *xs)
+        """, "g() takes 2 positional arguments but 3 were given", "g(1, 2, 3", args=([1],)),
 ]

@@ -479,10 +479,10 @@ def _bind_rest(b: "FunctionBuilder", spec: Spec, flat: Flat, names: List[str], n
     last = spec.try_bind(p + saturated, names)
     if not isinstance(last, str):
         valid[saturated] = last
-    if not valid:  # every length raises: what follows never runs
-        raise_type_error(b, ops.Constant(STR, "unreachable"), node)
-        b.start(b.new_block("unreachable"))
-        b.seal(b.block)
+    if not valid:  # every length raises: the call always fails, as a static one would
+        message = spec.try_bind(p, names)
+        assert isinstance(message, str)
+        raise b.error(node, message)
     keywords = {k: v for k, v, _ in flat.keywords}
     values: Values = {}
     for index, param in enumerate(spec.positional):
