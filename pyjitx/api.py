@@ -247,27 +247,24 @@ class CompiledFunction:
                 types.append(DictType(STR, ANY))  # (unannotated: values of any type)
                 continue
             if declared is None:
-                actual = type_of_python_value(value)
-                if actual is None:
-                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
-                                    f"pass a {type(value).__name__} value to compiled code")
-                types.append(actual)
+                types.append(self._argument_type(name, value))
             else:
                 types.append(declared)
         key = tuple(types)
         return key, self.compile_for(key)
 
+    def _argument_type(self, name: str, value: Any) -> Type:
+        """The type an unannotated parameter is specialised on."""
+        actual = type_of_python_value(value)
+        if actual is None:
+            raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
+                            f"pass a {type(value).__name__} value to compiled code")
+        return actual
+
     def _varargs_type(self, name: str, values: Tuple[Any, ...]) -> Type:
         """An unannotated *args: the tuple of its items' types, each typed
         as an unannotated parameter is."""
-        items = []
-        for value in values:
-            actual = type_of_python_value(value)
-            if actual is None:
-                raise TypeError(f"{self.pyfunc.__name__}() argument '*{name}': pyjitx cannot "
-                                f"pass a {type(value).__name__} value to compiled code")
-            items.append(actual)
-        return TupleType(tuple(items))
+        return TupleType(tuple(self._argument_type(f"*{name}", v) for v in values))
 
     # ---- inspection
 

@@ -116,6 +116,15 @@ class _Matcher:
         b.seal(ok)
         b.start(ok)
 
+    def present(self, subject: ops.Value, node: ast.AST) -> ops.Value:
+        """An Optional subject as its item (the case fails where it is None)."""
+        b = self.b
+        if not isinstance(subject.type, OptionalType):
+            return subject
+        is_none = b.emit(ops.OptionalOp("is_none", subject, BOOL))
+        self.require(b.emit(ops.Unary("bool_not", is_none)))
+        return b.expr.unwrap(subject, node)
+
     def bind(self, name: Optional[str], value: ops.Value, node: ast.AST) -> None:
         if name is not None:
             self.b.write_var(name, value, node)
@@ -195,12 +204,8 @@ class _Matcher:
         from .anys import _TYPE_IDS, _is_instance
 
         b = self.b
+        subject = self.present(subject, node)
         t = subject.type
-        if isinstance(t, OptionalType):
-            self.require(b.emit(ops.Unary("bool_not", b.emit(ops.OptionalOp("is_none", subject,
-                                                                             BOOL)))))
-            subject = b.expr.unwrap(subject, node)
-            t = subject.type
         if isinstance(t, (ListType, TupleType)):
             return subject
         if isinstance(t, VarTupleType):
@@ -281,12 +286,8 @@ class _Matcher:
         from .anys import _TYPE_IDS, _is_instance
 
         b = self.b
+        subject = self.present(subject, pattern)
         t = subject.type
-        if isinstance(t, OptionalType):
-            self.require(b.emit(ops.Unary("bool_not", b.emit(ops.OptionalOp("is_none", subject,
-                                                                             BOOL)))))
-            subject = b.expr.unwrap(subject, pattern)
-            t = subject.type
         dynamic = is_any(t)
         if dynamic:
             self.require(_is_instance(b, subject, _TYPE_IDS[dict], 0, pattern))
@@ -355,10 +356,8 @@ class _Matcher:
             ast.copy_location(sub, pattern)
         from .calls import _isinstance
 
-        if isinstance(subject.type, OptionalType) and cls is not type(None):
-            self.require(b.emit(ops.Unary("bool_not", b.emit(ops.OptionalOp("is_none", subject,
-                                                                             BOOL)))))
-            subject = b.expr.unwrap(subject, pattern)
+        if cls is not type(None):
+            subject = self.present(subject, pattern)
         b.lambda_bindings[".subject"] = subject
         try:
             self.require(_isinstance(b, test, builtins.isinstance))
