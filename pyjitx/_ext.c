@@ -575,22 +575,36 @@ static PyObject *set_recursion_limit(PyObject *module, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
-/* print() from compiled code: through sys.stdout, holding the GIL. */
-static int32_t write_to_sys_stdout(const char *data, int64_t size) {
+/* print() from compiled code: through sys.stdout / sys.stderr, holding the
+ * GIL, so that the text lands after what Python's print() buffered there,
+ * and wherever they are redirected; nothing is written when the stream is
+ * None (as print() does). */
+static int32_t write_to_sys_stream(int32_t stream, const char *data, int64_t size,
+                                   int32_t flush) {
+    const char *name = stream == 2 ? "stderr" : "stdout";
     PyGILState_STATE gil = PyGILState_Ensure();
     int32_t status = 0;
-    PyObject *text = PyUnicode_DecodeUTF8(data, size, "strict");
-    PyObject *out = PySys_GetObject("stdout"); /* borrowed */
-    PyObject *result = NULL;
-    if (text != NULL && out != NULL && out != Py_None)
-        result = PyObject_CallMethod(out, "write", "O", text);
-    if (result == NULL && PyErr_Occurred()) {
-        PyErr_Clear();
-        pjx_err_set(PJX_EXC_OS, "print(): writing to sys.stdout failed");
-        status = -1;
+    PyObject *out = PySys_GetObject(name); /* borrowed */
+    if (out != NULL && out != Py_None) {
+        PyObject *result = Py_None;
+        Py_INCREF(result);
+        if (size > 0) {
+            PyObject *text = PyUnicode_DecodeUTF8(data, size, "strict");
+            Py_DECREF(result);
+            result = text == NULL ? NULL : PyObject_CallMethod(out, "write", "O", text);
+            Py_XDECREF(text);
+        }
+        if (result != NULL && flush) {
+            Py_DECREF(result);
+            result = PyObject_CallMethod(out, "flush", NULL);
+        }
+        if (result == NULL) {
+            PyErr_Clear();
+            pjx_err_format(PJX_EXC_OS, "print(): writing to sys.%s failed", name);
+            status = -1;
+        }
+        Py_XDECREF(result);
     }
-    Py_XDECREF(result);
-    Py_XDECREF(text);
     PyGILState_Release(gil);
     return status;
 }
@@ -617,7 +631,7 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__ext(void) {
     if (PyType_Ready(&DispatcherType) < 0 || PyType_Ready(&pjx_InstanceType) < 0) return NULL;
-    pjx_set_stdout_writer(write_to_sys_stdout);
+    pjx_set_stream_writer(write_to_sys_stream);
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);

@@ -17,13 +17,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from . import _ext, cache
 from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
-from .binding import Binder
 from .compiler import CompiledModule, compile_function
 from .errors import CompileError, user_facing
 from .frontend.annotations import (SUPPORTED_TYPES_HINT, parameter_type,
                                    type_of_python_value)
 from .frontend.source import parse_function
-from .ir.types import BOOL, FLOAT, INT, NONE, NDArrayType, Type
+from .frontend.signatures import DEFAULT, Spec, varargs_type
+from .ir.types import ANY, BOOL, FLOAT, INT, NONE, STR, DictType, NDArrayType, TupleType, Type
 
 _KIND_NAMES = {INT: "int", FLOAT: "float", BOOL: "bool", NONE: "None"}
 
@@ -142,16 +142,17 @@ class CompiledFunction:
         self.target: Target = host_target()
         self.signature = inspect.signature(pyfunc)
         self.param_names = list(self.signature.parameters)
-        # the name in argument type errors ("f() argument 'x' must be int"),
-        # and CPython's messages for a call that does not bind (a compiled
-        # class's constructor sets both to its class's)
+        # the name in argument type errors ("f() argument 'x' must be int"; a
+        # compiled class's constructor sets its class's)
         self.display_name = pyfunc.__name__
-        self.binder = Binder(list(self.signature.parameters.values()), pyfunc.__qualname__)
-        for p in self.signature.parameters.values():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY):
-                if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                    raise CompileError(f"{pyfunc.__qualname__}: *args and **kwargs parameters "
-                                       "are not supported")
+        # binds a call's arguments as CPython does, with its messages
+        # (pyjitx.frontend.signatures: a function with these parameters)
+        self.binder = Spec.of_function(pyfunc).stub
+        # the machine code takes the parameters in order: calls may reach it
+        # directly only when a positional call fills each of them
+        self.positional_only_call = all(
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in self.signature.parameters.values())
         self.declared = self._declared_types()
         self.specialisations: Dict[Tuple[Type, ...], Specialisation] = {}
         # pyjitx.pipeline's ops of these specialisations, with their object
@@ -178,8 +179,10 @@ class CompiledFunction:
             if name not in annotations:
                 declared[name] = None
                 continue
-            t = parameter_type(annotations[name], self.signature.parameters[name].default,
-                               self.pyfunc.__globals__)
+            param = self.signature.parameters[name]
+            t = parameter_type(annotations[name], param.default, self.pyfunc.__globals__)
+            if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
+                t = varargs_type(param, t)
             if t is None:
                 parsed = parse_function(self.pyfunc)
                 arg = next(a for a in parsed.node.args.args if a.arg == name)
@@ -229,7 +232,8 @@ class CompiledFunction:
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
-            if (len(self.specialisations) == 1 and not module.states
+            if (len(self.specialisations) == 1 and self.positional_only_call
+                    and not module.states
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,
                                            module.return_descriptor, spec)
@@ -258,15 +262,12 @@ class CompiledFunction:
                                 tuple(self.param_names), self.display_name)
 
     def bind(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> List[Any]:
-        """The arguments of one call in parameter order, defaults applied;
-        where they do not fit, CPython's TypeError for the call."""
-        try:
-            bound = self.signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            error = self.binder.error(args, kwargs)
-            raise (error or TypeError(f"{self.display_name}(): {exc}")) from None
-        bound.apply_defaults()
-        return [bound.arguments[name] for name in self.param_names]
+        """The arguments of one call in parameter order, defaults applied
+        (*args as a tuple, **kwargs as a dict); CPython's TypeError if they
+        do not bind."""
+        bound = self.binder(*args, **kwargs)
+        return [self.signature.parameters[name].default if value is DEFAULT else value
+                for name, value in bound.items()]
 
     def specialise(self, values: List[Any]) -> Tuple[Tuple[Type, ...], Specialisation]:
         """The specialisation that runs on these (bound) argument values,
@@ -283,16 +284,32 @@ class CompiledFunction:
                                     f"{declared}, not {got}")
                 types.append(actual if declared.is_generic else declared)
                 continue
+            kind = self.signature.parameters[name].kind
+            if declared is None and kind == inspect.Parameter.VAR_POSITIONAL:
+                types.append(self._varargs_type(name, value))
+                continue
+            if declared is None and kind == inspect.Parameter.VAR_KEYWORD:
+                types.append(DictType(STR, ANY))  # (unannotated: values of any type)
+                continue
             if declared is None:
-                actual = type_of_python_value(value)
-                if actual is None:
-                    raise TypeError(f"{self.display_name}() argument '{name}': pyjitx cannot "
-                                    f"pass a {type(value).__name__} value to compiled code")
-                types.append(actual)
+                types.append(self._argument_type(name, value))
             else:
                 types.append(declared)
         key = tuple(types)
         return key, self.compile_for(key)
+
+    def _argument_type(self, name: str, value: Any) -> Type:
+        """The type an unannotated parameter is specialised on."""
+        actual = type_of_python_value(value)
+        if actual is None:
+            raise TypeError(f"{self.display_name}() argument '{name}': pyjitx cannot "
+                            f"pass a {type(value).__name__} value to compiled code")
+        return actual
+
+    def _varargs_type(self, name: str, values: Tuple[Any, ...]) -> Type:
+        """An unannotated *args: the tuple of its items' types, each typed
+        as an unannotated parameter is."""
+        return TupleType(tuple(self._argument_type(f"*{name}", v) for v in values))
 
     # ---- inspection
 

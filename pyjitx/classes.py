@@ -20,7 +20,6 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import _ext
 from .backend.abi import boundary_descriptor
-from .binding import Binder, NoArguments
 from .errors import CompileError
 from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
 from .frontend.source import synthesised_function
@@ -204,9 +203,14 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
     scope["__pjx_cls"] = pyclass
     pieces, names = [], []
     for i, p in enumerate(params):
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
-            raise CompileError(f"{qualname}: only positional-or-keyword parameters are supported")
-        text = p.name
+        # every kind of parameter, passed on as it came (positional-only by
+        # position, *args and **kwargs unpacked)
+        if p.kind == p.KEYWORD_ONLY and not any(
+                q.kind in (q.VAR_POSITIONAL, q.KEYWORD_ONLY) for q in params[:i]):
+            pieces.append("*")
+        if i and p.kind != p.POSITIONAL_ONLY and params[i - 1].kind == p.POSITIONAL_ONLY:
+            pieces.append("/")
+        text = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "") + p.name
         if p.annotation is not inspect.Parameter.empty:
             scope[f"__pjx_a{i}"] = p.annotation
             text += f": __pjx_a{i}"
@@ -214,7 +218,10 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
             scope[f"__pjx_d{i}"] = p.default
             text += f" = __pjx_d{i}"
         pieces.append(text)
-        names.append(f"{p.name}={p.name}")
+        names.append({p.POSITIONAL_ONLY: p.name, p.VAR_POSITIONAL: f"*{p.name}",
+                      p.VAR_KEYWORD: f"**{p.name}"}.get(p.kind, f"{p.name}={p.name}"))
+    if params and params[-1].kind == params[-1].POSITIONAL_ONLY:
+        pieces.append("/")
     source = (f"def {fname}({', '.join(pieces)}):\n"
               f"    return {callee}({', '.join(names)})\n")
     fn = synthesised_function(fname, source, scope)
@@ -224,13 +231,33 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
     # and CPython's `C.__init__() missing 1 required positional argument`,
     # counting the `self` or `cls` the forwarder does not take
     function.display_name = display_name
-    if method is not None:
-        first = next(iter(inspect.signature(method).parameters), "self")
-        function.binder = Binder(params, method.__qualname__, hidden_first=first)
-    else:
-        function.binder = NoArguments(pyclass.__qualname__)
+    function.binder = _binder(method, pyclass)
     compiled.append(function)
     return function.dispatcher
+
+
+def _binder(method: Optional[Callable], pyclass: type) -> Callable[..., Dict[str, Any]]:
+    """Binds a call of a forwarder as CPython binds one of `method` (its
+    first parameter, `self` or `cls`, given a placeholder: CPython counts
+    it in its messages), or of a class without __init__ (object's, which
+    takes nothing)."""
+    from .frontend.signatures import Spec
+
+    if method is None:
+        def no_arguments(*args: Any, **kwargs: Any) -> Dict[str, Any]:
+            if args or kwargs:
+                raise TypeError(f"{pyclass.__qualname__}() takes no arguments")
+            return {}
+
+        return no_arguments
+    stub = Spec.of_function(method).stub
+
+    def bind(*args: Any, **kwargs: Any) -> Dict[str, Any]:
+        bound = stub(None, *args, **kwargs)
+        del bound[next(iter(bound))]  # the placeholder for self or cls
+        return bound
+
+    return bind
 
 
 def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,

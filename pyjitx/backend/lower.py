@@ -951,6 +951,9 @@ class FunctionLowering(ArrayLowering):
                                            ir.Constant(I64, op.cls.class_id)])
         return self.builder.icmp_signed("!=", result, ir.Constant(I64, 0))
 
+    def op_ClassIdOf(self, op: ops.ClassIdOf) -> ir.Value:
+        return self.builder.load(self._class_of(self.value(op.operands[0])), typ=I64)
+
     def op_VirtualCall(self, op: ops.VirtualCall) -> ir.Value:
         """Exact static class: the direct (inlinable) call; otherwise the
         entry in the receiver's vtable."""
@@ -1288,7 +1291,8 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
                 ops.StateIsSet, ops.StateGet, ops.StateSet,
                 ops.PrimitiveCall,
                 ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
-                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall,
+                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.ClassIdOf,
+                ops.VirtualCall,
                 ops.PythonCall, ops.WidenFunction) + ARRAY_OPS
 }
 

@@ -28,15 +28,15 @@ from .source import ParsedFunction
 from .ssa import SSABuilder
 
 _SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), if/elif/else, "
-                         "while, for, break, continue, return, pass, assert, try/except/finally, "
-                         "raise, with, del, nested def, global, nonlocal and expression statements")
+                         "match, while, for, break, continue, return, pass, assert, "
+                         "try/except/finally, raise, with, del, nested def, global, nonlocal "
+                         "and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
     ast.AsyncFunctionDef: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncFor: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
-    ast.Match: "write the cases as if/elif tests",
 }
 
 
@@ -553,6 +553,11 @@ class FunctionBuilder:
         from .contexts import build_with
 
         build_with(self, stmt)
+
+    def stmt_Match(self, stmt: ast.Match) -> None:
+        from .patterns import build_match
+
+        build_match(self, stmt)
 
     def stmt_Try(self, stmt: ast.Try) -> None:
         from .exceptions import build_try

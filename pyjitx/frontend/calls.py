@@ -83,6 +83,14 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     elif isinstance(func, ast.Attribute):
         if _is_super_call(func.value):
             return classes.super_call(b, node, func)
+        written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
+        if written is not None:
+            return written
+        unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
+        if unbound is not None:
+            from .closures import call_value
+
+            return call_value(b, unbound, node)
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
@@ -100,29 +108,35 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if isinstance(callee.type, ClassType):
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
-    reject_unpacking(b, node)
+    from .signatures import StaticCall
+
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
-        return handler(b, node, target)
+        if target in (builtins.print, builtins.min, builtins.max):  # (they unpack *xs)
+            return handler(b, node, target)
+        with StaticCall(b, node, f"{target.__name__}()") as call:
+            return handler(b, call, target)
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
-    if target is classes.blank_instance:
-        return classes.blank(b, node)
     if isinstance(target, staticmethod):
         target = target.__func__
     from . import arrays
 
-    if arrays.is_array_function(target):
-        return arrays.call_function(b, node, target)
-    math_name = _MATH_BY_OBJECT.get(_identity(target))
-    if math_name is not None:
-        return _math_call(b, node, math_name)
-    unicodedata_name = _UNICODEDATA_BY_OBJECT.get(_identity(target))
-    if unicodedata_name is not None:
-        return _unicodedata_call(b, node, unicodedata_name)
+    for test, build in ((lambda t: t is classes.blank_instance,
+                         lambda call: classes.blank(b, call)),
+                        (arrays.is_array_function,
+                         lambda call: arrays.call_function(b, call, target)),
+                        (lambda t: _identity(t) in _MATH_BY_OBJECT,
+                         lambda call: _math_call(b, call, _MATH_BY_OBJECT[_identity(target)])),
+                        (lambda t: _identity(t) in _UNICODEDATA_BY_OBJECT,
+                         lambda call: _unicodedata_call(
+                             b, call, _UNICODEDATA_BY_OBJECT[_identity(target)]))):
+        if test(target):
+            with StaticCall(b, node, f"{ast.unparse(func)}()") as call:
+                return build(call)
     if _is_dispatcher(target) and isinstance(target.py_func, types.FunctionType):
         return user_call(b, node, target.py_func)
     if isinstance(target, types.FunctionType):
@@ -138,17 +152,6 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                        "round/int/float/bool/pow, the math module and unicodedata's normalize/"
                        "is_normalized/category/combining; to call other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
-
-
-def reject_unpacking(b: "FunctionBuilder", node: ast.Call) -> None:
-    """f(*args) and f(**kwargs) are not compiled: argument lists are fixed
-    at compile time."""
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in calls is not supported")
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
 
 
 def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileError:
@@ -167,8 +170,9 @@ def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileErr
 
 
 def _is_super_call(node: ast.expr) -> bool:
+    """super() or super(C, self)."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "super" and not node.args and not node.keywords)
+            and node.func.id == "super" and len(node.args) in (0, 2) and not node.keywords)
 
 
 def _count(n: int, noun: str) -> str:
@@ -216,18 +220,26 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
 
 
 def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
+    receiver = b.expr.unwrap(b.expr.value(func.value), func)
+    if not isinstance(receiver.type, ClassType):  # (an instance's methods bind *xs themselves)
+        from .signatures import StaticCall
+
+        with StaticCall(b, node, f"{func.attr}()") as call:
+            return _builtin_method_call(b, call, func, receiver)
+    from .classes import method_call
+
+    return method_call(b, receiver, func.attr, node)
+
+
+def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute,
+                         receiver: ops.Value) -> ops.Value:
     from . import containers, strings
     from ..ir.types import BYTES, STR
 
-    receiver = b.expr.unwrap(b.expr.value(func.value), func)
     if is_any(receiver.type):
         from . import anys
 
         return anys.method_call(b, receiver, func.attr, node)
-    if isinstance(receiver.type, ClassType):
-        from .classes import method_call
-
-        return method_call(b, receiver, func.attr, node)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
@@ -255,59 +267,33 @@ def _is_dispatcher(obj: Any) -> bool:
 
 def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
                    given: Optional[List[ops.Value]] = None, skip_first: bool = False) -> List[ops.Value]:
-    """The values of pyfunc's parameters at a call: `given` positionally,
-    else the call node's arguments and keywords, then defaults (scalars).
-    `skip_first` leaves out the first parameter (a method's self)."""
-    params = list(inspect.signature(pyfunc).parameters.values())
-    if skip_first:
-        params = params[1:]
-    for p in params:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise b.error(node, f"'{pyfunc.__name__}' takes *args/**kwargs, which compiled "
-                          "calls do not support")
-    bound: Dict[str, Tuple[ops.Value, ast.AST]] = {}
+    """The values of pyfunc's parameters at a call, as CPython binds them
+    (pyjitx.frontend.signatures): `given` positionally, else the call
+    node's arguments (`*xs` and `**kw` included), then defaults; `*args`
+    as a tuple, `**kwargs` as a dict.  `skip_first` leaves out the first
+    parameter (a method's self)."""
+    from .signatures import Flat, Spec, bind, declared_types, flatten
+
+    spec = Spec.of_function(pyfunc, skip_first)
     if given is not None:
-        positional: List[Tuple[ops.Value, ast.AST]] = [(v, node) for v in given]
-        keywords: List[ast.keyword] = []
+        flat = Flat()
+        flat.positional = [(v, node) for v in given]
     else:
         assert isinstance(node, ast.Call)
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                raise b.error(arg, "*args in calls is not supported")
-        positional = [(b.expr.value(arg), arg) for arg in node.args]
-        keywords = node.keywords
-    if len(positional) > len(params):
-        raise b.error(node, f"{pyfunc.__name__}() takes {_count(len(params), 'positional argument')} "
-                      f"but {len(positional)} {'was' if len(positional) == 1 else 'were'} given")
-    for p, (value, where) in zip(params, positional):
-        if p.kind == p.KEYWORD_ONLY:
-            raise b.error(where, f"{pyfunc.__name__}() got too many positional arguments")
-        bound[p.name] = (value, where)
-    names = {p.name for p in params}
-    for kw in keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
-        if kw.arg not in names:
-            raise b.error(kw, f"{pyfunc.__name__}() got an unexpected keyword argument '{kw.arg}'")
-        if kw.arg in bound:
-            raise b.error(kw, f"{pyfunc.__name__}() got multiple values for argument '{kw.arg}'")
-        bound[kw.arg] = (b.expr.value(kw.value), kw.value)
-    values: List[ops.Value] = []
-    for p in params:
-        if p.name in bound:
-            values.append(bound[p.name][0])
-        elif p.default is not inspect.Parameter.empty:
-            b.session.depend_on("default", pyfunc, p.name, p.default)
-            value = constant_value(p.default)
-            if value is None and isinstance(p.default, (str, bytes)):
-                value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
-            if value is None:
-                raise b.error(node, f"default value of parameter '{p.name}' of "
-                              f"{pyfunc.__name__}() is not an int, float, bool, str or None")
-            values.append(value)
-        else:
-            raise b.error(node, f"{pyfunc.__name__}() missing required argument: '{p.name}'")
-    return values
+        flat = flatten(b, node, spec.shown())
+
+    def default_of(p: inspect.Parameter) -> ops.Value:
+        b.session.depend_on("default", pyfunc, p.name, p.default)
+        value = constant_value(p.default)
+        if value is None and isinstance(p.default, (str, bytes)):
+            value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
+        if value is None:
+            raise b.error(node, f"default value of parameter '{p.name}' of "
+                          f"{pyfunc.__name__}() is not an int, float, bool, str or None")
+        return value
+
+    values = bind(b, spec, flat, node, default_of, declared_types(pyfunc, spec))
+    return [values[p.name] for p in spec.params]
 
 
 def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
@@ -353,6 +339,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
     annotations = getattr(pyfunc, "__annotations__", {})
     from .closures import check_passable
 
+    from .signatures import varargs_type
+
     for p, value in zip(params, values):
         where = node
         check_passable(b, value, node)
@@ -365,6 +353,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
             continue
         declared = (parameter_type(annotations[p.name], p.default, pyfunc.__globals__)
                     if p.name in annotations else None)
+        if declared is not None:  # *args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T]
+            declared = varargs_type(p, declared)
         if p.name in annotations and declared is None:
             raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
                           f"annotation {annotations[p.name]!r}")
@@ -431,7 +421,15 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
+    from .signatures import StaticCall, flatten, has_unpacking
+
     name = target.__name__
+    if has_unpacking(node):
+        flat = flatten(b, node, f"{name}()")
+        if flat.rest is not None and not flat.positional and flat.mapping is None:
+            return _min_max_unpacked(b, node, name, flat)
+        with StaticCall(b, node, f"{name}()", flat) as call:
+            return _min_max(b, call, target)
     if len(node.args) == 1 or node.keywords:
         return _min_max_iterable(b, node, name)
     values = [b.expr.value(a) for a in node.args]
@@ -454,6 +452,40 @@ def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         current = b.emit(ops.Select(better, b.expr.coerce(v, result_type, arg),
                                     b.expr.coerce(current, result_type, node)))
     return current
+
+
+def _min_max_unpacked(b: "FunctionBuilder", node: ast.Call, name: str, flat) -> ops.Value:
+    """min(*xs) / max(*xs, key=...): of the items, as of separate arguments
+    -- so one item is iterated itself, and none is a TypeError."""
+    from .signatures import _as_list, fail_if
+
+    items = _as_list(b, flat.rest, node)
+    count = b.emit(ops.Length(items))
+    keywords = {k: (v, where) for k, v, where in flat.keywords}
+    for key in keywords:
+        if key not in ("key", "default"):
+            raise b.error(node, f"{name}() got an unexpected keyword argument '{key}'")
+    if "default" in keywords:
+        fail_if(b, b.emit(ops.Compare("gt", count, ops.Constant(INT, 1))),
+                f"Cannot specify a default for {name}() with multiple positional arguments", node)
+    fail_if(b, b.emit(ops.Compare("eq", count, ops.Constant(INT, 0))),
+            f"{name} expected at least 1 argument, got 0", node)
+    item = items.type.item
+    if item.is_refcounted or is_any(item):
+        raise b.error(node, f"{name}(*xs) of {item} items is not supported",
+                      hint=f"call {name}(xs) on the sequence itself")
+    fail_if(b, b.emit(ops.Compare("eq", count, ops.Constant(INT, 1))),
+            f"'{item}' object is not iterable", node)
+    hidden = {}
+    for key, (value, where) in keywords.items():
+        hidden[key] = ast.copy_location(ast.Name(id=f".{name}{key}{b.next_loop_id()}",
+                                                 ctx=ast.Load()), where)
+        b.lambda_bindings[hidden[key].id] = value
+    try:
+        return _best_of(b, node, name, items, hidden.get("key"), None)
+    finally:
+        for n in hidden.values():
+            b.lambda_bindings.pop(n.id, None)
 
 
 def _arguments_as_list(b: "FunctionBuilder", node: ast.Call, name: str,
@@ -953,15 +985,20 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     from .loops import build_for
 
     is_any = target is builtins.any
-    # over a generator, the loop stops it at the first deciding item, as
-    # CPython does (what it would have yielded next never runs)
-    generator = len(node.args) == 1 and called_generator(b, node.args[0])
-    items = None if generator else _iterable_arg(b, node, "any" if is_any else "all")
+    # over a generator (function or expression), the loop stops it at the
+    # first deciding item, as CPython does (what it would have yielded next
+    # never runs: no side effect, no exception, no walrus binding)
+    arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+    generator = arg is not None and called_generator(b, arg)
+    expression = isinstance(arg, ast.GeneratorExp)
+    items = None if generator or expression else \
+        _iterable_arg(b, node, "any" if is_any else "all")
     holder = f".anyall{b.next_loop_id()}"
     b.write_var(holder, ops.Constant(BOOL, not is_any), node)
+    depth = len(b.loops)  # the outermost loop of the iteration: where a hit leaves
 
-    def body() -> None:
-        truth = b.expr.truthy(b.loop_item, node)
+    def decide(item: ops.Value) -> None:
+        truth = b.expr.truthy(item, node)
         hit = b.new_block("hit")
         miss = b.new_block("miss")
         if is_any:
@@ -972,13 +1009,16 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         b.seal(miss)
         b.start(hit)
         b.write_var(holder, ops.Constant(BOOL, is_any), node)
-        b.goto(b.loops[-1].break_target)
+        b.goto(b.loops[depth].break_target)
         b.start(miss)
 
-    if generator:
-        build_for(b, None, node.args[0], body, [], node)
+    if expression:
+        scoped = containers.own_scope(arg, b.next_loop_id())
+        containers.build_generators(b, scoped.generators, 0, lambda: decide(b.expr.value(scoped.elt)))
+    elif generator:
+        build_for(b, None, arg, lambda: decide(b.loop_item), [], node)
     else:
-        build_for(b, None, node, body, [], node, iterable=items)
+        build_for(b, None, node, lambda: decide(b.loop_item), [], node, iterable=items)
     return b.read_var(holder, node)
 
 
@@ -1056,34 +1096,6 @@ def _issubclass(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return kind_test(b, value, node.args[1], node, "issubclass")
 
 
-def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
-    from . import strings
-    from ..ir.types import STR
-
-    sep, end = ops.Constant(STR, " "), ops.Constant(STR, "\n")
-    for kw in node.keywords:
-        value = b.expr.value(kw.value)
-        if kw.arg == "sep":
-            sep = value
-        elif kw.arg == "end":
-            end = value
-        elif kw.arg == "flush":
-            continue
-        else:
-            raise b.error(kw, f"print() keyword '{kw.arg}' is not supported")
-        if value.type != STR:
-            raise b.error(kw, f"{kw.arg} must be a str")
-    pieces = []
-    for i, arg in enumerate(node.args):
-        if i:
-            pieces.append(sep)
-        pieces.append(strings.to_str(b, b.expr.value(arg), arg))
-    pieces.append(end)
-    text = strings.concat_all(b, pieces, node)
-    strings.emit_prim(b, prims.PRINT, [text], node)
-    return ops.Constant(NONE, None)
-
-
 def _materialised(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     """range/enumerate/zip/reversed used as a value (not directly in a for
     loop): its items as a list, [x for x in <call>]."""
@@ -1105,14 +1117,22 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
     id(builtins.issubclass): _issubclass,
-    id(builtins.print): _print,
+    id(builtins.print): lambda b, node, target: _module('printing').print_call(b, node, target),
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
     id(builtins.ascii): _ascii,
     id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
+    id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
 }
+
+
+def _module(name: str):
+    """A frontend module that imports this one (imported when first used)."""
+    import importlib
+
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 # ------------------------------------------------------------------ math

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import io
 import zlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
@@ -45,6 +46,10 @@ def original_class(obj: Any) -> Optional[type]:
     pyjitx.compile made of one), or None if obj is no compilable class."""
     if not isinstance(obj, type):
         return None
+    if obj is io.StringIO:  # stood in for by a class written in the subset
+        from ..stringio import StringIO
+
+        obj = StringIO
     original = obj.__dict__.get("__pjx_class__")
     if original is not None:
         return original
@@ -262,11 +267,9 @@ class ClassInfo:
         params = list(inspect.signature(method).parameters.values())
         types: List[Type] = [self_type or self.type] if skip_self else []
         given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
+        from .signatures import varargs_type
+
         for p in params[1:] if skip_self else params:
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise error(self.pyclass, f"{method.__qualname__}: *args/**kwargs are not "
-                            "supported", method=method, name=p.name,
-                            hint="methods of compiled classes take a fixed list of parameters")
             if p.name in given:
                 types.append(given[p.name])
                 continue
@@ -276,7 +279,9 @@ class ClassInfo:
                             hint="methods of compiled classes take annotated parameters (a "
                                  "method is compiled once, for every caller); annotate it Any "
                                  "to take values of several types")
-            types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
+            # (*args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T])
+            types.append(varargs_type(p, self._annotation_type(p.annotation,
+                                                               f"parameter '{p.name}'", method)))
         return tuple(types)
 
 
@@ -657,10 +662,15 @@ def super_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops
 
     self_name = b.node.args.args[0].arg if b.node.args.args else None
     in_classmethod = self_name in b.class_bindings
-    receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
-    if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
-        raise b.error(func.value, "super() is supported inside methods of compiled classes")
-    defining = _defining_class(b)
+    if func.value.args:  # super(C, self): the lookup starts after C (methods.py)
+        from .methods import explicit_super
+
+        defining, receiver = explicit_super(b, func.value, in_classmethod)
+    else:
+        receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
+        if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
+            raise b.error(func.value, "super() is supported inside methods of compiled classes")
+        defining = _defining_class(b)
     if defining.base is None:
         if func.attr == "__init__" and not in_classmethod:
             return _none()  # object.__init__

@@ -155,10 +155,11 @@ def append(b: "FunctionBuilder", lst: ops.Value, value: ops.Value, node: ast.AST
 
 
 def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
-    if any(isinstance(e, ast.Starred) for e in node.elts):
-        raise b.error(node, "starred items in list literals are not supported",
-                      hint="build the list with list(...) and +: `list(xs) + [4]`")
     expected = b.expected.get(id(node))
+    if any(isinstance(e, ast.Starred) for e in node.elts):  # [*xs, 4]
+        from .displays import list_display
+
+        return list_display(b, node, expected)
     values = _evaluate(b, node.elts, expected.item if isinstance(expected, ListType) else None)
     item = expected.item if isinstance(expected, ListType) else _common_type(b, values, node)
     result = new_list(b, item, node, len(values))
@@ -169,6 +170,10 @@ def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
 
 def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
     expected = b.expected.get(id(node))
+    if any(isinstance(e, ast.Starred) for e in node.elts):  # {*a, *b}
+        from .displays import set_display
+
+        return set_display(b, node, expected)
     values = _evaluate(b, node.elts, expected.item if isinstance(expected, SetType) else None)
     item = expected.item if isinstance(expected, SetType) else _common_type(b, values, node)
     _check_hashable(b, item, node)
@@ -179,10 +184,11 @@ def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
 
 
 def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
-    if any(k is None for k in node.keys):
-        raise b.error(node, "'**' in dict literals is not supported",
-                      hint="copy, then update: `merged = dict(d)`, then `merged.update(e)`")
     expected = b.expected.get(id(node))
+    if any(k is None for k in node.keys):  # {**d, "k": v}
+        from .displays import dict_display
+
+        return dict_display(b, node, expected)
     if not isinstance(expected, DictType):
         expected = None
     keys = _evaluate(b, node.keys, expected.key if expected else None)  # type: ignore[arg-type]
@@ -199,10 +205,11 @@ def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
 
 
 def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
-    if any(isinstance(e, ast.Starred) for e in node.elts):
-        raise b.error(node, "starred items in tuple literals are not supported",
-                      hint="use tuple(...): `tuple(xs)`")
     expected = b.expected.get(id(node))
+    if any(isinstance(e, ast.Starred) for e in node.elts):  # (*t, x)
+        from .displays import tuple_display
+
+        return tuple_display(b, node, expected)
     if isinstance(expected, TupleType) and len(expected.items) == len(node.elts):
         values = _evaluate(b, node.elts, None, list(expected.items))
         values = [b.expr.coerce(v, t, e) for v, t, e in zip(values, expected.items, node.elts)]
@@ -310,7 +317,7 @@ class _ComprehensionScope(ast.NodeTransformer):
         return node
 
 
-def _own_scope(node: ast.expr, uid: int) -> ast.expr:
+def own_scope(node: ast.expr, uid: int) -> ast.expr:
     """A copy of the comprehension with its targets' names renamed."""
     import copy
 
@@ -337,7 +344,7 @@ def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     holder = f".comp{uid}"
     learned = b.var_types.get(holder)
     expected = b.expected.get(id(node))
-    node = _own_scope(node, uid)
+    node = own_scope(node, uid)
     if learned is None and type(expected) is {ast.ListComp: ListType, ast.SetComp: SetType,
                                               ast.DictComp: DictType}.get(type(node)):
         learned = expected  # (its annotation, or what the local became)
@@ -371,11 +378,11 @@ def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
         else:
             append(b, result, value, node)
 
-    _generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
+    build_generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
     return result
 
 
-def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
+def build_generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
                 body) -> None:
     from .loops import build_for
 
@@ -396,7 +403,7 @@ def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index
             b.start(skip)
             b.goto(b.loops[-1].continue_target)
             b.start(then)
-        _generators(b, generators, index + 1, body)
+        build_generators(b, generators, index + 1, body)
 
     build_for(b, gen.target, gen.iter, inner, [], gen)
 

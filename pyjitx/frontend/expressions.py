@@ -128,6 +128,13 @@ class ExpressionBuilder:
                          "functions); other objects, built-in functions included, can only be "
                          "called")
 
+    def expr_NamedExpr(self, node: ast.NamedExpr) -> ops.Value:
+        # `(n := v)` binds n in the function (in a comprehension too: its
+        # scope renames only the `for` targets) and is v itself
+        value = self.value(node.value)
+        self.b.write_var(node.target.id, value, node.target)
+        return value
+
     def expr_Lambda(self, node: ast.Lambda) -> ops.Value:
         from .closures import function_value
 
@@ -136,10 +143,18 @@ class ExpressionBuilder:
     def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
         from .calls import _is_module_path, resolve_attribute
 
+        from . import methods
+
+        unbound = methods.unbound_method(self.b, node)  # str.upper
+        if unbound is not None:
+            return unbound
         if not _is_module_path(self.b, node.value):
             from . import classes
 
             value = self.unwrap(self.value(node.value), node)
+            bound = methods.bound_method(self.b, value, node)  # xs.append, self.method
+            if bound is not None:
+                return bound
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
             if isinstance(value.type, NDArrayType):
@@ -156,6 +171,13 @@ class ExpressionBuilder:
         constant = constant_value(obj)
         if constant is not None:
             return constant
+        if isinstance(obj, staticmethod):
+            obj = obj.__func__
+        target = getattr(obj, "py_func", obj)
+        if isinstance(target, types.FunctionType):  # module.f, C.static_f
+            from .closures import ref_type_of_global
+
+            return ops.Constant(ref_type_of_global(target), None)
         from . import module_constants
 
         if module_constants.captures(self.b, obj):
@@ -412,6 +434,11 @@ class ExpressionBuilder:
                            node)
 
     def expr_Compare(self, node: ast.Compare) -> ops.Value:
+        from .typechecks import compare as compare_types
+
+        exact = compare_types(self.b, node)  # type(x) is C
+        if exact is not None:
+            return exact
         if len(node.ops) == 1:
             return self.compare(node.ops[0], self.value(node.left),
                                 self.value(node.comparators[0]), node)
@@ -635,17 +662,15 @@ class ExpressionBuilder:
 
     def binary(self, op_node: ast.operator, left: ops.Value, right: ops.Value,
                node: ast.AST, inplace: bool = False) -> ops.Value:
-        op = _BINOPS.get(type(op_node))
-        if op is None:
-            if isinstance(op_node, ast.MatMult):
-                op = "matmul"  # (instances only: __matmul__)
-            else:
-                raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+        # (@ is every binary operator _BINOPS lacks: instances only, __matmul__)
+        op = _BINOPS.get(type(op_node), "matmul")
         from . import operators
 
         if operators.involves_instances(left, right):
             return operators.binary(self.b, op, self.unwrap(left, node), self.unwrap(right, node),
                                     node, inplace)
+        if op == "matmul":
+            raise self.error(node, "unsupported operator MatMult")
         if (is_any(left.type) or is_any(right.type)):
             from . import anys
 
@@ -893,8 +918,6 @@ def _compare_symbol(op: str) -> str:
 
 
 def _expression_hint(node: ast.expr) -> str:
-    if isinstance(node, ast.NamedExpr):
-        return "assign on a line of its own, e.g. `n = len(xs)`, then use n"
     if isinstance(node, (ast.Yield, ast.YieldFrom)):
         return "use yield as a statement: 'yield v' or 'yield from gen(...)'"
     if isinstance(node, ast.Await):

@@ -56,6 +56,10 @@ def bound_names(stmts: Iterable[ast.AST]) -> Set[str]:
             names.add(node.name)
         elif isinstance(node, (ast.Nonlocal, ast.Global)):
             names.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
         pending.extend(ast.iter_child_nodes(node))
     return names
 
@@ -169,8 +173,18 @@ def paths_of(b: "FunctionBuilder", test: ast.expr) -> NarrowedPaths:
         rest = _non_none(t) if t is not None else None
         return NarrowedPaths({test.id: rest}) if rest is not None else NarrowedPaths()
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
+            isinstance(test.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and \
+            any(isinstance(side, ast.Call) for side in (test.left, test.comparators[0])):
+        from .typechecks import paths
+
+        return paths(b, test)  # type(x) is C
+    if isinstance(test, ast.NamedExpr):  # (x := value): what the value's truth tells of x
+        return paths_of(b, test.target)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
             isinstance(test.ops[0], (ast.Is, ast.IsNot)):
         left, right = test.left, test.comparators[0]
+        if isinstance(left, ast.NamedExpr):  # (x := value) is not None
+            left = left.target
         if _is_none_literal(left):
             left, right = right, left
         if not (isinstance(left, ast.Name) and _is_none_literal(right)):

@@ -364,6 +364,15 @@ class InstanceOf(Op):
         return str(self.cls)
 
 
+class ClassIdOf(Op):
+    """The id of obj's run-time class (`type(obj) is C`: exact, no subclass)."""
+
+    mnemonic = "classid"
+
+    def __init__(self, obj: Value, line: int = -1) -> None:
+        super().__init__(INT, [obj], line)
+
+
 class VirtualCall(Op):
     """A method call through the receiver's vtable (operands[0] is the
     receiver): the override of the receiver's run-time class runs.  When

@@ -377,6 +377,11 @@ SET_EQ = _p("set_eq", (OBJ, OBJ), INT, can_raise=False)
 # print(): writes UTF-8 to the host's stdout (the Python bridge installs a
 # writer that goes through sys.stdout, in order with Python's own prints)
 PRINT = _p("print", (STR,), NONE, "status")
+# the message of a call's missing arguments (function name, keyword-only?, names)
+MISSING_ARGUMENTS_MESSAGE = _p("missing_arguments_message", (STR, INT, _ListType(STR)), STR)
+# print(..., file=sys.stdout/sys.stderr, flush=f): stream 1 or 2, the text, f
+PRINT_TO = _p("print_to", (I32, STR, INT), NONE, "status")
+FLUSH_STREAM = _p("flush_stream", (I32,), NONE, "status")
 
 # exceptions (object.h): try/except/finally and raise
 from .types import EXCEPTION  # noqa: E402
@@ -405,6 +410,8 @@ ANY_CAST = _p("any_cast", (_ANY, CSTR), OBJ, convention="status")
 # its static type (the descriptor) for the checks of stores through the Any
 ANY_BOX_CONTAINER = _p("any_box_container", (OBJ, CSTR), _ANY, convention="status")
 ANY_BINARY = _p("any_binary", (I32, _ANY, _ANY), _ANY, convention="status")
+# divmod(a, b): a Tuple[Any, Any] (the builder gives the result type)
+ANY_DIVMOD = _p("any_divmod", (_ANY, _ANY), OBJ, convention="status")
 ANY_UNARY = _p("any_unary", (I32, _ANY), _ANY, convention="status")
 ANY_COMPARE = _p("any_compare", (I32, _ANY, _ANY), INT, convention="status")
 ANY_TRUTHY = _p("any_truthy", (_ANY,), INT, convention="status")
@@ -414,6 +421,8 @@ ANY_SETITEM = _p("any_setitem", (_ANY, _ANY, _ANY), NONE, convention="status")
 ANY_CONTAINS = _p("any_contains", (_ANY, _ANY), INT, convention="status")
 ANY_ITEMS = _p("any_items", (_ANY,), _ListType(_ANY), convention="null")
 ANY_ISINSTANCE = _p("any_isinstance", (_ANY, INT, INT), INT, can_raise=False)
+ANY_IS_TYPE = _p("any_is_type", (_ANY, INT, INT), INT, can_raise=False)
+ANY_SAME_TYPE = _p("any_same_type", (_ANY, _ANY), INT, can_raise=False)
 ANY_INT = _p("any_int", (_ANY,), INT, convention="status")
 ANY_FLOAT = _p("any_float", (_ANY,), FLOAT, convention="status")
 ANY_NO_ATTRIBUTE = _p("any_no_attribute", (_ANY, CSTR), NONE, convention="status")
