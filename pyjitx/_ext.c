@@ -27,7 +27,7 @@
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
 #include "_boundary.h"
-#include "pyjitx/lock.h"
+#include "_locks.h"
 
 #define PJX_MAX_PARAMS 32
 

@@ -9,6 +9,7 @@
  * index with their boundary descriptor (properties built in
  * pyjitx/classes.py). */
 #include "_instance.h"
+#include "_locks.h"
 
 #include <string.h>
 
@@ -77,100 +78,6 @@ conversion pjx_instance_from_python(PyObject *value, int64_t class_id, pjx_slot 
     return CONVERTED;
 }
 
-int pjx_descriptor_locks(const char *desc) {
-    if (desc[0] == '!') return 1;
-    if (desc[0] == 'o' && desc[1] == '[') desc += 2;
-    /* an instance, or an Any or a union that may hold one */
-    return desc[0] == 'c' || desc[0] == 'a' || desc[0] == 'u';
-}
-
-void pjx_add_argument_locks(pjx_lockset *set, PyObject *arg, const char *desc) {
-    if (PyObject_TypeCheck(arg, &pjx_InstanceType)) {
-        pjx_instance *inst = ((pjx_py_instance *)arg)->instance;
-        if (inst != NULL) pjx_lockset_add(set, pjx_instance_lock_word(inst));
-    } else if (desc[0] == '!' && arg != Py_None) {
-        /* keyed by the Python object: what is written back is the object */
-        pjx_lockset_add(set, pjx_address_lock_word(arg));
-    }
-}
-
-/* The bridge's side of the locks (pyjitx/lock.h): every operation on a
- * word runs with the GIL held, which orders them, so plain loads and
- * stores do; only waiting happens without the GIL. */
-static _Thread_local uint32_t my_token __attribute__((tls_model("initial-exec")));
-
-static inline uint32_t token(void) {
-    uint32_t t = my_token;
-    if (t == 0) t = my_token = pjx_lock_token();
-    return t;
-}
-
-static inline uint32_t load_word(uint32_t *word) {
-    return __atomic_load_n(word, __ATOMIC_RELAXED);
-}
-
-static inline void store_word(uint32_t *word, uint32_t value) {
-    __atomic_store_n(word, value, __ATOMIC_RELAXED);
-}
-
-/* Takes a lock another thread holds: marks it contended, so that its
- * release wakes a sleeper, and sleeps without the GIL.  A thread that took
- * a lock after waiting keeps the mark (others may still sleep on it). */
-static void wait_for(uint32_t *word, uint32_t me) {
-    for (;;) {
-        uint32_t v = load_word(word);
-        if (v == 0) {
-            store_word(word, me | PJX_LOCK_CONTENDED);
-            return;
-        }
-        v |= PJX_LOCK_CONTENDED;
-        store_word(word, v);
-        Py_BEGIN_ALLOW_THREADS
-        pjx_lock_sleep(word, v);
-        Py_END_ALLOW_THREADS
-    }
-}
-
-/* 1 taken (release it), 0 held already by this thread (a pyfunc that one
- * of this thread's compiled calls made uses the same object). */
-static inline int take(uint32_t *word) {
-    uint32_t me = token(), v = load_word(word);
-    if (v == 0) {
-        store_word(word, me);
-        return 1;
-    }
-    if ((v & PJX_LOCK_OWNER) == me) return 0;
-    wait_for(word, me);
-    return 1;
-}
-
-static inline void give_back(uint32_t *word) {
-    uint32_t v = load_word(word);
-    store_word(word, 0);
-    if (v & PJX_LOCK_CONTENDED) pjx_lock_wake_one(word);
-}
-
-int pjx_take_locks(pjx_lockset *set) {
-    if (set->full) {
-        PyErr_Format(PyExc_RuntimeError,
-                     "pyjitx: one call can lock at most %d instances and mutable arguments",
-                     PJX_LOCKSET_MAX);
-        return -1;
-    }
-    if (set->n > 1) pjx_lockset_sort(set);
-    for (int32_t i = 0; i < set->n; i++)
-        if (take(set->words[i])) set->taken |= 1ull << i;
-    set->next = set->n;
-    return 0;
-}
-
-void pjx_release_locks(pjx_lockset *set) {
-    for (int32_t i = set->n - 1; i >= 0; i--)
-        if (set->taken >> i & 1) give_back(set->words[i]);
-    set->n = 0;
-    set->taken = 0;
-}
-
 static pjx_instance *instance_arg(PyObject *obj) {
     if (!PyObject_TypeCheck(obj, &pjx_InstanceType) || ((pjx_py_instance *)obj)->instance == NULL) {
         PyErr_SetString(PyExc_TypeError, "expected an instance of a compiled class");
@@ -202,7 +109,8 @@ static PyObject *get_field(PyObject *module, PyObject *args) {
     }
     /* locked: a compiled method of another thread may replace the field
      * (and free what it held) or change the container it holds */
-    int taken = take(pjx_instance_lock_word(inst));
+    int taken = pjx_take_lock(pjx_instance_lock_word(inst));
+    if (taken < 0) return NULL;
     pjx_slot slot = inst->fields[index];
     PyObject *result;
     if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ && slot.o == NULL && desc[0] != 'o') {
@@ -213,7 +121,7 @@ static PyObject *get_field(PyObject *module, PyObject *args) {
         const char *d = desc;
         result = pjx_to_python(slot, &d);
     }
-    if (taken) give_back(pjx_instance_lock_word(inst));
+    if (taken) pjx_give_back_lock(pjx_instance_lock_word(inst));
     return result;
 }
 
@@ -251,10 +159,14 @@ static PyObject *set_field(PyObject *module, PyObject *args) {
                      Py_TYPE(obj)->tp_name, expected, Py_TYPE(value)->tp_name);
         return NULL;
     }
-    int taken = take(pjx_instance_lock_word(inst));
+    int taken = pjx_take_lock(pjx_instance_lock_word(inst));
+    if (taken < 0) {
+        pjx_release_slot(slot, desc);
+        return NULL;
+    }
     pjx_slot old = inst->fields[index];
     inst->fields[index] = slot;
-    if (taken) give_back(pjx_instance_lock_word(inst));
+    if (taken) pjx_give_back_lock(pjx_instance_lock_word(inst));
     if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ) pjx_decref(old.o);
     Py_RETURN_NONE;
 }

@@ -318,6 +318,51 @@ def test_a_with_b_against_b_with_a_does_not_deadlock(tmp_path):
     ''', timeout=240) == [f"{80000} {80000} {80000}"]
 
 
+def test_nested_calls_in_opposite_orders_raise_instead_of_hanging(tmp_path):
+    """a.outer() calls a pyfunc that calls b.inner() while another thread's
+    b.outer() calls one that calls a.inner(): each holds the lock the other
+    needs.  The thread that would close the cycle gets a RuntimeError (the
+    other then finishes); unlocked, this race corrupted both instances."""
+    lines = run_script(tmp_path, '''
+        class Cell:
+            def __init__(self, name: str) -> None:
+                self.name = name
+                self.n = 0
+            def inner(self) -> int:
+                self.n += 1
+                return self.n
+            def outer(self, other_name: str) -> int:
+                self.n += 1
+                return meet(other_name) + self.n
+
+        @pyjitx.pyfunc
+        def meet(name: str) -> int:
+            # both threads hold their own cell's lock here, then cross
+            barrier.wait(timeout=60)
+            return cells[name].inner()
+
+        C = pyjitx.compile(Cell)
+        cells = {"a": C("a"), "b": C("b")}
+        barrier = threading.Barrier(2)
+        outcome = [None, None]
+        def work(t):
+            mine, theirs = ("a", "b") if t == 0 else ("b", "a")
+            try:
+                outcome[t] = cells[mine].outer(theirs)
+            except RuntimeError as exc:
+                outcome[t] = str(exc)
+        run_threads(work, 2)
+        print(sorted(type(o).__name__ for o in outcome))
+        print([o for o in outcome if isinstance(o, str)][0].split(":")[:2])
+        # one outer() ran whole (n 1 -> 2 in its cell, after the other's
+        # inner() or before), the other stopped at the pyfunc
+        print(sorted(c.n for c in cells.values()))
+        cells.clear()
+        finish()
+    ''', timeout=120)
+    assert lines == ["['int', 'str']", "['pyjitx', ' deadlock']", "[1, 2]"]
+
+
 # ------------------------------------------------------------ the C++ Session
 
 @pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
