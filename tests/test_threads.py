@@ -245,16 +245,16 @@ def test_readers_of_a_list_see_it_whole_while_another_thread_writes_it_back(tmp_
         bad = []
         def role(i):
             if i == 0:
-                for k in range(1, 20001):
+                for k in range(1, 5001):
                     push_pair(xs, k)
             else:
-                for _ in range(3000):
+                for _ in range(500):
                     if not balanced(xs):
                         bad.append(1)
         run_threads(role, 3)
         print(len(xs), len(bad))
         finish()
-    ''') == ["40000 0"]
+    ''') == ["10000 0"]
 
 
 # ------------------------------------------------------------------ deadlocks
