@@ -54,6 +54,7 @@ typedef struct {
     uint32_t container_params; /* bit i: parameter i is a list, dict or set */
     /* bit i: a call takes a lock for parameter i (pjx_add_argument_locks) */
     uint32_t lock_params;
+    Py_ssize_t lock_param; /* the one parameter that does, or -1 */
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -268,22 +269,28 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
         return call_slow_path(self, args, nargsf, kwnames);
-    int slow = 0;
-    PyObject *result;
-    if (self->lock_params == 0) {
-        result = dispatch(self, args, nargs, &slow);
-    } else {
-        /* the call's instances and written-back objects are locked from
-         * before the arguments are read until after they are written back */
-        pjx_lockset locks;
+    /* the call's instances and written-back objects are locked from before
+     * the arguments are read until after they are written back: one word
+     * inline (self alone, the common case), several as a sorted set */
+    uint32_t *word = NULL;
+    int taken = 0, several = 0;
+    pjx_lockset locks;
+    if (self->lock_param >= 0) {
+        Py_ssize_t i = self->lock_param;
+        word = pjx_argument_lock_word(args[i], self->param_desc[i]);
+        if (word != NULL && (taken = pjx_take_lock(word)) < 0) return NULL;
+    } else if (self->lock_params != 0) {
+        several = 1;
         pjx_lockset_init(&locks);
         for (Py_ssize_t i = 0; i < nargs; i++)
             if (self->lock_params >> i & 1)
                 pjx_add_argument_locks(&locks, args[i], self->param_desc[i]);
         if (pjx_take_locks(&locks) < 0) return NULL;
-        result = dispatch(self, args, nargs, &slow);
-        pjx_release_locks(&locks);
     }
+    int slow = 0;
+    PyObject *result = dispatch(self, args, nargs, &slow);
+    if (taken) pjx_give_back_lock(word);
+    else if (several) pjx_release_locks(&locks);
     /* (the slow path's call takes the locks itself, in call_packed) */
     return slow ? call_slow_path(self, args, nargsf, kwnames) : result;
 }
@@ -371,8 +378,17 @@ static PyObject *dispatcher_set_entry(Dispatcher *self, PyObject *args) {
                                                    &self->no_dict_cache);
     self->container_params = pjx_container_params(self->param_desc, n);
     self->lock_params = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (pjx_descriptor_locks(self->param_desc[i])) self->lock_params |= 1u << i;
+    self->lock_param = -1;
+    int nlocking = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = pjx_descriptor_locks(self->param_desc[i]);
+        if (k > 0) {
+            self->lock_params |= 1u << i;
+            self->lock_param = i;
+            nlocking += k;
+        }
+    }
+    if (nlocking != 1) self->lock_param = -1;
     self->nparams = n;
     Py_INCREF(keepalive);
     Py_XSETREF(self->keepalive, keepalive);

@@ -17,32 +17,20 @@
  * cycle found is a real one; the last thread to close a cycle finds it. */
 #include "_locks.h"
 
-#include "_instance.h"
-
 int pjx_descriptor_locks(const char *desc) {
-    if (desc[0] == '!') return 1;
+    int written_back = desc[0] == '!';
+    desc += written_back;
     if (desc[0] == 'o' && desc[1] == '[') desc += 2;
     /* an instance, or an Any or a union that may hold one */
-    return desc[0] == 'c' || desc[0] == 'a' || desc[0] == 'u';
+    int instance = desc[0] == 'c' || desc[0] == 'a' || desc[0] == 'u';
+    return written_back + instance;
 }
 
-void pjx_add_argument_locks(pjx_lockset *set, PyObject *arg, const char *desc) {
-    if (PyObject_TypeCheck(arg, &pjx_InstanceType)) {
-        pjx_instance *inst = ((pjx_py_instance *)arg)->instance;
-        if (inst != NULL) pjx_lockset_add(set, pjx_instance_lock_word(inst));
-    } else if (desc[0] == '!' && arg != Py_None) {
-        /* keyed by the Python object: what is written back is the object */
-        pjx_lockset_add(set, pjx_address_lock_word(arg));
-    }
-}
+_Thread_local uint32_t pjx_lock_my_token __attribute__((tls_model("initial-exec")));
 
-static _Thread_local uint32_t my_token __attribute__((tls_model("initial-exec")));
+uint32_t pjx_lock_first_token(void) { return pjx_lock_my_token = pjx_lock_token(); }
 
-static inline uint32_t token(void) {
-    uint32_t t = my_token;
-    if (t == 0) t = my_token = pjx_lock_token();
-    return t;
-}
+void pjx_wake_waiter(uint32_t *word) { pjx_lock_wake_one(word); }
 
 static inline uint32_t load_word(uint32_t *word) {
     return __atomic_load_n(word, __ATOMIC_RELAXED);
@@ -108,7 +96,7 @@ static void remove_waiter(uint32_t me) {
 /* Takes a lock another thread holds: marks it contended, so that its
  * release wakes a sleeper, and sleeps without the GIL.  A thread that took
  * a lock after waiting keeps the mark (others may still sleep on it). */
-static int wait_for(uint32_t *word, uint32_t me) {
+int pjx_wait_for_lock(uint32_t *word, uint32_t me) {
     if (closes_cycle(word, me)) {
         PyErr_SetString(PyExc_RuntimeError,
                         "pyjitx: deadlock: this call needs an instance (or mutable argument) "
@@ -130,23 +118,7 @@ static int wait_for(uint32_t *word, uint32_t me) {
         Py_END_ALLOW_THREADS
     }
     remove_waiter(me);
-    return 0;
-}
-
-int pjx_take_lock(uint32_t *word) {
-    uint32_t me = token(), v = load_word(word);
-    if (v == 0) {
-        store_word(word, me);
-        return 1;
-    }
-    if ((v & PJX_LOCK_OWNER) == me) return 0; /* an outer call of this thread has it */
-    return wait_for(word, me) < 0 ? -1 : 1;
-}
-
-void pjx_give_back_lock(uint32_t *word) {
-    uint32_t v = load_word(word);
-    store_word(word, 0);
-    if (v & PJX_LOCK_CONTENDED) pjx_lock_wake_one(word);
+    return 1;
 }
 
 int pjx_take_locks(pjx_lockset *set) {
