@@ -257,6 +257,44 @@ def test_readers_of_a_list_see_it_whole_while_another_thread_writes_it_back(tmp_
     ''') == ["10000 0"]
 
 
+def test_every_way_out_of_a_call_releases_its_locks(tmp_path):
+    """A call that raises in compiled code, fails to convert an argument,
+    takes the slow path (keywords, a first call, a wrong type) or writes
+    back a list still releases what it locked: a second thread then takes
+    the same locks (a lock left held would make it wait forever)."""
+    assert run_script(tmp_path, '''
+        @pyjitx.compile
+        class Box:
+            def __init__(self) -> None:
+                self.items: List[int] = []
+            def put(self, k: int, xs: List[int]) -> int:
+                if k < 0:
+                    raise ValueError("negative")
+                self.items.append(k)
+                xs.append(k)
+                return len(self.items)
+
+        box, xs = Box(), []
+        def main_thread_calls():
+            outcomes = []
+            for call in (lambda: box.put(-1, xs),            # raises in compiled code
+                         lambda: box.put("no", xs),          # wrong type: slow path
+                         lambda: box.put(1, [1, "no"]),      # an item fails to convert
+                         lambda: box.put(k=2, xs=xs),        # keywords: slow path
+                         lambda: box.put(3, xs)):            # the fast path
+                try:
+                    outcomes.append(call())
+                except (ValueError, TypeError) as exc:
+                    outcomes.append(type(exc).__name__)
+            return outcomes
+        print(main_thread_calls())
+        other = []
+        run_threads(lambda t: other.append((box.put(4, xs), box.items, len(xs))), 1)
+        print(other)
+        finish()
+    ''', timeout=120) == ["['ValueError', 'TypeError', 'TypeError', 1, 2]", "[(3, [2, 3, 4], 3)]"]
+
+
 # ------------------------------------------------------------------ deadlocks
 
 def test_a_method_calling_back_into_python_that_uses_the_same_instance(tmp_path):
