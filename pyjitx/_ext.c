@@ -28,6 +28,7 @@
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
 #include "_boundary.h"
+#include "_locks.h"
 
 #define PJX_MAX_PARAMS 32
 
@@ -52,6 +53,9 @@ typedef struct {
     int identity;
     int no_dict_cache;
     uint32_t container_params; /* bit i: parameter i is a list, dict or set */
+    /* bit i: a call takes a lock for parameter i (pjx_add_argument_locks) */
+    uint32_t lock_params;
+    Py_ssize_t lock_param; /* the one parameter that does, or -1 */
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -218,12 +222,11 @@ static int passes_one_object_twice(const Dispatcher *self, PyObject *const *args
     return 0;
 }
 
-static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args,
-                                       size_t nargsf, PyObject *kwnames) {
-    Dispatcher *self = (Dispatcher *)callable;
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
-        return call_slow_path(self, args, nargsf, kwnames);
+/* The fast path of a call whose arguments match the installed entry
+ * (count and no keywords); *slow is set when they do not convert, for the
+ * caller to take the slow path (after releasing the call's locks). */
+static PyObject *dispatch(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs,
+                          int *slow) {
     pjx_slot slots[PJX_MAX_PARAMS];
     if (self->identity == PJX_IDENTITY_DEEP ||
         (self->identity == PJX_IDENTITY_ARGUMENTS && passes_one_object_twice(self, args))) {
@@ -236,7 +239,8 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
                 release_slots(slots, self->param_desc, i);
                 pjx_identity_release(&id);
                 /* a conflict too: the slow path names the parameters */
-                return c == MISMATCH ? call_slow_path(self, args, nargsf, kwnames) : NULL;
+                *slow = c == MISMATCH;
+                return NULL;
             }
         }
         return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
@@ -248,7 +252,8 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
         case CONVERTED: break;
         case MISMATCH:
             release_slots(slots, self->param_desc, i);
-            return call_slow_path(self, args, nargsf, kwnames);
+            *slow = 1;
+            return NULL;
         case FAILED:
             release_slots(slots, self->param_desc, i);
             return NULL;
@@ -257,6 +262,38 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
     return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
                       self->needs_release, NULL,
                       self->identity == PJX_IDENTITY_ARGUMENTS ? self->container_params : 0);
+}
+
+static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args,
+                                       size_t nargsf, PyObject *kwnames) {
+    Dispatcher *self = (Dispatcher *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
+        return call_slow_path(self, args, nargsf, kwnames);
+    /* the call's instances and written-back objects are locked from before
+     * the arguments are read until after they are written back: one word
+     * inline (self alone, the common case), several as a sorted set */
+    uint32_t *word = NULL;
+    int taken = 0, several = 0;
+    pjx_lockset locks;
+    if (self->lock_param >= 0) {
+        Py_ssize_t i = self->lock_param;
+        word = pjx_argument_lock_word(args[i], self->param_desc[i]);
+        if (word != NULL && (taken = pjx_take_lock(word)) < 0) return NULL;
+    } else if (self->lock_params != 0) {
+        several = 1;
+        pjx_lockset_init(&locks);
+        for (Py_ssize_t i = 0; i < nargs; i++)
+            if (self->lock_params >> i & 1)
+                pjx_add_argument_locks(&locks, args[i], self->param_desc[i]);
+        if (pjx_take_locks(&locks) < 0) return NULL;
+    }
+    int slow = 0;
+    PyObject *result = dispatch(self, args, nargs, &slow);
+    if (taken) pjx_give_back_lock(word);
+    else if (several) pjx_release_locks(&locks);
+    /* (the slow path's call takes the locks itself, in call_packed) */
+    return slow ? call_slow_path(self, args, nargsf, kwnames) : result;
 }
 
 static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -341,6 +378,18 @@ static PyObject *dispatcher_set_entry(Dispatcher *self, PyObject *args) {
     self->identity = pjx_descriptors_need_identity(self->param_desc, n, self->ret_desc,
                                                    &self->no_dict_cache);
     self->container_params = pjx_container_params(self->param_desc, n);
+    self->lock_params = 0;
+    self->lock_param = -1;
+    int nlocking = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = pjx_descriptor_locks(self->param_desc[i]);
+        if (k > 0) {
+            self->lock_params |= 1u << i;
+            self->lock_param = i;
+            nlocking += k;
+        }
+    }
+    if (nlocking != 1) self->lock_param = -1;
     self->nparams = n;
     Py_INCREF(keepalive);
     Py_XSETREF(self->keepalive, keepalive);
@@ -383,6 +432,8 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
     PyObject **items = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n ? n : 1));
     PyObject *result = NULL;
     pjx_identity id_storage, *id = NULL;
+    pjx_lockset locks; /* as in dispatcher_vectorcall */
+    pjx_lockset_init(&locks);
     if (slots == NULL || descs == NULL || items == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -401,6 +452,9 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
     }
     /* (a wrong item deep inside an argument is named by its place) */
     pjx_mismatch_watch();
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (pjx_descriptor_locks(descs[i])) pjx_add_argument_locks(&locks, items[i], descs[i]);
+    if (pjx_take_locks(&locks) < 0) goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         const char *d = descs[i];
         conversion c = id != NULL ? pjx_from_python_in(items[i], &d, &slots[i], id, (int)i)
@@ -437,6 +491,7 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
     id = NULL; /* released by call_entry */
 done:
     if (id != NULL) pjx_identity_release(id);
+    pjx_release_locks(&locks);
     PyMem_Free(slots);
     PyMem_Free(descs);
     PyMem_Free(items);

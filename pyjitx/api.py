@@ -101,6 +101,36 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     "Module state")."""
     import sys
 
+    # threads calling code that shares a global take turns (sorted: no
+    # deadlock); a thread waiting releases the GIL, and one already holding
+    # a lock (a pyfunc calling back) goes through
+    locks = [_state_lock(module_name, global_name)
+             for module_name, global_name, _ in sorted(spec.module.states)]
+    for lock in locks:
+        lock.acquire()
+    try:
+        return _call_syncing_state(spec, values, param_names, name)
+    finally:
+        for lock in reversed(locks):
+            lock.release()
+
+
+_STATE_LOCKS: Dict[Tuple[str, str], "threading.RLock"] = {}
+_STATE_LOCKS_GUARD = threading.Lock()
+
+
+def _state_lock(module_name: str, global_name: str) -> "threading.RLock":
+    with _STATE_LOCKS_GUARD:
+        lock = _STATE_LOCKS.get((module_name, global_name))
+        if lock is None:
+            lock = _STATE_LOCKS[(module_name, global_name)] = threading.RLock()
+        return lock
+
+
+def _call_syncing_state(spec: Specialisation, values: List[Any], param_names: List[str],
+                        name: str) -> Any:
+    import sys
+
     synced = []
     for (module_name, global_name, desc), slot, flag in zip(
             spec.module.states, spec.module.state_symbols[0::2], spec.module.state_symbols[1::2]):

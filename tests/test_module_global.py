@@ -205,3 +205,23 @@ def test_assigning_another_type_in_compiled_code_is_a_compile_error():
     exec(compile(source, path, "exec"), namespace)
     with pytest.raises(pyjitx.CompileError, match="global 'COUNTER' holds an int"):
         pyjitx.compile(namespace["f"], cache=False)()
+
+
+def test_threads_sharing_a_global_take_turns():
+    import threading
+
+    _, jit = pair()
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        barrier.wait()
+        for _ in range(200):
+            jit.bump(1)
+            jit.remember("w")
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert jit.COUNT == 800 and jit.SEEN == {"w": 800}
