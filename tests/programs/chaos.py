@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """create chaosgame-like fractals
 
 Copyright (C) 2005 Carl Friedrich Bolz
@@ -8,6 +10,8 @@ import random
 
 import pyperf
 
+import pyjitx
+
 
 DEFAULT_THICKNESS = 0.25
 DEFAULT_WIDTH = 256
@@ -16,36 +20,38 @@ DEFAULT_ITERATIONS = 5000
 DEFAULT_RNG_SEED = 1234
 
 
+@pyjitx.compile
 class GVector(object):
 
-    def __init__(self, x=0, y=0, z=0):
+    def __init__(self, x: float = 0, y: float = 0, z: float = 0) -> None:
         self.x = x
         self.y = y
         self.z = z
 
-    def Mag(self):
+    def Mag(self) -> float:
         return math.sqrt(self.x ** 2 + self.y ** 2 + self.z ** 2)
 
-    def dist(self, other):
+    def dist(self, other: "GVector") -> float:
         return math.sqrt((self.x - other.x) ** 2
                          + (self.y - other.y) ** 2
                          + (self.z - other.z) ** 2)
 
-    def __add__(self, other):
+    def __add__(self, other: "GVector") -> "GVector":
         if not isinstance(other, GVector):
             raise ValueError("Can't add GVector to " + str(type(other)))
         v = GVector(self.x + other.x, self.y + other.y, self.z + other.z)
         return v
 
-    def __sub__(self, other):
+    def __sub__(self, other: "GVector") -> "GVector":
         return self + other * -1
 
-    def __mul__(self, other):
+    def __mul__(self, other: float) -> "GVector":
         v = GVector(self.x * other, self.y * other, self.z * other)
         return v
     __rmul__ = __mul__
 
-    def linear_combination(self, other, l1, l2=None):
+    def linear_combination(self, other: "GVector", l1: float,
+                           l2: float | None = None) -> "GVector":
         if l2 is None:
             l2 = 1 - l1
         v = GVector(self.x * l1 + other.x * l2,
@@ -53,17 +59,18 @@ class GVector(object):
                     self.z * l1 + other.z * l2)
         return v
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "<%f, %f, %f>" % (self.x, self.y, self.z)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "GVector(%f, %f, %f)" % (self.x, self.y, self.z)
 
 
+@pyjitx.compile
 class Spline(object):
     """Class for representing B-Splines and NURBS of arbitrary degree"""
 
-    def __init__(self, points, degree, knots):
+    def __init__(self, points: list[GVector], degree: int, knots: list[int]) -> None:
         """Creates a Spline.
 
         points is a list of GVector, degree is the degree of the Spline.
@@ -81,12 +88,12 @@ class Spline(object):
         self.points = points
         self.degree = degree
 
-    def GetDomain(self):
+    def GetDomain(self) -> tuple[int, int]:
         """Returns the domain of the B-Spline"""
         return (self.knots[self.degree - 1],
                 self.knots[len(self.knots) - self.degree])
 
-    def __call__(self, u):
+    def __call__(self, u: float) -> GVector:
         """Calculates a point of the B-Spline using de Boors Algorithm"""
         dom = self.GetDomain()
         if u < dom[0] or u > dom[1]:
@@ -109,7 +116,7 @@ class Spline(object):
                 d[index] = d[index].linear_combination(d[index + 1], co1, co2)
         return d[0]
 
-    def GetIndex(self, u):
+    def GetIndex(self, u: float) -> int:
         dom = self.GetDomain()
         for ii in range(self.degree - 1, len(self.knots) - self.degree):
             if u >= self.knots[ii] and u < self.knots[ii + 1]:
@@ -119,14 +126,14 @@ class Spline(object):
             I = dom[1] - 1
         return I
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.points)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Spline(%r, %r, %r)" % (self.points, self.degree, self.knots)
 
 
-def write_ppm(im, filename):
+def write_ppm(im: list[list[int]], filename: str) -> None:
     magic = 'P6\n'
     maxval = 255
     w = len(im)
@@ -142,9 +149,10 @@ def write_ppm(im, filename):
                 fp.write('%c%c%c' % (c, c, c))
 
 
+@pyjitx.compile
 class Chaosgame(object):
 
-    def __init__(self, splines, thickness=0.1):
+    def __init__(self, splines: list[Spline], thickness: float = 0.1) -> None:
         self.splines = splines
         self.thickness = thickness
         self.minx = min([p.x for spl in splines for p in spl.points])
@@ -153,7 +161,7 @@ class Chaosgame(object):
         self.maxy = max([p.y for spl in splines for p in spl.points])
         self.height = self.maxy - self.miny
         self.width = self.maxx - self.minx
-        self.num_trafos = []
+        self.num_trafos: list[int] = []
         maxlength = thickness * self.width / self.height
         for spl in splines:
             length = 0
@@ -166,7 +174,7 @@ class Chaosgame(object):
             self.num_trafos.append(max(1, int(length / maxlength * 1.5)))
         self.num_total = sum(self.num_trafos)
 
-    def get_random_trafo(self):
+    def get_random_trafo(self) -> tuple[int, int]:
         r = random.randrange(int(self.num_total) + 1)
         l = 0
         for i in range(len(self.num_trafos)):
@@ -175,7 +183,8 @@ class Chaosgame(object):
             l += self.num_trafos[i]
         return len(self.num_trafos) - 1, random.randrange(self.num_trafos[-1])
 
-    def transform_point(self, point, trafo=None):
+    def transform_point(self, point: GVector,
+                        trafo: tuple[int, int] | None = None) -> GVector:
         x = (point.x - self.minx) / self.width
         y = (point.y - self.miny) / self.height
         if trafo is None:
@@ -201,7 +210,7 @@ class Chaosgame(object):
         self.truncate(basepoint)
         return basepoint
 
-    def truncate(self, point):
+    def truncate(self, point: GVector) -> None:
         if point.x >= self.maxx:
             point.x = self.maxx
         if point.y >= self.maxy:
@@ -211,7 +220,8 @@ class Chaosgame(object):
         if point.y < self.miny:
             point.y = self.miny
 
-    def create_image_chaos(self, w, h, iterations, filename, rng_seed):
+    def create_image_chaos(self, w: int, h: int, iterations: int, filename: str | None,
+                           rng_seed: int) -> None:
         # Always use the same sequence of random numbers
         # to get reproductible benchmark
         random.seed(rng_seed)

@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 deltablue.py
 ============
@@ -20,6 +22,8 @@ the layout & logic from the original. (Ugh.)
 
 import pyperf
 
+import pyjitx
+
 
 # The JS variant implements "OrderedCollection", which basically completely
 # overlaps with ``list``. So we'll cheat. :D
@@ -27,6 +31,7 @@ class OrderedCollection(list):
     pass
 
 
+@pyjitx.compile
 class Strength(object):
     REQUIRED = None
     STRONG_PREFERRED = None
@@ -36,34 +41,34 @@ class Strength(object):
     WEAK_DEFAULT = None
     WEAKEST = None
 
-    def __init__(self, strength, name):
+    def __init__(self, strength: int, name: str) -> None:
         super(Strength, self).__init__()
         self.strength = strength
         self.name = name
 
     @classmethod
-    def stronger(cls, s1, s2):
+    def stronger(cls, s1: "Strength", s2: "Strength") -> bool:
         return s1.strength < s2.strength
 
     @classmethod
-    def weaker(cls, s1, s2):
+    def weaker(cls, s1: "Strength", s2: "Strength") -> bool:
         return s1.strength > s2.strength
 
     @classmethod
-    def weakest_of(cls, s1, s2):
+    def weakest_of(cls, s1: "Strength", s2: "Strength") -> "Strength":
         if cls.weaker(s1, s2):
             return s1
 
         return s2
 
     @classmethod
-    def strongest(cls, s1, s2):
+    def strongest(cls, s1: "Strength", s2: "Strength") -> "Strength":
         if cls.stronger(s1, s2):
             return s1
 
         return s2
 
-    def next_weaker(self):
+    def next_weaker(self) -> "Strength":
         strengths = {
             0: self.__class__.WEAKEST,
             1: self.__class__.WEAK_DEFAULT,
@@ -87,18 +92,19 @@ Strength.WEAK_DEFAULT = Strength(5, "weakDefault")
 Strength.WEAKEST = Strength(6, "weakest")
 
 
+@pyjitx.compile
 class Constraint(object):
 
-    def __init__(self, strength):
+    def __init__(self, strength: Strength) -> None:
         super(Constraint, self).__init__()
         self.strength = strength
 
-    def add_constraint(self):
+    def add_constraint(self) -> None:
         global planner
         self.add_to_graph()
         planner.incremental_add(self)
 
-    def satisfy(self, mark):
+    def satisfy(self, mark: int) -> "Constraint | None":
         global planner
         self.choose_method(mark)
 
@@ -123,86 +129,89 @@ class Constraint(object):
         out.mark = mark
         return overridden
 
-    def destroy_constraint(self):
+    def destroy_constraint(self) -> None:
         global planner
         if self.is_satisfied():
             planner.incremental_remove(self)
         else:
             self.remove_from_graph()
 
-    def is_input(self):
+    def is_input(self) -> bool:
         return False
 
 
+@pyjitx.compile
 class UrnaryConstraint(Constraint):
 
-    def __init__(self, v, strength):
+    def __init__(self, v: "Variable", strength: Strength) -> None:
         super(UrnaryConstraint, self).__init__(strength)
         self.my_output = v
         self.satisfied = False
         self.add_constraint()
 
-    def add_to_graph(self):
+    def add_to_graph(self) -> None:
         self.my_output.add_constraint(self)
         self.satisfied = False
 
-    def choose_method(self, mark):
+    def choose_method(self, mark: int) -> None:
         if self.my_output.mark != mark and \
            Strength.stronger(self.strength, self.my_output.walk_strength):
             self.satisfied = True
         else:
             self.satisfied = False
 
-    def is_satisfied(self):
+    def is_satisfied(self) -> bool:
         return self.satisfied
 
-    def mark_inputs(self, mark):
+    def mark_inputs(self, mark: int) -> None:
         # No-ops.
         pass
 
-    def output(self):
+    def output(self) -> "Variable":
         # Ugh. Keeping it for consistency with the original. So much for
         # "we're all adults here"...
         return self.my_output
 
-    def recalculate(self):
+    def recalculate(self) -> None:
         self.my_output.walk_strength = self.strength
         self.my_output.stay = not self.is_input()
 
         if self.my_output.stay:
             self.execute()
 
-    def mark_unsatisfied(self):
+    def mark_unsatisfied(self) -> None:
         self.satisfied = False
 
-    def inputs_known(self, mark):
+    def inputs_known(self, mark: int) -> bool:
         return True
 
-    def remove_from_graph(self):
+    def remove_from_graph(self) -> None:
         if self.my_output is not None:
             self.my_output.remove_constraint(self)
             self.satisfied = False
 
 
+@pyjitx.compile
 class StayConstraint(UrnaryConstraint):
 
-    def __init__(self, v, string):
+    def __init__(self, v: "Variable", string: Strength) -> None:
         super(StayConstraint, self).__init__(v, string)
 
-    def execute(self):
+    def execute(self) -> None:
         # The methods, THEY DO NOTHING.
         pass
 
 
+@pyjitx.compile
 class EditConstraint(UrnaryConstraint):
 
-    def __init__(self, v, string):
+    def __init__(self, v: "Variable", string: Strength) -> None:
         super(EditConstraint, self).__init__(v, string)
 
-    def is_input(self):
+    def is_input(self) -> bool:
         return True
 
-    def execute(self):
+    def execute(self) -> None:
         # This constraint also does nothing.
         pass
 
@@ -214,16 +223,17 @@ class Direction(object):
     BACKWARD = -1
 
 
+@pyjitx.compile
 class BinaryConstraint(Constraint):
 
-    def __init__(self, v1, v2, strength):
+    def __init__(self, v1: "Variable", v2: "Variable", strength: Strength) -> None:
         super(BinaryConstraint, self).__init__(strength)
         self.v1 = v1
         self.v2 = v2
         self.direction = Direction.NONE
         self.add_constraint()
 
-    def choose_method(self, mark):
+    def choose_method(self, mark: int) -> None:
         if self.v1.mark == mark:
             if self.v2.mark != mark and Strength.stronger(self.strength, self.v2.walk_strength):
                 self.direction = Direction.FORWARD
@@ -247,30 +257,30 @@ class BinaryConstraint(Constraint):
             else:
                 self.direction = Direction.BACKWARD
 
-    def add_to_graph(self):
+    def add_to_graph(self) -> None:
         self.v1.add_constraint(self)
         self.v2.add_constraint(self)
         self.direction = Direction.NONE
 
-    def is_satisfied(self):
+    def is_satisfied(self) -> bool:
         return self.direction != Direction.NONE
 
-    def mark_inputs(self, mark):
+    def mark_inputs(self, mark: int) -> None:
         self.input().mark = mark
 
-    def input(self):
+    def input(self) -> "Variable":
         if self.direction == Direction.FORWARD:
             return self.v1
 
         return self.v2
 
-    def output(self):
+    def output(self) -> "Variable":
         if self.direction == Direction.FORWARD:
             return self.v2
 
         return self.v1
 
-    def recalculate(self):
+    def recalculate(self) -> None:
         ihn = self.input()
         out = self.output()
         out.walk_strength = Strength.weakest_of(
@@ -280,14 +290,14 @@ class BinaryConstraint(Constraint):
         if out.stay:
             self.execute()
 
-    def mark_unsatisfied(self):
+    def mark_unsatisfied(self) -> None:
         self.direction = Direction.NONE
 
-    def inputs_known(self, mark):
+    def inputs_known(self, mark: int) -> bool:
         i = self.input()
         return i.mark == mark or i.stay or i.determined_by is None
 
-    def remove_from_graph(self):
+    def remove_from_graph(self) -> None:
         if self.v1 is not None:
             self.v1.remove_constraint(self)
 
@@ -297,20 +307,22 @@ class BinaryConstraint(Constraint):
         self.direction = Direction.NONE
 
 
+@pyjitx.compile
 class ScaleConstraint(BinaryConstraint):
 
-    def __init__(self, src, scale, offset, dest, strength):
+    def __init__(self, src: "Variable", scale: "Variable", offset: "Variable",
+                 dest: "Variable", strength: Strength) -> None:
         self.direction = Direction.NONE
         self.scale = scale
         self.offset = offset
         super(ScaleConstraint, self).__init__(src, dest, strength)
 
-    def add_to_graph(self):
+    def add_to_graph(self) -> None:
         super(ScaleConstraint, self).add_to_graph()
         self.scale.add_constraint(self)
         self.offset.add_constraint(self)
 
-    def remove_from_graph(self):
+    def remove_from_graph(self) -> None:
         super(ScaleConstraint, self).remove_from_graph()
 
         if self.scale is not None:
@@ -319,19 +331,19 @@ class ScaleConstraint(BinaryConstraint):
         if self.offset is not None:
             self.offset.remove_constraint(self)
 
-    def mark_inputs(self, mark):
+    def mark_inputs(self, mark: int) -> None:
         super(ScaleConstraint, self).mark_inputs(mark)
         self.scale.mark = mark
         self.offset.mark = mark
 
-    def execute(self):
+    def execute(self) -> None:
         if self.direction == Direction.FORWARD:
             self.v2.value = self.v1.value * self.scale.value + self.offset.value
         else:
             self.v1.value = (
                 self.v2.value - self.offset.value) / self.scale.value
 
-    def recalculate(self):
+    def recalculate(self) -> None:
         ihn = self.input()
         out = self.output()
         out.walk_strength = Strength.weakest_of(
@@ -342,55 +354,58 @@ class ScaleConstraint(BinaryConstraint):
             self.execute()
 
 
+@pyjitx.compile
 class EqualityConstraint(BinaryConstraint):
 
-    def execute(self):
+    def execute(self) -> None:
         self.output().value = self.input().value
 
 
+@pyjitx.compile
 class Variable(object):
 
-    def __init__(self, name, initial_value=0):
+    def __init__(self, name: str, initial_value: float = 0) -> None:
         super(Variable, self).__init__()
         self.name = name
         self.value = initial_value
-        self.constraints = OrderedCollection()
-        self.determined_by = None
+        self.constraints: list[Constraint] = OrderedCollection()
+        self.determined_by: Constraint | None = None
         self.mark = 0
         self.walk_strength = Strength.WEAKEST
         self.stay = True
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # To make debugging this beast from pdb easier...
         return '<Variable: %s - %s>' % (
             self.name,
             self.value
         )
 
-    def add_constraint(self, constraint):
+    def add_constraint(self, constraint: Constraint) -> None:
         self.constraints.append(constraint)
 
-    def remove_constraint(self, constraint):
+    def remove_constraint(self, constraint: Constraint) -> None:
         self.constraints.remove(constraint)
 
         if self.determined_by == constraint:
             self.determined_by = None
 
 
+@pyjitx.compile
 class Planner(object):
 
-    def __init__(self):
+    def __init__(self) -> None:
         super(Planner, self).__init__()
         self.current_mark = 0
 
-    def incremental_add(self, constraint):
+    def incremental_add(self, constraint: Constraint) -> None:
         mark = self.new_mark()
         overridden = constraint.satisfy(mark)
 
         while overridden is not None:
             overridden = overridden.satisfy(mark)
 
-    def incremental_remove(self, constraint):
+    def incremental_remove(self, constraint: Constraint) -> None:
         out = constraint.output()
         constraint.mark_unsatisfied()
         constraint.remove_from_graph()
@@ -408,11 +423,11 @@ class Planner(object):
 
             repeat = strength != Strength.WEAKEST
 
-    def new_mark(self):
+    def new_mark(self) -> int:
         self.current_mark += 1
         return self.current_mark
 
-    def make_plan(self, sources):
+    def make_plan(self, sources: list[Constraint]) -> "Plan":
         mark = self.new_mark()
         plan = Plan()
         todo = sources
@@ -427,8 +442,8 @@ class Planner(object):
 
         return plan
 
-    def extract_plan_from_constraints(self, constraints):
-        sources = OrderedCollection()
+    def extract_plan_from_constraints(self, constraints: list[Constraint]) -> "Plan":
+        sources: list[Constraint] = OrderedCollection()
 
         for c in constraints:
             if c.is_input() and c.is_satisfied():
@@ -436,8 +451,8 @@ class Planner(object):
 
         return self.make_plan(sources)
 
-    def add_propagate(self, c, mark):
-        todo = OrderedCollection()
+    def add_propagate(self, c: Constraint, mark: int) -> bool:
+        todo: list[Constraint] = OrderedCollection()
         todo.append(c)
 
         while len(todo):
@@ -452,12 +467,12 @@ class Planner(object):
 
         return True
 
-    def remove_propagate_from(self, out):
+    def remove_propagate_from(self, out: Variable) -> list[Constraint]:
         out.determined_by = None
         out.walk_strength = Strength.WEAKEST
         out.stay = True
-        unsatisfied = OrderedCollection()
-        todo = OrderedCollection()
+        unsatisfied: list[Constraint] = OrderedCollection()
+        todo: list[Variable] = OrderedCollection()
         todo.append(out)
 
         while len(todo):
@@ -476,7 +491,7 @@ class Planner(object):
 
         return unsatisfied
 
-    def add_constraints_consuming_to(self, v, coll):
+    def add_constraints_consuming_to(self, v: Variable, coll: list[Constraint]) -> None:
         determining = v.determined_by
         cc = v.constraints
 
@@ -488,29 +503,31 @@ class Planner(object):
                 coll.append(c)
 
 
+@pyjitx.compile
 class Plan(object):
 
-    def __init__(self):
+    def __init__(self) -> None:
         super(Plan, self).__init__()
-        self.v = OrderedCollection()
+        self.v: list[Constraint] = OrderedCollection()
 
-    def add_constraint(self, c):
+    def add_constraint(self, c: Constraint) -> None:
         self.v.append(c)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.v)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Constraint:
         return self.v[index]
 
-    def execute(self):
+    def execute(self) -> None:
         for c in self.v:
             c.execute()
 
 
 # Main
 
-def chain_test(n):
+@pyjitx.compile
+def chain_test(n: int) -> None:
     """
     This is the standard DeltaBlue benchmark. A long chain of equality
     constraints is constructed with a stay constraint on one end. An
@@ -546,7 +563,7 @@ def chain_test(n):
 
     StayConstraint(last, Strength.STRONG_DEFAULT)
     edit = EditConstraint(first, Strength.PREFERRED)
-    edits = OrderedCollection()
+    edits: list[Constraint] = OrderedCollection()
     edits.append(edit)
     plan = planner.extract_plan_from_constraints(edits)
 
@@ -558,7 +575,8 @@ def chain_test(n):
             print("Chain test failed.")
 
 
-def projection_test(n):
+@pyjitx.compile
+def projection_test(n: int) -> None:
     """
     This test constructs a two sets of variables related to each
     other by a simple linear transformation (scale and offset). The
@@ -571,7 +589,7 @@ def projection_test(n):
     offset = Variable("offset", 1000)
     src = None
 
-    dests = OrderedCollection()
+    dests: list[Variable] = OrderedCollection()
 
     for i in range(n):
         src = Variable("src%s" % i, i)
@@ -603,10 +621,11 @@ def projection_test(n):
             print("Projection 4 failed")
 
 
-def change(v, new_value):
+@pyjitx.compile
+def change(v: Variable, new_value: float) -> None:
     global planner
     edit = EditConstraint(v, Strength.PREFERRED)
-    edits = OrderedCollection()
+    edits: list[Constraint] = OrderedCollection()
     edits.append(edit)
 
     plan = planner.extract_plan_from_constraints(edits)
@@ -623,7 +642,8 @@ def change(v, new_value):
 planner = None
 
 
-def delta_blue(n):
+@pyjitx.compile
+def delta_blue(n: int) -> None:
     chain_test(n)
     projection_test(n)
 

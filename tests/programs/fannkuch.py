@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 The Computer Language Benchmarks Game
 http://benchmarksgame.alioth.debian.org/
@@ -7,11 +9,14 @@ Contributed by Sokolov Yura, modified by Tupteq.
 
 import pyperf
 
+import pyjitx
+
 
 DEFAULT_ARG = 9
 
 
-def fannkuch(n):
+@pyjitx.compile
+def fannkuch(n: int) -> int:
     count = list(range(1, n + 1))
     max_flips = 0
     m = n - 1

@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 Go board game
 """
@@ -5,6 +7,8 @@ import math
 import random
 
 import pyperf
+
+import pyjitx
 
 
 SIZE = 9
@@ -18,18 +22,27 @@ TIMESTAMP = 0
 MOVES = 0
 
 
-def to_pos(x, y):
+@pyjitx.compile
+def to_pos(x: int, y: int) -> int:
     return y * SIZE + x
 
 
-def to_xy(pos):
+@pyjitx.compile
+def to_xy(pos: int) -> tuple[int, int]:
     y, x = divmod(pos, SIZE)
     return x, y
 
 
+@pyjitx.compile
 class Square:
+    neighbours: "list[Square]"
+    color: int
+    reference: "Square"
+    ledges: int
+    used: bool
+    temp_ledges: int
 
-    def __init__(self, board, pos):
+    def __init__(self, board: "Board", pos: int) -> None:
         self.board = board
         self.pos = pos
         self.timestamp = TIMESTAMP
@@ -37,7 +50,7 @@ class Square:
         self.zobrist_strings = [random.randrange(9223372036854775807)
                                 for i in range(3)]
 
-    def set_neighbours(self):
+    def set_neighbours(self) -> None:
         x, y = self.pos % SIZE, self.pos // SIZE
         self.neighbours = []
         for dx, dy in [(-1, 0), (1, 0), (0, -1), (0, 1)]:
@@ -45,7 +58,7 @@ class Square:
             if 0 <= newx < SIZE and 0 <= newy < SIZE:
                 self.neighbours.append(self.board.squares[to_pos(newx, newy)])
 
-    def move(self, color):
+    def move(self, color: int) -> None:
         global TIMESTAMP, MOVES
         TIMESTAMP += 1
         MOVES += 1
@@ -71,7 +84,7 @@ class Square:
                         neighbour.remove(neighbour_ref)
         self.board.zobrist.add()
 
-    def remove(self, reference, update=True):
+    def remove(self, reference: "Square", update: bool = True) -> None:
         self.board.zobrist.update(self, EMPTY)
         self.removestamp = TIMESTAMP
         if update:
@@ -90,7 +103,7 @@ class Square:
                     if update:
                         neighbour_ref.ledges += 1
 
-    def find(self, update=False):
+    def find(self, update: bool = False) -> "Square":
         reference = self.reference
         if reference.pos != self.pos:
             reference = reference.find(update)
@@ -98,18 +111,19 @@ class Square:
                 self.reference = reference
         return reference
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return repr(to_xy(self.pos))
 
 
+@pyjitx.compile
 class EmptySet:
 
-    def __init__(self, board):
+    def __init__(self, board: "Board") -> None:
         self.board = board
         self.empties = list(range(SIZE * SIZE))
         self.empty_pos = list(range(SIZE * SIZE))
 
-    def random_choice(self):
+    def random_choice(self) -> int:
         choices = len(self.empties)
         while choices:
             i = int(random.random() * choices)
@@ -121,50 +135,61 @@ class EmptySet:
             self.set(choices, pos)
         return PASS
 
-    def add(self, pos):
+    def add(self, pos: int) -> None:
         self.empty_pos[pos] = len(self.empties)
         self.empties.append(pos)
 
-    def remove(self, pos):
+    def remove(self, pos: int) -> None:
         self.set(self.empty_pos[pos], self.empties[len(self.empties) - 1])
         self.empties.pop()
 
-    def set(self, i, pos):
+    def set(self, i: int, pos: int) -> None:
         self.empties[i] = pos
         self.empty_pos[pos] = i
 
 
+@pyjitx.compile
 class ZobristHash:
 
-    def __init__(self, board):
+    def __init__(self, board: "Board") -> None:
         self.board = board
-        self.hash_set = set()
+        self.hash_set: set[int] = set()
         self.hash = 0
         for square in self.board.squares:
             self.hash ^= square.zobrist_strings[EMPTY]
         self.hash_set.clear()
         self.hash_set.add(self.hash)
 
-    def update(self, square, color):
+    def update(self, square: Square, color: int) -> None:
         self.hash ^= square.zobrist_strings[square.color]
         self.hash ^= square.zobrist_strings[color]
 
-    def add(self):
+    def add(self) -> None:
         self.hash_set.add(self.hash)
 
-    def dupe(self):
+    def dupe(self) -> bool:
         return self.hash in self.hash_set
 
 
+@pyjitx.compile
 class Board:
+    squares: list[Square]
+    emptyset: EmptySet
+    zobrist: ZobristHash
+    color: int
+    finished: bool
+    lastmove: int
+    history: list[int]
+    white_dead: int
+    black_dead: int
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.squares = [Square(self, pos) for pos in range(SIZE * SIZE)]
         for square in self.squares:
             square.set_neighbours()
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         for square in self.squares:
             square.color = EMPTY
             square.used = False
@@ -177,7 +202,7 @@ class Board:
         self.white_dead = 0
         self.black_dead = 0
 
-    def move(self, pos):
+    def move(self, pos: int) -> None:
         square = self.squares[pos]
         if pos != PASS:
             square.move(self.color)
@@ -191,17 +216,17 @@ class Board:
         self.lastmove = pos
         self.history.append(pos)
 
-    def random_move(self):
+    def random_move(self) -> int:
         return self.emptyset.random_choice()
 
-    def useful_fast(self, square):
+    def useful_fast(self, square: Square) -> bool:
         if not square.used:
             for neighbour in square.neighbours:
                 if neighbour.color == EMPTY:
                     return True
         return False
 
-    def useful(self, pos):
+    def useful(self, pos: int) -> bool | int:
         global TIMESTAMP
         TIMESTAMP += 1
         square = self.squares[pos]
@@ -237,14 +262,14 @@ class Board:
         return not dupe and \
             (empties or weak_opps or (strong_neighs and (strong_opps or weak_neighs)))
 
-    def useful_moves(self):
+    def useful_moves(self) -> list[int]:
         return [pos for pos in self.emptyset.empties if self.useful(pos)]
 
-    def replay(self, history):
+    def replay(self, history: list[int]) -> None:
         for pos in history:
             self.move(pos)
 
-    def score(self, color):
+    def score(self, color: int) -> float:
         if color == WHITE:
             count = KOMI + self.black_dead
         else:
@@ -262,7 +287,7 @@ class Board:
                     count += 1
         return count
 
-    def check(self):
+    def check(self) -> None:
         for square in self.squares:
             if square.color == EMPTY:
                 continue
@@ -307,8 +332,8 @@ class Board:
                 if square.color == EMPTY:
                     empties2.add(square.pos)
 
-    def __repr__(self):
-        result = []
+    def __repr__(self) -> str:
+        result: list[str] = []
         for y in range(SIZE):
             start = to_pos(0, y)
             result.append(''.join(
@@ -316,21 +341,23 @@ class Board:
         return '\n'.join(result)
 
 
+@pyjitx.compile
 class UCTNode:
+    unexplored: list[int]
 
-    def __init__(self):
-        self.bestchild = None
+    def __init__(self) -> None:
+        self.bestchild: UCTNode | None = None
         self.pos = -1
         self.wins = 0
         self.losses = 0
-        self.pos_child = [None for x in range(SIZE * SIZE)]
-        self.parent = None
+        self.pos_child: list[UCTNode | None] = [None for x in range(SIZE * SIZE)]
+        self.parent: UCTNode | None = None
 
-    def play(self, board):
+    def play(self, board: Board) -> None:
         """ uct tree search """
         color = board.color
         node = self
-        path = [node]
+        path: "list[UCTNode]" = [node]
         while True:
             pos = node.select(board)
             if pos == PASS:
@@ -349,7 +376,7 @@ class UCTNode:
         self.random_playout(board)
         self.update_path(board, color, path)
 
-    def select(self, board):
+    def select(self, board: Board) -> int:
         """ select move; unexplored children first, then according to uct value """
         if self.unexplored:
             i = random.randrange(len(self.unexplored))
@@ -362,14 +389,14 @@ class UCTNode:
         else:
             return PASS
 
-    def random_playout(self, board):
+    def random_playout(self, board: Board) -> None:
         """ random play until both players pass """
         for x in range(MAXMOVES):  # XXX while not self.finished?
             if board.finished:
                 break
             board.move(board.random_move())
 
-    def update_path(self, board, color, path):
+    def update_path(self, board: Board, color: int, path: "list[UCTNode]") -> None:
         """ update win/loss count along path """
         wins = board.score(BLACK) >= board.score(WHITE)
         for node in path:
@@ -384,7 +411,7 @@ class UCTNode:
             if node.parent:
                 node.parent.bestchild = node.parent.best_child()
 
-    def score(self):
+    def score(self) -> float:
         winrate = self.wins / float(self.wins + self.losses)
         parentvisits = self.parent.wins + self.parent.losses
         if not parentvisits:
@@ -392,7 +419,7 @@ class UCTNode:
         nodevisits = self.wins + self.losses
         return winrate + math.sqrt((math.log(parentvisits)) / (5 * nodevisits))
 
-    def best_child(self):
+    def best_child(self) -> "UCTNode | None":
         maxscore = -1
         maxchild = None
         for child in self.pos_child:
@@ -401,7 +428,7 @@ class UCTNode:
                 maxscore = child.score()
         return maxchild
 
-    def best_visited(self):
+    def best_visited(self) -> "UCTNode | None":
         maxvisits = -1
         maxchild = None
         for child in self.pos_child:
@@ -430,7 +457,8 @@ class UCTNode:
 #             return pos
 
 
-def computer_move(board):
+@pyjitx.compile
+def computer_move(board: Board) -> int:
     pos = board.random_move()
     if pos == PASS:
         return PASS

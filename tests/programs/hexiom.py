@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 Solver of Hexiom board game.
 
@@ -9,17 +11,21 @@ Source: https://github.com/slowfrog/hexiom : hexiom2.py, level36.txt
 """
 
 import io
+from typing import Any
 
 import pyperf
+
+import pyjitx
 
 # 2016-07-07: CPython 3.6 takes ~25 ms to solve the board level 25
 DEFAULT_LEVEL = 25
 
 
 ##################################
+@pyjitx.compile
 class Dir(object):
 
-    def __init__(self, x, y):
+    def __init__(self, x: int, y: int) -> None:
         self.x = x
         self.y = y
 
@@ -36,6 +42,7 @@ EMPTY = 7
 ##################################
 
 
+@pyjitx.compile
 class Done(object):
     MIN_CHOICE_STRATEGY = 0
     MAX_CHOICE_STRATEGY = 1
@@ -44,37 +51,37 @@ class Done(object):
     MAX_NEIGHBORS_STRATEGY = 4
     MIN_NEIGHBORS_STRATEGY = 5
 
-    def __init__(self, count, empty=False):
+    def __init__(self, count: int, empty: bool = False) -> None:
         self.count = count
-        self.cells = None if empty else [
+        self.cells: list[list[int]] | None = None if empty else [
             [0, 1, 2, 3, 4, 5, 6, EMPTY] for i in range(count)]
 
-    def clone(self):
+    def clone(self) -> "Done":
         ret = Done(self.count, True)
         ret.cells = [self.cells[i][:] for i in range(self.count)]
         return ret
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> list[int]:
         return self.cells[i]
 
-    def set_done(self, i, v):
+    def set_done(self, i: int, v: int) -> None:
         self.cells[i] = [v]
 
-    def already_done(self, i):
+    def already_done(self, i: int) -> bool:
         return len(self.cells[i]) == 1
 
-    def remove(self, i, v):
+    def remove(self, i: int, v: int) -> bool:
         if v in self.cells[i]:
             self.cells[i].remove(v)
             return True
         else:
             return False
 
-    def remove_all(self, v):
+    def remove_all(self, v: int) -> None:
         for i in range(self.count):
             self.remove(i, v)
 
-    def remove_unfixed(self, v):
+    def remove_unfixed(self, v: int) -> bool:
         changed = False
         for i in range(self.count):
             if not self.already_done(i):
@@ -82,12 +89,12 @@ class Done(object):
                     changed = True
         return changed
 
-    def filter_tiles(self, tiles):
+    def filter_tiles(self, tiles: list[int]) -> None:
         for v in range(8):
             if tiles[v] == 0:
                 self.remove_all(v)
 
-    def next_cell_min_choice(self):
+    def next_cell_min_choice(self) -> int:
         minlen = 10
         mini = -1
         for i in range(self.count):
@@ -96,7 +103,7 @@ class Done(object):
                 mini = i
         return mini
 
-    def next_cell_max_choice(self):
+    def next_cell_max_choice(self) -> int:
         maxlen = 1
         maxi = -1
         for i in range(self.count):
@@ -105,7 +112,7 @@ class Done(object):
                 maxi = i
         return maxi
 
-    def next_cell_highest_value(self):
+    def next_cell_highest_value(self) -> int:
         maxval = -1
         maxi = -1
         for i in range(self.count):
@@ -116,13 +123,13 @@ class Done(object):
                     maxi = i
         return maxi
 
-    def next_cell_first(self):
+    def next_cell_first(self) -> int:
         for i in range(self.count):
             if (not self.already_done(i)):
                 return i
         return -1
 
-    def next_cell_max_neighbors(self, pos):
+    def next_cell_max_neighbors(self, pos: "Pos") -> int:
         maxn = -1
         maxi = -1
         for i in range(self.count):
@@ -135,7 +142,7 @@ class Done(object):
                     maxi = i
         return maxi
 
-    def next_cell_min_neighbors(self, pos):
+    def next_cell_min_neighbors(self, pos: "Pos") -> int:
         minn = 7
         mini = -1
         for i in range(self.count):
@@ -148,7 +155,7 @@ class Done(object):
                     mini = i
         return mini
 
-    def next_cell(self, pos, strategy=HIGHEST_VALUE_STRATEGY):
+    def next_cell(self, pos: "Pos", strategy: int = HIGHEST_VALUE_STRATEGY) -> int:
         if strategy == Done.HIGHEST_VALUE_STRATEGY:
             return self.next_cell_highest_value()
         elif strategy == Done.MIN_CHOICE_STRATEGY:
@@ -167,9 +174,10 @@ class Done(object):
 ##################################
 
 
+@pyjitx.compile
 class Node(object):
 
-    def __init__(self, pos, id, links):
+    def __init__(self, pos: tuple[int, int], id: int, links: list[int]) -> None:
         self.pos = pos
         self.id = id
         self.links = links
@@ -177,13 +185,14 @@ class Node(object):
 ##################################
 
 
+@pyjitx.compile
 class Hex(object):
 
-    def __init__(self, size):
+    def __init__(self, size: int) -> None:
         self.size = size
         self.count = 3 * size * (size - 1) + 1
-        self.nodes_by_id = self.count * [None]
-        self.nodes_by_pos = {}
+        self.nodes_by_id: list[Node | None] = self.count * [None]
+        self.nodes_by_pos: dict[tuple[int, int], Node] = {}
         id = 0
         for y in range(size):
             for x in range(size + y):
@@ -201,7 +210,7 @@ class Hex(object):
                 self.nodes_by_id[node.id] = node
                 id += 1
 
-    def link_nodes(self):
+    def link_nodes(self) -> None:
         for node in self.nodes_by_id:
             (x, y) = node.pos
             for dir in DIRS:
@@ -210,31 +219,33 @@ class Hex(object):
                 if self.contains_pos((nx, ny)):
                     node.links.append(self.nodes_by_pos[(nx, ny)].id)
 
-    def contains_pos(self, pos):
+    def contains_pos(self, pos: tuple[int, int]) -> bool:
         return pos in self.nodes_by_pos
 
-    def get_by_pos(self, pos):
+    def get_by_pos(self, pos: tuple[int, int]) -> Node:
         return self.nodes_by_pos[pos]
 
-    def get_by_id(self, id):
+    def get_by_id(self, id: int) -> Node:
         return self.nodes_by_id[id]
 
 
 ##################################
+@pyjitx.compile
 class Pos(object):
 
-    def __init__(self, hex, tiles, done=None):
+    def __init__(self, hex: Hex, tiles: list[int], done: Done | None = None) -> None:
         self.hex = hex
         self.tiles = tiles
         self.done = Done(hex.count) if done is None else done
 
-    def clone(self):
+    def clone(self) -> "Pos":
         return Pos(self.hex, self.tiles, self.done.clone())
 
 ##################################
 
 
-def constraint_pass(pos, last_move=None):
+@pyjitx.compile
+def constraint_pass(pos: Pos, last_move: int | None = None) -> bool:
     changed = False
     left = pos.tiles[:]
     done = pos.done
@@ -289,7 +300,7 @@ def constraint_pass(pos, last_move=None):
             num = done[i][0]
             empties = 0
             filled = 0
-            unknown = []
+            unknown: list[int] = []
             cells_around = pos.hex.get_by_id(i).links
             for nid in cells_around:
                 if done.already_done(nid):
@@ -319,7 +330,8 @@ ASCENDING = 1
 DESCENDING = -1
 
 
-def find_moves(pos, strategy, order):
+@pyjitx.compile
+def find_moves(pos: Pos, strategy: int, order: int) -> list[tuple[int, int]]:
     done = pos.done
     cell_id = done.next_cell(pos, strategy)
     if cell_id < 0:
@@ -336,12 +348,14 @@ def find_moves(pos, strategy, order):
         return moves
 
 
-def play_move(pos, move):
+@pyjitx.compile
+def play_move(pos: Pos, move: tuple[int, int]) -> None:
     (cell_id, i) = move
     pos.done.set_done(cell_id, i)
 
 
-def print_pos(pos, output):
+@pyjitx.compile
+def print_pos(pos: Pos, output: Any) -> None:
     hex = pos.hex
     done = pos.done
     size = hex.size
@@ -375,7 +389,8 @@ SOLVED = 1
 IMPOSSIBLE = -1
 
 
-def solved(pos, output, verbose=False):
+@pyjitx.compile
+def solved(pos: Pos, output: Any, verbose: bool = False) -> int:
     hex = pos.hex
     tiles = pos.tiles[:]
     done = pos.done
@@ -415,7 +430,8 @@ def solved(pos, output, verbose=False):
     return SOLVED
 
 
-def solve_step(prev, strategy, order, output, first=False):
+@pyjitx.compile
+def solve_step(prev: Pos, strategy: int, order: int, output: Any, first: bool = False) -> int:
     if first:
         pos = prev.clone()
         while constraint_pass(pos):
@@ -445,7 +461,8 @@ def solve_step(prev, strategy, order, output, first=False):
     return IMPOSSIBLE
 
 
-def check_valid(pos):
+@pyjitx.compile
+def check_valid(pos: Pos) -> None:
     hex = pos.hex
     tiles = pos.tiles
     # fill missing entries in tiles
@@ -461,14 +478,16 @@ def check_valid(pos):
             "Invalid input. Expected %d tiles, got %d." % (hex.count, tot))
 
 
-def solve(pos, strategy, order, output):
+@pyjitx.compile
+def solve(pos: Pos, strategy: int, order: int, output: Any) -> int:
     check_valid(pos)
     return solve_step(pos, strategy, order, output, first=True)
 
 
 # TODO Write an 'iterator' to go over all x,y positions
 
-def read_file(file):
+@pyjitx.compile
+def read_file(file: str) -> Pos:
     lines = [line.strip("\r\n") for line in file.splitlines()]
     size = int(lines[0])
     hex = Hex(size)
@@ -516,7 +535,8 @@ def read_file(file):
     return Pos(hex, tiles, done)
 
 
-def solve_file(file, strategy, order, output):
+@pyjitx.compile
+def solve_file(file: str, strategy: int, order: int, output: Any) -> None:
     pos = read_file(file)
     solve(pos, strategy, order, output)
 

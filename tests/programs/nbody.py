@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 N-body benchmark from the Computer Language Benchmarks Game.
 
@@ -15,6 +17,8 @@ Modified by Tupteq, Fredrik Johansson, and Daniel Nanz.
 """
 
 import pyperf
+
+import pyjitx
 
 __contact__ = "collinwinter@google.com (Collin Winter)"
 DEFAULT_ITERATIONS = 20000
@@ -75,7 +79,11 @@ SYSTEM = list(BODIES.values())
 PAIRS = combinations(SYSTEM)
 
 
-def advance(dt, n, bodies=SYSTEM, pairs=PAIRS):
+@pyjitx.compile
+def advance(dt: float, n: int,
+            bodies: list[tuple[list[float], list[float], float]] = SYSTEM,
+            pairs: list[tuple[tuple[list[float], list[float], float],
+                              tuple[list[float], list[float], float]]] = PAIRS) -> None:
     for i in range(n):
         for (([x1, y1, z1], v1, m1),
              ([x2, y2, z2], v2, m2)) in pairs:
@@ -97,7 +105,11 @@ def advance(dt, n, bodies=SYSTEM, pairs=PAIRS):
             r[2] += dt * vz
 
 
-def report_energy(bodies=SYSTEM, pairs=PAIRS, e=0.0):
+@pyjitx.compile
+def report_energy(bodies: list[tuple[list[float], list[float], float]] = SYSTEM,
+                  pairs: list[tuple[tuple[list[float], list[float], float],
+                                    tuple[list[float], list[float], float]]] = PAIRS,
+                  e: float = 0.0) -> float:
     for (((x1, y1, z1), v1, m1),
          ((x2, y2, z2), v2, m2)) in pairs:
         dx = x1 - x2
@@ -109,7 +121,10 @@ def report_energy(bodies=SYSTEM, pairs=PAIRS, e=0.0):
     return e
 
 
-def offset_momentum(ref, bodies=SYSTEM, px=0.0, py=0.0, pz=0.0):
+@pyjitx.compile
+def offset_momentum(ref: tuple[list[float], list[float], float],
+                    bodies: list[tuple[list[float], list[float], float]] = SYSTEM,
+                    px: float = 0.0, py: float = 0.0, pz: float = 0.0) -> None:
     for (r, [vx, vy, vz], m) in bodies:
         px -= vx * m
         py -= vy * m

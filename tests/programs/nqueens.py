@@ -1,12 +1,19 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """Simple, brute-force N-Queens solver."""
 
+from typing import Iterable, Iterator
+
 import pyperf
+
+import pyjitx
 
 __author__ = "collinwinter@google.com (Collin Winter)"
 
 
 # Pure-Python implementation of itertools.permutations().
-def permutations(iterable, r=None):
+@pyjitx.compile
+def permutations(iterable, r: int | None = None) -> Iterator[tuple[int, ...]]:
     """permutations(range(3), 2) --> (0,1) (0,2) (1,0) (1,2) (2,0) (2,1)"""
     pool = tuple(iterable)
     n = len(pool)
@@ -31,7 +38,8 @@ def permutations(iterable, r=None):
 
 
 # From http://code.activestate.com/recipes/576647/
-def n_queens(queen_count):
+@pyjitx.compile
+def n_queens(queen_count: int) -> Iterator[tuple[int, ...]]:
     """N-Queens solver.
 
     Args:

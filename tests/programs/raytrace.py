@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 This file contains definitions for a simple raytracer.
 Copyright Callum and Tony Garnock-Jones, 2008.
@@ -10,8 +12,11 @@ From http://www.lshift.net/blog/2008/10/29/toy-raytracer-in-python
 
 import array
 import math
+from typing import Any
 
 import pyperf
+
+import pyjitx
 
 
 DEFAULT_WIDTH = 100
@@ -19,67 +24,68 @@ DEFAULT_HEIGHT = 100
 EPSILON = 0.00001
 
 
+@pyjitx.compile
 class Vector(object):
 
-    def __init__(self, initx, inity, initz):
+    def __init__(self, initx: float, inity: float, initz: float) -> None:
         self.x = initx
         self.y = inity
         self.z = initz
 
-    def __str__(self):
+    def __str__(self) -> str:
         return '(%s,%s,%s)' % (self.x, self.y, self.z)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Vector(%s,%s,%s)' % (self.x, self.y, self.z)
 
-    def magnitude(self):
+    def magnitude(self) -> float:
         return math.sqrt(self.dot(self))
 
-    def __add__(self, other):
+    def __add__(self, other: "Point | Vector") -> "Point | Vector":
         if other.isPoint():
             return Point(self.x + other.x, self.y + other.y, self.z + other.z)
         else:
             return Vector(self.x + other.x, self.y + other.y, self.z + other.z)
 
-    def __sub__(self, other):
+    def __sub__(self, other: "Vector") -> "Vector":
         other.mustBeVector()
         return Vector(self.x - other.x, self.y - other.y, self.z - other.z)
 
-    def scale(self, factor):
+    def scale(self, factor: float) -> "Vector":
         return Vector(factor * self.x, factor * self.y, factor * self.z)
 
-    def dot(self, other):
+    def dot(self, other: "Vector") -> float:
         other.mustBeVector()
         return (self.x * other.x) + (self.y * other.y) + (self.z * other.z)
 
-    def cross(self, other):
+    def cross(self, other: "Vector") -> "Vector":
         other.mustBeVector()
         return Vector(self.y * other.z - self.z * other.y,
                       self.z * other.x - self.x * other.z,
                       self.x * other.y - self.y * other.x)
 
-    def normalized(self):
+    def normalized(self) -> "Vector":
         return self.scale(1.0 / self.magnitude())
 
-    def negated(self):
+    def negated(self) -> "Vector":
         return self.scale(-1)
 
-    def __eq__(self, other):
+    def __eq__(self, other: "Vector") -> bool:
         return (self.x == other.x) and (self.y == other.y) and (self.z == other.z)
 
-    def isVector(self):
+    def isVector(self) -> bool:
         return True
 
-    def isPoint(self):
+    def isPoint(self) -> bool:
         return False
 
-    def mustBeVector(self):
+    def mustBeVector(self) -> "Vector":
         return self
 
-    def mustBePoint(self):
+    def mustBePoint(self) -> "Point":
         raise 'Vectors are not points!'
 
-    def reflectThrough(self, normal):
+    def reflectThrough(self, normal: "Vector") -> "Vector":
         d = normal.scale(self.dot(normal))
         return self - d.scale(2)
 
@@ -93,53 +99,55 @@ assert Vector.RIGHT.reflectThrough(Vector.UP) == Vector.RIGHT
 assert Vector(-1, -1, 0).reflectThrough(Vector.UP) == Vector(-1, 1, 0)
 
 
+@pyjitx.compile
 class Point(object):
 
-    def __init__(self, initx, inity, initz):
+    def __init__(self, initx: float, inity: float, initz: float) -> None:
         self.x = initx
         self.y = inity
         self.z = initz
 
-    def __str__(self):
+    def __str__(self) -> str:
         return '(%s,%s,%s)' % (self.x, self.y, self.z)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Point(%s,%s,%s)' % (self.x, self.y, self.z)
 
-    def __add__(self, other):
+    def __add__(self, other: Vector) -> "Point":
         other.mustBeVector()
         return Point(self.x + other.x, self.y + other.y, self.z + other.z)
 
-    def __sub__(self, other):
+    def __sub__(self, other: "Point | Vector") -> "Vector | Point":
         if other.isPoint():
             return Vector(self.x - other.x, self.y - other.y, self.z - other.z)
         else:
             return Point(self.x - other.x, self.y - other.y, self.z - other.z)
 
-    def isVector(self):
+    def isVector(self) -> bool:
         return False
 
-    def isPoint(self):
+    def isPoint(self) -> bool:
         return True
 
-    def mustBeVector(self):
+    def mustBeVector(self) -> Vector:
         raise 'Points are not vectors!'
 
-    def mustBePoint(self):
+    def mustBePoint(self) -> "Point":
         return self
 
 
+@pyjitx.compile
 class Sphere(object):
 
-    def __init__(self, centre, radius):
+    def __init__(self, centre: Point, radius: float) -> None:
         centre.mustBePoint()
         self.centre = centre
         self.radius = radius
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Sphere(%s,%s)' % (repr(self.centre), self.radius)
 
-    def intersectionTime(self, ray):
+    def intersectionTime(self, ray: "Ray") -> float | None:
         cp = self.centre - ray.point
         v = cp.dot(ray.vector)
         discriminant = (self.radius * self.radius) - (cp.dot(cp) - v * v)
@@ -148,69 +156,75 @@ class Sphere(object):
         else:
             return v - math.sqrt(discriminant)
 
-    def normalAt(self, p):
+    def normalAt(self, p: Point) -> Vector:
         return (p - self.centre).normalized()
 
 
+@pyjitx.compile
 class Halfspace(object):
 
-    def __init__(self, point, normal):
+    def __init__(self, point: Point, normal: Vector) -> None:
         self.point = point
         self.normal = normal.normalized()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Halfspace(%s,%s)' % (repr(self.point), repr(self.normal))
 
-    def intersectionTime(self, ray):
+    def intersectionTime(self, ray: "Ray") -> float | None:
         v = ray.vector.dot(self.normal)
         if v:
             return 1 / -v
         else:
             return None
 
-    def normalAt(self, p):
+    def normalAt(self, p: Point) -> Vector:
         return self.normal
 
 
+@pyjitx.compile
 class Ray(object):
 
-    def __init__(self, point, vector):
+    def __init__(self, point: Point, vector: Vector) -> None:
         self.point = point
         self.vector = vector.normalized()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Ray(%s,%s)' % (repr(self.point), repr(self.vector))
 
-    def pointAtTime(self, t):
+    def pointAtTime(self, t: float) -> Point:
         return self.point + self.vector.scale(t)
 
 
 Point.ZERO = Point(0, 0, 0)
 
 
+@pyjitx.compile
 class Canvas(object):
 
-    def __init__(self, width, height):
-        self.bytes = array.array('B', [0] * (width * height * 3))
+    def __init__(self, width: int, height: int) -> None:
+        self.bytes: Any = array.array('B', [0] * (width * height * 3))
         for i in range(width * height):
             self.bytes[i * 3 + 2] = 255
         self.width = width
         self.height = height
 
-    def plot(self, x, y, r, g, b):
+    def plot(self, x: int, y: int, r: float, g: float, b: float) -> None:
         i = ((self.height - y - 1) * self.width + x) * 3
         self.bytes[i] = max(0, min(255, int(r * 255)))
         self.bytes[i + 1] = max(0, min(255, int(g * 255)))
         self.bytes[i + 2] = max(0, min(255, int(b * 255)))
 
-    def write_ppm(self, filename):
+    def write_ppm(self, filename: str) -> None:
         header = 'P6 %d %d 255\n' % (self.width, self.height)
         with open(filename, "wb") as fp:
             fp.write(header.encode('ascii'))
             fp.write(self.bytes.tobytes())
 
 
-def firstIntersection(intersections):
+@pyjitx.compile
+def firstIntersection(
+        intersections: "list[tuple[Sphere | Halfspace, float | None, SimpleSurface]]"
+) -> "tuple[Sphere | Halfspace, float | None, SimpleSurface] | None":
     result = None
     for i in intersections:
         candidateT = i[1]
@@ -220,29 +234,30 @@ def firstIntersection(intersections):
     return result
 
 
+@pyjitx.compile
 class Scene(object):
 
-    def __init__(self):
-        self.objects = []
-        self.lightPoints = []
+    def __init__(self) -> None:
+        self.objects: "list[tuple[Sphere | Halfspace, SimpleSurface]]" = []
+        self.lightPoints: list[Point] = []
         self.position = Point(0, 1.8, 10)
         self.lookingAt = Point.ZERO
         self.fieldOfView = 45
         self.recursionDepth = 0
 
-    def moveTo(self, p):
+    def moveTo(self, p: Point) -> None:
         self.position = p
 
-    def lookAt(self, p):
+    def lookAt(self, p: Point) -> None:
         self.lookingAt = p
 
-    def addObject(self, object, surface):
+    def addObject(self, object: Sphere | Halfspace, surface: "SimpleSurface") -> None:
         self.objects.append((object, surface))
 
-    def addLight(self, p):
+    def addLight(self, p: Point) -> None:
         self.lightPoints.append(p)
 
-    def render(self, canvas):
+    def render(self, canvas: Canvas) -> None:
         fovRadians = math.pi * (self.fieldOfView / 2.0) / 180.0
         halfWidth = math.tan(fovRadians)
         halfHeight = 0.75 * halfWidth
@@ -263,7 +278,7 @@ class Scene(object):
                 colour = self.rayColour(ray)
                 canvas.plot(x, y, *colour)
 
-    def rayColour(self, ray):
+    def rayColour(self, ray: Ray) -> tuple[float, float, float]:
         if self.recursionDepth > 3:
             return (0, 0, 0)
         try:
@@ -280,42 +295,46 @@ class Scene(object):
         finally:
             self.recursionDepth = self.recursionDepth - 1
 
-    def _lightIsVisible(self, l, p):
+    def _lightIsVisible(self, l: Point, p: Point) -> bool:
         for (o, s) in self.objects:
             t = o.intersectionTime(Ray(p, l - p))
             if t is not None and t > EPSILON:
                 return False
         return True
 
-    def visibleLights(self, p):
-        result = []
+    def visibleLights(self, p: Point) -> list[Point]:
+        result: list[Point] = []
         for l in self.lightPoints:
             if self._lightIsVisible(l, p):
                 result.append(l)
         return result
 
 
-def addColours(a, scale, b):
+@pyjitx.compile
+def addColours(a: tuple[float, float, float], scale: float,
+               b: tuple[float, float, float]) -> tuple[float, float, float]:
     return (a[0] + scale * b[0],
             a[1] + scale * b[1],
             a[2] + scale * b[2])
 
 
+@pyjitx.compile
 class SimpleSurface(object):
 
-    def __init__(self, **kwargs):
-        self.baseColour = kwargs.get('baseColour', (1, 1, 1))
-        self.specularCoefficient = kwargs.get('specularCoefficient', 0.2)
-        self.lambertCoefficient = kwargs.get('lambertCoefficient', 0.6)
+    def __init__(self, **kwargs: Any) -> None:
+        self.baseColour: tuple[float, float, float] = kwargs.get('baseColour', (1, 1, 1))
+        self.specularCoefficient: float = kwargs.get('specularCoefficient', 0.2)
+        self.lambertCoefficient: float = kwargs.get('lambertCoefficient', 0.6)
         self.ambientCoefficient = 1.0 - self.specularCoefficient - self.lambertCoefficient
 
-    def baseColourAt(self, p):
+    def baseColourAt(self, p: Point) -> tuple[float, float, float]:
         return self.baseColour
 
-    def colourAt(self, scene, ray, p, normal):
+    def colourAt(self, scene: Scene, ray: Ray, p: Point,
+                 normal: Vector) -> tuple[float, float, float]:
         b = self.baseColourAt(p)
 
-        c = (0, 0, 0)
+        c: tuple[float, float, float] = (0, 0, 0)
         if self.specularCoefficient > 0:
             reflectedRay = Ray(p, ray.vector.reflectThrough(normal))
             reflectedColour = scene.rayColour(reflectedRay)
@@ -336,14 +355,15 @@ class SimpleSurface(object):
         return c
 
 
+@pyjitx.compile
 class CheckerboardSurface(SimpleSurface):
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         SimpleSurface.__init__(self, **kwargs)
-        self.otherColour = kwargs.get('otherColour', (0, 0, 0))
-        self.checkSize = kwargs.get('checkSize', 1)
+        self.otherColour: tuple[float, float, float] = kwargs.get('otherColour', (0, 0, 0))
+        self.checkSize: float = kwargs.get('checkSize', 1)
 
-    def baseColourAt(self, p):
+    def baseColourAt(self, p: Point) -> tuple[float, float, float]:
         v = p - Point.ZERO
         v.scale(1.0 / self.checkSize)
         if ((int(abs(v.x) + 0.5)

@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 based on a Java version:
  Based on original version written in BCPL by Dr Martin Richards
@@ -10,6 +12,8 @@ based on a Java version:
 """
 
 import pyperf
+
+import pyjitx
 
 
 # Task IDs
@@ -31,16 +35,17 @@ BUFSIZE = 4
 BUFSIZE_RANGE = range(BUFSIZE)
 
 
+@pyjitx.compile
 class Packet(object):
 
-    def __init__(self, l, i, k):
-        self.link = l
-        self.ident = i
-        self.kind = k
-        self.datum = 0
-        self.data = [0] * BUFSIZE
+    def __init__(self, l: "Packet | None", i: int, k: int) -> None:
+        self.link: Packet | None = l
+        self.ident: int = i
+        self.kind: int = k
+        self.datum: int = 0
+        self.data: list[int] = [0] * BUFSIZE
 
-    def append_to(self, lst):
+    def append_to(self, lst: "Packet | None") -> "Packet":
         self.link = None
         if lst is None:
             return self
@@ -56,90 +61,96 @@ class Packet(object):
 # Task Records
 
 
+@pyjitx.compile
 class TaskRec(object):
     pass
 
 
+@pyjitx.compile
 class DeviceTaskRec(TaskRec):
 
-    def __init__(self):
-        self.pending = None
+    def __init__(self) -> None:
+        self.pending: Packet | None = None
 
 
+@pyjitx.compile
 class IdleTaskRec(TaskRec):
 
-    def __init__(self):
-        self.control = 1
-        self.count = 10000
+    def __init__(self) -> None:
+        self.control: int = 1
+        self.count: int = 10000
 
 
+@pyjitx.compile
 class HandlerTaskRec(TaskRec):
 
-    def __init__(self):
-        self.work_in = None
-        self.device_in = None
+    def __init__(self) -> None:
+        self.work_in: Packet | None = None
+        self.device_in: Packet | None = None
 
-    def workInAdd(self, p):
+    def workInAdd(self, p: Packet) -> Packet | None:
         self.work_in = p.append_to(self.work_in)
         return self.work_in
 
-    def deviceInAdd(self, p):
+    def deviceInAdd(self, p: Packet) -> Packet | None:
         self.device_in = p.append_to(self.device_in)
         return self.device_in
 
 
+@pyjitx.compile
 class WorkerTaskRec(TaskRec):
 
-    def __init__(self):
-        self.destination = I_HANDLERA
-        self.count = 0
+    def __init__(self) -> None:
+        self.destination: int = I_HANDLERA
+        self.count: int = 0
 # Task
 
 
+@pyjitx.compile
 class TaskState(object):
 
-    def __init__(self):
-        self.packet_pending = True
-        self.task_waiting = False
-        self.task_holding = False
+    def __init__(self) -> None:
+        self.packet_pending: bool = True
+        self.task_waiting: bool = False
+        self.task_holding: bool = False
 
-    def packetPending(self):
+    def packetPending(self) -> "TaskState":
         self.packet_pending = True
         self.task_waiting = False
         self.task_holding = False
         return self
 
-    def waiting(self):
+    def waiting(self) -> "TaskState":
         self.packet_pending = False
         self.task_waiting = True
         self.task_holding = False
         return self
 
-    def running(self):
+    def running(self) -> "TaskState":
         self.packet_pending = False
         self.task_waiting = False
         self.task_holding = False
         return self
 
-    def waitingWithPacket(self):
+    def waitingWithPacket(self) -> "TaskState":
         self.packet_pending = True
         self.task_waiting = True
         self.task_holding = False
         return self
 
-    def isPacketPending(self):
+    def isPacketPending(self) -> bool:
         return self.packet_pending
 
-    def isTaskWaiting(self):
+    def isTaskWaiting(self) -> bool:
         return self.task_waiting
 
-    def isTaskHolding(self):
+    def isTaskHolding(self) -> bool:
         return self.task_holding
 
-    def isTaskHoldingOrWaiting(self):
+    def isTaskHoldingOrWaiting(self) -> bool:
         return self.task_holding or (not self.packet_pending and self.task_waiting)
 
-    def isWaitingWithPacket(self):
+    def isWaitingWithPacket(self) -> bool:
         return self.packet_pending and self.task_waiting and not self.task_holding
 
 
@@ -147,7 +158,8 @@ tracing = False
 layout = 0
 
 
-def trace(a):
+@pyjitx.compile
+def trace(a: object) -> None:
     global layout
     layout -= 1
     if layout <= 0:
@@ -159,41 +171,44 @@ def trace(a):
 TASKTABSIZE = 10
 
 
+@pyjitx.compile
 class TaskWorkArea(object):
 
-    def __init__(self):
-        self.taskTab = [None] * TASKTABSIZE
+    def __init__(self) -> None:
+        self.taskTab: "list[Task | None]" = [None] * TASKTABSIZE
 
-        self.taskList = None
+        self.taskList: "Task | None" = None
 
-        self.holdCount = 0
-        self.qpktCount = 0
+        self.holdCount: int = 0
+        self.qpktCount: int = 0
 
 
 taskWorkArea = TaskWorkArea()
 
 
+@pyjitx.compile
 class Task(TaskState):
 
-    def __init__(self, i, p, w, initialState, r):
-        self.link = taskWorkArea.taskList
-        self.ident = i
-        self.priority = p
-        self.input = w
+    def __init__(self, i: int, p: int, w: Packet | None, initialState: TaskState,
+                 r: TaskRec) -> None:
+        self.link: Task | None = taskWorkArea.taskList
+        self.ident: int = i
+        self.priority: int = p
+        self.input: Packet | None = w
 
         self.packet_pending = initialState.isPacketPending()
         self.task_waiting = initialState.isTaskWaiting()
         self.task_holding = initialState.isTaskHolding()
 
-        self.handle = r
+        self.handle: TaskRec = r
 
         taskWorkArea.taskList = self
         taskWorkArea.taskTab[i] = self
 
-    def fn(self, pkt, r):
+    def fn(self, pkt: Packet | None, r: TaskRec) -> "Task | None":
         raise NotImplementedError
 
-    def addPacket(self, p, old):
+    def addPacket(self, p: Packet, old: "Task") -> "Task":
         if self.input is None:
             self.input = p
             self.packet_pending = True
@@ -203,7 +218,7 @@ class Task(TaskState):
             p.append_to(self.input)
         return old
 
-    def runTask(self):
+    def runTask(self) -> "Task | None":
         if self.isWaitingWithPacket():
             msg = self.input
             self.input = msg.link
@@ -216,16 +231,16 @@ class Task(TaskState):
 
         return self.fn(msg, self.handle)
 
-    def waitTask(self):
+    def waitTask(self) -> "Task":
         self.task_waiting = True
         return self
 
-    def hold(self):
+    def hold(self) -> "Task | None":
         taskWorkArea.holdCount += 1
         self.task_holding = True
         return self.link
 
-    def release(self, i):
+    def release(self, i: int) -> "Task":
         t = self.findtcb(i)
         t.task_holding = False
         if t.priority > self.priority:
@@ -233,14 +248,14 @@ class Task(TaskState):
         else:
             return self
 
-    def qpkt(self, pkt):
+    def qpkt(self, pkt: Packet) -> "Task":
         t = self.findtcb(pkt.ident)
         taskWorkArea.qpktCount += 1
         pkt.link = None
         pkt.ident = self.ident
         return t.addPacket(pkt, self)
 
-    def findtcb(self, id):
+    def findtcb(self, id: int) -> "Task":
         t = taskWorkArea.taskTab[id]
         if t is None:
             raise Exception("Bad task id %d" % id)
@@ -250,12 +265,13 @@ class Task(TaskState):
 # DeviceTask
 
 
+@pyjitx.compile
 class DeviceTask(Task):
 
-    def __init__(self, i, p, w, s, r):
+    def __init__(self, i: int, p: int, w: Packet | None, s: TaskState, r: TaskRec) -> None:
         Task.__init__(self, i, p, w, s, r)
 
-    def fn(self, pkt, r):
+    def fn(self, pkt: Packet | None, r: TaskRec) -> "Task | None":
         d = r
         assert isinstance(d, DeviceTaskRec)
         if pkt is None:
@@ -272,12 +288,13 @@ class DeviceTask(Task):
             return self.hold()
 
 
+@pyjitx.compile
 class HandlerTask(Task):
 
-    def __init__(self, i, p, w, s, r):
+    def __init__(self, i: int, p: int, w: Packet | None, s: TaskState, r: TaskRec) -> None:
         Task.__init__(self, i, p, w, s, r)
 
-    def fn(self, pkt, r):
+    def fn(self, pkt: Packet | None, r: TaskRec) -> "Task | None":
         h = r
         assert isinstance(h, HandlerTaskRec)
         if pkt is not None:
@@ -305,12 +322,13 @@ class HandlerTask(Task):
 # IdleTask
 
 
+@pyjitx.compile
 class IdleTask(Task):
 
-    def __init__(self, i, p, w, s, r):
+    def __init__(self, i: int, p: int, w: int, s: TaskState, r: TaskRec) -> None:
         Task.__init__(self, i, 0, None, s, r)
 
-    def fn(self, pkt, r):
+    def fn(self, pkt: Packet | None, r: TaskRec) -> "Task | None":
         i = r
         assert isinstance(i, IdleTaskRec)
         i.count -= 1
@@ -330,12 +348,13 @@ class IdleTask(Task):
 A = ord('A')
 
 
+@pyjitx.compile
 class WorkTask(Task):
 
-    def __init__(self, i, p, w, s, r):
+    def __init__(self, i: int, p: int, w: Packet | None, s: TaskState, r: TaskRec) -> None:
         Task.__init__(self, i, p, w, s, r)
 
-    def fn(self, pkt, r):
+    def fn(self, pkt: Packet | None, r: TaskRec) -> "Task | None":
         w = r
         assert isinstance(w, WorkerTaskRec)
         if pkt is None:
@@ -359,7 +378,8 @@ class WorkTask(Task):
         return self.qpkt(pkt)
 
 
-def schedule():
+@pyjitx.compile
+def schedule() -> None:
     t = taskWorkArea.taskList
     while t is not None:
         if tracing:
@@ -373,9 +393,10 @@ def schedule():
             t = t.runTask()
 
 
+@pyjitx.compile
 class Richards(object):
 
-    def run(self, iterations):
+    def run(self, iterations: int) -> bool:
         for i in range(iterations):
             taskWorkArea.holdCount = 0
             taskWorkArea.qpktCount = 0

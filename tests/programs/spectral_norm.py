@@ -1,3 +1,5 @@
+# pyjitx edits: none (added only: type annotations, the imports they need, `import pyjitx`
+# and @pyjitx.compile).
 """
 MathWorld: "Hundred-Dollar, Hundred-Digit Challenge Problems", Challenge #3.
 http://mathworld.wolfram.com/Hundred-DollarHundred-DigitChallengeProblems.html
@@ -12,25 +14,33 @@ Dirtily sped up by Simon Descarpentries
 Concurrency by Jason Stitt
 """
 
+from typing import Callable
+
 import pyperf
+
+import pyjitx
 
 
 DEFAULT_N = 130
 
 
-def eval_A(i, j):
+@pyjitx.compile
+def eval_A(i: int, j: int) -> float:
     return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)
 
 
-def eval_times_u(func, u):
+def eval_times_u(func: Callable[[tuple[int, list[float]]], float],
+                 u: list[float]) -> list[float]:
     return [func((i, u)) for i in range(len(list(u)))]
 
 
-def eval_AtA_times_u(u):
+@pyjitx.compile
+def eval_AtA_times_u(u: list[float]) -> list[float]:
     return eval_times_u(part_At_times_u, eval_times_u(part_A_times_u, u))
 
 
-def part_A_times_u(i_u):
+@pyjitx.compile
+def part_A_times_u(i_u: tuple[int, list[float]]) -> float:
     i, u = i_u
     partial_sum = 0
     for j, u_j in enumerate(u):
@@ -38,7 +48,8 @@ def part_A_times_u(i_u):
     return partial_sum
 
 
-def part_At_times_u(i_u):
+@pyjitx.compile
+def part_At_times_u(i_u: tuple[int, list[float]]) -> float:
     i, u = i_u
     partial_sum = 0
     for j, u_j in enumerate(u):
