@@ -183,7 +183,10 @@ class CompiledFunction:
         self.positional_only_call = all(
             p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
             for p in self.signature.parameters.values())
-        self.declared = self._declared_types()
+        # parameter types from the annotations, read at the first call or
+        # compile (a class decorated with @pyjitx.compile may name classes
+        # defined after it, or itself)
+        self._declared: Optional[Dict[str, Optional[Type]]] = None
         self.specialisations: Dict[Tuple[Type, ...], Specialisation] = {}
         # pyjitx.pipeline's ops of these specialisations, with their object
         # files compiled for saving (pyjitx/pipeline/ops.py compiled_op)
@@ -198,6 +201,12 @@ class CompiledFunction:
         d["inspect_llvm"] = user_facing(self.inspect_llvm)
         d["inspect_asm"] = user_facing(self.inspect_asm)
         d["compile_for"] = self.compile_for
+
+    @property
+    def declared(self) -> Dict[str, Optional[Type]]:
+        if self._declared is None:
+            self._declared = self._declared_types()
+        return self._declared
 
     def _declared_types(self) -> Dict[str, Optional[Type]]:
         annotations = getattr(self.pyfunc, "__annotations__", {})

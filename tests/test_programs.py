@@ -39,7 +39,6 @@ PROGRAMS = sorted(p.stem for p in PROGRAMS_DIR.glob("*.py")
 NOT_YET = {
     "chaos": "pyjitx.CompileError: unsupported annotation 'GVector' for parameter 'other'",
     "deltablue": "pyjitx.CompileError: unsupported annotation 'Strength' for parameter 's1'",
-    "fannkuch": "pyjitx.CompileError: a List[int] has no attribute 'insert' in compiled code",
     "float": "pyjitx.CompileError: unsupported annotation 'Point' for parameter 'other'",
     "go": "pyjitx.CompileError: class Square: unsupported annotation 'list[Square]' of "
           "attribute 'neighbours'",

@@ -126,12 +126,15 @@ class ClassInfo:
         self.field_names: List[str] = list(self.base.field_names) if self.base else []
         self.field_types: Dict[str, Type] = dict(self.base.field_types) if self.base else {}
         self.defaults: Dict[str, Any] = dict(self.base.defaults) if self.base else {}
+        # annotations are read when the class is first compiled for (settle):
+        # they may name classes defined after this one
+        self.pending_annotations: List[Tuple[str, Any, Any]] = []
         own_annotations = self.pyclass.__dict__.get("__annotations__", {})
         for name, annotation in own_annotations.items():
             if "ClassVar" in str(annotation):
                 continue
-            t = self._annotation_type(annotation, f"attribute '{name}'")
-            self._add_field(name, t)
+            self._add_field(name, None)
+            self.pending_annotations.append((name, annotation, None))
             if name in pyclass.__dict__ and not inspect.ismemberdescriptor(pyclass.__dict__[name]):
                 self.defaults[name] = pyclass.__dict__[name]
         for name in slot_names(pyclass):  # __slots__ name the fields (typed below)
@@ -140,9 +143,9 @@ class ClassInfo:
         self.assigned_in_init: List[str] = []
         if inspect.isfunction(init):
             for name, annotation in _self_assignments(init):
-                declared = (self._annotation_type(annotation, f"attribute '{name}'", init)
-                            if annotation is not None else None)
-                self._add_field(name, declared)
+                self._add_field(name, None)
+                if annotation is not None:
+                    self.pending_annotations.append((name, annotation, init))
                 self.assigned_in_init.append(name)
         # virtual methods: the base's slots first (an override keeps its slot)
         self.vtable: List[str] = list(self.base.vtable) if self.base else []
@@ -196,10 +199,21 @@ class ClassInfo:
     def field_index(self, name: str) -> Optional[int]:
         return self.field_names.index(name) if name in self.field_names else None
 
+    def read_annotations(self) -> None:
+        """The declared types of the annotated fields (once)."""
+        if self.base is not None:
+            self.base.read_annotations()
+            for name, t in self.base.field_types.items():
+                self.field_types.setdefault(name, t)
+        pending, self.pending_annotations = self.pending_annotations, []
+        for name, annotation, where in pending:
+            self._add_field(name, self._annotation_type(annotation, f"attribute '{name}'", where))
+
     def settle(self, session: "CompileSession") -> None:
         """Learns the types of unannotated fields by building __init__."""
         if self.settled or self.settling:
             return
+        self.read_annotations()
         if self.base is not None:
             self.base.settle(session)
             for name in self.base.field_names:  # learned while settling the base
