@@ -21,7 +21,8 @@ from typing import Any, Callable, Dict, List, Optional
 from . import _ext
 from .backend.abi import boundary_descriptor
 from .errors import CompileError
-from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
+from .frontend.classes import (COMPILED_TYPES, ClassInfo, blank_instance, info_for,
+                               original_class)
 from .frontend.source import synthesised_function
 from .pipeline.construction import record, snapshot
 
@@ -123,6 +124,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
+    COMPILED_TYPES[pyclass] = pytype
     if eager:
         for function in compiled:
             function.compile_annotated()
@@ -139,11 +141,13 @@ def _comparison(compiled: Any, method: Callable, info: ClassInfo) -> Callable:
     from .frontend.classes import class_type_of
 
     params = list(inspect.signature(method).parameters.values())
-    other_type = None
-    if len(params) == 2 and params[1].annotation is not inspect.Parameter.empty:
-        other_type = info.method_arg_types(method)[1]
+    annotated = len(params) == 2 and params[1].annotation is not inspect.Parameter.empty
+    found: List[Any] = []  # (read at the first comparison: it may name a later class)
 
     def comparison(self: Any, other: Any) -> Any:
+        if not found:
+            found.append(info.method_arg_types(method)[1] if annotated else None)
+        other_type = found[0]
         actual = class_type_of(type(other)) if isinstance(other, _ext.Instance) else None
         if other_type is not None and actual is not None and hasattr(other_type, "class_id"):
             if not actual.is_subclass_of(other_type):

@@ -525,7 +525,7 @@ class FunctionLowering(ArrayLowering):
             return b.icmp_unsigned("==", value, ir.Constant(PTR, None))
         if op.op == "unwrap":
             self.raise_if(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), "TypeError",
-                          f"expected {op.type}, got None")
+                          op.message or f"expected {op.type}, got None")
         self.incref(value)
         return value
 

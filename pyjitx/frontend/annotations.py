@@ -43,6 +43,10 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
             node = ast.parse(annotation.strip(), mode="eval").body
         except SyntaxError:
             return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # a quoted annotation under `from __future__ import annotations`
+            # ("'List[Node]'" as a string): the text inside the quotes
+            return type_from_annotation(node.value, scope)
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY

@@ -225,6 +225,7 @@ class FunctionBuilder:
             module_state.write(self, name, value, node)
             return
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
+        assigned = value.type
         declared = self.declared_locals.get(name)
         if declared is not None and value.type != declared:
             from .anys import assign_declared
@@ -268,6 +269,10 @@ class FunctionBuilder:
         assert self.block is not None
         self.ssa.write(name, self.block, value)
         self.ssa.write("?" + name, self.block, ops.Constant(BOOL, True))
+        held = self.var_types.get(name)
+        if held is not None and narrowing.narrows(held, assigned):
+            # `if r is None: r = n` -- until the next assignment, r holds an int
+            self.narrowed[name] = assigned
 
     def read_var(self, name: str, node: ast.AST) -> ops.Value:
         assert self.block is not None
@@ -584,6 +589,10 @@ class FunctionBuilder:
     def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> None:
         if isinstance(stmt.target, ast.Attribute):  # self.x: T = v (ClassInfo read the type)
             if stmt.value is not None:
+                declared = type_from_annotation(annotation_text(stmt.annotation),
+                                                self.pyfunc.__globals__)
+                if declared is not None:  # ([None] * n takes the declared item type)
+                    self.expected[id(stmt.value)] = declared
                 self._assign(stmt.target, self.expr.value(stmt.value))
             return
         if not isinstance(stmt.target, ast.Name):
@@ -744,15 +753,23 @@ class FunctionBuilder:
         outer = dict(self.narrowed)
         self.narrowed.update(paths.when_true)
         then_falls = self._build_arm(then_block, stmt.body, after)
+        then_end = dict(self.narrowed)
         else_falls = True
+        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body))
+        self.narrowed.update(paths.when_false)
         if else_block is not None:
-            self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body))
-            self.narrowed.update(paths.when_false)
             else_falls = self._build_arm(else_block, stmt.orelse, after)
+        else_end = dict(self.narrowed)
         self._continue_at(after)
         # after the if: what held before, unless an arm rebinds it; and what
         # the test told on the only path that falls through (an early return)
-        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body + stmt.orelse))
+        rebound = narrowing.bound_names(stmt.body + stmt.orelse)
+        self.narrowed = narrowing.without(outer, rebound)
+        if then_falls and else_falls:
+            # a name both ways narrowed alike (`if r is None: r = n`): narrowed after
+            for name in rebound:
+                if name in then_end and then_end[name] == else_end.get(name):
+                    self.narrowed[name] = then_end[name]
         if then_falls and not else_falls:
             self.narrowed.update(narrowing.without(paths.when_true, narrowing.bound_names(stmt.body)))
         elif else_falls and not then_falls:

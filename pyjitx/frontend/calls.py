@@ -14,7 +14,7 @@ from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
 from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
-                        FunctionType, NDArrayType, Type, unify)
+                        FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
 from .annotations import is_callable_annotation, parameter_type, type_from_annotation
 from .expressions import constant_value
 from .generators import called_generator
@@ -41,10 +41,13 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
 
     pyclass = original_class(base)
     if pyclass is not None:  # ClassName.CONSTANT or ClassName.static_method
-        for klass in pyclass.__mro__:
-            if node.attr in klass.__dict__:
-                b.session.depend_on("classattr", klass, node.attr, klass.__dict__[node.attr])
-                return klass.__dict__[node.attr]
+        from .classes import class_attribute
+
+        found = class_attribute(pyclass, node.attr)
+        if found is not None:
+            holder, value = found
+            b.session.depend_on("classattr", holder, node.attr, value)
+            return value
         raise b.error(node, f"type object '{pyclass.__name__}' has no attribute '{node.attr}'")
     if not isinstance(base, types.ModuleType):
         raise b.error(node, f"'{ast.unparse(node)}': compiled code cannot read attributes of "
@@ -317,22 +320,46 @@ def call_compiled(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTyp
     checked against the parameter's annotation.  `compile_time`: the types
     of leading parameters that are no run-time values (a classmethod's
     class, see classmethods.py); they are not among `values`."""
-    args, arg_types = typed_arguments(b, node, pyfunc, values, compile_time)
+    checked: List[str] = []
+    args, arg_types = typed_arguments(b, node, pyfunc, values, compile_time, checked)
     try:
         callee = b.session.function_for(pyfunc, tuple(arg_types))
     except CompileError as exc:
         if not suggest_pyfunc:
             raise
         raise _suggest_pyfunc(exc, pyfunc) from None
+    if checked:
+        _check_lists_kept(b, node, pyfunc, tuple(arg_types), checked)
     return b.emit(ops.Call(callee, args, b.lineno(node)))
 
 
+def _check_lists_kept(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
+                      arg_types: Tuple[Type, ...], names: List[str]) -> None:
+    """A List[Optional[T]] passed as a List[T] is the same list, checked to
+    hold no None when the call is made: sound only if the callee neither
+    changes it nor keeps it (a None stored later would be read as a T)."""
+    from ..ir.passes import mutated_params
+
+    fn = b.session.functions.get((pyfunc, arg_types))
+    changed = set(names) if fn is None else mutated_params(fn) & set(names)
+    if changed:
+        name = sorted(changed)[0]
+        raise b.error(node, f"argument '{name}' of {pyfunc.__name__}() is a list that may hold "
+                      f"None, and {pyfunc.__name__}() changes or keeps it",
+                      hint=f"annotate the parameter as a list of Optional[...] items, or build "
+                           f"the list without None")
+
+
 def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
-                    values: List[ops.Value], compile_time: Tuple[Type, ...] = ()
-                    ) -> Tuple[List[ops.Value], List[Type]]:
+                    values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
+                    checked: Optional[List[str]] = None) -> Tuple[List[ops.Value], List[Type]]:
     """Bound argument values checked against and widened to pyfunc's
     annotations, with the parameter types they give (the annotation, or
-    the argument's own type), after the `compile_time` ones."""
+    the argument's own type), after the `compile_time` ones.  An Optional
+    value for a parameter of its item type is checked at run time, and so
+    is a list of Optional items for a list parameter (when `checked`
+    collects their names, for the caller to make sure the callee keeps no
+    such list)."""
     params = list(inspect.signature(pyfunc).parameters.values())[len(compile_time):]
     args: List[ops.Value] = []
     arg_types: List[Type] = list(compile_time)
@@ -362,14 +389,38 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
                 and declared.is_generic and declared.accepts(value.type)):
             declared = value.type  # an open NDArray parameter: specialised on the argument
         if declared is not None and value.type != declared:
+            if _present_items_list(value.type, declared) and checked is not None:
+                what = f"argument '{p.name}' of {pyfunc.__name__}()"
+                b.emit(ops.PrimitiveCall(prims.LIST_CHECK_PRESENT, [
+                    value, ops.Constant(prims.CSTR, what), ops.Constant(prims.CSTR, str(declared))],
+                    b.lineno(where)))
+                value = b.emit(ops.OptionalOp("wrap", value, declared))  # (the same list)
+                checked.append(p.name)
+                args.append(value)
+                arg_types.append(declared)
+                continue
+            optional_item = isinstance(value.type, OptionalType) and (
+                value.type.item == declared or unify(value.type.item, declared) == declared)
             if unify(value.type, declared) != declared and not (value.type == BOOL and declared == INT) \
-                    and not is_any(value.type):  # (an Any is checked at run time)
+                    and not is_any(value.type) and not optional_item:  # (an Any is checked at run time)
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be "
                               f"{declared}, not {value.type}")
             value = b.expr.coerce(value, declared, where)
         args.append(value)
         arg_types.append(declared or value.type)
     return args, arg_types
+
+
+def _present_items_list(given: Type, declared: Type) -> bool:
+    """Is `given` a List[Optional[T]] (T held as a pointer) and `declared`
+    the List[T] (or List of a base class of T) of the same objects?"""
+    if not (isinstance(given, ListType) and isinstance(declared, ListType)
+            and isinstance(given.item, OptionalType)):
+        return False
+    item, want = given.item.item, declared.item
+    if isinstance(item, ClassType) and isinstance(want, ClassType):
+        return item.is_subclass_of(want)
+    return item == want and want.is_refcounted
 
 
 # ------------------------------------------------------------- built-ins
@@ -668,7 +719,7 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "len", 1, 1)
-    value = b.expr.unwrap(value, node)
+    value = b.expr.unwrap(value, node, "object of type 'NoneType' has no len()")
     if is_any(value.type):
         from . import anys
 
@@ -709,6 +760,12 @@ def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
     from ..ir.types import STR
 
+    from .typeof import text
+
+    if len(node.args) == 1 and not node.keywords:
+        shown = text(b, node.args[0])  # str(type(x)): "<class 'int'>"
+        if shown is not None:
+            return shown
     values = _positional(b, node, "str", 0, 1)
     if not values:
         return ops.Constant(STR, "")
@@ -718,6 +775,12 @@ def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _repr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
 
+    from .typeof import text
+
+    if len(node.args) == 1 and not node.keywords:
+        shown = text(b, node.args[0])
+        if shown is not None:
+            return shown
     (value,) = _positional(b, node, "repr", 1, 1)
     return strings.to_repr(b, value, node)
 

@@ -41,6 +41,23 @@ def class_id(pyclass: type) -> int:
     return zlib.crc32(f"{pyclass.__module__}.{pyclass.__qualname__}".encode()) | (1 << 32)
 
 
+# user class -> the Python type pyjitx.compile made of it (pyjitx/classes.py
+# registers each): attributes assigned to that type after the class
+# statement (`Strength.REQUIRED = Strength(0)`) live in its __dict__
+COMPILED_TYPES: Dict[type, type] = {}
+
+
+def class_attribute(pyclass: type, name: str) -> Optional[Tuple[type, Any]]:
+    """(the class whose dictionary holds it, the value) of class attribute
+    `name` of a user class, looking in the compiled type of each class of
+    the MRO before the class itself; None if no class has it."""
+    for klass in pyclass.__mro__:
+        for holder in (COMPILED_TYPES.get(klass), klass):
+            if holder is not None and name in holder.__dict__:
+                return holder, holder.__dict__[name]
+    return None
+
+
 def original_class(obj: Any) -> Optional[type]:
     """The user class behind `obj` (a class, or the Python type that
     pyjitx.compile made of one), or None if obj is no compilable class."""
@@ -520,6 +537,10 @@ def class_constant(b: "FunctionBuilder", value: Any, node: ast.AST) -> ops.Value
     constant = constant_value(value)
     if constant is None and isinstance(value, (str, bytes)):
         return b.expr.value(ast.copy_location(ast.Constant(value), node))
+    from . import module_constants
+
+    if constant is None and module_constants.captures(b, value):
+        return module_constants.read(b, ast.unparse(node), value, node)
     if constant is None:
         raise b.error(node, f"class attribute of type {type(value).__name__} cannot be used "
                       "in compiled code", hint="class-level int, float, bool, None, str and "

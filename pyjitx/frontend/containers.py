@@ -16,7 +16,7 @@ from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (is_any, join, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
-                        VarTupleType, function_set, has_unknown, holds_functions, slot_kind,
+                        VarTupleType, OptionalType, function_set, has_unknown, holds_functions, slot_kind,
                         unify,
                         with_article)
 from .session import Retry
@@ -107,6 +107,13 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
         return retype_fresh(value, to)
     if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
         return b.expr.coerce(value, to, node)
+    if isinstance(to, OptionalType):
+        # None, the item, or an instance of a subclass of it (maybe Optional)
+        inner = value.type.item if isinstance(value.type, OptionalType) else value.type
+        if value.type == NONE or inner == to.item or (
+                isinstance(to.item, ClassType) and isinstance(inner, ClassType)
+                and inner.is_subclass_of(to.item)):
+            return b.expr.coerce(value, to, node)
     raise b.error(node, f"{what} holds {with_article(to)}, not {with_article(value.type)}")
 
 
@@ -753,7 +760,8 @@ def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
 
 
 def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Value) -> None:
-    container = b.expr.value(target.value)
+    container = b.expr.unwrap(b.expr.value(target.value), target,
+                              "'NoneType' object does not support item assignment")
     t = container.type
     if isinstance(t, NDArrayType):
         from . import arrays

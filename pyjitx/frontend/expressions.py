@@ -142,6 +142,11 @@ class ExpressionBuilder:
 
     def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
         from .calls import _is_module_path, resolve_attribute
+        from . import typeof
+
+        through_class = typeof.attribute(self.b, node)  # type(x).__name__, x.__class__.K
+        if through_class is not None:
+            return through_class
 
         from . import methods
 
@@ -197,7 +202,7 @@ class ExpressionBuilder:
                 field = arrays.shape_item(self.b, owner, node.slice, node)
                 if field is not None:
                     return field
-        value = self.unwrap(self.value(node.value), node)
+        value = self.unwrap(self.value(node.value), node, "'NoneType' object is not subscriptable")
         if isinstance(value.type, NDArrayType):
             from . import arrays
 
@@ -553,10 +558,11 @@ class ExpressionBuilder:
         self.b.goto(after)
         return self._merge(after, BOOL, [(end, truth), (absent, ops.Constant(BOOL, False))], node)
 
-    def unwrap(self, value: ops.Value, node: ast.AST) -> ops.Value:
-        """An Optional value used as its item type: checked not to be None."""
+    def unwrap(self, value: ops.Value, node: ast.AST, message: Optional[str] = None) -> ops.Value:
+        """An Optional value used as its item type: checked not to be None
+        (TypeError: `message`, CPython's for the operation, if given)."""
         if isinstance(value.type, OptionalType):
-            return self.emit(ops.OptionalOp("unwrap", value, value.type.item))
+            return self.emit(ops.OptionalOp("unwrap", value, value.type.item, message=message))
         return value
 
     def _contains(self, item: ops.Value, container: ops.Value, node: ast.AST) -> ops.Value:

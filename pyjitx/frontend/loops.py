@@ -134,7 +134,8 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if isinstance(receiver.type, DictType):
             _dict_loop(b, receiver, iter_node.func.attr, target, body_fn, orelse, node)
             return
-    value = iterable if iterable is not None else b.expr.value(iter_node)
+    value = iterable if iterable is not None else b.expr.unwrap(
+        b.expr.value(iter_node), iter_node, "'NoneType' object is not iterable")
     if isinstance(value.type, (DictType, SetType)) and iterable is None:
         _dict_loop(b, value, "keys", target, body_fn, orelse, node)
         return
@@ -464,6 +465,8 @@ def build_range_for(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.
         value = b.expr.value(arg)
         if value.type == BOOL:
             value = b.expr.coerce(value, INT, arg)
+        if is_any(value.type):  # an int (or bool) at run time, else CPython's TypeError
+            value = b.emit(ops.PrimitiveCall(prims.ANY_AS_INDEX, [value], b.lineno(arg)))
         if value.type != INT:
             raise b.error(arg, f"'{value.type}' object cannot be interpreted as an integer",
                           hint="range() takes ints")

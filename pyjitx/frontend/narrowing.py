@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set
 
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
                         NDArrayType, OptionalType, SetType, TupleType, Type, UnionType,
-                        VarTupleType, make_union)
+                        VarTupleType, make_union, UNKNOWN, FunctionRefType, FunctionSetType,
+                        has_unknown, is_any)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -226,3 +227,17 @@ def _named_class(b: "FunctionBuilder", node: ast.expr) -> Optional[type]:
 
 def _is_none_literal(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def narrows(held: Type, assigned: Type) -> bool:
+    """Does assigning a value of type `assigned` to a local of type `held`
+    tell more than `held` does (an int into an Optional[int], a str into an
+    Any) -- so that reads until the next assignment may use `assigned`?"""
+    if assigned == held or assigned in (NONE, UNKNOWN) or is_any(assigned):
+        return False
+    if isinstance(held, OptionalType):
+        return assigned == held.item
+    if is_any(held):
+        return not isinstance(assigned, (FunctionRefType, FunctionSetType)) and \
+            not has_unknown(assigned)
+    return False

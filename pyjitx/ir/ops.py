@@ -531,10 +531,15 @@ class OptionalOp(Op):
 
     mnemonic = "optional"
 
-    def __init__(self, op: str, value: Value, result_type: Type, line: int = -1) -> None:
+    def __init__(self, op: str, value: Value, result_type: Type, line: int = -1,
+                 message: Optional[str] = None) -> None:
         assert op in ("is_none", "wrap", "unwrap")
         super().__init__(result_type, [value], line)
         self.op = op
+        # unwrap's TypeError message (None: "expected T, got None"), as
+        # CPython words the failing operation ("'NoneType' object is not
+        # subscriptable")
+        self.message = message
 
     @property
     def can_raise(self) -> bool:  # type: ignore[override]
