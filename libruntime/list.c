@@ -282,6 +282,17 @@ int32_t pjx_list_extend(pjx_list *l, pjx_list *other) {
 
 int32_t pjx_list_inplace_concat(pjx_list *l, pjx_list *other) { return pjx_list_extend(l, other); }
 
+int32_t pjx_list_check_present(pjx_list *l, const char *what, const char *expected) {
+    for (int64_t i = 0; i < l->size; i++) {
+        if (l->items[i].o == NULL) {
+            pjx_err_format(PJX_EXC_TYPE, "%s must be %s, not a list holding None (item %lld)",
+                           what, expected, (long long)i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 void pjx_list_reverse(pjx_list *l) {
     for (int64_t i = 0, j = l->size - 1; i < j; i++, j--) {
         pjx_slot t = l->items[i];

@@ -19,7 +19,7 @@ from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
 from .compiler import CompiledModule, compile_function
 from .errors import CompileError, user_facing
-from .frontend.annotations import (SUPPORTED_TYPES_HINT, parameter_type,
+from .frontend.annotations import (SUPPORTED_TYPES_HINT, annotation_scope, parameter_type,
                                    type_of_python_value)
 from .frontend.source import parse_function
 from .frontend.signatures import DEFAULT, Spec, varargs_type
@@ -219,7 +219,8 @@ class CompiledFunction:
                 declared[name] = None
                 continue
             param = self.signature.parameters[name]
-            t = parameter_type(annotations[name], param.default, self.pyfunc.__globals__)
+            t = parameter_type(annotations[name], param.default,
+                               annotation_scope(self.pyfunc))
             if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
                 t = varargs_type(param, t)
             if t is None:

@@ -27,6 +27,7 @@ from .frontend.source import synthesised_function
 from .pipeline.construction import record, snapshot
 
 _COMPILED: Dict[type, type] = {}
+_NOTHING = object()
 _serial = itertools.count()
 
 
@@ -121,6 +122,11 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # first construction finds reaches the caller without pyjitx's frames)
     ns.update(__new__=staticmethod(user_facing(__new__)), __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
               __pjx_constructor__=constructor)
+    # what pyjitx made for Python's side (methods' dispatchers, properties,
+    # forwarders): compiled code reads the user's own definitions instead,
+    # and other attributes of the type (set after the class statement)
+    ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
+                                   if value is not pyclass.__dict__.get(name, _NOTHING))
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
@@ -230,6 +236,8 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
               f"    return {callee}({', '.join(names)})\n")
     fn = synthesised_function(fname, source, scope)
     fn.__qualname__ = qualname
+    if method is not None:  # (its annotations may name classes defined later)
+        fn.__pjx_annotation_scope__ = method.__globals__
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
     # messages name what the caller called: `C() argument 'x' must be int`,
     # and CPython's `C.__init__() missing 1 required positional argument`,

@@ -63,6 +63,142 @@ CASES = [
         def f() -> int:
             return C.NOPE
         """, "type object 'C' has no attribute 'NOPE'", "C.NOPE"),
+    # ------------------------------------------------------------ calls.py: Optional arguments
+    case("""
+        from typing import List, Optional
+
+        class Node:
+            def __init__(self, v: int) -> None:
+                self.v = v
+
+        def keep(nodes: List[Node]) -> int:
+            nodes.append(Node(0))
+            return len(nodes)
+
+        def f(n: int) -> int:
+            nodes: List[Optional[Node]] = [None] * n
+            for i in range(n):
+                nodes[i] = Node(i)
+            return keep(nodes)
+        """, "argument 'nodes' of keep() is a list that may hold None, and keep() changes or "
+             "keeps it", "keep(nodes)", args=(2,), line="return keep(nodes)"),
+    case("""
+        def need(s: str) -> int:
+            return len(s)
+
+        def f() -> int:
+            x = None
+            return need(x)
+        """, "argument 's' of need() must be str, not None", "need(x)"),
+    case("""
+        class Box:
+            def __init__(self, s: str) -> None:
+                self.s = s
+
+        def f() -> int:
+            x = None
+            return len(Box(x).s)
+        """, "argument 's' of Box.__init__() must be str, not None", "Box(x)"),
+    # ------------------------------------------------------------ subclass_dispatch.py
+    case("""
+        class Shape:
+            def describe(self) -> str:
+                return self.name(upper=True)
+
+        class Square(Shape):
+            def name(self, upper: bool = False) -> str:
+                return "SQUARE" if upper else "square"
+
+        def f() -> str:
+            return Square().describe()
+        """, "'Shape' has no method 'name': its subclasses' methods are called here with "
+             "positional arguments only", "self.name(upper=True)"),
+    # ------------------------------------------------------------ typeof.py
+    case("""
+        def f(x: int) -> int:
+            return len(type(x).__doc__)
+        """, "compiled code reads __name__ and __qualname__ of the class of an int",
+         "type(x).__doc__", args=(1,)),
+    case("""
+        from typing import Optional
+
+        class Base:
+            pass
+
+        class Sub(Base):
+            pass
+
+        def f(x: Optional[Base]) -> str:
+            return type(x).__name__
+        """, "the class of an Optional[Base] is told only after `is None` is ruled out here",
+         "type(x).__name__", args=(None,), fix="""
+        from typing import Optional
+
+        class Base:
+            pass
+
+        class Sub(Base):
+            pass
+
+        def f(x: Optional[Base]) -> str:
+            if x is None:
+                return "NoneType"
+            return type(x).__name__
+        """, fix_args=(None,)),
+    case("""
+        from typing import Callable
+
+        def g() -> int:
+            return 1
+
+        def f() -> str:
+            h = g
+            return type(h).__name__
+        """, "the class of", "type(h).__name__"),
+    case("""
+        class Base:
+            LIMIT = 1
+
+            def limit(self) -> int:
+                return self.__class__.LIMIT
+
+        class Sub(Base):
+            LIMIT = 2
+
+        def f() -> int:
+            return Sub().limit()
+        """, "'self.__class__.LIMIT' differs between Base and its subclass Sub",
+         "self.__class__.LIMIT"),
+    case("""
+        class Box:
+            def size(self) -> int:
+                return type(self).CAPACITY
+        def f() -> int:
+            return Box().size()
+        """, "type object 'Box' has no attribute 'CAPACITY'", "type(self).CAPACITY"),
+    case("""
+        class Box:
+            def size(self) -> int:
+                return 1
+
+            def twice(self) -> int:
+                method = type(self).size
+                return method(self) * 2
+
+        def f() -> int:
+            return Box().twice()
+        """, "'type(self).size' is a method: compiled code calls methods on the instance",
+         "type(self).size", fix="""
+        class Box:
+            def size(self) -> int:
+                return 1
+
+            def twice(self) -> int:
+                return self.size() * 2
+
+        def f() -> int:
+            return Box().twice()
+        """),
     # ------------------------------------------------------------ operators.py
     case("""
         class Point:
@@ -453,21 +589,29 @@ CASES = [
     case("""
         CACHE = None
 
-        def f() -> int:
+        def size() -> int:
             global CACHE
-            if CACHE is None:
-                CACHE = {"a": 1}
-            return len(CACHE)
-        """, "global 'CACHE' is None, which says nothing of what it will hold", "CACHE",
-         line="if CACHE is None:", fix="""
-        from typing import Dict, Optional
-        CACHE: Optional[Dict[str, int]] = None
+            return 0 if CACHE is None else len(CACHE)
 
         def f() -> int:
             global CACHE
-            if CACHE is None:
-                CACHE = {"a": 1}
-            return len(CACHE)
+            n = size()
+            CACHE = {"a": 1}
+            return n + len(CACHE)
+        """, "global 'CACHE' is None at module level and other compiled code used it before",
+         "CACHE", line='CACHE = {"a": 1}', fix="""
+        from typing import Dict, Optional
+        CACHE: Optional[Dict[str, int]] = None
+
+        def size() -> int:
+            global CACHE
+            return 0 if CACHE is None else len(CACHE)
+
+        def f() -> int:
+            global CACHE
+            n = size()
+            CACHE = {"a": 1}
+            return min(n, 0) + len(CACHE)
         """),
     case("""
         SIZE: complex = 1j
@@ -1438,7 +1582,8 @@ CASES = [
         """, "class C: multiple inheritance is not supported", "class C(A, B)"),
     case("""
         class C(dict):
-            pass
+            def total(self) -> int:
+                return sum(self.values())
 
         def f() -> int:
             C()
@@ -1562,14 +1707,14 @@ CASES = [
         """, "class constant 'K' is an int in Base but a str in Sub", "self.K"),
     case("""
         class C:
-            K = [1]
+            K = object()
 
             def k(self) -> int:
-                return len(self.K)
+                return 1 if self.K else 0
 
         def f() -> int:
             return C().k()
-        """, "class attribute of type list cannot be used in compiled code", "self.K"),
+        """, "class attribute of type object cannot be used in compiled code", "self.K"),
     case("""
         def f() -> int:
             x = 1

@@ -211,7 +211,9 @@ class ModuleLowering:
         kinds_var.linkage = "private"
         kinds_var.global_constant = True
         kinds_var.initializer = ir.Constant(ir.ArrayType(I8, len(kinds)), kinds)
-        entries = [self.virtual_entry(symbol) for symbol in layout.vtable]
+        # (an empty slot: a method the class adds, never called through it)
+        entries = [self.virtual_entry(symbol) if symbol is not None else ir.Constant(PTR, None)
+                   for symbol in layout.vtable]
         vtable = ir.GlobalVariable(self.llmod, ir.ArrayType(PTR, max(1, len(entries))),
                                    name=name + ".vtable")
         vtable.linkage = "private"

@@ -75,6 +75,14 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
     return _generic(origin, [type_from_annotation(a, scope) for a in args], args)
 
 
+def annotation_scope(pyfunc: Any) -> dict:
+    """Where the names in pyfunc's annotations are looked up: its module's
+    namespace -- for code pyjitx generates (a class's forwarders), the
+    namespace of the method it stands for, live (a class named in an
+    annotation may be defined after the forwarder was made)."""
+    return getattr(pyfunc, "__pjx_annotation_scope__", None) or pyfunc.__globals__
+
+
 def parameter_type(annotation: Any, default: Any, scope: Optional[dict] = None) -> Optional[Type]:
     """A parameter's type: its annotation's, admitting None where None is its
     default (`def f(x: int = None)` takes None, as Python code expects)."""

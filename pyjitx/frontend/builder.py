@@ -19,7 +19,8 @@ from ..ir import ops, passes
 from ..ir import primitives as prims
 from ..ir.types import (with_article, BOOL, DictType, ListType, SetType, FLOAT, INT, NONE, STR, FunctionRefType,
                         FunctionType, NDArrayType, NONE_SO_FAR, Type, has_open_array, holds_functions, join, unify)
-from .annotations import (SUPPORTED_TYPES_HINT, annotation_text, is_callable_annotation,
+from .annotations import (SUPPORTED_TYPES_HINT, annotation_scope, annotation_text,
+                          is_callable_annotation,
                           type_from_annotation)
 from . import narrowing
 from .classmethods import bound_classes
@@ -87,6 +88,12 @@ class FunctionBuilder:
         # looked up like a global (classmethods.py)
         self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
+        # errors about values whose type a later assignment may still widen
+        # (a local that is None so far): raised if the build ends without
+        # the rebuild that would tell (defer_error)
+        self.deferred_errors: List[CompileError] = []
+        # local -> the narrower type its last assignment gave it (write_var)
+        self.assigned_narrowings: Dict[str, Type] = {}
         # module-level names this function declares `global` (module_state.py)
         from .module_state import declared_names
 
@@ -273,6 +280,9 @@ class FunctionBuilder:
         if held is not None and narrowing.narrows(held, assigned):
             # `if r is None: r = n` -- until the next assignment, r holds an int
             self.narrowed[name] = assigned
+            self.assigned_narrowings[name] = assigned
+        else:
+            self.assigned_narrowings.pop(name, None)
 
     def read_var(self, name: str, node: ast.AST) -> ops.Value:
         assert self.block is not None
@@ -300,7 +310,7 @@ class FunctionBuilder:
         if node is None or inspect.isgeneratorfunction(self.pyfunc):
             return None  # a generator's annotation types its items (generators.py)
         annotation = self.pyfunc.__annotations__.get("return", annotation_text(node))
-        result = type_from_annotation(annotation, self.pyfunc.__globals__)
+        result = type_from_annotation(annotation, annotation_scope(self.pyfunc))
         if result is None:
             raise self.error(node, f"unsupported return type annotation '{annotation_text(node)}'",
                              hint=SUPPORTED_TYPES_HINT)
@@ -335,6 +345,8 @@ class FunctionBuilder:
         if self.block is not None:
             self.do_return(None, self.node)
         self._settle_none_locals()
+        if self.deferred_errors:  # no rebuild told the types they waited for
+            raise self.deferred_errors[0]
         self._settle_return_type()
         passes.simplify(self.fn)
         self._check_word_buffers()  # after simplify: no trivial block params left
@@ -403,8 +415,12 @@ class FunctionBuilder:
                 break  # unreachable code after return/break/continue
             self.line = self.lineno(stmt)
             self.statement(stmt)
-        # narrowings found here (an early return) end with these statements
+        # narrowings found here (an early return) end with these statements;
+        # what the last assignment to a local told still holds after them
+        assigned = {name: t for name, t in self.narrowed.items()
+                    if self.assigned_narrowings.get(name) == t}
         self.narrowed = narrowing.without(outer, narrowing.bound_names(body))
+        self.narrowed.update(assigned)
 
     def statement(self, stmt: ast.stmt) -> None:
         method = getattr(self, "stmt_" + type(stmt).__name__, None)
@@ -842,8 +858,13 @@ class FunctionBuilder:
         self.narrowed = narrowing.without(
             self.narrowed, narrowing.bound_names(stmt.body + stmt.orelse + [stmt.target]))
 
+        before = dict(self.narrowed)
         build_for(self, stmt.target, stmt.iter, lambda: self.statements(stmt.body), stmt.orelse,
                   stmt, body=stmt.body)
+        # the body may run no time, and a break skips the else clause: what
+        # their assignments told holds after the loop in neither case
+        self.narrowed = narrowing.without(before, narrowing.bound_names(
+            stmt.body + stmt.orelse + [stmt.target]))
 
     def stmt_Break(self, stmt: ast.Break) -> None:
         assert self.loops, "'break' outside loop: Python's compiler refuses it"

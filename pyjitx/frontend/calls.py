@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
+from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
                         FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
-from .annotations import is_callable_annotation, parameter_type, type_from_annotation
+from .annotations import (annotation_scope, is_callable_annotation, parameter_type,
+                          type_from_annotation)
 from .expressions import constant_value
 from .generators import called_generator
 from .session import describe
@@ -113,6 +114,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         raise b.error(func, f"{with_article(callee.type)} is not callable")
     from .signatures import StaticCall
 
+    container_base = _bare_container_subclass(target)
+    if container_base is not None:  # class OrderedCollection(list): pass
+        target = container_base
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         if target in (builtins.print, builtins.min, builtins.max):  # (they unpack *xs)
@@ -378,7 +382,7 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
             args.append(value)
             arg_types.append(value.type)  # specialised on the function(s) given
             continue
-        declared = (parameter_type(annotations[p.name], p.default, pyfunc.__globals__)
+        declared = (parameter_type(annotations[p.name], p.default, annotation_scope(pyfunc))
                     if p.name in annotations else None)
         if declared is not None:  # *args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T]
             declared = varargs_type(p, declared)
@@ -397,6 +401,15 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
                 value = b.emit(ops.OptionalOp("wrap", value, declared))  # (the same list)
                 checked.append(p.name)
                 args.append(value)
+                arg_types.append(declared)
+                continue
+            if value.type == NONE_SO_FAR and declared.is_refcounted:
+                # a local that is None so far: an assignment further on may
+                # make it an Optional[...] of this type (a rebuild then)
+                b.deferred_errors.append(b.error(
+                    where, f"argument '{p.name}' of {pyfunc.__name__}() must be {declared}, "
+                           "not None"))
+                args.append(ops.Undefined(declared))
                 arg_types.append(declared)
                 continue
             optional_item = isinstance(value.type, OptionalType) and (
@@ -424,6 +437,22 @@ def _present_items_list(given: Type, declared: Type) -> bool:
 
 
 # ------------------------------------------------------------- built-ins
+
+
+def _bare_container_subclass(target: Any) -> Optional[type]:
+    """list, dict or set, when target is a subclass of it that adds nothing
+    (only a docstring, `pass`): compiled code builds and holds its
+    instances as the base container, which behaves the same in every way
+    but `type()` and isinstance() against the subclass (docs/guide/
+    semantics.md)."""
+    if not isinstance(target, type) or target in (list, dict, set):
+        return None
+    for base in (list, dict, set):
+        if target.__bases__ == (base,):
+            own = set(target.__dict__) - {"__module__", "__qualname__", "__doc__", "__dict__",
+                                          "__weakref__", "__annotations__"}
+            return base if not own else None
+    return None
 
 
 def _positional(b: "FunctionBuilder", node: ast.Call, name: str, low: int, high: int,

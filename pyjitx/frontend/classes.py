@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import cpython, ops
-from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, is_any,
-                        holds_functions, unify, with_article)
+from ..ir.types import (BOOL, INT, NONE, NONE_SO_FAR, STR, ClassType, OptionalType, Type, has_unknown, is_any,
+                        assignable, holds_functions, unify, with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -52,9 +52,12 @@ def class_attribute(pyclass: type, name: str) -> Optional[Tuple[type, Any]]:
     `name` of a user class, looking in the compiled type of each class of
     the MRO before the class itself; None if no class has it."""
     for klass in pyclass.__mro__:
-        for holder in (COMPILED_TYPES.get(klass), klass):
-            if holder is not None and name in holder.__dict__:
-                return holder, holder.__dict__[name]
+        compiled = COMPILED_TYPES.get(klass)
+        if compiled is not None and name in compiled.__dict__ and \
+                name not in compiled.__dict__.get("__pjx_made__", ()):
+            return compiled, compiled.__dict__[name]
+        if name in klass.__dict__:
+            return klass, klass.__dict__[name]
     return None
 
 
@@ -522,11 +525,15 @@ def user_subclasses(pyclass: type) -> List[type]:
     """Every subclass of a user class defined so far (not the Python types
     pyjitx.compile makes), at any depth."""
     found: List[type] = []
-    for sub in pyclass.__subclasses__():
-        if sub.__dict__.get("__pjx_class__") is not None:
+    # (a class derived from a decorated class derives from the type pyjitx
+    # made of it, not from the user's class itself)
+    compiled = COMPILED_TYPES.get(pyclass)
+    direct = pyclass.__subclasses__() + (compiled.__subclasses__() if compiled else [])
+    for sub in direct:
+        if sub.__dict__.get("__pjx_class__") is not None or sub in found:
             continue  # the Python type pyjitx made of a class
         found.append(sub)
-        found.extend(user_subclasses(sub))
+        found.extend(s for s in user_subclasses(sub) if s not in found)
     return found
 
 
@@ -581,7 +588,7 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
         else:
             field_type = info.learn_field(name, value.type)
     if value.type != field_type:
-        if unify(value.type, field_type) != field_type and not is_any(value.type):
+        if not assignable(value.type, field_type) and not is_any(value.type):
             raise b.error(node, f"attribute '{name}' of {t} holds {with_article(field_type)}, "
                           f"not {with_article(value.type)}")
         value = b.expr.coerce(value, field_type, node)  # (an Any checked at run time)
@@ -650,7 +657,16 @@ def call_method(b: "FunctionBuilder", receiver: ops.Value, method: Any, owner: O
     call_args: List[ops.Value] = [receiver]
     for value, t, name in zip(values, param_types[1:], list(inspect.signature(method).parameters)[1:]):
         if value.type != t:
-            if unify(value.type, t) != t and not (value.type == BOOL and t.is_numeric):
+            if value.type == NONE_SO_FAR and t.is_refcounted:
+                # None so far: a later assignment may widen it (see calls.py)
+                b.deferred_errors.append(b.error(node, f"argument '{name}' of "
+                                                 f"{method.__qualname__}() must be {t}, not None"))
+                call_args.append(ops.Undefined(t))
+                continue
+            optional_item = isinstance(value.type, OptionalType) and (
+                value.type.item == t or unify(value.type.item, t) == t)
+            if unify(value.type, t) != t and not (value.type == BOOL and t.is_numeric) \
+                    and not optional_item:  # (an Optional is checked at the call)
                 raise b.error(node, f"argument '{name}' of {method.__qualname__}() must be "
                               f"{t}, not {value.type}")
             value = b.expr.coerce(value, t, node)
@@ -687,6 +703,11 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
             return method_call(b, field, "__call__", node)
         raise b.error(node, f"attribute '{name}' holds {with_article(field.type)}, which is "
                       "not callable")
+    from . import subclass_dispatch
+
+    dispatched = subclass_dispatch.call(b, receiver, name, node)  # defined by subclasses only
+    if dispatched is not None:
+        return dispatched
     raise b.error(node.func, f"'{t}' object has no method '{name}'")
 
 
@@ -776,9 +797,18 @@ def isinstance_check(b: "FunctionBuilder", value: ops.Value, pyclass: type, node
 
 
 def build_vtables(session: "CompileSession") -> None:
-    """Compiles every virtual method of each class the module instantiates
-    (its descriptor's vtable must be complete: the instance may reach code
-    compiled elsewhere that calls any of them), then records the layouts."""
+    """Compiles the virtual methods each class the module instantiates needs
+    in its descriptor's vtable, then records the layouts.
+
+    A call through a vtable happens only when the receiver's class is a
+    proper subclass of the call's static class (op_VirtualCall calls the
+    static class's method directly when the ids match).  So an instance's
+    vtable is read only at the slots its proper bases declare: those are
+    compiled (the instance may reach code compiled elsewhere that calls any
+    of them); the slots of methods its own class adds stay empty -- their
+    calls through this class are always direct.  A class without a compiled
+    base compiles nothing here: its methods are compiled when code calls
+    them (after module-level code has set up what they read)."""
     done: set = set()
     while True:
         pending = [info for info in session.instantiated.values() if info.type.class_id not in done]
@@ -786,8 +816,10 @@ def build_vtables(session: "CompileSession") -> None:
             break
         for info in pending:
             done.add(info.type.class_id)
+            inherited = len(info.base.vtable) if info.base is not None else 0
             session.vtables[info.type.class_id] = [
-                _slot_function(session, info, name).symbol for name in info.vtable]
+                _slot_function(session, info, name).symbol if i < inherited else None
+                for i, name in enumerate(info.vtable)]
     for class_id, info in session.used_classes.items():
         layout = info.layout()
         layout.vtable = tuple(session.vtables.get(class_id, ()))

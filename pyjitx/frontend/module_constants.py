@@ -216,11 +216,12 @@ class _SourceWriter:
         instance = _instance_class_type(self.b, value)
         if instance is None:
             return [f"return {self.literal(value, top=True)}"]
-        from .classes import blank_instance, info_for
+        from .classes import blank_instance, info_for, original_class
 
-        info = info_for(type(value))
+        pyclass = original_class(type(value))  # (the user class, not pyjitx's type of it)
+        info = info_for(pyclass)
         self.scope["__pjx_blank"] = blank_instance
-        self.scope["__pjx_cls"] = type(value)
+        self.scope["__pjx_cls"] = pyclass
         lines = ["obj = __pjx_blank(__pjx_cls)"]
         for field in info.field_names:
             if hasattr(value, field):

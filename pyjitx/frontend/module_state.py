@@ -20,7 +20,7 @@ import ast
 from typing import TYPE_CHECKING, Any, Set
 
 from ..ir import ops
-from ..ir.types import with_article
+from ..ir.types import NONE, NONE_SO_FAR, join, with_article
 from .module_constants import value_type
 
 if TYPE_CHECKING:
@@ -60,19 +60,23 @@ def state_for(b: "FunctionBuilder", name: str, node: ast.AST) -> ops.ModuleState
         raise b.error(node, f"global '{name}' has no value and no annotation in its module",
                       hint=f"give it one at module level, e.g. '{name}: int = 0'")
     elif value is None:
-        raise b.error(node, f"global '{name}' is None, which says nothing of what it will hold",
-                      hint=f"annotate it at module level, e.g. '{name}: Optional[Dict[str, "
-                           "int]] = None'")
+        t = NONE_SO_FAR  # learnt from the first assignment in compiled code (write)
     else:
         t = value_type(b, value, node, name, set())
     state = ops.ModuleState(module, name, t, len(states))
     state.initial = value  # (for a saved pipeline or C++ host: see module docstring)
+    state.users = set()    # the functions that read or write it in this session
     states[(module, name)] = state
     return state
 
 
+def _use(b: "FunctionBuilder", state: ops.ModuleState) -> None:
+    state.users.add(id(b.pyfunc))
+
+
 def read(b: "FunctionBuilder", name: str, node: ast.AST) -> ops.Value:
     state = state_for(b, name, node)
+    _use(b, state)
     unset, done = b.new_block("state_unset"), b.new_block("state_read")
     is_set = b.emit(ops.StateIsSet(state, b.lineno(node)))
     b.branch(is_set, done, unset)
@@ -90,6 +94,19 @@ def read(b: "FunctionBuilder", name: str, node: ast.AST) -> ops.Value:
 
 def write(b: "FunctionBuilder", name: str, value: ops.Value, node: ast.AST) -> None:
     state = state_for(b, name, node)
+    _use(b, state)
+    if state.type == NONE_SO_FAR and value.type not in (NONE, NONE_SO_FAR):
+        # `CACHE = None` at module level, `CACHE = build()` here: an Optional
+        # of what is assigned -- learnt while only this function uses it
+        # (code built from the first guess would hold the wrong slot type)
+        if state.users - {id(b.pyfunc)}:
+            raise b.error(node, f"global '{name}' is None at module level and other compiled "
+                          "code used it before this assignment told its type",
+                          hint=f"annotate it at module level, e.g. '{name}: Optional[...] = None'")
+        state.type = join(NONE, value.type) or value.type
+        from .session import Retry
+
+        raise Retry()
     if value.type != state.type:
         from ..errors import CompileError
 

@@ -55,6 +55,10 @@ PJX_EXPORT int32_t pjx_list_extend(pjx_list *l, pjx_list *other);
  * "not enough values to unpack (expected at least 2, got 1)"). */
 PJX_EXPORT int32_t pjx_unpack_check(int64_t n, int64_t expected, int32_t starred);
 PJX_EXPORT void pjx_list_reverse(pjx_list *l);
+/* A List[Optional[T]] passed where a List[T] is expected: TypeError
+ * "<what> must be <expected>, not a list holding None" if an item is None
+ * (NULL), else 0. */
+PJX_EXPORT int32_t pjx_list_check_present(pjx_list *l, const char *what, const char *expected);
 /* l[start:stop:step]; PJX_NONE_INDEX for an omitted part */
 PJX_EXPORT pjx_list *pjx_list_slice(pjx_list *l, int64_t start, int64_t stop, int64_t step);
 /* l[start:stop:step] = value (value may be l itself) */
