@@ -92,6 +92,16 @@ class Specialisation:
         self.param_descriptors = param_descriptors
 
 
+def _preset_constants(module: CompiledModule, loaded: LoadedCode) -> None:
+    """Points the memo of each captured instance made in Python at that
+    instance's runtime object (borrowed: the CompiledModule keeps the
+    Python instance, which owns it, alive as long as the code)."""
+    import ctypes
+
+    for symbol, instance in module.presets:
+        ctypes.c_void_p.from_address(loaded[symbol]).value = _ext.instance_address(instance)
+
+
 def call_with_state(spec: Specialisation, values: List[Any], param_names: List[str],
                     name: str) -> Any:
     """A call of code that declares module-level names `global`: each
@@ -259,7 +269,8 @@ class CompiledFunction:
             if module is not None:
                 try:
                     loaded = load_object(module.code.object_bytes,
-                                         [module.packed_symbol, *module.state_symbols])
+                                         [module.packed_symbol, *module.state_symbols,
+                                          *(symbol for symbol, _ in module.presets)])
                 except RuntimeError:
                     module = None  # links against symbols this runtime lacks: rebuild
             if module is None:
@@ -268,7 +279,9 @@ class CompiledFunction:
                     cache.store(key, module)
             if loaded is None:
                 loaded = load_object(module.code.object_bytes,
-                                     [module.packed_symbol, *module.state_symbols])
+                                     [module.packed_symbol, *module.state_symbols,
+                                      *(symbol for symbol, _ in module.presets)])
+            _preset_constants(module, loaded)
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)

@@ -221,3 +221,33 @@ def test_a_new_process_compiles_the_changed_value(tmp_path):
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout.strip())
     assert outputs == ["2", "3"]
+
+
+@pyjitx.compile
+class Tally:
+    def __init__(self) -> None:
+        self.count = 0
+        self.words: List[str] = []
+
+
+TALLY = Tally()
+
+
+def record(w: str) -> int:
+    TALLY.count += 1
+    TALLY.words.append(w)
+    return TALLY.count
+
+
+def test_a_module_level_instance_is_shared_with_python():
+    # an instance of a compiled class made in Python is that very object in
+    # compiled code: its changes are seen by Python, and Python's by it
+    compiled = pyjitx.compile(record)
+    start = TALLY.count
+    try:
+        assert compiled("a") == start + 1 and compiled("日本") == start + 2
+        assert TALLY.count == start + 2 and TALLY.words[-2:] == ["a", "日本"]
+        TALLY.count = 100
+        assert compiled("b") == 101
+    finally:
+        TALLY.words = []  # (what the test added is not a leak)

@@ -41,8 +41,6 @@ NOT_YET = {
     "go": "pyjitx.CompileError: 'random.randrange' cannot be called from compiled code",
     "hexiom": "pyjitx.CompileError: print() cannot write to an Any",
     "raytrace": "pyjitx.CompileError: array() takes no arguments",
-    "richards": "pyjitx.CompileError: class TaskWorkArea: unsupported annotation "
-                "\"'list[Task | None]'\" of attribute 'taskTab'",
 }
 
 # sha256 of each pyperformance 1.14.0 original, as canonical() sees it.

@@ -52,6 +52,8 @@ class ModuleLowering:
             if fn.exported:
                 self._c_entry(fn)
                 self._packed_entry(fn)
+        for symbol in self.module.presets:  # (the loader looks for each, used or not)
+            self.constant_memo(symbol)
         self._reference_abi()
         return self.llmod
 
@@ -92,11 +94,12 @@ class ModuleLowering:
     def constant_memo(self, symbol: str) -> ir.GlobalVariable:
         """The pointer a module constant built by `symbol` is kept in
         (ops.ModuleConstant): NULL until it is built."""
-        name = f".const.{symbol}"
+        name = constant_memo_symbol(symbol)
         memo = self.llmod.globals.get(name)
         if memo is None:
             memo = ir.GlobalVariable(self.llmod, PTR, name=name)
-            memo.linkage = "internal"
+            if symbol not in self.module.presets:  # (a preset one is found by name)
+                memo.linkage = "internal"
             memo.initializer = ir.Constant(PTR, None)
         return memo
 
@@ -1297,6 +1300,12 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
                 ops.VirtualCall,
                 ops.PythonCall, ops.WidenFunction) + ARRAY_OPS
 }
+
+
+def constant_memo_symbol(init_symbol: str) -> str:
+    """The pointer a captured module value is kept in, by the symbol of the
+    function that builds it."""
+    return f"{init_symbol}.memo"
 
 
 def state_symbol(module_name: str, index: int) -> str:

@@ -38,7 +38,11 @@ def blank_instance(cls: type) -> Any:
 def class_id(pyclass: type) -> int:
     """Stable across processes (compiled code and caches may outlive one):
     derived from the qualified name, as user exception kinds are."""
-    return zlib.crc32(f"{pyclass.__module__}.{pyclass.__qualname__}".encode()) | (1 << 32)
+    return class_id_for(pyclass.__module__, pyclass.__qualname__)
+
+
+def class_id_for(module: str, qualname: str) -> int:
+    return zlib.crc32(f"{module}.{qualname}".encode()) | (1 << 32)
 
 
 # user class -> the Python type pyjitx.compile made of it (pyjitx/classes.py

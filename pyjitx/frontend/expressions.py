@@ -103,6 +103,12 @@ class ExpressionBuilder:
         if node.id in self.b.locals:
             value = self.b.read_var(node.id, node)
             narrowed = self.b.narrowed.get(node.id)
+            base = _instance_type(value.type)
+            if narrowed is not None and narrowed != value.type and isinstance(narrowed, ClassType) \
+                    and base is not None and narrowed.is_subclass_of(base):
+                # isinstance(x, Sub) held: the base-typed instance is a Sub
+                # (the same object, seen as its class)
+                return self.emit(ops.OptionalOp("wrap", self.unwrap(value, node), narrowed))
             if narrowed is not None and narrowed != value.type and \
                     (is_any(value.type) or isinstance(value.type, OptionalType)):
                 # a test decided what it holds (pyjitx.frontend.narrowing)
@@ -845,6 +851,13 @@ class ExpressionBuilder:
 
 def _is_eq(op_node: ast.cmpop) -> bool:
     return isinstance(op_node, ast.Eq)
+
+
+def _instance_type(t: Type) -> Optional[ClassType]:
+    """The class of an instance type (or of an Optional one), else None."""
+    if isinstance(t, OptionalType):
+        t = t.item
+    return t if isinstance(t, ClassType) else None
 
 
 # Values whose identity `is` compares (pointer equality): what Python

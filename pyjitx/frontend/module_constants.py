@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..ir import ops
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType,
+                        OptionalType,
                         ListType, SetType, TupleType, Type, VarTupleType, make_union)
 from .source import synthesised_function
 
@@ -63,6 +64,13 @@ def read(b: "FunctionBuilder", name: str, obj: Any, node: ast.AST,
     """The value of module-level `name` (holding obj) in compiled code."""
     captured = _captured(b, obj, name, node, annotation)
     signature = b.session.function_for(captured.function, ())
+    from .. import _ext
+
+    if isinstance(obj, _ext.Instance):
+        # an instance made in Python: in this process, compiled code uses
+        # that very object (pyjitx/api.py presets the memo with it), so that
+        # its changes are Python's; a saved pipeline builds a copy instead
+        b.session.presets[signature.symbol] = obj
     op = ops.ModuleConstant(signature, name, b.lineno(node))
     op.source_node = node
     return b.emit(op)
@@ -96,8 +104,10 @@ def _captured(b: "FunctionBuilder", obj: Any, name: str, node: ast.AST,
     captured = pool.get(id(obj))
     if captured is not None:
         return captured
-    declared = None
-    if annotation is not None:
+    # the type its place gives it (a field's, set by the writer of the
+    # value holding it), else the module's annotation, else its own
+    declared = b.pyfunc.__globals__.get("__pjx_types__", {}).get(name)
+    if declared is None and annotation is not None:
         from .annotations import type_from_annotation
 
         declared = type_from_annotation(annotation, b.pyfunc.__globals__)
@@ -215,21 +225,27 @@ class _SourceWriter:
     def statements(self, value: Any, t: Type) -> List[str]:
         instance = _instance_class_type(self.b, value)
         if instance is None:
-            return [f"return {self.literal(value, top=True)}"]
+            return [f"return {self.literal(value, t, top=True)}"]
         from .classes import blank_instance, info_for, original_class
 
         pyclass = original_class(type(value))  # (the user class, not pyjitx's type of it)
         info = info_for(pyclass)
+        info.settle(self.b.session)
         self.scope["__pjx_blank"] = blank_instance
         self.scope["__pjx_cls"] = pyclass
         lines = ["obj = __pjx_blank(__pjx_cls)"]
         for field in info.field_names:
             if hasattr(value, field):
-                lines.append(f"obj.{field} = {self.literal(getattr(value, field))}")
+                lines.append(f"obj.{field} = "
+                             f"{self.literal(getattr(value, field), info.field_types.get(field))}")
         lines.append("return obj")
         return lines
 
-    def literal(self, value: Any, top: bool = False) -> str:
+    def literal(self, value: Any, t: Optional[Type], top: bool = False) -> str:
+        """Source of value, whose type is t where the place it goes tells
+        (a field's, a container's items'), None where it does not."""
+        if isinstance(t, OptionalType) and value is not None:
+            t = t.item
         if isinstance(value, float):
             if math.isnan(value):
                 return "float('nan')"
@@ -240,24 +256,33 @@ class _SourceWriter:
             return repr(value)
         if not top and not self.fresh and (isinstance(value, (list, dict, set)) or
                                            not _immutable(value)):
-            return self.reference(value)
+            return self.reference(value, t)
         if isinstance(value, tuple):
-            inner = ", ".join(self.literal(v) for v in value)
+            items = (t.items if isinstance(t, TupleType) and len(t.items) == len(value)
+                     else [t.item if isinstance(t, VarTupleType) else None] * len(value))
+            inner = ", ".join(self.literal(v, i) for v, i in zip(value, items))
             return f"({inner},)" if len(value) == 1 else f"({inner})"
         if isinstance(value, dict):
-            return "{" + ", ".join(f"{self.literal(k)}: {self.literal(v)}"
+            kt, vt = (t.key, t.value) if isinstance(t, DictType) else (None, None)
+            return "{" + ", ".join(f"{self.literal(k, kt)}: {self.literal(v, vt)}"
                                    for k, v in value.items()) + "}"
+        item = t.item if isinstance(t, (ListType, SetType)) else None
         if isinstance(value, (set, frozenset)):
             if not value:
                 return "set()"
-            return "{" + ", ".join(self.literal(v) for v in value) + "}"
+            return "{" + ", ".join(self.literal(v, item) for v in value) + "}"
         if isinstance(value, list):
-            return "[" + ", ".join(self.literal(v) for v in value) + "]"
-        return self.reference(value)
+            return "[" + ", ".join(self.literal(v, item) for v in value) + "]"
+        return self.reference(value, t)
 
-    def reference(self, value: Any) -> str:
+    def reference(self, value: Any, t: Optional[Type]) -> str:
+        """A name for a mutable object inside the value: captured on its own
+        (one object however often it is reached), with the type its place
+        gives it where known (`[None] * 10` in a List[Optional[Task]] field)."""
         name = f"__pjx_c{next(self.names)}"
         self.scope[name] = value
+        if t is not None:
+            self.scope.setdefault("__pjx_types__", {})[name] = t
         return name
 
 

@@ -113,6 +113,22 @@ def _is_instance_of(member: Type, cls: type) -> Optional[bool]:
     return None
 
 
+def _subclass_types(member: Type, classes: List[type]) -> List[Type]:
+    """The compiled subclasses of instance type `member` among `classes`
+    (all of them, or none: then the test narrows nothing)."""
+    from .classes import class_type_of
+
+    if not isinstance(member, ClassType):
+        return []
+    found = []
+    for cls in classes:
+        t = class_type_of(cls)
+        if not (isinstance(t, ClassType) and t != member and t.is_subclass_of(member)):
+            return []
+        found.append(t)
+    return found
+
+
 def _isinstance_paths(b: "FunctionBuilder", name: str, current: Type,
                       classes_node: ast.expr) -> Optional[NarrowedPaths]:
     from .anys import isinstance_narrowed_type
@@ -134,7 +150,9 @@ def _isinstance_paths(b: "FunctionBuilder", name: str, current: Type,
         elif all(v is False for v in verdicts):
             outside.append(member)
         else:  # depends on the value: possible on both paths
-            inside.append(member)
+            # (an instance of a base tested against a subclass is, where the
+            # test holds, an instance of that subclass)
+            inside.extend(_subclass_types(member, classes) or [member])
             outside.append(member)
     paths = NarrowedPaths()
     if inside and set(inside) != set(_members(current)):
@@ -149,8 +167,8 @@ def narrowable(b: "FunctionBuilder", name: str) -> Optional[Type]:
     if name not in b.locals or name.startswith("."):
         return None
     t = b.narrowed.get(name) or b.var_types.get(name)
-    if isinstance(t, (OptionalType, UnionType)) or t == ANY:
-        return t
+    if isinstance(t, (OptionalType, UnionType, ClassType)) or t == ANY:
+        return t  # (an instance of a base class may be one of a subclass)
     return None
 
 

@@ -168,6 +168,9 @@ class CompileSession:
         # module-level values compiled code reads, by id() of the Python
         # object (module_constants.CapturedConstant keeps it alive)
         self.module_constants: Dict[int, Any] = {}
+        # init symbol of a captured instance made in Python -> that instance
+        # (module_constants.read: its memo is preset with it at load)
+        self.presets: Dict[str, Any] = {}
         # (module, name) -> ops.ModuleState of the names declared `global`
         self.module_states: Dict[Tuple[str, str], ops.ModuleState] = {}
         # some function calls Python (pyjitx.pyfunc) through a handle that
@@ -299,4 +302,5 @@ class CompileSession:
         module.functions = [self.functions[key] for key in self.order]
         module.classes = dict(self.layouts)
         module.states = sorted(self.module_states.values(), key=lambda s: s.index)
+        module.presets = dict(self.presets)
         return module

@@ -766,6 +766,9 @@ class Module:
         self.classes: Dict[int, ClassLayout] = {}
         # the module-level names they declare `global`, in slot order
         self.states: List[ModuleState] = []
+        # init symbol -> Python object of the captured instances whose memo
+        # the loader presets (frontend/module_constants.py)
+        self.presets: Dict[str, Any] = {}
 
     def function(self, symbol: str) -> Function:
         for fn in self.functions:
