@@ -31,7 +31,20 @@ _NOTHING = object()
 _serial = itertools.count()
 
 
-def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False) -> type:
+def python_type_for(pyclass: type) -> type:
+    """The Python type of instances of `pyclass` that compiled code hands
+    to Python, for a class compiled along (not decorated): compiled with it
+    as a second base, so that isinstance(obj, Node) holds and Python-only
+    methods of Node work on the instance (type(obj) is that compiled type,
+    a subclass of Node)."""
+    existing = _COMPILED.get(pyclass)
+    if existing is not None:
+        return existing
+    return compile_class(pyclass, along=True)
+
+
+def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False,
+                  along: bool = False) -> type:
     from .api import CompiledFunction, compiled_function_of, user_facing
 
     pyclass = original_class(cls)
@@ -41,7 +54,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     if existing is not None:
         return existing
     info = info_for(pyclass)
-    base = compile_class(info.base.pyclass, use_cache, opt) if info.base else _ext.Instance
+    base = (compile_class(info.base.pyclass, use_cache, opt, along=along) if info.base
+            else _ext.Instance)
 
     compiled: List[Any] = []
 
@@ -127,7 +141,9 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # and other attributes of the type (set after the class statement)
     ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
                                    if value is not pyclass.__dict__.get(name, _NOTHING))
-    pytype = type(pyclass.__name__, (base,), ns)
+    # (a class compiled along keeps the user's class as a base: isinstance)
+    bases = (base, pyclass) if along and pyclass.__dict__.get("__pjx_class__") is None else (base,)
+    pytype = type(pyclass.__name__, bases, ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
     COMPILED_TYPES[pyclass] = pytype
