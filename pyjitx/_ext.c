@@ -77,6 +77,9 @@ static PyObject *python_exception_type(int32_t kind) {
     case PJX_EXC_NAME: return PyExc_NameError;
     case PJX_EXC_OS: return PyExc_OSError;
     case PJX_EXC_FILE_NOT_FOUND: return PyExc_FileNotFoundError;
+    case PJX_EXC_KEYBOARD_INTERRUPT: return PyExc_KeyboardInterrupt;
+    case PJX_EXC_SYSTEM_EXIT: return PyExc_SystemExit;
+    case PJX_EXC_BASE_EXCEPTION: return PyExc_BaseException;
     default: return PyExc_Exception;
     }
 }
@@ -86,6 +89,15 @@ static PyObject *user_exception_classes;
 
 /* Moves this thread's runtime exception into Python's error indicator. */
 static void raise_runtime_error(void) {
+    PyObject *origin = pjx_err_take_origin();
+    if (origin != NULL) {
+        /* a Python exception (from a signal handler or a pyfunc) that
+         * compiled code did not catch: the caller gets the object itself */
+        PyErr_SetObject((PyObject *)Py_TYPE(origin), origin);
+        Py_DECREF(origin);
+        pjx_err_clear();
+        return;
+    }
     int32_t kind = pjx_err_kind();
     const char *message = pjx_err_message();
     PyObject *type = python_exception_type(kind);
@@ -608,6 +620,7 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC PyInit__ext(void) {
     if (PyType_Ready(&DispatcherType) < 0 || PyType_Ready(&pjx_InstanceType) < 0) return NULL;
     pjx_set_stdout_writer(write_to_sys_stdout);
+    pjx_pycall_init();
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);

@@ -63,6 +63,12 @@ typedef enum pjx_error_kind {
     PJX_EXC_NAME = 20,
     PJX_EXC_OS = 21,
     PJX_EXC_FILE_NOT_FOUND = 22,
+    /* BaseException's other branches: `except Exception` does not catch
+     * them (an interrupt from a signal handler, sys.exit() in one, a class
+     * deriving from BaseException directly) */
+    PJX_EXC_KEYBOARD_INTERRUPT = 23,
+    PJX_EXC_SYSTEM_EXIT = 24,
+    PJX_EXC_BASE_EXCEPTION = 25,
     PJX_EXC__COUNT
 } pjx_error_kind;
 
@@ -77,6 +83,22 @@ PJX_EXPORT const char *pjx_err_message(void);
 PJX_EXPORT void pjx_err_clear(void);
 /* Python's name of an exception kind ("ZeroDivisionError"). */
 PJX_EXPORT const char *pjx_err_kind_name(int32_t kind);
+
+/* The host's own exception object behind the pending error, if any: the
+ * Python bridge attaches the Python exception that a signal handler or a
+ * pyjitx.pyfunc raised, so that it reaches the Python caller as itself
+ * when compiled code does not catch it.  The error state owns it: a new
+ * error or pjx_err_clear releases it, `except ... as e` (pjx_err_fetch)
+ * moves it into the exception value and a re-raise takes it back.  Hosts
+ * that never attach one (C++ hosts) see none of this. */
+typedef void (*pjx_origin_fn)(void *origin);
+/* retain and release are called without any lock held, from any thread
+ * that runs compiled code; both must be set before any origin is attached. */
+PJX_EXPORT void pjx_set_origin_hooks(pjx_origin_fn retain, pjx_origin_fn release);
+/* Attaches `origin` (ownership passes) to the pending error. */
+PJX_EXPORT void pjx_err_set_origin(void *origin);
+/* Detaches and returns the pending error's origin (the caller owns it), or NULL. */
+PJX_EXPORT void *pjx_err_take_origin(void);
 
 /* ---- memory -------------------------------------------------------------
  * All runtime allocation goes through these so that tests can check that
