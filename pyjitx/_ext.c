@@ -27,6 +27,7 @@
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
 #include "_boundary.h"
+#include "_signals.h"
 
 #define PJX_MAX_PARAMS 32
 
@@ -169,9 +170,16 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
     pjx_slot out;
     out.bits = 0;
     int32_t status;
+    int signals = pjx_signals_enter();
+    if (signals < 0) { /* a signal handler raised before the call began */
+        release_slots(slots, descs, nargs);
+        if (id != NULL) pjx_identity_release(id);
+        return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     status = entry((const uint64_t *)slots, &out.bits);
     Py_END_ALLOW_THREADS
+    pjx_signals_leave(signals);
     PyObject *result = NULL;
     if (id != NULL) {
         /* every changed argument object once, then the result, in which an
@@ -630,6 +638,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
         pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
+        pjx_signals_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);

@@ -16,6 +16,7 @@
  * error's origin (runtime.h): if compiled code does not catch it, the
  * caller gets that object back, class, arguments and traceback intact. */
 #include "_pycall.h"
+#include "_signals.h"
 
 #include <string.h>
 
@@ -194,7 +195,9 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
 int32_t pjx_call_python(int64_t handle, const char *param_descs, const char *result_desc,
                         const uint64_t *args, uint64_t *out) {
     PyGILState_STATE gil = PyGILState_Ensure();
+    int depth = pjx_signals_python_enter();
     int32_t status = call_with_gil(handle, param_descs, result_desc, args, out);
+    pjx_signals_python_leave(depth);
     PyGILState_Release(gil);
     return status;
 }

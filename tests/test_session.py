@@ -16,6 +16,8 @@ loaded and run by a C++ host with no Python in it.
   host linked with the static runtime is refused with a clear error.
 - Links, FIFOs and folders where the manifest lists files are refused by
   both loaders alike (UnsafeFileError), naming only the path inside.
+- A host cancels a running op through the runtime's interrupt hook; with
+  no hook a requested interrupt is dropped.
 
 Hosts are compiled with the system g++ (flags from pyjitx.backend.link);
 skipped only where no C++ compiler exists."""
@@ -712,3 +714,30 @@ def test_state_arrays_and_resources_are_rebuilt_in_cpp(session_host, tmp_path):
     assert str(tmp_path / "saved" / "resources" / "names.txt") in expected[0]
     assert host(session_host, "run", tmp_path / "saved", feeds) == expected
 
+
+# ---- interrupting a running op (runtime.h, "interrupts")
+
+
+@pyjitx.compile
+def spin(n: int) -> int:
+    total = 0
+    i = 0
+    while i < n:
+        total = (total + i) % 1000003
+        i += 1
+    return total
+
+
+def spin_flow(n: int):
+    return spin(n)
+
+
+def test_a_host_cancels_a_running_op_and_without_a_hook_an_interrupt_is_dropped(
+        session_host, tmp_path):
+    pipeline = pyjitx.trace(spin_flow, 10)
+    pipeline.save(tmp_path / "saved")
+    feeds = tmp_path / "feeds.json"
+    feeds.write_text(json.dumps([{"n": {"type": "int", "value": n}} for n in (1000, 10 ** 15)]))
+    assert host(session_host, "interrupt", tmp_path / "saved", feeds) == [
+        f"value {spin.py_func(1000)}", "pending 0",
+        "raised KeyboardInterrupt: cancelled by the host", "pending 0"]

@@ -100,6 +100,36 @@ PJX_EXPORT void pjx_err_set_origin(void *origin);
 /* Detaches and returns the pending error's origin (the caller owns it), or NULL. */
 PJX_EXPORT void *pjx_err_take_origin(void);
 
+/* ---- interrupts ----------------------------------------------------------
+ * Compiled loops read pjx_signal_pending on every iteration (and recursive
+ * functions on every call); while it is 0 that is all they do.  When it is
+ * set they call pjx_handle_pending_signals(), which calls the host's hook:
+ * the hook returns 0 to let the code go on, or -1 with an exception set
+ * (pjx_err_set), which then unwinds through compiled code like any other
+ * (`except` may catch it, `finally` runs).  The hook decides when to clear
+ * the word (pjx_clear_interrupt); with no hook set the word is cleared and
+ * nothing else happens.
+ *
+ * The Python bridge sets a hook that runs Python's signal handlers (see
+ * pyjitx/_signals.c).  A C++ host can cancel running code the same way:
+ * set a hook that raises, e.g.
+ *     static int32_t cancel(void) {
+ *         pjx_clear_interrupt();
+ *         pjx_err_set(PJX_EXC_KEYBOARD_INTERRUPT, "cancelled");
+ *         return -1;
+ *     }
+ *     pjx_set_signal_hook(cancel);
+ * and call pjx_request_interrupt() from another thread or a signal
+ * handler when it wants the running code to stop. */
+PJX_EXPORT extern int32_t pjx_signal_pending; /* read atomically */
+typedef int32_t (*pjx_signal_hook)(void);
+PJX_EXPORT void pjx_set_signal_hook(pjx_signal_hook hook);
+/* Sets pjx_signal_pending; async-signal-safe. */
+PJX_EXPORT void pjx_request_interrupt(void);
+PJX_EXPORT void pjx_clear_interrupt(void);
+/* What compiled code calls when pjx_signal_pending is set: 0 or -1. */
+PJX_EXPORT int32_t pjx_handle_pending_signals(void);
+
 /* ---- memory -------------------------------------------------------------
  * All runtime allocation goes through these so that tests can check that
  * the number of live objects returns to where it started. */
