@@ -21,8 +21,11 @@
  *
  * When: the handlers are chained on the first compiled call from the main
  * thread, and again on the first such call after signal.signal() (wrapped
- * by pyjitx/signals.py) replaced one; between those, a call pays a load
- * and a comparison of thread ids. */
+ * by pyjitx/signals.py) replaced one; between those, a call pays a few
+ * plain loads and stores (_signals.h), which no benchmark can see.
+ *
+ * A pyfunc's Python code runs CPython's handlers itself, so for its
+ * duration the main thread counts as outside compiled code. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -35,11 +38,11 @@
 #include "_signals.h"
 
 static unsigned long main_thread;   /* PyThread_get_thread_ident() of the main thread */
-static atomic_int main_depth;       /* compiled calls the main thread is inside */
-/* a chained signal arrived since the main thread last ran the handlers:
- * the next compiled call from the main thread checks first */
-static atomic_int tripped;
-static atomic_int rechain_needed = 1;
+/* (_signals.h says what these are) */
+__thread int8_t pjx_thread_role __attribute__((tls_model("initial-exec")));
+atomic_int pjx_main_depth;
+atomic_int pjx_signals_tripped;
+atomic_int pjx_rechain_needed = 1;
 static struct sigaction previous[NSIG]; /* the handler each of ours calls first */
 
 static void chained_handler(int sig, siginfo_t *info, void *context) {
@@ -50,8 +53,8 @@ static void chained_handler(int sig, siginfo_t *info, void *context) {
         prev->sa_sigaction(sig, info, context);
     else if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN)
         prev->sa_handler(sig);
-    atomic_store(&tripped, 1);
-    if (atomic_load(&main_depth) > 0) pjx_request_interrupt();
+    atomic_store(&pjx_signals_tripped, 1);
+    if (atomic_load(&pjx_main_depth) > 0) pjx_request_interrupt();
     errno = saved_errno;
 }
 
@@ -85,13 +88,13 @@ static PyObject *chain_signal(PyObject *module, PyObject *arg) {
 /* _signals_changed(): signal.signal() was called; chain again before the
  * next compiled call from the main thread. */
 static PyObject *signals_changed(PyObject *module, PyObject *unused) {
-    atomic_store(&rechain_needed, 1);
+    atomic_store(&pjx_rechain_needed, 1);
     Py_RETURN_NONE;
 }
 
 /* pyjitx.signals.chain_handlers(), with the GIL, on the main thread. */
 static void rechain(void) {
-    atomic_store(&rechain_needed, 0);
+    atomic_store(&pjx_rechain_needed, 0);
     PyObject *signals = PyImport_ImportModule("pyjitx.signals");
     PyObject *result = signals ? PyObject_CallMethod(signals, "chain_handlers", NULL) : NULL;
     Py_XDECREF(signals);
@@ -104,24 +107,26 @@ static void rechain(void) {
     Py_DECREF(result);
 }
 
-int pjx_signals_enter(void) {
-    if (PyThread_get_thread_ident() != main_thread) return 0;
-    if (atomic_load_explicit(&rechain_needed, memory_order_relaxed)) rechain();
-    atomic_fetch_add(&main_depth, 1);
-    /* a signal that came just before the depth was raised set no word: its
-     * handler runs now, before the call, as CPython's loop would have */
-    if (atomic_load(&tripped)) {
-        atomic_store(&tripped, 0);
+int pjx_signals_thread_role(void) {
+    pjx_thread_role = PyThread_get_thread_ident() == main_thread ? 1 : 2;
+    return pjx_thread_role;
+}
+
+static int on_main_thread(void) {
+    return (pjx_thread_role ? pjx_thread_role : pjx_signals_thread_role()) == 1;
+}
+
+/* The depth is raised already; `depth` is what it was. */
+int pjx_signals_enter_slowly(int depth) {
+    if (atomic_load_explicit(&pjx_rechain_needed, memory_order_relaxed)) rechain();
+    if (atomic_load_explicit(&pjx_signals_tripped, memory_order_relaxed)) {
+        atomic_store(&pjx_signals_tripped, 0);
         if (PyErr_CheckSignals() < 0) {
-            atomic_fetch_sub(&main_depth, 1);
+            atomic_store_explicit(&pjx_main_depth, depth, memory_order_relaxed);
             return -1;
         }
     }
     return 1;
-}
-
-void pjx_signals_leave(int entered) {
-    if (entered > 0) atomic_fetch_sub(&main_depth, 1);
 }
 
 /* A pyfunc's Python code runs CPython's handlers itself: for its duration
@@ -129,28 +134,30 @@ void pjx_signals_leave(int entered) {
  * do not keep seeing a word only the main thread's next poll would clear),
  * and a signal that came meanwhile is looked at again after it. */
 int pjx_signals_python_enter(void) {
-    if (PyThread_get_thread_ident() != main_thread) return -1;
-    return atomic_exchange(&main_depth, 0);
+    if (!on_main_thread()) return -1;
+    int depth = atomic_load_explicit(&pjx_main_depth, memory_order_relaxed);
+    atomic_store_explicit(&pjx_main_depth, 0, memory_order_relaxed);
+    return depth;
 }
 
 void pjx_signals_python_leave(int depth) {
     if (depth < 0) return;
-    atomic_store(&main_depth, depth);
-    if (depth > 0 && atomic_load(&tripped)) pjx_request_interrupt();
+    atomic_store(&pjx_main_depth, depth);
+    if (depth > 0 && atomic_load(&pjx_signals_tripped)) pjx_request_interrupt();
 }
 
 /* The runtime's signal hook (runtime.h): called by compiled code on any
  * thread when pjx_signal_pending is set. */
 static int32_t run_python_handlers(void) {
-    if (PyThread_get_thread_ident() != main_thread) {
+    if (!on_main_thread()) {
         /* stale when the main thread is not in compiled code: CPython runs
          * the handler in Python; otherwise the main thread will clear it */
-        if (atomic_load(&main_depth) == 0) pjx_clear_interrupt();
+        if (atomic_load(&pjx_main_depth) == 0) pjx_clear_interrupt();
         return 0;
     }
     /* cleared before the handlers run: a signal during them sets it again */
     pjx_clear_interrupt();
-    atomic_store(&tripped, 0);
+    atomic_store(&pjx_signals_tripped, 0);
     PyGILState_STATE gil = PyGILState_Ensure();
     int status = PyErr_CheckSignals();
     if (status < 0) pjx_runtime_error_from_python();
