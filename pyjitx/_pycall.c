@@ -43,6 +43,13 @@ PyMethodDef pjx_pycall_functions[] = {
  * the Python error being translated; (RuntimeError, not exact) if even
  * that fails. */
 static void runtime_kind(PyObject *type, long *kind, int *exact) {
+    /* what a signal handler raises, found without running Python (the
+     * first exception would import pyjitx.exceptions while Ctrl-C waits) */
+    if (type == PyExc_KeyboardInterrupt || type == PyExc_SystemExit) {
+        *kind = type == PyExc_KeyboardInterrupt ? PJX_EXC_KEYBOARD_INTERRUPT : PJX_EXC_SYSTEM_EXIT;
+        *exact = 1;
+        return;
+    }
     *kind = PJX_EXC_RUNTIME;
     *exact = 0;
     PyObject *module = PyImport_ImportModule("pyjitx.exceptions");
