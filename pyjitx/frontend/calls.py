@@ -138,6 +138,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                          lambda call: arrays.call_function(b, call, target)),
                         (lambda t: _identity(t) in _MATH_BY_OBJECT,
                          lambda call: _math_call(b, call, _MATH_BY_OBJECT[_identity(target)])),
+                        (_module("json_calls").is_json_function,
+                         lambda call: _module("json_calls").call(b, call, target)),
                         (lambda t: _identity(t) in _UNICODEDATA_BY_OBJECT,
                          lambda call: _unicodedata_call(
                              b, call, _UNICODEDATA_BY_OBJECT[_identity(target)]))):
@@ -156,8 +158,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
-                       "round/int/float/bool/pow, the math module and unicodedata's normalize/"
-                       "is_normalized/category/combining; to call other Python "
+                       "round/int/float/bool/pow, the math module, json.loads/dumps and "
+                       "unicodedata's normalize/is_normalized/category/combining; to call "
+                       "other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
 
 
