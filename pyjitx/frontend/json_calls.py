@@ -28,13 +28,24 @@ _DUMPS_KEYWORDS = ("indent", "separators", "check_circular") + tuple(_FLAGS)
 
 
 def is_json_function(target) -> bool:
-    return target is json.loads or target is json.dumps
+    """json.loads and json.dumps, and every other callable of the json
+    package (refused by call() with a CompileError: compiled would try to
+    compile json's own Python code)."""
+    return target is json.loads or target is json.dumps or \
+        getattr(target, "__module__", None) in ("json", "json.decoder", "json.encoder",
+                                                 "json.scanner")
 
 
 def call(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     if target is json.loads:
         return _loads(b, node)
-    return _dumps(b, node)
+    if target is json.dumps:
+        return _dumps(b, node)
+    name = f"json.{getattr(target, '__name__', '?')}"
+    raise b.error(node.func, f"{name}() cannot be called from compiled code",
+                  hint="compiled code has json.loads(s) and json.dumps(obj, ...); read and "
+                       "write files with their text (f.write(json.dumps(x))) or call Python "
+                       "through pyjitx.pyfunc")
 
 
 def _prim(b: "FunctionBuilder", prim: prims.Primitive, args: List[ops.Value], node: ast.AST,
