@@ -53,7 +53,14 @@ static int32_t put_float(writer *w, double v) {
     const char *special = isnan(v) ? "NaN" : isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : NULL;
     if (special != NULL) {
         if (!(w->flags & PJX_JSON_ALLOW_NAN)) {
-            pjx_err_set(PJX_EXC_VALUE, "Out of range float values are not JSON compliant");
+            /* json.encoder's Python code (used for an indent) names the
+             * value; 3.11's C encoder does not */
+            if (w->indent != NULL || PJX_PY_AT_LEAST(3, 12))
+                pjx_err_format(PJX_EXC_VALUE,
+                               "Out of range float values are not JSON compliant: %s",
+                               isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+            else
+                pjx_err_set(PJX_EXC_VALUE, "Out of range float values are not JSON compliant");
             return -1;
         }
         return put(w, special, (int64_t)strlen(special));

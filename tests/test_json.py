@@ -29,7 +29,7 @@ _special = st.sampled_from(list('"\\/\b\f\n\r\t\x00\x1f\x7f é中文😀𝄞\u20
 texts = st.text(st.one_of(_special, st.characters(blacklist_categories=("Cs",))), max_size=12)
 ints = st.one_of(st.integers(min_value=INT64_MIN, max_value=INT64_MAX),
                  st.integers(min_value=-1000, max_value=1000))
-floats = st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324,
+floats = st.one_of(st.floats(), st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, math.nan,
                                                                0.1, 1e16, 1e-7, 123456789.125]))
 scalars = st.one_of(st.none(), st.booleans(), ints, floats, texts)
 values = st.recursive(scalars, lambda inner: st.one_of(
@@ -407,11 +407,14 @@ def test_dumps_keys(d, sort_keys, allow_nan):
                 allow_nan, False)
 
 
+@pytest.mark.parametrize("indent", [None, 2])
 @given(st.lists(st.one_of(floats, st.sampled_from([math.nan, math.inf, -math.inf])), max_size=5),
        st.booleans())
-def test_dumps_special_floats(xs, allow_nan):
-    assert_same(dumps_options, compiled(dumps_options), xs, None, None, False, True, allow_nan,
+def test_dumps_special_floats(indent, xs, allow_nan):
+    assert_same(dumps_options, compiled(dumps_options), xs, indent, None, False, True, allow_nan,
                 False)
+    assert_same(dumps_options, compiled(dumps_options), {x: 1 for x in xs}, indent, None, False,
+                True, allow_nan, False)
 
 
 @pytest.mark.parametrize("value", [
