@@ -172,8 +172,33 @@ static int32_t convert(pjx_object *value, const char *d, where *w, pjx_slot *out
         out->o = (pjx_object *)r;
         return 0;
     }
+    case 'u': {
+        /* a union (Optional[int], Union[int, str] ...) is held as an Any:
+         * the member the value is, else a float member for an int */
+        const char *m = d + 2, *widen = NULL;
+        int32_t natural = value == NULL ? 'n' : kind == PJX_KIND_INT ? 'i'
+                          : kind == PJX_KIND_FLOAT ? 'f' : kind == PJX_KIND_BOOL ? 'b'
+                          : value->type_id == PJX_TYPE_STR ? 's'
+                          : value->type_id == PJX_TYPE_LIST ? 'l'
+                          : value->type_id == PJX_TYPE_DICT ? 'd' : 0;
+        for (; *m && *m != ']'; pjx_descriptor_skip(&m)) {
+            if (*m == 'a' || *m == natural) break;
+            if (*m == 'f' && (natural == 'i' || natural == 'b') && widen == NULL) widen = m;
+        }
+        const char *member = (*m && *m != ']') ? m : widen;
+        if (member == NULL) return mismatch(w, value, d);
+        if (*member == 'n' || value == NULL) return 0;
+        pjx_slot inner;
+        if (convert(value, member, w, &inner) < 0) return -1;
+        int32_t k = desc_kind(member);
+        if (k == PJX_KIND_OBJ) {
+            out->o = inner.o;
+            return 0;
+        }
+        return pjx_any_pack(k, inner, &out->o);
+    }
     default: {
-        /* sets, tuples, classes, unions: a plain cast (TypeError unless the
+        /* sets, tuples, classes: a plain cast (TypeError unless the
          * value already is one) */
         pjx_object *o;
         if (pjx_any_cast(value, d, &o) < 0) return -1;
