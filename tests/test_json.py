@@ -54,6 +54,10 @@ def loads_any(x: Any) -> Any:
     return json.loads(x)
 
 
+def loads_optional(x: Optional[str]) -> Any:
+    return json.loads(x)
+
+
 def dumps(x: Any) -> str:
     return json.dumps(x)
 
@@ -288,6 +292,8 @@ def test_loads_bytes_errors():
 def test_loads_of_other_types():
     for value in (1, None, 2.5, [1]):
         assert_same(loads_any, compiled(loads_any), value)
+    for value in (None, "[1]"):
+        assert_same(loads_optional, compiled(loads_optional), value)
 
 
 def test_decode_error_reaches_python_as_json_decode_error():
@@ -523,3 +529,82 @@ def test_unsupported_keywords_are_compile_errors():
             continue
         with pytest.raises(pyjitx.CompileError, match=what):
             pyjitx.compile(f)(1 if f is not hooked else "1")
+
+
+# ---- a host without Python ----------------------------------------------------------------------
+def host_name(line: str) -> str:
+    return json.loads(line)["user"]["name"]
+
+
+def host_pretty(line: str) -> str:
+    return json.dumps(json.loads(line), indent=1, sort_keys=True, ensure_ascii=False)
+
+
+JSON_HOST = r"""
+#include <stdio.h>
+#include <string.h>
+#include <pyjitx/object.h>
+
+int32_t NAME(pjx_str *s, pjx_str **out);
+int32_t PRETTY(pjx_str *s, pjx_str **out);
+
+static pjx_str *text(const char *t) { return pjx_str_from_utf8(t, (int64_t)strlen(t)); }
+
+int main(void) {
+    pjx_str *doc = text("{\"user\": {\"name\": \"Zo\xc3\xab\"}, \"b\": [1, 2.5e3, null]}");
+    pjx_str *bad = text("{\"user\": [1 2]}");
+    pjx_str *r = NULL;
+    if (NAME(doc, &r) != 0) return 10;
+    printf("name %s\n", r->data);
+    pjx_decref(r);
+    if (PRETTY(doc, &r) != 0) return 11;
+    printf("%s\n", r->data);
+    pjx_decref(r);
+    if (NAME(bad, &r) != -1) return 12;
+    printf("%s: %s\n", pjx_err_kind_name(pjx_err_kind()), pjx_err_message());
+    pjx_err_clear();
+    pjx_decref(doc);
+    pjx_decref(bad);
+    printf("live %lld\n", (long long)pjx_live_objects());
+    return 0;
+}
+"""
+
+
+@pytest.mark.needs_jit
+def test_json_runs_in_a_host_without_python(tmp_path):
+    """The parser and writer are the runtime's: a C program with no Python
+    in it runs compiled json code (and gets JSONDecodeError by name)."""
+    import subprocess
+
+    from pyjitx.backend import link
+    from pyjitx.backend.target import portable_target
+    from pyjitx.compiler import compile_function
+    from pyjitx.ir.types import STR
+
+    try:
+        cc = link.c_compiler()
+    except pyjitx.LinkError as exc:
+        pytest.skip(f"no C compiler: {exc}")
+    symbols, objects = {}, []
+    for macro, fn in (("NAME", host_name), ("PRETTY", host_pretty)):
+        module = compile_function(fn, (STR,), portable_target())
+        path = tmp_path / f"{module.name}.o"
+        path.write_bytes(module.code.object_bytes)
+        objects.append(path)
+        symbols[macro] = module.symbol
+    link.link_shared(objects, tmp_path / "libjsonhost.so")
+    src = tmp_path / "host.c"
+    src.write_text(JSON_HOST)
+    command = [*cc, str(src), "-o", str(tmp_path / "host"),
+               *[f"-D{macro}={symbol}" for macro, symbol in symbols.items()], *link.cflags(),
+               f"-L{tmp_path}", f"-Wl,-rpath,{tmp_path}", "-ljsonhost", *link.libs()]
+    built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    result = subprocess.run([str(tmp_path / "host")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = '{"user": {"name": "Zoë"}, "b": [1, 2.5e3, null]}'
+    expected = "\n".join([
+        "name Zoë", host_pretty(doc),
+        "JSONDecodeError: Expecting ',' delimiter: line 1 column 13 (char 12)", "live 0", ""])
+    assert result.stdout == expected

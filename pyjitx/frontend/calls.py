@@ -125,6 +125,10 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return handler(b, call, target)
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
+    json_calls = _module("json_calls")
+    if json_calls.is_json_function(target):  # (before classes: json.JSONDecoder())
+        with StaticCall(b, node, f"{ast.unparse(func)}()") as call:
+            return json_calls.call(b, call, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
@@ -138,8 +142,6 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                          lambda call: arrays.call_function(b, call, target)),
                         (lambda t: _identity(t) in _MATH_BY_OBJECT,
                          lambda call: _math_call(b, call, _MATH_BY_OBJECT[_identity(target)])),
-                        (_module("json_calls").is_json_function,
-                         lambda call: _module("json_calls").call(b, call, target)),
                         (lambda t: _identity(t) in _UNICODEDATA_BY_OBJECT,
                          lambda call: _unicodedata_call(
                              b, call, _UNICODEDATA_BY_OBJECT[_identity(target)]))):

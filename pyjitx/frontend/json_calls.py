@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import ANY, BOOL, BYTES, INT, NONE, STR, is_any, with_article
+from ..ir.types import ANY, BOOL, BYTES, INT, NONE, STR, OptionalType, is_any, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -53,6 +53,15 @@ def _prim(b: "FunctionBuilder", prim: prims.Primitive, args: List[ops.Value], no
     return b.emit(ops.PrimitiveCall(prim, args, b.lineno(node), result_type))
 
 
+def _one_argument(b: "FunctionBuilder", node: ast.Call, name: str, parameter: str) -> None:
+    """CPython's TypeErrors for the positional arguments of loads/dumps."""
+    if not node.args:
+        raise b.error(node, f"{name}() missing 1 required positional argument: '{parameter}'")
+    if len(node.args) > 1:
+        raise b.error(node.args[1], f"{name}() takes 1 positional argument but "
+                      f"{len(node.args)} were given")
+
+
 def _loads(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     if node.keywords:
         raise b.error(node.keywords[0], f"json.loads() keyword '{node.keywords[0].arg}' is not "
@@ -60,22 +69,19 @@ def _loads(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                       hint="compiled code parses with json.loads(s) and its defaults; convert "
                            "the values afterwards (float(x), int(x)) or call Python through "
                            "pyjitx.pyfunc")
-    if len(node.args) != 1:
-        raise b.error(node, f"loads() takes 1 positional argument but {len(node.args)} were given")
+    _one_argument(b, node, "loads", "s")
     arg = node.args[0]
     value = b.expr.value(arg)
     if value.type == STR:
         parsed = _prim(b, prims.JSON_LOADS, [value], node)
     elif value.type == BYTES:
         parsed = _prim(b, prims.JSON_LOADS_BYTES, [value], node)
-    elif is_any(value.type):
-        parsed = _prim(b, prims.JSON_LOADS_ANY, [value], node)
+    elif is_any(value.type) or isinstance(value.type, OptionalType):
+        # (an Optional's None: CPython's TypeError "... not NoneType", at run time)
+        from .anys import box
+
+        parsed = _prim(b, prims.JSON_LOADS_ANY, [box(b, value, arg)], node)
     else:
-        value = b.expr.unwrap(value, arg)  # Optional[str]: None is CPython's TypeError
-        if value.type in (STR, BYTES):
-            return _loads_typed_target(b, node, _prim(
-                b, prims.JSON_LOADS if value.type == STR else prims.JSON_LOADS_BYTES,
-                [value], node))
         raise b.error(arg, f"the JSON object must be str, bytes or bytearray, not "
                       f"{_python_name(value.type)}")
     return _loads_typed_target(b, node, parsed)
@@ -106,8 +112,7 @@ def _python_name(t) -> str:
 def _dumps(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     from .anys import box
 
-    if len(node.args) != 1:
-        raise b.error(node, f"dumps() takes 1 positional argument but {len(node.args)} were given")
+    _one_argument(b, node, "dumps", "obj")
     keywords: Dict[str, ast.keyword] = {}
     for kw in node.keywords:
         if kw.arg not in _DUMPS_KEYWORDS:
