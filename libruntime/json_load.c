@@ -430,9 +430,6 @@ static int32_t scan_value(const parser *p, int64_t i, int64_t *end, pjx_object *
 static int32_t decode(const char *data, int64_t n, pjx_object **out) {
     parser p = {(const unsigned char *)data, n};
     *out = NULL;
-    /* (the BOM check of json.loads, for a str) */
-    if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        return fail(&p, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
     int64_t end;
     pjx_object *value;
     if (scan_value(&p, skip_ws(&p, 0), &end, &value) < 0) return -1;
@@ -445,7 +442,16 @@ static int32_t decode(const char *data, int64_t n, pjx_object **out) {
     return 0;
 }
 
-int32_t pjx_json_loads(pjx_str *s, pjx_object **out) { return decode(s->data, s->nbytes, out); }
+int32_t pjx_json_loads(pjx_str *s, pjx_object **out) {
+    /* json.loads refuses a str that starts with a BOM (bytes lose theirs
+     * to utf-8-sig; a second one is then no value) */
+    if (s->nbytes >= 3 && memcmp(s->data, "\xEF\xBB\xBF", 3) == 0) {
+        parser p = {(const unsigned char *)s->data, s->nbytes};
+        *out = NULL;
+        return fail(&p, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
+    }
+    return decode(s->data, s->nbytes, out);
+}
 
 /* json.detect_encoding picks UTF-16/32 by a BOM or by zero bytes among the
  * first four: refused (pyjitx decodes UTF-8 only), never misread. */
