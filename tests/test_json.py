@@ -617,3 +617,36 @@ def test_json_runs_in_a_host_without_python(tmp_path):
         "name Zoë", host_pretty(doc),
         "JSONDecodeError: Expecting ',' delimiter: line 1 column 13 (char 12)", "live 0", ""])
     assert result.stdout == expected
+
+
+def parse_all(lines: List[str]) -> List[str]:
+    out: List[str] = []
+    for line in lines:
+        try:
+            out.append(json.dumps(json.loads(line), sort_keys=True))
+        except ValueError as e:
+            out.append(str(e))
+    return out
+
+
+def test_threads_parse_at_once():
+    """Compiled json code runs without the GIL: two threads parsing (and
+    failing) at once each get their own results and errors."""
+    import threading
+
+    lines = [json.dumps({"i": i, "s": "é" * (i % 5), "l": list(range(i % 7))}) if i % 4
+             else '{"i": %d,' % i for i in range(2000)]
+    expected = parse_all(lines)
+    f = compiled(parse_all)
+    results = [None, None]
+
+    def work(k):
+        results[k] = f(lines[k:] + lines[:k])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results[0] == expected
+    assert results[1] == expected[1:] + expected[:1]
