@@ -741,9 +741,10 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     """hash(x): Python's hash of the value (a class's __hash__ for instances)."""
     from .classes import call_special
-    from .strings import emit_prim
-    from ..ir.types import OptionalType, slot_kind
+    from .hashing import hash_frozenset, hash_value, is_frozenset_call
 
+    if len(node.args) == 1 and not node.keywords and is_frozenset_call(b, node.args[0]):
+        return hash_frozenset(b, node.args[0], node)
     (value,) = _positional(b, node, "hash", 1, 1)
     special = call_special(b, value, "__hash__", [], node)
     if special is not None:
@@ -751,9 +752,7 @@ def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             raise b.error(node, "__hash__ must return an int")
         minus_one = b.emit(ops.Compare("eq", special, ops.Constant(INT, -1)))
         return b.emit(ops.Select(minus_one, ops.Constant(INT, -2), special))
-    t = value.type
-    kind = slot_kind(t.item if isinstance(t, OptionalType) else t)
-    return emit_prim(b, prims.SLOT_HASH, [ops.Constant(INT, kind), value], node)
+    return hash_value(b, value, node)
 
 
 def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:

@@ -479,3 +479,8 @@ ND_INPLACE_FLOAT = _p("ndarray_inplace_float", (I32, OBJ, FLOAT), NONE, "status"
 ND_REDUCE_INT = _p("ndarray_reduce_int", (I32, OBJ), INT, "status")
 ND_REDUCE_FLOAT = _p("ndarray_reduce_float", (I32, OBJ), FLOAT, "status")
 ND_REDUCE_AXIS = _p("ndarray_reduce_axis", (I32, OBJ, INT), OBJ)
+
+# hash() with CPython's values (libruntime/pyhash.c, hash.h): keyed by the
+# interpreter's hash secret, unlike the dicts' own hash (SLOT_HASH)
+PY_HASH = primitive("py_hash", "pjx_py_hash", (I32, SLOT), INT, convention="status")
+PY_HASH_FROZENSET = _p("py_hash_frozenset", (OBJ,), INT, "status")
