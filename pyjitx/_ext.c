@@ -29,7 +29,10 @@
 #include "_ndarray.h"
 #include "_boundary.h"
 #include "_hashsecret.h"
+#include "_random_bridge.h"
 #include "pyjitx/hash.h"
+#include "pyjitx/random.h"
+#include "pyjitx/stdtime.h"
 #include "_locks.h"
 
 #define PJX_MAX_PARAMS 32
@@ -699,6 +702,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
         PyModule_AddFunctions(module, pjx_state_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_hash_functions) < 0 || pjx_hash_secret_init(module) < 0 ||
+        PyModule_AddFunctions(module, pjx_random_bridge_functions) < 0 ||
         pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {

@@ -14,6 +14,7 @@
  * error with the same kind and message (pyjitx.exceptions.runtime_kind
  * picks the kind). */
 #include "_pycall.h"
+#include "_random_bridge.h"
 
 #include <string.h>
 
@@ -181,7 +182,15 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
 int32_t pjx_call_python(int64_t handle, const char *param_descs, const char *result_desc,
                         const uint64_t *args, uint64_t *out) {
     PyGILState_STATE gil = PyGILState_Ensure();
-    int32_t status = call_with_gil(handle, param_descs, result_desc, args, out);
+    /* (Python code sees the random generator compiled code has advanced) */
+    int32_t status = pjx_random_bridge_pause() < 0
+                         ? -1 : call_with_gil(handle, param_descs, result_desc, args, out);
+    if (status < 0 && PyErr_Occurred()) runtime_error_from_python();
+    if (pjx_random_bridge_resume() < 0) {
+        if (status == 0) runtime_error_from_python();
+        else PyErr_Clear();
+        status = -1;
+    }
     PyGILState_Release(gil);
     return status;
 }

@@ -109,7 +109,15 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     for lock in locks:
         lock.acquire()
     try:
-        return _call_syncing_state(spec, values, param_names, name)
+        if not spec.module.uses_random:
+            return _call_syncing_state(spec, values, param_names, name)
+        # the interpreter's random generator, lent for the call (not locked:
+        # concurrent calls share the loan, _random_bridge.c)
+        _ext.random_borrow()
+        try:
+            return _call_syncing_state(spec, values, param_names, name)
+        finally:
+            _ext.random_return()
     finally:
         for lock in reversed(locks):
             lock.release()
@@ -272,7 +280,7 @@ class CompiledFunction:
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
             if (len(self.specialisations) == 1 and self.positional_only_call
-                    and not module.states
+                    and not module.states and not module.uses_random
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,
                                            module.return_descriptor, spec)
@@ -294,7 +302,7 @@ class CompiledFunction:
                 return traced
         values = self.bind(args, kwargs)
         _, spec = self.specialise(values)
-        if spec.module.states:
+        if spec.module.states or spec.module.uses_random:
             return call_with_state(spec, values, self.param_names, self.pyfunc.__name__)
         return _ext.call_packed(spec.address, spec.param_descriptors,
                                 spec.module.return_descriptor, tuple(values),

@@ -48,6 +48,9 @@ class CompiledModule:
     # (module, name, boundary descriptor): the boundary copies them in and
     # out around each call from Python (frontend/module_state.py)
     states: List[Tuple[str, str, str]] = field(default_factory=list)
+    # draws from random's module-level generator: the boundary lends it the
+    # interpreter's for each call from Python (frontend/stdlib.py)
+    uses_random: bool = False
 
     @property
     def cacheable(self) -> bool:
@@ -139,4 +142,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         uses_classes=bool(session.used_classes) or session.any_dispatch,
         calls_python=session.calls_python,
         returns_iterator=inspect.isgeneratorfunction(pyfunc),
-        states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states])
+        states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states],
+        uses_random=getattr(session, "uses_random", False))

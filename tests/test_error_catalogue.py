@@ -31,6 +31,45 @@ def case(source: str, fragment: str, caret=None, **kwargs) -> Case:
 
 
 CASES = [
+    # ------------------------------------------------------------ stdlib.py
+    case("""
+        from pyjitx.stdlib_random import _mt_random
+
+        def f() -> float:
+            return _mt_random([0] * 627, 1)
+        """, "_mt_random() takes 1 positional argument", "_mt_random([0]"),
+    case("""
+        import time
+
+        def f() -> float:
+            return time.time(1)
+        """, "time.time() takes no arguments", "time.time(1)"),
+    case("""
+        import time
+
+        def f() -> None:
+            time.sleep()
+        """, "time.sleep() takes exactly one argument (the seconds)", "time.sleep()"),
+    case("""
+        import time
+
+        def f() -> None:
+            time.sleep("1")
+        """, "'str' object cannot be interpreted as an integer or float", '"1"'),
+    case("""
+        import operator
+
+        def f(xs: List[List[int]]) -> List[List[int]]:
+            return sorted(xs, key=operator.itemgetter())
+        """, "operator.itemgetter() takes one or more positional arguments here",
+         "operator.itemgetter()", args=([[1]],)),
+    case("""
+        import operator
+
+        def f(xs: List[str], name: str) -> List[str]:
+            return sorted(xs, key=operator.attrgetter(name))
+        """, "operator.attrgetter() takes attribute names as string literals in compiled code",
+         "name))", args=(["a"], "x")),
     # ------------------------------------------------------------ calls.py
     case("""
         def f() -> int:

@@ -742,6 +742,10 @@ class FunctionBuilder:
         from .arrays import static_test
 
         known = static_test(self, stmt.test)
+        if known is None:
+            from .type_tests import static_type_test
+
+            known = static_type_test(self, stmt.test)
         if known is not None:  # decided by a type: only the branch taken is built
             self.statements(stmt.body if known else stmt.orelse)
             return

@@ -89,6 +89,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
         if written is not None:
             return written
+        static = _module("stdlib").static_call(b, node)  # str.maketrans(...)
+        if static is not None:
+            return static
         unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
         if unbound is not None:
             from .closures import call_value
@@ -119,6 +122,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return handler(b, node, target)
         with StaticCall(b, node, f"{target.__name__}()") as call:
             return handler(b, call, target)
+    built = _module("stdlib").call(b, node, target)  # random.X(...)
+    if built is not None:
+        return built
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
     pyclass = classes.original_class(target)
@@ -231,6 +237,9 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
             return _builtin_method_call(b, call, func, receiver)
     from .classes import method_call
 
+    built = _module("stdlib").method_call(b, receiver, func.attr, node)  # random.Random
+    if built is not None:
+        return built
     return method_call(b, receiver, func.attr, node)
 
 

@@ -147,6 +147,11 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
         return str_format(b, receiver, node)
     spec = table.get(name)
     if spec is None:
+        from .stdlib import str_method
+
+        built = str_method(b, receiver, name, node)  # removeprefix, translate, ...
+        if built is not None:
+            return built
         raise b.error(node.func, f"'{receiver.type}' object has no method '{name}' in compiled "
                       "code", hint=f"supported: {', '.join(sorted(table))}")
     args = bind_arguments(b, f"{receiver.type}.{name}", spec.params, node)

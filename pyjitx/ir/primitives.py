@@ -484,3 +484,35 @@ ND_REDUCE_AXIS = _p("ndarray_reduce_axis", (I32, OBJ, INT), OBJ)
 # interpreter's hash secret, unlike the dicts' own hash (SLOT_HASH)
 PY_HASH = primitive("py_hash", "pjx_py_hash", (I32, SLOT), INT, convention="status")
 PY_HASH_FROZENSET = _p("py_hash_frozenset", (OBJ,), INT, "status")
+
+# the random module's generator (libruntime/random.c, random.h): each takes
+# a state list (List[int]); pyjitx/stdlib_random.py names them _mt_*
+RANDOM = {
+    "_mt_global": _p("random_global", (), ListType(INT)),
+    "_mt_seed_int": _p("random_seed_int", (OBJ, INT), NONE, "status"),
+    "_mt_seed_uint": _p("random_seed_uint", (OBJ, INT), NONE, "status"),
+    "_mt_seed_bytes": _p("random_seed_bytes", (OBJ, BYTES), NONE, "status"),
+    "_mt_seed_v1": _p("random_seed_v1", (OBJ, STR), NONE, "status"),
+    "_mt_seed_urandom": _p("random_seed_urandom", (OBJ,), NONE, "status"),
+    "_mt_random": _p("random_random", (OBJ,), FLOAT, "status"),
+    "_mt_getrandbits": _p("random_getrandbits", (OBJ, INT), INT, "status"),
+    "_mt_randbelow": _p("random_randbelow", (OBJ, INT), INT, "status"),
+    "_mt_randrange": _p("random_randrange", (OBJ, INT, INT, INT, INT), INT, "status"),
+    "_mt_randint": _p("random_randint", (OBJ, INT, INT, INT), INT, "status"),
+    "_mt_gauss": _p("random_gauss", (OBJ,), FLOAT, "status"),
+    "_mt_has_gauss": _p("random_has_gauss", (OBJ,), BOOL, "status"),
+    "_mt_gauss_next": _p("random_gauss_next", (OBJ,), FLOAT, "status"),
+    "_mt_set_gauss_next": _p("random_set_gauss_next", (OBJ, BOOL, FLOAT), NONE, "status"),
+    "_mt_randbytes": _p("random_randbytes", (OBJ, INT), BYTES),
+}
+
+# the time module's clocks (libruntime/stdtime.c, stdtime.h), by name
+TIME = {
+    name: _p(f"time_{name}", (), INT if name.endswith("_ns") else FLOAT, can_raise=False)
+    for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter",
+                 "perf_counter_ns", "process_time", "process_time_ns", "thread_time",
+                 "thread_time_ns") if not name.startswith("perf_counter")
+}
+TIME["perf_counter"] = TIME["monotonic"]        # (CPython's perf_counter on Linux)
+TIME["perf_counter_ns"] = TIME["monotonic_ns"]
+TIME_SLEEP = _p("time_sleep", (FLOAT,), NONE, "status")
