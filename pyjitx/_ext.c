@@ -61,6 +61,9 @@ typedef struct {
     /* bit i: a call takes a lock for parameter i (pjx_add_argument_locks) */
     uint32_t lock_params;
     Py_ssize_t lock_param; /* the one parameter that does, or -1 */
+    /* the code draws from random's module-level generator: the
+     * interpreter's is lent to it for the call (_random_bridge.c) */
+    int lends_random;
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -294,7 +297,24 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
         if (pjx_take_locks(&locks) < 0) return NULL;
     }
     int slow = 0;
-    PyObject *result = dispatch(self, args, nargs, &slow);
+    PyObject *result = NULL;
+    if (!self->lends_random) {
+        result = dispatch(self, args, nargs, &slow);
+    } else if (pjx_random_bridge_borrow() == 0) {
+        result = dispatch(self, args, nargs, &slow);
+        /* the call's exception is set aside while the generator goes back
+         * (taking it back runs Python API calls, which must not see it) */
+        PyObject *type, *value, *trace;
+        PyErr_Fetch(&type, &value, &trace);
+        if (pjx_random_bridge_return() < 0) {
+            Py_CLEAR(result);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(trace);
+        } else {
+            PyErr_Restore(type, value, trace);
+        }
+    }
     if (taken) pjx_give_back_lock(word);
     else if (several) pjx_release_locks(&locks);
     /* (the slow path's call takes the locks itself, in call_packed) */
@@ -351,6 +371,15 @@ static PyObject *parse_descriptors(PyObject *descs) {
         PyTuple_SET_ITEM(result, i, encoded);
     }
     return result;
+}
+
+/* _lend_random(flag): the fast path lends the interpreter's random
+ * generator to each call (the code draws from it) */
+static PyObject *dispatcher_lend_random(Dispatcher *self, PyObject *flag) {
+    int truth = PyObject_IsTrue(flag);
+    if (truth < 0) return NULL;
+    self->lends_random = truth;
+    Py_RETURN_NONE;
 }
 
 /* _set_entry(address, param_descriptors, return_descriptor, keepalive):
@@ -539,6 +568,7 @@ static void dispatcher_dealloc(Dispatcher *self) {
 
 static PyMethodDef dispatcher_methods[] = {
     {"_set_entry", (PyCFunction)dispatcher_set_entry, METH_VARARGS, NULL},
+    {"_lend_random", (PyCFunction)dispatcher_lend_random, METH_O, NULL},
     {NULL},
 };
 

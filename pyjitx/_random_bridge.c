@@ -162,14 +162,21 @@ int pjx_random_bridge_pause(void) { return lent > 0 ? take_back() : 0; }
 
 int pjx_random_bridge_resume(void) { return lent > 0 ? lend() : 0; }
 
-static PyObject *random_borrow(PyObject *module, PyObject *unused) {
-    if (lent == 0 && lend() < 0) return NULL;
+int pjx_random_bridge_borrow(void) {
+    if (lent == 0 && lend() < 0) return -1;
     lent++;
+    return 0;
+}
+
+int pjx_random_bridge_return(void) { return lent > 0 && --lent == 0 ? take_back() : 0; }
+
+static PyObject *random_borrow(PyObject *module, PyObject *unused) {
+    if (pjx_random_bridge_borrow() < 0) return NULL;
     Py_RETURN_NONE;
 }
 
 static PyObject *random_return(PyObject *module, PyObject *unused) {
-    if (lent > 0 && --lent == 0 && take_back() < 0) return NULL;
+    if (pjx_random_bridge_return() < 0) return NULL;
     Py_RETURN_NONE;
 }
 

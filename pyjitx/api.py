@@ -99,8 +99,8 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     back into the module after the call, also when it raises (containers
     the code changed in place are changed in place; docs/guide/semantics.md,
     "Module state")."""
-    import sys
-
+    if not spec.module.states:  # (only the random generator to lend)
+        return _call_lending_random(spec, values, param_names, name)
     # threads calling code that shares a global take turns (sorted: no
     # deadlock); a thread waiting releases the GIL, and one already holding
     # a lock (a pyfunc calling back) goes through
@@ -111,9 +111,7 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     try:
         if not spec.module.uses_random:
             return _call_syncing_state(spec, values, param_names, name)
-        # the interpreter's random generator, lent for the call (not locked:
-        # concurrent calls share the loan, _random_bridge.c)
-        _ext.random_borrow()
+        _ext.random_borrow()  # (as _call_lending_random)
         try:
             return _call_syncing_state(spec, values, param_names, name)
         finally:
@@ -121,6 +119,20 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     finally:
         for lock in reversed(locks):
             lock.release()
+
+
+def _call_lending_random(spec: Specialisation, values: List[Any], param_names: List[str],
+                         name: str) -> Any:
+    """A call of code that draws from random's module-level generator: the
+    interpreter's generator is lent to it for the call (not locked:
+    concurrent calls share the loan, pyjitx/_random_bridge.c)."""
+    _ext.random_borrow()
+    try:
+        return _ext.call_packed(spec.address, spec.param_descriptors,
+                                spec.module.return_descriptor, tuple(values), tuple(param_names),
+                                name)
+    finally:
+        _ext.random_return()
 
 
 _STATE_LOCKS: Dict[Tuple[str, str], "threading.RLock"] = {}
@@ -280,8 +292,10 @@ class CompiledFunction:
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
             if (len(self.specialisations) == 1 and self.positional_only_call
-                    and not module.states and not module.uses_random
+                    and not module.states
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
+                # (the loan is set first: no call takes the fast path without it)
+                self.dispatcher._lend_random(module.uses_random)
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,
                                            module.return_descriptor, spec)
             return spec

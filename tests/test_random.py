@@ -414,3 +414,67 @@ def test_runtime_alone_gives_cpythons_numbers():
     out = subprocess.run([sys.executable, "-c", _HOST, str(lib)], capture_output=True,
                          text=True, check=True, env=dict(os.environ)).stdout
     assert out.strip() == "true"
+
+
+@pyjitx.compile
+def noisy(seed: int, tokens: List[str]) -> List[str]:
+    random.seed(seed)
+    out = list(tokens)
+    random.shuffle(out)
+    return out + random.sample(tokens, 2) + [str(random.gauss(0.0, 1.0))]
+
+
+def test_saved_pipeline_draws_cpythons_numbers(tmp_path):
+    """A loaded pipeline (as a C++ host runs it) draws from the runtime's own
+    generator: seeded in the op, it gives CPython's numbers, and it leaves
+    the interpreter's generator alone."""
+    def workflow(seed, tokens):
+        return noisy(seed, tokens)
+
+    tokens = ["le", "café", "中文", "😀", "x"]
+    pipeline = pyjitx.trace(workflow, 1, tokens)
+    pipeline.save(str(tmp_path / "noisy"))
+    loaded = pyjitx.load(str(tmp_path / "noisy"))
+    random.seed(77)
+    for seed in (0, 5, -(2 ** 63)):
+        assert loaded.run({"seed": seed, "tokens": tokens}) == noisy.py_func(seed, tokens)
+    random.seed(77)
+    expected = random.random()
+    random.seed(77)
+    loaded.run({"seed": 3, "tokens": tokens})
+    assert random.random() == expected
+
+
+@pyjitx.compile
+def draw_or_fail(n: int) -> float:
+    if n < 0:
+        return float(random.randrange(5, 1, -4))  # (ValueError: empty range)
+    return random.random() + random.randrange(n + 1)
+
+
+@given(st.lists(st.integers(-3, 50), max_size=12), st.integers(0, 2 ** 40))
+@settings(max_examples=30, deadline=None)
+def test_fast_path_lends_the_generator(ns, seed):
+    """The dispatcher's C fast path (no Python call) lends the interpreter's
+    generator itself: compiled draws interleaved with Python's and with
+    exceptions give CPython's sequence, and the exception comes through."""
+    def run(f):
+        random.seed(seed)
+        out: List[Any] = []
+        for n in ns:
+            try:
+                out.append(f(n))
+            except ValueError as exc:
+                out.append(("ValueError", str(exc)))
+            out.append(random.random())
+        return out
+
+    draw_or_fail(1)  # (installs the fast path)
+    from pyjitx import api
+    saved = api.call_with_state
+    api.call_with_state = None  # a call that left the fast path would fail
+    try:
+        got = run(draw_or_fail)
+    finally:
+        api.call_with_state = saved
+    assert got == run(draw_or_fail.py_func)
