@@ -33,6 +33,7 @@
 #include "pyjitx/hash.h"
 #include "pyjitx/random.h"
 #include "pyjitx/stdtime.h"
+#include "pyjitx/bytearray.h"
 #include "_locks.h"
 
 #define PJX_MAX_PARAMS 32

@@ -239,12 +239,21 @@ class CompiledFunction:
                 declared[name] = None
                 continue
             param = self.signature.parameters[name]
-            t = parameter_type(annotations[name], param.default, self.pyfunc.__globals__)
-            if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
-                t = varargs_type(param, t)
+            refused: Optional[CompileError] = None
+            try:
+                t = parameter_type(annotations[name], param.default, self.pyfunc.__globals__)
+                if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
+                    t = varargs_type(param, t)
+            except CompileError as exc:  # (a type refusing its items: List[bytearray])
+                if exc.location is not None:
+                    raise
+                t, refused = None, exc
             if t is None:
                 parsed = parse_function(self.pyfunc)
                 arg = next(a for a in parsed.node.args.args if a.arg == name)
+                if refused is not None:
+                    raise parsed.source_map.error(arg, f"parameter '{name}': {refused.message}",
+                                                  hint=refused.hint)
                 raise parsed.source_map.error(
                     arg, f"unsupported annotation {annotations[name]!r} for parameter '{name}'",
                     hint=SUPPORTED_TYPES_HINT)

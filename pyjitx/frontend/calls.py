@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
+from ..ir.types import (is_any, with_article, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, ClassType, FunctionRefType,
                         FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
 from .annotations import is_callable_annotation, parameter_type, type_from_annotation
 from .expressions import constant_value
@@ -254,6 +254,8 @@ def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribu
         return anys.method_call(b, receiver, func.attr, node)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
+    if receiver.type == BYTEARRAY:
+        return _module("bytearrays").method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
         from . import arrays
 
@@ -742,6 +744,8 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         from . import arrays
 
         return arrays.length(b, value, node)
+    if value.type == BYTEARRAY:
+        return b.emit(ops.Length(_module("bytearrays").items(b, value, node)))
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))
@@ -1196,6 +1200,8 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
     id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
+    id(builtins.bytearray): lambda b, node, target: _module('bytearrays').construct(b, node),
+    id(builtins.bytes): lambda b, node, target: _module('bytearrays').bytes_call(b, node),
 }
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -257,6 +257,8 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     """str(value)."""
     _no_array_text(b, value, node)
     t = value.type
+    if t == BYTEARRAY:
+        return to_repr(b, value, node)
     if t == STR:
         return value
     if t == INT:
@@ -290,6 +292,8 @@ def _slot_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, prim) -> o
 def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     _no_array_text(b, value, node)
     t = value.type
+    if t == BYTEARRAY:
+        return emit_prim(b, prims.BYTEARRAY_REPR, [value], node)
     if t == STR:
         return emit_prim(b, prims.STR_REPR, [value], node)
     if t in (INT, FLOAT, BOOL, NONE):

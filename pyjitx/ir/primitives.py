@@ -506,6 +506,30 @@ RANDOM = {
     "_mt_randbytes": _p("random_randbytes", (OBJ, INT), BYTES),
 }
 
+# bytearray (libruntime/bytearray.c, bytearray.h): a list of ints 0..255
+# typed BYTEARRAY; BYTEARRAY_ITEMS is the same object seen as a List[int]
+# (a new reference: reading, iterating, slicing go through the list's
+# code), BYTEARRAY_OF_ITEMS a List[int] known to hold bytes seen as one
+from .types import BYTEARRAY  # noqa: E402
+
+BYTEARRAY_ITEMS = _p("bytearray_view", (OBJ,), ListType(INT), can_raise=False)
+BYTEARRAY_OF_ITEMS = _p("bytearray_of_items", (OBJ,), BYTEARRAY, can_raise=False)
+BYTEARRAY_NEW = _p("bytearray_new", (INT,), BYTEARRAY)
+BYTEARRAY_FROM_BYTES = _p("bytearray_from_bytes", (BYTES,), BYTEARRAY)
+BYTEARRAY_FROM_INTS = _p("bytearray_from_ints", (OBJ,), BYTEARRAY)
+BYTES_FROM_INTS = _p("bytes_from_ints", (OBJ,), BYTES)
+BYTEARRAY_TO_BYTES = _p("bytearray_to_bytes", (OBJ,), BYTES)
+BYTEARRAY_GETITEM = _p("bytearray_getitem", (OBJ, INT), INT, "status")
+BYTEARRAY_SETITEM = _p("bytearray_setitem", (OBJ, INT, INT), NONE, "status")
+BYTEARRAY_APPEND = _p("bytearray_append", (OBJ, INT), NONE, "status")
+BYTEARRAY_POP = _p("bytearray_pop", (OBJ, INT), INT, "status")
+BYTEARRAY_EXTEND_INTS = _p("bytearray_extend_ints", (OBJ, OBJ), NONE, "status")
+BYTEARRAY_EXTEND_BYTES = _p("bytearray_extend_bytes", (OBJ, BYTES), NONE, "status")
+BYTEARRAY_CONTAINS_INT = _p("bytearray_contains_int", (OBJ, INT), INT, "status")
+BYTEARRAY_CONTAINS_BYTES = _p("bytearray_contains_bytes", (OBJ, BYTES), INT, can_raise=False)
+BYTEARRAY_REPR = _p("bytearray_repr", (OBJ,), STR)
+BYTEARRAY_EQ_BYTES = _p("bytearray_eq_bytes", (OBJ, BYTES), INT, can_raise=False)
+
 # the time module's clocks (libruntime/stdtime.c, stdtime.h), by name
 TIME = {
     name: _p(f"time_{name}", (), INT if name.endswith("_ns") else FLOAT, can_raise=False)
