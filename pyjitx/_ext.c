@@ -231,6 +231,28 @@ static int passes_one_object_twice(const Dispatcher *self, PyObject *const *args
     return 0;
 }
 
+/* One bytearray passed as two arguments (f(ba, ba)) is one runtime object,
+ * as it is one object in CPython: the second argument's copy is dropped
+ * for the first's.  (A bytearray is no container item, so top-level
+ * arguments are the only places one can meet itself; each is written back,
+ * with the same bytes.) */
+static void share_bytearrays(PyObject *const *args, const char *const *descs, pjx_slot *slots,
+                             Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) {
+        const char *di = descs[i][0] == '!' ? descs[i] + 1 : descs[i];
+        if (*di != 'Y') continue;
+        for (Py_ssize_t j = 0; j < i; j++) {
+            const char *dj = descs[j][0] == '!' ? descs[j] + 1 : descs[j];
+            if (*dj == 'Y' && args[j] == args[i]) {
+                pjx_decref(slots[i].o);
+                pjx_incref(slots[j].o);
+                slots[i] = slots[j];
+                break;
+            }
+        }
+    }
+}
+
 /* The fast path of a call whose arguments match the installed entry
  * (count and no keywords); *slow is set when they do not convert, for the
  * caller to take the slow path (after releasing the call's locks). */
@@ -252,6 +274,7 @@ static PyObject *dispatch(Dispatcher *self, PyObject *const *args, Py_ssize_t na
                 return NULL;
             }
         }
+        share_bytearrays(args, (const char *const *)self->param_desc, slots, nargs);
         return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
                           1, &id, 0);
     }
@@ -268,6 +291,7 @@ static PyObject *dispatch(Dispatcher *self, PyObject *const *args, Py_ssize_t na
             return NULL;
         }
     }
+    share_bytearrays(args, (const char *const *)self->param_desc, slots, nargs);
     return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
                       self->needs_release, NULL,
                       self->identity == PJX_IDENTITY_ARGUMENTS ? self->container_params : 0);
@@ -521,6 +545,7 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         }
     }
     Py_XDECREF(pjx_mismatch_take());
+    share_bytearrays(items, (const char *const *)descs, slots, n);
     result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n, ret_desc,
                         needs_release, id, 0);
     id = NULL; /* released by call_entry */

@@ -325,6 +325,40 @@ def test_crosses_as_a_real_bytearray():
         f([1, 2])
 
 
+def twice(a: bytearray, b: bytearray) -> Tuple[int, int, bool]:
+    a.append(1)
+    b.append(2)
+    return len(a), a[-1], a == b
+
+
+@given(BYTES)
+@settings(max_examples=30, deadline=None)
+def test_one_bytearray_passed_twice_is_one_object(b):
+    """f(ba, ba): a change through one parameter is seen through the other,
+    and the argument ends with both (one runtime object, as in CPython)."""
+    ba, expected_ba = bytearray(b), bytearray(b)
+    expected = twice(expected_ba, expected_ba)
+    assert compiled(twice)(ba, ba) == expected
+    assert ba == expected_ba
+    other = bytearray(b)
+    expected = twice(bytearray(ba), bytearray(other))
+    assert compiled(twice)(ba, other) == expected
+
+
+def as_items(b: bytes) -> Tuple[bool, bool, bool, List[int], int, int, int, List[int], List[int]]:
+    ba = bytearray(b + b"\x00")
+    xs = [7]
+    xs.extend(ba)
+    return (isinstance(ba, bytearray), isinstance(ba, bytes), isinstance(len(ba), bytearray),
+            sorted(ba), max(ba), min(ba), sum(ba), list(ba), [x * 2 for x in ba if x] + xs)
+
+
+@given(BYTES)
+@settings(max_examples=40, deadline=None)
+def test_builtins_over_its_items(b):
+    assert_same(as_items, compiled(as_items), b)
+
+
 def unannotated(ba):
     ba.append(2)
     return ba[0]
@@ -379,8 +413,17 @@ def list_param(xs: List[bytearray]) -> int:
     return len(xs)
 
 
+def hashed(b: bytes) -> int:
+    return hash(bytearray(b))  # (TypeError: unhashable in CPython)
+
+
+def identity(b: bytes) -> bool:
+    ba = bytearray(b)
+    return ba is ba
+
+
 @pytest.mark.parametrize("fn", [in_a_list, as_any, delete_item, slice_assign, sort_it, from_str,
-                                upper, list_param])
+                                upper, list_param, hashed, identity])
 def test_unsupported_is_a_compile_error(fn):
     with pytest.raises(pyjitx.CompileError) as info:
         pyjitx.compile(fn).__call__(*([b"ab"] if fn is not list_param else [[bytearray()]]))

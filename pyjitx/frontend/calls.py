@@ -759,6 +759,9 @@ def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if len(node.args) == 1 and not node.keywords and is_frozenset_call(b, node.args[0]):
         return hash_frozenset(b, node.args[0], node)
     (value,) = _positional(b, node, "hash", 1, 1)
+    if value.type == BYTEARRAY:
+        raise b.error(node, "hash() of a bytearray: unhashable type: 'bytearray' (TypeError in "
+                      "CPython)", hint="hash bytes(ba)")
     special = call_special(b, value, "__hash__", [], node)
     if special is not None:
         if special.type != INT:
@@ -1111,7 +1114,7 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         return kind_test(b, value, classes_node, node, "isinstance")
     names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
     by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
-                type(None): (NONE,)}
+                bytearray: (BYTEARRAY,), type(None): (NONE,)}
     container_classes = {list: ListType, dict: DictType, set: SetType, tuple: TupleType}
     dynamic: List[ops.Value] = []
     for name_node in names:

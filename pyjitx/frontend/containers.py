@@ -432,6 +432,10 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if isinstance(t, ListType):
         return value
+    if t == BYTEARRAY:  # (the same object, as the List[int] it is held as)
+        from .bytearrays import items
+
+        return items(b, value, node)
     if is_any(t):  # its items as a new List[Any] (as `for x in value` iterates)
         from . import anys
 
