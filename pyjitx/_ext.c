@@ -165,6 +165,20 @@ static void release_slots(const pjx_slot *slots, const char *const *descs, Py_ss
 /* Calls the compiled code with converted arguments; converts the result,
  * writes mutated containers back to the caller's objects and releases the
  * converted arguments (and `id`, the call's identity, when there is one). */
+static int is_bytearray_desc(const char *d) { return (*d == '!' ? d[1] : *d) == 'Y'; }
+
+/* A bytearray argument's own runtime object returned: the argument itself
+ * (a new reference; written back with the others), as CPython returns the
+ * object it got; NULL if the result is none of them. */
+static PyObject *returned_bytearray(pjx_slot out, const char *ret_desc, PyObject *const *args,
+                                    const pjx_slot *slots, const char *const *descs,
+                                    Py_ssize_t nargs) {
+    if (!is_bytearray_desc(ret_desc) || out.o == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        if (is_bytearray_desc(descs[i]) && slots[i].o == out.o) return Py_NewRef(args[i]);
+    return NULL;
+}
+
 static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const *args,
                             const char *const *descs, Py_ssize_t nargs, const char *ret_desc,
                             int needs_release, pjx_identity *id, uint32_t returnable) {
@@ -179,12 +193,17 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
         /* every changed argument object once, then the result, in which an
          * argument's runtime object comes back as the argument itself */
         int written = pjx_identity_write_back(id);
+        /* (bytearrays are no memo entries: each changed one written here) */
+        for (Py_ssize_t i = 0; i < nargs && written == 0; i++)
+            if (descs[i][0] == '!' && is_bytearray_desc(descs[i]))
+                written = pjx_write_back(args[i], slots[i], descs[i]);
         if (status != 0) {
             if (written < 0) PyErr_Clear(); /* the compiled code's exception wins */
             raise_runtime_error();
         } else if (written == 0) {
+            result = returned_bytearray(out, ret_desc, args, slots, descs, nargs);
             const char *d = ret_desc;
-            result = pjx_to_python_in(out, &d, id);
+            if (result == NULL) result = pjx_to_python_in(out, &d, id);
         }
         if (status == 0) pjx_release_slot(out, ret_desc);
         release_slots(slots, descs, nargs);
@@ -203,6 +222,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
                 break;
             }
         }
+        if (result == NULL) result = returned_bytearray(out, ret_desc, args, slots, descs, nargs);
         if (result == NULL) {
             const char *d = ret_desc;
             result = pjx_to_python(out, &d);

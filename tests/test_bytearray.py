@@ -325,6 +325,28 @@ def test_crosses_as_a_real_bytearray():
         f([1, 2])
 
 
+def with_containers(ba: bytearray, xs: List[Any], ys: List[Any]) -> bytearray:
+    ba.append(len(xs) % 256)
+    xs.append(1)
+    ys.append(ba[0])
+    return ba
+
+
+def test_returned_argument_is_the_argument():
+    """`f(ba) is ba`, written back, also where the call tracks the
+    identity of container arguments (a List[Any], a list passed twice)."""
+    f = compiled(same_object)
+    ba = bytearray(b"ab")
+    assert f(ba) is ba and ba == b"ab\x01"
+    g = compiled(with_containers)
+    for ys_twice in (False, True):
+        ba, xs, ys = bytearray(b"\x05"), [1, 2], [3]
+        ba2, xs2, ys2 = bytearray(b"\x05"), [1, 2], [3]
+        got = g(ba, xs, xs if ys_twice else ys)
+        expected = with_containers(ba2, xs2, xs2 if ys_twice else ys2)
+        assert got is ba and got == expected and xs == xs2 and ys == ys2
+
+
 def twice(a: bytearray, b: bytearray) -> Tuple[int, int, bool]:
     a.append(1)
     b.append(2)
