@@ -8,7 +8,7 @@ code changed is changed in place (pyjitx/frontend/bytearrays.py,
 libruntime/bytearray.c).  What is not supported is a CompileError."""
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple, Union
 
 import pytest
 from hypothesis import given, settings
@@ -456,15 +456,33 @@ def list_result(b: bytes) -> List[bytearray]:
     return []
 
 
+def union_param(x: Union[bytes, bytearray]) -> int:
+    return len(x)
+
+
+def union_local(b: bytes) -> int:
+    x = bytearray(b) if b else b"-"
+    return len(x)
+
+
 def optional_param(ba: Optional[bytearray] = None) -> int:
     return 0
 
 
-@pytest.mark.parametrize("fn", [list_result, optional_param])
+@pytest.mark.parametrize("fn", [list_result, optional_param, union_param, union_local])
 def test_unsupported_annotations_are_compile_errors(fn):
+    """(a union is held as an Any, which would take a bytearray for a list)"""
     with pytest.raises(pyjitx.CompileError) as info:
-        pyjitx.compile(fn)(b"x") if fn is list_result else pyjitx.compile(fn)()
+        pyjitx.compile(fn)() if fn is optional_param else pyjitx.compile(fn)(b"x")
     assert "bytearray" in str(info.value)
+
+
+def test_any_parameter_refuses_a_bytearray():
+    def anything(x: Any) -> Any:
+        return x
+
+    with pytest.raises(TypeError, match="bytearray"):
+        pyjitx.compile(anything)(bytearray(b"x"))
 
 
 @pyjitx.compile

@@ -422,6 +422,8 @@ def make_union(*types: Type) -> Optional[Type]:
     others = [m for m in members if m != NONE]
     if len(others) == 1 and others[0].is_refcounted:
         return OptionalType(others[0])
+    if BYTEARRAY in members:  # (a union is held as an Any, which would take it for a list)
+        return None
     members.sort(key=lambda m: (m == NONE, str(m)))
     return UnionType(tuple(members))
 
