@@ -264,9 +264,9 @@ def test_concatenation_and_repeat(a, b, n):
     assert_same(plus, compiled(plus), a, b)
 
 
-def shown(b: bytes) -> Tuple[str, str, str]:
+def shown(b: bytes) -> Tuple[str, str, str, str, str]:
     ba = bytearray(b)
-    return str(ba), repr(ba), f"{ba!r}"
+    return str(ba), repr(ba), f"{ba!r}", f"<{ba}>", "{}".format(ba)
 
 
 @given(BYTES)
@@ -439,13 +439,17 @@ def hashed(b: bytes) -> int:
     return hash(bytearray(b))  # (TypeError: unhashable in CPython)
 
 
+def format_spec(b: bytes) -> str:
+    return f"{bytearray(b):>20}"  # (TypeError in CPython)
+
+
 def identity(b: bytes) -> bool:
     ba = bytearray(b)
     return ba is ba
 
 
 @pytest.mark.parametrize("fn", [in_a_list, as_any, delete_item, slice_assign, sort_it, from_str,
-                                upper, list_param, hashed, identity])
+                                upper, list_param, hashed, identity, format_spec])
 def test_unsupported_is_a_compile_error(fn):
     with pytest.raises(pyjitx.CompileError) as info:
         pyjitx.compile(fn).__call__(*([b"ab"] if fn is not list_param else [[bytearray()]]))

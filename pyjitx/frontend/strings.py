@@ -338,6 +338,12 @@ def format_value(b: "FunctionBuilder", value: ops.Value, spec: ops.Value,
         return emit_prim(b, prims.FORMAT_BOOL, [b.expr.coerce(value, INT, node), spec], node)
     if t == STR:
         return emit_prim(b, prims.FORMAT_STR, [value, spec], node)
+    if t == BYTEARRAY:  # (object.__format__: only the empty spec)
+        if isinstance(spec, ops.Constant) and spec.value == "":
+            return to_str(b, value, node)
+        raise b.error(node, "a format spec for a bytearray is not supported in compiled code "
+                      "(TypeError: unsupported format string passed to bytearray.__format__ "
+                      "in CPython)", hint="format repr(ba) or bytes(ba).hex()")
     return emit_prim(b, prims.FORMAT_STR, [to_str(b, value, node), spec], node)
 
 
