@@ -70,10 +70,18 @@ def test_from_bytes_and_copy(b):
     assert_same(empty, compiled(empty))
 
 
-@given(st.lists(BYTE_INTS, max_size=12))
+def from_bools(xs: List[bool]) -> bytearray:
+    ba = bytearray(xs)
+    ba.extend(xs)
+    ba += bytearray([])
+    return ba + bytes(xs)
+
+
+@given(st.lists(BYTE_INTS, max_size=12), st.lists(st.booleans(), max_size=5))
 @settings(max_examples=60, deadline=None)
-def test_from_ints_checks_each_byte(xs):
+def test_from_ints_checks_each_byte(xs, flags):
     assert_same(from_ints, compiled(from_ints), xs)
+    assert_same(from_bools, compiled(from_bools), flags)
 
 
 @given(BYTES, st.lists(BYTE_INTS, max_size=8))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import BOOL, BYTEARRAY, BYTES, INT, NONE, ListType, with_article
+from ..ir.types import BOOL, BYTEARRAY, BYTES, INT, NONE, UNKNOWN, ListType, with_article
 from .containers import prim
 
 if TYPE_CHECKING:
@@ -33,10 +33,6 @@ _SUPPORTED = ("bytearray(), bytearray(n), bytearray(bytes), bytearray(bytearray)
               "+, +=, *; append, extend, pop, clear, copy, reverse, " + ", ".join(_READ_METHODS)
               + "; bytes(ba)")
 HINT = "supported on a bytearray in compiled code: " + _SUPPORTED
-
-
-def is_bytearray(value: ops.Value) -> bool:
-    return value.type == BYTEARRAY
 
 
 def items(b: "FunctionBuilder", ba: ops.Value, node: ast.AST) -> ops.Value:
@@ -80,6 +76,8 @@ def from_value(b: "FunctionBuilder", value: ops.Value, node: ast.AST, name: str)
         return prim(b, prims.BYTEARRAY_FROM_BYTES, [value], node, BYTEARRAY)
     if t == BYTEARRAY or _is_int_list(t):  # (a copy, each item checked)
         return prim(b, prims.BYTEARRAY_FROM_INTS, [value], node, BYTEARRAY)
+    if isinstance(t, ListType) and t.item == UNKNOWN:  # bytearray([]): an empty literal
+        return prim(b, prims.BYTEARRAY_NEW, [ops.Constant(INT, 0)], node, BYTEARRAY)
     raise b.error(node, f"{name}() of {with_article(t)} is not supported in compiled code",
                   hint=f"{name}() takes an int, bytes, a bytearray or a List[int] here; "
                        "bytearray(s.encode(encoding)) for a str")
