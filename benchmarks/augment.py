@@ -2,7 +2,7 @@
 
 This module owns two workloads over benchmarks/augment_kernels.py:
 `augment` (a batch augmented in one call: shuffle + random deletion +
-choices + gauss per example, seeded once) and `augmentcall` (one example
+choices + gauss per example, seeded once) and `augmentone` (one example
 per call from a Python loop: the cost of lending the interpreter's
 generator to each call on the dispatcher's fast path).  Results are
 checked equal to CPython's -- the same numbers, not just the same shape --
