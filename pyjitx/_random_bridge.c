@@ -28,6 +28,13 @@ typedef struct {
 static PyObject *instance;    /* random._inst */
 static int direct;            /* its memory has random_object's layout */
 static long lent;             /* calls running with it lent */
+static PyObject *gauss_name;  /* "gauss_next", interned */
+/* gauss_next as lent (a strong reference): given back untouched when the
+ * runtime's pair is still that value, saving a float and an attribute
+ * store on each call that drew no gauss */
+static PyObject *gauss_lent;
+static uint8_t gauss_lent_has;
+static double gauss_lent_value;
 
 static int words_from_getstate(PyObject *inst, uint32_t words[624], int *index, PyObject **gauss) {
     PyObject *state = PyObject_CallMethod(inst, "getstate", NULL);
@@ -80,6 +87,11 @@ static int find_instance(void) {
         const random_object *r = (const random_object *)inst;
         layout = r->index == index && memcmp(r->state, words, sizeof words) == 0;
     }
+    gauss_name = PyUnicode_InternFromString("gauss_next");
+    if (gauss_name == NULL) {
+        Py_DECREF(inst);
+        return -1;
+    }
     direct = layout;
     instance = inst;
     return 0;
@@ -92,14 +104,16 @@ static int lend(void) {
     if (st == NULL) return PyErr_NoMemory(), -1;
     uint32_t words[624];
     int index;
-    if (direct) {
+    if (direct) { /* (straight from its memory: no copy in between) */
         const random_object *r = (const random_object *)instance;
-        memcpy(words, r->state, sizeof words);
+        for (int i = 0; i < 624; i++) st->items[i].i = r->state[i];
         index = r->index;
     } else if (words_from_getstate(instance, words, &index, NULL) < 0) {
         return -1;
+    } else {
+        for (int i = 0; i < 624; i++) st->items[i].i = words[i];
     }
-    PyObject *gauss = PyObject_GetAttrString(instance, "gauss_next");
+    PyObject *gauss = PyObject_GetAttr(instance, gauss_name);
     if (gauss == NULL) return -1;
     double g = 0.0;
     if (gauss != Py_None) {
@@ -109,10 +123,11 @@ static int lend(void) {
             return -1;
         }
     }
-    for (int i = 0; i < 624; i++) st->items[i].i = words[i];
     st->items[624].i = index;
     pjx_random_set_gauss_next(st, gauss != Py_None, g);
-    Py_DECREF(gauss);
+    gauss_lent_has = gauss != Py_None;
+    gauss_lent_value = g;
+    Py_XSETREF(gauss_lent, gauss); /* (the reference read above) */
     return 0;
 }
 
@@ -151,9 +166,18 @@ static int take_back(void) {
         if (result == NULL) return -1;
         Py_DECREF(result);
     }
+    if (gauss_lent != NULL && has == gauss_lent_has &&
+        (!has || memcmp(&g, &gauss_lent_value, sizeof g) == 0)) {
+        /* the value lent, unchanged by compiled code: left as it is, unless
+         * Python code (another thread) stored another meanwhile */
+        PyObject *now = PyObject_GetAttr(instance, gauss_name);
+        if (now == NULL) return -1;
+        Py_DECREF(now);
+        if (now == gauss_lent) return 0;
+    }
     PyObject *gauss = has ? PyFloat_FromDouble(g) : Py_NewRef(Py_None);
     if (gauss == NULL) return -1;
-    int rc = PyObject_SetAttrString(instance, "gauss_next", gauss);
+    int rc = PyObject_SetAttr(instance, gauss_name, gauss);
     Py_DECREF(gauss);
     return rc;
 }

@@ -478,3 +478,33 @@ def test_fast_path_lends_the_generator(ns, seed):
     finally:
         api.call_with_state = saved
     assert got == run(draw_or_fail.py_func)
+
+
+@pyjitx.compile
+def reseed_int(s: int) -> None:
+    random.seed(s)
+
+
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 3)), max_size=16), st.integers(0, 99))
+@settings(max_examples=60, deadline=None)
+def test_interleaved_draws_keep_the_gauss_pair(steps, seed):
+    """Python and compiled draws in any order, gauss's pair among them, are
+    one sequence: the bridge gives back the pair's second value (or its
+    absence) however each side left it, including when a call left it as
+    it was lent."""
+    def run(compiled_side):
+        random.seed(seed)
+        out: List[Any] = []
+        for jit, what in steps:
+            on_jit = compiled_side and jit
+            if what == 0:
+                out.append(draw_gauss() if on_jit else random.gauss(0.0, 1.0))
+            elif what == 1:
+                out.append(draw(1)[0] if on_jit else random.random())
+            elif what == 2:
+                out.append(draw_or_fail(3) if on_jit else draw_or_fail.py_func(3))
+            else:
+                (reseed_int if on_jit else reseed_int.py_func)(seed + 1)
+        return out + [random.gauss(0.0, 1.0), random.random()]
+
+    assert run(True) == run(False)
