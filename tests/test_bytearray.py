@@ -327,7 +327,7 @@ def test_crosses_as_a_real_bytearray():
     got = f(ba)
     assert type(got) is bytearray and got == "中文😀".encode() + b"\x01"
     assert ba == got  # (the argument was changed in place)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="argument 'ba' must be bytearray, not bytes"):
         f(b"bytes")  # a bytes is not a bytearray
     with pytest.raises(TypeError):
         f([1, 2])
