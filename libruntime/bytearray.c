@@ -95,6 +95,12 @@ int32_t pjx_bytearray_setitem(pjx_list *ba, int64_t i, int64_t v) {
     return 0;
 }
 
+int32_t pjx_bytearray_delitem(pjx_list *ba, int64_t i) {
+    if (!index_ok(ba, &i)) return -1;
+    pjx_slot gone;
+    return pjx_list_pop(ba, i, &gone);
+}
+
 int32_t pjx_bytearray_append(pjx_list *ba, int64_t v) {
     if (!byte_ok(v)) return -1;
     return pjx_list_append(ba, (pjx_slot){.i = v});

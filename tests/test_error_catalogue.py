@@ -2324,17 +2324,24 @@ CASES = [
         """, "extending a bytearray with a str", 'ba.extend("ab")', args=(bytearray(),)),
     case("""
         def f(ba: bytearray) -> None:
-            ba[0:1] = b"x"
-        """, "assigning to a slice of a bytearray", "ba[0:1]", args=(bytearray(b"a"),)),
+            ba[::2] = b"x"
+        """, "assigning to an extended slice of a bytearray", "ba[::2]",
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba[0:1] = "x"
+        """, "assigning a str to a slice of a bytearray", "ba[0:1]", args=(bytearray(b"a"),)),
     case("""
         def f(ba: bytearray) -> bool:
             return "a" in ba
         """, "'in <bytearray>' takes an int or bytes left operand, not a str", '"a" in ba',
          args=(bytearray(b"a"),)),
     case("""
-        def f(ba: bytearray) -> None:
-            del ba[0]
-        """, "del on a bytearray's items is not supported", "ba[0]", args=(bytearray(b"a"),)),
+        def f(b: bytes) -> Any:
+            x: Any = bytearray(b)
+            return x
+        """, "a bytearray held as an Any (or in a union) is not supported", "bytearray(b)",
+         args=(b"a",)),
     case("""
         def f(ba: bytearray) -> int:
             return hash(ba)

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 # bytes copy does (those returning bytes would have to return a bytearray)
 _READ_METHODS = ("decode", "find", "rfind", "count", "index", "startswith", "endswith")
 _SUPPORTED = ("bytearray(), bytearray(n), bytearray(bytes), bytearray(bytearray), "
-              "bytearray(List[int]); ba[i], ba[i] = v, ba[a:b:c], len, in, iteration, ==, <, "
-              "+, +=, *; append, extend, pop, clear, copy, reverse, " + ", ".join(_READ_METHODS)
-              + "; bytes(ba)")
+              "bytearray(List[int]); ba[i], ba[i] = v, ba[a:b:c], ba[a:b] = x, del ba[i], "
+              "del ba[a:b:c], len, in, iteration, ==, <, +, +=, *; append, extend, pop, clear, "
+              "copy, reverse, " + ", ".join(_READ_METHODS) + "; bytes(ba)")
 HINT = "supported on a bytearray in compiled code: " + _SUPPORTED
 
 
@@ -175,10 +175,24 @@ def subscript(b: "FunctionBuilder", ba: ops.Value, node: ast.Subscript) -> ops.V
 def store_subscript(b: "FunctionBuilder", ba: ops.Value, target: ast.Subscript,
                     value: ops.Value) -> None:
     from .containers import _index
+    from .strings import slice_bounds
 
     if isinstance(target.slice, ast.Slice):
-        raise b.error(target, "assigning to a slice of a bytearray is not supported in compiled "
-                      "code", hint="build the new bytearray: ba[:i] + b'...' + ba[j:]")
+        if target.slice.step is not None:  # (CPython's size errors there are bytearray's own)
+            raise b.error(target, "assigning to an extended slice of a bytearray (one with a "
+                          "step) is not supported in compiled code",
+                          hint="assign item by item in a loop")
+        if value.type == BYTES:
+            new = prim(b, prims.BYTEARRAY_FROM_BYTES, [value], target, BYTEARRAY)
+        elif value.type == BYTEARRAY or _is_int_list(value.type):  # (a copy: ba[:0] = ba)
+            new = prim(b, prims.BYTEARRAY_FROM_INTS, [value], target, BYTEARRAY)
+        else:
+            raise b.error(target, f"assigning {with_article(value.type)} to a slice of a "
+                          "bytearray is not supported in compiled code",
+                          hint="assign bytes, a bytearray or a List[int]")
+        prim(b, prims.LIST_SET_SLICE, [items(b, ba, target)] + slice_bounds(b, target.slice)
+             + [items(b, new, target)], target)
+        return
     index = _index(b, target.slice, "bytearray")
     prim(b, prims.BYTEARRAY_SETITEM, [ba, index, _int(b, value, target, "bytearray item "
                                                      "assignment")], target)
@@ -248,6 +262,18 @@ def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
                                    INT))
     raise b.error(node, f"'in <bytearray>' takes an int or bytes left operand, not "
                   f"{with_article(item.type)}")
+
+
+def delete_subscript(b: "FunctionBuilder", ba: ops.Value, target: ast.Subscript) -> None:
+    """del ba[i], del ba[a:b:c]."""
+    from .containers import _index
+    from .strings import slice_bounds
+
+    if isinstance(target.slice, ast.Slice):
+        prim(b, prims.LIST_DEL_SLICE, [items(b, ba, target)] + slice_bounds(b, target.slice),
+             target)
+        return
+    prim(b, prims.BYTEARRAY_DELITEM, [ba, _index(b, target.slice, "bytearray")], target)
 
 
 def unsupported(b: "FunctionBuilder", what: str, node: ast.AST):

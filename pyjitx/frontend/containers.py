@@ -831,7 +831,8 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
     if t == BYTEARRAY:
         from . import bytearrays
 
-        raise bytearrays.unsupported(b, "del on a bytearray's items", target)
+        bytearrays.delete_subscript(b, container, target)
+        return
     if is_any(t):
         from . import anys
 

@@ -241,7 +241,7 @@ MUTATORS = frozenset({
     "set_update_list", "set_intersection_update", "set_difference_update",
     "set_symmetric_difference_update",
     # bytearray (a list of ints, bytearray.h)
-    "bytearray_setitem", "bytearray_append", "bytearray_pop", "bytearray_extend_ints",
+    "bytearray_setitem", "bytearray_delitem", "bytearray_append", "bytearray_pop", "bytearray_extend_ints",
     "bytearray_extend_bytes",
     # through an Any (any.h): the container is its first Any operand
     # (any_method's is its second, after the method number: counted as

@@ -34,6 +34,8 @@ PJX_EXPORT pjx_bytes *pjx_bytearray_to_bytes(pjx_list *ba);
 /* ba[i], ba[i] = v (the value checked first, as CPython does) */
 PJX_EXPORT int32_t pjx_bytearray_getitem(pjx_list *ba, int64_t i, int64_t *out);
 PJX_EXPORT int32_t pjx_bytearray_setitem(pjx_list *ba, int64_t i, int64_t v);
+/* del ba[i] */
+PJX_EXPORT int32_t pjx_bytearray_delitem(pjx_list *ba, int64_t i);
 /* ba.append(v); ba.pop(i) */
 PJX_EXPORT int32_t pjx_bytearray_append(pjx_list *ba, int64_t v);
 PJX_EXPORT int32_t pjx_bytearray_pop(pjx_list *ba, int64_t i, int64_t *out);
