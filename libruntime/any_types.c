@@ -102,6 +102,7 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'a': EMIT("Any"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
+    case 'Y': EMIT("bytearray"); break;
     case 'c': { /* c[<id>:<qualname>] */
         const char *name = strchr(d, ':');
         while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;

@@ -96,6 +96,9 @@ int64_t pjx_hash_bytes(const void *data, int64_t size);
 /* Python's hash of an int and of a float (equal where the values are). */
 int64_t pjx_hash_int(int64_t v);
 int64_t pjx_hash_float(double v);
+/* size bytes from the system's randomness (getrandom, else /dev/urandom):
+ * 0, or -1 when none could be read (pyhash.c) */
+int32_t pjx_os_urandom(void *buffer, size_t size);
 
 /* repr of a float as CPython prints it (format.c) */
 pjx_str *pjx_float_repr(double v);

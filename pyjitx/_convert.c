@@ -137,7 +137,7 @@ static void note_mismatch(in_stack *st, PyObject *value, const char *desc, place
 static int leaf_descriptor(const char *d) {
     switch (*d) {
     case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': case 'c':
-    case 'A': return 1;
+    case 'A': case 'Y': return 1;
     case 'o': return leaf_descriptor(d + 2);
     default: return 0;
     }
@@ -464,6 +464,7 @@ static int exact_member(PyObject *value, const char *m) {
     case 'n': return value == Py_None;
     case 's': return PyUnicode_Check(value);
     case 'y': return PyBytes_Check(value);
+    case 'Y': return PyByteArray_Check(value);
     case 'l': return PyList_Check(value);
     case 'd': return PyDict_Check(value);
     case 'e': return PyAnySet_Check(value);
@@ -573,6 +574,17 @@ static conversion in_begin(in_stack *st, PyObject *value, const char **desc, pjx
         pjx_bytes *b = pjx_bytes_from_data(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value));
         if (b == NULL) return pjx_runtime_failed();
         slot->o = &b->ob;
+        return CONVERTED;
+    }
+    case 'Y': { /* a bytearray: the runtime's list of ints 0..255 (bytearray.h) */
+        if (!PyByteArray_Check(value)) return MISMATCH;
+        Py_ssize_t n = PyByteArray_GET_SIZE(value);
+        const unsigned char *data = (const unsigned char *)PyByteArray_AS_STRING(value);
+        pjx_list *l = pjx_list_new(PJX_KIND_INT, n);
+        if (l == NULL) return pjx_runtime_failed();
+        for (Py_ssize_t i = 0; i < n; i++) l->items[i].i = data[i];
+        l->size = n;
+        slot->o = &l->ob;
         return CONVERTED;
     }
     case 'l':

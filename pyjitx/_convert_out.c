@@ -332,6 +332,7 @@ static PyObject *out_begin(out_stack *st, pjx_slot slot, const char **desc) {
         const pjx_bytes *b = (const pjx_bytes *)slot.o;
         return PyBytes_FromStringAndSize(b->data, b->size);
     }
+    case 'Y': return pjx_bytearray_to_python((const pjx_list *)slot.o, NULL);
     case 'l':
         if (st->id != NULL && shared_runtime_object(slot.o))
             return shared_begin(st, slot.o, 'l', d + 2, NULL);
@@ -488,8 +489,28 @@ PyObject *pjx_to_python_in(pjx_slot slot, const char **desc, pjx_identity *id) {
 
 /* ---- write-back -------------------------------------------------------------------- */
 
+/* A bytearray (the runtime's list of ints 0..255, bytearray.h) as a new
+ * bytearray, or into `target` (a bytearray argument written back in
+ * place: resized and overwritten; returns target, a new reference). */
+PyObject *pjx_bytearray_to_python(const pjx_list *l, PyObject *target) {
+    PyObject *ba = target;
+    if (ba == NULL) ba = PyByteArray_FromStringAndSize(NULL, l->size);
+    else if (PyByteArray_Resize(ba, l->size) == 0) Py_INCREF(ba);
+    else ba = NULL;
+    if (ba == NULL) return NULL;
+    char *data = PyByteArray_AS_STRING(ba);
+    for (int64_t i = 0; i < l->size; i++) data[i] = (char)(unsigned char)l->items[i].i;
+    return ba;
+}
+
 int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
     if (*desc == '!') desc++;
+    if (*desc == 'Y') {
+        if (!PyByteArray_Check(target)) return 0;
+        PyObject *done = pjx_bytearray_to_python((const pjx_list *)slot.o, target);
+        Py_XDECREF(done);
+        return done == NULL ? -1 : 0;
+    }
     if (*desc == 'o') {
         if (slot.o == NULL) return 0;
         desc += 2;

@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import operator
+import sys
+import warnings
 
 from . import _ext
+
+if not _ext.HASH_MATCHES:  # (pyjitx/_hashsecret.c checked it at import)
+    warnings.warn(
+        f"hash() of str and bytes in compiled code differs from this interpreter's: its hash "
+        f"algorithm ({sys.hash_info.algorithm}) or its hash secret is out of pyjitx's reach",
+        RuntimeWarning, stacklevel=2)
 
 
 def live_objects() -> int:

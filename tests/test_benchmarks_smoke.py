@@ -127,6 +127,19 @@ def test_quick_run_of_the_class_workloads():
         assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)
 
 
+def test_quick_run_of_the_random_augmentation_workloads():
+    """(issue 18) the compiled numbers are CPython's, so the rows are times, never WRONG"""
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "augment"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    for title in ("random augmentation of", "random augmentation, one example"):
+        jit = [r for r in rows if r[0].startswith(title) and r[1] == "pyjitx"]
+        assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)
+
+
 def test_quick_run_of_the_array_workloads():
     root = Path(__file__).parents[1]
     args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
+from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
                         FunctionSetType, DictType, NDArrayType, ListType,
                         OptionalType, SetType, TupleType, Type, UnionType, VarTupleType)
 
@@ -65,7 +65,9 @@ def abi_type(t: Type) -> ir.Type:
 # held as an Any).  A generator function's result
 # is `g[X]`: its items collected in a List[X], returned to Python as an
 # iterator (CompiledModule.return_descriptor).
-_SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y"}
+# A bytearray is `Y` (a list of ints 0..255 in the runtime, a bytearray in
+# Python).
+_SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y", BYTEARRAY: "Y"}
 
 
 def boundary_descriptor(t: Type) -> str:

@@ -10,13 +10,13 @@ import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType, NDArrayType,
+from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType, NDArrayType,
                         SetType, TupleType, Type, VarTupleType, make_union)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
-              str: STR, bytes: BYTES}
+              str: STR, bytes: BYTES, bytearray: BYTEARRAY}
 _BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE, "str": STR,
-            "bytes": BYTES, "Any": ANY, "object": ANY}
+            "bytes": BYTES, "bytearray": BYTEARRAY, "Any": ANY, "object": ANY}
 # A container annotation without its item types (`List`, `dict`, `Tuple`)
 # holds Any items, as typing reads it.
 _BARE = {list: ListType(ANY), dict: DictType(ANY, ANY), set: SetType(ANY),
@@ -29,7 +29,7 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 
 
 SUPPORTED_TYPES_HINT = (
-    "supported types: int, float, bool, None, str, bytes, Any, List[T], Dict[K, V], Set[T], "
+    "supported types: int, float, bool, None, str, bytes, bytearray, Any, List[T], Dict[K, V], Set[T], "
     "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), Optional[T], Union[A, B] and A | B, "
     "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim]")
 
@@ -319,6 +319,8 @@ def type_of_python_value(value: Any) -> Optional[Type]:
         return STR
     if isinstance(value, bytes):
         return BYTES
+    if isinstance(value, bytearray):
+        return BYTEARRAY
     from .classes import class_type_of_instance
 
     instance_type = class_type_of_instance(value)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, FLOAT, INT, NONE, STR, ClassType, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -50,6 +50,10 @@ def _box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if is_any(t):
         return value
+    if t == BYTEARRAY:  # (held as a list of ints: an Any would take it for one)
+        from .bytearrays import unsupported
+
+        raise unsupported(b, "a bytearray held as an Any (or in a union)", node)
     if t == INT:
         return _prim(b, prims.BOX_INT, [value], node)
     if t == FLOAT:

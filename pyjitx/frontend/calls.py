@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
+from ..ir.types import (is_any, with_article, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
                         FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
 from .annotations import (annotation_scope, is_callable_annotation, parameter_type,
                           type_from_annotation)
@@ -90,6 +90,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
         if written is not None:
             return written
+        static = _module("stdlib").static_call(b, node)  # str.maketrans(...)
+        if static is not None:
+            return static
         unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
         if unbound is not None:
             from .closures import call_value
@@ -123,6 +126,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return handler(b, node, target)
         with StaticCall(b, node, f"{target.__name__}()") as call:
             return handler(b, call, target)
+    built = _module("stdlib").call(b, node, target)  # random.X(...)
+    if built is not None:
+        return built
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
     json_calls = _module("json_calls")
@@ -240,6 +246,9 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
             return _builtin_method_call(b, call, func, receiver)
     from .classes import method_call
 
+    built = _module("stdlib").method_call(b, receiver, func.attr, node)  # random.Random
+    if built is not None:
+        return built
     return method_call(b, receiver, func.attr, node)
 
 
@@ -254,6 +263,8 @@ def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribu
         return anys.method_call(b, receiver, func.attr, node)
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
+    if receiver.type == BYTEARRAY:
+        return _module("bytearrays").method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
         from . import arrays
 
@@ -768,6 +779,8 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         from . import arrays
 
         return arrays.length(b, value, node)
+    if value.type == BYTEARRAY:
+        return b.emit(ops.Length(_module("bytearrays").items(b, value, node)))
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))
@@ -776,19 +789,21 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     """hash(x): Python's hash of the value (a class's __hash__ for instances)."""
     from .classes import call_special
-    from .strings import emit_prim
-    from ..ir.types import OptionalType, slot_kind
+    from .hashing import hash_frozenset, hash_value, is_frozenset_call
 
+    if len(node.args) == 1 and not node.keywords and is_frozenset_call(b, node.args[0]):
+        return hash_frozenset(b, node.args[0], node)
     (value,) = _positional(b, node, "hash", 1, 1)
+    if value.type == BYTEARRAY:
+        raise b.error(node, "hash() of a bytearray: unhashable type: 'bytearray' (TypeError in "
+                      "CPython)", hint="hash bytes(ba)")
     special = call_special(b, value, "__hash__", [], node)
     if special is not None:
         if special.type != INT:
             raise b.error(node, "__hash__ must return an int")
         minus_one = b.emit(ops.Compare("eq", special, ops.Constant(INT, -1)))
         return b.emit(ops.Select(minus_one, ops.Constant(INT, -2), special))
-    t = value.type
-    kind = slot_kind(t.item if isinstance(t, OptionalType) else t)
-    return emit_prim(b, prims.SLOT_HASH, [ops.Constant(INT, kind), value], node)
+    return hash_value(b, value, node)
 
 
 def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
@@ -1134,7 +1149,7 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         return kind_test(b, value, classes_node, node, "isinstance")
     names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
     by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
-                type(None): (NONE,)}
+                bytearray: (BYTEARRAY,), type(None): (NONE,)}
     container_classes = {list: ListType, dict: DictType, set: SetType, tuple: TupleType}
     dynamic: List[ops.Value] = []
     for name_node in names:
@@ -1223,6 +1238,8 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
     id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
+    id(builtins.bytearray): lambda b, node, target: _module('bytearrays').construct(b, node),
+    id(builtins.bytes): lambda b, node, target: _module('bytearrays').bytes_call(b, node),
 }
 
 

@@ -74,6 +74,9 @@ def original_class(obj: Any) -> Optional[type]:
         from ..stringio import StringIO
 
         obj = StringIO
+    from .stdlib import stand_in
+
+    obj = stand_in(obj)  # random.Random
     original = obj.__dict__.get("__pjx_class__")
     if original is not None:
         return original

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+from ..ir.types import (is_any, join, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
                         VarTupleType, OptionalType, function_set, has_unknown, holds_functions, slot_kind,
                         unify,
@@ -432,6 +432,10 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if isinstance(t, ListType):
         return value
+    if t == BYTEARRAY:  # (the same object, as the List[int] it is held as)
+        from .bytearrays import items
+
+        return items(b, value, node)
     if is_any(t):  # its items as a new List[Any] (as `for x in value` iterates)
         from . import anys
 
@@ -768,6 +772,11 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
 
         arrays.store_subscript(b, container, target, value)
         return
+    if t == BYTEARRAY:
+        from . import bytearrays
+
+        bytearrays.store_subscript(b, container, target, value)
+        return
     if is_any(t):
         from . import anys
 
@@ -819,6 +828,11 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
 
     container = b.expr.value(target.value)
     t = container.type
+    if t == BYTEARRAY:
+        from . import bytearrays
+
+        bytearrays.delete_subscript(b, container, target)
+        return
     if is_any(t):
         from . import anys
 
@@ -900,6 +914,14 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
         from . import arrays
 
         arrays.augmented_item(b, container, stmt)
+        return
+    if t == BYTEARRAY:  # ba[i] += v: the byte read, changed, checked and stored
+        key = _index(b, target.slice, "bytearray")
+        current = prim(b, prims.BYTEARRAY_GETITEM, [container, key], target, INT)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
+        if result.type not in (INT, BOOL):
+            raise b.error(stmt, f"a bytearray item takes an int, not {with_article(result.type)}")
+        prim(b, prims.BYTEARRAY_SETITEM, [container, key, b.expr.coerce(result, INT, stmt)], stmt)
         return
     if isinstance(t, ListType):
         key = _index(b, target.slice, "list")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS,
+from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify, DictType, ListType, SetType)
@@ -215,6 +215,10 @@ class ExpressionBuilder:
             return arrays.subscript(self.b, value, node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
+        if value.type == BYTEARRAY:
+            from . import bytearrays
+
+            return bytearrays.subscript(self.b, value, node)
         if is_any(value.type):
             from . import anys
 
@@ -603,6 +607,10 @@ class ExpressionBuilder:
             return truthy(self.b, value, node)
         if value.type in (EXCEPTION, EXCEPTION_CLASS) or isinstance(value.type, FunctionType):
             return ops.Constant(BOOL, True)  # as any object without __bool__/__len__
+        if value.type == BYTEARRAY:
+            from . import bytearrays, strings
+
+            return strings.truthy(self.b, bytearrays.items(self.b, value, node))
         if value.type.is_refcounted:
             from . import strings
 
@@ -724,11 +732,35 @@ class ExpressionBuilder:
             return self.emit(ops.PrimitiveCall(prims.FLOAT_POW, [left, right]))
         return self.emit(ops.FloatArith(op, left, right))
 
+    def _bytearray_compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
+                           node: ast.AST) -> ops.Value:
+        from . import bytearrays
+
+        if isinstance(op_node, (ast.In, ast.NotIn)) and (
+                right.type == BYTEARRAY or (left.type == BYTEARRAY and right.type == BYTES)):
+            found = bytearrays.contains(self.b, left, right, node)
+            return found if isinstance(op_node, ast.In) else self.emit(ops.Unary("bool_not", found))
+        op = _COMPARES.get(type(op_node))
+        result = None if op is None else bytearrays.compare(self.b, op, left, right, node)
+        if result is None:
+            raise self.error(node, f"'{type(op_node).__name__}' between '{left.type}' and "
+                             f"'{right.type}' is not supported in compiled code",
+                             hint=bytearrays.HINT)
+        return result
+
     def _object_binary(self, op: str, left: ops.Value, right: ops.Value,
                        node: ast.AST) -> ops.Value:
         from . import strings
 
         result = None
+        if BYTEARRAY in (left.type, right.type):
+            from . import bytearrays
+
+            result = bytearrays.binary(self.b, op, left, right, node)
+            if result is None:
+                raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                                 f"'{left.type}' and '{right.type}'", hint=bytearrays.HINT)
+            return result
         if STR in (left.type, right.type) or BYTES in (left.type, right.type):
             result = strings.binary(self.b, op, left, right, node)
         if result is None:
@@ -753,6 +785,8 @@ class ExpressionBuilder:
 
     def compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
                 node: ast.AST) -> ops.Value:
+        if BYTEARRAY in (left.type, right.type):
+            return self._bytearray_compare(op_node, left, right, node)
         if isinstance(left.type, NDArrayType) or isinstance(right.type, NDArrayType):
             from . import arrays
 

@@ -93,6 +93,9 @@ def called_generator(b: "FunctionBuilder", node: ast.expr) -> Optional[types.Fun
         target = target.__func__
     if _is_dispatcher(target):
         target = target.py_func
+    from .stdlib import stand_in_function
+
+    target = stand_in_function(target)  # heapq.merge
     return target if is_generator_function(target) else None
 
 

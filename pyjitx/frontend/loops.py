@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, BOOL, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
+from ..ir.types import (is_any, BOOL, BYTEARRAY, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -304,6 +304,10 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
         from . import anys
 
         return anys.items(b, value, node)
+    if t == BYTEARRAY:  # its bytes as the List[int] it is held as (re-read each step)
+        from .bytearrays import items
+
+        return items(b, value, node)
     if isinstance(t, (ListType, TupleType, VarTupleType)) or t in (STR, BYTES):
         if isinstance(t, ListType) and t.item == UNKNOWN:
             raise b.error(node, "cannot infer the item type of this empty list",

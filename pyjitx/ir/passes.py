@@ -294,6 +294,9 @@ MUTATORS = frozenset({
     "set_add", "set_discard", "set_remove", "set_pop", "set_clear", "set_update",
     "set_update_list", "set_intersection_update", "set_difference_update",
     "set_symmetric_difference_update",
+    # bytearray (a list of ints, bytearray.h)
+    "bytearray_setitem", "bytearray_delitem", "bytearray_append", "bytearray_pop", "bytearray_extend_ints",
+    "bytearray_extend_bytes",
     # through an Any (any.h): the container is its first Any operand
     # (any_method's is its second, after the method number: counted as
     # "stored into a container" below, which marks it all the same)
@@ -320,7 +323,7 @@ def _reads_only(op) -> bool:
 
 
 # Primitives whose result is their first operand's object itself.
-_ALIASING = frozenset({"any_box_container", "any_cast"})
+_ALIASING = frozenset({"any_box_container", "any_cast", "bytearray_view", "bytearray_of_items"})
 
 
 def mutated_params(fn: Function) -> Set[str]:
@@ -333,8 +336,8 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, OptionalOp, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import (BYTES, STR, DictType, ListType, OptionalType, SetType, TupleType,
-                        VarTupleType, is_any)
+    from .types import (BYTEARRAY, BYTES, STR, DictType, ListType, OptionalType, SetType,
+                        TupleType, VarTupleType, is_any)
 
     def holds_containers(t) -> bool:
         """May a container the function reaches through t, other than t
@@ -359,7 +362,7 @@ def mutated_params(fn: Function) -> Set[str]:
 
     params = {p: p.name for p in fn.entry.params
               if isinstance(p.type, (ListType, DictType, SetType, TupleType, VarTupleType,
-                                     OptionalType)) or is_any(p.type)}
+                                     OptionalType)) or is_any(p.type) or p.type == BYTEARRAY}
     # values that are a parameter's object under another type: wrapped in an
     # Optional or an Any, cast back (`y: Any = xs; y.append(1)` changes xs)
     changed = True

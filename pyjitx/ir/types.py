@@ -73,6 +73,16 @@ class BytesType(ObjectType):
 
 
 @dataclass(frozen=True)
+class BytearrayType(ObjectType):
+    """A bytearray: held as a list of ints 0..255 (libruntime/bytearray.c),
+    its own type so that only bytearray's operations, with its checks and
+    messages, apply to it, and it crosses into Python as a bytearray."""
+
+    def __str__(self) -> str:
+        return "bytearray"
+
+
+@dataclass(frozen=True)
 class ExceptionValueType(ObjectType):
     """A caught exception (`except ... as e`), a runtime pjx_exception."""
 
@@ -141,6 +151,7 @@ EXCEPTION = ExceptionValueType()
 EXCEPTION_CLASS = ExceptionClassType()
 STR = StrType()
 BYTES = BytesType()
+BYTEARRAY = BytearrayType()
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,9 @@ class OptionalType(ObjectType):
     """Optional[T] for an object type T: the pointer, NULL meaning None."""
 
     item: Type
+
+    def __post_init__(self) -> None:
+        _storable(self.item)  # (refuses a bytearray)
 
     def __str__(self) -> str:
         return f"Optional[{self.item}]"
@@ -321,7 +335,16 @@ def function_set(*types: Type) -> FunctionSetType:
 
 def _storable(t: Type) -> Type:
     """A container item type: a function value is held as its key, so the
-    item type of a function is the set of it (see FunctionSetType)."""
+    item type of a function is the set of it (see FunctionSetType).  A
+    bytearray is no item type: it is held as a list of ints, which the
+    container's printing, hashing and Any conversions would take it for."""
+    if t == BYTEARRAY:
+        from ..errors import CompileError
+
+        raise CompileError("a bytearray inside a container (list, tuple, dict, set, Optional) is "
+                           "not supported in compiled code",
+                           hint="keep bytearrays in locals, parameters and results; convert with "
+                                "bytes(ba) to store one")
     return function_set(t) if isinstance(t, FunctionRefType) else t
 
 
@@ -399,6 +422,8 @@ def make_union(*types: Type) -> Optional[Type]:
     others = [m for m in members if m != NONE]
     if len(others) == 1 and others[0].is_refcounted:
         return OptionalType(others[0])
+    if BYTEARRAY in members:  # (a union is held as an Any, which would take it for a list)
+        return None
     members.sort(key=lambda m: (m == NONE, str(m)))
     return UnionType(tuple(members))
 
