@@ -23,6 +23,7 @@
 #include "_state.h"
 #include "_pycall.h"
 #include "pyjitx/containers.h"
+#include "pyjitx/collections.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"

@@ -131,8 +131,10 @@ class ModuleLowering:
             return self.external(prim.symbol, VOID, args)
         return self.external(prim.symbol, result, args)
 
-    def string(self, text: str) -> ir.Constant:
-        """A pointer to a NUL-terminated UTF-8 constant."""
+    def string(self, text: Optional[str]) -> ir.Constant:
+        """A pointer to a NUL-terminated UTF-8 constant (NULL for None)."""
+        if text is None:
+            return ir.Constant(PTR, None)
         var = self.strings.get(text)
         if var is None:
             data = bytearray(text.encode("utf-8") + b"\0")

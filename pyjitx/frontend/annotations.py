@@ -50,6 +50,11 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY
+    from .stdlib_collections import annotation_type
+
+    flavoured = annotation_type(annotation, scope)  # Counter[str], Deque[int] ...
+    if flavoured is not None:
+        return flavoured
     bare = _bare_container(annotation)
     if bare is not None:
         return bare
@@ -172,6 +177,11 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
     array = _array_node(node)
     if array is not None:
         return array
+    from .stdlib_collections import annotation_node
+
+    flavoured = annotation_node(node, scope, _type_from_node)  # "Counter[str]" ...
+    if flavoured is not None:
+        return flavoured
     name = _dotted_name(node)
     if name is not None:
         simple = _BY_NAME.get(name)

@@ -113,6 +113,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         raise b.error(func, f"{with_article(callee.type)} is not callable")
     from .signatures import StaticCall
 
+    from . import stdlib
+
+    standard = stdlib.call_handler(target)  # collections, itertools, functools, json
+    if standard is not None:
+        return standard(b, node, target)
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         if target in (builtins.print, builtins.min, builtins.max):  # (they unpack *xs)
@@ -896,6 +901,12 @@ def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
                     or called_generator(b, node.args[0]):
                 return _dict_from_pairs(b, node)
             value = b.expr.value(node.args[0])
+            if isinstance(value.type, DictType) and type(value.type) is not DictType:
+                # dict(counter): a plain dict of its items
+                from ..ir.primitives_stdlib import DICT_PLAIN_COPY
+
+                return containers.prim(b, DICT_PLAIN_COPY, [value], node,
+                                       DictType(value.type.key, value.type.value))
             if isinstance(value.type, DictType):
                 return containers.prim(b, prims.DICT_COPY, [value], node, value.type)
             return _dict_from_pairs(b, node, value)
@@ -1109,6 +1120,13 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             else resolve_attribute(b, name_node)
         if cls in by_class and value.type in by_class[cls]:
             return ops.Constant(BOOL, True)
+        from .stdlib_collections import isinstance_constant
+
+        known = isinstance_constant(cls, value.type)  # Counter, deque ...
+        if known is not None and not is_any(value.type):
+            if known:
+                return ops.Constant(BOOL, True)
+            continue
         if cls in container_classes and isinstance(value.type, container_classes[cls]):
             return ops.Constant(BOOL, True)
         from ..arrays import is_ndarray_class

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (is_any, join, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
-                        FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
-                        VarTupleType, OptionalType, function_set, has_unknown, holds_functions, slot_kind,
-                        unify,
-                        with_article)
+                        DequeType, FunctionSetType, FunctionType, ListType, NDArrayType, SetType,
+                        TupleType, Type, VarTupleType, OptionalType, dict_like, function_set,
+                        has_unknown, holds_functions, slot_kind, unify, with_article)
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -68,13 +67,19 @@ def kind(t: Type) -> ops.Constant:
 
 
 def fresh_container(value: ops.Value) -> bool:
-    return isinstance(value, ops.PrimitiveCall) and value.primitive in (
-        prims.LIST_NEW, prims.DICT_NEW, prims.SET_NEW)
+    from .stdlib_collections import fresh_primitives
+
+    return isinstance(value, ops.PrimitiveCall) and (value.primitive in (
+        prims.LIST_NEW, prims.DICT_NEW, prims.SET_NEW) or value.primitive in fresh_primitives())
 
 
 def retype_fresh(value: ops.Value, to: Type) -> ops.Value:
     """An empty literal whose item type was unknown, given its real type."""
     assert isinstance(value, ops.PrimitiveCall)
+    from .stdlib_collections import retype
+
+    if retype(value, to):  # Counter(), deque(), defaultdict(list) ...
+        return value
     value.type = to
     if isinstance(to, (ListType, SetType)):
         value.operands[0] = kind(to.item)
@@ -124,6 +129,9 @@ def learn_type(b: "FunctionBuilder", receiver_node: ast.AST, learned: Type,
     if isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals:
         b.var_types[receiver_node.id] = learned
         raise Retry()
+    from .stdlib_collections import learn_through
+
+    learn_through(b, receiver_node, learned, node)  # d[k].append(x) of d = defaultdict(list)
     raise b.error(node, "cannot infer the item type of this empty container",
                   hint="annotate the variable, e.g. 'xs: List[int] = []'")
 
@@ -439,6 +447,10 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     if isinstance(t, (DictType, SetType)):
         item = t.key if isinstance(t, DictType) else t.item
         return prim(b, prims.DICT_KEYS, [value], node, ListType(item))
+    if isinstance(t, DequeType):  # its items, read in place
+        from .stdlib_collections import deque_view
+
+        return deque_view(b, value)
     if t in (STR,) or isinstance(t, (TupleType, VarTupleType)):
         from .loops import build_for
 
@@ -454,7 +466,7 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
 
 
 def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
-    if isinstance(t, (ListType, SetType, VarTupleType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, DequeType)):
         return t.item
     if isinstance(t, DictType):
         return t.key
@@ -479,6 +491,11 @@ def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
 
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
            node: ast.AST) -> Optional[ops.Value]:
+    from . import stdlib_collections
+
+    done = stdlib_collections.binary(b, op, left, right, node)  # Counter +, deque * ...
+    if done is not None:
+        return done
     lt, rt = left.type, right.type
     if isinstance(node, ast.AugAssign):
         result = _inplace(b, op, left, right, node)
@@ -574,6 +591,11 @@ def _inplace(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
 
 def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             node: ast.AST) -> Optional[ops.Value]:
+    from . import stdlib_collections
+
+    done = stdlib_collections.compare(b, op, left, right, node)  # Counter ==, deque < ...
+    if done is not None:
+        return done
     lt, rt = left.type, right.type
     if _is_tuple(lt) and _is_tuple(rt) and type(lt) is not type(rt):
         rt = lt  # a fixed and a variable-length tuple compare item by item
@@ -615,6 +637,10 @@ def _int_bool(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
 
 def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
              node: ast.AST) -> ops.Value:
+    if isinstance(container.type, DequeType):
+        from .stdlib_collections import deque_view
+
+        container = deque_view(b, container)
     t = container.type
     if isinstance(t, ListType):
         if t.item == UNKNOWN:
@@ -712,6 +738,12 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> op
     from .strings import slice_bounds
 
     t = value.type
+    from . import stdlib_collections
+
+    if stdlib_collections.flavoured(t):  # c[k] (0 when missing), dq[i] ...
+        found = stdlib_collections.subscript(b, value, node)
+        if found is not None:
+            return found
     if isinstance(node.slice, ast.Slice):
         bounds = slice_bounds(b, node.slice)
         if isinstance(t, ListType):
@@ -784,6 +816,10 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
         require_special(b, container, "__setitem__", [b.expr.value(target.slice), value], target,
                         f"'{t}' object does not support item assignment")
         return
+    from . import stdlib_collections
+
+    if stdlib_collections.store_subscript(b, container, target, value):  # dq[i] = v
+        return
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
             from .strings import slice_bounds
@@ -804,10 +840,10 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
     if isinstance(t, DictType):
         key = b.expr.value(target.slice)
         if has_unknown(t):
-            learn_type(b, target.value, DictType(unify(t.key, key.type) or key.type,
-                                                 unify(t.value, value.type) or value.type), target)
-        learn_functions(b, target.value, t.key, key, lambda k: DictType(k, t.value), target)
-        learn_functions(b, target.value, t.value, value, lambda v: DictType(t.key, v), target)
+            learn_type(b, target.value, dict_like(t, unify(t.key, key.type) or key.type,
+                                                  unify(t.value, value.type) or value.type), target)
+        learn_functions(b, target.value, t.key, key, lambda k: dict_like(t, k, t.value), target)
+        learn_functions(b, target.value, t.value, value, lambda v: dict_like(t, t.key, v), target)
         prim(b, prims.DICT_SETITEM, [container, coerce_item(b, key, t.key, target.slice, "this dict"),
                                      coerce_item(b, value, t.value, target, "this dict")], target)
         return
@@ -823,6 +859,10 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
         from . import anys
 
         anys.delete(b, container, target.slice, target)
+        return
+    from . import stdlib_collections
+
+    if stdlib_collections.delete_subscript(b, container, target):  # del dq[i], del c[k]
         return
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
@@ -901,6 +941,10 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
 
         arrays.augmented_item(b, container, stmt)
         return
+    from . import stdlib_collections
+
+    if stdlib_collections.augmented_item(b, stmt, container):  # c[w] += 1 ...
+        return
     if isinstance(t, ListType):
         key = _index(b, target.slice, "list")
         current = prim(b, prims.LIST_GET, [container, key], target, t.item)
@@ -912,7 +956,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
         key = b.expr.value(target.slice)
         if has_unknown(t):
             increment = b.expr.value(stmt.value)
-            learn_type(b, target.value, DictType(key.type, increment.type), target)
+            learn_type(b, target.value, dict_like(t, key.type, increment.type), target)
         key = coerce_item(b, key, t.key, target.slice, "this dict")
         current = prim(b, prims.DICT_GETITEM, [container, key], target, t.value)
         result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)

@@ -268,6 +268,10 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
     t = value.type
     if isinstance(t, (DictType, SetType)):
         return containers.as_list(b, value, node)
+    from .stdlib_collections import DequeType, deque_view
+
+    if isinstance(t, DequeType):  # its items, in place
+        return deque_view(b, value)
     if is_any(t):  # its items, as a List[Any]
         from . import anys
 

@@ -479,3 +479,6 @@ ND_INPLACE_FLOAT = _p("ndarray_inplace_float", (I32, OBJ, FLOAT), NONE, "status"
 ND_REDUCE_INT = _p("ndarray_reduce_int", (I32, OBJ), INT, "status")
 ND_REDUCE_FLOAT = _p("ndarray_reduce_float", (I32, OBJ), FLOAT, "status")
 ND_REDUCE_AXIS = _p("ndarray_reduce_axis", (I32, OBJ, INT), OBJ)
+
+# the standard-library stand-ins' primitives (collections, json, functools)
+from . import primitives_stdlib  # noqa: E402,F401

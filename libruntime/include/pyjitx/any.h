@@ -84,6 +84,11 @@ PJX_EXPORT pjx_list *pjx_any_items(pjx_object *a);
 /* isinstance(a, T) for a built-in T (PJX_TYPE_*, PJX_TYPE_NONE_CHECK for
  * None) or a compiled class (class_id != 0). */
 #define PJX_TYPE_NONE_CHECK 100
+/* ... and for collections.Counter, OrderedDict, defaultdict (a dict with
+ * that collections.h flag: 1 << (id - 101)) */
+#define PJX_TYPE_COUNTER_CHECK 101
+#define PJX_TYPE_ORDERED_CHECK 102
+#define PJX_TYPE_DEFAULTDICT_CHECK 103
 PJX_EXPORT int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t class_id);
 /* type(a) is T (exact: no subclasses, a bool is no int), type(a) is type(b) */
 PJX_EXPORT int64_t pjx_any_is_type(pjx_object *a, int64_t type_id, int64_t class_id);

@@ -1,0 +1,23 @@
+"""Calls of the standard library that compiled code runs natively: which
+frontend module builds each (collections' classes, itertools, functools,
+json).  calls.build_call asks here before anything else, so that these
+names are never mistaken for user classes or functions to compile."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from ..ir import ops
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+Handler = Callable[["FunctionBuilder", ast.Call, Any], ops.Value]
+
+
+def call_handler(target: Any) -> Optional[Handler]:
+    from . import stdlib_collections
+
+    if stdlib_collections.is_collection_class(target):
+        return stdlib_collections.construct
+    return None
