@@ -31,7 +31,8 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 SUPPORTED_TYPES_HINT = (
     "supported types: int, float, bool, None, str, bytes, Any, List[T], Dict[K, V], Set[T], "
     "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), Optional[T], Union[A, B] and A | B, "
-    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim]")
+    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim], collections' "
+    "Counter[T], OrderedDict[K, V], DefaultDict[K, V], Deque[T]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:

@@ -34,7 +34,9 @@ from .source import synthesised_function
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
 
-CONTAINERS = (list, dict, set, frozenset, tuple)
+import collections
+
+CONTAINERS = (list, dict, set, frozenset, tuple, collections.deque)
 # a longer tuple of one item type is a Tuple[T, ...] (an index into it is
 # then one operation whatever the position, and its type stays small)
 _FIXED_TUPLE_MAX = 8
@@ -162,9 +164,15 @@ def value_type(b: "FunctionBuilder", value: Any, node: ast.AST, name: str, seen:
             return VarTupleType(items[0])
         return TupleType(tuple(items))
     if isinstance(value, dict):
-        return DictType(_items_type(b, value.keys(), node, name, seen),
-                        _items_type(b, value.values(), node, name, seen))
+        from .stdlib_collections import captured_dict_type
+
+        return captured_dict_type(b, value, _items_type(b, value.keys(), node, name, seen),
+                                  _items_type(b, value.values(), node, name, seen), node, name)
     item = _items_type(b, value, node, name, seen)
+    if isinstance(value, collections.deque):
+        from ..ir.types import DequeType
+
+        return DequeType(item)
     return ListType(item) if isinstance(value, list) else SetType(item)
 
 
@@ -244,8 +252,18 @@ class _SourceWriter:
             inner = ", ".join(self.literal(v) for v in value)
             return f"({inner},)" if len(value) == 1 else f"({inner})"
         if isinstance(value, dict):
-            return "{" + ", ".join(f"{self.literal(k)}: {self.literal(v)}"
+            text = "{" + ", ".join(f"{self.literal(k)}: {self.literal(v)}"
                                    for k, v in value.items()) + "}"
+            if type(value) is dict:
+                return text
+            from .stdlib_collections import captured_source
+
+            return captured_source(self.scope, value, text)
+        if isinstance(value, collections.deque):
+            from .stdlib_collections import captured_source
+
+            return captured_source(self.scope, value,
+                                   "[" + ", ".join(self.literal(v) for v in value) + "]")
         if isinstance(value, (set, frozenset)):
             if not value:
                 return "set()"

@@ -24,7 +24,6 @@ that type reads a missing key."""
 from __future__ import annotations
 
 import ast
-import builtins
 import collections
 import typing
 from typing import TYPE_CHECKING, Any, List, Optional, Tuple
@@ -33,8 +32,8 @@ from ..backend.abi import boundary_descriptor
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir import primitives_stdlib as sp
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, CounterType,
-                        DefaultDictType, DequeType, DictType, FunctionRefType, ListType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, CounterType,
+                        DefaultDictType, DequeType, DictType, ListType,
                         OrderedDictType, SetType, TupleType, Type, dict_like, has_unknown,
                         make_union, unify, with_article)
 
@@ -44,11 +43,6 @@ if TYPE_CHECKING:
 CLASSES = (collections.Counter, collections.OrderedDict, collections.defaultdict,
            collections.deque)
 
-# libruntime collections.h PJX_FACTORY_*: the factories the runtime makes itself
-_FACTORY_CODES = {None: 0, list: 1, int: 2, float: 3, str: 4, bytes: 5, bool: 6, set: 7, dict: 8,
-                  tuple: 9, collections.Counter: 10, collections.OrderedDict: 11,
-                  collections.deque: 12, collections.defaultdict: 13}
-_COMPILED_FACTORY = 14
 
 
 def is_collection_class(obj: Any) -> bool:
@@ -99,9 +93,16 @@ def annotation_type(annotation: Any, scope: Optional[dict]) -> Optional[Type]:
 
 def annotation_node(node: ast.expr, scope: Optional[dict], of_node) -> Optional[Type]:
     """The string forms: "Counter[str]", "collections.deque[int]", "Deque"."""
+    from .annotations import _scope_value
+
     target = node.value if isinstance(node, ast.Subscript) else node
-    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
-    origin = _NAMES.get(name or "")
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        return None
+    found = _scope_value(target, scope)  # (an alias: `from typing import Counter as C`)
+    origin = found if is_collection_class(found) else typing.get_origin(found)
+    if not is_collection_class(origin):
+        name = target.attr if isinstance(target, ast.Attribute) else target.id
+        origin = _NAMES.get(name) if found is None else None
     if origin is None:
         return None
     if not isinstance(node, ast.Subscript):
@@ -130,6 +131,23 @@ def _impl(name: str) -> Any:
     from ..stdlib import collections_impl
 
     return getattr(collections_impl, name)
+
+
+def _deque():
+    from . import stdlib_deque
+
+    return stdlib_deque
+
+
+def _defaultdict():
+    from . import stdlib_defaultdict
+
+    return stdlib_defaultdict
+
+
+def deque_view(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
+    """The deque as a list of its items, for what only reads them."""
+    return b.emit(ops.OptionalOp("wrap", value, ListType(value.type.item)))
 
 
 def call_impl(b: "FunctionBuilder", node: ast.AST, name: str, values: List[ops.Value]) -> ops.Value:
@@ -197,12 +215,16 @@ def _learn_key(b: "FunctionBuilder", container_node: ast.AST, t: DictType, key: 
 
 def construct(b: "FunctionBuilder", node: ast.Call, cls: Any) -> ops.Value:
     if cls is collections.deque:
-        return _new_deque(b, node)
+        from .stdlib_deque import new_deque
+
+        return new_deque(b, node)
     if cls is collections.Counter:
         return _new_counter(b, node)
     if cls is collections.OrderedDict:
         return _new_ordered(b, node)
-    return _new_defaultdict(b, node)
+    from .stdlib_defaultdict import new_defaultdict
+
+    return new_defaultdict(b, node)
 
 
 def _keywords_dict(b: "FunctionBuilder", node: ast.Call) -> Optional[ast.Dict]:
@@ -329,215 +351,6 @@ def _new_ordered(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     return result
 
 
-def _new_defaultdict(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
-    from .calls import _dict
-
-    _single_argument(b, node, "defaultdict()", most=2)
-    keywords = _keywords_dict(b, node)
-    factory = _factory(b, node.args[0] if node.args else None, node)
-    t = DefaultDictType(UNKNOWN, factory.value_type, factory.static)
-    expected = b.expected.get(id(node))
-    parts = []
-    if len(node.args) == 2:
-        rest = ast.copy_location(ast.Call(func=node.func, args=node.args[1:], keywords=[]), node)
-        parts.append(_dict(b, rest, dict))
-    if keywords is not None:
-        parts.append(b.expr.value(keywords))
-    if parts:
-        value = unify(t.value, parts[0].type.value) or parts[0].type.value
-        t = DefaultDictType(parts[0].type.key, value, factory.static)
-    if isinstance(expected, DefaultDictType) and unify(
-            DefaultDictType(expected.key, expected.value, factory.static), t) is not None:
-        t = DefaultDictType(expected.key, expected.value, factory.static)
-    result = _prim(b, sp.DEFAULTDICT_NEW, [
-        _kind(t.key), _kind(t.value), ops.Constant(INT, factory.code),
-        ops.Constant(prims.CSTR, descriptor_of(t.value)), ops.Constant(prims.CSTR, factory.name),
-        ops.Constant(prims.CSTR, factory.source)], node, t)
-    for part in parts:
-        if part.type.key != t.key or part.type.value != t.value:
-            raise b.error(node, f"defaultdict(): {part.type} and {t} hold different items",
-                          hint="pass one mapping whose items have the factory's type")
-        _prim(b, prims.DICT_UPDATE, [result, part], node)
-    return result
-
-
-class Factory:
-    """What defaultdict(factory) calls for a missing key."""
-
-    def __init__(self, code: int, value_type: Type, name: str, source: Optional[str],
-                 static: Any = None) -> None:
-        self.code = code              # PJX_FACTORY_* (with an inner code << 8)
-        self.value_type = value_type  # of what it makes (UNKNOWN: learned at first use)
-        self.name = name              # its repr
-        self.source = source          # how Python finds it ("module\\nqualname"), or None
-        self.static = static          # compiled code calls it: a FunctionRefType / ClassType
-
-
-def _builtin_value_type(cls: Any) -> Type:
-    return {list: ListType(UNKNOWN), int: INT, float: FLOAT, str: STR, bytes: BYTES, bool: BOOL,
-            set: SetType(UNKNOWN), dict: DictType(UNKNOWN, UNKNOWN), tuple: TupleType(()),
-            collections.Counter: CounterType(UNKNOWN, INT),
-            collections.OrderedDict: OrderedDictType(UNKNOWN, UNKNOWN),
-            collections.deque: DequeType(UNKNOWN),
-            collections.defaultdict: DefaultDictType(UNKNOWN, UNKNOWN)}[cls]
-
-
-def _global_object(b: "FunctionBuilder", node: ast.expr) -> Any:
-    """What a name or dotted name of the module refers to, or None (a local,
-    anything else)."""
-    from .calls import _is_module_path, resolve_attribute
-
-    try:
-        if isinstance(node, ast.Name) and node.id not in b.locals and \
-                node.id not in b.lambda_bindings:
-            return b.lookup_global(node.id, node)
-        if isinstance(node, ast.Attribute) and _is_module_path(b, node.value):
-            return resolve_attribute(b, node)
-    except Exception:  # noqa: BLE001 - not a module-level name
-        return None
-    return None
-
-
-def _builtin_factory(b: "FunctionBuilder", node: ast.expr) -> Optional[Any]:
-    """The built-in class a factory expression names (list, int, Counter ...)."""
-    target = _global_object(b, node)
-    for cls in _FACTORY_CODES:
-        if cls is not None and target is cls:
-            return cls
-    return None
-
-
-def _lambda_builtin(b: "FunctionBuilder", fn: ast.Lambda) -> Optional[Tuple[int, Type]]:
-    """`lambda: []`, `lambda: 0`, `lambda: set()`, `lambda: defaultdict(int)`:
-    (code, value type) of the built-in factory it is the same as."""
-    if fn.args.args or fn.args.posonlyargs or fn.args.kwonlyargs or fn.args.vararg or \
-            fn.args.kwarg:
-        return None
-    body = fn.body
-    if isinstance(body, ast.List) and not body.elts:
-        return _FACTORY_CODES[list], _builtin_value_type(list)
-    if isinstance(body, ast.Dict) and not body.keys:
-        return _FACTORY_CODES[dict], _builtin_value_type(dict)
-    if isinstance(body, ast.Constant) and type(body.value) in (int, float, str, bytes, bool) \
-            and not body.value:
-        cls = type(body.value)
-        return _FACTORY_CODES[cls], _builtin_value_type(cls)
-    if isinstance(body, ast.Call) and not body.keywords:
-        cls = _builtin_factory(b, body.func)
-        if cls is None:
-            return None
-        if not body.args:
-            return _FACTORY_CODES[cls], _builtin_value_type(cls)
-        if cls is collections.defaultdict and len(body.args) == 1:
-            inner = _builtin_factory(b, body.args[0])
-            if inner is not None and inner is not collections.defaultdict:
-                return (_FACTORY_CODES[cls] | _FACTORY_CODES[inner] << 8,
-                        DefaultDictType(UNKNOWN, _builtin_value_type(inner)))
-            if isinstance(body.args[0], ast.Constant) and body.args[0].value is None:
-                return _FACTORY_CODES[cls], _builtin_value_type(cls)
-    return None
-
-
-def _factory(b: "FunctionBuilder", node: Optional[ast.expr], call: ast.Call) -> Factory:
-    from .classes import original_class
-
-    module = b.pyfunc.__module__
-    if node is None or (isinstance(node, ast.Constant) and node.value is None):
-        return Factory(0, UNKNOWN, "None", None)
-    cls = _builtin_factory(b, node)
-    if cls is not None:
-        return Factory(_FACTORY_CODES[cls], _builtin_value_type(cls), repr(cls), None)
-    if isinstance(node, ast.Lambda):
-        builtin = _lambda_builtin(b, node)
-        value = b.expr.value(node)
-        from .closures import named_function
-
-        fn = named_function(value.type)
-        source = None if fn.state() else f"{module}\n={ast.unparse(node)}"
-        name = f"<function {fn.qualname}>"
-        if builtin is not None:
-            return Factory(builtin[0], builtin[1], name, source)
-        return Factory(_COMPILED_FACTORY, UNKNOWN, name, source, value.type)
-    target = _global_object(b, node)
-    pyclass = original_class(target) if isinstance(target, type) else None
-    if pyclass is not None:
-        from .classes import info_for
-
-        return Factory(_COMPILED_FACTORY, UNKNOWN,
-                       f"<class '{pyclass.__module__}.{pyclass.__qualname__}'>",
-                       f"{pyclass.__module__}\n{pyclass.__qualname__}", info_for(pyclass).type)
-    value = b.expr.value(node)
-    if isinstance(value.type, FunctionRefType):
-        from .closures import LocalFunction, named_function
-
-        fn = named_function(value.type)
-        if isinstance(fn, LocalFunction):
-            return Factory(_COMPILED_FACTORY, UNKNOWN, f"<function {fn.qualname}>", None,
-                           value.type)
-        source = None if "<" in fn.__qualname__ else f"{fn.__module__}\n{fn.__qualname__}"
-        return Factory(_COMPILED_FACTORY, UNKNOWN, f"<function {fn.__qualname__}>", source,
-                       value.type)
-    raise b.error(node, f"defaultdict()'s first argument must be callable or None here, not "
-                  f"{with_article(value.type)}",
-                  hint="pass a class (list, int, set, a compiled class), a function or a lambda")
-
-
-def _new_deque(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
-    from .containers import coerce_item, iterable_as_list
-    from .loops import build_for
-
-    if len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args):
-        raise b.error(node, f"deque() takes at most 2 arguments ({len(node.args)} given)")
-    args = list(node.args)
-    for kw in node.keywords:
-        if kw.arg not in ("iterable", "maxlen") or (kw.arg == "iterable" and args):
-            raise b.error(kw, f"deque() got an unexpected keyword argument '{kw.arg}'")
-        if kw.arg == "iterable":
-            args.insert(0, kw.value)
-        elif len(args) == 0:
-            args = [None, kw.value]
-        else:
-            args.append(kw.value)
-    maxlen: ops.Value = ops.Constant(INT, prims.ABSENT_INT)
-    if len(args) == 2 and args[1] is not None:
-        value = b.expr.value(args[1])
-        if value.type == NONE:
-            pass
-        elif value.type in (INT, BOOL):
-            maxlen = b.expr.coerce(value, INT, args[1])
-        else:
-            raise b.error(args[1], f"an integer is required as maxlen, not {value.type}")
-    expected = b.expected.get(id(node))
-    if not args or args[0] is None:
-        t = expected if isinstance(expected, DequeType) else DequeType(UNKNOWN)
-        return _prim(b, sp.DEQUE_NEW, [_kind(t.item), maxlen], node, t)
-    items = iterable_as_list(b, args[0])
-    item = items.type.item
-    if isinstance(expected, DequeType) and expected.item != item and \
-            unify(item, expected.item) == expected.item:
-        converted = _empty_list(b, expected.item, node)
-
-        def body() -> None:
-            _append(b, converted, coerce_item(b, b.loop_item, expected.item, node, "this deque"),
-                    node)
-
-        build_for(b, None, node, body, [], node, iterable=items)
-        items = converted
-    return _prim(b, sp.DEQUE_FROM_LIST, [items, maxlen], node, DequeType(items.type.item))
-
-
-def _empty_list(b: "FunctionBuilder", item: Type, node: ast.AST) -> ops.Value:
-    from .containers import new_list
-
-    return new_list(b, item, node)
-
-
-def _append(b: "FunctionBuilder", lst: ops.Value, value: ops.Value, node: ast.AST) -> None:
-    from .containers import append
-
-    append(b, lst, value, node)
-
-
 def fresh_primitives() -> Tuple[prims.Primitive, ...]:
     """The constructors whose result an assignment may retype (containers.fresh_container)."""
     return (sp.COUNTER_NEW, sp.ODICT_NEW, sp.DEFAULTDICT_NEW, sp.DEQUE_NEW)
@@ -592,11 +405,6 @@ def isinstance_constant(cls: Any, t: Type) -> Optional[bool]:
     return own is not None and issubclass(own, cls)
 
 
-def deque_view(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
-    """The deque as a list of its items, for what only reads them."""
-    return b.emit(ops.OptionalOp("wrap", value, ListType(value.type.item)))
-
-
 # ------------------------------------------------------------ items
 
 
@@ -607,7 +415,7 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> Op
         if isinstance(node.slice, ast.Slice):
             return _raise(b, "TypeError", "sequence index must be integer, not 'slice'", node,
                           t.item)
-        return _prim(b, sp.DEQUE_GET, [value, _deque_index(b, node.slice)], node, t.item)
+        return _prim(b, sp.DEQUE_GET, [value, _deque().deque_index(b, node.slice)], node, t.item)
     if not isinstance(t, (CounterType, DefaultDictType)) or isinstance(node.slice, ast.Slice):
         return None
     key = b.expr.value(node.slice)
@@ -632,63 +440,7 @@ def missing_aware_get(b: "FunctionBuilder", d: ops.Value, key: ops.Value, contai
         return _prim(b, sp.COUNTER_GET, [d, probe], node, t.value)
     if t.factory is None:  # (a value type still unknown is learned by its use: d[k].append(x))
         return _prim(b, sp.DEFAULTDICT_GETITEM, [d, probe], node, t.value)
-    return _compiled_factory_get(b, d, probe, container_node, node)
-
-
-def _compiled_factory_get(b: "FunctionBuilder", d: ops.Value, key: ops.Value,
-                          container_node: ast.AST, node: ast.AST) -> ops.Value:
-    """d[key] where compiled code calls the factory: the value, else a new
-    one from the factory, stored (CPython's __missing__)."""
-    t: DefaultDictType = d.type
-    holder = f".dd{b.next_loop_id()}"
-    found = _prim(b, prims.DICT_CONTAINS, [d, key], node, BOOL)
-    hit, miss, after = b.new_block("dd_hit"), b.new_block("dd_miss"), b.new_block("dd_value")
-    b.branch(found, hit, miss)
-    b.seal(hit)
-    b.seal(miss)
-    b.start(miss)
-    made = call_factory(b, t.factory, node)
-    if has_unknown(t.value):
-        from .containers import learn_type
-
-        learned = dict_like(t, t.key, made.type)
-        if not learn_through(b, container_node, learned, node):
-            learn_type(b, container_node, learned, node)
-    from .containers import coerce_item
-
-    made = coerce_item(b, made, t.value, node, "this defaultdict")
-    _prim(b, prims.DICT_SETITEM, [d, key, made], node)
-    b.write_var(holder, made, node)
-    b.goto(after)
-    b.start(hit)
-    b.write_var(holder, _prim(b, prims.DICT_GETITEM, [d, key], node, t.value), node)
-    b.goto(after)
-    b.seal(after)
-    b.start(after)
-    return b.read_var(holder, node)
-
-
-def call_factory(b: "FunctionBuilder", factory: Any, node: ast.AST) -> ops.Value:
-    """factory() for a defaultdict's compiled factory."""
-    from . import classes
-    from .closures import LocalFunction, call_value, named_function
-
-    call = ast.copy_location(ast.Call(func=ast.Name(id=".factory", ctx=ast.Load()), args=[],
-                                      keywords=[]), node)
-    ast.copy_location(call.func, node)
-    if isinstance(factory, ClassType):
-        return classes.construct(b, call, classes.info_of_type(factory).pyclass)
-    fn = named_function(factory)
-    if isinstance(fn, LocalFunction) and fn.state() and not _defined_here(b, fn):
-        raise b.error(node, f"this defaultdict's default_factory, {fn.describe()}, "
-                      f"{fn.state()} and can be called only there",
-                      hint="make the factory a module-level function (or a lambda that reads "
-                           "no local)")
-    return call_value(b, ops.Constant(factory, None), call)
-
-
-def _defined_here(b: "FunctionBuilder", fn: Any) -> bool:
-    return all(name in b.locals or name.startswith(".") for name in fn.free_names)
+    return _defaultdict().compiled_factory_get(b, d, probe, container_node, node)
 
 
 def _raise(b: "FunctionBuilder", kind: str, message: str, node: ast.AST, t: Type) -> ops.Value:
@@ -697,17 +449,6 @@ def _raise(b: "FunctionBuilder", kind: str, message: str, node: ast.AST, t: Type
     b.seal(dead)
     b.start(dead)
     return ops.Undefined(t)
-
-
-def _deque_index(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
-    from . import anys
-
-    index = b.expr.value(node)
-    if index.type in (INT, BOOL):
-        return b.expr.coerce(index, INT, node)
-    if index.type == ANY:
-        return anys.to_int(b, index, node)
-    raise b.error(node, f"sequence index must be integer, not '{index.type}'")
 
 
 def store_subscript(b: "FunctionBuilder", container: ops.Value, target: ast.Subscript,
@@ -723,7 +464,7 @@ def store_subscript(b: "FunctionBuilder", container: ops.Value, target: ast.Subs
         return True
     if t.item == UNKNOWN:
         learn_type(b, target.value, DequeType(value.type), target)
-    _prim(b, sp.DEQUE_SET, [container, _deque_index(b, target.slice),
+    _prim(b, sp.DEQUE_SET, [container, _deque().deque_index(b, target.slice),
                             coerce_item(b, value, t.item, target, "this deque")], target)
     return True
 
@@ -737,7 +478,7 @@ def delete_subscript(b: "FunctionBuilder", container: ops.Value, target: ast.Sub
         if isinstance(target.slice, ast.Slice):
             _raise(b, "TypeError", "sequence index must be integer, not 'slice'", target, NONE)
             return True
-        _prim(b, sp.DEQUE_DELITEM, [container, _deque_index(b, target.slice)], target)
+        _prim(b, sp.DEQUE_DELITEM, [container, _deque().deque_index(b, target.slice)], target)
         return True
     if isinstance(t, CounterType) and not isinstance(target.slice, ast.Slice):
         key = b.expr.value(target.slice)
@@ -757,7 +498,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign, container: ops.Val
     target = stmt.target
     t = container.type
     if isinstance(t, DequeType):
-        index = _deque_index(b, target.slice)
+        index = _deque().deque_index(b, target.slice)
         current = _prim(b, sp.DEQUE_GET, [container, index], target, t.item)
         result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
         _prim(b, sp.DEQUE_SET, [container, index, coerce_item(b, result, t.item, stmt,
@@ -808,7 +549,7 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
     method is the one (keys, get, pop ...)."""
     t = receiver.type
     if isinstance(t, DequeType):
-        return _deque_method(b, receiver, name, node)
+        return _deque().deque_method(b, receiver, name, node)
     if isinstance(t, CounterType):
         if name in ("update", "subtract"):
             return _counter_update(b, receiver, name, node)
@@ -898,88 +639,6 @@ def _move_across(b: "FunctionBuilder", d: ops.Value, key: ops.Value, node: ast.A
                   "must have the keys' type", hint="convert the key first")
 
 
-def _deque_method(b: "FunctionBuilder", dq: ops.Value, name: str, node: ast.Call) -> ops.Value:
-    from .containers import _probe, as_list, coerce_item, iterable_as_list, learn_type
-
-    _no_star(b, node)
-    t: DequeType = dq.type
-    receiver_node = node.func.value  # type: ignore[attr-defined]
-    none = ops.Constant(NONE, None)
-    if node.keywords:
-        raise b.error(node.keywords[0], f"deque.{name}() takes no keyword arguments")
-    arity = {"append": (1, 1), "appendleft": (1, 1), "pop": (0, 0), "popleft": (0, 0),
-             "extend": (1, 1), "extendleft": (1, 1), "rotate": (0, 1), "clear": (0, 0),
-             "count": (1, 1), "index": (1, 3), "remove": (1, 1), "reverse": (0, 0),
-             "insert": (2, 2), "copy": (0, 0)}.get(name)
-    if arity is None:
-        raise b.error(node.func, f"'collections.deque' object has no attribute '{name}'")
-    low, high = arity
-    n = len(node.args)
-    if not low <= n <= high:
-        if high == 0:
-            raise b.error(node, f"deque.{name}() takes no arguments ({n} given)")
-        if low == high:
-            raise b.error(node, f"deque.{name}() takes exactly {'one argument' if low == 1 else f'{low} arguments'} ({n} given)")
-        raise b.error(node, f"{name} expected at most {high} argument{'s' if high > 1 else ''}, "
-                      f"got {n}")
-    if name in ("extend", "extendleft"):
-        items = iterable_as_list(b, node.args[0])
-        if t.item == UNKNOWN:
-            learn_type(b, receiver_node, DequeType(items.type.item), node)
-        if items.type.item != t.item:
-            from .container_methods import _coerced_list
-
-            items = _coerced_list(b, items, t.item, node, name)
-        _prim(b, sp.DEQUE_EXTEND if name == "extend" else sp.DEQUE_EXTENDLEFT, [dq, items], node)
-        return none
-    args = [b.expr.value(a) for a in node.args]
-    if name in ("append", "appendleft", "insert"):
-        item = args[-1]
-        if t.item == UNKNOWN:
-            if not learn_through(b, receiver_node, DequeType(item.type), node):
-                learn_type(b, receiver_node, DequeType(item.type), node)
-        if t.item == INT and item.type == FLOAT:
-            learn_type(b, receiver_node, DequeType(FLOAT), node)
-        item = coerce_item(b, item, t.item, node, "this deque")
-        if name == "insert":
-            _prim(b, sp.DEQUE_INSERT, [dq, b.expr.coerce(args[0], INT, node), item], node)
-        else:
-            _prim(b, sp.DEQUE_APPEND if name == "append" else sp.DEQUE_APPENDLEFT, [dq, item],
-                  node)
-        return none
-    if name in ("pop", "popleft"):
-        return _prim(b, sp.DEQUE_POP if name == "pop" else sp.DEQUE_POPLEFT, [dq], node, t.item)
-    if name == "rotate":
-        steps = b.expr.coerce(args[0], INT, node) if args else ops.Constant(INT, 1)
-        _prim(b, sp.DEQUE_ROTATE, [dq, steps], node)
-        return none
-    if name == "clear":
-        _prim(b, sp.DEQUE_CLEAR, [dq], node)
-        return none
-    if name == "copy":
-        return _prim(b, sp.DEQUE_COPY, [dq], node, t)
-    if name == "reverse":
-        _prim(b, prims.LIST_REVERSE, [deque_view(b, dq)], node)
-        return none
-    probe = _probe(b, args[0], t.item, node, shown=name != "count")
-    if probe is None:
-        if name == "count":
-            from .containers import never_equal
-
-            if never_equal(args[0].type, t.item):
-                return ops.Constant(INT, 0)
-        raise b.error(node, f"deque.{name}() of {with_article(args[0].type)} among {t.item} "
-                      "items is not supported", hint="convert the value to the items' type")
-    if name == "count":
-        return _prim(b, prims.LIST_COUNT, [deque_view(b, dq), probe], node)
-    if name == "remove":
-        _prim(b, sp.DEQUE_REMOVE, [dq, probe], node)
-        return none
-    bounds = [b.expr.coerce(a, INT, node) for a in args[1:]]
-    bounds += [ops.Constant(INT, prims.ABSENT_INT)] * (2 - len(bounds))
-    return _prim(b, sp.DEQUE_INDEX, [dq, probe] + bounds, node)
-
-
 def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> Optional[ops.Value]:
     """dq.maxlen; None for other names."""
     if isinstance(value.type, DequeType) and node.attr == "maxlen":
@@ -1008,7 +667,7 @@ def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
         return call_impl(b, node, name, [left, right])
     if isinstance(lt, DequeType):
         if op == "add" and inplace:
-            items = _as_items(b, right, lt, node)
+            items = _deque().as_items(b, right, lt, node)
             _prim(b, sp.DEQUE_EXTEND, [left, items], node)
             return left
         if op == "add" and rt == lt:
@@ -1043,17 +702,6 @@ def _type_name(t: Type) -> str:
     return {INT: "int", FLOAT: "float", STR: "str", BOOL: "bool", BYTES: "bytes"}.get(t, str(t))
 
 
-def _as_items(b: "FunctionBuilder", value: ops.Value, t: DequeType, node: ast.AST) -> ops.Value:
-    from .containers import as_list
-
-    items = deque_view(b, value) if isinstance(value.type, DequeType) else as_list(b, value, node)
-    if items.type.item != t.item:
-        from .container_methods import _coerced_list
-
-        items = _coerced_list(b, items, t.item, node, "+=")
-    return items
-
-
 def unary(b: "FunctionBuilder", op_node: ast.unaryop, value: ops.Value,
           node: ast.AST) -> Optional[ops.Value]:
     """+c and -c of a Counter."""
@@ -1084,3 +732,38 @@ def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
 
         return list_compare(b, op, deque_view(b, left), deque_view(b, right), node)
     return None
+
+
+# ------------------------------------------------------------ module constants
+
+
+def captured_dict_type(b: "FunctionBuilder", value: dict, key: Type, item: Type,
+                       node: ast.AST, name: str) -> DictType:
+    """The type of a module-level dict, of its flavour."""
+    if isinstance(value, collections.Counter):
+        return CounterType(key, item)
+    if isinstance(value, collections.OrderedDict):
+        return OrderedDictType(key, item)
+    if isinstance(value, collections.defaultdict):
+        if not any(value.default_factory is cls for cls in _defaultdict().FACTORY_CODES):
+            raise b.error(node, f"'{name}' is a defaultdict whose default_factory "
+                          f"({value.default_factory!r}) compiled code cannot call",
+                          hint="module-level defaultdicts compiled code reads use a built-in "
+                               "factory (list, int, set, dict, str, Counter ...) or None")
+        return DefaultDictType(key, item)
+    return DictType(key, item)
+
+
+def captured_source(scope: dict, value: Any, items: str) -> str:
+    """Source that builds a module-level Counter, OrderedDict, defaultdict
+    or deque from the display `items` of its items."""
+    for cls in CLASSES:
+        scope[f"__pjx_{cls.__name__}"] = cls
+    if isinstance(value, collections.deque):
+        return f"__pjx_deque({items}, {value.maxlen!r})"
+    if isinstance(value, collections.defaultdict):
+        factory = value.default_factory
+        shown = "None" if factory is None else (
+            f"__pjx_{factory.__name__}" if is_collection_class(factory) else factory.__name__)
+        return f"__pjx_defaultdict({shown}, {items})"
+    return f"__pjx_{type(value).__name__}({items})"
