@@ -265,3 +265,21 @@ int pjx_needs_collection_write(PyObject *target) {
 }
 
 void pjx_clear_collections(void) { Py_CLEAR(found_factories); }
+
+int pjx_write_back_defaultdicts(PyObject *const *args, const pjx_slot *slots,
+                                const char *const *descs, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *arg = args[i];
+        const char *d = descs[i];
+        /* (a '!' argument is written back whole already) */
+        if (*d == '!' || PyDict_CheckExact(arg) || !PyDict_Check(arg) ||
+            pjx_py_dict_flags(arg) != PJX_DICT_DEFAULT)
+            continue;
+        const pjx_object *o = pjx_descriptor_kind(d) == PJX_KIND_OBJ ? slots[i].o : NULL;
+        if (o == NULL || o->type_id != PJX_TYPE_DICT ||
+            ((const pjx_dict *)o)->size == PyDict_GET_SIZE(arg))
+            continue;
+        if (pjx_write_back(arg, slots[i], "a") < 0) return -1;
+    }
+    return 0;
+}

@@ -35,6 +35,12 @@ int pjx_needs_collection_write(PyObject *target);
  * dict) holds, through its own methods; -1 with an error */
 int pjx_write_collection(PyObject *target, PyObject *fresh);
 void pjx_clear_collections(void);
+/* After a call: a defaultdict argument that compiled code read a missing
+ * key of gained that key, as in CPython, though the function changes it
+ * nowhere else (so it is not written back as a '!' argument): written
+ * back when its runtime dict grew.  -1 with an error. */
+int pjx_write_back_defaultdicts(PyObject *const *args, const pjx_slot *slots,
+                                const char *const *descs, Py_ssize_t n);
 
 /* The container a descriptor letter is a flavour of: 'd' for the dict
  * subclasses, 'l' for a deque ('Q'). */

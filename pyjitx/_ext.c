@@ -19,6 +19,7 @@
 #include "pyjitx/object.h"
 #include "pyjitx/str.h"
 #include "_convert.h"
+#include "_collections.h"
 #include "_instance.h"
 #include "_state.h"
 #include "_pycall.h"
@@ -171,6 +172,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
         /* every changed argument object once, then the result, in which an
          * argument's runtime object comes back as the argument itself */
         int written = pjx_identity_write_back(id);
+        if (written == 0) written = pjx_write_back_defaultdicts(args, slots, descs, nargs);
         if (status != 0) {
             if (written < 0) PyErr_Clear(); /* the compiled code's exception wins */
             raise_runtime_error();
@@ -207,6 +209,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
                 Py_CLEAR(result);
             }
         }
+        if (pjx_write_back_defaultdicts(args, slots, descs, nargs) < 0) Py_CLEAR(result);
         release_slots(slots, descs, nargs);
     }
     return result;

@@ -1182,7 +1182,9 @@ class FunctionLowering(ArrayLowering):
 
     def _any_isinstance(self, op: ops.PrimitiveCall) -> ir.Value:
         value, type_id, class_id = op.operands
-        if class_id.value != 0:
+        if class_id.value != 0 or type_id.value > self._NONE_CHECK:
+            # (a compiled class, or collections' Counter/OrderedDict/defaultdict,
+            # which look at more than the type id: the runtime's test)
             return self.call_primitive(op)
         obj = self.value(value)
         if type_id.value == self._NONE_CHECK:

@@ -89,6 +89,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
         if written is not None:
             return written
+        from . import stdlib
+
+        standard = stdlib.class_method_handler(b, func)  # OrderedDict.fromkeys(...)
+        if standard is not None:
+            return standard(b, node, func)
         unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
         if unbound is not None:
             from .closures import call_value

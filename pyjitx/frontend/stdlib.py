@@ -15,6 +15,20 @@ if TYPE_CHECKING:
 Handler = Callable[["FunctionBuilder", ast.Call, Any], ops.Value]
 
 
+def class_method_handler(b: "FunctionBuilder", func: ast.Attribute) -> Optional[Handler]:
+    """For `Class.method(...)` of a standard class (Counter.fromkeys)."""
+    from . import stdlib_collections
+
+    if isinstance(func.value, ast.Name) and func.value.id not in b.locals:
+        try:
+            owner = b.lookup_global(func.value.id, func.value)
+        except Exception:  # noqa: BLE001 - not a module-level name: not ours
+            return None
+        if stdlib_collections.is_collection_class(owner):
+            return lambda b_, node, f: stdlib_collections.class_method(b_, node, owner, f.attr)
+    return None
+
+
 def call_handler(target: Any) -> Optional[Handler]:
     from . import stdlib_collections
 

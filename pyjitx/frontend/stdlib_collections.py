@@ -557,7 +557,7 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
             return _bound_call(b, node, name, receiver)
         if name == "fromkeys":
             return _raise(b, "NotImplementedError", "Counter.fromkeys() is undefined.  Use "
-                          "Counter(iterable) instead.", node, NONE)
+                          "Counter(iterable) instead.", node, ANY)
     if isinstance(t, OrderedDictType) and name in ("move_to_end", "popitem"):
         return _ordered_method(b, receiver, name, node)
     return None
@@ -622,6 +622,7 @@ def _ordered_method(b: "FunctionBuilder", d: ops.Value, name: str, node: ast.Cal
     last = b.expr.coerce(b.expr.truthy(last, node), INT, node)
     if name == "popitem":
         return _prim(b, sp.ODICT_POPITEM, [d, last], node, TupleType((t.key, t.value)))
+    _learn_key(b, node.func.value, t, values["key"], node)  # type: ignore[attr-defined]
     probe = _probe(b, values["key"], t.key, node, shown=True)
     if probe is None:
         return _raise(b, "KeyError", _key_repr(values["key"]), node, NONE) \
@@ -767,3 +768,25 @@ def captured_source(scope: dict, value: Any, items: str) -> str:
             f"__pjx_{factory.__name__}" if is_collection_class(factory) else factory.__name__)
         return f"__pjx_defaultdict({shown}, {items})"
     return f"__pjx_{type(value).__name__}({items})"
+
+
+def class_method(b: "FunctionBuilder", node: ast.Call, cls: Any, name: str) -> ops.Value:
+    """Counter.fromkeys (CPython's NotImplementedError), OrderedDict.fromkeys."""
+    if cls is collections.Counter and name == "fromkeys":
+        return _raise(b, "NotImplementedError", "Counter.fromkeys() is undefined.  Use "
+                      "Counter(iterable) instead.", node, ANY)
+    if cls is collections.OrderedDict and name == "fromkeys" and not node.keywords and \
+            1 <= len(node.args) <= 2:
+        from .containers import iterable_as_list
+        from .loops import build_for
+
+        keys = iterable_as_list(b, node.args[0])
+        value = b.expr.value(node.args[1]) if len(node.args) == 2 else ops.Constant(NONE, None)
+        t = OrderedDictType(keys.type.item, value.type)
+        result = _prim(b, sp.ODICT_NEW, [_kind(t.key), _kind(t.value)], node, t)
+        build_for(b, None, node, lambda: _prim(b, prims.DICT_SETITEM,
+                                               [result, b.loop_item, value], node),
+                  [], node, iterable=keys)
+        return result
+    raise b.error(node, f"{cls.__name__}.{name}() is not supported in compiled code",
+                  hint=f"construct it: {cls.__name__}(...)")
