@@ -362,7 +362,8 @@ def _check_lists_kept(b: "FunctionBuilder", node: ast.AST, pyfunc: types.Functio
 
 def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
                     values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
-                    checked: Optional[List[str]] = None) -> Tuple[List[ops.Value], List[Type]]:
+                    checked: Optional[List[str]] = None,
+                    inline: bool = False) -> Tuple[List[ops.Value], List[Type]]:
     """Bound argument values checked against and widened to pyfunc's
     annotations, with the parameter types they give (the annotation, or
     the argument's own type), after the `compile_time` ones.  An Optional
@@ -380,7 +381,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
 
     for p, value in zip(params, values):
         where = node
-        check_passable(b, value, node)
+        if not inline:  # (a generator expands here: a function may read our locals)
+            check_passable(b, value, node)
         if p.name in annotations and is_callable_annotation(annotations[p.name]):
             if not isinstance(value.type, FunctionType):
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be a "

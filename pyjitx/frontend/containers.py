@@ -440,6 +440,11 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if isinstance(t, ListType):
         return value
+    from .generators import collect, lazy_of
+
+    lazy = lazy_of(value)
+    if lazy is not None:  # a generator call given to a stand-in: its items
+        return collect(b, lazy.pyfunc, lazy.args, node)
     if is_any(t):  # its items as a new List[Any] (as `for x in value` iterates)
         from . import anys
 

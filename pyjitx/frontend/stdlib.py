@@ -30,8 +30,34 @@ def class_method_handler(b: "FunctionBuilder", func: ast.Attribute) -> Optional[
 
 
 def call_handler(target: Any) -> Optional[Handler]:
-    from . import stdlib_collections
+    from . import stdlib_collections, stdlib_functools, stdlib_itertools
 
     if stdlib_collections.is_collection_class(target):
         return stdlib_collections.construct
+    if stdlib_functools.is_functools(target):
+        return stdlib_functools.call
+    if stdlib_functools.is_cached(target):
+        return stdlib_functools.cached_call
+    if stdlib_itertools.is_itertools(target):
+        return _itertools_value
     return None
+
+
+def _itertools_value(b: "FunctionBuilder", node: ast.Call, target: Any) -> ops.Value:
+    """An itertools call not consumed where it is made: its items as a list
+    would be a different object (and an infinite one never ends), so only
+    list()/tuple()/sorted()... of it and loops over it compile."""
+    from .generators import VALUE_HINT
+
+    raise b.error(node, f"itertools.{getattr(target, '__name__', 'chain')}() makes an iterator, "
+                  "which compiled code does not keep as a value", hint=VALUE_HINT)
+
+
+def generator_for(b: "FunctionBuilder", node: ast.Call) -> Optional[Any]:
+    """The stand-in generator function (pyjitx/stdlib/itertools_impl.py) for
+    a call of itertools (islice(...), chain.from_iterable(...)), or None:
+    generators.called_generator asks here first, so these calls expand
+    inline wherever a generator call of the user's would."""
+    from . import stdlib_itertools
+
+    return stdlib_itertools.generator_for(b, node)

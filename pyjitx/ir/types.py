@@ -307,6 +307,18 @@ class FunctionRefType(Type):
         return f"function {self.name}"
 
 
+@dataclass(frozen=True)
+class LazyIterType(FunctionRefType):
+    """A generator call given as an argument to a generator that the
+    standard library's stand-ins (itertools: islice(gen(), 5)) expand
+    inline: not a value at run time (zero-size, as a function value), the
+    call it names is expanded where the stand-in iterates its parameter
+    (pyjitx.frontend.generators.LazyIterable, by `key`)."""
+
+    def __str__(self) -> str:
+        return f"generator {self.name}(...)"
+
+
 # dtypes of NDArray, numbered as libruntime/include/pyjitx/ndarray.h's pjx_dtype
 DTYPES = ("bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64")
 INT_DTYPES = ("uint8", "int8", "int32", "int64")
