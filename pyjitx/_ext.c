@@ -25,6 +25,7 @@
 #include "_pycall.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/collections.h"
+#include "pyjitx/lru_cache.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"
@@ -623,6 +624,15 @@ static PyObject *clear_conversion_cache(PyObject *module, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *clear_lru_caches(PyObject *module, PyObject *unused) {
+    pjx_lru_clear_all();
+    Py_RETURN_NONE;
+}
+
+static PyObject *lru_entries(PyObject *module, PyObject *unused) {
+    return PyLong_FromLongLong(pjx_lru_entries());
+}
+
 static PyObject *live_objects(PyObject *module, PyObject *unused) {
     return PyLong_FromLongLong(pjx_live_objects());
 }
@@ -677,6 +687,10 @@ static PyMethodDef module_methods[] = {
      "Registers a user-defined exception class under a runtime kind."},
     {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
      "Releases the runtime dicts kept for unchanged Python dict arguments."},
+    {"clear_lru_caches", clear_lru_caches, METH_NOARGS,
+     "Empties the caches of lru_cache'd functions that compiled code calls."},
+    {"lru_entries", lru_entries, METH_NOARGS,
+     "Number of entries in those caches."},
     {"live_objects", live_objects, METH_NOARGS,
      "Number of runtime objects currently allocated."},
     {"set_recursion_limit", set_recursion_limit, METH_O,

@@ -16,7 +16,8 @@ Handler = Callable[["FunctionBuilder", ast.Call, Any], ops.Value]
 
 
 def class_method_handler(b: "FunctionBuilder", func: ast.Attribute) -> Optional[Handler]:
-    """For `Class.method(...)` of a standard class (Counter.fromkeys)."""
+    """For `Class.method(...)` of a standard class (Counter.fromkeys), and
+    the methods of an lru_cache'd function (fib.cache_clear())."""
     from . import stdlib_collections
 
     if isinstance(func.value, ast.Name) and func.value.id not in b.locals:
@@ -26,6 +27,10 @@ def class_method_handler(b: "FunctionBuilder", func: ast.Attribute) -> Optional[
             return None
         if stdlib_collections.is_collection_class(owner):
             return lambda b_, node, f: stdlib_collections.class_method(b_, node, owner, f.attr)
+        from . import stdlib_functools
+
+        if stdlib_functools.is_cached(owner):  # fib.cache_clear()
+            return lambda b_, node, f: stdlib_functools.cache_method(b_, node, owner, f.attr)
     return None
 
 

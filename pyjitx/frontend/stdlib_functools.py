@@ -21,10 +21,11 @@ import ast
 import builtins
 import functools
 import operator
+import types
 from typing import TYPE_CHECKING, Any, List, Optional
 
 from ..ir import ops
-from ..ir.types import BOOL, INT, NONE, TupleType, unify
+from ..ir.types import BOOL, INT, NONE, unify
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -226,47 +227,75 @@ def cmp_sorted(b: "FunctionBuilder", iterable: ast.expr, cmp: ast.expr,
 
 
 def cached_call(b: "FunctionBuilder", node: ast.Call, wrapper: Any) -> ops.Value:
-    """f(args) of an lru_cache'd f: the runtime cache first, else the call
-    (and the result stored)."""
+    """f(args) of an lru_cache'd f: the runtime's cache first, else the call
+    of the compiled body (and its result stored).  The key is the tuple of
+    the bound arguments, as the parameters type them; the cache is named by
+    the function and those types (a compiled function per argument types,
+    so each its own cache: lru_cache(typed=True)'s keys)."""
     from ..ir import primitives_stdlib as sp
-    from ..ir.types import slot_kind
-    from .calls import bind_arguments, call_compiled, typed_arguments
-    from .containers import build_tuple, prim
+    from ..ir.primitives import CSTR
+    from ..ir.types import FunctionType
+    from .calls import bind_arguments, typed_arguments
+    from .containers import build_tuple, kind, prim
 
     pyfunc = wrapper.__wrapped__
+    if not isinstance(pyfunc, types.FunctionType):
+        raise b.error(node, f"lru_cache of {type(pyfunc).__name__} objects cannot be called "
+                      "from compiled code", hint="cache a plain def")
     maxsize = wrapper.cache_parameters().get("maxsize")
     values = bind_arguments(b, node, pyfunc)
     args, arg_types = typed_arguments(b, node, pyfunc, values)
+    for t in arg_types:
+        if isinstance(t, FunctionType):
+            raise b.error(node, f"a function value passed to {pyfunc.__name__}(), which "
+                          "lru_cache keys by its arguments: compiled code does not hash "
+                          "function values", hint="pass the data the function would compute")
     callee = b.session.function_for(pyfunc, tuple(arg_types))
-    if maxsize == 0:  # (no cache: every call runs)
+    if maxsize is not None and maxsize <= 0:  # (CPython: no cache, every call runs)
         return b.emit(ops.Call(callee, args, b.lineno(node)))
-    result_type = callee.return_type
     key = build_tuple(b, list(args), node)
-    name = ops.Constant(prims_cstr(), f"{pyfunc.__module__}.{pyfunc.__qualname__}"
-                        f"({', '.join(map(str, arg_types))})")
+    name = ops.Constant(CSTR, f"{cache_prefix(pyfunc)}({', '.join(map(str, arg_types))})")
     size = ops.Constant(INT, -1 if maxsize is None else maxsize)
-    kind = ops.Constant(INT, slot_kind(result_type))
     holder = f".cached{b.next_loop_id()}"
-    found = prim(b, sp.LRU_LOOKUP, [name, size, key, kind], node, INT)
+    found = prim(b, sp.LRU_LOOKUP, [name, key, size], node, INT)
     hit, miss, after = b.new_block("cache_hit"), b.new_block("cache_miss"), b.new_block("cached")
     b.branch(b.emit(ops.Compare("ne", found, ops.Constant(INT, 0))), hit, miss)
     b.seal(hit)
     b.seal(miss)
-    b.start(hit)
-    b.write_var(holder, prim(b, sp.LRU_VALUE, [name], node, result_type), node)
-    b.goto(after)
+    # the miss first: the call's result type is the cached values' type
     b.start(miss)
     result = b.emit(ops.Call(callee, args, b.lineno(node)))
-    prim(b, sp.LRU_STORE, [name, size, key, kind, result], node)
+    prim(b, sp.LRU_STORE, [name, kind(result.type), key,
+                           result, size], node)
     b.write_var(holder, result, node)
+    b.goto(after)
+    b.start(hit)
+    b.write_var(holder, prim(b, sp.LRU_HIT, [], node, result.type), node)
     b.goto(after)
     b.seal(after)
     b.start(after)
-    _ = (TupleType, NONE)
     return b.read_var(holder, node)
 
 
-def prims_cstr():
-    from ..ir.primitives import CSTR
 
-    return CSTR
+def cache_prefix(pyfunc: Any) -> str:
+    """What the names of a function's caches start with (the object's id
+    too: two functions of one name, redefined, are two caches)."""
+    return f"{pyfunc.__module__}.{pyfunc.__qualname__}@{id(pyfunc):x}"
+
+
+def cache_method(b: "FunctionBuilder", node: ast.Call, wrapper: Any, method: str) -> ops.Value:
+    """f.cache_clear() in compiled code: empties the runtime's caches of f
+    (those compiled callers fill; the Python wrapper's own is Python's)."""
+    from ..ir import primitives_stdlib as sp
+    from ..ir.primitives import CSTR
+    from .containers import prim
+
+    if method == "cache_clear":
+        if node.args or node.keywords:
+            raise b.error(node, "cache_clear() takes no arguments")
+        prim(b, sp.LRU_CLEAR, [ops.Constant(CSTR, cache_prefix(wrapper.__wrapped__))], node)
+        return ops.Constant(NONE, None)
+    raise b.error(node, f"{wrapper.__wrapped__.__name__}.{method}() is not available in "
+                  "compiled code", hint="compiled callers keep their own cache, in the runtime: "
+                  "call cache_info() from Python, or count with pyjitx.runtime.cache_entries()")

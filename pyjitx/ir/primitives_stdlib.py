@@ -62,3 +62,13 @@ ITEM_DROPPING = frozenset(name for name in MUTATORS if name.startswith("deque_")
 # the deque's maxlen drops items on append: those too
 ITEM_DROPPING = ITEM_DROPPING | {"deque_append", "deque_appendleft", "deque_extend",
                                  "deque_extendleft"}
+
+# ---- functools.lru_cache / cache (lru_cache.h) --------------------------------
+# (cache name, key tuple, maxsize or -1): 1 when cached (the value kept for
+# lru_hit, on this thread), else 0
+LRU_LOOKUP = _p("lru_lookup", (CSTR, OBJ, INT), INT, "status")
+LRU_HIT = _p("lru_hit", (), SLOT, "status")
+# (cache name, value kind, key tuple, value, maxsize or -1)
+LRU_STORE = _p("lru_store", (CSTR, I32, OBJ, SLOT, INT), NONE, "status")
+# f.cache_clear(): (the prefix of the function's cache names)
+LRU_CLEAR = _p("lru_clear", (CSTR,), NONE, can_raise=False)
