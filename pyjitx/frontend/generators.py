@@ -325,15 +325,19 @@ class LazyIterable:
     iterates the parameter it is bound to, once (the stand-ins iterate
     each such parameter once, as an iterator is iterated once)."""
 
-    _serial = 0
-
-    def __init__(self, pyfunc: types.FunctionType, args: List[ops.Value], node: ast.AST) -> None:
+    def __init__(self, b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.Value],
+                 node: ast.AST) -> None:
         from ..ir.types import LazyIterType
         from .closures import _REGISTRY
 
-        LazyIterable._serial += 1
+        # the key, so the type, must be the same in each rebuild of the
+        # function (a new one each time would never let its types settle):
+        # numbered per build, in the function being built (another function
+        # compiled meanwhile numbers its own)
+        b.lazy_serial = getattr(b, "lazy_serial", 0) + 1
+        key = -(((id(b.pyfunc) & 0xFFFFFFFFFF) << 20) | b.lazy_serial)
         self.pyfunc, self.args, self.node = pyfunc, args, node
-        self.type = LazyIterType(pyfunc.__name__, -LazyIterable._serial)
+        self.type = LazyIterType(pyfunc.__name__, key)
         _REGISTRY[self.type.key] = self
 
 
@@ -362,7 +366,7 @@ def _lazy_arguments(b: "FunctionBuilder", call: ast.Call) -> ast.Call:
             changed = changed or as_function is not arg
             args.append(as_function)
             continue
-        lazy = LazyIterable(generator, call_arguments(b, arg, generator), arg)
+        lazy = LazyIterable(b, generator, call_arguments(b, arg, generator), arg)
         name = f".lazy{-lazy.type.key}"
         b.lambda_bindings[name] = ops.Constant(lazy.type, None)
         args.append(ast.copy_location(ast.Name(id=name, ctx=ast.Load()), arg))

@@ -40,22 +40,22 @@ def cycle(iterable):
 def accumulate(iterable, func=None, *, initial=None):
     started = False
     for element in iterable:
-        if started:
-            total = total + element  # noqa: F821 - bound on the first item
-        else:
+        if not started:
             total = element
             started = True
+        else:
+            total = total + element
         yield total
 
 
 def accumulate_func(iterable, func, *, initial=None):
     started = False
     for element in iterable:
-        if started:
-            total = func(total, element)  # noqa: F821 - bound on the first item
-        else:
+        if not started:
             total = element
             started = True
+        else:
+            total = func(total, element)
         yield total
 
 
@@ -142,12 +142,16 @@ def starmap(function, iterable):
 
 
 def pairwise(iterable):
+    # (previous is bound before it is read, in the order the code is
+    # written: the order in which its type is learnt)
     started = False
     for x in iterable:
-        if started:
-            yield (previous, x)  # noqa: F821 - bound on the first item
-        previous = x
-        started = True
+        if not started:
+            previous = x
+            started = True
+        else:
+            yield (previous, x)
+            previous = x
 
 
 def groupby(iterable, key=None):
@@ -192,10 +196,17 @@ def islice_all(iterable, stop):
     yield from iterable
 
 
+# CPython's checks, in its order: a stop of -1 is "Stop argument" (the
+# value its conversion fails with), a lower stop or a negative start
+# "Indices", then the step
+
 def islice_stop(iterable, stop):
     # islice(it, stop)
-    if stop < 0:
+    if stop == -1:
         raise ValueError("Stop argument for islice() must be None or an integer: "
+                         "0 <= x <= sys.maxsize.")
+    if stop < 0:
+        raise ValueError("Indices for islice() must be None or an integer: "
                          "0 <= x <= sys.maxsize.")
     if stop == 0:
         return
@@ -212,6 +223,9 @@ def islice_range(iterable, start, stop, step=None):
     first = 0 if start is None else start
     end = -1 if stop is None else stop
     by = 1 if step is None else step
+    if stop is not None and end == -1:
+        raise ValueError("Stop argument for islice() must be None or an integer: "
+                         "0 <= x <= sys.maxsize.")
     if first < 0 or (stop is not None and end < 0):
         raise ValueError("Indices for islice() must be None or an integer: "
                          "0 <= x <= sys.maxsize.")
