@@ -158,7 +158,7 @@ def test_cycle(a, n):
 def combinatorics(a: List[int], r: int):
     return (list(combinations(a, r)), list(permutations(a, r)), list(permutations(a)),
             list(combinations_with_replacement(a, r)), len(list(combinations(a, 2))),
-            [x + y for x, y in combinations(a, 2)] if len(a) < 3 else [])
+            [(y, x) for x, y in combinations(a, 2)], [b for _, b in permutations(a, 2)])
 
 
 @given(st.lists(ints, max_size=5), st.integers(-1, 5))

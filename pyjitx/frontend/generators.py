@@ -371,9 +371,15 @@ def _lazy_arguments(b: "FunctionBuilder", call: ast.Call) -> ast.Call:
         b.lambda_bindings[name] = ops.Constant(lazy.type, None)
         args.append(ast.copy_location(ast.Name(id=name, ctx=ast.Load()), arg))
         changed = True
+    keywords = []
+    for kw in call.keywords:  # accumulate(xs, func=operator.add)
+        as_function = function_node(b, kw.value) if kw.arg is not None else kw.value
+        changed = changed or as_function is not kw.value
+        keywords.append(kw if as_function is kw.value else
+                        ast.copy_location(ast.keyword(arg=kw.arg, value=as_function), kw))
     if not changed:
         return call
-    return ast.copy_location(ast.Call(func=call.func, args=args, keywords=call.keywords), call)
+    return ast.copy_location(ast.Call(func=call.func, args=args, keywords=keywords), call)
 
 
 def collect(b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.Value],

@@ -62,6 +62,9 @@ def generator_for(b: "FunctionBuilder", node: ast.Call) -> Optional[Any]:
         return _impl("chain_from_iterable")
     for f, name in _FIXED.items():
         if target is f:
+            r = _literal_r(node, name)
+            if r is not None:  # combinations(xs, 2): tuples of 2 items, which unpack
+                return _fixed_width(name, r)
             return _impl(_variant(b, node, name))
     if any(isinstance(a, ast.Starred) for a in node.args) or \
             any(kw.arg is None for kw in node.keywords):
@@ -131,6 +134,51 @@ def _variant(b: "FunctionBuilder", node: ast.Call, name: str) -> str:
             return "islice_stop" if _given(node, 1, "") else "islice_all"
         return "islice_range"
     return name
+
+
+# the tuples each stand-in yields, as written there
+_WIDTH_ITEMS = {"combinations": ("tuple([pool[i] for i in indices])",),
+                "combinations_with_replacement": ("tuple([pool[i] for i in indices])",),
+                "permutations": ("tuple([pool[i] for i in indices[:size]])",
+                                 "tuple([pool[k] for k in indices[:size]])")}
+
+
+def _literal_r(node: ast.Call, name: str) -> Optional[int]:
+    """r of combinations / permutations when the call writes it as a
+    literal int (positionally or as r=), else None."""
+    if name not in _WIDTH_ITEMS:
+        return None
+    value: Optional[ast.expr] = node.args[1] if len(node.args) > 1 else None
+    for kw in node.keywords:
+        if kw.arg == "r":
+            value = kw.value
+    if isinstance(value, ast.Constant) and type(value.value) is int and 0 <= value.value <= 16:
+        return value.value
+    return None
+
+
+def _fixed_width(name: str, r: int) -> Any:
+    """The stand-in for an r known when compiling: its tuples have r items,
+    each typed (Tuple[int, int], which `for a, b in ...` unpacks), rather
+    than being Tuple[int, ...] of any length.  The same code as the stand-in,
+    its tuple built item by item."""
+    import inspect
+    import textwrap
+
+    key = (name, -1, r)
+    found = _GENERATED.get(key)
+    if found is not None:
+        return found
+    source = textwrap.dedent(inspect.getsource(_impl(name)))
+    fixed = "(" + "".join(f"pool[indices[{i}]], " for i in range(r)) + ")"
+    for written in _WIDTH_ITEMS[name]:
+        assert written in source, written
+        source = source.replace(written, fixed)
+    fname = f"{name}_{r}"
+    source = source.replace(f"def {name}(", f"def {fname}(", 1)
+    function = _synthesised(fname, source)
+    _GENERATED[key] = function
+    return function
 
 
 _GENERATED: Dict[Tuple[str, int, Optional[int]], Any] = {}

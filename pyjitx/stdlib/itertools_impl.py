@@ -8,7 +8,9 @@ generated per call shape (frontend/stdlib_itertools.py).
 
 Where the result differs from CPython's object, not its items: groupby's
 groups are lists (CPython's share the underlying iterator), and the tuples
-of combinations/permutations/product(repeat=n) are Tuple[T, ...]."""
+of combinations/permutations/product(repeat=n) are Tuple[T, ...] unless
+r (n) is a literal (frontend/stdlib_itertools.py then writes a variant
+whose tuples have r typed items)."""
 
 def count(start=0, step=1):
     n = start
