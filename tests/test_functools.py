@@ -33,7 +33,7 @@ small_lists = st.lists(st.integers(-1000, 1000), max_size=8)
 # ------------------------------------------------------------------ reduce
 
 def reductions(a: List[int], start: int):
-    return (reduce(lambda x, y: x + y, a, 0), reduce(operator.mul, a, 1),
+    return (reduce(lambda x, y: x + y, a, 0), reduce(operator.mul, a[:4], 1),
             reduce(lambda x, y: x * 10 + y + start, a, start), reduce(max, a, start),
             functools.reduce(operator.sub, a, start))
 
@@ -116,8 +116,11 @@ def by_length_then_reverse(x: str, y: str) -> int:
 
 
 def cmp_sorts(ws: List[str]):
+    in_place = list(ws)
+    in_place.sort(key=cmp_to_key(lambda x, y: len(y) - len(x)))
     return (sorted(ws, key=cmp_to_key(by_length_then_reverse)),
-            sorted(ws, key=functools.cmp_to_key(by_length_then_reverse), reverse=True))
+            sorted(ws, key=functools.cmp_to_key(by_length_then_reverse), reverse=True),
+            in_place)
 
 
 @given(words)
@@ -191,12 +194,8 @@ def test_lru_cache_with_strings(a, b):
     assert_same(distance, compiled(distance), a, b)
 
 
-calls: List[str] = []
-
-
 @lru_cache(maxsize=2)
 def shout(w: str) -> str:
-    calls.append(w)  # (Python's list: the body runs in CPython only when called from Python)
     return w.upper() + "!"
 
 
@@ -208,8 +207,6 @@ def shout_all(ws: List[str]) -> List[str]:
 def test_bounded_cache_results(ws):
     assert_same(shout_all, compiled(shout_all), ws)
 
-
-seen: List[int] = []
 
 
 @lru_cache(maxsize=2)

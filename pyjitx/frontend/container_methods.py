@@ -143,6 +143,14 @@ def sort_list(b: "FunctionBuilder", lst: ops.Value, kwargs: dict, node: ast.AST)
     if key_node is None or (isinstance(key_node, ast.Constant) and key_node.value is None):
         prim(b, prims.LIST_SORT, [lst, reverse], node)
         return
+    from .stdlib_functools import cmp_key, cmp_sorted
+
+    cmp = cmp_key(b, key_node)
+    if cmp is not None:  # key=functools.cmp_to_key(compare): a merge sort calling compare
+        ordered = cmp_sorted(b, lst, cmp, reverse, node)
+        prim(b, prims.LIST_CLEAR, [lst], node)
+        prim(b, prims.LIST_EXTEND, [lst, ordered], node)
+        return
     keys = _keys_of(b, lst, key_node, node)
     prim(b, prims.LIST_SORT_KEYED, [lst, keys, reverse], node)
 

@@ -201,26 +201,31 @@ def cmp_key(b: "FunctionBuilder", key: Optional[ast.expr]) -> Optional[ast.expr]
     return function_node(b, key.args[0])
 
 
-def cmp_sorted(b: "FunctionBuilder", iterable: ast.expr, cmp: ast.expr,
-               reverse: Optional[ast.expr], node: ast.AST) -> ops.Value:
-    """sorted(iterable, key=cmp_to_key(cmp), reverse=...) as a new list."""
+def cmp_sorted(b: "FunctionBuilder", items: ops.Value, cmp: ast.expr, reverse: ops.Value,
+               node: ast.AST) -> ops.Value:
+    """The items of a list in the order sorted(items, key=cmp_to_key(cmp),
+    reverse=reverse) gives, as a new list (container_methods.sort_list
+    puts them back into the list it sorts)."""
     from ..stdlib import itertools_impl
-    from .generators import collect
+    from .generators import call_arguments, collect
 
     impl = itertools_impl.cmp_sorted
-    flag = b.expr.truthy(b.expr.value(reverse), node) if reverse is not None else \
-        ops.Constant(BOOL, False)
+    uid = b.next_loop_id()
+    names = (f".cmp_items{uid}", f".cmp_reverse{uid}")
     call = ast.copy_location(ast.Call(func=ast.Name(id=".cmp_sorted", ctx=ast.Load()),
-                                      args=[iterable, cmp, ast.Name(id=".cmp_reverse",
-                                                                    ctx=ast.Load())],
+                                      args=[ast.Name(id=names[0], ctx=ast.Load()), cmp,
+                                            ast.Name(id=names[1], ctx=ast.Load())],
                                       keywords=[]), node)
-    b.lambda_bindings[".cmp_reverse"] = flag
+    for sub in ast.walk(call):
+        if not hasattr(sub, "lineno"):
+            ast.copy_location(sub, node)
+    b.lambda_bindings[names[0]] = items
+    b.lambda_bindings[names[1]] = reverse
     try:
-        from .generators import call_arguments
-
         return collect(b, impl, call_arguments(b, call, impl), node)
     finally:
-        b.lambda_bindings.pop(".cmp_reverse", None)
+        for name in names:
+            b.lambda_bindings.pop(name, None)
 
 
 # ------------------------------------------------------------ lru_cache
