@@ -277,3 +277,11 @@ def call_unhashable(xs: List[int]) -> int:
 
 def test_unhashable_argument_is_cpythons_type_error():
     assert_same(call_unhashable, compiled(call_unhashable), [1, 2])
+
+
+def test_compiling_a_cached_function_compiles_its_body():
+    f = pyjitx.compile(fib)  # the lru_cache wrapper: its body, recursing through the cache
+    started = time.perf_counter()
+    assert f(91) == 4660046610375530309
+    assert time.perf_counter() - started < 1.0
+    assert_same(fib, f, 40)
