@@ -285,3 +285,39 @@ def test_compiling_a_cached_function_compiles_its_body():
     assert f(91) == 4660046610375530309
     assert time.perf_counter() - started < 1.0
     assert_same(fib, f, 40)
+
+
+@lru_cache(maxsize=64)
+def collatz_steps(n: int) -> int:
+    if n == 1:
+        return 0
+    return 1 + collatz_steps(n // 2 if n % 2 == 0 else 3 * n + 1)
+
+
+def total_steps(lo: int, hi: int) -> int:
+    total = 0
+    for n in range(lo, hi):
+        total += collatz_steps(n)
+    return total
+
+
+def test_bounded_cache_shared_by_threads():
+    # compiled code runs without the GIL: the caches are locked in the runtime,
+    # and a small maxsize makes the threads evict each other's entries
+    import threading
+
+    f = compiled(total_steps)
+    expected = {lo: total_steps(lo, lo + 300) for lo in (1, 200, 400, 600)}  # CPython
+    got = {}
+
+    def work(lo: int) -> None:
+        for _ in range(20):
+            got[lo] = f(lo, lo + 300)
+
+    threads = [threading.Thread(target=work, args=(lo,)) for lo in expected]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == expected
+    assert pyjitx.runtime.cache_entries() <= 64
