@@ -11,7 +11,7 @@ import functools
 import operator
 import time
 from functools import cache, cmp_to_key, lru_cache, partial, reduce
-from typing import List, Tuple
+from typing import List
 
 import pytest
 from hypothesis import given
