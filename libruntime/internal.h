@@ -89,6 +89,8 @@ int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b);
 int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out);
 int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b);
 pjx_str *pjx_dict_repr(pjx_dict *d);
+/* "{k: v, ...}" whatever d's flavour (collections.h) */
+pjx_str *pjx_plain_dict_repr(pjx_dict *d);
 pjx_str *pjx_set_repr(pjx_dict *d);
 
 /* Hash of a byte string (never -1). */

@@ -19,10 +19,13 @@
 #include "pyjitx/object.h"
 #include "pyjitx/str.h"
 #include "_convert.h"
+#include "_collections.h"
 #include "_instance.h"
 #include "_state.h"
 #include "_pycall.h"
 #include "pyjitx/containers.h"
+#include "pyjitx/collections.h"
+#include "pyjitx/lru_cache.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
 #include "pyjitx/json.h"
@@ -242,6 +245,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
         for (Py_ssize_t i = 0; i < nargs && written == 0; i++)
             if (descs[i][0] == '!' && is_bytearray_desc(descs[i]))
                 written = pjx_write_back(args[i], slots[i], descs[i]);
+        if (written == 0) written = pjx_write_back_defaultdicts(args, slots, descs, nargs);
         if (status != 0) {
             if (written < 0) PyErr_Clear(); /* the compiled code's exception wins */
             raise_runtime_error();
@@ -280,6 +284,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
                 Py_CLEAR(result);
             }
         }
+        if (pjx_write_back_defaultdicts(args, slots, descs, nargs) < 0) Py_CLEAR(result);
         release_slots(slots, descs, nargs);
     }
     return result;
@@ -745,6 +750,15 @@ static PyObject *clear_conversion_cache(PyObject *module, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *clear_lru_caches(PyObject *module, PyObject *unused) {
+    pjx_lru_clear_all();
+    Py_RETURN_NONE;
+}
+
+static PyObject *lru_entries(PyObject *module, PyObject *unused) {
+    return PyLong_FromLongLong(pjx_lru_entries());
+}
+
 static PyObject *live_objects(PyObject *module, PyObject *unused) {
     return PyLong_FromLongLong(pjx_live_objects());
 }
@@ -799,6 +813,10 @@ static PyMethodDef module_methods[] = {
      "Registers a user-defined exception class under a runtime kind."},
     {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
      "Releases the runtime dicts kept for unchanged Python dict arguments."},
+    {"clear_lru_caches", clear_lru_caches, METH_NOARGS,
+     "Empties the caches of lru_cache'd functions that compiled code calls."},
+    {"lru_entries", lru_entries, METH_NOARGS,
+     "Number of entries in those caches."},
     {"live_objects", live_objects, METH_NOARGS,
      "Number of runtime objects currently allocated."},
     {"set_recursion_limit", set_recursion_limit, METH_O,

@@ -65,6 +65,13 @@ def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = 
         return compile_class(obj, use_cache=cache, opt=opt, eager=eager)
     if isinstance(obj, _ext.Dispatcher):
         return obj
+    from .frontend.stdlib_functools import is_cached
+
+    if is_cached(obj) and inspect.isfunction(obj.__wrapped__):
+        # pyjitx.compile(an lru_cache'd function): its body, whose calls of
+        # the function go through the compiled callers' cache (the call
+        # from Python itself is not looked up: docs/guide/stdlib.md)
+        obj = obj.__wrapped__
     if not inspect.isfunction(obj):
         raise TypeError(f"pyjitx.compile expects a function, got {type(obj).__name__}")
     if opt not in (0, 1, 2, 3):

@@ -265,3 +265,18 @@ def test_quick_run_of_two_programs():
         assert jit[0][2] != "-" or jit[0][3].startswith("does not compile: "), jit[0]
     assert any(r[1] == "pyjitx: import + first call" and r[2].endswith(" ms")
                for r in rows if r[0].startswith("program spectral_norm ")), out.stdout
+
+
+def test_quick_run_of_the_collections_workload():
+    # issue 18: Counter/defaultdict/deque/itertools compiled, timed against CPython
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "collections"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = [r for r in _table_rows(out.stdout) if r[0].startswith("collections")]
+    cpython = [r for r in rows if r[1] == "CPython"]
+    jit = [r for r in rows if r[1] == "pyjitx"]
+    assert cpython and jit, out.stdout
+    assert jit[0][2].endswith("ms") or jit[0][2].endswith("s"), out.stdout  # a time, not WRONG
+    assert "WRONG" not in out.stdout and "unsupported" not in out.stdout, out.stdout

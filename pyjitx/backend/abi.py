@@ -6,8 +6,9 @@ from __future__ import annotations
 from llvmlite import ir
 
 from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
-                        FunctionSetType, DictType, NDArrayType, ListType,
-                        OptionalType, SetType, TupleType, Type, UnionType, VarTupleType)
+                        FunctionSetType, CounterType, DefaultDictType, DequeType, DictType,
+                        NDArrayType, ListType, OptionalType, OrderedDictType, SetType, TupleType,
+                        Type, UnionType, VarTupleType)
 
 ABI_VERSION = 2
 ABI_SYMBOL = "pjx_abi_v2"
@@ -62,7 +63,8 @@ def abi_type(t: Type) -> ir.Type:
 # scalar, str and bytes; containers as a letter with their item
 # descriptors in brackets (`l[s]` List[str], `d[si]` Dict[str, int],
 # `e[i]` Set[int], `t[is]` Tuple[int, str]; `u[in]` Optional[int], a union
-# held as an Any).  A generator function's result
+# held as an Any; `K[si]` Counter[str], `O[..]` OrderedDict, `D[..]`
+# defaultdict, `Q[i]` Deque[int]: libruntime collections.h).  A generator function's result
 # is `g[X]`: its items collected in a List[X], returned to Python as an
 # iterator (CompiledModule.return_descriptor).
 # A bytearray is `Y` (a list of ints 0..255 in the runtime, a bytearray in
@@ -79,7 +81,11 @@ def boundary_descriptor(t: Type) -> str:
     if isinstance(t, SetType):
         return f"e[{boundary_descriptor(t.item)}]"
     if isinstance(t, DictType):
-        return f"d[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
+        letter = ("K" if isinstance(t, CounterType) else "O" if isinstance(t, OrderedDictType)
+                  else "D" if isinstance(t, DefaultDictType) else "d")
+        return f"{letter}[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
+    if isinstance(t, DequeType):
+        return f"Q[{boundary_descriptor(t.item)}]"
     if isinstance(t, TupleType):
         return "t[" + "".join(boundary_descriptor(i) for i in t.items) + "]"
     if isinstance(t, OptionalType):

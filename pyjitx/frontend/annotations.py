@@ -31,7 +31,8 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 SUPPORTED_TYPES_HINT = (
     "supported types: int, float, bool, None, str, bytes, bytearray, Any, List[T], Dict[K, V], Set[T], "
     "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), Optional[T], Union[A, B] and A | B, "
-    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim]")
+    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim], collections' "
+    "Counter[T], OrderedDict[K, V], DefaultDict[K, V], Deque[T]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
@@ -50,6 +51,11 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY
+    from .stdlib_collections import annotation_type
+
+    flavoured = annotation_type(annotation, scope)  # Counter[str], Deque[int] ...
+    if flavoured is not None:
+        return flavoured
     bare = _bare_container(annotation)
     if bare is not None:
         return bare
@@ -180,6 +186,11 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
     array = _array_node(node)
     if array is not None:
         return array
+    from .stdlib_collections import annotation_node
+
+    flavoured = annotation_node(node, scope, _type_from_node)  # "Counter[str]" ...
+    if flavoured is not None:
+        return flavoured
     name = _dotted_name(node)
     if name is not None:
         simple = _BY_NAME.get(name)

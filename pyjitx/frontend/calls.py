@@ -93,6 +93,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         static = _module("stdlib").static_call(b, node)  # str.maketrans(...)
         if static is not None:
             return static
+        from . import stdlib_dispatch
+
+        standard = stdlib_dispatch.class_method_handler(b, func)  # OrderedDict.fromkeys(...)
+        if standard is not None:
+            return standard(b, node, func)
         unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
         if unbound is not None:
             from .closures import call_value
@@ -117,6 +122,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         raise b.error(func, f"{with_article(callee.type)} is not callable")
     from .signatures import StaticCall
 
+    from . import stdlib_dispatch
+
+    standard = stdlib_dispatch.call_handler(target)  # collections, itertools, functools, json
+    if standard is not None:
+        return standard(b, node, target)
     container_base = _bare_container_subclass(target)
     if container_base is not None:  # class OrderedCollection(list): pass
         target = container_base
@@ -372,7 +382,8 @@ def _check_lists_kept(b: "FunctionBuilder", node: ast.AST, pyfunc: types.Functio
 
 def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
                     values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
-                    checked: Optional[List[str]] = None) -> Tuple[List[ops.Value], List[Type]]:
+                    checked: Optional[List[str]] = None,
+                    inline: bool = False) -> Tuple[List[ops.Value], List[Type]]:
     """Bound argument values checked against and widened to pyfunc's
     annotations, with the parameter types they give (the annotation, or
     the argument's own type), after the `compile_time` ones.  An Optional
@@ -390,7 +401,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
 
     for p, value in zip(params, values):
         where = node
-        check_passable(b, value, node)
+        if not inline:  # (a generator expands here: a function may read our locals)
+            check_passable(b, value, node)
         if p.name in annotations and is_callable_annotation(annotations[p.name]):
             if not isinstance(value.type, FunctionType):
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be a "
@@ -946,6 +958,12 @@ def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
                     or called_generator(b, node.args[0]):
                 return _dict_from_pairs(b, node)
             value = b.expr.value(node.args[0])
+            if isinstance(value.type, DictType) and type(value.type) is not DictType:
+                # dict(counter): a plain dict of its items
+                from ..ir.primitives_stdlib import DICT_PLAIN_COPY
+
+                return containers.prim(b, DICT_PLAIN_COPY, [value], node,
+                                       DictType(value.type.key, value.type.value))
             if isinstance(value.type, DictType):
                 return containers.prim(b, prims.DICT_COPY, [value], node, value.type)
             return _dict_from_pairs(b, node, value)
@@ -1159,6 +1177,13 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             else resolve_attribute(b, name_node)
         if cls in by_class and value.type in by_class[cls]:
             return ops.Constant(BOOL, True)
+        from .stdlib_collections import isinstance_constant
+
+        known = isinstance_constant(cls, value.type)  # Counter, deque ...
+        if known is not None and not is_any(value.type):
+            if known:
+                return ops.Constant(BOOL, True)
+            continue
         if cls in container_classes and isinstance(value.type, container_classes[cls]):
             return ops.Constant(BOOL, True)
         from ..arrays import is_ndarray_class

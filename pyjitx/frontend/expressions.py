@@ -172,6 +172,11 @@ class ExpressionBuilder:
                 from . import arrays
 
                 return arrays.attribute(self.b, value, node)
+            from . import stdlib_collections
+
+            read = stdlib_collections.attribute(self.b, value, node)  # dq.maxlen
+            if read is not None:
+                return read
             if is_any(value.type):
                 from . import anys
 
@@ -319,6 +324,11 @@ class ExpressionBuilder:
 
             symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
             return operators.unary(self.b, symbol, operand, node)
+        from . import stdlib_collections
+
+        counted = stdlib_collections.unary(self.b, node.op, operand, node)  # +c, -c
+        if counted is not None:
+            return counted
         if operand.type == BOOL:
             operand = self.coerce(operand, INT, node)
         if operand.type not in (INT, FLOAT):
@@ -664,6 +674,10 @@ class ExpressionBuilder:
             if containers.fresh_container(value) and unify(value.type, to) == to:
                 return containers.retype_fresh(value, to)
             if same_representation(value.type, to):  # List[Union[...]] as List[Any]
+                return self.emit(ops.OptionalOp("wrap", value, to))
+            from .stdlib_collections import compatible
+
+            if compatible(value.type, to):  # a Counter held as a Dict[str, int]
                 return self.emit(ops.OptionalOp("wrap", value, to))
             if isinstance(value.type, TupleType) and isinstance(to, (TupleType, VarTupleType)):
                 # a tuple is immutable: one of other item types is a new

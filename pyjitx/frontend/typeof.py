@@ -102,6 +102,10 @@ def _candidates(b: "FunctionBuilder", value: ops.Value, node: ast.AST):
 def _candidates_of(b: "FunctionBuilder", t: Type, value: ops.Value, node: ast.AST):
     if t in _BUILTIN_NAMES:
         return _builtin(_BUILTIN_NAMES[t]), []
+    from .stdlib_collections import python_class
+
+    if python_class(t) is not None:  # Counter, deque ...
+        return python_class(t), []
     for kind, name in ((ListType, "list"), (DictType, "dict"), (SetType, "set"),
                        ((TupleType, VarTupleType), "tuple")):
         if isinstance(t, kind):

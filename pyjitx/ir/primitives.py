@@ -441,7 +441,10 @@ CONTAINER_METHODS = {name: number for number, name in enumerate((
     "append", "extend", "insert", "pop", "remove", "index", "count", "clear", "reverse", "copy",
     "sort", "get", "keys", "values", "items", "popitem", "setdefault", "update", "add", "discard",
     "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
-    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update"))}
+    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update",
+    # collections' (deque, Counter, OrderedDict)
+    "appendleft", "popleft", "extendleft", "rotate", "subtract", "most_common", "elements",
+    "total", "move_to_end"))}
 ANY_METHOD = _p("any_method", (I32, _ANY, I32, _ANY, _ANY, _ANY), _ANY, convention="status")
 # slices: bounds as ints, ABSENT_INT for an omitted one
 ANY_GETSLICE = _p("any_getslice", (_ANY, INT, INT, INT), _ANY, convention="status")
@@ -557,3 +560,6 @@ TIME = {
 TIME["perf_counter"] = TIME["monotonic"]        # (CPython's perf_counter on Linux)
 TIME["perf_counter_ns"] = TIME["monotonic_ns"]
 TIME_SLEEP = _p("time_sleep", (FLOAT,), NONE, "status")
+
+# the standard-library stand-ins' primitives (collections, json, functools)
+from . import primitives_stdlib  # noqa: E402,F401

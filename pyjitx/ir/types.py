@@ -178,6 +178,46 @@ class DictType(ObjectType):
         return f"Dict[{self.key}, {self.value}]"
 
 
+# The dict subclasses of `collections` (a runtime dict marked with its
+# flavour, libruntime collections.h): every dict operation applies to them;
+# pyjitx/frontend/stdlib_collections.py adds what they change.  A
+# defaultdict's factory is part of its type where the code that made it
+# is compiled (so that a missing key calls it there), else None: the
+# runtime's own, from an annotation.
+
+
+@dataclass(frozen=True)
+class CounterType(DictType):
+    def __str__(self) -> str:
+        if self.value == INT:
+            return f"Counter[{self.key}]"
+        return f"Counter[{self.key}, {self.value}]"
+
+
+@dataclass(frozen=True)
+class OrderedDictType(DictType):
+    def __str__(self) -> str:
+        return f"OrderedDict[{self.key}, {self.value}]"
+
+
+@dataclass(frozen=True)
+class DefaultDictType(DictType):
+    # what a missing key calls: a built-in's name ("list", "int", "Counter"
+    # ...), a FunctionRefType, a ClassType; None: the runtime's factory
+    factory: object = None
+
+    def __str__(self) -> str:
+        return f"DefaultDict[{self.key}, {self.value}]"
+
+
+def dict_like(t: "DictType", key: "Type", value: "Type") -> "DictType":
+    """A dict type of t's flavour (Counter, OrderedDict, defaultdict with
+    its factory) with other item types."""
+    if isinstance(t, DefaultDictType):
+        return DefaultDictType(key, value, t.factory)
+    return type(t)(key, value)
+
+
 @dataclass(frozen=True)
 class SetType(ObjectType):
     item: Type
@@ -187,6 +227,21 @@ class SetType(ObjectType):
 
     def __str__(self) -> str:
         return f"Set[{self.item}]"
+
+
+@dataclass(frozen=True)
+class DequeType(ObjectType):
+    """collections.deque: a runtime list of its own type id whose items
+    start inside its buffer (libruntime collections.h); reads see it as a
+    list of its items, writes go through the deque's own operations."""
+
+    item: Type
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item", _storable(self.item))
+
+    def __str__(self) -> str:
+        return f"Deque[{self.item}]"
 
 
 @dataclass(frozen=True)
@@ -264,6 +319,18 @@ class FunctionRefType(Type):
 
     def __str__(self) -> str:
         return f"function {self.name}"
+
+
+@dataclass(frozen=True)
+class LazyIterType(FunctionRefType):
+    """A generator call given as an argument to a generator that the
+    standard library's stand-ins (itertools: islice(gen(), 5)) expand
+    inline: not a value at run time (zero-size, as a function value), the
+    call it names is expanded where the stand-in iterates its parameter
+    (pyjitx.frontend.generators.LazyIterable, by `key`)."""
+
+    def __str__(self) -> str:
+        return f"generator {self.name}(...)"
 
 
 # dtypes of NDArray, numbered as libruntime/include/pyjitx/ndarray.h's pjx_dtype
@@ -365,7 +432,7 @@ def function_members(t: Type) -> Tuple[FunctionRefType, ...]:
 
 
 def _parts(t: Type) -> Tuple[Type, ...]:
-    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType, DequeType)):
         return (t.item,)
     if isinstance(t, DictType):
         return (t.key, t.value)
@@ -435,7 +502,9 @@ def same_representation(a: Type, b: Type) -> bool:
     if a == b or (is_any(a) and is_any(b)):
         return True
     if type(a) is not type(b) or not isinstance(a, (ListType, SetType, DictType, TupleType,
-                                                    VarTupleType, OptionalType)):
+                                                    VarTupleType, OptionalType, DequeType)):
+        return False
+    if isinstance(a, DefaultDictType) and a.factory != b.factory:
         return False
     parts_a, parts_b = _parts(a), _parts(b)
     return len(parts_a) == len(parts_b) and all(
@@ -498,11 +567,18 @@ def unify(a: Type, b: Type) -> Optional[Type]:
         while common is not None and not b.is_subclass_of(common):
             common = common.base
         return common
-    if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
+    if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType, DequeType)):
         if has_unknown(a) and not has_unknown(b):
             return b
         if has_unknown(b) and not has_unknown(a):
             return a
+        if has_unknown(a) and has_unknown(b) and not (
+                isinstance(a, DefaultDictType) and a.factory != b.factory):
+            # both partly learned (a defaultdict's key from one use, its
+            # values' items from another): what each knows
+            parts = [unify(x, y) for x, y in zip(_parts(a), _parts(b))]
+            if all(p is not None for p in parts):
+                return dict_like(a, *parts) if isinstance(a, DictType) else type(a)(parts[0])
     if holds_functions(a) and holds_functions(b):
         return _join_function_sets(a, b)
     return None
@@ -534,7 +610,7 @@ def _join_function_sets(a: Type, b: Type) -> Optional[Type]:
 def has_unknown(t: Type) -> bool:
     if t == UNKNOWN:
         return True
-    if isinstance(t, (ListType, SetType, VarTupleType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, DequeType)):
         return has_unknown(t.item)
     if isinstance(t, DictType):
         return has_unknown(t.key) or has_unknown(t.value)
@@ -547,7 +623,7 @@ def has_open_array(t: Type) -> bool:
     """Does t mention an NDArray whose dtype or rank is left open?"""
     if isinstance(t, NDArrayType):
         return t.is_generic
-    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType, DequeType)):
         return has_open_array(t.item)
     if isinstance(t, DictType):
         return has_open_array(t.key) or has_open_array(t.value)
