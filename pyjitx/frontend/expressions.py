@@ -109,6 +109,8 @@ class ExpressionBuilder:
                 # isinstance(x, Sub) held: the base-typed instance is a Sub
                 # (the same object, seen as its class)
                 return self.emit(ops.OptionalOp("wrap", self.unwrap(value, node), narrowed))
+            if narrowed == INT and value.type == FLOAT:  # x = int(x): that int
+                return self.b.exact_int(node.id)
             if narrowed is not None and narrowed != value.type and \
                     (is_any(value.type) or isinstance(value.type, OptionalType)):
                 # a test decided what it holds (pyjitx.frontend.narrowing)
