@@ -98,9 +98,13 @@ class FunctionBuilder:
         # local -> the narrower type its last assignment gave it (write_var)
         self.assigned_narrowings: Dict[str, Type] = {}
         # module-level names this function declares `global` (module_state.py)
-        from .module_state import declared_names
+        from .module_state import declared_names, shared_names
 
         self.state_names = declared_names(self.node)
+        # and those another function of the module declares global, read here
+        # (not assigned: assigned without `global` they are this function's)
+        self.state_names |= {name for name in shared_names(self.pyfunc) if name not in self.locals
+                             and name in self.pyfunc.__globals__}
         for name in self.class_bindings:
             if name in self.locals:
                 where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
