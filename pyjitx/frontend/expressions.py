@@ -687,6 +687,11 @@ class ExpressionBuilder:
                 converted = containers.convert_tuple(self.b, value, to, node)
                 if converted is not None:
                     return converted
+            from .stdlib_defaultdict import factory_mismatch
+
+            mismatch = factory_mismatch(value.type, to)
+            if mismatch is not None:  # (DefaultDict[str, int] either way, when printed)
+                raise self.error(node, mismatch[0], hint=mismatch[1])
             raise self.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
         kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
                 (INT, FLOAT): "int_to_float"}.get((value.type, to))
