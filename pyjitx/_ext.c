@@ -26,6 +26,7 @@
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"
+#include "pyjitx/regex.h"
 #include "_ndarray.h"
 #include "_boundary.h"
 #include "_locks.h"

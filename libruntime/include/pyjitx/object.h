@@ -38,6 +38,8 @@ typedef enum pjx_type_id {
     PJX_TYPE_FLOAT = 10,
     PJX_TYPE_BOOL = 11,
     PJX_TYPE_NDARRAY = 12, /* ndarray.h */
+    PJX_TYPE_RE_PATTERN = 13, /* regex.h */
+    PJX_TYPE_RE_MATCH = 14,
     PJX_TYPE__COUNT
 } pjx_type_id;
 
