@@ -6,7 +6,7 @@ from __future__ import annotations
 from llvmlite import ir
 
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
-                        FunctionSetType, DictType, NDArrayType, ListType,
+                        FunctionSetType, DictType, NDArrayType, ListType, MatchType, PatternType,
                         OptionalType, SetType, TupleType, Type, UnionType, VarTupleType)
 
 ABI_VERSION = 2
@@ -98,4 +98,10 @@ def boundary_descriptor(t: Type) -> str:
 
         raise CompileError(f"a {t} cannot cross into Python",
                            hint="functions are values inside compiled code only")
+    if isinstance(t, (PatternType, MatchType)):
+        from ..errors import CompileError
+
+        raise CompileError(f"an {t} cannot cross into Python",
+                           hint="return what Python needs of it (m.group(), m.span(), ...); "
+                                "patterns and matches are values inside compiled code only")
     raise NotImplementedError(f"no boundary descriptor for {t}")
