@@ -292,9 +292,16 @@ pjx_re_pattern *pjx_re_compile(pjx_bytes *program, pjx_object *pattern, pjx_dict
     pjx_incref(groupindex);
     p->groupindex = groupindex;
     p->indexgroup = NULL;
+    p->aux = NULL;
+    p->sets = NULL;
+    p->search_set = 0;
     if (p->code[codesize - 1] != RE_SUCCESS || check_code(p->code, p->code + codesize - 1, groups) != 0) {
         pjx_decref(p);
         goto bad;
+    }
+    if (pjx_re_analyze(p) < 0) {
+        pjx_decref(p);
+        return NULL;
     }
     if (groupindex->size > 0) {
         p->indexgroup = pjx_alloc(sizeof(pjx_str *) * (size_t)(groups + 1));
@@ -319,6 +326,8 @@ bad:
 }
 
 void pjx_re_pattern_dealloc(pjx_re_pattern *p) {
+    pjx_free(p->aux);
+    pjx_free(p->sets);
     pjx_decref(p->pattern);
     pjx_decref(p->groupindex);
     if (p->indexgroup != NULL) {
@@ -367,11 +376,16 @@ int32_t pjx_re_subject_init(re_subject *s, const pjx_re_pattern *p, pjx_object *
         return 0;
     }
     /* UCS-4, and where each character starts in the UTF-8 */
-    s->ucs4 = pjx_alloc(sizeof(uint32_t) * (size_t)(str->length + 1));
-    s->offsets = pjx_alloc(sizeof(int64_t) * (size_t)(str->length + 1));
-    if (s->ucs4 == NULL || s->offsets == NULL) {
-        pjx_re_subject_fini(s);
-        return -1;
+    if (str->length < 256) {
+        s->ucs4 = s->inline_ucs4;
+        s->offsets = s->inline_offsets;
+    } else {
+        s->ucs4 = pjx_alloc(sizeof(uint32_t) * (size_t)(str->length + 1));
+        s->offsets = pjx_alloc(sizeof(int64_t) * (size_t)(str->length + 1));
+        if (s->ucs4 == NULL || s->offsets == NULL) {
+            pjx_re_subject_fini(s);
+            return -1;
+        }
     }
     const unsigned char *data = (const unsigned char *)str->data;
     int64_t at = 0;
@@ -388,8 +402,8 @@ int32_t pjx_re_subject_init(re_subject *s, const pjx_re_pattern *p, pjx_object *
 }
 
 void pjx_re_subject_fini(re_subject *s) {
-    pjx_free(s->ucs4);
-    pjx_free(s->offsets);
+    if (s->ucs4 != s->inline_ucs4) pjx_free(s->ucs4);
+    if (s->offsets != s->inline_offsets) pjx_free(s->offsets);
     s->ucs4 = NULL;
     s->offsets = NULL;
 }

@@ -97,6 +97,10 @@ static inline void pjx_re_pop_data(re_state *st, void *data, intptr_t size, int 
 
 void pjx_re_state_init(re_state *st, const pjx_re_pattern *p, const void *chars,
                        int32_t charsize, int64_t start, int64_t end) {
+    st->code = p->code;
+    st->aux = p->aux;
+    st->sets = (const uint64_t(*)[4])p->sets;
+    st->search_set = p->search_set;
     st->beginning = chars;
     st->charsize = charsize;
     st->start = (const char *)chars + start * charsize;
@@ -152,6 +156,9 @@ void pjx_re_state_fini(re_state *st) {
 #include "regex_lib.h"
 #undef RE_CHAR
 #undef RE_FN
+
+int pjx_re_one(const uint32_t *op, uint32_t ch) { return re_ucs4_one(op, ch); }
+int pjx_re_in_set(const uint32_t *set, uint32_t ch) { return re_ucs4_charset(set, ch); }
 
 int32_t pjx_re_match_at(re_state *st, const uint32_t *code) {
     st->ptr = st->start;

@@ -105,6 +105,11 @@ typedef struct re_state {
     const void *end;   /* endpos */
     const void *ptr;   /* where the match ended */
     int32_t charsize;  /* 1 (bytes, ASCII str) or 4 (any other str) */
+    /* the pattern's code and its tables (regex_analyze.c) */
+    const uint32_t *code;
+    const uint32_t *aux;
+    const uint64_t (*sets)[4];
+    int64_t search_set;
     int32_t match_all;     /* fullmatch: SUCCESS only at end */
     int32_t must_advance;  /* after an empty match: SUCCESS not at start */
     int32_t lastmark;
@@ -138,6 +143,16 @@ void pjx_re_state_reset(re_state *st);
 int32_t pjx_re_match_at(re_state *st, const uint32_t *code);
 int32_t pjx_re_search(re_state *st, const uint32_t *code);
 
+/* the analysis of a new pattern: p->aux, p->sets, p->search_set (-1: MemoryError) */
+int32_t pjx_re_analyze(pjx_re_pattern *p);
+/* a one-character op's answer, a set's answer (without the tables) */
+int pjx_re_one(const uint32_t *op, uint32_t ch);
+int pjx_re_in_set(const uint32_t *set, uint32_t ch);
+
+static inline int pjx_re_bit(const uint64_t set[4], uint32_t ch) {
+    return (int)((set[ch >> 6] >> (ch & 63)) & 1);
+}
+
 /* ---- the subject string as the engine reads it ----------------------------
  * bytes and ASCII str as themselves (one byte a character); any other str
  * decoded to UCS-4 with the byte offset of each character, so that results
@@ -148,8 +163,11 @@ typedef struct re_subject {
     int32_t charsize;
     const void *chars;
     int64_t length;       /* characters */
-    uint32_t *ucs4;       /* owned, or NULL */
-    int64_t *offsets;     /* length + 1 byte offsets, owned, or NULL (identity) */
+    uint32_t *ucs4;       /* owned (unless inline), or NULL */
+    int64_t *offsets;     /* length + 1 byte offsets, owned (unless inline), or NULL (identity) */
+    /* a short text's, without going to the heap */
+    uint32_t inline_ucs4[256];
+    int64_t inline_offsets[257];
 } re_subject;
 
 int32_t pjx_re_subject_init(re_subject *s, const pjx_re_pattern *p, pjx_object *string);

@@ -138,6 +138,16 @@ static inline int RE_FN(one)(const uint32_t *op, uint32_t ch) {
     }
 }
 
+/* one() with the pattern's tables: a bit test for characters below 256
+ * where the op has one (regex_analyze.c) */
+static inline int RE_FN(one_t)(const re_state *st, const uint32_t *op, uint32_t ch) {
+    if (ch < 256) {
+        uint32_t k = st->aux[op - st->code];
+        if (k) return pjx_re_bit(st->sets[k - 1], ch);
+    }
+    return RE_FN(one)(op, ch);
+}
+
 /* How many times (up to maxcount) the one-character item at `op` matches
  * from st->ptr on. */
 static intptr_t RE_FN(count)(const re_state *st, const uint32_t *op, uint32_t maxcount) {
@@ -160,9 +170,19 @@ static intptr_t RE_FN(count)(const re_state *st, const uint32_t *op, uint32_t ma
         if (sizeof(CHAR) == 1 && c > 255) return end - ptr;
         while (p < end && *p != (CHAR)c) p++;
         break;
-    case RE_IN:
-        while (p < end && RE_FN(charset)(op + 2, *p)) p++;
+    case RE_IN: case RE_IN_IGNORE: case RE_IN_UNI_IGNORE: {
+        uint32_t k = st->aux[op - st->code];
+        if (k) {
+            const uint64_t *set = st->sets[k - 1];
+            if (sizeof(CHAR) == 1)
+                while (p < end && pjx_re_bit(set, *p)) p++;
+            else
+                while (p < end && (*p < 256 ? pjx_re_bit(set, *p) : RE_FN(one)(op, *p))) p++;
+            break;
+        }
+        while (p < end && RE_FN(one)(op, *p)) p++;
         break;
+    }
     default:
         while (p < end && RE_FN(one)(op, *p)) p++;
         break;
@@ -188,6 +208,17 @@ static inline intptr_t RE_FN(push_repeat)(re_state *st) {
                     (st->repeats_top + 1) * (intptr_t)sizeof(re_repeat)) < 0)
         return -1;
     return st->repeats_top++;
+}
+
+/* Would the code at `tail` succeed at once at ptr (it is SUCCESS, maybe
+ * after JUMPs, and SUCCESS's checks pass)?  Then a repeat before it is
+ * done without trying it in a frame of its own. */
+static inline int RE_FN(tail_succeeds)(const re_state *st, const FRAME *ctx, const uint32_t *tail,
+                                       const CHAR *ptr) {
+    while (tail[0] == RE_JUMP) tail += 1 + tail[1];
+    if (tail[0] != RE_SUCCESS) return 0;
+    return !(ctx->toplevel && ((st->match_all && ptr != (const CHAR *)st->end) ||
+                               (st->must_advance && ptr == (const CHAR *)st->start)));
 }
 
 #define RE_J_NONE 0
@@ -305,7 +336,7 @@ entrance:
             ptr++;
             break;
         case RE_IN:
-            if (ptr >= end || !RE_FN(charset)(pattern + 1, *ptr)) FAIL;
+            if (ptr >= end || !RE_FN(one_t)(st, pattern - 1, *ptr)) FAIL;
             pattern += pattern[0];
             ptr++;
             break;
@@ -318,7 +349,7 @@ entrance:
         case RE_IN_IGNORE:
         case RE_IN_UNI_IGNORE:
         case RE_IN_LOC_IGNORE:
-            if (ptr >= end || !RE_FN(one)(pattern - 1, *ptr)) FAIL;
+            if (ptr >= end || !RE_FN(one_t)(st, pattern - 1, *ptr)) FAIL;
             pattern += (pattern[-1] == RE_IN_IGNORE || pattern[-1] == RE_IN_UNI_IGNORE ||
                         pattern[-1] == RE_IN_LOC_IGNORE) ? pattern[0] : 1;
             ptr++;
@@ -333,10 +364,13 @@ entrance:
             LASTMARK_SAVE();
             if (st->repeat >= 0) MARK_PUSH(ctx->lastmark);
             for (; pattern[0]; pattern += pattern[0]) {
-                /* an alternative starting with a literal or a set the next
-                 * character fails is not tried */
+                /* an alternative that cannot start with the next character
+                 * (or must consume one at the end) fails at once: not tried */
+                uint32_t k = st->aux[pattern - st->code];
+                if (k && (ptr >= end || ((uint32_t)*ptr < 256 && !pjx_re_bit(st->sets[k - 1], *ptr))))
+                    continue;
                 if (pattern[1] == RE_LITERAL && (ptr >= end || (uint32_t)*ptr != pattern[2])) continue;
-                if (pattern[1] == RE_IN && (ptr >= end || !RE_FN(charset)(pattern + 3, *ptr))) continue;
+                if (pattern[1] == RE_IN && (ptr >= end || !RE_FN(one_t)(st, pattern + 1, *ptr))) continue;
                 st->ptr = ptr;
                 CALL(RE_J_BRANCH, jump_branch, pattern + 1, ctx->toplevel);
                 if (ret) {
@@ -357,8 +391,12 @@ entrance:
             ctx->count = RE_FN(count)(st, pattern + 3, pattern[2]);
             ptr += ctx->count;
             if (ctx->count < (intptr_t)pattern[1]) FAIL;
-            if (pattern[pattern[0]] == RE_SUCCESS && ptr == end &&
-                !(ctx->toplevel && st->must_advance && ptr == (const CHAR *)st->start)) {
+            if (st->aux[pattern - 1 - st->code]) {
+                /* no shorter count can help (regex_analyze.c): on to the tail */
+                pattern += pattern[0];
+                break;
+            }
+            if (RE_FN(tail_succeeds)(st, ctx, pattern + pattern[0], ptr)) {
                 st->ptr = ptr; /* nothing after it: done */
                 SUCCEED;
             }
@@ -415,9 +453,7 @@ entrance:
                 ctx->count = n;
                 ptr += n;
             }
-            if (pattern[pattern[0]] == RE_SUCCESS &&
-                !(ctx->toplevel && ((st->match_all && ptr != end) ||
-                                    (st->must_advance && ptr == (const CHAR *)st->start)))) {
+            if (RE_FN(tail_succeeds)(st, ctx, pattern + pattern[0], ptr)) {
                 st->ptr = ptr;
                 SUCCEED;
             }
@@ -731,6 +767,7 @@ static intptr_t RE_FN(search)(re_state *st, const uint32_t *pattern) {
     intptr_t status = 0;
     intptr_t prefix_len = 0, prefix_skip = 0;
     const uint32_t *prefix = NULL, *charset = NULL, *overlap = NULL;
+    const uint64_t *charset_bits = NULL;
     uint32_t flags = 0;
 
     if (ptr > end) return 0;
@@ -750,6 +787,8 @@ static intptr_t RE_FN(search)(re_state *st, const uint32_t *pattern) {
             overlap = prefix + prefix_len - 1;
         } else if (flags & RE_INFO_CHARSET) {
             charset = pattern + 5;
+            uint32_t k = st->aux[pattern - st->code];
+            if (k) charset_bits = st->sets[k - 1];
         }
         pattern += 1 + pattern[1];
     }
@@ -829,7 +868,13 @@ static intptr_t RE_FN(search)(re_state *st, const uint32_t *pattern) {
         end = (const CHAR *)st->end;
         st->must_advance = 0;
         for (;;) {
-            while (ptr < end && !RE_FN(charset)(charset, *ptr)) ptr++;
+            if (charset_bits != NULL && sizeof(CHAR) == 1)
+                while (ptr < end && !pjx_re_bit(charset_bits, *ptr)) ptr++;
+            else if (charset_bits != NULL)
+                while (ptr < end && (*ptr < 256 ? !pjx_re_bit(charset_bits, *ptr)
+                                                : !RE_FN(charset)(charset, *ptr))) ptr++;
+            else
+                while (ptr < end && !RE_FN(charset)(charset, *ptr)) ptr++;
             if (ptr >= end) return 0;
             st->start = ptr;
             st->ptr = ptr;
@@ -841,12 +886,30 @@ static intptr_t RE_FN(search)(re_state *st, const uint32_t *pattern) {
         return status;
     }
 
+    int anchored = pattern[0] == RE_AT &&
+                   (pattern[1] == RE_AT_BEGINNING || pattern[1] == RE_AT_BEGINNING_STRING);
+    if (st->search_set && !anchored) {
+        /* the pattern must consume a character first (so it never matches
+         * empty, and no position at the end matches): only the positions
+         * whose character can start it are tried */
+        const uint64_t *set = st->sets[st->search_set - 1];
+        const CHAR *last = (const CHAR *)st->end;
+        for (; ptr <= end && ptr < last; ptr++) {
+            if ((uint32_t)*ptr < 256 && !pjx_re_bit(set, *ptr)) continue;
+            pjx_re_state_reset(st);
+            st->start = st->ptr = ptr;
+            status = RE_FN(match)(st, pattern, 0);
+            if (status != 0) return status;
+        }
+        st->must_advance = 0;
+        return 0;
+    }
+
     /* every position in turn */
     st->start = st->ptr = ptr;
     status = RE_FN(match)(st, pattern, 1);
     st->must_advance = 0;
-    if (status == 0 && pattern[0] == RE_AT &&
-        (pattern[1] == RE_AT_BEGINNING || pattern[1] == RE_AT_BEGINNING_STRING)) {
+    if (status == 0 && anchored) {
         /* anchored at the beginning: nowhere else */
         st->start = st->ptr = end;
         return 0;

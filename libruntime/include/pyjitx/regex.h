@@ -25,6 +25,13 @@ typedef struct pjx_re_pattern {
     pjx_object *pattern;   /* the str or bytes it was compiled from */
     pjx_dict *groupindex;  /* Dict[str, int] of the named groups */
     pjx_str **indexgroup;  /* groups + 1 names (NULL: unnamed), for lastgroup */
+    /* what the matcher may skip (regex_analyze.c): per code word, 0 or the
+     * number (from 1) of a 256-bit set in `sets` -- the answers of a set op
+     * for the characters below 256, or the characters an alternative of a
+     * BRANCH can start with; `search_set`, the whole pattern's */
+    uint32_t *aux;
+    uint64_t (*sets)[4];
+    int64_t search_set;
     int64_t codesize;
     uint32_t code[];       /* the program (regex_internal.h) */
 } pjx_re_pattern;
