@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import (arrays, augment, classes, compile_time, cpp_host, peers, programs, report, scalar, text,
-               threads)
+from . import (arrays, augment, classes, compile_time, cpp_host, peers, programs, regex_bench,
+               report, scalar, text, threads)
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -39,7 +39,7 @@ def workloads() -> List[Workload]:
     found = [Workload(w.key, w.title.format(n="n"), lambda s, w=w: scalar.run_workload(w, s),
                       w.name) for w in scalar.WORKLOADS]
     found += [Workload(w.key, w.title.format(n="n"), lambda s, w=w: text.run_workload(w, s),
-                       w.name) for w in text.WORKLOADS]
+                       w.name) for w in text.WORKLOADS + regex_bench.WORKLOADS]
     found += [
         Workload("method", "method call inside compiled code", classes.run_method_loop),
         Workload("pymethod", "method call from Python", classes.run_method_from_python),

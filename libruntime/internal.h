@@ -58,6 +58,10 @@ void pjx_origin_retain(void *origin);
 void pjx_origin_release(void *origin);
 void pjx_instance_dealloc(pjx_instance *self);
 void pjx_ndarray_dealloc(pjx_ndarray *self);
+struct pjx_re_pattern;
+struct pjx_re_match;
+void pjx_re_pattern_dealloc(struct pjx_re_pattern *p);
+void pjx_re_match_dealloc(struct pjx_re_match *m);
 /* Bounds on recursion over nested values (guard.c).  pjx_guard_enter
  * raises RecursionError "maximum recursion depth exceeded<where>" past the
  * recursion limit (0 / -1); every successful enter is paired with a leave.

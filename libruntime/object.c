@@ -6,6 +6,7 @@
 #include "containers_internal.h"
 #include "pyjitx/any.h"
 #include "pyjitx/collections.h"
+#include "pyjitx/regex.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -64,6 +65,8 @@ void pjx_dealloc(pjx_object *o) {
     case PJX_TYPE_INSTANCE: pjx_container_dealloc(o); break;
     case PJX_TYPE_EXCEPTION: pjx_exception_dealloc((pjx_exception *)o); break;
     case PJX_TYPE_NDARRAY: pjx_ndarray_dealloc((pjx_ndarray *)o); break;
+    case PJX_TYPE_RE_PATTERN: pjx_re_pattern_dealloc((pjx_re_pattern *)o); break;
+    case PJX_TYPE_RE_MATCH: pjx_re_match_dealloc((pjx_re_match *)o); break;
     default: pjx_free(o); break;
     }
 }
@@ -196,6 +199,14 @@ int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
     case PJX_TYPE_SET: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'set'"); return -1;
     case PJX_TYPE_INSTANCE: return pjx_instance_hash((pjx_instance *)v.o, out);
     case PJX_TYPE_NDARRAY: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'numpy.ndarray'"); return -1;
+    case PJX_TYPE_RE_PATTERN: *out = pjx_re_pattern_hash((pjx_re_pattern *)v.o); return 0;
+    case PJX_TYPE_RE_MATCH: {
+        /* by identity, as CPython hashes a Match */
+        uint64_t h = (uint64_t)(uintptr_t)v.o;
+        *out = (int64_t)((h >> 4) | (h << 60));
+        if (*out == -1) *out = -2;
+        return 0;
+    }
     default: pjx_err_set(PJX_EXC_TYPE, "unhashable type"); return -1;
     }
 }
@@ -222,6 +233,7 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     case PJX_TYPE_DICT:
     case PJX_TYPE_SET: return pjx_dict_eq_impl((pjx_dict *)a.o, (pjx_dict *)b.o);
     case PJX_TYPE_INSTANCE: return pjx_instance_eq((pjx_instance *)a.o, (pjx_instance *)b.o);
+    case PJX_TYPE_RE_PATTERN: return pjx_re_pattern_eq((pjx_re_pattern *)a.o, (pjx_re_pattern *)b.o);
     default: return 0;
     }
 }
@@ -250,6 +262,8 @@ const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
             return v.o->flags & PJX_DICT_COUNTER ? "Counter"
                  : v.o->flags & PJX_DICT_ORDERED ? "collections.OrderedDict"
                  : "collections.defaultdict";
+        if (v.o->type_id == PJX_TYPE_RE_PATTERN) return "re.Pattern";
+        if (v.o->type_id == PJX_TYPE_RE_MATCH) return "re.Match";
         return v.o->type_id < PJX_TYPE_INSTANCE ? names[v.o->type_id] : "object";
     }
 }
@@ -354,6 +368,8 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
         n += snprintf(text + n, 8, ")>");
         return pjx_str_from_utf8(text, n);
     }
+    case PJX_TYPE_RE_PATTERN: return pjx_re_pattern_repr((pjx_re_pattern *)v.o);
+    case PJX_TYPE_RE_MATCH: return pjx_re_match_repr((pjx_re_match *)v.o);
     default: return pjx_str_from_utf8("<object>", 8);
     }
 }

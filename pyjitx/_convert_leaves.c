@@ -142,6 +142,8 @@ PyObject *pjx_int_to_python(int64_t v) {
 }
 
 PyObject *pjx_str_to_python(const pjx_str *s) {
+    if (s->nbytes == 1) /* CPython's own one-character strings, as its str ops return */
+        return PyUnicode_FromOrdinal((unsigned char)s->data[0]);
     if (s->ob.flags & PJX_STR_ASCII) {
         PyObject *u = PyUnicode_New(s->nbytes, 127);
         if (u == NULL) return NULL;

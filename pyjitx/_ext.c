@@ -30,6 +30,7 @@
 #include "pyjitx/any.h"
 #include "pyjitx/json.h"
 #include "pyjitx/ndarray.h"
+#include "pyjitx/regex.h"
 #include "_ndarray.h"
 #include "_boundary.h"
 #include "_hashsecret.h"

@@ -64,6 +64,21 @@ def test_quick_run_of_the_text_workloads():
             (title, jit[0])
 
 
+def test_quick_run_of_the_re_workloads():
+    """The re rows (issue 18): each runs, checked against CPython, never WRONG."""
+    root = Path(__file__).parents[1]
+    out = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1",
+                          "--no-peers", "--only", "re_"],
+                         capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    titles = {r[0] for r in rows if r[0].startswith("re: ")}
+    assert len(titles) == 6, out.stdout
+    for title in titles:
+        jit = [r for r in rows if r[0] == title and r[1] == "pyjitx"]
+        assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)
+
+
 def test_bert_kernel_agrees_with_the_reference_tokenizer():
     from benchmarks import text_data, text_kernels
     texts, vocab, norm, unk, max_chars = text_data.bert_inputs(60)

@@ -7,8 +7,8 @@ from llvmlite import ir
 
 from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
                         FunctionSetType, CounterType, DefaultDictType, DequeType, DictType,
-                        NDArrayType, ListType, OptionalType, OrderedDictType, SetType, TupleType,
-                        Type, UnionType, VarTupleType)
+                        MatchType, NDArrayType, ListType, OptionalType, OrderedDictType, PatternType,
+                        SetType, TupleType, Type, UnionType, VarTupleType)
 
 ABI_VERSION = 2
 ABI_SYMBOL = "pjx_abi_v2"
@@ -107,4 +107,10 @@ def boundary_descriptor(t: Type) -> str:
 
         raise CompileError(f"a {t} cannot cross into Python",
                            hint="functions are values inside compiled code only")
+    if isinstance(t, (PatternType, MatchType)):
+        from ..errors import CompileError
+
+        raise CompileError(f"an {t} cannot cross into Python",
+                           hint="return what Python needs of it (m.group(), m.span(), ...); "
+                                "patterns and matches are values inside compiled code only")
     raise NotImplementedError(f"no boundary descriptor for {t}")

@@ -543,7 +543,7 @@ class FunctionLowering(ArrayLowering):
         if op.op == "is_none":
             return b.icmp_unsigned("==", value, ir.Constant(PTR, None))
         if op.op == "unwrap":
-            self.raise_if(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), "TypeError",
+            self.raise_if(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), op.error,
                           op.message or f"expected {op.type}, got None")
         self.incref(value)
         return value

@@ -150,7 +150,7 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         return classes.construct(b, node, pyclass)
     if isinstance(target, staticmethod):
         target = target.__func__
-    from . import arrays
+    from . import arrays, regex
 
     for test, build in ((lambda t: t is classes.blank_instance,
                          lambda call: classes.blank(b, call)),
@@ -160,7 +160,8 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                          lambda call: _math_call(b, call, _MATH_BY_OBJECT[_identity(target)])),
                         (lambda t: _identity(t) in _UNICODEDATA_BY_OBJECT,
                          lambda call: _unicodedata_call(
-                             b, call, _UNICODEDATA_BY_OBJECT[_identity(target)]))):
+                             b, call, _UNICODEDATA_BY_OBJECT[_identity(target)])),
+                        (regex.handles, lambda call: regex.call(b, call, target))):
         if test(target):
             with StaticCall(b, node, f"{ast.unparse(func)}()") as call:
                 return build(call)
@@ -248,7 +249,12 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
 
 
 def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
-    receiver = b.expr.unwrap(b.expr.value(func.value), func)
+    from . import regex
+
+    value = b.expr.value(func.value)
+    if regex.is_regex_type(value.type):  # (m.group(): AttributeError for None)
+        return regex.method_call(b, value, func, node)
+    receiver = b.expr.unwrap(value, func)
     if not isinstance(receiver.type, ClassType):  # (an instance's methods bind *xs themselves)
         from .signatures import StaticCall
 

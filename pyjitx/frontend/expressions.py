@@ -15,7 +15,8 @@ from ..ir import primitives as prims
 from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
-                        arithmetic_result, unify, DictType, ListType, SetType)
+                        arithmetic_result, unify, DictType, ListType, SetType, MatchType,
+                        PatternType)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -162,9 +163,12 @@ class ExpressionBuilder:
         if unbound is not None:
             return unbound
         if not _is_module_path(self.b, node.value):
-            from . import classes
+            from . import classes, regex
 
-            value = self.unwrap(self.value(node.value), node)
+            value = self.value(node.value)
+            if regex.is_regex_type(value.type):
+                return regex.attribute(self.b, value, node)
+            value = self.unwrap(value, node)
             bound = methods.bound_method(self.b, value, node)  # xs.append, self.method
             if bound is not None:
                 return bound
@@ -226,6 +230,10 @@ class ExpressionBuilder:
             from . import bytearrays
 
             return bytearrays.subscript(self.b, value, node)
+        if isinstance(value.type, MatchType):
+            from .regex_match import subscript
+
+            return subscript(self.b, value, node)
         if is_any(value.type):
             from . import anys
 
@@ -617,7 +625,8 @@ class ExpressionBuilder:
             from .classes import truthy
 
             return truthy(self.b, value, node)
-        if value.type in (EXCEPTION, EXCEPTION_CLASS) or isinstance(value.type, FunctionType):
+        if value.type in (EXCEPTION, EXCEPTION_CLASS) or isinstance(value.type, FunctionType) or \
+                isinstance(value.type, (PatternType, MatchType)):
             return ops.Constant(BOOL, True)  # as any object without __bool__/__len__
         if value.type == BYTEARRAY:
             from . import bytearrays, strings

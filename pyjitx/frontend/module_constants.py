@@ -24,6 +24,7 @@ import ast
 import builtins
 import itertools
 import math
+import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..ir import ops
@@ -56,7 +57,7 @@ class CapturedConstant:
 def captures(b: "FunctionBuilder", obj: Any) -> bool:
     """Is obj a value this module captures (rather than something else
     compiled code cannot use as a value)?"""
-    if isinstance(obj, CONTAINERS):
+    if isinstance(obj, CONTAINERS) or isinstance(obj, re.Pattern):
         return True
     return _instance_class_type(b, obj) is not None
 
@@ -156,6 +157,10 @@ def value_type(b: "FunctionBuilder", value: Any, node: ast.AST, name: str, seen:
         return STR
     if isinstance(value, bytes):
         return BYTES
+    if isinstance(value, re.Pattern):
+        from .regex import pattern_type
+
+        return pattern_type(value)
     instance = _instance_class_type(b, value)
     if instance is not None:
         return instance
@@ -231,6 +236,10 @@ class _SourceWriter:
         self.names = itertools.count()
 
     def statements(self, value: Any, t: Type) -> List[str]:
+        if isinstance(value, re.Pattern):  # built from its program (frontend/regex.py)
+            from .regex import builder_source
+
+            return builder_source(value, self.scope)
         instance = _instance_class_type(self.b, value)
         if instance is None:
             return [f"return {self.literal(value, t, top=True)}"]

@@ -10,6 +10,7 @@ out wrong the function is built again with the corrected type.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
@@ -52,6 +53,8 @@ def describe(value) -> str:
     if isinstance(value, (tuple, list, set, frozenset, dict)):
         digest = hashlib.sha256(_contents(value, set()).encode("utf-8", "surrogatepass"))
         return f"{type(value).__name__} {len(value)} {digest.hexdigest()[:24]}"
+    if isinstance(value, re.Pattern):  # (its program is baked into the code)
+        return f"re.Pattern {value.flags} {describe(value.pattern)}"
     py_func = getattr(value, "py_func", None)
     if py_func is not None:
         value = py_func

@@ -546,14 +546,16 @@ class OptionalOp(Op):
     mnemonic = "optional"
 
     def __init__(self, op: str, value: Value, result_type: Type, line: int = -1,
-                 message: Optional[str] = None) -> None:
+                 message: Optional[str] = None, error: str = "TypeError") -> None:
         assert op in ("is_none", "wrap", "unwrap")
         super().__init__(result_type, [value], line)
         self.op = op
         # unwrap's TypeError message (None: "expected T, got None"), as
         # CPython words the failing operation ("'NoneType' object is not
-        # subscriptable")
+        # subscriptable"); `error`: the exception, where CPython's is
+        # another (AttributeError for None.group)
         self.message = message
+        self.error = error
 
     @property
     def can_raise(self) -> bool:  # type: ignore[override]

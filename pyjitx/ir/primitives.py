@@ -563,3 +563,33 @@ TIME_SLEEP = _p("time_sleep", (FLOAT,), NONE, "status")
 
 # the standard-library stand-ins' primitives (collections, json, functools)
 from . import primitives_stdlib  # noqa: E402,F401
+
+# ---- regular expressions (libruntime/include/pyjitx/regex.h) -----------------------
+# Patterns, matches and strings pass as objects; the builder gives each
+# result its type (Optional results are "status" with NULL for None).
+RE_COMPILE = _p("re_compile", (BYTES, OBJ, OBJ), OBJ)
+RE_RUN = _p("re_run", (OBJ, OBJ, INT, INT, INT), OBJ, "status")
+RE_FINDALL = _p("re_findall", (OBJ, OBJ, INT, INT), OBJ)
+RE_FINDITER = _p("re_finditer", (OBJ, OBJ, INT, INT, INT), OBJ)
+RE_SPLIT = _p("re_split", (OBJ, OBJ, INT), OBJ)
+RE_SUB = _p("re_sub", (OBJ, OBJ, OBJ, INT), OBJ)
+RE_SUBN = _p("re_subn", (OBJ, OBJ, OBJ, INT), OBJ)
+RE_JOIN_REPLACEMENTS = _p("re_join_replacements", (OBJ, OBJ, OBJ), OBJ)
+RE_ESCAPE = _p("re_escape", (OBJ,), OBJ)
+RE_GROUP_INDEX = _p("re_group_index", (OBJ, STR), INT, "status")
+RE_MATCH_GROUP = _p("re_match_group", (OBJ, INT), OBJ, "status")
+RE_MATCH_START = _p("re_match_start", (OBJ, INT), INT, "status")
+RE_MATCH_END = _p("re_match_end", (OBJ, INT), INT, "status")
+RE_MATCH_SPAN = _p("re_match_span", (OBJ, INT), OBJ)
+RE_MATCH_GROUPS = _p("re_match_groups", (OBJ, OBJ), OBJ)
+RE_MATCH_GROUPDICT = _p("re_match_groupdict", (OBJ, OBJ), OBJ)
+RE_MATCH_EXPAND = _p("re_match_expand", (OBJ, OBJ), OBJ)
+RE_MATCH_LASTGROUP = _p("re_match_lastgroup", (OBJ,), OBJ, "status")
+RE_MATCH_REGS = _p("re_match_regs", (OBJ,), OBJ)
+RE_PATTERN_GROUPINDEX = _p("re_pattern_groupindex", (OBJ,), OBJ)
+RE_ANY_GROUP_INDEX = _p("re_any_group_index", (OBJ, _ANY), INT, "status")
+RE_MATCH_INT = _p("re_match_int", (OBJ, INT), INT, can_raise=False)
+RE_MATCH_OBJECT = _p("re_match_object", (OBJ, INT), OBJ, can_raise=False)
+RE_MATCH_LASTINDEX = _p("re_match_lastindex", (OBJ,), OBJ, "status")
+RE_PATTERN_TEXT = _p("re_pattern_text", (OBJ,), OBJ, can_raise=False)
+RE_PATTERN_INT = _p("re_pattern_int", (OBJ, INT), INT, can_raise=False)

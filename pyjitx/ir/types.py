@@ -376,6 +376,39 @@ class NDArrayType(ObjectType):
 
 
 @dataclass(frozen=True)
+class PatternType(ObjectType):
+    """A compiled regular expression (re.Pattern; libruntime regex.h).
+    `groups` is its number of groups where the compiler knows the pattern
+    (-1 where values of several patterns meet), which decides the types
+    of findall() and groups()."""
+
+    is_bytes: bool
+    groups: int = -1
+
+    def __str__(self) -> str:
+        return f"re.Pattern[{'bytes' if self.is_bytes else 'str'}]"
+
+    @property
+    def text(self) -> "Type":
+        return BYTES if self.is_bytes else STR
+
+
+@dataclass(frozen=True)
+class MatchType(ObjectType):
+    """A successful match (re.Match), of a PatternType's pattern."""
+
+    is_bytes: bool
+    groups: int = -1
+
+    def __str__(self) -> str:
+        return f"re.Match[{'bytes' if self.is_bytes else 'str'}]"
+
+    @property
+    def text(self) -> "Type":
+        return BYTES if self.is_bytes else STR
+
+
+@dataclass(frozen=True)
 class FunctionSetType(Type):
     """One of several functions, chosen at run time (a list of lambdas, a
     function picked by an if/else): an i64 holding the chosen member's key.
@@ -562,6 +595,8 @@ def unify(a: Type, b: Type) -> Optional[Type]:
         if isinstance(x, VarTupleType) and isinstance(y, TupleType) and all(
                 i == x.item for i in y.items):
             return x
+    if isinstance(a, (PatternType, MatchType)) and type(a) is type(b) and a.is_bytes == b.is_bytes:
+        return type(a)(a.is_bytes, -1)  # patterns of different shapes: known at run time
     if isinstance(a, ClassType) and isinstance(b, ClassType):
         common: Optional[ClassType] = a  # the nearest common compiled base
         while common is not None and not b.is_subclass_of(common):

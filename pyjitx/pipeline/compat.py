@@ -31,12 +31,14 @@ X86_64_V2_FEATURES = ("64bit", "cmov", "cx8", "cx16", "fxsr", "mmx", "popcnt", "
 @functools.lru_cache(maxsize=None)
 def abi_hash() -> str:
     from .. import exceptions
+    from .. import regex_program
 
     text = "|".join([
         "pyjitx-abi", str(abi.ABI_VERSION), abi.ABI_SYMBOL,
         ",".join(f"{name}={kind}" for name, kind in sorted(abi.ERROR_KINDS.items())),
         f"user-exceptions={exceptions.USER_BASE}+{exceptions.USER_SPAN}",
         "class-id=crc32(module.qualname)|2**32",
+        f"regex-program={regex_program.VERSION}",
     ])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -68,6 +68,7 @@
 #include "pyjitx/json.hpp"
 #include "pyjitx/lock.h"
 #include "pyjitx/pyjitx.hpp"
+#include "pyjitx/regex.h"
 #include "pyjitx/session_files.hpp"
 #include "pyjitx/session_types.hpp"
 
@@ -273,7 +274,7 @@ inline bool cpu_has(const std::string &name) {
 }
 
 /* The manifest's abi.hash, computed as pyjitx/pipeline/compat.py does from
- * this runtime's own tables (error kinds and their names). */
+ * this runtime's own tables (error kinds and their names) and versions. */
 inline std::string abi_hash() {
     std::vector<std::pair<std::string, int>> kinds;
     for (int k = 1; k < PJX_EXC__COUNT; k++) kinds.emplace_back(pjx_err_kind_name(k), k);
@@ -284,7 +285,8 @@ inline std::string abi_hash() {
         text += (i ? "," : "") + kinds[i].first + "=" + std::to_string(kinds[i].second);
     // 131072: pyjitx/exceptions.py's USER_SPAN, the number of user kinds.
     text += "|user-exceptions=" + std::to_string(PJX_USER_EXCEPTION_BASE) +
-            "+131072|class-id=crc32(module.qualname)|2**32";
+            "+131072|class-id=crc32(module.qualname)|2**32|regex-program=" +
+            std::to_string(PJX_RE_PROGRAM_VERSION);
     return json::sha256_hex(text).substr(0, 32);
 }
 
