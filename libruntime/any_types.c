@@ -39,7 +39,7 @@ void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
-        c == 'g' || c == 'A' || c == 'u') {
+        c == 'g' || c == 'A' || c == 'u' || c == 'E' || c == 'N') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -63,6 +63,7 @@ static int desc_equal(const char *a, const char *b) { return strncmp(a, b, desc_
 
 static int32_t desc_kind(const char *d) {
     switch (*d) {
+    case 'E': return desc_kind(strchr(d, ':') + 1); /* E[<key>/<name>:X]: a member, as its value */
     case 'i': return PJX_KIND_INT;
     case 'f': return PJX_KIND_FLOAT;
     case 'b': return PJX_KIND_BOOL;
@@ -76,6 +77,7 @@ static int32_t desc_kind(const char *d) {
 static int desc_nests(const char *d) {
     switch (*d) {
     case 'o': return desc_nests(d + 2);
+    case 'N': return desc_nests(strchr(d, ':') + 1); /* N[<key>/<name>:t[...]] */
     case 'l': case 'd': case 'e': return 1;
     case 't': case 'T':
         for (const char *item = d + 2; *item && *item != ']'; pjx_descriptor_skip(&item))
@@ -102,6 +104,14 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'a': EMIT("Any"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
+    case 'E': case 'N': { /* E[<key>/<qualname>:X], N[<key>/<qualname>:t[...]] */
+        const char *name = strchr(d, '/'), *inner = strchr(d, ':');
+        while (name && ++name < inner && *out < end - 1) *(*out)++ = *name;
+        inner++;
+        pjx_descriptor_skip(&inner); /* (the class names it) */
+        d = inner + 1; /* past the ']' */
+        break;
+    }
     case 'c': { /* c[<id>:<qualname>] */
         const char *name = strchr(d, ':');
         while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;

@@ -106,3 +106,5 @@ int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out) {
     *out = 0;
     return 0;
 }
+
+int64_t pjx_instance_class_id(const pjx_instance *self) { return self->cls->id; }

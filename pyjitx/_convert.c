@@ -33,6 +33,7 @@ void pjx_skip_descriptor(const char **desc) {
 int32_t pjx_descriptor_kind(const char *desc) {
     if (*desc == '!') desc++;
     switch (*desc) {
+    case 'E': return pjx_descriptor_kind(strchr(desc, ':') + 1); /* a member, as its value */
     case 'i': case 'I': return PJX_KIND_INT;
     case 'f': case 'F': return PJX_KIND_FLOAT;
     case 'b': return PJX_KIND_BOOL;
@@ -43,6 +44,120 @@ int32_t pjx_descriptor_kind(const char *desc) {
 
 void pjx_release_slot(pjx_slot slot, const char *desc) {
     if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ) pjx_decref(slot.o);
+}
+
+/* ---- enum and named-tuple classes ------------------------------------------
+ * E[<key>/<qualname>:X] is a member of an enum class, held by compiled code
+ * as its value (descriptor X); N[<key>/<qualname>:t[...]] an instance of a
+ * named-tuple class,
+ * held as the tuple it is.  The frontend registers each class under its key
+ * (register_boundary_class), with, for an enum, the members by value: the
+ * values compiled code may hold (flags' combinations included), which
+ * convert back to those very members. */
+static PyObject *boundary_classes; /* key (int) -> (class, {value: member} or None) */
+
+PyObject *pjx_register_boundary_class(PyObject *module, PyObject *args) {
+    PyObject *key, *cls, *members;
+    if (!PyArg_ParseTuple(args, "O!O!O", &PyLong_Type, &key, &PyType_Type, &cls, &members))
+        return NULL;
+    if (members != Py_None && !PyDict_Check(members)) {
+        PyErr_SetString(PyExc_TypeError, "register_boundary_class(): members must be a dict");
+        return NULL;
+    }
+    if (boundary_classes == NULL && (boundary_classes = PyDict_New()) == NULL) return NULL;
+    PyObject *entry = PyTuple_Pack(2, cls, members);
+    if (entry == NULL) return NULL;
+    int rc = PyDict_SetItem(boundary_classes, key, entry);
+    Py_DECREF(entry);
+    if (rc < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* The registered (class, members) of descriptor d ("E[<key>:..." or
+ * "N[<key>:..."), borrowed, and where its inner descriptor starts; NULL
+ * with an exception set when none is registered. */
+static PyObject *boundary_class(const char *d, const char **inner) {
+    long long key = strtoll(d + 2, NULL, 10);
+    *inner = strchr(d, ':') + 1; /* (past the "/<qualname>") */
+    PyObject *k = PyLong_FromLongLong(key);
+    if (k == NULL) return NULL;
+    PyObject *entry = boundary_classes ? PyDict_GetItemWithError(boundary_classes, k) : NULL;
+    Py_DECREF(k);
+    if (entry == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_SystemError, "pyjitx: no class registered for descriptor %.40s", d);
+    return entry;
+}
+
+static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
+                             pjx_identity *id, int force);
+static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx_slot *slot,
+                                    pjx_identity *id);
+
+static conversion enum_from_python(PyObject *value, const char *d, pjx_slot *slot) {
+    const char *inner;
+    PyObject *entry = boundary_class(d, &inner);
+    if (entry == NULL) return FAILED;
+    int is = PyObject_IsInstance(value, PyTuple_GET_ITEM(entry, 0));
+    if (is <= 0) return is < 0 ? FAILED : MISMATCH;
+    PyObject *v = PyObject_GetAttrString(value, "_value_");
+    if (v == NULL) return FAILED;
+    /* a flag's value compiled code does not know (IntFlag(8) of a flag
+     * whose members are 1 and 2) would have no name or repr there */
+    PyObject *known = PyDict_GetItemWithError(PyTuple_GET_ITEM(entry, 1), v);
+    if (known == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_ValueError, "pyjitx: %R is not a value of %s that compiled code "
+                         "knows (its members and their combinations)", value,
+                         ((PyTypeObject *)PyTuple_GET_ITEM(entry, 0))->tp_name);
+        Py_DECREF(v);
+        return FAILED;
+    }
+    conversion c = convert_in(v, &inner, slot, NULL, 0);
+    Py_DECREF(v);
+    return c;
+}
+
+static conversion named_tuple_from_python(PyObject *value, const char *d, pjx_slot *slot,
+                                          pjx_identity *id) {
+    const char *inner;
+    PyObject *entry = boundary_class(d, &inner);
+    if (entry == NULL) return FAILED;
+    int is = PyObject_IsInstance(value, PyTuple_GET_ITEM(entry, 0));
+    if (is <= 0) return is < 0 ? FAILED : MISMATCH;
+    return tuple_from_python(value, inner + 2, slot, id);
+}
+
+static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id);
+
+static PyObject *enum_to_python(pjx_slot slot, const char *d, pjx_identity *id) {
+    const char *inner;
+    PyObject *entry = boundary_class(d, &inner);
+    if (entry == NULL) return NULL;
+    PyObject *v = convert_out(slot, &inner, id);
+    if (v == NULL) return NULL;
+    PyObject *member = PyDict_GetItemWithError(PyTuple_GET_ITEM(entry, 1), v);
+    if (member != NULL) {
+        Py_INCREF(member);
+    } else if (!PyErr_Occurred()) {
+        member = PyObject_CallOneArg(PyTuple_GET_ITEM(entry, 0), v); /* Python's own lookup */
+    }
+    Py_DECREF(v);
+    return member;
+}
+
+static PyObject *named_tuple_to_python(pjx_slot slot, const char *d, pjx_identity *id) {
+    const char *inner;
+    PyObject *entry = boundary_class(d, &inner);
+    if (entry == NULL) return NULL;
+    PyObject *items = convert_out(slot, &inner, id);
+    if (items == NULL) return NULL;
+    /* tuple.__new__(cls, items), as the class's _make does */
+    PyObject *args = PyTuple_Pack(1, items);
+    Py_DECREF(items);
+    if (args == NULL) return NULL;
+    PyObject *result = PyTuple_Type.tp_new((PyTypeObject *)PyTuple_GET_ITEM(entry, 0), args, NULL);
+    Py_DECREF(args);
+    return result;
 }
 
 /* ---- Python -> runtime -------------------------------------------------- */
@@ -168,6 +283,7 @@ static int dict_cache_next;
 static int immutable_descriptor(const char *d) {
     switch (*d) {
     case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': return 1;
+    case 'E': case 'N': return immutable_descriptor(strchr(d, ':') + 1);
     case 't': {
         d += 2;
         while (*d && *d != ']') {
@@ -695,6 +811,10 @@ static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
         return set_from_python(value, d + 2, slot, id, -1);
     case 'c':
         return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
+    case 'E':
+        return enum_from_python(value, d, slot);
+    case 'N':
+        return named_tuple_from_python(value, d, slot, id);
     case 'a':
         return any_from_python(value, slot, id, force);
     case 'u':
@@ -851,6 +971,8 @@ static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id)
     case 'n': Py_RETURN_NONE;
     case 's': return str_to_python((const pjx_str *)slot.o);
     case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
+    case 'E': return enum_to_python(slot, d, id);
+    case 'N': return named_tuple_to_python(slot, d, id);
     case 'a': case 'u': return any_to_python(slot.o, id);
     case 'A': return pjx_ndarray_to_python((pjx_ndarray *)slot.o);
     case 'T': {
@@ -1284,7 +1406,11 @@ static void collect_positions(const char *d, int repeat, int in_tuple, position 
                                  (uint8_t)in_tuple};
         (*n)++;
     }
-    if (c == 'a' || d[1] != '[' || c == 'c' || c == 'A') return;
+    if (c == 'N') { /* its tuple */
+        collect_positions(strchr(d, ':') + 1, repeat, in_tuple, out, n);
+        return;
+    }
+    if (c == 'a' || d[1] != '[' || c == 'c' || c == 'A' || c == 'E') return;
     const char *item = d + 2;
     int item_repeat = repeat || (c != 't' && c != 'o');
     int item_in_tuple = c == 't' || c == 'T' || (c == 'o' && in_tuple);

@@ -592,6 +592,8 @@ static PyMethodDef module_methods[] = {
      "Addresses of the runtime's symbols, for the JIT linker."},
     {"register_exception_class", register_exception_class, METH_VARARGS,
      "Registers a user-defined exception class under a runtime kind."},
+    {"register_boundary_class", pjx_register_boundary_class, METH_VARARGS,
+     "register_boundary_class(key, cls, members): an enum or named-tuple class at the boundary"},
     {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
      "Releases the runtime dicts kept for unchanged Python dict arguments."},
     {"live_objects", live_objects, METH_NOARGS,

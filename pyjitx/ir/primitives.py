@@ -384,6 +384,8 @@ ERR_MATCHES = _p("err_matches", (I32,), INT, can_raise=False)
 ERR_FETCH = _p("err_fetch", (), EXCEPTION, can_raise=False)
 ERR_RESTORE = _p("err_restore", (EXCEPTION,), NONE, can_raise=False)
 ERR_SET_STR = _p("err_set_str", (I32, STR), NONE, can_raise=False)
+# the id of an instance's own class (object.h): `type(a) is type(b)` of dataclasses
+INSTANCE_CLASS_ID = _p("instance_class_id", (OBJ,), INT, can_raise=False)
 EXCEPTION_STR = _p("exception_str", (EXCEPTION,), STR, can_raise=False)
 EXCEPTION_KIND_MATCHES = _p("exception_kind_matches", (I32, I32), INT, can_raise=False)
 EXCEPTION_KIND = _p("exception_kind", (EXCEPTION,), INT, can_raise=False)

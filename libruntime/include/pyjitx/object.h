@@ -255,6 +255,8 @@ PJX_EXPORT int64_t pjx_class_is_subclass(const pjx_class *cls, int64_t id);
 /* AttributeError for a field read before anything was assigned to it. */
 PJX_EXPORT void pjx_err_no_attribute(const pjx_instance *self, const char *name);
 PJX_EXPORT pjx_str *pjx_instance_repr(const pjx_instance *self);
+/* The id of the instance's own class (`type(x) is type(y)`: equal ids). */
+PJX_EXPORT int64_t pjx_instance_class_id(const pjx_instance *self);
 
 /* ---- output ------------------------------------------------------------ */
 typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);
