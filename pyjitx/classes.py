@@ -24,6 +24,7 @@ from .backend.abi import boundary_descriptor
 from .errors import CompileError
 from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
 from .pipeline.construction import record, snapshot
+from .pydataclasses import factory_constructor, python_side
 
 _COMPILED: Dict[type, type] = {}
 _serial = itertools.count()
@@ -84,6 +85,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     blank = _blank_maker(pyclass, info)
 
     constructor_function = compiled_function_of(constructor)
+    # (a dataclass's default factories run where their arguments are left out)
+    construct = factory_constructor(pyclass, constructor, use_cache, opt, compiled)
 
     def __new__(cls_, *args: Any, **kwargs: Any) -> Any:
         if cls_ is not pytype:
@@ -92,7 +95,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
         # what __init__ receives is kept for saving pipelines (copied first:
         # the constructor may mutate its arguments)
         kept_args, kept_kwargs = snapshot(args), kwargs and snapshot(kwargs)
-        obj = constructor(*args, **kwargs)
+        obj = construct(*args, **kwargs)
         if isinstance(obj, _ext.Instance):  # (not a value being traced)
             record(obj, constructor_function, kept_args, kept_kwargs)
         return obj
@@ -120,6 +123,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # first construction finds reaches the caller without pyjitx's frames)
     ns.update(__new__=staticmethod(user_facing(__new__)), __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
               __pjx_constructor__=constructor)
+    python_side(pyclass, ns)  # a frozen dataclass refuses assignments
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
@@ -212,8 +216,10 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
     scope["__pjx_cls"] = pyclass
     pieces, names = [], []
     for i, p in enumerate(params):
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY):
-            raise CompileError(f"{qualname}: only positional-or-keyword parameters are supported")
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise CompileError(f"{qualname}: *args and **kwargs parameters are not supported")
+        if p.kind == p.KEYWORD_ONLY and "*" not in pieces:
+            pieces.append("*")  # (a dataclass's kw_only fields)
         text = p.name
         if p.annotation is not inspect.Parameter.empty:
             scope[f"__pjx_a{i}"] = p.annotation

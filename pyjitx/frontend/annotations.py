@@ -54,7 +54,11 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return array
     if isinstance(annotation, type):
         from .classes import class_type_of
+        from .stdclasses import type_of_class
 
+        std = type_of_class(annotation)  # an enum or named-tuple class
+        if std is not None:
+            return std
         user = class_type_of(annotation)
         if user is not None:
             return user
@@ -256,6 +260,11 @@ def annotation_text(node: Optional[ast.expr]) -> str:
 def type_of_python_value(value: Any) -> Optional[Type]:
     """The IR type that a Python argument value converts to (scalars only:
     an unannotated parameter is specialised on its argument's scalar type)."""
+    from .stdclasses import type_of_value
+
+    std = type_of_value(value)  # an enum member (an IntEnum's too), a named tuple
+    if std is not None:
+        return std
     if isinstance(value, bool):
         return BOOL
     if isinstance(value, int):

@@ -38,7 +38,11 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
         raise b.error(node, f"'{ast.unparse(node)}' must name a module's or a class's "
                       "attribute here")
     from .classes import original_class
+    from .stdclasses import NOT_MINE, resolve_attribute as std_attribute
 
+    found = std_attribute(b, base, node)  # Color.RED, Color.RED.value, Point._fields
+    if found is not NOT_MINE:
+        return found
     pyclass = original_class(base)
     if pyclass is not None:  # ClassName.CONSTANT or ClassName.static_method
         for klass in pyclass.__mro__:
@@ -101,6 +105,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
     reject_unpacking(b, node)
+    from . import stdclasses
+
+    special = stdclasses.call(b, node, target)  # enum/named-tuple classes, dataclasses' functions
+    if special is not None:
+        return special
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         return handler(b, node, target)
@@ -199,7 +208,10 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
             target = b.lookup_global(node.id, node)
         except Exception:
             return False
-        return isinstance(target, types.ModuleType) or original_class(target) is not None
+        from .stdclasses import is_class_path
+
+        return isinstance(target, types.ModuleType) or original_class(target) is not None or \
+            is_class_path(target)
     if isinstance(node, ast.Attribute):
         return _is_module_path(b, node.value)
     return False
@@ -218,6 +230,11 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
         from .classes import method_call
 
         return method_call(b, receiver, func.attr, node)
+    from .stdclasses import method_call as std_method
+
+    special = std_method(b, receiver, func.attr, node)  # of an enum member, a named tuple
+    if special is not None:
+        return special
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
@@ -291,6 +308,10 @@ def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTy
             value = constant_value(p.default)
             if value is None and isinstance(p.default, (str, bytes)):
                 value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
+            if value is None:
+                from .dataclasses_ import default_value
+
+                value = default_value(b, p.default, node)  # a field's factory, a named tuple
             if value is None:
                 raise b.error(node, f"default value of parameter '{p.name}' of "
                               f"{pyfunc.__name__}() is not an int, float, bool, str or None")
@@ -393,6 +414,9 @@ def _positional(b: "FunctionBuilder", node: ast.Call, name: str, low: int, high:
 
 
 def _numeric(b: "FunctionBuilder", value: ops.Value, node: ast.AST, what: str) -> ops.Value:
+    from .stdclasses import decay
+
+    value = decay(b, value)  # an IntEnum member is its int
     if not value.type.is_numeric:
         raise b.error(node, f"bad operand type for {what}(): '{value.type}'")
     return value
@@ -648,6 +672,9 @@ def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from ..ir.types import OptionalType, slot_kind
 
     (value,) = _positional(b, node, "hash", 1, 1)
+    from .enums import hashed_as
+
+    value = hashed_as(b, value)  # an enum member hashes as its name (its value for IntEnum)
     special = call_special(b, value, "__hash__", [], node)
     if special is not None:
         if special.type != INT:
@@ -990,6 +1017,13 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             raise b.error(name_node, "isinstance() takes a class or a tuple of classes")
         cls = b.lookup_global(name_node.id, name_node) if isinstance(name_node, ast.Name) \
             else resolve_attribute(b, name_node)
+        from .stdclasses import isinstance_answer
+
+        enum_answer = isinstance_answer(value.type, cls)  # enums, named tuples: by the types
+        if enum_answer is not None:
+            if enum_answer:
+                return ops.Constant(BOOL, True)
+            continue
         if cls in by_class and value.type in by_class[cls]:
             return ops.Constant(BOOL, True)
         if cls in container_classes and isinstance(value.type, container_classes[cls]):

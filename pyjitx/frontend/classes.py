@@ -52,7 +52,9 @@ def original_class(obj: Any) -> Optional[type]:
         return None
     if getattr(obj, "__pjx_instance_base__", False):
         return None
-    return obj
+    from .stdclasses import compiled_class_of  # (dataclasses, enums, named tuples)
+
+    return compiled_class_of(obj)
 
 
 def class_type_of(obj: Any) -> Optional[ClassType]:
@@ -518,6 +520,10 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
                       hint="function values live in locals and containers of compiled "
                            "functions; an instance's attributes are also seen by Python")
     info = info_of_type(t)
+    from .dataclasses_ import frozen_assignment
+
+    if frozen_assignment(b, info, name, node):  # FrozenInstanceError, raised
+        return
     index = info.field_index(name)
     if index is None:
         member, _ = info.find(name)
@@ -899,6 +905,10 @@ def truthy(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
 def to_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, use_str: bool) -> Optional[ops.Value]:
     """str()/repr() of an instance through __str__/__repr__ (None: the
     default `<module.Name object at 0x...>`)."""
+    if not isinstance(value.type, ClassType):
+        from .stdclasses import to_text as std_text  # (enum members, named tuples)
+
+        return std_text(b, value, node, use_str)
     names = ("__str__", "__repr__") if use_str else ("__repr__",)
     for name in names:
         result = call_special(b, value, name, [], node)

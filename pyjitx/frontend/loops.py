@@ -77,7 +77,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if generator is not None:
             _enumerate_generator(b, target, call, generator, body_fn, orelse, node)
             return
-        seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
+        seq = _sequence(b, b.expr.iterable(call.args[0]), call.args[0])
         start = (b.expr.coerce(b.expr.value(call.args[1]), INT, call.args[1])
                  if len(call.args) == 2 else ops.Constant(INT, 0))
 
@@ -91,7 +91,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         call = iter_node
         if not call.args or call.keywords:
             raise b.error(call, "zip() takes one or more iterables")
-        seqs = [_sequence(b, b.expr.value(a), a) for a in call.args]
+        seqs = [_sequence(b, b.expr.iterable(a), a) for a in call.args]
 
         def length() -> ops.Value:
             n = b.emit(ops.Length(seqs[0]))
@@ -115,7 +115,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         call = iter_node
         if len(call.args) != 1 or call.keywords:
             raise b.error(call, "reversed() takes one argument")
-        value = b.expr.value(call.args[0])
+        value = b.expr.iterable(call.args[0])
         if isinstance(value.type, SetType):
             raise b.error(call.args[0], f"'{value.type}' object is not reversible")
         seq = _sequence(b, value, call.args[0])
@@ -134,7 +134,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if isinstance(receiver.type, DictType):
             _dict_loop(b, receiver, iter_node.func.attr, target, body_fn, orelse, node)
             return
-    value = iterable if iterable is not None else b.expr.value(iter_node)
+    value = iterable if iterable is not None else b.expr.iterable(iter_node)
     if isinstance(value.type, (DictType, SetType)) and iterable is None:
         _dict_loop(b, value, "keys", target, body_fn, orelse, node)
         return

@@ -1,0 +1,133 @@
+"""The Python side of a compiled dataclass (pyjitx.classes.compile_class
+calls these two hooks; pyjitx.frontend.dataclasses_ compiles the class).
+
+- Constructing from Python: a field with a default_factory gets a new
+  value from its factory whenever its argument is left out.  The factory
+  is called by compiled code (it may be a compiled class), so each set of
+  factory arguments left out has a compiled constructor of its own that
+  does not take them: the compiled __init__ then calls their factories.
+- A frozen dataclass refuses assignments and deletions from Python with
+  FrozenInstanceError, as CPython's __setattr__/__delattr__ do, and
+  unpickles (copies) through the fields' own setters.
+
+The type also keeps __dataclass_fields__ and __dataclass_params__, so
+dataclasses.fields(), replace(), asdict() and astuple() work on compiled
+instances from Python."""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import Any, Callable, Dict, FrozenSet, List, Optional
+
+from .frontend.dataclasses_ import Factory, original_of
+
+
+def _is_compiled_dataclass(pyclass: type) -> bool:
+    return "__pjx_dataclass__" in pyclass.__dict__
+
+
+def factory_constructor(pyclass: type, constructor: Callable, use_cache: bool, opt: int,
+                        compiled: List[Any]) -> Callable:
+    """What constructs an instance from Python: `constructor` itself, or for
+    a dataclass with factories, a chooser of the constructor that leaves
+    out the factory arguments the call leaves out."""
+    if not _is_compiled_dataclass(pyclass):
+        return constructor
+    init = pyclass.__dict__.get("__init__")
+    if init is None:
+        return constructor
+    signature = inspect.signature(init)
+    params = list(signature.parameters.values())[1:]
+    factories = [p.name for p in params if isinstance(p.default, Factory)]
+    if not factories:
+        return constructor
+    binder = signature.replace(parameters=params)
+    made: Dict[FrozenSet[str], Callable] = {frozenset(): constructor}
+    name = original_of(pyclass).__name__
+
+    def construct(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = binder.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{name}.__init__(): {exc}") from None
+        left_out = frozenset(n for n in factories if n not in bound.arguments)
+        chosen = made.get(left_out)
+        if chosen is None:
+            chosen = made[left_out] = _forwarder_without(pyclass, params, left_out, use_cache,
+                                                         opt, compiled)
+        return chosen(*args, **kwargs)
+
+    return construct
+
+
+def _forwarder_without(pyclass: type, params: List[inspect.Parameter], left_out: FrozenSet[str],
+                       use_cache: bool, opt: int, compiled: List[Any]) -> Callable:
+    """A compiled `def <Name>__new(<the parameters but left_out>): return
+    <Name>(<them>)`: the class's compiled __init__ calls the left-out
+    fields' factories."""
+    from .api import CompiledFunction
+    from .classes import _module_scope, _synthesised
+
+    scope = _module_scope(pyclass)
+    scope["__pjx_cls"] = pyclass
+    pieces, names, starred = [], [], False
+    for i, p in enumerate(params):
+        if p.name in left_out:
+            continue
+        if p.kind == p.KEYWORD_ONLY and not starred:
+            pieces.append("*")
+            starred = True
+        text = p.name
+        if p.annotation is not inspect.Parameter.empty:
+            scope[f"__pjx_a{i}"] = p.annotation
+            text += f": __pjx_a{i}"
+        if p.default is not inspect.Parameter.empty:
+            scope[f"__pjx_d{i}"] = p.default
+            text += f" = __pjx_d{i}"
+        pieces.append(text)
+        names.append(f"{p.name}={p.name}")
+    fname = f"{pyclass.__name__}__new_{len(compiled)}"
+    source = (f"def {fname}({', '.join(pieces)}):\n"
+              f"    return __pjx_cls({', '.join(names)})\n")
+    fn = _synthesised(fname, source, scope)
+    fn.__qualname__ = f"{pyclass.__qualname__}.__new__"
+    function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
+    compiled.append(function)
+    return function.dispatcher
+
+
+def python_side(pyclass: type, ns: Dict[str, Any]) -> None:
+    """A frozen dataclass's assignments and deletions raise from Python too."""
+    if not _is_compiled_dataclass(pyclass):
+        return
+    params = pyclass.__dict__["__dataclass_params__"]
+    if not params.frozen:
+        return
+    error = dataclasses.FrozenInstanceError
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        raise error(f"cannot assign to field {name!r}")
+
+    def __delattr__(self: Any, name: str) -> None:
+        raise error(f"cannot delete field {name!r}")
+
+    reduce: Optional[Callable] = ns.get("__reduce__")
+
+    def __reduce__(self: Any) -> Any:
+        _, (module, qualname, state) = reduce(self)  # type: ignore[misc]
+        return (_rebuild_frozen, (module, qualname, state))
+
+    ns.update(__setattr__=__setattr__, __delattr__=__delattr__)
+    if reduce is not None:
+        ns["__reduce__"] = __reduce__
+
+
+def _rebuild_frozen(module: str, qualname: str, state: Dict[str, Any]) -> Any:
+    """Unpickling a frozen dataclass: its fields set through their own
+    setters (its __setattr__ refuses)."""
+    from .classes import _rebuild
+
+    instance = _rebuild(module, qualname, {})
+    for name, value in state.items():
+        object.__setattr__(instance, name, value)
+    return instance
