@@ -55,6 +55,114 @@ void pjx_release_slot(pjx_slot slot, const char *desc) {
  * values compiled code may hold (flags' combinations included), which
  * convert back to those very members. */
 static PyObject *boundary_classes; /* key (int) -> (class, {value: member} or None) */
+/* named-tuple classes by the shape key their instances carry in compiled
+ * code (pjx_tuple_set_shape), and the other way */
+static PyObject *shape_classes, *class_shapes;
+static PyObject *named_tuple_hook; /* registers a named-tuple class the bridge meets */
+
+/* The shape key of a named-tuple class's key (frontend/namedtuples.py). */
+static uint32_t shape_of_key(long long key) {
+    uint32_t shape = (uint32_t)key;
+    return shape ? shape : 1;
+}
+
+static int register_shape(PyObject *key, PyObject *cls) {
+    PyObject *name = PyObject_GetAttrString(cls, "__name__");
+    PyObject *fields = name ? PyObject_GetAttrString(cls, "_fields") : NULL;
+    int rc = -1;
+    if (fields == NULL || !PyUnicode_Check(name) || !PyTuple_Check(fields)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "not a named-tuple class");
+        goto done;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(fields);
+    const char **names = PyMem_Calloc((size_t)n + 1, sizeof *names);
+    if (names == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if ((names[i] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, i))) == NULL) goto free_names;
+    const char *text = PyUnicode_AsUTF8(name);
+    uint32_t shape = shape_of_key(PyLong_AsLongLong(key));
+    if (text == NULL || PyErr_Occurred()) goto free_names;
+    if (pjx_register_tuple_shape(shape, text, n, names) < 0) {
+        pjx_err_clear();
+        PyErr_NoMemory();
+        goto free_names;
+    }
+    PyObject *shape_obj = PyLong_FromUnsignedLong(shape);
+    if (shape_obj == NULL) goto free_names;
+    if ((shape_classes || (shape_classes = PyDict_New())) &&
+        (class_shapes || (class_shapes = PyDict_New())) &&
+        PyDict_SetItem(shape_classes, shape_obj, cls) == 0 &&
+        PyDict_SetItem(class_shapes, cls, shape_obj) == 0)
+        rc = 0;
+    Py_DECREF(shape_obj);
+free_names:
+    PyMem_Free(names);
+done:
+    Py_XDECREF(name);
+    Py_XDECREF(fields);
+    return rc;
+}
+
+/* set_named_tuple_hook(fn): fn(cls) registers a named-tuple class (see
+ * tuple_shape_of). */
+PyObject *pjx_set_named_tuple_hook(PyObject *module, PyObject *fn) {
+    Py_XDECREF(named_tuple_hook);
+    Py_INCREF(fn);
+    named_tuple_hook = fn;
+    Py_RETURN_NONE;
+}
+
+/* The shape a Python tuple's runtime copy carries: its class's, for an
+ * instance of a named-tuple class (registered on first sight); 0 for a
+ * plain tuple.  -1 with an exception set. */
+static int64_t tuple_shape_of(PyObject *value) {
+    if (PyTuple_CheckExact(value)) return 0;
+    PyObject *type = (PyObject *)Py_TYPE(value);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        PyObject *shape = class_shapes ? PyDict_GetItemWithError(class_shapes, type) : NULL;
+        if (shape != NULL) return (int64_t)PyLong_AsUnsignedLong(shape);
+        if (PyErr_Occurred()) return -1;
+        if (attempt || named_tuple_hook == NULL) break;
+        PyObject *fields = PyObject_GetAttrString(type, "_fields");
+        if (fields == NULL) {
+            PyErr_Clear();
+            return 0; /* a tuple subclass, not a named tuple */
+        }
+        Py_DECREF(fields);
+        PyObject *done = PyObject_CallOneArg(named_tuple_hook, type);
+        if (done == NULL) return -1;
+        Py_DECREF(done);
+    }
+    return 0;
+}
+
+/* A runtime tuple of a named-tuple class back in Python: an instance of the
+ * class (NULL: it has none, or its class is not registered). */
+static PyObject *named_tuple_class_of(const pjx_tuple *t) {
+    if (t->ob.flags == 0 || shape_classes == NULL) return NULL;
+    PyObject *shape = PyLong_FromUnsignedLong(t->ob.flags);
+    if (shape == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *cls = PyDict_GetItemWithError(shape_classes, shape);
+    Py_DECREF(shape);
+    if (cls == NULL) PyErr_Clear();
+    return cls;
+}
+
+static PyObject *as_named_tuple(PyObject *tuple, PyObject *cls) {
+    /* tuple.__new__(cls, items), as the class's _make does */
+    PyObject *args = PyTuple_Pack(1, tuple);
+    Py_DECREF(tuple);
+    if (args == NULL) return NULL;
+    PyObject *result = PyTuple_Type.tp_new((PyTypeObject *)cls, args, NULL);
+    Py_DECREF(args);
+    return result;
+}
 
 PyObject *pjx_register_boundary_class(PyObject *module, PyObject *args) {
     PyObject *key, *cls, *members;
@@ -70,6 +178,7 @@ PyObject *pjx_register_boundary_class(PyObject *module, PyObject *args) {
     int rc = PyDict_SetItem(boundary_classes, key, entry);
     Py_DECREF(entry);
     if (rc < 0) return NULL;
+    if (members == Py_None && register_shape(key, cls) < 0) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -150,14 +259,8 @@ static PyObject *named_tuple_to_python(pjx_slot slot, const char *d, pjx_identit
     PyObject *entry = boundary_class(d, &inner);
     if (entry == NULL) return NULL;
     PyObject *items = convert_out(slot, &inner, id);
-    if (items == NULL) return NULL;
-    /* tuple.__new__(cls, items), as the class's _make does */
-    PyObject *args = PyTuple_Pack(1, items);
-    Py_DECREF(items);
-    if (args == NULL) return NULL;
-    PyObject *result = PyTuple_Type.tp_new((PyTypeObject *)PyTuple_GET_ITEM(entry, 0), args, NULL);
-    Py_DECREF(args);
-    return result;
+    if (items == NULL || Py_TYPE(items) != &PyTuple_Type) return items; /* (made by its shape) */
+    return as_named_tuple(items, PyTuple_GET_ITEM(entry, 0));
 }
 
 /* ---- Python -> runtime -------------------------------------------------- */
@@ -232,8 +335,11 @@ static conversion list_from_python(PyObject *value, const char *item_desc, pjx_s
 static conversion fill_tuple(PyObject *value, const char *items_desc, int shared,
                              pjx_slot *slot, pjx_identity *id) {
     Py_ssize_t n = PyTuple_GET_SIZE(value);
+    int64_t shape = tuple_shape_of(value); /* (an instance of a named-tuple class) */
+    if (shape < 0) return FAILED;
     pjx_tuple *t = pjx_tuple_new(n);
     if (t == NULL) return runtime_failed();
+    pjx_tuple_set_shape(t, shape);
     const char *d = items_desc;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (shared) d = items_desc;
@@ -574,7 +680,8 @@ static PyObject *any_to_python(pjx_object *o, pjx_identity *id) {
             }
             PyTuple_SET_ITEM(tuple, i, item);
         }
-        return tuple;
+        PyObject *cls = named_tuple_class_of(t);
+        return cls ? as_named_tuple(tuple, cls) : tuple;
     }
     case PJX_TYPE_DICT: case PJX_TYPE_SET: {
         const pjx_dict *dict = (const pjx_dict *)o;
@@ -977,7 +1084,10 @@ static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id)
     case 'A': return pjx_ndarray_to_python((pjx_ndarray *)slot.o);
     case 'T': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
-        return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1, set_tuple_item, id);
+        PyObject *cls = named_tuple_class_of(t);
+        PyObject *tuple = fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1,
+                                        set_tuple_item, id);
+        return cls && tuple ? as_named_tuple(tuple, cls) : tuple;
     }
     case 'o': {
         if (slot.o == NULL) Py_RETURN_NONE;
@@ -1000,7 +1110,10 @@ static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id)
     }
     case 't': {
         const pjx_tuple *t = (const pjx_tuple *)slot.o;
-        return fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 0, set_tuple_item, id);
+        PyObject *cls = named_tuple_class_of(t);
+        PyObject *tuple = fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 0,
+                                        set_tuple_item, id);
+        return cls && tuple ? as_named_tuple(tuple, cls) : tuple;
     }
     case 'd': case 'e':
         if (id != NULL && shared_runtime_object(slot.o)) return shared_out(slot.o, d, id);

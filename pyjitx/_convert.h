@@ -43,6 +43,10 @@ int32_t pjx_descriptor_kind(const char *desc);
 /* register_boundary_class(key, cls, members): the class of E[<key>:..] (an
  * enum, with its {value: member} dict) or N[<key>:..] (a named tuple, None). */
 PyObject *pjx_register_boundary_class(PyObject *module, PyObject *args);
+/* set_named_tuple_hook(fn): fn(cls) registers a named-tuple class met in
+ * an argument (an instance in a List[Any], a Tuple[...] parameter), whose
+ * runtime tuples then keep its repr and come back as instances of it. */
+PyObject *pjx_set_named_tuple_hook(PyObject *module, PyObject *fn);
 /* Drops the cache of converted dicts (tests check live objects). */
 void pjx_clear_conversion_cache(void);
 /* Releases a converted slot of this descriptor. */

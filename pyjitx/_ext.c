@@ -594,6 +594,8 @@ static PyMethodDef module_methods[] = {
      "Registers a user-defined exception class under a runtime kind."},
     {"register_boundary_class", pjx_register_boundary_class, METH_VARARGS,
      "register_boundary_class(key, cls, members): an enum or named-tuple class at the boundary"},
+    {"set_named_tuple_hook", pjx_set_named_tuple_hook, METH_O,
+     "set_named_tuple_hook(fn): fn(cls) registers a named-tuple class the bridge meets"},
     {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
      "Releases the runtime dicts kept for unchanged Python dict arguments."},
     {"live_objects", live_objects, METH_NOARGS,

@@ -15,6 +15,7 @@ import ast
 import collections
 import inspect
 import types
+import typing
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
@@ -47,7 +48,10 @@ class NamedTupleInfo:
             if name not in annotations:
                 items.append(ANY)  # (collections.namedtuple: untyped)
                 continue
-            t = type_from_annotation(annotations[name], scope)
+            annotation = annotations[name]
+            if isinstance(annotation, typing.ForwardRef):  # (postponed annotations)
+                annotation = annotation.__forward_arg__
+            t = type_from_annotation(annotation, scope)
             if t is None:
                 raise CompileError(f"named tuple {cls.__qualname__}: unsupported annotation "
                                    f"{annotations[name]!r} of field '{name}'",
@@ -74,6 +78,22 @@ class NamedTupleInfo:
                     return member
                 return None
         return None
+
+
+def shape_key(t: NamedTupleType) -> int:
+    """The key a runtime tuple of the class carries (_convert.c's shape_of_key)."""
+    return (t.key & 0xFFFFFFFF) or 1
+
+
+def register_from_bridge(cls: type) -> None:
+    """A named-tuple class the bridge meets in an argument (an instance in
+    a List[Any]): registered, so that its runtime tuples keep its repr and
+    come back as its instances.  A class compiled code cannot type is left
+    a plain tuple's."""
+    try:
+        named_tuple_info(cls)
+    except CompileError:
+        pass
 
 
 def named_tuple_info(cls: type) -> NamedTupleInfo:
@@ -104,6 +124,8 @@ def _build(b: "FunctionBuilder", info: NamedTupleInfo, values: List[ops.Value],
                               f"{with_article(value.type)}") from None
         converted.append(value)
     result = prim(b, prims.TUPLE_NEW, [ops.Constant(INT, len(converted))], node, info.type)
+    # (its class's shape: repr inside containers and an Any, the class in Python)
+    prim(b, prims.TUPLE_SET_SHAPE, [result, ops.Constant(INT, shape_key(info.type))], node)
     for index, value in enumerate(converted):
         if value.type.is_refcounted:
             b.emit(ops.IncRef(value))  # tuple_set_steal takes a reference

@@ -349,3 +349,19 @@ def raise_unless(b: "FunctionBuilder", ok: ops.Value, exc_class: type,
     if b.block is not None:
         b.terminate(ops.Unreachable())
     b.start(good)
+
+
+def _named_tuple_met(cls: type) -> None:
+    """The bridge met an instance of a named-tuple class (_convert.c)."""
+    from .namedtuples import register_from_bridge
+
+    register_from_bridge(cls)
+
+
+def _install_bridge_hook() -> None:
+    from .. import _ext
+
+    _ext.set_named_tuple_hook(_named_tuple_met)
+
+
+_install_bridge_hook()
