@@ -74,6 +74,12 @@ def class_qualname(obj: Any) -> str:
     raise TypeError("class_qualname() is only meaningful inside compiled code")
 
 
+def as_class(obj: Any, cls: type) -> Any:
+    """obj seen as an instance of cls, which same_class() told it is
+    (compiled only)."""
+    raise TypeError("as_class() is only meaningful inside compiled code")
+
+
 # ------------------------------------------------------------ the twin
 
 
@@ -134,7 +140,8 @@ def _make_twin(cls: type) -> type:
             continue
         if name in _GENERATED and _generated(member):
             continue  # written out below
-        if name in cls.__dataclass_fields__ and name in own_annotations:
+        if name in own_annotations and name in cls.__dataclass_fields__ and \
+                _field_kind(cls.__dataclass_fields__[name]) == "field":
             continue  # a field's default: __init__ assigns it
         ns[name] = member
     ns["__annotations__"] = {f.name: f.type for f in fields if f.name in own_annotations}
@@ -161,6 +168,9 @@ def _make_twin(cls: type) -> type:
     twin.__qualname__ = cls.__qualname__
     twin.__module__ = cls.__module__
     scope["__pjx_cls"] = twin
+    for name in ("__eq__", "__lt__", "__le__", "__gt__", "__ge__"):
+        # `other` is typed as in the method this one overrides (one vtable slot)
+        scope[f"__pjx_other{name}"] = _overridden_class(twin, name)
     for source in methods:
         fn = _synthesised(cls, source, scope)
         fn.__qualname__ = f"{cls.__qualname__}.{fn.__name__}"
@@ -170,11 +180,27 @@ def _make_twin(cls: type) -> type:
     return twin
 
 
+def _overridden_class(twin: type, name: str) -> type:
+    """The topmost compiled base of twin that defines method `name` (twin
+    itself if none does)."""
+    from .classes import original_class
+
+    found = twin
+    for klass in twin.__mro__[1:]:
+        if klass is object:
+            break
+        if isinstance(klass.__dict__.get(name), types.FunctionType):
+            compiled = original_class(klass)
+            if compiled is not None:
+                found = compiled
+    return found
+
+
 def _scope(cls: type) -> Dict[str, Any]:
     module = inspect.getmodule(cls)
     scope = dict(vars(module)) if module is not None else {}
     scope.update(__pjx_same_class=same_class, __pjx_class_name=class_name,
-                 __pjx_class_qualname=class_qualname)
+                 __pjx_class_qualname=class_qualname, __pjx_as_class=as_class)
     return scope
 
 
@@ -196,7 +222,7 @@ def _init_source(cls: type, all_fields: List[dataclasses.Field], frozen: bool,
         kind = _field_kind(f)
         if kind == "classvar":
             continue
-        scope[f"__pjx_t{index}"] = f.type
+        scope[f"__pjx_t{index}"] = _init_var_type(f.type) if kind == "initvar" else f.type
         if f.default_factory is not dataclasses.MISSING:
             scope[f"__pjx_d{index}"] = Factory(f.default_factory)
         elif f.default is not dataclasses.MISSING:
@@ -220,6 +246,18 @@ def _init_source(cls: type, all_fields: List[dataclasses.Field], frozen: bool,
     return f"def __init__({', '.join(params)}) -> None:\n" + "\n".join(body or ["    pass"]) + "\n"
 
 
+def _init_var_type(annotation: Any) -> Any:
+    """The type an InitVar[T] parameter takes: T (also from the text of a
+    postponed annotation)."""
+    if isinstance(annotation, str):
+        text = annotation.strip()
+        for prefix in ("InitVar[", "dataclasses.InitVar["):
+            if text.startswith(prefix) and text.endswith("]"):
+                return text[len(prefix):-1]
+        return text
+    return getattr(annotation, "type", annotation)
+
+
 def _repr_source(fields: List[dataclasses.Field]) -> str:
     # f"{type(self).__qualname__}(a={self.a!r}, ...)", as CPython's
     parts = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fields)
@@ -228,12 +266,13 @@ def _repr_source(fields: List[dataclasses.Field]) -> str:
 
 
 def _eq_source(fields: List[dataclasses.Field]) -> str:
-    terms = " and ".join(f"self.{f.name} == other.{f.name}" for f in fields) or "True"
-    return ("def __eq__(self, other: __pjx_cls) -> bool:\n"
+    terms = " and ".join(f"self.{f.name} == that.{f.name}" for f in fields) or "True"
+    return ("def __eq__(self, other: __pjx_other__eq__) -> bool:\n"
             "    if self is other:\n"
             "        return True\n"
             "    if not __pjx_same_class(self, other):\n"
             "        return False\n"  # (NotImplemented both ways: identity, which failed)
+            "    that = __pjx_as_class(other, __pjx_cls)\n"
             f"    return {terms}\n")
 
 
@@ -242,9 +281,10 @@ def _tuple(name: str, fields: List[dataclasses.Field]) -> str:
 
 
 def _order_source(name: str, symbol: str, fields: List[dataclasses.Field]) -> str:
-    return (f"def {name}(self, other: __pjx_cls) -> bool:\n"
+    return (f"def {name}(self, other: __pjx_other{name}) -> bool:\n"
             "    if __pjx_same_class(self, other):\n"
-            f"        return {_tuple('self', fields)} {symbol} {_tuple('other', fields)}\n"
+            "        that = __pjx_as_class(other, __pjx_cls)\n"
+            f"        return {_tuple('self', fields)} {symbol} {_tuple('that', fields)}\n"
             f"    raise TypeError(\"'{symbol}' not supported between instances of '\" + "
             "__pjx_class_name(self) + \"' and '\" + __pjx_class_name(other) + \"'\")\n")
 
@@ -391,6 +431,12 @@ def call(b: "FunctionBuilder", node: ast.Call, target: Any) -> Optional[ops.Valu
     if target is class_name or target is class_qualname:
         return _runtime_class_text(b, b.expr.value(node.args[0]), node,
                                    "__name__" if target is class_name else "__qualname__")
+    if target is as_class:
+        from .classes import info_for
+
+        value = b.expr.value(node.args[0])
+        cls = b.lookup_global(node.args[1].id, node.args[1])  # type: ignore[attr-defined]
+        return b.emit(ops.OptionalOp("wrap", value, info_for(cls).type))  # (the same instance)
     if target is object.__setattr__:
         return _object_setattr(b, node)
     if target is dataclasses.replace:
@@ -402,7 +448,9 @@ def call(b: "FunctionBuilder", node: ast.Call, target: Any) -> Optional[ops.Valu
         if _twin_of_type(value.type) is None:
             raise b.error(node.args[0], f"{target.__name__}() should be called on dataclass "
                           f"instances, not {with_article(value.type)}")
-        return _convert(b, value, node, as_dict=target is dataclasses.asdict)
+        from .dataclass_convert import convert
+
+        return convert(b, value, node, as_dict=target is dataclasses.asdict)
     if target is dataclasses.is_dataclass:
         if len(node.args) != 1 or node.keywords:
             raise b.error(node, "is_dataclass() takes one argument")
@@ -548,105 +596,3 @@ def _replace(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     b.seal(after)
     b.start(after)
     return b.read_var(result, node)
-
-
-def _convert(b: "FunctionBuilder", value: ops.Value, node: ast.AST, as_dict: bool) -> ops.Value:
-    """asdict()/astuple() of a value: dataclass instances become dicts (or
-    tuples) of their fields, recursively through lists, dicts and tuples;
-    other values are themselves (immutable) or copies (containers)."""
-    from . import classes, containers
-
-    t = value.type
-    twin = _twin_of_type(t)
-    if twin is not None:
-        parts = []
-        for f in dataclasses.fields(original_of(twin)):
-            field = classes.get_attribute(b, value, ast.copy_location(
-                ast.Attribute(value=ast.Name(id="_", ctx=ast.Load()), attr=f.name,
-                              ctx=ast.Load()), node))
-            parts.append((f.name, _convert(b, field, node, as_dict)))
-        if not as_dict:
-            return containers.build_tuple(b, [p for _, p in parts], node)
-        result = containers.prim(b, prims.DICT_NEW, [containers.kind(STR), containers.kind(ANY)],
-                                 node, DictType(STR, ANY))
-        for name, part in parts:
-            containers.prim(b, prims.DICT_SETITEM, [result, ops.Constant(STR, name),
-                                                    b.expr.coerce(part, ANY, node)], node)
-        return result
-    if isinstance(t, ClassType):
-        raise b.error(node, f"{'asdict' if as_dict else 'astuple'}() would copy a {t} instance "
-                      "with copy.deepcopy, which compiled code does not do",
-                      hint="hold dataclass instances, containers and plain values in the fields")
-    if isinstance(t, TupleType):
-        items = [containers.prim(b, prims.TUPLE_GET, [value, ops.Constant(INT, i)], node, item)
-                 for i, item in enumerate(t.items)]
-        converted = [_convert(b, item, node, as_dict) for item in items]
-        if isinstance(t, NamedTupleType) and [c.type for c in converted] == list(t.items):
-            return value  # (nothing in it to convert: the same tuple)
-        return containers.build_tuple(b, converted, node)
-    if isinstance(t, (ListType, SetType, DictType)):
-        return _convert_container(b, value, node, as_dict)
-    return value
-
-
-def _convert_container(b: "FunctionBuilder", value: ops.Value, node: ast.AST,
-                       as_dict: bool) -> ops.Value:
-    from . import containers
-
-    t = value.type
-    holder = f".conv{b.next_loop_id()}"
-    item_type = _converted_type(t.key if isinstance(t, DictType) else t.item, as_dict)
-    value_type = _converted_type(t.value, as_dict) if isinstance(t, DictType) else None
-    if isinstance(t, ListType):
-        result = containers.new_list(b, item_type, node)
-    elif isinstance(t, SetType):
-        result = containers.prim(b, prims.SET_NEW, [containers.kind(item_type)], node,
-                                 SetType(item_type))
-    else:
-        result = containers.prim(b, prims.DICT_NEW, [containers.kind(item_type),
-                                                     containers.kind(value_type)], node,
-                                 DictType(item_type, value_type))
-    b.write_var(holder, result, node)
-
-    def body() -> None:
-        item = b.loop_item
-        target = b.read_var(holder, node)
-        converted = _convert(b, item, node, as_dict)
-        if isinstance(t, ListType):
-            containers.append(b, target, converted, node)
-        elif isinstance(t, SetType):
-            containers.prim(b, prims.SET_ADD, [target, converted], node)
-        else:
-            stored = containers.prim(b, prims.DICT_GETITEM, [value, item], node, t.value)
-            containers.prim(b, prims.DICT_SETITEM, [target, converted,
-                                                    _convert(b, stored, node, as_dict)], node)
-
-    from .loops import build_for
-
-    build_for(b, None, node, body, [], node, iterable=value)
-    return b.read_var(holder, node)
-
-
-def _converted_type(t: Type, as_dict: bool) -> Type:
-    """The type asdict()/astuple() gives a value of type t."""
-    twin = _twin_of_type(t)
-    if twin is not None:
-        if as_dict:
-            return DictType(STR, ANY)
-        return TupleType(tuple(_converted_type(_field_type(twin, f.name), as_dict)
-                               for f in dataclasses.fields(original_of(twin))))
-    if isinstance(t, ListType):
-        return ListType(_converted_type(t.item, as_dict))
-    if isinstance(t, SetType):
-        return SetType(_converted_type(t.item, as_dict))
-    if isinstance(t, DictType):
-        return DictType(_converted_type(t.key, as_dict), _converted_type(t.value, as_dict))
-    if isinstance(t, TupleType) and not isinstance(t, NamedTupleType):
-        return TupleType(tuple(_converted_type(i, as_dict) for i in t.items))
-    return t
-
-
-def _field_type(twin: type, name: str) -> Type:
-    from .classes import info_for
-
-    return info_for(twin).field_types[name]
