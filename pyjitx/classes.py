@@ -24,7 +24,8 @@ from .backend.abi import boundary_descriptor
 from .errors import CompileError
 from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
 from .pipeline.construction import record, snapshot
-from .pydataclasses import factory_constructor, python_side
+from .pydataclasses import (factory_constructor, make_dataclass_first,
+                            prepare_for_outer_dataclass, python_side)
 
 _COMPILED: Dict[type, type] = {}
 _serial = itertools.count()
@@ -33,6 +34,7 @@ _serial = itertools.count()
 def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False) -> type:
     from .api import CompiledFunction, compiled_function_of, user_facing
 
+    cls = make_dataclass_first(cls)  # (@dataclass written above @pyjitx.compile)
     pyclass = original_class(cls)
     if pyclass is None:
         raise TypeError(f"pyjitx.compile cannot compile the class {cls.__name__}")
@@ -127,6 +129,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
+    prepare_for_outer_dataclass(pyclass, pytype)
     if eager:
         for function in compiled:
             function.compile_annotated()

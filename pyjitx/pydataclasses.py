@@ -34,6 +34,20 @@ def factory_constructor(pyclass: type, constructor: Callable, use_cache: bool, o
     if not _is_compiled_dataclass(pyclass):
         return constructor
     init = pyclass.__dict__.get("__init__")
+    if original_of(pyclass).__dict__.get("__pjx_outer_dataclass__"):
+        inner = _factory_constructor(pyclass, constructor, use_cache, opt, compiled, init)
+
+        def construct_after_outer(*args: Any, **kwargs: Any) -> Any:
+            obj = inner(*args, **kwargs)
+            restore_after_outer_dataclass(type(obj))
+            return obj
+
+        return construct_after_outer
+    return _factory_constructor(pyclass, constructor, use_cache, opt, compiled, init)
+
+
+def _factory_constructor(pyclass: type, constructor: Callable, use_cache: bool, opt: int,
+                         compiled: List[Any], init: Any) -> Callable:
     if init is None:
         return constructor
     signature = inspect.signature(init)
@@ -131,3 +145,88 @@ def _rebuild_frozen(module: str, qualname: str, state: Dict[str, Any]) -> Any:
     for name, value in state.items():
         object.__setattr__(instance, name, value)
     return instance
+
+
+# ------------------------------------------------ @dataclass above @pyjitx.compile
+
+
+def _decorator_name(node: Any) -> str:
+    import ast
+
+    target = node.func if isinstance(node, ast.Call) else node
+    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+
+
+def dataclass_applied_later(cls: type) -> Optional[Dict[str, Any]]:
+    """The arguments of a @dataclass written above @pyjitx.compile on the
+    definition of cls (which that decorator is compiling now, before the
+    dataclass exists), or None."""
+    import ast
+    import textwrap
+
+    if "__dataclass_fields__" in cls.__dict__:
+        return None
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.ClassDef) or node.name != cls.__name__:
+        return None
+    names = [_decorator_name(d) for d in node.decorator_list]  # (outermost first)
+    if "compile" not in names or "dataclass" not in names[:names.index("compile")]:
+        return None
+    decorator = node.decorator_list[names.index("dataclass")]
+    arguments: Dict[str, Any] = {}
+    if isinstance(decorator, ast.Call):
+        from .errors import CompileError
+
+        for keyword in decorator.keywords:
+            try:
+                arguments[keyword.arg] = ast.literal_eval(keyword.value)  # type: ignore[index]
+            except ValueError:
+                raise CompileError(f"class {cls.__qualname__}: @dataclass above @pyjitx.compile "
+                                   "takes constant arguments here",
+                                   hint="write the arguments as literals, or put @pyjitx.compile "
+                                        "above @dataclass") from None
+    return arguments
+
+
+def make_dataclass_first(cls: type) -> type:
+    """@dataclass written above @pyjitx.compile: the class is made a
+    dataclass now, so that the compiled class has its methods (the
+    @dataclass above then finds a dataclass-like type: see
+    prepare_for_outer_dataclass)."""
+    arguments = dataclass_applied_later(cls)
+    if arguments is None:
+        return cls
+    made = dataclasses.dataclass(**arguments)(cls)
+    made.__pjx_outer_dataclass__ = True
+    return made
+
+
+_OUTER_HANDLED: Dict[type, Any] = {}
+
+
+def prepare_for_outer_dataclass(pyclass: type, pytype: type) -> None:
+    """The compiled type that @dataclass (written above @pyjitx.compile)
+    will process next: it finds the fields' annotations, and no ordering or
+    frozen __setattr__ of ours (it would refuse to overwrite them; the ones
+    it writes compare and refuse through the fields' properties, as ours
+    do).  What it sets in place of our fields and parameters is put back at
+    the first construction (restore_after_outer_dataclass)."""
+    original = original_of(pyclass)
+    if not original.__dict__.get("__pjx_outer_dataclass__"):
+        return
+    for name in ("__lt__", "__le__", "__gt__", "__ge__", "__setattr__", "__delattr__"):
+        if name in pytype.__dict__:
+            delattr(pytype, name)
+    pytype.__annotations__ = dict(pyclass.__dict__.get("__annotations__", {}))
+    _OUTER_HANDLED[pytype] = (pyclass.__dict__["__dataclass_fields__"],
+                              pyclass.__dict__["__dataclass_params__"])
+
+
+def restore_after_outer_dataclass(pytype: type) -> None:
+    saved = _OUTER_HANDLED.pop(pytype, None)
+    if saved is not None:
+        pytype.__dataclass_fields__, pytype.__dataclass_params__ = saved

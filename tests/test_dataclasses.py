@@ -346,3 +346,30 @@ def test_dataclasses_without_their_own_decorator_come_back_to_python():
     assert repr(got) == repr(make(3)) and dataclasses.is_dataclass(got)
     assert got.total == 31 and got.inner.x == 1
     assert pyjitx.compile(Rec)("again").n == 0  # the same compiled class
+
+
+@dataclass(order=True, frozen=True)
+@pyjitx.compile
+class Below:  # (@dataclass written above @pyjitx.compile)
+    name: str
+    rank: int = 0
+    aliases: List[str] = field(default_factory=list)
+
+    def title(self) -> str:
+        return f"{self.name}#{self.rank}"
+
+
+def use_below(name: str, rank: int) -> str:
+    a, b = Below(name, rank), Below(name, rank + 1, ["x"])
+    return f"{a} {b.title()} {a < b} {a == Below(name, rank)} {dataclasses.replace(a, rank=9)}"
+
+
+@given(words, small)
+def test_dataclass_written_above_pyjitx_compile(name, rank):
+    assert_same(use_below, compiled(use_below), name, rank)
+    a = Below(name, rank)
+    assert repr(a) == f"Below(name={name!r}, rank={rank}, aliases=[])"
+    assert a < Below(name, rank + 1) and a == Below(name, rank)
+    assert [f.name for f in dataclasses.fields(Below)] == ["name", "rank", "aliases"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.rank = 1
