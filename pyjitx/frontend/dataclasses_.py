@@ -363,7 +363,9 @@ def factory_value(b: "FunctionBuilder", factory: Any, node: ast.AST) -> ops.Valu
     handler = calls._BUILTINS.get(id(factory))
     if handler is not None:
         return handler(b, _fake_call(name, node), factory)
-    pyclass = classes.original_class(factory) if isinstance(factory, type) else None
+    # (a user class; the standard library's other containers are no compiled classes)
+    pyclass = (classes.original_class(factory) if isinstance(factory, type) and not issubclass(
+        factory, (list, dict, set, frozenset, tuple, str, bytes, int, float)) else None)
     if pyclass is not None:
         return classes.construct(b, _fake_call(name, node), pyclass)
     if is_named_tuple_class(factory):
@@ -531,11 +533,7 @@ def _replace(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     if twin is None:
         raise b.error(node.args[0], "replace() should be called on dataclass instances, not "
                       f"{with_article(obj.type)}")
-    changes = {}
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**changes in calls is not supported")
-        changes[kw.arg] = b.expr.value(kw.value)
+    changes = {kw.arg: b.expr.value(kw.value) for kw in node.keywords}  # (no **: refused before)
     info = classes.info_for(twin)
     targets = [twin] + [classes.original_class(s) for s in classes.user_subclasses(original_of(twin))
                         if is_dataclass_type(s)]

@@ -159,6 +159,16 @@ def enum_info(cls: type) -> EnumInfo:
     return info
 
 
+def located_info(b: "FunctionBuilder", cls: type, node: ast.AST) -> EnumInfo:
+    """enum_info(cls), whose refusal points at the use of the class."""
+    try:
+        return enum_info(cls)
+    except CompileError as exc:
+        if exc.location is not None:
+            raise
+        raise b.error(node, exc.message, exc.hint) from None
+
+
 def info_of(t: EnumType) -> EnumInfo:
     return _BY_KEY[t.key]
 
@@ -235,6 +245,7 @@ def resolve_attribute(b: "FunctionBuilder", base: Any, node: ast.Attribute) -> A
             return getattr(base, node.attr)
         return NOT_MINE
     cls = base
+    located_info(b, cls, node)
     if node.attr in cls.__members__:
         return cls.__members__[node.attr]
     if not hasattr(cls, node.attr):
@@ -307,14 +318,14 @@ def call(b: "FunctionBuilder", node: ast.Call, target: Any) -> Optional[ops.Valu
 
         cls = named_class(b, node.args[0])
         if is_enum_class(cls):
-            return ops.Constant(INT, len(enum_info(cls).canonical))
+            return ops.Constant(INT, len(located_info(b, cls, node.args[0]).canonical))
     return None
 
 
 def lookup(b: "FunctionBuilder", node: ast.Call, cls: type) -> ops.Value:
     """Color(value): the member with that value; ValueError, as CPython's,
     for a value no member has."""
-    info = enum_info(cls)
+    info = located_info(b, cls, node)
     if len(node.args) != 1 or node.keywords:
         raise b.error(node, f"{cls.__name__}() takes one value here",
                       hint="look a member up by its value, or by its name with Color['NAME']")
@@ -363,7 +374,7 @@ def _check_plain_lookup(b: "FunctionBuilder", info: EnumInfo, node: ast.AST) -> 
 
 def getitem(b: "FunctionBuilder", cls: type, node: ast.Subscript) -> ops.Value:
     """Color["RED"]: the member of that name (aliases too); KeyError else."""
-    info = enum_info(cls)
+    info = located_info(b, cls, node)
     key = b.expr.value(node.slice)
     if key.type != STR:
         raise b.error(node.slice, f"{cls.__name__}[...] takes a member's name (a str), not "
@@ -392,7 +403,7 @@ def members_list(b: "FunctionBuilder", cls: type, node: ast.AST) -> ops.Value:
     Flag's multi-bit members where CPython skips them, left out)."""
     from .containers import append, new_list
 
-    info = enum_info(cls)
+    info = located_info(b, cls, node)
     result = new_list(b, info.type, node, len(info.canonical))
     for member in info.canonical:
         append(b, result, ops.Constant(info.type, member._value_), node)
