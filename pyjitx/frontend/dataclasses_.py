@@ -117,8 +117,10 @@ def params_of(cls: type) -> Any:
 
 
 def _generated(member: Any) -> bool:
+    # (3.13 wraps the generated __repr__ in reprlib.recursive_repr)
+    inner = getattr(member, "__wrapped__", member)
     return isinstance(member, types.FunctionType) and \
-        member.__code__.co_filename in _GENERATED_FILES
+        getattr(getattr(inner, "__code__", None), "co_filename", None) in _GENERATED_FILES
 
 
 def _field_kind(f: dataclasses.Field) -> str:
