@@ -373,3 +373,29 @@ def test_dataclass_written_above_pyjitx_compile(name, rank):
     assert [f.name for f in dataclasses.fields(Below)] == ["name", "rank", "aliases"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.rank = 1
+
+
+@dataclass
+class Link:
+    name: str
+    parent: Optional["Link"] = None  # (a forward reference inside Optional)
+    depth: int = 0
+
+    def __post_init__(self) -> None:
+        self.depth = self.parent.depth + 1 if self.parent is not None else 0
+
+
+def chain(names: List[str]) -> List[str]:
+    last: Optional[Link] = None
+    out: List[str] = []
+    for name in names:
+        last = Link(name, last)
+        out.append(f"{last.name}@{last.depth}")
+    if last is not None:
+        out.append(repr(last))
+    return out
+
+
+@given(st.lists(words, max_size=4))
+def test_forward_references_in_fields(names):
+    assert_same(chain, compiled(chain), names)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from enum import Enum, Flag, IntEnum, IntFlag, auto
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 import pytest
 from hypothesis import given
@@ -288,3 +288,31 @@ def test_wrong_arguments_are_type_errors():
         run(Shade.DARK)
     with pytest.raises(TypeError):
         compiled(int_enum_math)(2, 1)  # an int where a Prio is declared
+
+
+class Point(NamedTuple):
+    color: Color
+    n: int = 0
+
+
+def texts_of_containers(cs: List[Color], s: Optional[Shade]) -> str:
+    names = {c.name: c for c in cs}
+    first = (cs[0], len(cs)) if cs else (Color.RED, 0)
+    return f"{cs} {names} {first} {s} {s!r} {[s]} {[Point(c) for c in cs]} {str(cs)} " \
+           f"{sorted(set(cs), key=lambda c: c.value)} {({c: [c] for c in cs})}"
+
+
+def membership(x: int, c: Color, s: Shade) -> List[bool]:
+    return [c in Color, s in Color, Color.RED not in Color, x in Color]
+
+
+@given(st.lists(st.sampled_from(list(Color)), max_size=4),
+       st.sampled_from([None, Shade.LIGHT, Shade.DARK]))
+def test_text_of_containers_of_members(cs, s):
+    assert_same(texts_of_containers, compiled(texts_of_containers), cs, s)
+
+
+@pytest.mark.parametrize("x", [0, 1, 3, 9])
+def test_membership_in_the_class(x):
+    # (x in Color of an int: True or False since Python 3.12, TypeError before)
+    assert_same(membership, compiled(membership), x, Color.GREEN, Shade.DARK)

@@ -46,6 +46,8 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY
+    if isinstance(annotation, typing.ForwardRef):  # `Optional["Node"]`: the name, read now
+        return type_from_annotation(annotation.__forward_arg__, scope)
     bare = _bare_container(annotation)
     if bare is not None:
         return bare

@@ -410,6 +410,29 @@ def members_list(b: "FunctionBuilder", cls: type, node: ast.AST) -> ops.Value:
     return result
 
 
+def class_contains(b: "FunctionBuilder", item: ops.Value, cls: type, node: ast.AST) -> ops.Value:
+    """`x in Color`: a member of the class is in it; a value is when a
+    member has it (Python 3.12; 3.11 raises TypeError for a non-member)."""
+    from ..ir import cpython
+
+    info = located_info(b, cls, node)
+    if item.type == info.type:
+        return ops.Constant(BOOL, True)
+    if isinstance(item.type, EnumType):
+        return ops.Constant(BOOL, issubclass(info_of(item.type).cls, cls))
+    if cpython.VERSION < (3, 12):
+        raise_now(b, TypeError, ops.Constant(STR, f"unsupported operand type(s) for 'in': "
+                                                  f"'{_python_type_name(item.type)}' and "
+                                                  f"'{type(cls).__name__}'"), node)
+        return ops.Constant(BOOL, False)
+    if item.type == BOOL and info.type.value == INT:
+        item = b.expr.coerce(item, INT, node)
+    if item.type != info.type.value:
+        return ops.Constant(BOOL, False)
+    return select(b, item, [(v, ops.Constant(BOOL, True)) for v in info.by_value
+                            if v in cls._value2member_map_], ops.Constant(BOOL, False))
+
+
 def isinstance_answer(value_type: Type, cls: Any) -> Optional[bool]:
     """isinstance(x, cls) decided by x's static type, where one of them is
     an enum (None: not such a test)."""

@@ -424,10 +424,13 @@ class ExpressionBuilder:
     def expr_Compare(self, node: ast.Compare) -> ops.Value:
         if len(node.ops) == 1:
             left = self.value(node.left)
-            right = (self.iterable(node.comparators[0])
-                     if isinstance(node.ops[0], (ast.In, ast.NotIn)) else
-                     self.value(node.comparators[0]))
-            return self.compare(node.ops[0], left, right, node)
+            if isinstance(node.ops[0], (ast.In, ast.NotIn)):
+                from .stdclasses import class_membership
+
+                member = class_membership(self.b, node.ops[0], left, node.comparators[0], node)
+                if member is not None:  # x in Color
+                    return member
+            return self.compare(node.ops[0], left, self.value(node.comparators[0]), node)
         true_block = self.b.new_block("cmp_true")
         false_block = self.b.new_block("cmp_false")
         after = self.b.new_block("cmp")

@@ -188,6 +188,12 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
 
 def to_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST,
             use_str: bool) -> Optional[ops.Value]:
+    """str()/repr() of an enum member, a named tuple, or a container (or
+    Optional) holding members."""
+    from .stdtext import holds_members, text as held_text
+
+    if holds_members(value.type):
+        return held_text(b, value, node, use_str)
     if isinstance(value.type, EnumType):
         from .enums import text
 
@@ -232,6 +238,22 @@ def class_subscript(b: "FunctionBuilder", node: ast.Subscript) -> Optional[ops.V
 
         return getitem(b, cls, node)
     return None
+
+
+def class_membership(b: "FunctionBuilder", op_node: ast.cmpop, item: ops.Value,
+                     container: ast.expr, node: ast.AST) -> Optional[ops.Value]:
+    """`x in Color` (None: the container is no enum class)."""
+    cls = named_class(b, container)
+    if not is_enum_class(cls):
+        return None
+    from .enums import class_contains
+
+    result = class_contains(b, item, cls, node)
+    if isinstance(op_node, ast.In):
+        return result
+    if isinstance(result, ops.Constant):
+        return ops.Constant(result.type, not result.value)
+    return b.emit(ops.Unary("bool_not", result))
 
 
 def iterable(b: "FunctionBuilder", node: ast.expr) -> Optional[ops.Value]:
