@@ -316,3 +316,18 @@ def test_text_of_containers_of_members(cs, s):
 def test_membership_in_the_class(x):
     # (x in Color of an int: True or False since Python 3.12, TypeError before)
     assert_same(membership, compiled(membership), x, Color.GREEN, Shade.DARK)
+
+
+def sort_members(cs: List[Color]) -> Tuple[List[Color], Color]:
+    return sorted(cs), max(cs)
+
+
+def sort_by_key(cs: List[Color]) -> List[Color]:
+    cs.sort(key=lambda c: c)
+    return cs
+
+
+@pytest.mark.parametrize("cs", [[Color.RED], [Color.GREEN, Color.RED]], ids=["one", "two"])
+def test_enum_members_do_not_sort(cs):
+    assert_same(sort_members, compiled(sort_members), cs)  # TypeError from two members on
+    assert_same(sort_by_key, compiled(sort_by_key), list(cs))

@@ -493,6 +493,19 @@ def compare(b: "FunctionBuilder", op_node: ast.cmpop, left: ops.Value, right: op
     return ops.Constant(BOOL, False)
 
 
+def check_sortable(b: "FunctionBuilder", items: ops.Value, node: ast.AST) -> None:
+    """Sorting a list of members that do not order (an Enum's, a Flag's)
+    raises CPython's TypeError once two of them are compared."""
+    item = items.type.item  # type: ignore[attr-defined]
+    if not isinstance(item, EnumType) or info_of(item).mixin:
+        return
+    name = info_of(item).name
+    n = b.emit(ops.Length(items))
+    raise_unless(b, b.emit(ops.Compare("lt", n, ops.Constant(INT, 2))), TypeError,
+                 lambda: ops.Constant(STR, f"'<' not supported between instances of '{name}' and "
+                                           f"'{name}'"), node)
+
+
 def _equal_values(b: "FunctionBuilder", left: ops.Value, right: ops.Value,
                   node: ast.AST) -> ops.Value:
     return b.expr.compare(ast.Eq(), value_of(b, left), value_of(b, right), node)
