@@ -80,6 +80,9 @@ def _mentions_class(t: Type) -> bool:
     return "c[" in boundary_descriptor(t)
 
 
+_KEPT_LOADED: List[Any] = []
+
+
 class Specialisation:
     """One compiled signature of a function, linked and callable."""
 
@@ -181,6 +184,11 @@ class CompiledFunction:
                     cache.store(key, module)
             if loaded is None:
                 loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+            if module.uses_classes:
+                # an instance this code makes points at the class descriptor
+                # and vtable in it, and may outlive the function (returned
+                # by `pyjitx.compile(make)()`): such code stays loaded
+                _KEPT_LOADED.append(loaded)
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)

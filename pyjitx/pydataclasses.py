@@ -164,8 +164,9 @@ def dataclass_applied_later(cls: type) -> Optional[Dict[str, Any]]:
     import ast
     import textwrap
 
-    if "__dataclass_fields__" in cls.__dict__:
-        return None
+    if "__dataclass_fields__" in cls.__dict__ or "__annotations__" not in cls.__dict__ or \
+            "__init__" in cls.__dict__ or "__pjx_class__" in cls.__dict__:
+        return None  # (no fields to make, or a class of its own: no source to read)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
     except (OSError, TypeError, SyntaxError):

@@ -399,3 +399,20 @@ def chain(names: List[str]) -> List[str]:
 @given(st.lists(words, max_size=4))
 def test_forward_references_in_fields(names):
     assert_same(chain, compiled(chain), names)
+
+
+def test_an_instance_outlives_the_function_that_made_it():
+    import gc
+
+    def make(n: int) -> Version:
+        return Version(n, n + 1)
+
+    made = pyjitx.compile(make, cache=False)(4)  # (the function itself is gone at once)
+    gc.collect()
+    for i in range(3):
+        def other(x: int) -> int:
+            return x + i
+
+        pyjitx.compile(other, cache=False)(1)
+    gc.collect()
+    assert repr(made) == "Version(major=4, minor=5, note='')" and made < pyjitx.compile(Version)(5)
