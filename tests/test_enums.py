@@ -9,7 +9,6 @@ properties of the enum body; and members crossing the boundary both ways
 as the very member objects."""
 from __future__ import annotations
 
-import enum
 from enum import Enum, Flag, IntEnum, IntFlag, auto
 from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 

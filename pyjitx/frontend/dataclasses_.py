@@ -29,11 +29,9 @@ import linecache
 import types
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (ANY, BOOL, INT, STR, ClassType, DictType, ListType, NamedTupleType,
-                        SetType, TupleType, Type, with_article)
+from ..ir.types import BOOL, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import ops
-from ..ir.types import (BOOL, FLOAT, INT, NONE, STR, EnumType, ListType, OptionalType, Type,
-                        is_any, with_article)
-from .stdclasses import (NOT_MINE, class_key, equals_constant, is_enum_class, raise_now,
-                         raise_unless, retype, select)
+from ..ir.types import (BOOL, FLOAT, INT, NONE, STR, EnumType, OptionalType, Type, is_any,
+                        with_article)
+from .stdclasses import (NOT_MINE, class_key, is_enum_class, raise_now, raise_unless, retype,
+                         select)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder

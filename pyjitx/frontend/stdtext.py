@@ -63,7 +63,7 @@ def _function(t: Type, use_str: bool) -> types.FunctionType:
     _FUNCTIONS[key] = fn
     scope: Dict[str, Any] = {"__builtins__": __builtins__}
     if isinstance(t, OptionalType):
-        shown = f"str(v)" if use_str else _item(t.item, "v", scope)
+        shown = "str(v)" if use_str else _item(t.item, "v", scope)
         lines = ["    if v is None:", "        return 'None'", f"    return {shown}"]
     elif isinstance(t, ListType):
         lines = [f"    return '[' + ', '.join([{_item(t.item, 'x', scope)} for x in v]) + ']'"]
