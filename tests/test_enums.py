@@ -311,6 +311,7 @@ def test_text_of_containers_of_members(cs, s):
     assert_same(texts_of_containers, compiled(texts_of_containers), cs, s)
 
 
+@pytest.mark.filterwarnings("ignore:in 3.12 __contains__:DeprecationWarning")  # (3.11's CPython)
 @pytest.mark.parametrize("x", [0, 1, 3, 9])
 def test_membership_in_the_class(x):
     # (x in Color of an int: True or False since Python 3.12, TypeError before)
