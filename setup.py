@@ -182,13 +182,12 @@ setup(
     ext_modules=[
         Extension(
             "pyjitx._ext",
-            sources=["pyjitx/_ext.c", "pyjitx/_convert.c", "pyjitx/_instance.c", "pyjitx/_pycall.c",
-                     "pyjitx/_ndarray.c", "pyjitx/_boundary.c",
+            # (every C file of the bridge: pyjitx/_*.c)
+            sources=[*sorted(glob.glob("pyjitx/_*.c")),
                      *runtime_sources],
             include_dirs=["libruntime/include", "libruntime", "pyjitx"],
             depends=(sorted(glob.glob("libruntime/*.h")) + sorted(glob.glob("libruntime/include/pyjitx/*"))
-                     + ["pyjitx/_convert.h", "pyjitx/_instance.h", "pyjitx/_pycall.h", "pyjitx/_ndarray.h",
-                        "pyjitx/_dlpack.h", "pyjitx/_boundary.h"]),
+                     + sorted(glob.glob("pyjitx/_*.h"))),
             extra_compile_args=list(RUNTIME_CFLAGS),
             libraries=["m"],
         )

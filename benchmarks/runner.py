@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import arrays, classes, compile_time, cpp_host, peers, report, scalar, text, threads
+from . import (arrays, classes, compile_time, cpp_host, peers, programs, report, scalar, text,
+               threads)
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
 
@@ -52,6 +53,10 @@ def workloads() -> List[Workload]:
                  cpp_host.run_wordpiece),
         Workload("cppoverhead", "C++ host: Session::run overhead", cpp_host.run_overhead),
     ]
+    found += [Workload(f"prog_{name}", programs.title(name),
+                       lambda s, name=name: programs.run_program(name, s),
+                       lambda s, name=name: programs.title(name, s))
+              for name in programs.names()]
     return found
 
 

@@ -18,6 +18,12 @@
 #include <stdlib.h>
 
 static atomic_int_fast64_t live_objects;
+/* Blocks that stay allocated for the life of the process on purpose (the
+ * module constants compiled code builds once, pjx_keep_forever): not
+ * counted as live, so they do not read as leaks. */
+static atomic_int_fast64_t kept_forever;
+
+static void count_net(int64_t delta);
 
 void *pjx_alloc(size_t size) {
     void *ptr = malloc(size ? size : 1);
@@ -26,12 +32,14 @@ void *pjx_alloc(size_t size) {
         return NULL;
     }
     atomic_fetch_add_explicit(&live_objects, 1, memory_order_relaxed);
+    count_net(1);
     return ptr;
 }
 
 void pjx_free(void *ptr) {
     if (ptr == NULL) return;
     atomic_fetch_sub_explicit(&live_objects, 1, memory_order_relaxed);
+    count_net(-1);
     free(ptr);
 }
 
@@ -45,6 +53,9 @@ typedef struct small_cache {
     /* this thread's share of the live count (small blocks only): written by
      * its thread alone, read by pjx_live_objects under registry_lock */
     int64_t live;
+    /* blocks of every size allocated minus freed by this thread (its own
+     * counter, for pjx_alloc_mark) */
+    int64_t net;
     int registered;
     struct small_cache *next, **prev; /* in the registry */
 } small_cache;
@@ -111,7 +122,8 @@ static small_cache *cache_register(void) {
 
 int64_t pjx_live_objects(void) {
     pthread_mutex_lock(&registry_lock);
-    int64_t n = (int64_t)atomic_load_explicit(&live_objects, memory_order_relaxed);
+    int64_t n = (int64_t)atomic_load_explicit(&live_objects, memory_order_relaxed) -
+                (int64_t)atomic_load_explicit(&kept_forever, memory_order_relaxed);
     for (small_cache *c = registry; c != NULL; c = c->next) n += __atomic_load_n(&c->live, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&registry_lock);
     return n;
@@ -119,6 +131,31 @@ int64_t pjx_live_objects(void) {
 
 static inline void count_live(small_cache *c, int64_t delta) {
     __atomic_store_n(&c->live, c->live + delta, __ATOMIC_RELAXED);
+    c->net += delta;
+}
+
+static void count_net(int64_t delta) {
+    small_cache *c = thread_cache;
+    if (c != NULL) c->net += delta;
+}
+
+/* What this thread has allocated and not freed, in blocks, as a mark for
+ * pjx_keep_forever: the blocks allocated between the two calls (and still
+ * allocated) are kept for the life of the process and leave the live
+ * count.  A nested mark/keep pair (a constant built inside another's
+ * construction) moves its blocks out of the outer one's share. */
+int64_t pjx_alloc_mark(void) {
+    small_cache *c = thread_cache;
+    if (c == NULL) c = cache_register();
+    return c != NULL ? c->net : 0;
+}
+
+void pjx_keep_forever(int64_t mark) {
+    small_cache *c = thread_cache;
+    if (c == NULL) return;
+    int64_t kept = c->net - mark;
+    c->net = mark;
+    atomic_fetch_add_explicit(&kept_forever, kept, memory_order_relaxed);
 }
 
 void *pjx_alloc_small(size_t size) {

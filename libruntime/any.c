@@ -312,6 +312,45 @@ int32_t pjx_any_binary(int32_t op, pjx_object *a, pjx_object *b, pjx_object **ou
     return unsupported(op, a, b);
 }
 
+/* divmod(a, b) of two numbers in Anys: a tuple of two Anys, (a // b, a % b)
+ * as CPython computes them, with divmod's own messages. */
+int32_t pjx_any_divmod(pjx_object *a, pjx_object *b, pjx_object **out) {
+    if (!is_number(a) || !is_number(b)) {
+        pjx_err_format(PJX_EXC_TYPE, "unsupported operand type(s) for divmod(): '%s' and '%s'",
+                       pjx_any_type_name(a), pjx_any_type_name(b));
+        return -1;
+    }
+    pjx_box *x = (pjx_box *)a, *y = (pjx_box *)b;
+    pjx_object *q = NULL, *r = NULL;
+    if (a->type_id != PJX_TYPE_FLOAT && b->type_id != PJX_TYPE_FLOAT) {
+        if (y->value.i == 0) {
+            pjx_err_set(PJX_EXC_ZERO_DIVISION, "integer division or modulo by zero");
+            return -1;
+        }
+        if (int_binary(PJX_FLOORDIV, x->value.i, y->value.i, &q) < 0) return -1;
+        if (int_binary(PJX_MOD, x->value.i, y->value.i, &r) < 0) goto fail;
+    } else {
+        double fx = a->type_id == PJX_TYPE_FLOAT ? x->value.f : (double)x->value.i;
+        double fy = b->type_id == PJX_TYPE_FLOAT ? y->value.f : (double)y->value.i;
+        if (fy == 0.0) {
+            pjx_err_set(PJX_EXC_ZERO_DIVISION, "float divmod()");
+            return -1;
+        }
+        if (float_binary(PJX_FLOORDIV, fx, fy, &q) < 0) return -1;
+        if (float_binary(PJX_MOD, fx, fy, &r) < 0) goto fail;
+    }
+    pjx_tuple *t = pjx_tuple_new(2);
+    if (t == NULL) goto fail;
+    pjx_tuple_set_steal(t, 0, PJX_KIND_OBJ, (pjx_slot){.o = q});
+    pjx_tuple_set_steal(t, 1, PJX_KIND_OBJ, (pjx_slot){.o = r});
+    *out = &t->ob;
+    return 0;
+fail:
+    if (q != NULL) pjx_decref(q);
+    if (r != NULL) pjx_decref(r);
+    return -1;
+}
+
 int32_t pjx_any_unary(int32_t op, pjx_object *a, pjx_object **out) {
     static const char *const names[] = {"unary -", "unary +", "unary ~", "abs()"};
     if (is_number(a)) {
@@ -825,6 +864,25 @@ int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t class_id) {
                pjx_class_is_subclass(((pjx_instance *)a)->cls, class_id);
     if (type_id == PJX_TYPE_INT) return a->type_id == PJX_TYPE_INT || a->type_id == PJX_TYPE_BOOL;
     return (int64_t)a->type_id == type_id;
+}
+
+/* type(a) is T: exact, unlike isinstance (a bool is no int, an instance of
+ * a subclass is not of its base); type ids and class ids as isinstance's. */
+int64_t pjx_any_is_type(pjx_object *a, int64_t type_id, int64_t class_id) {
+    if (type_id == PJX_TYPE_NONE_CHECK) return a == NULL;
+    if (a == NULL) return 0;
+    if (class_id != 0)
+        return a->type_id == PJX_TYPE_INSTANCE && ((pjx_instance *)a)->cls->id == class_id;
+    return (int64_t)a->type_id == type_id;
+}
+
+/* type(a) is type(b) */
+int64_t pjx_any_same_type(pjx_object *a, pjx_object *b) {
+    if (a == NULL || b == NULL) return a == b;
+    if (a->type_id != b->type_id) return 0;
+    if (a->type_id == PJX_TYPE_INSTANCE)
+        return ((pjx_instance *)a)->cls->id == ((pjx_instance *)b)->cls->id;
+    return 1;
 }
 
 int32_t pjx_any_int(pjx_object *a, int64_t *out) {

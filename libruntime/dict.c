@@ -564,9 +564,7 @@ static int64_t find_from(pjx_dict *d, int32_t kind, pjx_slot key, int64_t hash) 
     return find_hashed(d, probe, hash);
 }
 
-int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
-    if (a == b) return 1;
-    if (a->size != b->size || a->ob.type_id != b->ob.type_id) return 0;
+static int64_t dict_eq(pjx_dict *a, pjx_dict *b) {
     for (int64_t i = 0; i < a->used; i++) {
         pjx_dict_entry *e = &a->entries[i];
         if (e->hash == -1) continue;
@@ -577,7 +575,25 @@ int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
     return 1;
 }
 
+/* Dicts of objects nest (and hold themselves): == counts its depth as
+ * lists' does (list.c). */
+int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
+    if (a == b) return 1;
+    if (a->size != b->size || a->ob.type_id != b->ob.type_id) return 0;
+    int guarded = a->size > 0 && (a->value_kind == PJX_KIND_OBJ || a->key_kind == PJX_KIND_OBJ);
+    if (guarded && pjx_compare_enter() < 0) return 0;
+    int64_t equal = dict_eq(a, b);
+    if (guarded) pjx_guard_leave();
+    return equal;
+}
+
 int64_t pjx_dict_eq(pjx_dict *a, pjx_dict *b) { return pjx_dict_eq_impl(a, b); }
+
+int32_t pjx_dict_equal(pjx_dict *a, pjx_dict *b) {
+    int64_t failures = pjx_compare_failures();
+    int64_t equal = pjx_dict_eq_impl(a, b);
+    return pjx_compare_failed_since(failures) ? -1 : (int32_t)equal;
+}
 
 int64_t pjx_dict_next(pjx_dict *d, int64_t *pos, pjx_slot *key, pjx_slot *value) {
     int64_t i = *pos;

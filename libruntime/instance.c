@@ -59,7 +59,14 @@ int32_t pjx_instance_hash(pjx_instance *self, int64_t *out) {
         pjx_err_format(PJX_EXC_TYPE, "unhashable type: '%s'", short_name(cls));
         return -1;
     }
-    if (cls->hooks.hash) return cls->hooks.hash(self, out);
+    if (cls->hooks.hash) {
+        /* (a __hash__ may hash instances that hash ...: bounded as the
+         * interpreter bounds Python frames) */
+        if (pjx_guard_enter("") < 0) return -1;
+        int32_t rc = cls->hooks.hash(self, out);
+        pjx_guard_leave();
+        return rc;
+    }
     /* object.__hash__: the address, rotated as CPython does */
     uint64_t a = (uint64_t)(uintptr_t)self;
     int64_t h = (int64_t)((a >> 4) | (a << 60));
@@ -70,23 +77,46 @@ int32_t pjx_instance_hash(pjx_instance *self, int64_t *out) {
 /* a == b: a's __eq__, else b's (reflected), else identity.  Containers'
  * equality cannot fail, so an exception raised by __eq__ counts as "not
  * equal" (docs/guide/semantics.md). */
-int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b) {
-    if (a == b) return 1;
+static int64_t instance_eq(pjx_instance *a, pjx_instance *b) {
     int64_t result;
     for (int side = 0; side < 2; side++) {
         pjx_instance *self = side ? b : a, *other = side ? a : b;
         if (self->cls->hooks.eq == NULL) continue;
+        int64_t failures = pjx_compare_failures();
         int32_t rc = self->cls->hooks.eq(self, other, &result);
         if (rc == 0) return result != 0;
         if (rc < 0) {
-            pjx_err_clear();
+            /* the nesting bound's RecursionError goes on to the caller's
+             * == (list.c); another exception means "not equal" */
+            if (!pjx_compare_failed_since(failures)) pjx_err_clear();
             return 0;
         }
     }
     return 0;
 }
 
+int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b) {
+    if (a == b) return 1;
+    if (a->cls->hooks.eq == NULL && b->cls->hooks.eq == NULL) return 0;
+    /* __eq__ may compare what holds these instances again (a child that
+     * holds its parent): counted as containers' == are (list.c) */
+    if (pjx_compare_enter() < 0) return 0;
+    int64_t equal = instance_eq(a, b);
+    pjx_guard_leave();
+    return equal;
+}
+
+static int32_t instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out);
+
 int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out) {
+    if (a->cls->hooks.lt == NULL && b->cls->hooks.lt == NULL) return 1;
+    if (pjx_compare_enter() < 0) return -1;
+    int32_t rc = instance_compare(a, b, out);
+    pjx_guard_leave();
+    return rc;
+}
+
+static int32_t instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out) {
     int64_t less;
     int32_t rc = 1;
     if (a->cls->hooks.lt) rc = a->cls->hooks.lt(a, b, &less);
@@ -106,5 +136,3 @@ int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out) {
     *out = 0;
     return 0;
 }
-
-int64_t pjx_instance_class_id(const pjx_instance *self) { return self->cls->id; }

@@ -55,6 +55,26 @@ void pjx_dict_dealloc(pjx_dict *d);
 void pjx_exception_dealloc(pjx_exception *e);
 void pjx_instance_dealloc(pjx_instance *self);
 void pjx_ndarray_dealloc(pjx_ndarray *self);
+/* Bounds on recursion over nested values (guard.c).  pjx_guard_enter
+ * raises RecursionError "maximum recursion depth exceeded<where>" past the
+ * recursion limit (0 / -1); every successful enter is paired with a leave.
+ * pjx_compare_enter is the comparisons' (" in comparison"), which also
+ * counts the failure. */
+int32_t pjx_guard_enter(const char *where);
+void pjx_guard_leave(void);
+int32_t pjx_compare_enter(void);
+int64_t pjx_compare_failures(void);
+/* Did a comparison fail (RecursionError, still pending) since the count was
+ * `failures`? */
+int32_t pjx_compare_failed_since(int64_t failures);
+/* Py_ReprEnter: 1 when o's repr is being built already on this thread (the
+ * caller prints "[...]"), 0 when entered (pjx_repr_leave after), -1 on
+ * MemoryError. */
+int32_t pjx_repr_enter(pjx_object *o);
+void pjx_repr_leave(pjx_object *o);
+/* Frees a list, dict, set, tuple or instance whose count reached zero,
+ * without nesting deeper than a bound on the C stack (the trashcan). */
+void pjx_container_dealloc(pjx_object *o);
 /* Python's name of a slot value's type, for messages ('int', 'str', 'Key'). */
 const char *pjx_slot_type_name(int32_t kind, pjx_slot v);
 /* A boxed scalar (an Any in an OBJ slot) as its scalar kind and value;

@@ -195,7 +195,9 @@ static inline int64_t find(pjx_list *l, pjx_slot x, int64_t start, int64_t stop)
 }
 
 int32_t pjx_list_remove(pjx_list *l, pjx_slot x) {
+    int64_t failures = pjx_compare_failures();
     int64_t i = find(l, x, 0, l->size);
+    if (pjx_compare_failed_since(failures)) return -1; /* RecursionError */
     if (i < 0) {
         pjx_err_set(PJX_EXC_VALUE, "list.remove(x): x not in list");
         return -1;
@@ -215,7 +217,9 @@ int32_t pjx_list_index(pjx_list *l, pjx_slot x, int64_t start, int64_t stop, int
         if (stop < 0) stop = 0;
     }
     if (stop > l->size) stop = l->size;
+    int64_t failures = pjx_compare_failures();
     int64_t i = find(l, x, start, stop);
+    if (pjx_compare_failed_since(failures)) return -1; /* RecursionError */
     if (i < 0) {
         pjx_str *r = pjx_slot_repr(l->kind, x);
         if (r == NULL) return -1;
@@ -277,6 +281,17 @@ int32_t pjx_list_extend(pjx_list *l, pjx_list *other) {
 }
 
 int32_t pjx_list_inplace_concat(pjx_list *l, pjx_list *other) { return pjx_list_extend(l, other); }
+
+int32_t pjx_list_check_present(pjx_list *l, const char *what, const char *expected) {
+    for (int64_t i = 0; i < l->size; i++) {
+        if (l->items[i].o == NULL) {
+            pjx_err_format(PJX_EXC_TYPE, "%s must be %s, not a list holding None (item %lld)",
+                           what, expected, (long long)i);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 void pjx_list_reverse(pjx_list *l) {
     for (int64_t i = 0, j = l->size - 1; i < j; i++, j--) {
@@ -447,20 +462,39 @@ int32_t pjx_list_del_slice(pjx_list *l, int64_t start, int64_t stop, int64_t ste
 }
 
 /* ---- comparison --------------------------------------------------------- */
+/* Lists of objects can nest without bound (and hold themselves): their
+ * comparisons count their depth (guard.c) and stop with RecursionError as
+ * CPython's do.  A failed == answers 0 with the error pending and counted. */
+static inline int nests(const pjx_list *a, const pjx_list *b) {
+    return a->kind == PJX_KIND_OBJ && b->kind == PJX_KIND_OBJ;
+}
+
 int64_t pjx_list_eq_impl(pjx_list *a, pjx_list *b) {
     if (a == b) return 1;
     if (a->size != b->size) return 0;
-    for (int64_t i = 0; i < a->size; i++)
-        if (!pjx_slot_eq_mixed(a->kind, a->items[i], b->kind, b->items[i])) return 0;
-    return 1;
+    int guarded = nests(a, b) && a->size > 0;
+    if (guarded && pjx_compare_enter() < 0) return 0;
+    int64_t equal = 1;
+    for (int64_t i = 0; i < a->size && equal; i++)
+        equal = pjx_slot_eq_mixed(a->kind, a->items[i], b->kind, b->items[i]) != 0;
+    if (guarded) pjx_guard_leave();
+    return equal;
 }
 
 int64_t pjx_list_eq(pjx_list *a, pjx_list *b) { return pjx_list_eq_impl(a, b); }
 
-int32_t pjx_list_richcompare(pjx_list *a, pjx_list *b, int32_t op, int64_t *out) {
+int32_t pjx_list_equal(pjx_list *a, pjx_list *b) {
+    int64_t failures = pjx_compare_failures();
+    int64_t equal = pjx_list_eq_impl(a, b);
+    return pjx_compare_failed_since(failures) ? -1 : (int32_t)equal;
+}
+
+static int32_t list_richcompare(pjx_list *a, pjx_list *b, int32_t op, int64_t *out) {
     int64_t n = a->size < b->size ? a->size : b->size;
+    int64_t failures = pjx_compare_failures();
     for (int64_t i = 0; i < n; i++) {
         if (pjx_slot_eq_mixed(a->kind, a->items[i], b->kind, b->items[i])) continue;
+        if (pjx_compare_failed_since(failures)) return -1;
         if (op == PJX_EQ) { *out = 0; return 0; }
         if (op == PJX_NE) { *out = 1; return 0; }
         return pjx_slot_richcompare_mixed(a->kind, a->items[i], b->kind, b->items[i], op, out);
@@ -477,11 +511,31 @@ int32_t pjx_list_richcompare(pjx_list *a, pjx_list *b, int32_t op, int64_t *out)
     return 0;
 }
 
+int32_t pjx_list_richcompare(pjx_list *a, pjx_list *b, int32_t op, int64_t *out) {
+    if (!nests(a, b)) return list_richcompare(a, b, op, out);
+    if (pjx_compare_enter() < 0) return -1;
+    int32_t rc = list_richcompare(a, b, op, out);
+    pjx_guard_leave();
+    return rc;
+}
+
+static int32_t list_compare(pjx_list *a, pjx_list *b, int64_t *out);
+
 int32_t pjx_list_compare_impl(pjx_list *a, pjx_list *b, int64_t *out) {
+    if (!nests(a, b)) return list_compare(a, b, out);
+    if (pjx_compare_enter() < 0) return -1;
+    int32_t rc = list_compare(a, b, out);
+    pjx_guard_leave();
+    return rc;
+}
+
+static int32_t list_compare(pjx_list *a, pjx_list *b, int64_t *out) {
     /* three-way, for pjx_slot_compare on nested lists */
     int64_t n = a->size < b->size ? a->size : b->size;
+    int64_t failures = pjx_compare_failures();
     for (int64_t i = 0; i < n; i++) {
         if (pjx_slot_eq_mixed(a->kind, a->items[i], b->kind, b->items[i])) continue;
+        if (pjx_compare_failed_since(failures)) return -1;
         int64_t lt;
         if (pjx_slot_richcompare_mixed(a->kind, a->items[i], b->kind, b->items[i], PJX_LT, &lt) < 0)
             return -1;

@@ -51,12 +51,16 @@ void pjx_dealloc(pjx_object *o) {
     switch (o->type_id) {
     case PJX_TYPE_STR: pjx_str_dealloc((pjx_str *)o); break;
     case PJX_TYPE_BYTES: pjx_bytes_dealloc((pjx_bytes *)o); break;
-    case PJX_TYPE_LIST: pjx_list_dealloc((pjx_list *)o); break;
+    case PJX_TYPE_LIST:
+        /* (a list of unboxed items frees nothing else: no trashcan) */
+        if (((pjx_list *)o)->kind != PJX_KIND_OBJ) pjx_list_dealloc((pjx_list *)o);
+        else pjx_container_dealloc(o);
+        break;
     case PJX_TYPE_DICT:
-    case PJX_TYPE_SET: pjx_dict_dealloc((pjx_dict *)o); break;
-    case PJX_TYPE_TUPLE: pjx_tuple_dealloc((pjx_tuple *)o); break;
+    case PJX_TYPE_SET:
+    case PJX_TYPE_TUPLE:
+    case PJX_TYPE_INSTANCE: pjx_container_dealloc(o); break;
     case PJX_TYPE_EXCEPTION: pjx_exception_dealloc((pjx_exception *)o); break;
-    case PJX_TYPE_INSTANCE: pjx_instance_dealloc((pjx_instance *)o); break;
     case PJX_TYPE_NDARRAY: pjx_ndarray_dealloc((pjx_ndarray *)o); break;
     default: pjx_free(o); break;
     }
@@ -280,6 +284,27 @@ int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
     return -1;
 }
 
+/* The reprs that can nest (containers, __repr__), inside PyObject_Repr's
+ * recursion check: a 100,000-deep list raises RecursionError as CPython's
+ * does instead of overflowing the C stack. */
+static pjx_str *nested_repr(pjx_object *o) {
+    if (pjx_guard_enter(" while getting the repr of an object") < 0) return NULL;
+    pjx_str *r;
+    switch (o->type_id) {
+    case PJX_TYPE_LIST: r = pjx_list_repr((pjx_list *)o); break;
+    case PJX_TYPE_TUPLE: r = pjx_tuple_repr((pjx_tuple *)o); break;
+    case PJX_TYPE_DICT: r = pjx_dict_repr((pjx_dict *)o); break;
+    case PJX_TYPE_SET: r = pjx_set_repr((pjx_dict *)o); break;
+    default: {
+        pjx_instance *self = (pjx_instance *)o;
+        r = self->cls->hooks.repr(self);
+        break;
+    }
+    }
+    pjx_guard_leave();
+    return r;
+}
+
 pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
     pjx_slot_unbox(&kind, &v);
     switch (kind) {
@@ -293,13 +318,13 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
     switch (v.o->type_id) {
     case PJX_TYPE_STR: return pjx_str_repr((pjx_str *)v.o);
     case PJX_TYPE_BYTES: return pjx_bytes_repr((pjx_bytes *)v.o);
-    case PJX_TYPE_LIST: return pjx_list_repr((pjx_list *)v.o);
-    case PJX_TYPE_TUPLE: return pjx_tuple_repr((pjx_tuple *)v.o);
-    case PJX_TYPE_DICT: return pjx_dict_repr((pjx_dict *)v.o);
-    case PJX_TYPE_SET: return pjx_set_repr((pjx_dict *)v.o);
+    case PJX_TYPE_LIST:
+    case PJX_TYPE_TUPLE:
+    case PJX_TYPE_DICT:
+    case PJX_TYPE_SET: return nested_repr(v.o);
     case PJX_TYPE_INSTANCE: {
         pjx_instance *self = (pjx_instance *)v.o;
-        if (self->cls->hooks.repr) return self->cls->hooks.repr(self);
+        if (self->cls->hooks.repr) return nested_repr(v.o);
         return pjx_instance_repr(self);
     }
     case PJX_TYPE_NDARRAY: {

@@ -39,7 +39,9 @@ int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot 
     pjx_slot_unbox(&ka, &a);
     pjx_slot_unbox(&kb, &b);
     if (op == PJX_EQ || op == PJX_NE) {
+        int64_t failures = pjx_compare_failures();
         int64_t eq = pjx_slot_eq_mixed(ka, a, kb, b);
+        if (pjx_compare_failed_since(failures)) return -1; /* RecursionError */
         *out = op == PJX_EQ ? eq : !eq;
         return 0;
     }
@@ -132,14 +134,11 @@ void pjx_tuple_set_steal(pjx_tuple *t, int64_t i, int32_t kind, pjx_slot v) {
     PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
 }
 
-int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
-    if (t->hash != -1) {
-        *out = t->hash;
-        return 0;
-    }
-    /* CPython's tuple hash (xxHash-based), over Python's item hashes: equal
-     * to CPython's own for tuples of ints, floats, bools and None-free data
-     * whose item hashes agree. */
+/* CPython's tuple hash (xxHash-based), over Python's item hashes: equal
+ * to CPython's own for tuples of ints, floats, bools and None-free data
+ * whose item hashes agree.  Items that are tuples have their hashes
+ * cached already (tuple_hash below sees to it). */
+static int32_t hash_items(pjx_tuple *t, int64_t *out) {
     uint64_t acc = 0x27D4EB2F165667C5ull;
     uint8_t *kinds = PJX_TUPLE_KINDS(t);
     for (int64_t i = 0; i < t->size; i++) {
@@ -157,25 +156,120 @@ int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
     return 0;
 }
 
+/* The first item of t from `from` on that is a tuple without a cached
+ * hash, or -1. */
+static int64_t unhashed_tuple_item(const pjx_tuple *t, int64_t from) {
+    const uint8_t *kinds = PJX_TUPLE_KINDS(t);
+    for (int64_t i = from; i < t->size; i++) {
+        const pjx_object *o = t->items[i].o;
+        if (kinds[i] == PJX_KIND_OBJ && o != NULL && o->type_id == PJX_TYPE_TUPLE &&
+            ((const pjx_tuple *)o)->hash == -1)
+            return i;
+    }
+    return -1;
+}
+
+/* CPython hashes a 100,000-deep tuple (its tuple hash recurses without a
+ * bound); so does this, without recursing: nested tuples are hashed
+ * innermost first from an explicit stack, each caching its hash, so the
+ * tuple above then hashes its items flat. */
+int32_t pjx_tuple_hash(pjx_tuple *t, int64_t *out) {
+    if (t->hash != -1) {
+        *out = t->hash;
+        return 0;
+    }
+    int64_t first = unhashed_tuple_item(t, 0);
+    if (first < 0) return hash_items(t, out);
+    typedef struct { pjx_tuple *t; int64_t next; } frame;
+    frame inline_frames[32], *stack = inline_frames;
+    int64_t n = 0, cap = 32;
+    int32_t rc = 0;
+    stack[n++] = (frame){t, first};
+    while (n > 0) {
+        frame *f = &stack[n - 1];
+        int64_t i = unhashed_tuple_item(f->t, f->next);
+        if (i >= 0) {
+            f->next = i + 1;
+            pjx_tuple *item = (pjx_tuple *)f->t->items[i].o; /* (f moves when the stack grows) */
+            if (n == cap) {
+                frame *grown = pjx_alloc(sizeof *grown * (size_t)cap * 2);
+                if (grown == NULL) { rc = -1; break; }
+                memcpy(grown, stack, sizeof *grown * (size_t)n);
+                if (stack != inline_frames) pjx_free(stack);
+                stack = grown;
+                cap *= 2;
+            }
+            stack[n++] = (frame){item, 0};
+            continue;
+        }
+        int64_t h;
+        if (hash_items(f->t, &h) < 0) { rc = -1; break; }
+        n--;
+    }
+    if (stack != inline_frames) pjx_free(stack);
+    if (rc == 0) *out = t->hash;
+    return rc;
+}
+
 int32_t pjx_tuple_hash_value(pjx_tuple *t, int64_t *out) { return pjx_tuple_hash(t, out); }
+
+/* Tuples nest without bound: comparisons count their depth as lists'
+ * do (list.c). */
+/* Can comparing a and b recurse: do both hold a container or an instance
+ * at one place?  (Else they pay no count: a dict lookup of an (int, str)
+ * key compares flat.) */
+static int tuples_nest(const pjx_tuple *a, const pjx_tuple *b) {
+    const uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
+    int64_t n = a->size < b->size ? a->size : b->size;
+    for (int64_t i = 0; i < n; i++) {
+        const pjx_object *x = a->items[i].o, *y = b->items[i].o;
+        if (ka[i] == PJX_KIND_OBJ && kb[i] == PJX_KIND_OBJ && x != NULL && y != NULL &&
+            x->type_id >= PJX_TYPE_LIST && x->type_id <= PJX_TYPE_INSTANCE &&
+            y->type_id >= PJX_TYPE_LIST && y->type_id <= PJX_TYPE_INSTANCE)
+            return 1;
+    }
+    return 0;
+}
 
 int64_t pjx_tuple_eq_impl(pjx_tuple *a, pjx_tuple *b) {
     if (a == b) return 1;
     if (a->size != b->size) return 0;
     if (a->hash != -1 && b->hash != -1 && a->hash != b->hash) return 0;
+    int guarded = tuples_nest(a, b);
+    if (guarded && pjx_compare_enter() < 0) return 0;
     uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
-    for (int64_t i = 0; i < a->size; i++)
-        if (!pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i])) return 0;
-    return 1;
+    int64_t equal = 1;
+    for (int64_t i = 0; i < a->size && equal; i++)
+        equal = pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i]) != 0;
+    if (guarded) pjx_guard_leave();
+    return equal;
 }
 
 int64_t pjx_tuple_eq(pjx_tuple *a, pjx_tuple *b) { return pjx_tuple_eq_impl(a, b); }
 
+int32_t pjx_tuple_equal(pjx_tuple *a, pjx_tuple *b) {
+    int64_t failures = pjx_compare_failures();
+    int64_t equal = pjx_tuple_eq_impl(a, b);
+    return pjx_compare_failed_since(failures) ? -1 : (int32_t)equal;
+}
+
+static int32_t tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out);
+
 int32_t pjx_tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out) {
+    if (!tuples_nest(a, b)) return tuple_richcompare(a, b, op, out);
+    if (pjx_compare_enter() < 0) return -1;
+    int32_t rc = tuple_richcompare(a, b, op, out);
+    pjx_guard_leave();
+    return rc;
+}
+
+static int32_t tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out) {
     int64_t n = a->size < b->size ? a->size : b->size;
     uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
+    int64_t failures = pjx_compare_failures();
     for (int64_t i = 0; i < n; i++) {
         if (pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i])) continue;
+        if (pjx_compare_failed_since(failures)) return -1;
         if (op == PJX_EQ) { *out = 0; return 0; }
         if (op == PJX_NE) { *out = 1; return 0; }
         return pjx_slot_richcompare_mixed(ka[i], a->items[i], kb[i], b->items[i], op, out);
@@ -184,12 +278,24 @@ int32_t pjx_tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *o
     return 0;
 }
 
+static int32_t tuple_compare(pjx_tuple *a, pjx_tuple *b, int64_t *out);
+
 int32_t pjx_tuple_compare_impl(pjx_tuple *a, pjx_tuple *b, int64_t *out) {
+    if (!tuples_nest(a, b)) return tuple_compare(a, b, out);
+    if (pjx_compare_enter() < 0) return -1;
+    int32_t rc = tuple_compare(a, b, out);
+    pjx_guard_leave();
+    return rc;
+}
+
+static int32_t tuple_compare(pjx_tuple *a, pjx_tuple *b, int64_t *out) {
     /* three-way, for pjx_slot_compare */
     int64_t n = a->size < b->size ? a->size : b->size;
     uint8_t *ka = PJX_TUPLE_KINDS(a), *kb = PJX_TUPLE_KINDS(b);
+    int64_t failures = pjx_compare_failures();
     for (int64_t i = 0; i < n; i++) {
         if (pjx_slot_eq_mixed(ka[i], a->items[i], kb[i], b->items[i])) continue;
+        if (pjx_compare_failed_since(failures)) return -1;
         int64_t lt;
         if (pjx_slot_richcompare_mixed(ka[i], a->items[i], kb[i], b->items[i], PJX_LT, &lt) < 0) return -1;
         *out = lt ? -1 : 1;

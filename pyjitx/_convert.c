@@ -1,7 +1,17 @@
-/* Python objects <-> runtime slots, driven by boundary descriptors
- * (_convert.h).  Containers convert element by element in C; strings copy
- * CPython's cached UTF-8 once. */
-#include "_convert.h"
+/* Python objects -> runtime slots, driven by boundary descriptors
+ * (_convert.h); the leaves both ways.  runtime -> Python is _convert_out.c,
+ * the memo of one call _identity.c.
+ *
+ * Containers convert element by element in C; strings copy CPython's
+ * cached UTF-8 once.  A value may nest as deep as memory allows (an Any
+ * holding a list holding a list ... 50,000 deep is an ordinary Python
+ * value), so containers are not converted by recursion: converting one
+ * makes its runtime object at once, hands it to its parent, and pushes a
+ * frame that fills it; a loop steps the innermost frame until none is
+ * left.  Each frame converts its items in order and lets a container item
+ * fill completely before going on, so the order is a recursive
+ * conversion's: what the memo sees first, which item mismatches first. */
+#include "_convert_internal.h"
 
 #include "_instance.h"
 #include "pyjitx/any.h"
@@ -13,570 +23,389 @@
 #include <stdlib.h>
 #include <string.h>
 
-static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
-                             pjx_identity *id, int force);
-enum { FORCE_NONE, FORCE_ITEM, FORCE_ARGUMENT };
-static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id);
-static conversion shared_in(PyObject *value, const char *d, pjx_slot *slot, pjx_identity *id,
-                            int force);
-static int32_t memo_bind(pjx_identity *id, int32_t entry, pjx_object *rt);
-static int32_t find_py(const pjx_identity *id, const PyObject *py);
-static int32_t find_rt(const pjx_identity *id, const pjx_object *rt);
-static int32_t add_entry(pjx_identity *id, PyObject *py, int borrowed);
-static inline int shared_runtime_object(const pjx_object *o);
+int pjx_converting_mutable;
 
-void pjx_skip_descriptor(const char **desc) {
-    if (**desc == '!') (*desc)++;
-    pjx_descriptor_skip(desc); /* the runtime's, which Any's casts use too */
+/* ---- the frames ---------------------------------------------------------------- */
+enum { IN_LIST, IN_TUPLE, IN_DICT, IN_SET };
+
+typedef struct {
+    uint8_t kind;
+    uint8_t mutable_;   /* converting under '!' */
+    uint8_t cacheable;  /* a dict to keep in the converted-dict cache */
+    uint8_t in_key;     /* dict: the current key is converting (else its value) */
+    uint8_t have_key;   /* dict, set: `key` holds a converted key / item */
+    uint8_t shared;     /* tuple: every item has the descriptor `desc` */
+    int32_t entry;      /* the memo entry being filled, or -1 */
+    PyObject *value;    /* the Python container (strong) */
+    PyObject *iter;     /* set: its iterator (strong) */
+    PyObject *current;  /* dict: the current key (borrowed); set: the current item (strong) */
+    PyObject *pending;  /* dict: the current key's value (borrowed) */
+    pjx_object *rt;     /* the runtime container (strong) */
+    const char *desc;   /* the items' (dict: keys') descriptor */
+    const char *next;   /* dict: the values' descriptor; tuple: the next item's */
+    Py_ssize_t i;       /* list, tuple: the current item; dict: PyDict_Next's position */
+    pjx_slot key;       /* dict: the current key; set: the current item, converted */
+} in_frame;
+
+#define IN_INLINE 8
+
+typedef struct {
+    in_frame *frames;
+    int32_t n, cap;
+    int32_t in_union; /* > 0 while a union tries its members: mismatches are its own */
+    pjx_identity *id;
+    in_frame inline_frames[IN_INLINE];
+} in_stack;
+
+static void in_stack_init(in_stack *st, pjx_identity *id) {
+    st->frames = st->inline_frames;
+    st->n = 0;
+    st->cap = IN_INLINE;
+    st->in_union = 0;
+    st->id = id;
 }
 
-int32_t pjx_descriptor_kind(const char *desc) {
-    if (*desc == '!') desc++;
-    switch (*desc) {
-    case 'E': return pjx_descriptor_kind(strchr(desc, ':') + 1); /* a member, as its value */
-    case 'i': case 'I': return PJX_KIND_INT;
-    case 'f': case 'F': return PJX_KIND_FLOAT;
-    case 'b': return PJX_KIND_BOOL;
-    case 'n': return PJX_KIND_NONE;
-    default: return PJX_KIND_OBJ;
-    }
+static void in_stack_free(in_stack *st) {
+    if (st->frames != st->inline_frames) PyMem_Free(st->frames);
 }
 
-void pjx_release_slot(pjx_slot slot, const char *desc) {
-    if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ) pjx_decref(slot.o);
-}
-
-/* ---- enum and named-tuple classes ------------------------------------------
- * E[<key>/<qualname>:X] is a member of an enum class, held by compiled code
- * as its value (descriptor X); N[<key>/<qualname>:t[...]] an instance of a
- * named-tuple class,
- * held as the tuple it is.  The frontend registers each class under its key
- * (register_boundary_class), with, for an enum, the members by value: the
- * values compiled code may hold (flags' combinations included), which
- * convert back to those very members. */
-static PyObject *boundary_classes; /* key (int) -> (class, {value: member} or None) */
-/* named-tuple classes by the shape key their instances carry in compiled
- * code (pjx_tuple_set_shape), and the other way */
-static PyObject *shape_classes, *class_shapes;
-static PyObject *named_tuple_hook; /* registers a named-tuple class the bridge meets */
-
-/* The shape key of a named-tuple class's key (frontend/namedtuples.py). */
-static uint32_t shape_of_key(long long key) {
-    uint32_t shape = (uint32_t)key;
-    return shape ? shape : 1;
-}
-
-static int register_shape(PyObject *key, PyObject *cls) {
-    PyObject *name = PyObject_GetAttrString(cls, "__name__");
-    PyObject *fields = name ? PyObject_GetAttrString(cls, "_fields") : NULL;
-    int rc = -1;
-    if (fields == NULL || !PyUnicode_Check(name) || !PyTuple_Check(fields)) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "not a named-tuple class");
-        goto done;
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(fields);
-    const char **names = PyMem_Calloc((size_t)n + 1, sizeof *names);
-    if (names == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < n; i++)
-        if ((names[i] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(fields, i))) == NULL) goto free_names;
-    const char *text = PyUnicode_AsUTF8(name);
-    uint32_t shape = shape_of_key(PyLong_AsLongLong(key));
-    if (text == NULL || PyErr_Occurred()) goto free_names;
-    if (pjx_register_tuple_shape(shape, text, n, names) < 0) {
-        pjx_err_clear();
-        PyErr_NoMemory();
-        goto free_names;
-    }
-    PyObject *shape_obj = PyLong_FromUnsignedLong(shape);
-    if (shape_obj == NULL) goto free_names;
-    if ((shape_classes || (shape_classes = PyDict_New())) &&
-        (class_shapes || (class_shapes = PyDict_New())) &&
-        PyDict_SetItem(shape_classes, shape_obj, cls) == 0 &&
-        PyDict_SetItem(class_shapes, cls, shape_obj) == 0)
-        rc = 0;
-    Py_DECREF(shape_obj);
-free_names:
-    PyMem_Free(names);
-done:
-    Py_XDECREF(name);
-    Py_XDECREF(fields);
-    return rc;
-}
-
-/* set_named_tuple_hook(fn): fn(cls) registers a named-tuple class (see
- * tuple_shape_of). */
-PyObject *pjx_set_named_tuple_hook(PyObject *module, PyObject *fn) {
-    Py_XDECREF(named_tuple_hook);
-    Py_INCREF(fn);
-    named_tuple_hook = fn;
-    Py_RETURN_NONE;
-}
-
-/* The shape a Python tuple's runtime copy carries: its class's, for an
- * instance of a named-tuple class (registered on first sight); 0 for a
- * plain tuple.  -1 with an exception set. */
-static int64_t tuple_shape_of(PyObject *value) {
-    if (PyTuple_CheckExact(value)) return 0;
-    PyObject *type = (PyObject *)Py_TYPE(value);
-    for (int attempt = 0; attempt < 2; attempt++) {
-        PyObject *shape = class_shapes ? PyDict_GetItemWithError(class_shapes, type) : NULL;
-        if (shape != NULL) return (int64_t)PyLong_AsUnsignedLong(shape);
-        if (PyErr_Occurred()) return -1;
-        if (attempt || named_tuple_hook == NULL) break;
-        PyObject *fields = PyObject_GetAttrString(type, "_fields");
-        if (fields == NULL) {
-            PyErr_Clear();
-            return 0; /* a tuple subclass, not a named tuple */
+/* A new frame filling `rt` (a new reference is taken) from `value`. */
+static in_frame *in_push(in_stack *st, int kind, PyObject *value, pjx_object *rt,
+                         const char *desc, int32_t entry) {
+    if (st->n == st->cap) {
+        int32_t cap = st->cap * 2;
+        in_frame *grown = PyMem_Malloc(sizeof *grown * (size_t)cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return NULL;
         }
-        Py_DECREF(fields);
-        PyObject *done = PyObject_CallOneArg(named_tuple_hook, type);
-        if (done == NULL) return -1;
-        Py_DECREF(done);
+        memcpy(grown, st->frames, sizeof *grown * (size_t)st->n);
+        if (st->frames != st->inline_frames) PyMem_Free(st->frames);
+        st->frames = grown;
+        st->cap = cap;
     }
-    return 0;
+    in_frame *f = &st->frames[st->n++];
+    memset(f, 0, sizeof *f);
+    f->kind = (uint8_t)kind;
+    f->mutable_ = pjx_converting_mutable > 0;
+    f->entry = entry;
+    Py_INCREF(value);
+    f->value = value;
+    pjx_incref(rt);
+    f->rt = rt;
+    f->desc = desc;
+    return f;
 }
 
-/* A runtime tuple of a named-tuple class back in Python: an instance of the
- * class (NULL: it has none, or its class is not registered). */
-static PyObject *named_tuple_class_of(const pjx_tuple *t) {
-    if (t->ob.flags == 0 || shape_classes == NULL) return NULL;
-    PyObject *shape = PyLong_FromUnsignedLong(t->ob.flags);
-    if (shape == NULL) {
-        PyErr_Clear();
-        return NULL;
+/* Pops the innermost frame, whether it finished or is given up. */
+static void in_pop(in_stack *st, int finished) {
+    in_frame *f = &st->frames[--st->n];
+    if (f->entry >= 0) st->id->entries[f->entry].filling = 0;
+#ifdef PJX_DICT_CACHE
+    if (finished && f->cacheable && PyDict_GET_SIZE(f->value) >= 64)
+        pjx_dict_cache_store(f->value, f->desc - 2, (pjx_dict *)f->rt);
+#endif
+    if (f->have_key) pjx_release_slot(f->key, f->desc);
+    Py_XDECREF(f->iter);
+    if (f->kind == IN_SET) Py_XDECREF(f->current);
+    Py_DECREF(f->value);
+    pjx_decref(f->rt);
+}
+
+/* For a container given to a memo entry whose filling needed no frame. */
+static void filled(in_stack *st, int32_t entry, int pushed) {
+    if (!pushed && entry >= 0) st->id->entries[entry].filling = 0;
+}
+
+static conversion in_begin(in_stack *st, PyObject *value, const char **desc, pjx_slot *slot,
+                           int force);
+static conversion in_run(in_stack *st, int32_t base);
+/* Where, past the frames, a mismatched item is: none, item `index` of a
+ * list or tuple, the value of dict key `key`, that key itself, set item
+ * `key`. */
+enum { AT_FRAMES, AT_INDEX, AT_VALUE, AT_KEY, AT_ITEM };
+typedef struct {
+    int at;
+    Py_ssize_t index;
+    PyObject *key;
+} place;
+static void note_mismatch(in_stack *st, PyObject *value, const char *desc, place where);
+
+/* Items that convert without frames of their own: scalars, strings,
+ * instances, arrays (and Optional ones).  A container of them is filled at
+ * once, without a frame: most arguments are such. */
+static int leaf_descriptor(const char *d) {
+    switch (*d) {
+    case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': case 'c':
+    case 'A': case 'E': return 1;
+    case 'o': return leaf_descriptor(d + 2);
+    default: return 0;
     }
-    PyObject *cls = PyDict_GetItemWithError(shape_classes, shape);
-    Py_DECREF(shape);
-    if (cls == NULL) PyErr_Clear();
-    return cls;
 }
 
-static PyObject *as_named_tuple(PyObject *tuple, PyObject *cls) {
-    /* tuple.__new__(cls, items), as the class's _make does */
-    PyObject *args = PyTuple_Pack(1, tuple);
-    Py_DECREF(tuple);
-    if (args == NULL) return NULL;
-    PyObject *result = PyTuple_Type.tp_new((PyTypeObject *)cls, args, NULL);
-    Py_DECREF(args);
-    return result;
-}
-
-PyObject *pjx_register_boundary_class(PyObject *module, PyObject *args) {
-    PyObject *key, *cls, *members;
-    if (!PyArg_ParseTuple(args, "O!O!O", &PyLong_Type, &key, &PyType_Type, &cls, &members))
-        return NULL;
-    if (members != Py_None && !PyDict_Check(members)) {
-        PyErr_SetString(PyExc_TypeError, "register_boundary_class(): members must be a dict");
-        return NULL;
-    }
-    if (boundary_classes == NULL && (boundary_classes = PyDict_New()) == NULL) return NULL;
-    PyObject *entry = PyTuple_Pack(2, cls, members);
-    if (entry == NULL) return NULL;
-    int rc = PyDict_SetItem(boundary_classes, key, entry);
-    Py_DECREF(entry);
-    if (rc < 0) return NULL;
-    if (members == Py_None && register_shape(key, cls) < 0) return NULL;
-    Py_RETURN_NONE;
-}
-
-/* The registered (class, members) of descriptor d ("E[<key>:..." or
- * "N[<key>:..."), borrowed, and where its inner descriptor starts; NULL
- * with an exception set when none is registered. */
-static PyObject *boundary_class(const char *d, const char **inner) {
-    long long key = strtoll(d + 2, NULL, 10);
-    *inner = strchr(d, ':') + 1; /* (past the "/<qualname>") */
-    PyObject *k = PyLong_FromLongLong(key);
-    if (k == NULL) return NULL;
-    PyObject *entry = boundary_classes ? PyDict_GetItemWithError(boundary_classes, k) : NULL;
-    Py_DECREF(k);
-    if (entry == NULL && !PyErr_Occurred())
-        PyErr_Format(PyExc_SystemError, "pyjitx: no class registered for descriptor %.40s", d);
-    return entry;
-}
-
-static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
-                             pjx_identity *id, int force);
-static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx_slot *slot,
-                                    pjx_identity *id);
-
-static conversion enum_from_python(PyObject *value, const char *d, pjx_slot *slot) {
-    const char *inner;
-    PyObject *entry = boundary_class(d, &inner);
-    if (entry == NULL) return FAILED;
-    int is = PyObject_IsInstance(value, PyTuple_GET_ITEM(entry, 0));
-    if (is <= 0) return is < 0 ? FAILED : MISMATCH;
-    PyObject *v = PyObject_GetAttrString(value, "_value_");
-    if (v == NULL) return FAILED;
-    /* a flag's value compiled code does not know (IntFlag(8) of a flag
-     * whose members are 1 and 2) would have no name or repr there */
-    PyObject *known = PyDict_GetItemWithError(PyTuple_GET_ITEM(entry, 1), v);
-    if (known == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_ValueError, "pyjitx: %R is not a value of %s that compiled code "
-                         "knows (its members and their combinations)", value,
-                         ((PyTypeObject *)PyTuple_GET_ITEM(entry, 0))->tp_name);
-        Py_DECREF(v);
-        return FAILED;
-    }
-    conversion c = convert_in(v, &inner, slot, NULL, 0);
-    Py_DECREF(v);
+/* One leaf item of a container being filled without a frame (`where` in
+ * it, for a mismatch's path). */
+static conversion leaf_item(in_stack *st, PyObject *item, const char *desc, pjx_slot *slot,
+                            place where) {
+    const char *d = desc;
+    conversion c = in_begin(st, item, &d, slot, 0);
+    if (c == MISMATCH) note_mismatch(st, item, desc, where);
     return c;
 }
 
-static conversion named_tuple_from_python(PyObject *value, const char *d, pjx_slot *slot,
-                                          pjx_identity *id) {
-    const char *inner;
-    PyObject *entry = boundary_class(d, &inner);
-    if (entry == NULL) return FAILED;
-    int is = PyObject_IsInstance(value, PyTuple_GET_ITEM(entry, 0));
-    if (is <= 0) return is < 0 ? FAILED : MISMATCH;
-    return tuple_from_python(value, inner + 2, slot, id);
-}
+/* ---- containers: made at once, filled by their frame ------------------------ */
 
-static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id);
-
-static PyObject *enum_to_python(pjx_slot slot, const char *d, pjx_identity *id) {
-    const char *inner;
-    PyObject *entry = boundary_class(d, &inner);
-    if (entry == NULL) return NULL;
-    PyObject *v = convert_out(slot, &inner, id);
-    if (v == NULL) return NULL;
-    PyObject *member = PyDict_GetItemWithError(PyTuple_GET_ITEM(entry, 1), v);
-    if (member != NULL) {
-        Py_INCREF(member);
-    } else if (!PyErr_Occurred()) {
-        member = PyObject_CallOneArg(PyTuple_GET_ITEM(entry, 0), v); /* Python's own lookup */
-    }
-    Py_DECREF(v);
-    return member;
-}
-
-static PyObject *named_tuple_to_python(pjx_slot slot, const char *d, pjx_identity *id) {
-    const char *inner;
-    PyObject *entry = boundary_class(d, &inner);
-    if (entry == NULL) return NULL;
-    PyObject *items = convert_out(slot, &inner, id);
-    if (items == NULL || Py_TYPE(items) != &PyTuple_Type) return items; /* (made by its shape) */
-    return as_named_tuple(items, PyTuple_GET_ITEM(entry, 0));
-}
-
-/* ---- Python -> runtime -------------------------------------------------- */
-
-static conversion runtime_failed(void) {
-    /* a runtime allocation failed: its exception is pending in pjx_err */
-    pjx_err_clear();
-    PyErr_NoMemory();
-    return FAILED;
-}
-
-static conversion str_from_python(PyObject *value, pjx_slot *slot) {
-    Py_ssize_t nbytes;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(value, &nbytes);
-    if (utf8 == NULL) return FAILED; /* lone surrogates: UnicodeEncodeError */
-    pjx_str *s = pjx_str_alloc(nbytes, PyUnicode_GET_LENGTH(value));
-    if (s == NULL) return runtime_failed();
-    memcpy(s->data, utf8, (size_t)nbytes);
-    slot->o = &s->ob;
-    return CONVERTED;
-}
-
-/* The value of an exact int that fits one internal digit (|v| < 2**30),
- * read without a call: most ids and lengths are such ints. */
-static inline int compact_int(PyObject *v, int64_t *out) {
-    if (!PyLong_CheckExact(v)) return 0;
-#if PY_VERSION_HEX >= 0x030C0000
-    if (!PyUnstable_Long_IsCompact((PyLongObject *)v)) return 0;
-    *out = PyUnstable_Long_CompactValue((PyLongObject *)v);
-    return 1;
-#else
-    Py_ssize_t size = Py_SIZE(v);
-    if (size < -1 || size > 1) return 0;
-    *out = (int64_t)size * (int64_t)((PyLongObject *)v)->ob_digit[0];
-    return 1;
-#endif
-}
-
-static conversion list_from_python(PyObject *value, const char *item_desc, pjx_slot *slot,
-                                   pjx_identity *id, int32_t entry) {
+static conversion list_begin(in_stack *st, PyObject *value, const char *item_desc,
+                             pjx_slot *slot, int32_t entry) {
     Py_ssize_t n = PyList_GET_SIZE(value);
     pjx_list *list = pjx_list_new(pjx_descriptor_kind(item_desc), n);
-    if (list == NULL) return runtime_failed();
-    if (entry >= 0 && memo_bind(id, entry, &list->ob) < 0) {
+    if (list == NULL) return pjx_runtime_failed();
+    if (entry >= 0 && pjx_memo_bind(st->id, entry, &list->ob) < 0) {
         pjx_decref(list);
         return FAILED;
     }
     if (*item_desc == 'i') { /* List[int]: small ints straight into the slots */
         Py_ssize_t i = 0;
-        while (i < n && compact_int(PyList_GET_ITEM(value, i), &list->items[i].i)) i++;
+        while (i < n && pjx_compact_int(PyList_GET_ITEM(value, i), &list->items[i].i)) i++;
         list->size = i;
     }
-    for (Py_ssize_t i = list->size; i < PyList_GET_SIZE(value); i++) {
-        const char *d = item_desc;
-        pjx_slot item;
-        conversion c = convert_in(PyList_GET_ITEM(value, i), &d, &item, id, 0);
-        if (c != CONVERTED) {
-            pjx_decref(list);
-            return c;
+    int pushed = list->size < PyList_GET_SIZE(value);
+    if (pushed && leaf_descriptor(item_desc)) {
+        for (Py_ssize_t i = list->size; i < PyList_GET_SIZE(value); i++) {
+            pjx_slot item;
+            conversion c = leaf_item(st, PyList_GET_ITEM(value, i), item_desc, &item,
+                                     (place){AT_INDEX, i, NULL});
+            if (c == CONVERTED && pjx_list_append_steal(list, item) < 0) {
+                pjx_release_slot(item, item_desc);
+                c = pjx_runtime_failed();
+            }
+            if (c != CONVERTED) {
+                filled(st, entry, 0);
+                pjx_decref(list);
+                return c;
+            }
         }
-        if (pjx_list_append_steal(list, item) < 0) {
-            pjx_decref(list);
-            return runtime_failed();
-        }
+        pushed = 0;
     }
+    if (pushed) {
+        in_frame *f = in_push(st, IN_LIST, value, &list->ob, item_desc, entry);
+        if (f == NULL) {
+            pjx_decref(list);
+            return FAILED;
+        }
+        f->i = list->size;
+    }
+    filled(st, entry, pushed);
     slot->o = &list->ob;
     return CONVERTED;
 }
 
 /* A runtime tuple of a Python one: each item by the same descriptor
  * (`shared`: Tuple[T, ...], Any's tuples) or by consecutive ones. */
-static conversion fill_tuple(PyObject *value, const char *items_desc, int shared,
-                             pjx_slot *slot, pjx_identity *id) {
+static conversion tuple_begin(in_stack *st, PyObject *value, const char *items_desc, int shared,
+                              pjx_slot *slot) {
     Py_ssize_t n = PyTuple_GET_SIZE(value);
-    int64_t shape = tuple_shape_of(value); /* (an instance of a named-tuple class) */
+    if (!shared) {
+        Py_ssize_t expected = 0;
+        for (const char *d = items_desc; *d && *d != ']'; pjx_skip_descriptor(&d)) expected++;
+        if (n != expected) return MISMATCH;
+    }
+    int64_t shape = pjx_tuple_shape_of(value); /* (an instance of a named-tuple class) */
     if (shape < 0) return FAILED;
     pjx_tuple *t = pjx_tuple_new(n);
-    if (t == NULL) return runtime_failed();
+    if (t == NULL) return pjx_runtime_failed();
     pjx_tuple_set_shape(t, shape);
-    const char *d = items_desc;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (shared) d = items_desc;
-        int32_t kind = pjx_descriptor_kind(d);
-        /* a tuple cannot be written back: a container in it is recorded
-         * even when the tuple is its only holder */
-        conversion c = convert_in(PyTuple_GET_ITEM(value, i), &d, &t->items[i], id, FORCE_ITEM);
-        if (c != CONVERTED) {
-            pjx_decref(t);
-            return c;
+    int leaves = n > 0;
+    for (const char *d = items_desc; leaves && *d && *d != ']'; pjx_skip_descriptor(&d))
+        leaves = leaf_descriptor(d);
+    if (leaves && st->id == NULL) { /* (with a memo, a tuple's items are FORCE_ITEM) */
+        const char *d = items_desc;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (shared) d = items_desc;
+            int32_t kind = pjx_descriptor_kind(d);
+            const char *item_desc = d;
+            conversion c = leaf_item(st, PyTuple_GET_ITEM(value, i), item_desc, &t->items[i],
+                                     (place){AT_INDEX, i, NULL});
+            if (c != CONVERTED) {
+                pjx_decref(t);
+                return c;
+            }
+            PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
+            pjx_skip_descriptor(&d);
         }
-        PJX_TUPLE_KINDS(t)[i] = (uint8_t)kind;
+        n = 0;
+    }
+    if (n > 0) {
+        in_frame *f = in_push(st, IN_TUPLE, value, &t->ob, items_desc, -1);
+        if (f == NULL) {
+            pjx_decref(t);
+            return FAILED;
+        }
+        f->shared = (uint8_t)shared;
+        f->next = items_desc;
     }
     slot->o = &t->ob;
     return CONVERTED;
 }
 
-static conversion tuple_from_python(PyObject *value, const char *items_desc, pjx_slot *slot,
-                                    pjx_identity *id) {
-    Py_ssize_t n = 0;
-    for (const char *d = items_desc; *d && *d != ']'; pjx_skip_descriptor(&d)) n++;
-    if (PyTuple_GET_SIZE(value) != n) return MISMATCH;
-    return fill_tuple(value, items_desc, 0, slot, id);
-}
-
-/* ---- converted-dict cache ------------------------------------------------
- * A lookup table passed on every call (text2ids' vocabulary) would be
- * converted every time.  Dicts of immutable keys and values that the callee
- * does not mutate are converted once and reused while the Python dict is
- * unchanged: CPython 3.11 bumps a dict's ma_version_tag (a global counter)
- * on every change, and the cache holds a reference to the dict, so its
- * address cannot be reused.  Guarded by the GIL. */
-#if PY_VERSION_HEX < 0x030C0000
-#define PJX_DICT_CACHE 8
-#define PJX_DICT_CACHE_DESC 48
-typedef struct {
-    PyObject *dict;
-    uint64_t version;
-    /* the dict's descriptor, copied: the one converted from may be gone
-     * (call_packed's are freed after the call) */
-    char desc[PJX_DICT_CACHE_DESC];
-    pjx_dict *converted;
-} dict_cache_entry;
-static dict_cache_entry dict_cache[PJX_DICT_CACHE];
-static int dict_cache_next;
-
-static int immutable_descriptor(const char *d) {
-    switch (*d) {
-    case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': return 1;
-    case 'E': case 'N': return immutable_descriptor(strchr(d, ':') + 1);
-    case 't': {
-        d += 2;
-        while (*d && *d != ']') {
-            if (!immutable_descriptor(d)) return 0;
-            pjx_skip_descriptor(&d);
-        }
-        return 1;
-    }
-    default: return 0;
-    }
-}
-
-/* The length of descriptor d ("d[si]" of "d[si]]..."). */
-static size_t one_descriptor_length(const char *d) {
-    const char *end = d;
-    pjx_skip_descriptor(&end);
-    return (size_t)(end - d);
-}
-
-static pjx_dict *dict_cache_find(PyObject *dict, const char *desc) {
-    uint64_t version = ((PyDictObject *)dict)->ma_version_tag;
-    size_t len = one_descriptor_length(desc);
-    for (int i = 0; i < PJX_DICT_CACHE; i++) {
-        dict_cache_entry *e = &dict_cache[i];
-        if (e->dict == dict && e->version == version && strlen(e->desc) == len &&
-            memcmp(e->desc, desc, len) == 0) {
-            pjx_incref(e->converted);
-            return e->converted;
-        }
-    }
-    return NULL;
-}
-
-static void dict_cache_store(PyObject *dict, const char *desc, pjx_dict *converted) {
-    size_t len = one_descriptor_length(desc);
-    if (len >= PJX_DICT_CACHE_DESC) return;
-    dict_cache_entry *e = &dict_cache[dict_cache_next];
-    dict_cache_next = (dict_cache_next + 1) % PJX_DICT_CACHE;
-    Py_XDECREF(e->dict);
-    pjx_decref(e->converted);
-    Py_INCREF(dict);
-    pjx_incref(converted);
-    e->dict = dict;
-    e->version = ((PyDictObject *)dict)->ma_version_tag;
-    memcpy(e->desc, desc, len);
-    e->desc[len] = '\0';
-    e->converted = converted;
-}
-#endif
-
-/* Result ints: CPython caches only -5..256, and a kernel returning ids
- * (text2ids, WordPiece) would create a fresh int object per item where the
- * interpreter shares the dict's.  A direct-mapped cache of int objects by
- * value (the GIL guards it; ints are immutable and their identity is not
- * Python semantics) makes a repeated value an incref. */
-#define PJX_INT_CACHE 8192
-static struct {
-    int64_t value;
-    PyObject *obj;
-} int_cache[PJX_INT_CACHE];
-
-static PyObject *int_to_python(int64_t v) {
-    if (v >= -5 && v <= 256) return PyLong_FromLongLong(v);
-    size_t i = (size_t)((uint64_t)v & (PJX_INT_CACHE - 1));
-    PyObject *cached = int_cache[i].obj;
-    if (cached != NULL && int_cache[i].value == v) {
-        Py_INCREF(cached);
-        return cached;
-    }
-    PyObject *fresh = PyLong_FromLongLong(v);
-    if (fresh == NULL) return NULL;
-    Py_INCREF(fresh);
-    int_cache[i].obj = fresh;
-    int_cache[i].value = v;
-    Py_XDECREF(cached);
-    return fresh;
-}
-
-void pjx_clear_conversion_cache(void) {
-    for (int i = 0; i < PJX_INT_CACHE; i++) Py_CLEAR(int_cache[i].obj);
+/* A dict by its descriptor `d` ("d[..]"): from the converted-dict cache
+ * where it may be, else made (and bound to the memo's `entry`). */
+static conversion dict_begin(in_stack *st, PyObject *value, const char *d, pjx_slot *slot,
+                             int32_t entry) {
+    int cacheable = 0;
 #ifdef PJX_DICT_CACHE
-    for (int i = 0; i < PJX_DICT_CACHE; i++) {
-        Py_CLEAR(dict_cache[i].dict);
-        pjx_decref(dict_cache[i].converted);
-        dict_cache[i].converted = NULL;
+    cacheable = pjx_converting_mutable == 0 && !(st->id != NULL && st->id->no_dict_cache) &&
+                pjx_immutable_descriptor(d + 2);
+    if (cacheable) {
+        const char *vd = d + 2;
+        pjx_skip_descriptor(&vd);
+        cacheable = pjx_immutable_descriptor(vd);
+    }
+    if (cacheable) {
+        pjx_dict *hit = pjx_dict_cache_find(value, d);
+        if (hit != NULL) {
+            if (entry >= 0 && pjx_memo_bind(st->id, entry, &hit->ob) < 0) {
+                pjx_decref(hit);
+                return FAILED;
+            }
+            filled(st, entry, 0);
+            slot->o = &hit->ob;
+            return CONVERTED;
+        }
     }
 #endif
-}
-
-static conversion dict_from_python(PyObject *value, const char *kv_desc, pjx_slot *slot,
-                                   pjx_identity *id, int32_t entry) {
-    const char *value_desc = kv_desc;
+    const char *key_desc = d + 2, *value_desc = d + 2;
     pjx_skip_descriptor(&value_desc);
-    pjx_dict *d = pjx_dict_new(pjx_descriptor_kind(kv_desc), pjx_descriptor_kind(value_desc));
-    if (d == NULL) return runtime_failed();
-    if (entry >= 0 && memo_bind(id, entry, &d->ob) < 0) {
-        pjx_decref(d);
+    pjx_dict *dict = pjx_dict_new(pjx_descriptor_kind(key_desc), pjx_descriptor_kind(value_desc));
+    if (dict == NULL) return pjx_runtime_failed();
+    if (entry >= 0 && pjx_memo_bind(st->id, entry, &dict->ob) < 0) {
+        pjx_decref(dict);
         return FAILED;
     }
-    Py_ssize_t pos = 0;
-    PyObject *k, *v;
-    while (PyDict_Next(value, &pos, &k, &v)) {
-        pjx_slot ks, vs;
-        const char *kd = kv_desc, *vd = value_desc;
-        conversion c = convert_in(k, &kd, &ks, id, 0);
-        if (c != CONVERTED) {
-            pjx_decref(d);
-            return c;
+    if (leaf_descriptor(key_desc) && leaf_descriptor(value_desc)) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(value, &pos, &k, &v)) {
+            pjx_slot ks, vs;
+            conversion c = leaf_item(st, k, key_desc, &ks, (place){AT_KEY, 0, k});
+            if (c == CONVERTED) {
+                c = leaf_item(st, v, value_desc, &vs, (place){AT_VALUE, 0, k});
+                if (c != CONVERTED) pjx_release_slot(ks, key_desc);
+            }
+            if (c == CONVERTED) {
+                int32_t rc = pjx_dict_setitem(dict, ks, vs);
+                pjx_release_slot(ks, key_desc);
+                pjx_release_slot(vs, value_desc);
+                if (rc < 0) c = pjx_runtime_failed();
+            }
+            if (c != CONVERTED) {
+                filled(st, entry, 0);
+                pjx_decref(dict);
+                return c;
+            }
         }
-        c = convert_in(v, &vd, &vs, id, 0);
-        if (c != CONVERTED) {
-            pjx_release_slot(ks, kv_desc);
-            pjx_decref(d);
-            return c;
-        }
-        int32_t rc = pjx_dict_setitem(d, ks, vs);
-        pjx_release_slot(ks, kv_desc);
-        pjx_release_slot(vs, value_desc);
-        if (rc < 0) {
-            pjx_decref(d);
-            return runtime_failed();
-        }
+        filled(st, entry, 0);
+#ifdef PJX_DICT_CACHE
+        if (cacheable && PyDict_GET_SIZE(value) >= 64) pjx_dict_cache_store(value, d, dict);
+#endif
+        slot->o = &dict->ob;
+        return CONVERTED;
     }
-    slot->o = &d->ob;
+    in_frame *f = in_push(st, IN_DICT, value, &dict->ob, key_desc, entry);
+    if (f == NULL) {
+        pjx_decref(dict);
+        return FAILED;
+    }
+    f->next = value_desc;
+    f->cacheable = (uint8_t)cacheable;
+    slot->o = &dict->ob;
     return CONVERTED;
 }
 
-static conversion set_from_python(PyObject *value, const char *item_desc, pjx_slot *slot,
-                                  pjx_identity *id, int32_t entry) {
+static conversion set_begin(in_stack *st, PyObject *value, const char *item_desc,
+                            pjx_slot *slot, int32_t entry) {
     pjx_dict *s = pjx_set_new(pjx_descriptor_kind(item_desc));
-    if (s == NULL) return runtime_failed();
-    if (entry >= 0 && memo_bind(id, entry, &s->ob) < 0) {
+    if (s == NULL) return pjx_runtime_failed();
+    if (entry >= 0 && pjx_memo_bind(st->id, entry, &s->ob) < 0) {
         pjx_decref(s);
         return FAILED;
     }
     PyObject *it = PyObject_GetIter(value);
-    if (it == NULL) {
+    in_frame *f = it ? in_push(st, IN_SET, value, &s->ob, item_desc, entry) : NULL;
+    if (f == NULL) {
+        Py_XDECREF(it);
         pjx_decref(s);
         return FAILED;
     }
-    PyObject *item;
-    conversion result = CONVERTED;
-    while ((item = PyIter_Next(it)) != NULL) {
-        pjx_slot is;
-        const char *d = item_desc;
-        conversion c = convert_in(item, &d, &is, id, 0);
-        Py_DECREF(item);
-        if (c != CONVERTED) {
-            result = c;
-            break;
-        }
-        int32_t rc = pjx_set_add(s, is);
-        pjx_release_slot(is, item_desc);
-        if (rc < 0) {
-            result = runtime_failed();
-            break;
-        }
-    }
-    Py_DECREF(it);
-    if (result == CONVERTED && PyErr_Occurred()) result = FAILED;
-    if (result != CONVERTED) {
-        pjx_decref(s);
-        return result;
-    }
+    f->iter = it;
     slot->o = &s->ob;
     return CONVERTED;
 }
 
+static conversion container_begin(in_stack *st, PyObject *value, const char *d, pjx_slot *slot,
+                                  int32_t entry) {
+    switch (*d) {
+    case 'l': return list_begin(st, value, d + 2, slot, entry);
+    case 'd': return dict_begin(st, value, d, slot, entry);
+    default: return set_begin(st, value, d + 2, slot, entry);
+    }
+}
+
+/* A list, dict or set (descriptor `d`) that may be reached more than once:
+ * the runtime object made the first time, else a new one, recorded.  Its
+ * entry is `filling` while its frame is on the stack: meeting it then is a
+ * cycle. */
+static conversion shared_begin(in_stack *st, PyObject *value, const char *d, pjx_slot *slot,
+                               int force) {
+    pjx_identity *id = st->id;
+    int32_t len = pjx_descriptor_length(d);
+    int32_t i = pjx_memo_find_py(id, value);
+    if (i >= 0) {
+        pjx_identity_entry *e = &id->entries[i];
+        if (e->filling) return pjx_memo_conflict(id, PJX_CONFLICT_CYCLE, i, d);
+        if (e->desc_len == len && memcmp(e->desc, d, (size_t)len) == 0) {
+            if (pjx_converting_mutable) e->mutable_ = 1;
+            pjx_incref(e->rt);
+            slot->o = e->rt;
+            return CONVERTED;
+        }
+        /* the same object as another type: only a copy that nothing changes */
+        if (pjx_converting_mutable || e->mutable_)
+            return pjx_memo_conflict(id, PJX_CONFLICT_TYPES, i, d);
+        return container_begin(st, value, d, slot, -1);
+    }
+    i = pjx_memo_add(id, value, force == FORCE_ARGUMENT);
+    if (i < 0) return FAILED;
+    id->entries[i].desc = d;
+    id->entries[i].desc_len = len;
+    id->entries[i].filling = 1;
+    conversion c = container_begin(st, value, d, slot, i);
+    if (c != CONVERTED) id->entries[i].filling = 0;
+    return c;
+}
+
+/* ---- Any ------------------------------------------------------------------
+ * A Python value of any supported type: scalars boxed, None as NULL,
+ * containers with Any items (List[Any], Dict[Any, Any], ...). */
 
 /* A NaN is equal only to itself, the same object (CPython's containers
  * compare items by identity first: `x in [x]`), so within a call one
  * Python NaN object is one box, and that box comes back as that object. */
 static conversion nan_from_python(PyObject *value, pjx_slot *slot, pjx_identity *id) {
-    int32_t i = find_py(id, value);
+    int32_t i = pjx_memo_find_py(id, value);
     if (i < 0) {
-        i = add_entry(id, value, 0);
+        i = pjx_memo_add(id, value, 0);
         if (i < 0) return FAILED;
         pjx_object *box = pjx_box_float(PyFloat_AS_DOUBLE(value));
-        if (box == NULL) return runtime_failed();
+        if (box == NULL) return pjx_runtime_failed();
         id->entries[i].desc = "f";
         id->entries[i].desc_len = 1;
         id->entries[i].synced = 1; /* nothing to write back */
-        if (memo_bind(id, i, box) < 0) {
+        if (pjx_memo_bind(id, i, box) < 0) {
             pjx_decref(box);
             return FAILED;
         }
-        slot->o = box; /* memo_bind took the memo's own reference */
+        slot->o = box; /* pjx_memo_bind took the memo's own reference */
         return CONVERTED;
     }
     pjx_incref(id->entries[i].rt);
@@ -584,25 +413,7 @@ static conversion nan_from_python(PyObject *value, pjx_slot *slot, pjx_identity 
     return CONVERTED;
 }
 
-static PyObject *nan_to_python(pjx_object *box, pjx_identity *id) {
-    int32_t i = find_rt(id, box);
-    if (i < 0) {
-        PyObject *py = PyFloat_FromDouble(((pjx_box *)box)->value.f);
-        if (py == NULL) return NULL;
-        i = add_entry(id, py, 0);
-        Py_DECREF(py);
-        if (i < 0 || memo_bind(id, i, box) < 0) return NULL;
-        id->entries[i].input = 0;
-        id->entries[i].synced = 1;
-    }
-    Py_INCREF(id->entries[i].py);
-    return id->entries[i].py;
-}
-
-/* ---- Any ------------------------------------------------------------------
- * A Python value of any supported type: scalars boxed, None as NULL,
- * containers with Any items (List[Any], Dict[Any, Any], ...). */
-static conversion any_from_python(PyObject *value, pjx_slot *slot, pjx_identity *id, int force) {
+static conversion any_begin(in_stack *st, PyObject *value, pjx_slot *slot, int force) {
     const char *d;
     if (value == Py_None) {
         slot->o = NULL;
@@ -612,15 +423,15 @@ static conversion any_from_python(PyObject *value, pjx_slot *slot, pjx_identity 
         slot->o = pjx_box_bool(value == Py_True);
         return CONVERTED;
     }
-    if (id != NULL && PyFloat_CheckExact(value) && isnan(PyFloat_AS_DOUBLE(value)))
-        return nan_from_python(value, slot, id);
+    if (st->id != NULL && PyFloat_CheckExact(value) && isnan(PyFloat_AS_DOUBLE(value)))
+        return nan_from_python(value, slot, st->id);
     if (PyLong_Check(value) || PyFloat_Check(value)) {
-        d = PyLong_Check(value) ? "i" : "f";
         pjx_slot scalar;
-        conversion c = convert_in(value, &d, &scalar, NULL, 0);
+        conversion c = PyLong_Check(value) ? pjx_int_from_python(value, &scalar)
+                                           : pjx_float_from_python(value, &scalar);
         if (c != CONVERTED) return c;
         slot->o = PyLong_Check(value) ? pjx_box_int(scalar.i) : pjx_box_float(scalar.f);
-        return slot->o ? CONVERTED : runtime_failed();
+        return slot->o ? CONVERTED : pjx_runtime_failed();
     }
     if (PyObject_TypeCheck(value, &pjx_InstanceType)) {
         pjx_instance *inst = ((pjx_py_instance *)value)->instance;
@@ -628,83 +439,26 @@ static conversion any_from_python(PyObject *value, pjx_slot *slot, pjx_identity 
         slot->o = &inst->ob;
         return CONVERTED;
     }
-    if (PyTuple_Check(value)) return fill_tuple(value, "a", 1, slot, id);
+    if (PyTuple_Check(value)) return tuple_begin(st, value, "a", 1, slot);
     if (PyUnicode_Check(value)) d = "s";
     else if (PyBytes_Check(value)) d = "y";
     else if (PyList_Check(value)) d = "l[a]";
     else if (PyDict_Check(value)) d = "d[aa]";
     else if (PyAnySet_Check(value)) d = "e[a]";
     else return pjx_ndarray_from_python(value, "A[**]", slot); /* an array, or MISMATCH */
-    return convert_in(value, &d, slot, id, force);
+    return in_begin(st, value, &d, slot, force);
 }
 
-static const char *kind_descriptor(int32_t kind) {
-    switch (kind) {
-    case PJX_KIND_INT: return "i";
-    case PJX_KIND_FLOAT: return "f";
-    case PJX_KIND_BOOL: return "b";
-    case PJX_KIND_NONE: return "n";
-    default: return "a";
-    }
-}
-
-static PyObject *any_to_python(pjx_object *o, pjx_identity *id) {
-    const char *d;
-    char desc[8];
-    if (o == NULL) Py_RETURN_NONE;
-    switch (o->type_id) {
-    case PJX_TYPE_INT: return int_to_python(((pjx_box *)o)->value.i);
-    case PJX_TYPE_FLOAT:
-        if (id != NULL && isnan(((pjx_box *)o)->value.f) && shared_runtime_object(o))
-            return nan_to_python(o, id);
-        return PyFloat_FromDouble(((pjx_box *)o)->value.f);
-    case PJX_TYPE_BOOL: return PyBool_FromLong((long)((pjx_box *)o)->value.i);
-    case PJX_TYPE_STR: d = "s"; break;
-    case PJX_TYPE_BYTES: d = "y"; break;
-    case PJX_TYPE_INSTANCE: return pjx_wrap_instance((pjx_instance *)o);
-    case PJX_TYPE_NDARRAY: return pjx_ndarray_to_python((pjx_ndarray *)o);
-    case PJX_TYPE_LIST:
-        snprintf(desc, sizeof desc, "l[%s]", kind_descriptor(((const pjx_list *)o)->kind));
-        d = desc;
-        break;
-    case PJX_TYPE_TUPLE: {
-        const pjx_tuple *t = (const pjx_tuple *)o;
-        PyObject *tuple = PyTuple_New(t->size);
-        if (tuple == NULL) return NULL;
-        for (int64_t i = 0; i < t->size; i++) {
-            const char *item_desc = kind_descriptor(PJX_TUPLE_KINDS(t)[i]);
-            PyObject *item = convert_out(t->items[i], &item_desc, id);
-            if (item == NULL) {
-                Py_DECREF(tuple);
-                return NULL;
-            }
-            PyTuple_SET_ITEM(tuple, i, item);
-        }
-        PyObject *cls = named_tuple_class_of(t);
-        return cls ? as_named_tuple(tuple, cls) : tuple;
-    }
-    case PJX_TYPE_DICT: case PJX_TYPE_SET: {
-        const pjx_dict *dict = (const pjx_dict *)o;
-        snprintf(desc, sizeof desc, "%c[%s%s]", o->type_id == PJX_TYPE_DICT ? 'd' : 'e',
-                 kind_descriptor(dict->key_kind),
-                 o->type_id == PJX_TYPE_DICT ? kind_descriptor(dict->value_kind) : "");
-        d = desc;
-        break;
-    }
-    default:
-        PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert a runtime object of type %u",
-                     o->type_id);
-        return NULL;
-    }
-    return convert_out((pjx_slot){.o = o}, &d, id);
-}
 /* ---- unions -----------------------------------------------------------------
  * A union (Optional[int], Union[int, str]) is held as an Any.  The value
  * converts as the first member whose Python type it has exactly (so True
  * stays a bool and 1 an int in Union[bool, int, float]), else as the first
  * member that accepts it as an annotated parameter would (an int for a
  * float member, a numpy integer for an int member); the converted value is
- * boxed, a typed container recording its type, as compiled code boxes one. */
+ * boxed, a typed container recording its type, as compiled code boxes one.
+ * A member is tried to the end (its frames run out) before the next is:
+ * unions nest only as deep as their descriptors, so that recursion is
+ * bounded. */
 static int exact_member(PyObject *value, const char *m) {
     switch (*m) {
     case 'i': case 'I': return PyLong_Check(value) && !PyBool_Check(value);
@@ -718,21 +472,25 @@ static int exact_member(PyObject *value, const char *m) {
     case 'e': return PyAnySet_Check(value);
     case 't': case 'T': return PyTuple_Check(value);
     case 'o': return value == Py_None || exact_member(value, m + 2);
+    case 'E': case 'N': { /* an enum member, a named tuple: of the member's class */
+        int is = pjx_is_boundary_instance(value, m);
+        if (is < 0) PyErr_Clear(); /* (tried by converting, which reports it) */
+        return is > 0;
+    }
     default: return 0; /* instances and arrays: tried by converting */
     }
 }
 
 static conversion box_member(const char *m, pjx_slot *slot) {
     switch (*m) {
+    case 'E': return box_member(strchr(m, ':') + 1, slot); /* (a member is its value) */
     case 'i': case 'I': slot->o = pjx_box_int(slot->i); break;
     case 'f': case 'F': slot->o = pjx_box_float(slot->f); break;
     case 'b': slot->o = pjx_box_bool(slot->i != 0); break;
     case 'n': slot->o = NULL; return CONVERTED;
     default: {
         /* the member's descriptor on its own, for the container to keep */
-        const char *end = m;
-        pjx_skip_descriptor(&end);
-        size_t n = (size_t)(end - m);
+        size_t n = (size_t)pjx_descriptor_length(m);
         char *member = PyMem_Malloc(n + 1);
         if (member == NULL) {
             pjx_decref(slot->o);
@@ -745,86 +503,53 @@ static conversion box_member(const char *m, pjx_slot *slot) {
         int32_t rc = pjx_any_box_container(slot->o, member, &boxed);
         PyMem_Free(member);
         pjx_decref(slot->o);
-        if (rc < 0) return runtime_failed();
+        if (rc < 0) return pjx_runtime_failed();
         slot->o = boxed;
         return CONVERTED;
     }
     }
-    return slot->o ? CONVERTED : runtime_failed();
+    return slot->o ? CONVERTED : pjx_runtime_failed();
 }
 
-static conversion union_from_python(PyObject *value, const char *members, pjx_slot *slot,
-                                    pjx_identity *id, int force) {
-    for (int lenient = 0; lenient < 2; lenient++) {
-        for (const char *m = members; *m && *m != ']';) {
-            const char *next = m;
-            pjx_skip_descriptor(&next);
-            if (lenient || exact_member(value, m)) {
-                const char *md = m;
-                conversion c = convert_in(value, &md, slot, id, force);
-                if (c == FAILED) return FAILED;
-                if (c == CONVERTED) return box_member(m, slot);
+static conversion union_begin(in_stack *st, PyObject *value, const char *members,
+                              pjx_slot *slot, int force) {
+    st->in_union++;
+    conversion result = MISMATCH;
+    for (int lenient = 0; lenient < 2 && result == MISMATCH; lenient++) {
+        for (const char *m = members; *m && *m != ']' && result == MISMATCH;
+             pjx_skip_descriptor(&m)) {
+            if (!lenient && !exact_member(value, m)) continue;
+            const char *md = m;
+            int32_t base = st->n;
+            conversion c = in_begin(st, value, &md, slot, force);
+            if (c == CONVERTED && st->n > base) {
+                c = in_run(st, base);
+                if (c != CONVERTED) pjx_release_slot(*slot, m);
             }
-            m = next;
+            if (c == FAILED) result = FAILED;
+            else if (c == CONVERTED) result = box_member(m, slot);
         }
     }
-    return MISMATCH;
+    st->in_union--;
+    return result;
 }
 
-/* > 0 while converting a value marked '!' (an argument the callee
- * mutates, the result of a pyfunc): the receiver may change it, nested
- * containers included, so no dict in it may come from the converted-dict
- * cache.  Guarded by the GIL. */
-static int converting_mutable;
-
-conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
-    return convert_in(value, desc, slot, NULL, 0);
-}
-
-/* A dict by its descriptor `d` ("d[..]"): from the converted-dict cache
- * where it may be, else converted (and bound to the memo's `entry`). */
-static conversion dict_in(PyObject *value, const char *d, pjx_slot *slot, pjx_identity *id,
-                          int32_t entry) {
-#ifdef PJX_DICT_CACHE
-    int cacheable = converting_mutable == 0 && !(id != NULL && id->no_dict_cache) &&
-                    immutable_descriptor(d + 2);
-    if (cacheable) {
-        const char *vd = d + 2;
-        pjx_skip_descriptor(&vd);
-        cacheable = immutable_descriptor(vd);
-    }
-    if (cacheable) {
-        pjx_dict *hit = dict_cache_find(value, d);
-        if (hit != NULL) {
-            if (entry >= 0 && memo_bind(id, entry, &hit->ob) < 0) {
-                pjx_decref(hit);
-                return FAILED;
-            }
-            slot->o = &hit->ob;
-            return CONVERTED;
-        }
-    }
-    conversion c = dict_from_python(value, d + 2, slot, id, entry);
-    if (c == CONVERTED && cacheable && PyDict_GET_SIZE(value) >= 64)
-        dict_cache_store(value, d, (pjx_dict *)slot->o);
-    return c;
-#else
-    return dict_from_python(value, d + 2, slot, id, entry);
-#endif
-}
-
-/* Python -> slot.  With an identity, a list, dict or set goes through the
- * memo (shared_in) when it may be reached again: more than one reference,
- * a subclass, or `force` (FORCE_ITEM: a tuple's item; FORCE_ARGUMENT: an
- * argument itself, which the call's slot and the caller keep alive). */
-static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
-                             pjx_identity *id, int force) {
+/* ---- one value -------------------------------------------------------------------
+ * Python -> slot.  A leaf converts at once; a container is made, stored in
+ * *slot, and its frame pushed.  With an identity, a list, dict or set goes
+ * through the memo (shared_begin) when it may be reached again: more than
+ * one reference, a subclass, or `force` (FORCE_ITEM: a tuple's item;
+ * FORCE_ARGUMENT: an argument itself, which the call's slot and the caller
+ * keep alive).  MISMATCH and FAILED leave nothing in *slot. */
+static conversion in_begin(in_stack *st, PyObject *value, const char **desc, pjx_slot *slot,
+                           int force) {
     const char *d = *desc;
+    pjx_identity *id = st->id;
     if (*d == '!') {
         d++;
-        converting_mutable++;
-        conversion result = convert_in(value, &d, slot, id, force);
-        converting_mutable--;
+        pjx_converting_mutable++;
+        conversion result = in_begin(st, value, &d, slot, force);
+        pjx_converting_mutable--;
         *desc = d;
         return result;
     }
@@ -832,42 +557,16 @@ static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
     pjx_skip_descriptor(desc);
     switch (c) {
     case 'I':
-        if (!PyLong_Check(value) || PyBool_Check(value)) return MISMATCH;
+        if (PyBool_Check(value)) return MISMATCH;
         /* fall through */
-    case 'i': {
-        if (!PyLong_Check(value)) {
-            if (PyFloat_Check(value) || !PyIndex_Check(value)) return MISMATCH;
-            PyObject *index = PyNumber_Index(value);
-            if (index == NULL) return FAILED;
-            const char *i_desc = "i";
-            conversion result = convert_in(index, &i_desc, slot, NULL, 0);
-            Py_DECREF(index);
-            return result;
-        }
-        int overflow = 0;
-        long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
-        if (overflow) {
-            PyErr_SetString(PyExc_OverflowError,
-                            "Python int too large for pyjitx int (64-bit signed)");
-            return FAILED;
-        }
-        if (v == -1 && PyErr_Occurred()) return FAILED;
-        slot->i = (int64_t)v;
-        return CONVERTED;
-    }
+    case 'i': return pjx_int_from_python(value, slot);
     case 'F':
-        if (!PyFloat_Check(value)) return MISMATCH;
-        /* fall through */
-    case 'f':
-        if (PyFloat_Check(value)) {
-            slot->f = PyFloat_AS_DOUBLE(value);
-        } else if (PyLong_Check(value)) {
-            slot->f = PyLong_AsDouble(value);
-            if (slot->f == -1.0 && PyErr_Occurred()) return FAILED;
-        } else {
+        /* (an unannotated parameter specialised on a float: an int-like
+         * has its own specialisation) */
+        if (!PyFloat_Check(value) && (PyLong_Check(value) || PyIndex_Check(value)))
             return MISMATCH;
-        }
-        return CONVERTED;
+        /* fall through */
+    case 'f': return pjx_float_from_python(value, slot);
     case 'b':
         if (value == Py_True) { slot->i = 1; return CONVERTED; }
         if (value == Py_False) { slot->i = 0; return CONVERTED; }
@@ -877,55 +576,65 @@ static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
         return MISMATCH;
     case 's':
         if (!PyUnicode_Check(value)) return MISMATCH;
-        return str_from_python(value, slot);
+        return pjx_str_from_python(value, slot);
     case 'y': {
         if (!PyBytes_Check(value)) return MISMATCH;
         pjx_bytes *b = pjx_bytes_from_data(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value));
-        if (b == NULL) return runtime_failed();
+        if (b == NULL) return pjx_runtime_failed();
         slot->o = &b->ob;
         return CONVERTED;
     }
     case 'l':
         if (!PyList_Check(value)) return MISMATCH;
         if (id != NULL && (force || Py_REFCNT(value) > 1 || !PyList_CheckExact(value)))
-            return shared_in(value, d, slot, id, force);
-        return list_from_python(value, d + 2, slot, id, -1);
+            return shared_begin(st, value, d, slot, force);
+        return list_begin(st, value, d + 2, slot, -1);
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
-        return tuple_from_python(value, d + 2, slot, id);
+        return tuple_begin(st, value, d + 2, 0, slot);
     case 'T':
         if (!PyTuple_Check(value)) return MISMATCH;
-        return fill_tuple(value, d + 2, 1, slot, id);
+        return tuple_begin(st, value, d + 2, 1, slot);
     case 'o': {
         if (value == Py_None) {
             slot->o = NULL;
             return CONVERTED;
         }
         const char *inner = d + 2;
-        return convert_in(value, &inner, slot, id, force);
+        return in_begin(st, value, &inner, slot, force);
     }
     case 'd':
         if (!PyDict_Check(value)) return MISMATCH;
         if (id != NULL && (force || Py_REFCNT(value) > 1 || !PyDict_CheckExact(value)))
-            return shared_in(value, d, slot, id, force);
-        return dict_in(value, d, slot, id, -1);
+            return shared_begin(st, value, d, slot, force);
+        return dict_begin(st, value, d, slot, -1);
     case 'e':
         if (!PyAnySet_Check(value)) return MISMATCH;
         /* (a frozenset always: written back, it stays itself and checks
          * that nothing changed it) */
         if (id != NULL && (force || Py_REFCNT(value) > 1 || !PySet_CheckExact(value)))
-            return shared_in(value, d, slot, id, force);
-        return set_from_python(value, d + 2, slot, id, -1);
+            return shared_begin(st, value, d, slot, force);
+        return set_begin(st, value, d + 2, slot, -1);
     case 'c':
         return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
-    case 'E':
-        return enum_from_python(value, d, slot);
-    case 'N':
-        return named_tuple_from_python(value, d, slot, id);
+    case 'E': { /* an enum member: its value */
+        PyObject *member_value;
+        const char *inner;
+        conversion r = pjx_enum_value_in(value, d, &member_value, &inner);
+        if (r != CONVERTED) return r;
+        r = in_begin(st, member_value, &inner, slot, 0); /* (an int or a str: a leaf) */
+        Py_DECREF(member_value);
+        return r;
+    }
+    case 'N': { /* an instance of a named-tuple class: the tuple it is */
+        int is = pjx_is_boundary_instance(value, d);
+        if (is <= 0) return is < 0 ? FAILED : MISMATCH;
+        return tuple_begin(st, value, strchr(d, ':') + 3, 0, slot);
+    }
     case 'a':
-        return any_from_python(value, slot, id, force);
+        return any_begin(st, value, slot, force);
     case 'u':
-        return union_from_python(value, d + 2, slot, id, force);
+        return union_begin(st, value, d + 2, slot, force);
     case 'A':
         return pjx_ndarray_from_python(value, d, slot);
     default:
@@ -934,418 +643,161 @@ static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
     }
 }
 
-/* ---- runtime -> Python -------------------------------------------------- */
+/* ---- stepping the frames ---------------------------------------------------------- */
+enum { STEP_DONE = 100, STEP_PUSHED };
 
-static PyObject *str_to_python(const pjx_str *s) {
-    if (s->ob.flags & PJX_STR_ASCII) {
-        PyObject *u = PyUnicode_New(s->nbytes, 127);
-        if (u == NULL) return NULL;
-        memcpy(PyUnicode_DATA(u), s->data, (size_t)s->nbytes);
-        return u;
-    }
-    return PyUnicode_DecodeUTF8(s->data, s->nbytes, "strict");
+/* One item of the innermost frame into *slot; a mismatch is noted with
+ * the item's place.  Returns CONVERTED, or STEP_PUSHED when the item is a container
+ * whose frame must run first. */
+static int in_item(in_stack *st, PyObject *item, const char **desc, pjx_slot *slot, int force) {
+    const char *d0 = *desc;
+    int32_t before = st->n;
+    /* (borrowed, as its container's items are: a reference of its own would
+     * count as a second holder for the memo) */
+    conversion c = in_begin(st, item, desc, slot, force);
+    if (c == MISMATCH) note_mismatch(st, item, d0, (place){AT_FRAMES, 0, NULL});
+    if (c != CONVERTED) return c;
+    return st->n > before ? STEP_PUSHED : CONVERTED;
 }
 
-/* Fills a new list or tuple `seq` (by `set`) with n converted slots: each
- * item with the same descriptor (`shared`), or with consecutive ones. */
-static PyObject *fill_sequence(PyObject *seq, const pjx_slot *items, int64_t n,
-                               const char *item_desc, int shared,
-                               void (*set)(PyObject *, Py_ssize_t, PyObject *), pjx_identity *id) {
-    if (seq == NULL) return NULL;
-    const char *d = item_desc;
-    for (int64_t i = 0; i < n; i++) {
-        if (shared) d = item_desc;
-        PyObject *item = convert_out(items[i], &d, id);
-        if (item == NULL) {
-            Py_DECREF(seq);
-            return NULL;
-        }
-        set(seq, (Py_ssize_t)i, item);
-    }
-    return seq;
-}
-
-static void set_list_item(PyObject *list, Py_ssize_t i, PyObject *item) { PyList_SET_ITEM(list, i, item); }
-static void set_tuple_item(PyObject *tuple, Py_ssize_t i, PyObject *item) { PyTuple_SET_ITEM(tuple, i, item); }
-
-static PyObject *list_to_python(const pjx_list *l, const char *item_desc, pjx_identity *id) {
-    PyObject *list = PyList_New(l->size);
-    if (list == NULL) return NULL;
-    if (item_desc[0] == 'i' || item_desc[0] == 'I') { /* List[int]: the common result */
-        for (int64_t i = 0; i < l->size; i++) {
-            PyObject *item = int_to_python(l->items[i].i);
-            if (item == NULL) {
-                Py_DECREF(list);
-                return NULL;
+static int in_step(in_stack *st, int32_t k) {
+    in_frame *f = &st->frames[k];
+    switch (f->kind) {
+    case IN_LIST: {
+        pjx_list *list = (pjx_list *)f->rt;
+        while (f->i < PyList_GET_SIZE(f->value)) {
+            const char *d = f->desc;
+            pjx_slot item;
+            int r = in_item(st, PyList_GET_ITEM(f->value, f->i), &d, &item, 0);
+            f = &st->frames[k]; /* (the frames may have moved) */
+            if (r != CONVERTED && r != STEP_PUSHED) return r;
+            if (pjx_list_append_steal(list, item) < 0) {
+                pjx_release_slot(item, f->desc);
+                return pjx_runtime_failed();
             }
-            PyList_SET_ITEM(list, i, item);
+            f->i++;
+            if (r == STEP_PUSHED) return r;
         }
-        return list;
+        return STEP_DONE;
     }
-    return fill_sequence(list, l->items, l->size, item_desc, 1, set_list_item, id);
-}
-
-/* A new dict or set (`c` 'd' or 'e') of the runtime one. */
-static PyObject *dict_to_python(pjx_dict *dict, char c, const char *key_desc, pjx_identity *id) {
-    const char *value_desc = key_desc;
-    pjx_skip_descriptor(&value_desc);
-    PyObject *result = c == 'd' ? PyDict_New() : PySet_New(NULL);
-    if (result == NULL) return NULL;
-    int64_t pos = 0;
-    pjx_slot k, v;
-    while (pjx_dict_next(dict, &pos, &k, &v)) {
-        const char *kd = key_desc;
-        PyObject *key = convert_out(k, &kd, id);
-        if (key == NULL) goto fail;
-        int rc;
-        if (c == 'd') {
-            const char *vd = value_desc;
-            PyObject *val = convert_out(v, &vd, id);
-            if (val == NULL) {
-                Py_DECREF(key);
-                goto fail;
+    case IN_TUPLE: {
+        pjx_tuple *t = (pjx_tuple *)f->rt;
+        while (f->i < t->size && f->i < PyTuple_GET_SIZE(f->value)) {
+            const char *d = f->shared ? f->desc : f->next;
+            int32_t kind = pjx_descriptor_kind(d);
+            pjx_slot item;
+            int r = in_item(st, PyTuple_GET_ITEM(f->value, f->i), &d, &item, FORCE_ITEM);
+            f = &st->frames[k];
+            if (r != CONVERTED && r != STEP_PUSHED) return r;
+            t->items[f->i] = item;
+            PJX_TUPLE_KINDS(t)[f->i] = (uint8_t)kind;
+            if (!f->shared) f->next = d;
+            f->i++;
+            if (r == STEP_PUSHED) return r;
+        }
+        return STEP_DONE;
+    }
+    case IN_DICT:
+        for (;;) {
+            if (!f->have_key) {
+                PyObject *k_obj, *v_obj;
+                if (!PyDict_Next(f->value, &f->i, &k_obj, &v_obj)) return STEP_DONE;
+                /* (borrowed from the dict, which the frame holds: a reference
+                 * of their own would count as a second holder for the memo) */
+                f->current = k_obj;
+                f->pending = v_obj;
+                f->in_key = 1;
+                const char *kd = f->desc;
+                pjx_slot key;
+                int r = in_item(st, k_obj, &kd, &key, 0);
+                f = &st->frames[k];
+                if (r != CONVERTED && r != STEP_PUSHED) return r;
+                f->key = key;
+                f->have_key = 1;
+                if (r == STEP_PUSHED) return r; /* (a key completes before it is hashed) */
             }
-            rc = PyDict_SetItem(result, key, val);
-            Py_DECREF(val);
-        } else {
-            rc = PySet_Add(result, key);
+            f->in_key = 0;
+            const char *vd = f->next;
+            pjx_slot value;
+            int r = in_item(st, f->pending, &vd, &value, 0);
+            f = &st->frames[k];
+            if (r != CONVERTED && r != STEP_PUSHED) return r;
+            int32_t rc = pjx_dict_setitem((pjx_dict *)f->rt, f->key, value);
+            pjx_release_slot(f->key, f->desc);
+            pjx_release_slot(value, f->next);
+            f->have_key = 0;
+            if (rc < 0) return pjx_runtime_failed();
+            if (r == STEP_PUSHED) return r;
         }
-        Py_DECREF(key);
-        if (rc < 0) goto fail;
-    }
-    return result;
-fail:
-    Py_DECREF(result);
-    return NULL;
-}
-
-/* Makes the Python list, dict or set `target` hold what the runtime
- * container `o` (of descriptor `d`, "l[..]", "d[..]", "e[..]") holds, in
- * place: the caller's object stays itself, as CPython's would. */
-static int refill(PyObject *target, pjx_object *o, const char *d, pjx_identity *id) {
-    int rc = 0;
-    if (*d == 'l') {
-        PyObject *fresh = list_to_python((const pjx_list *)o, d + 2, id);
-        if (fresh == NULL) return -1;
-        if (PyList_Check(target)) rc = PyList_SetSlice(target, 0, PY_SSIZE_T_MAX, fresh);
-        Py_DECREF(fresh);
-        return rc;
-    }
-    PyObject *fresh = dict_to_python((pjx_dict *)o, *d, d + 2, id);
-    if (fresh == NULL) return -1;
-    if (PyDict_Check(target)) {
-        PyDict_Clear(target);
-        rc = PyDict_Update(target, fresh);
-    } else if (PySet_Check(target)) { /* (a frozenset cannot have changed) */
-        rc = PySet_Clear(target);
-        PyObject *it = rc == 0 ? PyObject_GetIter(fresh) : NULL;
-        PyObject *item;
-        while (it != NULL && (item = PyIter_Next(it)) != NULL) {
-            if (PySet_Add(target, item) < 0) rc = -1;
-            Py_DECREF(item);
+    default: /* IN_SET */
+        for (;;) {
+            if (!f->have_key) {
+                PyObject *item = PyIter_Next(f->iter);
+                if (item == NULL) return PyErr_Occurred() ? FAILED : STEP_DONE;
+                Py_XSETREF(f->current, item);
+                const char *d = f->desc;
+                pjx_slot converted;
+                int r = in_item(st, item, &d, &converted, 0);
+                f = &st->frames[k];
+                if (r != CONVERTED && r != STEP_PUSHED) return r;
+                f->key = converted;
+                f->have_key = 1;
+                if (r == STEP_PUSHED) return r; /* (an item completes before it is hashed) */
+            }
+            int32_t rc = pjx_set_add((pjx_dict *)f->rt, f->key);
+            pjx_release_slot(f->key, f->desc);
+            f->have_key = 0;
+            if (rc < 0) return pjx_runtime_failed();
         }
-        Py_XDECREF(it);
-        if (it == NULL || PyErr_Occurred()) rc = -1;
-    } else if (PyFrozenSet_Check(target)) {
-        /* CPython raises AttributeError at the call of the method that
-         * would change it; compiled code, holding a set, noticed nothing */
-        rc = PyObject_RichCompareBool(target, fresh, Py_EQ);
-        if (rc == 0)
-            PyErr_SetString(PyExc_TypeError,
-                            "a frozenset argument was changed in place (a frozenset has no "
-                            "methods that change it; pass a set)");
-        rc = rc == 1 ? 0 : -1;
-    }
-    Py_DECREF(fresh);
-    return rc;
-}
-
-static PyObject *shared_out(pjx_object *o, const char *d, pjx_identity *id);
-
-static inline int shared_runtime_object(const pjx_object *o) {
-    return __atomic_load_n(&o->refcount, __ATOMIC_RELAXED) != 1;
-}
-
-static PyObject *convert_out(pjx_slot slot, const char **desc, pjx_identity *id) {
-    const char *d = *desc;
-    if (*d == '!') d++;
-    char c = *d;
-    pjx_skip_descriptor(desc);
-    switch (c) {
-    case 'i': case 'I': return int_to_python(slot.i);
-    case 'f': case 'F': return PyFloat_FromDouble(slot.f);
-    case 'b': return PyBool_FromLong((long)(slot.bits & 0xFF));
-    case 'n': Py_RETURN_NONE;
-    case 's': return str_to_python((const pjx_str *)slot.o);
-    case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
-    case 'E': return enum_to_python(slot, d, id);
-    case 'N': return named_tuple_to_python(slot, d, id);
-    case 'a': case 'u': return any_to_python(slot.o, id);
-    case 'A': return pjx_ndarray_to_python((pjx_ndarray *)slot.o);
-    case 'T': {
-        const pjx_tuple *t = (const pjx_tuple *)slot.o;
-        PyObject *cls = named_tuple_class_of(t);
-        PyObject *tuple = fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 1,
-                                        set_tuple_item, id);
-        return cls && tuple ? as_named_tuple(tuple, cls) : tuple;
-    }
-    case 'o': {
-        if (slot.o == NULL) Py_RETURN_NONE;
-        const char *inner = d + 2;
-        return convert_out(slot, &inner, id);
-    }
-    case 'y': {
-        const pjx_bytes *b = (const pjx_bytes *)slot.o;
-        return PyBytes_FromStringAndSize(b->data, b->size);
-    }
-    case 'l':
-        if (id != NULL && shared_runtime_object(slot.o)) return shared_out(slot.o, d, id);
-        return list_to_python((const pjx_list *)slot.o, d + 2, id);
-    case 'g': { /* a generator's items, collected: Python gets an iterator over them */
-        PyObject *list = list_to_python((const pjx_list *)slot.o, d + 2, id);
-        if (list == NULL) return NULL;
-        PyObject *iterator = PyObject_GetIter(list);
-        Py_DECREF(list);
-        return iterator;
-    }
-    case 't': {
-        const pjx_tuple *t = (const pjx_tuple *)slot.o;
-        PyObject *cls = named_tuple_class_of(t);
-        PyObject *tuple = fill_sequence(PyTuple_New(t->size), t->items, t->size, d + 2, 0,
-                                        set_tuple_item, id);
-        return cls && tuple ? as_named_tuple(tuple, cls) : tuple;
-    }
-    case 'd': case 'e':
-        if (id != NULL && shared_runtime_object(slot.o)) return shared_out(slot.o, d, id);
-        return dict_to_python((pjx_dict *)slot.o, c, d + 2, id);
-    default:
-        PyErr_Format(PyExc_SystemError, "pyjitx: cannot convert descriptor '%s' yet", d);
-        return NULL;
     }
 }
 
-PyObject *pjx_to_python(pjx_slot slot, const char **desc) { return convert_out(slot, desc, NULL); }
-
-int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
-    if (*desc == '!') desc++;
-    if (*desc == 'o') {
-        if (slot.o == NULL) return 0;
-        desc += 2;
-    }
-    if ((*desc == 'l' || *desc == 'd' || *desc == 'e') && slot.o != NULL)
-        return refill(target, slot.o, desc, NULL);
-    if (*desc == 'a' && slot.o != NULL) {
-        char d[8];
-        const pjx_object *o = slot.o;
-        if (o->type_id == PJX_TYPE_LIST) {
-            snprintf(d, sizeof d, "l[%s]", kind_descriptor(((const pjx_list *)o)->kind));
-        } else if (o->type_id == PJX_TYPE_DICT || o->type_id == PJX_TYPE_SET) {
-            const pjx_dict *dict = (const pjx_dict *)o;
-            snprintf(d, sizeof d, "%c[%s%s]", o->type_id == PJX_TYPE_DICT ? 'd' : 'e',
-                     kind_descriptor(dict->key_kind),
-                     o->type_id == PJX_TYPE_DICT ? kind_descriptor(dict->value_kind) : "");
-        } else {
-            return 0;
+/* Steps the frames above `base` until they are all done; on a mismatch or
+ * a failure gives them all up (the containers they fill are released by
+ * whoever holds them). */
+static conversion in_run(in_stack *st, int32_t base) {
+    while (st->n > base) {
+        int32_t k = st->n - 1;
+        int saved = pjx_converting_mutable;
+        pjx_converting_mutable = st->frames[k].mutable_;
+        int r = in_step(st, k);
+        pjx_converting_mutable = saved;
+        if (r == STEP_DONE) {
+            in_pop(st, 1);
+        } else if (r != STEP_PUSHED) {
+            while (st->n > base) in_pop(st, 0);
+            return (conversion)r;
         }
-        return refill(target, slot.o, d, NULL);
     }
-    return 0;
+    return CONVERTED;
 }
 
-/* ---- identity within one call (_convert.h) --------------------------------- */
-
-static inline size_t ptr_hash(const void *p) {
-    return (size_t)(((uintptr_t)p >> 4) * (uintptr_t)0x9E3779B97F4A7C15ull);
-}
-
-static int32_t ptr_index_find(const pjx_ptr_index *ix, const void *key) {
-    if (ix->mask == 0) return -1;
-    for (size_t j = ptr_hash(key) & ix->mask;; j = (j + 1) & ix->mask) {
-        if (ix->keys[j] == key) return ix->values[j];
-        if (ix->keys[j] == NULL) return -1;
+static conversion convert_in(PyObject *value, const char **desc, pjx_slot *slot,
+                             pjx_identity *id, int force) {
+    in_stack st;
+    in_stack_init(&st, id);
+    const char *d0 = *desc;
+    conversion c = in_begin(&st, value, desc, slot, force);
+    if (c == CONVERTED && st.n > 0) {
+        c = in_run(&st, 0);
+        if (c != CONVERTED) pjx_release_slot(*slot, d0);
     }
+    in_stack_free(&st);
+    return c;
 }
 
-static void ptr_index_put(pjx_ptr_index *ix, const void *key, int32_t value) {
-    size_t j = ptr_hash(key) & ix->mask;
-    while (ix->keys[j] != NULL && ix->keys[j] != key) j = (j + 1) & ix->mask;
-    ix->keys[j] = key;
-    ix->values[j] = value;
-}
-
-static void ptr_index_free(pjx_ptr_index *ix) {
-    if (ix->mask == 0) return;
-    PyMem_Free(ix->keys);
-    PyMem_Free(ix->values);
-    ix->keys = NULL;
-    ix->values = NULL;
-    ix->mask = 0;
-}
-
-/* (Re)builds the index of entries by py (rt: 0) or rt (1) for a capacity
- * of the entries' at least twice over. */
-static int rebuild_index(pjx_identity *id, int rt) {
-    pjx_ptr_index *ix = rt ? &id->by_rt : &id->by_py;
-    size_t size = 32;
-    while (size < (size_t)id->cap * 2) size *= 2;
-    ptr_index_free(ix);
-    ix->keys = PyMem_Calloc(size, sizeof *ix->keys);
-    ix->values = PyMem_Malloc(size * sizeof *ix->values);
-    if (ix->keys == NULL || ix->values == NULL) {
-        PyMem_Free(ix->keys);
-        PyMem_Free(ix->values);
-        ix->mask = 0;
-        PyErr_NoMemory();
-        return -1;
+conversion pjx_from_python(PyObject *value, const char **desc, pjx_slot *slot) {
+    if (!pjx_descriptor_has_any(*desc)) return convert_in(value, desc, slot, NULL, 0);
+    /* an Any may hold a cycle: the memo notices it (ValueError) */
+    pjx_identity id;
+    pjx_identity_init(&id, 0);
+    conversion c = convert_in(value, desc, slot, &id, 0);
+    if (c == MISMATCH && id.conflict == PJX_CONFLICT_CYCLE) {
+        PyErr_SetString(PyExc_ValueError,
+                        "a container that contains itself cannot be held by compiled code");
+        c = FAILED;
     }
-    ix->mask = size - 1;
-    for (int32_t i = 0; i < id->n; i++) {
-        const void *key = rt ? (const void *)id->entries[i].rt : (const void *)id->entries[i].py;
-        if (key != NULL) ptr_index_put(ix, key, i);
-    }
-    return 0;
-}
-
-void pjx_identity_init(pjx_identity *id, int no_dict_cache) {
-    id->entries = id->inline_entries;
-    id->n = 0;
-    id->cap = PJX_IDENTITY_INLINE;
-    id->by_py.mask = id->by_rt.mask = 0;
-    id->param = 0;
-    id->no_dict_cache = no_dict_cache;
-    id->conflict = PJX_CONFLICT_NONE;
-    id->walked = 0;
-}
-
-void pjx_identity_release(pjx_identity *id) {
-    for (int32_t i = 0; i < id->n; i++) {
-        if (id->entries[i].borrowed) continue;
-        Py_DECREF(id->entries[i].py);
-        pjx_decref(id->entries[i].rt);
-    }
-    if (id->entries != id->inline_entries) PyMem_Free(id->entries);
-    ptr_index_free(&id->by_py);
-    ptr_index_free(&id->by_rt);
-    id->entries = id->inline_entries;
-    id->n = 0;
-}
-
-static int32_t find_py(const pjx_identity *id, const PyObject *py) {
-    if (id->by_py.mask != 0) return ptr_index_find(&id->by_py, py);
-    for (int32_t i = 0; i < id->n; i++)
-        if (id->entries[i].py == py) return i;
-    return -1;
-}
-
-static int32_t find_rt(const pjx_identity *id, const pjx_object *rt) {
-    if (id->by_rt.mask != 0) return ptr_index_find(&id->by_rt, rt);
-    for (int32_t i = 0; i < id->n; i++)
-        if (id->entries[i].rt == rt) return i;
-    return -1;
-}
-
-/* A new entry for `py` (a new reference taken unless `borrowed`, in which
- * case memo_bind takes none either); -1 with MemoryError. */
-static int32_t add_entry(pjx_identity *id, PyObject *py, int borrowed) {
-    if (id->n == id->cap) {
-        int32_t cap = id->cap * 2;
-        pjx_identity_entry *grown;
-        if (id->entries == id->inline_entries) {
-            grown = PyMem_Malloc((size_t)cap * sizeof *grown);
-            if (grown != NULL) memcpy(grown, id->entries, (size_t)id->n * sizeof *grown);
-        } else {
-            grown = PyMem_Realloc(id->entries, (size_t)cap * sizeof *grown);
-        }
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        id->entries = grown;
-        id->cap = cap;
-        /* the indexes keep below half full */
-        if ((id->by_py.mask != 0 && rebuild_index(id, 0) < 0) ||
-            (id->by_rt.mask != 0 && rebuild_index(id, 1) < 0))
-            return -1;
-    }
-    int32_t i = id->n++;
-    pjx_identity_entry *e = &id->entries[i];
-    if (!borrowed) Py_INCREF(py);
-    e->borrowed = (uint8_t)borrowed;
-    e->py = py;
-    e->rt = NULL;
-    e->desc = NULL;
-    e->desc_len = 0;
-    e->param = (int16_t)id->param;
-    e->mutable_ = converting_mutable > 0;
-    e->filling = 0;
-    e->input = 1;
-    e->synced = 0;
-    if (id->by_py.mask != 0) {
-        ptr_index_put(&id->by_py, py, i);
-    } else if (id->n > PJX_IDENTITY_INLINE && rebuild_index(id, 0) < 0) {
-        return -1;
-    }
-    return i;
-}
-
-/* Records the runtime object made for entry `i` (its own reference). */
-static int32_t memo_bind(pjx_identity *id, int32_t i, pjx_object *rt) {
-    if (!id->entries[i].borrowed) pjx_incref(rt);
-    id->entries[i].rt = rt;
-    if (id->by_rt.mask != 0) {
-        ptr_index_put(&id->by_rt, rt, i);
-    } else if (id->n > PJX_IDENTITY_INLINE && rebuild_index(id, 1) < 0) {
-        return -1;
-    }
-    return 0;
-}
-
-static int32_t descriptor_length(const char *d) {
-    const char *end = d;
-    pjx_skip_descriptor(&end);
-    return (int32_t)(end - d);
-}
-
-static conversion conflict(pjx_identity *id, int kind, const pjx_identity_entry *e, const char *d) {
-    id->conflict = kind;
-    id->conflict_params[0] = e->param;
-    id->conflict_params[1] = id->param;
-    id->conflict_descs[0] = e->desc;
-    id->conflict_descs[1] = d;
-    id->conflict_kind = *d;
-    return MISMATCH;
-}
-
-/* A list, dict or set (descriptor `d`) that may be reached more than once:
- * the runtime object made the first time, else a new one, recorded. */
-static conversion shared_in(PyObject *value, const char *d, pjx_slot *slot, pjx_identity *id,
-                            int force) {
-    int32_t len = descriptor_length(d);
-    int32_t i = find_py(id, value);
-    if (i >= 0) {
-        pjx_identity_entry *e = &id->entries[i];
-        if (e->filling) return conflict(id, PJX_CONFLICT_CYCLE, e, d);
-        if (e->desc_len == len && memcmp(e->desc, d, (size_t)len) == 0) {
-            if (converting_mutable) e->mutable_ = 1;
-            pjx_incref(e->rt);
-            slot->o = e->rt;
-            return CONVERTED;
-        }
-        /* the same object as another type: only a copy that nothing changes */
-        if (converting_mutable || e->mutable_) return conflict(id, PJX_CONFLICT_TYPES, e, d);
-        return *d == 'l' ? list_from_python(value, d + 2, slot, id, -1)
-             : *d == 'd' ? dict_in(value, d, slot, id, -1)
-                         : set_from_python(value, d + 2, slot, id, -1);
-    }
-    i = add_entry(id, value, force == FORCE_ARGUMENT);
-    if (i < 0) return FAILED;
-    id->entries[i].desc = d;
-    id->entries[i].desc_len = len;
-    id->entries[i].filling = 1;
-    conversion c = *d == 'l' ? list_from_python(value, d + 2, slot, id, i)
-                 : *d == 'd' ? dict_in(value, d, slot, id, i)
-                             : set_from_python(value, d + 2, slot, id, i);
-    id->entries[i].filling = 0;
+    pjx_identity_release(&id);
     return c;
 }
 
@@ -1355,226 +807,109 @@ conversion pjx_from_python_in(PyObject *value, const char **desc, pjx_slot *slot
     return convert_in(value, desc, slot, id, FORCE_ARGUMENT);
 }
 
-/* Entry i's Python object made to hold what its runtime object holds. */
-static int sync_entry(pjx_identity *id, int32_t i) {
-    pjx_identity_entry *e = &id->entries[i];
-    e->synced = 1;
-    /* (the entries may move while the items convert) */
-    return refill(e->py, e->rt, e->desc, id);
+/* ---- where a nested value did not match ------------------------------------------
+ * Only asked for on the slow path of a call that failed (pjx_mismatch_watch):
+ * the frames on the stack are the way from the argument to the item. */
+static int watching;
+static PyObject *noted; /* "[3]['k'][2]: expected int, got str" */
+
+void pjx_mismatch_watch(void) {
+    watching++;
+    Py_CLEAR(noted);
 }
 
-/* A runtime list, dict or set that more than one place holds: the Python
- * object it came from (written back first when it may have changed), or
- * the one already made for it, or a new one, recorded. */
-/* ---- the insides of arguments nothing changed ------------------------------
- * On the way in the memo records only what could be reached twice; a
- * container that only its parent held (refcount 1) is not in it.  On the
- * way out such an object can be held twice -- `return rows[0]`, the row
- * then in the result and in the argument -- and must come back as the
- * argument's own object.  The runtime objects of arguments that nothing
- * changed still hold their items where the conversion put them, so the
- * first time the way out meets an unknown runtime object held twice, it
- * walks those arguments in step with their Python objects and records
- * every container in them. */
-static int walk_items(pjx_identity *id, PyObject *py, pjx_object *rt);
-
-static int walk_item(pjx_identity *id, PyObject *py, int32_t kind, pjx_slot v) {
-    if (kind != PJX_KIND_OBJ || v.o == NULL) return 0;
-    uint32_t t = v.o->type_id;
-    if (t == PJX_TYPE_TUPLE) return walk_items(id, py, v.o); /* no identity of its own */
-    if (t != PJX_TYPE_LIST && t != PJX_TYPE_DICT && t != PJX_TYPE_SET) return 0;
-    if (find_rt(id, v.o) >= 0) return 0; /* recorded (and walked) already */
-    int32_t i = add_entry(id, py, 0);
-    if (i < 0 || memo_bind(id, i, v.o) < 0) return -1;
-    id->entries[i].synced = 1; /* unchanged: nothing to write back */
-    return walk_items(id, py, v.o);
+PyObject *pjx_mismatch_take(void) {
+    watching--;
+    PyObject *result = noted;
+    noted = NULL;
+    return result;
 }
 
-static int walk_items(pjx_identity *id, PyObject *py, pjx_object *rt) {
-    switch (rt->type_id) {
-    case PJX_TYPE_LIST: {
-        const pjx_list *l = (const pjx_list *)rt;
-        if (!PyList_Check(py) || PyList_GET_SIZE(py) != l->size) return 0;
-        for (int64_t i = 0; i < l->size; i++)
-            if (walk_item(id, PyList_GET_ITEM(py, i), l->kind, l->items[i]) < 0) return -1;
-        return 0;
+/* repr(key), shortened: a path names a key, it need not spell it out. */
+static int append_repr(PyObject *parts, PyObject *key, const char *before, const char *after) {
+    PyObject *r = PyObject_Repr(key);
+    if (r == NULL) {
+        PyErr_Clear();
+        r = PyUnicode_FromString("...");
+        if (r == NULL) return -1;
     }
-    case PJX_TYPE_TUPLE: {
-        const pjx_tuple *t = (const pjx_tuple *)rt;
-        if (!PyTuple_Check(py) || PyTuple_GET_SIZE(py) != t->size) return 0;
-        for (int64_t i = 0; i < t->size; i++)
-            if (walk_item(id, PyTuple_GET_ITEM(py, i), PJX_TUPLE_KINDS(t)[i], t->items[i]) < 0)
-                return -1;
-        return 0;
+    if (PyUnicode_GET_LENGTH(r) > 40) {
+        PyObject *cut = PyUnicode_Substring(r, 0, 37);
+        Py_DECREF(r);
+        r = cut ? PyUnicode_FromFormat("%U...", cut) : NULL;
+        Py_XDECREF(cut);
+        if (r == NULL) return -1;
     }
-    case PJX_TYPE_DICT: {
-        pjx_dict *d = (pjx_dict *)rt;
-        if (!PyDict_Check(py) || PyDict_GET_SIZE(py) != d->size) return 0;
-        Py_ssize_t ppos = 0;
-        int64_t rpos = 0;
-        PyObject *k, *v;
-        pjx_slot rk, rv;
-        while (PyDict_Next(py, &ppos, &k, &v) && pjx_dict_next(d, &rpos, &rk, &rv))
-            if (walk_item(id, v, d->value_kind, rv) < 0) return -1;
-        return 0;
-    }
-    default: return 0; /* a set's items are hashable: no containers to find */
-    }
+    PyObject *part = PyUnicode_FromFormat("%s%U%s", before, r, after);
+    Py_DECREF(r);
+    if (part == NULL) return -1;
+    int rc = PyList_Append(parts, part);
+    Py_DECREF(part);
+    return rc;
 }
 
-static int walk_unchanged_arguments(pjx_identity *id) {
-    id->walked = 1;
-    for (int32_t i = 0, n = id->n; i < n; i++) {
-        pjx_identity_entry *e = &id->entries[i];
-        if (e->input && !e->mutable_ && e->rt != NULL && walk_items(id, e->py, e->rt) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static PyObject *shared_out(pjx_object *o, const char *d, pjx_identity *id) {
-    int32_t i = find_rt(id, o);
-    if (i < 0 && !id->walked) {
-        if (walk_unchanged_arguments(id) < 0) return NULL;
-        i = find_rt(id, o);
-    }
-    if (i >= 0) {
-        pjx_identity_entry *e = &id->entries[i];
-        if (!e->synced && e->mutable_ && sync_entry(id, i) < 0) return NULL;
-        PyObject *py = id->entries[i].py;
-        Py_INCREF(py);
-        return py;
-    }
-    PyObject *py = *d == 'l' ? PyList_New(0) : *d == 'd' ? PyDict_New() : PySet_New(NULL);
-    if (py == NULL) return NULL;
-    i = add_entry(id, py, 0);
-    Py_DECREF(py); /* the entry's reference keeps it */
-    if (i < 0 || memo_bind(id, i, o) < 0) return NULL;
-    id->entries[i].input = 0;
-    id->entries[i].synced = 1;
-    /* recorded before its items convert: a runtime cycle comes back as one */
-    if (refill(py, o, d, id) < 0) return NULL;
-    Py_INCREF(py);
-    return py;
-}
-
-int pjx_identity_write_back(pjx_identity *id) {
-    for (int32_t i = 0; i < id->n; i++) {
-        pjx_identity_entry *e = &id->entries[i];
-        if (e->input && e->mutable_ && !e->synced && e->rt != NULL && sync_entry(id, i) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-PyObject *pjx_to_python_in(pjx_slot slot, const char **desc, pjx_identity *id) {
-    return convert_out(slot, desc, id);
-}
-
-void pjx_identity_conflict_error(const pjx_identity *id, PyObject *fname, PyObject *names) {
-    const char *what = id->conflict_kind == 'l' ? "list" : id->conflict_kind == 'd' ? "dict" : "set";
-    PyObject *a = PyTuple_GET_ITEM(names, id->conflict_params[0]);
-    PyObject *b = PyTuple_GET_ITEM(names, id->conflict_params[1]);
-    if (id->conflict == PJX_CONFLICT_CYCLE) {
-        PyErr_Format(PyExc_ValueError,
-                     "%U() argument '%U' holds a %s that contains itself, which compiled code "
-                     "cannot hold", fname, b, what);
+/* `value` (an item) does not match `desc`; `where` says where it is in a
+ * container filled without a frame.  The first note, the innermost,
+ * is kept: the containers around a mismatched item mismatch too. */
+static void note_mismatch(in_stack *st, PyObject *value, const char *desc, place where) {
+    if (watching == 0 || noted != NULL || st->in_union > 0 ||
+        (st->id != NULL && st->id->conflict))
         return;
+    PyObject *parts = PyList_New(0);
+    if (parts == NULL) goto fail;
+    for (int32_t k = 0; k < st->n; k++) {
+        const in_frame *f = &st->frames[k];
+        int rc;
+        switch (f->kind) {
+        case IN_LIST:
+        case IN_TUPLE: {
+            /* (an outer frame has moved past the item whose frame is above) */
+            PyObject *part = PyUnicode_FromFormat("[%zd]", k == st->n - 1 ? f->i : f->i - 1);
+            rc = part ? PyList_Append(parts, part) : -1;
+            Py_XDECREF(part);
+            break;
+        }
+        case IN_DICT: rc = append_repr(parts, f->current, f->in_key ? " key " : "[",
+                                       f->in_key ? "" : "]");
+            break;
+        default: rc = append_repr(parts, f->current, " item ", ""); break;
+        }
+        if (rc < 0) goto fail;
     }
-    char first[256], second[256];
-    pjx_descriptor_name(id->conflict_descs[0], first, sizeof first);
-    pjx_descriptor_name(id->conflict_descs[1], second, sizeof second);
-    if (id->conflict_params[0] == id->conflict_params[1])
-        PyErr_Format(PyExc_TypeError,
-                     "%U() argument '%U' holds one %s twice, as %s and as %s: compiled code "
-                     "holds an object as one type, and the function may change it", fname, a,
-                     what, first, second);
+    if (where.at == AT_INDEX) {
+        PyObject *part = PyUnicode_FromFormat("[%zd]", where.index);
+        if (part == NULL || PyList_Append(parts, part) < 0) {
+            Py_XDECREF(part);
+            goto fail;
+        }
+        Py_DECREF(part);
+    } else if (where.at != AT_FRAMES &&
+               append_repr(parts, where.key, where.at == AT_VALUE ? "[" : where.at == AT_KEY
+                           ? " key " : " item ", where.at == AT_VALUE ? "]" : "") < 0) {
+        goto fail;
+    }
+    char expected[256];
+    if (*desc == '!') desc++;
+    pjx_descriptor_name(desc, expected, sizeof expected);
+    PyObject *empty = PyUnicode_FromString("");
+    PyObject *path = empty ? PyUnicode_Join(empty, parts) : NULL;
+    Py_XDECREF(empty);
+    Py_CLEAR(parts);
+    if (path == NULL) goto fail;
+    if (*desc == 'a')
+        noted = PyUnicode_FromFormat("%U: pyjitx cannot pass a %s value to compiled code", path,
+                                     Py_TYPE(value)->tp_name);
+    else if (*desc == 't' && PyTuple_Check(value))
+        noted = PyUnicode_FromFormat("%U: expected %s, got a tuple of %zd items", path, expected,
+                                     PyTuple_GET_SIZE(value));
     else
-        PyErr_Format(PyExc_TypeError,
-                     "%U() arguments '%U' and '%U' share one %s, as %s and as %s: compiled code "
-                     "holds an object as one type, and the function may change it", fname, a, b,
-                     what, first, second);
-}
-
-/* ---- which calls need an identity ------------------------------------------ */
-
-typedef struct {
-    const char *desc;
-    int32_t len;
-    char kind;       /* 'l', 'd', 'e', or 'a' for an Any */
-    uint8_t repeat;  /* inside a list, dict, set, variable tuple or Any */
-    uint8_t in_tuple;
-} position;
-
-#define PJX_MAX_POSITIONS 64
-
-/* The container positions of descriptor d; *n past PJX_MAX_POSITIONS
- * means "too many to tell". */
-static void collect_positions(const char *d, int repeat, int in_tuple, position *out, int *n) {
-    if (*d == '!') d++;
-    char c = *d;
-    if (c == 'l' || c == 'g' || c == 'e' || c == 'd' || c == 'a') {
-        if (*n < PJX_MAX_POSITIONS)
-            out[*n] = (position){d, descriptor_length(d), c == 'g' ? 'l' : c, (uint8_t)repeat,
-                                 (uint8_t)in_tuple};
-        (*n)++;
-    }
-    if (c == 'N') { /* its tuple */
-        collect_positions(strchr(d, ':') + 1, repeat, in_tuple, out, n);
-        return;
-    }
-    if (c == 'a' || d[1] != '[' || c == 'c' || c == 'A' || c == 'E') return;
-    const char *item = d + 2;
-    int item_repeat = repeat || (c != 't' && c != 'o');
-    int item_in_tuple = c == 't' || c == 'T' || (c == 'o' && in_tuple);
-    while (*item && *item != ']') {
-        collect_positions(item, item_repeat, item_in_tuple, out, n);
-        pjx_skip_descriptor(&item);
-    }
-}
-
-int pjx_descriptors_need_identity(const char *const *params, Py_ssize_t n, const char *ret,
-                                  int *no_dict_cache) {
-    position in[PJX_MAX_POSITIONS], out[PJX_MAX_POSITIONS];
-    int n_in = 0, n_out = 0, need = PJX_IDENTITY_NONE, counts[3] = {0, 0, 0};
-    *no_dict_cache = 0;
-    for (Py_ssize_t p = 0; p < n; p++) {
-        int before = n_in;
-        collect_positions(params[p], 0, 0, in, &n_in);
-        if (params[p][0] == '!')
-            for (int i = before; i < n_in && i < PJX_MAX_POSITIONS; i++)
-                if (in[i].kind == 'd' || in[i].kind == 'a') *no_dict_cache = 1;
-    }
-    collect_positions(ret, 0, 0, out, &n_out);
-    if (n_in > PJX_MAX_POSITIONS || n_out > PJX_MAX_POSITIONS) {
-        *no_dict_cache = 1;
-        return PJX_IDENTITY_DEEP;
-    }
-    for (int i = 0; i < n_in; i++) {
-        /* one inside another (or in a tuple, whose containers are written
-         * back one by one): the memo */
-        if (in[i].repeat || in[i].in_tuple || in[i].kind == 'a') return PJX_IDENTITY_DEEP;
-        counts[in[i].kind == 'l' ? 0 : in[i].kind == 'd' ? 1 : 2]++;
-    }
-    for (int i = 0; i < n_out; i++)
-        if (out[i].repeat || out[i].kind == 'a') return PJX_IDENTITY_DEEP; /* [r, r] */
-    /* containers only as arguments themselves: the same object twice, or
-     * one returned (`f(x) is x`) */
-    if (counts[0] >= 2 || counts[1] >= 2 || counts[2] >= 2) need = PJX_IDENTITY_ARGUMENTS;
-    for (int i = 0; i < n_out; i++)
-        for (int j = 0; j < n_in; j++)
-            if (in[j].len == out[i].len && memcmp(in[j].desc, out[i].desc, (size_t)in[j].len) == 0)
-                need = PJX_IDENTITY_ARGUMENTS;
-    return need;
-}
-
-uint32_t pjx_container_params(const char *const *params, Py_ssize_t n) {
-    uint32_t mask = 0;
-    for (Py_ssize_t p = 0; p < n && p < 32; p++) {
-        const char *d = params[p];
-        if (*d == '!') d++;
-        if (*d == 'o') d += 2;
-        if (*d == 'l' || *d == 'd' || *d == 'e') mask |= (uint32_t)1 << p;
-    }
-    return mask;
+        noted = PyUnicode_FromFormat("%U: expected %s, got %s", path, expected,
+                                     Py_TYPE(value)->tp_name);
+    Py_DECREF(path);
+    if (noted == NULL) PyErr_Clear();
+    return;
+fail:
+    /* (the message loses its detail, not the mismatch) */
+    Py_XDECREF(parts);
+    PyErr_Clear();
 }

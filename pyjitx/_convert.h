@@ -138,4 +138,14 @@ PyObject *pjx_to_python_in(pjx_slot slot, const char **desc, pjx_identity *id);
  * for a cycle) naming the parameters (`names`, a tuple of str). */
 void pjx_identity_conflict_error(const pjx_identity *id, PyObject *fname, PyObject *names);
 
+/* ---- where a nested value did not match -------------------------------------
+ * Between pjx_mismatch_watch() and pjx_mismatch_take(), a conversion that
+ * meets an item of the wrong type inside the value notes where:
+ * pjx_mismatch_take() then gives "[3]['k'][2]: expected int, got str" (to
+ * follow the argument's name), or NULL when the value itself had the wrong
+ * type (or nothing mismatched).  Only the slow path of a failed call asks,
+ * so a call that converts pays nothing for it.  Guarded by the GIL. */
+void pjx_mismatch_watch(void);
+PyObject *pjx_mismatch_take(void);
+
 #endif

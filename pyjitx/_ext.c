@@ -20,6 +20,7 @@
 #include "pyjitx/str.h"
 #include "_convert.h"
 #include "_instance.h"
+#include "_state.h"
 #include "_pycall.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
@@ -27,6 +28,7 @@
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
 #include "_boundary.h"
+#include "_locks.h"
 
 #define PJX_MAX_PARAMS 32
 
@@ -51,6 +53,9 @@ typedef struct {
     int identity;
     int no_dict_cache;
     uint32_t container_params; /* bit i: parameter i is a list, dict or set */
+    /* bit i: a call takes a lock for parameter i (pjx_add_argument_locks) */
+    uint32_t lock_params;
+    Py_ssize_t lock_param; /* the one parameter that does, or -1 */
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -217,12 +222,11 @@ static int passes_one_object_twice(const Dispatcher *self, PyObject *const *args
     return 0;
 }
 
-static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args,
-                                       size_t nargsf, PyObject *kwnames) {
-    Dispatcher *self = (Dispatcher *)callable;
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
-        return call_slow_path(self, args, nargsf, kwnames);
+/* The fast path of a call whose arguments match the installed entry
+ * (count and no keywords); *slow is set when they do not convert, for the
+ * caller to take the slow path (after releasing the call's locks). */
+static PyObject *dispatch(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs,
+                          int *slow) {
     pjx_slot slots[PJX_MAX_PARAMS];
     if (self->identity == PJX_IDENTITY_DEEP ||
         (self->identity == PJX_IDENTITY_ARGUMENTS && passes_one_object_twice(self, args))) {
@@ -235,7 +239,8 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
                 release_slots(slots, self->param_desc, i);
                 pjx_identity_release(&id);
                 /* a conflict too: the slow path names the parameters */
-                return c == MISMATCH ? call_slow_path(self, args, nargsf, kwnames) : NULL;
+                *slow = c == MISMATCH;
+                return NULL;
             }
         }
         return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
@@ -247,7 +252,8 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
         case CONVERTED: break;
         case MISMATCH:
             release_slots(slots, self->param_desc, i);
-            return call_slow_path(self, args, nargsf, kwnames);
+            *slow = 1;
+            return NULL;
         case FAILED:
             release_slots(slots, self->param_desc, i);
             return NULL;
@@ -256,6 +262,38 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
     return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
                       self->needs_release, NULL,
                       self->identity == PJX_IDENTITY_ARGUMENTS ? self->container_params : 0);
+}
+
+static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args,
+                                       size_t nargsf, PyObject *kwnames) {
+    Dispatcher *self = (Dispatcher *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (self->entry == NULL || kwnames != NULL || nargs != self->nparams)
+        return call_slow_path(self, args, nargsf, kwnames);
+    /* the call's instances and written-back objects are locked from before
+     * the arguments are read until after they are written back: one word
+     * inline (self alone, the common case), several as a sorted set */
+    uint32_t *word = NULL;
+    int taken = 0, several = 0;
+    pjx_lockset locks;
+    if (self->lock_param >= 0) {
+        Py_ssize_t i = self->lock_param;
+        word = pjx_argument_lock_word(args[i], self->param_desc[i]);
+        if (word != NULL && (taken = pjx_take_lock(word)) < 0) return NULL;
+    } else if (self->lock_params != 0) {
+        several = 1;
+        pjx_lockset_init(&locks);
+        for (Py_ssize_t i = 0; i < nargs; i++)
+            if (self->lock_params >> i & 1)
+                pjx_add_argument_locks(&locks, args[i], self->param_desc[i]);
+        if (pjx_take_locks(&locks) < 0) return NULL;
+    }
+    int slow = 0;
+    PyObject *result = dispatch(self, args, nargs, &slow);
+    if (taken) pjx_give_back_lock(word);
+    else if (several) pjx_release_locks(&locks);
+    /* (the slow path's call takes the locks itself, in call_packed) */
+    return slow ? call_slow_path(self, args, nargsf, kwnames) : result;
 }
 
 static PyObject *dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
@@ -340,6 +378,18 @@ static PyObject *dispatcher_set_entry(Dispatcher *self, PyObject *args) {
     self->identity = pjx_descriptors_need_identity(self->param_desc, n, self->ret_desc,
                                                    &self->no_dict_cache);
     self->container_params = pjx_container_params(self->param_desc, n);
+    self->lock_params = 0;
+    self->lock_param = -1;
+    int nlocking = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = pjx_descriptor_locks(self->param_desc[i]);
+        if (k > 0) {
+            self->lock_params |= 1u << i;
+            self->lock_param = i;
+            nlocking += k;
+        }
+    }
+    if (nlocking != 1) self->lock_param = -1;
     self->nparams = n;
     Py_INCREF(keepalive);
     Py_XSETREF(self->keepalive, keepalive);
@@ -382,6 +432,8 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
     PyObject **items = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n ? n : 1));
     PyObject *result = NULL;
     pjx_identity id_storage, *id = NULL;
+    pjx_lockset locks; /* as in dispatcher_vectorcall */
+    pjx_lockset_init(&locks);
     if (slots == NULL || descs == NULL || items == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -398,6 +450,11 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         id = &id_storage;
         pjx_identity_init(id, no_dict_cache);
     }
+    /* (a wrong item deep inside an argument is named by its place) */
+    pjx_mismatch_watch();
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (pjx_descriptor_locks(descs[i])) pjx_add_argument_locks(&locks, items[i], descs[i]);
+    if (pjx_take_locks(&locks) < 0) goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         const char *d = descs[i];
         conversion c = id != NULL ? pjx_from_python_in(items[i], &d, &slots[i], id, (int)i)
@@ -405,28 +462,36 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         switch (c) {
         case CONVERTED: break;
         case MISMATCH: {
+            PyObject *where = pjx_mismatch_take();
             if (id != NULL && id->conflict != PJX_CONFLICT_NONE) {
                 pjx_identity_conflict_error(id, fname, names);
-                release_slots(slots, descs, i);
-                goto done;
+            } else if (where != NULL) {
+                PyObject *name = PyTuple_GET_ITEM(names, i);
+                PyErr_Format(PyExc_TypeError, "%U() argument '%U': %U%U", fname, name, name,
+                             where);
+            } else {
+                char expected[256];
+                pjx_descriptor_name(descs[i], expected, sizeof expected);
+                PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
+                             PyTuple_GET_ITEM(names, i), expected, Py_TYPE(items[i])->tp_name);
             }
-            char expected[256];
-            pjx_descriptor_name(descs[i], expected, sizeof expected);
-            PyErr_Format(PyExc_TypeError, "%U() argument '%U' must be %s, not %s", fname,
-                         PyTuple_GET_ITEM(names, i), expected, Py_TYPE(items[i])->tp_name);
+            Py_XDECREF(where);
             release_slots(slots, descs, i);
             goto done;
         }
         case FAILED:
+            Py_XDECREF(pjx_mismatch_take());
             release_slots(slots, descs, i);
             goto done;
         }
     }
+    Py_XDECREF(pjx_mismatch_take());
     result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n, ret_desc,
                         needs_release, id, 0);
     id = NULL; /* released by call_entry */
 done:
     if (id != NULL) pjx_identity_release(id);
+    pjx_release_locks(&locks);
     PyMem_Free(slots);
     PyMem_Free(descs);
     PyMem_Free(items);
@@ -565,22 +630,36 @@ static PyObject *set_recursion_limit(PyObject *module, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
-/* print() from compiled code: through sys.stdout, holding the GIL. */
-static int32_t write_to_sys_stdout(const char *data, int64_t size) {
+/* print() from compiled code: through sys.stdout / sys.stderr, holding the
+ * GIL, so that the text lands after what Python's print() buffered there,
+ * and wherever they are redirected; nothing is written when the stream is
+ * None (as print() does). */
+static int32_t write_to_sys_stream(int32_t stream, const char *data, int64_t size,
+                                   int32_t flush) {
+    const char *name = stream == 2 ? "stderr" : "stdout";
     PyGILState_STATE gil = PyGILState_Ensure();
     int32_t status = 0;
-    PyObject *text = PyUnicode_DecodeUTF8(data, size, "strict");
-    PyObject *out = PySys_GetObject("stdout"); /* borrowed */
-    PyObject *result = NULL;
-    if (text != NULL && out != NULL && out != Py_None)
-        result = PyObject_CallMethod(out, "write", "O", text);
-    if (result == NULL && PyErr_Occurred()) {
-        PyErr_Clear();
-        pjx_err_set(PJX_EXC_OS, "print(): writing to sys.stdout failed");
-        status = -1;
+    PyObject *out = PySys_GetObject(name); /* borrowed */
+    if (out != NULL && out != Py_None) {
+        PyObject *result = Py_None;
+        Py_INCREF(result);
+        if (size > 0) {
+            PyObject *text = PyUnicode_DecodeUTF8(data, size, "strict");
+            Py_DECREF(result);
+            result = text == NULL ? NULL : PyObject_CallMethod(out, "write", "O", text);
+            Py_XDECREF(text);
+        }
+        if (result != NULL && flush) {
+            Py_DECREF(result);
+            result = PyObject_CallMethod(out, "flush", NULL);
+        }
+        if (result == NULL) {
+            PyErr_Clear();
+            pjx_err_format(PJX_EXC_OS, "print(): writing to sys.%s failed", name);
+            status = -1;
+        }
+        Py_XDECREF(result);
     }
-    Py_XDECREF(result);
-    Py_XDECREF(text);
     PyGILState_Release(gil);
     return status;
 }
@@ -611,7 +690,7 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__ext(void) {
     if (PyType_Ready(&DispatcherType) < 0 || PyType_Ready(&pjx_InstanceType) < 0) return NULL;
-    pjx_set_stdout_writer(write_to_sys_stdout);
+    pjx_set_stream_writer(write_to_sys_stream);
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);
@@ -619,6 +698,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
     if (PyModule_AddObject(module, "Dispatcher", (PyObject *)&DispatcherType) < 0 ||
         PyModule_AddObject(module, "Instance", (PyObject *)&pjx_InstanceType) < 0 ||
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
+        PyModule_AddFunctions(module, pjx_state_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
         pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||

@@ -9,6 +9,7 @@
  * index with their boundary descriptor (properties built in
  * pyjitx/classes.py). */
 #include "_instance.h"
+#include "_locks.h"
 
 #include <string.h>
 
@@ -106,14 +107,22 @@ static PyObject *get_field(PyObject *module, PyObject *args) {
         PyErr_SetString(PyExc_IndexError, "pyjitx: field index out of range");
         return NULL;
     }
+    /* locked: a compiled method of another thread may replace the field
+     * (and free what it held) or change the container it holds */
+    int taken = pjx_take_lock(pjx_instance_lock_word(inst));
+    if (taken < 0) return NULL;
     pjx_slot slot = inst->fields[index];
+    PyObject *result;
     if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ && slot.o == NULL && desc[0] != 'o') {
         PyErr_Format(PyExc_AttributeError, "'%s' object has no attribute '%s'",
                      Py_TYPE(obj)->tp_name, name);
-        return NULL;
+        result = NULL;
+    } else {
+        const char *d = desc;
+        result = pjx_to_python(slot, &d);
     }
-    const char *d = desc;
-    return pjx_to_python(slot, &d);
+    if (taken) pjx_give_back_lock(pjx_instance_lock_word(inst));
+    return result;
 }
 
 /* set_field(obj, index, descriptor, name, value) */
@@ -132,8 +141,18 @@ static PyObject *set_field(PyObject *module, PyObject *args) {
     const char *d = desc;
     pjx_identity id; /* shared objects stay shared; a cycle is refused */
     pjx_identity_init(&id, 1);
+    pjx_mismatch_watch();
     conversion c = pjx_from_python_in(value, &d, &slot, &id, 0);
+    PyObject *where = pjx_mismatch_take();
     pjx_identity_release(&id);
+    if (c != MISMATCH || id.conflict != PJX_CONFLICT_NONE) Py_CLEAR(where);
+    if (where != NULL) {
+        /* a wrong item inside: where */
+        PyErr_Format(PyExc_TypeError, "attribute '%s' of %s: %s%U", name, Py_TYPE(obj)->tp_name,
+                     name, where);
+        Py_DECREF(where);
+        return NULL;
+    }
     if (c == FAILED) return NULL;
     if (c == MISMATCH && id.conflict != PJX_CONFLICT_NONE) {
         PyErr_Format(id.conflict == PJX_CONFLICT_CYCLE ? PyExc_ValueError : PyExc_TypeError,
@@ -150,8 +169,14 @@ static PyObject *set_field(PyObject *module, PyObject *args) {
                      Py_TYPE(obj)->tp_name, expected, Py_TYPE(value)->tp_name);
         return NULL;
     }
+    int taken = pjx_take_lock(pjx_instance_lock_word(inst));
+    if (taken < 0) {
+        pjx_release_slot(slot, desc);
+        return NULL;
+    }
     pjx_slot old = inst->fields[index];
     inst->fields[index] = slot;
+    if (taken) pjx_give_back_lock(pjx_instance_lock_word(inst));
     if (pjx_descriptor_kind(desc) == PJX_KIND_OBJ) pjx_decref(old.o);
     Py_RETURN_NONE;
 }

@@ -86,8 +86,9 @@ static void runtime_error_from_python(void) {
     Py_XDECREF(traceback);
 }
 
-/* TypeError: the function returned a value its annotation does not allow. */
-static void wrong_result(PyObject *fn, PyObject *result, const char *result_desc) {
+/* TypeError: the function returned a value its annotation does not allow
+ * (`where`: the place of a wrong item inside it, or NULL). */
+static void wrong_result(PyObject *fn, PyObject *result, const char *result_desc, PyObject *where) {
     char expected[256];
     pjx_descriptor_name(result_desc, expected, sizeof expected);
     PyObject *name = PyObject_GetAttrString(fn, "__qualname__");
@@ -96,8 +97,14 @@ static void wrong_result(PyObject *fn, PyObject *result, const char *result_desc
         PyErr_Clear();
         fname = "pyfunc";
     }
-    pjx_err_format(PJX_EXC_TYPE, "%s() must return %s, not %s", fname, expected,
-                   Py_TYPE(result)->tp_name);
+    const char *inside = where != NULL ? PyUnicode_AsUTF8(where) : NULL;
+    if (inside != NULL) {
+        pjx_err_format(PJX_EXC_TYPE, "%s() must return %s: result%s", fname, expected, inside);
+    } else {
+        PyErr_Clear();
+        pjx_err_format(PJX_EXC_TYPE, "%s() must return %s, not %s", fname, expected,
+                       Py_TYPE(result)->tp_name);
+    }
     Py_XDECREF(name);
 }
 
@@ -144,7 +151,10 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
     /* and a Python object the result holds twice is one runtime object (a
      * list that holds itself is refused, not followed forever) */
     pjx_identity_init(&id, 1);
-    switch (pjx_from_python_in(result, &rd, &slot, &id, 0)) {
+    pjx_mismatch_watch();
+    conversion c = pjx_from_python_in(result, &rd, &slot, &id, 0);
+    PyObject *where = pjx_mismatch_take();
+    switch (c) {
     case CONVERTED:
         *out = slot.bits;
         status = 0;
@@ -156,13 +166,14 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
                            ? "a container that contains itself, which compiled code cannot hold"
                            : "one container as two types");
         else
-            wrong_result(fn, result, result_desc);
+            wrong_result(fn, result, result_desc, where);
         break;
     case FAILED:
         runtime_error_from_python();
         break;
     }
     pjx_identity_release(&id);
+    Py_XDECREF(where);
     Py_DECREF(result);
     return status;
 }

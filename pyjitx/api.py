@@ -19,10 +19,11 @@ from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
 from .compiler import CompiledModule, compile_function
 from .errors import CompileError, user_facing
-from .frontend.annotations import (SUPPORTED_TYPES_HINT, parameter_type,
+from .frontend.annotations import (SUPPORTED_TYPES_HINT, annotation_scope, parameter_type,
                                    type_of_python_value)
 from .frontend.source import parse_function
-from .ir.types import BOOL, FLOAT, INT, NONE, NDArrayType, Type
+from .frontend.signatures import DEFAULT, Spec, varargs_type
+from .ir.types import ANY, BOOL, FLOAT, INT, NONE, STR, DictType, NDArrayType, TupleType, Type
 
 _KIND_NAMES = {INT: "int", FLOAT: "float", BOOL: "bool", NONE: "None"}
 
@@ -94,6 +95,83 @@ class Specialisation:
         self.param_descriptors = param_descriptors
 
 
+def _preset_constants(module: CompiledModule, loaded: LoadedCode) -> None:
+    """Points the memo of each captured instance made in Python at that
+    instance's runtime object (borrowed: the CompiledModule keeps the
+    Python instance, which owns it, alive as long as the code)."""
+    import ctypes
+
+    for symbol, instance in module.presets:
+        ctypes.c_void_p.from_address(loaded[symbol]).value = _ext.instance_address(instance)
+
+
+def call_with_state(spec: Specialisation, values: List[Any], param_names: List[str],
+                    name: str) -> Any:
+    """A call of code that declares module-level names `global`: each
+    module's current value goes into its slot first, and the slot's value
+    back into the module after the call, also when it raises (containers
+    the code changed in place are changed in place; docs/guide/semantics.md,
+    "Module state")."""
+    import sys
+
+    # threads calling code that shares a global take turns (sorted: no
+    # deadlock); a thread waiting releases the GIL, and one already holding
+    # a lock (a pyfunc calling back) goes through
+    locks = [_state_lock(module_name, global_name)
+             for module_name, global_name, _ in sorted(spec.module.states)]
+    for lock in locks:
+        lock.acquire()
+    try:
+        return _call_syncing_state(spec, values, param_names, name)
+    finally:
+        for lock in reversed(locks):
+            lock.release()
+
+
+_STATE_LOCKS: Dict[Tuple[str, str], "threading.RLock"] = {}
+_STATE_LOCKS_GUARD = threading.Lock()
+
+
+def _state_lock(module_name: str, global_name: str) -> "threading.RLock":
+    with _STATE_LOCKS_GUARD:
+        lock = _STATE_LOCKS.get((module_name, global_name))
+        if lock is None:
+            lock = _STATE_LOCKS[(module_name, global_name)] = threading.RLock()
+        return lock
+
+
+def _call_syncing_state(spec: Specialisation, values: List[Any], param_names: List[str],
+                        name: str) -> Any:
+    import sys
+
+    synced = []
+    for (module_name, global_name, desc), slot, flag in zip(
+            spec.module.states, spec.module.state_symbols[0::2], spec.module.state_symbols[1::2]):
+        namespace = sys.modules[module_name].__dict__
+        slot_address, flag_address = spec.loaded[slot], spec.loaded[flag]
+        if global_name in namespace:
+            current = namespace[global_name]
+            written = _ext.state_write(slot_address, flag_address, desc, global_name, current)
+            synced.append((namespace, global_name, desc, slot_address, flag_address, written,
+                           current))
+        else:  # (unset until compiled code assigns it; NameError on a read before)
+            synced.append((namespace, global_name, desc, slot_address, flag_address, 0, None))
+    try:
+        return _ext.call_packed(spec.address, spec.param_descriptors,
+                                spec.module.return_descriptor, tuple(values), tuple(param_names),
+                                name)
+    finally:
+        # (the module holds the values between calls: the slots let go)
+        for namespace, global_name, desc, slot_address, flag_address, written, current in synced:
+            if not _ext.state_is_set(flag_address):
+                continue
+            try:
+                if not (written and _ext.state_write_back(slot_address, written, desc, current)):
+                    namespace[global_name] = _ext.state_read(slot_address, desc)
+            finally:
+                _ext.state_clear(slot_address, flag_address, desc)
+
+
 class CompiledFunction:
     """Compile-time state behind one Dispatcher."""
 
@@ -107,12 +185,21 @@ class CompiledFunction:
         self.target: Target = host_target()
         self.signature = inspect.signature(pyfunc)
         self.param_names = list(self.signature.parameters)
-        for p in self.signature.parameters.values():
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY):
-                if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                    raise CompileError(f"{pyfunc.__qualname__}: *args and **kwargs parameters "
-                                       "are not supported")
-        self.declared = self._declared_types()
+        # the name in argument type errors ("f() argument 'x' must be int"; a
+        # compiled class's constructor sets its class's)
+        self.display_name = pyfunc.__name__
+        # binds a call's arguments as CPython does, with its messages
+        # (pyjitx.frontend.signatures: a function with these parameters)
+        self.binder = Spec.of_function(pyfunc).stub
+        # the machine code takes the parameters in order: calls may reach it
+        # directly only when a positional call fills each of them
+        self.positional_only_call = all(
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in self.signature.parameters.values())
+        # parameter types from the annotations, read at the first call or
+        # compile (a class decorated with @pyjitx.compile may name classes
+        # defined after it, or itself)
+        self._declared: Optional[Dict[str, Optional[Type]]] = None
         self.specialisations: Dict[Tuple[Type, ...], Specialisation] = {}
         # pyjitx.pipeline's ops of these specialisations, with their object
         # files compiled for saving (pyjitx/pipeline/ops.py compiled_op)
@@ -128,6 +215,12 @@ class CompiledFunction:
         d["inspect_asm"] = user_facing(self.inspect_asm)
         d["compile_for"] = self.compile_for
 
+    @property
+    def declared(self) -> Dict[str, Optional[Type]]:
+        if self._declared is None:
+            self._declared = self._declared_types()
+        return self._declared
+
     def _declared_types(self) -> Dict[str, Optional[Type]]:
         annotations = getattr(self.pyfunc, "__annotations__", {})
         declared: Dict[str, Optional[Type]] = {}
@@ -138,8 +231,11 @@ class CompiledFunction:
             if name not in annotations:
                 declared[name] = None
                 continue
-            t = parameter_type(annotations[name], self.signature.parameters[name].default,
-                               self.pyfunc.__globals__)
+            param = self.signature.parameters[name]
+            t = parameter_type(annotations[name], param.default,
+                               annotation_scope(self.pyfunc))
+            if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
+                t = varargs_type(param, t)
             if t is None:
                 parsed = parse_function(self.pyfunc)
                 arg = next(a for a in parsed.node.args.args if a.arg == name)
@@ -175,7 +271,9 @@ class CompiledFunction:
             loaded = None
             if module is not None:
                 try:
-                    loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+                    loaded = load_object(module.code.object_bytes,
+                                         [module.packed_symbol, *module.state_symbols,
+                                          *(symbol for symbol, _ in module.presets)])
                 except RuntimeError:
                     module = None  # links against symbols this runtime lacks: rebuild
             if module is None:
@@ -183,7 +281,10 @@ class CompiledFunction:
                 if key is not None and module.cacheable:
                     cache.store(key, module)
             if loaded is None:
-                loaded = load_object(module.code.object_bytes, [module.packed_symbol])
+                loaded = load_object(module.code.object_bytes,
+                                     [module.packed_symbol, *module.state_symbols,
+                                      *(symbol for symbol, _ in module.presets)])
+            _preset_constants(module, loaded)
             if module.uses_classes:
                 # an instance this code makes points at the class descriptor
                 # and vtable in it, and may outlive the function (returned
@@ -192,7 +293,8 @@ class CompiledFunction:
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
-            if (len(self.specialisations) == 1
+            if (len(self.specialisations) == 1 and self.positional_only_call
+                    and not module.states
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,
                                            module.return_descriptor, spec)
@@ -214,18 +316,19 @@ class CompiledFunction:
                 return traced
         values = self.bind(args, kwargs)
         _, spec = self.specialise(values)
+        if spec.module.states:
+            return call_with_state(spec, values, self.param_names, self.pyfunc.__name__)
         return _ext.call_packed(spec.address, spec.param_descriptors,
                                 spec.module.return_descriptor, tuple(values),
-                                tuple(self.param_names), self.pyfunc.__name__)
+                                tuple(self.param_names), self.display_name)
 
     def bind(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> List[Any]:
-        """The arguments of one call in parameter order, defaults applied."""
-        try:
-            bound = self.signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise TypeError(f"{self.pyfunc.__name__}(): {exc}") from None
-        bound.apply_defaults()
-        return [bound.arguments[name] for name in self.param_names]
+        """The arguments of one call in parameter order, defaults applied
+        (*args as a tuple, **kwargs as a dict); CPython's TypeError if they
+        do not bind."""
+        bound = self.binder(*args, **kwargs)
+        return [self.signature.parameters[name].default if value is DEFAULT else value
+                for name, value in bound.items()]
 
     def specialise(self, values: List[Any]) -> Tuple[Tuple[Type, ...], Specialisation]:
         """The specialisation that runs on these (bound) argument values,
@@ -238,20 +341,36 @@ class CompiledFunction:
                 if not (isinstance(actual, NDArrayType) and declared.accepts(actual)):
                     got = (f"an array of {actual.dtype} with {actual.ndim} dimension(s)"
                            if isinstance(actual, NDArrayType) else type(value).__name__)
-                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}' must be "
+                    raise TypeError(f"{self.display_name}() argument '{name}' must be "
                                     f"{declared}, not {got}")
                 types.append(actual if declared.is_generic else declared)
                 continue
+            kind = self.signature.parameters[name].kind
+            if declared is None and kind == inspect.Parameter.VAR_POSITIONAL:
+                types.append(self._varargs_type(name, value))
+                continue
+            if declared is None and kind == inspect.Parameter.VAR_KEYWORD:
+                types.append(DictType(STR, ANY))  # (unannotated: values of any type)
+                continue
             if declared is None:
-                actual = type_of_python_value(value)
-                if actual is None:
-                    raise TypeError(f"{self.pyfunc.__name__}() argument '{name}': pyjitx cannot "
-                                    f"pass a {type(value).__name__} value to compiled code")
-                types.append(actual)
+                types.append(self._argument_type(name, value))
             else:
                 types.append(declared)
         key = tuple(types)
         return key, self.compile_for(key)
+
+    def _argument_type(self, name: str, value: Any) -> Type:
+        """The type an unannotated parameter is specialised on."""
+        actual = type_of_python_value(value)
+        if actual is None:
+            raise TypeError(f"{self.display_name}() argument '{name}': pyjitx cannot "
+                            f"pass a {type(value).__name__} value to compiled code")
+        return actual
+
+    def _varargs_type(self, name: str, values: Tuple[Any, ...]) -> Type:
+        """An unannotated *args: the tuple of its items' types, each typed
+        as an unannotated parameter is."""
+        return TupleType(tuple(self._argument_type(f"*{name}", v) for v in values))
 
     # ---- inspection
 

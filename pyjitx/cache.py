@@ -106,6 +106,7 @@ def store(key: str, module: CompiledModule) -> None:
         "dependencies": module.dependencies,
         "mutated_params": sorted(module.mutated_params),
         "returns_iterator": module.returns_iterator,
+        "states": [list(s) for s in module.states],
     }
     header_bytes = json.dumps(header).encode("utf-8")
     body = struct.pack("<Q", len(header_bytes)) + header_bytes + module.code.object_bytes
@@ -157,7 +158,8 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
             code=ObjectCode(object_bytes, header["llvm_ir"], target, header["opt"]),
             dependencies=header["dependencies"],
             mutated_params=frozenset(header["mutated_params"]),
-            returns_iterator=bool(header["returns_iterator"]))
+            returns_iterator=bool(header["returns_iterator"]),
+            states=[tuple(s) for s in header.get("states", [])])
     except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
         return None
 

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import linecache
 from typing import Any, Callable, Dict, List, Optional
 
 from . import _ext
 from .backend.abi import boundary_descriptor
 from .errors import CompileError
-from .frontend.classes import ClassInfo, blank_instance, info_for, original_class
+from .frontend.classes import (COMPILED_TYPES, ClassInfo, blank_instance, info_for,
+                               original_class)
+from .frontend.source import synthesised_function
 from .pipeline.construction import record, snapshot
 from .pydataclasses import (factory_constructor, make_dataclass_first,
                             prepare_for_outer_dataclass, python_side)
 
 _COMPILED: Dict[type, type] = {}
+_NOTHING = object()
 _serial = itertools.count()
 
 
@@ -126,9 +128,15 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     ns.update(__new__=staticmethod(user_facing(__new__)), __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
               __pjx_constructor__=constructor)
     python_side(pyclass, ns)  # a frozen dataclass refuses assignments
+    # what pyjitx made for Python's side (methods' dispatchers, properties,
+    # forwarders): compiled code reads the user's own definitions instead,
+    # and other attributes of the type (set after the class statement)
+    ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
+                                   if value is not pyclass.__dict__.get(name, _NOTHING))
     pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
+    COMPILED_TYPES[pyclass] = pytype
     prepare_for_outer_dataclass(pyclass, pytype)
     if eager:
         for function in compiled:
@@ -146,11 +154,13 @@ def _comparison(compiled: Any, method: Callable, info: ClassInfo) -> Callable:
     from .frontend.classes import class_type_of
 
     params = list(inspect.signature(method).parameters.values())
-    other_type = None
-    if len(params) == 2 and params[1].annotation is not inspect.Parameter.empty:
-        other_type = info.method_arg_types(method)[1]
+    annotated = len(params) == 2 and params[1].annotation is not inspect.Parameter.empty
+    found: List[Any] = []  # (read at the first comparison: it may name a later class)
 
     def comparison(self: Any, other: Any) -> Any:
+        if not found:
+            found.append(info.method_arg_types(method)[1] if annotated else None)
+        other_type = found[0]
         actual = class_type_of(type(other)) if isinstance(other, _ext.Instance) else None
         if other_type is not None and actual is not None and hasattr(other_type, "class_id"):
             if not actual.is_subclass_of(other_type):
@@ -192,23 +202,14 @@ def _field_property(info: ClassInfo, index: int, name: str) -> property:
                     doc=f"attribute {name} (compiled field {index})")
 
 
-def _synthesised(name: str, source: str, scope: Dict[str, Any]) -> Callable:
-    """A function from generated source that inspect (and so the compiler)
-    can read back: the text is registered with linecache."""
-    filename = f"<pyjitx-generated {name} {next(_serial)}>"
-    lines = source.splitlines(True)
-    linecache.cache[filename] = (len(source), None, lines, filename)
-    exec(compile(source, filename, "exec", dont_inherit=True), scope)
-    return scope[name]
-
-
 def _module_scope(pyclass: type) -> Dict[str, Any]:
     module = inspect.getmodule(pyclass)
     return dict(vars(module)) if module is not None else {}
 
 
 def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callable],
-               callee: str, use_cache: bool, opt: int, compiled: List[Any]) -> Any:
+               callee: str, use_cache: bool, opt: int, compiled: List[Any],
+               display_name: str) -> Any:
     """A compiled `def <fname>(<method's parameters but the first>): return
     <callee>(<them>)`, where `callee` is an expression over __pjx_cls (the
     class): how Python calls code that compiled code must call."""
@@ -219,11 +220,14 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
     scope["__pjx_cls"] = pyclass
     pieces, names = [], []
     for i, p in enumerate(params):
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise CompileError(f"{qualname}: *args and **kwargs parameters are not supported")
-        if p.kind == p.KEYWORD_ONLY and "*" not in pieces:
-            pieces.append("*")  # (a dataclass's kw_only fields)
-        text = p.name
+        # every kind of parameter, passed on as it came (positional-only by
+        # position, *args and **kwargs unpacked)
+        if p.kind == p.KEYWORD_ONLY and not any(
+                q.kind in (q.VAR_POSITIONAL, q.KEYWORD_ONLY) for q in params[:i]):
+            pieces.append("*")
+        if i and p.kind != p.POSITIONAL_ONLY and params[i - 1].kind == p.POSITIONAL_ONLY:
+            pieces.append("/")
+        text = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "") + p.name
         if p.annotation is not inspect.Parameter.empty:
             scope[f"__pjx_a{i}"] = p.annotation
             text += f": __pjx_a{i}"
@@ -231,14 +235,48 @@ def _forwarder(pyclass: type, fname: str, qualname: str, method: Optional[Callab
             scope[f"__pjx_d{i}"] = p.default
             text += f" = __pjx_d{i}"
         pieces.append(text)
-        names.append(f"{p.name}={p.name}")
+        names.append({p.POSITIONAL_ONLY: p.name, p.VAR_POSITIONAL: f"*{p.name}",
+                      p.VAR_KEYWORD: f"**{p.name}"}.get(p.kind, f"{p.name}={p.name}"))
+    if params and params[-1].kind == params[-1].POSITIONAL_ONLY:
+        pieces.append("/")
     source = (f"def {fname}({', '.join(pieces)}):\n"
               f"    return {callee}({', '.join(names)})\n")
-    fn = _synthesised(fname, source, scope)
+    fn = synthesised_function(fname, source, scope)
     fn.__qualname__ = qualname
+    if method is not None:  # (its annotations may name classes defined later)
+        fn.__pjx_annotation_scope__ = method.__globals__
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
+    # messages name what the caller called: `C() argument 'x' must be int`,
+    # and CPython's `C.__init__() missing 1 required positional argument`,
+    # counting the `self` or `cls` the forwarder does not take
+    function.display_name = display_name
+    function.binder = _binder(method, pyclass)
     compiled.append(function)
     return function.dispatcher
+
+
+def _binder(method: Optional[Callable], pyclass: type) -> Callable[..., Dict[str, Any]]:
+    """Binds a call of a forwarder as CPython binds one of `method` (its
+    first parameter, `self` or `cls`, given a placeholder: CPython counts
+    it in its messages), or of a class without __init__ (object's, which
+    takes nothing)."""
+    from .frontend.signatures import Spec
+
+    if method is None:
+        def no_arguments(*args: Any, **kwargs: Any) -> Dict[str, Any]:
+            if args or kwargs:
+                raise TypeError(f"{pyclass.__qualname__}() takes no arguments")
+            return {}
+
+        return no_arguments
+    stub = Spec.of_function(method).stub
+
+    def bind(*args: Any, **kwargs: Any) -> Dict[str, Any]:
+        bound = stub(None, *args, **kwargs)
+        del bound[next(iter(bound))]  # the placeholder for self or cls
+        return bound
+
+    return bind
 
 
 def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
@@ -246,7 +284,7 @@ def _constructor(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
     """A compiled `def <Name>__new(<__init__'s parameters>): return <Name>(...)`."""
     init, _ = info.find("__init__")
     return _forwarder(pyclass, f"{pyclass.__name__}__new", f"{pyclass.__qualname__}.__new__",
-                      init, "__pjx_cls", use_cache, opt, compiled)
+                      init, "__pjx_cls", use_cache, opt, compiled, pyclass.__name__)
 
 
 def _classmethods(pyclass: type) -> Dict[str, classmethod]:
@@ -264,7 +302,8 @@ def _classmethod_caller(pyclass: type, name: str, method: classmethod, use_cache
     """`Compiled.name(...)` from Python: a compiled `return <Name>.name(...)`,
     so that `cls` is this class."""
     return _forwarder(pyclass, f"{pyclass.__name__}__{name}", f"{pyclass.__qualname__}.{name}",
-                      method.__func__, f"__pjx_cls.{name}", use_cache, opt, compiled)
+                      method.__func__, f"__pjx_cls.{name}", use_cache, opt, compiled,
+                      f"{pyclass.__name__}.{name}")
 
 
 def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
@@ -278,7 +317,7 @@ def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
 
     fname = f"{pyclass.__name__}__exit"
     source = f"def {fname}(self):\n    return self.__exit__(None, None, None)\n"
-    fn = _synthesised(fname, source, _module_scope(pyclass))
+    fn = synthesised_function(fname, source, _module_scope(pyclass))
     fn.__qualname__ = f"{pyclass.__qualname__}.__exit__.<from Python>"
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt, self_type=info.type)
     compiled.append(function)
@@ -299,7 +338,7 @@ def _blank_maker(pyclass: type, info: ClassInfo) -> Any:
     scope = _module_scope(pyclass)
     scope.update(__pjx_cls=pyclass, __pjx_blank=blank_instance)
     fname = f"{pyclass.__name__}__blank"
-    fn = _synthesised(fname, f"def {fname}():\n    return __pjx_blank(__pjx_cls)\n", scope)
+    fn = synthesised_function(fname, f"def {fname}():\n    return __pjx_blank(__pjx_cls)\n", scope)
     fn.__qualname__ = f"{pyclass.__qualname__}.__blank__"
     return CompiledFunction(fn, use_cache=False, opt=2).dispatcher
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Tuple
 
 from .backend.abi import boundary_descriptor
 from .backend.codegen import ObjectCode, emit_object
@@ -45,17 +45,32 @@ class CompiledModule:
     # a generator function: the code returns the list of its items, which
     # the bridge hands to Python as an iterator over them ('g' descriptor)
     returns_iterator: bool = False
+    # module-level names the code declares `global`, in slot order, as
+    # (module, name, boundary descriptor): the boundary copies them in and
+    # out around each call from Python (frontend/module_state.py)
+    states: List[Tuple[str, str, str]] = field(default_factory=list)
+    # (memo symbol, Python instance) of captured instances made in Python:
+    # the loader presets each memo with the instance (this process only)
+    presets: List[Tuple[str, Any]] = field(default_factory=list)
 
     @property
     def cacheable(self) -> bool:
         """Whether the object code may be stored on disk and used by another
         process: not while class layouts are missing from the cache key,
         nor with pyfunc handles in it."""
-        return not (self.uses_classes or self.calls_python)
+        return not (self.uses_classes or self.calls_python or self.presets)
 
     @property
     def packed_symbol(self) -> str:
         return self.symbol + "__packed"
+
+    @property
+    def state_symbols(self) -> List[str]:
+        """Each state's slot symbol, then its is-set byte's."""
+        from .backend.lower import state_symbol
+
+        return [name for i in range(len(self.states))
+                for name in (state_symbol(self.symbol, i), state_symbol(self.symbol, i) + ".set")]
 
     @property
     def param_descriptors(self) -> Tuple[str, ...]:
@@ -111,7 +126,7 @@ def _check_imports(externals) -> None:
 def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Target,
                      opt: int = 2) -> CompiledModule:
     # imported here: a process that only loads cached code never needs it
-    from .backend.lower import ModuleLowering
+    from .backend.lower import ModuleLowering, constant_memo_symbol
 
     module, signature, session = build_ir(pyfunc, arg_types)
     data_layout = str(target.machine(opt).target_data)
@@ -127,4 +142,6 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
         uses_classes=bool(session.used_classes) or session.any_dispatch or mentions_std_types(module),
         calls_python=session.calls_python,
-        returns_iterator=inspect.isgeneratorfunction(pyfunc))
+        returns_iterator=inspect.isgeneratorfunction(pyfunc),
+        states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states],
+        presets=[(constant_memo_symbol(symbol), obj) for symbol, obj in module.presets.items()])

@@ -49,7 +49,7 @@ class PyFunc:
                             "(`-> None` if it returns nothing)")
         self.fn = fn
         self.signature = signature
-        self.handle: int = _ext.register_pyfunc(fn)
+        self.handle: int = _ext.register_pyfunc(_positional_caller(fn, signature))
         self.__name__ = getattr(fn, "__name__", type(fn).__name__)
         functools.update_wrapper(self, fn)
 
@@ -78,3 +78,17 @@ def pyfunc(fn: Callable) -> PyFunc:
     if isinstance(fn, PyFunc):
         return fn
     return PyFunc(fn)
+
+
+def _positional_caller(fn: Callable, signature: inspect.Signature) -> Callable:
+    """What compiled code calls: it passes every parameter's value in
+    order, so keyword-only ones are handed on by name."""
+    names = [p.name for p in signature.parameters.values() if p.kind == p.KEYWORD_ONLY]
+    if not names:
+        return fn
+    count = len(signature.parameters) - len(names)
+
+    def call(*values: Any) -> Any:
+        return fn(*values[:count], **dict(zip(names, values[count:])))
+
+    return call

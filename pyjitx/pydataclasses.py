@@ -50,21 +50,19 @@ def _factory_constructor(pyclass: type, constructor: Callable, use_cache: bool, 
                          compiled: List[Any], init: Any) -> Callable:
     if init is None:
         return constructor
-    signature = inspect.signature(init)
-    params = list(signature.parameters.values())[1:]
+    from .frontend.signatures import DEFAULT, Spec
+
+    params = list(inspect.signature(init).parameters.values())[1:]
     factories = [p.name for p in params if isinstance(p.default, Factory)]
     if not factories:
         return constructor
-    binder = signature.replace(parameters=params)
+    # (bound as CPython binds a call of __init__: its TypeErrors, counting self)
+    stub = Spec.of_function(init).stub
     made: Dict[FrozenSet[str], Callable] = {frozenset(): constructor}
-    name = original_of(pyclass).__name__
 
     def construct(*args: Any, **kwargs: Any) -> Any:
-        try:
-            bound = binder.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise TypeError(f"{name}.__init__(): {exc}") from None
-        left_out = frozenset(n for n in factories if n not in bound.arguments)
+        bound = stub(None, *args, **kwargs)
+        left_out = frozenset(n for n in factories if bound[n] is DEFAULT)
         chosen = made.get(left_out)
         if chosen is None:
             chosen = made[left_out] = _forwarder_without(pyclass, params, left_out, use_cache,
@@ -80,7 +78,8 @@ def _forwarder_without(pyclass: type, params: List[inspect.Parameter], left_out:
     <Name>(<them>)`: the class's compiled __init__ calls the left-out
     fields' factories."""
     from .api import CompiledFunction
-    from .classes import _module_scope, _synthesised
+    from .classes import _module_scope
+    from .frontend.source import synthesised_function
 
     scope = _module_scope(pyclass)
     scope["__pjx_cls"] = pyclass
@@ -103,9 +102,10 @@ def _forwarder_without(pyclass: type, params: List[inspect.Parameter], left_out:
     fname = f"{pyclass.__name__}__new_{len(compiled)}"
     source = (f"def {fname}({', '.join(pieces)}):\n"
               f"    return __pjx_cls({', '.join(names)})\n")
-    fn = _synthesised(fname, source, scope)
+    fn = synthesised_function(fname, source, scope)
     fn.__qualname__ = f"{pyclass.__qualname__}.__new__"
     function = CompiledFunction(fn, use_cache=use_cache, opt=opt)
+    function.display_name = pyclass.__name__  # (its messages name the class, as the constructor's)
     compiled.append(function)
     return function.dispatcher
 

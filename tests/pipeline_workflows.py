@@ -229,6 +229,22 @@ class BertFlow:
         return self.tok.tokenize(text), self.tok.encode(text, 12)
 
 
+# ---- module state: a captured vocabulary and a `global` counter travel in
+# the object code (no Python module in the loading process)
+STOP = frozenset({"the", "a"})
+IDS = {"cat": 1, "sat": 2, "日本": 3}
+CALLS = 0
+
+@pyjitx.compile
+def module_ids(text: str) -> List[int]:
+    global CALLS
+    CALLS += 1
+    return [IDS.get(w, 0) for w in text.split() if w not in STOP] + [CALLS]
+
+def module_flow(text: str):
+    return module_ids(text)
+
+
 CASES = {
     "scalar": (lambda: scalar_flow, (3, 2.5),
                [(4, 1.0), (-7, 0.0), (2 ** 40, -3.5), (0, float("inf"))]),
@@ -250,6 +266,8 @@ CASES = {
     "bert": (lambda: BertFlow().process, ("Héllo, 世界!",),
              [("Héllo, 世界!",), ("HELLOS wörld 🎉\tunknownword",), ("",),
               ("hello " * 12,)]),
+    "module": (lambda: module_flow, ("the cat",),
+               [("the cat sat",), ("a 日本 dog",), ("",)]),
     "glue": (lambda: glue_flow, ("Hello,World,x", 1),
              [("Hello,World,x", 1), (" hello ,world", 2), ("a,b,c,d", 0), ("hello,world", 3),
               ("", 0)]),

@@ -231,3 +231,23 @@ def test_report_without_matplotlib(tmp_path, monkeypatch):
     md = (tmp_path / "R.md").read_text()
     assert "chart" not in written and not (tmp_path / "ratios.png").exists()
     assert "matplotlib is not available" in md and "| w | 1.000 s | 2.00x |" in md
+
+
+# ---- the programs of tests/programs (issue 17): a row per program, a time where it
+# compiles and "does not compile: ..." where it does not -- never missing, never WRONG.
+
+def test_quick_run_of_two_programs():
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "prog_spectral_norm", "--only", "prog_fannkuch"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    for name in ("spectral_norm", "fannkuch"):
+        mine = [r for r in rows if r[0].startswith(f"program {name} ")]
+        assert [r for r in mine if r[1] == "CPython" and r[2] != "-"], (name, out.stdout)
+        jit = [r for r in mine if r[1] == "pyjitx"]
+        assert jit and "WRONG" not in jit[0][3], (name, out.stdout)
+        assert jit[0][2] != "-" or jit[0][3].startswith("does not compile: "), jit[0]
+    assert any(r[1] == "pyjitx: import + first call" and r[2].endswith(" ms")
+               for r in rows if r[0].startswith("program spectral_norm ")), out.stdout

@@ -939,10 +939,6 @@ def _bad_method(xs: List[int]) -> None:
     xs.frobnicate()
 
 
-def _bad_star_literal(xs: List[int]) -> List[int]:
-    return [*xs]
-
-
 def _bad_empty_literal(xs: List[int]) -> bool:
     return all([])
 
@@ -952,7 +948,6 @@ def _bad_empty_literal(xs: List[int]) -> bool:
     (_bad_mixed_list, (1, "a"), "holds an int, not a str"),
     (_bad_unhashable, ([1],), "unhashable type: 'list'"),
     (_bad_method, ([1],), "frobnicate"),
-    (_bad_star_literal, ([1],), "starred"),
     (_bad_empty_literal, ([1],), "cannot infer the item type"),
 ], ids=lambda x: getattr(x, "__name__", None) if callable(x) else None)
 def test_compile_errors(fn, args, words):

@@ -176,7 +176,7 @@ def test_collections_namedtuple(n):
 
 
 def test_errors_as_cpython():
-    with pytest.raises(pyjitx.CompileError, match="missing required argument: 'x'"):
+    with pytest.raises(pyjitx.CompileError, match="missing 1 required positional argument: 'x'"):
         compiled(missing_field)()
     assert_same(bad_make, compiled(bad_make), (1, 2, 3))  # TypeError
 

@@ -53,6 +53,8 @@ class ModuleLowering:
             if fn.exported:
                 self._c_entry(fn)
                 self._packed_entry(fn)
+        for symbol in self.module.presets:  # (the loader looks for each, used or not)
+            self.constant_memo(symbol)
         self._reference_abi()
         return self.llmod
 
@@ -89,6 +91,31 @@ class ModuleLowering:
             fn.attributes.add("nounwind")
             self.externals[name] = fn
         return fn
+
+    def constant_memo(self, symbol: str) -> ir.GlobalVariable:
+        """The pointer a module constant built by `symbol` is kept in
+        (ops.ModuleConstant): NULL until it is built."""
+        name = constant_memo_symbol(symbol)
+        memo = self.llmod.globals.get(name)
+        if memo is None:
+            memo = ir.GlobalVariable(self.llmod, PTR, name=name)
+            if symbol not in self.module.presets:  # (a preset one is found by name)
+                memo.linkage = "internal"
+            memo.initializer = ir.Constant(PTR, None)
+        return memo
+
+    def state_slot(self, state: ops.ModuleState) -> Tuple[ir.GlobalVariable, ir.GlobalVariable]:
+        """The slot of a module-level `global` name (a pjx_slot) and its
+        is-set byte: exported (state_symbol) so that the boundary can find
+        them, and zero (unset) until the first assignment."""
+        name = state_symbol(self.module.name, state.index)
+        slot = self.llmod.globals.get(name)
+        if slot is None:
+            slot = ir.GlobalVariable(self.llmod, I64, name=name)
+            slot.initializer = ir.Constant(I64, 0)
+            flag = ir.GlobalVariable(self.llmod, I8, name=name + ".set")
+            flag.initializer = ir.Constant(I8, 0)
+        return slot, self.llmod.globals[name + ".set"]
 
     def recursion_limit(self) -> ir.GlobalVariable:
         limit = self.llmod.globals.get("pjx_recursion_limit")
@@ -188,7 +215,9 @@ class ModuleLowering:
         kinds_var.linkage = "private"
         kinds_var.global_constant = True
         kinds_var.initializer = ir.Constant(ir.ArrayType(I8, len(kinds)), kinds)
-        entries = [self.virtual_entry(symbol) for symbol in layout.vtable]
+        # (an empty slot: a method the class adds, never called through it)
+        entries = [self.virtual_entry(symbol) if symbol is not None else ir.Constant(PTR, None)
+                   for symbol in layout.vtable]
         vtable = ir.GlobalVariable(self.llmod, ir.ArrayType(PTR, max(1, len(entries))),
                                    name=name + ".vtable")
         vtable.linkage = "private"
@@ -504,7 +533,7 @@ class FunctionLowering(ArrayLowering):
             return b.icmp_unsigned("==", value, ir.Constant(PTR, None))
         if op.op == "unwrap":
             self.raise_if(b.icmp_unsigned("==", value, ir.Constant(PTR, None)), "TypeError",
-                          f"expected {op.type}, got None")
+                          op.message or f"expected {op.type}, got None")
         self.incref(value)
         return value
 
@@ -814,6 +843,73 @@ class FunctionLowering(ArrayLowering):
         self.propagate_if(self.builder.extract_value(pair, 1))
         return self.from_abi(self.builder.extract_value(pair, 0), op.type)
 
+    def op_ModuleConstant(self, op: ops.ModuleConstant) -> ir.Value:
+        """The value from its memo (one pointer per constant in this object
+        file); the first thread to find it empty builds it and installs it
+        with a compare-and-swap (a thread that loses the race drops its
+        copy and uses the winner's)."""
+        b = self.builder
+        memo = self.parent.constant_memo(op.callee.symbol)
+        known = b.load_atomic(memo, "acquire", 8, typ=PTR)
+        build = self.llfn.append_basic_block("const.build")
+        done = self.llfn.append_basic_block("const.done")
+        entry = b.block
+        b.cbranch(b.icmp_unsigned("!=", known, ir.Constant(PTR, None)), done,
+                  build).set_weights([1000, 1])
+        b.position_at_end(build)
+        mark = b.call(self.parent.external("pjx_alloc_mark", I64, []), [])
+        built = self.op_Call(op)
+        swap = b.cmpxchg(memo, ir.Constant(PTR, None), built, "acq_rel", "acquire")
+        won = b.extract_value(swap, 1)
+        keep = self.llfn.append_basic_block("const.keep")
+        lost = self.llfn.append_basic_block("const.lost")
+        b.cbranch(won, keep, lost)
+        b.position_at_end(keep)
+        b.call(self.parent.external("pjx_keep_forever", VOID, [I64]), [mark])
+        b.branch(done)
+        b.position_at_end(lost)
+        self.decref(built)
+        winner = b.extract_value(swap, 0)
+        lost_end = b.block
+        b.branch(done)
+        b.position_at_end(done)
+        result = b.phi(PTR)
+        result.add_incoming(known, entry)
+        result.add_incoming(built, keep)
+        result.add_incoming(winner, lost_end)
+        # the memo's reference stays with the memo: the op's result is a
+        # reference of its own, as every op's is
+        self.incref(result)
+        return result
+
+    # ---- module state (`global` names: frontend/module_state.py)
+
+    def op_StateIsSet(self, op: ops.StateIsSet) -> ir.Value:
+        _, flag = self.parent.state_slot(op.state)
+        return self.builder.icmp_unsigned("!=", self.builder.load(flag, typ=I8), ir.Constant(I8, 0))
+
+    def op_StateGet(self, op: ops.StateGet) -> ir.Value:
+        slot, _ = self.parent.state_slot(op.state)
+        value = self.from_slot(self.builder.load(slot, typ=I64), op.type)
+        if op.type.is_refcounted:
+            self.incref(value)
+        return value
+
+    def op_StateSet(self, op: ops.StateSet) -> ir.Value:
+        b = self.builder
+        slot, flag = self.parent.state_slot(op.state)
+        value_v = op.operands[0]
+        value = self.value(value_v)
+        if value_v.type.is_refcounted:
+            self.incref(value)
+            old = b.load(slot, typ=PTR)
+            b.store(self.to_slot(value, value_v.type), slot)
+            self.decref(old)  # (NULL while unset: decref ignores it)
+        else:
+            b.store(self.to_slot(value, value_v.type), slot)
+        b.store(ir.Constant(I8, 1), flag)
+        return constant(NONE, None)
+
     # ---- instances of compiled classes (object.h: pjx_instance)
 
     def _field(self, obj: ir.Value, index: int) -> ir.Value:
@@ -868,6 +964,9 @@ class FunctionLowering(ArrayLowering):
         result = self.builder.call(check, [self._class_of(self.value(op.operands[0])),
                                            ir.Constant(I64, op.cls.class_id)])
         return self.builder.icmp_signed("!=", result, ir.Constant(I64, 0))
+
+    def op_ClassIdOf(self, op: ops.ClassIdOf) -> ir.Value:
+        return self.builder.load(self._class_of(self.value(op.operands[0])), typ=I64)
 
     def op_VirtualCall(self, op: ops.VirtualCall) -> ir.Value:
         """Exact static class: the direct (inlinable) call; otherwise the
@@ -1202,11 +1301,26 @@ class FunctionLowering(ArrayLowering):
 _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
     cls: getattr(FunctionLowering, "op_" + cls.__name__)
     for cls in (ops.IntArith, ops.FloatArith, ops.Unary, ops.Compare, ops.CompareIntFloat,
-                ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.PrimitiveCall,
+                ops.Convert, ops.Select, ops.RangeLength, ops.Call, ops.ModuleConstant,
+                ops.StateIsSet, ops.StateGet, ops.StateSet,
+                ops.PrimitiveCall,
                 ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
-                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.VirtualCall,
+                ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.ClassIdOf,
+                ops.VirtualCall,
                 ops.PythonCall, ops.WidenFunction, ops.Retype) + ARRAY_OPS
 }
+
+
+def constant_memo_symbol(init_symbol: str) -> str:
+    """The pointer a captured module value is kept in, by the symbol of the
+    function that builds it."""
+    return f"{init_symbol}.memo"
+
+
+def state_symbol(module_name: str, index: int) -> str:
+    """The exported symbol of a module-state slot (its is-set byte is the
+    same name + '.set')."""
+    return f"{module_name}__state{index}"
 
 
 def reverse_postorder(fn: ops.Function) -> List[ops.Block]:

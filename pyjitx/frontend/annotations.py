@@ -10,7 +10,7 @@ import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, DictType, ListType, NDArrayType,
+from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType, NDArrayType,
                         SetType, TupleType, Type, VarTupleType, make_union)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
@@ -43,6 +43,10 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
             node = ast.parse(annotation.strip(), mode="eval").body
         except SyntaxError:
             return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            # a quoted annotation under `from __future__ import annotations`
+            # ("'List[Node]'" as a string): the text inside the quotes
+            return type_from_annotation(node.value, scope)
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY
@@ -75,6 +79,14 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
     if origin is typing.Union or type(annotation).__name__ == "UnionType":
         return _optional([type_from_annotation(a, scope) for a in args])
     return _generic(origin, [type_from_annotation(a, scope) for a in args], args)
+
+
+def annotation_scope(pyfunc: Any) -> dict:
+    """Where the names in pyfunc's annotations are looked up: its module's
+    namespace -- for code pyjitx generates (a class's forwarders), the
+    namespace of the method it stands for, live (a class named in an
+    annotation may be defined after the forwarder was made)."""
+    return getattr(pyfunc, "__pjx_annotation_scope__", None) or pyfunc.__globals__
 
 
 def parameter_type(annotation: Any, default: Any, scope: Optional[dict] = None) -> Optional[Type]:
@@ -189,6 +201,8 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
             return None
         if isinstance(node, ast.Name) and node.id in _BARE_NAMES:
             return _BARE[_BARE_NAMES[node.id]]
+        if isinstance(node, ast.Name):
+            return forward_class_type(node.id, scope)
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _optional([_type_from_node(node.left, scope), _type_from_node(node.right, scope)])
@@ -213,6 +227,43 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
             return VarTupleType(item) if item is not None else None
         return _generic(origin, [_type_from_node(e, scope) for e in elts])
     return None
+
+
+def forward_class_type(name: str, scope: Optional[dict]) -> Optional[Type]:
+    """The type of a class the module defines further down, named in an
+    annotation read before its class statement ran (an instance made at
+    import time whose field holds such a class): read from the module's
+    source, with the id and base the class will have.  None when the
+    source has no class of that name at module level."""
+    from .classes import class_id_for
+
+    module_name = (scope or {}).get("__name__")
+    filename = (scope or {}).get("__file__")
+    if not module_name or not filename:
+        return None
+    tree = _module_tree(filename)
+    if tree is None:
+        return None
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == name:
+            base = None
+            if stmt.bases:
+                if len(stmt.bases) != 1 or stmt.keywords:
+                    return None
+                base = _type_from_node(stmt.bases[0], scope)
+                if base is not None and not isinstance(base, ClassType):
+                    return None  # (object, list, Generic[...]: not a compiled base)
+            return ClassType(name, class_id_for(module_name, name), base)
+    return None
+
+
+def _module_tree(filename: str) -> Optional[ast.Module]:
+    import linecache
+
+    from .source import _parsed_file
+
+    lines = linecache.getlines(filename)
+    return _parsed_file(filename, lines) if lines else None
 
 
 def _scope_value(node: ast.expr, scope: Optional[dict]) -> Any:

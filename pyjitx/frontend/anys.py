@@ -358,12 +358,8 @@ def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: a
     take positional arguments only (as Python's do), but for sort's
     keywords: `reverse` is passed as its one argument; a key function
     needs the static item type, so it is a compile-time error here."""
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in a method call on an Any is not supported")
+    # (`*t` and `**{...}` are unpacked before: calls.StaticCall)
     keywords = {kw.arg: kw.value for kw in node.keywords}
-    if None in keywords:
-        raise b.error(node, "**kwargs in a method call on an Any is not supported")
     args = [box(b, b.expr.value(arg), arg) for arg in node.args]
     if name == "sort":
         if args:

@@ -19,7 +19,8 @@ from ..ir import ops, passes
 from ..ir import primitives as prims
 from ..ir.types import (with_article, BOOL, DictType, ListType, SetType, FLOAT, INT, NONE, STR, FunctionRefType,
                         FunctionType, NDArrayType, NONE_SO_FAR, Type, has_open_array, holds_functions, join, unify)
-from .annotations import (SUPPORTED_TYPES_HINT, annotation_text, is_callable_annotation,
+from .annotations import (SUPPORTED_TYPES_HINT, annotation_scope, annotation_text,
+                          is_callable_annotation,
                           type_from_annotation)
 from . import narrowing
 from .classmethods import bound_classes
@@ -28,17 +29,15 @@ from .source import ParsedFunction
 from .ssa import SSABuilder
 
 _SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), if/elif/else, "
-                         "while, for, break, continue, return, pass, assert, try/except/finally, "
-                         "raise, with, del, nested def, nonlocal and expression statements")
+                         "match, while, for, break, continue, return, pass, assert, "
+                         "try/except/finally, raise, with, del, nested def, global, nonlocal "
+                         "and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
     ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
     ast.AsyncFunctionDef: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncFor: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
-    ast.Global: "compiled code reads module-level constants but cannot assign them; return "
-                "the new value instead",
-    ast.Match: "write the cases as if/elif tests",
 }
 
 
@@ -89,6 +88,16 @@ class FunctionBuilder:
         # looked up like a global (classmethods.py)
         self.class_bindings: Dict[str, type] = bound_classes(self.pyfunc, progress.key[1])
         self.locals = _assigned_names(self.node) | set(signature.param_names)
+        # errors about values whose type a later assignment may still widen
+        # (a local that is None so far): raised if the build ends without
+        # the rebuild that would tell (defer_error)
+        self.deferred_errors: List[CompileError] = []
+        # local -> the narrower type its last assignment gave it (write_var)
+        self.assigned_narrowings: Dict[str, Type] = {}
+        # module-level names this function declares `global` (module_state.py)
+        from .module_state import declared_names
+
+        self.state_names = declared_names(self.node)
         for name in self.class_bindings:
             if name in self.locals:
                 where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
@@ -160,6 +169,11 @@ class FunctionBuilder:
 
     def emit(self, op: ops.Op) -> ops.Op:
         assert self.block is not None
+        if isinstance(op, ops.PrimitiveCall) and op.operands and \
+                isinstance(op.operands[0], ops.ModuleConstant) and op.primitive.name in passes.MUTATORS:
+            from .module_constants import check_unchanged
+
+            check_unchanged(self, op)
         if op.line < 0:
             op.line = self.line
         self.block.ops.append(op)
@@ -212,7 +226,13 @@ class FunctionBuilder:
     # --------------------------------------------------------- variables
 
     def write_var(self, name: str, value: ops.Value, node: ast.AST) -> None:
+        if name in self.state_names:
+            from . import module_state
+
+            module_state.write(self, name, value, node)
+            return
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
+        assigned = value.type
         declared = self.declared_locals.get(name)
         if declared is not None and value.type != declared:
             from .anys import assign_declared
@@ -256,9 +276,20 @@ class FunctionBuilder:
         assert self.block is not None
         self.ssa.write(name, self.block, value)
         self.ssa.write("?" + name, self.block, ops.Constant(BOOL, True))
+        held = self.var_types.get(name)
+        if held is not None and narrowing.narrows(held, assigned):
+            # `if r is None: r = n` -- until the next assignment, r holds an int
+            self.narrowed[name] = assigned
+            self.assigned_narrowings[name] = assigned
+        else:
+            self.assigned_narrowings.pop(name, None)
 
     def read_var(self, name: str, node: ast.AST) -> ops.Value:
         assert self.block is not None
+        if name in self.state_names:
+            from . import module_state
+
+            return module_state.read(self, name, node)
         if name not in self.var_types:
             # Read before any assignment in source order (e.g. in a loop):
             # guess int; a different type learned later triggers a rebuild.
@@ -272,11 +303,14 @@ class FunctionBuilder:
     # ------------------------------------------------------------- build
 
     def _annotated_return_type(self) -> Optional[Type]:
+        preset = getattr(self.pyfunc, "__pjx_return_type__", None)
+        if preset is not None:  # generated code (module_constants): its exact type
+            return preset
         node = self.node.returns
         if node is None or inspect.isgeneratorfunction(self.pyfunc):
             return None  # a generator's annotation types its items (generators.py)
         annotation = self.pyfunc.__annotations__.get("return", annotation_text(node))
-        result = type_from_annotation(annotation, self.pyfunc.__globals__)
+        result = type_from_annotation(annotation, annotation_scope(self.pyfunc))
         if result is None:
             raise self.error(node, f"unsupported return type annotation '{annotation_text(node)}'",
                              hint=SUPPORTED_TYPES_HINT)
@@ -311,6 +345,8 @@ class FunctionBuilder:
         if self.block is not None:
             self.do_return(None, self.node)
         self._settle_none_locals()
+        if self.deferred_errors:  # no rebuild told the types they waited for
+            raise self.deferred_errors[0]
         self._settle_return_type()
         passes.simplify(self.fn)
         self._check_word_buffers()  # after simplify: no trivial block params left
@@ -379,8 +415,12 @@ class FunctionBuilder:
                 break  # unreachable code after return/break/continue
             self.line = self.lineno(stmt)
             self.statement(stmt)
-        # narrowings found here (an early return) end with these statements
+        # narrowings found here (an early return) end with these statements;
+        # what the last assignment to a local told still holds after them
+        assigned = {name: t for name, t in self.narrowed.items()
+                    if self.assigned_narrowings.get(name) == t}
         self.narrowed = narrowing.without(outer, narrowing.bound_names(body))
+        self.narrowed.update(assigned)
 
     def statement(self, stmt: ast.stmt) -> None:
         method = getattr(self, "stmt_" + type(stmt).__name__, None)
@@ -535,6 +575,11 @@ class FunctionBuilder:
 
         build_with(self, stmt)
 
+    def stmt_Match(self, stmt: ast.Match) -> None:
+        from .patterns import build_match
+
+        build_match(self, stmt)
+
     def stmt_Try(self, stmt: ast.Try) -> None:
         from .exceptions import build_try
 
@@ -560,6 +605,10 @@ class FunctionBuilder:
     def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> None:
         if isinstance(stmt.target, ast.Attribute):  # self.x: T = v (ClassInfo read the type)
             if stmt.value is not None:
+                declared = type_from_annotation(annotation_text(stmt.annotation),
+                                                self.pyfunc.__globals__)
+                if declared is not None:  # ([None] * n takes the declared item type)
+                    self.expected[id(stmt.value)] = declared
                 self._assign(stmt.target, self.expr.value(stmt.value))
             return
         if not isinstance(stmt.target, ast.Name):
@@ -604,7 +653,8 @@ class FunctionBuilder:
 
             obj = self.expr.unwrap(self.expr.value(stmt.target.value), stmt.target)
             current = get_attribute(self, obj, stmt.target)
-            result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
+            result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt,
+                                       inplace=True)
             set_attribute(self, obj, stmt.target.attr, result, stmt.target)
             return
         # (Python's grammar allows no other target)
@@ -620,7 +670,8 @@ class FunctionBuilder:
             self.write_var(stmt.target.id, result, stmt.target)
             return
         # (containers.binary changes lists, sets and dicts in place here)
-        result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt)
+        result = self.expr.binary(stmt.op, current, self.expr.value(stmt.value), stmt,
+                                  inplace=True)
         self.write_var(stmt.target.id, result, stmt.target)
 
     def stmt_Return(self, stmt: ast.Return) -> None:
@@ -718,15 +769,23 @@ class FunctionBuilder:
         outer = dict(self.narrowed)
         self.narrowed.update(paths.when_true)
         then_falls = self._build_arm(then_block, stmt.body, after)
+        then_end = dict(self.narrowed)
         else_falls = True
+        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body))
+        self.narrowed.update(paths.when_false)
         if else_block is not None:
-            self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body))
-            self.narrowed.update(paths.when_false)
             else_falls = self._build_arm(else_block, stmt.orelse, after)
+        else_end = dict(self.narrowed)
         self._continue_at(after)
         # after the if: what held before, unless an arm rebinds it; and what
         # the test told on the only path that falls through (an early return)
-        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body + stmt.orelse))
+        rebound = narrowing.bound_names(stmt.body + stmt.orelse)
+        self.narrowed = narrowing.without(outer, rebound)
+        if then_falls and else_falls:
+            # a name both ways narrowed alike (`if r is None: r = n`): narrowed after
+            for name in rebound:
+                if name in then_end and then_end[name] == else_end.get(name):
+                    self.narrowed[name] = then_end[name]
         if then_falls and not else_falls:
             self.narrowed.update(narrowing.without(paths.when_true, narrowing.bound_names(stmt.body)))
         elif else_falls and not then_falls:
@@ -799,8 +858,13 @@ class FunctionBuilder:
         self.narrowed = narrowing.without(
             self.narrowed, narrowing.bound_names(stmt.body + stmt.orelse + [stmt.target]))
 
+        before = dict(self.narrowed)
         build_for(self, stmt.target, stmt.iter, lambda: self.statements(stmt.body), stmt.orelse,
                   stmt, body=stmt.body)
+        # the body may run no time, and a break skips the else clause: what
+        # their assignments told holds after the loop in neither case
+        self.narrowed = narrowing.without(before, narrowing.bound_names(
+            stmt.body + stmt.orelse + [stmt.target]))
 
     def stmt_Break(self, stmt: ast.Break) -> None:
         assert self.loops, "'break' outside loop: Python's compiler refuses it"
@@ -822,6 +886,9 @@ class FunctionBuilder:
             from .contexts import leave
 
             leave(self, loop_depth)
+
+    def stmt_Global(self, stmt: ast.Global) -> None:
+        pass  # the names are module state throughout the function (module_state.py)
 
     def stmt_Assert(self, stmt: ast.Assert) -> None:
         paths = narrowing.paths_of(self, stmt.test)
@@ -910,6 +977,8 @@ class FunctionBuilder:
             key = f"free:{self.pyfunc.__module__}:{self.pyfunc.__qualname__}:{name}"
         elif name in self.pyfunc.__globals__:
             value = self.pyfunc.__globals__[name]
+            if name.startswith("__pjx_"):  # bound by pyjitx in code it generated
+                return value
             key = f"global:{self.pyfunc.__module__}:{name}"
         elif hasattr(builtins, name):
             return getattr(builtins, name)
@@ -917,6 +986,13 @@ class FunctionBuilder:
             raise self.error(node, f"name '{name}' is not defined")
         self.session.dependencies[key] = describe(value)
         return value
+
+    def module_annotation(self, name: str) -> Any:
+        """The module's annotation of global `name` (`VOCAB: Dict[str, int]
+        = {}`), if any: the type of a captured value."""
+        if name in self.pyfunc.__code__.co_freevars or name in self.class_bindings:
+            return None
+        return self.pyfunc.__globals__.get("__annotations__", {}).get(name)
 
     def default_values(self, pyfunc) -> Dict[str, Any]:
         return {

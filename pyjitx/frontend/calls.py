@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, ClassType, FunctionRefType,
-                        FunctionType, NDArrayType, Type, unify)
-from .annotations import is_callable_annotation, parameter_type, type_from_annotation
+from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
+                        FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
+from .annotations import (annotation_scope, is_callable_annotation, parameter_type,
+                          type_from_annotation)
 from .expressions import constant_value
 from .generators import called_generator
 from .session import describe
@@ -45,10 +46,13 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
         return found
     pyclass = original_class(base)
     if pyclass is not None:  # ClassName.CONSTANT or ClassName.static_method
-        for klass in pyclass.__mro__:
-            if node.attr in klass.__dict__:
-                b.session.depend_on("classattr", klass, node.attr, klass.__dict__[node.attr])
-                return klass.__dict__[node.attr]
+        from .classes import class_attribute
+
+        found = class_attribute(pyclass, node.attr)
+        if found is not None:
+            holder, value = found
+            b.session.depend_on("classattr", holder, node.attr, value)
+            return value
         raise b.error(node, f"type object '{pyclass.__name__}' has no attribute '{node.attr}'")
     if not isinstance(base, types.ModuleType):
         raise b.error(node, f"'{ast.unparse(node)}': compiled code cannot read attributes of "
@@ -87,6 +91,14 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     elif isinstance(func, ast.Attribute):
         if _is_super_call(func.value):
             return classes.super_call(b, node, func)
+        written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
+        if written is not None:
+            return written
+        unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
+        if unbound is not None:
+            from .closures import call_value
+
+            return call_value(b, unbound, node)
         if not _is_module_path(b, func.value):
             return _method_call(b, node, func)
         target = resolve_attribute(b, func)
@@ -104,34 +116,47 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if isinstance(callee.type, ClassType):
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
-    reject_unpacking(b, node)
+    from .signatures import StaticCall, has_unpacking
     from . import stdclasses
 
-    special = stdclasses.call(b, node, target)  # enum/named-tuple classes, dataclasses' functions
+    # enum/named-tuple classes, dataclasses' functions (they read a fixed argument list)
+    if has_unpacking(node) and stdclasses.claims_call(target):
+        with StaticCall(b, node, f"{getattr(target, '__name__', 'the callee')}()") as call:
+            special = stdclasses.call(b, call, target)
+    else:
+        special = stdclasses.call(b, node, target)
     if special is not None:
         return special
+    container_base = _bare_container_subclass(target)
+    if container_base is not None:  # class OrderedCollection(list): pass
+        target = container_base
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
-        return handler(b, node, target)
+        if target in (builtins.print, builtins.min, builtins.max):  # (they unpack *xs)
+            return handler(b, node, target)
+        with StaticCall(b, node, f"{target.__name__}()") as call:
+            return handler(b, call, target)
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
-    if target is classes.blank_instance:
-        return classes.blank(b, node)
     if isinstance(target, staticmethod):
         target = target.__func__
     from . import arrays
 
-    if arrays.is_array_function(target):
-        return arrays.call_function(b, node, target)
-    math_name = _MATH_BY_OBJECT.get(_identity(target))
-    if math_name is not None:
-        return _math_call(b, node, math_name)
-    unicodedata_name = _UNICODEDATA_BY_OBJECT.get(_identity(target))
-    if unicodedata_name is not None:
-        return _unicodedata_call(b, node, unicodedata_name)
+    for test, build in ((lambda t: t is classes.blank_instance,
+                         lambda call: classes.blank(b, call)),
+                        (arrays.is_array_function,
+                         lambda call: arrays.call_function(b, call, target)),
+                        (lambda t: _identity(t) in _MATH_BY_OBJECT,
+                         lambda call: _math_call(b, call, _MATH_BY_OBJECT[_identity(target)])),
+                        (lambda t: _identity(t) in _UNICODEDATA_BY_OBJECT,
+                         lambda call: _unicodedata_call(
+                             b, call, _UNICODEDATA_BY_OBJECT[_identity(target)]))):
+        if test(target):
+            with StaticCall(b, node, f"{ast.unparse(func)}()") as call:
+                return build(call)
     if _is_dispatcher(target) and isinstance(target.py_func, types.FunctionType):
         return user_call(b, node, target.py_func)
     if isinstance(target, types.FunctionType):
@@ -147,17 +172,6 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
                        "round/int/float/bool/pow, the math module and unicodedata's normalize/"
                        "is_normalized/category/combining; to call other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
-
-
-def reject_unpacking(b: "FunctionBuilder", node: ast.Call) -> None:
-    """f(*args) and f(**kwargs) are not compiled: argument lists are fixed
-    at compile time."""
-    for arg in node.args:
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in calls is not supported")
-    for kw in node.keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
 
 
 def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileError:
@@ -176,8 +190,9 @@ def _suggest_pyfunc(exc: CompileError, target: types.FunctionType) -> CompileErr
 
 
 def _is_super_call(node: ast.expr) -> bool:
+    """super() or super(C, self)."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "super" and not node.args and not node.keywords)
+            and node.func.id == "super" and len(node.args) in (0, 2) and not node.keywords)
 
 
 def _count(n: int, noun: str) -> str:
@@ -213,23 +228,41 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
         return isinstance(target, types.ModuleType) or original_class(target) is not None or \
             is_class_path(target)
     if isinstance(node, ast.Attribute):
-        return _is_module_path(b, node.value)
+        if not _is_module_path(b, node.value):
+            return False
+        # config.VOCAB is a value (its .get is a method call on it), while
+        # os.path and Shape.Inner name a module and a class
+        try:
+            target = resolve_attribute(b, node)
+        except Exception:
+            return True  # (the caller reports what is wrong with it)
+        from .module_constants import captures
+
+        return not captures(b, target)
     return False
 
 
 def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops.Value:
+    receiver = b.expr.unwrap(b.expr.value(func.value), func)
+    if not isinstance(receiver.type, ClassType):  # (an instance's methods bind *xs themselves)
+        from .signatures import StaticCall
+
+        with StaticCall(b, node, f"{func.attr}()") as call:
+            return _builtin_method_call(b, call, func, receiver)
+    from .classes import method_call
+
+    return method_call(b, receiver, func.attr, node)
+
+
+def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute,
+                         receiver: ops.Value) -> ops.Value:
     from . import containers, strings
     from ..ir.types import BYTES, STR
 
-    receiver = b.expr.unwrap(b.expr.value(func.value), func)
     if is_any(receiver.type):
         from . import anys
 
         return anys.method_call(b, receiver, func.attr, node)
-    if isinstance(receiver.type, ClassType):
-        from .classes import method_call
-
-        return method_call(b, receiver, func.attr, node)
     from .stdclasses import method_call as std_method
 
     special = std_method(b, receiver, func.attr, node)  # of an enum member, a named tuple
@@ -262,63 +295,37 @@ def _is_dispatcher(obj: Any) -> bool:
 
 def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
                    given: Optional[List[ops.Value]] = None, skip_first: bool = False) -> List[ops.Value]:
-    """The values of pyfunc's parameters at a call: `given` positionally,
-    else the call node's arguments and keywords, then defaults (scalars).
-    `skip_first` leaves out the first parameter (a method's self)."""
-    params = list(inspect.signature(pyfunc).parameters.values())
-    if skip_first:
-        params = params[1:]
-    for p in params:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise b.error(node, f"'{pyfunc.__name__}' takes *args/**kwargs, which compiled "
-                          "calls do not support")
-    bound: Dict[str, Tuple[ops.Value, ast.AST]] = {}
+    """The values of pyfunc's parameters at a call, as CPython binds them
+    (pyjitx.frontend.signatures): `given` positionally, else the call
+    node's arguments (`*xs` and `**kw` included), then defaults; `*args`
+    as a tuple, `**kwargs` as a dict.  `skip_first` leaves out the first
+    parameter (a method's self)."""
+    from .signatures import Flat, Spec, bind, declared_types, flatten
+
+    spec = Spec.of_function(pyfunc, skip_first)
     if given is not None:
-        positional: List[Tuple[ops.Value, ast.AST]] = [(v, node) for v in given]
-        keywords: List[ast.keyword] = []
+        flat = Flat()
+        flat.positional = [(v, node) for v in given]
     else:
         assert isinstance(node, ast.Call)
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                raise b.error(arg, "*args in calls is not supported")
-        positional = [(b.expr.value(arg), arg) for arg in node.args]
-        keywords = node.keywords
-    if len(positional) > len(params):
-        raise b.error(node, f"{pyfunc.__name__}() takes {_count(len(params), 'positional argument')} "
-                      f"but {len(positional)} {'was' if len(positional) == 1 else 'were'} given")
-    for p, (value, where) in zip(params, positional):
-        if p.kind == p.KEYWORD_ONLY:
-            raise b.error(where, f"{pyfunc.__name__}() got too many positional arguments")
-        bound[p.name] = (value, where)
-    names = {p.name for p in params}
-    for kw in keywords:
-        if kw.arg is None:
-            raise b.error(kw, "**kwargs in calls is not supported")
-        if kw.arg not in names:
-            raise b.error(kw, f"{pyfunc.__name__}() got an unexpected keyword argument '{kw.arg}'")
-        if kw.arg in bound:
-            raise b.error(kw, f"{pyfunc.__name__}() got multiple values for argument '{kw.arg}'")
-        bound[kw.arg] = (b.expr.value(kw.value), kw.value)
-    values: List[ops.Value] = []
-    for p in params:
-        if p.name in bound:
-            values.append(bound[p.name][0])
-        elif p.default is not inspect.Parameter.empty:
-            b.session.depend_on("default", pyfunc, p.name, p.default)
-            value = constant_value(p.default)
-            if value is None and isinstance(p.default, (str, bytes)):
-                value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
-            if value is None:
-                from .dataclasses_ import default_value
+        flat = flatten(b, node, spec.shown())
 
-                value = default_value(b, p.default, node)  # a field's factory, a named tuple
-            if value is None:
-                raise b.error(node, f"default value of parameter '{p.name}' of "
-                              f"{pyfunc.__name__}() is not an int, float, bool, str or None")
-            values.append(value)
-        else:
-            raise b.error(node, f"{pyfunc.__name__}() missing required argument: '{p.name}'")
-    return values
+    def default_of(p: inspect.Parameter) -> ops.Value:
+        b.session.depend_on("default", pyfunc, p.name, p.default)
+        value = constant_value(p.default)
+        if value is None and isinstance(p.default, (str, bytes)):
+            value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
+        if value is None:
+            from .dataclasses_ import default_value
+
+            value = default_value(b, p.default, node)  # a field's factory, a named tuple
+        if value is None:
+            raise b.error(node, f"default value of parameter '{p.name}' of "
+                          f"{pyfunc.__name__}() is not an int, float, bool, str or None")
+        return value
+
+    values = bind(b, spec, flat, node, default_of, declared_types(pyfunc, spec))
+    return [values[p.name] for p in spec.params]
 
 
 def user_call(b: "FunctionBuilder", node: ast.Call, pyfunc: types.FunctionType,
@@ -342,27 +349,53 @@ def call_compiled(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTyp
     checked against the parameter's annotation.  `compile_time`: the types
     of leading parameters that are no run-time values (a classmethod's
     class, see classmethods.py); they are not among `values`."""
-    args, arg_types = typed_arguments(b, node, pyfunc, values, compile_time)
+    checked: List[str] = []
+    args, arg_types = typed_arguments(b, node, pyfunc, values, compile_time, checked)
     try:
         callee = b.session.function_for(pyfunc, tuple(arg_types))
     except CompileError as exc:
         if not suggest_pyfunc:
             raise
         raise _suggest_pyfunc(exc, pyfunc) from None
+    if checked:
+        _check_lists_kept(b, node, pyfunc, tuple(arg_types), checked)
     return b.emit(ops.Call(callee, args, b.lineno(node)))
 
 
+def _check_lists_kept(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
+                      arg_types: Tuple[Type, ...], names: List[str]) -> None:
+    """A List[Optional[T]] passed as a List[T] is the same list, checked to
+    hold no None when the call is made: sound only if the callee neither
+    changes it nor keeps it (a None stored later would be read as a T)."""
+    from ..ir.passes import mutated_params
+
+    fn = b.session.functions.get((pyfunc, arg_types))
+    changed = set(names) if fn is None else mutated_params(fn) & set(names)
+    if changed:
+        name = sorted(changed)[0]
+        raise b.error(node, f"argument '{name}' of {pyfunc.__name__}() is a list that may hold "
+                      f"None, and {pyfunc.__name__}() changes or keeps it",
+                      hint=f"annotate the parameter as a list of Optional[...] items, or build "
+                           f"the list without None")
+
+
 def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
-                    values: List[ops.Value], compile_time: Tuple[Type, ...] = ()
-                    ) -> Tuple[List[ops.Value], List[Type]]:
+                    values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
+                    checked: Optional[List[str]] = None) -> Tuple[List[ops.Value], List[Type]]:
     """Bound argument values checked against and widened to pyfunc's
     annotations, with the parameter types they give (the annotation, or
-    the argument's own type), after the `compile_time` ones."""
+    the argument's own type), after the `compile_time` ones.  An Optional
+    value for a parameter of its item type is checked at run time, and so
+    is a list of Optional items for a list parameter (when `checked`
+    collects their names, for the caller to make sure the callee keeps no
+    such list)."""
     params = list(inspect.signature(pyfunc).parameters.values())[len(compile_time):]
     args: List[ops.Value] = []
     arg_types: List[Type] = list(compile_time)
     annotations = getattr(pyfunc, "__annotations__", {})
     from .closures import check_passable
+
+    from .signatures import varargs_type
 
     for p, value in zip(params, values):
         where = node
@@ -374,8 +407,10 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
             args.append(value)
             arg_types.append(value.type)  # specialised on the function(s) given
             continue
-        declared = (parameter_type(annotations[p.name], p.default, pyfunc.__globals__)
+        declared = (parameter_type(annotations[p.name], p.default, annotation_scope(pyfunc))
                     if p.name in annotations else None)
+        if declared is not None:  # *args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T]
+            declared = varargs_type(p, declared)
         if p.name in annotations and declared is None:
             raise b.error(node, f"parameter '{p.name}' of {pyfunc.__name__}() has an unsupported "
                           f"annotation {annotations[p.name]!r}")
@@ -383,8 +418,29 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
                 and declared.is_generic and declared.accepts(value.type)):
             declared = value.type  # an open NDArray parameter: specialised on the argument
         if declared is not None and value.type != declared:
+            if _present_items_list(value.type, declared) and checked is not None:
+                what = f"argument '{p.name}' of {pyfunc.__name__}()"
+                b.emit(ops.PrimitiveCall(prims.LIST_CHECK_PRESENT, [
+                    value, ops.Constant(prims.CSTR, what), ops.Constant(prims.CSTR, str(declared))],
+                    b.lineno(where)))
+                value = b.emit(ops.OptionalOp("wrap", value, declared))  # (the same list)
+                checked.append(p.name)
+                args.append(value)
+                arg_types.append(declared)
+                continue
+            if value.type == NONE_SO_FAR and declared.is_refcounted:
+                # a local that is None so far: an assignment further on may
+                # make it an Optional[...] of this type (a rebuild then)
+                b.deferred_errors.append(b.error(
+                    where, f"argument '{p.name}' of {pyfunc.__name__}() must be {declared}, "
+                           "not None"))
+                args.append(ops.Undefined(declared))
+                arg_types.append(declared)
+                continue
+            optional_item = isinstance(value.type, OptionalType) and (
+                value.type.item == declared or unify(value.type.item, declared) == declared)
             if unify(value.type, declared) != declared and not (value.type == BOOL and declared == INT) \
-                    and not is_any(value.type):  # (an Any is checked at run time)
+                    and not is_any(value.type) and not optional_item:  # (an Any is checked at run time)
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be "
                               f"{declared}, not {value.type}")
             value = b.expr.coerce(value, declared, where)
@@ -393,7 +449,35 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
     return args, arg_types
 
 
+def _present_items_list(given: Type, declared: Type) -> bool:
+    """Is `given` a List[Optional[T]] (T held as a pointer) and `declared`
+    the List[T] (or List of a base class of T) of the same objects?"""
+    if not (isinstance(given, ListType) and isinstance(declared, ListType)
+            and isinstance(given.item, OptionalType)):
+        return False
+    item, want = given.item.item, declared.item
+    if isinstance(item, ClassType) and isinstance(want, ClassType):
+        return item.is_subclass_of(want)
+    return item == want and want.is_refcounted
+
+
 # ------------------------------------------------------------- built-ins
+
+
+def _bare_container_subclass(target: Any) -> Optional[type]:
+    """list, dict or set, when target is a subclass of it that adds nothing
+    (only a docstring, `pass`): compiled code builds and holds its
+    instances as the base container, which behaves the same in every way
+    but `type()` and isinstance() against the subclass (docs/guide/
+    semantics.md)."""
+    if not isinstance(target, type) or target in (list, dict, set):
+        return None
+    for base in (list, dict, set):
+        if target.__bases__ == (base,):
+            own = set(target.__dict__) - {"__module__", "__qualname__", "__doc__", "__dict__",
+                                          "__weakref__", "__annotations__"}
+            return base if not own else None
+    return None
 
 
 def _positional(b: "FunctionBuilder", node: ast.Call, name: str, low: int, high: int,
@@ -431,6 +515,10 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if is_any(value.type):
         return b.emit(ops.PrimitiveCall(prims.ANY_UNARY, [ops.Constant(INT, 3), value],
                                         b.lineno(node)))
+    if isinstance(value.type, ClassType):  # __abs__
+        from . import operators
+
+        return operators.unary(b, "abs", value, node)
     value = _numeric(b, value, node, "abs")
     if value.type == FLOAT:
         return b.emit(ops.Unary("float_abs", value))
@@ -441,7 +529,15 @@ def _abs(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 
 def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
+    from .signatures import StaticCall, flatten, has_unpacking
+
     name = target.__name__
+    if has_unpacking(node):
+        flat = flatten(b, node, f"{name}()")
+        if flat.rest is not None and not flat.positional and flat.mapping is None:
+            return _min_max_unpacked(b, node, name, flat)
+        with StaticCall(b, node, f"{name}()", flat) as call:
+            return _min_max(b, call, target)
     if len(node.args) == 1 or node.keywords:
         return _min_max_iterable(b, node, name)
     values = [b.expr.value(a) for a in node.args]
@@ -464,6 +560,40 @@ def _min_max(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         current = b.emit(ops.Select(better, b.expr.coerce(v, result_type, arg),
                                     b.expr.coerce(current, result_type, node)))
     return current
+
+
+def _min_max_unpacked(b: "FunctionBuilder", node: ast.Call, name: str, flat) -> ops.Value:
+    """min(*xs) / max(*xs, key=...): of the items, as of separate arguments
+    -- so one item is iterated itself, and none is a TypeError."""
+    from .signatures import _as_list, fail_if
+
+    items = _as_list(b, flat.rest, node)
+    count = b.emit(ops.Length(items))
+    keywords = {k: (v, where) for k, v, where in flat.keywords}
+    for key in keywords:
+        if key not in ("key", "default"):
+            raise b.error(node, f"{name}() got an unexpected keyword argument '{key}'")
+    if "default" in keywords:
+        fail_if(b, b.emit(ops.Compare("gt", count, ops.Constant(INT, 1))),
+                f"Cannot specify a default for {name}() with multiple positional arguments", node)
+    fail_if(b, b.emit(ops.Compare("eq", count, ops.Constant(INT, 0))),
+            f"{name} expected at least 1 argument, got 0", node)
+    item = items.type.item
+    if item.is_refcounted or is_any(item):
+        raise b.error(node, f"{name}(*xs) of {item} items is not supported",
+                      hint=f"call {name}(xs) on the sequence itself")
+    fail_if(b, b.emit(ops.Compare("eq", count, ops.Constant(INT, 1))),
+            f"'{item}' object is not iterable", node)
+    hidden = {}
+    for key, (value, where) in keywords.items():
+        hidden[key] = ast.copy_location(ast.Name(id=f".{name}{key}{b.next_loop_id()}",
+                                                 ctx=ast.Load()), where)
+        b.lambda_bindings[hidden[key].id] = value
+    try:
+        return _best_of(b, node, name, items, hidden.get("key"), None)
+    finally:
+        for n in hidden.values():
+            b.lambda_bindings.pop(n.id, None)
 
 
 def _arguments_as_list(b: "FunctionBuilder", node: ast.Call, name: str,
@@ -646,7 +776,7 @@ def _pow(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 
 def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     (value,) = _positional(b, node, "len", 1, 1)
-    value = b.expr.unwrap(value, node)
+    value = b.expr.unwrap(value, node, "object of type 'NoneType' has no len()")
     if is_any(value.type):
         from . import anys
 
@@ -690,6 +820,12 @@ def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
     from ..ir.types import STR
 
+    from .typeof import text
+
+    if len(node.args) == 1 and not node.keywords:
+        shown = text(b, node.args[0])  # str(type(x)): "<class 'int'>"
+        if shown is not None:
+            return shown
     values = _positional(b, node, "str", 0, 1)
     if not values:
         return ops.Constant(STR, "")
@@ -699,6 +835,12 @@ def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _repr(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     from . import strings
 
+    from .typeof import text
+
+    if len(node.args) == 1 and not node.keywords:
+        shown = text(b, node.args[0])
+        if shown is not None:
+            return shown
     (value,) = _positional(b, node, "repr", 1, 1)
     return strings.to_repr(b, value, node)
 
@@ -966,15 +1108,20 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
     from .loops import build_for
 
     is_any = target is builtins.any
-    # over a generator, the loop stops it at the first deciding item, as
-    # CPython does (what it would have yielded next never runs)
-    generator = len(node.args) == 1 and called_generator(b, node.args[0])
-    items = None if generator else _iterable_arg(b, node, "any" if is_any else "all")
+    # over a generator (function or expression), the loop stops it at the
+    # first deciding item, as CPython does (what it would have yielded next
+    # never runs: no side effect, no exception, no walrus binding)
+    arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+    generator = arg is not None and called_generator(b, arg)
+    expression = isinstance(arg, ast.GeneratorExp)
+    items = None if generator or expression else \
+        _iterable_arg(b, node, "any" if is_any else "all")
     holder = f".anyall{b.next_loop_id()}"
     b.write_var(holder, ops.Constant(BOOL, not is_any), node)
+    depth = len(b.loops)  # the outermost loop of the iteration: where a hit leaves
 
-    def body() -> None:
-        truth = b.expr.truthy(b.loop_item, node)
+    def decide(item: ops.Value) -> None:
+        truth = b.expr.truthy(item, node)
         hit = b.new_block("hit")
         miss = b.new_block("miss")
         if is_any:
@@ -985,13 +1132,16 @@ def _any_all(b: "FunctionBuilder", node: ast.Call, target) -> ops.Value:
         b.seal(miss)
         b.start(hit)
         b.write_var(holder, ops.Constant(BOOL, is_any), node)
-        b.goto(b.loops[-1].break_target)
+        b.goto(b.loops[depth].break_target)
         b.start(miss)
 
-    if generator:
-        build_for(b, None, node.args[0], body, [], node)
+    if expression:
+        scoped = containers.own_scope(arg, b.next_loop_id())
+        containers.build_generators(b, scoped.generators, 0, lambda: decide(b.expr.value(scoped.elt)))
+    elif generator:
+        build_for(b, None, arg, lambda: decide(b.loop_item), [], node)
     else:
-        build_for(b, None, node, body, [], node, iterable=items)
+        build_for(b, None, node, lambda: decide(b.loop_item), [], node, iterable=items)
     return b.read_var(holder, node)
 
 
@@ -1076,34 +1226,6 @@ def _issubclass(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     return kind_test(b, value, node.args[1], node, "issubclass")
 
 
-def _print(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
-    from . import strings
-    from ..ir.types import STR
-
-    sep, end = ops.Constant(STR, " "), ops.Constant(STR, "\n")
-    for kw in node.keywords:
-        value = b.expr.value(kw.value)
-        if kw.arg == "sep":
-            sep = value
-        elif kw.arg == "end":
-            end = value
-        elif kw.arg == "flush":
-            continue
-        else:
-            raise b.error(kw, f"print() keyword '{kw.arg}' is not supported")
-        if value.type != STR:
-            raise b.error(kw, f"{kw.arg} must be a str")
-    pieces = []
-    for i, arg in enumerate(node.args):
-        if i:
-            pieces.append(sep)
-        pieces.append(strings.to_str(b, b.expr.value(arg), arg))
-    pieces.append(end)
-    text = strings.concat_all(b, pieces, node)
-    strings.emit_prim(b, prims.PRINT, [text], node)
-    return ops.Constant(NONE, None)
-
-
 def _materialised(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     """range/enumerate/zip/reversed used as a value (not directly in a for
     loop): its items as a list, [x for x in <call>]."""
@@ -1125,14 +1247,22 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.dict): _dict, id(builtins.sorted): _sorted, id(builtins.sum): _sum,
     id(builtins.any): _any_all, id(builtins.all): _any_all, id(builtins.isinstance): _isinstance,
     id(builtins.issubclass): _issubclass,
-    id(builtins.print): _print,
+    id(builtins.print): lambda b, node, target: _module('printing').print_call(b, node, target),
     id(builtins.len): _len, id(builtins.str): _str, id(builtins.repr): _repr,
     id(builtins.ascii): _ascii,
     id(builtins.ord): _ord, id(builtins.chr): _chr, id(builtins.format): _format,
     id(builtins.abs): _abs, id(builtins.min): _min_max, id(builtins.max): _min_max,
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
+    id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
 }
+
+
+def _module(name: str):
+    """A frontend module that imports this one (imported when first used)."""
+    import importlib
+
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 # ------------------------------------------------------------------ math

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import ast
 import inspect
+import io
 import zlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import CompileError
 from ..ir import cpython, ops
-from ..ir.types import (BOOL, INT, NONE, STR, ClassType, OptionalType, Type, has_unknown, is_any,
-                        holds_functions, unify, with_article)
+from ..ir.types import (BOOL, INT, NONE, NONE_SO_FAR, STR, ClassType, OptionalType, Type, has_unknown, is_any,
+                        assignable, holds_functions, unify, with_article)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -37,7 +38,31 @@ def blank_instance(cls: type) -> Any:
 def class_id(pyclass: type) -> int:
     """Stable across processes (compiled code and caches may outlive one):
     derived from the qualified name, as user exception kinds are."""
-    return zlib.crc32(f"{pyclass.__module__}.{pyclass.__qualname__}".encode()) | (1 << 32)
+    return class_id_for(pyclass.__module__, pyclass.__qualname__)
+
+
+def class_id_for(module: str, qualname: str) -> int:
+    return zlib.crc32(f"{module}.{qualname}".encode()) | (1 << 32)
+
+
+# user class -> the Python type pyjitx.compile made of it (pyjitx/classes.py
+# registers each): attributes assigned to that type after the class
+# statement (`Strength.REQUIRED = Strength(0)`) live in its __dict__
+COMPILED_TYPES: Dict[type, type] = {}
+
+
+def class_attribute(pyclass: type, name: str) -> Optional[Tuple[type, Any]]:
+    """(the class whose dictionary holds it, the value) of class attribute
+    `name` of a user class, looking in the compiled type of each class of
+    the MRO before the class itself; None if no class has it."""
+    for klass in pyclass.__mro__:
+        compiled = COMPILED_TYPES.get(klass)
+        if compiled is not None and name in compiled.__dict__ and \
+                name not in compiled.__dict__.get("__pjx_made__", ()):
+            return compiled, compiled.__dict__[name]
+        if name in klass.__dict__:
+            return klass, klass.__dict__[name]
+    return None
 
 
 def original_class(obj: Any) -> Optional[type]:
@@ -45,6 +70,10 @@ def original_class(obj: Any) -> Optional[type]:
     pyjitx.compile made of one), or None if obj is no compilable class."""
     if not isinstance(obj, type):
         return None
+    if obj is io.StringIO:  # stood in for by a class written in the subset
+        from ..stringio import StringIO
+
+        obj = StringIO
     original = obj.__dict__.get("__pjx_class__")
     if original is not None:
         return original
@@ -123,12 +152,15 @@ class ClassInfo:
         self.field_names: List[str] = list(self.base.field_names) if self.base else []
         self.field_types: Dict[str, Type] = dict(self.base.field_types) if self.base else {}
         self.defaults: Dict[str, Any] = dict(self.base.defaults) if self.base else {}
+        # annotations are read when the class is first compiled for (settle):
+        # they may name classes defined after this one
+        self.pending_annotations: List[Tuple[str, Any, Any]] = []
         own_annotations = self.pyclass.__dict__.get("__annotations__", {})
         for name, annotation in own_annotations.items():
             if "ClassVar" in str(annotation):
                 continue
-            t = self._annotation_type(annotation, f"attribute '{name}'")
-            self._add_field(name, t)
+            self._add_field(name, None)
+            self.pending_annotations.append((name, annotation, None))
             if name in pyclass.__dict__ and not inspect.ismemberdescriptor(pyclass.__dict__[name]):
                 self.defaults[name] = pyclass.__dict__[name]
         for name in slot_names(pyclass):  # __slots__ name the fields (typed below)
@@ -137,9 +169,9 @@ class ClassInfo:
         self.assigned_in_init: List[str] = []
         if inspect.isfunction(init):
             for name, annotation in _self_assignments(init):
-                declared = (self._annotation_type(annotation, f"attribute '{name}'", init)
-                            if annotation is not None else None)
-                self._add_field(name, declared)
+                self._add_field(name, None)
+                if annotation is not None:
+                    self.pending_annotations.append((name, annotation, init))
                 self.assigned_in_init.append(name)
         # virtual methods: the base's slots first (an override keeps its slot)
         self.vtable: List[str] = list(self.base.vtable) if self.base else []
@@ -193,10 +225,21 @@ class ClassInfo:
     def field_index(self, name: str) -> Optional[int]:
         return self.field_names.index(name) if name in self.field_names else None
 
+    def read_annotations(self) -> None:
+        """The declared types of the annotated fields (once)."""
+        if self.base is not None:
+            self.base.read_annotations()
+            for name, t in self.base.field_types.items():
+                self.field_types.setdefault(name, t)
+        pending, self.pending_annotations = self.pending_annotations, []
+        for name, annotation, where in pending:
+            self._add_field(name, self._annotation_type(annotation, f"attribute '{name}'", where))
+
     def settle(self, session: "CompileSession") -> None:
         """Learns the types of unannotated fields by building __init__."""
         if self.settled or self.settling:
             return
+        self.read_annotations()
         if self.base is not None:
             self.base.settle(session)
             for name in self.base.field_names:  # learned while settling the base
@@ -264,11 +307,9 @@ class ClassInfo:
         params = list(inspect.signature(method).parameters.values())
         types: List[Type] = [self_type or self.type] if skip_self else []
         given = exit_exception_params(method) if method.__name__ == "__exit__" else {}
+        from .signatures import varargs_type
+
         for p in params[1:] if skip_self else params:
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise error(self.pyclass, f"{method.__qualname__}: *args/**kwargs are not "
-                            "supported", method=method, name=p.name,
-                            hint="methods of compiled classes take a fixed list of parameters")
             if p.name in given:
                 types.append(given[p.name])
                 continue
@@ -278,7 +319,9 @@ class ClassInfo:
                             hint="methods of compiled classes take annotated parameters (a "
                                  "method is compiled once, for every caller); annotate it Any "
                                  "to take values of several types")
-            types.append(self._annotation_type(p.annotation, f"parameter '{p.name}'", method))
+            # (*args: T is a Tuple[T, ...], **kwargs: T a Dict[str, T])
+            types.append(varargs_type(p, self._annotation_type(p.annotation,
+                                                               f"parameter '{p.name}'", method)))
         return tuple(types)
 
 
@@ -488,11 +531,15 @@ def user_subclasses(pyclass: type) -> List[type]:
     """Every subclass of a user class defined so far (not the Python types
     pyjitx.compile makes), at any depth."""
     found: List[type] = []
-    for sub in pyclass.__subclasses__():
-        if sub.__dict__.get("__pjx_class__") is not None:
+    # (a class derived from a decorated class derives from the type pyjitx
+    # made of it, not from the user's class itself)
+    compiled = COMPILED_TYPES.get(pyclass)
+    direct = pyclass.__subclasses__() + (compiled.__subclasses__() if compiled else [])
+    for sub in direct:
+        if sub.__dict__.get("__pjx_class__") is not None or sub in found:
             continue  # the Python type pyjitx made of a class
         found.append(sub)
-        found.extend(user_subclasses(sub))
+        found.extend(s for s in user_subclasses(sub) if s not in found)
     return found
 
 
@@ -503,6 +550,10 @@ def class_constant(b: "FunctionBuilder", value: Any, node: ast.AST) -> ops.Value
     constant = constant_value(value)
     if constant is None and isinstance(value, (str, bytes)):
         return b.expr.value(ast.copy_location(ast.Constant(value), node))
+    from . import module_constants
+
+    if constant is None and module_constants.captures(b, value):
+        return module_constants.read(b, ast.unparse(node), value, node)
     if constant is None:
         raise b.error(node, f"class attribute of type {type(value).__name__} cannot be used "
                       "in compiled code", hint="class-level int, float, bool, None, str and "
@@ -547,7 +598,7 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
         else:
             field_type = info.learn_field(name, value.type)
     if value.type != field_type:
-        if unify(value.type, field_type) != field_type and not is_any(value.type):
+        if not assignable(value.type, field_type) and not is_any(value.type):
             raise b.error(node, f"attribute '{name}' of {t} holds {with_article(field_type)}, "
                           f"not {with_article(value.type)}")
         value = b.expr.coerce(value, field_type, node)  # (an Any checked at run time)
@@ -616,7 +667,16 @@ def call_method(b: "FunctionBuilder", receiver: ops.Value, method: Any, owner: O
     call_args: List[ops.Value] = [receiver]
     for value, t, name in zip(values, param_types[1:], list(inspect.signature(method).parameters)[1:]):
         if value.type != t:
-            if unify(value.type, t) != t and not (value.type == BOOL and t.is_numeric):
+            if value.type == NONE_SO_FAR and t.is_refcounted:
+                # None so far: a later assignment may widen it (see calls.py)
+                b.deferred_errors.append(b.error(node, f"argument '{name}' of "
+                                                 f"{method.__qualname__}() must be {t}, not None"))
+                call_args.append(ops.Undefined(t))
+                continue
+            optional_item = isinstance(value.type, OptionalType) and (
+                value.type.item == t or unify(value.type.item, t) == t)
+            if unify(value.type, t) != t and not (value.type == BOOL and t.is_numeric) \
+                    and not optional_item:  # (an Optional is checked at the call)
                 raise b.error(node, f"argument '{name}' of {method.__qualname__}() must be "
                               f"{t}, not {value.type}")
             value = b.expr.coerce(value, t, node)
@@ -653,6 +713,11 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str, node: ast.
             return method_call(b, field, "__call__", node)
         raise b.error(node, f"attribute '{name}' holds {with_article(field.type)}, which is "
                       "not callable")
+    from . import subclass_dispatch
+
+    dispatched = subclass_dispatch.call(b, receiver, name, node)  # defined by subclasses only
+    if dispatched is not None:
+        return dispatched
     raise b.error(node.func, f"'{t}' object has no method '{name}'")
 
 
@@ -663,10 +728,15 @@ def super_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> ops
 
     self_name = b.node.args.args[0].arg if b.node.args.args else None
     in_classmethod = self_name in b.class_bindings
-    receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
-    if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
-        raise b.error(func.value, "super() is supported inside methods of compiled classes")
-    defining = _defining_class(b)
+    if func.value.args:  # super(C, self): the lookup starts after C (methods.py)
+        from .methods import explicit_super
+
+        defining, receiver = explicit_super(b, func.value, in_classmethod)
+    else:
+        receiver = b.read_var(self_name, node) if self_name and not in_classmethod else None
+        if not in_classmethod and (receiver is None or not isinstance(receiver.type, ClassType)):
+            raise b.error(func.value, "super() is supported inside methods of compiled classes")
+        defining = _defining_class(b)
     if defining.base is None:
         if func.attr == "__init__" and not in_classmethod:
             return _none()  # object.__init__
@@ -737,9 +807,18 @@ def isinstance_check(b: "FunctionBuilder", value: ops.Value, pyclass: type, node
 
 
 def build_vtables(session: "CompileSession") -> None:
-    """Compiles every virtual method of each class the module instantiates
-    (its descriptor's vtable must be complete: the instance may reach code
-    compiled elsewhere that calls any of them), then records the layouts."""
+    """Compiles the virtual methods each class the module instantiates needs
+    in its descriptor's vtable, then records the layouts.
+
+    A call through a vtable happens only when the receiver's class is a
+    proper subclass of the call's static class (op_VirtualCall calls the
+    static class's method directly when the ids match).  So an instance's
+    vtable is read only at the slots its proper bases declare: those are
+    compiled (the instance may reach code compiled elsewhere that calls any
+    of them); the slots of methods its own class adds stay empty -- their
+    calls through this class are always direct.  A class without a compiled
+    base compiles nothing here: its methods are compiled when code calls
+    them (after module-level code has set up what they read)."""
     done: set = set()
     while True:
         pending = [info for info in session.instantiated.values() if info.type.class_id not in done]
@@ -747,8 +826,10 @@ def build_vtables(session: "CompileSession") -> None:
             break
         for info in pending:
             done.add(info.type.class_id)
+            inherited = len(info.base.vtable) if info.base is not None else 0
             session.vtables[info.type.class_id] = [
-                _slot_function(session, info, name).symbol for name in info.vtable]
+                _slot_function(session, info, name).symbol if i < inherited else None
+                for i, name in enumerate(info.vtable)]
     for class_id, info in session.used_classes.items():
         layout = info.layout()
         layout.vtable = tuple(session.vtables.get(class_id, ()))

@@ -61,7 +61,7 @@ class LocalFunction:
 
     def __init__(self, node: FunctionNode, name: str, free_names: Set[str], key: int,
                  where: str, var_name: Optional[str], in_loop: bool,
-                 stored_defaults: Dict[int, str]) -> None:
+                 stored_defaults: Dict[str, str]) -> None:
         self.node = node
         self.name = name
         # names the body reads from an enclosing function
@@ -75,11 +75,19 @@ class LocalFunction:
         self.var_name = var_name
         # defined inside a loop: the definition may run more than once
         self.in_loop = in_loop
-        # parameter index -> the hidden local holding its default: a default
+        # parameter name -> the hidden local holding its default: a default
         # that reads locals is computed where the function is defined, as
         # in Python
         self.stored_defaults = stored_defaults
+        self.qualname = name
+        self.module: Optional[str] = None
         _REGISTRY[self.key] = self
+
+    def spec(self):
+        """Its parameters, for binding a call (pyjitx.frontend.signatures)."""
+        from .signatures import Spec
+
+        return Spec.of_node(self.qualname, self.node.args, self.module)
 
     @property
     def is_lambda(self) -> bool:
@@ -152,8 +160,8 @@ def assigned_names(node: FunctionNode) -> Set[str]:
     """The names a function's own body binds (assignments, except clauses,
     nested defs), without those declared nonlocal or global."""
     names: Set[str] = set()
-    if isinstance(node, ast.Lambda):
-        return names
+    if isinstance(node, ast.Lambda):  # only a walrus binds in a lambda (in its own scope)
+        return {sub.target.id for sub in _walk_own(node) if isinstance(sub, ast.NamedExpr)}
     declared_outside: Set[str] = set()
     for sub in _walk_own(node):
         if isinstance(sub, (ast.Nonlocal, ast.Global)):
@@ -164,6 +172,10 @@ def assigned_names(node: FunctionNode) -> Set[str]:
             names.add(sub.name)
         elif isinstance(sub, ast.FunctionDef):
             names.add(sub.name)
+        elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:  # match captures
+            names.add(sub.name)
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            names.add(sub.rest)
     return names - declared_outside
 
 
@@ -228,6 +240,20 @@ class _Renamer(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
+    def visit_MatchAs(self, node: ast.AST) -> ast.AST:  # (match captures are names too)
+        if node.name and self._lookup(node.name):
+            node.name = self._lookup(node.name)
+        self.generic_visit(node)
+        return node
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> ast.AST:
+        if node.rest and self._lookup(node.rest):
+            node.rest = self._lookup(node.rest)
+        self.generic_visit(node)
+        return node
+
 
 class InlineFrame:
     """An expansion in progress: where `return` goes."""
@@ -249,23 +275,27 @@ def function_value(b: "FunctionBuilder", node: FunctionNode, name: str = "<lambd
     if isinstance(node, ast.FunctionDef) and node.decorator_list:
         raise b.error(node, "decorators on nested functions are not supported")
     args = node.args
-    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
-        raise b.error(node, "nested functions take plain positional parameters here")
     # the node as renamed by an enclosing expansion is part of the key: two
     # expansions of one nested function make two different functions
     key = hash((b.pyfunc.__module__, b.pyfunc.__qualname__, name, node.lineno, node.col_offset,
                 ast.dump(node)))
-    first_default = len(args.args) - len(args.defaults)
-    stored: Dict[int, str] = {}
-    for i, default in enumerate(args.defaults):
-        if _reads_locals(b, default):
-            hidden = f".default{key}.{i}"
+    positional = args.posonlyargs + args.args
+    first_default = len(positional) - len(args.defaults)
+    stored: Dict[str, str] = {}
+    for param, default in list(zip(positional[first_default:], args.defaults)) + \
+            list(zip(args.kwonlyargs, args.kw_defaults)):
+        if default is not None and _reads_locals(b, default):
+            hidden = f".default{key}.{param.arg}"
             b.write_var(hidden, b.expr.value(default), default)
-            stored[first_default + i] = hidden
+            stored[param.arg] = hidden
     fn = LocalFunction(node, _shown(name) if name.startswith(".") else name,
                        free_names(node, set(b.locals)), key,
                        f"{b.lineno(node)}:{node.col_offset}", var_name,
                        in_loop=bool(b.loops), stored_defaults=stored)
+    # its __qualname__, as CPython's messages name it (f.<locals>.g)
+    outer = b.inline_frames[-1].fn.qualname if b.inline_frames else b.pyfunc.__qualname__
+    fn.qualname = f"{outer}.<locals>.{'<lambda>' if isinstance(node, ast.Lambda) else fn.name}"
+    fn.module = b.pyfunc.__module__
     # an SSA value like any other: two different functions reaching one
     # name make it a FunctionSetType
     return ops.Constant(fn.ref_type(), None)
@@ -283,6 +313,9 @@ def call(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
     if any(frame.fn is fn for frame in b.inline_frames):
         raise b.error(node, f"recursive nested function '{fn.name}' is not supported",
                       hint="define it at module level (module-level functions may recurse)")
+    expand = getattr(fn, "call", None)
+    if expand is not None:  # a method as a value (methods.MethodValue): its call
+        return expand(b, node)
     values = given if given is not None else _arguments(b, fn, node)
     b.inline_serial += 1  # per build, so that rebuilds name things alike
     serial = b.inline_serial
@@ -290,9 +323,8 @@ def call(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
     mapping = {name: f".{fn.name}{serial}.{name}" for name in own}
     body = copy.deepcopy(fn.node)
     body = _rename(body, mapping)
-    params = [a.arg for a in fn.node.args.args]
-    for param, value in zip(params, values):
-        b.write_var(mapping[param], value, node)
+    for param, value in zip(fn.spec().params, values):
+        b.write_var(mapping[param.name], value, node)
     if isinstance(body, ast.Lambda):
         return b.expr.value(body.body)
     result_var = f".{fn.name}{serial}.return"
@@ -336,36 +368,22 @@ def _rename(node: FunctionNode, mapping: Dict[str, str]) -> FunctionNode:
 
 def _arguments(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call) -> List[ops.Value]:
     """The argument values, bound to fn's parameters as Python binds them."""
-    params = fn.node.args.args
-    defaults = fn.node.args.defaults
-    first_default = len(params) - len(defaults)
-    if len(node.args) > len(params):
-        raise b.error(node, f"{fn.name}() takes {len(params)} positional argument"
-                      f"{'' if len(params) == 1 else 's'} but {len(node.args)} "
-                      f"{'was' if len(node.args) == 1 else 'were'} given")
-    bound: Dict[str, ops.Value] = {}
-    for p, arg in zip(params, node.args):
-        if isinstance(arg, ast.Starred):
-            raise b.error(arg, "*args in calls is not supported")
-        bound[p.arg] = b.expr.value(arg)
-    names = [p.arg for p in params]
-    for kw in node.keywords:
-        if kw.arg not in names:
-            raise b.error(kw, f"{fn.name}() got an unexpected keyword argument '{kw.arg}'")
-        if kw.arg in bound:
-            raise b.error(kw, f"{fn.name}() got multiple values for argument '{kw.arg}'")
-        bound[kw.arg] = b.expr.value(kw.value)
-    values: List[ops.Value] = []
-    for i, p in enumerate(params):
-        if p.arg in bound:
-            values.append(bound[p.arg])
-        elif i in fn.stored_defaults:
-            values.append(b.read_var(fn.stored_defaults[i], node))
-        elif i >= first_default:
-            values.append(b.expr.value(defaults[i - first_default]))
-        else:
-            raise b.error(node, f"{fn.name}() missing required argument: '{p.arg}'")
-    return values
+    from .signatures import bind, flatten
+
+    args = fn.node.args
+    positional = args.posonlyargs + args.args
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]],
+                        args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+
+    def default_of(param) -> ops.Value:
+        if param.name in fn.stored_defaults:
+            return b.read_var(fn.stored_defaults[param.name], node)
+        return b.expr.value(defaults[param.name])
+
+    spec = fn.spec()
+    values = bind(b, spec, flatten(b, node, spec.shown()), node, default_of)
+    return [values[p.name] for p in spec.params]
 
 
 def check_passable(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> None:
@@ -393,7 +411,8 @@ def check_copy(b: "FunctionBuilder", name: str, value: ops.Value, node: ast.AST)
     """A function with per-definition values (LocalFunction.per_definition)
     lives in the local it is defined into only."""
     target = named_function(value.type)
-    if isinstance(target, LocalFunction) and name != target.var_name:
+    if isinstance(target, LocalFunction) and name != target.var_name and \
+            not hasattr(target, "call"):  # (a bound method goes with its hidden receiver)
         _require_one_definition(b, target, node)
 
 
@@ -446,13 +465,17 @@ def _call_one_of(b: "FunctionBuilder", value: ops.Value, node: ast.Call) -> ops.
     bound: Dict[str, ops.Value] = {}
 
     def evaluated(arg: ast.expr, index: Any) -> ast.expr:
+        if isinstance(arg, ast.Starred):  # *xs: the sequence, unpacked by each member's call
+            return ast.copy_location(ast.Starred(value=evaluated(arg.value, index),
+                                                 ctx=ast.Load()), arg)
         name = f".fnarg{uid}.{index}"
         bound[name] = b.expr.value(arg)
         return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), arg)
 
     args = [evaluated(arg, i) for i, arg in enumerate(node.args)]
-    keywords = [ast.copy_location(ast.keyword(arg=kw.arg, value=evaluated(kw.value, kw.arg)), kw)
-                for kw in node.keywords]
+    keywords = [ast.copy_location(ast.keyword(arg=kw.arg, value=evaluated(
+        kw.value, kw.arg if kw.arg is not None else f"**{i}")), kw)
+        for i, kw in enumerate(node.keywords)]
     fixed = ast.copy_location(ast.Call(func=node.func, args=args, keywords=keywords), node)
     result = f".fncall{uid}"
     after = b.new_block("fncalled")
@@ -496,9 +519,10 @@ def _call_one_of(b: "FunctionBuilder", value: ops.Value, node: ast.Call) -> ops.
 
 def _check_arguments_fit(b: "FunctionBuilder", members, node: ast.Call) -> None:
     """Every function a call may reach must accept its arguments."""
-    from .calls import reject_unpacking
+    from .signatures import has_unpacking
 
-    reject_unpacking(b, node)
+    if has_unpacking(node):
+        return  # (the lengths are known at run time: each call binds them)
     for member in members:
         try:
             _signature(named_function(member)).bind(
@@ -514,12 +538,7 @@ def _check_arguments_fit(b: "FunctionBuilder", members, node: ast.Call) -> None:
 def _signature(target: Any) -> inspect.Signature:
     if not isinstance(target, LocalFunction):
         return inspect.signature(target)
-    params = target.node.args.args
-    first_default = len(params) - len(target.node.args.defaults)
-    return inspect.Signature([
-        inspect.Parameter(p.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                          default=None if i >= first_default else inspect.Parameter.empty)
-        for i, p in enumerate(params)])
+    return inspect.Signature(target.spec().params)
 
 
 def _describe(member: FunctionRefType) -> str:

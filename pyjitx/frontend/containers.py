@@ -16,7 +16,7 @@ from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (is_any, join, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
-                        VarTupleType, function_set, has_unknown, holds_functions, slot_kind,
+                        VarTupleType, OptionalType, function_set, has_unknown, holds_functions, slot_kind,
                         unify,
                         with_article)
 from .session import Retry
@@ -107,6 +107,13 @@ def coerce_item(b: "FunctionBuilder", value: ops.Value, to: Type, node: ast.AST,
         return retype_fresh(value, to)
     if isinstance(to, ClassType) and isinstance(value.type, ClassType) and value.type.is_subclass_of(to):
         return b.expr.coerce(value, to, node)
+    if isinstance(to, OptionalType):
+        # None, the item, or an instance of a subclass of it (maybe Optional)
+        inner = value.type.item if isinstance(value.type, OptionalType) else value.type
+        if value.type == NONE or inner == to.item or (
+                isinstance(to.item, ClassType) and isinstance(inner, ClassType)
+                and inner.is_subclass_of(to.item)):
+            return b.expr.coerce(value, to, node)
     raise b.error(node, f"{what} holds {with_article(to)}, not {with_article(value.type)}")
 
 
@@ -155,10 +162,11 @@ def append(b: "FunctionBuilder", lst: ops.Value, value: ops.Value, node: ast.AST
 
 
 def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
-    if any(isinstance(e, ast.Starred) for e in node.elts):
-        raise b.error(node, "starred items in list literals are not supported",
-                      hint="build the list with list(...) and +: `list(xs) + [4]`")
     expected = b.expected.get(id(node))
+    if any(isinstance(e, ast.Starred) for e in node.elts):  # [*xs, 4]
+        from .displays import list_display
+
+        return list_display(b, node, expected)
     values = _evaluate(b, node.elts, expected.item if isinstance(expected, ListType) else None)
     item = expected.item if isinstance(expected, ListType) else _common_type(b, values, node)
     result = new_list(b, item, node, len(values))
@@ -169,6 +177,10 @@ def list_literal(b: "FunctionBuilder", node: ast.List) -> ops.Value:
 
 def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
     expected = b.expected.get(id(node))
+    if any(isinstance(e, ast.Starred) for e in node.elts):  # {*a, *b}
+        from .displays import set_display
+
+        return set_display(b, node, expected)
     values = _evaluate(b, node.elts, expected.item if isinstance(expected, SetType) else None)
     item = expected.item if isinstance(expected, SetType) else _common_type(b, values, node)
     _check_hashable(b, item, node)
@@ -179,10 +191,11 @@ def set_literal(b: "FunctionBuilder", node: ast.Set) -> ops.Value:
 
 
 def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
-    if any(k is None for k in node.keys):
-        raise b.error(node, "'**' in dict literals is not supported",
-                      hint="copy, then update: `merged = dict(d)`, then `merged.update(e)`")
     expected = b.expected.get(id(node))
+    if any(k is None for k in node.keys):  # {**d, "k": v}
+        from .displays import dict_display
+
+        return dict_display(b, node, expected)
     if not isinstance(expected, DictType):
         expected = None
     keys = _evaluate(b, node.keys, expected.key if expected else None)  # type: ignore[arg-type]
@@ -199,10 +212,11 @@ def dict_literal(b: "FunctionBuilder", node: ast.Dict) -> ops.Value:
 
 
 def tuple_literal(b: "FunctionBuilder", node: ast.Tuple) -> ops.Value:
-    if any(isinstance(e, ast.Starred) for e in node.elts):
-        raise b.error(node, "starred items in tuple literals are not supported",
-                      hint="use tuple(...): `tuple(xs)`")
     expected = b.expected.get(id(node))
+    if any(isinstance(e, ast.Starred) for e in node.elts):  # (*t, x)
+        from .displays import tuple_display
+
+        return tuple_display(b, node, expected)
     if isinstance(expected, TupleType) and len(expected.items) == len(node.elts):
         values = _evaluate(b, node.elts, None, list(expected.items))
         values = [b.expr.coerce(v, t, e) for v, t, e in zip(values, expected.items, node.elts)]
@@ -310,7 +324,7 @@ class _ComprehensionScope(ast.NodeTransformer):
         return node
 
 
-def _own_scope(node: ast.expr, uid: int) -> ast.expr:
+def own_scope(node: ast.expr, uid: int) -> ast.expr:
     """A copy of the comprehension with its targets' names renamed."""
     import copy
 
@@ -337,7 +351,7 @@ def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     holder = f".comp{uid}"
     learned = b.var_types.get(holder)
     expected = b.expected.get(id(node))
-    node = _own_scope(node, uid)
+    node = own_scope(node, uid)
     if learned is None and type(expected) is {ast.ListComp: ListType, ast.SetComp: SetType,
                                               ast.DictComp: DictType}.get(type(node)):
         learned = expected  # (its annotation, or what the local became)
@@ -371,11 +385,11 @@ def comprehension(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
         else:
             append(b, result, value, node)
 
-    _generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
+    build_generators(b, node.generators, 0, body)  # type: ignore[attr-defined]
     return result
 
 
-def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
+def build_generators(b: "FunctionBuilder", generators: List[ast.comprehension], index: int,
                 body) -> None:
     from .loops import build_for
 
@@ -396,7 +410,7 @@ def _generators(b: "FunctionBuilder", generators: List[ast.comprehension], index
             b.start(skip)
             b.goto(b.loops[-1].continue_target)
             b.start(then)
-        _generators(b, generators, index + 1, body)
+        build_generators(b, generators, index + 1, body)
 
     build_for(b, gen.target, gen.iter, inner, [], gen)
 
@@ -746,7 +760,8 @@ def _index(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
 
 
 def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Value) -> None:
-    container = b.expr.value(target.value)
+    container = b.expr.unwrap(b.expr.value(target.value), target,
+                              "'NoneType' object does not support item assignment")
     t = container.type
     if isinstance(t, NDArrayType):
         from . import arrays
@@ -889,7 +904,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
     if isinstance(t, ListType):
         key = _index(b, target.slice, "list")
         current = prim(b, prims.LIST_GET, [container, key], target, t.item)
-        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
         prim(b, prims.LIST_SET, [container, key, coerce_item(b, result, t.item, stmt, "this list")],
              stmt)
         return
@@ -900,7 +915,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
             learn_type(b, target.value, DictType(key.type, increment.type), target)
         key = coerce_item(b, key, t.key, target.slice, "this dict")
         current = prim(b, prims.DICT_GETITEM, [container, key], target, t.value)
-        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
         prim(b, prims.DICT_SETITEM, [container, key, coerce_item(b, result, t.value, stmt,
                                                                  "this dict")], stmt)
         return

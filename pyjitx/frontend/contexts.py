@@ -51,8 +51,14 @@ class OpenContext:
 
 
 def build_with(b: "FunctionBuilder", stmt: ast.With) -> None:
+    from . import narrowing
+
     _reject_generator_managers(b, stmt)
+    outer = dict(b.narrowed)
     _enter(b, stmt.items, stmt.body)
+    # (an __exit__ that swallows an exception skips the rest of the body:
+    # what its assignments told does not hold after the statement)
+    b.narrowed = narrowing.without(outer, narrowing.bound_names([stmt]))
 
 
 def _enter(b: "FunctionBuilder", items: List[ast.withitem], body: List[ast.stmt]) -> None:

@@ -4,9 +4,9 @@ CPython writes a dataclass's __init__, __repr__, __eq__, ordering and
 __hash__ as source text and exec()s it, so their source is nowhere for
 the compiler to read.  This module writes the same methods out again,
 from dataclasses.fields() and the class's parameters, as source that
-compiles (registered with linecache, as pyjitx.classes does for its own
-forwarders), and compiles the dataclass as a plain class that has them: a
-twin of the class, made once, with the same name, bases (their twins),
+compiles (frontend.source.synthesised_function, as pyjitx.classes does
+for its own forwarders), and compiles the dataclass as a plain class that
+has them: a twin of the class, made once, with the same name, bases (their twins),
 annotations of its own fields and every method of its own body.  The
 frontend sees the twin wherever it meets the class (classes.original_class).
 
@@ -24,20 +24,16 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
-import itertools
-import linecache
 import types
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..ir import ops
-from ..ir import primitives as prims
 from ..ir.types import BOOL, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
 
 _TWINS: Dict[type, type] = {}
-_serial = itertools.count()
 # where dataclasses writes the methods it generates
 _GENERATED_FILES = ("<string>", dataclasses.__file__)
 _GENERATED = ("__init__", "__repr__", "__eq__", "__lt__", "__le__", "__gt__", "__ge__",
@@ -206,13 +202,11 @@ def _scope(cls: type) -> Dict[str, Any]:
 
 def _synthesised(cls: type, source: str, scope: Dict[str, Any]) -> types.FunctionType:
     """A function from written source that inspect (and so the compiler)
-    reads back: the text is registered with linecache."""
+    reads back (pyjitx.frontend.source.synthesised_function)."""
+    from .source import synthesised_function
+
     name = source.split("(", 1)[0].split()[-1]
-    filename = f"<pyjitx-generated {cls.__qualname__}.{name} {next(_serial)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    local: Dict[str, Any] = {}
-    exec(compile(source, filename, "exec", dont_inherit=True), scope, local)
-    return local[name]
+    return synthesised_function(name, source, scope)  # type: ignore[return-value]
 
 
 def _init_source(cls: type, all_fields: List[dataclasses.Field], frozen: bool,
@@ -409,11 +403,9 @@ def _lambda_as_def(b: "FunctionBuilder", fn: types.FunctionType, node: ast.AST) 
         raise b.error(node, "this default_factory lambda cannot be compiled",
                       hint="write the factory as a module-level def of no parameters")
     source = f"def __pjx_lambda():\n    return {ast.unparse(found.body)}\n"
-    filename = f"<pyjitx-generated lambda {next(_serial)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    scope = dict(fn.__globals__)
-    exec(compile(source, filename, "exec", dont_inherit=True), scope)
-    made = scope["__pjx_lambda"]
+    from .source import synthesised_function
+
+    made = synthesised_function("__pjx_lambda", source, dict(fn.__globals__))
     made.__qualname__ = fn.__qualname__
     _LAMBDAS[fn] = made
     return made
@@ -427,7 +419,7 @@ def call(b: "FunctionBuilder", node: ast.Call, target: Any) -> Optional[ops.Valu
         return factory_value(b, target.factory, node)
     if target is same_class:
         a, other = (b.expr.value(arg) for arg in node.args)
-        ids = [b.emit(ops.PrimitiveCall(prims.INSTANCE_CLASS_ID, [v], b.lineno(node)))
+        ids = [b.emit(ops.ClassIdOf(v, b.lineno(node)))
                for v in (a, other)]
         return b.emit(ops.Compare("eq", ids[0], ids[1]))
     if target is class_name or target is class_qualname:
@@ -484,7 +476,7 @@ def _runtime_class_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST,
             cases.append((info_for(compiled).type.class_id, ops.Constant(STR, getattr(sub, attribute))))
     if not cases:
         return ops.Constant(STR, own)
-    class_id = b.emit(ops.PrimitiveCall(prims.INSTANCE_CLASS_ID, [value], b.lineno(node)))
+    class_id = b.emit(ops.ClassIdOf(value, b.lineno(node)))
     return select(b, class_id, cases, ops.Constant(STR, own))
 
 

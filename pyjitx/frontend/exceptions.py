@@ -118,6 +118,20 @@ class FinallyContext:
 
 
 def build_try(b: "FunctionBuilder", stmt: ast.Try) -> None:
+    # a handler or the finally body may run after any op of the body: what
+    # the body's assignments told (narrowing) holds in neither, nor after
+    from . import narrowing
+
+    outer = dict(b.narrowed)
+    try:
+        _build_try(b, stmt, outer)
+    finally:
+        b.narrowed = narrowing.without(outer, narrowing.bound_names([stmt]))
+
+
+def _build_try(b: "FunctionBuilder", stmt: ast.Try, outer: dict) -> None:
+    from . import narrowing
+
     if stmt.finalbody:
         fin_handler = b.new_block("finally_exc")
         fin_normal = b.new_block("finally")
@@ -139,6 +153,7 @@ def build_try(b: "FunctionBuilder", stmt: ast.Try) -> None:
         # exceptional path: hold the exception aside while `finally` runs
         b.seal(fin_handler)
         b.start(fin_handler)
+        b.narrowed = narrowing.without(outer, narrowing.bound_names([stmt]))
         saved = b.emit(ops.PrimitiveCall(prims.ERR_FETCH, [], b.lineno(stmt)))
         b.statements(stmt.finalbody)
         if b.block is not None:
@@ -170,7 +185,10 @@ def _try_except(b: "FunctionBuilder", stmt: ast.Try, exit_block: ops.Block) -> N
             b.goto(exit_block)
     b.seal(handler)
     b.start(handler)
+    from . import narrowing
+
     for clause in stmt.handlers:
+        b.narrowed = narrowing.without(b.narrowed, narrowing.bound_names(stmt.body))
         matched = b.new_block("caught")
         rest = b.new_block("nomatch")
         _match(b, clause.type, matched, rest)

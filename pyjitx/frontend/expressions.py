@@ -15,7 +15,7 @@ from ..ir import primitives as prims
 from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS, EnumType,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
-                        arithmetic_result, unify)
+                        arithmetic_result, unify, DictType, ListType, SetType)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -97,11 +97,18 @@ class ExpressionBuilder:
         bound = self.b.lambda_bindings.get(node.id)
         if bound is not None:
             return bound
-        if node.id.startswith("."):  # a variable the compiler made up
+        if node.id.startswith(".") or node.id in self.b.state_names:
+            # a variable the compiler made up, or module state (`global`)
             return self.b.read_var(node.id, node)
         if node.id in self.b.locals:
             value = self.b.read_var(node.id, node)
             narrowed = self.b.narrowed.get(node.id)
+            base = _instance_type(value.type)
+            if narrowed is not None and narrowed != value.type and isinstance(narrowed, ClassType) \
+                    and base is not None and narrowed.is_subclass_of(base):
+                # isinstance(x, Sub) held: the base-typed instance is a Sub
+                # (the same object, seen as its class)
+                return self.emit(ops.OptionalOp("wrap", self.unwrap(value, node), narrowed))
             if narrowed is not None and narrowed != value.type and \
                     (is_any(value.type) or isinstance(value.type, OptionalType)):
                 # a test decided what it holds (pyjitx.frontend.narrowing)
@@ -116,11 +123,23 @@ class ExpressionBuilder:
             from .closures import ref_type_of_global
 
             return ops.Constant(ref_type_of_global(target), None)
+        from . import module_constants
+
+        if module_constants.captures(self.b, obj):
+            return module_constants.read(self.b, node.id, obj, node,
+                                         self.b.module_annotation(node.id))
         raise self.error(node, f"'{node.id}' ({type(obj).__name__}) cannot be used as a value "
                          "in compiled code", hint="values from the module are int, float, bool, "
                          "str, bytes and None constants and functions (def, lambda, compiled "
                          "functions); other objects, built-in functions included, can only be "
                          "called")
+
+    def expr_NamedExpr(self, node: ast.NamedExpr) -> ops.Value:
+        # `(n := v)` binds n in the function (in a comprehension too: its
+        # scope renames only the `for` targets) and is v itself
+        value = self.value(node.value)
+        self.b.write_var(node.target.id, value, node.target)
+        return value
 
     def expr_Lambda(self, node: ast.Lambda) -> ops.Value:
         from .closures import function_value
@@ -134,10 +153,24 @@ class ExpressionBuilder:
         member_attribute = stdclasses.static_attribute(self.b, node)  # Color.RED.a_property
         if member_attribute is not None:
             return member_attribute
+        from . import typeof
+
+        through_class = typeof.attribute(self.b, node)  # type(x).__name__, x.__class__.K
+        if through_class is not None:
+            return through_class
+
+        from . import methods
+
+        unbound = methods.unbound_method(self.b, node)  # str.upper
+        if unbound is not None:
+            return unbound
         if not _is_module_path(self.b, node.value):
             from . import classes
 
             value = self.unwrap(self.value(node.value), node)
+            bound = methods.bound_method(self.b, value, node)  # xs.append, self.method
+            if bound is not None:
+                return bound
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
             special = stdclasses.attribute(self.b, value, node)  # enum members, named tuples
@@ -155,10 +188,21 @@ class ExpressionBuilder:
                              "in compiled code")
         obj = resolve_attribute(self.b, node)
         constant = constant_value(obj)
-        if constant is None:
-            raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
-                             "compiled code")
-        return constant
+        if constant is not None:
+            return constant
+        if isinstance(obj, staticmethod):
+            obj = obj.__func__
+        target = getattr(obj, "py_func", obj)
+        if isinstance(target, types.FunctionType):  # module.f, C.static_f
+            from .closures import ref_type_of_global
+
+            return ops.Constant(ref_type_of_global(target), None)
+        from . import module_constants
+
+        if module_constants.captures(self.b, obj):
+            return module_constants.read(self.b, ast.unparse(node), obj, node)
+        raise self.error(node, f"'{ast.unparse(node)}' cannot be used as a value in "
+                         "compiled code")
 
     def expr_Subscript(self, node: ast.Subscript) -> ops.Value:
         from . import containers, strings, stdclasses
@@ -176,7 +220,7 @@ class ExpressionBuilder:
                 field = arrays.shape_item(self.b, owner, node.slice, node)
                 if field is not None:
                     return field
-        value = self.unwrap(self.value(node.value), node)
+        value = self.unwrap(self.value(node.value), node, "'NoneType' object is not subscriptable")
         if isinstance(value.type, NDArrayType):
             from . import arrays
 
@@ -292,6 +336,11 @@ class ExpressionBuilder:
 
             symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
             return arrays.unary(self.b, symbol, operand, node)
+        if isinstance(operand.type, ClassType):  # __neg__, __pos__, __invert__
+            from . import operators
+
+            symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
+            return operators.unary(self.b, symbol, operand, node)
         if operand.type == BOOL:
             operand = self.coerce(operand, INT, node)
         if operand.type not in (INT, FLOAT):
@@ -422,6 +471,11 @@ class ExpressionBuilder:
                            node)
 
     def expr_Compare(self, node: ast.Compare) -> ops.Value:
+        from .typechecks import compare as compare_types
+
+        exact = compare_types(self.b, node)  # type(x) is C
+        if exact is not None:
+            return exact
         if len(node.ops) == 1:
             left = self.value(node.left)
             if isinstance(node.ops[0], (ast.In, ast.NotIn)):
@@ -542,10 +596,11 @@ class ExpressionBuilder:
         self.b.goto(after)
         return self._merge(after, BOOL, [(end, truth), (absent, ops.Constant(BOOL, False))], node)
 
-    def unwrap(self, value: ops.Value, node: ast.AST) -> ops.Value:
-        """An Optional value used as its item type: checked not to be None."""
+    def unwrap(self, value: ops.Value, node: ast.AST, message: Optional[str] = None) -> ops.Value:
+        """An Optional value used as its item type: checked not to be None
+        (TypeError: `message`, CPython's for the operation, if given)."""
         if isinstance(value.type, OptionalType):
-            return self.emit(ops.OptionalOp("unwrap", value, value.type.item))
+            return self.emit(ops.OptionalOp("unwrap", value, value.type.item, message=message))
         return value
 
     def _contains(self, item: ops.Value, container: ops.Value, node: ast.AST) -> ops.Value:
@@ -660,10 +715,16 @@ class ExpressionBuilder:
         return self.emit(ops.Convert(kind, value))
 
     def binary(self, op_node: ast.operator, left: ops.Value, right: ops.Value,
-               node: ast.AST) -> ops.Value:
-        op = _BINOPS.get(type(op_node))
-        if op is None:
-            raise self.error(node, f"unsupported operator {type(op_node).__name__}")
+               node: ast.AST, inplace: bool = False) -> ops.Value:
+        # (@ is every binary operator _BINOPS lacks: instances only, __matmul__)
+        op = _BINOPS.get(type(op_node), "matmul")
+        from . import operators
+
+        if operators.involves_instances(left, right):
+            return operators.binary(self.b, op, self.unwrap(left, node), self.unwrap(right, node),
+                                    node, inplace)
+        if op == "matmul":
+            raise self.error(node, "unsupported operator MatMult")
         if isinstance(left.type, EnumType) or isinstance(right.type, EnumType):
             from . import enums
 
@@ -787,9 +848,14 @@ class ExpressionBuilder:
         else:
             left, right = self.unwrap(left, node), self.unwrap(right, node)
         if isinstance(op_node, (ast.Is, ast.IsNot)):
-            if isinstance(left.type, ClassType) and isinstance(right.type, ClassType):
+            if isinstance(left.type, ClassType) and isinstance(right.type, ClassType) or (
+                    isinstance(left.type, _IDENTITY_TYPES) and same_representation(left.type, right.type)):
+                # instances and mutable containers: the same object (one pointer)
                 return self.emit(ops.Compare("eq" if isinstance(op_node, ast.Is) else "ne",
                                              left, right))
+            if isinstance(left.type, _IDENTITY_TYPES) and isinstance(right.type, _IDENTITY_TYPES):
+                # a list is never the dict, nor a List[int] a List[str]
+                return ops.Constant(BOOL, not isinstance(op_node, ast.Is))
             if NONE not in (left.type, right.type):
                 raise self.error(node, f"'is' between {with_article(left.type)} and "
                                  f"{with_article(right.type)}: compiled code compares with 'is' "
@@ -838,6 +904,18 @@ class ExpressionBuilder:
 
 def _is_eq(op_node: ast.cmpop) -> bool:
     return isinstance(op_node, ast.Eq)
+
+
+def _instance_type(t: Type) -> Optional[ClassType]:
+    """The class of an instance type (or of an Optional one), else None."""
+    if isinstance(t, OptionalType):
+        t = t.item
+    return t if isinstance(t, ClassType) else None
+
+
+# Values whose identity `is` compares (pointer equality): what Python
+# defines identity for in a way the program can rely on.
+_IDENTITY_TYPES = (ListType, DictType, SetType)
 
 
 def constant_value(obj) -> Optional[ops.Constant]:
@@ -917,8 +995,6 @@ def _compare_symbol(op: str) -> str:
 
 
 def _expression_hint(node: ast.expr) -> str:
-    if isinstance(node, ast.NamedExpr):
-        return "assign on a line of its own, e.g. `n = len(xs)`, then use n"
     if isinstance(node, (ast.Yield, ast.YieldFrom)):
         return "use yield as a statement: 'yield v' or 'yield from gen(...)'"
     if isinstance(node, ast.Await):

@@ -477,6 +477,20 @@ class _Renamer(ast.NodeTransformer):
         self.generic_visit(node)
         return node
 
+    def visit_MatchAs(self, node: ast.AST) -> ast.AST:  # (match captures are names too)
+        if node.name is not None:
+            node.name = self.names.get(node.name, node.name)
+        self.generic_visit(node)
+        return node
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> ast.MatchMapping:
+        if node.rest is not None:
+            node.rest = self.names.get(node.rest, node.rest)
+        self.generic_visit(node)
+        return node
+
     def visit_Lambda(self, node: ast.Lambda) -> ast.Lambda:
         args = node.args
         shadowed = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}

@@ -67,6 +67,15 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
     if iterable is None and _builtin_call(b, iter_node, "range"):
         build_range_for(b, target, iter_node, body_fn, orelse, node)
         return
+    captured = _module_range(b, iter_node)
+    if iterable is None and captured is not None:  # for i in BUFSIZE_RANGE (module level)
+        call = ast.copy_location(ast.Call(
+            func=ast.Name("range", ast.Load()),
+            args=[ast.copy_location(ast.Constant(v), iter_node)
+                  for v in (captured.start, captured.stop, captured.step)], keywords=[]),
+            iter_node)
+        build_range_for(b, target, call, body_fn, orelse, node)
+        return
     if iterable is None and _builtin_call(b, iter_node, "enumerate"):
         call = iter_node
         if not 1 <= len(call.args) <= 2 or call.keywords:
@@ -134,7 +143,8 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if isinstance(receiver.type, DictType):
             _dict_loop(b, receiver, iter_node.func.attr, target, body_fn, orelse, node)
             return
-    value = iterable if iterable is not None else b.expr.iterable(iter_node)
+    value = iterable if iterable is not None else b.expr.unwrap(
+        b.expr.iterable(iter_node), iter_node, "'NoneType' object is not iterable")
     if isinstance(value.type, (DictType, SetType)) and iterable is None:
         _dict_loop(b, value, "keys", target, body_fn, orelse, node)
         return
@@ -191,6 +201,29 @@ def _enumerate_generator(b: "FunctionBuilder", target: Optional[ast.expr], call:
         _assign_enumerated(b, target, index, item, node)
 
     loop_over(b, generator, args, call.args[0], assign, body_fn, orelse)
+
+
+def _module_range(b: "FunctionBuilder", node: ast.expr) -> Optional[range]:
+    """The range object a module-level name (or module attribute) holds,
+    captured when compiling like every module value; None otherwise."""
+    try:
+        if isinstance(node, ast.Name) and node.id not in b.locals and \
+                node.id not in b.state_names:
+            value = b.lookup_global(node.id, node)
+        elif isinstance(node, ast.Attribute):
+            from .calls import _is_module_path, resolve_attribute
+
+            if not _is_module_path(b, node.value):
+                return None
+            value = resolve_attribute(b, node)
+        else:
+            return None
+    except Exception:  # (not a module-level name: the loop reports it)
+        return None
+    if isinstance(value, range) and all(-2**63 <= v < 2**63
+                                        for v in (value.start, value.stop, value.step)):
+        return value
+    return None
 
 
 def _plain_split(node: ast.expr) -> bool:
@@ -464,6 +497,8 @@ def build_range_for(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.
         value = b.expr.value(arg)
         if value.type == BOOL:
             value = b.expr.coerce(value, INT, arg)
+        if is_any(value.type):  # an int (or bool) at run time, else CPython's TypeError
+            value = b.emit(ops.PrimitiveCall(prims.ANY_AS_INDEX, [value], b.lineno(arg)))
         if value.type != INT:
             raise b.error(arg, f"'{value.type}' object cannot be interpreted as an integer",
                           hint="range() takes ints")

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set
 
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
                         NDArrayType, OptionalType, SetType, TupleType, Type, UnionType,
-                        VarTupleType, make_union)
+                        VarTupleType, make_union, UNKNOWN, FunctionRefType, FunctionSetType,
+                        has_unknown, is_any)
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -56,6 +57,10 @@ def bound_names(stmts: Iterable[ast.AST]) -> Set[str]:
             names.add(node.name)
         elif isinstance(node, (ast.Nonlocal, ast.Global)):
             names.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
         pending.extend(ast.iter_child_nodes(node))
     return names
 
@@ -108,6 +113,22 @@ def _is_instance_of(member: Type, cls: type) -> Optional[bool]:
     return None
 
 
+def _subclass_types(member: Type, classes: List[type]) -> List[Type]:
+    """The compiled subclasses of instance type `member` among `classes`
+    (all of them, or none: then the test narrows nothing)."""
+    from .classes import class_type_of
+
+    if not isinstance(member, ClassType):
+        return []
+    found = []
+    for cls in classes:
+        t = class_type_of(cls)
+        if not (isinstance(t, ClassType) and t != member and t.is_subclass_of(member)):
+            return []
+        found.append(t)
+    return found
+
+
 def _isinstance_paths(b: "FunctionBuilder", name: str, current: Type,
                       classes_node: ast.expr) -> Optional[NarrowedPaths]:
     from .anys import isinstance_narrowed_type
@@ -129,7 +150,9 @@ def _isinstance_paths(b: "FunctionBuilder", name: str, current: Type,
         elif all(v is False for v in verdicts):
             outside.append(member)
         else:  # depends on the value: possible on both paths
-            inside.append(member)
+            # (an instance of a base tested against a subclass is, where the
+            # test holds, an instance of that subclass)
+            inside.extend(_subclass_types(member, classes) or [member])
             outside.append(member)
     paths = NarrowedPaths()
     if inside and set(inside) != set(_members(current)):
@@ -144,8 +167,8 @@ def narrowable(b: "FunctionBuilder", name: str) -> Optional[Type]:
     if name not in b.locals or name.startswith("."):
         return None
     t = b.narrowed.get(name) or b.var_types.get(name)
-    if isinstance(t, (OptionalType, UnionType)) or t == ANY:
-        return t
+    if isinstance(t, (OptionalType, UnionType, ClassType)) or t == ANY:
+        return t  # (an instance of a base class may be one of a subclass)
     return None
 
 
@@ -169,8 +192,18 @@ def paths_of(b: "FunctionBuilder", test: ast.expr) -> NarrowedPaths:
         rest = _non_none(t) if t is not None else None
         return NarrowedPaths({test.id: rest}) if rest is not None else NarrowedPaths()
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
+            isinstance(test.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and \
+            any(isinstance(side, ast.Call) for side in (test.left, test.comparators[0])):
+        from .typechecks import paths
+
+        return paths(b, test)  # type(x) is C
+    if isinstance(test, ast.NamedExpr):  # (x := value): what the value's truth tells of x
+        return paths_of(b, test.target)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
             isinstance(test.ops[0], (ast.Is, ast.IsNot)):
         left, right = test.left, test.comparators[0]
+        if isinstance(left, ast.NamedExpr):  # (x := value) is not None
+            left = left.target
         if _is_none_literal(left):
             left, right = right, left
         if not (isinstance(left, ast.Name) and _is_none_literal(right)):
@@ -212,3 +245,17 @@ def _named_class(b: "FunctionBuilder", node: ast.expr) -> Optional[type]:
 
 def _is_none_literal(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def narrows(held: Type, assigned: Type) -> bool:
+    """Does assigning a value of type `assigned` to a local of type `held`
+    tell more than `held` does (an int into an Optional[int], a str into an
+    Any) -- so that reads until the next assignment may use `assigned`?"""
+    if assigned == held or assigned in (NONE, UNKNOWN) or is_any(assigned):
+        return False
+    if isinstance(held, OptionalType):
+        return assigned == held.item
+    if is_any(held):
+        return not isinstance(assigned, (FunctionRefType, FunctionSetType)) and \
+            not has_unknown(assigned)
+    return False

@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir.types import Type
-from .source import ParsedFunction, parse_function
+from .source import ParsedFunction, is_generated, parse_function
 
 FunctionKey = Tuple[Callable, Tuple[Type, ...]]
 
@@ -165,6 +165,14 @@ class CompileSession:
         self.instantiated: Dict[int, object] = {}
         self.vtables: Dict[int, List[str]] = {}
         self.layouts: Dict[int, ops.ClassLayout] = {}
+        # module-level values compiled code reads, by id() of the Python
+        # object (module_constants.CapturedConstant keeps it alive)
+        self.module_constants: Dict[int, Any] = {}
+        # init symbol of a captured instance made in Python -> that instance
+        # (module_constants.read: its memo is preset with it at load)
+        self.presets: Dict[str, Any] = {}
+        # (module, name) -> ops.ModuleState of the names declared `global`
+        self.module_states: Dict[Tuple[str, str], ops.ModuleState] = {}
         # some function calls Python (pyjitx.pyfunc) through a handle that
         # is valid in this process only: the module must not be cached
         self.calls_python = False
@@ -229,7 +237,8 @@ class CompileSession:
 
         key = (pyfunc, arg_types)
         parsed = parse_function(pyfunc)
-        self.dependencies[self._dependency_name(pyfunc)] = parsed.source_hash
+        if not is_generated(pyfunc):  # (pyjitx's own code: nothing to revalidate)
+            self.dependencies[self._dependency_name(pyfunc)] = parsed.source_hash
         var_types: Dict[str, Type] = {}
         return_preset: Optional[Type] = None
         no_word_buffers = False
@@ -292,4 +301,6 @@ class CompileSession:
         module = ops.Module(name)
         module.functions = [self.functions[key] for key in self.order]
         module.classes = dict(self.layouts)
+        module.states = sorted(self.module_states.values(), key=lambda s: s.index)
+        module.presets = dict(self.presets)
         return module

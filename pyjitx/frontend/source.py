@@ -16,11 +16,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
+import itertools
 import linecache
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..errors import CompileError, SourceMap
 
@@ -41,6 +42,28 @@ _cache: dict = {}
 # parsed files: filename -> (text, module or None when it does not parse)
 _files: "OrderedDict[str, Tuple[str, Optional[ast.Module]]]" = OrderedDict()
 _MAX_FILES = 64
+
+
+_serial = itertools.count()
+
+
+def synthesised_function(name: str, source: str, scope: Dict[str, Any]) -> Callable:
+    """A function from generated source that inspect (and so the compiler)
+    can read back: the text is registered with linecache under a name that
+    marks it as pyjitx's own (no cache dependency is recorded on it)."""
+    filename = f"{GENERATED_PREFIX}{name} {next(_serial)}>"
+    lines = source.splitlines(True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+    exec(compile(source, filename, "exec", dont_inherit=True), scope)
+    return scope[name]
+
+
+GENERATED_PREFIX = "<pyjitx-generated "
+
+
+def is_generated(pyfunc: Callable) -> bool:
+    code = getattr(pyfunc, "__code__", None)
+    return code is not None and code.co_filename.startswith(GENERATED_PREFIX)
 
 
 def parse_function(pyfunc: Callable) -> ParsedFunction:

@@ -135,6 +135,21 @@ def is_class_path(obj: Any) -> bool:
         obj is object
 
 
+def claims_call(target: Any) -> bool:
+    """Is a call of `target` one that call() below answers by reading its
+    arguments one by one (so that `*t`/`**{...}` there are unpacked first)?"""
+    import dataclasses
+
+    if is_enum_class(target):  # (a named tuple's class and methods bind as functions do)
+        return True
+    if isinstance(target, types.MethodType) and is_named_tuple_class(target.__self__) and \
+            target.__func__.__name__ == "_make":
+        return True
+    return any(target is f for f in (dataclasses.replace, dataclasses.asdict,
+                                      dataclasses.astuple, dataclasses.is_dataclass,
+                                      object.__setattr__))
+
+
 def call(b: "FunctionBuilder", node: ast.Call, target: Any) -> Optional[ops.Value]:
     """A call of an enum or named-tuple class, of a function of the
     dataclasses module, of object.__setattr__, of len/list/... on an enum

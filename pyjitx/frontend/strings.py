@@ -368,7 +368,9 @@ def fstring(b: "FunctionBuilder", node: ast.JoinedStr) -> ops.Value:
             pieces.append(ops.Constant(STR, part.value))
             continue
         assert isinstance(part, ast.FormattedValue)
-        value = b.expr.value(part.value)
+        from .typeof import text
+
+        value = text(b, part.value) or b.expr.value(part.value)  # f"{type(x)}"
         if part.conversion == ord("r"):
             value = to_repr(b, value, part)
         elif part.conversion == ord("s"):

@@ -231,6 +231,79 @@ class Call(Op):
         return "@" + self.callee.symbol
 
 
+class ModuleConstant(Call):
+    """A module-level value (a dict, list, set, tuple or instance) that
+    compiled code reads: built once, by a call of the generated function
+    `callee` that returns it, the first time any thread gets here, then
+    held for the life of the process (frontend/module_constants.py)."""
+
+    mnemonic = "const"
+
+    def __init__(self, callee: "FunctionSignature", name: str, line: int = -1) -> None:
+        super().__init__(callee, [], line)
+        self.name = name
+
+    def attributes(self) -> str:
+        return f"{self.name} @{self.callee.symbol}"
+
+
+class ModuleState:
+    """A module-level name that compiled code declares `global`: one slot
+    per object file (frontend/module_state.py), with the boundary
+    descriptor Python's side converts it by."""
+
+    def __init__(self, module: str, name: str, type: Type, index: int) -> None:
+        self.module = module
+        self.name = name
+        self.type = type
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+class StateIsSet(Op):
+    """Has the state's slot been given a value (by compiled code, or by the
+    boundary from the module's value)?"""
+
+    mnemonic = "state_is_set"
+
+    def __init__(self, state: ModuleState, line: int = -1) -> None:
+        from .types import BOOL
+
+        super().__init__(BOOL, [], line)
+        self.state = state
+
+    def attributes(self) -> str:
+        return repr(self.state)
+
+
+class StateGet(Op):
+    """The state's value (a reference of the op's own)."""
+
+    mnemonic = "state_get"
+
+    def __init__(self, state: ModuleState, line: int = -1) -> None:
+        super().__init__(state.type, [], line)
+        self.state = state
+
+    def attributes(self) -> str:
+        return repr(self.state)
+
+
+class StateSet(Op):
+    """state = value (the slot takes its own reference, releases the old)."""
+
+    mnemonic = "state_set"
+
+    def __init__(self, state: ModuleState, value: Value, line: int = -1) -> None:
+        super().__init__(NONE, [value], line)
+        self.state = state
+
+    def attributes(self) -> str:
+        return repr(self.state)
+
+
 class NewInstance(Op):
     """A new instance of a compiled class, every field unset (zero/NULL)."""
 
@@ -289,6 +362,15 @@ class InstanceOf(Op):
 
     def attributes(self) -> str:
         return str(self.cls)
+
+
+class ClassIdOf(Op):
+    """The id of obj's run-time class (`type(obj) is C`: exact, no subclass)."""
+
+    mnemonic = "classid"
+
+    def __init__(self, obj: Value, line: int = -1) -> None:
+        super().__init__(INT, [obj], line)
 
 
 class VirtualCall(Op):
@@ -449,10 +531,15 @@ class OptionalOp(Op):
 
     mnemonic = "optional"
 
-    def __init__(self, op: str, value: Value, result_type: Type, line: int = -1) -> None:
+    def __init__(self, op: str, value: Value, result_type: Type, line: int = -1,
+                 message: Optional[str] = None) -> None:
         assert op in ("is_none", "wrap", "unwrap")
         super().__init__(result_type, [value], line)
         self.op = op
+        # unwrap's TypeError message (None: "expected T, got None"), as
+        # CPython words the failing operation ("'NoneType' object is not
+        # subscriptable")
+        self.message = message
 
     @property
     def can_raise(self) -> bool:  # type: ignore[override]
@@ -688,6 +775,11 @@ class Module:
         self.functions: List[Function] = []
         # every compiled class the functions use, by class id
         self.classes: Dict[int, ClassLayout] = {}
+        # the module-level names they declare `global`, in slot order
+        self.states: List[ModuleState] = []
+        # init symbol -> Python object of the captured instances whose memo
+        # the loader presets (frontend/module_constants.py)
+        self.presets: Dict[str, Any] = {}
 
     def function(self, symbol: str) -> Function:
         for fn in self.functions:

@@ -231,7 +231,7 @@ def mark_call_cycles(module: Module) -> None:
 
 
 # Primitives that change their first argument (a container) in place.
-_MUTATORS = frozenset({
+MUTATORS = frozenset({
     "list_append", "list_set", "list_delitem", "list_insert", "list_pop", "list_remove",
     "list_clear", "list_extend", "list_reverse", "list_del_slice", "list_sort",
     "list_inplace_repeat", "list_set_slice",
@@ -330,7 +330,7 @@ def mutated_params(fn: Function) -> Set[str]:
                     for v in op.operands[2:]:
                         if v in params:
                             mutated.add(params[v])
-                elif op.primitive.name in _MUTATORS:
+                elif op.primitive.name in MUTATORS:
                     any_mutation = True
                     if op.operands and op.operands[0] in params:
                         mutated.add(params[op.operands[0]])
@@ -359,7 +359,7 @@ def mutated_params(fn: Function) -> Set[str]:
 # Mutations that can drop a list's reference to an item (so a reference
 # borrowed from the list could dangle); appends, inserts and reorderings
 # keep every item alive.
-_ITEM_DROPPING = frozenset(name for name in _MUTATORS if name.startswith(("list_", "any_"))) - {
+_ITEM_DROPPING = frozenset(name for name in MUTATORS if name.startswith(("list_", "any_"))) - {
     "list_append", "list_extend", "list_insert", "list_sort", "list_sort_keyed",
     "list_reverse"}
 

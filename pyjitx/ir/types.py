@@ -461,6 +461,21 @@ def join(a: Type, b: Type) -> Optional[Type]:
     return unify(a, b) or make_union(a, b)
 
 
+def assignable(value: Type, to: Type) -> bool:
+    """May a value of type `value` be stored where `to` is declared, as
+    Python code does: `to` itself or what unify widens into it, None or the
+    item (or an instance of a subclass of it) into an Optional, an instance
+    of a subclass as its base class."""
+    if value == to or unify(value, to) == to:
+        return True
+    if isinstance(to, OptionalType):
+        inner = value.item if isinstance(value, OptionalType) else value
+        return value == NONE or assignable(inner, to.item)
+    if isinstance(to, ClassType) and isinstance(value, ClassType):
+        return value.is_subclass_of(to)
+    return False
+
+
 def unify(a: Type, b: Type) -> Optional[Type]:
     """The type that holds values of both `a` and `b`, or None if there is
     none.  int and float unify to float: the values compare equal.  An

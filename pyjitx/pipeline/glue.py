@@ -49,7 +49,7 @@ def glue_function(label: str, params: Sequence[str], expression: str) -> Any:
         if function is not None:
             return function
         from ..api import CompiledFunction
-        from ..classes import _synthesised
+        from ..frontend.source import synthesised_function as _synthesised
 
         tag = hashlib.sha256(body.encode()).hexdigest()[:8]
         name = "glue_" + "".join(c if c.isalnum() else "_" for c in label) + "_" + tag

@@ -67,6 +67,8 @@ enum {
     PJX_LSHIFT, PJX_RSHIFT, PJX_BITAND, PJX_BITOR, PJX_BITXOR
 };
 PJX_EXPORT int32_t pjx_any_binary(int32_t op, pjx_object *a, pjx_object *b, pjx_object **out);
+/* divmod(a, b) of numbers: a tuple of two Anys (a new reference) */
+PJX_EXPORT int32_t pjx_any_divmod(pjx_object *a, pjx_object *b, pjx_object **out);
 /* unary: 0 -x, 1 +x, 2 ~x, 3 abs(x) */
 PJX_EXPORT int32_t pjx_any_unary(int32_t op, pjx_object *a, pjx_object **out);
 /* a <op> b with PJX_LT ... PJX_GE (containers.h); 0/1 into *out */
@@ -83,6 +85,9 @@ PJX_EXPORT pjx_list *pjx_any_items(pjx_object *a);
  * None) or a compiled class (class_id != 0). */
 #define PJX_TYPE_NONE_CHECK 100
 PJX_EXPORT int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t class_id);
+/* type(a) is T (exact: no subclasses, a bool is no int), type(a) is type(b) */
+PJX_EXPORT int64_t pjx_any_is_type(pjx_object *a, int64_t type_id, int64_t class_id);
+PJX_EXPORT int64_t pjx_any_same_type(pjx_object *a, pjx_object *b);
 /* int(a) / float(a) with Python's conversions (str parsed, float truncated). */
 PJX_EXPORT int32_t pjx_any_int(pjx_object *a, int64_t *out);
 PJX_EXPORT int32_t pjx_any_float(pjx_object *a, double *out);

@@ -55,6 +55,10 @@ PJX_EXPORT int32_t pjx_list_extend(pjx_list *l, pjx_list *other);
  * "not enough values to unpack (expected at least 2, got 1)"). */
 PJX_EXPORT int32_t pjx_unpack_check(int64_t n, int64_t expected, int32_t starred);
 PJX_EXPORT void pjx_list_reverse(pjx_list *l);
+/* A List[Optional[T]] passed where a List[T] is expected: TypeError
+ * "<what> must be <expected>, not a list holding None" if an item is None
+ * (NULL), else 0. */
+PJX_EXPORT int32_t pjx_list_check_present(pjx_list *l, const char *what, const char *expected);
 /* l[start:stop:step]; PJX_NONE_INDEX for an omitted part */
 PJX_EXPORT pjx_list *pjx_list_slice(pjx_list *l, int64_t start, int64_t stop, int64_t step);
 /* l[start:stop:step] = value (value may be l itself) */
@@ -65,7 +69,12 @@ PJX_EXPORT pjx_list *pjx_list_concat(pjx_list *a, pjx_list *b);
 PJX_EXPORT pjx_list *pjx_list_repeat(pjx_list *l, int64_t n);
 PJX_EXPORT int32_t pjx_list_inplace_concat(pjx_list *l, pjx_list *other); /* = extend */
 PJX_EXPORT int32_t pjx_list_inplace_repeat(pjx_list *l, int64_t n);
+/* a == b: 0/1.  pjx_list_equal is the same that can fail: -1 with
+ * RecursionError when nested items compare deeper than the recursion
+ * limit (a list that holds itself, a 100,000-deep one), as CPython's ==
+ * does; pjx_list_eq (kept for code built before it) answers 0 then. */
 PJX_EXPORT int64_t pjx_list_eq(pjx_list *a, pjx_list *b);
+PJX_EXPORT int32_t pjx_list_equal(pjx_list *a, pjx_list *b);
 /* a <op> b for list comparison (PJX_LT ... PJX_GE); result 0/1 into *out */
 PJX_EXPORT int32_t pjx_list_richcompare(pjx_list *a, pjx_list *b, int32_t op, int64_t *out);
 /* list.sort(): stable; reverse keeps the original order of equal items as
@@ -101,6 +110,7 @@ PJX_EXPORT int64_t pjx_tuple_count(pjx_tuple *t, int32_t kind, pjx_slot x);
 PJX_EXPORT int32_t pjx_tuple_index(pjx_tuple *t, int32_t kind, pjx_slot x, int64_t start,
                                    int64_t stop, int64_t *out);
 PJX_EXPORT int64_t pjx_tuple_eq(pjx_tuple *a, pjx_tuple *b);
+PJX_EXPORT int32_t pjx_tuple_equal(pjx_tuple *a, pjx_tuple *b); /* as pjx_list_equal */
 PJX_EXPORT int32_t pjx_tuple_richcompare(pjx_tuple *a, pjx_tuple *b, int32_t op, int64_t *out);
 PJX_EXPORT int32_t pjx_tuple_hash_value(pjx_tuple *t, int64_t *out);
 /* ==, with Python's int/bool/float cross-kind equality */
@@ -140,6 +150,7 @@ PJX_EXPORT pjx_list *pjx_dict_items(pjx_dict *d);  /* list of (key, value) tuple
 PJX_EXPORT pjx_dict *pjx_dict_or(pjx_dict *a, pjx_dict *b);      /* a | b */
 PJX_EXPORT int32_t pjx_dict_ior(pjx_dict *a, pjx_dict *b);       /* a |= b */
 PJX_EXPORT int64_t pjx_dict_eq(pjx_dict *a, pjx_dict *b);        /* dicts and sets */
+PJX_EXPORT int32_t pjx_dict_equal(pjx_dict *a, pjx_dict *b);     /* as pjx_list_equal */
 /* Iteration over dicts and sets: start with *pos = 0; returns 1 with the next
  * live entry's key and value BORROWED (either pointer may be NULL), 0 at the
  * end.  The caller may check pjx_dict_check_size once per step. */

@@ -255,14 +255,29 @@ PJX_EXPORT int64_t pjx_class_is_subclass(const pjx_class *cls, int64_t id);
 /* AttributeError for a field read before anything was assigned to it. */
 PJX_EXPORT void pjx_err_no_attribute(const pjx_instance *self, const char *name);
 PJX_EXPORT pjx_str *pjx_instance_repr(const pjx_instance *self);
-/* The id of the instance's own class (`type(x) is type(y)`: equal ids). */
-PJX_EXPORT int64_t pjx_instance_class_id(const pjx_instance *self);
+
+/* ---- argument binding ---------------------------------------------------- */
+/* "f() missing 2 required positional arguments: 'a' and 'b'": `function`
+ * is the function's qualified name, `names` a list of str (a new string;
+ * NULL on memory exhaustion). */
+PJX_EXPORT pjx_str *pjx_missing_arguments_message(pjx_str *function, int64_t keyword_only,
+                                                  pjx_list *names);
 
 /* ---- output ------------------------------------------------------------ */
 typedef int32_t (*pjx_write_fn)(const char *data, int64_t size);
 /* print() writes through `writer` (NULL: C stdio's stdout). */
 PJX_EXPORT void pjx_set_stdout_writer(pjx_write_fn writer);
 PJX_EXPORT int32_t pjx_print(pjx_str *text);
+/* print(..., file=sys.stdout / sys.stderr, flush=...): stream 1 or 2.  A
+ * stream writer, when set, takes every write (and flush) of both; without
+ * one C stdio's stdout and stderr are written and flushed. */
+typedef int32_t (*pjx_stream_write_fn)(int32_t stream, const char *data, int64_t size,
+                                       int32_t flush);
+PJX_EXPORT void pjx_set_stream_writer(pjx_stream_write_fn writer);
+PJX_EXPORT int32_t pjx_write_stream(int32_t stream, const char *data, int64_t size,
+                                    int64_t flush);
+PJX_EXPORT int32_t pjx_print_to(int32_t stream, pjx_str *text, int64_t flush);
+PJX_EXPORT int32_t pjx_flush_stream(int32_t stream);
 
 #ifdef __cplusplus
 }

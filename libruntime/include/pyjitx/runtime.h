@@ -84,6 +84,12 @@ PJX_EXPORT const char *pjx_err_kind_name(int32_t kind);
 PJX_EXPORT void *pjx_alloc(size_t size);
 PJX_EXPORT void pjx_free(void *ptr);
 PJX_EXPORT int64_t pjx_live_objects(void);
+/* Module constants (built once by compiled code, then held for the life of
+ * the process): mark = pjx_alloc_mark() before building one, and
+ * pjx_keep_forever(mark) once it is installed, so that its blocks are not
+ * counted as live (not leaks). */
+PJX_EXPORT int64_t pjx_alloc_mark(void);
+PJX_EXPORT void pjx_keep_forever(int64_t mark);
 
 /* ---- recursion limit ----------------------------------------------------
  * Functions on a call cycle carry their call depth and raise RecursionError

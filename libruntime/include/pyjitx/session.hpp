@@ -18,8 +18,10 @@
  * the state are rebuilt by their constructor ops, and models are loaded.
  *
  * run(feed) runs the graph's nodes in order, values in a table local to
- * the call: one Session may run in many threads at once (ops that mutate a
- * shared instance are as safe as the same calls made directly).  Feed
+ * the call: one Session may run in many threads at once.  Each op call
+ * locks the instances it receives and the containers it mutates
+ * (pyjitx/lock.h), so ops that change a shared instance run one at a time,
+ * as the same calls made from Python do.  Feed
  * values are checked against the parameter types of the ops that take
  * them (TypeError naming the op and parameter), and containers built with
  * other item kinds than an op needs (an empty Value::list({}) where a
@@ -62,6 +64,7 @@
 #endif
 
 #include "pyjitx/json.hpp"
+#include "pyjitx/lock.h"
 #include "pyjitx/pyjitx.hpp"
 
 namespace pyjitx {
@@ -774,7 +777,33 @@ inline Value from_slot(const Desc &d, uint64_t bits) {
     }
 }
 
+/* The locks of one op call (pyjitx/lock.h), released when it ends: the
+ * instances it receives and the containers it mutates, so that ops on one
+ * instance from several threads run one at a time, as they do from Python. */
+struct CallLocks {
+    pjx_lockset set;
+    CallLocks() { pjx_lockset_init(&set); }
+    ~CallLocks() { pjx_lockset_release(&set); }
+    CallLocks(const CallLocks &) = delete;
+    CallLocks &operator=(const CallLocks &) = delete;
+};
+
 inline Value call_op(const Pipeline &p, const Op &op, const std::vector<Value> &args) {
+    // taken before the arguments are read: to_slot checks containers item
+    // by item, which must not meet another op's mutation of them
+    CallLocks locks;
+    for (size_t i = 0; i < args.size() && i < op.params.size(); i++) {
+        if (args[i].kind() != PJX_KIND_OBJ) continue;
+        pjx_object *o = args[i].slot().o;
+        pjx_lockset_add_instance(&locks.set, o);
+        if (o != nullptr && op.params[i].mutated && o->type_id != PJX_TYPE_INSTANCE)
+            pjx_lockset_add(&locks.set, pjx_address_lock_word(o));
+    }
+    if (locks.set.full)
+        throw Error("RuntimeError", "op " + op.name + ": one call can lock at most " +
+                                        std::to_string(PJX_LOCKSET_MAX) +
+                                        " instances and mutable arguments");
+    pjx_lockset_lock(&locks.set);
     CallFrame frame;
     std::vector<uint64_t> slots(args.size() + 1);
     for (size_t i = 0; i < args.size(); i++) slots[i] = to_slot(op, i, op.params[i], args[i], frame);
