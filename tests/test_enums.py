@@ -331,3 +331,28 @@ def sort_by_key(cs: List[Color]) -> List[Color]:
 def test_enum_members_do_not_sort(cs):
     assert_same(sort_members, compiled(sort_members), cs)  # TypeError from two members on
     assert_same(sort_by_key, compiled(sort_by_key), list(cs))
+
+
+# module state (`global`): the name holds whichever member the last call
+# left there, so `current.value` reads it, not the member it held when
+# the function was compiled
+current = Color.RED
+
+
+def toggle(n: int) -> List[int]:
+    global current
+    seen = []
+    for _ in range(n):
+        current = Color.GREEN if current is Color.RED else Color.RED
+        seen.append(current.value)
+    return seen
+
+
+def test_a_global_member_is_module_state():
+    global current
+    current = Color.RED
+    expected = [toggle(3), current]
+    current = Color.RED
+    fast = compiled(toggle)
+    assert [fast(3), current] == expected
+    assert fast(1) == [1] and current is Color.RED

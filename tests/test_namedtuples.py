@@ -10,6 +10,7 @@ parameters."""
 from __future__ import annotations
 
 import collections
+import enum
 from typing import Any, Dict, List, NamedTuple, Optional, Set, Tuple
 
 import pytest
@@ -195,3 +196,31 @@ def test_wrong_arguments_are_type_errors():
         compiled(use)((1, 2))  # a plain tuple is no Point
     with pytest.raises(TypeError):
         compiled(use)(Point("a", 1))
+
+
+# module-level values that compiled code captures: named tuples (built by
+# their class in compiled code) and containers of them and of members
+class Mark(enum.Enum):
+    ON = 1
+    OFF = 2
+
+
+ORIGIN = Point(0, 0)
+ROUTE = [Point(1, 2), Point(3, 4)]
+TAGGED = {"a": Pair("x", 1)}
+MARKS = {"first": [Mark.ON], "second": [Mark.OFF, Mark.ON]}
+MIXED = [Mark.ON, 1]
+
+
+def captured() -> str:
+    return repr(ORIGIN) + repr(ROUTE) + repr(TAGGED) + repr(MARKS) + str(ROUTE[1].y)
+
+
+def captured_mixed() -> int:
+    return len(MIXED)
+
+
+def test_captured_module_values_hold_named_tuples_and_members():
+    assert_same(captured, compiled(captured))
+    with pytest.raises(pyjitx.CompileError, match="holds enum members among values of other"):
+        compiled(captured_mixed)()

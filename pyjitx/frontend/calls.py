@@ -217,7 +217,7 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
     from .classes import original_class
 
     if isinstance(node, ast.Name):
-        if node.id in b.locals:
+        if node.id in b.locals or node.id in b.state_names:  # (`global x`: a value)
             return False
         try:
             target = b.lookup_global(node.id, node)

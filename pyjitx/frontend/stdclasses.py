@@ -110,6 +110,13 @@ def _mentions(t: Type) -> bool:
     return any(_mentions(part) for part in _parts(t))
 
 
+def mentions_members(t: Type) -> bool:
+    """Does a value of type t hold enum members (at any depth)?"""
+    from ..ir.types import _parts
+
+    return isinstance(t, EnumType) or any(mentions_members(part) for part in _parts(t))
+
+
 # ------------------------------------------------------------ hooks
 
 
@@ -294,7 +301,8 @@ def named_object(b: "FunctionBuilder", node: ast.expr) -> Any:
     from ..errors import CompileError
 
     if isinstance(node, ast.Name):
-        if node.id in b.locals or node.id in b.lambda_bindings or node.id.startswith("."):
+        if node.id in b.locals or node.id in b.lambda_bindings or node.id.startswith(".") or \
+                node.id in b.state_names:  # (`global x`: module state, a value)
             return None
         try:
             return b.lookup_global(node.id, node)
