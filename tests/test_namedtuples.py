@@ -224,3 +224,19 @@ def test_captured_module_values_hold_named_tuples_and_members():
     assert_same(captured, compiled(captured))
     with pytest.raises(pyjitx.CompileError, match="holds enum members among values of other"):
         compiled(captured_mixed)()
+
+
+def class_names(p: Point, t: Token, m: Mark) -> List[str]:
+    return [type(p).__name__, type(t).__qualname__, str(type(p)), f"{type(m)}",
+            type(m).__name__, p.__class__.__name__]
+
+
+def class_tests(p: Point, t: Token, m: Mark) -> List[bool]:
+    return [type(p) is Point, type(p) is tuple, type(p) == Token, type(m) is Mark,
+            type(m) is not int, type(p) is type(t), type(p) is type(Point(0, 0))]
+
+
+def test_the_class_of_a_named_tuple_or_member():
+    args = (Point(1, 2), Token("a", 1, 2), Mark.OFF)
+    assert_same(class_names, compiled(class_names), *args)
+    assert_same(class_tests, compiled(class_tests), *args)

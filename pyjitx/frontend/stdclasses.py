@@ -69,6 +69,21 @@ def type_of_class(cls: Any) -> Optional[Type]:
     return None
 
 
+def class_of_type(t: Type) -> Optional[type]:
+    """The class of every value of type t, for an enum member (an enum
+    class with members has no subclasses) or a named tuple (the class
+    compiled code knows it as); None for other types."""
+    if isinstance(t, EnumType):
+        from .enums import info_of as enum_info
+
+        return enum_info(t).cls
+    if isinstance(t, NamedTupleType):
+        from .namedtuples import info_of as tuple_info
+
+        return tuple_info(t).cls
+    return None
+
+
 def type_of_value(value: Any) -> Optional[Type]:
     """The IR type of a Python argument that is an enum member or a named
     tuple (for an unannotated parameter), else None."""
