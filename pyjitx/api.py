@@ -290,6 +290,14 @@ class CompiledFunction:
                 # and vtable in it, and may outlive the function (returned
                 # by `pyjitx.compile(make)()`): such code stays loaded
                 _KEPT_LOADED.append(loaded)
+            if module.classes:  # instances of classes compiled along may reach Python
+                from .classes import python_type_for
+
+                for pyclass in module.classes:
+                    try:
+                        python_type_for(pyclass)
+                    except Exception:  # noqa: BLE001 - reported if an instance comes back
+                        pass
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)

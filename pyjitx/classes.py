@@ -23,6 +23,7 @@ from .backend.abi import boundary_descriptor
 from .errors import CompileError
 from .frontend.classes import (COMPILED_TYPES, ClassInfo, blank_instance, info_for,
                                original_class)
+from .frontend.dataclasses_ import original_of
 from .frontend.source import synthesised_function
 from .pipeline.construction import record, snapshot
 from .pydataclasses import (factory_constructor, make_dataclass_first,
@@ -33,7 +34,20 @@ _NOTHING = object()
 _serial = itertools.count()
 
 
-def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False) -> type:
+def python_type_for(pyclass: type) -> type:
+    """The Python type of instances of `pyclass` that compiled code hands
+    to Python, for a class compiled along (not decorated): compiled with it
+    as a second base, so that isinstance(obj, Node) holds and Python-only
+    methods of Node work on the instance (type(obj) is that compiled type,
+    a subclass of Node)."""
+    existing = _COMPILED.get(pyclass)
+    if existing is not None:
+        return existing
+    return compile_class(pyclass, along=True)
+
+
+def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool = False,
+                  along: bool = False) -> type:
     from .api import CompiledFunction, compiled_function_of, user_facing
 
     cls = make_dataclass_first(cls)  # (@dataclass written above @pyjitx.compile)
@@ -44,7 +58,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     if existing is not None:
         return existing
     info = info_for(pyclass)
-    base = compile_class(info.base.pyclass, use_cache, opt) if info.base else _ext.Instance
+    base = (compile_class(info.base.pyclass, use_cache, opt, along=along) if info.base
+            else _ext.Instance)
 
     compiled: List[Any] = []
 
@@ -133,7 +148,11 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # and other attributes of the type (set after the class statement)
     ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
                                    if value is not pyclass.__dict__.get(name, _NOTHING))
-    pytype = type(pyclass.__name__, (base,), ns)
+    # (a class compiled along keeps the user's class as a base: isinstance;
+    # for a dataclass, the user's class, not the twin compiled for it)
+    user = original_of(pyclass)
+    bases = (base, user) if along and user.__dict__.get("__pjx_class__") is None else (base,)
+    pytype = type(pyclass.__name__, bases, ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
     COMPILED_TYPES[pyclass] = pytype

@@ -52,6 +52,9 @@ class CompiledModule:
     # (memo symbol, Python instance) of captured instances made in Python:
     # the loader presets each memo with the instance (this process only)
     presets: List[Tuple[str, Any]] = field(default_factory=list)
+    # the user classes whose instances the code may hand to Python (their
+    # Python types are made when the code is loaded: pyjitx.classes)
+    classes: List[type] = field(default_factory=list)
 
     @property
     def cacheable(self) -> bool:
@@ -144,4 +147,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         calls_python=session.calls_python,
         returns_iterator=inspect.isgeneratorfunction(pyfunc),
         states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states],
-        presets=[(constant_memo_symbol(symbol), obj) for symbol, obj in module.presets.items()])
+        presets=[(constant_memo_symbol(symbol), obj) for symbol, obj in module.presets.items()],
+        classes=[info.pyclass for info in session.used_classes.values()])

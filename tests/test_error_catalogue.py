@@ -199,6 +199,26 @@ CASES = [
         def f() -> int:
             return Box().twice()
         """),
+    # ------------------------------------------------------------ local_classes.py
+    case("""
+        def f(x: int) -> int:
+            class Scaled:
+                def get(self) -> int:
+                    return x * 2
+
+            return Scaled().get()
+        """, "class Scaled uses the local 'x' of f(), which a class made once for every call "
+             "cannot", "class Scaled:", args=(2,), fix="""
+        def f(x: int) -> int:
+            class Scaled:
+                def __init__(self, x: int) -> None:
+                    self.x = x
+
+                def get(self) -> int:
+                    return self.x * 2
+
+            return Scaled(x).get()
+        """, fix_args=(2,)),
     # ------------------------------------------------------------ operators.py
     case("""
         class Point:
@@ -642,10 +662,10 @@ CASES = [
         """, "cannot import from .no_such_package_pjx", "from .no_such_package_pjx"),
     case("""
         def f() -> int:
-            class Local:
-                pass
+            async def later() -> int:
+                return 1
             return 1
-        """, "unsupported statement 'ClassDef'", "class Local"),
+        """, "unsupported statement 'AsyncFunctionDef'", "async def later"),
     case("""
         def f() -> int:
             a, b = c = (1, 2)

@@ -34,7 +34,6 @@ _SUPPORTED_STATEMENTS = ("assignments (plain, augmented, annotated, unpacking), 
                          "and expression statements")
 
 _UNSUPPORTED_STATEMENT_HINTS = {
-    ast.ClassDef: "define classes at module level and compile them with pyjitx.compile",
     ast.AsyncFunctionDef: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncFor: "coroutines (async def, await, async for/with) are not supported",
     ast.AsyncWith: "coroutines (async def, await, async for/with) are not supported",
@@ -886,6 +885,11 @@ class FunctionBuilder:
             from .contexts import leave
 
             leave(self, loop_depth)
+
+    def stmt_ClassDef(self, stmt: ast.ClassDef) -> None:
+        from .local_classes import build
+
+        build(self, stmt)
 
     def stmt_Global(self, stmt: ast.Global) -> None:
         pass  # the names are module state throughout the function (module_state.py)

@@ -88,17 +88,10 @@ def compiled_class(cls: type) -> Optional[type]:
         return cls
     twin = _TWINS.get(cls)
     if twin is None:
-        twin = _make_twin(cls)
-        _TWINS[cls] = twin
-        # its Python type, for its instances that compiled code hands to
-        # Python (results, fields) when the class has no pyjitx.compile
-        from ..classes import compile_class
-
-        try:
-            compile_class(twin)
-        except BaseException:
-            del _TWINS[cls]
-            raise
+        # (its Python type, for instances compiled code hands to Python when
+        # the class has no pyjitx.compile, is made as for any class compiled
+        # along: pyjitx.classes.python_type_for, a subclass of cls)
+        twin = _TWINS[cls] = _make_twin(cls)
     return twin
 
 
