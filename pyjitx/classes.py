@@ -98,7 +98,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
         ns[name] = staticmethod(_classmethod_caller(pyclass, name, member, use_cache, opt,
                                                     compiled))
     for index, name in enumerate(info.field_names):
-        if index >= (len(info.base.field_names) if info.base else 0):
+        if index >= (len(info.base.field_names) if info.base else 0) and \
+                not name.startswith("__pjx_set_"):  # (a late-field mask: not an attribute)
             ns[name] = _field_property(info, index, name)
     constructor = _constructor(pyclass, info, use_cache, opt, compiled)
     blank = _blank_maker(pyclass, info)
@@ -209,11 +210,19 @@ def _field_property(info: ClassInfo, index: int, name: str) -> property:
             descriptor.append(boundary_descriptor(info.field_types[name]))
         return descriptor[0]
 
+    late = info.late_bits.get(name)  # (first assigned outside __init__: a mask bit)
+    mask_index = info.field_index(late[0]) if late else None
+
     def get(self: Any) -> Any:
+        if late is not None and not _ext.get_field(self, mask_index, "i", late[0]) >> late[1] & 1:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         return _ext.get_field(self, index, desc(), name)
 
     def set(self: Any, value: Any) -> None:
         _ext.set_field(self, index, desc(), name, value)
+        if late is not None:
+            mask = _ext.get_field(self, mask_index, "i", late[0])
+            _ext.set_field(self, mask_index, "i", late[0], mask | 1 << late[1])
 
     from .api import user_facing
 

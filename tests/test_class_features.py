@@ -143,3 +143,48 @@ def use_empty_subclasses(words: List[str]) -> str:
 @given(st.lists(st.sampled_from(["a", "b", "é"]), max_size=5))
 def test_empty_subclasses_of_list_and_dict(words):
     assert_same(use_empty_subclasses, pyjitx.compile(use_empty_subclasses), words)
+
+
+class Connection:
+    def __init__(self, host: str) -> None:
+        self.host = host
+
+    def open(self, port: int) -> None:
+        self.port = port            # first assigned here, not in __init__
+        self.sent: List[str] = []
+
+    def send(self, message: str) -> int:
+        self.sent.append(message)
+        return self.port + len(self.sent)
+
+
+def use_connection(open_first: bool, messages: List[str]) -> str:
+    c = Connection("host")
+    if open_first:
+        c.open(8000)
+    total = 0
+    for m in messages:
+        total += c.send(m)
+    return f"{total} {c.sent if open_first else ''}"
+
+
+def make_connection(open_it: bool) -> Connection:
+    c = Connection("h")
+    if open_it:
+        c.open(1)
+    return c
+
+
+@given(st.booleans(), st.lists(st.sampled_from(["a", "日本"]), max_size=3))
+def test_attributes_first_assigned_outside_init(open_first, messages):
+    assert_same(use_connection, pyjitx.compile(use_connection), open_first, messages)
+
+
+def test_an_attribute_not_yet_assigned_is_missing_from_python_too():
+    compiled = pyjitx.compile(make_connection)
+    closed, opened = compiled(False), compiled(True)
+    with pytest.raises(AttributeError, match="'Connection' object has no attribute 'port'"):
+        closed.port
+    assert opened.port == 1 and opened.sent == []
+    closed.port = 5                # set from Python: present from now on
+    assert closed.port == 5

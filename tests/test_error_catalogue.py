@@ -199,6 +199,88 @@ CASES = [
         def f() -> int:
             return Box().twice()
         """),
+    case("""
+        class Wide:
+            def __init__(self) -> None:
+                self.n = 0
+
+            def fill(self) -> None:
+                self.a0 = 0
+                self.a1 = 1
+                self.a2 = 2
+                self.a3 = 3
+                self.a4 = 4
+                self.a5 = 5
+                self.a6 = 6
+                self.a7 = 7
+                self.a8 = 8
+                self.a9 = 9
+                self.a10 = 10
+                self.a11 = 11
+                self.a12 = 12
+                self.a13 = 13
+                self.a14 = 14
+                self.a15 = 15
+                self.a16 = 16
+                self.a17 = 17
+                self.a18 = 18
+                self.a19 = 19
+                self.a20 = 20
+                self.a21 = 21
+                self.a22 = 22
+                self.a23 = 23
+                self.a24 = 24
+                self.a25 = 25
+                self.a26 = 26
+                self.a27 = 27
+                self.a28 = 28
+                self.a29 = 29
+                self.a30 = 30
+                self.a31 = 31
+                self.a32 = 32
+                self.a33 = 33
+                self.a34 = 34
+                self.a35 = 35
+                self.a36 = 36
+                self.a37 = 37
+                self.a38 = 38
+                self.a39 = 39
+                self.a40 = 40
+                self.a41 = 41
+                self.a42 = 42
+                self.a43 = 43
+                self.a44 = 44
+                self.a45 = 45
+                self.a46 = 46
+                self.a47 = 47
+                self.a48 = 48
+                self.a49 = 49
+                self.a50 = 50
+                self.a51 = 51
+                self.a52 = 52
+                self.a53 = 53
+                self.a54 = 54
+                self.a55 = 55
+                self.a56 = 56
+                self.a57 = 57
+                self.a58 = 58
+                self.a59 = 59
+                self.a60 = 60
+                self.a61 = 61
+                self.a62 = 62
+                self.a63 = 63
+
+        def f() -> int:
+            return Wide().n
+        """, "class Wide: more than 63 attributes are first assigned outside __init__",
+         "class Wide:", fix="""
+        class Wide:
+            def __init__(self) -> None:
+                self.n = 0
+
+        def f() -> int:
+            return Wide().n
+        """),
     # ------------------------------------------------------------ local_classes.py
     case("""
         def f(x: int) -> int:

@@ -49,9 +49,9 @@ def uses_with(a: int) -> int:
     return b
 
 
-def uses_class(a: int) -> int:
-    class Local:  # <-- HERE
-        x = 1
+def uses_coroutine(a: int) -> int:
+    async def later():  # <-- HERE
+        return 1
     return a
 
 
@@ -95,7 +95,7 @@ def mixes_float_and_bool(a: float) -> float:
 # expected offending node per subject: ast node type in the marked line
 SINGLE_CASES = [
     (uses_with, ast.With),
-    (uses_class, ast.ClassDef),
+    (uses_coroutine, ast.AsyncFunctionDef),
     (uses_yield, ast.Yield),
     (uses_unsupported_builtin, ast.Call),
     (uses_unsupported_annotation, None),

@@ -173,6 +173,7 @@ class ClassInfo:
                 if annotation is not None:
                     self.pending_annotations.append((name, annotation, init))
                 self.assigned_in_init.append(name)
+        self._collect_late_fields()
         # virtual methods: the base's slots first (an override keeps its slot)
         self.vtable: List[str] = list(self.base.vtable) if self.base else []
         for name, member in pyclass.__dict__.items():
@@ -190,6 +191,38 @@ class ClassInfo:
                 raise
 
     # ---- fields
+
+    def _collect_late_fields(self) -> None:
+        """Attributes first assigned in another method than __init__
+        (`def setup(self): self.ready = True`).  Python has none until that
+        method runs, and reading one before is AttributeError: such a field
+        has a bit in a hidden mask field of its class, set by every
+        assignment and tested by every read (get_attribute)."""
+        # name -> (mask field, bit): the late fields of this class and its bases
+        self.late_bits: Dict[str, Tuple[str, int]] = dict(self.base.late_bits) if self.base else {}
+        self.late_setters: Dict[str, Any] = {}
+        own: List[str] = []
+        for member in self.pyclass.__dict__.values():
+            if not inspect.isfunction(member) or member.__name__ == "__init__":
+                continue
+            for name, annotation in _self_assignments(member):
+                if name in self.field_names or name in own:
+                    continue
+                own.append(name)
+                self.late_setters[name] = member
+                if annotation is not None:
+                    self.pending_annotations.append((name, annotation, member))
+        if not own:
+            return
+        if len(own) > 63:
+            raise error(self.pyclass, f"class {self.pyclass.__qualname__}: more than 63 "
+                        "attributes are first assigned outside __init__",
+                        hint="assign them in __init__ (None or a default first)")
+        mask = f"__pjx_set_{self.pyclass.__name__}"
+        self._add_field(mask, INT)
+        for bit, name in enumerate(own):
+            self._add_field(name, None)
+            self.late_bits[name] = (mask, bit)
 
     def _annotation_type(self, annotation: Any, what: str, where: Any = None) -> Type:
         from .annotations import SUPPORTED_TYPES_HINT, type_from_annotation
@@ -245,12 +278,19 @@ class ClassInfo:
             for name in self.base.field_names:  # learned while settling the base
                 self.field_types[name] = self.base.field_types[name]
         init = self.pyclass.__dict__.get("__init__")
-        if not inspect.isfunction(init) or all(n in self.field_types for n in self.field_names):
+        if all(n in self.field_types for n in self.field_names):
             self._check_settled()
             return
+        if not inspect.isfunction(init):  # (only attributes assigned elsewhere to learn)
+            init = None
         self.settling = True
         try:
-            session.function_for(init, self.method_arg_types(init))
+            if init is not None:
+                session.function_for(init, self.method_arg_types(init))
+            # attributes first assigned elsewhere: typed by building their methods
+            for name, method in self.late_setters.items():
+                if self.field_types.get(name) is None:
+                    session.function_for(method, self.method_arg_types(method))
         finally:
             self.settling = False
         self._check_settled()
@@ -487,6 +527,8 @@ def get_attribute(b: "FunctionBuilder", obj: ops.Value, node: ast.Attribute) -> 
             use_class(b, info)
             field_type = info.field_types[name]
         b.session.use_class(info)
+        if name in info.late_bits:
+            _check_late_field(b, obj, info, name, node)
         return b.emit(ops.GetAttr(obj, index, name, field_type, b.lineno(node)))
     member, owner = info.find(name)
     if isinstance(member, property):
@@ -604,6 +646,32 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
         value = b.expr.coerce(value, field_type, node)  # (an Any checked at run time)
     b.session.use_class(info)
     b.emit(ops.SetAttr(obj, index, name, value, b.lineno(node)))
+    if name in info.late_bits:  # the attribute exists from now on
+        mask_name, bit = info.late_bits[name]
+        mask_index = info.field_index(mask_name)
+        mask = b.emit(ops.GetAttr(obj, mask_index, mask_name, INT, b.lineno(node)))
+        b.emit(ops.SetAttr(obj, mask_index, mask_name,
+                           b.emit(ops.IntArith("or", mask, ops.Constant(INT, 1 << bit))),
+                           b.lineno(node)))
+
+
+def _check_late_field(b: "FunctionBuilder", obj: ops.Value, info: "ClassInfo", name: str,
+                      node: ast.AST) -> None:
+    """AttributeError, as Python's, for an attribute first assigned outside
+    __init__ that has not been assigned yet (ClassInfo._collect_late_fields)."""
+    mask_name, bit = info.late_bits[name]
+    mask = b.emit(ops.GetAttr(obj, info.field_index(mask_name), mask_name, INT, b.lineno(node)))
+    present = b.emit(ops.Compare("ne", b.emit(ops.IntArith("and", mask, ops.Constant(INT, 1 << bit))),
+                                 ops.Constant(INT, 0)))
+    missing, ok = b.new_block("no_attribute"), b.new_block("has_attribute")
+    b.branch(present, ok, missing)
+    b.seal(missing)
+    b.seal(ok)
+    b.start(missing)
+    short = info.pyclass.__name__
+    b.terminate(ops.Raise("AttributeError", f"'{short}' object has no attribute '{name}'",
+                          b.lineno(node)))
+    b.start(ok)
 
 
 def construct(b: "FunctionBuilder", node: ast.Call, pyclass: type) -> ops.Value:
