@@ -379,6 +379,29 @@ CASES = [
             return len(loop)
         """, fix_args=([],)),
     case("""
+        import enum
+
+        class Mark(enum.Enum):
+            ON = 1
+
+        MIXED = [Mark.ON, 1]
+
+        def f() -> int:
+            return len(MIXED)
+        """, "'MIXED' holds enum members among values of other types", "MIXED",
+         line="return len(MIXED)",
+         fix="""
+        import enum
+
+        class Mark(enum.Enum):
+            ON = 1
+
+        MIXED = [Mark.ON.value, 1]
+
+        def f() -> int:
+            return len(MIXED)
+        """),
+    case("""
         def f() -> float:
             return math.pi.real
         """, "'math.pi.real': compiled code cannot read attributes of a float object",
