@@ -17,6 +17,7 @@ const int32_t PJX_ABI_SYMBOL = PJX_ABI_VERSION;
 
 typedef struct {
     int32_t kind;
+    void *origin; /* the host's exception object (runtime.h), or NULL */
     char *heap; /* the message when it does not fit `inline_`, else NULL */
     char inline_[PJX_MESSAGE_INLINE];
 } pjx_error_state;
@@ -43,7 +44,56 @@ static void set_message(const char *message, size_t n) {
     free(old_heap);
 }
 
+static pjx_origin_fn origin_retain, origin_release;
+
+void pjx_set_origin_hooks(pjx_origin_fn retain, pjx_origin_fn release) {
+    origin_retain = retain;
+    origin_release = release;
+}
+
+/* Releases the pending error's origin.  First thing when the error state
+ * changes: the host's release may run code of its own (a destructor) that
+ * uses the error state of this thread, and what it leaves there is then
+ * overwritten. */
+static void drop_origin(void) {
+    void *origin = tls_error.origin;
+    if (origin == NULL) return;
+    tls_error.origin = NULL;
+    if (origin_release != NULL) origin_release(origin);
+}
+
+void pjx_err_set_origin(void *origin) {
+    drop_origin();
+    tls_error.origin = origin;
+}
+
+void *pjx_err_take_origin(void) {
+    void *origin = tls_error.origin;
+    tls_error.origin = NULL;
+    return origin;
+}
+
+/* pjx_exception (exception.c) holds an origin with a reference of its own */
+void pjx_origin_retain(void *origin) {
+    if (origin != NULL && origin_retain != NULL) origin_retain(origin);
+}
+
+void pjx_origin_release(void *origin) {
+    if (origin != NULL && origin_release != NULL) origin_release(origin);
+}
+
 void pjx_err_set(int32_t kind, const char *message) {
+    if (tls_error.origin != NULL) {
+        /* (message may be the pending one's: copied before anything runs) */
+        size_t n = message ? strlen(message) : 0;
+        char *copy = malloc(n + 1);
+        if (copy != NULL && n) memcpy(copy, message, n);
+        drop_origin();
+        tls_error.kind = kind;
+        set_message(copy ? copy : "", copy ? n : 0);
+        free(copy);
+        return;
+    }
     tls_error.kind = kind;
     if (message == NULL) message = "";
     set_message(message, strlen(message));
@@ -77,6 +127,7 @@ int32_t pjx_err_kind(void) { return tls_error.kind; }
 const char *pjx_err_message(void) { return tls_error.heap ? tls_error.heap : tls_error.inline_; }
 
 void pjx_err_clear(void) {
+    drop_origin();
     tls_error.kind = PJX_OK;
     set_message("", 0);
 }
@@ -105,6 +156,9 @@ static const char *const kind_names[PJX_EXC__COUNT] = {
     [PJX_EXC_NAME] = "NameError",
     [PJX_EXC_OS] = "OSError",
     [PJX_EXC_FILE_NOT_FOUND] = "FileNotFoundError",
+    [PJX_EXC_KEYBOARD_INTERRUPT] = "KeyboardInterrupt",
+    [PJX_EXC_SYSTEM_EXIT] = "SystemExit",
+    [PJX_EXC_BASE_EXCEPTION] = "BaseException",
 };
 
 const char *pjx_err_kind_name(int32_t kind) {

@@ -36,6 +36,9 @@ static const int32_t builtin_parent[PJX_EXC__COUNT] = {
     [PJX_EXC_NAME] = PJX_EXC_EXCEPTION,
     [PJX_EXC_OS] = PJX_EXC_EXCEPTION,
     [PJX_EXC_FILE_NOT_FOUND] = PJX_EXC_OS,
+    /* KeyboardInterrupt, SystemExit and BaseException have no parent kind:
+     * only `except BaseException` and a bare `except` (which match any
+     * kind) and their own classes catch them */
 };
 
 #define PJX_MAX_USER_EXCEPTIONS (1 << 17)
@@ -89,6 +92,7 @@ pjx_exception *pjx_err_fetch(void) {
     }
     e->kind = kind;
     e->message = message;
+    e->origin = pjx_err_take_origin();
     pjx_err_clear();
     return e;
 }
@@ -96,9 +100,14 @@ pjx_exception *pjx_err_fetch(void) {
 void pjx_err_restore(pjx_exception *e) {
     if (e == NULL) return; /* fetch failed: the error is still pending */
     pjx_err_set(e->kind, e->message->data);
+    if (e->origin != NULL) {
+        pjx_origin_retain(e->origin);
+        pjx_err_set_origin(e->origin);
+    }
 }
 
 void pjx_exception_dealloc(pjx_exception *e) {
+    pjx_origin_release(e->origin);
     pjx_decref(e->message);
     pjx_free(e);
 }

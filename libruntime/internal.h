@@ -53,6 +53,9 @@ pjx_str *pjx_tuple_repr(pjx_tuple *t);
 
 void pjx_dict_dealloc(pjx_dict *d);
 void pjx_exception_dealloc(pjx_exception *e);
+/* an exception value's reference to its origin (error.c, runtime.h) */
+void pjx_origin_retain(void *origin);
+void pjx_origin_release(void *origin);
 void pjx_instance_dealloc(pjx_instance *self);
 void pjx_ndarray_dealloc(pjx_ndarray *self);
 /* Bounds on recursion over nested values (guard.c).  pjx_guard_enter

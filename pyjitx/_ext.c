@@ -29,6 +29,7 @@
 #include "_ndarray.h"
 #include "_boundary.h"
 #include "_locks.h"
+#include "_signals.h"
 
 #define PJX_MAX_PARAMS 32
 
@@ -82,6 +83,9 @@ static PyObject *python_exception_type(int32_t kind) {
     case PJX_EXC_NAME: return PyExc_NameError;
     case PJX_EXC_OS: return PyExc_OSError;
     case PJX_EXC_FILE_NOT_FOUND: return PyExc_FileNotFoundError;
+    case PJX_EXC_KEYBOARD_INTERRUPT: return PyExc_KeyboardInterrupt;
+    case PJX_EXC_SYSTEM_EXIT: return PyExc_SystemExit;
+    case PJX_EXC_BASE_EXCEPTION: return PyExc_BaseException;
     default: return PyExc_Exception;
     }
 }
@@ -91,6 +95,15 @@ static PyObject *user_exception_classes;
 
 /* Moves this thread's runtime exception into Python's error indicator. */
 static void raise_runtime_error(void) {
+    PyObject *origin = pjx_err_take_origin();
+    if (origin != NULL) {
+        /* a Python exception (from a signal handler or a pyfunc) that
+         * compiled code did not catch: the caller gets the object itself */
+        PyErr_SetObject((PyObject *)Py_TYPE(origin), origin);
+        Py_DECREF(origin);
+        pjx_err_clear();
+        return;
+    }
     int32_t kind = pjx_err_kind();
     const char *message = pjx_err_message();
     PyObject *type = python_exception_type(kind);
@@ -162,9 +175,16 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
     pjx_slot out;
     out.bits = 0;
     int32_t status;
+    int signals = pjx_signals_enter();
+    if (signals < 0) { /* a signal handler raised before the call began */
+        release_slots(slots, descs, nargs);
+        if (id != NULL) pjx_identity_release(id);
+        return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS
     status = entry((const uint64_t *)slots, &out.bits);
     Py_END_ALLOW_THREADS
+    pjx_signals_leave(signals);
     PyObject *result = NULL;
     if (id != NULL) {
         /* every changed argument object once, then the result, in which an
@@ -691,6 +711,7 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC PyInit__ext(void) {
     if (PyType_Ready(&DispatcherType) < 0 || PyType_Ready(&pjx_InstanceType) < 0) return NULL;
     pjx_set_stream_writer(write_to_sys_stream);
+    pjx_pycall_init();
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&DispatcherType);
@@ -701,6 +722,7 @@ PyMODINIT_FUNC PyInit__ext(void) {
         PyModule_AddFunctions(module, pjx_state_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
         pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
+        pjx_signals_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||
         PyModule_AddIntConstant(module, "MAX_FAST_PARAMS", PJX_MAX_PARAMS) < 0) {
         Py_DECREF(module);

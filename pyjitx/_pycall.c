@@ -12,8 +12,11 @@
  * thread that already holds it may call too), converts, calls, converts
  * back and releases it.  A Python exception becomes the runtime's pending
  * error with the same kind and message (pyjitx.exceptions.runtime_kind
- * picks the kind). */
+ * picks the kind), and the exception object itself rides along as the
+ * error's origin (runtime.h): if compiled code does not catch it, the
+ * caller gets that object back, class, arguments and traceback intact. */
 #include "_pycall.h"
+#include "_signals.h"
 
 #include <string.h>
 
@@ -40,6 +43,13 @@ PyMethodDef pjx_pycall_functions[] = {
  * the Python error being translated; (RuntimeError, not exact) if even
  * that fails. */
 static void runtime_kind(PyObject *type, long *kind, int *exact) {
+    /* what a signal handler raises, found without running Python (the
+     * first exception would import pyjitx.exceptions while Ctrl-C waits) */
+    if (type == PyExc_KeyboardInterrupt || type == PyExc_SystemExit) {
+        *kind = type == PyExc_KeyboardInterrupt ? PJX_EXC_KEYBOARD_INTERRUPT : PJX_EXC_SYSTEM_EXIT;
+        *exact = 1;
+        return;
+    }
     *kind = PJX_EXC_RUNTIME;
     *exact = 0;
     PyObject *module = PyImport_ImportModule("pyjitx.exceptions");
@@ -53,11 +63,28 @@ static void runtime_kind(PyObject *type, long *kind, int *exact) {
     Py_XDECREF(found);
 }
 
+/* The error state's references to Python exception objects (its origins):
+ * taken and dropped with the GIL, from whichever thread runs the code. */
+static void retain_origin(void *origin) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    Py_INCREF((PyObject *)origin);
+    PyGILState_Release(gil);
+}
+
+static void release_origin(void *origin) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    Py_DECREF((PyObject *)origin);
+    PyGILState_Release(gil);
+}
+
+void pjx_pycall_init(void) { pjx_set_origin_hooks(retain_origin, release_origin); }
+
 /* Moves Python's pending error into the runtime's error state: same kind
  * and message; a class the runtime has no kind for is raised as its
- * nearest supported base (else RuntimeError) with its own name in front
- * of the message. */
-static void runtime_error_from_python(void) {
+ * nearest supported base (else RuntimeError, or BaseException for what
+ * `except Exception` does not catch) with its own name in front of the
+ * message.  The exception object goes along as the error's origin. */
+void pjx_runtime_error_from_python(void) {
     PyObject *type, *value, *traceback;
     PyErr_Fetch(&type, &value, &traceback);
     if (type == NULL) { /* a C callable failed without saying why */
@@ -81,6 +108,11 @@ static void runtime_error_from_python(void) {
     else
         pjx_err_format((int32_t)kind, "%s: %s", ((PyTypeObject *)type)->tp_name, message);
     Py_XDECREF(text);
+    if (value != NULL && PyExceptionInstance_Check(value)) {
+        if (traceback != NULL) PyException_SetTraceback(value, traceback);
+        pjx_err_set_origin(value); /* the reference passes to the error state */
+        value = NULL;
+    }
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(traceback);
@@ -142,7 +174,7 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
     for (Py_ssize_t i = 0; i < converted; i++) Py_DECREF(argv[i]);
     if (argv != stack) PyMem_Free(argv);
     if (result == NULL) {
-        runtime_error_from_python();
+        pjx_runtime_error_from_python();
         return -1;
     }
     pjx_slot slot;
@@ -169,7 +201,7 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
             wrong_result(fn, result, result_desc, where);
         break;
     case FAILED:
-        runtime_error_from_python();
+        pjx_runtime_error_from_python();
         break;
     }
     pjx_identity_release(&id);
@@ -181,7 +213,9 @@ static int32_t call_with_gil(int64_t handle, const char *param_descs, const char
 int32_t pjx_call_python(int64_t handle, const char *param_descs, const char *result_desc,
                         const uint64_t *args, uint64_t *out) {
     PyGILState_STATE gil = PyGILState_Ensure();
+    int depth = pjx_signals_python_enter();
     int32_t status = call_with_gil(handle, param_descs, result_desc, args, out);
+    pjx_signals_python_leave(depth);
     PyGILState_Release(gil);
     return status;
 }

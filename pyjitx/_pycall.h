@@ -16,6 +16,13 @@
 int32_t pjx_call_python(int64_t handle, const char *param_descs, const char *result_desc,
                         const uint64_t *args, uint64_t *out);
 
+/* Moves Python's pending exception (the GIL held) into the runtime's error
+ * state, the exception object attached as its origin (runtime.h). */
+void pjx_runtime_error_from_python(void);
+
+/* Installs the origin hooks; once, at module init. */
+void pjx_pycall_init(void);
+
 /* register_pyfunc(fn) -> handle, for the module's method table. */
 extern PyMethodDef pjx_pycall_functions[];
 

@@ -32,10 +32,10 @@ def kind_of(cls: Type[BaseException]) -> int:
     parent = next((base for base in cls.__mro__[1:] if issubclass(base, BaseException)), None)
     if parent is None or cls.__module__ == "builtins":
         raise ValueError(f"exception class {cls.__name__} is not supported in compiled code")
-    if parent is BaseException:
-        raise ValueError(f"{cls.__name__} derives from BaseException directly; compiled code "
-                         "supports subclasses of Exception")
-    parent_kind = kind_of(parent)
+    # a class deriving from BaseException directly (a timeout that `except
+    # Exception` must not swallow) hangs under the runtime's BaseException
+    # kind, which only its own class, BaseException and bare except catch
+    parent_kind = _BUILTIN[BaseException] if parent is BaseException else kind_of(parent)
     name = f"{cls.__module__}.{cls.__qualname__}"
     kind = USER_BASE + zlib.crc32(name.encode()) % USER_SPAN
     known = _by_kind.get(kind)
@@ -52,9 +52,10 @@ def runtime_kind(cls: Type[BaseException]) -> Tuple[int, bool]:
     """The kind under which an exception raised by Python code that compiled
     code called (pyjitx.pyfunc) enters the runtime, and whether it is the
     class's own: a class compiled code cannot name (PermissionError,
-    KeyboardInterrupt, ...) goes as its nearest base that it can (OSError),
-    else as RuntimeError, so that `except` clauses of its bases still catch
-    it (the bridge then puts the class's name in front of the message)."""
+    GeneratorExit, ...) goes as its nearest base that it can (OSError,
+    BaseException), else as RuntimeError, so that `except` clauses of its
+    bases still catch it (the bridge then puts the class's name in front
+    of the message).  Signal handlers' exceptions enter the same way."""
     for klass in cls.__mro__:
         if not (isinstance(klass, type) and issubclass(klass, BaseException)):
             continue
@@ -64,6 +65,8 @@ def runtime_kind(cls: Type[BaseException]) -> Tuple[int, bool]:
             continue
         if kind > 0:
             return kind, klass is cls
+    if not issubclass(cls, Exception):  # GeneratorExit: `except Exception` must miss it
+        return ERROR_KINDS["BaseException"], False
     return ERROR_KINDS["RuntimeError"], False
 
 

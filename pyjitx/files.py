@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import BinaryIO, Optional
+from typing import BinaryIO, Optional, Tuple
 
 _FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) |
           getattr(os, "O_CLOEXEC", 0))
@@ -55,3 +55,38 @@ def linked_component(root: str, relative: str) -> Optional[str]:
         except OSError:
             return None  # (missing: the caller says so)
     return None
+
+
+def open_inside(root: str, relative: str) -> Tuple[Optional[BinaryIO], str]:
+    """The regular file `relative` ('/'-separated) below the directory
+    `root`, opened for reading when no component on the way is a symbolic
+    link; else (None, why): why is "missing", or a sentence naming the path
+    inside `root` that is a link or not a regular file -- never anything of
+    what it points at."""
+    linked = linked_component(root, relative)
+    if linked is not None:
+        return None, f"{linked} is a symbolic link"
+    path = os.path.join(root, *relative.split("/"))
+    f = open_regular(path)
+    if f is not None:
+        return f, ""
+    try:
+        os.lstat(path)
+    except OSError:
+        return None, "missing"
+    return None, f"{path} is not a regular file"
+
+
+def read_inside(root: str, relative: str, limit: int) -> Tuple[Optional[bytes], str]:
+    """open_inside, then at most `limit` bytes: (data, "") or (None, why),
+    why "missing", a link or not a regular file, or "larger than N bytes"."""
+    f, why = open_inside(root, relative)
+    if f is None:
+        return None, why
+    with f:
+        if os.fstat(f.fileno()).st_size > limit:
+            return None, f"larger than {limit} bytes"
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        return None, f"larger than {limit} bytes"
+    return data, ""

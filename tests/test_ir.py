@@ -2,6 +2,7 @@
 import pytest
 
 from pyjitx.ir import ops
+from pyjitx.ir.primitives import POLL_SIGNALS
 from pyjitx.ir.passes import mark_call_cycles, remove_trivial_params, simplify
 from pyjitx.ir.printer import format_function
 from pyjitx.ir.types import BOOL, FLOAT, INT, unify, with_article
@@ -38,6 +39,8 @@ def test_verifier_accepts_a_loop_with_block_parameters():
     header.terminator = ops.Branch(more, body, done)
     nxt = ops.IntArith("add", i, ops.Constant(INT, 1))
     body.ops.append(nxt)
+    # (every loop polls for signals: the verifier refuses one that does not)
+    body.ops.append(ops.PrimitiveCall(POLL_SIGNALS, []))
     body.terminator = ops.Goto(header)
     body.terminator.edges[0].args = [nxt]
     done.terminator = ops.Return(i)
@@ -89,6 +92,7 @@ def test_redundant_parameter_cycle_is_removed():
     header.terminator = ops.Branch(entry.params[0], body, done)
     inner = body.add_param(BOOL, "inner")
     header.terminator.edges[0].args = [flag]
+    body.ops.append(ops.PrimitiveCall(POLL_SIGNALS, []))
     body.terminator = ops.Goto(header)
     body.terminator.edges[0].args = [inner]
     fn.signature.return_type = BOOL

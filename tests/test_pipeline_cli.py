@@ -73,3 +73,14 @@ def test_inspect_reports_failed_checks_and_unreadable_directories(tmp_path):
     out = inspect_cli(tmp_path / "nothing")
     assert out.returncode == 1
     assert "MissingFileError" in out.stderr and os.path.join("nothing") in out.stderr
+
+
+def test_inspect_reads_no_file_through_a_link(tmp_path):
+    pyjitx.trace(words_of, "a b").save(tmp_path / "d")
+    outside = tmp_path / "outside.json"
+    (tmp_path / "d" / "manifest.json").rename(outside)
+    (tmp_path / "d" / "manifest.json").symlink_to(outside)
+    out = inspect_cli(tmp_path / "d")
+    assert out.returncode == 1
+    assert "UnsafeFileError" in out.stderr and "is a symbolic link" in out.stderr
+    assert "words_of" not in out.stdout + out.stderr  # nothing of the linked file

@@ -384,3 +384,166 @@ def test_fuzz_state_files_with_valid_checksums(fuzz_dir, data):
     finally:
         (fuzz_dir / "manifest.json").write_bytes(manifest_bytes)
         (fuzz_dir / "state" / "state.json").write_bytes(state_bytes)
+
+
+# ---- files that are not what the manifest lists: links, FIFOs, folders
+
+
+def _outside(saved: Path) -> Path:
+    there = saved.parent / "outside"
+    there.mkdir(exist_ok=True)
+    return there
+
+
+def _resource(saved: Path) -> str:
+    return json.loads((saved / "manifest.json").read_text())["resources"][0]["file"]
+
+
+def _link_file(saved: Path, relative: str) -> str:
+    """`relative` replaced by a link to a file outside with other bytes:
+    a loader that followed it would print that file's size and digest."""
+    target = _outside(saved) / "elsewhere.bin"
+    target.write_bytes(b"a file outside the saved directory\n" * 50)
+    (saved / relative).unlink()
+    (saved / relative).symlink_to(target)
+    return hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def _link_folder(saved: Path, folder: str) -> str:
+    """The folder moved outside intact, a link left in its place."""
+    target = _outside(saved) / folder
+    shutil.move(str(saved / folder), target)
+    (saved / folder).symlink_to(target, target_is_directory=True)
+    return ""
+
+
+@pytest.mark.parametrize("how", ["manifest", "object", "resource", "state-file", "ops-folder",
+                                 "resources-folder"])
+def test_a_symbolic_link_inside_the_directory_is_refused_unread(saved, how):
+    if how == "manifest":
+        outside_digest = _link_file(saved, "manifest.json")
+        linked = saved / "manifest.json"
+    elif how == "object":
+        outside_digest = _link_file(saved, first_object(saved))
+        linked = saved / first_object(saved)
+    elif how == "resource":
+        outside_digest = _link_file(saved, _resource(saved))
+        linked = saved / _resource(saved)
+    elif how == "state-file":
+        outside_digest = _link_file(saved, "state/state.json")
+        linked = saved / "state" / "state.json"
+    else:
+        folder = how.split("-")[0]
+        outside_digest = _link_folder(saved, folder)
+        linked = saved / folder
+    message = refused(saved, errors.UnsafeFileError)
+    assert message.startswith(f"{linked} is a symbolic link"), message
+    assert "outside" not in message and "bytes" not in message
+    assert outside_digest == "" or outside_digest not in message
+
+
+def test_a_link_above_the_directory_is_allowed(saved, tmp_path):
+    alias = tmp_path / "alias"
+    alias.symlink_to(saved, target_is_directory=True)
+    assert pyjitx.load(alias).run({"text": "a b"}) == -0.5
+
+
+def test_a_folder_where_a_file_belongs_is_refused(saved):
+    obj = first_object(saved)
+    (saved / obj).unlink()
+    (saved / obj).mkdir()
+    assert "is not a regular file" in refused(saved, errors.UnsafeFileError)
+
+
+def test_a_fifo_where_a_file_belongs_is_refused_without_blocking(saved):
+    """In a subprocess: a loader that opened the FIFO for reading would wait
+    for a writer forever."""
+    import os
+    import subprocess
+    import sys
+
+    obj = first_object(saved)
+    (saved / obj).unlink()
+    os.mkfifo(saved / obj)
+    script = ("import sys, pyjitx\n"
+              "try:\n    pyjitx.load(sys.argv[1])\n"
+              "except pyjitx.pipeline.UnsafeFileError as e:\n    print('refused', e)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(saved)], capture_output=True,
+                          text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1])))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"refused {saved / obj} is not a regular file"), done.stdout
+
+
+# ---- values the schema let through
+
+
+@pytest.mark.parametrize("name", ["", "a b", "../lib", "x\n", "名前", "lib/x"])
+def test_a_name_outside_the_safe_characters_is_refused(saved, name):
+    edit_manifest(saved, lambda m: m.update(name=name))
+    assert "name: expected letters, digits" in refused(saved, errors.ManifestError)
+
+
+def test_a_class_id_beyond_int64_is_a_manifest_error(saved):
+    def widen(m: Dict[str, Any]) -> None:
+        for op in m["ops"]:
+            d = op["returns"]["descriptor"]
+            if d.startswith("c["):
+                op["returns"]["descriptor"] = "c[9223372036854775808" + d[d.index(":"):]
+
+    edit_manifest(saved, widen)
+    assert "not a boundary descriptor" in refused(saved, errors.ManifestError)
+
+
+def test_an_integer_beyond_int64_is_not_json_of_the_format(saved):
+    edit_manifest(saved, lambda m: m["abi"].update(version=-2 ** 63 - 1))
+    assert "does not fit in 64 bits" in refused(saved, errors.ManifestError)
+    state = json.loads((saved / "state" / "state.json").read_text())
+    state["instances"][0]["class_id"] = 2 ** 64
+    replace_file(saved, "state/state.json", json.dumps(state).encode())
+    edit_manifest(saved, lambda m: m["abi"].update(version=2))
+    assert "does not fit in 64 bits" in refused(saved, errors.StateError)
+
+
+def _retype_arg(saved: Path, index: int, value: Dict[str, Any]) -> str:
+    state = json.loads((saved / "state" / "state.json").read_text())
+    state["instances"][0]["args"][index] = value
+    replace_file(saved, "state/state.json", json.dumps(state).encode())
+    return refused(saved, errors.StateError)
+
+
+@pytest.mark.parametrize("index, value, why", [
+    (0, {"type": "list", "items": [{"type": "int", "value": 1}]}, "a list where a ndarray"),
+    (1, {"type": "dict", "items": [[{"type": "str", "value": "a"},
+                                    {"type": "str", "value": "1"}]]}, "entry 0: a str where 'i'"),
+    (1, {"type": "list", "items": []}, "a list where a dict"),
+    (2, {"type": "int", "value": 3}, "a int where 's'"),
+], ids=["array-as-list", "dict-values", "list-for-dict", "int-for-str"])
+def test_a_state_value_of_the_wrong_type_is_refused_before_linking(saved, index, value, why):
+    message = _retype_arg(saved, index, value)
+    assert f"args[{index}]: does not fit the parameter" in message and why in message, message
+
+
+def test_state_values_the_boundary_converts_still_load(saved):
+    """An int where a float is taken, a bool where an int is: as a Python
+    caller may pass them."""
+    from pyjitx.pipeline.state import misfit
+
+    assert misfit({"type": "int", "value": 1}, "f") is None
+    assert misfit({"type": "bool", "value": True}, "i") is None
+    assert misfit({"type": "bool", "value": True}, "I") is not None
+    assert misfit({"type": "int", "value": 1}, "F") is not None
+    assert misfit({"type": "none"}, "o[l[s]]") is None
+    assert misfit({"type": "tuple", "items": [{"type": "int", "value": 1}]}, "t[ii]") is not None
+    assert misfit({"type": "resource", "file": "resources/x"}, "s") is None
+    assert misfit({"type": "str", "value": "x"}, "u[is]") is None
+    assert misfit({"type": "float", "value": "1.5"}, "u[is]") is not None
+    assert misfit({"type": "ndarray", "dtype": "float64", "shape": [3], "file": "x"},
+                  "A[71]") is None
+    assert misfit({"type": "ndarray", "dtype": "float32", "shape": [3], "file": "x"},
+                  "A[71]") is not None
+    assert misfit({"type": "ndarray", "dtype": "float32", "shape": [3, 1], "file": "x"},
+                  "A[*1]") is not None
+    assert misfit({"type": "instance", "id": "i0"}, "c[5:Other]") is None
+    pipeline = pyjitx.load(saved)
+    assert pipeline.run({"text": "a"}) == 1.5

@@ -301,9 +301,52 @@ def test_exception_class_without_a_kind_goes_as_its_nearest_base():
     # compiled code knows OSError, so the class's name leads the message
     assert open_or_default("x") == "os error: cannot open x"
     assert_result(pyjitx.compile(open_or_default), "os error: PermissionError: cannot open x", "x")
-    expect_raises(pyjitx.compile(call_denied), OSError, "y",
-                  message="PermissionError: cannot open y")
-    expect_raises(pyjitx.compile(call_interrupted), RuntimeError, message="KeyboardInterrupt")
+
+
+@pytest.mark.needs_jit
+def test_python_exception_compiled_code_does_not_catch_reaches_the_caller_as_itself():
+    assert_same(call_denied, pyjitx.compile(call_denied), "y")
+    compiled_call = pyjitx.compile(call_interrupted)
+    with pytest.raises(KeyboardInterrupt) as info:
+        compiled_call()
+    # the object the pyfunc raised, traceback included
+    assert info.value.args == ()
+    assert "interrupted" in [frame.name for frame in info.traceback]
+
+
+@pyjitx.pyfunc
+def stop_with(message: str) -> int:
+    raise Timeout(message)
+
+
+class Timeout(BaseException):
+    pass
+
+
+def stop_is_no_exception(message: str) -> str:
+    try:
+        stop_with(message)
+    except Exception:
+        return "caught as an Exception"
+    return "not reached"
+
+
+def stop_is_caught_by_its_class(message: str) -> str:
+    try:
+        stop_with(message)
+    except Timeout as e:
+        return "timeout " + str(e)
+    return "not reached"
+
+
+@pytest.mark.needs_jit
+def test_base_exception_subclass_is_not_an_exception_in_compiled_code():
+    compiled_stop = pyjitx.compile(stop_is_no_exception)
+    with pytest.raises(Timeout) as info:
+        compiled_stop("late")
+    assert info.value.args == ("late",)
+    assert_result(pyjitx.compile(stop_is_caught_by_its_class), "timeout late", "late")
+    assert stop_is_caught_by_its_class("late") == "timeout late"
 
 
 def call_denied(path: str) -> int:

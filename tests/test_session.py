@@ -14,6 +14,10 @@ loaded and run by a C++ host with no Python in it.
   json.dumps + hashlib on generated JSON; the ABI hash equals compat's.
 - A host without <pyjitx/torch.hpp> refuses a pipeline with a model; a
   host linked with the static runtime is refused with a clear error.
+- Links, FIFOs and folders where the manifest lists files are refused by
+  both loaders alike (UnsafeFileError), naming only the path inside.
+- A host cancels a running op through the runtime's interrupt hook; with
+  no hook a requested interrupt is dropped.
 
 Hosts are compiled with the system g++ (flags from pyjitx.backend.link);
 skipped only where no C++ compiler exists."""
@@ -306,6 +310,76 @@ def damage_state(directory: Path) -> None:
     rewrite(directory, fix)
 
 
+def outside(directory: Path) -> Path:
+    """A folder beside the saved directory: what a link inside it leads to."""
+    there = directory.parent / f"{directory.name}_outside"
+    there.mkdir(exist_ok=True)
+    return there
+
+
+def link_folder_outside(directory: Path, folder: str) -> None:
+    """The folder moved out (its files intact, their checksums right) and a
+    symbolic link left in its place."""
+    target = outside(directory) / folder
+    shutil.move(str(directory / folder), target)
+    (directory / folder).symlink_to(target, target_is_directory=True)
+
+
+def link_file_outside(directory: Path, relative: str, data: bytes = None) -> None:
+    """A file replaced by a link to a file outside (the same bytes, or
+    `data`: then a loader that followed it would print its size and digest)."""
+    path = directory / relative
+    target = outside(directory) / path.name
+    target.write_bytes(path.read_bytes() if data is None else data)
+    path.unlink()
+    path.symlink_to(target)
+
+
+def first_object(directory: Path) -> str:
+    return "ops/" + sorted(p.name for p in (directory / "ops").glob("*.o"))[0]
+
+
+def fifo_for_object(directory: Path) -> None:
+    path = directory / first_object(directory)
+    path.unlink()
+    os.mkfifo(path)
+
+
+def folder_for_object(directory: Path) -> None:
+    path = directory / first_object(directory)
+    path.unlink()
+    path.mkdir()
+
+
+def class_id_beyond_int64(m) -> None:
+    for op in m["ops"]:
+        d = op["returns"]["descriptor"]
+        if d.startswith("c["):
+            op["returns"]["descriptor"] = "c[9999999999999999999" + d[d.index(":"):]
+
+
+def edit_state(directory: Path, change) -> None:
+    path = directory / "state" / "state.json"
+    state = json.loads(path.read_text())
+    change(state)
+    path.write_text(json.dumps(state))
+
+    def fix(m):
+        m["files"]["state/state.json"] = {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                                          "size": path.stat().st_size}
+    rewrite(directory, fix)
+
+
+def retype_first_int_arg(state) -> None:
+    """The first int constructor argument saved as a str (Vocab's unk)."""
+    for inst in state["instances"]:
+        for arg in inst["args"]:
+            if arg["type"] == "int":
+                arg.update(type="str", value=str(arg["value"]))
+                return
+    raise AssertionError("no int argument in the state")
+
+
 DAMAGES = {
     "no manifest": (lambda d: (d / "manifest.json").unlink(), "MissingFileError"),
     "not JSON": (lambda d: (d / "manifest.json").write_text("{oops"), "ManifestError"),
@@ -334,6 +408,22 @@ DAMAGES = {
     "state": (damage_state, "StateError"),
     "import": (lambda d: rewrite(d, lambda m: m["ops"][0]["imports"].append("pjx_no_such_fn")),
                "AbiMismatchError"),
+    "ops folder linked": (lambda d: link_folder_outside(d, "ops"), "UnsafeFileError"),
+    "state folder linked": (lambda d: link_folder_outside(d, "state"), "UnsafeFileError"),
+    "manifest linked": (lambda d: link_file_outside(d, "manifest.json"), "UnsafeFileError"),
+    "object linked": (lambda d: link_file_outside(d, first_object(d), b"outside " * 999),
+                      "UnsafeFileError"),
+    "object is a FIFO": (fifo_for_object, "UnsafeFileError"),
+    "object is a folder": (folder_for_object, "UnsafeFileError"),
+    "bad name": (lambda d: rewrite(d, lambda m: m.update(name="../x y")), "ManifestError"),
+    "name with a newline": (lambda d: rewrite(d, lambda m: m.update(name="x\n")),
+                            "ManifestError"),
+    "class id beyond int64": (lambda d: rewrite(d, class_id_beyond_int64), "ManifestError"),
+    "int beyond int64": (lambda d: rewrite(d, lambda m: m["abi"].update(version=2 ** 64)),
+                         "ManifestError"),
+    "state class id beyond int64": (lambda d: edit_state(
+        d, lambda st: st["instances"][0].update(class_id=2 ** 64 + 5)), "StateError"),
+    "state value of a wrong type": (lambda d: edit_state(d, retype_first_int_arg), "StateError"),
 }
 
 
@@ -342,6 +432,14 @@ def python_load_error(directory: Path) -> str:
         pyjitx.load(directory)
     except pyjitx.PipelineLoadError as exc:
         return type(exc).__name__
+    return "ok"
+
+
+def python_load_message(directory: Path) -> str:
+    try:
+        pyjitx.load(directory)
+    except pyjitx.PipelineLoadError as exc:
+        return str(exc)
     return "ok"
 
 
@@ -357,6 +455,11 @@ def test_damaged_directories_are_refused_as_python_refuses_them(saved, session_h
     for (label, (_, expected)), line, directory in zip(DAMAGES.items(), got, dirs):
         assert python_load_error(directory) == expected, label
         assert line.split(":")[0] == expected, (label, line)
+        if expected == "UnsafeFileError":
+            # the path inside the directory, nothing of where it leads
+            for message in (line, python_load_message(directory)):
+                assert str(directory) in message and "_outside" not in message, message
+                assert "sha256" not in message and "bytes" not in message, message
 
 
 def test_a_directory_without_a_shared_library_loads_in_python_and_is_refused_by_a_host(
@@ -610,3 +713,31 @@ def test_state_arrays_and_resources_are_rebuilt_in_cpp(session_host, tmp_path):
     expected = [f"value {loaded.run({'text': t})!r}" for t in texts]
     assert str(tmp_path / "saved" / "resources" / "names.txt") in expected[0]
     assert host(session_host, "run", tmp_path / "saved", feeds) == expected
+
+
+# ---- interrupting a running op (runtime.h, "interrupts")
+
+
+@pyjitx.compile
+def spin(n: int) -> int:
+    total = 0
+    i = 0
+    while i < n:
+        total = (total + i) % 1000003
+        i += 1
+    return total
+
+
+def spin_flow(n: int):
+    return spin(n)
+
+
+def test_a_host_cancels_a_running_op_and_without_a_hook_an_interrupt_is_dropped(
+        session_host, tmp_path):
+    pipeline = pyjitx.trace(spin_flow, 10)
+    pipeline.save(tmp_path / "saved")
+    feeds = tmp_path / "feeds.json"
+    feeds.write_text(json.dumps([{"n": {"type": "int", "value": n}} for n in (1000, 10 ** 15)]))
+    assert host(session_host, "interrupt", tmp_path / "saved", feeds) == [
+        f"value {spin.py_func(1000)}", "pending 0",
+        "raised KeyboardInterrupt: cancelled by the host", "pending 0"]

@@ -20,7 +20,8 @@ ERROR_KINDS = {
     "RecursionError": 10, "UnboundLocalError": 11, "MemoryError": 12, "RuntimeError": 13,
     "NotImplementedError": 14, "StopIteration": 15, "UnicodeDecodeError": 16,
     "UnicodeEncodeError": 17, "LookupError": 18, "AttributeError": 19, "NameError": 20,
-    "OSError": 21, "FileNotFoundError": 22,
+    "OSError": 21, "FileNotFoundError": 22, "KeyboardInterrupt": 23, "SystemExit": 24,
+    "BaseException": 25,
 }
 
 I1 = ir.IntType(1)

@@ -6,9 +6,10 @@ An element access is a few loads of the array header (ndarray.h: data at
 compare-and-branch per index and a multiply-add; no call.  Header loads
 carry a TBAA tag distinct from the element accesses' tag, so LLVM knows a
 store into the elements cannot change a shape, stride or data pointer and
-hoists those loads out of loops.  (The header of a live array is never
-written after creation, so this is sound; untagged accesses still alias
-everything.)
+hoists those loads out of loops; and those of the shape, strides, size
+and data are invariant loads, hoisted even past calls.  (The header of a
+live array is never written after creation, so this is sound; untagged
+accesses still alias everything.)
 """
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class TBAA:
 
         self.header = tag("ndarray header")
         self.element = tag("ndarray element")
+        self.invariant = module.add_metadata([])
 
 
 class ArrayLowering:
@@ -67,6 +69,12 @@ class ArrayLowering:
         field = self.builder.gep(array, [ir.Constant(I64, offset)], source_etype=I8)
         load = self.builder.load(field, typ=typ)
         load.set_metadata("tbaa", self._tbaa().header)
+        if offset != FLAGS_OFFSET:
+            # shape, strides, size and data never change while the array
+            # lives: LLVM may hoist these loads out of a loop even past a
+            # call (a loop's poll for signals, a callee), which may write
+            # any other memory
+            load.set_metadata("invariant.load", self._tbaa().invariant)
         return load
 
     def op_NDField(self: "FunctionLowering", op: ops.NDField) -> ir.Value:

@@ -21,10 +21,10 @@ from typing import Callable, Dict, List, Optional, Tuple
 from llvmlite import ir
 
 from ..ir import cpython, ops
-from ..ir.primitives import COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, SLOT, Primitive
+from ..ir.primitives import (COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, POLL_SIGNALS,
+                             SLOT, Primitive)
 from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, EnumType, FunctionRefType, NDArrayType,
-                        OptionalType,
-                        Type, slot_kind)
+                        OptionalType, Type, slot_kind)
 from .arrays import ARRAY_OPS, ArrayLowering
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   boundary_descriptor, value_type)
@@ -116,6 +116,14 @@ class ModuleLowering:
             flag = ir.GlobalVariable(self.llmod, I8, name=name + ".set")
             flag.initializer = ir.Constant(I8, 0)
         return slot, self.llmod.globals[name + ".set"]
+
+    def signal_pending(self) -> ir.GlobalVariable:
+        pending = self.llmod.globals.get("pjx_signal_pending")
+        if pending is None:
+            pending = ir.GlobalVariable(self.llmod, I32, name="pjx_signal_pending")
+            pending.linkage = "external"
+            pending.align = 4
+        return pending
 
     def recursion_limit(self) -> ir.GlobalVariable:
         limit = self.llmod.globals.get("pjx_recursion_limit")
@@ -415,6 +423,9 @@ class FunctionLowering(ArrayLowering):
             depth = self.llfn.args[len(self.fn.signature.param_types)]
             too_deep = self.builder.icmp_signed(">", depth, self.builder.load(limit, typ=I32))
             self.raise_if(too_deep, "RecursionError", "maximum recursion depth exceeded")
+            # a recursion with no loop in it (fib) can run for hours: each
+            # call polls for signals as each loop iteration does
+            self.poll_signals(None)
         for param, arg in zip(self.fn.entry.params, self.llfn.args):
             self.values[param] = self.from_abi(arg, param.type)
         self.builder.branch(self.blocks[self.fn.entry])
@@ -663,6 +674,8 @@ class FunctionLowering(ArrayLowering):
             return result
         if kind == "add_wrap":
             return b.add(lhs, rhs)
+        if kind == "sub_wrap":
+            return b.sub(lhs, rhs)
         if kind == "step_count":
             return b.add(lhs, rhs, flags=["nuw"])
         if kind == "step_index":
@@ -1218,9 +1231,28 @@ class FunctionLowering(ArrayLowering):
     def _any_to_float(self, op: ops.PrimitiveCall) -> ir.Value:
         return self._any_unbox(op, (self._TYPE_FLOAT,), F64)
 
-    _INLINE = {"list_append": _list_append, "list_get": _list_get, "str_ord": _str_ord,
-               "str_char_at_byte": _str_char_at_byte, "any_isinstance": _any_isinstance,
-               "any_to_int": _any_to_int, "any_to_float": _any_to_float}
+    def poll_signals(self, op: Optional[ops.PrimitiveCall]) -> ir.Value:
+        """A relaxed load of pjx_signal_pending and a branch predicted not
+        taken: the runtime call (which may raise) only when it is set.  The
+        load is atomic so that LLVM neither hoists it out of the loop nor
+        assumes the loop cannot see the word change."""
+        b = self.builder
+        word = b.load_atomic(self.parent.signal_pending(), "monotonic", 4, typ=I32)
+        signal = self.llfn.append_basic_block("signal")
+        done = self.llfn.append_basic_block("nosignal")
+        b.cbranch(b.icmp_unsigned("!=", word, ir.Constant(I32, 0)), signal, done) \
+            .set_weights([1, 1 << 20])
+        b.position_at_end(signal)
+        handle = self.parent.primitive(POLL_SIGNALS)
+        self.propagate_if_failed(b.call(handle, []))
+        b.branch(done)
+        b.position_at_end(done)
+        return constant(NONE, None)
+
+    _INLINE = {"poll_signals": poll_signals, "list_append": _list_append, "list_get": _list_get,
+               "str_ord": _str_ord, "str_char_at_byte": _str_char_at_byte,
+               "any_isinstance": _any_isinstance, "any_to_int": _any_to_int,
+               "any_to_float": _any_to_float}
 
     def c_arg(self, value: ir.Value, value_type: Type, param_type: Type) -> ir.Value:
         if param_type == SLOT:

@@ -184,6 +184,14 @@ class FunctionBuilder:
             self.start(cont)
         return op
 
+    def poll_signals(self) -> ops.Op:
+        """At the head of every loop, so that each iteration checks for a
+        pending signal: Python's handlers run (and may raise, e.g.
+        KeyboardInterrupt, which a `try` around the loop sees) while a long
+        loop runs instead of after it returns.  Costs a load and a branch
+        (and see build_range_for for the loops where it costs more)."""
+        return self.emit(ops.PrimitiveCall(prims.POLL_SIGNALS, []))
+
     def propagate(self, node: ast.AST) -> None:
         """The pending exception goes to the innermost handler, or out."""
         if self.handlers:
@@ -826,6 +834,7 @@ class FunctionBuilder:
         paths = narrowing.paths_of(self, stmt.test)
         self.goto(header)
         self.start(header)
+        self.poll_signals()
         self.expr.condition(stmt.test, body, orelse or after)
         self.seal(body)
         outer = dict(self.narrowed)

@@ -675,6 +675,7 @@ def _best_of(b: "FunctionBuilder", node: ast.Call, name: str, items: ops.Value,
     latch = b.new_block("bestnext")
     b.goto(header)
     b.start(header)
+    b.poll_signals()
     i = b.read_var(index, node)
     b.branch(b.emit(ops.Compare("lt", i, b.emit(ops.Length(items)))), body, after)
     b.seal(body)

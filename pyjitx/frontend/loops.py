@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, ANY, BOOL, BYTES, FLOAT, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
+from ..ir.types import (is_any, BOOL, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
                       lambda item: assign_target(b, target, item), body_fn, orelse)
             return
     if iterable is None and _builtin_call(b, iter_node, "range"):
-        build_range_for(b, target, iter_node, body_fn, orelse, node)
+        build_range_for(b, target, iter_node, body_fn, orelse, node, body)
         return
     captured = _module_range(b, iter_node)
     if iterable is None and captured is not None:  # for i in BUFSIZE_RANGE (module level)
@@ -367,6 +367,7 @@ def _cursor_loop(b: "FunctionBuilder", test: Callable[[_Cursor], Tuple[ops.Value
     after = b.new_block("endfor")
     b.goto(header)
     b.start(header)
+    b.poll_signals()
     more, carry = test(cursor)
     b.branch(more, body, orelse_block or after)
     b.seal(body)
@@ -489,7 +490,8 @@ def _body(b: "FunctionBuilder", body_fn: Callable[[], None], continue_target: op
 
 
 def build_range_for(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.Call,
-                    body_fn: Callable[[], None], orelse: List[ast.stmt], stmt: ast.AST) -> None:
+                    body_fn: Callable[[], None], orelse: List[ast.stmt], stmt: ast.AST,
+                    body: Optional[List[ast.stmt]] = None) -> None:
     if call.keywords or not 1 <= len(call.args) <= 3:
         raise b.error(call, "range() takes 1 to 3 positional arguments")
     values: List[ops.Value] = []
@@ -511,24 +513,79 @@ def build_range_for(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.
         start, stop, step = values
     _check_step(b, step, stmt)
 
-    loop_id = b.next_loop_id()
-    counter, current = f".k{loop_id}", f".i{loop_id}"
     count = b.emit(ops.RangeLength(start, stop, step))
-    b.ssa.write(counter, b.block, ops.Constant(INT, 0))
-    b.ssa.write(current, b.block, start)
-    b.var_types[counter] = INT
-    b.var_types[current] = INT
-
-    header = b.new_block("for")
-    body = b.new_block("forbody")
-    latch = b.new_block("fornext")
     orelse_block = b.new_block("forelse") if orelse else None
     after = b.new_block("endfor")
-    b.goto(header)
-    b.start(header)
-    k = b.ssa.read(counter, header)
-    more = b.emit(ops.Compare("ult", k, count))
-    b.branch(more, body, orelse_block or after)
+    # A poll for signals on every iteration is a load and a branch, and a
+    # call that may write memory: in a loop whose body makes no call (an
+    # array kernel) it keeps LLVM from hoisting loads out of the loop.  So
+    # a body that may turn out so is built twice: a plain loop for up to
+    # RANGE_CHUNK iterations, which then polls on every iteration only if
+    # its body does make a call (passes.drop_light_loop_polls), and one for
+    # longer runs that polls between chunks of RANGE_CHUNK iterations.
+    if body is not None and _may_be_light(body):
+        short, long = b.new_block("forshort"), b.new_block("forlong")
+        dispatch = b.block
+        b.branch(b.emit(ops.Compare("ult", ops.Constant(INT, RANGE_CHUNK), count)), long, short)
+        b.seal(short)
+        b.seal(long)
+        b.start(short)
+        narrowed = dict(b.narrowed)
+        first = len(b.fn.blocks)
+        poll = _plain_range_loop(b, target, start, step, count, body_fn, orelse_block or after,
+                                 after)
+        poll.strip_mined = ops.StripMinedLoop(set(b.fn.blocks[first:]) | {short}, dispatch)
+        b.narrowed = narrowed
+        b.start(long)
+        _chunked_range_loop(b, target, start, step, count, body_fn, orelse_block or after, after)
+    else:
+        _plain_range_loop(b, target, start, step, count, body_fn, orelse_block or after, after)
+    b._loop_else(orelse_block, orelse, after)
+
+
+# Iterations of a range loop between two polls when its body makes no call:
+# such an iteration takes nanoseconds, so a signal waits microseconds.
+RANGE_CHUNK = 4096
+
+# calls that build no call (casts, scalar min/max, len of a container)
+_LIGHT_CALLS = frozenset({"int", "float", "bool", "abs", "min", "max", "len"})
+_NOT_LIGHT = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef,
+              ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp, ast.Yield, ast.YieldFrom, ast.Await, ast.Try, ast.With,
+              ast.AsyncWith, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom,
+              ast.JoinedStr, ast.Delete)
+
+
+def _may_be_light(body: List[ast.stmt]) -> bool:
+    """Could these statements build no call?  (Then a range loop over them
+    is built twice; the IR decides.)  Nothing that cannot be built twice
+    (definitions, imports, try, yield) passes."""
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, _NOT_LIGHT):
+                return False
+            if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name)
+                                                   and node.func.id in _LIGHT_CALLS):
+                return False
+    return True
+
+
+def _range_header(b: "FunctionBuilder", start: ops.Value) -> Tuple[str, str]:
+    """The SSA names of a range loop's trip counter and value, set to 0
+    and start in the current block."""
+    loop_id = b.next_loop_id()
+    counter, current = f".k{loop_id}", f".i{loop_id}"
+    b.var_types[counter] = INT
+    b.var_types[current] = INT
+    b.ssa.write(counter, b.block, ops.Constant(INT, 0))
+    b.ssa.write(current, b.block, start)
+    return counter, current
+
+
+def _range_body(b: "FunctionBuilder", target: Optional[ast.expr], counter: str, current: str,
+                step: ops.Value, body: ops.Block, latch: ops.Block, header: ops.Block,
+                body_fn: Callable[[], None], after: ops.Block) -> None:
+    """The body (started in `body`) and the latch back to `header`."""
     b.seal(body)
     b.start(body)
     assign_target(b, target, b.ssa.read(current, body))
@@ -539,8 +596,57 @@ def build_range_for(b: "FunctionBuilder", target: Optional[ast.expr], call: ast.
                                                      ops.Constant(INT, 1))))
     b.ssa.write(current, latch, b.emit(ops.IntArith("step_index", b.ssa.read(current, latch), step)))
     b.goto(header)
+
+
+def _plain_range_loop(b: "FunctionBuilder", target: Optional[ast.expr], start: ops.Value,
+                      step: ops.Value, count: ops.Value, body_fn: Callable[[], None],
+                      done: ops.Block, after: ops.Block) -> ops.PrimitiveCall:
+    """A counted loop from the current block, polling on every iteration;
+    `done` when the count is reached, `after` on break.  Returns the poll."""
+    counter, current = _range_header(b, start)
+    header, body, latch = b.new_block("for"), b.new_block("forbody"), b.new_block("fornext")
+    b.goto(header)
+    b.start(header)
+    poll = b.poll_signals()
+    b.branch(b.emit(ops.Compare("ult", b.ssa.read(counter, b.block), count)), body, done)
+    _range_body(b, target, counter, current, step, body, latch, header, body_fn, after)
     b.seal(header)
-    b._loop_else(orelse_block, orelse, after)
+    return poll
+
+
+def _chunked_range_loop(b: "FunctionBuilder", target: Optional[ast.expr], start: ops.Value,
+                        step: ops.Value, count: ops.Value, body_fn: Callable[[], None],
+                        done: ops.Block, after: ops.Block) -> None:
+    """A counted loop of more than RANGE_CHUNK iterations from the current
+    block, polling between chunks of RANGE_CHUNK: the inner loop runs to
+    `limit`, then the chunk's end goes on to the next chunk or to `done`."""
+    counter, current = _range_header(b, start)
+    limit = f".lim{b.next_loop_id()}"
+    b.var_types[limit] = INT
+    chunk_size = ops.Constant(INT, RANGE_CHUNK)
+    b.ssa.write(limit, b.block, chunk_size)
+    header, body, latch = b.new_block("for"), b.new_block("forbody"), b.new_block("fornext")
+    chunk_end, refill = b.new_block("forchunkend"), b.new_block("fornextchunk")
+    header.chunked = True
+    b.goto(header)
+    b.start(header)
+    k = b.ssa.read(counter, b.block)
+    b.branch(b.emit(ops.Compare("ult", k, b.ssa.read(limit, b.block))), body, chunk_end)
+    b.seal(chunk_end)
+    _range_body(b, target, counter, current, step, body, latch, header, body_fn, after)
+    b.start(chunk_end)
+    k = b.ssa.read(counter, chunk_end)
+    b.branch(b.emit(ops.Compare("ult", k, count)), refill, done)
+    b.seal(refill)
+    b.start(refill)
+    b.poll_signals()
+    # the next chunk: min(RANGE_CHUNK, count - k) more (unsigned: the count
+    # of range(-2**63, 2**63 - 1) is no int64)
+    left = b.emit(ops.IntArith("sub_wrap", count, k))
+    size = b.emit(ops.Select(b.emit(ops.Compare("ult", chunk_size, left)), chunk_size, left))
+    b.ssa.write(limit, b.block, b.emit(ops.IntArith("add_wrap", k, size)))
+    b.goto(header)
+    b.seal(header)
 
 
 def _check_step(b: "FunctionBuilder", step: ops.Value, stmt: ast.AST) -> None:
@@ -559,3 +665,4 @@ def _check_step(b: "FunctionBuilder", step: ops.Value, stmt: ast.AST) -> None:
     b.start(zero)
     b.terminate(ops.Raise("ValueError", message, b.lineno(stmt)))
     b.start(ok)
+

@@ -8,7 +8,7 @@ arguments for the target block's parameters.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Sequence, Set, Tuple
 
 from .types import BOOL, FLOAT, INT, INT_ARRAY, NONE, ClassType, OptionalType, Type
 
@@ -79,7 +79,7 @@ INT_OPS_THAT_RAISE = frozenset({"add", "sub", "mul", "floordiv", "mod", "lshift"
 class IntArith(Op):
     """Binary int op with Python semantics: add sub mul floordiv mod
     lshift rshift and or xor (checked: overflow raises OverflowError), and
-    add_wrap, a two's-complement add; and for range loops, step_count (the
+    add_wrap and sub_wrap, two's-complement; and for range loops, step_count (the
     trip counter, never past the unsigned trip count) and step_index (the
     loop value: it can only overflow on the step after the last iteration,
     whose value is never used, so LLVM may assume it does not).
@@ -88,7 +88,7 @@ class IntArith(Op):
     mnemonic = "int"
 
     def __init__(self, op: str, lhs: Value, rhs: Value, line: int = -1) -> None:
-        assert op in INT_OPS_THAT_RAISE or op in ("and", "or", "xor", "add_wrap",
+        assert op in INT_OPS_THAT_RAISE or op in ("and", "or", "xor", "add_wrap", "sub_wrap",
                                                   "step_index", "step_count"), op
         super().__init__(INT, [lhs, rhs], line)
         self.op = op
@@ -422,6 +422,9 @@ class PrimitiveCall(Op):
         # result_type: the concrete type of a SLOT result
         super().__init__(result_type or primitive.result_type, args, line)
         self.primitive = primitive
+        # the poll for signals on every iteration of a range loop built twice
+        # (passes.drop_light_loop_polls)
+        self.strip_mined: Optional["StripMinedLoop"] = None
 
     @property
     def can_raise(self) -> bool:  # type: ignore[override]
@@ -429,6 +432,17 @@ class PrimitiveCall(Op):
 
     def attributes(self) -> str:
         return self.primitive.name
+
+
+class StripMinedLoop:
+    """What passes.drop_light_loop_polls needs of a range loop that
+    frontend/loops.py built twice: the blocks of the plain loop (for short
+    runs, polling on every iteration) and the block whose branch chooses
+    it or the loop in chunks (for long runs)."""
+
+    def __init__(self, blocks: Set["Block"], dispatch: "Block") -> None:
+        self.blocks = blocks
+        self.dispatch = dispatch
 
 
 class CheckBound(Op):
@@ -685,6 +699,9 @@ class Block:
         self.params: List[BlockParam] = []
         self.ops: List[Op] = []
         self.terminator: Optional[Terminator] = None
+        # the header of a range loop that runs at most a chunk of iterations
+        # between two polls for signals (frontend/loops.py, ir/verify.py)
+        self.chunked = False
 
     def add_param(self, type: Type, name: str) -> BlockParam:
         param = BlockParam(type, self, name)

@@ -4,10 +4,12 @@
 - remove_trivial_params: block parameters whose every incoming value is the
   same (SSA construction leaves these behind), replaced by that value.
 - fold_bound_checks: CheckBound of a constant true disappears.
+- drop_light_loop_polls: a range loop's poll for signals on every iteration
+  goes when its body makes no call (it polls between chunks then).
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 from .ops import Block, BlockParam, Call, CheckBound, Constant, Function, Module, Value
 
@@ -193,12 +195,64 @@ def drop_dead_try_edges(fn: Function, lost_last: Set[Block] = frozenset()) -> bo
     return changed
 
 
+def _light(op) -> bool:
+    """An op that makes no call that could take long: arithmetic, array
+    elements, scalar fields and items, conversions.  (A refcounted result
+    is released later, which may free: a call.)"""
+    from .ops import (Compare, CompareIntFloat, Convert, FloatArith, GetAttr, InstanceOf,
+                      IntArith, Length, ListItem, NDElement, NDField, NDStore, OptionalOp,
+                      RangeLength, Select, Unary, WidenFunction)
+
+    light = (IntArith, FloatArith, Unary, Compare, CompareIntFloat, Convert, RangeLength,
+             Select, CheckBound, NDElement, NDStore, NDField, Length, InstanceOf, WidenFunction,
+             OptionalOp, ListItem, GetAttr)
+    return isinstance(op, light) and not op.type.is_refcounted
+
+
+def drop_light_loop_polls(fn: Function) -> Tuple[Set[Block], bool]:
+    """A range loop whose body may make no call is built twice
+    (frontend/loops.py): a plain loop for runs of up to a chunk, polling
+    for signals on every iteration, and a loop in chunks for longer runs,
+    polling between chunks.  When the plain loop's blocks hold only light
+    ops, whose iterations take nanoseconds, its poll goes; otherwise (a
+    call, which may run long, or a loop, whose short runs would never reach
+    a chunk's end) the plain loop, polling on every iteration, runs every
+    run and the chunked one goes.  Returns the blocks whose last op was a
+    dropped poll (drop_dead_try_edges) and whether a loop went (blocks to
+    remove)."""
+    from .ops import Goto, PrimitiveCall
+
+    present = set(fn.blocks)
+    lost_last: Set[Block] = set()
+    removed = False
+    for block in fn.blocks:
+        for op in block.ops:
+            loop = op.strip_mined if isinstance(op, PrimitiveCall) else None
+            if loop is None:
+                continue
+            if all(other is op or _light(other)
+                   for b in loop.blocks if b in present for other in b.ops):
+                if block.ops[-1] is op:
+                    lost_last.add(block)
+                block.ops = [other for other in block.ops if other is not op]
+                block.chunked = True  # (it runs at most a chunk: ir/verify.py)
+            else:
+                short = loop.dispatch.terminator.edges[1]  # (the branch's false edge)
+                goto = Goto(short.target, loop.dispatch.terminator.line)
+                goto.edges[0].args = short.args
+                loop.dispatch.terminator = goto
+                removed = True
+            break
+    return lost_last, removed
+
+
 def simplify(fn: Function) -> None:
     """The clean-up pipeline the frontend runs on every function it builds."""
     remove_unreachable_blocks(fn)
     remove_trivial_params(fn)
-    lost_last = fold_bound_checks(fn)
-    if drop_dead_try_edges(fn, lost_last):
+    polls_dropped, loops_removed = drop_light_loop_polls(fn)
+    lost_last = fold_bound_checks(fn) | polls_dropped
+    if drop_dead_try_edges(fn, lost_last) or loops_removed:
         remove_unreachable_blocks(fn)
         remove_trivial_params(fn)
 

@@ -397,6 +397,12 @@ EXCEPTION_STR = _p("exception_str", (EXCEPTION,), STR, can_raise=False)
 EXCEPTION_KIND_MATCHES = _p("exception_kind_matches", (I32, I32), INT, can_raise=False)
 EXCEPTION_KIND = _p("exception_kind", (EXCEPTION,), INT, can_raise=False)
 
+# At the head of every loop: a Python signal handler runs, or KeyboardInterrupt
+# (whatever the handler raised) is raised (runtime.h, "interrupts").  Lowered
+# inline as a load of pjx_signal_pending; the call is taken only when it is set.
+POLL_SIGNALS = primitive("poll_signals", "pjx_handle_pending_signals", (), NONE,
+                         convention="status")
+
 
 # ---- Any (any.h) -----------------------------------------------------------------
 from .types import ANY as _ANY  # noqa: E402

@@ -4,14 +4,15 @@ Checks: every block ends in a terminator; edges pass one argument of the
 right type per target parameter; every operand is defined in a block that
 dominates its use (or earlier in the same block); operand types fit ops
 (a function value widens to a larger set; a key compares with one of the
-same set).
+same set); every cycle of blocks polls for signals (a loop that did not
+could not be interrupted).
 """
 from __future__ import annotations
 
 from typing import Dict, List, Set
 
-from .ops import (Block, BlockParam, Branch, Call, Compare, Constant, Function, Op, Return,
-                  Undefined, Value, WidenFunction)
+from .ops import (Block, BlockParam, Branch, Call, Compare, Constant, Function, Op,
+                  PrimitiveCall, Return, Undefined, Value, WidenFunction)
 from .types import BOOL, FunctionSetType, unify
 
 
@@ -38,6 +39,37 @@ def _dominators(fn: Function) -> Dict[Block, Set[Block]]:
                 dom[b] = new
                 changed = True
     return dom
+
+
+def _polls(block: Block) -> bool:
+    return any(isinstance(op, PrimitiveCall) and op.primitive.name == "poll_signals"
+               for op in block.ops)
+
+
+def _cycle_without_poll(fn: Function):
+    """A block on a cycle of blocks none of which polls, or None: with the
+    polling blocks taken out, the rest must be acyclic.  The header of a
+    range loop that runs at most a chunk of iterations counts as polling."""
+    state: Dict[Block, int] = {b: 2 for b in fn.blocks if _polls(b) or b.chunked}  # as if done
+    for root in fn.blocks:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(root.successors))]
+        while stack:
+            block, successors = stack[-1]
+            for succ in successors:
+                seen = state.get(succ)
+                if seen == 1:
+                    return succ
+                if seen is None:
+                    state[succ] = 1
+                    stack.append((succ, iter(succ.successors)))
+                    break
+            else:
+                state[block] = 2
+                stack.pop()
+    return None
 
 
 def verify_function(fn: Function) -> None:
@@ -105,5 +137,8 @@ def verify_function(fn: Function) -> None:
                                   f"{arg.type} for {param.type}")
     if fn.entry in {s for b in fn.blocks for s in b.successors}:
         errors.append("the entry block has predecessors")
+    unpolled = _cycle_without_poll(fn)
+    if unpolled is not None:
+        errors.append(f"{unpolled.label}: a loop through it never polls for signals")
     if errors:
         raise VerificationError(f"invalid IR in {fn.name}:\n  " + "\n  ".join(errors))

@@ -30,7 +30,7 @@ _EXPORTS = {
     "StateError": "errors", "FormatVersionError": "errors", "AbiMismatchError": "errors",
     "TargetMismatchError": "errors", "CpuFeatureError": "errors",
     "MissingFileError": "errors", "ChecksumError": "errors", "ObjectLoadError": "errors",
-    "TorchUnavailableError": "errors", "torch_op": "torch_nodes", "TorchOp": "torch_nodes",
+    "TorchUnavailableError": "errors", "UnsafeFileError": "errors", "torch_op": "torch_nodes", "TorchOp": "torch_nodes",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -9,21 +9,24 @@ import json
 import os
 from typing import Any, Dict, List
 
+from ..files import read_inside
 from .errors import PipelineLoadError
-from .manifest import MANIFEST, check_manifest, parse
+from .manifest import MANIFEST, MANIFEST_LIMIT, check_manifest, parse
 
 
 def describe(path: str) -> str:
     """The report of the directory at `path`; PipelineLoadError if its
-    manifest cannot be read at all."""
-    from .errors import MissingFileError
+    manifest cannot be read at all.  Files are read as the loader reads
+    them: never through a symbolic link (UnsafeFileError)."""
+    from .errors import ManifestError, MissingFileError, UnsafeFileError
 
     root = os.path.abspath(path)
-    try:
-        with open(os.path.join(root, MANIFEST), "rb") as f:
-            manifest = parse(f.read())
-    except FileNotFoundError:
-        raise MissingFileError(f"{root}: {MANIFEST} is missing") from None
+    text, why = read_inside(root, MANIFEST, MANIFEST_LIMIT)
+    if text is None:
+        if why == "missing":
+            raise MissingFileError(f"{root}: {MANIFEST} is missing")
+        raise (ManifestError if why.startswith("larger") else UnsafeFileError)(f"{root}: {why}")
+    manifest = parse(text)
     check_manifest(manifest)
     lines: List[str] = []
     out = lines.append
@@ -99,8 +102,10 @@ def _state(root: str, manifest: Dict[str, Any]) -> Any:
     if manifest["state"] is None:
         return None
     try:
-        with open(os.path.join(root, *manifest["state"]["file"].split("/")), "rb") as f:
-            data = json.loads(f.read())
+        text, _ = read_inside(root, manifest["state"]["file"], MANIFEST_LIMIT)
+        if text is None:  # (a link, or missing: the verdict says which)
+            return []
+        data = json.loads(text)
         return [i for i in data["instances"] if isinstance(i, dict)]
     except (OSError, ValueError, KeyError, TypeError):
         return []

@@ -58,6 +58,13 @@ class MissingFileError(PipelineLoadError):
     """A file the manifest lists is absent."""
 
 
+class UnsafeFileError(PipelineLoadError):
+    """A path inside the directory is a symbolic link (to the manifest, a
+    folder such as ops/, or a file), or a file is no regular file (a FIFO,
+    a device, a folder): a loader reads only regular files inside the
+    directory, and names the path without reading what it leads to."""
+
+
 class ChecksumError(PipelineLoadError):
     """A file's size or sha256 differs from the manifest's (or the manifest's
     own digest does not match its content)."""

@@ -4,8 +4,12 @@ the JIT and rebuild its instances.
 Everything that can be checked is checked before any machine code is
 loaded (`verify`): the manifest's JSON and schema, its format version and
 digest, the ABI, the target triple and CPU features, the presence, size
-and sha256 of every file, the state file, and that the runtime provides
-every symbol the object files import.  Each failure is its own subclass
+and sha256 of every file, the state file (and that each saved argument
+fits its constructor's parameter), and that the runtime provides every
+symbol the object files import.  Files are read only as regular files
+inside the directory, never through a symbolic link (pyjitx/files.py):
+a link could lead to any file on the machine, whose size and digest a
+ChecksumError would then print.  Each failure is its own subclass
 of PipelineLoadError (errors.py).  No system linker is involved: object
 files go straight into the in-process JIT.
 
@@ -26,14 +30,16 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 from .. import _ext
+from ..files import open_inside, read_inside
 from ..backend.jit import LoadedCode, load_object, runtime_symbol_names
 from . import construction
 from .compat import abi_hash, missing_features, runtime_abi_version
-from .errors import (AbiMismatchError, ChecksumError, CpuFeatureError, MissingFileError,
-                     ObjectLoadError, StateError, TargetMismatchError, TorchUnavailableError)
+from .errors import (AbiMismatchError, ChecksumError, CpuFeatureError, ManifestError,
+                     MissingFileError, ObjectLoadError, StateError, TargetMismatchError,
+                     TorchUnavailableError, UnsafeFileError)
 from .graph import Graph
-from .manifest import (DIGEST_KEY, MANIFEST, check_manifest, check_no_state, check_state, digest,
-                       parse)
+from .manifest import (DIGEST_KEY, MANIFEST, MANIFEST_LIMIT, check_manifest, check_no_state,
+                       check_state, digest, parse)
 from .ops import ExceptionInfo, LoadedOp, OpArtifact
 from .compat import TargetSpec
 from .state import Decoder, References
@@ -68,12 +74,15 @@ def verify(path: str) -> Verified:
     if not os.path.isdir(root):
         raise MissingFileError(f"{root}: no such directory")
     try:
-        with open(os.path.join(root, MANIFEST), "rb") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise MissingFileError(f"{root}: {MANIFEST} is missing") from None
+        text, why = read_inside(root, MANIFEST, MANIFEST_LIMIT)
     except OSError as exc:
         raise MissingFileError(f"{root}/{MANIFEST}: cannot be read ({exc})") from None
+    if text is None:
+        if why == "missing":
+            raise MissingFileError(f"{root}: {MANIFEST} is missing")
+        if why.startswith("larger"):
+            raise ManifestError(f"{MANIFEST}: {why}")
+        raise _unsafe(why)
     manifest = parse(text)
     refs = check_manifest(manifest)
     if digest(manifest) != manifest[DIGEST_KEY]:
@@ -130,16 +139,45 @@ def _check_target(manifest: Dict[str, Any]) -> None:
                               "lacks (save with the default portable=True for a baseline CPU)")
 
 
+def _unsafe(why: str) -> UnsafeFileError:
+    return UnsafeFileError(f"{why}: a saved directory is read only through regular files "
+                           "inside it (copy the files themselves, not links to them)")
+
+
+def _open(verified: Verified, relative: str):
+    """A file the manifest lists, opened as a regular file inside the
+    directory: MissingFileError or UnsafeFileError otherwise."""
+    try:
+        f, why = open_inside(verified.root, relative)
+    except OSError as exc:
+        raise MissingFileError(f"{verified.path(relative)}: cannot be read ({exc})") from None
+    if f is None:
+        if why == "missing":
+            raise MissingFileError(f"{verified.path(relative)}: missing (listed in {MANIFEST})")
+        raise _unsafe(why)
+    return f
+
+
+def _read(verified: Verified, relative: str) -> bytes:
+    """The bytes of a file that _check_files has checked (as many as the
+    manifest lists, read again without following a link)."""
+    size = verified.manifest["files"][relative]["size"]
+    with _open(verified, relative) as f:
+        data = f.read(size + 1)
+    if len(data) != size:
+        raise ChecksumError(f"{verified.path(relative)}: changed while loading")
+    return data
+
+
 def _check_files(verified: Verified) -> None:
     for relative, entry in verified.manifest["files"].items():
         full = verified.path(relative)
-        if not os.path.isfile(full):
-            raise MissingFileError(f"{full}: missing (listed in {MANIFEST})")
-        size = os.path.getsize(full)
-        if size != entry["size"]:
-            raise ChecksumError(f"{full}: {size} bytes, the manifest says {entry['size']}")
-        h = hashlib.sha256()
-        with open(full, "rb") as f:
+        with _open(verified, relative) as f:
+            # the size first: a file larger than the manifest says is not read
+            size = os.fstat(f.fileno()).st_size
+            if size != entry["size"]:
+                raise ChecksumError(f"{full}: {size} bytes, the manifest says {entry['size']}")
+            h = hashlib.sha256()
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
         if h.hexdigest() != entry["sha256"]:
@@ -154,8 +192,7 @@ def _read_state(verified: Verified, refs: References) -> Optional[Dict[str, Any]
         return None
     from .manifest import parse as parse_json
 
-    with open(verified.path(entry["file"]), "rb") as f:
-        text = f.read()
+    text = _read(verified, entry["file"])
     try:
         data = parse_json(text)
     except Exception as exc:
@@ -185,8 +222,7 @@ def build(verified: Verified) -> Any:
     spec = TargetSpec(target["triple"], target["cpu"], tuple(target["features"]))
     ops: Dict[str, LoadedOp] = {}
     for op in manifest["ops"]:
-        with open(verified.path(op["object"]), "rb") as f:
-            object_bytes = f.read()
+        object_bytes = _read(verified, op["object"])
         artifact = _artifact(op, object_bytes, manifest, spec)
         try:
             code = load_object(object_bytes, artifact.exports)
@@ -199,7 +235,8 @@ def build(verified: Verified) -> Any:
 
     instances: Dict[str, Any] = {}
     decoder = Decoder(instance=instances.__getitem__,
-                      array=lambda file, dtype, shape: _read_array(verified.path(file), dtype, shape),
+                      array=lambda file, dtype, shape: _read_array(_read(verified, file), dtype,
+                                                                   shape),
                       resource=verified.path)
     for inst in (verified.state or {}).get("instances", ()):
         op = ops[inst["constructor"]]
@@ -250,11 +287,9 @@ def _artifact(op: Dict[str, Any], object_bytes: bytes, manifest: Dict[str, Any],
         target=spec, object_bytes=object_bytes)
 
 
-def _read_array(path: str, dtype: str, shape: tuple) -> Any:
+def _read_array(data: bytes, dtype: str, shape: tuple) -> Any:
     import numpy
 
-    with open(path, "rb") as f:
-        data = f.read()
     stored = numpy.dtype(dtype).newbyteorder("<")
     return numpy.frombuffer(data, dtype=stored).reshape(shape).astype(numpy.dtype(dtype))
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Set
 
 from .errors import FormatVersionError, ManifestError
 from .graph import NODE_KINDS, Graph
-from .state import References, ValueFormatError, validate
+from .state import References, ValueFormatError, misfit, validate
 
 FORMAT = "pyjitx-pipeline"
 FORMAT_VERSION = 1
@@ -32,10 +32,17 @@ FORMAT_VERSION_TORCH = 2
 READ_VERSIONS = (FORMAT_VERSION, FORMAT_VERSION_TORCH)
 MANIFEST = "manifest.json"
 DIGEST_KEY = "manifest_sha256"
+# a manifest (graph constants included) is never this large: a larger file
+# is refused rather than read into memory
+MANIFEST_LIMIT = 256 << 20
+INT64_MAX = 2 ** 63 - 1
 
-_SAFE_PATH = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._+-]*)(?:/[A-Za-z0-9_][A-Za-z0-9._+-]*)*$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# (\Z, not $: "$" also matches before a final newline, which C++ refuses)
+_SAFE_PATH = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._+-]*)(?:/[A-Za-z0-9_][A-Za-z0-9._+-]*)*\Z")
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+# the pipeline's name, which names its library (lib<name>.so)
+_NAME = re.compile(r"^[A-Za-z0-9._-]+\Z")
 
 
 
@@ -59,9 +66,12 @@ def digest(manifest: Dict[str, Any]) -> str:
 
 
 def parse(text: bytes) -> Any:
-    """JSON from bytes; ManifestError for anything that is not JSON."""
+    """JSON from bytes; ManifestError for anything that is not JSON, or
+    holds an integer outside 64 bits (the format never does, and a C++
+    loader reads integers as int64_t: both refuse the same files)."""
     try:
-        return json.loads(text.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(text.decode("utf-8"), parse_constant=_no_constant,
+                          parse_int=_int64)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ManifestError(f"{MANIFEST}: not valid JSON ({type(exc).__name__}: "
                             f"{str(exc)[:200]})") from None
@@ -69,6 +79,13 @@ def parse(text: bytes) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _int64(text: str) -> int:
+    value = int(text)
+    if not -INT64_MAX - 1 <= value <= INT64_MAX:
+        raise ValueError(f"the integer {text[:40]} does not fit in 64 bits")
+    return value
 
 
 # ---- schema helpers: each raises ManifestError naming the key
@@ -190,8 +207,9 @@ def _descriptor_end(text: str, i: int, allow_g: bool, depth: int = 0) -> int:
             if j < 0:
                 return -1
     elif c == "c":
-        match = re.compile(r"\d{1,19}:[^\[\]]+").match(text, j)
-        j = match.end() if match else -1
+        match = re.compile(r"(\d{1,19}):[^\[\]]+").match(text, j)
+        # a class id is an int64_t (a C++ loader parses it as one)
+        j = match.end() if match and int(match.group(1)) <= INT64_MAX else -1
     elif c == "A":
         match = re.compile(r"(?:\*|[0-7])(?:\*|[0-9]|[12][0-9]|3[0-2])").match(text, j)
         j = match.end() if match else -1
@@ -245,6 +263,8 @@ def check_manifest(data: Any) -> References:
     if data["format_version"] == FORMAT_VERSION_TORCH:
         top["torch"] = c.list_of(dict)
     c.obj(data, "top level", top)
+    if not _NAME.match(data["name"]):
+        c.fail("name", f"expected letters, digits, '.', '_' and '-', got {data['name']!r}")
     c.obj(data["abi"], "abi", {"version": int, "hash": str})
     c.obj(data["target"], "target", {"triple": str, "cpu": str, "features": c.list_of(str)})
     input_names: List[str] = []
@@ -416,6 +436,12 @@ def check_state(data: Any, filename: str, manifest: Dict[str, Any],
             if unknown:
                 c.fail(f"{where}.args", f"refers to the instance {unknown[0]!r} before it is "
                        "defined")
+            for k, (arg, param) in enumerate(zip(inst["args"], op["params"])):  # type: ignore
+                why = misfit(arg, param["descriptor"])
+                if why is not None:
+                    c.fail(f"{where}.args[{k}]", f"does not fit the parameter "
+                           f"'{param['name']}' of {inst['constructor']} "
+                           f"({param['descriptor']}): {why}")
             for path, size in refs.arrays:
                 if path not in files or files[path]["size"] != size:
                     c.fail(f"{where}.args", f"the array file {path!r} is not listed with "

@@ -289,3 +289,100 @@ def _json_kind(data: Any) -> str:
         return "null"
     return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
             list: "a list", dict: "an object"}.get(type(data), type(data).__name__)
+
+
+# ---- a value against the parameter it is for
+
+_DTYPE_CODES = ("bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64")
+_SCALAR_DESCRIPTORS = {
+    # descriptor: the value types the boundary converts to it (pyjitx/_convert.c)
+    "i": ("int", "bool"), "I": ("int",), "f": ("float", "int", "bool"), "F": ("float",),
+    "b": ("bool",), "n": ("none",), "s": ("str", "resource"), "y": ("bytes",),
+}
+
+
+def misfit(data: Dict[str, Any], descriptor: str) -> Optional[str]:
+    """Where a validated value does not fit a parameter's boundary
+    descriptor (docs/pipeline-format.md), as a short phrase, or None: what
+    the conversion into the parameter would refuse with a TypeError, found
+    before any code is loaded.  Instances are taken as instances of any
+    class (the format does not say which classes derive from which), and an
+    Any takes every value.  A C++ loader applies the same rules
+    (session.hpp, `misfit`)."""
+    tree, end = _desc_tree(descriptor.lstrip("!"), 0)
+    if tree is None or end != len(descriptor.lstrip("!")):
+        return f"the descriptor {descriptor!r} is not one"
+    return _misfit(data, tree, 0)
+
+
+def _desc_tree(text: str, i: int) -> Tuple[Optional[tuple], int]:
+    """(tag, items, extra), the index after it; (None, i) if malformed."""
+    if i >= len(text):
+        return None, i
+    tag = text[i]
+    if tag in "iIfFbnsya":
+        return (tag, (), ""), i + 1
+    if i + 1 >= len(text) or text[i + 1] != "[":
+        return None, i
+    j = i + 2
+    items: List[tuple] = []
+    extra = ""
+    if tag in "cA":
+        close = text.find("]", j)
+        if close < 0:
+            return None, i
+        extra, j = text[j:close], close
+    else:
+        while j < len(text) and text[j] != "]":
+            item, j = _desc_tree(text, j)
+            if item is None:
+                return None, i
+            items.append(item)
+    if j >= len(text):
+        return None, i
+    return (tag, tuple(items), extra), j + 1
+
+
+def _misfit(data: Dict[str, Any], tree: tuple, depth: int) -> Optional[str]:
+    tag, items, extra = tree
+    kind = data["type"]
+    if depth > MAX_DEPTH:
+        return "nested too deep"
+    if tag == "a":
+        return None
+    if tag in _SCALAR_DESCRIPTORS:
+        return None if kind in _SCALAR_DESCRIPTORS[tag] else f"a {kind} where {tag!r} is needed"
+    if tag == "o":
+        return None if kind == "none" else _misfit(data, items[0], depth + 1)
+    if tag == "u":
+        if any(_misfit(data, member, depth + 1) is None for member in items):
+            return None
+        return f"a {kind} that is none of the union's types"
+    expected = {"l": "list", "e": "set", "t": "tuple", "T": "tuple", "d": "dict",
+                "c": "instance", "A": "ndarray"}.get(tag)
+    if kind != expected:
+        return f"a {kind} where a {expected} is needed"
+    if tag in "leT":
+        for index, item in enumerate(data["items"]):
+            why = _misfit(item, items[0], depth + 1)
+            if why is not None:
+                return f"item {index}: {why}"
+    elif tag == "t":
+        if len(data["items"]) != len(items):
+            return f"a tuple of {len(data['items'])} items where {len(items)} are needed"
+        for index, (item, member) in enumerate(zip(data["items"], items)):
+            why = _misfit(item, member, depth + 1)
+            if why is not None:
+                return f"item {index}: {why}"
+    elif tag == "d":
+        for index, (key, value) in enumerate(data["items"]):
+            why = _misfit(key, items[0], depth + 1) or _misfit(value, items[1], depth + 1)
+            if why is not None:
+                return f"entry {index}: {why}"
+    elif tag == "A":
+        dtype, ndim = extra[:1], extra[1:]
+        if dtype != "*" and _DTYPE_CODES[int(dtype)] != data["dtype"]:
+            return f"a {data['dtype']} array where {_DTYPE_CODES[int(dtype)]} is needed"
+        if ndim != "*" and int(ndim) != len(data["shape"]):
+            return f"an array of {len(data['shape'])} dimensions where {ndim} are needed"
+    return None

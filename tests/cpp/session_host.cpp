@@ -12,6 +12,12 @@
 //   session_host load DIR...        "ok" or "<Type>: <message>" per directory
 //   session_host canon FILE         sha256 of the canonical JSON of each line
 //   session_host abi                the ABI hash this runtime computes
+//   session_host interrupt DIR FEEDS
+//                                   feed 0 run with an interrupt requested
+//                                   and no hook (it is dropped), feed 1 with
+//                                   a hook that cancels, requested 50 ms into
+//                                   the run: the outcomes, each followed by
+//                                   "pending <pjx_signal_pending>"
 // Every mode ends with "live <n>": the runtime's live objects after all
 // Sessions and Values are gone.
 #include <pyjitx/pyjitx.hpp>
@@ -20,6 +26,7 @@
 #endif
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -125,6 +132,16 @@ static std::string outcome(const pyjitx::Session &sess, const pyjitx::Session::F
     }
 }
 
+// A host's cancellation (runtime.h, "interrupts"): the next poll of the
+// running code raises, and the run ends with that exception.
+static int32_t cancel() {
+    pjx_clear_interrupt();
+    pjx_err_set(PJX_EXC_KEYBOARD_INTERRUPT, "cancelled by the host");
+    return -1;
+}
+
+static int pending() { return __atomic_load_n(&pjx_signal_pending, __ATOMIC_SEQ_CST); }
+
 static int run_mode(int argc, char **argv) {
     std::string mode = argv[1];
     if (mode == "abi") {
@@ -148,6 +165,21 @@ static int run_mode(int argc, char **argv) {
                 std::cout << e.type() << ": " << e.message() << "\n";
             }
         }
+    } else if (mode == "interrupt") {
+        std::string base = std::string(argv[3]).substr(0, std::string(argv[3]).rfind('/'));
+        auto feeds = read_feeds(argv[3], base);
+        auto sess = pyjitx::Session::load(argv[2]);
+        pjx_request_interrupt();
+        std::cout << outcome(sess, feeds[0]) << "\npending " << pending() << "\n";
+        pjx_set_signal_hook(cancel);
+        std::thread later([] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            pjx_request_interrupt();
+        });
+        std::cout << outcome(sess, feeds[1]) << "\n";
+        later.join();
+        pjx_set_signal_hook(nullptr);
+        std::cout << "pending " << pending() << "\n";
     } else if (mode == "run" || mode == "threads") {
         std::string base = std::string(argv[3]).substr(0, std::string(argv[3]).rfind('/'));
         auto feeds = read_feeds(argv[3], base);

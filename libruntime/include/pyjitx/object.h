@@ -188,6 +188,7 @@ typedef struct pjx_exception {
     int32_t kind;
     int32_t _pad;
     pjx_str *message;
+    void *origin; /* the host's exception object, or NULL (runtime.h) */
 } pjx_exception;
 
 PJX_EXPORT int32_t pjx_register_exception_class(int32_t kind, int32_t parent);

@@ -63,6 +63,12 @@ typedef enum pjx_error_kind {
     PJX_EXC_NAME = 20,
     PJX_EXC_OS = 21,
     PJX_EXC_FILE_NOT_FOUND = 22,
+    /* BaseException's other branches: `except Exception` does not catch
+     * them (an interrupt from a signal handler, sys.exit() in one, a class
+     * deriving from BaseException directly) */
+    PJX_EXC_KEYBOARD_INTERRUPT = 23,
+    PJX_EXC_SYSTEM_EXIT = 24,
+    PJX_EXC_BASE_EXCEPTION = 25,
     PJX_EXC__COUNT
 } pjx_error_kind;
 
@@ -77,6 +83,52 @@ PJX_EXPORT const char *pjx_err_message(void);
 PJX_EXPORT void pjx_err_clear(void);
 /* Python's name of an exception kind ("ZeroDivisionError"). */
 PJX_EXPORT const char *pjx_err_kind_name(int32_t kind);
+
+/* The host's own exception object behind the pending error, if any: the
+ * Python bridge attaches the Python exception that a signal handler or a
+ * pyjitx.pyfunc raised, so that it reaches the Python caller as itself
+ * when compiled code does not catch it.  The error state owns it: a new
+ * error or pjx_err_clear releases it, `except ... as e` (pjx_err_fetch)
+ * moves it into the exception value and a re-raise takes it back.  Hosts
+ * that never attach one (C++ hosts) see none of this. */
+typedef void (*pjx_origin_fn)(void *origin);
+/* retain and release are called without any lock held, from any thread
+ * that runs compiled code; both must be set before any origin is attached. */
+PJX_EXPORT void pjx_set_origin_hooks(pjx_origin_fn retain, pjx_origin_fn release);
+/* Attaches `origin` (ownership passes) to the pending error. */
+PJX_EXPORT void pjx_err_set_origin(void *origin);
+/* Detaches and returns the pending error's origin (the caller owns it), or NULL. */
+PJX_EXPORT void *pjx_err_take_origin(void);
+
+/* ---- interrupts ----------------------------------------------------------
+ * Compiled loops read pjx_signal_pending on every iteration (and recursive
+ * functions on every call); while it is 0 that is all they do.  When it is
+ * set they call pjx_handle_pending_signals(), which calls the host's hook:
+ * the hook returns 0 to let the code go on, or -1 with an exception set
+ * (pjx_err_set), which then unwinds through compiled code like any other
+ * (`except` may catch it, `finally` runs).  The hook decides when to clear
+ * the word (pjx_clear_interrupt); with no hook set the word is cleared and
+ * nothing else happens.
+ *
+ * The Python bridge sets a hook that runs Python's signal handlers (see
+ * pyjitx/_signals.c).  A C++ host can cancel running code the same way:
+ * set a hook that raises, e.g.
+ *     static int32_t cancel(void) {
+ *         pjx_clear_interrupt();
+ *         pjx_err_set(PJX_EXC_KEYBOARD_INTERRUPT, "cancelled");
+ *         return -1;
+ *     }
+ *     pjx_set_signal_hook(cancel);
+ * and call pjx_request_interrupt() from another thread or a signal
+ * handler when it wants the running code to stop. */
+PJX_EXPORT extern int32_t pjx_signal_pending; /* read atomically */
+typedef int32_t (*pjx_signal_hook)(void);
+PJX_EXPORT void pjx_set_signal_hook(pjx_signal_hook hook);
+/* Sets pjx_signal_pending; async-signal-safe. */
+PJX_EXPORT void pjx_request_interrupt(void);
+PJX_EXPORT void pjx_clear_interrupt(void);
+/* What compiled code calls when pjx_signal_pending is set: 0 or -1. */
+PJX_EXPORT int32_t pjx_handle_pending_signals(void);
 
 /* ---- memory -------------------------------------------------------------
  * All runtime allocation goes through these so that tests can check that

@@ -8,8 +8,11 @@
  * same order and with the same error names, before any code of the
  * directory runs: the manifest's JSON and schema, its format version and
  * digest, the ABI, the target triple and CPU features, the size and sha256
- * of every file, the state file, the runtime functions the ops import, and
- * whether the host can run the pipeline's TorchScript models.  A failure is
+ * of every file, the state file (each saved argument against its
+ * constructor's parameter), the runtime functions the ops import, and
+ * whether the host can run the pipeline's TorchScript models.  Files are
+ * read only as regular files inside the directory, never through a
+ * symbolic link (session_files.hpp: UnsafeFileError).  A failure is
  * a pyjitx::LoadError whose type() is the Python loader's class name
  * ("ChecksumError", "AbiMismatchError", ...) and whose message names the
  * file and the mismatch.  Then the directory's lib<name>.so is opened
@@ -49,7 +52,6 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -66,6 +68,8 @@
 #include "pyjitx/json.hpp"
 #include "pyjitx/lock.h"
 #include "pyjitx/pyjitx.hpp"
+#include "pyjitx/session_files.hpp"
+#include "pyjitx/session_types.hpp"
 
 namespace pyjitx {
 
@@ -111,109 +115,6 @@ inline const char *manifest_file() { return "manifest.json"; }
 
 [[noreturn]] inline void fail(const char *type, const std::string &message) {
     throw LoadError(type, message);
-}
-
-/* ---- boundary descriptors (pyjitx/backend/abi.py) ------------------------------ */
-struct Desc {
-    char tag = 'a';            // i f b n s y a l e d t T o c A g u  (I, F read as i, f)
-    bool mutated = false;      // '!': the op changes this container
-    std::string text;          // as written, without '!': what pjx_any_cast takes
-    std::vector<Desc> items;   // l e T o g: one; d: key, value; t u: one per item / member
-    int64_t class_id = 0;      // c
-};
-
-inline int32_t kind_of(const Desc &d) {
-    switch (d.tag) {
-    case 'i': return PJX_KIND_INT;
-    case 'f': return PJX_KIND_FLOAT;
-    case 'b': return PJX_KIND_BOOL;
-    case 'n': return PJX_KIND_NONE;
-    default: return PJX_KIND_OBJ;
-    }
-}
-
-class DescParser {
-public:
-    explicit DescParser(const std::string &s) : s_(s) {}
-    bool parse(Desc &out) {
-        if (!one(out, 0) || pos_ != s_.size()) return false;
-        return true;
-    }
-
-private:
-    bool one(Desc &d, int depth) {
-        if (depth > 200 || pos_ >= s_.size()) return false;
-        size_t start = pos_;
-        char c = s_[pos_++];
-        if (c == 'I') c = 'i';
-        if (c == 'F') c = 'f';
-        d.tag = c;
-        switch (c) {
-        case 'i': case 'f': case 'b': case 'n': case 's': case 'y': case 'a': break;
-        case 'l': case 'e': case 'T': case 'o': case 'g':
-            if (!open()) return false;
-            d.items.resize(1);
-            if (!one(d.items[0], depth + 1) || !close()) return false;
-            break;
-        case 'd':
-            if (!open()) return false;
-            d.items.resize(2);
-            if (!one(d.items[0], depth + 1) || !one(d.items[1], depth + 1) || !close()) return false;
-            break;
-        case 't': case 'u': /* u: a union's members, held as an Any */
-            if (!open()) return false;
-            while (pos_ < s_.size() && s_[pos_] != ']') {
-                d.items.emplace_back();
-                if (!one(d.items.back(), depth + 1)) return false;
-            }
-            if (!close()) return false;
-            break;
-        case 'c': {
-            if (!open()) return false;
-            size_t digits = pos_;
-            while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') pos_++;
-            if (pos_ == digits || pos_ - digits > 19 || pos_ >= s_.size() || s_[pos_] != ':')
-                return false;
-            auto r = std::from_chars(s_.data() + digits, s_.data() + pos_, d.class_id);
-            if (r.ec != std::errc()) return false;
-            size_t name = ++pos_;
-            while (pos_ < s_.size() && s_[pos_] != ']' && s_[pos_] != '[') pos_++;
-            if (pos_ == name || !close()) return false;
-            break;
-        }
-        case 'A': {
-            if (!open()) return false;
-            if (pos_ >= s_.size() || !(s_[pos_] == '*' || (s_[pos_] >= '0' && s_[pos_] <= '7')))
-                return false;
-            pos_++;
-            if (pos_ < s_.size() && s_[pos_] == '*') pos_++;
-            else {
-                size_t digits = pos_;
-                while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') pos_++;
-                if (pos_ == digits || pos_ - digits > 2) return false;
-            }
-            if (!close()) return false;
-            break;
-        }
-        default: return false;
-        }
-        d.text = s_.substr(start, pos_ - start);
-        return true;
-    }
-    bool open() { return pos_ < s_.size() && s_[pos_++] == '['; }
-    bool close() { return pos_ < s_.size() && s_[pos_++] == ']'; }
-
-    const std::string &s_;
-    size_t pos_ = 0;
-};
-
-inline bool parse_desc(const std::string &text, Desc &out) {
-    std::string body = text;
-    bool mutated = !body.empty() && body[0] == '!';
-    if (mutated) body.erase(0, 1);
-    if (!DescParser(body).parse(out)) return false;
-    out.mutated = mutated;
-    return true;
 }
 
 /* ---- the manifest's schema ------------------------------------------------------
@@ -385,15 +286,6 @@ inline std::string abi_hash() {
     text += "|user-exceptions=" + std::to_string(PJX_USER_EXCEPTION_BASE) +
             "+131072|class-id=crc32(module.qualname)|2**32";
     return json::sha256_hex(text).substr(0, 32);
-}
-
-inline bool read_file(const std::string &path, std::string &out) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    std::ostringstream s;
-    s << f.rdbuf();
-    out = s.str();
-    return !f.bad();
 }
 
 inline bool base64_decode(const std::string &in, std::string &out) {
@@ -631,13 +523,18 @@ private:
             count *= dim;
         }
         const std::string &file = c_.path(c_.member(j, "file"), where + ".file");
-        std::string data;
-        if (!read_file(p_.root + "/" + file, data))
-            fail("MissingFileError", p_.root + "/" + file + ": cannot be read");
         int64_t nbytes = count * pjx_dtype_itemsize(dtype);
-        if ((int64_t)data.size() != nbytes)
-            c_.fail(where, file + " holds " + std::to_string(data.size()) + " bytes, the shape needs " +
+        std::string data;
+        InsideFile f(p_.root, file);
+        if (!f.ok() && f.why() != "missing")
+            fail("UnsafeFileError", f.why() + ": a saved directory is read only through regular "
+                                              "files inside it (copy the files themselves, not links to them)");
+        if (!f.ok()) fail("MissingFileError", p_.root + "/" + file + ": cannot be read");
+        if (f.size() != nbytes)
+            c_.fail(where, file + " holds " + std::to_string(f.size()) + " bytes, the shape needs " +
                                std::to_string(nbytes));
+        if (!f.read(nbytes, data) || (int64_t)data.size() != nbytes)
+            fail("MissingFileError", p_.root + "/" + file + ": cannot be read");
         static const uint16_t one = 1;
         if (*reinterpret_cast<const unsigned char *>(&one) != 1)
             c_.fail(where, "arrays are stored little-endian; this host is big-endian");
@@ -860,8 +757,16 @@ public:
         std::string text;
         std::error_code ec;
         if (!std::filesystem::is_directory(root_, ec)) fail("MissingFileError", root_ + ": no such directory");
-        if (!read_file(root_ + "/" + manifest_file(), text))
-            fail("MissingFileError", root_ + ": manifest.json is missing");
+        {
+            InsideFile manifest(root_, manifest_file());
+            if (!manifest.ok() && manifest.why() == "missing")
+                fail("MissingFileError", root_ + ": manifest.json is missing");
+            if (!manifest.ok()) unsafe(manifest.why());
+            if (!manifest.read(manifest_limit, text))
+                fail("MissingFileError", root_ + "/manifest.json: cannot be read");
+            if ((int64_t)text.size() > manifest_limit)
+                fail("ManifestError", "manifest.json: larger than " + std::to_string(manifest_limit) + " bytes");
+        }
         try {
             m_ = json::parse(text);
         } catch (const json::JsonError &e) {
@@ -879,6 +784,28 @@ public:
     }
 
 private:
+    /* pyjitx/pipeline/manifest.py's MANIFEST_LIMIT */
+    static constexpr int64_t manifest_limit = int64_t(256) << 20;
+
+    [[noreturn]] static void unsafe(const std::string &why) {
+        fail("UnsafeFileError", why + ": a saved directory is read only through regular files "
+                                      "inside it (copy the files themselves, not links to them)");
+    }
+
+    /* A file the manifest lists, read as it was checked: MissingFileError or
+     * UnsafeFileError otherwise. */
+    std::string read_listed(const std::string &relative) const {
+        InsideFile f(root_, relative);
+        if (!f.ok() && f.why() == "missing")
+            fail("MissingFileError", root_ + "/" + relative + ": missing (listed in manifest.json)");
+        if (!f.ok()) unsafe(f.why());
+        int64_t size = at("files").find(relative)->find("size")->as_int();
+        std::string data;
+        if (!f.read(size, data)) fail("MissingFileError", root_ + "/" + relative + ": cannot be read");
+        if ((int64_t)data.size() != size) fail("ChecksumError", root_ + "/" + relative + ": changed while loading");
+        return data;
+    }
+
     /* ---- checks, in the Python loader's order */
     void check_shared_runtime() {
         Dl_info info{};
@@ -915,6 +842,10 @@ private:
                                     "manifest_sha256"});
         c.str(at("pyjitx_version"), "pyjitx_version");
         name_ = c.str(at("name"), "name");
+        bool name_ok = !name_.empty();
+        for (char ch : name_) name_ok = name_ok && (std::isalnum((unsigned char)ch) || ch == '.' || ch == '_' || ch == '-');
+        if (!name_ok) // (quoted as JSON: it may hold a newline)
+            c.fail("name", "expected letters, digits, '.', '_' and '-', got " + json::canonical(Json::string(name_)));
         c.str(at("unicode_version"), "unicode_version");
         const Json &abi = c.obj(at("abi"), "abi", {"version", "hash"});
         c.integer(*abi.find("version"), "abi.version");
@@ -1126,12 +1057,17 @@ private:
     void check_files() {
         for (const auto &f : at("files").members()) {
             std::string full = root_ + "/" + f.first;
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(full, ec))
+            InsideFile file(root_, f.first);
+            if (!file.ok() && file.why() == "missing")
                 fail("MissingFileError", full + ": missing (listed in manifest.json)");
+            if (!file.ok()) unsafe(file.why());
             int64_t expected = f.second.find("size")->as_int();
+            // the size first: a file larger than the manifest says is not read
+            if (file.size() != expected)
+                fail("ChecksumError", full + ": " + std::to_string(file.size()) + " bytes, the manifest says " +
+                                          std::to_string(expected));
             std::string data;
-            if (!read_file(full, data)) fail("MissingFileError", full + ": cannot be read");
+            if (!file.read(expected, data)) fail("MissingFileError", full + ": cannot be read");
             if ((int64_t)data.size() != expected)
                 fail("ChecksumError", full + ": " + std::to_string(data.size()) + " bytes, the manifest says " +
                                           std::to_string(expected));
@@ -1147,8 +1083,7 @@ private:
         if (entry.is_null()) return;
         const std::string &file = entry.find("file")->as_string();
         Checker c("StateError", file);
-        std::string text;
-        if (!read_file(root_ + "/" + file, text)) fail("MissingFileError", root_ + "/" + file + ": cannot be read");
+        std::string text = read_listed(file);
         try {
             state_ = json::parse(text);
         } catch (const json::JsonError &e) {
@@ -1181,8 +1116,19 @@ private:
                 c.fail(w + ".constructor", "the op '" + ctor + "' does not construct class id " +
                                                std::to_string(class_id));
             const auto &args = c.list(*instances[i].find("args"), w + ".args");
-            if (args.size() != at("ops").items()[op->second].find("params")->items().size())
+            const auto &params = at("ops").items()[op->second].find("params")->items();
+            if (args.size() != params.size())
                 c.fail(w + ".args", "the constructor takes another number of arguments");
+            for (size_t k = 0; k < args.size(); k++) {
+                const std::string &text = params[k].find("descriptor")->as_string();
+                Desc param;
+                parse_desc(text, param);
+                std::string why = misfit(args[k], param);
+                if (!why.empty())
+                    c.fail(w + ".args[" + std::to_string(k) + "]",
+                           "does not fit the parameter '" + params[k].find("name")->as_string() + "' of " +
+                               ctor + " (" + text + "): " + why);
+            }
         }
     }
 
