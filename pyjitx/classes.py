@@ -143,16 +143,18 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # first construction finds reaches the caller without pyjitx's frames)
     ns.update(__new__=staticmethod(user_facing(__new__)), __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
               __pjx_constructor__=constructor)
-    python_side(pyclass, ns)  # a frozen dataclass refuses assignments
+    # (a class compiled along keeps the user's class as a base: isinstance;
+    # for a dataclass, the user's class, not the twin compiled for it)
+    user = original_of(pyclass)
+    bases = (base, user) if along and user.__dict__.get("__pjx_class__") is None else (base,)
+    # a frozen dataclass refuses assignments; one compiled along compares
+    # with instances Python made of the user's class
+    python_side(pyclass, ns, user if user in bases else None)
     # what pyjitx made for Python's side (methods' dispatchers, properties,
     # forwarders): compiled code reads the user's own definitions instead,
     # and other attributes of the type (set after the class statement)
     ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
                                    if value is not pyclass.__dict__.get(name, _NOTHING))
-    # (a class compiled along keeps the user's class as a base: isinstance;
-    # for a dataclass, the user's class, not the twin compiled for it)
-    user = original_of(pyclass)
-    bases = (base, user) if along and user.__dict__.get("__pjx_class__") is None else (base,)
     pytype = type(pyclass.__name__, bases, ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype

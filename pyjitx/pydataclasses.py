@@ -9,6 +9,10 @@ calls these two hooks; pyjitx.frontend.dataclasses_ compiles the class).
 - A frozen dataclass refuses assignments and deletions from Python with
   FrozenInstanceError, as CPython's __setattr__/__delattr__ do, and
   unpickles (copies) through the fields' own setters.
+- A dataclass compiled along (no pyjitx.compile of its own) hands its
+  instances to Python as a compiled subclass of the user's class: they
+  compare (==, ordering) with the instances Python makes of the class
+  itself as two instances of the class do in CPython.
 
 The type also keeps __dataclass_fields__ and __dataclass_params__, so
 dataclasses.fields(), replace(), asdict() and astuple() work on compiled
@@ -17,9 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from typing import Any, Callable, Dict, FrozenSet, List, Optional
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
-from .frontend.dataclasses_ import Factory, original_of
+from .frontend.dataclasses_ import Factory, _generated, original_of
 
 
 def _is_compiled_dataclass(pyclass: type) -> bool:
@@ -110,10 +114,14 @@ def _forwarder_without(pyclass: type, params: List[inspect.Parameter], left_out:
     return function.dispatcher
 
 
-def python_side(pyclass: type, ns: Dict[str, Any]) -> None:
-    """A frozen dataclass's assignments and deletions raise from Python too."""
+def python_side(pyclass: type, ns: Dict[str, Any], user_base: Optional[type] = None) -> None:
+    """A frozen dataclass's assignments and deletions raise from Python
+    too; a dataclass compiled along (`user_base`, the user's class, is a
+    base of its type) compares with the instances Python makes."""
     if not _is_compiled_dataclass(pyclass):
         return
+    if user_base is not None:
+        _compare_with_python_made(user_base, ns)
     params = pyclass.__dict__["__dataclass_params__"]
     if not params.frozen:
         return
@@ -134,6 +142,57 @@ def python_side(pyclass: type, ns: Dict[str, Any]) -> None:
     ns.update(__setattr__=__setattr__, __delattr__=__delattr__)
     if reduce is not None:
         ns["__reduce__"] = __reduce__
+
+
+_COMPARISONS = ("__eq__", "__lt__", "__le__", "__gt__", "__ge__")
+
+
+def _compare_with_python_made(user: type, ns: Dict[str, Any]) -> None:
+    """Instances of a dataclass that compiled code hands to Python are of a
+    compiled subclass of the user's class, while Python's own are of the
+    class itself.  CPython's generated comparisons take only an operand of
+    exactly self's class, so `made_by_compiled == Rec(...)` would be False
+    (and ordering a TypeError) where CPython compares the fields.  With a
+    Python-made operand of self's class the comparison is the class's
+    generated method itself, run on a plain instance of the class holding
+    self's fields: whatever the running Python compares (tuples, fields one
+    by one).  The hash is the generated one too, from Python: compiled
+    code hashes strings otherwise than CPython, and an instance must find
+    its equal in a dict or set that Python made."""
+    for name in _COMPARISONS:
+        compiled = ns.get(name)
+        if compiled is not None and _generated(user.__dict__.get(name)):
+            ns[name] = _python_made_comparison(name, compiled)
+    if ns.get("__hash__") is not None and _generated(user.__dict__.get("__hash__")):
+        def __hash__(self: Any) -> int:
+            own, view = _as_users_class(self)
+            return own.__hash__(view)
+
+        ns["__hash__"] = __hash__
+
+
+def _python_made_comparison(name: str, compiled: Callable) -> Callable:
+    def comparison(self: Any, other: Any) -> Any:
+        own = original_of(type(self).__pjx_class__)  # (a subclass's, when inherited)
+        if type(other) is not own:  # (compiled instances: the compiled method)
+            return compiled(self, other)
+        return getattr(own, name)(_as_users_class(self)[1], other)
+
+    comparison.__name__ = name
+    return comparison
+
+
+def _as_users_class(obj: Any) -> Tuple[type, Any]:
+    """(the user's dataclass of an instance of its compiled type, a plain
+    instance of that class holding obj's fields)."""
+    own = original_of(type(obj).__pjx_class__)
+    view = object.__new__(own)
+    for f in dataclasses.fields(own):
+        try:
+            object.__setattr__(view, f.name, getattr(obj, f.name))
+        except AttributeError:
+            pass  # (never assigned: the generated method raises as CPython's)
+    return own, view
 
 
 def _rebuild_frozen(module: str, qualname: str, state: Dict[str, Any]) -> Any:

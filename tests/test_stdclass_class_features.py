@@ -98,6 +98,60 @@ def test_dataclass_instances_compiled_along_come_back_as_the_users_class(name, n
         assert hasattr(again, "armed") == arm
 
 
+@dataclass(order=True)
+class Version:
+    major: int
+    minor: int = 0
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    n: int
+
+
+@dataclass
+class Sub(Version):
+    patch: int = 0
+
+
+def make_version(major: int, minor: int, note: str) -> Version:
+    return Version(major, minor, note)
+
+
+def make_key(name: str, n: int) -> Key:
+    return Key(name, n)
+
+
+def make_sub(major: int) -> Sub:
+    return Sub(major)
+
+
+def comparisons(a: Version, b: Version) -> list:
+    return [a == b, b == a, a != b, b != a, a < b, b < a, a <= b, b >= a, a > b]
+
+
+@given(small, st.integers(-2, 2), words, st.integers(-2, 2), st.integers(-2, 2), words)
+def test_instances_compiled_along_compare_with_those_python_makes(a, b, s, c, d, t):
+    made, made_too, python = (compiled(make_version)(a, b, s), compiled(make_version)(c, d, t),
+                              Version(c, d, t))
+    expected = comparisons(Version(a, b, s), Version(c, d, t))
+    assert comparisons(made, python) == expected  # (Python's instance on either side)
+    assert comparisons(made, made_too) == expected
+    assert sorted([python, made, made_too]) == sorted([python, Version(a, b, s), Version(c, d, t)])
+    assert Sub(c) != compiled(make_version)(c, 0, "") and compiled(make_sub)(c) != Version(c)
+    assert compiled(make_sub)(c) == Sub(c) and not compiled(make_sub)(c) < Sub(c)
+
+
+@given(words, small)
+def test_frozen_instances_compiled_along_are_keys_for_those_python_makes(name, n):
+    made = compiled(make_key)(name, n)
+    assert made == Key(name, n) and hash(made) == hash(Key(name, n))
+    assert {Key(name, n): "python"}[made] == "python" and made in {Key(name, n)}
+    assert made != Key(name + "x", n) and Key(name, n + 1) != made
+
+
 # ------------------------------------------------------------ local classes
 
 
