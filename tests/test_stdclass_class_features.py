@@ -1,11 +1,13 @@
 """Dataclasses, enums and named tuples meeting the class features of
 everyday code, differentially against CPython: attributes that a
 dataclass's __post_init__ or another method assigns first (late fields,
-with CPython's AttributeError before the assignment), dataclasses, enums
-and named tuples defined inside a compiled function (local classes), and
-dataclass instances handed to Python by a function that compiled the
-class along (an instance of the user's class there: isinstance,
-dataclasses.fields, Python-only methods, copies)."""
+with CPython's AttributeError before the assignment; a frozen one's
+through object.__setattr__), dataclasses, enums and named tuples defined
+inside a compiled function (local classes), and dataclass instances
+handed to Python by a function that compiled the class along (an instance
+of the user's class there: isinstance, dataclasses.fields, Python-only
+methods, copies, comparisons and hashes with the instances Python
+makes)."""
 from __future__ import annotations
 
 import copy
@@ -78,6 +80,40 @@ def test_an_unassigned_attribute_of_a_dataclass_is_cpythons_attribute_error():
         got.armed
     got.armed = True
     assert got.armed is True
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:  # (a frozen dataclass assigns through object)
+        object.__setattr__(self, "length", self.end - self.start)
+
+    def mark(self, label: str) -> None:
+        object.__setattr__(self, "label", label)
+
+
+def span(start: int, end: int, label: str) -> Tuple[int, str, str]:
+    s = Span(start, end)
+    if label:
+        s.mark(label)
+    return s.length, s.label, repr(s)  # AttributeError without a label, as in CPython
+
+
+def make_span(start: int, end: int) -> Span:
+    return Span(start, end)
+
+
+@given(st.integers(-2 ** 61, 2 ** 61), st.integers(-2 ** 61, 2 ** 61), words)
+def test_attributes_a_frozen_dataclass_assigns_through_object_setattr(start, end, label):
+    assert_same(span, compiled(span), start, end, label)
+    got = compiled(make_span)(start, end)
+    assert got.length == end - start and got == Span(start, end)
+    with pytest.raises(AttributeError, match="'Span' object has no attribute 'label'"):
+        got.label
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'length'"):
+        got.length = 0
 
 
 # ------------------------------------------------------------ instances to Python

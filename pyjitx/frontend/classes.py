@@ -467,8 +467,8 @@ def info_of_type(t: ClassType) -> ClassInfo:
 
 
 def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
-    """(name, annotation text or None) of every `self.name = ...` in
-    __init__'s source, in order."""
+    """(name, annotation text or None) of every `self.name = ...` (or
+    `object.__setattr__(self, "name", ...)`) in a method's source, in order."""
     from .source import parse_function
 
     try:
@@ -500,7 +500,21 @@ def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
             add(stmt.target, ast.unparse(stmt.annotation))
         elif isinstance(stmt, ast.AugAssign):
             add(stmt.target, None)
+        elif _is_object_setattr(stmt, self_name):  # (a frozen dataclass assigns so)
+            name = stmt.args[1].value  # type: ignore[attr-defined]
+            if name not in seen:
+                seen.add(name)
+                found.append((name, None))
     return found
+
+
+def _is_object_setattr(node: ast.AST, self_name: str) -> bool:
+    """`object.__setattr__(self, "name", value)`."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__setattr__" and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "object" and len(node.args) == 3
+            and isinstance(node.args[0], ast.Name) and node.args[0].id == self_name
+            and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str))
 
 
 # ------------------------------------------------------------ building IR
