@@ -474,8 +474,10 @@ def _bare_container_subclass(target: Any) -> Optional[type]:
         return None
     for base in (list, dict, set):
         if target.__bases__ == (base,):
+            # (3.13 records __static_attributes__ and __firstlineno__ of every class)
             own = set(target.__dict__) - {"__module__", "__qualname__", "__doc__", "__dict__",
-                                          "__weakref__", "__annotations__"}
+                                          "__weakref__", "__annotations__",
+                                          "__static_attributes__", "__firstlineno__"}
             return base if not own else None
     return None
 
