@@ -65,6 +65,10 @@ WORKLOADS = [
     TextWorkload("bert", "BERT basic + WordPiece: {n} texts, 30k vocab",
                  text_kernels.bert_wordpiece, text_data.bert_inputs, (1000, 60),
                  vocab_args=(1, 2)),
+    TextWorkload("jsonl", "JSON lines: json.loads of {n} ~250-byte lines, a nested field "
+                          "pulled from each",
+                 text_kernels.json_field, lambda n: (text_data.json_lines(n),), (10_000, 1000),
+                 makers=lambda: _jsonl_makers()),
     # (neither key nor title contains "bert", so that --only bert stays the kernel workload)
     TextWorkload("texttok", "pyjitx.text tokenizer: encode_batch of {n} texts, max_length 128, "
                             "30k vocab",
@@ -165,6 +169,16 @@ class _Batch:
 
     def __str__(self) -> str:
         return f"<batch {[a.shape for a in self.arrays]}: {self.arrays[0][:1].tolist()}>"
+
+
+def _jsonl_makers() -> Dict[str, Callable[[], Candidate]]:
+    """jsonl: CPython's json (its C scanner) against the compiled kernel,
+    whose json.loads is the runtime's own parser (no peer compiles json)."""
+    return {
+        CPYTHON: lambda: Candidate(text_kernels.json_field, notes="json's C scanner"),
+        PYJITX: lambda: Candidate(_pyjitx(text_kernels.json_field),
+                                  notes="runtime parser, GIL released"),
+    }
 
 
 def _texttok_makers() -> Dict[str, Callable[[], Candidate]]:

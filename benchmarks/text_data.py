@@ -253,6 +253,32 @@ def bert_texts(n: int, seed: int = 5) -> List[str]:
     return out
 
 
+def json_lines(n: int, seed: int = 13) -> List[str]:
+    """`n` JSON lines of ~250 bytes, as a log or an API dump has them: ids,
+    a nested user object (accented and CJK names), floats, a list of tags,
+    booleans and nulls, now and then an escape or an emoji."""
+    import json
+
+    rng = random.Random(seed)
+    pool = cjk_pool(random.Random(4), 3000)
+    out = []
+    for i in range(n):
+        name = accented(rng, english_word(rng)) if rng.random() < 0.7 else \
+            "".join(rng.choice(pool) for _ in range(rng.randint(2, 4)))
+        doc = {
+            "id": 10_000_000 + i,
+            "user": {"name": name.capitalize(), "followers": rng.randint(0, 10 ** 6),
+                     "verified": rng.random() < 0.1, "bio": None if rng.random() < 0.5 else
+                     " ".join(english_word(rng) for _ in range(rng.randint(2, 8)))},
+            "text": " ".join(english_word(rng) for _ in range(rng.randint(4, 14)))
+                    + rng.choice(["", " 🙂", "\n", " \"quoted\""]),
+            "score": round(rng.random() * 100, rng.randint(0, 6)),
+            "tags": [english_word(rng) for _ in range(rng.randint(0, 4))],
+        }
+        out.append(json.dumps(doc, ensure_ascii=rng.random() < 0.5))
+    return out
+
+
 def _is_whitespace(c: str) -> bool:
     return c in " \t\n\r" or unicodedata.category(c) == "Zs"
 

@@ -12,6 +12,7 @@ text_torch), so the annotations are real typing objects here (no
 `from __future__ import annotations`); numba's adapted versions live in
 text_numba, the inputs in text_data.  Nothing here imports pyjitx.
 """
+import json
 from typing import Dict, List
 
 
@@ -110,3 +111,12 @@ def boundary_count(words: List[str]) -> int:
     """Does nothing but take a list of str in: times the boundary's
     per-element conversion (the call's time / the list's length)."""
     return len(words)
+
+
+def json_field(lines: List[str]) -> List[str]:
+    """Parse JSON lines and pull a nested field out of each (json.loads)."""
+    names: List[str] = []
+    for line in lines:
+        doc = json.loads(line)
+        names.append(doc["user"]["name"])
+    return names

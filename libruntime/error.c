@@ -2,6 +2,7 @@
  * C++ host threads, so the pending exception lives in thread-local storage
  * and is handed to the caller through the -1 return convention. */
 #include "pyjitx/runtime.h"
+#include "pyjitx/json.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,6 +163,7 @@ static const char *const kind_names[PJX_EXC__COUNT] = {
 };
 
 const char *pjx_err_kind_name(int32_t kind) {
+    if (kind == PJX_EXC_JSON_DECODE) return "JSONDecodeError";
     if (kind < 0 || kind >= PJX_EXC__COUNT || kind_names[kind] == NULL)
         return "Exception";
     return kind_names[kind];

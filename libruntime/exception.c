@@ -10,6 +10,7 @@
  * their hierarchy below; user-defined classes get kinds from the host
  * (the Python bridge) with their parent kind registered here. */
 #include "internal.h"
+#include "pyjitx/json.h"
 
 #include <string.h>
 
@@ -56,6 +57,9 @@ int32_t pjx_register_exception_class(int32_t kind, int32_t parent) {
 
 static int32_t parent_of(int32_t kind) {
     if (kind > 0 && kind < PJX_EXC__COUNT) return builtin_parent[kind];
+    /* json.JSONDecodeError is raised by the runtime itself (json_load.c):
+     * a ValueError even where no Python registered the class (C++ hosts) */
+    if (kind == PJX_EXC_JSON_DECODE) return PJX_EXC_VALUE;
     int32_t index = kind - PJX_USER_EXCEPTION_BASE;
     if (index >= 0 && index < PJX_MAX_USER_EXCEPTIONS) return user_parent[index];
     return 0;

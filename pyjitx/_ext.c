@@ -25,6 +25,7 @@
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
+#include "pyjitx/json.h"
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
 #include "_boundary.h"
@@ -127,6 +128,30 @@ static void raise_runtime_error(void) {
             return;
         }
         PyErr_Clear();
+    }
+    if (kind == PJX_EXC_JSON_DECODE) {
+        /* a real json.JSONDecodeError (msg, doc, pos, lineno, colno),
+         * rebuilt in Python from the message and the parsed document */
+        int64_t nbytes = 0;
+        const char *doc = pjx_json_error_document(message, &nbytes);
+        PyObject *module = PyImport_ImportModule("pyjitx.exceptions");
+        PyObject *exc = NULL;
+        if (module != NULL) {
+            PyObject *text = doc ? PyUnicode_DecodeUTF8(doc, (Py_ssize_t)nbytes, NULL)
+                                 : (Py_INCREF(Py_None), Py_None);
+            if (text != NULL)
+                exc = PyObject_CallMethod(module, "json_decode_error", "sO", message, text);
+            Py_XDECREF(text);
+        }
+        Py_XDECREF(module);
+        if (exc != NULL) {
+            PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+            Py_DECREF(exc);
+            pjx_err_clear();
+            return;
+        }
+        PyErr_Clear();
+        type = PyExc_ValueError;
     }
     if (kind == PJX_EXC_KEY && message[0] != '\0') {
         /* KeyError carries the key itself: its message is the key's repr,

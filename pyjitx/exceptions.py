@@ -139,3 +139,31 @@ def key_error(message: str) -> KeyError:
         return KeyError(ast.literal_eval(tree))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return KeyError(message)
+
+
+_JSON_MESSAGE = None
+
+
+def json_decode_error(message: str, doc) -> BaseException:
+    """The json.JSONDecodeError that the runtime's json.loads raised
+    (libruntime/json_load.c), rebuilt from its message ("Expecting value:
+    line 1 column 1 (char 0)") and the document it parsed (None when the
+    runtime no longer has it): msg, doc, pos, lineno and colno as CPython's."""
+    import json
+
+    global _JSON_MESSAGE
+    if _JSON_MESSAGE is None:
+        _JSON_MESSAGE = re.compile(r"(?P<msg>.*): line (?P<line>\d+) column (?P<col>\d+) "
+                                   r"\(char (?P<pos>\d+)\)", re.S)
+    match = _JSON_MESSAGE.fullmatch(message)
+    if match is None:
+        return ValueError(message)
+    pos = int(match["pos"])
+    if isinstance(doc, str):
+        return json.JSONDecodeError(match["msg"], doc, pos)
+    # without the document: the same message and positions, doc None
+    exc = json.JSONDecodeError.__new__(json.JSONDecodeError)
+    ValueError.__init__(exc, message)
+    exc.msg, exc.doc, exc.pos = match["msg"], None, pos
+    exc.lineno, exc.colno = int(match["line"]), int(match["col"])
+    return exc

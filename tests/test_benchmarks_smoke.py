@@ -29,7 +29,7 @@ def test_quick_run_of_the_call_workload_prints_a_table():
 # ---- the text workloads (issue 3): they must run, and show pyjitx as a time or as
 # "unsupported: ..." (while pyjitx cannot compile str/list/dict code), never WRONG.
 
-TEXT_KEYS = ("text2ids", "strops", "bert", "texttok")
+TEXT_KEYS = ("text2ids", "strops", "bert", "texttok", "jsonl")
 
 
 def _table_rows(stdout):
@@ -52,7 +52,8 @@ def test_quick_run_of_the_text_workloads():
     out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
     assert out.returncode == 0, out.stderr
     rows = _table_rows(out.stdout)
-    for title in ("text2ids", "string ops", "BERT basic + WordPiece", "pyjitx.text tokenizer"):
+    for title in ("text2ids", "string ops", "BERT basic + WordPiece", "pyjitx.text tokenizer",
+                  "JSON lines"):
         mine = [r for r in rows if r[0].startswith(title)]
         cpython = [r for r in mine if r[1] == "CPython"]
         assert cpython and cpython[0][2] != "-", (title, out.stdout)

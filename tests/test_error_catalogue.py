@@ -487,6 +487,57 @@ CASES = [
         def f() -> str:
             return unicodedata.category(1)
         """, "category() argument must be a unicode character, not int", "1)"),
+    # ------------------------------------------------------------ json_calls.py
+    case("""
+        import json
+
+        def f(s: str) -> Any:
+            return json.loads(s, parse_float=float)
+        """, "json.loads() keyword 'parse_float' is not supported in compiled code",
+         "parse_float=float", args=("1.5",)),
+    case("""
+        import json
+
+        def f() -> Any:
+            return json.loads()
+        """, "loads() missing 1 required positional argument: 's'", "json.loads("),
+    case("""
+        import json
+
+        def f(s: str) -> Any:
+            return json.loads(s, s)
+        """, "loads() takes 1 positional argument but 2 were given", "s)", args=("1",)),
+    case("""
+        import json
+
+        def f() -> Any:
+            return json.loads(1)
+        """, "the JSON object must be str, bytes or bytearray, not int", "1)"),
+    case("""
+        import json
+
+        def f(x: Any) -> str:
+            return json.dumps(x, default=str)
+        """, "json.dumps() keyword 'default' is not supported in compiled code", "default=str",
+         args=(1,)),
+    case("""
+        import json
+
+        def f() -> str:
+            return json.dumps()
+        """, "dumps() missing 1 required positional argument: 'obj'", "json.dumps("),
+    case("""
+        import json
+
+        def f(x: Any) -> str:
+            return json.dumps(x, indent=1.5)
+        """, "json.dumps() indent cannot be a float", "1.5", args=(1,)),
+    case("""
+        import json
+
+        def f() -> Any:
+            return json.JSONDecoder()
+        """, "json.JSONDecoder() cannot be called from compiled code", "json.JSONDecoder"),
     case("""
         def f() -> int:
             return math.gcd(1.5, 2)

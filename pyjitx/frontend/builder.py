@@ -364,6 +364,8 @@ class FunctionBuilder:
                    "set_contains": (1,), "list_contains": (1,), "list_count": (1,),
                    "str_eq": (0, 1), "str_compare": (0, 1), "str_contains": (0, 1),
                    "str_split_next": (2,),
+                   # json.loads copies what it keeps out of the text
+                   "json_loads": (0,),
                    # unicodedata: results are new strings (normalize copies a
                    # scratch word it would otherwise return itself)
                    "str_normalize": (0, 1), "str_is_normalized": (0, 1),

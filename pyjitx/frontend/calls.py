@@ -138,6 +138,10 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return handler(b, call, target)
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
+    json_calls = _module("json_calls")
+    if json_calls.is_json_function(target):  # (before classes: json.JSONDecoder())
+        with StaticCall(b, node, f"{ast.unparse(func)}()") as call:
+            return json_calls.call(b, call, target)
     pyclass = classes.original_class(target)
     if pyclass is not None:
         return classes.construct(b, node, pyclass)
@@ -169,8 +173,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     name = ast.unparse(func)
     raise b.error(func, f"'{name}' cannot be called from compiled code",
                   hint="compiled code calls compiled or plain Python functions, abs/min/max/"
-                       "round/int/float/bool/pow, the math module and unicodedata's normalize/"
-                       "is_normalized/category/combining; to call other Python "
+                       "round/int/float/bool/pow, the math module, json.loads/dumps and "
+                       "unicodedata's normalize/is_normalized/category/combining; to call "
+                       "other Python "
                        f"code, wrap it in an annotated def and that in pyjitx.pyfunc")
 
 

@@ -455,6 +455,16 @@ ANY_INDEX = _p("any_index", (_ANY, CSTR), INT, convention="status")
 ANY_REAL = _p("any_real", (_ANY,), FLOAT, convention="status")
 ANY_AS_INDEX = _p("any_as_index", (_ANY,), INT, convention="status")
 
+# ---- json (json.h): json.loads gives an Any; json_to_type rebuilds a fresh
+# parsed value as the declared type of its target (the builder gives the
+# result type); json_dumps takes the value, indent and separators as Anys
+# (None: NULL) and the PJX_JSON_* flags
+JSON_LOADS = _p("json_loads", (STR,), _ANY, convention="status")
+JSON_LOADS_BYTES = _p("json_loads_bytes", (BYTES,), _ANY, convention="status")
+JSON_LOADS_ANY = _p("json_loads_any", (_ANY,), _ANY, convention="status")
+JSON_TO_TYPE = _p("json_to_type", (_ANY, CSTR), OBJ, convention="status")
+JSON_DUMPS = _p("json_dumps", (_ANY, _ANY, _ANY, INT), STR)
+
 # ---- NDArray (ndarray.h).  Array results are typed per call (the
 # PrimitiveCall's result_type); shapes and index specs pass as INT_ARRAY.
 from .types import INT_ARRAY  # noqa: E402
