@@ -155,7 +155,14 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # and other attributes of the type (set after the class statement)
     ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
                                    if value is not pyclass.__dict__.get(name, _NOTHING))
-    pytype = type(pyclass.__name__, bases, ns)
+    try:
+        pytype = type(pyclass.__name__, bases, ns)
+    except TypeError:
+        if len(bases) == 1:
+            raise
+        # (a user's class with __slots__ lays out its instances as the
+        # runtime's cannot: not a base, and isinstance against it is False)
+        pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
     COMPILED_TYPES[pyclass] = pytype

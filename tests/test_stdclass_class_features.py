@@ -188,6 +188,37 @@ def test_frozen_instances_compiled_along_are_keys_for_those_python_makes(name, n
     assert made != Key(name + "x", n) and Key(name, n + 1) != made
 
 
+@dataclass(slots=True)
+class Slotted:
+    a: int
+    b: str = "x"
+
+
+class PlainSlots:
+    __slots__ = ("a",)
+
+    def __init__(self, a: int) -> None:
+        self.a = a
+
+
+def make_slotted(a: int, b: str) -> Slotted:
+    return Slotted(a, b)
+
+
+def make_plain_slots(a: int) -> PlainSlots:
+    return PlainSlots(a)
+
+
+@given(small, words)
+def test_instances_of_slotted_classes_compiled_along_come_back(a, b):
+    # (a class with __slots__ cannot be a base of the compiled type: the
+    # instances are not isinstance of it, but come back and compare)
+    got = compiled(make_slotted)(a, b)
+    assert repr(got) == repr(Slotted(a, b)) and got == Slotted(a, b) and Slotted(a, b) == got
+    assert dataclasses.astuple(got) == (a, b) and got != Slotted(a, b + "!")
+    assert compiled(make_plain_slots)(a).a == a
+
+
 # ------------------------------------------------------------ local classes
 
 
