@@ -22,5 +22,7 @@ against CPython's before it is timed.  Modules:
   arrays        the NDArray workloads: pad-to-array, the image pipeline (pyjitx.image)
   array_kernels their plain kernel and seeded inputs
   array_numba, array_matx   the peers' versions of pad-to-array
+  augment       random augmentation (shuffle + choices + gauss), batch and per call
+  augment_kernels  its plain kernels and seeded inputs
   programs      the programs of tests/programs (pyperformance's, annotated), CPython vs pyjitx
 """

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from . import (arrays, classes, compile_time, cpp_host, peers, programs, report, scalar, text,
+from . import (arrays, augment, classes, compile_time, cpp_host, peers, programs, report, scalar, text,
                threads)
 from .results import PYJITX, Row, Settings, dump_json, error_row, join_notes, table
 from .timing import short_error
@@ -46,6 +46,10 @@ def workloads() -> List[Workload]:
         Workload("anylist", "List[Any] mixed values", classes.run_mixed),
         Workload("pad", "pad-to-array: ragged id lists -> int64 ids + int8 mask", arrays.run_pad),
         Workload("image", "image pipeline: resize + crop + normalise", arrays.run_image),
+        Workload("augment", "random augmentation: shuffle + choices + gauss over a batch",
+                 augment.run_batch),
+        Workload("augmentone", "random augmentation: one example at a time from a Python loop",
+                 augment.run_per_call),
         Workload("compile", "cold compile", compile_time.run_cold_compile),
         Workload("cache", "cached load", compile_time.run_cached_load),
         Workload("gil", "GIL release threads", threads.run_gil),

@@ -24,7 +24,7 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import text_data, text_kernels
+from . import collections_kernels, text_data, text_kernels
 from .peers import quiet
 from .results import CPYTHON, PYJITX, Row, Settings, fill_rows, join_notes, speedups
 from .timing import calibrate, interleave, short_error, time_call, timed_result
@@ -74,6 +74,13 @@ WORKLOADS = [
                             "30k vocab",
                  None, lambda n: (text_data.bert_texts(n), 128), (1000, 60),
                  makers=lambda: _texttok_makers()),
+    # issue 18: the standard library natively (CPython and pyjitx only: the peers have no
+    # Counter or defaultdict to script)
+    TextWorkload("collections", "collections: Counter + most_common, defaultdict(list) "
+                                "grouping, deque window, pairwise bigrams over {n} sentences",
+                 collections_kernels.token_stats,
+                 lambda n: (text_data.text2ids_inputs(n)[0], 20), (2000, 200),
+                 makers=lambda: _collections_makers()),
 ]
 
 
@@ -179,6 +186,11 @@ def _jsonl_makers() -> Dict[str, Callable[[], Candidate]]:
         PYJITX: lambda: Candidate(_pyjitx(text_kernels.json_field),
                                   notes="runtime parser, GIL released"),
     }
+
+
+def _collections_makers() -> Dict[str, Callable[[], Candidate]]:
+    kernel = collections_kernels.token_stats
+    return {CPYTHON: lambda: Candidate(kernel), PYJITX: lambda: Candidate(_pyjitx(kernel))}
 
 
 def _texttok_makers() -> Dict[str, Callable[[], Candidate]]:

@@ -7,6 +7,7 @@
 #include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
+#include "pyjitx/collections.h"
 #include "pyjitx/containers.h"
 #include "pyjitx/format.h"
 #include "pyjitx/str.h"
@@ -398,7 +399,7 @@ int32_t pjx_any_truthy(pjx_object *a, int64_t *out) {
     case PJX_TYPE_FLOAT: *out = ((pjx_box *)a)->value.f != 0.0; return 0;
     case PJX_TYPE_STR: *out = ((pjx_str *)a)->nbytes != 0; return 0;
     case PJX_TYPE_BYTES: *out = ((pjx_bytes *)a)->size != 0; return 0;
-    case PJX_TYPE_LIST: *out = ((pjx_list *)a)->size != 0; return 0;
+    case PJX_TYPE_LIST: case PJX_TYPE_DEQUE: *out = ((pjx_list *)a)->size != 0; return 0;
     case PJX_TYPE_TUPLE: *out = ((pjx_tuple *)a)->size != 0; return 0;
     case PJX_TYPE_DICT: case PJX_TYPE_SET: *out = ((pjx_dict *)a)->size != 0; return 0;
     default: *out = 1; return 0; /* instances: __bool__/__len__ need the static class */
@@ -410,7 +411,7 @@ int32_t pjx_any_len(pjx_object *a, int64_t *out) {
         switch (a->type_id) {
         case PJX_TYPE_STR: *out = ((pjx_str *)a)->length; return 0;
         case PJX_TYPE_BYTES: *out = ((pjx_bytes *)a)->size; return 0;
-        case PJX_TYPE_LIST: *out = ((pjx_list *)a)->size; return 0;
+        case PJX_TYPE_LIST: case PJX_TYPE_DEQUE: *out = ((pjx_list *)a)->size; return 0;
         case PJX_TYPE_TUPLE: *out = ((pjx_tuple *)a)->size; return 0;
         case PJX_TYPE_DICT: case PJX_TYPE_SET: *out = ((pjx_dict *)a)->size; return 0;
         default: break;
@@ -495,6 +496,20 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
             pjx_desc_adopt(*out, pjx_list_item_desc(l));
             return 0;
         }
+        case PJX_TYPE_DEQUE: {
+            pjx_list *l = (pjx_list *)a;
+            if (key == NULL || (key->type_id != PJX_TYPE_INT && key->type_id != PJX_TYPE_BOOL)) {
+                pjx_err_format(PJX_EXC_TYPE, "sequence index must be integer, not '%s'",
+                               pjx_any_type_name(key));
+                return -1;
+            }
+            if (pjx_deque_get(l, ((pjx_box *)key)->value.i, &v) < 0) return -1;
+            int32_t rc = pjx_any_pack(l->kind, v, out);
+            pjx_slot_decref(l->kind, v);
+            if (rc < 0) return -1;
+            pjx_desc_adopt(*out, pjx_list_item_desc(l));
+            return 0;
+        }
         case PJX_TYPE_TUPLE: {
             pjx_tuple *t = (pjx_tuple *)a;
             if (index_of(key, "tuple", &i) < 0 || pjx_tuple_get_borrowed(t, i, &v) < 0) return -1;
@@ -518,6 +533,23 @@ int32_t pjx_any_getitem(pjx_object *a, pjx_object *key, pjx_object **out) {
             int32_t found = pjx_any_probe_key(key, d->key_kind, &k);
             if (found > 0) found = pjx_dict_lookup(d, k, &v);
             if (found < 0) return -1;
+            if (!found && (d->ob.flags & (PJX_DICT_COUNTER | PJX_DICT_DEFAULT))) {
+                /* __missing__: a Counter's 0; a defaultdict stores its factory's value */
+                if (d->ob.flags & PJX_DICT_COUNTER) {
+                    *out = pjx_box_int(0);
+                    return *out ? 0 : -1;
+                }
+                pjx_slot stored;
+                if (pjx_any_to_slot(key, d->key_kind, "this dict", "keys", &k) < 0) return -1;
+                int32_t rc = pjx_desc_check(key, d->key_kind, pjx_dict_key_desc(d), "this dict",
+                                            "keys");
+                if (rc == 0) rc = pjx_defaultdict_getitem(d, k, &stored);
+                pjx_slot_decref(d->key_kind, k);
+                if (rc < 0) return -1;
+                rc = pjx_any_pack(d->value_kind, stored, out);
+                pjx_slot_decref(d->value_kind, stored);
+                return rc;
+            }
             if (!found) return pjx_any_key_error(key);
             if (pjx_any_pack(d->value_kind, v, out) < 0) return -1;
             pjx_desc_adopt(*out, pjx_dict_value_desc(d));
@@ -749,7 +781,7 @@ int32_t pjx_any_contains(pjx_object *a, pjx_object *item, int64_t *out) {
             return 0;
         /* (the same object is found, a NaN's box too, as CPython's
          * containers find an item by identity before they compare) */
-        case PJX_TYPE_LIST: {
+        case PJX_TYPE_LIST: case PJX_TYPE_DEQUE: {
             pjx_list *l = (pjx_list *)a;
             *out = 0;
             for (int64_t i = 0; i < l->size && !*out; i++)
@@ -785,20 +817,19 @@ pjx_list *pjx_any_items(pjx_object *a) {
     if (a != NULL) {
         pjx_list *r;
         switch (a->type_id) {
-        case PJX_TYPE_LIST: case PJX_TYPE_TUPLE: {
-            int64_t n = a->type_id == PJX_TYPE_LIST ? ((pjx_list *)a)->size : ((pjx_tuple *)a)->size;
+        case PJX_TYPE_LIST: case PJX_TYPE_TUPLE: case PJX_TYPE_DEQUE: {
+            int is_list = a->type_id != PJX_TYPE_TUPLE;
+            int64_t n = is_list ? ((pjx_list *)a)->size : ((pjx_tuple *)a)->size;
             r = pjx_list_new(PJX_KIND_OBJ, n);
             if (r == NULL) return NULL;
             for (int64_t i = 0; i < n; i++) {
                 pjx_object *item;
-                int32_t kind = a->type_id == PJX_TYPE_LIST ? ((pjx_list *)a)->kind
-                                                            : PJX_TUPLE_KINDS((pjx_tuple *)a)[i];
-                pjx_slot v = a->type_id == PJX_TYPE_LIST ? ((pjx_list *)a)->items[i]
-                                                          : ((pjx_tuple *)a)->items[i];
+                int32_t kind = is_list ? ((pjx_list *)a)->kind : PJX_TUPLE_KINDS((pjx_tuple *)a)[i];
+                pjx_slot v = is_list ? ((pjx_list *)a)->items[i] : ((pjx_tuple *)a)->items[i];
                 if (pjx_any_pack(kind, v, &item) < 0 ||
                     pjx_list_append_steal(r, (pjx_slot){.o = item}) < 0) goto fail;
             }
-            if (a->type_id == PJX_TYPE_LIST) /* read through an Any: they keep their types */
+            if (is_list) /* read through an Any: they keep their types */
                 pjx_desc_adopt_items(r, 0, n, pjx_list_item_desc((pjx_list *)a));
             return r;
         fail:
@@ -863,6 +894,9 @@ int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t class_id) {
         return a->type_id == PJX_TYPE_INSTANCE &&
                pjx_class_is_subclass(((pjx_instance *)a)->cls, class_id);
     if (type_id == PJX_TYPE_INT) return a->type_id == PJX_TYPE_INT || a->type_id == PJX_TYPE_BOOL;
+    if (type_id >= PJX_TYPE_COUNTER_CHECK && type_id <= PJX_TYPE_DEFAULTDICT_CHECK)
+        return a->type_id == PJX_TYPE_DICT &&
+               (a->flags & (1u << (type_id - PJX_TYPE_COUNTER_CHECK))) != 0;
     return (int64_t)a->type_id == type_id;
 }
 
@@ -873,6 +907,10 @@ int64_t pjx_any_is_type(pjx_object *a, int64_t type_id, int64_t class_id) {
     if (a == NULL) return 0;
     if (class_id != 0)
         return a->type_id == PJX_TYPE_INSTANCE && ((pjx_instance *)a)->cls->id == class_id;
+    if (type_id >= PJX_TYPE_COUNTER_CHECK && type_id <= PJX_TYPE_DEFAULTDICT_CHECK)
+        return a->type_id == PJX_TYPE_DICT &&
+               a->flags == (1u << (type_id - PJX_TYPE_COUNTER_CHECK));
+    if (type_id == PJX_TYPE_DICT && a->type_id == PJX_TYPE_DICT) return a->flags == 0;
     return (int64_t)a->type_id == type_id;
 }
 
@@ -880,6 +918,7 @@ int64_t pjx_any_is_type(pjx_object *a, int64_t type_id, int64_t class_id) {
 int64_t pjx_any_same_type(pjx_object *a, pjx_object *b) {
     if (a == NULL || b == NULL) return a == b;
     if (a->type_id != b->type_id) return 0;
+    if (a->type_id == PJX_TYPE_DICT) return a->flags == b->flags;
     if (a->type_id == PJX_TYPE_INSTANCE)
         return ((pjx_instance *)a)->cls->id == ((pjx_instance *)b)->cls->id;
     return 1;

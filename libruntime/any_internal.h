@@ -76,7 +76,7 @@ static inline int pjx_any_is_iterable(const pjx_object *a) {
     if (a == NULL) return 0;
     switch (a->type_id) {
     case PJX_TYPE_STR: case PJX_TYPE_BYTES: case PJX_TYPE_LIST: case PJX_TYPE_TUPLE:
-    case PJX_TYPE_DICT: case PJX_TYPE_SET: return 1;
+    case PJX_TYPE_DICT: case PJX_TYPE_SET: case PJX_TYPE_DEQUE: return 1;
     default: return 0;
     }
 }

@@ -15,6 +15,7 @@
 #include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
+#include "pyjitx/collections.h"
 #include "pyjitx/containers.h"
 
 /* Python's names, for AttributeError and arity messages */
@@ -34,6 +35,11 @@ static const char *const method_names[PJX_METHOD__COUNT] = {
     [PJX_METHOD_INTERSECTION_UPDATE] = "intersection_update",
     [PJX_METHOD_DIFFERENCE_UPDATE] = "difference_update",
     [PJX_METHOD_SYMMETRIC_DIFFERENCE_UPDATE] = "symmetric_difference_update",
+    [PJX_METHOD_APPENDLEFT] = "appendleft", [PJX_METHOD_POPLEFT] = "popleft",
+    [PJX_METHOD_EXTENDLEFT] = "extendleft", [PJX_METHOD_ROTATE] = "rotate",
+    [PJX_METHOD_SUBTRACT] = "subtract", [PJX_METHOD_MOST_COMMON] = "most_common",
+    [PJX_METHOD_ELEMENTS] = "elements", [PJX_METHOD_TOTAL] = "total",
+    [PJX_METHOD_MOVE_TO_END] = "move_to_end",
 };
 
 /* A type's method function returns this when the type has no method of
@@ -625,6 +631,229 @@ static int32_t set_method(pjx_dict *s, int32_t m, int32_t nargs, pjx_object *con
     }
 }
 
+/* ---- collections (collections.h) ------------------------------------------------ */
+static int32_t deque_method(pjx_list *q, int32_t m, int32_t nargs, pjx_object *const *args,
+                            pjx_object **out) {
+    const char *item = pjx_list_item_desc(q);
+    pjx_slot v;
+    int64_t i, start, stop;
+    switch (m) {
+    case PJX_METHOD_APPEND: case PJX_METHOD_APPENDLEFT: {
+        if (arity("deque", m, nargs, 1, 1) < 0 ||
+            pjx_desc_check(args[0], q->kind, item, "this deque", "values") < 0 ||
+            pjx_any_to_slot(args[0], q->kind, "this deque", "values", &v) < 0) return -1;
+        int32_t rc = m == PJX_METHOD_APPEND ? pjx_deque_append(q, v) : pjx_deque_appendleft(q, v);
+        pjx_slot_decref(q->kind, v);
+        if (rc == 0) pjx_desc_fix(args[0], item);
+        return rc;
+    }
+    case PJX_METHOD_EXTEND: case PJX_METHOD_EXTENDLEFT: {
+        if (arity("deque", m, nargs, 1, 1) < 0) return -1;
+        pjx_list *items = items_of_kind(args[0], q->kind, "this deque");
+        if (items == NULL) return -1;
+        int32_t rc = 0;
+        for (int64_t k = 0; item != NULL && k < items->size && rc == 0; k++)
+            rc = pjx_desc_check(items->items[k].o, q->kind, item, "this deque", "values");
+        if (rc == 0)
+            rc = m == PJX_METHOD_EXTEND ? pjx_deque_extend(q, items) : pjx_deque_extendleft(q, items);
+        for (int64_t k = 0; rc == 0 && item != NULL && q->kind == PJX_KIND_OBJ && k < items->size; k++)
+            pjx_desc_fix(items->items[k].o, item);
+        pjx_decref(items);
+        return rc;
+    }
+    case PJX_METHOD_POP: case PJX_METHOD_POPLEFT:
+        if (arity("deque", m, nargs, 0, 0) < 0 ||
+            (m == PJX_METHOD_POP ? pjx_deque_pop(q, &v) : pjx_deque_popleft(q, &v)) < 0 ||
+            pack_steal(q->kind, v, out) < 0) return -1;
+        pjx_desc_adopt(*out, item);
+        return 0;
+    case PJX_METHOD_ROTATE:
+        i = 1;
+        if (arity("deque", m, nargs, 0, 1) < 0 || (nargs == 1 && int_arg(args[0], &i) < 0))
+            return -1;
+        pjx_deque_rotate(q, i);
+        return 0;
+    case PJX_METHOD_INSERT: {
+        if (arity("deque", m, nargs, 2, 2) < 0 || int_arg(args[0], &i) < 0 ||
+            pjx_desc_check(args[1], q->kind, item, "this deque", "values") < 0 ||
+            pjx_any_to_slot(args[1], q->kind, "this deque", "values", &v) < 0) return -1;
+        int32_t rc = pjx_deque_insert(q, i, v);
+        pjx_slot_decref(q->kind, v);
+        return rc;
+    }
+    case PJX_METHOD_REMOVE: case PJX_METHOD_INDEX: {
+        if (arity("deque", m, nargs, 1, m == PJX_METHOD_INDEX ? 3 : 1) < 0 ||
+            search_bounds(nargs, args, 1, &start, &stop) < 0) return -1;
+        int32_t kind;
+        pjx_slot shown;
+        pjx_any_unpack(args[0], &kind, &shown);
+        if (!pjx_any_probe(args[0], q->kind, &v)) { /* no item of the kind can equal it */
+            pjx_str *r = pjx_slot_repr(kind, shown);
+            if (r == NULL) return -1;
+            pjx_err_format(PJX_EXC_VALUE, "%s is not in deque", r->data);
+            pjx_decref(r);
+            return -1;
+        }
+        if (m == PJX_METHOD_REMOVE) return pjx_deque_remove(q, v);
+        if (pjx_deque_index(q, v, start, stop, &i) < 0) return -1;
+        return int_result(i, out);
+    }
+    case PJX_METHOD_COUNT:
+        if (arity("deque", m, nargs, 1, 1) < 0) return -1;
+        return int_result(pjx_any_probe(args[0], q->kind, &v) ? pjx_list_count(q, v) : 0, out);
+    case PJX_METHOD_CLEAR:
+        if (arity("deque", m, nargs, 0, 0) < 0) return -1;
+        pjx_deque_clear(q);
+        return 0;
+    case PJX_METHOD_REVERSE:
+        if (arity("deque", m, nargs, 0, 0) < 0) return -1;
+        pjx_list_reverse(q);
+        return 0;
+    case PJX_METHOD_COPY: {
+        if (arity("deque", m, nargs, 0, 0) < 0) return -1;
+        pjx_list *r = pjx_deque_copy(q);
+        if (r != NULL) pjx_desc_adopt_items(r, 0, r->size, item);
+        return object_result(r, out);
+    }
+    default: return NO_SUCH_METHOD;
+    }
+}
+
+/* c.update(x) / c.subtract(x) of a Counter: counts added (or taken away)
+ * from a mapping's values, or one per item of an iterable. */
+static int32_t counter_update(pjx_dict *c, int32_t m, int32_t nargs, pjx_object *const *args) {
+    if (arity("Counter", m, nargs, 0, 1) < 0) return -1;
+    if (nargs == 0 || args[0] == NULL) return 0;
+    int64_t sign = m == PJX_METHOD_UPDATE ? 1 : -1;
+    if (args[0]->type_id == PJX_TYPE_DICT) {
+        pjx_dict *o = (pjx_dict *)args[0];
+        int64_t pos = 0;
+        pjx_slot k, v;
+        while (pjx_dict_next(o, &pos, &k, &v)) {
+            pjx_object *key = NULL, *count = NULL, *now = NULL, *sum = NULL;
+            int32_t rc = pjx_any_pack(o->key_kind, k, &key);
+            if (rc == 0) rc = pjx_any_pack(o->value_kind, v, &count);
+            if (rc == 0) rc = pjx_any_getitem(&c->ob, key, &now); /* (0 when missing) */
+            if (rc == 0) rc = pjx_any_binary(sign > 0 ? 0 : 1, now, count, &sum);
+            if (rc == 0) rc = pjx_any_dict_store(c, key, sum);
+            pjx_decref(key);
+            pjx_decref(count);
+            pjx_decref(now);
+            pjx_decref(sum);
+            if (rc < 0) return -1;
+        }
+        return 0;
+    }
+    pjx_list *items = items_of_kind(args[0], c->key_kind, "this Counter");
+    if (items == NULL) return -1;
+    int32_t rc = 0;
+    if (c->value_kind == PJX_KIND_INT || c->value_kind == PJX_KIND_FLOAT) {
+        rc = pjx_counter_update_list(c, items, sign);
+    } else {
+        for (int64_t i = 0; i < items->size && rc == 0; i++) {
+            pjx_object *key = NULL, *now = NULL, *sum = NULL, *one = pjx_box_int(sign);
+            rc = pjx_any_pack(items->kind, items->items[i], &key);
+            if (rc == 0) rc = pjx_any_getitem(&c->ob, key, &now);
+            if (rc == 0) rc = pjx_any_binary(0, now, one, &sum);
+            if (rc == 0) rc = pjx_any_dict_store(c, key, sum);
+            pjx_decref(key);
+            pjx_decref(now);
+            pjx_decref(sum);
+            pjx_decref(one);
+        }
+    }
+    pjx_decref(items);
+    return rc;
+}
+
+/* c.most_common(n) / c.elements() / c.total(): the typed methods are
+ * compiled (pyjitx/stdlib/collections_impl.py); through an Any they are
+ * the same algorithms over the items as Anys. */
+static int32_t counter_listing(pjx_dict *c, int32_t m, int32_t nargs, pjx_object *const *args,
+                               pjx_object **out) {
+    if (m == PJX_METHOD_TOTAL) {
+        if (arity("Counter", m, nargs, 0, 0) < 0) return -1;
+        pjx_object *sum = pjx_box_int(0);
+        int64_t pos = 0;
+        pjx_slot k, v;
+        while (sum != NULL && pjx_dict_next(c, &pos, &k, &v)) {
+            pjx_object *count = NULL, *next = NULL;
+            int32_t rc = pjx_any_pack(c->value_kind, v, &count);
+            if (rc == 0) rc = pjx_any_binary(0, sum, count, &next);
+            pjx_decref(count);
+            pjx_decref(sum);
+            sum = rc == 0 ? next : NULL;
+        }
+        return object_result(sum, out);
+    }
+    if (m == PJX_METHOD_ELEMENTS) {
+        if (arity("Counter", m, nargs, 0, 0) < 0) return -1;
+        pjx_list *r = pjx_list_new(c->key_kind, 0);
+        int64_t pos = 0;
+        pjx_slot k, v;
+        while (r != NULL && pjx_dict_next(c, &pos, &k, &v)) {
+            int32_t kind = c->value_kind;
+            pjx_slot_unbox(&kind, &v);
+            int64_t n = kind == PJX_KIND_INT || kind == PJX_KIND_BOOL ? v.i : 0;
+            for (int64_t i = 0; i < n; i++)
+                if (pjx_list_append(r, k) < 0) {
+                    pjx_decref(r);
+                    return -1;
+                }
+        }
+        return object_result(r, out);
+    }
+    int64_t n = -1;
+    if (arity("Counter", m, nargs, 0, 1) < 0) return -1;
+    if (nargs == 1 && args[0] != NULL) { /* (None: all of them; n <= 0: none) */
+        if (int_arg(args[0], &n) < 0) return -1;
+        if (n < 0) n = 0;
+    }
+    pjx_list *items = pjx_dict_items(c);
+    if (items == NULL) return -1;
+    pjx_list *keys = pjx_dict_values(c); /* sorted by count, largest first, stably */
+    int32_t rc = keys == NULL ? -1 : pjx_list_sort_keyed(items, keys, 1);
+    pjx_decref(keys);
+    if (rc == 0 && n >= 0 && n < items->size) rc = pjx_list_del_slice(items, n, PJX_NONE_INDEX, 1);
+    if (rc < 0) {
+        pjx_decref(items);
+        return -1;
+    }
+    return object_result(items, out);
+}
+
+static int32_t flavoured_dict_method(pjx_dict *d, int32_t m, int32_t nargs,
+                                     pjx_object *const *args, pjx_object **out) {
+    if (d->ob.flags & PJX_DICT_COUNTER) {
+        switch (m) {
+        case PJX_METHOD_UPDATE: case PJX_METHOD_SUBTRACT: return counter_update(d, m, nargs, args);
+        case PJX_METHOD_MOST_COMMON: case PJX_METHOD_ELEMENTS: case PJX_METHOD_TOTAL:
+            return counter_listing(d, m, nargs, args, out);
+        default: break;
+        }
+    }
+    if (d->ob.flags & PJX_DICT_ORDERED) {
+        int64_t last = 1;
+        pjx_slot k;
+        switch (m) {
+        case PJX_METHOD_MOVE_TO_END:
+            if (arity("OrderedDict", m, nargs, 1, 2) < 0 ||
+                (nargs == 2 && pjx_any_truthy(args[1], &last) < 0)) return -1;
+            if (pjx_any_probe_key(args[0], d->key_kind, &k) <= 0) {
+                if (pjx_err_kind() == 0) pjx_any_key_error(args[0]);
+                return -1;
+            }
+            return pjx_odict_move_to_end(d, k, last);
+        case PJX_METHOD_POPITEM:
+            if (arity("OrderedDict", m, nargs, 0, 1) < 0 ||
+                (nargs == 1 && pjx_any_truthy(args[0], &last) < 0)) return -1;
+            return object_result(pjx_odict_popitem(d, last), out);
+        default: break;
+        }
+    }
+    return NO_SUCH_METHOD;
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 int32_t pjx_any_method(int32_t method, pjx_object *self, int32_t nargs, pjx_object *a0,
                        pjx_object *a1, pjx_object *a2, pjx_object **out) {
@@ -639,7 +868,13 @@ int32_t pjx_any_method(int32_t method, pjx_object *self, int32_t nargs, pjx_obje
         switch (self->type_id) {
         case PJX_TYPE_LIST: rc = list_method((pjx_list *)self, method, nargs, args, out); break;
         case PJX_TYPE_TUPLE: rc = tuple_method((pjx_tuple *)self, method, nargs, args, out); break;
-        case PJX_TYPE_DICT: rc = dict_method((pjx_dict *)self, method, nargs, args, out); break;
+        case PJX_TYPE_DICT:
+            if (self->flags != 0)
+                rc = flavoured_dict_method((pjx_dict *)self, method, nargs, args, out);
+            if (rc == NO_SUCH_METHOD && method < PJX_METHOD_APPENDLEFT)
+                rc = dict_method((pjx_dict *)self, method, nargs, args, out);
+            break;
+        case PJX_TYPE_DEQUE: rc = deque_method((pjx_list *)self, method, nargs, args, out); break;
         case PJX_TYPE_SET: rc = set_method((pjx_dict *)self, method, nargs, args, out); break;
         default: break;
         }

@@ -28,6 +28,7 @@
 #include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
+#include "pyjitx/collections.h"
 #include "pyjitx/containers.h"
 
 #include <stdio.h>
@@ -39,7 +40,8 @@ void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
-        c == 'g' || c == 'A' || c == 'u' || c == 'E' || c == 'N') {
+        c == 'g' || c == 'A' || c == 'u' || c == 'E' || c == 'N' || c == 'K' || c == 'O' ||
+        c == 'D' || c == 'Q') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -72,13 +74,21 @@ static int32_t desc_kind(const char *d) {
     }
 }
 
+/* The dict subclasses of collections (Counter, OrderedDict, defaultdict)
+ * and their flag; 'd' is a dict of any flavour. */
+static uint32_t dict_flag(char c) {
+    return c == 'K' ? PJX_DICT_COUNTER : c == 'O' ? PJX_DICT_ORDERED : c == 'D' ? PJX_DICT_DEFAULT : 0;
+}
+
+static int is_dict_desc(char c) { return c == 'd' || dict_flag(c) != 0; }
+
 /* Might a value of descriptor d have a list, dict or set inside it (or be
  * one), which would need its own type_desc? */
 static int desc_nests(const char *d) {
     switch (*d) {
     case 'o': return desc_nests(d + 2);
     case 'N': return desc_nests(strchr(d, ':') + 1); /* N[<key>/<name>:t[...]] */
-    case 'l': case 'd': case 'e': return 1;
+    case 'l': case 'd': case 'e': case 'K': case 'O': case 'D': case 'Q': return 1;
     case 't': case 'T':
         for (const char *item = d + 2; *item && *item != ']'; pjx_descriptor_skip(&item))
             if (desc_nests(item)) return 1;
@@ -112,6 +122,7 @@ static void name_into(const char **desc, char **out, char *end) {
         d = inner + 1; /* past the ']' */
         break;
     }
+    case 'Y': EMIT("bytearray"); break;
     case 'c': { /* c[<id>:<qualname>] */
         const char *name = strchr(d, ':');
         while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;
@@ -151,9 +162,11 @@ static void name_into(const char **desc, char **out, char *end) {
         d = whole;
         break;
     }
-    case 'l': case 'e': case 'd': case 't': case 'o': case 'T': case 'g': {
+    case 'l': case 'e': case 'd': case 't': case 'o': case 'T': case 'g':
+    case 'K': case 'O': case 'D': case 'Q': {
         EMIT(c == 'l' ? "List[" : c == 'e' ? "Set[" : c == 'd' ? "Dict[" : c == 'o' ? "Optional["
-             : c == 'g' ? "Iterator[" : "Tuple[");
+             : c == 'g' ? "Iterator[" : c == 'K' ? "Counter[" : c == 'O' ? "OrderedDict["
+             : c == 'D' ? "DefaultDict[" : c == 'Q' ? "Deque[" : "Tuple[");
         d++; /* '[' */
         int first = 1;
         while (*d && *d != ']') {
@@ -237,7 +250,7 @@ const char *pjx_desc_keep(const char *desc) {
 /* ---- the field ---------------------------------------------------------------- */
 static const char **type_desc_field(pjx_object *o) {
     switch (o->type_id) {
-    case PJX_TYPE_LIST: return &((pjx_list *)o)->type_desc;
+    case PJX_TYPE_LIST: case PJX_TYPE_DEQUE: return &((pjx_list *)o)->type_desc;
     case PJX_TYPE_DICT: case PJX_TYPE_SET: return &((pjx_dict *)o)->type_desc;
     default: return NULL;
     }
@@ -260,7 +273,7 @@ const char *pjx_dict_key_desc(pjx_dict *d) {
 
 const char *pjx_dict_value_desc(pjx_dict *d) {
     const char *t = pjx_type_desc(&d->ob);
-    if (t == NULL || t[0] != 'd') return NULL;
+    if (t == NULL || !is_dict_desc(t[0])) return NULL;
     t += 2;
     pjx_descriptor_skip(&t);
     return t;
@@ -270,7 +283,7 @@ const char *pjx_dict_value_desc(pjx_dict *d) {
  * need a type_desc: unboxed slots are checked by their kind.) */
 static int holds_objects(pjx_object *o) {
     switch (o->type_id) {
-    case PJX_TYPE_LIST: return ((pjx_list *)o)->kind == PJX_KIND_OBJ;
+    case PJX_TYPE_LIST: case PJX_TYPE_DEQUE: return ((pjx_list *)o)->kind == PJX_KIND_OBJ;
     case PJX_TYPE_DICT:
         return ((pjx_dict *)o)->key_kind == PJX_KIND_OBJ || ((pjx_dict *)o)->value_kind == PJX_KIND_OBJ;
     case PJX_TYPE_SET: return ((pjx_dict *)o)->key_kind == PJX_KIND_OBJ;
@@ -319,8 +332,8 @@ static int object_matches(pjx_object *o, const char *d) {
     case 'c':
         return o->type_id == PJX_TYPE_INSTANCE &&
                pjx_class_is_subclass(((pjx_instance *)o)->cls, strtoll(d + 2, NULL, 10));
-    case 'l': {
-        if (o->type_id != PJX_TYPE_LIST) return 0;
+    case 'l': case 'Q': {
+        if (o->type_id != (*d == 'l' ? PJX_TYPE_LIST : PJX_TYPE_DEQUE)) return 0;
         pjx_list *l = (pjx_list *)o;
         if (l->kind != desc_kind(d + 2)) return 0;
         /* held typed already: as this type and no other (its items match) */
@@ -331,20 +344,21 @@ static int object_matches(pjx_object *o, const char *d) {
                 if (!object_matches(l->items[i].o, d + 2)) return 0;
         return 1;
     }
-    case 'e': case 'd': {
+    case 'e': case 'd': case 'K': case 'O': case 'D': {
         if (o->type_id != (*d == 'e' ? PJX_TYPE_SET : PJX_TYPE_DICT)) return 0;
+        if (dict_flag(*d) && !(o->flags & dict_flag(*d))) return 0;
         pjx_dict *dict = (pjx_dict *)o;
         const char *kd = d + 2, *vd = kd;
         pjx_descriptor_skip(&vd);
         if (dict->key_kind != desc_kind(kd)) return 0;
-        if (*d == 'd' && dict->value_kind != desc_kind(vd)) return 0;
+        if (*d != 'e' && dict->value_kind != desc_kind(vd)) return 0;
         const char *held = pjx_type_desc(o);
         if (held != NULL) return desc_equal(held, d);
         int64_t pos = 0;
         pjx_slot k, v;
         while (pjx_dict_next(dict, &pos, &k, &v)) {
             if (!slot_matches(dict->key_kind, k, kd)) return 0;
-            if (*d == 'd' && !slot_matches(dict->value_kind, v, vd)) return 0;
+            if (*d != 'e' && !slot_matches(dict->value_kind, v, vd)) return 0;
         }
         return 1;
     }
@@ -383,8 +397,9 @@ static int32_t walk(pjx_object *o, const char *d, desc_source *src, int deep) {
     if (o == NULL) return 0;
     switch (*d) {
     case 'o': return walk(o, d + 2, src, deep);
-    case 'l': case 'd': case 'e': {
-        uint32_t type = *d == 'l' ? PJX_TYPE_LIST : *d == 'd' ? PJX_TYPE_DICT : PJX_TYPE_SET;
+    case 'l': case 'd': case 'e': case 'K': case 'O': case 'D': case 'Q': {
+        uint32_t type = *d == 'l' ? PJX_TYPE_LIST : *d == 'Q' ? PJX_TYPE_DEQUE
+                      : *d == 'e' ? PJX_TYPE_SET : PJX_TYPE_DICT;
         if (o->type_id != type || !holds_objects(o)) return 0;
         const char **field = type_desc_field(o);
         if (__atomic_load_n(field, __ATOMIC_ACQUIRE) != NULL) return 0;
@@ -394,7 +409,7 @@ static int32_t walk(pjx_object *o, const char *d, desc_source *src, int deep) {
                                          __ATOMIC_ACQUIRE))
             return 0; /* another thread set it */
         if (!deep) return 0;
-        if (*d == 'l') {
+        if (*d == 'l' || *d == 'Q') {
             pjx_list *l = (pjx_list *)o;
             if (!desc_nests(d + 2)) return 0;
             for (int64_t i = 0; i < l->size; i++)
@@ -405,7 +420,7 @@ static int32_t walk(pjx_object *o, const char *d, desc_source *src, int deep) {
         const char *kd = d + 2, *vd = kd;
         pjx_descriptor_skip(&vd);
         int keys = dict->key_kind == PJX_KIND_OBJ && desc_nests(kd);
-        int values = *d == 'd' && dict->value_kind == PJX_KIND_OBJ && desc_nests(vd);
+        int values = *d != 'e' && dict->value_kind == PJX_KIND_OBJ && desc_nests(vd);
         int64_t pos = 0;
         pjx_slot k, v;
         while ((keys || values) && pjx_dict_next(dict, &pos, &k, &v)) {

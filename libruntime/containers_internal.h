@@ -45,4 +45,8 @@ int64_t pjx_slot_eq_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b);
 int32_t pjx_slot_richcompare_mixed(int32_t ka, pjx_slot a, int32_t kb, pjx_slot b, int32_t op,
                                    int64_t *out);
 
+/* A new dict with these collections.h flags (a pjx_defaultdict for
+ * PJX_DICT_DEFAULT, its factory zeroed). */
+pjx_dict *pjx_dict_new_flagged(int32_t key_kind, int32_t value_kind, uint32_t flags);
+
 #endif

@@ -22,6 +22,7 @@
 #include "any_internal.h"
 #include "containers_internal.h"
 #include "pyjitx/any.h"
+#include "pyjitx/collections.h"
 
 #include <string.h>
 
@@ -107,8 +108,9 @@ static inline int32_t key_hash(int32_t kind, pjx_slot key, int64_t *out) {
     return pjx_slot_hash(kind, key, out);
 }
 
-static pjx_dict *table_new(uint32_t type_id, int32_t key_kind, int32_t value_kind) {
-    pjx_dict *d = pjx_object_new(sizeof(pjx_dict), type_id);
+static pjx_dict *table_new_sized(uint32_t type_id, int32_t key_kind, int32_t value_kind,
+                                 size_t size) {
+    pjx_dict *d = pjx_object_new(size, type_id);
     if (d == NULL) return NULL;
     d->size = 0;
     d->used = 0;
@@ -120,6 +122,20 @@ static pjx_dict *table_new(uint32_t type_id, int32_t key_kind, int32_t value_kin
     d->key_kind = key_kind;
     d->value_kind = value_kind;
     d->type_desc = NULL;
+    return d;
+}
+
+static pjx_dict *table_new(uint32_t type_id, int32_t key_kind, int32_t value_kind) {
+    return table_new_sized(type_id, key_kind, value_kind, sizeof(pjx_dict));
+}
+
+pjx_dict *pjx_dict_new_flagged(int32_t key_kind, int32_t value_kind, uint32_t flags) {
+    pjx_dict *d = table_new_sized(PJX_TYPE_DICT, key_kind, value_kind,
+                                  flags & PJX_DICT_DEFAULT ? sizeof(pjx_defaultdict)
+                                                           : sizeof(pjx_dict));
+    if (d == NULL) return NULL;
+    d->ob.flags = flags;
+    if (flags & PJX_DICT_DEFAULT) memset(&((pjx_defaultdict *)d)->factory, 0, sizeof(pjx_factory));
     return d;
 }
 
@@ -294,6 +310,12 @@ int32_t pjx_dict_getitem(pjx_dict *d, pjx_slot key, pjx_slot *out) {
     int32_t found = pjx_dict_lookup(d, key, out);
     if (found < 0) return -1;
     if (found == 0) {
+        /* a Counter or defaultdict held as a plain dict (passed where a
+         * Dict is declared): its __missing__ still answers, as in CPython */
+        if (d->ob.flags & PJX_DICT_COUNTER) return pjx_counter_get(d, key, out);
+        if ((d->ob.flags & PJX_DICT_DEFAULT) &&
+            ((pjx_defaultdict *)d)->factory.code != PJX_FACTORY_NONE)
+            return pjx_defaultdict_getitem(d, key, out);
         raise_key_error(d->key_kind, key);
         return -1;
     }
@@ -342,6 +364,7 @@ int32_t pjx_dict_delitem(pjx_dict *d, pjx_slot key) {
     pjx_slot k, v;
     int32_t found = table_pop(d, key, &k, &v);
     if (found < 0) return -1;
+    if (found == 0 && (d->ob.flags & PJX_DICT_COUNTER)) return 0; /* Counter.__delitem__ */
     if (found == 0) {
         raise_key_error(d->key_kind, key);
         return -1;
@@ -441,9 +464,14 @@ int32_t pjx_dict_update(pjx_dict *d, pjx_dict *other) {
 
 int32_t pjx_dict_ior(pjx_dict *a, pjx_dict *b) { return pjx_dict_update(a, b); }
 
-pjx_dict *pjx_dict_copy(pjx_dict *d) {
-    pjx_dict *r = table_new(d->ob.type_id, d->key_kind, d->value_kind);
+/* A copy of d's items in a new dict of the given flags (a defaultdict's
+ * copy keeps its factory). */
+static pjx_dict *copy_as(pjx_dict *d, uint32_t flags) {
+    pjx_dict *r = d->ob.type_id == PJX_TYPE_SET ? table_new(PJX_TYPE_SET, d->key_kind, d->value_kind)
+                                                : pjx_dict_new_flagged(d->key_kind, d->value_kind, flags);
     if (r == NULL) return NULL;
+    if (flags & PJX_DICT_DEFAULT)
+        ((pjx_defaultdict *)r)->factory = ((pjx_defaultdict *)d)->factory;
     if (d->size == 0) return r;
     pjx_dict tmp = *d; /* rebuild a compact copy of d's table into r */
     r->entries = tmp.entries;
@@ -463,6 +491,12 @@ pjx_dict *pjx_dict_copy(pjx_dict *d) {
     }
     return r;
 }
+
+/* (the copy of a Counter, OrderedDict or defaultdict is one too: their
+ * copy() and | return their own type) */
+pjx_dict *pjx_dict_copy(pjx_dict *d) { return copy_as(d, d->ob.flags); }
+
+pjx_dict *pjx_dict_plain_copy(pjx_dict *d) { return copy_as(d, 0); }
 
 pjx_dict *pjx_dict_or(pjx_dict *a, pjx_dict *b) {
     pjx_dict *r = pjx_dict_copy(a);
@@ -579,7 +613,11 @@ static int64_t dict_eq(pjx_dict *a, pjx_dict *b) {
  * lists' does (list.c). */
 int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b) {
     if (a == b) return 1;
-    if (a->size != b->size || a->ob.type_id != b->ob.type_id) return 0;
+    if (a->ob.type_id != b->ob.type_id) return 0;
+    if (a->ob.type_id == PJX_TYPE_DICT &&
+        (((a->ob.flags & b->ob.flags) & (PJX_DICT_COUNTER | PJX_DICT_ORDERED)) != 0))
+        return pjx_flavoured_dict_eq(a, b);
+    if (a->size != b->size) return 0;
     int guarded = a->size > 0 && (a->value_kind == PJX_KIND_OBJ || a->key_kind == PJX_KIND_OBJ);
     if (guarded && pjx_compare_enter() < 0) return 0;
     int64_t equal = dict_eq(a, b);
@@ -837,3 +875,119 @@ int64_t pjx_set_isdisjoint(pjx_dict *a, pjx_dict *b) {
 }
 
 int64_t pjx_set_eq(pjx_dict *a, pjx_dict *b) { return pjx_dict_eq_impl(a, b); }
+
+/* ---- OrderedDict (collections.h) ------------------------------------------ */
+int32_t pjx_odict_move_to_end(pjx_dict *d, pjx_slot key, int64_t last) {
+    pjx_slot k, v;
+    int64_t hash;
+    if (key_hash(d->key_kind, key, &hash) < 0) return -1;
+    int32_t found = table_pop(d, key, &k, &v);
+    if (found < 0) return -1;
+    if (found == 0) {
+        raise_key_error(d->key_kind, key);
+        return -1;
+    }
+    if (last) { /* the entry again at the end (the references go back in) */
+        int64_t cell;
+        table_find(d, k, hash, &cell);
+        return table_insert_new(d, hash, k, v, cell);
+    }
+    /* to the front: the live entries rebuilt with this one first (O(n),
+     * where CPython's linked list is O(1); move_to_end(k, last=False) is
+     * the rare direction) */
+    pjx_dict tmp = *d;
+    pjx_dict_entry *entries = pjx_alloc(sizeof(pjx_dict_entry) * (size_t)(d->size + 1));
+    if (entries == NULL) {
+        pjx_slot_decref(d->key_kind, k);
+        pjx_slot_decref(d->value_kind, v);
+        return -1;
+    }
+    entries[0] = (pjx_dict_entry){hash, k, v, key_tag(d->key_kind, k)};
+    int64_t n = 1;
+    for (int64_t i = 0; i < tmp.used; i++)
+        if (tmp.entries[i].hash != -1) entries[n++] = tmp.entries[i];
+    int32_t *old_index = d->index;
+    d->entries = entries;
+    d->used = n;
+    d->index = NULL;
+    d->ctrl = NULL;
+    int32_t rc = table_rebuild(d, n);
+    if (rc < 0) { /* (nothing was freed: put the old table back, k and v lost to it) */
+        pjx_free(entries);
+        d->entries = tmp.entries;
+        d->used = tmp.used;
+        d->index = old_index;
+        d->ctrl = tmp.ctrl;
+        pjx_slot_decref(d->key_kind, k);
+        pjx_slot_decref(d->value_kind, v);
+        return -1;
+    }
+    d->size = n;
+    pjx_free(entries);
+    pjx_free(old_index);
+    return 0;
+}
+
+pjx_tuple *pjx_odict_popitem(pjx_dict *d, int64_t last) {
+    if (d->size == 0) {
+        pjx_err_set(PJX_EXC_KEY, "dictionary is empty");
+        return NULL;
+    }
+    if (last) {
+        pjx_tuple *t = pjx_dict_popitem_tuple(d);
+        return t;
+    }
+    pjx_tuple *t = pjx_tuple_new(2);
+    if (t == NULL) return NULL;
+    int64_t ix = 0;
+    while (d->entries[ix].hash == -1) ix++;
+    pjx_dict_entry *e = &d->entries[ix];
+    pjx_slot k = e->key, v = e->value;
+    table_unlink(d, ix, e->hash);
+    pjx_tuple_set_steal(t, 0, d->key_kind, k);
+    pjx_tuple_set_steal(t, 1, d->value_kind, v);
+    /* popping from the front leaves deleted entries there, which the next
+     * pop would walk past again: compact once they outnumber the live ones
+     * (a queue of pops stays linear) */
+    if (ix + 1 > d->size && ix >= 8 && table_rebuild(d, d->size) < 0)
+        pjx_err_clear(); /* (a failed compaction changes nothing) */
+    return t;
+}
+
+/* ---- Counter (collections.h) -------------------------------------------------- */
+/* count += n where count is the value of key (0 when missing): one probe.
+ * Int counts add as compiled ints do (OverflowError past 64 bits). */
+static int32_t counter_add(pjx_dict *d, pjx_slot key, int64_t n) {
+    int64_t hash, cell;
+    if (key_hash(d->key_kind, key, &hash) < 0) return -1;
+    int64_t ix = table_find(d, key, hash, &cell);
+    if (ix >= 0) {
+        pjx_slot *v = &d->entries[ix].value;
+        if (d->value_kind == PJX_KIND_FLOAT) {
+            v->f += (double)n;
+        } else if (__builtin_add_overflow(v->i, n, &v->i)) {
+            v->i -= n; /* (wrapped: put it back) */
+            pjx_err_set(PJX_EXC_OVERFLOW,
+                        "integer overflow: the result does not fit in a 64-bit pyjitx int");
+            return -1;
+        }
+        return 0;
+    }
+    pjx_slot value;
+    if (d->value_kind == PJX_KIND_FLOAT) value.f = (double)n;
+    else value.i = n;
+    pjx_slot_incref(d->key_kind, key);
+    return table_insert_new(d, hash, key, value, cell);
+}
+
+int32_t pjx_counter_add(pjx_dict *d, pjx_slot key, int64_t n) { return counter_add(d, key, n); }
+
+int32_t pjx_counter_update_list(pjx_dict *d, pjx_list *items, int64_t n) {
+    if (d->key_kind != items->kind) { /* (the frontend converts items to the key kind) */
+        pjx_err_set(PJX_EXC_TYPE, "Counter.update(): items of another kind than the keys");
+        return -1;
+    }
+    for (int64_t i = 0; i < items->size; i++)
+        if (counter_add(d, items->items[i], n) < 0) return -1;
+    return 0;
+}

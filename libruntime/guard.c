@@ -106,7 +106,8 @@ void pjx_repr_leave(pjx_object *o) {
 /* ---- the trashcan -------------------------------------------------------- */
 static void free_container(pjx_object *o) {
     switch (o->type_id) {
-    case PJX_TYPE_LIST: pjx_list_dealloc((pjx_list *)o); break;
+    case PJX_TYPE_LIST:
+    case PJX_TYPE_DEQUE: pjx_list_dealloc((pjx_list *)o); break;
     case PJX_TYPE_DICT:
     case PJX_TYPE_SET: pjx_dict_dealloc((pjx_dict *)o); break;
     case PJX_TYPE_TUPLE: pjx_tuple_dealloc((pjx_tuple *)o); break;

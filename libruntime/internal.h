@@ -89,6 +89,8 @@ int64_t pjx_instance_eq(pjx_instance *a, pjx_instance *b);
 int32_t pjx_instance_compare(pjx_instance *a, pjx_instance *b, int64_t *out);
 int64_t pjx_dict_eq_impl(pjx_dict *a, pjx_dict *b);
 pjx_str *pjx_dict_repr(pjx_dict *d);
+/* "{k: v, ...}" whatever d's flavour (collections.h) */
+pjx_str *pjx_plain_dict_repr(pjx_dict *d);
 pjx_str *pjx_set_repr(pjx_dict *d);
 
 /* Hash of a byte string (never -1). */
@@ -96,6 +98,9 @@ int64_t pjx_hash_bytes(const void *data, int64_t size);
 /* Python's hash of an int and of a float (equal where the values are). */
 int64_t pjx_hash_int(int64_t v);
 int64_t pjx_hash_float(double v);
+/* size bytes from the system's randomness (getrandom, else /dev/urandom):
+ * 0, or -1 when none could be read (pyhash.c) */
+int32_t pjx_os_urandom(void *buffer, size_t size);
 
 /* repr of a float as CPython prints it (format.c) */
 pjx_str *pjx_float_repr(double v);

@@ -2,6 +2,8 @@
  * operations of Python's list (containers.h).  Sorting is in sort.c. */
 #include "containers_internal.h"
 
+#include "pyjitx/collections.h"
+
 #include <string.h>
 
 /* Item arrays come from the small-block cache up to 32 slots; always freed
@@ -12,6 +14,15 @@ static inline pjx_slot *items_alloc(int64_t capacity) {
 
 static inline void items_free(pjx_slot *items, int64_t capacity) {
     if (items != NULL) pjx_free_small(items, sizeof(pjx_slot) * (size_t)capacity);
+}
+
+/* Frees l's buffer: a deque's items start `head` slots into it
+ * (collections.h), a list's at its start.  A new buffer of l's starts
+ * with its items (the caller sets l->items). */
+static void list_items_release(pjx_list *l) {
+    int64_t head = pjx_list_head(l);
+    if (l->items != NULL) items_free(l->items - head, l->capacity + head);
+    if (head) ((pjx_deque *)l)->head = 0;
 }
 
 pjx_list *pjx_list_new(int32_t kind, int64_t capacity) {
@@ -41,8 +52,9 @@ pjx_list *pjx_list_new(int32_t kind, int64_t capacity) {
 void pjx_list_dealloc(pjx_list *l) {
     if (l->kind == PJX_KIND_OBJ)
         for (int64_t i = 0; i < l->size; i++) pjx_decref(l->items[i].o);
-    items_free(l->items, l->capacity);
-    pjx_free_small(l, sizeof(pjx_list));
+    int deque = l->ob.type_id == PJX_TYPE_DEQUE;
+    list_items_release(l);
+    pjx_free_small(l, deque ? sizeof(pjx_deque) : sizeof(pjx_list));
 }
 
 static int32_t list_grow(pjx_list *l, int64_t need) {
@@ -56,7 +68,7 @@ static int32_t list_grow(pjx_list *l, int64_t need) {
     pjx_slot *items = items_alloc(cap);
     if (items == NULL) return -1;
     if (l->size) memcpy(items, l->items, sizeof(pjx_slot) * (size_t)l->size);
-    items_free(l->items, l->capacity);
+    list_items_release(l);
     l->items = items;
     l->capacity = cap;
     return 0;
@@ -72,7 +84,7 @@ static void list_maybe_shrink(pjx_list *l) {
         return;
     }
     if (l->size) memcpy(items, l->items, sizeof(pjx_slot) * (size_t)l->size);
-    items_free(l->items, l->capacity);
+    list_items_release(l);
     l->items = items;
     l->capacity = cap;
 }
@@ -241,14 +253,16 @@ int64_t pjx_list_contains(pjx_list *l, pjx_slot x) { return find(l, x, 0, l->siz
 
 /* ---- whole-list operations ---------------------------------------------- */
 void pjx_list_clear(pjx_list *l) {
+    int64_t head = pjx_list_head(l);
     pjx_slot *items = l->items;
     int64_t n = l->size, capacity = l->capacity;
     l->items = NULL;
     l->size = 0;
     l->capacity = 0;
+    if (head) ((pjx_deque *)l)->head = 0;
     if (l->kind == PJX_KIND_OBJ)
         for (int64_t i = 0; i < n; i++) pjx_decref(items[i].o);
-    items_free(items, capacity);
+    if (items != NULL) items_free(items - head, capacity + head);
 }
 
 static pjx_list *list_from_items(int32_t kind, int32_t elem_type_id, const pjx_slot *items, int64_t n) {

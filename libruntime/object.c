@@ -5,6 +5,7 @@
 
 #include "containers_internal.h"
 #include "pyjitx/any.h"
+#include "pyjitx/collections.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ void pjx_dealloc(pjx_object *o) {
     case PJX_TYPE_BYTES: pjx_bytes_dealloc((pjx_bytes *)o); break;
     case PJX_TYPE_LIST:
         /* (a list of unboxed items frees nothing else: no trashcan) */
+    case PJX_TYPE_DEQUE:
         if (((pjx_list *)o)->kind != PJX_KIND_OBJ) pjx_list_dealloc((pjx_list *)o);
         else pjx_container_dealloc(o);
         break;
@@ -187,7 +189,10 @@ int32_t pjx_slot_hash(int32_t kind, pjx_slot v, int64_t *out) {
     case PJX_TYPE_BYTES: *out = pjx_bytes_hash((pjx_bytes *)v.o); return 0;
     case PJX_TYPE_TUPLE: return pjx_tuple_hash((pjx_tuple *)v.o, out);
     case PJX_TYPE_LIST: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'list'"); return -1;
-    case PJX_TYPE_DICT: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'dict'"); return -1;
+    case PJX_TYPE_DEQUE: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'collections.deque'"); return -1;
+    case PJX_TYPE_DICT:
+        pjx_err_format(PJX_EXC_TYPE, "unhashable type: '%s'", pjx_slot_type_name(kind, v));
+        return -1;
     case PJX_TYPE_SET: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'set'"); return -1;
     case PJX_TYPE_INSTANCE: return pjx_instance_hash((pjx_instance *)v.o, out);
     case PJX_TYPE_NDARRAY: pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'numpy.ndarray'"); return -1;
@@ -211,7 +216,8 @@ int64_t pjx_slot_eq(int32_t kind, pjx_slot a, pjx_slot b) {
     switch (a.o->type_id) {
     case PJX_TYPE_STR: return pjx_str_eq((pjx_str *)a.o, (pjx_str *)b.o);
     case PJX_TYPE_BYTES: return pjx_bytes_eq((pjx_bytes *)a.o, (pjx_bytes *)b.o);
-    case PJX_TYPE_LIST: return pjx_list_eq_impl((pjx_list *)a.o, (pjx_list *)b.o);
+    case PJX_TYPE_LIST:
+    case PJX_TYPE_DEQUE: return pjx_list_eq_impl((pjx_list *)a.o, (pjx_list *)b.o);
     case PJX_TYPE_TUPLE: return pjx_tuple_eq_impl((pjx_tuple *)a.o, (pjx_tuple *)b.o);
     case PJX_TYPE_DICT:
     case PJX_TYPE_SET: return pjx_dict_eq_impl((pjx_dict *)a.o, (pjx_dict *)b.o);
@@ -239,6 +245,11 @@ const char *pjx_slot_type_name(int32_t kind, pjx_slot v) {
         if (v.o == NULL) return "NoneType";
         if (v.o->type_id == PJX_TYPE_INSTANCE) return instance_short_name((pjx_instance *)v.o);
         if (v.o->type_id == PJX_TYPE_NDARRAY) return "numpy.ndarray";
+        if (v.o->type_id == PJX_TYPE_DEQUE) return "collections.deque";
+        if (v.o->type_id == PJX_TYPE_DICT && v.o->flags != 0)
+            return v.o->flags & PJX_DICT_COUNTER ? "Counter"
+                 : v.o->flags & PJX_DICT_ORDERED ? "collections.OrderedDict"
+                 : "collections.defaultdict";
         return v.o->type_id < PJX_TYPE_INSTANCE ? names[v.o->type_id] : "object";
     }
 }
@@ -268,7 +279,8 @@ int32_t pjx_slot_compare(int32_t kind, pjx_slot a, pjx_slot b, int64_t *out) {
             switch (a.o->type_id) {
             case PJX_TYPE_STR: *out = pjx_str_compare((pjx_str *)a.o, (pjx_str *)b.o); return 0;
             case PJX_TYPE_BYTES: *out = pjx_bytes_compare((pjx_bytes *)a.o, (pjx_bytes *)b.o); return 0;
-            case PJX_TYPE_LIST: return pjx_list_compare_impl((pjx_list *)a.o, (pjx_list *)b.o, out);
+            case PJX_TYPE_LIST:
+            case PJX_TYPE_DEQUE: return pjx_list_compare_impl((pjx_list *)a.o, (pjx_list *)b.o, out);
             case PJX_TYPE_TUPLE: return pjx_tuple_compare_impl((pjx_tuple *)a.o, (pjx_tuple *)b.o, out);
             case PJX_TYPE_INSTANCE: {
                 int32_t rc = pjx_instance_compare((pjx_instance *)a.o, (pjx_instance *)b.o, out);
@@ -295,6 +307,7 @@ static pjx_str *nested_repr(pjx_object *o) {
     case PJX_TYPE_TUPLE: r = pjx_tuple_repr((pjx_tuple *)o); break;
     case PJX_TYPE_DICT: r = pjx_dict_repr((pjx_dict *)o); break;
     case PJX_TYPE_SET: r = pjx_set_repr((pjx_dict *)o); break;
+    case PJX_TYPE_DEQUE: r = pjx_deque_repr((pjx_list *)o); break;
     default: {
         pjx_instance *self = (pjx_instance *)o;
         r = self->cls->hooks.repr(self);
@@ -321,6 +334,7 @@ pjx_str *pjx_slot_repr(int32_t kind, pjx_slot v) {
     case PJX_TYPE_LIST:
     case PJX_TYPE_TUPLE:
     case PJX_TYPE_DICT:
+    case PJX_TYPE_DEQUE:
     case PJX_TYPE_SET: return nested_repr(v.o);
     case PJX_TYPE_INSTANCE: {
         pjx_instance *self = (pjx_instance *)v.o;

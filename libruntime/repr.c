@@ -1,6 +1,8 @@
 /* repr() of the built-in scalar and container types, as CPython prints them. */
 #include "internal.h"
 
+#include "pyjitx/collections.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -179,7 +181,12 @@ fail:
     return NULL;
 }
 
-pjx_str *pjx_dict_repr(pjx_dict *d) { return table_repr(d, 1); }
+pjx_str *pjx_plain_dict_repr(pjx_dict *d) { return table_repr(d, 1); }
+
+pjx_str *pjx_dict_repr(pjx_dict *d) {
+    if (d->ob.flags != 0) return pjx_flavoured_dict_repr(d); /* Counter({...}) ... */
+    return table_repr(d, 1);
+}
 
 pjx_str *pjx_set_repr(pjx_dict *d) {
     if (d->size == 0) return pjx_str_from_utf8("set()", 5);

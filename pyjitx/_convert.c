@@ -13,6 +13,7 @@
  * conversion's: what the memo sees first, which item mismatches first. */
 #include "_convert_internal.h"
 
+#include "_collections.h"
 #include "_instance.h"
 #include "pyjitx/any.h"
 #include "pyjitx/ndarray.h"
@@ -137,7 +138,7 @@ static void note_mismatch(in_stack *st, PyObject *value, const char *desc, place
 static int leaf_descriptor(const char *d) {
     switch (*d) {
     case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': case 'c':
-    case 'A': case 'E': return 1;
+    case 'A': case 'E': case 'Y': return 1;
     case 'o': return leaf_descriptor(d + 2);
     default: return 0;
     }
@@ -155,10 +156,14 @@ static conversion leaf_item(in_stack *st, PyObject *item, const char *desc, pjx_
 
 /* ---- containers: made at once, filled by their frame ------------------------ */
 
+/* `value` a Python list; a deque's items come as one (`deque` is then its
+ * maxlen, or -1 for none), else `deque` is -2. */
 static conversion list_begin(in_stack *st, PyObject *value, const char *item_desc,
-                             pjx_slot *slot, int32_t entry) {
+                             pjx_slot *slot, int32_t entry, int64_t deque) {
     Py_ssize_t n = PyList_GET_SIZE(value);
-    pjx_list *list = pjx_list_new(pjx_descriptor_kind(item_desc), n);
+    pjx_list *list = deque == -2 ? pjx_list_new(pjx_descriptor_kind(item_desc), n)
+                                 : pjx_deque_with_capacity(pjx_descriptor_kind(item_desc),
+                                                           deque, n);
     if (list == NULL) return pjx_runtime_failed();
     if (entry >= 0 && pjx_memo_bind(st->id, entry, &list->ob) < 0) {
         pjx_decref(list);
@@ -255,7 +260,7 @@ static conversion dict_begin(in_stack *st, PyObject *value, const char *d, pjx_s
     int cacheable = 0;
 #ifdef PJX_DICT_CACHE
     cacheable = pjx_converting_mutable == 0 && !(st->id != NULL && st->id->no_dict_cache) &&
-                pjx_immutable_descriptor(d + 2);
+                PyDict_CheckExact(value) && pjx_immutable_descriptor(d + 2);
     if (cacheable) {
         const char *vd = d + 2;
         pjx_skip_descriptor(&vd);
@@ -276,8 +281,10 @@ static conversion dict_begin(in_stack *st, PyObject *value, const char *d, pjx_s
 #endif
     const char *key_desc = d + 2, *value_desc = d + 2;
     pjx_skip_descriptor(&value_desc);
-    pjx_dict *dict = pjx_dict_new(pjx_descriptor_kind(key_desc), pjx_descriptor_kind(value_desc));
-    if (dict == NULL) return pjx_runtime_failed();
+    pjx_dict *dict = pjx_dict_for_python(value, pjx_py_dict_flags(value),
+                                         pjx_descriptor_kind(key_desc),
+                                         pjx_descriptor_kind(value_desc), value_desc);
+    if (dict == NULL) return FAILED;
     if (entry >= 0 && pjx_memo_bind(st->id, entry, &dict->ob) < 0) {
         pjx_decref(dict);
         return FAILED;
@@ -342,10 +349,27 @@ static conversion set_begin(in_stack *st, PyObject *value, const char *item_desc
     return CONVERTED;
 }
 
+/* A collections.deque: its items as a list, into a runtime deque. */
+static conversion deque_begin(in_stack *st, PyObject *value, const char *d, pjx_slot *slot,
+                              int32_t entry) {
+    PyObject *maxlen = PyObject_GetAttrString(value, "maxlen");
+    if (maxlen == NULL) return FAILED;
+    int64_t m = maxlen == Py_None ? -1 : PyLong_AsLongLong(maxlen);
+    Py_DECREF(maxlen);
+    if (m == -1 && PyErr_Occurred()) return FAILED;
+    PyObject *items = PySequence_List(value);
+    if (items == NULL) return FAILED;
+    conversion c = list_begin(st, items, d + 2, slot, entry, m);
+    Py_DECREF(items);
+    return c;
+}
+
 static conversion container_begin(in_stack *st, PyObject *value, const char *d, pjx_slot *slot,
                                   int32_t entry) {
-    switch (*d) {
-    case 'l': return list_begin(st, value, d + 2, slot, entry);
+    switch (pjx_container_letter(*d)) {
+    case 'l':
+        if (*d == 'Q') return deque_begin(st, value, d, slot, entry);
+        return list_begin(st, value, d + 2, slot, entry, -2);
     case 'd': return dict_begin(st, value, d, slot, entry);
     default: return set_begin(st, value, d + 2, slot, entry);
     }
@@ -445,6 +469,7 @@ static conversion any_begin(in_stack *st, PyObject *value, pjx_slot *slot, int f
     else if (PyList_Check(value)) d = "l[a]";
     else if (PyDict_Check(value)) d = "d[aa]";
     else if (PyAnySet_Check(value)) d = "e[a]";
+    else if (pjx_py_is_deque(value)) d = "Q[a]";
     else return pjx_ndarray_from_python(value, "A[**]", slot); /* an array, or MISMATCH */
     return in_begin(st, value, &d, slot, force);
 }
@@ -467,8 +492,12 @@ static int exact_member(PyObject *value, const char *m) {
     case 'n': return value == Py_None;
     case 's': return PyUnicode_Check(value);
     case 'y': return PyBytes_Check(value);
+    case 'Y': return PyByteArray_Check(value);
     case 'l': return PyList_Check(value);
     case 'd': return PyDict_Check(value);
+    case 'K': case 'O': case 'D':
+        return PyDict_Check(value) && pjx_py_dict_flags(value) == pjx_descriptor_dict_flags(*m);
+    case 'Q': return pjx_py_is_deque(value);
     case 'e': return PyAnySet_Check(value);
     case 't': case 'T': return PyTuple_Check(value);
     case 'o': return value == Py_None || exact_member(value, m + 2);
@@ -584,11 +613,31 @@ static conversion in_begin(in_stack *st, PyObject *value, const char **desc, pjx
         slot->o = &b->ob;
         return CONVERTED;
     }
+    case 'Y': { /* a bytearray: the runtime's list of ints 0..255 (bytearray.h) */
+        if (!PyByteArray_Check(value)) return MISMATCH;
+        Py_ssize_t n = PyByteArray_GET_SIZE(value);
+        const unsigned char *data = (const unsigned char *)PyByteArray_AS_STRING(value);
+        pjx_list *l = pjx_list_new(PJX_KIND_INT, n);
+        if (l == NULL) return pjx_runtime_failed();
+        for (Py_ssize_t i = 0; i < n; i++) l->items[i].i = data[i];
+        l->size = n;
+        slot->o = &l->ob;
+        return CONVERTED;
+    }
     case 'l':
         if (!PyList_Check(value)) return MISMATCH;
         if (id != NULL && (force || Py_REFCNT(value) > 1 || !PyList_CheckExact(value)))
             return shared_begin(st, value, d, slot, force);
-        return list_begin(st, value, d + 2, slot, -1);
+        return list_begin(st, value, d + 2, slot, -1, -2);
+    case 'Q':
+        if (!pjx_py_is_deque(value)) return MISMATCH;
+        if (id != NULL) return shared_begin(st, value, d, slot, force);
+        return deque_begin(st, value, d, slot, -1);
+    case 'K': case 'O': case 'D':
+        if (!PyDict_Check(value) || pjx_py_dict_flags(value) != pjx_descriptor_dict_flags(c))
+            return MISMATCH;
+        if (id != NULL) return shared_begin(st, value, d, slot, force);
+        return dict_begin(st, value, d, slot, -1);
     case 't':
         if (!PyTuple_Check(value)) return MISMATCH;
         return tuple_begin(st, value, d + 2, 0, slot);

@@ -37,6 +37,9 @@ PyObject *pjx_to_python(pjx_slot slot, const char **desc);
 /* Replaces the contents of the Python container `target` by the runtime
  * container in `slot` (list, dict and set descriptors). */
 int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc);
+/* A bytearray (descriptor 'Y': the runtime's list of ints 0..255) as a new
+ * bytearray, or written into `target`'s bytes (resized); a new reference. */
+PyObject *pjx_bytearray_to_python(const pjx_list *l, PyObject *target);
 void pjx_skip_descriptor(const char **desc);
 /* The runtime slot kind of a value of this descriptor. */
 int32_t pjx_descriptor_kind(const char *desc);

@@ -9,6 +9,7 @@
  * makes the caller's object hold what it holds, in place. */
 #include "_convert_internal.h"
 
+#include "_collections.h"
 #include "_instance.h"
 #include "_ndarray.h"
 #include "pyjitx/any.h"
@@ -90,6 +91,7 @@ static out_frame *out_push(out_stack *st, int kind, PyObject *py, pjx_object *rt
  * kind, complete) holds, in place: the caller's object stays itself, as
  * CPython's would. */
 static int write_into(PyObject *target, PyObject *fresh) {
+    if (pjx_needs_collection_write(target)) return pjx_write_collection(target, fresh);
     if (PyList_Check(fresh))
         return PyList_Check(target) ? PyList_SetSlice(target, 0, PY_SSIZE_T_MAX, fresh) : 0;
     if (PyDict_Check(fresh)) {
@@ -161,6 +163,17 @@ static PyObject *list_begin(out_stack *st, const pjx_list *l, const char *item_d
     return list;
 }
 
+/* A collections.deque: its items fill a list that is written into it
+ * once complete. */
+static PyObject *deque_begin(out_stack *st, const pjx_list *l, const char *item_desc) {
+    PyObject *deque = pjx_new_python_deque(l);
+    if (deque == NULL) return NULL;
+    PyObject *list = PyList_New(l->size);
+    if (list == NULL || list_fill(st, list, l, item_desc, deque) < 0) Py_CLEAR(deque);
+    Py_XDECREF(list);
+    return deque;
+}
+
 /* A tuple of class `cls` (NULL: the class of its shape, if any: an
  * instance of a named-tuple class comes back as one). */
 static PyObject *tuple_begin(out_stack *st, const pjx_tuple *t, const char *desc, int items,
@@ -190,7 +203,7 @@ static int table_fill(out_stack *st, PyObject *py, pjx_dict *dict, char c, const
 
 static PyObject *table_begin(out_stack *st, pjx_dict *dict, char c, const char *key_desc,
                              const char *value_desc) {
-    PyObject *py = c == 'd' ? PyDict_New() : PySet_New(NULL);
+    PyObject *py = c == 'd' ? pjx_new_python_dict_for(dict) : PySet_New(NULL);
     if (py != NULL && table_fill(st, py, dict, c, key_desc, value_desc, NULL) < 0) Py_CLEAR(py);
     return py;
 }
@@ -203,7 +216,7 @@ static int sync_begin(out_stack *st, int32_t i) {
     const char *d = e->desc;
     PyObject *target = e->py;
     pjx_object *rt = e->rt;
-    if (*d == 'l') {
+    if (pjx_container_letter(*d) == 'l') {
         PyObject *fresh = PyList_New(((const pjx_list *)rt)->size);
         if (fresh == NULL) return -1;
         int rc = list_fill(st, fresh, (const pjx_list *)rt, d + 2, target);
@@ -211,10 +224,11 @@ static int sync_begin(out_stack *st, int32_t i) {
         return rc;
     }
     const char *value_desc = d + 2;
-    if (*d == 'd') pjx_skip_descriptor(&value_desc);
-    PyObject *fresh = *d == 'd' ? PyDict_New() : PySet_New(NULL);
+    char c = pjx_container_letter(*d);
+    if (c == 'd') pjx_skip_descriptor(&value_desc);
+    PyObject *fresh = c == 'd' ? PyDict_New() : PySet_New(NULL);
     if (fresh == NULL) return -1;
-    int rc = table_fill(st, fresh, (pjx_dict *)rt, *d, d + 2, value_desc, target);
+    int rc = table_fill(st, fresh, (pjx_dict *)rt, c, d + 2, value_desc, target);
     Py_DECREF(fresh);
     return rc;
 }
@@ -243,8 +257,10 @@ static PyObject *shared_begin(out_stack *st, pjx_object *o, char c, const char *
         Py_INCREF(py);
         return py;
     }
-    PyObject *py = c == 'l' ? PyList_New(((const pjx_list *)o)->size)
-                 : c == 'd' ? PyDict_New() : PySet_New(NULL);
+    int deque = o->type_id == PJX_TYPE_DEQUE;
+    PyObject *py = deque ? pjx_new_python_deque((const pjx_list *)o)
+                 : c == 'l' ? PyList_New(((const pjx_list *)o)->size)
+                 : c == 'd' ? pjx_new_python_dict_for((const pjx_dict *)o) : PySet_New(NULL);
     if (py == NULL) return NULL;
     i = pjx_memo_add(id, py, 0);
     if (i < 0 || pjx_memo_bind(id, i, o) < 0) {
@@ -253,8 +269,15 @@ static PyObject *shared_begin(out_stack *st, pjx_object *o, char c, const char *
     }
     id->entries[i].input = 0;
     id->entries[i].synced = 1;
-    int rc = c == 'l' ? list_fill(st, py, (const pjx_list *)o, d1, NULL)
+    int rc;
+    if (deque) { /* (filled through a list, written into it once complete) */
+        PyObject *list = PyList_New(((const pjx_list *)o)->size);
+        rc = list ? list_fill(st, list, (const pjx_list *)o, d1, py) : -1;
+        Py_XDECREF(list);
+    } else {
+        rc = c == 'l' ? list_fill(st, py, (const pjx_list *)o, d1, NULL)
                       : table_fill(st, py, (pjx_dict *)o, c, d1, d2, NULL);
+    }
     if (rc < 0) Py_CLEAR(py);
     return py;
 }
@@ -288,9 +311,10 @@ static PyObject *any_begin(out_stack *st, pjx_object *o) {
         return PyBytes_FromStringAndSize(((const pjx_bytes *)o)->data, ((const pjx_bytes *)o)->size);
     case PJX_TYPE_INSTANCE: return pjx_wrap_instance((pjx_instance *)o);
     case PJX_TYPE_NDARRAY: return pjx_ndarray_to_python((pjx_ndarray *)o);
-    case PJX_TYPE_LIST: {
+    case PJX_TYPE_LIST: case PJX_TYPE_DEQUE: {
         const char *item = pjx_kind_descriptor(((const pjx_list *)o)->kind);
         if (st->id != NULL && shared_runtime_object(o)) return shared_begin(st, o, 'l', item, NULL);
+        if (o->type_id == PJX_TYPE_DEQUE) return deque_begin(st, (const pjx_list *)o, item);
         return list_begin(st, (const pjx_list *)o, item);
     }
     case PJX_TYPE_TUPLE: return tuple_begin(st, (const pjx_tuple *)o, NULL, ITEMS_KINDS, NULL);
@@ -351,9 +375,11 @@ static PyObject *out_begin(out_stack *st, pjx_slot slot, const char **desc) {
         const pjx_bytes *b = (const pjx_bytes *)slot.o;
         return PyBytes_FromStringAndSize(b->data, b->size);
     }
-    case 'l':
+    case 'Y': return pjx_bytearray_to_python((const pjx_list *)slot.o, NULL);
+    case 'l': case 'Q':
         if (st->id != NULL && shared_runtime_object(slot.o))
             return shared_begin(st, slot.o, 'l', d + 2, NULL);
+        if (c == 'Q') return deque_begin(st, (const pjx_list *)slot.o, d + 2);
         return list_begin(st, (const pjx_list *)slot.o, d + 2);
     case 'g': { /* a generator's items, collected: Python gets an iterator over them */
         PyObject *list = list_begin(st, (const pjx_list *)slot.o, d + 2);
@@ -362,7 +388,8 @@ static PyObject *out_begin(out_stack *st, pjx_slot slot, const char **desc) {
         Py_DECREF(list);
         return iterator;
     }
-    case 'd': case 'e': {
+    case 'd': case 'e': case 'K': case 'O': case 'D': {
+        c = pjx_container_letter(c);
         const char *vd = d + 2;
         if (c == 'd') pjx_skip_descriptor(&vd);
         if (st->id != NULL && shared_runtime_object(slot.o))
@@ -452,7 +479,7 @@ static int out_step(out_stack *st, int32_t k) {
                 r = out_item(st, f->value, &vd, &value);
                 f = &st->frames[k];
                 if (r < 0) return -1;
-                rc = PyDict_SetItem(f->py, f->key, value);
+                rc = pjx_python_dict_set(f->py, f->key, value);
                 Py_DECREF(value);
             }
             Py_CLEAR(f->key);
@@ -507,8 +534,28 @@ PyObject *pjx_to_python_in(pjx_slot slot, const char **desc, pjx_identity *id) {
 
 /* ---- write-back -------------------------------------------------------------------- */
 
+/* A bytearray (the runtime's list of ints 0..255, bytearray.h) as a new
+ * bytearray, or into `target` (a bytearray argument written back in
+ * place: resized and overwritten; returns target, a new reference). */
+PyObject *pjx_bytearray_to_python(const pjx_list *l, PyObject *target) {
+    PyObject *ba = target;
+    if (ba == NULL) ba = PyByteArray_FromStringAndSize(NULL, l->size);
+    else if (PyByteArray_Resize(ba, l->size) == 0) Py_INCREF(ba);
+    else ba = NULL;
+    if (ba == NULL) return NULL;
+    char *data = PyByteArray_AS_STRING(ba);
+    for (int64_t i = 0; i < l->size; i++) data[i] = (char)(unsigned char)l->items[i].i;
+    return ba;
+}
+
 int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
     if (*desc == '!') desc++;
+    if (*desc == 'Y') {
+        if (!PyByteArray_Check(target)) return 0;
+        PyObject *done = pjx_bytearray_to_python((const pjx_list *)slot.o, target);
+        Py_XDECREF(done);
+        return done == NULL ? -1 : 0;
+    }
     if (*desc == 'o') {
         if (slot.o == NULL) return 0;
         desc += 2;
@@ -516,8 +563,9 @@ int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
     const pjx_object *o = slot.o;
     char c;
     const char *d1, *d2 = NULL;
-    if ((*desc == 'l' || *desc == 'd' || *desc == 'e') && o != NULL) {
-        c = *desc;
+    char letter = pjx_container_letter(*desc);
+    if ((letter == 'l' || letter == 'd' || letter == 'e') && o != NULL) {
+        c = letter;
         d1 = desc + 2;
         if (c == 'd') {
             d2 = d1;
@@ -525,8 +573,8 @@ int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
         }
     } else if (*desc == 'a' && o != NULL &&
                (o->type_id == PJX_TYPE_LIST || o->type_id == PJX_TYPE_DICT ||
-                o->type_id == PJX_TYPE_SET)) {
-        if (o->type_id == PJX_TYPE_LIST) {
+                o->type_id == PJX_TYPE_SET || o->type_id == PJX_TYPE_DEQUE)) {
+        if (o->type_id == PJX_TYPE_LIST || o->type_id == PJX_TYPE_DEQUE) {
             c = 'l';
             d1 = pjx_kind_descriptor(((const pjx_list *)o)->kind);
         } else {

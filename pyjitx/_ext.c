@@ -19,16 +19,25 @@
 #include "pyjitx/object.h"
 #include "pyjitx/str.h"
 #include "_convert.h"
+#include "_collections.h"
 #include "_instance.h"
 #include "_state.h"
 #include "_pycall.h"
 #include "pyjitx/containers.h"
+#include "pyjitx/collections.h"
+#include "pyjitx/lru_cache.h"
 #include "pyjitx/format.h"
 #include "pyjitx/any.h"
 #include "pyjitx/json.h"
 #include "pyjitx/ndarray.h"
 #include "_ndarray.h"
 #include "_boundary.h"
+#include "_hashsecret.h"
+#include "_random_bridge.h"
+#include "pyjitx/hash.h"
+#include "pyjitx/random.h"
+#include "pyjitx/stdtime.h"
+#include "pyjitx/bytearray.h"
 #include "_locks.h"
 #include "_signals.h"
 
@@ -58,6 +67,9 @@ typedef struct {
     /* bit i: a call takes a lock for parameter i (pjx_add_argument_locks) */
     uint32_t lock_params;
     Py_ssize_t lock_param; /* the one parameter that does, or -1 */
+    /* the code draws from random's module-level generator: the
+     * interpreter's is lent to it for the call (_random_bridge.c) */
+    int lends_random;
 } Dispatcher;
 
 /* ---- exceptions --------------------------------------------------------- */
@@ -194,6 +206,20 @@ static void release_slots(const pjx_slot *slots, const char *const *descs, Py_ss
 /* Calls the compiled code with converted arguments; converts the result,
  * writes mutated containers back to the caller's objects and releases the
  * converted arguments (and `id`, the call's identity, when there is one). */
+static int is_bytearray_desc(const char *d) { return (*d == '!' ? d[1] : *d) == 'Y'; }
+
+/* A bytearray argument's own runtime object returned: the argument itself
+ * (a new reference; written back with the others), as CPython returns the
+ * object it got; NULL if the result is none of them. */
+static PyObject *returned_bytearray(pjx_slot out, const char *ret_desc, PyObject *const *args,
+                                    const pjx_slot *slots, const char *const *descs,
+                                    Py_ssize_t nargs) {
+    if (!is_bytearray_desc(ret_desc) || out.o == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        if (is_bytearray_desc(descs[i]) && slots[i].o == out.o) return Py_NewRef(args[i]);
+    return NULL;
+}
+
 static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const *args,
                             const char *const *descs, Py_ssize_t nargs, const char *ret_desc,
                             int needs_release, pjx_identity *id, uint32_t returnable) {
@@ -215,12 +241,18 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
         /* every changed argument object once, then the result, in which an
          * argument's runtime object comes back as the argument itself */
         int written = pjx_identity_write_back(id);
+        /* (bytearrays are no memo entries: each changed one written here) */
+        for (Py_ssize_t i = 0; i < nargs && written == 0; i++)
+            if (descs[i][0] == '!' && is_bytearray_desc(descs[i]))
+                written = pjx_write_back(args[i], slots[i], descs[i]);
+        if (written == 0) written = pjx_write_back_defaultdicts(args, slots, descs, nargs);
         if (status != 0) {
             if (written < 0) PyErr_Clear(); /* the compiled code's exception wins */
             raise_runtime_error();
         } else if (written == 0) {
+            result = returned_bytearray(out, ret_desc, args, slots, descs, nargs);
             const char *d = ret_desc;
-            result = pjx_to_python_in(out, &d, id);
+            if (result == NULL) result = pjx_to_python_in(out, &d, id);
         }
         if (status == 0) pjx_release_slot(out, ret_desc);
         release_slots(slots, descs, nargs);
@@ -239,6 +271,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
                 break;
             }
         }
+        if (result == NULL) result = returned_bytearray(out, ret_desc, args, slots, descs, nargs);
         if (result == NULL) {
             const char *d = ret_desc;
             result = pjx_to_python(out, &d);
@@ -251,6 +284,7 @@ static PyObject *call_entry(packed_entry entry, pjx_slot *slots, PyObject *const
                 Py_CLEAR(result);
             }
         }
+        if (pjx_write_back_defaultdicts(args, slots, descs, nargs) < 0) Py_CLEAR(result);
         release_slots(slots, descs, nargs);
     }
     return result;
@@ -265,6 +299,28 @@ static int passes_one_object_twice(const Dispatcher *self, PyObject *const *args
             if ((mask >> j & 1) && args[i] == args[j] && args[i] != Py_None) return 1;
     }
     return 0;
+}
+
+/* One bytearray passed as two arguments (f(ba, ba)) is one runtime object,
+ * as it is one object in CPython: the second argument's copy is dropped
+ * for the first's.  (A bytearray is no container item, so top-level
+ * arguments are the only places one can meet itself; each is written back,
+ * with the same bytes.) */
+static void share_bytearrays(PyObject *const *args, const char *const *descs, pjx_slot *slots,
+                             Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) {
+        const char *di = descs[i][0] == '!' ? descs[i] + 1 : descs[i];
+        if (*di != 'Y') continue;
+        for (Py_ssize_t j = 0; j < i; j++) {
+            const char *dj = descs[j][0] == '!' ? descs[j] + 1 : descs[j];
+            if (*dj == 'Y' && args[j] == args[i]) {
+                pjx_decref(slots[i].o);
+                pjx_incref(slots[j].o);
+                slots[i] = slots[j];
+                break;
+            }
+        }
+    }
 }
 
 /* The fast path of a call whose arguments match the installed entry
@@ -288,6 +344,7 @@ static PyObject *dispatch(Dispatcher *self, PyObject *const *args, Py_ssize_t na
                 return NULL;
             }
         }
+        share_bytearrays(args, (const char *const *)self->param_desc, slots, nargs);
         return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
                           1, &id, 0);
     }
@@ -304,6 +361,7 @@ static PyObject *dispatch(Dispatcher *self, PyObject *const *args, Py_ssize_t na
             return NULL;
         }
     }
+    share_bytearrays(args, (const char *const *)self->param_desc, slots, nargs);
     return call_entry(self->entry, slots, args, self->param_desc, nargs, self->ret_desc,
                       self->needs_release, NULL,
                       self->identity == PJX_IDENTITY_ARGUMENTS ? self->container_params : 0);
@@ -334,7 +392,24 @@ static PyObject *dispatcher_vectorcall(PyObject *callable, PyObject *const *args
         if (pjx_take_locks(&locks) < 0) return NULL;
     }
     int slow = 0;
-    PyObject *result = dispatch(self, args, nargs, &slow);
+    PyObject *result = NULL;
+    if (!self->lends_random) {
+        result = dispatch(self, args, nargs, &slow);
+    } else if (pjx_random_bridge_borrow() == 0) {
+        result = dispatch(self, args, nargs, &slow);
+        /* the call's exception is set aside while the generator goes back
+         * (taking it back runs Python API calls, which must not see it) */
+        PyObject *type, *value, *trace;
+        PyErr_Fetch(&type, &value, &trace);
+        if (pjx_random_bridge_return() < 0) {
+            Py_CLEAR(result);
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(trace);
+        } else {
+            PyErr_Restore(type, value, trace);
+        }
+    }
     if (taken) pjx_give_back_lock(word);
     else if (several) pjx_release_locks(&locks);
     /* (the slow path's call takes the locks itself, in call_packed) */
@@ -391,6 +466,15 @@ static PyObject *parse_descriptors(PyObject *descs) {
         PyTuple_SET_ITEM(result, i, encoded);
     }
     return result;
+}
+
+/* _lend_random(flag): the fast path lends the interpreter's random
+ * generator to each call (the code draws from it) */
+static PyObject *dispatcher_lend_random(Dispatcher *self, PyObject *flag) {
+    int truth = PyObject_IsTrue(flag);
+    if (truth < 0) return NULL;
+    self->lends_random = truth;
+    Py_RETURN_NONE;
 }
 
 /* _set_entry(address, param_descriptors, return_descriptor, keepalive):
@@ -531,6 +615,7 @@ static PyObject *call_packed(PyObject *module, PyObject *const *argv, Py_ssize_t
         }
     }
     Py_XDECREF(pjx_mismatch_take());
+    share_bytearrays(items, (const char *const *)descs, slots, n);
     result = call_entry((packed_entry)(uintptr_t)address, slots, items, descs, n, ret_desc,
                         needs_release, id, 0);
     id = NULL; /* released by call_entry */
@@ -579,6 +664,7 @@ static void dispatcher_dealloc(Dispatcher *self) {
 
 static PyMethodDef dispatcher_methods[] = {
     {"_set_entry", (PyCFunction)dispatcher_set_entry, METH_VARARGS, NULL},
+    {"_lend_random", (PyCFunction)dispatcher_lend_random, METH_O, NULL},
     {NULL},
 };
 
@@ -664,6 +750,15 @@ static PyObject *clear_conversion_cache(PyObject *module, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *clear_lru_caches(PyObject *module, PyObject *unused) {
+    pjx_lru_clear_all();
+    Py_RETURN_NONE;
+}
+
+static PyObject *lru_entries(PyObject *module, PyObject *unused) {
+    return PyLong_FromLongLong(pjx_lru_entries());
+}
+
 static PyObject *live_objects(PyObject *module, PyObject *unused) {
     return PyLong_FromLongLong(pjx_live_objects());
 }
@@ -722,6 +817,10 @@ static PyMethodDef module_methods[] = {
      "set_named_tuple_hook(fn): fn(cls) registers a named-tuple class the bridge meets"},
     {"clear_conversion_cache", clear_conversion_cache, METH_NOARGS,
      "Releases the runtime dicts kept for unchanged Python dict arguments."},
+    {"clear_lru_caches", clear_lru_caches, METH_NOARGS,
+     "Empties the caches of lru_cache'd functions that compiled code calls."},
+    {"lru_entries", lru_entries, METH_NOARGS,
+     "Number of entries in those caches."},
     {"live_objects", live_objects, METH_NOARGS,
      "Number of runtime objects currently allocated."},
     {"set_recursion_limit", set_recursion_limit, METH_O,
@@ -746,6 +845,8 @@ PyMODINIT_FUNC PyInit__ext(void) {
         PyModule_AddFunctions(module, pjx_instance_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_state_functions) < 0 ||
         PyModule_AddFunctions(module, pjx_pycall_functions) < 0 ||
+        PyModule_AddFunctions(module, pjx_hash_functions) < 0 || pjx_hash_secret_init(module) < 0 ||
+        PyModule_AddFunctions(module, pjx_random_bridge_functions) < 0 ||
         pjx_ndarray_bridge_init(module) < 0 || pjx_boundary_init(module) < 0 ||
         pjx_signals_init(module) < 0 ||
         PyModule_AddIntConstant(module, "ABI_VERSION", PJX_ABI_VERSION) < 0 ||

@@ -4,6 +4,8 @@
  * Also the analysis of which signatures need one. */
 #include "_convert_internal.h"
 
+#include "_collections.h"
+
 #include "pyjitx/containers.h"
 
 #include <stdlib.h>
@@ -173,7 +175,9 @@ conversion pjx_memo_conflict(pjx_identity *id, int kind, int32_t entry, const ch
 /* A list, dict or set (descriptor `d`) that may be reached more than once:
  * the runtime object made the first time, else a new one, recorded. */
 void pjx_identity_conflict_error(const pjx_identity *id, PyObject *fname, PyObject *names) {
-    const char *what = id->conflict_kind == 'l' ? "list" : id->conflict_kind == 'd' ? "dict" : "set";
+    char kind = pjx_container_letter(id->conflict_kind);
+    const char *what = id->conflict_kind == 'Q' ? "deque" : kind == 'l' ? "list"
+                     : kind == 'd' ? "dict" : "set";
     PyObject *a = PyTuple_GET_ITEM(names, id->conflict_params[0]);
     PyObject *b = PyTuple_GET_ITEM(names, id->conflict_params[1]);
     if (id->conflict == PJX_CONFLICT_CYCLE) {
@@ -213,7 +217,7 @@ typedef struct {
  * means "too many to tell". */
 static void collect_positions(const char *d, int repeat, int in_tuple, position *out, int *n) {
     if (*d == '!') d++;
-    char c = *d;
+    char c = pjx_container_letter(*d);
     if (c == 'l' || c == 'g' || c == 'e' || c == 'd' || c == 'a') {
         if (*n < PJX_MAX_POSITIONS)
             out[*n] = (position){d, pjx_descriptor_length(d), c == 'g' ? 'l' : c, (uint8_t)repeat,
@@ -275,7 +279,8 @@ uint32_t pjx_container_params(const char *const *params, Py_ssize_t n) {
         const char *d = params[p];
         if (*d == '!') d++;
         if (*d == 'o') d += 2;
-        if (*d == 'l' || *d == 'd' || *d == 'e') mask |= (uint32_t)1 << p;
+        char c = pjx_container_letter(*d);
+        if (c == 'l' || c == 'd' || c == 'e') mask |= (uint32_t)1 << p;
     }
     return mask;
 }

@@ -17,6 +17,7 @@
  * caller gets that object back, class, arguments and traceback intact. */
 #include "_pycall.h"
 #include "_signals.h"
+#include "_random_bridge.h"
 
 #include <string.h>
 
@@ -214,7 +215,15 @@ int32_t pjx_call_python(int64_t handle, const char *param_descs, const char *res
                         const uint64_t *args, uint64_t *out) {
     PyGILState_STATE gil = PyGILState_Ensure();
     int depth = pjx_signals_python_enter();
-    int32_t status = call_with_gil(handle, param_descs, result_desc, args, out);
+    /* (Python code sees the random generator compiled code has advanced) */
+    int32_t status = pjx_random_bridge_pause() < 0
+                         ? -1 : call_with_gil(handle, param_descs, result_desc, args, out);
+    if (status < 0 && PyErr_Occurred()) pjx_runtime_error_from_python();
+    if (pjx_random_bridge_resume() < 0) {
+        if (status == 0) pjx_runtime_error_from_python();
+        else PyErr_Clear();
+        status = -1;
+    }
     pjx_signals_python_leave(depth);
     PyGILState_Release(gil);
     return status;

@@ -65,6 +65,13 @@ def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = 
         return compile_class(obj, use_cache=cache, opt=opt, eager=eager)
     if isinstance(obj, _ext.Dispatcher):
         return obj
+    from .frontend.stdlib_functools import is_cached
+
+    if is_cached(obj) and inspect.isfunction(obj.__wrapped__):
+        # pyjitx.compile(an lru_cache'd function): its body, whose calls of
+        # the function go through the compiled callers' cache (the call
+        # from Python itself is not looked up: docs/guide/stdlib.md)
+        obj = obj.__wrapped__
     if not inspect.isfunction(obj):
         raise TypeError(f"pyjitx.compile expects a function, got {type(obj).__name__}")
     if opt not in (0, 1, 2, 3):
@@ -112,8 +119,8 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     back into the module after the call, also when it raises (containers
     the code changed in place are changed in place; docs/guide/semantics.md,
     "Module state")."""
-    import sys
-
+    if not spec.module.states:  # (only the random generator to lend)
+        return _call_lending_random(spec, values, param_names, name)
     # threads calling code that shares a global take turns (sorted: no
     # deadlock); a thread waiting releases the GIL, and one already holding
     # a lock (a pyfunc calling back) goes through
@@ -122,10 +129,30 @@ def call_with_state(spec: Specialisation, values: List[Any], param_names: List[s
     for lock in locks:
         lock.acquire()
     try:
-        return _call_syncing_state(spec, values, param_names, name)
+        if not spec.module.uses_random:
+            return _call_syncing_state(spec, values, param_names, name)
+        _ext.random_borrow()  # (as _call_lending_random)
+        try:
+            return _call_syncing_state(spec, values, param_names, name)
+        finally:
+            _ext.random_return()
     finally:
         for lock in reversed(locks):
             lock.release()
+
+
+def _call_lending_random(spec: Specialisation, values: List[Any], param_names: List[str],
+                         name: str) -> Any:
+    """A call of code that draws from random's module-level generator: the
+    interpreter's generator is lent to it for the call (not locked:
+    concurrent calls share the loan, pyjitx/_random_bridge.c)."""
+    _ext.random_borrow()
+    try:
+        return _ext.call_packed(spec.address, spec.param_descriptors,
+                                spec.module.return_descriptor, tuple(values), tuple(param_names),
+                                name)
+    finally:
+        _ext.random_return()
 
 
 _STATE_LOCKS: Dict[Tuple[str, str], "threading.RLock"] = {}
@@ -232,13 +259,22 @@ class CompiledFunction:
                 declared[name] = None
                 continue
             param = self.signature.parameters[name]
-            t = parameter_type(annotations[name], param.default,
-                               annotation_scope(self.pyfunc))
-            if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
-                t = varargs_type(param, t)
+            refused: Optional[CompileError] = None
+            try:
+                t = parameter_type(annotations[name], param.default,
+                                   annotation_scope(self.pyfunc))
+                if t is not None:  # *args: T holds a Tuple[T, ...], **kwargs: T a Dict[str, T]
+                    t = varargs_type(param, t)
+            except CompileError as exc:  # (a type refusing its items: List[bytearray])
+                if exc.location is not None:
+                    raise
+                t, refused = None, exc
             if t is None:
                 parsed = parse_function(self.pyfunc)
                 arg = next(a for a in parsed.node.args.args if a.arg == name)
+                if refused is not None:
+                    raise parsed.source_map.error(arg, f"parameter '{name}': {refused.message}",
+                                                  hint=refused.hint)
                 raise parsed.source_map.error(
                     arg, f"unsupported annotation {annotations[name]!r} for parameter '{name}'",
                     hint=SUPPORTED_TYPES_HINT)
@@ -304,6 +340,8 @@ class CompiledFunction:
             if (len(self.specialisations) == 1 and self.positional_only_call
                     and not module.states
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
+                # (the loan is set first: no call takes the fast path without it)
+                self.dispatcher._lend_random(module.uses_random)
                 self.dispatcher._set_entry(spec.address, spec.param_descriptors,
                                            module.return_descriptor, spec)
             return spec
@@ -324,7 +362,7 @@ class CompiledFunction:
                 return traced
         values = self.bind(args, kwargs)
         _, spec = self.specialise(values)
-        if spec.module.states:
+        if spec.module.states or spec.module.uses_random:
             return call_with_state(spec, values, self.param_names, self.pyfunc.__name__)
         return _ext.call_packed(spec.address, spec.param_descriptors,
                                 spec.module.return_descriptor, tuple(values),

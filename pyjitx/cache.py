@@ -107,6 +107,7 @@ def store(key: str, module: CompiledModule) -> None:
         "mutated_params": sorted(module.mutated_params),
         "returns_iterator": module.returns_iterator,
         "states": [list(s) for s in module.states],
+        "uses_random": module.uses_random,
     }
     header_bytes = json.dumps(header).encode("utf-8")
     body = struct.pack("<Q", len(header_bytes)) + header_bytes + module.code.object_bytes
@@ -159,7 +160,8 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
             dependencies=header["dependencies"],
             mutated_params=frozenset(header["mutated_params"]),
             returns_iterator=bool(header["returns_iterator"]),
-            states=[tuple(s) for s in header.get("states", [])])
+            states=[tuple(s) for s in header.get("states", [])],
+            uses_random=bool(header.get("uses_random", False)))
     except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
         return None
 

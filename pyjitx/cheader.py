@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from typing import Any, List
 
-from .ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
+from .ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType,
                        NDArrayType, OptionalType, SetType, TupleType, Type, VarTupleType)
 
 
 def c_type(t: Type) -> str:
     """The C type of a value of IR type `t` at the entry point."""
     simple = {INT: "int64_t", FLOAT: "double", BOOL: "uint8_t", NONE: "uint8_t",
-              STR: "pjx_str *", BYTES: "pjx_bytes *", ANY: "pjx_object *"}.get(t)
+              STR: "pjx_str *", BYTES: "pjx_bytes *", ANY: "pjx_object *",
+              BYTEARRAY: "pjx_list *"}.get(t)  # (a bytearray: a list of ints 0..255)
     if simple is not None:
         return simple
     if isinstance(t, OptionalType):

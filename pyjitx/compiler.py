@@ -55,6 +55,9 @@ class CompiledModule:
     # the user classes whose instances the code may hand to Python (their
     # Python types are made when the code is loaded: pyjitx.classes)
     classes: List[type] = field(default_factory=list)
+    # draws from random's module-level generator: the boundary lends it the
+    # interpreter's for each call from Python (frontend/stdlib.py)
+    uses_random: bool = False
 
     @property
     def cacheable(self) -> bool:
@@ -148,4 +151,5 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         returns_iterator=inspect.isgeneratorfunction(pyfunc),
         states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states],
         presets=[(constant_memo_symbol(symbol), obj) for symbol, obj in module.presets.items()],
-        classes=[info.pyclass for info in session.used_classes.values()])
+        classes=[info.pyclass for info in session.used_classes.values()],
+        uses_random=getattr(session, "uses_random", False))

@@ -127,6 +127,19 @@ def test_quick_run_of_the_class_workloads():
         assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)
 
 
+def test_quick_run_of_the_random_augmentation_workloads():
+    """(issue 18) the compiled numbers are CPython's, so the rows are times, never WRONG"""
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "augment"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = _table_rows(out.stdout)
+    for title in ("random augmentation of", "random augmentation, one example"):
+        jit = [r for r in rows if r[0].startswith(title) and r[1] == "pyjitx"]
+        assert jit and jit[0][2] != "-" and "WRONG" not in jit[0][3], (title, out.stdout)
+
+
 def test_quick_run_of_the_array_workloads():
     root = Path(__file__).parents[1]
     args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
@@ -252,3 +265,18 @@ def test_quick_run_of_two_programs():
         assert jit[0][2] != "-" or jit[0][3].startswith("does not compile: "), jit[0]
     assert any(r[1] == "pyjitx: import + first call" and r[2].endswith(" ms")
                for r in rows if r[0].startswith("program spectral_norm ")), out.stdout
+
+
+def test_quick_run_of_the_collections_workload():
+    # issue 18: Counter/defaultdict/deque/itertools compiled, timed against CPython
+    root = Path(__file__).parents[1]
+    args = [sys.executable, "-m", "benchmarks", "--quick", "--rounds", "1", "--no-peers",
+            "--only", "collections"]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=root)
+    assert out.returncode == 0, out.stderr
+    rows = [r for r in _table_rows(out.stdout) if r[0].startswith("collections")]
+    cpython = [r for r in rows if r[1] == "CPython"]
+    jit = [r for r in rows if r[1] == "pyjitx"]
+    assert cpython and jit, out.stdout
+    assert jit[0][2].endswith("ms") or jit[0][2].endswith("s"), out.stdout  # a time, not WRONG
+    assert "WRONG" not in out.stdout and "unsupported" not in out.stdout, out.stdout

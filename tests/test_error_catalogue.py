@@ -31,6 +31,45 @@ def case(source: str, fragment: str, caret=None, **kwargs) -> Case:
 
 
 CASES = [
+    # ------------------------------------------------------------ stdlib.py
+    case("""
+        from pyjitx.stdlib_random import _mt_random
+
+        def f() -> float:
+            return _mt_random([0] * 627, 1)
+        """, "_mt_random() takes 1 positional argument", "_mt_random([0]"),
+    case("""
+        import time
+
+        def f() -> float:
+            return time.time(1)
+        """, "time.time() takes no arguments", "time.time(1)"),
+    case("""
+        import time
+
+        def f() -> None:
+            time.sleep()
+        """, "time.sleep() takes exactly one argument (the seconds)", "time.sleep()"),
+    case("""
+        import time
+
+        def f() -> None:
+            time.sleep("1")
+        """, "'str' object cannot be interpreted as an integer or float", '"1"'),
+    case("""
+        import operator
+
+        def f(xs: List[List[int]]) -> List[List[int]]:
+            return sorted(xs, key=operator.itemgetter())
+        """, "operator.itemgetter() takes one or more positional arguments here",
+         "operator.itemgetter()", args=([[1]],)),
+    case("""
+        import operator
+
+        def f(xs: List[str], name: str) -> List[str]:
+            return sorted(xs, key=operator.attrgetter(name))
+        """, "operator.attrgetter() takes attribute names as string literals in compiled code",
+         "name))", args=(["a"], "x")),
     # ------------------------------------------------------------ calls.py
     case("""
         def f() -> int:
@@ -3023,6 +3062,93 @@ CASES = [
             return len(dataclasses.asdict(D(Plain())))
         """, "asdict()/astuple() would copy a Plain instance with copy.deepcopy",
          "dataclasses.asdict(D(Plain()))"),
+
+    # ------------------------------------------------------------ bytearrays.py
+    case("""
+        def f(b: bytes) -> int:
+            xs = [bytearray(b)]
+            return len(xs)
+        """, "a bytearray inside a container", "xs = [bytearray(b)]", args=(b"a",)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba.append("x")
+        """, "bytearray.append() takes an int in compiled code, not a str", 'ba.append("x")',
+         args=(bytearray(),)),
+    case("""
+        def f(s: str) -> bytearray:
+            return bytearray(s, "utf-8")
+        """, "bytearray() takes at most one positional argument", 'bytearray(s, "utf-8")',
+         args=("a",)),
+    case("""
+        def f(x: float) -> bytearray:
+            return bytearray(x)
+        """, "bytearray() of a float is not supported", "bytearray(x)", args=(1.5,)),
+    case("""
+        def f(b: bytes) -> bytes:
+            return bytes(b, "ascii")
+        """, "bytes() takes at most one positional argument", 'bytes(b, "ascii")', args=(b"a",)),
+    case("""
+        def f(ba: bytearray) -> int:
+            return ba.pop(index=0)
+        """, "bytearray.pop() takes no keyword arguments", "ba.pop(index=0)",
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba.append()
+        """, "bytearray.append() takes 1 argument (0 given)", "ba.append()",
+         args=(bytearray(),)),
+    case("""
+        def f(ba: bytearray) -> bytearray:
+            return ba.upper()
+        """, "bytearray.upper() is not supported", "ba.upper", args=(bytearray(),)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba.extend("ab")
+        """, "extending a bytearray with a str", 'ba.extend("ab")', args=(bytearray(),)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba[::2] = b"x"
+        """, "assigning to an extended slice of a bytearray", "ba[::2]",
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba[0:1] = "x"
+        """, "assigning a str to a slice of a bytearray", "ba[0:1]", args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> bool:
+            return "a" in ba
+        """, "'in <bytearray>' takes an int or bytes left operand, not a str", '"a" in ba',
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(b: bytes) -> Any:
+            x: Any = bytearray(b)
+            return x
+        """, "a bytearray held as an Any (or in a union) is not supported", "bytearray(b)",
+         args=(b"a",)),
+    case("""
+        def f(ba: bytearray) -> int:
+            return hash(ba)
+        """, "hash() of a bytearray", "hash(ba)", args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> None:
+            ba[0] += 1.5
+        """, "a bytearray item takes an int, not a float", "ba[0] += 1.5",
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> bool:
+            return ba is ba
+        """, "'Is' between 'bytearray' and 'bytearray' is not supported", "ba is ba",
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> bytearray:
+            return ba - ba
+        """, "unsupported operand types for -: 'bytearray' and 'bytearray'", "ba - ba",
+         args=(bytearray(b"a"),)),
+    case("""
+        def f(ba: bytearray) -> str:
+            return format(ba, ">9")
+        """, "a format spec for a bytearray is not supported", 'format(ba, ">9")',
+         args=(bytearray(b"a"),)),
 ]
 
 # site key -> why no user code reaches it

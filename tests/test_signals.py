@@ -83,12 +83,21 @@ def script_file(body: str) -> str:
     return path
 
 
+def _default_sigint() -> None:
+    """In the child before exec: SIGINT at its default, so that the child's
+    Python installs KeyboardInterrupt's handler as in a terminal (a shell
+    starts background jobs, CI's among them, with SIGINT ignored, which the
+    child would inherit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_script(body: str, timeout: float = 120) -> str:
     """Runs PRELUDE + body in a fresh interpreter; it must exit 0.  Returns stdout."""
     path = script_file(body)
     try:
         done = subprocess.run([sys.executable, path], capture_output=True, text=True,
-                              timeout=timeout, env=dict(os.environ, PYTHONPATH=str(REPO)))
+                              timeout=timeout, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                              preexec_fn=_default_sigint)
     finally:
         os.unlink(path)
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
@@ -139,7 +148,7 @@ def test_an_uncaught_interrupt_ends_the_program_as_ctrl_c_does():
         forever()
     ''')
     proc = subprocess.Popen([sys.executable, path], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint,
                             env=dict(os.environ, PYTHONPATH=str(REPO)))
     try:
         assert proc.stdout.readline() == "24\n"
@@ -389,6 +398,8 @@ def test_each_loop_polls_and_the_verifier_refuses_one_that_does_not():
 
 
 def test_no_signal_leaves_the_results_alone():
+    handler = signal.getsignal(signal.SIGINT)
+
     @pyjitx.compile
     def total(n: int) -> int:
         t = 0
@@ -397,4 +408,4 @@ def test_no_signal_leaves_the_results_alone():
         return t
 
     assert total(10 ** 6) == total.py_func(10 ** 6)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is handler  # (Python's handler left in place)

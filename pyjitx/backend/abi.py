@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, EnumType,
-                        FunctionRefType, FunctionSetType, DictType, NDArrayType, ListType,
-                        NamedTupleType, OptionalType, SetType, TupleType, Type, UnionType,
-                        VarTupleType)
+from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType,
+                        EnumType, FunctionRefType, FunctionSetType, CounterType, DefaultDictType,
+                        DequeType, DictType, NamedTupleType, NDArrayType, ListType, OptionalType,
+                        OrderedDictType, SetType, TupleType, Type, UnionType, VarTupleType)
 
 ABI_VERSION = 2
 ABI_SYMBOL = "pjx_abi_v2"
@@ -67,13 +67,16 @@ def abi_type(t: Type) -> ir.Type:
 # scalar, str and bytes; containers as a letter with their item
 # descriptors in brackets (`l[s]` List[str], `d[si]` Dict[str, int],
 # `e[i]` Set[int], `t[is]` Tuple[int, str]; `u[in]` Optional[int], a union
-# held as an Any).  A generator function's result
+# held as an Any; `K[si]` Counter[str], `O[..]` OrderedDict, `D[..]`
+# defaultdict, `Q[i]` Deque[int]: libruntime collections.h).  A generator function's result
 # is `g[X]`: its items collected in a List[X], returned to Python as an
 # iterator (CompiledModule.return_descriptor).  An enum member is
 # `E[<key>/<qualname>:X]` (its class registered under <key>, its value of
 # descriptor X) and a named tuple `N[<key>/<qualname>:t[...]]`
 # (pyjitx.frontend.enums, pyjitx.frontend.namedtuples).
-_SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y"}
+# A bytearray is `Y` (a list of ints 0..255 in the runtime, a bytearray in
+# Python).
+_SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y", BYTEARRAY: "Y"}
 
 
 def boundary_descriptor(t: Type) -> str:
@@ -85,7 +88,11 @@ def boundary_descriptor(t: Type) -> str:
     if isinstance(t, SetType):
         return f"e[{boundary_descriptor(t.item)}]"
     if isinstance(t, DictType):
-        return f"d[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
+        letter = ("K" if isinstance(t, CounterType) else "O" if isinstance(t, OrderedDictType)
+                  else "D" if isinstance(t, DefaultDictType) else "d")
+        return f"{letter}[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
+    if isinstance(t, DequeType):
+        return f"Q[{boundary_descriptor(t.item)}]"
     if isinstance(t, NamedTupleType):
         items = "".join(boundary_descriptor(i) for i in t.items)
         return f"N[{t.key}/{t.name}:t[{items}]]"

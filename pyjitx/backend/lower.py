@@ -143,8 +143,10 @@ class ModuleLowering:
             return self.external(prim.symbol, VOID, args)
         return self.external(prim.symbol, result, args)
 
-    def string(self, text: str) -> ir.Constant:
-        """A pointer to a NUL-terminated UTF-8 constant."""
+    def string(self, text: Optional[str]) -> ir.Constant:
+        """A pointer to a NUL-terminated UTF-8 constant (NULL for None)."""
+        if text is None:
+            return ir.Constant(PTR, None)
         var = self.strings.get(text)
         if var is None:
             data = bytearray(text.encode("utf-8") + b"\0")
@@ -1207,7 +1209,9 @@ class FunctionLowering(ArrayLowering):
 
     def _any_isinstance(self, op: ops.PrimitiveCall) -> ir.Value:
         value, type_id, class_id = op.operands
-        if class_id.value != 0:
+        if class_id.value != 0 or type_id.value > self._NONE_CHECK:
+            # (a compiled class, or collections' Counter/OrderedDict/defaultdict,
+            # which look at more than the type id: the runtime's test)
             return self.call_primitive(op)
         obj = self.value(value)
         if type_id.value == self._NONE_CHECK:

@@ -10,13 +10,13 @@ import ast
 import typing
 from typing import Any, Optional
 
-from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType, NDArrayType,
+from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType, ListType, NDArrayType,
                         SetType, TupleType, Type, VarTupleType, make_union)
 
 _BY_OBJECT = {int: INT, float: FLOAT, bool: BOOL, type(None): NONE, None: NONE,
-              str: STR, bytes: BYTES}
+              str: STR, bytes: BYTES, bytearray: BYTEARRAY}
 _BY_NAME = {"int": INT, "float": FLOAT, "bool": BOOL, "None": NONE, "str": STR,
-            "bytes": BYTES, "Any": ANY, "object": ANY}
+            "bytes": BYTES, "bytearray": BYTEARRAY, "Any": ANY, "object": ANY}
 # A container annotation without its item types (`List`, `dict`, `Tuple`)
 # holds Any items, as typing reads it.
 _BARE = {list: ListType(ANY), dict: DictType(ANY, ANY), set: SetType(ANY),
@@ -29,9 +29,10 @@ _GENERIC_NAMES = {"List": list, "list": list, "Dict": dict, "dict": dict, "Set":
 
 
 SUPPORTED_TYPES_HINT = (
-    "supported types: int, float, bool, None, str, bytes, Any, List[T], Dict[K, V], Set[T], "
+    "supported types: int, float, bool, None, str, bytes, bytearray, Any, List[T], Dict[K, V], Set[T], "
     "Tuple[A, B, ...], Tuple[T, ...] (also list[T] etc.), Optional[T], Union[A, B] and A | B, "
-    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim]")
+    "compiled classes, Callable[...], pyjitx.NDArray / NDArray[dtype, ndim], collections' "
+    "Counter[T], OrderedDict[K, V], DefaultDict[K, V], Deque[T]")
 
 
 def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optional[Type]:
@@ -52,6 +53,11 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return ANY
     if isinstance(annotation, typing.ForwardRef):  # `Optional["Node"]`: the name, read now
         return type_from_annotation(annotation.__forward_arg__, scope)
+    from .stdlib_collections import annotation_type
+
+    flavoured = annotation_type(annotation, scope)  # Counter[str], Deque[int] ...
+    if flavoured is not None:
+        return flavoured
     bare = _bare_container(annotation)
     if bare is not None:
         return bare
@@ -186,6 +192,11 @@ def _type_from_node(node: ast.expr, scope: Optional[dict] = None) -> Optional[Ty
     array = _array_node(node)
     if array is not None:
         return array
+    from .stdlib_collections import annotation_node
+
+    flavoured = annotation_node(node, scope, _type_from_node)  # "Counter[str]" ...
+    if flavoured is not None:
+        return flavoured
     name = _dotted_name(node)
     if name is not None:
         simple = _BY_NAME.get(name)
@@ -330,6 +341,8 @@ def type_of_python_value(value: Any) -> Optional[Type]:
         return STR
     if isinstance(value, bytes):
         return BYTES
+    if isinstance(value, bytearray):
+        return BYTEARRAY
     from .classes import class_type_of_instance
 
     instance_type = class_type_of_instance(value)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, FLOAT, INT, NONE, STR, ClassType, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -50,6 +50,10 @@ def _box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if is_any(t):
         return value
+    if t == BYTEARRAY:  # (held as a list of ints: an Any would take it for one)
+        from .bytearrays import unsupported
+
+        raise unsupported(b, "a bytearray held as an Any (or in a union)", node)
     if t == INT:
         return _prim(b, prims.BOX_INT, [value], node)
     if t == FLOAT:
@@ -81,7 +85,9 @@ def _holds_typed_objects(t: Type) -> bool:
 
     if isinstance(t, OptionalType):
         return _holds_typed_objects(t.item)
-    if isinstance(t, (ListType, SetType)):
+    from ..ir.types import DequeType
+
+    if isinstance(t, (ListType, SetType, DequeType)):
         return slot_kind(t.item) == KIND_OBJ
     if isinstance(t, DictType):
         return KIND_OBJ in (slot_kind(t.key), slot_kind(t.value))
@@ -111,8 +117,10 @@ def _component_types(t: Type) -> List[Type]:
     """t and every type inside it."""
     from ..ir.types import DictType, ListType, OptionalType, SetType, TupleType, VarTupleType
 
+    from ..ir.types import DequeType
+
     found = [t]
-    if isinstance(t, (ListType, SetType, OptionalType, VarTupleType)):
+    if isinstance(t, (ListType, SetType, OptionalType, VarTupleType, DequeType)):
         found += _component_types(t.item)
     elif isinstance(t, DictType):
         found += _component_types(t.key) + _component_types(t.value)
@@ -285,6 +293,13 @@ def isinstance_check(b: "FunctionBuilder", value: ops.Value, cls: type, node: as
     pyclass = original_class(cls)
     if pyclass is not None:
         return _is_instance(b, value, 0, info_for(pyclass).type.class_id, node)
+    import collections
+
+    flavours = {collections.Counter: 101, collections.OrderedDict: 102,
+                collections.defaultdict: 103, collections.deque: 13}  # (any.h's numbers)
+    for flavour, number in flavours.items():
+        if cls is flavour:
+            return _is_instance(b, value, number, 0, node)
     if cls in _TYPE_IDS:
         return _is_instance(b, value, _TYPE_IDS[cls], 0, node)
     return None

@@ -437,7 +437,14 @@ class FunctionBuilder:
             hint = _UNSUPPORTED_STATEMENT_HINTS.get(type(stmt), "supported statements: " +
                                                     _SUPPORTED_STATEMENTS)
             raise self.error(stmt, f"unsupported statement '{type(stmt).__name__}'", hint=hint)
-        method(stmt)
+        try:
+            method(stmt)
+        except CompileError as exc:
+            if exc.location is not None:
+                raise
+            # (raised where no node is known, e.g. a type refusing an item
+            # type: placed at the statement)
+            raise self.error(stmt, exc.message, exc.hint) from None
 
     def stmt_FunctionDef(self, stmt: ast.FunctionDef) -> None:
         from .closures import define
@@ -767,6 +774,10 @@ class FunctionBuilder:
         from .arrays import static_test
 
         known = static_test(self, stmt.test)
+        if known is None:
+            from .type_tests import static_type_test
+
+            known = static_type_test(self, stmt.test)
         if known is not None:  # decided by a type: only the branch taken is built
             self.statements(stmt.body if known else stmt.orelse)
             return

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, with_article, ANY, BOOL, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
+from ..ir.types import (is_any, with_article, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
                         FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
 from .annotations import (annotation_scope, is_callable_annotation, parameter_type,
                           type_from_annotation)
@@ -94,6 +94,14 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         written = _module("printing").stream_call(b, node, func)  # sys.stdout.write(s)
         if written is not None:
             return written
+        static = _module("stdlib").static_call(b, node)  # str.maketrans(...)
+        if static is not None:
+            return static
+        from . import stdlib_dispatch
+
+        standard = stdlib_dispatch.class_method_handler(b, func)  # OrderedDict.fromkeys(...)
+        if standard is not None:
+            return standard(b, node, func)
         unbound = _module("methods").unbound_method(b, func)  # str.lower(s)
         if unbound is not None:
             from .closures import call_value
@@ -127,6 +135,11 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         special = stdclasses.call(b, node, target)
     if special is not None:
         return special
+    from . import stdlib_dispatch
+
+    standard = stdlib_dispatch.call_handler(target)  # collections, itertools, functools, json
+    if standard is not None:
+        return standard(b, node, target)
     container_base = _bare_container_subclass(target)
     if container_base is not None:  # class OrderedCollection(list): pass
         target = container_base
@@ -136,6 +149,9 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
             return handler(b, node, target)
         with StaticCall(b, node, f"{target.__name__}()") as call:
             return handler(b, call, target)
+    built = _module("stdlib").call(b, node, target)  # random.X(...)
+    if built is not None:
+        return built
     if pyfuncs.is_pyfunc(target):
         return pyfuncs.call(b, node, target)
     json_calls = _module("json_calls")
@@ -256,6 +272,9 @@ def _method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribute) -> o
             return _builtin_method_call(b, call, func, receiver)
     from .classes import method_call
 
+    built = _module("stdlib").method_call(b, receiver, func.attr, node)  # random.Random
+    if built is not None:
+        return built
     return method_call(b, receiver, func.attr, node)
 
 
@@ -275,6 +294,8 @@ def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribu
         return special
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
+    if receiver.type == BYTEARRAY:
+        return _module("bytearrays").method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
         from . import arrays
 
@@ -386,7 +407,8 @@ def _check_lists_kept(b: "FunctionBuilder", node: ast.AST, pyfunc: types.Functio
 
 def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionType,
                     values: List[ops.Value], compile_time: Tuple[Type, ...] = (),
-                    checked: Optional[List[str]] = None) -> Tuple[List[ops.Value], List[Type]]:
+                    checked: Optional[List[str]] = None,
+                    inline: bool = False) -> Tuple[List[ops.Value], List[Type]]:
     """Bound argument values checked against and widened to pyfunc's
     annotations, with the parameter types they give (the annotation, or
     the argument's own type), after the `compile_time` ones.  An Optional
@@ -404,7 +426,8 @@ def typed_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionT
 
     for p, value in zip(params, values):
         where = node
-        check_passable(b, value, node)
+        if not inline:  # (a generator expands here: a function may read our locals)
+            check_passable(b, value, node)
         if p.name in annotations and is_callable_annotation(annotations[p.name]):
             if not isinstance(value.type, FunctionType):
                 raise b.error(where, f"argument '{p.name}' of {pyfunc.__name__}() must be a "
@@ -798,6 +821,8 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         from . import arrays
 
         return arrays.length(b, value, node)
+    if value.type == BYTEARRAY:
+        return b.emit(ops.Length(_module("bytearrays").items(b, value, node)))
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))
@@ -806,10 +831,14 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
 def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     """hash(x): Python's hash of the value (a class's __hash__ for instances)."""
     from .classes import call_special
-    from .strings import emit_prim
-    from ..ir.types import OptionalType, slot_kind
+    from .hashing import hash_frozenset, hash_value, is_frozenset_call
 
+    if len(node.args) == 1 and not node.keywords and is_frozenset_call(b, node.args[0]):
+        return hash_frozenset(b, node.args[0], node)
     (value,) = _positional(b, node, "hash", 1, 1)
+    if value.type == BYTEARRAY:
+        raise b.error(node, "hash() of a bytearray: unhashable type: 'bytearray' (TypeError in "
+                      "CPython)", hint="hash bytes(ba)")
     from .enums import hashed_as
 
     value = hashed_as(b, value)  # an enum member hashes as its name (its value for IntEnum)
@@ -819,9 +848,7 @@ def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             raise b.error(node, "__hash__ must return an int")
         minus_one = b.emit(ops.Compare("eq", special, ops.Constant(INT, -1)))
         return b.emit(ops.Select(minus_one, ops.Constant(INT, -2), special))
-    t = value.type
-    kind = slot_kind(t.item if isinstance(t, OptionalType) else t)
-    return emit_prim(b, prims.SLOT_HASH, [ops.Constant(INT, kind), value], node)
+    return hash_value(b, value, node)
 
 
 def _str(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
@@ -964,6 +991,12 @@ def _dict(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
                     or called_generator(b, node.args[0]):
                 return _dict_from_pairs(b, node)
             value = b.expr.value(node.args[0])
+            if isinstance(value.type, DictType) and type(value.type) is not DictType:
+                # dict(counter): a plain dict of its items
+                from ..ir.primitives_stdlib import DICT_PLAIN_COPY
+
+                return containers.prim(b, DICT_PLAIN_COPY, [value], node,
+                                       DictType(value.type.key, value.type.value))
             if isinstance(value.type, DictType):
                 return containers.prim(b, prims.DICT_COPY, [value], node, value.type)
             return _dict_from_pairs(b, node, value)
@@ -1167,7 +1200,7 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         return kind_test(b, value, classes_node, node, "isinstance")
     names = classes_node.elts if isinstance(classes_node, ast.Tuple) else [classes_node]
     by_class = {int: (INT, BOOL), float: (FLOAT,), bool: (BOOL,), str: (STR,), bytes: (BYTES,),
-                type(None): (NONE,)}
+                bytearray: (BYTEARRAY,), type(None): (NONE,)}
     container_classes = {list: ListType, dict: DictType, set: SetType, tuple: TupleType}
     dynamic: List[ops.Value] = []
     for name_node in names:
@@ -1184,6 +1217,13 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             continue
         if cls in by_class and value.type in by_class[cls]:
             return ops.Constant(BOOL, True)
+        from .stdlib_collections import isinstance_constant
+
+        known = isinstance_constant(cls, value.type)  # Counter, deque ...
+        if known is not None and not is_any(value.type):
+            if known:
+                return ops.Constant(BOOL, True)
+            continue
         if cls in container_classes and isinstance(value.type, container_classes[cls]):
             return ops.Constant(BOOL, True)
         from ..arrays import is_ndarray_class
@@ -1263,6 +1303,8 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.round): _round, id(builtins.int): _int, id(builtins.float): _float,
     id(builtins.bool): _bool, id(builtins.pow): _pow, id(builtins.hash): _hash,
     id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
+    id(builtins.bytearray): lambda b, node, target: _module('bytearrays').construct(b, node),
+    id(builtins.bytes): lambda b, node, target: _module('bytearrays').bytes_call(b, node),
 }
 
 

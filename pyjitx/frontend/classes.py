@@ -65,6 +65,12 @@ def class_attribute(pyclass: type, name: str) -> Optional[Tuple[type, Any]]:
     return None
 
 
+# modules whose classes compiled code uses through stand-ins (Counter, deque,
+# itertools' iterators, functools.partial, json's errors), never compiles
+_STANDARD_MODULES = frozenset({"collections", "_collections", "itertools", "functools",
+                               "json", "json.decoder", "json.encoder"})
+
+
 def original_class(obj: Any) -> Optional[type]:
     """The user class behind `obj` (a class, or the Python type that
     pyjitx.compile made of one), or None if obj is no compilable class."""
@@ -74,10 +80,15 @@ def original_class(obj: Any) -> Optional[type]:
         from ..stringio import StringIO
 
         obj = StringIO
+    from .stdlib import stand_in
+
+    obj = stand_in(obj)  # random.Random
     original = obj.__dict__.get("__pjx_class__")
     if original is not None:
         return original
     if obj.__module__ in ("builtins", "typing", "typing_extensions") or issubclass(obj, BaseException):
+        return None
+    if obj.__module__ in _STANDARD_MODULES:  # (stood in for: frontend/stdlib_*.py)
         return None
     if getattr(obj, "__pjx_instance_base__", False):
         return None

@@ -296,6 +296,9 @@ def function_value(b: "FunctionBuilder", node: FunctionNode, name: str = "<lambd
     outer = b.inline_frames[-1].fn.qualname if b.inline_frames else b.pyfunc.__qualname__
     fn.qualname = f"{outer}.<locals>.{'<lambda>' if isinstance(node, ast.Lambda) else fn.name}"
     fn.module = b.pyfunc.__module__
+    # where its names are looked up, should a generator expanded in this
+    # function call it (a lambda given to a generator: generators.py)
+    fn.definer = (b.pyfunc, b.source_map)
     # an SSA value like any other: two different functions reaching one
     # name make it a FunctionSetType
     return ops.Constant(fn.ref_type(), None)
@@ -317,6 +320,23 @@ def call(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
     if expand is not None:  # a method as a value (methods.MethodValue): its call
         return expand(b, node)
     values = given if given is not None else _arguments(b, fn, node)
+    definer = getattr(fn, "definer", None)
+    if definer is not None and definer[0] is not b.pyfunc:
+        # called inside a generator expanded in the function that defined
+        # it: its body reads that function's globals and its locals (which
+        # are this function's variables too)
+        saved = (b.pyfunc, b.source_map, b.locals)
+        b.pyfunc, b.source_map = definer
+        b.locals = set(b.locals) | fn.free_names
+        try:
+            return _expand(b, fn, node, values)
+        finally:
+            b.pyfunc, b.source_map, b.locals = saved
+    return _expand(b, fn, node, values)
+
+
+def _expand(b: "FunctionBuilder", fn: LocalFunction, node: ast.Call,
+            values: List[ops.Value]) -> ops.Value:
     b.inline_serial += 1  # per build, so that rebuilds name things alike
     serial = b.inline_serial
     own = bound_names(fn.node)

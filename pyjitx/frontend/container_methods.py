@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import (FLOAT, INT, NONE, UNKNOWN, DictType, ListType, SetType,
-                        TupleType, Type, VarTupleType, has_unknown, make_union,
+                        TupleType, Type, VarTupleType, dict_like, has_unknown, make_union,
                         with_article)
 from .containers import (ABSENT, _int_bool, _probe, append, as_list, coerce_item, hashable_leaf,
                          kind, learn_functions, learn_type, never_equal, new_list, prim)
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
                 node: ast.Call) -> ops.Value:
     t = receiver.type
+    from .stdlib_collections import flavoured, method_call as collections_method
+
+    if flavoured(t):  # Counter.most_common, deque.append ...; else the dict's
+        result = collections_method(b, receiver, name, node)
+        if result is not None:
+            return result
     receiver_node = node.func.value  # type: ignore[attr-defined]
     args = [b.expr.value(a) for a in node.args]
     kwargs = {kw.arg: kw.value for kw in node.keywords}
@@ -140,6 +146,14 @@ def sort_list(b: "FunctionBuilder", lst: ops.Value, kwargs: dict, node: ast.AST)
         check_sortable(b, lst, node)
         prim(b, prims.LIST_SORT, [lst, reverse], node)
         return
+    from .stdlib_functools import cmp_key, cmp_sorted
+
+    cmp = cmp_key(b, key_node)
+    if cmp is not None:  # key=functools.cmp_to_key(compare): a merge sort calling compare
+        ordered = cmp_sorted(b, lst, cmp, reverse, node)
+        prim(b, prims.LIST_CLEAR, [lst], node)
+        prim(b, prims.LIST_EXTEND, [lst, ordered], node)
+        return
     keys = _keys_of(b, lst, key_node, node)
     check_sortable(b, keys, node)
     prim(b, prims.LIST_SORT_KEYED, [lst, keys, reverse], node)
@@ -189,12 +203,12 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
     t: DictType = d.type
     none = ops.Constant(NONE, None)
     if has_unknown(t) and name in ("setdefault",) and len(args) == 2:
-        learn_type(b, receiver_node, DictType(args[0].type, args[1].type), node)
+        learn_type(b, receiver_node, dict_like(t, args[0].type, args[1].type), node)
     if name == "get":
         _arity(b, node, "get", args, 1, 2)
         if len(args) == 2 and t.value == UNKNOWN:  # counts.get(w, 0) on `counts = {}`
-            learn_type(b, receiver_node, DictType(t.key if t.key != UNKNOWN else args[0].type,
-                                                  args[1].type), node)
+            learn_type(b, receiver_node, dict_like(t, t.key if t.key != UNKNOWN else args[0].type,
+                                                   args[1].type), node)
         probe = _probe(b, args[0], t.key, node)
         if len(args) == 1 and t.value != NONE:
             # the value or None: an Optional (boxed, for scalar values)
@@ -236,7 +250,8 @@ def _dict_method(b, d, receiver_node, name, args, node) -> ops.Value:
         return prim(b, prims.DICT_POPITEM_TUPLE, [d], node, TupleType((t.key, t.value)))
     if name == "update":
         _arity(b, node, "update", args, 1, 1)
-        if args[0].type != t:
+        if args[0].type != t and not (isinstance(args[0].type, DictType) and (
+                args[0].type.key, args[0].type.value) == (t.key, t.value)):
             if has_unknown(t):
                 learn_type(b, receiver_node, args[0].type, node)
             raise b.error(node, f"cannot update {t} with {args[0].type}")

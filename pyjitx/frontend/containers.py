@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
-                        FunctionSetType, FunctionType, ListType, NDArrayType, SetType, TupleType, Type,
-                        VarTupleType, OptionalType, function_set, has_unknown, holds_functions, slot_kind,
-                        unify,
-                        with_article)
+from ..ir.types import (is_any, join, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+                        DequeType, FunctionSetType, FunctionType, ListType, NDArrayType, SetType,
+                        TupleType, Type, VarTupleType, OptionalType, dict_like, function_set,
+                        has_unknown, holds_functions, slot_kind, unify, with_article)
 from .session import Retry
 
 if TYPE_CHECKING:
@@ -68,13 +67,19 @@ def kind(t: Type) -> ops.Constant:
 
 
 def fresh_container(value: ops.Value) -> bool:
-    return isinstance(value, ops.PrimitiveCall) and value.primitive in (
-        prims.LIST_NEW, prims.DICT_NEW, prims.SET_NEW)
+    from .stdlib_collections import fresh_primitives
+
+    return isinstance(value, ops.PrimitiveCall) and (value.primitive in (
+        prims.LIST_NEW, prims.DICT_NEW, prims.SET_NEW) or value.primitive in fresh_primitives())
 
 
 def retype_fresh(value: ops.Value, to: Type) -> ops.Value:
     """An empty literal whose item type was unknown, given its real type."""
     assert isinstance(value, ops.PrimitiveCall)
+    from .stdlib_collections import retype
+
+    if retype(value, to):  # Counter(), deque(), defaultdict(list) ...
+        return value
     value.type = to
     if isinstance(to, (ListType, SetType)):
         value.operands[0] = kind(to.item)
@@ -124,6 +129,9 @@ def learn_type(b: "FunctionBuilder", receiver_node: ast.AST, learned: Type,
     if isinstance(receiver_node, ast.Name) and receiver_node.id in b.locals:
         b.var_types[receiver_node.id] = learned
         raise Retry()
+    from .stdlib_collections import learn_through
+
+    learn_through(b, receiver_node, learned, node)  # d[k].append(x) of d = defaultdict(list)
     raise b.error(node, "cannot infer the item type of this empty container",
                   hint="annotate the variable, e.g. 'xs: List[int] = []'")
 
@@ -432,6 +440,15 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if isinstance(t, ListType):
         return value
+    if t == BYTEARRAY:  # (the same object, as the List[int] it is held as)
+        from .bytearrays import items
+
+        return items(b, value, node)
+    from .generators import collect, lazy_of
+
+    lazy = lazy_of(value)
+    if lazy is not None:  # a generator call given to a stand-in: its items
+        return collect(b, lazy.pyfunc, lazy.args, node)
     if is_any(t):  # its items as a new List[Any] (as `for x in value` iterates)
         from . import anys
 
@@ -439,6 +456,10 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     if isinstance(t, (DictType, SetType)):
         item = t.key if isinstance(t, DictType) else t.item
         return prim(b, prims.DICT_KEYS, [value], node, ListType(item))
+    if isinstance(t, DequeType):  # its items, read in place
+        from .stdlib_collections import deque_view
+
+        return deque_view(b, value)
     if t in (STR,) or isinstance(t, (TupleType, VarTupleType)):
         from .loops import build_for
 
@@ -454,7 +475,7 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
 
 
 def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
-    if isinstance(t, (ListType, SetType, VarTupleType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, DequeType)):
         return t.item
     if isinstance(t, DictType):
         return t.key
@@ -479,6 +500,11 @@ def item_type(b: "FunctionBuilder", t: Type, node: ast.AST) -> Type:
 
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
            node: ast.AST) -> Optional[ops.Value]:
+    from . import stdlib_collections
+
+    done = stdlib_collections.binary(b, op, left, right, node)  # Counter +, deque * ...
+    if done is not None:
+        return done
     lt, rt = left.type, right.type
     if isinstance(node, ast.AugAssign):
         result = _inplace(b, op, left, right, node)
@@ -574,6 +600,11 @@ def _inplace(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
 
 def compare(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value,
             node: ast.AST) -> Optional[ops.Value]:
+    from . import stdlib_collections
+
+    done = stdlib_collections.compare(b, op, left, right, node)  # Counter ==, deque < ...
+    if done is not None:
+        return done
     lt, rt = left.type, right.type
     if _is_tuple(lt) and _is_tuple(rt) and type(lt) is not type(rt):
         rt = lt  # a fixed and a variable-length tuple compare item by item
@@ -615,6 +646,10 @@ def _int_bool(b: "FunctionBuilder", value: ops.Value) -> ops.Value:
 
 def contains(b: "FunctionBuilder", item: ops.Value, container: ops.Value,
              node: ast.AST) -> ops.Value:
+    if isinstance(container.type, DequeType):
+        from .stdlib_collections import deque_view
+
+        container = deque_view(b, container)
     t = container.type
     if isinstance(t, ListType):
         if t.item == UNKNOWN:
@@ -712,6 +747,12 @@ def subscript(b: "FunctionBuilder", value: ops.Value, node: ast.Subscript) -> op
     from .strings import slice_bounds
 
     t = value.type
+    from . import stdlib_collections
+
+    if stdlib_collections.flavoured(t):  # c[k] (0 when missing), dq[i] ...
+        found = stdlib_collections.subscript(b, value, node)
+        if found is not None:
+            return found
     if isinstance(node.slice, ast.Slice):
         bounds = slice_bounds(b, node.slice)
         if isinstance(t, ListType):
@@ -768,6 +809,11 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
 
         arrays.store_subscript(b, container, target, value)
         return
+    if t == BYTEARRAY:
+        from . import bytearrays
+
+        bytearrays.store_subscript(b, container, target, value)
+        return
     if is_any(t):
         from . import anys
 
@@ -783,6 +829,10 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
             raise b.error(target.slice, "slices of instances are not supported")
         require_special(b, container, "__setitem__", [b.expr.value(target.slice), value], target,
                         f"'{t}' object does not support item assignment")
+        return
+    from . import stdlib_collections
+
+    if stdlib_collections.store_subscript(b, container, target, value):  # dq[i] = v
         return
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
@@ -804,10 +854,10 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
     if isinstance(t, DictType):
         key = b.expr.value(target.slice)
         if has_unknown(t):
-            learn_type(b, target.value, DictType(unify(t.key, key.type) or key.type,
-                                                 unify(t.value, value.type) or value.type), target)
-        learn_functions(b, target.value, t.key, key, lambda k: DictType(k, t.value), target)
-        learn_functions(b, target.value, t.value, value, lambda v: DictType(t.key, v), target)
+            learn_type(b, target.value, dict_like(t, unify(t.key, key.type) or key.type,
+                                                  unify(t.value, value.type) or value.type), target)
+        learn_functions(b, target.value, t.key, key, lambda k: dict_like(t, k, t.value), target)
+        learn_functions(b, target.value, t.value, value, lambda v: dict_like(t, t.key, v), target)
         prim(b, prims.DICT_SETITEM, [container, coerce_item(b, key, t.key, target.slice, "this dict"),
                                      coerce_item(b, value, t.value, target, "this dict")], target)
         return
@@ -819,10 +869,19 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
 
     container = b.expr.value(target.value)
     t = container.type
+    if t == BYTEARRAY:
+        from . import bytearrays
+
+        bytearrays.delete_subscript(b, container, target)
+        return
     if is_any(t):
         from . import anys
 
         anys.delete(b, container, target.slice, target)
+        return
+    from . import stdlib_collections
+
+    if stdlib_collections.delete_subscript(b, container, target):  # del dq[i], del c[k]
         return
     if isinstance(t, ListType):
         if isinstance(target.slice, ast.Slice):
@@ -901,6 +960,18 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
 
         arrays.augmented_item(b, container, stmt)
         return
+    if t == BYTEARRAY:  # ba[i] += v: the byte read, changed, checked and stored
+        key = _index(b, target.slice, "bytearray")
+        current = prim(b, prims.BYTEARRAY_GETITEM, [container, key], target, INT)
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
+        if result.type not in (INT, BOOL):
+            raise b.error(stmt, f"a bytearray item takes an int, not {with_article(result.type)}")
+        prim(b, prims.BYTEARRAY_SETITEM, [container, key, b.expr.coerce(result, INT, stmt)], stmt)
+        return
+    from . import stdlib_collections
+
+    if stdlib_collections.augmented_item(b, stmt, container):  # c[w] += 1 ...
+        return
     if isinstance(t, ListType):
         key = _index(b, target.slice, "list")
         current = prim(b, prims.LIST_GET, [container, key], target, t.item)
@@ -912,7 +983,7 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
         key = b.expr.value(target.slice)
         if has_unknown(t):
             increment = b.expr.value(stmt.value)
-            learn_type(b, target.value, DictType(key.type, increment.type), target)
+            learn_type(b, target.value, dict_like(t, key.type, increment.type), target)
         key = coerce_item(b, key, t.key, target.slice, "this dict")
         current = prim(b, prims.DICT_GETITEM, [container, key], target, t.value)
         result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTES, EXCEPTION, EXCEPTION_CLASS, EnumType,
+from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS, EnumType,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify, DictType, ListType, SetType)
@@ -180,6 +180,11 @@ class ExpressionBuilder:
                 from . import arrays
 
                 return arrays.attribute(self.b, value, node)
+            from . import stdlib_collections
+
+            read = stdlib_collections.attribute(self.b, value, node)  # dq.maxlen
+            if read is not None:
+                return read
             if is_any(value.type):
                 from . import anys
 
@@ -227,6 +232,10 @@ class ExpressionBuilder:
             return arrays.subscript(self.b, value, node)
         if value.type in (STR, BYTES):
             return strings.subscript(self.b, value, node)
+        if value.type == BYTEARRAY:
+            from . import bytearrays
+
+            return bytearrays.subscript(self.b, value, node)
         if is_any(value.type):
             from . import anys
 
@@ -341,6 +350,11 @@ class ExpressionBuilder:
 
             symbol = {ast.UAdd: "pos", ast.USub: "neg", ast.Invert: "invert"}[type(node.op)]
             return operators.unary(self.b, symbol, operand, node)
+        from . import stdlib_collections
+
+        counted = stdlib_collections.unary(self.b, node.op, operand, node)  # +c, -c
+        if counted is not None:
+            return counted
         if operand.type == BOOL:
             operand = self.coerce(operand, INT, node)
         if operand.type not in (INT, FLOAT):
@@ -639,6 +653,10 @@ class ExpressionBuilder:
             return truthy(self.b, value, node)
         if value.type in (EXCEPTION, EXCEPTION_CLASS) or isinstance(value.type, FunctionType):
             return ops.Constant(BOOL, True)  # as any object without __bool__/__len__
+        if value.type == BYTEARRAY:
+            from . import bytearrays, strings
+
+            return strings.truthy(self.b, bytearrays.items(self.b, value, node))
         if value.type.is_refcounted:
             from . import strings
 
@@ -698,6 +716,10 @@ class ExpressionBuilder:
             if containers.fresh_container(value) and unify(value.type, to) == to:
                 return containers.retype_fresh(value, to)
             if same_representation(value.type, to):  # List[Union[...]] as List[Any]
+                return self.emit(ops.OptionalOp("wrap", value, to))
+            from .stdlib_collections import compatible
+
+            if compatible(value.type, to):  # a Counter held as a Dict[str, int]
                 return self.emit(ops.OptionalOp("wrap", value, to))
             if isinstance(value.type, TupleType) and isinstance(to, (TupleType, VarTupleType)):
                 # a tuple is immutable: one of other item types is a new
@@ -770,11 +792,35 @@ class ExpressionBuilder:
             return self.emit(ops.PrimitiveCall(prims.FLOAT_POW, [left, right]))
         return self.emit(ops.FloatArith(op, left, right))
 
+    def _bytearray_compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
+                           node: ast.AST) -> ops.Value:
+        from . import bytearrays
+
+        if isinstance(op_node, (ast.In, ast.NotIn)) and (
+                right.type == BYTEARRAY or (left.type == BYTEARRAY and right.type == BYTES)):
+            found = bytearrays.contains(self.b, left, right, node)
+            return found if isinstance(op_node, ast.In) else self.emit(ops.Unary("bool_not", found))
+        op = _COMPARES.get(type(op_node))
+        result = None if op is None else bytearrays.compare(self.b, op, left, right, node)
+        if result is None:
+            raise self.error(node, f"'{type(op_node).__name__}' between '{left.type}' and "
+                             f"'{right.type}' is not supported in compiled code",
+                             hint=bytearrays.HINT)
+        return result
+
     def _object_binary(self, op: str, left: ops.Value, right: ops.Value,
                        node: ast.AST) -> ops.Value:
         from . import strings
 
         result = None
+        if BYTEARRAY in (left.type, right.type):
+            from . import bytearrays
+
+            result = bytearrays.binary(self.b, op, left, right, node)
+            if result is None:
+                raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                                 f"'{left.type}' and '{right.type}'", hint=bytearrays.HINT)
+            return result
         if STR in (left.type, right.type) or BYTES in (left.type, right.type):
             result = strings.binary(self.b, op, left, right, node)
         if result is None:
@@ -799,6 +845,8 @@ class ExpressionBuilder:
 
     def compare(self, op_node: ast.cmpop, left: ops.Value, right: ops.Value,
                 node: ast.AST) -> ops.Value:
+        if BYTEARRAY in (left.type, right.type):
+            return self._bytearray_compare(op_node, left, right, node)
         if isinstance(left.type, NDArrayType) or isinstance(right.type, NDArrayType):
             from . import arrays
 

@@ -81,6 +81,11 @@ def called_generator(b: "FunctionBuilder", node: ast.expr) -> Optional[types.Fun
     if not isinstance(node, ast.Call):
         return None
     func = node.func
+    from .stdlib_dispatch import generator_for
+
+    standard = generator_for(b, node)  # itertools.islice(...), chain.from_iterable(...)
+    if standard is not None:
+        return standard
     if isinstance(func, ast.Name):
         if func.id in b.locals or func.id in b.lambda_bindings or func.id.startswith("."):
             return None
@@ -93,6 +98,9 @@ def called_generator(b: "FunctionBuilder", node: ast.expr) -> Optional[types.Fun
         target = target.__func__
     if _is_dispatcher(target):
         target = target.py_func
+    from .stdlib import stand_in_function
+
+    target = stand_in_function(target)  # heapq.merge
     return target if is_generator_function(target) else None
 
 
@@ -297,10 +305,84 @@ def _as_element(b: "FunctionBuilder", expansion: Expansion, value: ops.Value,
 
 
 def call_arguments(b: "FunctionBuilder", call: ast.Call, pyfunc: types.FunctionType) -> List[ops.Value]:
-    """The argument values of a generator call, as its annotations type them."""
+    """The argument values of a generator call, as its annotations type them.
+    A function value may read the caller's locals: the generator expands in
+    the caller (closures.call reads them there).  The standard library's
+    stand-ins (pyjitx/stdlib) also take generator calls, each iterated where
+    the stand-in iterates its parameter (LazyIterable)."""
     from .calls import bind_arguments, typed_arguments
 
-    return typed_arguments(b, call, pyfunc, bind_arguments(b, call, pyfunc))[0]
+    if _is_stand_in(pyfunc):
+        call = _lazy_arguments(b, call)
+    return typed_arguments(b, call, pyfunc, bind_arguments(b, call, pyfunc), inline=True)[0]
+
+
+def _is_stand_in(pyfunc: Any) -> bool:
+    return getattr(pyfunc, "__module__", "").startswith("pyjitx.stdlib.")
+
+
+class LazyIterable:
+    """A generator call passed to a stand-in generator: its function and
+    argument values, evaluated where the call is (as Python evaluates a
+    generator's arguments when it is made); expanded where the stand-in
+    iterates the parameter it is bound to, once (the stand-ins iterate
+    each such parameter once, as an iterator is iterated once)."""
+
+    def __init__(self, b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.Value],
+                 node: ast.AST) -> None:
+        from ..ir.types import LazyIterType
+        from .closures import _REGISTRY
+
+        # the key, so the type, must be the same in each rebuild of the
+        # function (a new one each time would never let its types settle):
+        # numbered per build, in the function being built (another function
+        # compiled meanwhile numbers its own)
+        b.lazy_serial = getattr(b, "lazy_serial", 0) + 1
+        key = -(((id(b.pyfunc) & 0xFFFFFFFFFF) << 20) | b.lazy_serial)
+        self.pyfunc, self.args, self.node = pyfunc, args, node
+        self.type = LazyIterType(pyfunc.__name__, key)
+        _REGISTRY[self.type.key] = self
+
+
+def lazy_of(value: ops.Value) -> Optional[LazyIterable]:
+    """The generator call a value stands for (a stand-in's parameter), or None."""
+    from ..ir.types import LazyIterType
+    from .closures import _REGISTRY
+
+    if isinstance(value.type, LazyIterType):
+        return _REGISTRY.get(value.type.key)
+    return None
+
+
+def _lazy_arguments(b: "FunctionBuilder", call: ast.Call) -> ast.Call:
+    """The call with each argument that is a generator call replaced by a
+    name bound to its LazyIterable (a copy: the node stays as written)."""
+    args = []
+    changed = False
+    from .stdlib_functools import function_node
+
+    for arg in call.args:
+        generator = called_generator(b, arg) if not isinstance(arg, ast.Starred) else None
+        if generator is None:
+            # (operator.add, max: the lambda they are, as function values)
+            as_function = function_node(b, arg) if not isinstance(arg, ast.Starred) else arg
+            changed = changed or as_function is not arg
+            args.append(as_function)
+            continue
+        lazy = LazyIterable(b, generator, call_arguments(b, arg, generator), arg)
+        name = f".lazy{-lazy.type.key}"
+        b.lambda_bindings[name] = ops.Constant(lazy.type, None)
+        args.append(ast.copy_location(ast.Name(id=name, ctx=ast.Load()), arg))
+        changed = True
+    keywords = []
+    for kw in call.keywords:  # accumulate(xs, func=operator.add)
+        as_function = function_node(b, kw.value) if kw.arg is not None else kw.value
+        changed = changed or as_function is not kw.value
+        keywords.append(kw if as_function is kw.value else
+                        ast.copy_location(ast.keyword(arg=kw.arg, value=as_function), kw))
+    if not changed:
+        return call
+    return ast.copy_location(ast.Call(func=call.func, args=args, keywords=keywords), call)
 
 
 def collect(b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.Value],

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, BOOL, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
+from ..ir.types import (is_any, BOOL, BYTEARRAY, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -100,17 +100,40 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         call = iter_node
         if not call.args or call.keywords:
             raise b.error(call, "zip() takes one or more iterables")
-        seqs = [_sequence(b, b.expr.iterable(a), a) for a in call.args]
+        from .stdlib_itertools import zip_argument
+
+        # count(...) and repeat(x) never end: their items come from the
+        # position, and the other iterables say when zip stops
+        endless = [zip_argument(b, a) for a in call.args]
+        if all(e is not None for e in endless):
+            raise b.error(call, "zip() of only count() and repeat() never ends, which compiled "
+                          "code does not loop over here",
+                          hint="zip them with a list or string, or use islice(...)")
+        for e, a in zip(endless, call.args):
+            if e is not None and e[0] == "count" and not all(
+                    v.type == INT for v in e[1]):
+                raise b.error(a, "count() in zip() takes int start and step here",
+                              hint="use count() of ints, or a range")
+        seqs = [None if e is not None else _sequence(b, b.expr.iterable(a), a)
+                for e, a in zip(endless, call.args)]
+        finite = [seq for seq in seqs if seq is not None]
 
         def length() -> ops.Value:
-            n = b.emit(ops.Length(seqs[0]))
-            for seq in seqs[1:]:
+            n = b.emit(ops.Length(finite[0]))
+            for seq in finite[1:]:
                 m = b.emit(ops.Length(seq))
                 n = b.emit(ops.Select(b.emit(ops.Compare("lt", m, n)), m, n))
             return n
 
+        def endless_item(e: Any, k: ops.Value) -> ops.Value:
+            if e[0] == "repeat":
+                return e[1]
+            start, step = e[1]
+            return b.emit(ops.IntArith("add", start, b.emit(ops.IntArith("mul", k, step))))
+
         def assign(k: ops.Value) -> None:
-            items = [_item(b, seq, k, node) for seq in seqs]
+            items = [_item(b, seq, k, node) if seq is not None else endless_item(e, k)
+                     for seq, e in zip(seqs, endless)]
             if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(items) \
                     and not any(isinstance(e, ast.Starred) for e in target.elts):
                 for sub, item in zip(target.elts, items):
@@ -147,6 +170,13 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         b.expr.iterable(iter_node), iter_node, "'NoneType' object is not iterable")
     if isinstance(value.type, (DictType, SetType)) and iterable is None:
         _dict_loop(b, value, "keys", target, body_fn, orelse, node)
+        return
+    from .generators import lazy_of, loop_over
+
+    lazy = lazy_of(value)
+    if lazy is not None:  # a stand-in's parameter bound to a generator call: expanded here
+        loop_over(b, lazy.pyfunc, lazy.args, lazy.node, lambda item: assign_target(b, target, item),
+                  body_fn, orelse)
         return
     if isinstance(value.type, ClassType):  # for x in obj: its __iter__
         from .classes import iterate
@@ -300,10 +330,18 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
     t = value.type
     if isinstance(t, (DictType, SetType)):
         return containers.as_list(b, value, node)
+    from .stdlib_collections import DequeType, deque_view
+
+    if isinstance(t, DequeType):  # its items, in place
+        return deque_view(b, value)
     if is_any(t):  # its items, as a List[Any]
         from . import anys
 
         return anys.items(b, value, node)
+    if t == BYTEARRAY:  # its bytes as the List[int] it is held as (re-read each step)
+        from .bytearrays import items
+
+        return items(b, value, node)
     if isinstance(t, (ListType, TupleType, VarTupleType)) or t in (STR, BYTES):
         if isinstance(t, ListType) and t.item == UNKNOWN:
             raise b.error(node, "cannot infer the item type of this empty list",

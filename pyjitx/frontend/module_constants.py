@@ -36,7 +36,9 @@ from .source import synthesised_function
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
 
-CONTAINERS = (list, dict, set, frozenset, tuple)
+import collections
+
+CONTAINERS = (list, dict, set, frozenset, tuple, collections.deque)
 # a longer tuple of one item type is a Tuple[T, ...] (an index into it is
 # then one operation whatever the position, and its type stays small)
 _FIXED_TUPLE_MAX = 8
@@ -178,9 +180,15 @@ def value_type(b: "FunctionBuilder", value: Any, node: ast.AST, name: str, seen:
             return VarTupleType(items[0])
         return TupleType(tuple(items))
     if isinstance(value, dict):
-        return DictType(_items_type(b, value.keys(), node, name, seen),
-                        _items_type(b, value.values(), node, name, seen))
+        from .stdlib_collections import captured_dict_type
+
+        return captured_dict_type(b, value, _items_type(b, value.keys(), node, name, seen),
+                                  _items_type(b, value.values(), node, name, seen), node, name)
     item = _items_type(b, value, node, name, seen)
+    if isinstance(value, collections.deque):
+        from ..ir.types import DequeType
+
+        return DequeType(item)
     return ListType(item) if isinstance(value, list) else SetType(item)
 
 
@@ -282,8 +290,18 @@ class _SourceWriter:
             return f"({inner},)" if len(value) == 1 else f"({inner})"
         if isinstance(value, dict):
             kt, vt = (t.key, t.value) if isinstance(t, DictType) else (None, None)
-            return "{" + ", ".join(f"{self.literal(k, kt)}: {self.literal(v, vt)}"
+            text = "{" + ", ".join(f"{self.literal(k, kt)}: {self.literal(v, vt)}"
                                    for k, v in value.items()) + "}"
+            if type(value) is dict:
+                return text
+            from .stdlib_collections import captured_source
+
+            return captured_source(self.scope, value, text)
+        if isinstance(value, collections.deque):
+            from .stdlib_collections import captured_source
+
+            return captured_source(self.scope, value,
+                                   "[" + ", ".join(self.literal(v) for v in value) + "]")
         item = t.item if isinstance(t, (ListType, SetType)) else None
         if isinstance(value, (set, frozenset)):
             if not value:

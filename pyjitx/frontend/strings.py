@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, Type, with_article
+from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -147,6 +147,11 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
         return str_format(b, receiver, node)
     spec = table.get(name)
     if spec is None:
+        from .stdlib import str_method
+
+        built = str_method(b, receiver, name, node)  # removeprefix, translate, ...
+        if built is not None:
+            return built
         raise b.error(node.func, f"'{receiver.type}' object has no method '{name}' in compiled "
                       "code", hint=f"supported: {', '.join(sorted(table))}")
     args = bind_arguments(b, f"{receiver.type}.{name}", spec.params, node)
@@ -252,6 +257,8 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     """str(value)."""
     _no_array_text(b, value, node)
     t = value.type
+    if t == BYTEARRAY:
+        return to_repr(b, value, node)
     if t == STR:
         return value
     if t == INT:
@@ -285,6 +292,8 @@ def _slot_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, prim) -> o
 def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     _no_array_text(b, value, node)
     t = value.type
+    if t == BYTEARRAY:
+        return emit_prim(b, prims.BYTEARRAY_REPR, [value], node)
     if t == STR:
         return emit_prim(b, prims.STR_REPR, [value], node)
     if t in (INT, FLOAT, BOOL, NONE):
@@ -335,6 +344,12 @@ def format_value(b: "FunctionBuilder", value: ops.Value, spec: ops.Value,
         return emit_prim(b, prims.FORMAT_BOOL, [b.expr.coerce(value, INT, node), spec], node)
     if t == STR:
         return emit_prim(b, prims.FORMAT_STR, [value, spec], node)
+    if t == BYTEARRAY:  # (object.__format__: only the empty spec)
+        if isinstance(spec, ops.Constant) and spec.value == "":
+            return to_str(b, value, node)
+        raise b.error(node, "a format spec for a bytearray is not supported in compiled code "
+                      "(TypeError: unsupported format string passed to bytearray.__format__ "
+                      "in CPython)", hint="format repr(ba) or bytes(ba).hex()")
     return emit_prim(b, prims.FORMAT_STR, [to_str(b, value, node), spec], node)
 
 

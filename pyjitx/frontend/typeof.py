@@ -109,6 +109,10 @@ def _candidates_of(b: "FunctionBuilder", t: Type, value: ops.Value, node: ast.AS
     std = class_of_type(t)  # an enum member's class, a named tuple's
     if std is not None:
         return std, []
+    from .stdlib_collections import python_class
+
+    if python_class(t) is not None:  # Counter, deque ...
+        return python_class(t), []
     for kind, name in ((ListType, "list"), (DictType, "dict"), (SetType, "set"),
                        ((TupleType, VarTupleType), "tuple")):
         if isinstance(t, kind):

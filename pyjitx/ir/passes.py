@@ -284,6 +284,8 @@ def mark_call_cycles(module: Module) -> None:
                 fn.cycle = number
 
 
+from . import primitives_stdlib as _stdlib_primitives  # noqa: E402
+
 # Primitives that change their first argument (a container) in place.
 MUTATORS = frozenset({
     "list_append", "list_set", "list_delitem", "list_insert", "list_pop", "list_remove",
@@ -294,11 +296,14 @@ MUTATORS = frozenset({
     "set_add", "set_discard", "set_remove", "set_pop", "set_clear", "set_update",
     "set_update_list", "set_intersection_update", "set_difference_update",
     "set_symmetric_difference_update",
+    # bytearray (a list of ints, bytearray.h)
+    "bytearray_setitem", "bytearray_delitem", "bytearray_append", "bytearray_pop", "bytearray_extend_ints",
+    "bytearray_extend_bytes",
     # through an Any (any.h): the container is its first Any operand
     # (any_method's is its second, after the method number: counted as
     # "stored into a container" below, which marks it all the same)
     "any_setitem", "any_method", "any_setslice", "any_delslice", "any_delitem",
-})
+}) | _stdlib_primitives.MUTATORS
 
 
 # The list/dict/set/tuple methods that change nothing (anys.CONTAINER_METHODS).
@@ -320,7 +325,7 @@ def _reads_only(op) -> bool:
 
 
 # Primitives whose result is their first operand's object itself.
-_ALIASING = frozenset({"any_box_container", "any_cast"})
+_ALIASING = frozenset({"any_box_container", "any_cast", "bytearray_view", "bytearray_of_items"})
 
 
 def mutated_params(fn: Function) -> Set[str]:
@@ -333,8 +338,8 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, OptionalOp, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import (BYTES, STR, DictType, ListType, OptionalType, SetType, TupleType,
-                        VarTupleType, is_any)
+    from .types import (BYTEARRAY, BYTES, STR, DequeType, DictType, ListType, OptionalType, SetType,
+                        TupleType, VarTupleType, is_any)
 
     def holds_containers(t) -> bool:
         """May a container the function reaches through t, other than t
@@ -344,22 +349,23 @@ def mutated_params(fn: Function) -> Set[str]:
         if is_any(t):  # may be a list of lists
             return True
         if isinstance(t, OptionalType):
-            return isinstance(t.item, (ListType, SetType, DictType)) or holds_containers(t.item)
+            return isinstance(t.item, (ListType, SetType, DictType, DequeType)) or \
+                holds_containers(t.item)
         if isinstance(t, TupleType):
             return any(is_or_holds(item) for item in t.items)
         if isinstance(t, VarTupleType):
             return is_or_holds(t.item)
         item = t.value if isinstance(t, DictType) else getattr(t, "item", None)
-        if not isinstance(t, (ListType, SetType, DictType)):
+        if not isinstance(t, (ListType, SetType, DictType, DequeType)):
             return False
         return item.is_refcounted and item not in (STR, BYTES)
 
     def is_or_holds(t) -> bool:
-        return isinstance(t, (ListType, SetType, DictType)) or holds_containers(t)
+        return isinstance(t, (ListType, SetType, DictType, DequeType)) or holds_containers(t)
 
     params = {p: p.name for p in fn.entry.params
               if isinstance(p.type, (ListType, DictType, SetType, TupleType, VarTupleType,
-                                     OptionalType)) or is_any(p.type)}
+                                     OptionalType, DequeType)) or is_any(p.type) or p.type == BYTEARRAY}
     # values that are a parameter's object under another type: wrapped in an
     # Optional or an Any, cast back (`y: Any = xs; y.append(1)` changes xs)
     changed = True
@@ -415,7 +421,7 @@ def mutated_params(fn: Function) -> Set[str]:
 # keep every item alive.
 _ITEM_DROPPING = frozenset(name for name in MUTATORS if name.startswith(("list_", "any_"))) - {
     "list_append", "list_extend", "list_insert", "list_sort", "list_sort_keyed",
-    "list_reverse"}
+    "list_reverse"} | _stdlib_primitives.ITEM_DROPPING
 
 
 def borrow_loop_items(fn: Function) -> None:

@@ -443,7 +443,10 @@ CONTAINER_METHODS = {name: number for number, name in enumerate((
     "append", "extend", "insert", "pop", "remove", "index", "count", "clear", "reverse", "copy",
     "sort", "get", "keys", "values", "items", "popitem", "setdefault", "update", "add", "discard",
     "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
-    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update"))}
+    "isdisjoint", "intersection_update", "difference_update", "symmetric_difference_update",
+    # collections' (deque, Counter, OrderedDict)
+    "appendleft", "popleft", "extendleft", "rotate", "subtract", "most_common", "elements",
+    "total", "move_to_end"))}
 ANY_METHOD = _p("any_method", (I32, _ANY, I32, _ANY, _ANY, _ANY), _ANY, convention="status")
 # slices: bounds as ints, ABSENT_INT for an omitted one
 ANY_GETSLICE = _p("any_getslice", (_ANY, INT, INT, INT), _ANY, convention="status")
@@ -497,3 +500,68 @@ ND_INPLACE_FLOAT = _p("ndarray_inplace_float", (I32, OBJ, FLOAT), NONE, "status"
 ND_REDUCE_INT = _p("ndarray_reduce_int", (I32, OBJ), INT, "status")
 ND_REDUCE_FLOAT = _p("ndarray_reduce_float", (I32, OBJ), FLOAT, "status")
 ND_REDUCE_AXIS = _p("ndarray_reduce_axis", (I32, OBJ, INT), OBJ)
+
+# hash() with CPython's values (libruntime/pyhash.c, hash.h): keyed by the
+# interpreter's hash secret, unlike the dicts' own hash (SLOT_HASH)
+PY_HASH = primitive("py_hash", "pjx_py_hash", (I32, SLOT), INT, convention="status")
+PY_HASH_FROZENSET = _p("py_hash_frozenset", (OBJ,), INT, "status")
+
+# the random module's generator (libruntime/random.c, random.h): each takes
+# a state list (List[int]); pyjitx/stdlib_random.py names them _mt_*
+RANDOM = {
+    "_mt_global": _p("random_global", (), ListType(INT)),
+    "_mt_seed_int": _p("random_seed_int", (OBJ, INT), NONE, "status"),
+    "_mt_seed_uint": _p("random_seed_uint", (OBJ, INT), NONE, "status"),
+    "_mt_seed_bytes": _p("random_seed_bytes", (OBJ, BYTES), NONE, "status"),
+    "_mt_seed_v1": _p("random_seed_v1", (OBJ, STR), NONE, "status"),
+    "_mt_seed_urandom": _p("random_seed_urandom", (OBJ,), NONE, "status"),
+    "_mt_random": _p("random_random", (OBJ,), FLOAT, "status"),
+    "_mt_getrandbits": _p("random_getrandbits", (OBJ, INT), INT, "status"),
+    "_mt_randbelow": _p("random_randbelow", (OBJ, INT), INT, "status"),
+    "_mt_randrange": _p("random_randrange", (OBJ, INT, INT, INT, INT), INT, "status"),
+    "_mt_randint": _p("random_randint", (OBJ, INT, INT, INT), INT, "status"),
+    "_mt_gauss": _p("random_gauss", (OBJ,), FLOAT, "status"),
+    "_mt_has_gauss": _p("random_has_gauss", (OBJ,), BOOL, "status"),
+    "_mt_gauss_next": _p("random_gauss_next", (OBJ,), FLOAT, "status"),
+    "_mt_set_gauss_next": _p("random_set_gauss_next", (OBJ, BOOL, FLOAT), NONE, "status"),
+    "_mt_randbytes": _p("random_randbytes", (OBJ, INT), BYTES),
+}
+
+# bytearray (libruntime/bytearray.c, bytearray.h): a list of ints 0..255
+# typed BYTEARRAY; BYTEARRAY_ITEMS is the same object seen as a List[int]
+# (a new reference: reading, iterating, slicing go through the list's
+# code), BYTEARRAY_OF_ITEMS a List[int] known to hold bytes seen as one
+from .types import BYTEARRAY  # noqa: E402
+
+BYTEARRAY_ITEMS = _p("bytearray_view", (OBJ,), ListType(INT), can_raise=False)
+BYTEARRAY_OF_ITEMS = _p("bytearray_of_items", (OBJ,), BYTEARRAY, can_raise=False)
+BYTEARRAY_NEW = _p("bytearray_new", (INT,), BYTEARRAY)
+BYTEARRAY_FROM_BYTES = _p("bytearray_from_bytes", (BYTES,), BYTEARRAY)
+BYTEARRAY_FROM_INTS = _p("bytearray_from_ints", (OBJ,), BYTEARRAY)
+BYTES_FROM_INTS = _p("bytes_from_ints", (OBJ,), BYTES)
+BYTEARRAY_TO_BYTES = _p("bytearray_to_bytes", (OBJ,), BYTES)
+BYTEARRAY_GETITEM = _p("bytearray_getitem", (OBJ, INT), INT, "status")
+BYTEARRAY_SETITEM = _p("bytearray_setitem", (OBJ, INT, INT), NONE, "status")
+BYTEARRAY_DELITEM = _p("bytearray_delitem", (OBJ, INT), NONE, "status")
+BYTEARRAY_APPEND = _p("bytearray_append", (OBJ, INT), NONE, "status")
+BYTEARRAY_POP = _p("bytearray_pop", (OBJ, INT), INT, "status")
+BYTEARRAY_EXTEND_INTS = _p("bytearray_extend_ints", (OBJ, OBJ), NONE, "status")
+BYTEARRAY_EXTEND_BYTES = _p("bytearray_extend_bytes", (OBJ, BYTES), NONE, "status")
+BYTEARRAY_CONTAINS_INT = _p("bytearray_contains_int", (OBJ, INT), INT, "status")
+BYTEARRAY_CONTAINS_BYTES = _p("bytearray_contains_bytes", (OBJ, BYTES), INT, can_raise=False)
+BYTEARRAY_REPR = _p("bytearray_repr", (OBJ,), STR)
+BYTEARRAY_EQ_BYTES = _p("bytearray_eq_bytes", (OBJ, BYTES), INT, can_raise=False)
+
+# the time module's clocks (libruntime/stdtime.c, stdtime.h), by name
+TIME = {
+    name: _p(f"time_{name}", (), INT if name.endswith("_ns") else FLOAT, can_raise=False)
+    for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter",
+                 "perf_counter_ns", "process_time", "process_time_ns", "thread_time",
+                 "thread_time_ns") if not name.startswith("perf_counter")
+}
+TIME["perf_counter"] = TIME["monotonic"]        # (CPython's perf_counter on Linux)
+TIME["perf_counter_ns"] = TIME["monotonic_ns"]
+TIME_SLEEP = _p("time_sleep", (FLOAT,), NONE, "status")
+
+# the standard-library stand-ins' primitives (collections, json, functools)
+from . import primitives_stdlib  # noqa: E402,F401

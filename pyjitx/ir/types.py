@@ -73,6 +73,16 @@ class BytesType(ObjectType):
 
 
 @dataclass(frozen=True)
+class BytearrayType(ObjectType):
+    """A bytearray: held as a list of ints 0..255 (libruntime/bytearray.c),
+    its own type so that only bytearray's operations, with its checks and
+    messages, apply to it, and it crosses into Python as a bytearray."""
+
+    def __str__(self) -> str:
+        return "bytearray"
+
+
+@dataclass(frozen=True)
 class ExceptionValueType(ObjectType):
     """A caught exception (`except ... as e`), a runtime pjx_exception."""
 
@@ -141,6 +151,7 @@ EXCEPTION = ExceptionValueType()
 EXCEPTION_CLASS = ExceptionClassType()
 STR = StrType()
 BYTES = BytesType()
+BYTEARRAY = BytearrayType()
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,46 @@ class DictType(ObjectType):
         return f"Dict[{self.key}, {self.value}]"
 
 
+# The dict subclasses of `collections` (a runtime dict marked with its
+# flavour, libruntime collections.h): every dict operation applies to them;
+# pyjitx/frontend/stdlib_collections.py adds what they change.  A
+# defaultdict's factory is part of its type where the code that made it
+# is compiled (so that a missing key calls it there), else None: the
+# runtime's own, from an annotation.
+
+
+@dataclass(frozen=True)
+class CounterType(DictType):
+    def __str__(self) -> str:
+        if self.value == INT:
+            return f"Counter[{self.key}]"
+        return f"Counter[{self.key}, {self.value}]"
+
+
+@dataclass(frozen=True)
+class OrderedDictType(DictType):
+    def __str__(self) -> str:
+        return f"OrderedDict[{self.key}, {self.value}]"
+
+
+@dataclass(frozen=True)
+class DefaultDictType(DictType):
+    # what a missing key calls: a built-in's name ("list", "int", "Counter"
+    # ...), a FunctionRefType, a ClassType; None: the runtime's factory
+    factory: object = None
+
+    def __str__(self) -> str:
+        return f"DefaultDict[{self.key}, {self.value}]"
+
+
+def dict_like(t: "DictType", key: "Type", value: "Type") -> "DictType":
+    """A dict type of t's flavour (Counter, OrderedDict, defaultdict with
+    its factory) with other item types."""
+    if isinstance(t, DefaultDictType):
+        return DefaultDictType(key, value, t.factory)
+    return type(t)(key, value)
+
+
 @dataclass(frozen=True)
 class SetType(ObjectType):
     item: Type
@@ -176,6 +227,21 @@ class SetType(ObjectType):
 
     def __str__(self) -> str:
         return f"Set[{self.item}]"
+
+
+@dataclass(frozen=True)
+class DequeType(ObjectType):
+    """collections.deque: a runtime list of its own type id whose items
+    start inside its buffer (libruntime collections.h); reads see it as a
+    list of its items, writes go through the deque's own operations."""
+
+    item: Type
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "item", _storable(self.item))
+
+    def __str__(self) -> str:
+        return f"Deque[{self.item}]"
 
 
 @dataclass(frozen=True)
@@ -210,6 +276,9 @@ class OptionalType(ObjectType):
     """Optional[T] for an object type T: the pointer, NULL meaning None."""
 
     item: Type
+
+    def __post_init__(self) -> None:
+        _storable(self.item)  # (refuses a bytearray)
 
     def __str__(self) -> str:
         return f"Optional[{self.item}]"
@@ -285,6 +354,18 @@ class FunctionRefType(Type):
         return f"function {self.name}"
 
 
+@dataclass(frozen=True)
+class LazyIterType(FunctionRefType):
+    """A generator call given as an argument to a generator that the
+    standard library's stand-ins (itertools: islice(gen(), 5)) expand
+    inline: not a value at run time (zero-size, as a function value), the
+    call it names is expanded where the stand-in iterates its parameter
+    (pyjitx.frontend.generators.LazyIterable, by `key`)."""
+
+    def __str__(self) -> str:
+        return f"generator {self.name}(...)"
+
+
 # dtypes of NDArray, numbered as libruntime/include/pyjitx/ndarray.h's pjx_dtype
 DTYPES = ("bool", "uint8", "int8", "int32", "int64", "float16", "float32", "float64")
 INT_DTYPES = ("uint8", "int8", "int32", "int64")
@@ -354,7 +435,16 @@ def function_set(*types: Type) -> FunctionSetType:
 
 def _storable(t: Type) -> Type:
     """A container item type: a function value is held as its key, so the
-    item type of a function is the set of it (see FunctionSetType)."""
+    item type of a function is the set of it (see FunctionSetType).  A
+    bytearray is no item type: it is held as a list of ints, which the
+    container's printing, hashing and Any conversions would take it for."""
+    if t == BYTEARRAY:
+        from ..errors import CompileError
+
+        raise CompileError("a bytearray inside a container (list, tuple, dict, set, Optional) is "
+                           "not supported in compiled code",
+                           hint="keep bytearrays in locals, parameters and results; convert with "
+                                "bytes(ba) to store one")
     return function_set(t) if isinstance(t, FunctionRefType) else t
 
 
@@ -375,7 +465,7 @@ def function_members(t: Type) -> Tuple[FunctionRefType, ...]:
 
 
 def _parts(t: Type) -> Tuple[Type, ...]:
-    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType, DequeType)):
         return (t.item,)
     if isinstance(t, DictType):
         return (t.key, t.value)
@@ -434,6 +524,8 @@ def make_union(*types: Type) -> Optional[Type]:
     others = [m for m in members if m != NONE]
     if len(others) == 1 and others[0].is_refcounted:
         return OptionalType(others[0])
+    if BYTEARRAY in members:  # (a union is held as an Any, which would take it for a list)
+        return None
     members.sort(key=lambda m: (m == NONE, str(m)))
     return UnionType(tuple(members))
 
@@ -447,7 +539,9 @@ def same_representation(a: Type, b: Type) -> bool:
     if isinstance(a, NamedTupleType) and type(b) is TupleType and a.items == b.items:
         return True  # a named tuple seen as the plain tuple it is (not the other way)
     if type(a) is not type(b) or not isinstance(a, (ListType, SetType, DictType, TupleType,
-                                                    VarTupleType, OptionalType)):
+                                                    VarTupleType, OptionalType, DequeType)):
+        return False
+    if isinstance(a, DefaultDictType) and a.factory != b.factory:
         return False
     parts_a, parts_b = _parts(a), _parts(b)
     return len(parts_a) == len(parts_b) and all(
@@ -513,11 +607,18 @@ def unify(a: Type, b: Type) -> Optional[Type]:
         while common is not None and not b.is_subclass_of(common):
             common = common.base
         return common
-    if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType)):
+    if type(a) is type(b) and isinstance(a, (ListType, SetType, DictType, DequeType)):
         if has_unknown(a) and not has_unknown(b):
             return b
         if has_unknown(b) and not has_unknown(a):
             return a
+        if has_unknown(a) and has_unknown(b) and not (
+                isinstance(a, DefaultDictType) and a.factory != b.factory):
+            # both partly learned (a defaultdict's key from one use, its
+            # values' items from another): what each knows
+            parts = [unify(x, y) for x, y in zip(_parts(a), _parts(b))]
+            if all(p is not None for p in parts):
+                return dict_like(a, *parts) if isinstance(a, DictType) else type(a)(parts[0])
     if holds_functions(a) and holds_functions(b):
         return _join_function_sets(a, b)
     return None
@@ -549,7 +650,7 @@ def _join_function_sets(a: Type, b: Type) -> Optional[Type]:
 def has_unknown(t: Type) -> bool:
     if t == UNKNOWN:
         return True
-    if isinstance(t, (ListType, SetType, VarTupleType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, DequeType)):
         return has_unknown(t.item)
     if isinstance(t, DictType):
         return has_unknown(t.key) or has_unknown(t.value)
@@ -562,7 +663,7 @@ def has_open_array(t: Type) -> bool:
     """Does t mention an NDArray whose dtype or rank is left open?"""
     if isinstance(t, NDArrayType):
         return t.is_generic
-    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType)):
+    if isinstance(t, (ListType, SetType, VarTupleType, OptionalType, DequeType)):
         return has_open_array(t.item)
     if isinstance(t, DictType):
         return has_open_array(t.key) or has_open_array(t.value)

@@ -106,6 +106,12 @@ class CompiledOp:
         if module.calls_python:
             raise PipelineSaveError(f"op {self.name} calls Python code (pyjitx.pyfunc): a saved "
                                     "pipeline cannot hold Python functions")
+        if any("Y" in re.sub(r"c\[[^\]]*\]", "", d)  # (outside class names)
+               for d in (*self.spec.param_descriptors, module.return_descriptor)):
+            # (a bytearray: no saved format, C++ conversion or state encoding has one yet)
+            raise PipelineSaveError(f"op {self.name} takes or returns a bytearray: a saved "
+                                    "pipeline passes bytes between ops; convert with bytes(ba) "
+                                    "and bytearray(b) inside the op")
         if target != module.code.target:
             module = compile_function(self.function.pyfunc, self.arg_types, target,
                                       self.function.opt)

@@ -84,6 +84,11 @@ PJX_EXPORT pjx_list *pjx_any_items(pjx_object *a);
 /* isinstance(a, T) for a built-in T (PJX_TYPE_*, PJX_TYPE_NONE_CHECK for
  * None) or a compiled class (class_id != 0). */
 #define PJX_TYPE_NONE_CHECK 100
+/* ... and for collections.Counter, OrderedDict, defaultdict (a dict with
+ * that collections.h flag: 1 << (id - 101)) */
+#define PJX_TYPE_COUNTER_CHECK 101
+#define PJX_TYPE_ORDERED_CHECK 102
+#define PJX_TYPE_DEFAULTDICT_CHECK 103
 PJX_EXPORT int64_t pjx_any_isinstance(pjx_object *a, int64_t type_id, int64_t class_id);
 /* type(a) is T (exact: no subclasses, a bool is no int), type(a) is type(b) */
 PJX_EXPORT int64_t pjx_any_is_type(pjx_object *a, int64_t type_id, int64_t class_id);
@@ -110,6 +115,10 @@ enum {
     PJX_METHOD_DIFFERENCE, PJX_METHOD_SYMMETRIC_DIFFERENCE, PJX_METHOD_ISSUBSET,
     PJX_METHOD_ISSUPERSET, PJX_METHOD_ISDISJOINT, PJX_METHOD_INTERSECTION_UPDATE,
     PJX_METHOD_DIFFERENCE_UPDATE, PJX_METHOD_SYMMETRIC_DIFFERENCE_UPDATE,
+    /* collections' (collections.h): deque, Counter, OrderedDict */
+    PJX_METHOD_APPENDLEFT, PJX_METHOD_POPLEFT, PJX_METHOD_EXTENDLEFT, PJX_METHOD_ROTATE,
+    PJX_METHOD_SUBTRACT, PJX_METHOD_MOST_COMMON, PJX_METHOD_ELEMENTS, PJX_METHOD_TOTAL,
+    PJX_METHOD_MOVE_TO_END,
     PJX_METHOD__COUNT
 };
 PJX_EXPORT int32_t pjx_any_method(int32_t method, pjx_object *self, int32_t nargs, pjx_object *a0,

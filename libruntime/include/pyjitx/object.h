@@ -38,6 +38,7 @@ typedef enum pjx_type_id {
     PJX_TYPE_FLOAT = 10,
     PJX_TYPE_BOOL = 11,
     PJX_TYPE_NDARRAY = 12, /* ndarray.h */
+    PJX_TYPE_DEQUE = 13,   /* collections.h: a pjx_list whose items start `head` slots in */
     PJX_TYPE__COUNT
 } pjx_type_id;
 

@@ -46,6 +46,7 @@
 
 #include "pyjitx/any.h"
 #include "pyjitx/containers.h"
+#include "pyjitx/hash.h"
 #include "pyjitx/ndarray.h"
 #include "pyjitx/object.h"
 #include "pyjitx/runtime.h"
@@ -789,6 +790,13 @@ template <class F, class... A> Value call(F *entry, const A &...args) {
                   "pyjitx::call: wrong number of arguments for this entry point");
     return detail::call_impl(entry, std::make_index_sequence<sizeof...(A)>{}, Value(args)...);
 }
+
+/* hash() of str and bytes in compiled code is keyed by a hash secret
+ * (hash.h).  By default the runtime takes it from PYTHONHASHSEED as
+ * CPython does; a host may set it instead: the PYTHONHASHSEED the training
+ * process ran with gives the hashes it computed. */
+inline void set_hash_seed(uint32_t python_hash_seed) { pjx_hash_set_seed(python_hash_seed); }
+inline void set_hash_secret(const unsigned char (&secret)[24]) { pjx_hash_set_secret(secret); }
 
 } // namespace pyjitx
 
