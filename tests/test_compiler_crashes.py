@@ -585,3 +585,35 @@ def test_type_going_back_is_reported_at_once():
     with pytest.raises(pyjitx.CompileError) as info:
         history.record(FakeBuilder(), {"x": FLOAT}, {"x": INT}, None, parsed, solver)
     assert "local 'x' went back from float to int (int -> float -> int)" in str(info.value)
+
+
+# =========================================== loops over an empty tuple
+
+
+def count_nothing(n: int) -> int:
+    # `for x in ()` raised an internal IndexError (no item type to give x)
+    for x in ():
+        n += 1
+    return n
+
+
+def nothing_then_else(n: int) -> int:
+    for x in ():
+        n += 1
+        break
+    else:
+        n -= 7
+    return n
+
+
+def reduce_nothing(n: int) -> int:
+    from functools import reduce
+
+    return reduce(lambda a, b: a + b, (), n)
+
+
+@pytest.mark.parametrize("n", [0, -3, 2**62])
+def test_loop_over_an_empty_tuple_runs_only_its_else(n):
+    assert_same(count_nothing, compiled(count_nothing), n)
+    assert_same(nothing_then_else, compiled(nothing_then_else), n)
+    assert_same(reduce_nothing, compiled(reduce_nothing), n)

@@ -3149,6 +3149,418 @@ CASES = [
             return format(ba, ">9")
         """, "a format spec for a bytearray is not supported", 'format(ba, ">9")',
          args=(bytearray(b"a"),)),
+    # ------------------------------------------------------------ loops.py: zip
+    case("""
+        from itertools import count, repeat
+
+        def f() -> int:
+            total = 0
+            for i, x in zip(count(), repeat(2)):
+                total += i * x
+                if total > 10:
+                    break
+            return total
+        """, "zip() of only count() and repeat() never ends", "zip(count(), repeat(2))"),
+    case("""
+        from itertools import count
+
+        def f(xs: List[str]) -> float:
+            total = 0.0
+            for t, x in zip(count(0.5), xs):
+                total += t
+            return total
+        """, "count() in zip() takes int start and step here", "count(0.5)", args=(["a"],)),
+    # ------------------------------------------------------------ stdlib_collections.py
+    case("""
+        from collections import Counter
+
+        def f(d: Dict[str, int]) -> int:
+            c = Counter(**d)
+            return c["a"]
+        """, "**mapping in a Counter(), OrderedDict() or defaultdict() call is not supported",
+         "**d)", args=({"a": 1},)),
+    case("""
+        from collections import OrderedDict
+
+        def f(xs: List[Tuple[str, int]]) -> int:
+            d = OrderedDict(xs, xs)
+            return len(d)
+        """, "OrderedDict() expected at most 1 argument, got 2", "OrderedDict(xs, xs)",
+         args=([("a", 1)],)),
+    case("""
+        from collections import Counter
+
+        def f(xs: List[List[str]]) -> int:
+            c = Counter(*xs)
+            return len(c)
+        """, "*arguments in a Counter() call are not supported", "Counter(*xs)",
+         args=([["a"]],)),
+    case("""
+        from collections import OrderedDict
+
+        def f(d: Dict[str, str]) -> int:
+            od = OrderedDict(d, extra=1)
+            return len(od)
+        """, "OrderedDict(): Dict[str, int] and OrderedDict[str, str] hold different items",
+         "OrderedDict(d, extra=1)", args=({"a": "b"},)),
+    case("""
+        from collections import Counter
+
+        def f(xs: List[str], ys: List[str]) -> int:
+            c: Counter[str] = Counter()
+            c.update(xs, ys)
+            return len(c)
+        """, "Counter.update() takes from 1 to 2 positional arguments but 3 were given",
+         "c.update(xs, ys)", args=(["a"], ["b"])),
+    case("""
+        from collections import OrderedDict
+
+        def f() -> int:
+            od: OrderedDict[str, int] = OrderedDict()
+            od["a"] = 1
+            k, v = od.popitem(lst=True)
+            return v
+        """, "'lst' is an invalid keyword argument for popitem()", "od.popitem(lst=True)"),
+    case("""
+        from collections import OrderedDict
+
+        def f() -> int:
+            od: OrderedDict[str, int] = OrderedDict()
+            od["a"] = 1
+            od.move_to_end()
+            return len(od)
+        """, "move_to_end() missing required argument 'key' (pos 1)", "od.move_to_end()"),
+    case("""
+        from collections import OrderedDict
+
+        def f(k: str) -> int:
+            od: OrderedDict[int, int] = OrderedDict()
+            od[1] = 1
+            od.move_to_end(k)
+            return len(od)
+        """, "move_to_end() of a str in OrderedDict[int, int]: the key must have the keys' type",
+         "od.move_to_end(k)", args=("1",)),
+    case("""
+        from collections import defaultdict
+
+        def f() -> int:
+            d: defaultdict[str, List[int]] = defaultdict(list)
+            make = d.default_factory
+            return len(d)
+        """, "a defaultdict's default_factory is not a value compiled code reads",
+         "d.default_factory"),
+    case("""
+        from collections import Counter
+
+        def f(xs: List[str], ys: List[int]) -> int:
+            both = Counter(xs) + Counter(ys)
+            return len(both)
+        """, "Counter[str] and Counter[int] count different keys", "Counter(xs) + Counter(ys)",
+         args=(["a"], [1])),
+    case("""
+        from collections import defaultdict
+
+        SEEN = defaultdict(lambda: 1)
+        SEEN["a"] += 1
+
+        def f() -> int:
+            return SEEN["a"]
+        """, "'SEEN' is a defaultdict whose default_factory", "SEEN",
+         line='return SEEN["a"]'),
+    case("""
+        from collections import OrderedDict
+
+        def f(xs: List[str]) -> int:
+            od = OrderedDict.fromkeys(xs, value=0)
+            return len(od)
+        """, "OrderedDict.fromkeys() is not supported in compiled code",
+         "OrderedDict.fromkeys(xs, value=0)", args=(["a"],)),
+    # ------------------------------------------------------------ stdlib_defaultdict.py
+    case("""
+        from collections import defaultdict
+
+        def f(d: Dict[str, int]) -> int:
+            dd = defaultdict(int, d, name="x")
+            return len(dd)
+        """, "defaultdict(): Dict[str, str] and DefaultDict[str, int] hold different items",
+         'defaultdict(int, d, name="x")', args=({"a": 1},)),
+    case("""
+        from collections import defaultdict
+
+        def seven() -> int:
+            return 7
+
+        def f() -> int:
+            d: defaultdict[str, int] = defaultdict(seven)
+            return d["a"]
+        """, "expected a DefaultDict[str, int] whose default_factory is a built-in or None, "
+             "got one whose default_factory is compiled code", "defaultdict(seven)", fix="""
+        from collections import defaultdict
+
+        def seven() -> int:
+            return 7
+
+        def f() -> int:
+            d = defaultdict(seven)
+            return d["a"]
+        """),
+    case("""
+        from collections import defaultdict
+
+        def f() -> int:
+            d = defaultdict(0)
+            return len(d)
+        """, "first argument must be callable or None", "0"),
+    # ------------------------------------------------------------ stdlib_deque.py
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs, 2, 3)
+            return len(dq)
+        """, "deque() takes at most 2 arguments (3 given)", "deque(xs, 2, 3)", args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs, size=2)
+            return len(dq)
+        """, "'size' is an invalid keyword argument for deque()", "size=2", args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs, "2")
+            return len(dq)
+        """, "an integer is required", '"2"', args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            return dq["0"]
+        """, "sequence index must be integer, not 'str'", '"0"', args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            dq.append(x=1)
+            return len(dq)
+        """, "deque.append() takes no keyword arguments", "x=1", args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            dq.push(1)
+            return len(dq)
+        """, "'collections.deque' object has no attribute 'push'", "dq.push", args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            return dq.popleft(0)
+        """, "deque.popleft() takes no arguments (1 given)", "dq.popleft(0)", args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            dq.appendleft()
+            return len(dq)
+        """, "deque.appendleft() takes exactly one argument (0 given)", "dq.appendleft()",
+         args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            dq.rotate(1, 2)
+            return len(dq)
+        """, "deque.rotate expected at most 1 argument, got 2", "dq.rotate(1, 2)", args=([1],)),
+    case("""
+        from collections import deque
+
+        def f(xs: List[int], x: str) -> int:
+            dq = deque(xs)
+            dq.remove(x)
+            return len(dq)
+        """, "deque.remove() of a str among int items is not supported", "dq.remove(x)",
+         args=([1], "1")),
+    # ------------------------------------------------------------ stdlib_dispatch.py
+    case("""
+        import itertools
+
+        def f(xs: List[int]) -> int:
+            pairs = itertools.pairwise(xs)
+            return len(list(pairs))
+        """, "itertools.pairwise() makes an iterator, which compiled code does not keep as a value",
+         "itertools.pairwise(xs)", args=([1, 2],)),
+    # ------------------------------------------------------------ stdlib_functools.py
+    case("""
+        import functools
+
+        def compare(a: int, b: int) -> int:
+            return a - b
+
+        def f(xs: List[int]) -> int:
+            key = functools.cmp_to_key(compare)
+            return len(xs)
+        """, "functools.cmp_to_key() is supported as the key of sorted() and list.sort() only",
+         "functools.cmp_to_key(compare)", args=([1],)),
+    case("""
+        from functools import reduce
+
+        def f(xs: List[int]) -> int:
+            return reduce(lambda a, b: a + b)
+        """, "reduce expected at least 2 arguments, got 1", "reduce(lambda", args=([1],)),
+    case("""
+        from functools import reduce
+
+        def f(xs: List[int]) -> int:
+            return reduce(lambda a, b: a + b, xs, initial=0)
+        """, "reduce() takes no keyword arguments", "reduce(lambda", args=([1],)),
+    case("""
+        from functools import reduce
+
+        def f(xs: List[int]) -> int:
+            return reduce(lambda a, b: str(a) + str(b), xs)
+        """, "reduce()'s function returns str where the accumulated value is int", "reduce(",
+         args=([1, 2],)),
+    case("""
+        from functools import reduce
+
+        def f() -> int:
+            return reduce(lambda a, b: a + b, ())
+        """, "cannot tell the type of what reduce() accumulates from this iterable", "reduce("),
+    case("""
+        from functools import partial
+
+        def add(a: int, b: int) -> int:
+            return a + b
+
+        def f(xs: List[int]) -> int:
+            g = partial(add, *xs)
+            return g(1)
+        """, "partial() takes a function and the arguments to fix, one by one", "partial(add",
+         args=([1],)),
+    case("""
+        import functools
+
+        cached_len = functools.lru_cache(maxsize=None)(len)
+
+        def f(s: str) -> int:
+            return cached_len(s)
+        """, "lru_cache of builtin_function_or_method objects cannot be called from compiled code",
+         "cached_len(s)", args=("ab",)),
+    case("""
+        import functools
+
+        @functools.lru_cache(maxsize=None)
+        def apply(g: Callable[[int], int], x: int) -> int:
+            return g(x)
+
+        def double(x: int) -> int:
+            return 2 * x
+
+        def f(x: int) -> int:
+            return apply(double, x)
+        """, "a function value passed to apply(), which lru_cache keys by its arguments",
+         "apply(double, x)", args=(2,)),
+    case("""
+        import functools
+
+        @functools.lru_cache(maxsize=None)
+        def square(x: int) -> int:
+            return x * x
+
+        def f(x: int) -> int:
+            square.cache_clear(x)
+            return square(x)
+        """, "cache_clear() takes no arguments", "square.cache_clear(x)", args=(2,)),
+    case("""
+        import functools
+
+        @functools.lru_cache(maxsize=None)
+        def square(x: int) -> int:
+            return x * x
+
+        def f(x: int) -> int:
+            info = square.cache_info()
+            return square(x)
+        """, "square.cache_info() is not available in compiled code", "square.cache_info()",
+         args=(2,)),
+    # ------------------------------------------------------------ stdlib_itertools.py
+    case("""
+        import itertools
+
+        def f(xss: List[List[int]]) -> List[int]:
+            return list(itertools.chain(*xss))
+        """, "*iterables in a call of itertools.chain() are not supported",
+         "itertools.chain(*xss)", args=([[1], [2]],)),
+    case("""
+        import itertools
+
+        def f(xs: List[int], ys: List[int]) -> int:
+            total = 0
+            for a, b in itertools.zip_longest(xs, ys, fill=0):
+                total += a + b
+            return total
+        """, "zip_longest() got an unexpected keyword argument 'fill'", "fill=0",
+         args=([1], [2, 3])),
+    case("""
+        import itertools
+
+        def f(xs: List[int], ys: List[int]) -> int:
+            return len(list(itertools.product(xs, ys, repeats=2)))
+        """, "product() got an unexpected keyword argument 'repeats'", "repeats=2",
+         args=([1], [2, 3])),
+    case("""
+        import itertools
+
+        def f(xs: List[int], ys: List[int], n: int) -> int:
+            return len(list(itertools.product(xs, ys, repeat=n)))
+        """, "product(..., repeat=n) of several iterables takes a constant n here", "n)))",
+         args=([1], [2, 3], 2)),
+    case("""
+        import itertools
+
+        def f(xs: List[int]) -> List[int]:
+            return list(itertools.islice(xs, stop=2))
+        """, "islice() takes no keyword arguments", "itertools.islice(xs, stop=2)",
+         args=([1, 2, 3],)),
+    case("""
+        import itertools
+
+        def f(xs: List[int]) -> List[int]:
+            return list(itertools.islice(xs))
+        """, "islice expected at least 2 arguments, got 1", "itertools.islice(xs)",
+         args=([1, 2, 3],)),
+    # ------------------------------------------------------------ counts, in CPython's words
+    case("""
+        from collections import deque
+
+        def f(xs: List[int]) -> int:
+            dq = deque(xs)
+            return dq.index()
+        """, "index() takes at least 1 argument (0 given)", "dq.index()", args=([1],)),
+    case("""
+        from collections import OrderedDict
+
+        def f() -> int:
+            od: OrderedDict[str, int] = OrderedDict()
+            od["a"] = 1
+            od.move_to_end("a", True, 1)
+            return len(od)
+        """, "move_to_end() takes at most 2 arguments (3 given)", 'od.move_to_end("a", True, 1)'),
+    case("""
+        from functools import reduce
+
+        def f(xs: List[int]) -> int:
+            return reduce(lambda a, b: a + b, xs, 0, 1)
+        """, "reduce expected at most 3 arguments, got 4", "reduce(lambda", args=([1],)),
 ]
 
 # site key -> why no user code reaches it
@@ -3171,6 +3583,13 @@ UNREACHABLE = {
     "session.py:failure:could not settle the types of '{}' in {} builds{}":
         "reached past MAX_REBUILDS + REBUILDS_PER_LOCAL per local; tests/test_compiler_crashes.py "
         "lowers the bound to check the message",
+    "stdlib_defaultdict.py:call_factory:this defaultdict's default_factory, {}, {} and can be "
+    "called only there":
+        "a safety net no user code was found to reach: a defaultdict whose factory is a closure "
+        "is read in its defining function or in nested functions and lambdas, which see the "
+        "factory's free names too, and it cannot leave by a typed parameter or a declared "
+        "variable (a plain Dict refuses it, and a declared defaultdict takes a built-in factory "
+        "only: stdlib_defaultdict.factory_mismatch)",
 }
 
 

@@ -82,6 +82,15 @@ def count_via_helper(words: List[str]) -> int:
     for w in words:
         remember(w)
     return bump(len(words))
+
+
+def peek_count(k: int) -> int:
+    return COUNT * 10 + k     # no `global` here: bump() declares it (go.py's TIMESTAMP)
+
+
+def bump_and_peek(n: int) -> int:
+    bump(n)
+    return peek_count(n)
 '''
 
 
@@ -99,7 +108,8 @@ def make_module(name: str, compiled: bool) -> types.ModuleType:
     exec(compile(SOURCE, path, "exec"), module.__dict__)
     if compiled:
         for fn in ("bump", "add", "remember", "table", "lookup", "reset_history",
-                   "failing_bump", "read_limit", "count_via_helper"):
+                   "failing_bump", "read_limit", "count_via_helper", "peek_count",
+                   "bump_and_peek"):
             setattr(module, fn, pyjitx.compile(getattr(module, fn), cache=False))
     return module
 
@@ -133,6 +143,8 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("failing_bump"), st.integers(-2, 2)),
     st.tuples(st.just("count_via_helper"), st.lists(st.sampled_from(["a", "z"]), max_size=3)),
     st.tuples(st.just("python_sets_count"), st.integers(0, 100)),
+    st.tuples(st.just("peek_count"), st.integers(-3, 3)),
+    st.tuples(st.just("bump_and_peek"), st.integers(-3, 3)),
 ), max_size=10)
 
 

@@ -113,3 +113,85 @@ def test_any_narrowed(x, n):
 @given(small)
 def test_reassigned_in_loop(n):
     assert_same(reassigned_none, pyjitx.compile(reassigned_none), n)
+
+
+# --- an int assigned to a float local is that int until the next assignment
+# (chaos.py: `x = (p.x - minx) / width * w; x = int(x); im[x][...]`)
+
+def int_of_a_float_indexes(xs: List[int], v: float) -> int:
+    x = v * 2
+    x = int(x)
+    if x >= len(xs):
+        x -= 1
+    return xs[x] + x
+
+
+def int_then_float_prints_each(n: int) -> str:
+    t = n
+    s = str(t)
+    t = n / 4
+    return s + " " + str(t) + " " + str(isinstance(t, int))
+
+
+def huge_ints_stay_exact(n: int, flag: bool) -> Any:
+    y = 0.5
+    if flag:
+        y = 2 ** 60 + n
+    else:
+        y = n * 3
+    return y
+
+
+def float_path_may_meet(n: int, flag: bool) -> str:
+    y = n
+    if flag:
+        y = n / 2
+    return repr(y * 1.0)
+
+
+def typed_uses_of_the_int(v: float) -> str:
+    x = v
+    x = int(x)
+    return f"{x} {x // 2} {x / 2} {type(x).__name__} {-x} {x % 3}"
+
+
+def loop_rebinding_ends_the_int(xs: List[float]) -> str:
+    t = 0
+    s = repr(t)
+    for v in xs:
+        t += v
+    return s + " " + repr(t * 1.0)
+
+
+ints = st.integers(-10 ** 6, 10 ** 6)
+floats = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(st.lists(st.integers(-100, 100), min_size=1, max_size=6), st.floats(0, 3, allow_nan=False))
+def test_int_of_a_float_local_indexes_a_list(xs, v):
+    assert_same(int_of_a_float_indexes, pyjitx.compile(int_of_a_float_indexes), xs, v)
+
+
+@given(ints)
+def test_an_int_then_a_float_in_one_local(n):
+    assert_same(int_then_float_prints_each, pyjitx.compile(int_then_float_prints_each), n)
+
+
+@given(ints, st.booleans())
+def test_ints_beyond_2_to_53_assigned_to_a_float_local_stay_exact(n, flag):
+    assert_same(huge_ints_stay_exact, pyjitx.compile(huge_ints_stay_exact), n, flag)
+
+
+@given(ints, st.booleans())
+def test_int_narrowing_ends_where_a_float_path_meets(n, flag):
+    assert_same(float_path_may_meet, pyjitx.compile(float_path_may_meet), n, flag)
+
+
+@given(floats)
+def test_the_int_of_a_float_local_behaves_as_an_int(v):
+    assert_same(typed_uses_of_the_int, pyjitx.compile(typed_uses_of_the_int), v)
+
+
+@given(st.lists(floats, max_size=4))
+def test_a_loop_that_rebinds_ends_the_int(xs):
+    assert_same(loop_rebinding_ends_the_int, pyjitx.compile(loop_rebinding_ends_the_int), xs)

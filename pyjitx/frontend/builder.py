@@ -64,6 +64,10 @@ def _error_kind(name: str) -> int:
     return ERROR_KINDS[name]
 
 
+# the SSA name of the exact int a float local was last assigned
+INT_SHADOW = "%int:"
+
+
 class FunctionBuilder:
     def __init__(self, session: CompileSession, parsed: ParsedFunction,
                  signature: ops.FunctionSignature, var_types: Dict[str, Type],
@@ -94,9 +98,13 @@ class FunctionBuilder:
         # local -> the narrower type its last assignment gave it (write_var)
         self.assigned_narrowings: Dict[str, Type] = {}
         # module-level names this function declares `global` (module_state.py)
-        from .module_state import declared_names
+        from .module_state import declared_names, shared_names
 
         self.state_names = declared_names(self.node)
+        # and those another function of the module declares global, read here
+        # (not assigned: assigned without `global` they are this function's)
+        self.state_names |= {name for name in shared_names(self.pyfunc) if name not in self.locals
+                             and name in self.pyfunc.__globals__}
         for name in self.class_bindings:
             if name in self.locals:
                 where = next((n for n in ast.walk(self.node) if isinstance(n, ast.Name)
@@ -154,12 +162,21 @@ class FunctionBuilder:
     def _var_type(self, name: str) -> Type:
         if name.startswith("?"):
             return BOOL
+        if name.startswith(INT_SHADOW):
+            return INT
         return self.var_types.get(name, INT)
 
     def _undefined(self, name: str) -> ops.Value:
         if name.startswith("?"):
             return ops.Constant(BOOL, False)
+        # (an int shadow is read only where every path assigned one: narrowed)
+        assert not name.startswith(INT_SHADOW), f"{name} read where no path assigned it"
         return ops.Undefined(self._var_type(name))
+
+    def exact_int(self, name: str) -> ops.Value:
+        """The int a float local was last assigned (narrowed to INT)."""
+        assert self.block is not None
+        return self.ssa.read(INT_SHADOW + name, self.block)
 
     def new_block(self, hint: str = "b") -> ops.Block:
         block = self.fn.new_block(hint)
@@ -240,6 +257,7 @@ class FunctionBuilder:
             return
         self.narrowed.pop(name, None)  # assigned: no longer the narrowed value
         assigned = value.type
+        exact = value if assigned == INT else None
         declared = self.declared_locals.get(name)
         if declared is not None and value.type != declared:
             from .anys import assign_declared
@@ -287,6 +305,11 @@ class FunctionBuilder:
         if held is not None and narrowing.narrows(held, assigned):
             # `if r is None: r = n` -- until the next assignment, r holds an int
             self.narrowed[name] = assigned
+            if held == FLOAT and exact is not None:
+                # `x = int(x)` in a float local: reads until the next
+                # assignment see this int itself (exact, an int to str(),
+                # isinstance, //, indexing), as in CPython
+                self.ssa.write(INT_SHADOW + name, self.block, exact)
             self.assigned_narrowings[name] = assigned
         else:
             self.assigned_narrowings.pop(name, None)
@@ -675,7 +698,9 @@ class FunctionBuilder:
             return
         # (Python's grammar allows no other target)
         assert isinstance(stmt.target, ast.Name), ast.dump(stmt.target)
-        current = self.read_var(stmt.target.id, stmt.target)
+        # (read as the name is read anywhere: a narrowed value as narrowed)
+        current = self.expr.value(ast.copy_location(ast.Name(id=stmt.target.id, ctx=ast.Load()),
+                                                    stmt.target))
         if isinstance(current.type, NDArrayType):  # a += x changes the array in place
             from . import arrays
             from .expressions import _BINOPS
@@ -791,7 +816,7 @@ class FunctionBuilder:
         then_falls = self._build_arm(then_block, stmt.body, after)
         then_end = dict(self.narrowed)
         else_falls = True
-        self.narrowed = narrowing.without(outer, narrowing.bound_names(stmt.body))
+        self.narrowed = dict(outer)  # (the else path runs none of the body)
         self.narrowed.update(paths.when_false)
         if else_block is not None:
             else_falls = self._build_arm(else_block, stmt.orelse, after)

@@ -109,6 +109,8 @@ class ExpressionBuilder:
                 # isinstance(x, Sub) held: the base-typed instance is a Sub
                 # (the same object, seen as its class)
                 return self.emit(ops.OptionalOp("wrap", self.unwrap(value, node), narrowed))
+            if narrowed == INT and value.type == FLOAT:  # x = int(x): that int
+                return self.b.exact_int(node.id)
             if narrowed is not None and narrowed != value.type and \
                     (is_any(value.type) or isinstance(value.type, OptionalType)):
                 # a test decided what it holds (pyjitx.frontend.narrowing)
@@ -727,6 +729,11 @@ class ExpressionBuilder:
                 converted = containers.convert_tuple(self.b, value, to, node)
                 if converted is not None:
                     return converted
+            from .stdlib_defaultdict import factory_mismatch
+
+            mismatch = factory_mismatch(value.type, to)
+            if mismatch is not None:  # (DefaultDict[str, int] either way, when printed)
+                raise self.error(node, mismatch[0], hint=mismatch[1])
             raise self.error(node, f"expected {with_article(to)}, got {with_article(value.type)}")
         kind = {(BOOL, INT): "bool_to_int", (BOOL, FLOAT): "bool_to_float",
                 (INT, FLOAT): "int_to_float"}.get((value.type, to))

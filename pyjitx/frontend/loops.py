@@ -194,6 +194,10 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
                     body_fn, orelse, node)
         return
     seq = _sequence(b, value, iter_node)
+    if isinstance(seq.type, TupleType) and not seq.type.items:
+        # for x in (): the body never runs, and x would have no type
+        _no_items(b, orelse)
+        return
     if seq.type == STR:
         _str_loop(b, seq, target, body_fn, orelse, node)
         return
@@ -418,6 +422,14 @@ def _cursor_loop(b: "FunctionBuilder", test: Callable[[_Cursor], Tuple[ops.Value
         step(cursor)
     b.goto(header)
     b.seal(header)
+    b._loop_else(orelse_block, orelse, after)
+
+
+def _no_items(b: "FunctionBuilder", orelse: List[ast.stmt]) -> None:
+    """A loop over nothing: only its else clause runs."""
+    orelse_block = b.new_block("forelse") if orelse else None
+    after = b.new_block("endfor")
+    b.goto(orelse_block or after)
     b._loop_else(orelse_block, orelse, after)
 
 

@@ -301,7 +301,7 @@ class _SourceWriter:
             from .stdlib_collections import captured_source
 
             return captured_source(self.scope, value,
-                                   "[" + ", ".join(self.literal(v) for v in value) + "]")
+                                   "[" + ", ".join(self.literal(v, None) for v in value) + "]")
         item = t.item if isinstance(t, (ListType, SetType)) else None
         if isinstance(value, (set, frozenset)):
             if not value:

@@ -17,7 +17,7 @@ code is compiled; an assignment of another type is a CompileError."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any, Set
+from typing import TYPE_CHECKING, Any, Dict, Set, Tuple
 
 from ..ir import ops
 from ..ir.types import NONE, NONE_SO_FAR, join, with_article
@@ -38,6 +38,40 @@ def declared_names(node: ast.AST) -> Set[str]:
         if isinstance(sub, ast.Global):
             names.update(sub.names)
     return names
+
+
+def shared_names(pyfunc: Any) -> Set[str]:
+    """The names some function of `pyfunc`'s source file declares `global`:
+    module state, which a function that only reads the name must read from
+    the module too (go.py's Square.remove reads the TIMESTAMP that
+    Board.useful advances), not take as a constant when compiled."""
+    import inspect
+    import linecache
+
+    from .source import is_generated, _parsed_file
+
+    if is_generated(pyfunc):
+        return set()
+    try:
+        filename = inspect.getsourcefile(pyfunc)
+    except TypeError:
+        return set()
+    if not filename:
+        return set()
+    tree = _parsed_file(filename, linecache.getlines(filename))
+    if tree is None:
+        return set()
+    names = _SHARED.get(id(tree))
+    if names is None or names[0] is not tree:
+        found = {n for sub in ast.walk(tree) if isinstance(sub, ast.Global) for n in sub.names}
+        if len(_SHARED) > 64:  # (as source.py keeps a few parsed files)
+            _SHARED.clear()
+        names = _SHARED[id(tree)] = (tree, found)
+    return names[1]
+
+
+# id of a parsed file -> (the parse, the names it declares global)
+_SHARED: Dict[int, Tuple[ast.Module, Set[str]]] = {}
 
 
 def state_for(b: "FunctionBuilder", name: str, node: ast.AST) -> ops.ModuleState:

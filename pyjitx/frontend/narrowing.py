@@ -255,6 +255,8 @@ def narrows(held: Type, assigned: Type) -> bool:
         return False
     if isinstance(held, OptionalType):
         return assigned == held.item
+    if held == FLOAT:  # an int kept exact (FunctionBuilder.exact_int)
+        return assigned == INT
     if is_any(held):
         return not isinstance(assigned, (FunctionRefType, FunctionSetType)) and \
             not has_unknown(assigned)

@@ -546,7 +546,9 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign, container: ops.Val
 def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
                 node: ast.Call) -> Optional[ops.Value]:
     """receiver.name(...) for the collections types; None where the dict
-    method is the one (keys, get, pop ...)."""
+    method is the one (keys, get, pop ...).  The call comes through
+    calls._method_call's StaticCall: its `*t`/`**{...}` are already
+    unpacked, and other unpacking refused, so node holds plain arguments."""
     t = receiver.type
     if isinstance(t, DequeType):
         return _deque().deque_method(b, receiver, name, node)
@@ -563,19 +565,10 @@ def method_call(b: "FunctionBuilder", receiver: ops.Value, name: str,
     return None
 
 
-def _no_star(b: "FunctionBuilder", node: ast.Call) -> None:
-    from .signatures import has_unpacking
-
-    if has_unpacking(node):
-        raise b.error(node, "*arguments and **mapping in calls of a Counter's, deque's or "
-                      "OrderedDict's methods are not supported", hint="pass the arguments one by one")
-
-
 def _counter_update(b: "FunctionBuilder", counter: ops.Value, name: str,
                     node: ast.Call) -> ops.Value:
     from .containers import iterable_as_list, learn_type
 
-    _no_star(b, node)
     if len(node.args) > 1:
         raise b.error(node, f"Counter.{name}() takes from 1 to 2 positional arguments but "
                       f"{len(node.args) + 1} were given")
@@ -603,19 +596,20 @@ def _counter_update(b: "FunctionBuilder", counter: ops.Value, name: str,
 def _ordered_method(b: "FunctionBuilder", d: ops.Value, name: str, node: ast.Call) -> ops.Value:
     from .containers import _probe
 
-    _no_star(b, node)
     t: DictType = d.type
     args = [b.expr.value(a) for a in node.args]
     keywords = {kw.arg: b.expr.value(kw.value) for kw in node.keywords}
     params = ("key", "last") if name == "move_to_end" else ("last",)
     for kw in keywords:
         if kw not in params or params.index(kw) < len(args):
-            raise b.error(node, f"OrderedDict.{name}() got an unexpected keyword argument "
-                          f"'{kw}'" if kw not in params else
+            raise b.error(node, f"'{kw}' is an invalid keyword argument for {name}()"
+                          if kw not in params else
                           f"argument for OrderedDict.{name}() given by name ('{kw}') and position")
-    if len(args) > len(params) or (name == "move_to_end" and not args and "key" not in keywords):
-        raise b.error(node, f"OrderedDict.{name}() takes {'1 to 2' if len(params) == 2 else '0 to 1'}"
-                      f" arguments ({len(args)} given)")
+    if name == "move_to_end" and not args and "key" not in keywords:
+        raise b.error(node, "move_to_end() missing required argument 'key' (pos 1)")
+    if len(args) > len(params):
+        raise b.error(node, f"{name}() takes at most {len(params)} argument"
+                      f"{'s' if len(params) > 1 else ''} ({len(args)} given)")
     values = dict(zip(params, args))
     values.update(keywords)
     last = values.get("last", ops.Constant(BOOL, True))

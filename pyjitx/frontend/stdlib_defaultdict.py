@@ -243,3 +243,23 @@ def call_factory(b: "FunctionBuilder", factory: Any, node: ast.AST) -> ops.Value
 
 def _defined_here(b: "FunctionBuilder", fn: Any) -> bool:
     return all(name in b.locals or name.startswith(".") for name in fn.free_names)
+
+
+def factory_mismatch(value_type: Type, to: Type) -> Optional[Tuple[str, str]]:
+    """(message, hint) where a defaultdict meets one of the same items but
+    of another kind of factory (their types print alike), else None."""
+    if not (isinstance(value_type, DefaultDictType) and isinstance(to, DefaultDictType)) or \
+            (value_type.key, value_type.value) != (to.key, to.value) or \
+            value_type.factory == to.factory:
+        return None
+
+    def words(factory: object) -> str:
+        return "a built-in or None" if factory is None else "compiled code"
+
+    message = (f"expected {with_article(to)} whose default_factory is {words(to.factory)}, got "
+               f"one whose default_factory is {words(value_type.factory)}")
+    if to.factory is None:
+        return message, ("a declared defaultdict keeps a built-in factory (int, list ...) or "
+                         "None: leave the variable unannotated, and its type comes from the "
+                         "defaultdict(...) call")
+    return message, "give each defaultdict this variable holds the same factory"

@@ -17,7 +17,7 @@ from ..ir import primitives as prims
 from ..ir import primitives_stdlib as sp
 from ..ir.types import (ANY, BOOL, FLOAT, INT, NONE, UNKNOWN, DequeType, Type, unify,
                         with_article)
-from .stdlib_collections import _kind, _no_star, _prim, deque_view, learn_through
+from .stdlib_collections import _kind, _prim, deque_view, learn_through
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -32,7 +32,7 @@ def new_deque(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     args = list(node.args)
     for kw in node.keywords:
         if kw.arg not in ("iterable", "maxlen") or (kw.arg == "iterable" and args):
-            raise b.error(kw, f"deque() got an unexpected keyword argument '{kw.arg}'")
+            raise b.error(kw, f"'{kw.arg}' is an invalid keyword argument for deque()")
         if kw.arg == "iterable":
             args.insert(0, kw.value)
         elif len(args) == 0:
@@ -93,7 +93,6 @@ def deque_index(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
 def deque_method(b: "FunctionBuilder", dq: ops.Value, name: str, node: ast.Call) -> ops.Value:
     from .containers import _probe, coerce_item, iterable_as_list, learn_type
 
-    _no_star(b, node)
     t: DequeType = dq.type
     receiver_node = node.func.value  # type: ignore[attr-defined]
     none = ops.Constant(NONE, None)
@@ -112,8 +111,11 @@ def deque_method(b: "FunctionBuilder", dq: ops.Value, name: str, node: ast.Call)
             raise b.error(node, f"deque.{name}() takes no arguments ({n} given)")
         if low == high:
             raise b.error(node, f"deque.{name}() takes exactly {'one argument' if low == 1 else f'{low} arguments'} ({n} given)")
-        raise b.error(node, f"{name} expected at most {high} argument{'s' if high > 1 else ''}, "
-                      f"got {n}")
+        if name == "index":  # (CPython's wordings differ by method)
+            bound = "least 1 argument" if n < low else "most 3 arguments"
+            raise b.error(node, f"index() takes at {bound} ({n} given)")
+        raise b.error(node, f"deque.{name} expected at most {high} argument"
+                      f"{'s' if high > 1 else ''}, got {n}")
     if name in ("extend", "extendleft"):
         items = iterable_as_list(b, node.args[0])
         if t.item == UNKNOWN:

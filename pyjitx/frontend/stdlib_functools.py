@@ -96,9 +96,10 @@ def _reduce(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     from .signatures import has_unpacking
 
     if has_unpacking(node) or node.keywords or not 2 <= len(node.args) <= 3:
-        raise b.error(node, f"reduce() takes 2 or 3 positional arguments "
-                      f"({len(node.args)} given)" if not node.keywords and not has_unpacking(node)
-                      else "reduce() takes no keyword arguments")
+        n = len(node.args)
+        raise b.error(node, "reduce() takes no keyword arguments" if node.keywords or
+                      has_unpacking(node) else
+                      f"reduce expected at {'least 2' if n < 2 else 'most 3'} arguments, got {n}")
     func = function_node(b, node.args[0])
     uid = b.next_loop_id()
     holder, started = f".reduce{uid}", f".reduced{uid}"
