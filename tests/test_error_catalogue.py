@@ -2848,7 +2848,7 @@ CASES = [
 
         def f() -> int:
             return len(P(1j))
-        """, "named tuple P: unsupported annotation"),
+        """, "named tuple P: unsupported annotation", "return len(P(1j))"),
     case("""
         from typing import NamedTuple
 
