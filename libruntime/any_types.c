@@ -40,7 +40,8 @@ void pjx_descriptor_skip(const char **desc) {
     const char *d = *desc;
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
-        c == 'g' || c == 'A' || c == 'u' || c == 'K' || c == 'O' || c == 'D' || c == 'Q') {
+        c == 'g' || c == 'A' || c == 'u' || c == 'E' || c == 'N' || c == 'K' || c == 'O' ||
+        c == 'D' || c == 'Q') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -64,6 +65,7 @@ static int desc_equal(const char *a, const char *b) { return strncmp(a, b, desc_
 
 static int32_t desc_kind(const char *d) {
     switch (*d) {
+    case 'E': return desc_kind(strchr(d, ':') + 1); /* E[<key>/<name>:X]: a member, as its value */
     case 'i': return PJX_KIND_INT;
     case 'f': return PJX_KIND_FLOAT;
     case 'b': return PJX_KIND_BOOL;
@@ -85,6 +87,7 @@ static int is_dict_desc(char c) { return c == 'd' || dict_flag(c) != 0; }
 static int desc_nests(const char *d) {
     switch (*d) {
     case 'o': return desc_nests(d + 2);
+    case 'N': return desc_nests(strchr(d, ':') + 1); /* N[<key>/<name>:t[...]] */
     case 'l': case 'd': case 'e': case 'K': case 'O': case 'D': case 'Q': return 1;
     case 't': case 'T':
         for (const char *item = d + 2; *item && *item != ']'; pjx_descriptor_skip(&item))
@@ -111,6 +114,14 @@ static void name_into(const char **desc, char **out, char *end) {
     case 'a': EMIT("Any"); break;
     case 's': EMIT("str"); break;
     case 'y': EMIT("bytes"); break;
+    case 'E': case 'N': { /* E[<key>/<qualname>:X], N[<key>/<qualname>:t[...]] */
+        const char *name = strchr(d, '/'), *inner = strchr(d, ':');
+        while (name && ++name < inner && *out < end - 1) *(*out)++ = *name;
+        inner++;
+        pjx_descriptor_skip(&inner); /* (the class names it) */
+        d = inner + 1; /* past the ']' */
+        break;
+    }
     case 'Y': EMIT("bytearray"); break;
     case 'c': { /* c[<id>:<qualname>] */
         const char *name = strchr(d, ':');

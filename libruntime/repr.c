@@ -41,7 +41,92 @@ pjx_str *pjx_list_repr(pjx_list *l) {
     return r;
 }
 
+/* ---- named tuples --------------------------------------------------------
+ * A tuple that is an instance of a named-tuple class carries its class's
+ * shape key in its flags (set where compiled code or the bridge makes it);
+ * the shape gives the class name and field names its repr shows.  Shapes
+ * are registered once per class and never go away: a lock-free list
+ * published with a compare-and-swap, read without locks. */
+typedef struct tuple_shape {
+    struct tuple_shape *next;
+    uint32_t key;
+    int64_t nfields;
+    char *name;
+    char **fields;
+} tuple_shape;
+
+static tuple_shape *shapes;
+
+static char *copy_text(const char *text) {
+    size_t n = strlen(text) + 1;
+    char *copy = malloc(n);
+    if (copy != NULL) memcpy(copy, text, n);
+    return copy;
+}
+
+int32_t pjx_register_tuple_shape(uint32_t key, const char *name, int64_t nfields,
+                                 const char *const *fields) {
+    tuple_shape *s = calloc(1, sizeof *s);
+    char **copies = calloc((size_t)(nfields > 0 ? nfields : 1), sizeof *copies);
+    char *name_copy = copy_text(name);
+    int ok = s != NULL && copies != NULL && name_copy != NULL;
+    for (int64_t i = 0; ok && i < nfields; i++) ok = (copies[i] = copy_text(fields[i])) != NULL;
+    if (!ok) {
+        for (int64_t i = 0; copies != NULL && i < nfields; i++) free(copies[i]);
+        free(copies);
+        free(name_copy);
+        free(s);
+        pjx_err_set(PJX_EXC_MEMORY, NULL);
+        return -1;
+    }
+    s->key = key;
+    s->nfields = nfields;
+    s->name = name_copy;
+    s->fields = copies;
+    s->next = __atomic_load_n(&shapes, __ATOMIC_ACQUIRE);
+    /* (the newest registration of a key is found first) */
+    while (!__atomic_compare_exchange_n(&shapes, &s->next, s, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+    }
+    return 0;
+}
+
+void pjx_tuple_set_shape(pjx_tuple *t, int64_t key) { t->ob.flags = (uint32_t)key; }
+
+static const tuple_shape *shape_of(const pjx_tuple *t) {
+    if (t->ob.flags == 0) return NULL;
+    for (const tuple_shape *s = __atomic_load_n(&shapes, __ATOMIC_ACQUIRE); s; s = s->next)
+        if (s->key == t->ob.flags) return s->nfields == t->size ? s : NULL;
+    return NULL;
+}
+
+/* "P(x=1, y=2)", as collections.namedtuple's __repr__ */
+static pjx_str *named_tuple_repr(pjx_tuple *t, const tuple_shape *s) {
+    pjx_strbuf b;
+    pjx_strbuf_init(&b);
+    uint8_t *kinds = PJX_TUPLE_KINDS(t);
+    if (pjx_strbuf_append(&b, s->name, (int64_t)strlen(s->name)) < 0 ||
+        pjx_strbuf_append(&b, "(", 1) < 0)
+        goto fail;
+    for (int64_t i = 0; i < t->size; i++) {
+        if (i && pjx_strbuf_append(&b, ", ", 2) < 0) goto fail;
+        if (pjx_strbuf_append(&b, s->fields[i], (int64_t)strlen(s->fields[i])) < 0 ||
+            pjx_strbuf_append(&b, "=", 1) < 0)
+            goto fail;
+        if (pjx_strbuf_append_steal(&b, pjx_slot_repr(kinds[i], t->items[i])) < 0) goto fail;
+    }
+    if (pjx_strbuf_append(&b, ")", 1) < 0) goto fail;
+    return pjx_strbuf_finish(&b);
+fail:
+    pjx_strbuf_release(&b);
+    return NULL;
+}
+
 pjx_str *pjx_tuple_repr(pjx_tuple *t) {
+    /* (a named tuple's repr, as collections.namedtuple's __repr__, has no
+     * guard of its own: a cycle through it is caught at the list or dict) */
+    const tuple_shape *shape = shape_of(t);
+    if (shape != NULL) return named_tuple_repr(t, shape);
     if (t->size > 0) SELF_REFERENCE(&t->ob, "(...)");
     pjx_strbuf b;
     pjx_strbuf_init(&b);

@@ -138,7 +138,7 @@ static void note_mismatch(in_stack *st, PyObject *value, const char *desc, place
 static int leaf_descriptor(const char *d) {
     switch (*d) {
     case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': case 'c':
-    case 'A': case 'Y': return 1;
+    case 'A': case 'E': case 'Y': return 1;
     case 'o': return leaf_descriptor(d + 2);
     default: return 0;
     }
@@ -215,8 +215,11 @@ static conversion tuple_begin(in_stack *st, PyObject *value, const char *items_d
         for (const char *d = items_desc; *d && *d != ']'; pjx_skip_descriptor(&d)) expected++;
         if (n != expected) return MISMATCH;
     }
+    int64_t shape = pjx_tuple_shape_of(value); /* (an instance of a named-tuple class) */
+    if (shape < 0) return FAILED;
     pjx_tuple *t = pjx_tuple_new(n);
     if (t == NULL) return pjx_runtime_failed();
+    pjx_tuple_set_shape(t, shape);
     int leaves = n > 0;
     for (const char *d = items_desc; leaves && *d && *d != ']'; pjx_skip_descriptor(&d))
         leaves = leaf_descriptor(d);
@@ -498,12 +501,18 @@ static int exact_member(PyObject *value, const char *m) {
     case 'e': return PyAnySet_Check(value);
     case 't': case 'T': return PyTuple_Check(value);
     case 'o': return value == Py_None || exact_member(value, m + 2);
+    case 'E': case 'N': { /* an enum member, a named tuple: of the member's class */
+        int is = pjx_is_boundary_instance(value, m);
+        if (is < 0) PyErr_Clear(); /* (tried by converting, which reports it) */
+        return is > 0;
+    }
     default: return 0; /* instances and arrays: tried by converting */
     }
 }
 
 static conversion box_member(const char *m, pjx_slot *slot) {
     switch (*m) {
+    case 'E': return box_member(strchr(m, ':') + 1, slot); /* (a member is its value) */
     case 'i': case 'I': slot->o = pjx_box_int(slot->i); break;
     case 'f': case 'F': slot->o = pjx_box_float(slot->f); break;
     case 'b': slot->o = pjx_box_bool(slot->i != 0); break;
@@ -657,6 +666,20 @@ static conversion in_begin(in_stack *st, PyObject *value, const char **desc, pjx
         return set_begin(st, value, d + 2, slot, -1);
     case 'c':
         return pjx_instance_from_python(value, strtoll(d + 2, NULL, 10), slot);
+    case 'E': { /* an enum member: its value */
+        PyObject *member_value;
+        const char *inner;
+        conversion r = pjx_enum_value_in(value, d, &member_value, &inner);
+        if (r != CONVERTED) return r;
+        r = in_begin(st, member_value, &inner, slot, 0); /* (an int or a str: a leaf) */
+        Py_DECREF(member_value);
+        return r;
+    }
+    case 'N': { /* an instance of a named-tuple class: the tuple it is */
+        int is = pjx_is_boundary_instance(value, d);
+        if (is <= 0) return is < 0 ? FAILED : MISMATCH;
+        return tuple_begin(st, value, strchr(d, ':') + 3, 0, slot);
+    }
     case 'a':
         return any_begin(st, value, slot, force);
     case 'u':

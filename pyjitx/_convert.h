@@ -6,6 +6,10 @@
  *   l[X] e[X] d[KV] t[X...]   list, set, dict, tuple of the item descriptors
  *   T[X] o[X] tuple of any length, Optional
  *   c[<id>:<name>]            an instance of compiled class <id> (or a subclass)
+ *   E[<key>/<qualname>:X]  a member of the enum class registered under <key>, as
+ *             its value X
+ *   N[<key>/<qualname>:t[...]]  an instance of the named-tuple class registered
+ *             under <key>
  *   g[X]      results only: a list of X (a generator's collected items) that
  *             Python receives as an iterator over it
  * A leading '!' on a parameter's descriptor asks for write-back: the callee
@@ -39,6 +43,13 @@ PyObject *pjx_bytearray_to_python(const pjx_list *l, PyObject *target);
 void pjx_skip_descriptor(const char **desc);
 /* The runtime slot kind of a value of this descriptor. */
 int32_t pjx_descriptor_kind(const char *desc);
+/* register_boundary_class(key, cls, members): the class of E[<key>:..] (an
+ * enum, with its {value: member} dict) or N[<key>:..] (a named tuple, None). */
+PyObject *pjx_register_boundary_class(PyObject *module, PyObject *args);
+/* set_named_tuple_hook(fn): fn(cls) registers a named-tuple class met in
+ * an argument (an instance in a List[Any], a Tuple[...] parameter), whose
+ * runtime tuples then keep its repr and come back as instances of it. */
+PyObject *pjx_set_named_tuple_hook(PyObject *module, PyObject *fn);
 /* Drops the cache of converted dicts (tests check live objects). */
 void pjx_clear_conversion_cache(void);
 /* Releases a converted slot of this descriptor. */

@@ -57,6 +57,32 @@ pjx_dict *pjx_dict_cache_find(PyObject *dict, const char *desc);
 void pjx_dict_cache_store(PyObject *dict, const char *desc, pjx_dict *converted);
 #endif
 
+/* ---- enum and named-tuple classes (_convert_classes.c) --------------------
+ * E[<key>/<qualname>:X]: a member of an enum class, as its value X;
+ * N[<key>/<qualname>:t[...]]: an instance of a named-tuple class. */
+/* The registered (class, {value: member} or None) of descriptor d ("E[.."
+ * or "N[.."), borrowed, and where its inner descriptor starts; NULL with an
+ * exception set when none is registered. */
+PyObject *pjx_boundary_class(const char *d, const char **inner);
+/* Is `value` an instance of the class of descriptor d?  -1 with an error. */
+int pjx_is_boundary_instance(PyObject *value, const char *d);
+/* A member of the enum class of d: its value (a new reference, in *out)
+ * and the value's descriptor; MISMATCH for another object, FAILED (with an
+ * error) for a value compiled code does not know. */
+conversion pjx_enum_value_in(PyObject *value, const char *d, PyObject **out,
+                             const char **inner);
+/* The member of the enum class of d with this value (a new reference). */
+PyObject *pjx_enum_member_out(const char *d, PyObject *value);
+/* The shape a Python tuple's runtime copy carries: its class's, for an
+ * instance of a named-tuple class (registered on first sight); 0 for a
+ * plain tuple.  -1 with an exception set. */
+int64_t pjx_tuple_shape_of(PyObject *value);
+/* The named-tuple class of a runtime tuple's shape (borrowed), or NULL. */
+PyObject *pjx_named_tuple_class_of(const pjx_tuple *t);
+/* A new tuple of n (NULL) items, of class `cls` (a tuple subclass), or a
+ * plain one for NULL. */
+PyObject *pjx_new_tuple_of(PyObject *cls, Py_ssize_t n);
+
 /* ---- the memo (_identity.c) ------------------------------------------------- */
 int32_t pjx_memo_find_py(const pjx_identity *id, const PyObject *py);
 int32_t pjx_memo_find_rt(const pjx_identity *id, const pjx_object *rt);

@@ -16,6 +16,7 @@ void pjx_skip_descriptor(const char **desc) {
 int32_t pjx_descriptor_kind(const char *desc) {
     if (*desc == '!') desc++;
     switch (*desc) {
+    case 'E': return pjx_descriptor_kind(strchr(desc, ':') + 1); /* a member, as its value */
     case 'i': case 'I': return PJX_KIND_INT;
     case 'f': case 'F': return PJX_KIND_FLOAT;
     case 'b': return PJX_KIND_BOOL;
@@ -176,6 +177,7 @@ static int dict_cache_next;
 int pjx_immutable_descriptor(const char *d) {
     switch (*d) {
     case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': return 1;
+    case 'E': case 'N': return pjx_immutable_descriptor(strchr(d, ':') + 1);
     case 't': {
         d += 2;
         while (*d && *d != ']') {

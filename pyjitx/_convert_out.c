@@ -174,8 +174,12 @@ static PyObject *deque_begin(out_stack *st, const pjx_list *l, const char *item_
     return deque;
 }
 
-static PyObject *tuple_begin(out_stack *st, const pjx_tuple *t, const char *desc, int items) {
-    PyObject *tuple = PyTuple_New(t->size);
+/* A tuple of class `cls` (NULL: the class of its shape, if any: an
+ * instance of a named-tuple class comes back as one). */
+static PyObject *tuple_begin(out_stack *st, const pjx_tuple *t, const char *desc, int items,
+                             PyObject *cls) {
+    PyObject *shaped = pjx_named_tuple_class_of(t);
+    PyObject *tuple = pjx_new_tuple_of(shaped ? shaped : cls, t->size);
     if (tuple == NULL || t->size == 0) return tuple;
     out_frame *f = out_push(st, OUT_TUPLE, tuple, (pjx_object *)t, desc, NULL);
     if (f == NULL) {
@@ -313,7 +317,7 @@ static PyObject *any_begin(out_stack *st, pjx_object *o) {
         if (o->type_id == PJX_TYPE_DEQUE) return deque_begin(st, (const pjx_list *)o, item);
         return list_begin(st, (const pjx_list *)o, item);
     }
-    case PJX_TYPE_TUPLE: return tuple_begin(st, (const pjx_tuple *)o, NULL, ITEMS_KINDS);
+    case PJX_TYPE_TUPLE: return tuple_begin(st, (const pjx_tuple *)o, NULL, ITEMS_KINDS, NULL);
     case PJX_TYPE_DICT:
     case PJX_TYPE_SET: {
         pjx_dict *dict = (pjx_dict *)o;
@@ -345,8 +349,23 @@ static PyObject *out_begin(out_stack *st, pjx_slot slot, const char **desc) {
     case 'c': return pjx_wrap_instance((pjx_instance *)slot.o);
     case 'a': case 'u': return any_begin(st, slot.o);
     case 'A': return pjx_ndarray_to_python((pjx_ndarray *)slot.o);
-    case 'T': return tuple_begin(st, (const pjx_tuple *)slot.o, d + 2, ITEMS_SHARED);
-    case 't': return tuple_begin(st, (const pjx_tuple *)slot.o, d + 2, ITEMS_NEXT);
+    case 'T': return tuple_begin(st, (const pjx_tuple *)slot.o, d + 2, ITEMS_SHARED, NULL);
+    case 't': return tuple_begin(st, (const pjx_tuple *)slot.o, d + 2, ITEMS_NEXT, NULL);
+    case 'E': { /* an enum member: the member with its value */
+        const char *inner = strchr(d, ':') + 1;
+        PyObject *value = out_begin(st, slot, &inner); /* (an int or a str: a leaf) */
+        if (value == NULL) return NULL;
+        PyObject *member = pjx_enum_member_out(d, value);
+        Py_DECREF(value);
+        return member;
+    }
+    case 'N': { /* a named tuple: an instance of its class */
+        const char *inner;
+        PyObject *entry = pjx_boundary_class(d, &inner);
+        if (entry == NULL) return NULL;
+        return tuple_begin(st, (const pjx_tuple *)slot.o, inner + 2, ITEMS_NEXT,
+                           PyTuple_GET_ITEM(entry, 0));
+    }
     case 'o': {
         if (slot.o == NULL) Py_RETURN_NONE;
         const char *inner = d + 2;

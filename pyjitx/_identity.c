@@ -224,7 +224,11 @@ static void collect_positions(const char *d, int repeat, int in_tuple, position 
                                  (uint8_t)in_tuple};
         (*n)++;
     }
-    if (c == 'a' || d[1] != '[' || c == 'c' || c == 'A') return;
+    if (c == 'N') { /* its tuple */
+        collect_positions(strchr(d, ':') + 1, repeat, in_tuple, out, n);
+        return;
+    }
+    if (c == 'a' || d[1] != '[' || c == 'c' || c == 'A' || c == 'E') return;
     const char *item = d + 2;
     int item_repeat = repeat || (c != 't' && c != 'o');
     int item_in_tuple = c == 't' || c == 'T' || (c == 'o' && in_tuple);
@@ -393,7 +397,8 @@ int pjx_descriptor_has_any(const char *d) {
     if (*d == '!') d++;
     char c = *d;
     if (c == 'a') return 1;
-    if (c == 'c' || c == 'A' || d[1] != '[') return 0;
+    if (c == 'N') return pjx_descriptor_has_any(strchr(d, ':') + 1); /* its tuple */
+    if (c == 'c' || c == 'A' || c == 'E' || d[1] != '[') return 0;
     for (const char *item = d + 2; *item && *item != ']'; pjx_skip_descriptor(&item))
         if (pjx_descriptor_has_any(item)) return 1;
     return 0;

@@ -88,6 +88,9 @@ def _mentions_class(t: Type) -> bool:
     return "c[" in boundary_descriptor(t)
 
 
+_KEPT_LOADED: List[Any] = []
+
+
 class Specialisation:
     """One compiled signature of a function, linked and callable."""
 
@@ -318,6 +321,11 @@ class CompiledFunction:
                                      [module.packed_symbol, *module.state_symbols,
                                       *(symbol for symbol, _ in module.presets)])
             _preset_constants(module, loaded)
+            if module.uses_classes:
+                # an instance this code makes points at the class descriptor
+                # and vtable in it, and may outlive the function (returned
+                # by `pyjitx.compile(make)()`): such code stays loaded
+                _KEPT_LOADED.append(loaded)
             if module.classes:  # instances of classes compiled along may reach Python
                 from .classes import python_type_for
 

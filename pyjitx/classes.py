@@ -23,8 +23,11 @@ from .backend.abi import boundary_descriptor
 from .errors import CompileError
 from .frontend.classes import (COMPILED_TYPES, ClassInfo, blank_instance, info_for,
                                original_class)
+from .frontend.dataclasses_ import original_of
 from .frontend.source import synthesised_function
 from .pipeline.construction import record, snapshot
+from .pydataclasses import (factory_constructor, make_dataclass_first,
+                            prepare_for_outer_dataclass, python_side)
 
 _COMPILED: Dict[type, type] = {}
 _NOTHING = object()
@@ -47,6 +50,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
                   along: bool = False) -> type:
     from .api import CompiledFunction, compiled_function_of, user_facing
 
+    cls = make_dataclass_first(cls)  # (@dataclass written above @pyjitx.compile)
     pyclass = original_class(cls)
     if pyclass is None:
         raise TypeError(f"pyjitx.compile cannot compile the class {cls.__name__}")
@@ -101,6 +105,8 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     blank = _blank_maker(pyclass, info)
 
     constructor_function = compiled_function_of(constructor)
+    # (a dataclass's default factories run where their arguments are left out)
+    construct = factory_constructor(pyclass, constructor, use_cache, opt, compiled)
 
     def __new__(cls_, *args: Any, **kwargs: Any) -> Any:
         if cls_ is not pytype:
@@ -109,7 +115,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
         # what __init__ receives is kept for saving pipelines (copied first:
         # the constructor may mutate its arguments)
         kept_args, kept_kwargs = snapshot(args), kwargs and snapshot(kwargs)
-        obj = constructor(*args, **kwargs)
+        obj = construct(*args, **kwargs)
         if isinstance(obj, _ext.Instance):  # (not a value being traced)
             record(obj, constructor_function, kept_args, kept_kwargs)
         return obj
@@ -137,17 +143,30 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
     # first construction finds reaches the caller without pyjitx's frames)
     ns.update(__new__=staticmethod(user_facing(__new__)), __init__=__init__, __reduce__=__reduce__, __pjx_blank__=blank,
               __pjx_constructor__=constructor)
+    # (a class compiled along keeps the user's class as a base: isinstance;
+    # for a dataclass, the user's class, not the twin compiled for it)
+    user = original_of(pyclass)
+    bases = (base, user) if along and user.__dict__.get("__pjx_class__") is None else (base,)
+    # a frozen dataclass refuses assignments; one compiled along compares
+    # with instances Python made of the user's class
+    python_side(pyclass, ns, user if user in bases else None)
     # what pyjitx made for Python's side (methods' dispatchers, properties,
     # forwarders): compiled code reads the user's own definitions instead,
     # and other attributes of the type (set after the class statement)
     ns["__pjx_made__"] = frozenset(name for name, value in ns.items()
                                    if value is not pyclass.__dict__.get(name, _NOTHING))
-    # (a class compiled along keeps the user's class as a base: isinstance)
-    bases = (base, pyclass) if along and pyclass.__dict__.get("__pjx_class__") is None else (base,)
-    pytype = type(pyclass.__name__, bases, ns)
+    try:
+        pytype = type(pyclass.__name__, bases, ns)
+    except TypeError:
+        if len(bases) == 1:
+            raise
+        # (a user's class with __slots__ lays out its instances as the
+        # runtime's cannot: not a base, and isinstance against it is False)
+        pytype = type(pyclass.__name__, (base,), ns)
     _ext.register_class(info.type.class_id, pytype)
     _COMPILED[pyclass] = pytype
     COMPILED_TYPES[pyclass] = pytype
+    prepare_for_outer_dataclass(pyclass, pytype)
     if eager:
         for function in compiled:
             function.compile_annotated()

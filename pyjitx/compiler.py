@@ -17,6 +17,7 @@ from .backend.abi import boundary_descriptor
 from .backend.codegen import ObjectCode, emit_object
 from .backend.target import Target
 from .frontend.session import CompileSession
+from .frontend.stdclasses import mentions_std_types
 from .ir import ops
 from .ir.passes import borrow_loop_items, mark_call_cycles, mutated_params
 from .ir.printer import format_module
@@ -145,7 +146,7 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
         symbol=signature.symbol, ir_text=format_module(module), code=code,
         dependencies=dict(session.dependencies),
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
-        uses_classes=bool(session.used_classes) or session.any_dispatch,
+        uses_classes=bool(session.used_classes) or session.any_dispatch or mentions_std_types(module),
         calls_python=session.calls_python,
         returns_iterator=inspect.isgeneratorfunction(pyfunc),
         states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states],

@@ -420,24 +420,35 @@ CASES = [
     case("""
         import enum
 
-        class Label(enum.Enum):
-            NEG = -1
-            POS = 1
+        class Mark(enum.Enum):
+            ON = 1
+
+        MIXED = [Mark.ON, 1]
 
         def f() -> int:
-            return Label.NEG.value
-        """, "'Label.NEG.value': compiled code cannot read attributes of a Label object",
-         "Label.NEG.value", fix="""
+            return len(MIXED)
+        """, "'MIXED' holds enum members among values of other types", "MIXED",
+         line="return len(MIXED)",
+         fix="""
         import enum
 
-        class Label(enum.Enum):
-            NEG = -1
-            POS = 1
+        class Mark(enum.Enum):
+            ON = 1
 
-        VALUE = Label.NEG.value
+        MIXED = [Mark.ON.value, 1]
 
         def f() -> int:
-            return VALUE
+            return len(MIXED)
+        """),
+    case("""
+        def f() -> float:
+            return math.pi.real
+        """, "'math.pi.real': compiled code cannot read attributes of a float object",
+         "math.pi.real", fix="""
+        REAL = math.pi.real
+
+        def f() -> float:
+            return REAL
         """),
     case("""
         def f() -> int:
@@ -2576,7 +2587,481 @@ CASES = [
 
         def f() -> int:
             return C().m(1)
-        """, "C.m: parameter 'x' needs an annotation", "C().m(1)"),
+        """, "C.m: parameter 'x' needs an annotation", "C().m(1)"),    # ------------------------------------------------------------ enums.py
+    case("""
+        import enum
+
+        class Empty(enum.Enum):
+            pass
+
+        def f() -> int:
+            return len([e for e in Empty])
+        """, "enum Empty has no members", "Empty])"),
+    case("""
+        import enum
+
+        class Big(enum.Enum):
+            HUGE = 2 ** 70
+
+        def f() -> bool:
+            return Big.HUGE is Big.HUGE
+        """, "enum Big: a member's value does not fit in 64 bits", "Big.HUGE is"),
+    case("""
+        import enum
+
+        class Planet(enum.Enum):
+            MERCURY = 3.3
+            VENUS = 4.8
+
+        def f() -> bool:
+            return Planet(3.3) is Planet.MERCURY
+        """, "enum Planet has values of type float", "Planet(3.3)"),
+    case("""
+        import enum
+
+        class Odd(enum.Enum):
+            BAD = "\\ud800"
+
+        def f() -> bool:
+            return Odd.BAD is Odd.BAD
+        """, "enum Odd: the value '\\ud800' has no UTF-8 form", "Odd.BAD is"),
+    case("""
+        import enum
+
+        class Wide(enum.Flag):
+            A = 1
+            B = 2
+            C = 4
+            D = 8
+            E = 16
+            F = 32
+            G = 64
+            H = 128
+            I = 256
+            J = 512
+
+        def f() -> bool:
+            return Wide.A in Wide.A | Wide.B
+        """, "flag Wide combines into more than 512 values", "Wide.A in"),
+    case("""
+        import enum
+
+        class Mood(enum.Enum):
+            HAPPY = 1
+
+            def __format__(self, spec: str) -> str:
+                raise ValueError("no formatting")
+
+        def f() -> str:
+            return format(Mood.HAPPY, "x")
+        """, "format() of a Mood member raises ValueError: no formatting", "format("),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(spec: str) -> str:
+            return format(Color.RED, spec)
+        """, "formatting a Color member with a format spec made at run time is not supported",
+         "format(", args=(">9",)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f() -> int:
+            return Color.PURPLE.value
+        """, "type object 'Color' has no attribute 'PURPLE'", "Color.PURPLE"),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(c: Color) -> int:
+            return c.hue
+        """, "'Color' member has no attribute 'hue' in compiled code", "c.hue",
+         args=(None,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(c: Color) -> int:
+            return c.lighter()
+        """, "'Color' member has no method 'lighter' in compiled code", "c.lighter",
+         args=(None,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f() -> bool:
+            return Color(1, 2) is Color.RED
+        """, "Color() takes one value here", "Color(1, 2)"),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(x: str) -> bool:
+            return Color(x) is Color.RED
+        """, "Color() takes an int value here, not a str", "x)", args=("1",)),
+    case("""
+        import enum
+
+        class Perm(enum.Flag):
+            R = 1
+            W = 2
+
+        def f(x: int) -> bool:
+            return Perm(x) is Perm.R
+        """, "looking up a member of flag Perm by a value computed at run time is not supported",
+         "Perm(x)", args=(1,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+            @classmethod
+            def _missing_(cls, value):
+                return Color.RED
+
+        def f(x: int) -> bool:
+            return Color(x) is Color.RED
+        """, "Color defines _missing_, which compiled code does not run", "Color(x)",
+         args=(1,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f() -> bool:
+            return Color[1] is Color.RED
+        """, "Color[...] takes a member's name (a str), not an int", "1]"),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(c: Color) -> bool:
+            return Color.RED in c
+        """, "argument of type 'Color' is not iterable", "Color.RED in c", args=(None,)),
+    case("""
+        import enum
+
+        class Perm(enum.Flag):
+            R = 1
+            W = 2
+
+        def f(p: Perm) -> bool:
+            return 1 in p
+        """, "'in' between an int and a Perm flag", "1 in p", args=(None,)),
+    case("""
+        import enum
+
+        class Mode(enum.IntFlag):
+            A = 1
+            B = 2
+
+        def f(m: Mode) -> int:
+            return int(m | 8)
+        """, "combining an Mode flag with a plain int is not supported", "m | 8",
+         args=(None,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(c: Color) -> int:
+            return c + 1
+        """, "unsupported operand types for an operator: 'Color' and 'int'", "c + 1",
+         args=(None,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(c: Color) -> int:
+            return -c
+        """, "bad operand type for unary operator: 'Color'", "-c", args=(None,)),
+    case("""
+        import enum
+
+        class Level(enum.Enum):
+            OFF = 0
+            ON = 1
+
+            def __bool__(self) -> bool:
+                return self is Level.ON
+
+        def f(x: Level) -> int:
+            return 1 if x else 0
+        """, "Level defines __bool__, which compiled code does not run on members", "x else",
+         args=(None,)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f(xs: List[Any]) -> bool:
+            c: Color = xs[0]
+            return c is Color.RED
+        """, "a Color member cannot be taken out of an Any or a union here", "xs[0]",
+         args=([],)),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f() -> List[Any]:
+            return [Color.RED, "x"]
+        """, "a Color member cannot be held in an Any or a union", "Color.RED,"),
+    case("""
+        import enum
+
+        class Color(enum.Enum):
+            RED = 1
+
+        def f() -> str:
+            s: str = Color.RED
+            return s
+        """, "expected a str, got a Color member", "Color.RED"),
+    # ------------------------------------------------------------ namedtuples.py
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            when: complex
+
+        def f() -> int:
+            return len(P(1j))
+        """, "named tuple P: unsupported annotation", "return len(P(1j))"),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f() -> int:
+            return P("a").x
+        """, "field 'x' of P is an int, not a str", 'P("a")'),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f(p: P) -> int:
+            return p.z
+        """, "'P' object has no attribute 'z' in compiled code", "p.z", args=(None,)),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f(p: P) -> P:
+            return p._replace(2)
+        """, "P._replace() takes keyword arguments only", "p._replace(2)", args=(None,)),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f(p: P) -> P:
+            return p._replace(z=2)
+        """, "P._replace(): got unexpected field name 'z'", "z=2", args=(None,)),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f(p: P) -> Dict[str, int]:
+            return p._asdict(1)
+        """, "P._asdict() takes no arguments", "p._asdict(1)", args=(None,)),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+            def __repr__(self) -> int:
+                return self.x
+
+        def f(p: P) -> str:
+            return repr(p)
+        """, "__repr__ returned an int, not a str", "repr(p)", args=(None,)),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f() -> P:
+            return P._make()
+        """, "P._make() takes one iterable", "P._make()"),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f(xs: List[int]) -> P:
+            return P._make(xs)
+        """, "P._make() takes a tuple here, not a List[int]", "xs)", args=([1],)),
+    case("""
+        from typing import NamedTuple
+
+        class P(NamedTuple):
+            x: int
+
+        def f() -> Any:
+            return P.nope
+        """, "type object 'P' has no attribute 'nope'", "P.nope"),
+    # ------------------------------------------------------------ dataclasses
+    case("""
+        import collections
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Counts:
+            seen: Dict[str, int] = field(default_factory=collections.Counter)
+
+        def f() -> int:
+            return len(Counts().seen)
+        """, "the default_factory <class 'collections.Counter'> cannot be called from compiled code",
+         "Counts()"),
+    case("""
+        from dataclasses import dataclass, field
+
+        def make():
+            base = [1]
+            return field(default_factory=lambda: list(base))
+
+        @dataclass
+        class Bag:
+            items: List[int] = make()
+
+        def f() -> int:
+            return len(Bag().items)
+        """, "this default_factory lambda cannot be compiled", "Bag()"),
+    case("""
+        import dataclasses
+        from dataclasses import dataclass
+
+        @dataclass
+        class D:
+            x: int
+
+        def f() -> Dict[str, Any]:
+            return dataclasses.asdict(D(1), dict_factory=dict)
+        """, "asdict() takes one dataclass instance here", "dataclasses.asdict("),
+    case("""
+        import dataclasses
+
+        def f() -> Dict[str, Any]:
+            return dataclasses.asdict(1)
+        """, "asdict() should be called on dataclass instances, not an int", "1)"),
+    case("""
+        import dataclasses
+
+        def f() -> bool:
+            return dataclasses.is_dataclass()
+        """, "is_dataclass() takes one argument", "dataclasses.is_dataclass()"),
+    case("""
+        from dataclasses import dataclass
+
+        @dataclass(frozen=True)
+        class D:
+            x: int
+
+            def __post_init__(self) -> None:
+                name = "x"
+                object.__setattr__(self, name, 2)
+
+        def f() -> int:
+            return D(1).x
+        """, "object.__setattr__() takes an instance, an attribute name written as a string",
+         "object.__setattr__(self, name, 2)"),
+    case("""
+        def f() -> int:
+            x = [1]
+            object.__setattr__(x, "y", 2)
+            return 1
+        """, "object.__setattr__() of a List[int]", "x,"),
+    case("""
+        import dataclasses
+        from dataclasses import dataclass
+
+        @dataclass
+        class D:
+            x: int
+
+        def f() -> D:
+            return dataclasses.replace(D(1), D(2))
+        """, "replace() takes the instance positionally and the changes as keywords",
+         "dataclasses.replace("),
+    case("""
+        import dataclasses
+
+        def f() -> int:
+            return dataclasses.replace(1, x=2)
+        """, "replace() should be called on dataclass instances, not an int", "1,"),
+    case("""
+        import dataclasses
+        from dataclasses import dataclass
+
+        @dataclass
+        class D:
+            x: int
+
+        def f() -> D:
+            return dataclasses.replace(D(1), y=2)
+        """, "D.__init__() got an unexpected keyword argument 'y'", "dataclasses.replace("),
+    case("""
+        import dataclasses
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class Node:
+            value: int
+            children: "List[Node]" = field(default_factory=list)
+
+        def f() -> int:
+            return len(dataclasses.astuple(Node(1)))
+        """, "astuple() of a Node would be a tuple holding tuples of itself",
+         "dataclasses.astuple(Node(1))"),
+    case("""
+        import dataclasses
+        from dataclasses import dataclass
+
+        class Plain:
+            def __init__(self) -> None:
+                self.k = 1
+
+        @dataclass
+        class D:
+            p: Plain
+
+        def f() -> int:
+            return len(dataclasses.asdict(D(Plain())))
+        """, "asdict()/astuple() would copy a Plain instance with copy.deepcopy",
+         "dataclasses.asdict(D(Plain()))"),
 
     # ------------------------------------------------------------ bytearrays.py
     case("""

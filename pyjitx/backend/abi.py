@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from llvmlite import ir
 
-from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType, FunctionRefType,
-                        FunctionSetType, CounterType, DefaultDictType, DequeType, DictType,
-                        MatchType, NDArrayType, ListType, OptionalType, OrderedDictType, PatternType,
-                        SetType, TupleType, Type, UnionType, VarTupleType)
+from ..ir.types import (ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, INT_ARRAY, NONE, STR, ClassType,
+                        EnumType, FunctionRefType, FunctionSetType, CounterType, DefaultDictType,
+                        DequeType, DictType, MatchType, NamedTupleType, NDArrayType, ListType,
+                        OptionalType, OrderedDictType, PatternType, SetType, TupleType, Type,
+                        UnionType, VarTupleType)
 
 ABI_VERSION = 2
 ABI_SYMBOL = "pjx_abi_v2"
@@ -35,6 +36,8 @@ VOID = ir.VoidType()
 
 def value_type(t: Type) -> ir.Type:
     """How a value of IR type `t` is held in a register inside a function."""
+    if isinstance(t, EnumType):
+        t = t.value  # a member is held as its value
     if t.is_refcounted:
         return PTR
     if isinstance(t, FunctionRefType):
@@ -48,6 +51,8 @@ def value_type(t: Type) -> ir.Type:
 
 def abi_type(t: Type) -> ir.Type:
     """How it is passed across the C ABI (bool as a byte, as C's uint8_t)."""
+    if isinstance(t, EnumType):
+        t = t.value
     if t.is_refcounted:
         return PTR
     if isinstance(t, FunctionRefType):
@@ -66,7 +71,10 @@ def abi_type(t: Type) -> ir.Type:
 # held as an Any; `K[si]` Counter[str], `O[..]` OrderedDict, `D[..]`
 # defaultdict, `Q[i]` Deque[int]: libruntime collections.h).  A generator function's result
 # is `g[X]`: its items collected in a List[X], returned to Python as an
-# iterator (CompiledModule.return_descriptor).
+# iterator (CompiledModule.return_descriptor).  An enum member is
+# `E[<key>/<qualname>:X]` (its class registered under <key>, its value of
+# descriptor X) and a named tuple `N[<key>/<qualname>:t[...]]`
+# (pyjitx.frontend.enums, pyjitx.frontend.namedtuples).
 # A bytearray is `Y` (a list of ints 0..255 in the runtime, a bytearray in
 # Python).
 _SIMPLE = {INT: "i", FLOAT: "f", BOOL: "b", NONE: "n", STR: "s", BYTES: "y", BYTEARRAY: "Y"}
@@ -86,8 +94,13 @@ def boundary_descriptor(t: Type) -> str:
         return f"{letter}[{boundary_descriptor(t.key)}{boundary_descriptor(t.value)}]"
     if isinstance(t, DequeType):
         return f"Q[{boundary_descriptor(t.item)}]"
+    if isinstance(t, NamedTupleType):
+        items = "".join(boundary_descriptor(i) for i in t.items)
+        return f"N[{t.key}/{t.name}:t[{items}]]"
     if isinstance(t, TupleType):
         return "t[" + "".join(boundary_descriptor(i) for i in t.items) + "]"
+    if isinstance(t, EnumType):
+        return f"E[{t.key}/{t.name}:{boundary_descriptor(t.value)}]"
     if isinstance(t, OptionalType):
         return f"o[{boundary_descriptor(t.item)}]"
     if isinstance(t, VarTupleType):

@@ -23,8 +23,8 @@ from llvmlite import ir
 from ..ir import cpython, ops
 from ..ir.primitives import (COMPARE_INT_FLOAT, CSTR, FLOAT_TO_INT, I32 as I32_ARG, POLL_SIGNALS,
                              SLOT, Primitive)
-from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, FunctionRefType, NDArrayType, OptionalType,
-                        Type, slot_kind)
+from ..ir.types import (BOOL, BYTES, FLOAT, INT, NONE, STR, EnumType, FunctionRefType, NDArrayType,
+                        OptionalType, Type, slot_kind)
 from .arrays import ARRAY_OPS, ArrayLowering
 from .abi import (ABI_SYMBOL, ERROR_KINDS, F64, I1, I8, I32, I64, PTR, VOID, abi_type,
                   boundary_descriptor, value_type)
@@ -463,6 +463,8 @@ class FunctionLowering(ArrayLowering):
     # ---- values
 
     def value(self, v: ops.Value) -> ir.Value:
+        if isinstance(v, ops.Constant) and isinstance(v.type, EnumType):
+            v = ops.Constant(v.type.value, v.value)  # a member: its value
         if isinstance(v, ops.Constant):
             if v.type == STR and v.value is not None:
                 return self.parent.str_object(v.value)
@@ -550,6 +552,12 @@ class FunctionLowering(ArrayLowering):
 
     def op_WidenFunction(self, op: ops.WidenFunction) -> ir.Value:
         return self.value(op.operands[0])
+
+    def op_Retype(self, op: ops.Retype) -> ir.Value:
+        value = self.value(op.operands[0])
+        if op.type.is_refcounted:
+            self.incref(value)  # an op's object result is a new reference
+        return value
 
     def op_IncRef(self, op: ops.IncRef) -> ir.Value:
         self.incref(self.value(op.operands[0]))
@@ -1335,7 +1343,7 @@ _OP_LOWERING: Dict[type, Callable[[FunctionLowering, ops.Op], ir.Value]] = {
                 ops.CheckBound, ops.IncRef, ops.DecRef, ops.Length, ops.ListItem, ops.OptionalOp,
                 ops.NewInstance, ops.GetAttr, ops.SetAttr, ops.InstanceOf, ops.ClassIdOf,
                 ops.VirtualCall,
-                ops.PythonCall, ops.WidenFunction) + ARRAY_OPS
+                ops.PythonCall, ops.WidenFunction, ops.Retype) + ARRAY_OPS
 }
 
 

@@ -51,6 +51,8 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY
+    if isinstance(annotation, typing.ForwardRef):  # `Optional["Node"]`: the name, read now
+        return type_from_annotation(annotation.__forward_arg__, scope)
     from .stdlib_collections import annotation_type
 
     flavoured = annotation_type(annotation, scope)  # Counter[str], Deque[int] ...
@@ -64,7 +66,11 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return array
     if isinstance(annotation, type):
         from .classes import class_type_of
+        from .stdclasses import type_of_class
 
+        std = type_of_class(annotation)  # an enum or named-tuple class
+        if std is not None:
+            return std
         user = class_type_of(annotation)
         if user is not None:
             return user
@@ -318,6 +324,11 @@ def annotation_text(node: Optional[ast.expr]) -> str:
 def type_of_python_value(value: Any) -> Optional[Type]:
     """The IR type that a Python argument value converts to (scalars only:
     an unannotated parameter is specialised on its argument's scalar type)."""
+    from .stdclasses import type_of_value
+
+    std = type_of_value(value)  # an enum member (an IntEnum's too), a named tuple
+    if std is not None:
+        return std
     if isinstance(value, bool):
         return BOOL
     if isinstance(value, int):

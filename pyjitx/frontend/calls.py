@@ -39,7 +39,11 @@ def resolve_attribute(b: "FunctionBuilder", node: ast.Attribute) -> Any:
         raise b.error(node, f"'{ast.unparse(node)}' must name a module's or a class's "
                       "attribute here")
     from .classes import original_class
+    from .stdclasses import NOT_MINE, resolve_attribute as std_attribute
 
+    found = std_attribute(b, base, node)  # Color.RED, Color.RED.value, Point._fields
+    if found is not NOT_MINE:
+        return found
     pyclass = original_class(base)
     if pyclass is not None:  # ClassName.CONSTANT or ClassName.static_method
         from .classes import class_attribute
@@ -120,8 +124,17 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
         if isinstance(callee.type, ClassType):
             return classes.method_call(b, callee, "__call__", node)
         raise b.error(func, f"{with_article(callee.type)} is not callable")
-    from .signatures import StaticCall
+    from .signatures import StaticCall, has_unpacking
+    from . import stdclasses
 
+    # enum/named-tuple classes, dataclasses' functions (they read a fixed argument list)
+    if has_unpacking(node) and stdclasses.claims_call(target):
+        with StaticCall(b, node, f"{getattr(target, '__name__', 'the callee')}()") as call:
+            special = stdclasses.call(b, call, target)
+    else:
+        special = stdclasses.call(b, node, target)
+    if special is not None:
+        return special
     from . import stdlib_dispatch
 
     standard = stdlib_dispatch.call_handler(target)  # collections, itertools, functools, json
@@ -226,13 +239,16 @@ def _is_module_path(b: "FunctionBuilder", node: ast.expr) -> bool:
     from .classes import original_class
 
     if isinstance(node, ast.Name):
-        if node.id in b.locals:
+        if node.id in b.locals or node.id in b.state_names:  # (`global x`: a value)
             return False
         try:
             target = b.lookup_global(node.id, node)
         except Exception:
             return False
-        return isinstance(target, types.ModuleType) or original_class(target) is not None
+        from .stdclasses import is_class_path
+
+        return isinstance(target, types.ModuleType) or original_class(target) is not None or \
+            is_class_path(target)
     if isinstance(node, ast.Attribute):
         if not _is_module_path(b, node.value):
             return False
@@ -277,6 +293,11 @@ def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribu
         from . import anys
 
         return anys.method_call(b, receiver, func.attr, node)
+    from .stdclasses import method_call as std_method
+
+    special = std_method(b, receiver, func.attr, node)  # of an enum member, a named tuple
+    if special is not None:
+        return special
     if receiver.type in (STR, BYTES):
         return strings.method_call(b, receiver, func.attr, node)
     if receiver.type == BYTEARRAY:
@@ -326,6 +347,10 @@ def bind_arguments(b: "FunctionBuilder", node: ast.AST, pyfunc: types.FunctionTy
         value = constant_value(p.default)
         if value is None and isinstance(p.default, (str, bytes)):
             value = b.expr.value(ast.copy_location(ast.Constant(p.default), node))
+        if value is None:
+            from .dataclasses_ import default_value
+
+            value = default_value(b, p.default, node)  # a field's factory, a named tuple
         if value is None:
             raise b.error(node, f"default value of parameter '{p.name}' of "
                           f"{pyfunc.__name__}() is not an int, float, bool, str or None")
@@ -483,8 +508,10 @@ def _bare_container_subclass(target: Any) -> Optional[type]:
         return None
     for base in (list, dict, set):
         if target.__bases__ == (base,):
+            # (3.13 records __static_attributes__ and __firstlineno__ of every class)
             own = set(target.__dict__) - {"__module__", "__qualname__", "__doc__", "__dict__",
-                                          "__weakref__", "__annotations__"}
+                                          "__weakref__", "__annotations__",
+                                          "__static_attributes__", "__firstlineno__"}
             return base if not own else None
     return None
 
@@ -507,6 +534,9 @@ def _positional(b: "FunctionBuilder", node: ast.Call, name: str, low: int, high:
 
 
 def _numeric(b: "FunctionBuilder", value: ops.Value, node: ast.AST, what: str) -> ops.Value:
+    from .stdclasses import decay
+
+    value = decay(b, value)  # an IntEnum member is its int
     if not value.type.is_numeric:
         raise b.error(node, f"bad operand type for {what}(): '{value.type}'")
     return value
@@ -815,6 +845,9 @@ def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if value.type == BYTEARRAY:
         raise b.error(node, "hash() of a bytearray: unhashable type: 'bytearray' (TypeError in "
                       "CPython)", hint="hash bytes(ba)")
+    from .enums import hashed_as
+
+    value = hashed_as(b, value)  # an enum member hashes as its name (its value for IntEnum)
     special = call_special(b, value, "__hash__", [], node)
     if special is not None:
         if special.type != INT:
@@ -1181,6 +1214,13 @@ def _isinstance(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
             raise b.error(name_node, "isinstance() takes a class or a tuple of classes")
         cls = b.lookup_global(name_node.id, name_node) if isinstance(name_node, ast.Name) \
             else resolve_attribute(b, name_node)
+        from .stdclasses import isinstance_answer
+
+        enum_answer = isinstance_answer(value.type, cls)  # enums, named tuples: by the types
+        if enum_answer is not None:
+            if enum_answer:
+                return ops.Constant(BOOL, True)
+            continue
         if cls in by_class and value.type in by_class[cls]:
             return ops.Constant(BOOL, True)
         from .stdlib_collections import isinstance_constant

@@ -92,7 +92,9 @@ def original_class(obj: Any) -> Optional[type]:
         return None
     if getattr(obj, "__pjx_instance_base__", False):
         return None
-    return obj
+    from .stdclasses import compiled_class_of  # (dataclasses, enums, named tuples)
+
+    return compiled_class_of(obj)
 
 
 def class_type_of(obj: Any) -> Optional[ClassType]:
@@ -476,8 +478,8 @@ def info_of_type(t: ClassType) -> ClassInfo:
 
 
 def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
-    """(name, annotation text or None) of every `self.name = ...` in
-    __init__'s source, in order."""
+    """(name, annotation text or None) of every `self.name = ...` (or
+    `object.__setattr__(self, "name", ...)`) in a method's source, in order."""
     from .source import parse_function
 
     try:
@@ -509,7 +511,21 @@ def _self_assignments(init: Any) -> List[Tuple[str, Optional[str]]]:
             add(stmt.target, ast.unparse(stmt.annotation))
         elif isinstance(stmt, ast.AugAssign):
             add(stmt.target, None)
+        elif _is_object_setattr(stmt, self_name):  # (a frozen dataclass assigns so)
+            name = stmt.args[1].value  # type: ignore[attr-defined]
+            if name not in seen:
+                seen.add(name)
+                found.append((name, None))
     return found
+
+
+def _is_object_setattr(node: ast.AST, self_name: str) -> bool:
+    """`object.__setattr__(self, "name", value)`."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__setattr__" and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "object" and len(node.args) == 3
+            and isinstance(node.args[0], ast.Name) and node.args[0].id == self_name
+            and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str))
 
 
 # ------------------------------------------------------------ building IR
@@ -622,6 +638,10 @@ def set_attribute(b: "FunctionBuilder", obj: ops.Value, name: str, value: ops.Va
                       hint="function values live in locals and containers of compiled "
                            "functions; an instance's attributes are also seen by Python")
     info = info_of_type(t)
+    from .dataclasses_ import frozen_assignment
+
+    if frozen_assignment(b, info, name, node):  # FrozenInstanceError, raised
+        return
     index = info.field_index(name)
     if index is None:
         member, _ = info.find(name)
@@ -1059,6 +1079,10 @@ def truthy(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
 def to_text(b: "FunctionBuilder", value: ops.Value, node: ast.AST, use_str: bool) -> Optional[ops.Value]:
     """str()/repr() of an instance through __str__/__repr__ (None: the
     default `<module.Name object at 0x...>`)."""
+    if not isinstance(value.type, ClassType):
+        from .stdclasses import to_text as std_text  # (enum members, named tuples)
+
+        return std_text(b, value, node, use_str)
     names = ("__str__", "__repr__") if use_str else ("__repr__",)
     for name in names:
         result = call_special(b, value, name, [], node)

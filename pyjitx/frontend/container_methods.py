@@ -140,7 +140,10 @@ def sort_list(b: "FunctionBuilder", lst: ops.Value, kwargs: dict, node: ast.AST)
     if "reverse" in kwargs:
         reverse = b.expr.coerce(b.expr.truthy(b.expr.value(kwargs["reverse"]), node), INT, node)
     key_node = kwargs.get("key")
+    from .enums import check_sortable  # (Enum members do not order)
+
     if key_node is None or (isinstance(key_node, ast.Constant) and key_node.value is None):
+        check_sortable(b, lst, node)
         prim(b, prims.LIST_SORT, [lst, reverse], node)
         return
     from .stdlib_functools import cmp_key, cmp_sorted
@@ -152,6 +155,7 @@ def sort_list(b: "FunctionBuilder", lst: ops.Value, kwargs: dict, node: ast.AST)
         prim(b, prims.LIST_EXTEND, [lst, ordered], node)
         return
     keys = _keys_of(b, lst, key_node, node)
+    check_sortable(b, keys, node)
     prim(b, prims.LIST_SORT_KEYED, [lst, keys, reverse], node)
 
 

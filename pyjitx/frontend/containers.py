@@ -432,7 +432,7 @@ def iterable_as_list(b: "FunctionBuilder", node: ast.expr) -> ops.Value:
     generator = called_generator(b, node)
     if generator is not None:  # gen(...): expanded into a new list
         return collect_call(b, node, generator)
-    value = b.expr.value(node)
+    value = b.expr.iterable(node)
     return as_list(b, value, node)
 
 

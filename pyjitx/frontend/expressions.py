@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS,
+from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS, EnumType,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify, DictType, ListType, SetType, MatchType,
@@ -151,6 +151,11 @@ class ExpressionBuilder:
 
     def expr_Attribute(self, node: ast.Attribute) -> ops.Value:
         from .calls import _is_module_path, resolve_attribute
+        from . import stdclasses
+
+        member_attribute = stdclasses.static_attribute(self.b, node)  # Color.RED.a_property
+        if member_attribute is not None:
+            return member_attribute
         from . import typeof
 
         through_class = typeof.attribute(self.b, node)  # type(x).__name__, x.__class__.K
@@ -174,6 +179,9 @@ class ExpressionBuilder:
                 return bound
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
+            special = stdclasses.attribute(self.b, value, node)  # enum members, named tuples
+            if special is not None:
+                return special
             if isinstance(value.type, NDArrayType):
                 from . import arrays
 
@@ -208,7 +216,11 @@ class ExpressionBuilder:
                          "compiled code")
 
     def expr_Subscript(self, node: ast.Subscript) -> ops.Value:
-        from . import containers, strings
+        from . import containers, strings, stdclasses
+
+        member = stdclasses.class_subscript(self.b, node)  # Color["RED"]
+        if member is not None:
+            return member
 
         if isinstance(node.value, ast.Attribute) and node.value.attr == "shape":
             # a.shape[k]: the field, without building the shape tuple
@@ -281,6 +293,14 @@ class ExpressionBuilder:
 
         return strings.fstring(self.b, node)
 
+    def iterable(self, node: ast.expr) -> ops.Value:
+        """The value of an expression that is iterated (or searched with
+        `in`): an enum class there is its members."""
+        from .stdclasses import iterable
+
+        members = iterable(self.b, node)
+        return members if members is not None else self.value(node)
+
     def iterable_as_list(self, node: ast.expr) -> ops.Value:
         """The value of an iterable expression as a list (list comprehension
         semantics for generators; lists as they are)."""
@@ -320,6 +340,12 @@ class ExpressionBuilder:
         if isinstance(node.op, ast.Not):
             return self.emit(ops.Unary("bool_not", self.truthy(self.value(node.operand), node)))
         operand = self.value(node.operand)
+        if isinstance(operand.type, EnumType):
+            from . import enums
+
+            operand = enums.unary_operand(self.b, node, operand)  # a flag's ~: the result
+            if isinstance(operand.type, EnumType):
+                return operand
         if is_any(operand.type):
             from . import anys
 
@@ -475,8 +501,14 @@ class ExpressionBuilder:
         if exact is not None:
             return exact
         if len(node.ops) == 1:
-            return self.compare(node.ops[0], self.value(node.left),
-                                self.value(node.comparators[0]), node)
+            left = self.value(node.left)
+            if isinstance(node.ops[0], (ast.In, ast.NotIn)):
+                from .stdclasses import class_membership
+
+                member = class_membership(self.b, node.ops[0], left, node.comparators[0], node)
+                if member is not None:  # x in Color
+                    return member
+            return self.compare(node.ops[0], left, self.value(node.comparators[0]), node)
         true_block = self.b.new_block("cmp_true")
         false_block = self.b.new_block("cmp_false")
         after = self.b.new_block("cmp")
@@ -611,6 +643,10 @@ class ExpressionBuilder:
     def truthy(self, value: ops.Value, node: ast.AST) -> ops.Value:
         if value.type == BOOL:
             return value
+        if isinstance(value.type, EnumType):
+            from . import enums
+
+            return enums.truthy(self.b, value, node)
         if isinstance(value.type, NDArrayType):
             raise self.error(node, "the truth value of an array is ambiguous",
                              hint="use a.any() or a.all()")
@@ -653,6 +689,12 @@ class ExpressionBuilder:
         literal takes the item types it is assigned to."""
         if value.type == to:
             return value
+        if isinstance(value.type, EnumType) or isinstance(to, EnumType):
+            from . import enums
+
+            converted = enums.coerce(self.b, value, to, node)  # an IntEnum member to int ...
+            if converted is not None:
+                return converted
         if isinstance(to, FunctionSetType) and isinstance(value.type, FunctionType):
             from .closures import widen
 
@@ -721,6 +763,10 @@ class ExpressionBuilder:
                                     node, inplace)
         if op == "matmul":
             raise self.error(node, "unsupported operator MatMult")
+        if isinstance(left.type, EnumType) or isinstance(right.type, EnumType):
+            from . import enums
+
+            return enums.binary(self.b, op, left, right, node)
         if (is_any(left.type) or is_any(right.type)):
             from . import anys
 
@@ -825,6 +871,13 @@ class ExpressionBuilder:
                 raise self.error(node, f"'{type(op_node).__name__}' is not supported between "
                                  f"'{left.type}' and '{right.type}'")
             return result
+        if (isinstance(left.type, EnumType) or isinstance(right.type, EnumType)) and not any(
+                is_any(v.type) or isinstance(v.type, OptionalType) for v in (left, right)):
+            from . import enums
+
+            result = enums.compare(self.b, op_node, left, right, node)
+            if result is not None:
+                return result
         if (is_any(left.type) or is_any(right.type)):
             from . import anys
 
@@ -930,6 +983,11 @@ _IDENTITY_TYPES = (ListType, DictType, SetType)
 
 
 def constant_value(obj) -> Optional[ops.Constant]:
+    from .stdclasses import constant as std_constant
+
+    member = std_constant(obj)  # an enum member (before int: an IntEnum's is an int)
+    if member is not None:
+        return member
     if obj is None:
         return ops.Constant(NONE, None)
     if isinstance(obj, bool):

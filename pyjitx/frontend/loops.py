@@ -86,7 +86,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         if generator is not None:
             _enumerate_generator(b, target, call, generator, body_fn, orelse, node)
             return
-        seq = _sequence(b, b.expr.value(call.args[0]), call.args[0])
+        seq = _sequence(b, b.expr.iterable(call.args[0]), call.args[0])
         start = (b.expr.coerce(b.expr.value(call.args[1]), INT, call.args[1])
                  if len(call.args) == 2 else ops.Constant(INT, 0))
 
@@ -114,7 +114,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
                     v.type == INT for v in e[1]):
                 raise b.error(a, "count() in zip() takes int start and step here",
                               hint="use count() of ints, or a range")
-        seqs = [None if e is not None else _sequence(b, b.expr.value(a), a)
+        seqs = [None if e is not None else _sequence(b, b.expr.iterable(a), a)
                 for e, a in zip(endless, call.args)]
         finite = [seq for seq in seqs if seq is not None]
 
@@ -147,7 +147,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
         call = iter_node
         if len(call.args) != 1 or call.keywords:
             raise b.error(call, "reversed() takes one argument")
-        value = b.expr.value(call.args[0])
+        value = b.expr.iterable(call.args[0])
         if isinstance(value.type, SetType):
             raise b.error(call.args[0], f"'{value.type}' object is not reversible")
         seq = _sequence(b, value, call.args[0])
@@ -167,7 +167,7 @@ def build_for(b: "FunctionBuilder", target: Optional[ast.expr], iter_node: ast.e
             _dict_loop(b, receiver, iter_node.func.attr, target, body_fn, orelse, node)
             return
     value = iterable if iterable is not None else b.expr.unwrap(
-        b.expr.value(iter_node), iter_node, "'NoneType' object is not iterable")
+        b.expr.iterable(iter_node), iter_node, "'NoneType' object is not iterable")
     if isinstance(value.type, (DictType, SetType)) and iterable is None:
         _dict_loop(b, value, "keys", target, body_fn, orelse, node)
         return

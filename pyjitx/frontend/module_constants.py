@@ -1,6 +1,7 @@
 """Module-level values that compiled code reads: dicts, lists, sets,
-frozensets, tuples and instances of compiled classes (ints, floats, strs,
-bytes, bools and None are plain constants, expressions.constant_value).
+frozensets, tuples (named tuples too) and instances of compiled classes
+(ints, floats, strs, bytes, bools, None and enum members are plain
+constants, expressions.constant_value; they may also be items).
 
 The rule (docs/guide/semantics.md, "Module state"): a module-level name
 that compiled code reads without declaring it `global` is captured when
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 from ..ir import ops
 from ..ir.types import (ANY, BOOL, BYTES, FLOAT, INT, NONE, STR, ClassType, DictType,
                         OptionalType,
-                        ListType, SetType, TupleType, Type, VarTupleType, make_union)
+                        ListType, SetType, TupleType, Type, VarTupleType, is_any, make_union)
 from .source import synthesised_function
 
 if TYPE_CHECKING:
@@ -142,6 +143,11 @@ def value_type(b: "FunctionBuilder", value: Any, node: ast.AST, name: str, seen:
     """The exact type of a captured value: items of several types make a
     union (an int and a float stay an int and a float, as in Python); an
     empty container holds Any unless the module annotates it."""
+    from .stdclasses import type_of_value
+
+    std = type_of_value(value)  # an enum member (an IntEnum's is an int too), a named tuple
+    if std is not None:
+        return std
     if isinstance(value, bool):
         return BOOL
     if isinstance(value, int):
@@ -199,7 +205,16 @@ def _items_type(b, items, node, name, seen) -> Type:
             types.append(t)
     if not types:
         return ANY  # an empty container: annotate it at module level for another type
-    return make_union(*types) or ANY
+    joined = make_union(*types) or ANY
+    from .stdclasses import mentions_members
+
+    if is_any(joined) and any(mentions_members(t) for t in types):
+        # (an Any or a union would hold a member as its bare value)
+        raise b.error(node, f"'{name}' holds enum members among values of other types, which "
+                      "compiled code cannot hold together",
+                      hint="keep members in containers of members (List[Color], "
+                           "Dict[str, Color]), or hold their .value")
+    return joined
 
 
 def _instance_class_type(b: "FunctionBuilder", obj: Any) -> Optional[ClassType]:
@@ -263,6 +278,9 @@ class _SourceWriter:
         (a field's, a container's items'), None where it does not."""
         if isinstance(t, OptionalType) and value is not None:
             t = t.item
+        std = self.std_literal(value, t, top)
+        if std is not None:
+            return std
         if isinstance(value, float):
             if math.isnan(value):
                 return "float('nan')"
@@ -302,6 +320,30 @@ class _SourceWriter:
             return "[" + ", ".join(self.literal(v, item) for v in value) + "]"
         return self.reference(value, t)
 
+    def std_literal(self, value: Any, t: Optional[Type], top: bool) -> Optional[str]:
+        """An enum member (the member itself, a constant in compiled code)
+        or a named tuple (a call of its class); None for other values."""
+        import enum
+
+        from .stdclasses import is_named_tuple_class
+
+        if isinstance(value, enum.Enum):
+            return self.name_for(value)
+        if not (isinstance(value, tuple) and is_named_tuple_class(type(value))):
+            return None
+        if not top and not self.fresh and not _immutable(value):
+            return self.reference(value, t)
+        items = (t.items if isinstance(t, TupleType) and len(t.items) == len(value)
+                 else [None] * len(value))
+        inner = ", ".join(self.literal(v, i) for v, i in zip(value, items))
+        return f"{self.name_for(type(value))}({inner})"
+
+    def name_for(self, obj: Any) -> str:
+        """A name in the builder's scope for obj (an enum member, a class)."""
+        name = f"__pjx_o{next(self.names)}"
+        self.scope[name] = obj
+        return name
+
     def reference(self, value: Any, t: Optional[Type]) -> str:
         """A name for a mutable object inside the value: captured on its own
         (one object however often it is reached), with the type its place
@@ -314,7 +356,9 @@ class _SourceWriter:
 
 
 def _immutable(value: Any) -> bool:
-    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+    import enum
+
+    if value is None or isinstance(value, (bool, int, float, str, bytes, enum.Enum)):
         return True
     if isinstance(value, (tuple, frozenset)):
         return all(_immutable(v) for v in value)

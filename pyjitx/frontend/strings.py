@@ -330,6 +330,12 @@ def format_value(b: "FunctionBuilder", value: ops.Value, spec: ops.Value,
                  node: ast.AST) -> ops.Value:
     """format(value, spec)."""
     t = value.type
+    from ..ir.types import EnumType
+
+    if isinstance(t, EnumType):  # the class's __format__ (not always its str)
+        from .enums import format_member
+
+        return format_member(b, value, spec, node)
     if t == INT:
         return emit_prim(b, prims.FORMAT_INT, [value, spec], node)
     if t == FLOAT:
@@ -345,6 +351,14 @@ def format_value(b: "FunctionBuilder", value: ops.Value, spec: ops.Value,
                       "(TypeError: unsupported format string passed to bytearray.__format__ "
                       "in CPython)", hint="format repr(ba) or bytes(ba).hex()")
     return emit_prim(b, prims.FORMAT_STR, [to_str(b, value, node), spec], node)
+
+
+def _formats_unlike_str(t) -> bool:
+    """Is format(x, "") not always str(x)?  An enum member's (Python 3.10's
+    IntEnum formats as its int but prints as Color.RED)."""
+    from ..ir.types import EnumType
+
+    return isinstance(t, EnumType)
 
 
 def concat_all(b: "FunctionBuilder", pieces: List[ops.Value], node: ast.AST) -> ops.Value:
@@ -381,6 +395,8 @@ def fstring(b: "FunctionBuilder", node: ast.JoinedStr) -> ops.Value:
         if part.format_spec is not None:
             spec = fstring(b, part.format_spec)
             pieces.append(format_value(b, value, spec, part))
+        elif _formats_unlike_str(value.type):  # (f"{x}" is format(x, ""))
+            pieces.append(format_value(b, value, ops.Constant(STR, ""), part))
         else:
             pieces.append(to_str(b, value, part))
     return concat_all(b, pieces, node)

@@ -68,6 +68,11 @@ def compare(b: "FunctionBuilder", node: ast.Compare) -> Optional[ops.Value]:
 def _static_class(t: Type) -> Optional[type]:
     if t in _STATIC_CLASSES:
         return _STATIC_CLASSES[t]
+    from .stdclasses import class_of_type
+
+    std = class_of_type(t)  # an enum member's class, a named tuple's
+    if std is not None:
+        return std
     for kind, cls in ((ListType, list), (DictType, dict), (SetType, set),
                       ((TupleType, VarTupleType), tuple)):
         if isinstance(t, kind):

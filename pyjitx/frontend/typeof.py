@@ -72,6 +72,8 @@ def _choose(b: "FunctionBuilder", value: ops.Value, node: ast.AST, pick,
 
     def shown(cls: type) -> str:
         if as_text:
+            if type(cls).__repr__ is not type.__repr__:
+                return repr(cls)  # (a metaclass's own: "<enum 'Color'>", "<flag 'Perm'>")
             module = cls.__module__
             qualified = cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
             return f"<class '{qualified}'>"
@@ -102,6 +104,11 @@ def _candidates(b: "FunctionBuilder", value: ops.Value, node: ast.AST):
 def _candidates_of(b: "FunctionBuilder", t: Type, value: ops.Value, node: ast.AST):
     if t in _BUILTIN_NAMES:
         return _builtin(_BUILTIN_NAMES[t]), []
+    from .stdclasses import class_of_type
+
+    std = class_of_type(t)  # an enum member's class, a named tuple's
+    if std is not None:
+        return std, []
     from .stdlib_collections import python_class
 
     if python_class(t) is not None:  # Counter, deque ...

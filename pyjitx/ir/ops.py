@@ -575,6 +575,17 @@ class WidenFunction(Op):
         super().__init__(result_type, [value], line)
 
 
+class Retype(Op):
+    """The same value seen as another type held alike: an enum member as
+    its value and back (types.EnumType).  No code; an object result is a
+    new reference, as every op's."""
+
+    mnemonic = "retype"
+
+    def __init__(self, value: Value, result_type: Type, line: int = -1) -> None:
+        super().__init__(result_type, [value], line)
+
+
 class IncRef(Op):
     """Takes one more reference to an object (inserted by ir.refcount)."""
 

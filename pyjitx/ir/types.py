@@ -258,6 +258,20 @@ class TupleType(ObjectType):
 
 
 @dataclass(frozen=True)
+class NamedTupleType(TupleType):
+    """An instance of a typing.NamedTuple or collections.namedtuple class:
+    a tuple (every tuple operation applies; slicing or adding gives a plain
+    tuple, as in Python) whose class gives its fields names, its repr and
+    its Python type at the boundary (pyjitx.frontend.namedtuples)."""
+
+    name: str = ""  # __qualname__
+    key: int = 0    # stable across processes (frontend.classes.class_id's formula)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class OptionalType(ObjectType):
     """Optional[T] for an object type T: the pointer, NULL meaning None."""
 
@@ -304,6 +318,25 @@ class ClassType(ObjectType):
                 return True
             t = t.base
         return False
+
+
+@dataclass(frozen=True)
+class EnumType(Type):
+    """A member of a user enum.Enum class (Enum, IntEnum, StrEnum, Flag,
+    IntFlag), held as its value -- an int or a str -- since a member is the
+    one member of its class with that value (pyjitx.frontend.enums).  The
+    class decides what the value means: `==`, ordering, truth, repr."""
+
+    name: str   # __qualname__
+    key: int    # stable across processes (frontend.classes.class_id's formula)
+    value: Type  # INT or STR, the type of every member's value
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_refcounted(self) -> bool:
+        return self.value.is_refcounted
 
 
 @dataclass(frozen=True)
@@ -480,6 +513,8 @@ KIND_INT, KIND_FLOAT, KIND_BOOL, KIND_NONE, KIND_OBJ = range(5)
 
 def slot_kind(t: Type) -> int:
     """How a value of type t is stored in an 8-byte container slot."""
+    if isinstance(t, EnumType):
+        t = t.value  # a member is stored as its value
     if t == INT:
         return KIND_INT
     if t == FLOAT:
@@ -534,6 +569,8 @@ def same_representation(a: Type, b: Type) -> bool:
     A List[Union[int, str]] may then be seen as a List[Any]."""
     if a == b or (is_any(a) and is_any(b)):
         return True
+    if isinstance(a, NamedTupleType) and type(b) is TupleType and a.items == b.items:
+        return True  # a named tuple seen as the plain tuple it is (not the other way)
     if type(a) is not type(b) or not isinstance(a, (ListType, SetType, DictType, TupleType,
                                                     VarTupleType, OptionalType, DequeType)):
         return False
@@ -591,6 +628,9 @@ def unify(a: Type, b: Type) -> Optional[Type]:
             return y if isinstance(y, OptionalType) else OptionalType(y)
         if isinstance(x, OptionalType) and (y == x.item):
             return x
+    for x, y in ((a, b), (b, a)):  # a named tuple joins a plain one as the plain tuple
+        if isinstance(x, NamedTupleType) and type(y) is TupleType and x.items == y.items:
+            return y
     for x, y in ((a, b), (b, a)):  # a fixed tuple of T joins Tuple[T, ...]
         if isinstance(x, VarTupleType) and isinstance(y, TupleType) and all(
                 i == x.item for i in y.items):

@@ -95,6 +95,12 @@ PJX_EXPORT int32_t pjx_tuple_get(pjx_tuple *t, int64_t i, pjx_slot *out);
 PJX_EXPORT int32_t pjx_tuple_get_borrowed(pjx_tuple *t, int64_t i, pjx_slot *out);
 /* tuple(list): the list's items, each with the list's kind */
 PJX_EXPORT pjx_tuple *pjx_tuple_from_list(pjx_list *l);
+/* An instance of a named-tuple class: its class's shape key (registered
+ * with pjx_register_tuple_shape: class name and field names, for repr) in
+ * the tuple's flags.  Tuples without one are plain tuples. */
+PJX_EXPORT void pjx_tuple_set_shape(pjx_tuple *t, int64_t key);
+PJX_EXPORT int32_t pjx_register_tuple_shape(uint32_t key, const char *name, int64_t nfields,
+                                            const char *const *fields);
 PJX_EXPORT pjx_tuple *pjx_tuple_slice(pjx_tuple *t, int64_t start, int64_t stop, int64_t step);
 PJX_EXPORT pjx_tuple *pjx_tuple_concat(pjx_tuple *a, pjx_tuple *b);
 PJX_EXPORT pjx_tuple *pjx_tuple_repeat(pjx_tuple *t, int64_t n);
