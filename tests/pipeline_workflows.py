@@ -6,6 +6,10 @@ and loads and runs the saved directories in a fresh process where neither
 this source nor its classes can be imported.  CASES maps a case name to
 (a function returning the traced callable, its example arguments, the
 argument tuples to run)."""
+import json
+import random
+import re
+from collections import Counter
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
@@ -245,6 +249,27 @@ def module_flow(text: str):
     return module_ids(text)
 
 
+# ---- the standard library together (issue 18): json, re, Counter and a
+# seeded random.Random, natively in the saved code (a C++ host runs it too)
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+@pyjitx.compile
+def featurise(line: str, seed: int) -> str:
+    doc = json.loads(line)
+    text: str = doc["text"]
+    tokens = [t.lower() for t in TOKEN.findall(text)]
+    counts = Counter(tokens)
+    rng = random.Random(seed)
+    sample = rng.sample(tokens, min(3, len(tokens)))
+    rng.shuffle(tokens)
+    out: Dict[str, Any] = {"id": doc["id"], "top": counts.most_common(2), "sample": sample,
+                           "shuffled": tokens, "noise": round(rng.gauss(0.0, 1.0), 6)}
+    return json.dumps(out, sort_keys=True, ensure_ascii=False)
+
+def stdlib_flow(line: str, seed: int):
+    return featurise(line, seed)
+
+
 CASES = {
     "scalar": (lambda: scalar_flow, (3, 2.5),
                [(4, 1.0), (-7, 0.0), (2 ** 40, -3.5), (0, float("inf"))]),
@@ -268,6 +293,10 @@ CASES = {
               ("hello " * 12,)]),
     "module": (lambda: module_flow, ("the cat",),
                [("the cat sat",), ("a 日本 dog",), ("",)]),
+    "stdlib": (lambda: stdlib_flow, ('{"id": 0, "text": "a b"}', 1),
+               [('{"id": 1, "text": "The cat sat on the mat. The END!"}', 7),
+                ('{"id": 2, "text": "Ça va? 日本語 😀 ça"}', 1), ('{"id": 3, "text": ""}', 0),
+                ('{"id": 4, "text": "x"', 2)]),
     "glue": (lambda: glue_flow, ("Hello,World,x", 1),
              [("Hello,World,x", 1), (" hello ,world", 2), ("a,b,c,d", 0), ("hello,world", 3),
               ("", 0)]),

@@ -135,7 +135,8 @@ def outcomes(results):
     return [canonical(r) if r[0] == "raised" else ("value", canonical(r[1])) for r in results]
 
 
-CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue", "bert"]
+CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue", "bert",
+         "stdlib"]
 
 
 @pytest.mark.parametrize("case", CASES)

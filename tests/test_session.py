@@ -178,7 +178,8 @@ def saved(tmp_path_factory):
         return out, pickle.load(f)
 
 
-CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue", "bert"]
+CASES = ["scalar", "string", "container", "class", "any", "ndarray", "spec", "glue", "bert",
+         "stdlib"]
 
 
 @pytest.mark.parametrize("case", CASES)
