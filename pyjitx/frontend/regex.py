@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 
 MAXSIZE = sys.maxsize
 _REQUIRED = object()
+# (a re.Pattern parameter is not a Pattern in compiled code: patterns are
+# constants, their programs baked into the code)
 _RUNTIME_HINT = ("the pattern must be known when the function is compiled: a literal, a "
-                 "module-level constant, or a pattern compiled with re.compile (at module level, "
-                 "or passed in as an argument annotated re.Pattern)")
+                 "module-level constant, or re.compile() of one of those")
 
 
 def build_pattern(code: bytes, pattern: Any, groupindex: Dict[str, int]) -> Any:
@@ -93,7 +94,7 @@ def call(b: "FunctionBuilder", node: ast.Call, target: Any) -> ops.Value:
         return _build(b, node)
     name = _BY_OBJECT[id(target)]
     _register_error(b)
-    args = bind(b, node, f"{name}()", _FUNCTIONS[name])
+    args = bind(b, node, f"{name}()", _FUNCTIONS[name], python=True)
     if name == "purge":
         return ops.Constant(NONE, None)
     if name == "escape":
@@ -130,7 +131,7 @@ def method_call(b: "FunctionBuilder", value: ops.Value, func: ast.Attribute,
     if params is None:
         raise b.error(func, f"'re.Pattern' object has no method '{func.attr}' in compiled code",
                       hint="supported: " + ", ".join(sorted(_METHODS)))
-    args = bind(b, node, f"Pattern.{func.attr}()", params)
+    args = bind(b, node, f"{func.attr}()", params)
     return _pattern_method(b, receiver, func.attr, dict(_source_order(node, args)), node)
 
 
@@ -166,14 +167,27 @@ def unwrap(b: "FunctionBuilder", value: ops.Value, attr: str, node: ast.AST) -> 
 
 
 def bind(b: "FunctionBuilder", node: ast.Call, what: str,
-         params: Sequence[Tuple[str, Any]]) -> Dict[str, ast.expr]:
+         params: Sequence[Tuple[str, Any]], python: bool = False) -> Dict[str, ast.expr]:
     """The argument nodes of the call by parameter name, defaults (as
     constant nodes) for those not given; CPython's TypeErrors as
-    CompileErrors."""
+    CompileErrors, in the words of a function written in Python (`python`:
+    re.search and the other module functions) or of a C method (Pattern's
+    and Match's)."""
     names = [p for p, _ in params]
+    required = sum(1 for _, default in params if default is _REQUIRED)
     if len(node.args) > len(params):
-        raise b.error(node, f"{what} takes at most {len(params)} argument"
-                      f"{'' if len(params) == 1 else 's'} ({len(node.args)} given)")
+        given_count = len(node.args)
+        if not python:
+            message = (f"{what} takes at most {len(params)} argument"
+                       f"{'' if len(params) == 1 else 's'} ({given_count} given)")
+        elif required == len(params):
+            message = (f"{what} takes {len(params)} positional argument"
+                       f"{'' if len(params) == 1 else 's'} but {given_count} "
+                       f"{'was' if given_count == 1 else 'were'} given")
+        else:
+            message = (f"{what} takes from {required} to {len(params)} positional arguments "
+                       f"but {given_count} were given")
+        raise b.error(node, message)
     given: Dict[str, ast.expr] = {}
     for name, arg in zip(names, node.args):
         if isinstance(arg, ast.Starred):
@@ -183,16 +197,28 @@ def bind(b: "FunctionBuilder", node: ast.Call, what: str,
         if kw.arg is None:
             raise b.error(kw, f"{what} takes a fixed list of arguments here: '**' is not supported")
         if kw.arg not in names:
-            raise b.error(kw, f"{what} got an unexpected keyword argument '{kw.arg}'")
+            raise b.error(kw, f"{what} got an unexpected keyword argument '{kw.arg}'" if python
+                          else f"'{kw.arg}' is an invalid keyword argument for {what}")
         if kw.arg in given:
-            raise b.error(kw, f"argument for {what} given by name ('{kw.arg}') and position")
+            raise b.error(kw, f"{what} got multiple values for argument '{kw.arg}'" if python
+                          else f"argument for {what} given by name ('{kw.arg}') and position "
+                          f"({names.index(kw.arg) + 1})")
         given[kw.arg] = kw.value
+    missing = [name for name, default in params if default is _REQUIRED and name not in given]
+    if missing and python:
+        quoted = [f"'{m}'" for m in missing]
+        if len(quoted) <= 2:
+            listed = " and ".join(quoted)
+        else:
+            listed = ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+        raise b.error(node, f"{what} missing {len(missing)} required positional argument"
+                      f"{'' if len(missing) == 1 else 's'}: {listed}")
+    if missing:
+        raise b.error(node, f"{what} missing required argument '{missing[0]}' "
+                      f"(pos {names.index(missing[0]) + 1})")
     for name, default in params:
-        if name in given:
-            continue
-        if default is _REQUIRED:
-            raise b.error(node, f"{what} missing required argument '{name}'")
-        given[name] = ast.copy_location(ast.Constant(default), node)
+        if name not in given:
+            given[name] = ast.copy_location(ast.Constant(default), node)
     return given
 
 
@@ -217,7 +243,8 @@ def _int(b: "FunctionBuilder", node: ast.expr, what: str) -> ops.Value:
         from .anys import unbox
 
         return unbox(b, value, INT, node)
-    raise b.error(node, f"'{what}' must be an int, not {with_article(value.type)}")
+    raise b.error(node, f"'{value.type}' object cannot be interpreted as an integer",
+                  hint=f"the argument '{what}' takes an int")
 
 
 def _prim(b: "FunctionBuilder", p: prims.Primitive, args: List[ops.Value], node: ast.AST,
@@ -294,7 +321,7 @@ def _flags(b: "FunctionBuilder", node: Any) -> int:
         raise b.error(node, "the flags of a regular expression must be known when the function "
                       "is compiled", hint="use re's constants (re.I | re.M) or a module-level "
                       "constant") from None
-    if not isinstance(value, int) or isinstance(value, bool) and False:
+    if not isinstance(value, int):  # (a bool is an int here too, as in CPython)
         raise b.error(node, f"flags must be an int, not {type(value).__name__}")
     return int(value)
 
@@ -404,7 +431,7 @@ def _text(b: "FunctionBuilder", pattern: PatternType, node: ast.expr, what: str)
     t = value.type
     if t in (STR, BYTES) or is_any(t) or (isinstance(t, OptionalType) and t.item in (STR, BYTES)):
         return value
-    raise b.error(node, f"expected string or bytes-like object, got {with_article(t)}",
+    raise b.error(node, f"expected string or bytes-like object, got '{t}'",
                   hint=f"{what} takes a str (or bytes, for a bytes pattern)")
 
 

@@ -48,7 +48,7 @@ def method_call(b: "FunctionBuilder", m: ops.Value, name: str, node: ast.Call) -
         p = prims.RE_MATCH_START if name == "start" else prims.RE_MATCH_END
         return _prim(b, p, [m, index], node, INT)
     if name in ("groups", "groupdict"):
-        args = bind(b, node, f"Match.{name}()", (("default", None),))
+        args = bind(b, node, f"{name}()", (("default", None),))
         default = _value(b, args["default"])
         item, boxed = _default_item(b, t, default, args["default"])
         if name == "groups":
@@ -56,7 +56,7 @@ def method_call(b: "FunctionBuilder", m: ops.Value, name: str, node: ast.Call) -
             return _prim(b, prims.RE_MATCH_GROUPS, [m, boxed], node, result)
         return _prim(b, prims.RE_MATCH_GROUPDICT, [m, boxed], node, DictType(STR, item))
     if name == "expand":
-        args = bind(b, node, "Match.expand()", (("template", _REQUIRED),))
+        args = bind(b, node, "expand()", (("template", _REQUIRED),))
         template = _value(b, args["template"])
         if template.type != t.text and not is_any(template.type):
             raise b.error(args["template"], f"Match.expand() takes {with_article(t.text)} "
