@@ -3538,6 +3538,235 @@ CASES = [
             return list(itertools.islice(xs))
         """, "islice expected at least 2 arguments, got 1", "itertools.islice(xs)",
          args=([1, 2, 3],)),
+    # ------------------------------------------------------------ regex.py
+    case("""
+        import re
+
+        def f(n: int) -> str:
+            return re.escape(n)
+        """, "re.escape() takes a str or bytes, not an int", "n)", args=(1,)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str) -> int:
+            return len(WORD.scanner(s).search().group())
+        """, "'re.Pattern' object has no method 'scanner' in compiled code", "WORD.scanner",
+         args=("ab",)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str) -> bool:
+            find = WORD.search
+            return find(s) is not None
+        """, "'re.Pattern' object has no attribute 'search' in compiled code", "WORD.search",
+         args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(r"a", s, re.I, 1) is not None
+        """, "search() takes from 2 to 3 positional arguments but 4 were given", "re.search(",
+         args=("a",)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str) -> List[str]:
+            return WORD.split(s, 1, 2)
+        """, "split() takes at most 2 arguments (3 given)", "WORD.split(", args=("a b",)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(xs: List[str]) -> bool:
+            return WORD.search(*xs) is not None
+        """, "search() takes a fixed list of arguments here: '*' is not supported", "*xs",
+         args=(["a"],)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str, options: Dict[str, int]) -> bool:
+            return WORD.search(s, **options) is not None
+        """, "search() takes a fixed list of arguments here: '**' is not supported",
+         "**options", args=("a", {})),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(r"a", s, flag=re.I) is not None
+        """, "search() got an unexpected keyword argument 'flag'", "flag=", args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(r"a", s, string=s) is not None
+        """, "search() got multiple values for argument 'string'", "string=s", args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(r"a") is not None
+        """, "search() missing 1 required positional argument: 'string'", "re.search(",
+         args=("a",)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str) -> str:
+            return WORD.sub(s)
+        """, "sub() missing required argument 'string' (pos 2)", "WORD.sub(", args=("a",)),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str) -> bool:
+            return WORD.search(s, "1") is not None
+        """, "'str' object cannot be interpreted as an integer", '"1"', args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str, flags: int) -> bool:
+            return re.search(r"a", s, flags) is not None
+        """, "the flags of a regular expression must be known when the function is compiled",
+         "flags)", args=("a", 2)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(r"a", s, 2.0) is not None
+        """, "flags must be an int, not float", "2.0", args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            p = re.compile(r"a")
+            return re.search(p, s, re.I) is not None
+        """, "cannot process flags argument with a compiled pattern", "re.search(",
+         args=("a",)),
+    case("""
+        import re
+
+        def f(pattern: str, s: str) -> bool:
+            return re.search(pattern, s) is not None
+        """, "regular expression from a str known only at run time", "pattern, s",
+         args=("a", "a")),
+    case("""
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def f(s: str) -> bool:
+            return re.search(WORD, s, re.I) is not None
+        """, "cannot process flags argument with a compiled pattern", "re.search(",
+         args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(1, s) is not None
+        """, "first argument must be string or compiled pattern", "1, s", args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> bool:
+            return re.search(r"a", s, re.DEBUG) is not None
+        """, "re.DEBUG prints the parse when the pattern is compiled", "re.search(",
+         args=("a",)),
+    case("""
+        import re
+
+        def f(n: int) -> bool:
+            return re.search(r"a", n) is not None
+        """, "expected string or bytes-like object, got 'int'", "n)", args=(1,)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            return re.sub(r"a", b"b", s)
+        """, "the replacement of a str pattern must be str, not bytes", 'b"b"', args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            return re.sub(r"a", 1, s)
+        """, "sub() takes a replacement string or a function, not an int", "1, s",
+         args=("a",)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            return re.sub(r"\\d", lambda m: int(m.group()) * 2, s)
+        """, "the replacement function must return str (or None), not an int", "re.sub(",
+         args=("a1",)),
+    # ------------------------------------------------------------ regex_match.py
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            m = re.match(r"(?P<word>\\w+)", s)
+            return m.group(name="word") if m else ""
+        """, "Match.group() takes no keyword arguments", 'name="word"', args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> int:
+            m = re.match(r"(\\w+)", s)
+            return m.start(group=1) if m else -1
+        """, "Match.start() takes no keyword arguments", "group=1", args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> Tuple[int, int]:
+            m = re.match(r"(\\w+)", s)
+            return m.span(0, 1) if m else (-1, -1)
+        """, "span expected at most 1 argument, got 2", "m.span(0, 1)", args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            m = re.match(r"(\\w+)", s)
+            return m.expand(b"<\\\\1>") if m else ""
+        """, "Match.expand() takes a str template here, not a bytes", 'b"', args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            m = re.match(r"(\\w+)", s)
+            return m.get(1) if m else ""
+        """, "'re.Match' object has no method 'get' in compiled code", "m.get", args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            m = re.match(r"(\\w)(\\w)", s)
+            return "".join(m[1:3]) if m else ""
+        """, "a Match is indexed by a group number or name, not a slice", "1:3",
+         args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> int:
+            m = re.match(r"(?P<word>\\w+)", s)
+            return len(m.groupindex) if m else 0
+        """, "'re.Match' object has no attribute 'groupindex' in compiled code", "m.groupindex",
+         args=("ab",)),
+    case("""
+        import re
+
+        def f(s: str) -> str:
+            m = re.match(r"(\\w+)", s)
+            return m.group(1.0) if m else ""
+        """, "a group is named by an int or a str, not a float", "1.0", args=("ab",)),
     # ------------------------------------------------------------ counts, in CPython's words
     case("""
         from collections import deque
