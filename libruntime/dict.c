@@ -965,11 +965,14 @@ static int32_t counter_add(pjx_dict *d, pjx_slot key, int64_t n) {
         pjx_slot *v = &d->entries[ix].value;
         if (d->value_kind == PJX_KIND_FLOAT) {
             v->f += (double)n;
-        } else if (__builtin_add_overflow(v->i, n, &v->i)) {
-            v->i -= n; /* (wrapped: put it back) */
-            pjx_err_set(PJX_EXC_OVERFLOW,
-                        "integer overflow: the result does not fit in a 64-bit pyjitx int");
-            return -1;
+        } else {
+            int64_t sum; /* (the count is left as it was when the sum overflows) */
+            if (__builtin_add_overflow(v->i, n, &sum)) {
+                pjx_err_set(PJX_EXC_OVERFLOW,
+                            "integer overflow: the result does not fit in a 64-bit pyjitx int");
+                return -1;
+            }
+            v->i = sum;
         }
         return 0;
     }
