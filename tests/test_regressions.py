@@ -5,6 +5,8 @@ verifier, comprehension variables leaking between scopes, and dicts and
 sets changed while a loop walks them."""
 from __future__ import annotations
 
+import os
+
 from typing import Dict, List, Set, Tuple
 
 import pytest
@@ -201,6 +203,8 @@ def test_set_recursion_limit_checks_its_argument_as_sys_does():
     runtime.set_recursion_limit(1000)
 
 
+@pytest.mark.skipif(os.environ.get("PYJITX_SANITIZER_RUN") == "1",
+                    reason="ASan's quarantine holds freed memory: RSS measures nothing there")
 def test_a_discarded_compiled_function_frees_its_code(tmp_path):
     import subprocess
     import sys
