@@ -80,13 +80,6 @@ STR_PATTERNS: List[Tuple[str, int]] = [
     (r"\w{2,3}", 0),
     (r"\w{,2}?x", 0),
     (r"(ab){2}", 0),
-    (r"x*+x", 0),
-    (r"\w++\d", 0),
-    (r"(?:ab|a)++b", 0),
-    (r"a{2,}+", 0),
-    # atomic groups
-    (r"(?>a+)b", 0),
-    (r"(?>ab|a)c", 0),
     # lookaround
     (r"(?<=a)b", 0),
     (r"(?<!a)b", 0),
@@ -115,6 +108,18 @@ STR_PATTERNS: List[Tuple[str, int]] = [
     (r"https?://[^\s<>\"']+|www\.[^\s<>\"']+", 0),
     (r"[.\]\-^]|\\", 0),
 ]
+
+# possessive quantifiers and atomic groups: new in Python 3.11's re (3.10's
+# parser, which compiled code uses too, calls them a "multiple repeat")
+if sys.version_info >= (3, 11):
+    STR_PATTERNS += [
+        (r"x*+x", 0),
+        (r"\w++\d", 0),
+        (r"(?:ab|a)++b", 0),
+        (r"a{2,}+", 0),
+        (r"(?>a+)b", 0),
+        (r"(?>ab|a)c", 0),
+    ]
 
 BYTES_PATTERNS: List[Tuple[bytes, int]] = [
     (rb"\w+", 0),
