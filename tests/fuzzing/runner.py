@@ -18,6 +18,7 @@ import importlib.util
 import math
 import os
 import random
+import signal
 import tempfile
 import traceback
 from dataclasses import dataclass, field
@@ -111,6 +112,30 @@ def _load(source: str, seed: int, directory: str):
     return module.prog
 
 
+class _Overtime(BaseException):
+    """A call ran past its time (not an Exception: outcome() lets it through)."""
+
+
+# A generated program may not end in CPython either (a loop that inserts
+# into the list it walks): such a call is not compared.  The compiled call
+# gets more time; if it runs past it where CPython ended, that is a mismatch.
+CPYTHON_SECONDS = 5.0
+COMPILED_SECONDS = 20.0
+
+
+def _within(seconds: float, call):
+    def on_alarm(signum, frame):
+        raise _Overtime()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return call()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_program(seed: int, directory: str, opt: int) -> Tally:
     import pyjitx
 
@@ -127,8 +152,14 @@ def run_program(seed: int, directory: str, opt: int) -> Tally:
     rng = random.Random(seed * 7919 + 1)
     for _ in range(ARGSETS_PER_PROGRAM):
         args = draw_args(rng)
-        expected = outcome(py, copy.deepcopy(args))
-        actual = outcome(compiled, copy.deepcopy(args))
+        try:
+            expected = _within(CPYTHON_SECONDS, lambda: outcome(py, copy.deepcopy(args)))
+        except _Overtime:
+            continue  # (CPython did not finish it either: nothing to compare)
+        try:
+            actual = _within(COMPILED_SECONDS, lambda: outcome(compiled, copy.deepcopy(args)))
+        except _Overtime:
+            actual = ("raised", "Overtime", f"still running after {COMPILED_SECONDS} s", "-")
         tally.calls += 1
         tally.raised += expected[0] == "raised"
         if expected != actual:
