@@ -658,18 +658,8 @@ int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t ste
                 pjx_desc_adopt_items((pjx_list *)r, 0, INT64_MAX, pjx_list_item_desc((pjx_list *)a));
             break;
         case PJX_TYPE_TUPLE: r = (pjx_object *)pjx_tuple_slice((pjx_tuple *)a, start, stop, step); break;
-        case PJX_TYPE_DICT: /* Python looks the slice up as a key */
-            if (!PJX_PY_AT_LEAST(3, 12)) {
-                pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
-            } else { /* hashable since 3.12, and never a key of a runtime dict */
-                char bound[3][24];
-                const int64_t parts[3] = {start, stop, step};
-                for (int k = 0; k < 3; k++) {
-                    if (parts[k] == PJX_NONE_INDEX) strcpy(bound[k], "None");
-                    else snprintf(bound[k], sizeof bound[k], "%lld", (long long)parts[k]);
-                }
-                pjx_err_format(PJX_EXC_KEY, "slice(%s, %s, %s)", bound[0], bound[1], bound[2]);
-            }
+        case PJX_TYPE_DICT: /* (pjx_any_getslice_objects looks it up) */
+            pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
             return -1;
         default: goto not_subscriptable;
         }
@@ -679,6 +669,43 @@ int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t ste
 not_subscriptable:
     pjx_err_format(PJX_EXC_TYPE, "'%s' object is not subscriptable", pjx_any_type_name(a));
     return -1;
+}
+
+/* A dict looks the slice up as a key: unhashable before 3.12; since then
+ * never a key of a runtime dict, so a KeyError naming the slice as Python
+ * writes it (its bounds as given: False stays False), or the TypeError of
+ * an unhashable bound. */
+static int32_t dict_slice_key_error(pjx_object *const bounds[3]) {
+    if (!PJX_PY_AT_LEAST(3, 12)) {
+        pjx_err_set(PJX_EXC_TYPE, "unhashable type: 'slice'");
+        return -1;
+    }
+    pjx_str *text[3] = {NULL, NULL, NULL};
+    int64_t ignored;
+    int ok = 1;
+    for (int k = 0; k < 3 && ok; k++) {
+        pjx_slot v = {.o = bounds[k]};
+        ok = pjx_slot_hash(PJX_KIND_OBJ, v, &ignored) == 0 &&
+             (text[k] = pjx_slot_repr(PJX_KIND_OBJ, v)) != NULL;
+    }
+    if (ok) pjx_err_format(PJX_EXC_KEY, "slice(%s, %s, %s)", text[0]->data, text[1]->data,
+                           text[2]->data);
+    for (int k = 0; k < 3; k++)
+        if (text[k] != NULL) pjx_decref(text[k]);
+    return -1;
+}
+
+int32_t pjx_any_getslice_objects(pjx_object *a, pjx_object *start, pjx_object *stop,
+                                 pjx_object *step, pjx_object **out) {
+    pjx_object *const bounds[3] = {start, stop, step};
+    if (a != NULL && a->type_id == PJX_TYPE_DICT) return dict_slice_key_error(bounds);
+    int64_t index[3] = {0, 0, 0};
+    int sequence = a != NULL && (a->type_id == PJX_TYPE_STR || a->type_id == PJX_TYPE_BYTES ||
+                                 a->type_id == PJX_TYPE_LIST || a->type_id == PJX_TYPE_TUPLE);
+    /* (what is not subscriptable says so without reading the bounds) */
+    for (int k = 0; k < 3 && sequence; k++)
+        if (pjx_any_slice_index(bounds[k], &index[k]) < 0) return -1;
+    return pjx_any_getslice(a, index[0], index[1], index[2], out);
 }
 
 int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t step, pjx_object *value) {

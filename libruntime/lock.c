@@ -62,6 +62,14 @@ void pjx_lock_wake_one(uint32_t *word) {
 #endif
 }
 
+void pjx_lock_wake_all(uint32_t *word) {
+#if defined(__linux__)
+    syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+#else
+    (void)word;
+#endif
+}
+
 /* ---- one lock ----------------------------------------------------------- */
 
 int32_t pjx_lock_try(uint32_t *word) {

@@ -14,7 +14,14 @@
  * its owner ..., and finding itself at the end raises RuntimeError instead
  * of waiting forever (as importlib's module locks do).  Every thread on
  * such a chain is waiting, and a waiting thread releases nothing, so a
- * cycle found is a real one; the last thread to close a cycle finds it. */
+ * cycle found is a real one; the last thread to close a cycle finds it.
+ *
+ * Fairness.  A lock released while others wait is handed to the one that
+ * has waited longest (the word names it as owner before it wakes), never
+ * left free: a waiter needs the GIL to take a free word, and the thread
+ * that released it holds the GIL and would take the word again on its next
+ * call, before any waiter could run -- a writer among busy readers waited
+ * forever that way. */
 #include "_locks.h"
 
 int pjx_descriptor_locks(const char *desc) {
@@ -29,8 +36,6 @@ int pjx_descriptor_locks(const char *desc) {
 _Thread_local uint32_t pjx_lock_my_token __attribute__((tls_model("initial-exec")));
 
 uint32_t pjx_lock_first_token(void) { return pjx_lock_my_token = pjx_lock_token(); }
-
-void pjx_wake_waiter(uint32_t *word) { pjx_lock_wake_one(word); }
 
 static inline uint32_t load_word(uint32_t *word) {
     return __atomic_load_n(word, __ATOMIC_RELAXED);
@@ -84,13 +89,34 @@ static int add_waiter(uint32_t me, uint32_t *word) {
     return 0;
 }
 
+/* (keeps the order: the table is a queue, oldest first) */
+static void remove_waiter_at(Py_ssize_t i) {
+    memmove(&waiters[i], &waiters[i + 1], (size_t)(nwaiters - i - 1) * sizeof(waiter));
+    nwaiters--;
+}
+
 static void remove_waiter(uint32_t me) {
     for (Py_ssize_t i = 0; i < nwaiters; i++) {
         if (waiters[i].token == me) {
-            waiters[i] = waiters[--nwaiters];
+            remove_waiter_at(i);
             return;
         }
     }
+}
+
+void pjx_hand_over_lock(uint32_t *word) {
+    for (Py_ssize_t i = 0; i < nwaiters; i++) {
+        if (waiters[i].word == word) {
+            /* the mark stays: others may still wait for the word */
+            store_word(word, waiters[i].token | PJX_LOCK_CONTENDED);
+            remove_waiter_at(i);
+            /* every sleeper on the word wakes and looks whose it is: a
+             * futex cannot wake one chosen thread, and waiters are few */
+            pjx_lock_wake_all(word);
+            return;
+        }
+    }
+    store_word(word, 0);
 }
 
 /* Takes a lock another thread holds: marks it contended, so that its
@@ -107,8 +133,10 @@ int pjx_wait_for_lock(uint32_t *word, uint32_t me) {
     if (add_waiter(me, word) < 0) return -1;
     for (;;) {
         uint32_t v = load_word(word);
-        if (v == 0) {
+        if ((v & PJX_LOCK_OWNER) == me) break; /* handed over (and out of the queue) */
+        if (v == 0) { /* (free only if nobody queued was waiting) */
             store_word(word, me | PJX_LOCK_CONTENDED);
+            remove_waiter(me);
             break;
         }
         v |= PJX_LOCK_CONTENDED;
@@ -117,7 +145,6 @@ int pjx_wait_for_lock(uint32_t *word, uint32_t me) {
         pjx_lock_sleep(word, v);
         Py_END_ALLOW_THREADS
     }
-    remove_waiter(me);
     return 1;
 }
 

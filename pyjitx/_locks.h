@@ -62,7 +62,8 @@ extern _Thread_local uint32_t pjx_lock_my_token __attribute__((tls_model("initia
 uint32_t pjx_lock_first_token(void);
 /* The slow path: waits for a word another thread holds; 1, or -1. */
 int pjx_wait_for_lock(uint32_t *word, uint32_t me);
-void pjx_wake_waiter(uint32_t *word);
+/* Gives a word others wait for to the one waiting longest, and wakes it. */
+void pjx_hand_over_lock(uint32_t *word);
 
 static inline int pjx_take_lock(uint32_t *word) {
     uint32_t me = pjx_lock_my_token;
@@ -78,8 +79,8 @@ static inline int pjx_take_lock(uint32_t *word) {
 
 static inline void pjx_give_back_lock(uint32_t *word) {
     uint32_t v = __atomic_load_n(word, __ATOMIC_RELAXED);
-    __atomic_store_n(word, 0, __ATOMIC_RELAXED);
-    if (v & PJX_LOCK_CONTENDED) pjx_wake_waiter(word);
+    if (v & PJX_LOCK_CONTENDED) pjx_hand_over_lock(word);
+    else __atomic_store_n(word, 0, __ATOMIC_RELAXED);
 }
 
 #endif

@@ -111,7 +111,10 @@ def test_a_str_attribute_replaced_while_others_read_it(tmp_path):
     readers (Python's obj.name and compiled methods): every value read is
     one of those written, and the last one written is what remains.  Each
     write makes a new string and frees the one it replaces, which an
-    unlocked read was using (a use-after-free)."""
+    unlocked read was using (a use-after-free).  It also caught the writer
+    starving (one run in four never ended): a lock released while others
+    waited was left free, and the reader that released it took it again
+    before the woken writer could get the GIL; it is now handed over."""
     assert run_script(tmp_path, '''
         @pyjitx.compile
         class Named:

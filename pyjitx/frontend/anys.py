@@ -229,10 +229,11 @@ def setitem(b: "FunctionBuilder", value: ops.Value, key: ops.Value, item: ops.Va
 
 
 def getslice(b: "FunctionBuilder", value: ops.Value, part: ast.Slice, node: ast.AST) -> ops.Value:
-    """value[start:stop:step] of a str, bytes, list or tuple in an Any."""
-    from .strings import slice_bounds
-
-    return _prim(b, prims.ANY_GETSLICE, [value] + slice_bounds(b, part), node)
+    """value[start:stop:step] of a str, bytes, list or tuple in an Any (the
+    bounds go as they are: a dict's KeyError names them, False as False)."""
+    bounds = [ops.Constant(ANY, None) if bound is None else box(b, b.expr.value(bound), bound)
+              for bound in (part.lower, part.upper, part.step)]
+    return _prim(b, prims.ANY_GETSLICE, [value] + bounds, node)
 
 
 def setslice(b: "FunctionBuilder", value: ops.Value, part: ast.Slice, items: ops.Value,

@@ -448,8 +448,9 @@ CONTAINER_METHODS = {name: number for number, name in enumerate((
     "appendleft", "popleft", "extendleft", "rotate", "subtract", "most_common", "elements",
     "total", "move_to_end"))}
 ANY_METHOD = _p("any_method", (I32, _ANY, I32, _ANY, _ANY, _ANY), _ANY, convention="status")
-# slices: bounds as ints, ABSENT_INT for an omitted one
-ANY_GETSLICE = _p("any_getslice", (_ANY, INT, INT, INT), _ANY, convention="status")
+# slices: bounds as ints, ABSENT_INT for an omitted one; a read's bounds
+# as Anys (None for an omitted one: a dict names them in its KeyError)
+ANY_GETSLICE = _p("any_getslice_objects", (_ANY, _ANY, _ANY, _ANY), _ANY, convention="status")
 ANY_SETSLICE = _p("any_setslice", (_ANY, INT, INT, INT, _ANY), NONE, convention="status")
 ANY_DELSLICE = _p("any_delslice", (_ANY, INT, INT, INT), NONE, convention="status")
 ANY_DELITEM = _p("any_delitem", (_ANY, _ANY), NONE, convention="status")

@@ -129,6 +129,11 @@ PJX_EXPORT int32_t pjx_any_method(int32_t method, pjx_object *self, int32_t narg
  * subscriptable"). */
 PJX_EXPORT int32_t pjx_any_getslice(pjx_object *a, int64_t start, int64_t stop, int64_t step,
                                     pjx_object **out);
+/* a[start:stop:step] with the bounds as Anys (NULL for None or omitted),
+ * as compiled code reads it: also a dict's KeyError (since 3.12) names
+ * the slice with its bounds as given. */
+PJX_EXPORT int32_t pjx_any_getslice_objects(pjx_object *a, pjx_object *start, pjx_object *stop,
+                                            pjx_object *step, pjx_object **out);
 /* a[start:stop:step] = value: value any iterable, its items converted to
  * the list's kind */
 PJX_EXPORT int32_t pjx_any_setslice(pjx_object *a, int64_t start, int64_t stop, int64_t step,

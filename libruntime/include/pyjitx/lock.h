@@ -105,11 +105,12 @@ PJX_EXPORT void pjx_lock_release(uint32_t *word);
 
 /* The pieces a host that guards the words itself builds on (the bridge,
  * pyjitx/_instance.c): this thread's token (never 0), sleeping while
- * *word == value (or returning at once), waking one sleeper, and sorting a
+ * *word == value (or returning at once), waking one sleeper or all, and sorting a
  * set's words by address with each word once. */
 PJX_EXPORT uint32_t pjx_lock_token(void);
 PJX_EXPORT void pjx_lock_sleep(uint32_t *word, uint32_t value);
 PJX_EXPORT void pjx_lock_wake_one(uint32_t *word);
+PJX_EXPORT void pjx_lock_wake_all(uint32_t *word);
 PJX_EXPORT void pjx_lockset_sort(pjx_lockset *set);
 
 #ifdef __cplusplus
