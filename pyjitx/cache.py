@@ -166,6 +166,34 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
         return None
 
 
+def entries() -> "list[Path]":
+    """The cache's entries (the files `store` writes: <dir>/<xx>/<key>.pjx)."""
+    root = cache_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.glob("??/*.pjx") if p.is_file() and not p.is_symlink())
+
+
+def clear() -> Tuple[int, int]:
+    """Removes every entry (and the shard folders left empty); what else is
+    in the folder stays.  (entries removed, bytes freed)."""
+    removed = freed = 0
+    for path in entries():
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except OSError:
+            continue
+        removed += 1
+        freed += size
+    for shard in cache_dir().glob("??"):
+        try:
+            shard.rmdir()  # (only when empty)
+        except OSError:
+            pass
+    return removed, freed
+
+
 def _parse_type(text: str) -> Type:
     from .frontend.annotations import type_from_annotation
 
