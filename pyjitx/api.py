@@ -83,12 +83,6 @@ def compile(obj: Any = None, *, cache: bool = True, opt: int = 2, eager: bool = 
     return function.dispatcher
 
 
-def _mentions_class(t: Type) -> bool:
-    from .backend.abi import boundary_descriptor
-
-    return "c[" in boundary_descriptor(t)
-
-
 _KEPT_LOADED: List[Any] = []
 
 
@@ -299,10 +293,9 @@ class CompiledFunction:
             started = time.perf_counter()
             module = None
             key = None
-            # Code using compiled classes depends on their layouts, which the
-            # cache key does not capture yet: such code is never cached.
-            cacheable = self.use_cache and not any(_mentions_class(t) for t in arg_types)
-            if cacheable:
+            # (code using compiled classes is cached too: what it depends on
+            # about them is checked at load, pyjitx/cache_classes.py)
+            if self.use_cache:
                 key = cache.cache_key(self.pyfunc, parse_function(self.pyfunc).source_hash,
                                       arg_types, self.target, self.opt)
                 module = cache.load(key, self.target, self.pyfunc)
@@ -323,8 +316,6 @@ class CompiledFunction:
                     how = "compiled (a cache miss; stored)"
                 elif key is not None:
                     how = f"compiled (not cached: {module.uncacheable_because})"
-                elif self.use_cache:
-                    how = "compiled (not cached: it takes an instance of a compiled class)"
                 else:
                     how = "compiled (cache=False)"
             if loaded is None:

@@ -12,10 +12,12 @@ back to memory with a warning.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import inspect
 import json
 import os
+import pickle
 import struct
 import sys
 import tempfile
@@ -23,10 +25,11 @@ import warnings
 from pathlib import Path
 from typing import Callable, Optional, Tuple
 
-from . import __version__
+from . import __version__, cache_classes
 from .backend.abi import ABI_VERSION
 from .backend.codegen import ObjectCode
 from .backend.target import Target
+from .cache_classes import resolve_classes
 from .compiler import CompiledModule
 from .files import read_regular
 from .frontend.session import describe
@@ -77,13 +80,25 @@ def cache_key(pyfunc: Callable, source_hash: str, arg_types: Tuple[Type, ...], t
         __version__, compiler_fingerprint(), str(ABI_VERSION), llvmlite.__version__,
         target.key, str(opt),
         getattr(pyfunc, "__module__", "?"), pyfunc.__qualname__,
-        pyfunc.__code__.co_filename, source_hash, ",".join(str(t) for t in arg_types),
+        pyfunc.__code__.co_filename, source_hash, ",".join(_type_key(t) for t in arg_types),
         f"{sys.version_info[:2]}",
         # the values a closure captured: two closures of one def (`make("a")`,
         # `make("b")`) are two entries, not one entry rebuilt in turns
         ";".join(_cell_description(cell) for cell in (pyfunc.__closure__ or ())),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def _type_key(t: Type) -> str:
+    """A type as the key tells it: a class by its id too (derived from its
+    module and qualified name: two classes Node of two modules differ)."""
+    from .backend.abi import boundary_descriptor
+
+    try:
+        descriptor = boundary_descriptor(t)
+    except Exception:  # noqa: BLE001 - (a type with no boundary form)
+        return str(t)
+    return f"{t}={descriptor}" if "c[" in descriptor else str(t)
 
 
 def _cell_description(cell) -> str:
@@ -103,6 +118,9 @@ def store(key: str, module: CompiledModule) -> None:
         "param_names": module.param_names,
         "param_types": [str(t) for t in module.param_types],
         "return_type": str(module.return_type),
+        # (the types themselves: a class type is its name and id, which
+        # its text alone does not give back)
+        "types": base64.b64encode(pickle.dumps((module.param_types, module.return_type))).decode(),
         "symbol": module.symbol,
         "ir_text": module.ir_text,
         "llvm_ir": module.code.llvm_ir,
@@ -112,6 +130,10 @@ def store(key: str, module: CompiledModule) -> None:
         "returns_iterator": module.returns_iterator,
         "states": [list(s) for s in module.states],
         "uses_random": module.uses_random,
+        # the loader finds these again by name, to make their Python types
+        # (pyjitx.classes.python_type_for), and keeps code using classes loaded
+        "uses_classes": module.uses_classes,
+        "classes": [f"{c.__module__}:{c.__qualname__}" for c in module.classes],
     }
     header_bytes = json.dumps(header).encode("utf-8")
     body = struct.pack("<Q", len(header_bytes)) + header_bytes + module.code.object_bytes
@@ -155,18 +177,25 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
         object_bytes = body[8 + header_len:]
         if not dependencies_current(header["dependencies"], entry):
             return None
+        classes = resolve_classes(header.get("classes", []))
+        if classes is None:
+            return None
+        # (the entry passed its digest: it is one pyjitx wrote, whose
+        # object code is about to run anyway)
+        param_types, return_type = pickle.loads(base64.b64decode(header["types"]))
         return CompiledModule(
             name=header["name"], param_names=header["param_names"],
-            param_types=[_parse_type(t) for t in header["param_types"]],
-            return_type=_parse_type(header["return_type"]), symbol=header["symbol"],
+            param_types=list(param_types), return_type=return_type, symbol=header["symbol"],
             ir_text=header["ir_text"],
             code=ObjectCode(object_bytes, header["llvm_ir"], target, header["opt"]),
             dependencies=header["dependencies"],
             mutated_params=frozenset(header["mutated_params"]),
             returns_iterator=bool(header["returns_iterator"]),
             states=[tuple(s) for s in header.get("states", [])],
-            uses_random=bool(header.get("uses_random", False)))
-    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
+            uses_random=bool(header.get("uses_random", False)),
+            uses_classes=bool(header.get("uses_classes", False)), classes=classes)
+    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError,
+            pickle.UnpicklingError, AttributeError, EOFError, ImportError):
         return None
 
 
@@ -198,15 +227,6 @@ def clear() -> Tuple[int, int]:
     return removed, freed
 
 
-def _parse_type(text: str) -> Type:
-    from .frontend.annotations import type_from_annotation
-
-    t = type_from_annotation(text)
-    if t is None:
-        raise ValueError(f"unknown type {text!r} in a cache entry")
-    return t
-
-
 def _resolve(module_name: str, qualname: str, entry: Callable):
     if getattr(entry, "__module__", None) == module_name and entry.__qualname__ == qualname:
         return entry
@@ -215,24 +235,35 @@ def _resolve(module_name: str, qualname: str, entry: Callable):
         if obj is None or part == "<locals>":
             return None
         obj = getattr(obj, part, None)
+        if isinstance(obj, type):
+            # a decorated class's module attribute is the type pyjitx made,
+            # whose attributes are dispatchers and forwarders: the user's
+            # class holds the definitions (its __init__ among them)
+            obj = obj.__dict__.get("__pjx_class__", obj)
     return obj
 
 
 def dependencies_current(dependencies: dict, entry: Callable) -> bool:
-    from .frontend.source import parse_function
-
-    for key, expected in dependencies.items():
+    for key in cache_classes.order(dependencies):
+        expected = dependencies[key]
         kind, _, rest = key.partition(":")
         if kind == "func":
             module_name, _, qualname = rest.partition(":")
             fn = _resolve(module_name, qualname, entry)
-            fn = getattr(fn, "py_func", fn)
             if fn is None:
                 return False
-            try:
-                if parse_function(fn).source_hash != expected:
-                    return False
-            except Exception:
+            # (several sources under one name: a property's accessors)
+            hashes = cache_classes.source_hashes(fn)
+            if hashes is None or not set(expected.split("+")) <= hashes:
+                return False
+        elif kind == "class":
+            if not cache_classes.class_current(rest, expected):
+                return False
+        elif kind == "subclasses":
+            if not cache_classes.subclasses_current(rest, expected):
+                return False
+        elif kind in ("anymethod", "anyattr"):
+            if not cache_classes.any_candidates_current(kind, rest, expected):
                 return False
         elif kind == "exc":
             # a user exception class: it must still exist, with the same

@@ -58,18 +58,26 @@ class CompiledModule:
     # draws from random's module-level generator: the boundary lends it the
     # interpreter's for each call from Python (frontend/stdlib.py)
     uses_random: bool = False
+    # holds enum members or named tuples, whose classes this process
+    # registers with the bridge as it compiles
+    uses_std_types: bool = False
+    # why the code cannot be found again by another process (a class
+    # defined in a function: pyjitx.cache_classes.record_classes), if so
+    unfindable: Optional[str] = None
 
     @property
     def cacheable(self) -> bool:
         """Whether the object code may be stored on disk and used by another
-        process: not while class layouts are missing from the cache key,
-        nor with pyfunc handles in it."""
+        process: not with pyfunc handles or objects of this process in it
+        (the classes it uses are checked at load: pyjitx/cache_classes.py)."""
         return self.uncacheable_because is None
 
     @property
     def uncacheable_because(self) -> Optional[str]:
-        if self.uses_classes:
-            return "it uses compiled classes"
+        if self.unfindable:
+            return self.unfindable
+        if self.uses_std_types:
+            return "it uses enum or named-tuple classes"
         if self.calls_python:
             return "it calls Python (pyjitx.pyfunc)"
         if self.presets:
@@ -113,9 +121,12 @@ class CompiledModule:
 
 
 def build_ir(pyfunc: Callable, arg_types: Tuple[Type, ...]) -> Tuple[ops.Module, ops.FunctionSignature, CompileSession]:
+    from .cache_classes import recording
+
     session = CompileSession()
-    signature = session.function_for(pyfunc, arg_types)
-    module = session.module(signature.symbol)
+    with recording(session):  # (what the code learns of the process's classes)
+        signature = session.function_for(pyfunc, arg_types)
+        module = session.module(signature.symbol)
     module.function(signature.symbol).exported = True
     mark_call_cycles(module)
     for fn in module.functions:
@@ -144,19 +155,24 @@ def compile_function(pyfunc: Callable, arg_types: Tuple[Type, ...], target: Targ
     # imported here: a process that only loads cached code never needs it
     from .backend.lower import ModuleLowering, constant_memo_symbol
 
+    from .cache_classes import record_classes
+
     module, signature, session = build_ir(pyfunc, arg_types)
+    unfindable = record_classes(session)
     data_layout = str(target.machine(opt).target_data)
     lowering = ModuleLowering(module, target.triple, data_layout)
     llvm_module = lowering.lower()
     _check_imports(lowering.externals)
     code = emit_object(llvm_module, target, opt)
+    std_types = mentions_std_types(module)
     return CompiledModule(
         name=signature.name, param_names=signature.param_names,
         param_types=signature.param_types, return_type=signature.return_type,
         symbol=signature.symbol, ir_text=format_module(module), code=code,
         dependencies=dict(session.dependencies),
         mutated_params=frozenset(mutated_params(module.function(signature.symbol))),
-        uses_classes=bool(session.used_classes) or session.any_dispatch or mentions_std_types(module),
+        uses_classes=bool(session.used_classes) or session.any_dispatch or std_types,
+        uses_std_types=std_types, unfindable=unfindable,
         calls_python=session.calls_python,
         returns_iterator=inspect.isgeneratorfunction(pyfunc),
         states=[(s.module, s.name, boundary_descriptor(s.type)) for s in module.states],

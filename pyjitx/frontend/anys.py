@@ -21,6 +21,7 @@ from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
 from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
+from ..cache_classes import record_any_candidates
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -359,14 +360,27 @@ def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Cal
         candidates.append((STR, lambda v: strings.method_call(b, v, name, node)))
     if name in prims.BYTES_METHODS:
         candidates.append((BYTES, lambda v: strings.method_call(b, v, name, node)))
-    for info in classes.known_classes():
-        member, _ = info.find(name)
-        if inspect.isfunction(member) or isinstance(member, staticmethod):
-            candidates.append((info.type, lambda v: classes.method_call(b, v, name, node)))
+    infos = [info for info in classes.known_classes() if method_candidate(info, name)]
+    record_any_candidates(b.session, "anymethod", name, infos)
+    for info in infos:
+        candidates.append((info.type, lambda v: classes.method_call(b, v, name, node)))
     fallback = None
     if name in CONTAINER_METHODS:
         fallback = lambda: _container_method(b, value, name, node)  # noqa: E731
     return _switch(b, value, candidates, name, node, fallback)
+
+
+def method_candidate(info, name: str) -> bool:
+    """Does x.name(...) on an Any have a branch for instances of `info`?"""
+    member, _ = info.find(name)
+    return inspect.isfunction(member) or isinstance(member, staticmethod)
+
+
+def attribute_candidate(info, name: str) -> bool:
+    """Does x.name on an Any have a branch for instances of `info`?"""
+    member, _ = info.find(name)
+    return name in info.field_names or isinstance(member, property) or (
+        member is not None and not callable(member))
 
 
 def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Call) -> ops.Value:
@@ -422,11 +436,10 @@ def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> op
     from . import classes
 
     candidates: List[Tuple[Type, Callable[[ops.Value], ops.Value]]] = []
-    for info in classes.known_classes():
-        member, _ = info.find(node.attr)
-        if node.attr in info.field_names or isinstance(member, property) or (
-                member is not None and not callable(member)):
-            candidates.append((info.type, lambda v: classes.get_attribute(b, v, node)))
+    infos = [info for info in classes.known_classes() if attribute_candidate(info, node.attr)]
+    record_any_candidates(b.session, "anyattr", node.attr, infos)
+    for info in infos:
+        candidates.append((info.type, lambda v: classes.get_attribute(b, v, node)))
     return _switch(b, value, candidates, node.attr, node)
 
 
@@ -435,8 +448,8 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
     """Test the candidates' types in turn, each hit running its typed
     branch; where none matches, `fallback` (an Any result) or else
     AttributeError."""
-    # the candidates depend on the classes known now, which no cache key
-    # captures: such code is not cached on disk
+    # (the candidates depend on the classes known now: the disk cache
+    # checks them at load, pyjitx/cache_classes.py)
     b.session.any_dispatch = True
     after = b.new_block("any_dispatched")
     incoming = []

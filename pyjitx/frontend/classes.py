@@ -594,9 +594,20 @@ def _dynamic_constant(b: "FunctionBuilder", obj: ops.Value, info: ClassInfo, nam
     return result
 
 
-def user_subclasses(pyclass: type) -> List[type]:
+def user_subclasses(pyclass: type, record: bool = True) -> List[type]:
     """Every subclass of a user class defined so far (not the Python types
-    pyjitx.compile makes), at any depth."""
+    pyjitx.compile makes), at any depth.  What the code being compiled
+    saw is recorded for the disk cache (pyjitx/cache_classes.py): a
+    subclass defined later makes that code stale."""
+    found = _user_subclasses(pyclass)
+    if record:
+        from ..cache_classes import record_subclasses
+
+        record_subclasses(pyclass, found)
+    return found
+
+
+def _user_subclasses(pyclass: type) -> List[type]:
     found: List[type] = []
     # (a class derived from a decorated class derives from the type pyjitx
     # made of it, not from the user's class itself)
@@ -606,7 +617,7 @@ def user_subclasses(pyclass: type) -> List[type]:
         if sub.__dict__.get("__pjx_class__") is not None or sub in found:
             continue  # the Python type pyjitx made of a class
         found.append(sub)
-        found.extend(s for s in user_subclasses(sub) if s not in found)
+        found.extend(s for s in _user_subclasses(sub) if s not in found)
     return found
 
 

@@ -188,10 +188,10 @@ class CompileSession:
             describe(value)
 
     def use_class(self, info) -> None:
+        # (each class's layout is recorded for the disk cache once the
+        # module is built: pyjitx.cache_classes.record_classes)
         while info is not None and info.type.class_id not in self.used_classes:
             self.used_classes[info.type.class_id] = info
-            self.dependencies[f"class:{info.module_name}:{info.pyclass.__qualname__}"] = \
-                info.type.name
             info = info.base
 
     def instantiate(self, info) -> None:
@@ -241,7 +241,12 @@ class CompileSession:
         key = (pyfunc, arg_types)
         parsed = parse_function(pyfunc)
         if not is_generated(pyfunc):  # (pyjitx's own code: nothing to revalidate)
-            self.dependencies[self._dependency_name(pyfunc)] = parsed.source_hash
+            # (a property's getter and setter share a qualified name: each
+            # source built is kept, "+"-joined)
+            name = self._dependency_name(pyfunc)
+            hashes = set(filter(None, self.dependencies.get(name, "").split("+")))
+            hashes.add(parsed.source_hash)
+            self.dependencies[name] = "+".join(sorted(hashes))
         var_types: Dict[str, Type] = {}
         return_preset: Optional[Type] = None
         no_word_buffers = False
