@@ -294,7 +294,8 @@ def dependencies_current(dependencies: dict, entry: Callable) -> bool:
             module_name, qualname, name = rest.split(":", 2)
             owner = _resolve(module_name, qualname, entry)
             owner = getattr(owner, "py_func", owner)
-            owner = getattr(owner, "__pjx_class__", owner)
+            if isinstance(owner, type):  # (not inherited: a subclass of a decorated class)
+                owner = owner.__dict__.get("__pjx_class__", owner)
             if owner is None:
                 return False
             if kind == "classattr":
