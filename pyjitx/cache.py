@@ -228,7 +228,12 @@ def clear() -> Tuple[int, int]:
 
 
 def _resolve(module_name: str, qualname: str, entry: Callable):
-    if getattr(entry, "__module__", None) == module_name and entry.__qualname__ == qualname:
+    from .frontend.source import is_generated
+
+    # (not a function pyjitx wrote: a class method's caller from Python
+    # bears the method's qualified name, and is not the method)
+    if getattr(entry, "__module__", None) == module_name and entry.__qualname__ == qualname \
+            and not is_generated(entry):
         return entry
     obj = sys.modules.get(module_name)
     for part in qualname.split("."):
