@@ -311,11 +311,12 @@ class CompiledFunction:
                 how = "loaded from the disk cache"
             else:
                 module = compile_function(self.pyfunc, arg_types, self.target, self.opt)
-                if key is not None and module.cacheable:
-                    cache.store(key, module)
+                if key is not None and module.cacheable and cache.store(key, module):
                     how = "compiled (a cache miss; stored)"
                 elif key is not None:
-                    how = f"compiled (not cached: {module.uncacheable_because})"
+                    how = (f"compiled (not cached: {module.uncacheable_because})"
+                           if not module.cacheable else
+                           "compiled (not cached: its types cannot be stored)")
                 else:
                     how = "compiled (cache=False)"
             if loaded is None:

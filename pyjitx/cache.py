@@ -112,7 +112,13 @@ def _entry_path(key: str) -> Path:
     return cache_dir() / key[:2] / f"{key}.pjx"
 
 
-def store(key: str, module: CompiledModule) -> None:
+def store(key: str, module: CompiledModule) -> bool:
+    """Writes the entry; False if the module's types cannot be written
+    down (then it is not cached)."""
+    try:
+        types = pickle.dumps((module.param_types, module.return_type))
+    except Exception:  # noqa: BLE001 - (a type holding something of this process)
+        return False
     header = {
         "name": module.name,
         "param_names": module.param_names,
@@ -120,7 +126,7 @@ def store(key: str, module: CompiledModule) -> None:
         "return_type": str(module.return_type),
         # (the types themselves: a class type is its name and id, which
         # its text alone does not give back)
-        "types": base64.b64encode(pickle.dumps((module.param_types, module.return_type))).decode(),
+        "types": base64.b64encode(types).decode(),
         "symbol": module.symbol,
         "ir_text": module.ir_text,
         "llvm_ir": module.code.llvm_ir,
@@ -153,6 +159,7 @@ def store(key: str, module: CompiledModule) -> None:
         warnings.warn(f"pyjitx: cannot write the compile cache at {path.parent} ({exc}); "
                       "compiled code is kept in memory only. Set PYJITX_CACHE_DIR to a "
                       "writable directory.", RuntimeWarning, stacklevel=4)
+    return True
 
 
 # An entry larger than this is not one pyjitx wrote (a function's object
