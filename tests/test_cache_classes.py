@@ -355,3 +355,39 @@ def test_class_features_load_from_cache(tmp_path, change, stale):
     results, compiled = once()
     assert results == expected and stale in compiled
     assert once() == (expected, [])
+
+
+BERT_DRIVER = DRIVER.split("import cls_mod as m")[0] + '''
+from pyjitx import text
+vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world", "##s", "the", ",", "!",
+         "世", "界", "cafe", "é"]
+texts = ["Hello worlds, the WORLD!", "世界 café", "", "unknownword hello"]
+
+
+def encode(module):
+    tok = module.BertTokenizer(module.Vocabulary(vocab))
+    ids, mask, kinds = tok.encode_batch(texts, 8)
+    return [tok.encode(texts[0]), ids.tolist(), mask.tolist(), kinds.tolist()]
+
+
+results = encode(text)
+assert results == encode(text.python_module()), "differs from CPython"
+print(json.dumps([results, calls]))
+'''
+
+
+def test_bert_tokenizer_loads_from_cache(tmp_path):
+    """pyjitx.text's classes: a second process constructs a BertTokenizer
+    and encodes with no compile at all, as CPython does."""
+    env = dict(os.environ, PYJITX_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("PYJITX_DISABLE_JIT", None)
+
+    def once() -> tuple:
+        out = subprocess.run([sys.executable, "-c", BERT_DRIVER.format(dir=str(tmp_path))],
+                             capture_output=True, text=True, env=env, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return tuple(json.loads(out.stdout))
+
+    first, compiled = once()
+    assert "BertTokenizer.encode_batch" in compiled
+    assert once() == (first, [])
