@@ -186,11 +186,10 @@ def loop_over(b: "FunctionBuilder", pyfunc: types.FunctionType, args: List[ops.V
                       hint="rewrite the recursion with an explicit stack, or make a recursive "
                            "helper that returns a list")
     from .builder import _assigned_names
-    from .session import CompileSession
     from .source import parse_function
 
     parsed = parse_function(pyfunc)
-    b.session.dependencies[CompileSession._dependency_name(pyfunc)] = parsed.source_hash
+    b.session.depend_on_source(pyfunc, parsed.source_hash)
     _check_supported(parsed)
     uid = b.next_loop_id()
     params = list(inspect.signature(pyfunc).parameters)

@@ -187,6 +187,15 @@ class CompileSession:
         self.dependencies[f"{kind}:{owner.__module__}:{owner.__qualname__}:{name}"] = \
             describe(value)
 
+    def depend_on_source(self, pyfunc: Callable, source_hash: str) -> None:
+        """Records that the code was built from this source of `pyfunc`.
+        (A property's getter and setter share a qualified name: each source
+        built under one name is kept, "+"-joined.)"""
+        name = self._dependency_name(pyfunc)
+        hashes = set(filter(None, self.dependencies.get(name, "").split("+")))
+        hashes.add(source_hash)
+        self.dependencies[name] = "+".join(sorted(hashes))
+
     def use_class(self, info) -> None:
         # (each class's layout is recorded for the disk cache once the
         # module is built: pyjitx.cache_classes.record_classes)
@@ -241,12 +250,7 @@ class CompileSession:
         key = (pyfunc, arg_types)
         parsed = parse_function(pyfunc)
         if not is_generated(pyfunc):  # (pyjitx's own code: nothing to revalidate)
-            # (a property's getter and setter share a qualified name: each
-            # source built is kept, "+"-joined)
-            name = self._dependency_name(pyfunc)
-            hashes = set(filter(None, self.dependencies.get(name, "").split("+")))
-            hashes.add(parsed.source_hash)
-            self.dependencies[name] = "+".join(sorted(hashes))
+            self.depend_on_source(pyfunc, parsed.source_hash)
         var_types: Dict[str, Type] = {}
         return_preset: Optional[Type] = None
         no_word_buffers = False
