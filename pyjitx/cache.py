@@ -311,9 +311,12 @@ def dependencies_current(dependencies: dict, entry: Callable) -> bool:
             if owner is None:
                 return False
             if kind == "classattr":
-                if name not in getattr(owner, "__dict__", {}):
+                # (as the compiler reads it: frontend.classes.class_attribute,
+                # the type pyjitx made first -- a constant assigned to the
+                # class after its statement lives there -- then the class)
+                value = cache_classes.own_class_attribute(owner, name)
+                if value is cache_classes.MISSING:
                     return False
-                value = owner.__dict__[name]
             else:
                 try:
                     parameter = inspect.signature(owner).parameters.get(name)

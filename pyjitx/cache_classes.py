@@ -226,3 +226,20 @@ def source_hashes(obj: Any) -> Optional[set]:
         except Exception:  # noqa: BLE001
             return None
     return hashes
+
+
+MISSING = object()
+
+
+def own_class_attribute(owner: Any, name: str) -> Any:
+    """Class attribute `name` as the dictionary of `owner` (a user class)
+    holds it -- looking in the type pyjitx made of it first, as
+    frontend.classes.class_attribute does -- or MISSING."""
+    from .frontend.classes import COMPILED_TYPES
+
+    compiled = COMPILED_TYPES.get(owner) if isinstance(owner, type) else None
+    if compiled is not None and name in compiled.__dict__ and \
+            name not in compiled.__dict__.get("__pjx_made__", ()):
+        return compiled.__dict__[name]
+    namespace = getattr(owner, "__dict__", {})
+    return namespace[name] if name in namespace else MISSING

@@ -391,3 +391,45 @@ def test_bert_tokenizer_loads_from_cache(tmp_path):
     first, compiled = once()
     assert "BertTokenizer.encode_batch" in compiled
     assert once() == (first, [])
+
+
+LATE_CONSTANT = '''
+import pyjitx
+
+
+@pyjitx.compile
+class Strength:
+    def __init__(self, v: int) -> None:
+        self.v = v
+
+
+Strength.REQUIRED = {value}  # (after the class statement: in the type pyjitx made)
+
+
+@pyjitx.compile
+def required(x: int) -> int:
+    return x + Strength.REQUIRED
+'''
+
+LATE_DRIVER = DRIVER.split("import cls_mod as m")[0] + '''
+import late_mod as m
+print(json.dumps([[m.required(1), m.required(-2**62)], calls]))
+'''
+
+
+def test_class_constant_assigned_after_the_class(tmp_path):
+    """A constant assigned to a compiled class after its statement is
+    checked where it lives: the entry loads, and a new value recompiles."""
+    env = dict(os.environ, PYJITX_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("PYJITX_DISABLE_JIT", None)
+
+    def once(value: int) -> tuple:
+        (tmp_path / "late_mod.py").write_text(LATE_CONSTANT.format(value=value))
+        out = subprocess.run([sys.executable, "-c", LATE_DRIVER.format(dir=str(tmp_path))],
+                             capture_output=True, text=True, env=env, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return tuple(json.loads(out.stdout))
+
+    assert once(3) == ([4, 3 - 2**62], ["required"])
+    assert once(3) == ([4, 3 - 2**62], [])
+    assert once(-7) == ([-6, -7 - 2**62], ["required"])
