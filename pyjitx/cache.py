@@ -242,7 +242,7 @@ def _resolve(module_name: str, qualname: str, entry: Callable):
     if getattr(entry, "__module__", None) == module_name and entry.__qualname__ == qualname \
             and not is_generated(entry):
         return entry
-    obj = sys.modules.get(module_name)
+    obj = cache_classes.module_named(module_name)
     for part in qualname.split("."):
         if obj is None or part == "<locals>":
             return None

@@ -116,12 +116,28 @@ def record_classes(session) -> Optional[str]:
     return None
 
 
+def module_named(name: str) -> Any:
+    """The module `name` as code compiled in another process saw it: an
+    imported module, or one of pyjitx's own that compiled code reaches
+    without the program importing it (pyjitx.stringio stands in for
+    io.StringIO, pyjitx.stdlib_random for random.Random)."""
+    module = sys.modules.get(name)
+    if module is None and (name == "pyjitx" or name.startswith("pyjitx.")):
+        import importlib
+
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            return None
+    return module
+
+
 def resolve_class(name: str) -> Optional[type]:
     """The compiled (user) class named module:qualname in this process."""
     from .frontend.classes import original_class
 
     module_name, _, qualname = name.partition(":")
-    obj: Any = sys.modules.get(module_name)
+    obj: Any = module_named(module_name)
     for part in qualname.split("."):
         if obj is None or part == "<locals>":
             return None
@@ -160,7 +176,7 @@ def subclasses_current(name: str, expected: str) -> bool:
     from .frontend.dataclasses_ import original_of
 
     module_name, _, qualname = name.partition(":")
-    obj: Any = sys.modules.get(module_name)
+    obj: Any = module_named(module_name)
     for part in qualname.split("."):
         if obj is None or part == "<locals>":
             return False

@@ -232,9 +232,22 @@ def test_truncated_entries_are_rebuilt(tmp_path):
 
 
 FEATURES = '''
+import io
+import random
 from dataclasses import dataclass
 from typing import List, Optional
 import pyjitx
+
+
+@pyjitx.compile
+def joined(words: List[str], seed: int) -> str:
+    # (classes pyjitx writes in the subset stand in for these two: the
+    # loading process has not imported their modules)
+    out = io.StringIO()
+    r = random.Random(seed)
+    for w in words:
+        out.write(w + str(r.randint(0, 9)))
+    return out.getvalue()
 
 
 @pyjitx.compile
@@ -316,7 +329,8 @@ d.wake()
 a = m.Animal.named("Ängel")
 a.shout = "LOUD"
 results = [p.x, p.y, p.norm1(), n.value, n.next.value, isinstance(n, m.Node),
-           m.voices([d, a, m.Animal("")]), d.awake, m.Animal.kind(), a.name]
+           m.voices([d, a, m.Animal("")]), d.awake, m.Animal.kind(), a.name,
+           m.joined(["é", "世界", ""], 5)]
 print(json.dumps([results, calls]))
 '''
 
@@ -346,7 +360,7 @@ def test_class_features_load_from_cache(tmp_path, change, stale):
 
     expected, _ = once(jit=False)
     first, compiled = once()
-    assert first == expected and {"shift", "chain", "voices"} <= set(compiled)
+    assert first == expected and {"shift", "chain", "voices", "joined"} <= set(compiled)
     assert once() == (expected, [])
     if change is None:
         return
