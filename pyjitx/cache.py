@@ -6,7 +6,10 @@ options, target, pyjitx version, runtime ABI and LLVM version.  What is
 only known after compiling -- callees' sources and captured globals -- is
 stored in the entry and re-checked against the live program at load, so a
 changed callee or constant triggers a rebuild (numba's most common stale
-cache complaint).  Entries are written atomically; a corrupt, unreadable
+cache complaint).  Code using compiled classes records what it depends on
+about each class -- its layout, bases and members, the subclasses and the
+classes an Any dispatches over that it saw -- checked the same way
+(pyjitx/cache_classes.py).  Entries are written atomically; a corrupt, unreadable
 or stale entry is rebuilt, never trusted; an unwritable directory falls
 back to memory with a warning.
 """
@@ -189,7 +192,10 @@ def load(key: str, target: Target, entry: Callable) -> Optional[CompiledModule]:
             return None
         # (the entry passed its digest: it is one pyjitx wrote, whose
         # object code is about to run anyway)
-        param_types, return_type = pickle.loads(base64.b64decode(header["types"]))
+        try:
+            param_types, return_type = pickle.loads(base64.b64decode(header["types"]))
+        except Exception:  # noqa: BLE001 - (a type naming what is gone): rebuilt
+            return None
         return CompiledModule(
             name=header["name"], param_names=header["param_names"],
             param_types=list(param_types), return_type=return_type, symbol=header["symbol"],
