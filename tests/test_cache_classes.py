@@ -447,3 +447,27 @@ def test_class_constant_assigned_after_the_class(tmp_path):
     assert once(3) == ([4, 3 - 2**62], ["required"])
     assert once(3) == ([4, 3 - 2**62], [])
     assert once(-7) == ([-6, -7 - 2**62], ["required"])
+
+
+def test_class_defined_in_a_function_is_not_stored(tmp_path, monkeypatch):
+    """Another process could not find such a class by its name: the code
+    is compiled, runs, and is not written to the cache (with the reason)."""
+    import pyjitx
+    from pyjitx.api import compiled_function_of
+
+    monkeypatch.setenv("PYJITX_CACHE_DIR", str(tmp_path / "cache"))
+
+    class Local:
+        def __init__(self, s: str) -> None:
+            self.s = s
+
+    def shout(s: str) -> str:
+        return Local(s + "!").s * 2
+
+    compiled = pyjitx.compile(shout)
+    for s in ["", "é世🎉", "abc"]:
+        assert compiled(s) == shout(s)
+    (spec,) = compiled_function_of(compiled).specialisations.values()
+    assert not spec.module.cacheable
+    assert "Local" in spec.module.uncacheable_because
+    assert not list((tmp_path / "cache").rglob("*.pjx"))
