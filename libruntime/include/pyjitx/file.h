@@ -1,0 +1,36 @@
+/* pyjitx runtime: the system calls behind open()'s file objects in compiled
+ * code (libruntime/file.c).  The file objects themselves are written in the
+ * compiled subset (pyjitx/fileio.py: modes, text encoding, newline
+ * translation, CPython's errors); these only move bytes.
+ *
+ * pjx_fd_open reports a failure of open(2) as -errno in *out, not as an
+ * exception, so that the subset raises the class CPython raises
+ * (FileNotFoundError, FileExistsError, ...) with its message. */
+#ifndef PYJITX_FILE_H
+#define PYJITX_FILE_H
+
+#include "pyjitx/object.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* open()'s mode as bits: PJX_FILE_READ/WRITE/APPEND/CREATE (x) and PLUS */
+enum { PJX_FILE_READ = 0, PJX_FILE_WRITE = 1, PJX_FILE_APPEND = 2, PJX_FILE_CREATE = 3,
+       PJX_FILE_PLUS = 4 };
+
+/* *out: the descriptor, or -errno (-EISDIR for a directory opened to
+ * read).  ValueError("embedded null byte") for a path with a NUL. */
+PJX_EXPORT int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out);
+/* all of data, retrying short writes; OSError on failure */
+PJX_EXPORT int32_t pjx_fd_write(int64_t fd, pjx_bytes *data);
+/* up to size bytes (all that is left when size < 0); b"" at the end */
+PJX_EXPORT pjx_bytes *pjx_fd_read(int64_t fd, int64_t size);
+PJX_EXPORT int32_t pjx_fd_close(int64_t fd);
+/* strerror(err) as a str ("No such file or directory") */
+PJX_EXPORT pjx_str *pjx_fd_strerror(int64_t err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
