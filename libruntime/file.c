@@ -40,6 +40,9 @@ int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out) {
         *out = -(int64_t)EISDIR;
         return 0;
     }
+    /* as CPython's FileIO: an appending file starts at its end (what a
+     * read in 'a+' sees), not at 0 where open(2) leaves it */
+    if ((mode & 3) == PJX_FILE_APPEND) lseek(fd, 0, SEEK_END);
     *out = fd;
     return 0;
 }

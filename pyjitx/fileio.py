@@ -56,6 +56,8 @@ def _fd_open(path: str, mode: int) -> int:
     if stat.S_ISDIR(os.fstat(fd).st_mode):
         os.close(fd)
         return -_EISDIR
+    if base == _APPEND:
+        os.lseek(fd, 0, os.SEEK_END)
     return fd
 
 
@@ -400,12 +402,17 @@ class BufferedFile:
 def open_text(file: str, mode: str = "r", buffering: int = -1, encoding: Optional[str] = None,
               errors: Optional[str] = None, newline: Optional[str] = None) -> TextIOWrapper:
     bits = _mode_bits(mode)
+    # as CPython: the file is opened (made, emptied) before the text layer
+    # refuses unbuffered text, a newline or an unknown encoding (and closed)
+    fd = _open_fd(file, bits)
     if buffering == 0:
+        _fd_close(fd)
         raise ValueError("can't have unbuffered text I/O")
     translate = newline is None
     nl = ""
     if newline is not None:
         if newline != "" and newline != "\n" and newline != "\r" and newline != "\r\n":
+            _fd_close(fd)
             raise ValueError(f"illegal newline value: {newline}")
         nl = newline
     enc = "UTF-8"
@@ -414,9 +421,13 @@ def open_text(file: str, mode: str = "r", buffering: int = -1, encoding: Optiona
     err = "strict"
     if errors is not None:
         err = errors
-    "".encode(enc, err)  # LookupError("unknown encoding: x") before the file is made
     f = TextIOWrapper(file, mode, bits, enc, err, nl, translate)
-    f._fd = _open_fd(file, bits)
+    f._fd = fd
+    try:
+        "".encode(enc, err)  # LookupError("unknown encoding: x")
+    except LookupError:
+        f.close()
+        raise
     return f
 
 
