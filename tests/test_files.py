@@ -390,3 +390,24 @@ def test_open_file_objects_do_not_leak(workdir):
 
     assert compiled(f)(str(workdir / "k.txt")) == 4
     assert (workdir / "k.txt").read_text() == "kept"
+
+
+def test_python_file_objects_do_not_cross(workdir):
+    def takes(f: io.TextIOWrapper) -> int:
+        return f.write("x")
+
+    with pytest.raises(pyjitx.CompileError, match="unsupported annotation"):
+        with open(workdir / "py.txt", "w") as fh:
+            pyjitx.compile(takes)(fh)
+
+
+def test_a_returned_file_object_keeps_working(workdir):
+    """A file object that compiled code returns reaches Python as the
+    compiled class's instance, with the same methods."""
+    def opened(path: str):
+        return open(path, "w", encoding="utf-8")
+
+    f = compiled(opened)(str(workdir / "ret.txt"))
+    assert f.write("中文") == 2 and not f.closed
+    f.close()
+    assert f.closed and (workdir / "ret.txt").read_text(encoding="utf-8") == "中文"
