@@ -47,16 +47,38 @@ int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out) {
     return 0;
 }
 
+static int handle_fd(const pjx_bytes *handle) {
+    int64_t fd;
+    memcpy(&fd, handle->data, sizeof fd);
+    return (int)fd;
+}
+
+pjx_bytes *pjx_fd_handle(int64_t fd) {
+    pjx_bytes *handle = pjx_bytes_from_data((const char *)&fd, (int64_t)sizeof fd);
+    if (handle == NULL) {
+        close((int)fd); /* (nothing would ever close it) */
+        return NULL;
+    }
+    handle->ob.flags |= PJX_BYTES_FILE_HANDLE;
+    return handle;
+}
+
+void pjx_fd_handle_dealloc(pjx_bytes *handle) {
+    int fd = handle_fd(handle);
+    if (fd >= 0) close(fd); /* (a file never closed: nobody to report an error to) */
+}
+
 static int32_t os_error(int err) {
     pjx_err_format(PJX_EXC_OS, "[Errno %d] %s", err, strerror(err));
     return -1;
 }
 
-int32_t pjx_fd_write(int64_t fd, pjx_bytes *data) {
+int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data) {
+    int fd = handle_fd(handle);
     const char *p = data->data;
     int64_t left = data->size;
     while (left > 0) {
-        ssize_t n = write((int)fd, p, (size_t)left);
+        ssize_t n = write(fd, p, (size_t)left);
         if (n < 0) {
             if (errno == EINTR) continue;
             return os_error(errno);
@@ -67,7 +89,8 @@ int32_t pjx_fd_write(int64_t fd, pjx_bytes *data) {
     return 0;
 }
 
-pjx_bytes *pjx_fd_read(int64_t fd, int64_t size) {
+pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size) {
+    int fd = handle_fd(handle);
     size_t cap = size >= 0 ? (size_t)size : 65536, len = 0;
     char *buf = malloc(cap ? cap : 1);
     if (buf == NULL) {
@@ -86,7 +109,7 @@ pjx_bytes *pjx_fd_read(int64_t fd, int64_t size) {
             buf = bigger;
             cap *= 2;
         }
-        ssize_t n = read((int)fd, buf + len, cap - len);
+        ssize_t n = read(fd, buf + len, cap - len);
         if (n < 0) {
             if (errno == EINTR) continue;
             int err = errno;
@@ -102,9 +125,13 @@ pjx_bytes *pjx_fd_read(int64_t fd, int64_t size) {
     return result;
 }
 
-int32_t pjx_fd_close(int64_t fd) {
+int32_t pjx_fd_close(pjx_bytes *handle) {
+    int fd = handle_fd(handle);
+    if (fd < 0) return 0;
+    int64_t closed = -1;
+    memcpy(handle->data, &closed, sizeof closed);
     /* (EINTR: Linux has closed the descriptor already; never retried) */
-    if (close((int)fd) < 0 && errno != EINTR) return os_error(errno);
+    if (close(fd) < 0 && errno != EINTR) return os_error(errno);
     return 0;
 }
 

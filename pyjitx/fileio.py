@@ -13,8 +13,8 @@ their aliases; errors= as str.encode/bytes.decode take it; newline None,
 The exceptions are CPython's, with its messages.
 
 Writes go straight to the descriptor (no buffer in between), so a file
-left open loses nothing; its descriptor is closed at the end of the
-process, not when the object is dropped (the subset has no finalizers).
+left open loses nothing; the descriptor is held by a handle that closes it
+when the file object is freed (file.h), as CPython does.
 A read takes in the rest of the file at once and answers read/readline/
 iteration from it; a write after such a read on a '+' file raises
 io.UnsupportedOperation (a clear error where CPython would write at the
@@ -61,13 +61,20 @@ def _fd_open(path: str, mode: int) -> int:
     return fd
 
 
-def _fd_write(fd: int, data: bytes) -> None:
+def _fd_handle(fd: int) -> bytes:
+    """(as Python: the descriptor's bytes, closed only by close())"""
+    return fd.to_bytes(8, "little", signed=True)
+
+
+def _fd_write(handle: bytes, data: bytes) -> None:
+    fd = int.from_bytes(handle, "little", signed=True)
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
 
 
-def _fd_read(fd: int, size: int) -> bytes:
+def _fd_read(handle: bytes, size: int) -> bytes:
+    fd = int.from_bytes(handle, "little", signed=True)
     chunks = []
     while size != 0:
         chunk = os.read(fd, size if size > 0 else 65536)
@@ -79,15 +86,15 @@ def _fd_read(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _fd_close(fd: int) -> None:
-    os.close(fd)
+def _fd_close(handle: bytes) -> None:
+    os.close(int.from_bytes(handle, "little", signed=True))
 
 
 def _fd_strerror(err: int) -> str:
     return os.strerror(err)
 
 
-PRIMITIVES = {"_fd_open": _fd_open, "_fd_write": _fd_write, "_fd_read": _fd_read,
+PRIMITIVES = {"_fd_open": _fd_open, "_fd_handle": _fd_handle, "_fd_write": _fd_write, "_fd_read": _fd_read,
               "_fd_close": _fd_close, "_fd_strerror": _fd_strerror}
 
 
@@ -123,13 +130,14 @@ def _mode_bits(mode: str) -> int:
     return base | (_PLUS if updating else 0)
 
 
-def _open_fd(file: str, bits: int) -> int:
-    """The descriptor; for a failure of open(2), CPython's exception for its
+def _open_fd(file: str, bits: int) -> bytes:
+    """The handle of the opened file (file.h: it closes the descriptor when
+    freed, so a file object dropped unclosed gives it back); for a failure of open(2), CPython's exception for its
     errno ("[Errno 2] No such file or directory: 'x'", in the errno's own
     OSError subclass)."""
     fd = _fd_open(file, bits)
     if fd >= 0:
-        return fd
+        return _fd_handle(fd)
     err = -fd
     message = f"[Errno {err}] {_fd_strerror(err)}: {file!r}"
     if err == _ENOENT:
@@ -166,7 +174,7 @@ class TextIOWrapper:
         self._translate = translate    # newline=None: universal newlines, os.linesep written
         self._readable = (bits & 3) == _READ or (bits & _PLUS) != 0
         self._writable = (bits & 3) != _READ or (bits & _PLUS) != 0
-        self._fd = -1
+        self._handle = b""  # the handle (file.h), set by open_*
         self._closed = False
         self._buffer = ""      # text read in and not handed out yet
         self._pos = 0
@@ -199,7 +207,7 @@ class TextIOWrapper:
         if not self._translate and self._newline != "" and self._newline != "\n":
             text = text.replace("\n", self._newline)
         if text:
-            _fd_write(self._fd, text.encode(self.encoding, self.errors))
+            _fd_write(self._handle, text.encode(self.encoding, self.errors))
         return len(s)
 
     def writelines(self, lines: List[str]) -> None:
@@ -212,7 +220,7 @@ class TextIOWrapper:
             raise io.UnsupportedOperation("not readable")
         if self._loaded:
             return
-        text = _fd_read(self._fd, -1).decode(self.encoding, self.errors)
+        text = _fd_read(self._handle, -1).decode(self.encoding, self.errors)
         if self._translate:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self._buffer = text
@@ -282,7 +290,7 @@ class TextIOWrapper:
         if not self._closed:
             self._closed = True
             self._buffer = ""
-            _fd_close(self._fd)
+            _fd_close(self._handle)
 
     def __enter__(self) -> "TextIOWrapper":
         self._check_open()
@@ -300,7 +308,7 @@ class BufferedFile:
         self.mode = mode
         self._readable = (bits & 3) == _READ or (bits & _PLUS) != 0
         self._writable = (bits & 3) != _READ or (bits & _PLUS) != 0
-        self._fd = -1
+        self._handle = b""  # the handle (file.h), set by open_*
         self._closed = False
         self._buffer = b""
         self._pos = 0
@@ -330,7 +338,7 @@ class BufferedFile:
             raise io.UnsupportedOperation("pyjitx: a write after a read on the same file object "
                                           "is not supported")
         if b:
-            _fd_write(self._fd, b)
+            _fd_write(self._handle, b)
         return len(b)
 
     def writelines(self, lines: List[bytes]) -> None:
@@ -342,7 +350,7 @@ class BufferedFile:
         if not self._readable:
             raise io.UnsupportedOperation("read")
         if not self._loaded:
-            self._buffer = _fd_read(self._fd, -1)
+            self._buffer = _fd_read(self._handle, -1)
             self._pos = 0
             self._loaded = True
 
@@ -387,7 +395,7 @@ class BufferedFile:
         if not self._closed:
             self._closed = True
             self._buffer = b""
-            _fd_close(self._fd)
+            _fd_close(self._handle)
 
     def __enter__(self) -> "BufferedFile":
         self._check_open()
@@ -404,15 +412,15 @@ def open_text(file: str, mode: str = "r", buffering: int = -1, encoding: Optiona
     bits = _mode_bits(mode)
     # as CPython: the file is opened (made, emptied) before the text layer
     # refuses unbuffered text, a newline or an unknown encoding (and closed)
-    fd = _open_fd(file, bits)
+    handle = _open_fd(file, bits)
     if buffering == 0:
-        _fd_close(fd)
+        _fd_close(handle)
         raise ValueError("can't have unbuffered text I/O")
     translate = newline is None
     nl = ""
     if newline is not None:
         if newline != "" and newline != "\n" and newline != "\r" and newline != "\r\n":
-            _fd_close(fd)
+            _fd_close(handle)
             raise ValueError(f"illegal newline value: {newline}")
         nl = newline
     enc = "UTF-8"
@@ -422,7 +430,7 @@ def open_text(file: str, mode: str = "r", buffering: int = -1, encoding: Optiona
     if errors is not None:
         err = errors
     f = TextIOWrapper(file, mode, bits, enc, err, nl, translate)
-    f._fd = fd
+    f._handle = handle
     try:
         "".encode(enc, err)  # LookupError("unknown encoding: x")
     except LookupError:
@@ -441,5 +449,5 @@ def open_binary(file: str, mode: str = "r", buffering: int = -1, encoding: Optio
     if newline is not None:
         raise ValueError("binary mode doesn't take a newline argument")
     f = BufferedFile(file, _binary_mode(bits), bits)
-    f._fd = _open_fd(file, bits)
+    f._handle = _open_fd(file, bits)
     return f

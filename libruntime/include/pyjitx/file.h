@@ -5,7 +5,14 @@
  *
  * pjx_fd_open reports a failure of open(2) as -errno in *out, not as an
  * exception, so that the subset raises the class CPython raises
- * (FileNotFoundError, FileExistsError, ...) with its message. */
+ * (FileNotFoundError, FileExistsError, ...) with its message.
+ *
+ * An open descriptor is then held by a handle: a bytes object of 8 bytes
+ * (the descriptor, -1 once closed) flagged PJX_BYTES_FILE_HANDLE, whose
+ * deallocation closes a descriptor still open -- a file object dropped
+ * without close() gives its descriptor back, as in CPython.  (A bytes
+ * object, so that the subset's class holds it as a field of a type the
+ * compiler knows; it stays a valid bytes object wherever it goes.) */
 #ifndef PYJITX_FILE_H
 #define PYJITX_FILE_H
 
@@ -22,11 +29,16 @@ enum { PJX_FILE_READ = 0, PJX_FILE_WRITE = 1, PJX_FILE_APPEND = 2, PJX_FILE_CREA
 /* *out: the descriptor, or -errno (-EISDIR for a directory opened to
  * read).  ValueError("embedded null byte") for a path with a NUL. */
 PJX_EXPORT int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out);
+/* the handle that owns descriptor fd */
+PJX_EXPORT pjx_bytes *pjx_fd_handle(int64_t fd);
 /* all of data, retrying short writes; OSError on failure */
-PJX_EXPORT int32_t pjx_fd_write(int64_t fd, pjx_bytes *data);
+PJX_EXPORT int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data);
 /* up to size bytes (all that is left when size < 0); b"" at the end */
-PJX_EXPORT pjx_bytes *pjx_fd_read(int64_t fd, int64_t size);
-PJX_EXPORT int32_t pjx_fd_close(int64_t fd);
+PJX_EXPORT pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size);
+/* closes the descriptor (once: a closed handle is left alone) */
+PJX_EXPORT int32_t pjx_fd_close(pjx_bytes *handle);
+/* (bytes.c's deallocation: closes a handle's open descriptor) */
+void pjx_fd_handle_dealloc(pjx_bytes *handle);
 /* strerror(err) as a str ("No such file or directory") */
 PJX_EXPORT pjx_str *pjx_fd_strerror(int64_t err);
 
