@@ -1,7 +1,6 @@
 /* bytes: an immutable byte buffer with a cached hash, and its operations
  * (CPython's semantics and messages). */
 #include "str_internal.h"
-#include "pyjitx/file.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +20,7 @@ pjx_bytes *pjx_bytes_from_data(const char *data, int64_t size) {
 }
 
 void pjx_bytes_dealloc(pjx_bytes *b) {
-    if (b->ob.flags & PJX_BYTES_FILE_HANDLE) pjx_fd_handle_dealloc(b); /* (file.h) */
+    if (b->ob.flags & PJX_BYTES_FILE_HANDLE) pjx_fd_handle_dealloc(b); /* (file.c) */
     pjx_free(b);
 }
 

@@ -37,8 +37,6 @@ PJX_EXPORT int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data);
 PJX_EXPORT pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size);
 /* closes the descriptor (once: a closed handle is left alone) */
 PJX_EXPORT int32_t pjx_fd_close(pjx_bytes *handle);
-/* (bytes.c's deallocation: closes a handle's open descriptor) */
-void pjx_fd_handle_dealloc(pjx_bytes *handle);
 /* strerror(err) as a str ("No such file or directory") */
 PJX_EXPORT pjx_str *pjx_fd_strerror(int64_t err);
 
