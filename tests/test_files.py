@@ -114,16 +114,16 @@ def test_writelines_and_print_to_a_file(workdir, lines):
 
 # ------------------------------------------------------------------ reading text
 
-def read_all(path: str, newline: Optional[str]) -> List[str]:
+def read_all(path: str, newline: Optional[str], n: int) -> List[str]:
     with open(path, encoding="utf-8", newline=newline) as f:
-        first = f.read(3)
-        line = f.readline()
+        first = f.read(n)
+        line = f.readline(n)
         rest = f.read()
         again = f.read()
     return [first, line, rest, again]
 
 
-def read_lines(path: str, newline: Optional[str]) -> List[str]:
+def read_lines(path: str, newline: Optional[str], n: int) -> List[str]:
     out: List[str] = []
     with open(path, "r", encoding="utf-8", newline=newline) as f:
         for line in f:
@@ -134,22 +134,23 @@ def read_lines(path: str, newline: Optional[str]) -> List[str]:
     return out
 
 
-def readline_sized(path: str, newline: Optional[str]) -> List[str]:
+def readline_sized(path: str, newline: Optional[str], n: int) -> List[str]:
     out: List[str] = []
     f = open(path, "rt", encoding="utf-8", newline=newline)
-    line = f.readline(2)
-    while line:
+    line = f.readline(n)
+    while line and len(out) < 40:
         out.append(line)
-        line = f.readline(2)
+        line = f.readline(n)
     f.close()
     return out
 
 
 @settings(max_examples=40, deadline=None)
 @given(text=lines_text, newline=st.sampled_from(NEWLINES),
-       subject=st.sampled_from([read_all, read_lines, readline_sized]))
-def test_read_text_with_universal_newlines(workdir, text, newline, subject):
-    run_both(subject, str(workdir / "r.txt"), text.encode("utf-8"), newline)
+       subject=st.sampled_from([read_all, read_lines, readline_sized]),
+       n=st.one_of(st.integers(-3, 6), st.sampled_from([2 ** 31, -2 ** 63])))
+def test_read_text_with_universal_newlines(workdir, text, newline, subject, n):
+    run_both(subject, str(workdir / "r.txt"), text.encode("utf-8"), newline, n)
 
 
 def read_latin1(path: str) -> str:
