@@ -1,12 +1,14 @@
 /* The system calls behind open()'s file objects (file.h).  Kept to moving
- * bytes: modes, encodings, newline translation and CPython's exception
- * classes live in pyjitx/fileio.py, written in the compiled subset. */
+ * bytes (and buffering the ones written): modes, encodings, newline
+ * translation and CPython's exception classes live in pyjitx/fileio.py,
+ * written in the compiled subset. */
 #define _GNU_SOURCE /* O_CLOEXEC under -std=c11 */
 #include "internal.h"
 #include "pyjitx/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,25 +49,28 @@ int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out) {
     return 0;
 }
 
-static int handle_fd(const pjx_bytes *handle) {
-    int64_t fd;
-    memcpy(&fd, handle->data, sizeof fd);
-    return (int)fd;
-}
+/* ---- handles: a descriptor and its write buffer ---------------------------
+ * Writes collect in the buffer (as CPython's BufferedWriter, 8 KiB) and go
+ * out when it fills, on flush(), before a read, on close(), when the handle
+ * is freed (a file object dropped unclosed), and at exit for handles still
+ * alive then: the open handles are kept in a list for that. */
+#define BUFFER_SIZE 8192
 
-pjx_bytes *pjx_fd_handle(int64_t fd) {
-    pjx_bytes *handle = pjx_bytes_from_data((const char *)&fd, (int64_t)sizeof fd);
-    if (handle == NULL) {
-        close((int)fd); /* (nothing would ever close it) */
-        return NULL;
-    }
-    handle->ob.flags |= PJX_BYTES_FILE_HANDLE;
-    return handle;
-}
+typedef struct pjx_file {
+    int fd;                      /* -1 once closed */
+    char *data;                  /* pending writes */
+    size_t len;
+    struct pjx_file *prev, *next; /* the open handles (exit_flush) */
+} pjx_file;
 
-void pjx_fd_handle_dealloc(pjx_bytes *handle) {
-    int fd = handle_fd(handle);
-    if (fd >= 0) close(fd); /* (a file never closed: nobody to report an error to) */
+static pthread_mutex_t open_files_lock = PTHREAD_MUTEX_INITIALIZER;
+static pjx_file *open_files;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+static pjx_file *file_of(const pjx_bytes *handle) {
+    pjx_file *f;
+    memcpy(&f, handle->data, sizeof f);
+    return f;
 }
 
 static int32_t os_error(int err) {
@@ -73,24 +78,108 @@ static int32_t os_error(int err) {
     return -1;
 }
 
-int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data) {
-    int fd = handle_fd(handle);
-    const char *p = data->data;
-    int64_t left = data->size;
+static int write_all(int fd, const char *p, size_t left) {
     while (left > 0) {
-        ssize_t n = write(fd, p, (size_t)left);
+        ssize_t n = write(fd, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return os_error(errno);
+            return errno;
         }
         p += n;
-        left -= n;
+        left -= (size_t)n;
     }
     return 0;
 }
 
+/* Writes out the pending bytes: 0, or the errno (the bytes are dropped,
+ * as CPython drops what it could not write at close). */
+static int flush_file(pjx_file *f) {
+    if (f->fd < 0 || f->len == 0) return 0;
+    int err = write_all(f->fd, f->data, f->len);
+    f->len = 0;
+    return err;
+}
+
+static void exit_flush(void) {
+    pthread_mutex_lock(&open_files_lock);
+    for (pjx_file *f = open_files; f != NULL; f = f->next) flush_file(f);
+    pthread_mutex_unlock(&open_files_lock);
+}
+
+static void register_exit_flush(void) { atexit(exit_flush); }
+
+static void unlink_file(pjx_file *f) {
+    pthread_mutex_lock(&open_files_lock);
+    if (f->prev) f->prev->next = f->next;
+    else if (open_files == f) open_files = f->next;
+    if (f->next) f->next->prev = f->prev;
+    f->prev = f->next = NULL;
+    pthread_mutex_unlock(&open_files_lock);
+}
+
+pjx_bytes *pjx_fd_handle(int64_t fd) {
+    pthread_once(&exit_once, register_exit_flush);
+    pjx_file *f = calloc(1, sizeof *f);
+    char *data = f ? malloc(BUFFER_SIZE) : NULL;
+    pjx_bytes *handle = data ? pjx_bytes_from_data((const char *)&f, (int64_t)sizeof f) : NULL;
+    if (handle == NULL) {
+        free(data);
+        free(f);
+        close((int)fd); /* (nothing would ever close it) */
+        if (pjx_err_kind() == PJX_OK) pjx_err_set(PJX_EXC_MEMORY, NULL);
+        return NULL;
+    }
+    f->fd = (int)fd;
+    f->data = data;
+    pthread_mutex_lock(&open_files_lock);
+    f->next = open_files;
+    if (open_files) open_files->prev = f;
+    open_files = f;
+    pthread_mutex_unlock(&open_files_lock);
+    handle->ob.flags |= PJX_BYTES_FILE_HANDLE;
+    return handle;
+}
+
+void pjx_fd_handle_dealloc(pjx_bytes *handle) {
+    pjx_file *f = file_of(handle);
+    unlink_file(f);
+    if (f->fd >= 0) {
+        flush_file(f); /* (a file never closed: nobody to report an error to) */
+        close(f->fd);
+    }
+    free(f->data);
+    free(f);
+}
+
+int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data) {
+    pjx_file *f = file_of(handle);
+    size_t size = (size_t)data->size;
+    if (f->len + size > BUFFER_SIZE) {
+        int err = flush_file(f);
+        if (err) return os_error(err);
+    }
+    if (size >= BUFFER_SIZE) { /* (a big write goes out as it is) */
+        int err = write_all(f->fd, data->data, size);
+        return err ? os_error(err) : 0;
+    }
+    memcpy(f->data + f->len, data->data, size);
+    f->len += size;
+    return 0;
+}
+
+int32_t pjx_fd_flush(pjx_bytes *handle) {
+    int err = flush_file(file_of(handle));
+    return err ? os_error(err) : 0;
+}
+
 pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size) {
-    int fd = handle_fd(handle);
+    pjx_file *f = file_of(handle);
+    int fd = f->fd;
+    int err = flush_file(f); /* (a '+' file reads after what it wrote) */
+    if (err) {
+        os_error(err);
+        return NULL;
+    }
     size_t cap = size >= 0 ? (size_t)size : 65536, len = 0;
     char *buf = malloc(cap ? cap : 1);
     if (buf == NULL) {
@@ -112,7 +201,7 @@ pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size) {
         ssize_t n = read(fd, buf + len, cap - len);
         if (n < 0) {
             if (errno == EINTR) continue;
-            int err = errno;
+            err = errno;
             free(buf);
             os_error(err);
             return NULL;
@@ -126,13 +215,16 @@ pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size) {
 }
 
 int32_t pjx_fd_close(pjx_bytes *handle) {
-    int fd = handle_fd(handle);
-    if (fd < 0) return 0;
-    int64_t closed = -1;
-    memcpy(handle->data, &closed, sizeof closed);
-    /* (EINTR: Linux has closed the descriptor already; never retried) */
-    if (close(fd) < 0 && errno != EINTR) return os_error(errno);
-    return 0;
+    pjx_file *f = file_of(handle);
+    if (f->fd < 0) return 0;
+    int err = flush_file(f);
+    int fd = f->fd;
+    f->fd = -1;
+    unlink_file(f);
+    /* closed even when the flush failed, whose error is then raised (as
+     * CPython); EINTR: Linux has closed the descriptor already */
+    if (close(fd) < 0 && errno != EINTR && !err) err = errno;
+    return err ? os_error(err) : 0;
 }
 
 pjx_str *pjx_fd_strerror(int64_t err) {

@@ -12,9 +12,10 @@ their aliases; errors= as str.encode/bytes.decode take it; newline None,
 '', '\\n', '\\r', '\\r\\n' translated on write and read as CPython does.
 The exceptions are CPython's, with its messages.
 
-Writes go straight to the descriptor (no buffer in between), so a file
-left open loses nothing; the descriptor is held by a handle that closes it
-when the file object is freed (file.h), as CPython does.
+Writes collect in an 8 KiB buffer, as CPython's; the descriptor and the
+buffer are held by a handle (file.h) that writes out what is pending and
+closes the descriptor when the file object is freed, as CPython does (and
+flushes at exit the handles still alive).
 A read takes in the rest of the file at once and answers read/readline/
 iteration from it; a write after such a read on a '+' file raises
 io.UnsupportedOperation (a clear error where CPython would write at the
@@ -73,6 +74,10 @@ def _fd_write(handle: bytes, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+def _fd_flush(handle: bytes) -> None:
+    """(as Python: writes are not buffered)"""
+
+
 def _fd_read(handle: bytes, size: int) -> bytes:
     fd = int.from_bytes(handle, "little", signed=True)
     chunks = []
@@ -94,8 +99,9 @@ def _fd_strerror(err: int) -> str:
     return os.strerror(err)
 
 
-PRIMITIVES = {"_fd_open": _fd_open, "_fd_handle": _fd_handle, "_fd_write": _fd_write, "_fd_read": _fd_read,
-              "_fd_close": _fd_close, "_fd_strerror": _fd_strerror}
+PRIMITIVES = {"_fd_open": _fd_open, "_fd_handle": _fd_handle, "_fd_write": _fd_write,
+              "_fd_flush": _fd_flush, "_fd_read": _fd_read, "_fd_close": _fd_close,
+              "_fd_strerror": _fd_strerror}
 
 
 # ---- open()'s arguments
@@ -285,6 +291,7 @@ class TextIOWrapper:
 
     def flush(self) -> None:
         self._check_open()
+        _fd_flush(self._handle)
 
     def close(self) -> None:
         if not self._closed:
@@ -390,6 +397,7 @@ class BufferedFile:
 
     def flush(self) -> None:
         self._check_open()
+        _fd_flush(self._handle)
 
     def close(self) -> None:
         if not self._closed:

@@ -421,6 +421,58 @@ def test_a_returned_file_closes_when_python_drops_it(workdir):
     assert _open_descriptors() == before
 
 
+def flushed(path: str, big: int) -> List[Any]:
+    f = open(path, "w", encoding="utf-8")
+    f.write("a" * big)
+    g = open(path, encoding="utf-8")
+    before = g.read()
+    g.close()
+    f.flush()
+    g = open(path, encoding="utf-8")
+    after = g.read()
+    g.close()
+    f.close()
+    return [len(before), len(after)]
+
+
+@pytest.mark.parametrize("big", [10, 9000])
+def test_writes_are_buffered_as_cpython(workdir, big):
+    """(8 KiB, as CPython's: a small write is not in the file before flush())"""
+    run_both(flushed, str(workdir / "buf.txt"), None, big)
+
+
+EXIT_SCRIPT = """
+import sys
+import pyjitx
+
+KEPT = []
+
+@pyjitx.compile
+def start(path: str):
+    f = open(path, "w", encoding="utf-8")
+    f.write("written, never closed")
+    return f
+
+KEPT.append(start(sys.argv[1]))
+"""
+
+
+def test_a_file_open_at_exit_is_flushed(workdir):
+    import subprocess
+    import sys
+
+    script = workdir / "exit_script.py"
+    script.write_text(EXIT_SCRIPT)
+    target = workdir / "at_exit.txt"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.dirname(os.path.abspath(pyjitx.__file__)))]
+        + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    done = subprocess.run([sys.executable, str(script), str(target)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8") == "written, never closed"
+
+
 def test_python_file_objects_do_not_cross(workdir):
     def takes(f: io.TextIOWrapper) -> int:
         return f.write("x")

@@ -7,12 +7,14 @@
  * exception, so that the subset raises the class CPython raises
  * (FileNotFoundError, FileExistsError, ...) with its message.
  *
- * An open descriptor is then held by a handle: a bytes object of 8 bytes
- * (the descriptor, -1 once closed) flagged PJX_BYTES_FILE_HANDLE, whose
- * deallocation closes a descriptor still open -- a file object dropped
- * without close() gives its descriptor back, as in CPython.  (A bytes
- * object, so that the subset's class holds it as a field of a type the
- * compiler knows; it stays a valid bytes object wherever it goes.) */
+ * An open descriptor is then held by a handle: a bytes object flagged
+ * PJX_BYTES_FILE_HANDLE whose 8 bytes point at the descriptor and its
+ * write buffer (8 KiB, as CPython's).  Freeing the handle writes out what
+ * is pending and closes a descriptor still open -- a file object dropped
+ * without close() loses nothing and gives its descriptor back, as in
+ * CPython; at exit, the handles still alive are flushed.  (A bytes object,
+ * so that the subset's class holds it as a field of a type the compiler
+ * knows; it stays a valid bytes object wherever it goes.) */
 #ifndef PYJITX_FILE_H
 #define PYJITX_FILE_H
 
@@ -31,11 +33,15 @@ enum { PJX_FILE_READ = 0, PJX_FILE_WRITE = 1, PJX_FILE_APPEND = 2, PJX_FILE_CREA
 PJX_EXPORT int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out);
 /* the handle that owns descriptor fd */
 PJX_EXPORT pjx_bytes *pjx_fd_handle(int64_t fd);
-/* all of data, retrying short writes; OSError on failure */
+/* data into the buffer (written out when it fills); OSError on failure */
 PJX_EXPORT int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data);
-/* up to size bytes (all that is left when size < 0); b"" at the end */
+/* writes out the buffer */
+PJX_EXPORT int32_t pjx_fd_flush(pjx_bytes *handle);
+/* up to size bytes (all that is left when size < 0), after writing out
+ * the buffer; b"" at the end */
 PJX_EXPORT pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size);
-/* closes the descriptor (once: a closed handle is left alone) */
+/* writes out the buffer and closes the descriptor (once: a closed handle
+ * is left alone); the flush's error is raised after closing */
 PJX_EXPORT int32_t pjx_fd_close(pjx_bytes *handle);
 /* strerror(err) as a str ("No such file or directory") */
 PJX_EXPORT pjx_str *pjx_fd_strerror(int64_t err);
