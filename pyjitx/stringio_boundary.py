@@ -12,7 +12,9 @@ with that text and position.
 This runs in the Python wrapper, before and after the machine code: the
 compiled code itself never calls into the interpreter.  A function with
 such a parameter or result takes the wrapper's slower path (no direct
-entry).  Not converted: an io.StringIO inside a container or held as Any,
+entry).  The write-back copies at the return: a stand-in the compiled code
+keeps (in a global, an instance) no longer reaches the Python object.
+Not converted: an io.StringIO inside a container or held as Any,
 and an io.StringIO made with a `newline` argument other than the default
 (its translation is not carried over; the stand-in translates nothing)."""
 from __future__ import annotations
