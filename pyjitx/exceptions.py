@@ -54,7 +54,7 @@ def kind_of(cls: Type[BaseException]) -> int:
 def runtime_kind(cls: Type[BaseException]) -> Tuple[int, bool]:
     """The kind under which an exception raised by Python code that compiled
     code called (pyjitx.pyfunc) enters the runtime, and whether it is the
-    class's own: a class compiled code cannot name (PermissionError,
+    class's own: a class compiled code cannot name (TimeoutError,
     GeneratorExit, ...) goes as its nearest base that it can (OSError,
     BaseException), else as RuntimeError, so that `except` clauses of its
     bases still catch it (the bridge then puts the class's name in front
