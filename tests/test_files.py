@@ -346,6 +346,42 @@ def test_bad_arguments(workdir, what):
     assert outcome[0] == "raised"
 
 
+def caught(path: str) -> List[str]:
+    out: List[str] = []
+    try:
+        open(path, "x").close()
+    except FileExistsError as e:
+        out.append("FileExistsError " + str(e))
+    try:
+        open(path + "/z", "w")
+    except OSError as e:
+        out.append("OSError " + str(e))
+    g = open(path, "r")
+    try:
+        g.write("x")
+    except ValueError as e:  # (io.UnsupportedOperation is an OSError and a ValueError)
+        out.append("ValueError " + str(e))
+    try:
+        g.write("x")
+    except io.UnsupportedOperation as e:
+        out.append("UnsupportedOperation " + str(e))
+    try:
+        g.write("x")
+    except (KeyError, OSError) as e:
+        out.append("OSError " + str(e))
+    g.close()
+    try:
+        g.read()
+    except ValueError as e:
+        out.append("closed " + str(e))
+    return out
+
+
+def test_except_clauses_catch_them_as_cpython(workdir):
+    outcome, _ = run_both(caught, str(workdir / "caught.txt"), b"")
+    assert len(outcome[1]) == 6
+
+
 def with_closes_on_error(path: str) -> List[Any]:
     out: List[Any] = []
     g = open(path, "w", encoding="utf-8")
