@@ -57,6 +57,10 @@ int32_t pjx_fd_open(pjx_str *path, int64_t mode, int64_t *out) {
 #define BUFFER_SIZE 8192
 
 typedef struct pjx_file {
+    /* threads running compiled code without the GIL may share a file
+     * object: each operation on the buffer holds this (as CPython's
+     * buffered objects hold theirs) */
+    pthread_mutex_t lock;
     int fd;                      /* -1 once closed */
     char *data;                  /* pending writes */
     size_t len;
@@ -102,7 +106,11 @@ static int flush_file(pjx_file *f) {
 
 static void exit_flush(void) {
     pthread_mutex_lock(&open_files_lock);
-    for (pjx_file *f = open_files; f != NULL; f = f->next) flush_file(f);
+    for (pjx_file *f = open_files; f != NULL; f = f->next) {
+        pthread_mutex_lock(&f->lock);
+        flush_file(f);
+        pthread_mutex_unlock(&f->lock);
+    }
     pthread_mutex_unlock(&open_files_lock);
 }
 
@@ -129,6 +137,7 @@ pjx_bytes *pjx_fd_handle(int64_t fd) {
         if (pjx_err_kind() == PJX_OK) pjx_err_set(PJX_EXC_MEMORY, NULL);
         return NULL;
     }
+    pthread_mutex_init(&f->lock, NULL);
     f->fd = (int)fd;
     f->data = data;
     pthread_mutex_lock(&open_files_lock);
@@ -147,6 +156,7 @@ void pjx_fd_handle_dealloc(pjx_bytes *handle) {
         flush_file(f); /* (a file never closed: nobody to report an error to) */
         close(f->fd);
     }
+    pthread_mutex_destroy(&f->lock);
     free(f->data);
     free(f);
 }
@@ -154,28 +164,33 @@ void pjx_fd_handle_dealloc(pjx_bytes *handle) {
 int32_t pjx_fd_write(pjx_bytes *handle, pjx_bytes *data) {
     pjx_file *f = file_of(handle);
     size_t size = (size_t)data->size;
-    if (f->len + size > BUFFER_SIZE) {
-        int err = flush_file(f);
-        if (err) return os_error(err);
+    int err = 0;
+    pthread_mutex_lock(&f->lock);
+    if (f->len + size > BUFFER_SIZE) err = flush_file(f);
+    if (!err && size >= BUFFER_SIZE) { /* (a big write goes out as it is) */
+        err = write_all(f->fd, data->data, size);
+    } else if (!err) {
+        memcpy(f->data + f->len, data->data, size);
+        f->len += size;
     }
-    if (size >= BUFFER_SIZE) { /* (a big write goes out as it is) */
-        int err = write_all(f->fd, data->data, size);
-        return err ? os_error(err) : 0;
-    }
-    memcpy(f->data + f->len, data->data, size);
-    f->len += size;
-    return 0;
+    pthread_mutex_unlock(&f->lock);
+    return err ? os_error(err) : 0;
 }
 
 int32_t pjx_fd_flush(pjx_bytes *handle) {
-    int err = flush_file(file_of(handle));
+    pjx_file *f = file_of(handle);
+    pthread_mutex_lock(&f->lock);
+    int err = flush_file(f);
+    pthread_mutex_unlock(&f->lock);
     return err ? os_error(err) : 0;
 }
 
 pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size) {
     pjx_file *f = file_of(handle);
+    pthread_mutex_lock(&f->lock);
     int fd = f->fd;
     int err = flush_file(f); /* (a '+' file reads after what it wrote) */
+    pthread_mutex_unlock(&f->lock);
     if (err) {
         os_error(err);
         return NULL;
@@ -216,10 +231,15 @@ pjx_bytes *pjx_fd_read(pjx_bytes *handle, int64_t size) {
 
 int32_t pjx_fd_close(pjx_bytes *handle) {
     pjx_file *f = file_of(handle);
-    if (f->fd < 0) return 0;
-    int err = flush_file(f);
+    pthread_mutex_lock(&f->lock);
     int fd = f->fd;
+    if (fd < 0) {
+        pthread_mutex_unlock(&f->lock);
+        return 0;
+    }
+    int err = flush_file(f);
     f->fd = -1;
+    pthread_mutex_unlock(&f->lock);
     unlink_file(f);
     /* closed even when the flush failed, whose error is then raised (as
      * CPython); EINTR: Linux has closed the descriptor already */
