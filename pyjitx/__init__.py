@@ -13,9 +13,12 @@ from .api import compile  # noqa: E402
 from .errors import CompileError, LinkError  # noqa: E402
 from .pycall import pyfunc  # noqa: E402
 from .arrays import NDArray, to_torch  # noqa: E402
+from .log import configure_from_environment as _configure_log, set_log_level  # noqa: E402
+
+_configure_log()
 
 __all__ = ["compile", "pyfunc", "CompileError", "LinkError", "runtime", "NDArray", "to_torch",
-           "__version__", "zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
+           "set_log_level", "__version__", "zeros", "ones", "empty", "full", "arange", "array", "asarray", "zeros_like",
            "ones_like", "empty_like", "full_like", "concatenate", "stack",
            "bool_", "uint8", "int8", "int32", "int64", "float16", "float32", "float64"]
 

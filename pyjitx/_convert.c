@@ -73,18 +73,10 @@ static void in_stack_free(in_stack *st) {
 /* A new frame filling `rt` (a new reference is taken) from `value`. */
 static in_frame *in_push(in_stack *st, int kind, PyObject *value, pjx_object *rt,
                          const char *desc, int32_t entry) {
-    if (st->n == st->cap) {
-        int32_t cap = st->cap * 2;
-        in_frame *grown = PyMem_Malloc(sizeof *grown * (size_t)cap);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        memcpy(grown, st->frames, sizeof *grown * (size_t)st->n);
-        if (st->frames != st->inline_frames) PyMem_Free(st->frames);
-        st->frames = grown;
-        st->cap = cap;
-    }
+    if (st->n == st->cap &&
+        pjx_grow_frames((void **)&st->frames, st->inline_frames, st->n, &st->cap,
+                        sizeof(*st->frames)) < 0)
+        return NULL;
     in_frame *f = &st->frames[st->n++];
     memset(f, 0, sizeof *f);
     f->kind = (uint8_t)kind;

@@ -6,6 +6,8 @@
 
 #include "_convert.h"
 
+#include <string.h>
+
 enum { FORCE_NONE, FORCE_ITEM, FORCE_ARGUMENT };
 
 /* > 0 while converting a value marked '!' (an argument the callee
@@ -28,6 +30,24 @@ PyObject *pjx_str_to_python(const pjx_str *s);
 const char *pjx_kind_descriptor(int32_t kind);
 /* A runtime allocation failed: MemoryError in Python, FAILED. */
 conversion pjx_runtime_failed(void);
+
+/* Room for one more frame on a conversion's stack of frames (in or out):
+ * doubles the capacity, moving off the stack's inline frames the first
+ * time.  0, or -1 with MemoryError (the stack as it was). */
+static inline int pjx_grow_frames(void **frames, const void *inline_frames, int32_t n,
+                                  int32_t *cap, size_t frame_size) {
+    int32_t grown_cap = *cap * 2;
+    void *grown = PyMem_Malloc(frame_size * (size_t)grown_cap);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(grown, *frames, frame_size * (size_t)n);
+    if (*frames != inline_frames) PyMem_Free(*frames);
+    *frames = grown;
+    *cap = grown_cap;
+    return 0;
+}
 
 /* The value of an exact int that fits one internal digit (|v| < 2**30),
  * read without a call: most ids and lengths are such ints. */

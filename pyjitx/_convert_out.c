@@ -62,18 +62,10 @@ static void out_stack_free(out_stack *st) {
 /* A frame filling `py` (a new reference is taken) from `rt`. */
 static out_frame *out_push(out_stack *st, int kind, PyObject *py, pjx_object *rt,
                            const char *desc, PyObject *target) {
-    if (st->n == st->cap) {
-        int32_t cap = st->cap * 2;
-        out_frame *grown = PyMem_Malloc(sizeof *grown * (size_t)cap);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        memcpy(grown, st->frames, sizeof *grown * (size_t)st->n);
-        if (st->frames != st->inline_frames) PyMem_Free(st->frames);
-        st->frames = grown;
-        st->cap = cap;
-    }
+    if (st->n == st->cap &&
+        pjx_grow_frames((void **)&st->frames, st->inline_frames, st->n, &st->cap,
+                        sizeof(*st->frames)) < 0)
+        return NULL;
     out_frame *f = &st->frames[st->n++];
     memset(f, 0, sizeof *f);
     f->kind = (uint8_t)kind;

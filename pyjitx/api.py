@@ -12,9 +12,10 @@ import functools
 import inspect
 import os
 import threading
+import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import _ext, cache
+from . import _ext, cache, log
 from .backend.jit import LoadedCode, load_object
 from .backend.target import Target, host_target
 from .compiler import CompiledModule, compile_function
@@ -298,6 +299,7 @@ class CompiledFunction:
             existing = self.specialisations.get(arg_types)
             if existing is not None:
                 return existing
+            started = time.perf_counter()
             module = None
             key = None
             # Code using compiled classes depends on their layouts, which the
@@ -315,10 +317,19 @@ class CompiledFunction:
                                           *(symbol for symbol, _ in module.presets)])
                 except RuntimeError:
                     module = None  # links against symbols this runtime lacks: rebuild
-            if module is None:
+            if module is not None:
+                how = "loaded from the disk cache"
+            else:
                 module = compile_function(self.pyfunc, arg_types, self.target, self.opt)
                 if key is not None and module.cacheable:
                     cache.store(key, module)
+                    how = "compiled (a cache miss; stored)"
+                elif key is not None:
+                    how = f"compiled (not cached: {module.uncacheable_because})"
+                elif self.use_cache:
+                    how = "compiled (not cached: it takes an instance of a compiled class)"
+                else:
+                    how = "compiled (cache=False)"
             if loaded is None:
                 loaded = load_object(module.code.object_bytes,
                                      [module.packed_symbol, *module.state_symbols,
@@ -338,6 +349,8 @@ class CompiledFunction:
                     except Exception:  # noqa: BLE001 - reported if an instance comes back
                         pass
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
+            log.logger.info("%s %s%s in %.3f s", how, self.pyfunc.__qualname__,
+                            module.signature_text, time.perf_counter() - started)
             # io.StringIO parameters and results convert in the wrapper
             # (pyjitx/stringio_boundary.py): never the direct entry; the
             # stand-in's own methods (its constructor) take and give it as is

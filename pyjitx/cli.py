@@ -3,7 +3,8 @@
 `pyjitx config --cflags --libs [--static] --includedir --libdir --cmakedir`
 (flags and directories for a C/C++ host, pkg-config style);
 `pyjitx inspect DIR` (describe a saved pipeline); `pyjitx build MODULE.py`
-(ahead of time: pyjitx/aot.py does the work, this module only parses)."""
+(ahead of time: pyjitx/aot.py does the work, this module only parses);
+`pyjitx cache info|clear` (the disk cache of compiled code)."""
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                        help="also write each function's optimised LLVM IR to OUT/llvm/*.ll")
     build.add_argument("--native", action="store_true", help="compile for this machine's CPU "
                        "instead of the portable x86-64-v2 baseline")
+    cache_command = commands.add_parser("cache", help="the disk cache of compiled code: "
+                                        "where it is, its size (info) or empty it (clear)")
+    cache_command.add_argument("action", choices=("info", "clear"))
     args = parser.parse_args(argv)
+    if args.command == "cache":
+        return _cache(args.action)
     if args.command == "build":
         from . import aot
 
@@ -108,6 +114,32 @@ def report_compile_error(exc: BaseException) -> None:
 
         traceback.print_exception(exc)
     print(f"pyjitx.CompileError: {exc}", file=sys.stderr)
+
+
+def _cache(action: str) -> int:
+    """`pyjitx cache info`: the folder (PYJITX_CACHE_DIR, else the user's
+    cache folder), its entries and their size; `pyjitx cache clear`."""
+    from . import cache
+
+    if action == "clear":
+        removed, freed = cache.clear()
+        print(f"removed {removed} {'entry' if removed == 1 else 'entries'} "
+              f"({_size(freed)}) from {cache.cache_dir()}")
+        return 0
+    found = cache.entries()
+    total = sum(p.stat().st_size for p in found)
+    print(f"location: {cache.cache_dir()}")
+    print(f"entries: {len(found)}")
+    print(f"size: {_size(total)}")
+    return 0
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KiB", "MiB"):
+        if n < 1024 or unit == "MiB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n:.1f} GiB"
 
 
 def _config(args, parser: argparse.ArgumentParser) -> int:

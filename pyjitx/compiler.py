@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, List, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from .backend.abi import boundary_descriptor
 from .backend.codegen import ObjectCode, emit_object
@@ -64,7 +64,17 @@ class CompiledModule:
         """Whether the object code may be stored on disk and used by another
         process: not while class layouts are missing from the cache key,
         nor with pyfunc handles in it."""
-        return not (self.uses_classes or self.calls_python or self.presets)
+        return self.uncacheable_because is None
+
+    @property
+    def uncacheable_because(self) -> Optional[str]:
+        if self.uses_classes:
+            return "it uses compiled classes"
+        if self.calls_python:
+            return "it calls Python (pyjitx.pyfunc)"
+        if self.presets:
+            return "it holds objects of this process"
+        return None
 
     @property
     def packed_symbol(self) -> str:

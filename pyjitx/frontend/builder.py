@@ -699,8 +699,7 @@ class FunctionBuilder:
         # (Python's grammar allows no other target)
         assert isinstance(stmt.target, ast.Name), ast.dump(stmt.target)
         # (read as the name is read anywhere: a narrowed value as narrowed)
-        current = self.expr.value(ast.copy_location(ast.Name(id=stmt.target.id, ctx=ast.Load()),
-                                                    stmt.target))
+        current = self.expr.read_name(stmt.target.id, stmt.target)
         if isinstance(current.type, NDArrayType):  # a += x changes the array in place
             from . import arrays
             from .expressions import _BINOPS

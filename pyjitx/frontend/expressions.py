@@ -95,6 +95,14 @@ class ExpressionBuilder:
         return constant
 
     def expr_Name(self, node: ast.Name) -> ops.Value:
+        return self.read_name(node.id, node)
+
+    def read_name(self, name: str, node: ast.AST) -> ops.Value:
+        """The value of `name` where `node` reads it (also the target of an
+        augmented assignment): narrowed as a test left it, module state, or
+        the module's constant."""
+        if not isinstance(node, ast.Name):  # (errors point at the name)
+            node = ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
         bound = self.b.lambda_bindings.get(node.id)
         if bound is not None:
             return bound

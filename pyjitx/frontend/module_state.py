@@ -17,7 +17,7 @@ code is compiled; an assignment of another type is a CompileError."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any, Dict, Set, Tuple
+from typing import TYPE_CHECKING, Any, Set
 
 from ..ir import ops
 from ..ir.types import NONE, NONE_SO_FAR, join, with_article
@@ -45,33 +45,9 @@ def shared_names(pyfunc: Any) -> Set[str]:
     module state, which a function that only reads the name must read from
     the module too (go.py's Square.remove reads the TIMESTAMP that
     Board.useful advances), not take as a constant when compiled."""
-    import inspect
-    import linecache
+    from .source import global_names_of_file
 
-    from .source import is_generated, _parsed_file
-
-    if is_generated(pyfunc):
-        return set()
-    try:
-        filename = inspect.getsourcefile(pyfunc)
-    except TypeError:
-        return set()
-    if not filename:
-        return set()
-    tree = _parsed_file(filename, linecache.getlines(filename))
-    if tree is None:
-        return set()
-    names = _SHARED.get(id(tree))
-    if names is None or names[0] is not tree:
-        found = {n for sub in ast.walk(tree) if isinstance(sub, ast.Global) for n in sub.names}
-        if len(_SHARED) > 64:  # (as source.py keeps a few parsed files)
-            _SHARED.clear()
-        names = _SHARED[id(tree)] = (tree, found)
-    return names[1]
-
-
-# id of a parsed file -> (the parse, the names it declares global)
-_SHARED: Dict[int, Tuple[ast.Module, Set[str]]] = {}
+    return global_names_of_file(pyfunc)
 
 
 def state_for(b: "FunctionBuilder", name: str, node: ast.AST) -> ops.ModuleState:

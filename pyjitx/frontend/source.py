@@ -21,7 +21,7 @@ import linecache
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..errors import CompileError, SourceMap
 
@@ -39,8 +39,30 @@ class ParsedFunction:
 
 
 _cache: dict = {}
-# parsed files: filename -> (text, module or None when it does not parse)
-_files: "OrderedDict[str, Tuple[str, Optional[ast.Module]]]" = OrderedDict()
+
+
+class _ParsedFile:
+    """A source file's text, its parse (None when it does not parse), and
+    what is worked out from the whole file once (the names it declares
+    `global`)."""
+    __slots__ = ("text", "tree", "_global_names")
+
+    def __init__(self, text: str, tree: Optional[ast.Module]) -> None:
+        self.text = text
+        self.tree = tree
+        self._global_names: Optional[Set[str]] = None
+
+    @property
+    def global_names(self) -> Set[str]:
+        if self._global_names is None:
+            self._global_names = set() if self.tree is None else {
+                name for sub in ast.walk(self.tree) if isinstance(sub, ast.Global)
+                for name in sub.names}
+        return self._global_names
+
+
+# parsed files by filename, the most recently used last
+_files: "OrderedDict[str, _ParsedFile]" = OrderedDict()
 _MAX_FILES = 64
 
 
@@ -96,20 +118,39 @@ def parse_function(pyfunc: Callable) -> ParsedFunction:
     return parsed
 
 
-def _parsed_file(filename: str, lines: List[str]) -> Optional[ast.Module]:
+def _file(filename: str, lines: List[str]) -> _ParsedFile:
     text = "".join(lines)
     known = _files.get(filename)
-    if known is not None and known[0] == text:
+    if known is not None and known.text == text:
         _files.move_to_end(filename)
-        return known[1]
+        return known
     try:
         tree: Optional[ast.Module] = ast.parse(text, filename)
     except (SyntaxError, ValueError):
         tree = None
-    _files[filename] = (text, tree)
+    parsed = _files[filename] = _ParsedFile(text, tree)
     if len(_files) > _MAX_FILES:
         _files.popitem(last=False)
-    return tree
+    return parsed
+
+
+def _parsed_file(filename: str, lines: List[str]) -> Optional[ast.Module]:
+    return _file(filename, lines).tree
+
+
+def global_names_of_file(pyfunc: Callable) -> Set[str]:
+    """The names some function of `pyfunc`'s source file declares `global`
+    (none for code pyjitx generated, or whose file is not found)."""
+    if is_generated(pyfunc):
+        return set()
+    try:
+        filename = inspect.getsourcefile(pyfunc)
+    except TypeError:
+        return set()
+    if not filename:
+        return set()
+    lines = linecache.getlines(filename)
+    return _file(filename, lines).global_names if lines else set()
 
 
 def _node_in_file(filename: str, file_lines: List[str], pyfunc: Callable,
