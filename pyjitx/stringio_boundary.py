@@ -12,11 +12,12 @@ with that text and position.
 This runs in the Python wrapper, before and after the machine code: the
 compiled code itself never calls into the interpreter.  A function with
 such a parameter or result takes the wrapper's slower path (no direct
-entry).  The write-back copies at the return: a stand-in the compiled code
+entry).  An io.StringIO made with another `newline` than the default is a
+TypeError (the stand-in translates no newlines).  The write-back copies at the return: a stand-in the compiled code
 keeps (in a global, an instance) no longer reaches the Python object.
-Not converted: an io.StringIO inside a container or held as Any,
-and an io.StringIO made with a `newline` argument other than the default
-(its translation is not carried over; the stand-in translates nothing)."""
+Not converted: an io.StringIO inside a container or held as Any; an
+io.StringIO made with another `newline` than the default is a TypeError
+(the stand-in translates no newlines: refused rather than wrong)."""
 from __future__ import annotations
 
 import io
@@ -55,8 +56,13 @@ def convert_in(values: List[Any], param_types: Tuple[Type, ...]) -> List[Tuple[i
             if value.closed:
                 stand_in.close()
             else:
-                stand_in.write(value.getvalue())
-                stand_in.seek(value.tell())
+                text, newline, pos, _ = value.__getstate__()
+                if newline != "\n":  # (the stand-in would not translate: refused, not wrong)
+                    raise TypeError(f"pyjitx cannot pass an io.StringIO made with "
+                                    f"newline={newline!r} to compiled code (only the default, "
+                                    "newline='\\n', which translates nothing)")
+                stand_in.write(text)
+                stand_in.seek(pos)
             values[i] = stand_in
             swapped.append((i, value, stand_in))
     return swapped

@@ -139,3 +139,14 @@ def test_calls_in_a_loop_keep_one_object():
         step(s, i)
         compiled(step)(t, i)
     assert s.getvalue() == t.getvalue() == "0,1,2,3,4,"
+
+
+@pytest.mark.parametrize("newline", [None, "", "\r", "\r\n"])
+def test_a_translating_stringio_is_refused(newline):
+    def write(buf: io.StringIO) -> int:
+        return buf.write("a\nb")
+
+    s = io.StringIO("x", newline=newline)
+    with pytest.raises(TypeError, match="newline="):
+        compiled(write)(s)
+    assert s.getvalue() == io.StringIO("x", newline=newline).getvalue()  # (untouched)
