@@ -409,6 +409,22 @@ def test_mode_must_be_a_literal():
         pyjitx.compile(f)("x", "r")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_an_encoding_the_runtime_lacks_is_a_compile_error(workdir, encoding):
+    # (the encoding must be a literal in the source: written out as a module)
+    source = f"def g(path: str) -> int:\n    with open(path, 'w', encoding={encoding!r}) as fh:\n" \
+             "        return fh.write('x')\n"
+    module = workdir / f"enc_{encoding.replace('-', '_')}.py"
+    module.write_text(source)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(module.stem, module)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    with pytest.raises(pyjitx.CompileError, match="does not encode"):
+        pyjitx.compile(loaded.g)(str(workdir / "enc.txt"))
+
+
 def test_bytes_to_a_text_file_is_a_compile_error(workdir):
     def f(path: str) -> int:
         with open(path, "w") as fh:
