@@ -131,16 +131,17 @@ def _mode_bits(mode: str) -> int:
     if creating + reading + writing + appending > 1:
         raise ValueError("must have exactly one of create/read/write/append mode")
     if creating + reading + writing + appending == 0:
-        raise ValueError("Must have exactly one of create/read/write/append mode and at most one plus")
+        raise ValueError("Must have exactly one of create/read/write/append mode and at most "
+                         "one plus")
     base = _READ if reading else _WRITE if writing else _APPEND if appending else _CREATE
     return base | (_PLUS if updating else 0)
 
 
 def _open_fd(file: str, bits: int) -> bytes:
-    """The handle of the opened file (file.h: it closes the descriptor when
-    freed, so a file object dropped unclosed gives it back); for a failure of open(2), CPython's exception for its
-    errno ("[Errno 2] No such file or directory: 'x'", in the errno's own
-    OSError subclass)."""
+    """The handle of the opened file (file.h: it flushes and closes the
+    descriptor when freed, so a file object dropped unclosed gives it back);
+    for a failure of open(2), CPython's exception for its errno ("[Errno 2]
+    No such file or directory: 'x'", in the errno's own OSError subclass)."""
     fd = _fd_open(file, bits)
     if fd >= 0:
         return _fd_handle(fd)

@@ -12,8 +12,7 @@ with that text and position.
 This runs in the Python wrapper, before and after the machine code: the
 compiled code itself never calls into the interpreter.  A function with
 such a parameter or result takes the wrapper's slower path (no direct
-entry).  An io.StringIO made with another `newline` than the default is a
-TypeError (the stand-in translates no newlines).  The write-back copies at the return: a stand-in the compiled code
+entry).  The write-back copies at the return: a stand-in the compiled code
 keeps (in a global, an instance) no longer reaches the Python object.
 Not converted: an io.StringIO inside a container or held as Any; an
 io.StringIO made with another `newline` than the default is a TypeError
