@@ -19,7 +19,10 @@ pjx_bytes *pjx_bytes_from_data(const char *data, int64_t size) {
     return b;
 }
 
-void pjx_bytes_dealloc(pjx_bytes *b) { pjx_free(b); }
+void pjx_bytes_dealloc(pjx_bytes *b) {
+    if (b->ob.flags & PJX_BYTES_FILE_HANDLE) pjx_fd_handle_dealloc(b); /* (file.c) */
+    pjx_free(b);
+}
 
 int64_t pjx_bytes_hash(pjx_bytes *b) {
     int64_t h = __atomic_load_n(&b->hash, __ATOMIC_RELAXED);

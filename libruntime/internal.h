@@ -35,6 +35,8 @@ int64_t pjx_str_compare(const pjx_str *a, const pjx_str *b); /* -1/0/1 */
 pjx_str *pjx_str_repr(pjx_str *s);
 
 void pjx_bytes_dealloc(pjx_bytes *b);
+/* file.c: closes the open descriptor of a PJX_BYTES_FILE_HANDLE bytes (file.h) */
+void pjx_fd_handle_dealloc(pjx_bytes *handle);
 int64_t pjx_bytes_hash(pjx_bytes *b);
 int64_t pjx_bytes_eq(const pjx_bytes *a, const pjx_bytes *b);
 int64_t pjx_bytes_compare(const pjx_bytes *a, const pjx_bytes *b);

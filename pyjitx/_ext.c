@@ -38,6 +38,7 @@
 #include "pyjitx/hash.h"
 #include "pyjitx/random.h"
 #include "pyjitx/stdtime.h"
+#include "pyjitx/file.h"
 #include "pyjitx/bytearray.h"
 #include "_locks.h"
 #include "_signals.h"

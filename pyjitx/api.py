@@ -23,6 +23,7 @@ from .errors import CompileError, user_facing
 from .frontend.annotations import (SUPPORTED_TYPES_HINT, annotation_scope, parameter_type,
                                    type_of_python_value)
 from .frontend.source import parse_function
+from .stringio_boundary import convert_in, convert_out, is_stringio_type, write_back
 from .frontend.signatures import DEFAULT, Spec, varargs_type
 from .ir.types import ANY, BOOL, FLOAT, INT, NONE, STR, DictType, NDArrayType, TupleType, Type
 
@@ -95,6 +96,8 @@ class Specialisation:
         self.loaded = loaded
         self.address = loaded[module.packed_symbol]
         self.param_descriptors = param_descriptors
+        self.stringio_types: Optional[Tuple[Type, ...]] = None
+        self.stringio_result = False
 
 
 def _preset_constants(module: CompiledModule, loaded: LoadedCode) -> None:
@@ -340,10 +343,17 @@ class CompiledFunction:
             spec = Specialisation(module, loaded, self._boundary_descriptors(module))
             log.logger.info("%s %s%s in %.3f s", how, self.pyfunc.__qualname__,
                             module.signature_text, time.perf_counter() - started)
+            # io.StringIO parameters and results convert in the wrapper
+            # (pyjitx/stringio_boundary.py): never the direct entry; the
+            # stand-in's own methods (its constructor) take and give it as is
+            if getattr(self.pyfunc, "__module__", None) != "pyjitx.stringio":
+                spec.stringio_types = arg_types if any(map(is_stringio_type, arg_types)) else None
+                spec.stringio_result = is_stringio_type(module.return_type)
             self.specialisations[arg_types] = spec
             self.dispatcher.__dict__["signatures"].append(module.signature_text)
             if (len(self.specialisations) == 1 and self.positional_only_call
-                    and not module.states
+                    and not module.states and spec.stringio_types is None
+                    and not spec.stringio_result
                     and len(spec.param_descriptors) <= _ext.MAX_FAST_PARAMS):
                 # (the loan is set first: no call takes the fast path without it)
                 self.dispatcher._lend_random(module.uses_random)
@@ -367,6 +377,22 @@ class CompiledFunction:
                 return traced
         values = self.bind(args, kwargs)
         _, spec = self.specialise(values)
+        if spec.stringio_types is not None or spec.stringio_result:
+            return self._call_with_stringio(spec, values)
+        return self._call(spec, values)
+
+    def _call_with_stringio(self, spec: Specialisation, values: List[Any]) -> Any:
+        """A call whose io.StringIO arguments go in as the compiled stand-in
+        and are written back after it, also when it raises; a returned one
+        comes out as a new io.StringIO (pyjitx/stringio_boundary.py)."""
+        swapped = convert_in(values, spec.stringio_types) if spec.stringio_types else []
+        try:
+            result = self._call(spec, values)
+        finally:
+            write_back(swapped)
+        return convert_out(result) if spec.stringio_result else result
+
+    def _call(self, spec: Specialisation, values: List[Any]) -> Any:
         if spec.module.states or spec.module.uses_random:
             return call_with_state(spec, values, self.param_names, self.pyfunc.__name__)
         return _ext.call_packed(spec.address, spec.param_descriptors,

@@ -21,6 +21,7 @@ BASE_EXCEPTION = -1  # `except BaseException`: matches everything
 
 _BUILTIN = {getattr(__import__("builtins"), name): kind for name, kind in ERROR_KINDS.items()}
 _by_kind: Dict[int, type] = {}
+_DERIVED_BUILTINS = (FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError)
 
 
 def kind_of(cls: Type[BaseException]) -> int:
@@ -30,7 +31,9 @@ def kind_of(cls: Type[BaseException]) -> int:
     if builtin is not None:
         return builtin
     parent = next((base for base in cls.__mro__[1:] if issubclass(base, BaseException)), None)
-    if parent is None or cls.__module__ == "builtins":
+    # (the OSError subclasses of errno values that open() raises have no
+    # fixed kind: they get a derived one, as user classes do)
+    if parent is None or (cls.__module__ == "builtins" and cls not in _DERIVED_BUILTINS):
         raise ValueError(f"exception class {cls.__name__} is not supported in compiled code")
     # a class deriving from BaseException directly (a timeout that `except
     # Exception` must not swallow) hangs under the runtime's BaseException
@@ -51,7 +54,7 @@ def kind_of(cls: Type[BaseException]) -> int:
 def runtime_kind(cls: Type[BaseException]) -> Tuple[int, bool]:
     """The kind under which an exception raised by Python code that compiled
     code called (pyjitx.pyfunc) enters the runtime, and whether it is the
-    class's own: a class compiled code cannot name (PermissionError,
+    class's own: a class compiled code cannot name (TimeoutError,
     GeneratorExit, ...) goes as its nearest base that it can (OSError,
     BaseException), else as RuntimeError, so that `except` clauses of its
     bases still catch it (the bridge then puts the class's name in front

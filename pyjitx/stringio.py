@@ -3,7 +3,7 @@ stands in for it (pyjitx.frontend.classes.original_class), so that
 `buf = io.StringIO()`, `print(..., file=buf)`, `buf.write(s)` and
 `buf.getvalue()` run natively, with io.StringIO's results: its position
 (writes after a seek overwrite, a write past the end pads with NULs),
-read/readline/readlines, seek/tell/truncate, close and `with`.
+read/readline/readlines, iteration, seek/tell/truncate, close and `with`.
 
 Text written at the end is kept as pieces, joined once when read.  The
 `newline` argument of io.StringIO is not taken: no newline translation
@@ -89,6 +89,14 @@ class StringIO:
             lines.append(line)
             line = self.readline()
         return lines
+
+    def __iter__(self):
+        # (a generator: loops expand it in place)
+        self._check_open()
+        line = self.readline()
+        while line:
+            yield line
+            line = self.readline()
 
     def tell(self) -> int:
         self._check_open()

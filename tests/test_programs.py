@@ -37,8 +37,6 @@ PROGRAMS = sorted(p.stem for p in PROGRAMS_DIR.glob("*.py")
 
 # The first line of the first error each program stops at, compiled.
 NOT_YET = {
-    "chaos": "pyjitx.CompileError: 'open' cannot be called from compiled code",
-    "hexiom": "pyjitx.CompileError: print() cannot write to an Any",
     "raytrace": "pyjitx.CompileError: array() takes no arguments",
 }
 

@@ -143,6 +143,10 @@ def build_call(b: "FunctionBuilder", node: ast.Call) -> ops.Value:
     container_base = _bare_container_subclass(target)
     if container_base is not None:  # class OrderedCollection(list): pass
         target = container_base
+    if target is builtins.open:  # (io.open is the same function)
+        from .streams import open_call
+
+        return open_call(b, node)
     handler = _BUILTINS.get(_identity(target))
     if handler is not None:
         if target in (builtins.print, builtins.min, builtins.max):  # (they unpack *xs)

@@ -71,10 +71,19 @@ _STANDARD_MODULES = frozenset({"collections", "_collections", "itertools", "func
                                "json", "json.decoder", "json.encoder"})
 
 
+# io's file classes: a file object made in Python never enters compiled code
+# (compiled code opens its own, pyjitx/fileio.py), so they are no classes here
+_FILE_CLASSES = frozenset({io.TextIOWrapper, io.BufferedReader, io.BufferedWriter,
+                           io.BufferedRandom, io.FileIO, io.IOBase, io.TextIOBase,
+                           io.BufferedIOBase, io.RawIOBase})
+
+
 def original_class(obj: Any) -> Optional[type]:
     """The user class behind `obj` (a class, or the Python type that
     pyjitx.compile made of one), or None if obj is no compilable class."""
     if not isinstance(obj, type):
+        return None
+    if obj in _FILE_CLASSES:  # (Python's file objects do not cross: pyjitx/fileio.py)
         return None
     if obj is io.StringIO:  # stood in for by a class written in the subset
         from ..stringio import StringIO

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
 
 def exception_kind(b: "FunctionBuilder", node: ast.expr) -> int:
     """The runtime kind of the exception class named by `node`."""
+    return _kind_of_class(b, node, exception_class(b, node))
+
+
+def exception_class(b: "FunctionBuilder", node: ast.expr) -> type:
+    """The exception class named by `node`."""
     if isinstance(node, ast.Name):
         cls = b.lookup_global(node.id, node)
     elif isinstance(node, ast.Attribute):
@@ -39,6 +45,10 @@ def exception_kind(b: "FunctionBuilder", node: ast.expr) -> int:
         raise b.error(node, "expected an exception class name")
     if not (isinstance(cls, type) and issubclass(cls, BaseException)):
         raise b.error(node, f"'{ast.unparse(node)}' is not an exception class")
+    return cls
+
+
+def _kind_of_class(b: "FunctionBuilder", node: ast.expr, cls: type) -> int:
     try:
         kind = registry.kind_of(cls)
     except ValueError as exc:
@@ -207,6 +217,11 @@ def _try_except(b: "FunctionBuilder", stmt: ast.Try, exit_block: ops.Block) -> N
     b.propagate(stmt)
 
 
+# classes compiled code raises whose runtime kind hangs under their first
+# base only (pyjitx/fileio.py raises io.UnsupportedOperation)
+_SECOND_BASES = (io.UnsupportedOperation,)
+
+
 def _match(b: "FunctionBuilder", type_node: Optional[ast.expr], matched: ops.Block,
            rest: ops.Block) -> None:
     if type_node is None:
@@ -215,13 +230,20 @@ def _match(b: "FunctionBuilder", type_node: Optional[ast.expr], matched: ops.Blo
     names = type_node.elts if isinstance(type_node, ast.Tuple) else [type_node]
     result: Optional[ops.Value] = None
     for name in names:
-        kind = exception_kind(b, name)
+        cls = exception_class(b, name)
+        kind = _kind_of_class(b, name, cls)
         if kind == registry.BASE_EXCEPTION:
             b.goto(matched)
             return
-        hit = b.emit(ops.PrimitiveCall(prims.ERR_MATCHES, [ops.Constant(ops.INT, kind)],
-                                       b.lineno(name)))
-        result = hit if result is None else b.emit(ops.IntArith("or", result, hit))
+        # the runtime's kinds have one parent each: a class with a second
+        # base the clause names (io.UnsupportedOperation is an OSError and a
+        # ValueError) is matched by its own kind too
+        kinds = [kind] + [_kind_of_class(b, name, extra) for extra in _SECOND_BASES
+                          if extra is not cls and issubclass(extra, cls)]
+        for k in kinds:
+            hit = b.emit(ops.PrimitiveCall(prims.ERR_MATCHES, [ops.Constant(ops.INT, k)],
+                                           b.lineno(name)))
+            result = hit if result is None else b.emit(ops.IntArith("or", result, hit))
     cond = b.emit(ops.Convert("int_to_bool", result))
     b.branch(cond, matched, rest)
 

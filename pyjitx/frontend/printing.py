@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from .builder import FunctionBuilder
 
 _STREAMS = {"stdout": 1, "stderr": 2}
-
-_FILE_HINT = ("print() writes to sys.stdout, sys.stderr, an io.StringIO or an instance of a "
-              "compiled class with a write(str) method")
+_FILE_HINT = ("print() writes to sys.stdout, sys.stderr, an io.StringIO, a file from open() or "
+              "an instance of a compiled class with a write(str) method (an io.StringIO "
+              "parameter is annotated io.StringIO, not Any)")
 
 
 def stream_of(b: "FunctionBuilder", node: ast.expr) -> Optional[int]:

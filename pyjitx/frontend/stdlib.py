@@ -61,6 +61,10 @@ def _tables() -> Dict[int, Callable]:
             table[id(bound)] = lambda b, node, fn=fn: _module_level_call(b, node, fn)
     for name, fn in impl.PRIMITIVES.items():
         table[id(fn)] = lambda b, node, name=name: _primitive_call(b, node, name)
+    from .. import fileio
+
+    for name, fn in fileio.PRIMITIVES.items():
+        table[id(fn)] = lambda b, node, name=name: _primitive_call(b, node, name, prims.FILE)
     for original, replacement in _replacements().items():
         table[id(original)] = lambda b, node, fn=replacement: _compiled_along(b, node, fn)
     for name, prim in prims.TIME.items():
@@ -211,11 +215,13 @@ def _state_call(b: "FunctionBuilder", node: ast.Call, fn: Callable,
     return call_compiled(b, node, fn, [state] + values)
 
 
-def _primitive_call(b: "FunctionBuilder", node: ast.Call, name: str) -> ops.Value:
-    """A call of stdlib_random's _mt_<name>(...): the runtime's primitive."""
+def _primitive_call(b: "FunctionBuilder", node: ast.Call, name: str,
+                    table: Optional[Dict[str, prims.Primitive]] = None) -> ops.Value:
+    """A call of stdlib_random's _mt_<name>(...) (or fileio's _fd_<name>):
+    the runtime's primitive."""
     if name == "_mt_global":
         return _global_state(b, node)
-    prim = prims.RANDOM[name]
+    prim = (table or prims.RANDOM)[name]
     if node.keywords or len(node.args) != len(prim.arg_types):
         count = len(prim.arg_types)
         raise b.error(node, f"{name}() takes {count} positional argument"

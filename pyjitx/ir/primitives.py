@@ -564,6 +564,20 @@ TIME["perf_counter"] = TIME["monotonic"]        # (CPython's perf_counter on Lin
 TIME["perf_counter_ns"] = TIME["monotonic_ns"]
 TIME_SLEEP = _p("time_sleep", (FLOAT,), NONE, "status")
 
+# open()'s system calls (libruntime/file.c, file.h); pyjitx/fileio.py names
+# them _fd_*.  _fd_open's result is the descriptor or -errno; _fd_handle
+# makes the bytes object that owns it and its write buffer (flushed and
+# closed when freed).
+FILE = {
+    "_fd_open": _p("fd_open", (STR, INT), INT, "status"),
+    "_fd_handle": _p("fd_handle", (INT,), BYTES),
+    "_fd_write": _p("fd_write", (BYTES, BYTES), NONE, "status"),
+    "_fd_flush": _p("fd_flush", (BYTES,), NONE, "status"),
+    "_fd_read": _p("fd_read", (BYTES, INT), BYTES),
+    "_fd_close": _p("fd_close", (BYTES,), NONE, "status"),
+    "_fd_strerror": _p("fd_strerror", (INT,), STR),
+}
+
 # the standard-library stand-ins' primitives (collections, json, functools)
 from . import primitives_stdlib  # noqa: E402,F401
 

@@ -11,7 +11,6 @@ Source: https://github.com/slowfrog/hexiom : hexiom2.py, level36.txt
 """
 
 import io
-from typing import Any
 
 import pyperf
 
@@ -355,7 +354,7 @@ def play_move(pos: Pos, move: tuple[int, int]) -> None:
 
 
 @pyjitx.compile
-def print_pos(pos: Pos, output: Any) -> None:
+def print_pos(pos: Pos, output: io.StringIO) -> None:
     hex = pos.hex
     done = pos.done
     size = hex.size
@@ -390,7 +389,7 @@ IMPOSSIBLE = -1
 
 
 @pyjitx.compile
-def solved(pos: Pos, output: Any, verbose: bool = False) -> int:
+def solved(pos: Pos, output: io.StringIO, verbose: bool = False) -> int:
     hex = pos.hex
     tiles = pos.tiles[:]
     done = pos.done
@@ -431,7 +430,7 @@ def solved(pos: Pos, output: Any, verbose: bool = False) -> int:
 
 
 @pyjitx.compile
-def solve_step(prev: Pos, strategy: int, order: int, output: Any, first: bool = False) -> int:
+def solve_step(prev: Pos, strategy: int, order: int, output: io.StringIO, first: bool = False) -> int:
     if first:
         pos = prev.clone()
         while constraint_pass(pos):
@@ -479,7 +478,7 @@ def check_valid(pos: Pos) -> None:
 
 
 @pyjitx.compile
-def solve(pos: Pos, strategy: int, order: int, output: Any) -> int:
+def solve(pos: Pos, strategy: int, order: int, output: io.StringIO) -> int:
     check_valid(pos)
     return solve_step(pos, strategy, order, output, first=True)
 
@@ -536,7 +535,7 @@ def read_file(file: str) -> Pos:
 
 
 @pyjitx.compile
-def solve_file(file: str, strategy: int, order: int, output: Any) -> None:
+def solve_file(file: str, strategy: int, order: int, output: io.StringIO) -> None:
     pos = read_file(file)
     solve(pos, strategy, order, output)
 

@@ -115,6 +115,9 @@ typedef struct pjx_bytes {
 } pjx_bytes;
 
 PJX_EXPORT pjx_bytes *pjx_bytes_from_data(const char *data, int64_t size);
+/* flags bit: a file handle of file.h (8 bytes, an open descriptor or -1)
+ * whose descriptor is closed when the object is freed */
+#define PJX_BYTES_FILE_HANDLE 1u
 
 /* ---- list --------------------------------------------------------------- */
 typedef struct pjx_list {
