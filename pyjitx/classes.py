@@ -102,7 +102,7 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
                 not name.startswith("__pjx_set_"):  # (a late-field mask: not an attribute)
             ns[name] = _field_property(info, index, name)
     constructor = _constructor(pyclass, info, use_cache, opt, compiled)
-    blank = _blank_maker(pyclass, info)
+    blank = _blank_maker(pyclass, info, use_cache)
 
     constructor_function = compiled_function_of(constructor)
     # (a dataclass's default factories run where their arguments are left out)
@@ -124,6 +124,10 @@ def compile_class(cls: type, use_cache: bool = True, opt: int = 2, eager: bool =
         pass  # the compiled constructor ran __init__
 
     def __reduce__(self: Any) -> Any:
+        # what unpickling runs (a blank instance) compiled here, once: a
+        # process that unpickles -- a spawned DataLoader worker -- then
+        # loads it from the disk cache instead of compiling it again
+        compiled_function_of(blank).compile_annotated()
         state = {}
         for index, name in enumerate(info.field_names):
             try:
@@ -369,7 +373,7 @@ def _exit_method(pyclass: type, info: ClassInfo, use_cache: bool, opt: int,
     return user_facing(__exit__)
 
 
-def _blank_maker(pyclass: type, info: ClassInfo) -> Any:
+def _blank_maker(pyclass: type, info: ClassInfo, use_cache: bool) -> Any:
     from .api import CompiledFunction
 
     scope = _module_scope(pyclass)
@@ -377,7 +381,7 @@ def _blank_maker(pyclass: type, info: ClassInfo) -> Any:
     fname = f"{pyclass.__name__}__blank"
     fn = synthesised_function(fname, f"def {fname}():\n    return __pjx_blank(__pjx_cls)\n", scope)
     fn.__qualname__ = f"{pyclass.__qualname__}.__blank__"
-    return CompiledFunction(fn, use_cache=False, opt=2).dispatcher
+    return CompiledFunction(fn, use_cache=use_cache, opt=2).dispatcher
 
 
 def _rebuild(module: str, qualname: str, state: Dict[str, Any]) -> Any:

@@ -66,14 +66,15 @@ _files: "OrderedDict[str, _ParsedFile]" = OrderedDict()
 _MAX_FILES = 64
 
 
-_serial = itertools.count()
-
-
 def synthesised_function(name: str, source: str, scope: Dict[str, Any]) -> Callable:
     """A function from generated source that inspect (and so the compiler)
     can read back: the text is registered with linecache under a name that
     marks it as pyjitx's own (no cache dependency is recorded on it)."""
-    filename = f"{GENERATED_PREFIX}{name} {next(_serial)}>"
+    # (named by its text, not by a count: another process making the same
+    # function -- a spawned worker unpickling an instance, in its own order
+    # -- finds the same disk-cache entry)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    filename = f"{GENERATED_PREFIX}{name} {digest}>"
     lines = source.splitlines(True)
     linecache.cache[filename] = (len(source), None, lines, filename)
     exec(compile(source, filename, "exec", dont_inherit=True), scope)
