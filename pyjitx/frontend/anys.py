@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
+from ..ir.types import is_any, UnionType, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -359,6 +359,12 @@ def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Cal
         candidates.append((STR, lambda v: strings.method_call(b, v, name, node)))
     if name in prims.BYTES_METHODS:
         candidates.append((BYTES, lambda v: strings.method_call(b, v, name, node)))
+    members = _class_members(value)
+    if members is not None and not any(_has(t, name) for t in members):
+        raise b.error(node, f"no member of {value.type} has a method '{name}'")
+    if members is not None:  # a union of compiled classes: those only, typed
+        return _switch(b, value, [(t, lambda v: classes.method_call(b, v, name, node))
+                                  for t in members if _has(t, name)], name, node, typed=True)
     for info in classes.known_classes():
         member, _ = info.find(name)
         if inspect.isfunction(member) or isinstance(member, staticmethod):
@@ -367,6 +373,26 @@ def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Cal
     if name in CONTAINER_METHODS:
         fallback = lambda: _container_method(b, value, name, node)  # noqa: E731
     return _switch(b, value, candidates, name, node, fallback)
+
+
+def _class_members(value: ops.Value) -> Optional[List[ClassType]]:
+    """The classes of a `Union[A, B]` of compiled classes (no None, no other
+    type), else None: an attribute or method of it is looked up in those
+    classes alone, and has their common type where they agree."""
+    t = value.type
+    if isinstance(t, UnionType) and t.members and all(isinstance(m, ClassType) for m in t.members):
+        return list(t.members)
+    return None
+
+
+def _has(t: ClassType, name: str) -> bool:
+    """Has the class a method, field or class attribute `name`?  (A member
+    without it is left to the run-time AttributeError, CPython's.)"""
+    from . import classes
+
+    info = classes.info_of_type(t)
+    member, _ = info.find(name)
+    return member is not None or name in info.field_names
 
 
 def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Call) -> ops.Value:
@@ -421,6 +447,12 @@ def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> op
     """x.name on an Any: the attribute of whichever compiled class x is."""
     from . import classes
 
+    members = _class_members(value)
+    if members is not None and not any(_has(t, node.attr) for t in members):
+        raise b.error(node, f"no member of {value.type} has an attribute '{node.attr}'")
+    if members is not None:
+        return _switch(b, value, [(t, lambda v: classes.get_attribute(b, v, node))
+                                  for t in members if _has(t, node.attr)], node.attr, node, typed=True)
     candidates: List[Tuple[Type, Callable[[ops.Value], ops.Value]]] = []
     for info in classes.known_classes():
         member, _ = info.find(node.attr)
@@ -431,10 +463,11 @@ def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> op
 
 
 def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node: ast.AST,
-            fallback: Optional[Callable[[], ops.Value]] = None) -> ops.Value:
+            fallback: Optional[Callable[[], ops.Value]] = None, typed: bool = False) -> ops.Value:
     """Test the candidates' types in turn, each hit running its typed
     branch; where none matches, `fallback` (an Any result) or else
-    AttributeError."""
+    AttributeError.  `typed`: where every branch's result has the same
+    static type, the result has that type (not boxed into an Any)."""
     # the candidates depend on the classes known now, which no cache key
     # captures: such code is not cached on disk
     b.session.any_dispatch = True
@@ -468,7 +501,10 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
         b.seal(hit)
         b.seal(miss)
         b.start(hit)
-        attempt(hit, lambda: box(b, build(unbox(b, value, static_type, node)), node))
+        if typed:  # (boxed, where the branches differ, by _merge)
+            attempt(hit, lambda: build(unbox(b, value, static_type, node)))
+        else:
+            attempt(hit, lambda: box(b, build(unbox(b, value, static_type, node)), node))
         b.start(miss)
     if fallback is not None and candidates:
         attempt(b.block, fallback)
@@ -486,7 +522,13 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
         b.terminate(ops.Unreachable())
         b.block = None
         return ops.Constant(ANY, None)
-    return b.expr._merge(after, ANY, incoming, node)
+    result_type: Type = ANY
+    if typed:
+        kinds = {result.type for _, result in incoming}
+        if len(kinds) == 1 and NONE not in kinds:
+            # (a union there, `Optional[float]`, is held as an Any already)
+            result_type = kinds.pop()
+    return b.expr._merge(after, result_type, incoming, node)
 
 
 def _type_test(b: "FunctionBuilder", value: ops.Value, t: Type, node: ast.AST) -> ops.Value:
