@@ -39,6 +39,7 @@
 #include "pyjitx/random.h"
 #include "pyjitx/stdtime.h"
 #include "pyjitx/bytearray.h"
+#include "pyjitx/array.h"
 #include "_locks.h"
 #include "_signals.h"
 

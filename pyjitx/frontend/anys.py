@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, UnionType, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
+from ..ir.types import ArrayType, is_any, UnionType, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -50,6 +50,10 @@ def _box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if is_any(t):
         return value
+    if isinstance(t, ArrayType):  # (held as a list: an Any would take it for one)
+        from .stdarrays import unsupported as array_unsupported
+
+        raise array_unsupported(b, "an array.array held as an Any (or in a union)", node)
     if t == BYTEARRAY:  # (held as a list of ints: an Any would take it for one)
         from .bytearrays import unsupported
 
