@@ -126,4 +126,13 @@ def boundary_descriptor(t: Type) -> str:
         raise CompileError(f"an {t} cannot cross into Python",
                            hint="return what Python needs of it (m.group(), m.span(), ...); "
                                 "patterns and matches are values inside compiled code only")
+    from ..ir.types import ArrayType
+
+    if isinstance(t, ArrayType):
+        from ..errors import CompileError
+
+        raise CompileError(f"an {t} cannot cross into Python yet (an argument, a result, or an "
+                           "attribute Python reads)",
+                           hint="pass what Python needs of it (a.tolist(), a.tobytes()); "
+                                "arrays are values inside compiled code only for now")
     raise NotImplementedError(f"no boundary descriptor for {t}")

@@ -166,8 +166,8 @@ def store_subscript(b: "FunctionBuilder", a: ops.Value, target: ast.Subscript,
              + [items(b, copy, target)], target)
         return
     index = _index(b, target.slice, "array")
-    v = item_value(b, t, value, target)  # (the value checked before the index, as CPython does)
     i = prim(b, prims.ARRAY_INDEX, [a, index, ops.Constant(INT, 1)], target, INT)
+    v = item_value(b, t, value, target)  # (the index checked before the value, as CPython does)
     prim(b, prims.LIST_SET, [items(b, a, target), i, coerce_item(b, v, t.item, target, "this array")],
          target)
 
