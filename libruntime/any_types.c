@@ -41,7 +41,7 @@ void pjx_descriptor_skip(const char **desc) {
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
         c == 'g' || c == 'A' || c == 'u' || c == 'E' || c == 'N' || c == 'K' || c == 'O' ||
-        c == 'D' || c == 'Q') {
+        c == 'D' || c == 'Q' || c == 'R') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -123,6 +123,10 @@ static void name_into(const char **desc, char **out, char *end) {
         break;
     }
     case 'Y': EMIT("bytearray"); break;
+    case 'R': /* R[<typecode>] */
+        EMIT("array");
+        if (*d == '[') d += 3;
+        break;
     case 'c': { /* c[<id>:<qualname>] */
         const char *name = strchr(d, ':');
         while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;

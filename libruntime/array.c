@@ -252,3 +252,17 @@ pjx_str *pjx_array_repr(int64_t typecode, int64_t size, pjx_str *items_repr) {
     pjx_decref(c);
     return r;
 }
+
+pjx_list *pjx_array_from_data(int64_t typecode, const char *data, int64_t nbytes) {
+    int size = itemsize((char)typecode);
+    int64_t n = nbytes / size;
+    pjx_list *l = sized((char)typecode == 'f' || (char)typecode == 'd' ? PJX_KIND_FLOAT : PJX_KIND_INT, n);
+    if (l == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++)
+        if (unpack((char)typecode, data + i * size, &l->items[i]) < 0) {
+            l->size = 0;
+            pjx_decref(l);
+            return NULL;
+        }
+    return l;
+}

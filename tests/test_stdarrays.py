@@ -304,9 +304,6 @@ def test_an_array_held_in_an_attribute(w, h, r):
 
 
 def test_what_is_not_supported_yet_is_a_compile_error():
-    def returned(n: int):
-        return array.array('d', [1.0] * n)
-
     def in_any(n: int) -> str:
         xs: List[object] = [array.array('b', [n])]
         return repr(xs)
@@ -317,9 +314,67 @@ def test_what_is_not_supported_yet_is_a_compile_error():
     def variable_code(tc: str) -> int:
         return len(array.array(tc, [1]))
 
-    for fn, message in [(returned, "cannot cross into Python"),
-                        (in_any, "held as an Any"),
-                        (wide_char, "array.array\\('u'\\)"),
-                        (variable_code, "typecode must be a constant str")]:
+    def annotated(a: array.array) -> int:
+        return len(a)
+
+    for fn, args, message in [(in_any, [1], "held as an Any"),
+                              (wide_char, [], "array.array\\('u'\\)"),
+                              (variable_code, ["b"], "typecode must be a constant str"),
+                              (annotated, [array.array('b')], "unsupported annotation")]:
         with pytest.raises(pyjitx.CompileError, match=message):
-            pyjitx.compile(fn)(*([1] if fn in (returned, in_any) else ["b"] if fn is variable_code else []))
+            pyjitx.compile(fn)(*args)
+
+
+# ---------------------------------------------------------------- the boundary
+
+def made_d(xs: List[float]):
+    return array.array('d', xs)
+
+
+def made_f(xs: List[float]):
+    return array.array('f', xs)
+
+
+@pytest.mark.parametrize("fn", [made_d, made_f])
+@given(xs=st.lists(floats, max_size=5))
+def test_an_array_returned_is_an_array_array(fn, xs):
+    got = pyjitx.compile(fn)(xs)
+    expected = fn(xs)
+    assert type(got) is array.array and got.typecode == expected.typecode
+    assert got.tobytes() == expected.tobytes()
+
+
+def mutate(a, v: int, data: bytes) -> int:   # (unannotated: typed by the argument's typecode)
+    a.append(v)
+    if len(a) > 1:
+        a[0] = v
+    a.frombytes(data)
+    return len(a)
+
+
+@pytest.mark.parametrize("tc", INT_CODES)
+@given(xs=st.lists(st.integers(0, 100), max_size=4), v=ints, n=st.integers(0, 3))
+def test_an_array_argument_is_written_back(tc, xs, v, n):
+    expected, got = array.array(tc, xs), array.array(tc, xs)
+    data = array.array(tc, list(range(n))).tobytes()
+    try:
+        result = mutate(expected, v, data)
+    except OverflowError as e:
+        with pytest.raises(OverflowError, match=str(e)):
+            pyjitx.compile(mutate)(got, v, data)
+        assert got == expected  # (unchanged by either)
+        return
+    assert pyjitx.compile(mutate)(got, v, data) == result
+    assert got == expected and got.typecode == expected.typecode
+
+
+def test_an_unsigned_64_bit_item_past_int64_is_overflow_error_at_the_boundary():
+    with pytest.raises(OverflowError, match="too large"):
+        pyjitx.compile(mutate)(array.array('Q', [2 ** 64 - 1]), 1, b"")
+
+
+def test_a_compiled_instance_attribute_read_from_python():
+    c, plain = pyjitx.compile(Canvas)(2, 1), Canvas(2, 1)
+    c.plot(1, 0, 0.5)
+    plain.plot(1, 0, 0.5)
+    assert type(c.bytes) is array.array and c.bytes == plain.bytes

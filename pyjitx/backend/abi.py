@@ -128,11 +128,6 @@ def boundary_descriptor(t: Type) -> str:
                                 "patterns and matches are values inside compiled code only")
     from ..ir.types import ArrayType
 
-    if isinstance(t, ArrayType):
-        from ..errors import CompileError
-
-        raise CompileError(f"an {t} cannot cross into Python yet (an argument, a result, or an "
-                           "attribute Python reads)",
-                           hint="pass what Python needs of it (a.tolist(), a.tobytes()); "
-                                "arrays are values inside compiled code only for now")
+    if isinstance(t, ArrayType):  # R[<typecode>]: a list in the runtime, an array.array in Python
+        return f"R[{t.typecode}]"
     raise NotImplementedError(f"no boundary descriptor for {t}")

@@ -26,6 +26,9 @@ PJX_EXPORT double pjx_array_float_item(int64_t typecode, double v);
  * and d; ints converted): a new list */
 PJX_EXPORT pjx_list *pjx_array_from_ints(int64_t typecode, pjx_list *xs);
 PJX_EXPORT pjx_list *pjx_array_from_floats(int64_t typecode, pjx_list *xs);
+/* The array of the machine items in data (nbytes a multiple of the item
+ * size): a new list; NULL with OverflowError for an L/Q item past int64 */
+PJX_EXPORT pjx_list *pjx_array_from_data(int64_t typecode, const char *data, int64_t nbytes);
 /* a.tobytes(); a.frombytes(b) (ValueError "bytes length not a multiple of
  * item size") */
 PJX_EXPORT pjx_bytes *pjx_array_tobytes(int64_t typecode, pjx_list *a);
