@@ -227,3 +227,33 @@ def outer_repr(v: float) -> str:
 @given(coords)
 def test_a_class_first_met_in_a_runtime_hook(v):
     assert_same(outer_repr, pyjitx.compile(outer_repr), v)
+
+
+# ---------------------------------------------------------------- raise of a non-exception
+
+class Strict:
+    def __init__(self, x: float) -> None:
+        self.x = x
+
+    def must_be_vector(self) -> "Strict":
+        raise 'Points are not vectors!'   # raytrace's: CPython's TypeError when it runs
+
+
+def raise_a_string(x: float, text: str, which: int) -> str:
+    try:
+        if which == 0:
+            Strict(x).must_be_vector()
+        elif which == 1:
+            raise f"{text}!"
+        else:
+            raise 'a constant'
+    except TypeError as e:
+        return "TypeError: " + str(e)
+    return "no"
+
+
+@given(coords, st.text(alphabet="aé世😀 ", max_size=5), st.integers(0, 2))
+def test_raising_a_string_is_cpythons_type_error(x, text, which):
+    assert_same(raise_a_string, pyjitx.compile(raise_a_string), x, text, which)
+    assert pyjitx.compile(raise_a_string)(x, text, which) == \
+        "TypeError: exceptions must derive from BaseException"
