@@ -257,3 +257,12 @@ def test_raising_a_string_is_cpythons_type_error(x, text, which):
     assert_same(raise_a_string, pyjitx.compile(raise_a_string), x, text, which)
     assert pyjitx.compile(raise_a_string)(x, text, which) == \
         "TypeError: exceptions must derive from BaseException"
+
+
+def test_a_call_no_member_takes_is_a_compile_error():
+    def f(flag: bool, x: float) -> float:
+        u = pick(flag, x, x)
+        w = u.scaled()          # both members' scaled take a factor
+        return w.x + x
+    with pytest.raises(pyjitx.CompileError, match="missing 1 required positional argument: 'k'"):
+        pyjitx.compile(f)(True, 1.0)

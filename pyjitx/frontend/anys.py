@@ -477,12 +477,14 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
     b.session.any_dispatch = True
     after = b.new_block("any_dispatched")
     incoming = []
+    rejected: List[CompileError] = []
 
     def attempt(block, build: Callable[[], ops.Value]) -> None:
         blocks_before = len(b.fn.blocks)
         try:
             result = build()
         except CompileError as exc:
+            rejected.append(exc)
             # this type takes no such call (`b"".split(",")`): for a value of
             # it, the call raises TypeError at run time, as in Python.  Undo
             # what the attempt built (inside a `try`, its fallible calls
@@ -520,6 +522,10 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
     else:
         _prim(b, prims.ANY_NO_ATTRIBUTE, [value, ops.Constant(prims.CSTR, name)], node)
         b.propagate(node)
+    if not incoming and rejected and typed:
+        # no member of the union takes the call: the code after it could never
+        # run, and is not built -- the first type's reason, at compile time
+        raise rejected[0]
     if not incoming:
         b.seal(after)
         b.start(after)
