@@ -41,7 +41,7 @@ void pjx_descriptor_skip(const char **desc) {
     char c = *d++;
     if (c == 'l' || c == 'e' || c == 'd' || c == 't' || c == 'o' || c == 'T' || c == 'c' ||
         c == 'g' || c == 'A' || c == 'u' || c == 'E' || c == 'N' || c == 'K' || c == 'O' ||
-        c == 'D' || c == 'Q') {
+        c == 'D' || c == 'Q' || c == 'R') {
         int depth = 0;
         do {
             if (*d == '[') depth++;
@@ -123,6 +123,10 @@ static void name_into(const char **desc, char **out, char *end) {
         break;
     }
     case 'Y': EMIT("bytearray"); break;
+    case 'R': /* R[<typecode>] */
+        EMIT("array");
+        if (*d == '[') d += 3;
+        break;
     case 'c': { /* c[<id>:<qualname>] */
         const char *name = strchr(d, ':');
         while (name && *++name && *name != ']' && *out < end - 1) *(*out)++ = *name;
@@ -526,7 +530,88 @@ int32_t pjx_any_box_container(pjx_object *o, const char *desc, pjx_object **out)
     return 0;
 }
 
+/* ---- tuples held as their static type ------------------------------------------ */
+/* Compiled code reads a Tuple[float, int]'s items unboxed, by the kinds its
+ * type says; a tuple from Python (or built as an Any) may hold the same
+ * values boxed.  retype_tuple gives the tuple as the descriptor holds it:
+ * the tuple itself (a new reference) where its kinds are those already,
+ * else a copy with scalars unboxed (an int widened where a float stands,
+ * as an int argument passes for a float parameter) and nested tuples
+ * retyped.  NULL where it does not match (or without memory). */
+static pjx_object *retype_tuple(pjx_object *o, const char *d);
+
+static int retype_slot(int32_t kind, pjx_slot v, const char *d, int32_t *out_kind, pjx_slot *out) {
+    if (*d == 'i' || *d == 'f' || *d == 'b') {
+        if (kind == PJX_KIND_OBJ && v.o != NULL &&
+            (v.o->type_id == PJX_TYPE_INT || v.o->type_id == PJX_TYPE_FLOAT ||
+             v.o->type_id == PJX_TYPE_BOOL))
+            pjx_any_unpack(v.o, &kind, &v); /* (an int past 64 bits stays an object: no match) */
+        int32_t want = desc_kind(d);
+        if (kind == PJX_KIND_INT && want == PJX_KIND_FLOAT) {
+            v.f = (double)v.i;
+            kind = PJX_KIND_FLOAT;
+        }
+        if (kind != want) return 0;
+        *out_kind = kind;
+        *out = v;
+        return 1;
+    }
+    if (kind == PJX_KIND_OBJ && v.o != NULL && v.o->type_id == PJX_TYPE_TUPLE &&
+        (*d == 't' || *d == 'T')) {
+        pjx_object *t = retype_tuple(v.o, d);
+        if (t == NULL) return 0;
+        *out_kind = PJX_KIND_OBJ;
+        out->o = t;
+        return 1;
+    }
+    if (!slot_matches(kind, v, d)) return 0;
+    if (kind == PJX_KIND_OBJ) pjx_incref(v.o);
+    *out_kind = kind;
+    *out = v;
+    return 1;
+}
+
+static pjx_object *retype_tuple(pjx_object *o, const char *d) {
+    if (o == NULL || o->type_id != PJX_TYPE_TUPLE || (*d != 't' && *d != 'T')) return NULL;
+    pjx_tuple *t = (pjx_tuple *)o;
+    pjx_tuple *copy = pjx_tuple_new(t->size);
+    if (copy == NULL) return NULL;
+    const char *item = d + 2;
+    int changed = 0;
+    for (int64_t i = 0; i < t->size; i++) {
+        int32_t kind;
+        pjx_slot v;
+        if (*item == ']' || !retype_slot(PJX_TUPLE_KINDS(t)[i], t->items[i], item, &kind, &v)) {
+            pjx_decref(copy); /* (its items set so far go with it) */
+            return NULL;
+        }
+        changed |= kind != PJX_TUPLE_KINDS(t)[i] || v.bits != t->items[i].bits;
+        pjx_tuple_set_steal(copy, i, kind, v);
+        if (*d == 't') pjx_descriptor_skip(&item);
+    }
+    if (*d == 't' && *item != ']') {
+        pjx_decref(copy);
+        return NULL;
+    }
+    if (changed) return (pjx_object *)copy;
+    pjx_decref(copy);
+    pjx_incref(o);
+    return o;
+}
+
 int32_t pjx_any_cast(pjx_object *a, const char *desc, pjx_object **out) {
+    if (a != NULL && a->type_id == PJX_TYPE_TUPLE && (*desc == 't' || *desc == 'T' ||
+                                                      (*desc == 'o' && (desc[2] == 't' || desc[2] == 'T')))) {
+        pjx_object *held = retype_tuple(a, *desc == 'o' ? desc + 2 : desc);
+        if (held != NULL) {
+            if (pjx_desc_take(held, desc) < 0) {
+                pjx_decref(held);
+                return -1;
+            }
+            *out = held;
+            return 0;
+        }
+    }
     if (!object_matches(a, desc)) {
         char expected[200], got[200];
         pjx_descriptor_name(desc, expected, sizeof expected);

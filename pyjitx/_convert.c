@@ -130,7 +130,7 @@ static void note_mismatch(in_stack *st, PyObject *value, const char *desc, place
 static int leaf_descriptor(const char *d) {
     switch (*d) {
     case 'i': case 'I': case 'f': case 'F': case 'b': case 'n': case 's': case 'y': case 'c':
-    case 'A': case 'E': case 'Y': return 1;
+    case 'A': case 'E': case 'Y': case 'R': return 1;
     case 'o': return leaf_descriptor(d + 2);
     default: return 0;
     }
@@ -613,6 +613,14 @@ static conversion in_begin(in_stack *st, PyObject *value, const char **desc, pjx
         if (l == NULL) return pjx_runtime_failed();
         for (Py_ssize_t i = 0; i < n; i++) l->items[i].i = data[i];
         l->size = n;
+        slot->o = &l->ob;
+        return CONVERTED;
+    }
+    case 'R': { /* an array.array of typecode d[2]: the runtime's list (array.h) */
+        pjx_list *l = NULL;
+        int r = pjx_array_from_python(value, d[2], &l);
+        if (r < 0) return FAILED; /* (its Python exception set) */
+        if (r == 0) return MISMATCH;
         slot->o = &l->ob;
         return CONVERTED;
     }

@@ -40,6 +40,9 @@ int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc);
 /* A bytearray (descriptor 'Y': the runtime's list of ints 0..255) as a new
  * bytearray, or written into `target`'s bytes (resized); a new reference. */
 PyObject *pjx_bytearray_to_python(const pjx_list *l, PyObject *target);
+/* array.array <-> the runtime's list of its items (array.h; descriptor R[<typecode>]) */
+int pjx_array_from_python(PyObject *value, char typecode, pjx_list **out);
+PyObject *pjx_array_to_python(pjx_list *l, char typecode, PyObject *target);
 void pjx_skip_descriptor(const char **desc);
 /* The runtime slot kind of a value of this descriptor. */
 int32_t pjx_descriptor_kind(const char *desc);

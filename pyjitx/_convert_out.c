@@ -13,6 +13,7 @@
 #include "_instance.h"
 #include "_ndarray.h"
 #include "pyjitx/any.h"
+#include "pyjitx/array.h"
 #include "pyjitx/containers.h"
 
 #include <math.h>
@@ -368,6 +369,7 @@ static PyObject *out_begin(out_stack *st, pjx_slot slot, const char **desc) {
         return PyBytes_FromStringAndSize(b->data, b->size);
     }
     case 'Y': return pjx_bytearray_to_python((const pjx_list *)slot.o, NULL);
+    case 'R': return pjx_array_to_python((pjx_list *)slot.o, d[2], NULL);
     case 'l': case 'Q':
         if (st->id != NULL && shared_runtime_object(slot.o))
             return shared_begin(st, slot.o, 'l', d + 2, NULL);
@@ -540,8 +542,75 @@ PyObject *pjx_bytearray_to_python(const pjx_list *l, PyObject *target) {
     return ba;
 }
 
+/* An array.array of `typecode` whose items are the runtime list's; 1 and
+ * *out (a new list), 0 where value is no array of that typecode, -1 with the
+ * runtime's error (an L/Q item past int64). */
+int pjx_array_from_python(PyObject *value, char typecode, pjx_list **out) {
+    if (strcmp(Py_TYPE(value)->tp_name, "array.array") != 0) return 0;
+    Py_buffer view;
+    if (PyObject_GetBuffer(value, &view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    int same = view.format != NULL && view.format[0] == typecode && view.format[1] == 0;
+    pjx_list *l = same ? pjx_array_from_data(typecode, (const char *)view.buf, view.len) : NULL;
+    PyBuffer_Release(&view);
+    if (!same) return 0;
+    if (l == NULL) { /* an L/Q item past int64, or no memory */
+        if (pjx_err_kind() == PJX_EXC_OVERFLOW)
+            PyErr_SetString(PyExc_OverflowError, "Python int too large for pyjitx int (64-bit signed)");
+        else
+            PyErr_NoMemory();
+        pjx_err_clear();
+        return -1;
+    }
+    *out = l;
+    return 1;
+}
+
+/* The runtime's array as a new array.array, or into `target` (an argument
+ * written back in place: its items replaced; returns target, a new
+ * reference). */
+PyObject *pjx_array_to_python(pjx_list *l, char typecode, PyObject *target) {
+    pjx_bytes *b = pjx_array_tobytes(typecode, l);
+    if (b == NULL) {
+        pjx_err_clear();
+        return PyErr_NoMemory();
+    }
+    PyObject *module = PyImport_ImportModule("array");
+    PyObject *made = module == NULL ? NULL
+                   : PyObject_CallMethod(module, "array", "Cy#", (int)typecode, b->data,
+                                         (Py_ssize_t)b->size);
+    Py_XDECREF(module);
+    pjx_decref(b);
+    if (made == NULL || target == NULL) return made;
+    int rc = PySequence_SetSlice(target, 0, PY_SSIZE_T_MAX, made);
+    Py_DECREF(made);
+    if (rc < 0) return NULL;
+    return Py_NewRef(target);
+}
+
 int pjx_write_back(PyObject *target, pjx_slot slot, const char *desc) {
     if (*desc == '!') desc++;
+    if (*desc == 'R') {
+        if (strcmp(Py_TYPE(target)->tp_name, "array.array") != 0) return 0;
+        /* (also after the code raised: its exception set aside meanwhile,
+         * as building the array calls into Python) */
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *done = pjx_array_to_python((pjx_list *)slot.o, desc[2], target);
+        Py_XDECREF(done);
+        if (type != NULL) {
+            if (done == NULL) {
+                Py_XDECREF(type);
+                Py_XDECREF(value);
+                Py_XDECREF(tb);
+            } else {
+                PyErr_Restore(type, value, tb);
+            }
+        }
+        return done == NULL ? -1 : 0;
+    }
     if (*desc == 'Y') {
         if (!PyByteArray_Check(target)) return 0;
         PyObject *done = pjx_bytearray_to_python((const pjx_list *)slot.o, target);

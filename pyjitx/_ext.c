@@ -40,6 +40,7 @@
 #include "pyjitx/stdtime.h"
 #include "pyjitx/file.h"
 #include "pyjitx/bytearray.h"
+#include "pyjitx/array.h"
 #include "_locks.h"
 #include "_signals.h"
 
@@ -208,7 +209,12 @@ static void release_slots(const pjx_slot *slots, const char *const *descs, Py_ss
 /* Calls the compiled code with converted arguments; converts the result,
  * writes mutated containers back to the caller's objects and releases the
  * converted arguments (and `id`, the call's identity, when there is one). */
-static int is_bytearray_desc(const char *d) { return (*d == '!' ? d[1] : *d) == 'Y'; }
+/* (an array.array, R[<typecode>], is written back and returned as a
+ * bytearray is: no memo entry, the argument itself) */
+static int is_bytearray_desc(const char *d) {
+    char c = *d == '!' ? d[1] : *d;
+    return c == 'Y' || c == 'R';
+}
 
 /* A bytearray argument's own runtime object returned: the argument itself
  * (a new reference; written back with the others), as CPython returns the
@@ -312,10 +318,10 @@ static void share_bytearrays(PyObject *const *args, const char *const *descs, pj
                              Py_ssize_t n) {
     for (Py_ssize_t i = 1; i < n; i++) {
         const char *di = descs[i][0] == '!' ? descs[i] + 1 : descs[i];
-        if (*di != 'Y') continue;
+        if (*di != 'Y' && *di != 'R') continue;
         for (Py_ssize_t j = 0; j < i; j++) {
             const char *dj = descs[j][0] == '!' ? descs[j] + 1 : descs[j];
-            if (*dj == 'Y' && args[j] == args[i]) {
+            if (*dj == *di && strcmp(dj, di) == 0 && args[j] == args[i]) {
                 pjx_decref(slots[i].o);
                 pjx_incref(slots[j].o);
                 slots[i] = slots[j];

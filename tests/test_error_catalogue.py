@@ -3063,6 +3063,199 @@ CASES = [
         """, "asdict()/astuple() would copy a Plain instance with copy.deepcopy",
          "dataclasses.asdict(D(Plain()))"),
 
+    # ------------------------------------------------------------ stdarrays.py
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('d', [1.0])
+            a[0] = "x"
+            return len(a)
+        """, "must be real number, not a str (an item of array('d'))", 'a[0] = "x"'),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('B', [1])
+            a.append("x")
+            return len(a)
+        """, "an item of array('B') must be an int, not a str", 'a.append("x")'),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('B', [1], 2))
+        """, "array() takes a typecode and at most one initializer", "array.array('B', [1], 2)"),
+    case("""
+        import array
+
+        def f(tc: str) -> int:
+            return len(array.array(tc, [1]))
+        """, "array()'s typecode must be a constant str", "tc, [1]", args=("b",)),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('u', []))
+        """, "array.array('u') (an array of characters) is not supported", "'u', []"),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('z', []))
+        """, "bad typecode (must be b, B, u, h, H, i, I, l, L, q, Q, f or d)", "'z', []"),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('B', array.array('d', [1.0])))
+        """, "array('B') of array('d'): 'float' object cannot be interpreted as an integer",
+         "array.array('B', array.array('d', [1.0]))"),
+    case("""
+        import array
+
+        def f(xs: List[float]) -> int:
+            return len(array.array('i', xs))
+        """, "array('i') of a List[float]: 'float' object cannot be interpreted",
+         "array.array('i', xs)", args=([1.0],)),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('i', "abc"))
+        """, "array() of a str is not supported in compiled code", "array.array('i', \"abc\")"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            a[0:1] = [5]
+            return len(a)
+        """, "can only assign array (not a List[int]) to array slice", "a[0:1] = [5]"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            a[::2] = array.array('i', [5])
+            return len(a)
+        """, "assigning to an extended slice of an array", "a[::2] = array.array('i', [5])"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            return len(a.whatever)
+        """, "array.whatever is not supported in compiled code", "a.whatever"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            a.append(x=1)
+            return len(a)
+        """, "array.append() takes no keyword arguments", "a.append(x=1)"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            a.append(1, 2)
+            return len(a)
+        """, "array.append() takes 1 argument (2 given)", "a.append(1, 2)"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            return a.pop("0")
+        """, "array.pop() takes an int index, not a str", 'a.pop("0")'),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            a.extend(array.array('h', [1]))
+            return len(a)
+        """, "can only extend with array of same kind", "a.extend(array.array('h', [1]))"),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            a.frombytes("ab")
+            return len(a)
+        """, "array.frombytes() takes bytes here, not a str", 'a.frombytes("ab")'),
+    case("""
+        import array
+
+        def f() -> int:
+            a = array.array('i', [1, 2])
+            return a.buffer_info()[0]
+        """, "array.buffer_info() is not supported in compiled code", "a.buffer_info"),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('i', [1]) + array.array('h', [1]))
+        """, "bad argument type for built-in operation (arrays of two typecodes)",
+         "array.array('i', [1]) + array.array('h', [1])"),
+    case("""
+        import array
+
+        def f() -> str:
+            xs: List[Any] = [array.array('i', [1])]
+            return repr(xs)
+        """, "an array.array held as an Any (or in a union) is not supported", "array.array('i', [1])"),
+    case("""
+        import array
+
+        def f() -> int:
+            return hash(array.array('i', [1]))
+        """, "hash() of an array: unhashable type: 'array.array'", "hash(array.array('i', [1]))"),
+    case("""
+        import array
+
+        def f() -> int:
+            return len(array.array('i', [1]) - array.array('i', [1]))
+        """, "unsupported operand types for -: 'array('i')' and 'array('i')'",
+         "array.array('i', [1]) - array.array('i', [1])"),
+    case("""
+        import array
+
+        def f() -> bool:
+            return array.array('i', [1]) < array.array('i', [2])
+        """, "'Lt' between 'array('i')' and 'array('i')' is not supported in compiled code",
+         "array.array('i', [1]) < array.array('i', [2])"),
+
+    # ------------------------------------------------------------ anys.py: unions of classes
+    case("""
+        class A:
+            def __init__(self) -> None:
+                self.x = 1
+
+        class B:
+            def __init__(self) -> None:
+                self.x = 2
+
+        def f(flag: bool) -> int:
+            u = A() if flag else B()
+            return u.nothing()
+        """, "no member of Union[A, B] has a method 'nothing'", "u.nothing()", args=(True,)),
+    case("""
+        class A:
+            def __init__(self) -> None:
+                self.x = 1
+
+        class B:
+            def __init__(self) -> None:
+                self.x = 2
+
+        def f(flag: bool) -> int:
+            u = A() if flag else B()
+            return u.nothing
+        """, "no member of Union[A, B] has an attribute 'nothing'", "u.nothing", args=(True,)),
+
     # ------------------------------------------------------------ bytearrays.py
     case("""
         def f(b: bytes) -> int:

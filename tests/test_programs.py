@@ -37,7 +37,6 @@ PROGRAMS = sorted(p.stem for p in PROGRAMS_DIR.glob("*.py")
 
 # The first line of the first error each program stops at, compiled.
 NOT_YET = {
-    "raytrace": "pyjitx.CompileError: array() takes no arguments",
 }
 
 # sha256 of each pyperformance 1.14.0 original, as canonical() sees it.

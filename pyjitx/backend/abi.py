@@ -126,4 +126,8 @@ def boundary_descriptor(t: Type) -> str:
         raise CompileError(f"an {t} cannot cross into Python",
                            hint="return what Python needs of it (m.group(), m.span(), ...); "
                                 "patterns and matches are values inside compiled code only")
+    from ..ir.types import ArrayType
+
+    if isinstance(t, ArrayType):  # R[<typecode>]: a list in the runtime, an array.array in Python
+        return f"R[{t.typecode}]"
     raise NotImplementedError(f"no boundary descriptor for {t}")

@@ -51,6 +51,10 @@ def type_from_annotation(annotation: Any, scope: Optional[dict] = None) -> Optio
         return _type_from_node(node, scope)
     if annotation is typing.Any or annotation is object:
         return ANY
+    import array
+
+    if annotation is array.array:  # (no typecode: an unannotated parameter takes the argument's)
+        return None
     if isinstance(annotation, typing.ForwardRef):  # `Optional["Node"]`: the name, read now
         return type_from_annotation(annotation.__forward_arg__, scope)
     from .stdlib_collections import annotation_type
@@ -343,6 +347,12 @@ def type_of_python_value(value: Any) -> Optional[Type]:
         return BYTES
     if isinstance(value, bytearray):
         return BYTEARRAY
+    import array
+
+    if type(value) is array.array and value.typecode in "bBhHiIlLqQfd":
+        from ..ir.types import ArrayType
+
+        return ArrayType(value.typecode)
     from .classes import class_type_of_instance
 
     instance_type = class_type_of_instance(value)

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Callable, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR, ClassType, Type, with_article
+from ..ir.types import (ArrayType, is_any, UnionType, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, STR,
+                        ClassType, Type, with_article)
 from ..cache_classes import record_any_candidates
 
 if TYPE_CHECKING:
@@ -51,6 +52,10 @@ def _box(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if is_any(t):
         return value
+    if isinstance(t, ArrayType):  # (held as a list: an Any would take it for one)
+        from .stdarrays import unsupported as array_unsupported
+
+        raise array_unsupported(b, "an array.array held as an Any (or in a union)", node)
     if t == BYTEARRAY:  # (held as a list of ints: an Any would take it for one)
         from .bytearrays import unsupported
 
@@ -360,6 +365,12 @@ def method_call(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Cal
         candidates.append((STR, lambda v: strings.method_call(b, v, name, node)))
     if name in prims.BYTES_METHODS:
         candidates.append((BYTES, lambda v: strings.method_call(b, v, name, node)))
+    members = _class_members(value)
+    if members is not None and not any(_has(t, name) for t in members):
+        raise b.error(node, f"no member of {value.type} has a method '{name}'")
+    if members is not None:  # a union of compiled classes: those only, typed
+        return _switch(b, value, [(t, lambda v: classes.method_call(b, v, name, node))
+                                  for t in members if _has(t, name)], name, node, typed=True)
     infos = [info for info in classes.known_classes() if method_candidate(info, name)]
     record_any_candidates(b.session, "anymethod", name, infos)
     for info in infos:
@@ -381,6 +392,26 @@ def attribute_candidate(info, name: str) -> bool:
     member, _ = info.find(name)
     return name in info.field_names or isinstance(member, property) or (
         member is not None and not callable(member))
+
+
+def _class_members(value: ops.Value) -> Optional[List[ClassType]]:
+    """The classes of a `Union[A, B]` of compiled classes (no None, no other
+    type), else None: an attribute or method of it is looked up in those
+    classes alone, and has their common type where they agree."""
+    t = value.type
+    if isinstance(t, UnionType) and t.members and all(isinstance(m, ClassType) for m in t.members):
+        return list(t.members)
+    return None
+
+
+def _has(t: ClassType, name: str) -> bool:
+    """Has the class a method, field or class attribute `name`?  (A member
+    without it is left to the run-time AttributeError, CPython's.)"""
+    from . import classes
+
+    info = classes.info_of_type(t)
+    member, _ = info.find(name)
+    return member is not None or name in info.field_names
 
 
 def _container_method(b: "FunctionBuilder", value: ops.Value, name: str, node: ast.Call) -> ops.Value:
@@ -435,6 +466,12 @@ def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> op
     """x.name on an Any: the attribute of whichever compiled class x is."""
     from . import classes
 
+    members = _class_members(value)
+    if members is not None and not any(_has(t, node.attr) for t in members):
+        raise b.error(node, f"no member of {value.type} has an attribute '{node.attr}'")
+    if members is not None:
+        return _switch(b, value, [(t, lambda v: classes.get_attribute(b, v, node))
+                                  for t in members if _has(t, node.attr)], node.attr, node, typed=True)
     candidates: List[Tuple[Type, Callable[[ops.Value], ops.Value]]] = []
     infos = [info for info in classes.known_classes() if attribute_candidate(info, node.attr)]
     record_any_candidates(b.session, "anyattr", node.attr, infos)
@@ -444,21 +481,24 @@ def attribute(b: "FunctionBuilder", value: ops.Value, node: ast.Attribute) -> op
 
 
 def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node: ast.AST,
-            fallback: Optional[Callable[[], ops.Value]] = None) -> ops.Value:
+            fallback: Optional[Callable[[], ops.Value]] = None, typed: bool = False) -> ops.Value:
     """Test the candidates' types in turn, each hit running its typed
     branch; where none matches, `fallback` (an Any result) or else
-    AttributeError."""
+    AttributeError.  `typed`: where every branch's result has the same
+    static type, the result has that type (not boxed into an Any)."""
     # (the candidates depend on the classes known now: the disk cache
     # checks them at load, pyjitx/cache_classes.py)
     b.session.any_dispatch = True
     after = b.new_block("any_dispatched")
     incoming = []
+    rejected: List[CompileError] = []
 
     def attempt(block, build: Callable[[], ops.Value]) -> None:
         blocks_before = len(b.fn.blocks)
         try:
             result = build()
         except CompileError as exc:
+            rejected.append(exc)
             # this type takes no such call (`b"".split(",")`): for a value of
             # it, the call raises TypeError at run time, as in Python.  Undo
             # what the attempt built (inside a `try`, its fallible calls
@@ -481,7 +521,10 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
         b.seal(hit)
         b.seal(miss)
         b.start(hit)
-        attempt(hit, lambda: box(b, build(unbox(b, value, static_type, node)), node))
+        if typed:  # (boxed, where the branches differ, by _merge)
+            attempt(hit, lambda: build(unbox(b, value, static_type, node)))
+        else:
+            attempt(hit, lambda: box(b, build(unbox(b, value, static_type, node)), node))
         b.start(miss)
     if fallback is not None and candidates:
         attempt(b.block, fallback)
@@ -493,13 +536,23 @@ def _switch(b: "FunctionBuilder", value: ops.Value, candidates, name: str, node:
     else:
         _prim(b, prims.ANY_NO_ATTRIBUTE, [value, ops.Constant(prims.CSTR, name)], node)
         b.propagate(node)
+    if not incoming and rejected and typed:
+        # no member of the union takes the call: the code after it could never
+        # run, and is not built -- the first type's reason, at compile time
+        raise rejected[0]
     if not incoming:
         b.seal(after)
         b.start(after)
         b.terminate(ops.Unreachable())
         b.block = None
         return ops.Constant(ANY, None)
-    return b.expr._merge(after, ANY, incoming, node)
+    result_type: Type = ANY
+    if typed:
+        kinds = {result.type for _, result in incoming}
+        if len(kinds) == 1 and NONE not in kinds:
+            # (a union there, `Optional[float]`, is held as an Any already)
+            result_type = kinds.pop()
+    return b.expr._merge(after, result_type, incoming, node)
 
 
 def _type_test(b: "FunctionBuilder", value: ops.Value, t: Type, node: ast.AST) -> ops.Value:

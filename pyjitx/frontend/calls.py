@@ -2,6 +2,7 @@
 built-ins abs/min/max/round/int/float/bool/pow, and of the math module."""
 from __future__ import annotations
 
+import array
 import ast
 import builtins
 import inspect
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 from ..errors import CompileError
 from ..ir import cpython, ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, with_article, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
+from ..ir.types import (ArrayType, is_any, with_article, ANY, BOOL, BYTEARRAY, FLOAT, INT, NONE, NONE_SO_FAR, ClassType, FunctionRefType,
                         FunctionType, ListType, NDArrayType, OptionalType, Type, unify)
 from .annotations import (annotation_scope, is_callable_annotation, parameter_type,
                           type_from_annotation)
@@ -306,6 +307,8 @@ def _builtin_method_call(b: "FunctionBuilder", node: ast.Call, func: ast.Attribu
         return strings.method_call(b, receiver, func.attr, node)
     if receiver.type == BYTEARRAY:
         return _module("bytearrays").method_call(b, receiver, func.attr, node)
+    if isinstance(receiver.type, ArrayType):
+        return _module("stdarrays").method_call(b, receiver, func.attr, node)
     if isinstance(receiver.type, NDArrayType):
         from . import arrays
 
@@ -833,6 +836,8 @@ def _len(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
         return arrays.length(b, value, node)
     if value.type == BYTEARRAY:
         return b.emit(ops.Length(_module("bytearrays").items(b, value, node)))
+    if isinstance(value.type, ArrayType):
+        return b.emit(ops.Length(_module("stdarrays").items(b, value, node)))
     if not value.type.is_refcounted:
         raise b.error(node, f"object of type '{value.type}' has no len()")
     return b.emit(ops.Length(value))
@@ -846,6 +851,9 @@ def _hash(b: "FunctionBuilder", node: ast.Call, _target) -> ops.Value:
     if len(node.args) == 1 and not node.keywords and is_frozenset_call(b, node.args[0]):
         return hash_frozenset(b, node.args[0], node)
     (value,) = _positional(b, node, "hash", 1, 1)
+    if isinstance(value.type, ArrayType):
+        raise b.error(node, "hash() of an array: unhashable type: 'array.array' (TypeError in "
+                      "CPython)", hint="hash a.tobytes()")
     if value.type == BYTEARRAY:
         raise b.error(node, "hash() of a bytearray: unhashable type: 'bytearray' (TypeError in "
                       "CPython)", hint="hash bytes(ba)")
@@ -1315,6 +1323,7 @@ _BUILTINS: Dict[int, Callable] = {
     id(builtins.divmod): lambda b, node, target: _module('numeric').divmod_call(b, node, target),
     id(builtins.bytearray): lambda b, node, target: _module('bytearrays').construct(b, node),
     id(builtins.bytes): lambda b, node, target: _module('bytearrays').bytes_call(b, node),
+    id(array.array): lambda b, node, target: _module('stdarrays').construct(b, node),
 }
 
 

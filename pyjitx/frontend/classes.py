@@ -789,7 +789,9 @@ def call_method(b: "FunctionBuilder", receiver: ops.Value, method: Any, owner: O
             optional_item = isinstance(value.type, OptionalType) and (
                 value.type.item == t or unify(value.type.item, t) == t)
             if unify(value.type, t) != t and not (value.type == BOOL and t.is_numeric) \
-                    and not optional_item:  # (an Optional is checked at the call)
+                    and not optional_item and not is_any(value.type):
+                # (an Optional is checked at the call; an Any or a union at run
+                # time, as a plain function's parameter is)
                 raise b.error(node, f"argument '{name}' of {method.__qualname__}() must be "
                               f"{t}, not {value.type}")
             value = b.expr.coerce(value, t, node)
@@ -934,21 +936,28 @@ def build_vtables(session: "CompileSession") -> None:
     them (after module-level code has set up what they read)."""
     done: set = set()
     while True:
-        pending = [info for info in session.instantiated.values() if info.type.class_id not in done]
-        if not pending:
+        while True:
+            pending = [info for info in session.instantiated.values()
+                       if info.type.class_id not in done]
+            if not pending:
+                break
+            for info in pending:
+                done.add(info.type.class_id)
+                inherited = len(info.base.vtable) if info.base is not None else 0
+                session.vtables[info.type.class_id] = [
+                    _slot_function(session, info, name).symbol if i < inherited else None
+                    for i, name in enumerate(info.vtable)]
+        # Compiling a runtime hook (__eq__, __repr__, ...) may use or
+        # instantiate classes not seen before: lay out again until nothing new.
+        seen = (len(session.used_classes), len(session.instantiated))
+        for class_id, info in list(session.used_classes.items()):
+            layout = info.layout()
+            layout.vtable = tuple(session.vtables.get(class_id, ()))
+            if class_id in session.vtables:
+                _runtime_hooks(session, info, layout)
+            session.layouts[class_id] = layout
+        if seen == (len(session.used_classes), len(session.instantiated)):
             break
-        for info in pending:
-            done.add(info.type.class_id)
-            inherited = len(info.base.vtable) if info.base is not None else 0
-            session.vtables[info.type.class_id] = [
-                _slot_function(session, info, name).symbol if i < inherited else None
-                for i, name in enumerate(info.vtable)]
-    for class_id, info in session.used_classes.items():
-        layout = info.layout()
-        layout.vtable = tuple(session.vtables.get(class_id, ()))
-        if class_id in session.vtables:
-            _runtime_hooks(session, info, layout)
-        session.layouts[class_id] = layout
 
 
 # special method -> (runtime hook, the return type the hook needs)

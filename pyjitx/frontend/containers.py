@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
+from ..ir.types import (ArrayType, is_any, join, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, UNKNOWN, ClassType, DictType,
                         DequeType, FunctionSetType, FunctionType, ListType, NDArrayType, SetType,
                         TupleType, Type, VarTupleType, OptionalType, dict_like, function_set,
                         has_unknown, holds_functions, slot_kind, unify, with_article)
@@ -444,6 +444,10 @@ def as_list(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
         from .bytearrays import items
 
         return items(b, value, node)
+    if isinstance(t, ArrayType):  # (the same object, as the list it is held as)
+        from . import stdarrays
+
+        return stdarrays.items(b, value, node)
     from .generators import collect, lazy_of
 
     lazy = lazy_of(value)
@@ -814,6 +818,11 @@ def store_subscript(b: "FunctionBuilder", target: ast.Subscript, value: ops.Valu
 
         bytearrays.store_subscript(b, container, target, value)
         return
+    if isinstance(t, ArrayType):
+        from . import stdarrays
+
+        stdarrays.store_subscript(b, container, target, value)
+        return
     if is_any(t):
         from . import anys
 
@@ -873,6 +882,11 @@ def delete_subscript(b: "FunctionBuilder", target: ast.Subscript) -> None:
         from . import bytearrays
 
         bytearrays.delete_subscript(b, container, target)
+        return
+    if isinstance(t, ArrayType):
+        from . import stdarrays
+
+        stdarrays.delete_subscript(b, container, target)
         return
     if is_any(t):
         from . import anys
@@ -959,6 +973,18 @@ def augmented_item(b: "FunctionBuilder", stmt: ast.AugAssign) -> None:
         from . import arrays
 
         arrays.augmented_item(b, container, stmt)
+        return
+    if isinstance(t, ArrayType):  # a[i] += v: the item read, changed, checked and stored
+        from . import stdarrays
+
+        key = _index(b, target.slice, "array")
+        i = prim(b, prims.ARRAY_INDEX, [container, key, ops.Constant(INT, 0)], target, INT)
+        current = b.emit(ops.ListItem(stdarrays.items(b, container, target), i, t.item,
+                                      b.lineno(target)))
+        result = b.expr.binary(stmt.op, current, b.expr.value(stmt.value), stmt, inplace=True)
+        v = stdarrays.item_value(b, t, result, stmt)
+        prim(b, prims.LIST_SET, [stdarrays.items(b, container, target), i,
+                                 coerce_item(b, v, t.item, stmt, "this array")], stmt)
         return
     if t == BYTEARRAY:  # ba[i] += v: the byte read, changed, checked and stored
         key = _index(b, target.slice, "bytearray")

@@ -68,6 +68,10 @@ def build_raise(b: "FunctionBuilder", stmt: ast.Raise) -> None:
         b.emit(ops.PrimitiveCall(prims.ERR_RESTORE, [b.caught[-1]], b.lineno(stmt)))
         b.propagate(stmt)
         return
+    if isinstance(exc, (ast.Constant, ast.JoinedStr)):  # raise 'a string': evaluated, then
+        b.expr.value(exc)                               # CPython's TypeError
+        _raise_type_error(b, stmt)
+        return
     if isinstance(exc, ast.Name) and exc.id in b.locals:
         value = b.read_var(exc.id, exc)
         if value.type == OptionalType(EXCEPTION):  # __exit__'s exc (TypeError if None)
@@ -98,6 +102,15 @@ def build_raise(b: "FunctionBuilder", stmt: ast.Raise) -> None:
         message = ops.Constant(STR, None)
     b.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [ops.Constant(ops.INT, kind), message],
                              b.lineno(stmt)))
+    b.propagate(stmt)
+
+
+def _raise_type_error(b: "FunctionBuilder", stmt: ast.Raise) -> None:
+    """`raise` of a value that is no exception: CPython's TypeError, at run time."""
+    kind = registry.kind_of(TypeError)
+    b.emit(ops.PrimitiveCall(prims.ERR_SET_STR, [
+        ops.Constant(ops.INT, kind), ops.Constant(STR, "exceptions must derive from BaseException")],
+        b.lineno(stmt)))
     b.propagate(stmt)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS, EnumType,
+from ..ir.types import (ArrayType, is_any, join, same_representation, UnionType, with_article, ANY, BOOL, ClassType, BYTEARRAY, BYTES, EXCEPTION, EXCEPTION_CLASS, EnumType,
                         FLOAT, INT, NONE, STR, NDArrayType, OptionalType,
                         FunctionSetType, FunctionType, TupleType, VarTupleType, Type,
                         arithmetic_result, unify, DictType, ListType, SetType, MatchType,
@@ -187,6 +187,10 @@ class ExpressionBuilder:
                 return bound
             if isinstance(value.type, ClassType):
                 return classes.get_attribute(self.b, value, node)
+            if isinstance(value.type, ArrayType):
+                from . import stdarrays
+
+                return stdarrays.attribute(self.b, value, node)
             special = stdclasses.attribute(self.b, value, node)  # enum members, named tuples
             if special is not None:
                 return special
@@ -250,6 +254,10 @@ class ExpressionBuilder:
             from . import bytearrays
 
             return bytearrays.subscript(self.b, value, node)
+        if isinstance(value.type, ArrayType):
+            from . import stdarrays
+
+            return stdarrays.subscript(self.b, value, node)
         if isinstance(value.type, MatchType):
             from .regex_match import subscript
 
@@ -676,6 +684,10 @@ class ExpressionBuilder:
             from . import bytearrays, strings
 
             return strings.truthy(self.b, bytearrays.items(self.b, value, node))
+        if isinstance(value.type, ArrayType):
+            from . import stdarrays, strings
+
+            return strings.truthy(self.b, stdarrays.items(self.b, value, node))
         if value.type.is_refcounted:
             from . import strings
 
@@ -837,6 +849,14 @@ class ExpressionBuilder:
         from . import strings
 
         result = None
+        if isinstance(left.type, ArrayType) or isinstance(right.type, ArrayType):
+            from . import stdarrays
+
+            result = stdarrays.binary(self.b, op, left, right, node)
+            if result is None:
+                raise self.error(node, f"unsupported operand types for {_SYMBOLS[op]}: "
+                                 f"'{left.type}' and '{right.type}'", hint=stdarrays.HINT)
+            return result
         if BYTEARRAY in (left.type, right.type):
             from . import bytearrays
 
@@ -871,6 +891,16 @@ class ExpressionBuilder:
                 node: ast.AST) -> ops.Value:
         if BYTEARRAY in (left.type, right.type):
             return self._bytearray_compare(op_node, left, right, node)
+        if isinstance(left.type, ArrayType) or isinstance(right.type, ArrayType):
+            from . import stdarrays
+
+            op = _COMPARES.get(type(op_node))
+            result = None if op is None else stdarrays.compare(self.b, op, left, right, node)
+            if result is None:
+                raise self.error(node, f"'{type(op_node).__name__}' between '{left.type}' and "
+                                 f"'{right.type}' is not supported in compiled code",
+                                 hint=stdarrays.HINT)
+            return result
         if isinstance(left.type, NDArrayType) or isinstance(right.type, NDArrayType):
             from . import arrays
 

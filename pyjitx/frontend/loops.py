@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import (is_any, BOOL, BYTEARRAY, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
+from ..ir.types import (ArrayType, is_any, BOOL, BYTEARRAY, BYTES, INT, STR, UNKNOWN, ClassType, DictType, ListType, NDArrayType, SetType,
                         TupleType, VarTupleType, with_article)
 
 if TYPE_CHECKING:
@@ -346,6 +346,10 @@ def _sequence(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Valu
         from .bytearrays import items
 
         return items(b, value, node)
+    if isinstance(t, ArrayType):  # its items as the list it is held as (re-read each step)
+        from .stdarrays import items as array_items
+
+        return array_items(b, value, node)
     if isinstance(t, (ListType, TupleType, VarTupleType)) or t in (STR, BYTES):
         if isinstance(t, ListType) and t.item == UNKNOWN:
             raise b.error(node, "cannot infer the item type of this empty list",

@@ -38,14 +38,28 @@ def involves_instances(left: ops.Value, right: ops.Value) -> bool:
     def instance(t) -> bool:
         return isinstance(t.item if isinstance(t, OptionalType) else t, ClassType)
 
-    return instance(left.type) or instance(right.type)
+    from .anys import _class_members
+
+    return instance(left.type) or instance(right.type) or \
+        _class_members(left) is not None or _class_members(right) is not None
 
 
 def binary(b: "FunctionBuilder", op: str, left: ops.Value, right: ops.Value, node: ast.AST,
            inplace: bool = False) -> ops.Value:
     """left <op> right (or left <op>= right) with an instance on a side."""
+    from . import anys
     from .classes import call_special
 
+    for side in (left, right):
+        members = anys._class_members(side)
+        if members is not None:
+            # a `Union[A, B]` operand: the operator of each member, chosen at
+            # run time (one a member has not is CPython's TypeError then)
+            def build(v: ops.Value, side: ops.Value = side) -> ops.Value:
+                return binary(b, op, v if side is left else left, v if side is right else right,
+                              node, inplace)
+            return anys._switch(b, side, [(t, build) for t in members],
+                                f"__{_STEMS.get(op, op)}__", node, typed=True)
     stem = _STEMS.get(op)
     if stem is not None:
         for receiver, other, name in _candidates(stem, left, right, inplace):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from ..ir import ops
 from ..ir import primitives as prims
-from ..ir.types import is_any, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, Type, with_article
+from ..ir.types import ArrayType, is_any, ANY, BOOL, BYTEARRAY, BYTES, FLOAT, INT, NONE, STR, Type, with_article
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -257,7 +257,7 @@ def to_str(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     """str(value)."""
     _no_array_text(b, value, node)
     t = value.type
-    if t == BYTEARRAY:
+    if t == BYTEARRAY or isinstance(t, ArrayType):
         return to_repr(b, value, node)
     if t == STR:
         return value
@@ -294,6 +294,10 @@ def to_repr(b: "FunctionBuilder", value: ops.Value, node: ast.AST) -> ops.Value:
     t = value.type
     if t == BYTEARRAY:
         return emit_prim(b, prims.BYTEARRAY_REPR, [value], node)
+    if isinstance(t, ArrayType):
+        from . import stdarrays
+
+        return stdarrays.to_repr(b, value, node)
     if t == STR:
         return emit_prim(b, prims.STR_REPR, [value], node)
     if t in (INT, FLOAT, BOOL, NONE):

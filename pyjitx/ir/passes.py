@@ -299,6 +299,8 @@ MUTATORS = frozenset({
     # bytearray (a list of ints, bytearray.h)
     "bytearray_setitem", "bytearray_delitem", "bytearray_append", "bytearray_pop", "bytearray_extend_ints",
     "bytearray_extend_bytes",
+    # array.array (a list of ints or floats, array.h): the list is the second operand
+    "array_frombytes",
     # through an Any (any.h): the container is its first Any operand
     # (any_method's is its second, after the method number: counted as
     # "stored into a container" below, which marks it all the same)
@@ -338,7 +340,7 @@ def mutated_params(fn: Function) -> Set[str]:
     holds nested containers and the function mutates any container (an
     inner list taken out of it may be the one mutated)."""
     from .ops import Call, OptionalOp, PrimitiveCall, PythonCall, SetAttr, VirtualCall
-    from .types import (BYTEARRAY, BYTES, STR, DequeType, DictType, ListType, OptionalType, SetType,
+    from .types import (ArrayType, BYTEARRAY, BYTES, STR, DequeType, DictType, ListType, OptionalType, SetType,
                         TupleType, VarTupleType, is_any)
 
     def holds_containers(t) -> bool:
@@ -365,7 +367,8 @@ def mutated_params(fn: Function) -> Set[str]:
 
     params = {p: p.name for p in fn.entry.params
               if isinstance(p.type, (ListType, DictType, SetType, TupleType, VarTupleType,
-                                     OptionalType, DequeType)) or is_any(p.type) or p.type == BYTEARRAY}
+                                     OptionalType, DequeType, ArrayType)) or is_any(p.type)
+              or p.type == BYTEARRAY}
     # values that are a parameter's object under another type: wrapped in an
     # Optional or an Any, cast back (`y: Any = xs; y.append(1)` changes xs)
     changed = True

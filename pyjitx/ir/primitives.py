@@ -553,6 +553,20 @@ BYTEARRAY_CONTAINS_BYTES = _p("bytearray_contains_bytes", (OBJ, BYTES), INT, can
 BYTEARRAY_REPR = _p("bytearray_repr", (OBJ,), STR)
 BYTEARRAY_EQ_BYTES = _p("bytearray_eq_bytes", (OBJ, BYTES), INT, can_raise=False)
 
+# array.array (libruntime/array.c, array.h): a list of ints or floats typed
+# ArrayType; seen as the list through BYTEARRAY_ITEMS / BYTEARRAY_OF_ITEMS
+# (casts, the result type given at the call).  The first INT is the typecode.
+ARRAY_CHECK_INT = _p("array_check_int", (INT, INT), NONE, "status")
+ARRAY_FLOAT_ITEM = _p("array_float_item", (INT, FLOAT), FLOAT, can_raise=False)
+ARRAY_FROM_INTS = _p("array_from_ints", (INT, OBJ), OBJ)
+ARRAY_FROM_FLOATS = _p("array_from_floats", (INT, OBJ), OBJ)
+ARRAY_TOBYTES = _p("array_tobytes", (INT, OBJ), BYTES)
+ARRAY_FROMBYTES = _p("array_frombytes", (INT, OBJ, BYTES), NONE, "status")
+ARRAY_INDEX = _p("array_index", (OBJ, INT, INT), INT, "status")
+ARRAY_POP_INDEX = _p("array_pop_index", (OBJ, INT), INT, "status")
+ARRAY_REPR = _p("array_repr", (INT, INT, STR), STR)
+ARRAY_FIND = _p("array_find", (OBJ, INT, FLOAT, INT, INT), INT, "status")
+
 # the time module's clocks (libruntime/stdtime.c, stdtime.h), by name
 TIME = {
     name: _p(f"time_{name}", (), INT if name.endswith("_ns") else FLOAT, can_raise=False)

@@ -83,6 +83,23 @@ class BytearrayType(ObjectType):
 
 
 @dataclass(frozen=True)
+class ArrayType(ObjectType):
+    """An array.array of one typecode (b B h H i I l L q Q f d): held as a
+    list of ints, or of floats for f and d (libruntime/array.c), its own
+    type so that only array's operations, with its range checks and
+    messages, apply to it (pyjitx/frontend/stdarrays.py)."""
+
+    typecode: str
+
+    def __str__(self) -> str:
+        return f"array('{self.typecode}')"
+
+    @property
+    def item(self) -> "Type":
+        return FLOAT if self.typecode in "fd" else INT
+
+
+@dataclass(frozen=True)
 class ExceptionValueType(ObjectType):
     """A caught exception (`except ... as e`), a runtime pjx_exception."""
 

@@ -202,7 +202,7 @@ Point.ZERO = Point(0, 0, 0)
 class Canvas(object):
 
     def __init__(self, width: int, height: int) -> None:
-        self.bytes: Any = array.array('B', [0] * (width * height * 3))
+        self.bytes = array.array('B', [0] * (width * height * 3))
         for i in range(width * height):
             self.bytes[i * 3 + 2] = 255
         self.width = width
