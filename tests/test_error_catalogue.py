@@ -3063,6 +3063,26 @@ CASES = [
         """, "asdict()/astuple() would copy a Plain instance with copy.deepcopy",
          "dataclasses.asdict(D(Plain()))"),
 
+    # ------------------------------------------------------------ streams.py
+    case("""
+        def f(path: str) -> int:
+            with open(path, "w", encoding="utf-16") as fp:
+                return fp.write("x")
+        """, "open() in compiled code does not encode 'utf-16'", '"utf-16"', args=("/dev/null",)),
+    case("""
+        def f(path: str) -> int:
+            args = [path, "w"]
+            with open(*args) as fp:
+                return fp.write("x")
+        """, "open() with *args or **kwargs cannot be compiled", "open(*args)",
+         args=("/dev/null",)),
+    case("""
+        def f(path: str, mode: str) -> int:
+            with open(path, mode) as fp:
+                return fp.write("x")
+        """, "open()'s mode must be a str literal in compiled code", "mode)",
+         args=("/dev/null", "w")),
+
     # ------------------------------------------------------------ stdarrays.py
     case("""
         import array
