@@ -155,16 +155,32 @@ void pjx_dict_dealloc(pjx_dict *d) {
     pjx_free(d);
 }
 
+static int32_t table_rebuild_to(pjx_dict *d, int64_t n_index);
+
 /* Rebuilds the table with room for at least `need` live entries, keeping
  * the live entries in order. */
 static int32_t table_rebuild(pjx_dict *d, int64_t need) {
     int64_t n_index = MIN_INDEX;
-    while (n_index * 2 / 3 < need) {
-        if (n_index >= ((int64_t)1 << 31)) { /* int32 cells: entry numbers below 2**31 */
-            pjx_err_set(PJX_EXC_MEMORY, NULL);
-            return -1;
-        }
-        n_index *= 2;
+    while (n_index * 2 / 3 < need && n_index < ((int64_t)1 << 32)) n_index *= 2;
+    return table_rebuild_to(d, n_index);
+}
+
+/* Rebuilds the table when an insertion finds it full, to CPython's size
+ * (dictobject.c's GROWTH_RATE: the smallest power of two from 8 up that is
+ * at least three times the live entries).  The size matters beyond speed:
+ * a rebuild moves the entries, and a loop over the dict that deletes and
+ * re-adds keys sees "dictionary keys changed during iteration" where
+ * CPython's does only if both rebuild at the same insertions. */
+static int32_t table_grow(pjx_dict *d) {
+    int64_t n_index = MIN_INDEX;
+    while (n_index < d->size * 3 && n_index < ((int64_t)1 << 32)) n_index *= 2;
+    return table_rebuild_to(d, n_index);
+}
+
+static int32_t table_rebuild_to(pjx_dict *d, int64_t n_index) {
+    if (n_index > ((int64_t)1 << 31)) { /* int32 cells: entry numbers below 2**31 */
+        pjx_err_set(PJX_EXC_MEMORY, NULL);
+        return -1;
     }
     int64_t capacity = n_index * 2 / 3;
     /* the index, then the control bytes, then the entries, which stay
@@ -231,7 +247,7 @@ static inline int64_t table_find(pjx_dict *d, pjx_slot key, int64_t hash, int64_
  * `cell` comes from table_find (ignored after a rebuild). */
 static int32_t table_insert_new(pjx_dict *d, int64_t hash, pjx_slot key, pjx_slot value, int64_t cell) {
     if (d->used >= d->capacity) {
-        if (table_rebuild(d, (d->size + 1) * 2) < 0) {
+        if (table_grow(d) < 0) {
             pjx_slot_decref(d->key_kind, key);
             pjx_slot_decref(d->value_kind, value);
             return -1;
@@ -453,7 +469,20 @@ int32_t pjx_dict_setdefault(pjx_dict *d, pjx_slot key, pjx_slot dflt, pjx_slot *
 
 int32_t pjx_dict_update(pjx_dict *d, pjx_dict *other) {
     if (d == other) return 0;
-    if (d->capacity - d->used < other->size && table_rebuild(d, d->size + other->size) < 0) return -1;
+    if (other->size == 0) return 0;
+    int64_t other_index = other->mask + 1;
+    if (d->size == 0 && other->used == other->size &&
+        (other_index == MIN_INDEX || (other_index / 2) * 2 / 3 < other->size)) {
+        /* into an empty dict, CPython's dict_merge copies a compact other's
+         * table whole: a table of the other's size, entries from 0 (a loop
+         * over `d` then finds no entry past where it was) */
+        if (table_rebuild_to(d, other_index) < 0) return -1;
+    } else if (d->capacity < other->size && table_rebuild(d, d->size + other->size) < 0) {
+        /* (one rebuild ahead where the table could never hold the other's
+         * entries, as dict_merge; else each insertion grows it as needed,
+         * at the insertion CPython's would) */
+        return -1;
+    }
     for (int64_t i = 0; i < other->used; i++) {
         pjx_dict_entry *e = &other->entries[i];
         if (e->hash == -1) continue;
