@@ -168,19 +168,22 @@ def _binary_mode(bits: int) -> str:
     return "rb" if base == _READ else "wb" if base == _WRITE else "ab" if base == _APPEND else "xb"
 
 
-# ---- what text and binary files share
+# ---- text files
 
-class _FileObject:
-    """A file's name, mode, handle and state; the text and binary classes
-    below add their buffer (str or bytes) and the methods that read it."""
-
-    def __init__(self, name: str, mode: str, bits: int) -> None:
+class TextIOWrapper:
+    def __init__(self, name: str, mode: str, bits: int, encoding: str, errors: str,
+                 newline: str, translate: bool) -> None:
         self.name = name
         self.mode = mode
+        self.encoding = encoding
+        self.errors = errors
+        self._newline = newline        # '' for newline=None (translate tells them apart)
+        self._translate = translate    # newline=None: universal newlines, os.linesep written
         self._readable = (bits & 3) == _READ or (bits & _PLUS) != 0
         self._writable = (bits & 3) != _READ or (bits & _PLUS) != 0
         self._handle = b""  # the handle (file.h), set by open_*
         self._closed = False
+        self._buffer = ""      # text read in and not handed out yet
         self._pos = 0
         self._loaded = False   # has a read taken in the rest of the file?
 
@@ -192,14 +195,6 @@ class _FileObject:
         if self._closed:
             raise ValueError("I/O operation on closed file.")
 
-    def _check_writable(self, refusal: str) -> None:
-        self._check_open()
-        if not self._writable:
-            raise io.UnsupportedOperation(refusal)
-        if self._loaded:
-            raise io.UnsupportedOperation("pyjitx: a write after a read on the same file object "
-                                          "is not supported")
-
     def readable(self) -> bool:
         self._check_open()
         return self._readable
@@ -208,40 +203,13 @@ class _FileObject:
         self._check_open()
         return self._writable
 
-    def flush(self) -> None:
-        self._check_open()
-        _fd_flush(self._handle)
-
-    def _drop_buffer(self) -> None:
-        pass  # (each kind empties its own)
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._drop_buffer()
-            _fd_close(self._handle)
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self.close()
-
-
-# ---- text files
-
-class TextIOWrapper(_FileObject):
-    def __init__(self, name: str, mode: str, bits: int, encoding: str, errors: str,
-                 newline: str, translate: bool) -> None:
-        super().__init__(name, mode, bits)
-        self.encoding = encoding
-        self.errors = errors
-        self._newline = newline        # '' for newline=None (translate tells them apart)
-        self._translate = translate    # newline=None: universal newlines, os.linesep written
-        self._buffer = ""      # text read in and not handed out yet
-
-    def _drop_buffer(self) -> None:
-        self._buffer = ""
-
     def write(self, s: str) -> int:
-        self._check_writable("not writable")
+        self._check_open()
+        if not self._writable:
+            raise io.UnsupportedOperation("not writable")
+        if self._loaded:
+            raise io.UnsupportedOperation("pyjitx: a write after a read on the same file object "
+                                          "is not supported")
         text = s
         if not self._translate and self._newline != "" and self._newline != "\n":
             text = text.replace("\n", self._newline)
@@ -322,23 +290,61 @@ class TextIOWrapper(_FileObject):
             yield line
             line = self.readline()
 
+    def flush(self) -> None:
+        self._check_open()
+        _fd_flush(self._handle)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._buffer = ""
+            _fd_close(self._handle)
+
     def __enter__(self) -> "TextIOWrapper":
         self._check_open()
         return self
 
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close()
+
 
 # ---- binary files
 
-class BufferedFile(_FileObject):
+class BufferedFile:
     def __init__(self, name: str, mode: str, bits: int) -> None:
-        super().__init__(name, mode, bits)
+        self.name = name
+        self.mode = mode
+        self._readable = (bits & 3) == _READ or (bits & _PLUS) != 0
+        self._writable = (bits & 3) != _READ or (bits & _PLUS) != 0
+        self._handle = b""  # the handle (file.h), set by open_*
+        self._closed = False
         self._buffer = b""
+        self._pos = 0
+        self._loaded = False
 
-    def _drop_buffer(self) -> None:
-        self._buffer = b""
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("I/O operation on closed file.")
+
+    def readable(self) -> bool:
+        self._check_open()
+        return self._readable
+
+    def writable(self) -> bool:
+        self._check_open()
+        return self._writable
 
     def write(self, b: bytes) -> int:
-        self._check_writable("write")
+        self._check_open()
+        if not self._writable:
+            raise io.UnsupportedOperation("write")
+        if self._loaded:
+            raise io.UnsupportedOperation("pyjitx: a write after a read on the same file object "
+                                          "is not supported")
         if b:
             _fd_write(self._handle, b)
         return len(b)
@@ -390,9 +396,22 @@ class BufferedFile(_FileObject):
             yield line
             line = self.readline()
 
+    def flush(self) -> None:
+        self._check_open()
+        _fd_flush(self._handle)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._buffer = b""
+            _fd_close(self._handle)
+
     def __enter__(self) -> "BufferedFile":
         self._check_open()
         return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close()
 
 
 # ---- open(), by the kind of file the (constant) mode asks for
