@@ -29,7 +29,15 @@ class Box:
 def boxed(n: int) -> int:
     return Box(n).v
 
-print(add_one(1), boxed(2))
+@pyjitx.pyfunc
+def halve(x: int) -> int:
+    return x // 2
+
+@pyjitx.compile
+def halved(n: int) -> int:
+    return halve(n)
+
+print(add_one(1), boxed(2), halved(4))
 '''
 
 
@@ -40,7 +48,7 @@ def run_module(tmp_path: Path, **env_vars: str) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, str(tmp_path / "logged_mod.py")], capture_output=True,
                           text=True, env=env, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["2", "2"]
+    assert done.stdout.split() == ["2", "2", "2"]
     return done
 
 
@@ -48,10 +56,14 @@ def test_pyjitx_log_info_names_each_compile_its_time_and_the_cache(tmp_path):
     first = run_module(tmp_path, PYJITX_LOG="info").stderr.splitlines()
     assert [line.split(" in ")[0] for line in first] == [
         "pyjitx: compiled (a cache miss; stored) add_one(x: int) -> int",
-        "pyjitx: compiled (not cached: it uses compiled classes) boxed(n: int) -> int"]
+        "pyjitx: compiled (a cache miss; stored) boxed(n: int) -> int",
+        "pyjitx: compiled (not cached: it calls Python (pyjitx.pyfunc)) halved(n: int) -> int"]
     assert all(line.endswith(" s") for line in first)
     second = run_module(tmp_path, PYJITX_LOG="info").stderr.splitlines()
-    assert second[0].startswith("pyjitx: loaded from the disk cache add_one(x: int) -> int in ")
+    assert [line.split(" in ")[0] for line in second] == [
+        "pyjitx: loaded from the disk cache add_one(x: int) -> int",
+        "pyjitx: loaded from the disk cache boxed(n: int) -> int",
+        "pyjitx: compiled (not cached: it calls Python (pyjitx.pyfunc)) halved(n: int) -> int"]
 
 
 def test_silent_unless_asked(tmp_path):
@@ -91,14 +103,15 @@ def test_cache_info_and_clear(tmp_path, monkeypatch, capsys):
         entries: 0
         size: 0 bytes
         """)
-    run_module(tmp_path)  # one entry: add_one (boxed uses a class)
+    run_module(tmp_path)  # add_one's and boxed's entries (halved calls a pyfunc: none)
     (tmp_path / "cache" / "notes.txt").write_text("not ours")
     assert cli.main(["cache", "info"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == "entries: 1"
-    entry = next((tmp_path / "cache").glob("??/*.pjx"))
-    assert lines[2] == f"size: {entry.stat().st_size / 1024:.1f} KiB"
+    entries = list((tmp_path / "cache").glob("??/*.pjx"))
+    assert lines[1] == "entries: 2" and len(entries) == 2
+    size = sum(e.stat().st_size for e in entries)
+    assert lines[2] == f"size: {size / 1024:.1f} KiB"
     assert cli.main(["cache", "clear"]) == 0
-    assert capsys.readouterr().out.startswith("removed 1 entry (")
-    assert not entry.exists() and not entry.parent.exists()
+    assert capsys.readouterr().out.startswith("removed 2 entries (")
+    assert not any(e.exists() or e.parent.exists() for e in entries)
     assert (tmp_path / "cache" / "notes.txt").exists()  # what is not an entry stays
