@@ -248,17 +248,7 @@ def _resolve(module_name: str, qualname: str, entry: Callable):
     if getattr(entry, "__module__", None) == module_name and entry.__qualname__ == qualname \
             and not is_generated(entry):
         return entry
-    obj = cache_classes.module_named(module_name)
-    for part in qualname.split("."):
-        if obj is None or part == "<locals>":
-            return None
-        obj = getattr(obj, part, None)
-        if isinstance(obj, type):
-            # a decorated class's module attribute is the type pyjitx made,
-            # whose attributes are dispatchers and forwarders: the user's
-            # class holds the definitions (its __init__ among them)
-            obj = obj.__dict__.get("__pjx_class__", obj)
-    return obj
+    return cache_classes.lookup(module_name, qualname)
 
 
 def dependencies_current(dependencies: dict, entry: Callable) -> bool:

@@ -132,19 +132,28 @@ def module_named(name: str) -> Any:
     return module
 
 
-def resolve_class(name: str) -> Optional[type]:
-    """The compiled (user) class named module:qualname in this process."""
-    from .frontend.classes import original_class
-
-    module_name, _, qualname = name.partition(":")
+def lookup(module_name: str, qualname: str, users_classes: bool = True) -> Any:
+    """What module_name:qualname names in this process, or None (also for a
+    name inside a function, which another process cannot reach).  With
+    `users_classes`, a decorated class met on the way is the user's class
+    (its module attribute is the type pyjitx made, whose attributes are
+    dispatchers and forwarders: the user's class holds the definitions)."""
     obj: Any = module_named(module_name)
     for part in qualname.split("."):
         if obj is None or part == "<locals>":
             return None
         obj = getattr(obj, part, None)
-        if isinstance(obj, type):
-            # (a decorated class's module attribute is the type pyjitx made)
+        if users_classes and isinstance(obj, type):
             obj = obj.__dict__.get("__pjx_class__", obj)
+    return obj
+
+
+def resolve_class(name: str) -> Optional[type]:
+    """The compiled (user) class named module:qualname in this process."""
+    from .frontend.classes import original_class
+
+    module_name, _, qualname = name.partition(":")
+    obj = lookup(module_name, qualname)
     if not isinstance(obj, type):
         return None
     try:
@@ -176,11 +185,7 @@ def subclasses_current(name: str, expected: str) -> bool:
     from .frontend.dataclasses_ import original_of
 
     module_name, _, qualname = name.partition(":")
-    obj: Any = module_named(module_name)
-    for part in qualname.split("."):
-        if obj is None or part == "<locals>":
-            return False
-        obj = getattr(obj, part, None)
+    obj = lookup(module_name, qualname, users_classes=False)
     if not isinstance(obj, type):
         return False
     candidates = {obj}
